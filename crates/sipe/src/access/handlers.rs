@@ -1,0 +1,912 @@
+//! HTML handlers of the access module: login, logout, language, dashboard, own account,
+//! API tokens, and the admin screens for users and roles.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::Form;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::roles::{Permission, Role};
+use super::scope::{Scope, ScopeKind};
+use super::service::{self, AccessError, LoginOutcome, ScopeInput, UserInput};
+use super::views::*;
+use super::{store, totp};
+use crate::i18n::Lang;
+use crate::territory::views::Choice;
+use crate::validation::FieldErrors;
+use crate::web::auth::{Authenticated, Ctx, PendingSecondFactor};
+use crate::web::page::redirect_with_flash;
+use crate::web::routes::safe_next;
+use crate::web::table::{ListQuery, Pager};
+use crate::web::{AppState, PageCtx, WebError, cookies};
+
+fn render(t: impl askama::Template) -> Result<Response, WebError> {
+    Ok(Html(t.render().map_err(anyhow::Error::from)?).into_response())
+}
+
+fn render_status(status: StatusCode, t: impl askama::Template) -> Result<Response, WebError> {
+    Ok((status, Html(t.render().map_err(anyhow::Error::from)?)).into_response())
+}
+
+fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build((cookies::SESSION, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.tls)
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn internal(e: AccessError) -> WebError {
+    match e {
+        AccessError::NotFound => WebError::NotFound,
+        AccessError::Store(s) => s.into(),
+        AccessError::Other(e) => WebError::Internal(e),
+        AccessError::Invalid(f) => {
+            WebError::Internal(anyhow::anyhow!("unexpected validation error: {f}"))
+        }
+    }
+}
+
+/// Query of the login page.
+#[derive(Debug, Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn login_page(
+    ctx: PageCtx,
+    user: Option<axum::Extension<Authenticated>>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    if user.is_some() {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    }
+    render(LoginPage {
+        ctx,
+        username: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /login`: checks the password, rotates the session, asks for TOTP when enrolled.
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    jar: CookieJar,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let next = safe_next(Some(&form.next));
+    if form.username.trim().is_empty() || form.password.is_empty() {
+        let page = LoginPage {
+            ctx,
+            username: form.username,
+            next,
+            error: Some("login-missing"),
+        };
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let outcome = service::login(
+        &state.db,
+        &audit,
+        &form.username,
+        &form.password,
+        user_agent(&headers),
+    )
+    .await
+    .map_err(internal)?;
+    match outcome {
+        LoginOutcome::Success {
+            cookie,
+            second_factor,
+        } => {
+            // The session the browser held before (if any) ends: ids change at login.
+            if let Some(old) = jar.get(cookies::SESSION) {
+                super::session::delete(&state.db, old.value()).await?;
+            }
+            let jar = CookieJar::new().add(session_cookie(&state, cookie));
+            let to = if second_factor {
+                format!("/login/totp?next={}", crate::web::routes::urlencode(&next))
+            } else {
+                next
+            };
+            Ok((jar, Redirect::to(&to)).into_response())
+        }
+        LoginOutcome::Invalid => render_status(
+            StatusCode::UNAUTHORIZED,
+            LoginPage {
+                ctx,
+                username: form.username,
+                next,
+                error: Some("login-invalid"),
+            },
+        ),
+        LoginOutcome::Locked => render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            LoginPage {
+                ctx,
+                username: form.username,
+                next,
+                error: Some("login-locked"),
+            },
+        ),
+    }
+}
+
+/// `GET /login/totp`.
+pub async fn totp_page(
+    ctx: PageCtx,
+    pending: Option<axum::Extension<PendingSecondFactor>>,
+) -> Result<Response, WebError> {
+    if pending.is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    render(TotpLoginPage { ctx, error: None })
+}
+
+/// The TOTP code form.
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /login/totp`.
+pub async fn verify_totp(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+    pending: Option<axum::Extension<PendingSecondFactor>>,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let Some(axum::Extension(pending)) = pending else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let cookie = service::verify_second_factor(
+        &state.db,
+        &audit,
+        &pending.session_id,
+        pending.user_id,
+        &form.code,
+        user_agent(&headers),
+    )
+    .await
+    .map_err(internal)?;
+    match cookie {
+        Some(cookie) => {
+            let jar = CookieJar::new().add(session_cookie(&state, cookie));
+            Ok((jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response())
+        }
+        None => render_status(
+            StatusCode::UNAUTHORIZED,
+            TotpLoginPage {
+                ctx,
+                error: Some("totp-code-wrong"),
+            },
+        ),
+    }
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+) -> Result<Response, WebError> {
+    service::logout(
+        &state.db,
+        &audit,
+        &user.session_id,
+        user.access.actor.user_id,
+    )
+    .await
+    .map_err(internal)?;
+    let removal = Cookie::build((cookies::SESSION, ""))
+        .path("/")
+        .removal()
+        .build();
+    Ok((
+        CookieJar::new().add(removal),
+        redirect_with_flash("/login", "success", "logout-done"),
+    )
+        .into_response())
+}
+
+/// `GET /lang/{lang}`: remembers the UI language in a cookie and goes back.
+pub async fn set_language(
+    Path(lang): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let lang = Lang::parse(&lang).ok_or(WebError::NotFound)?;
+    let cookie = Cookie::build((cookies::LANG, lang.tag()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build();
+    Ok((
+        CookieJar::new().add(cookie),
+        Redirect::to(&safe_next(q.next.as_deref())),
+    )
+        .into_response())
+}
+
+/// `GET /`: the home page of each role.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+) -> Result<Response, WebError> {
+    let access = &user.access;
+    let mut tiles = Vec::new();
+    let offices =
+        crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::View).await?;
+    tiles.push(Tile {
+        label: ctx.t("dashboard-offices"),
+        value: offices.len().to_string(),
+        href: "/offices",
+    });
+    if access.can(Permission::ManageUsers) {
+        let users = store::all_users(&state.db).await?;
+        let active = users.iter().filter(|u| u.active).count();
+        tiles.push(Tile {
+            label: ctx.t("dashboard-users"),
+            value: active.to_string(),
+            href: "/admin/users",
+        });
+    }
+    if access.can(Permission::ViewAudit) {
+        let today = crate::audit::store::count_since(
+            &state.db,
+            chrono::Utc::now() - chrono::Duration::hours(24),
+        )
+        .await?;
+        tiles.push(Tile {
+            label: ctx.t("dashboard-audit-24h"),
+            value: today.to_string(),
+            href: "/admin/audit",
+        });
+    }
+    if access.can(Permission::ManageJobs) {
+        let failed = crate::jobs::store::count_by_status(&state.db, "failed").await?;
+        tiles.push(Tile {
+            label: ctx.t("dashboard-jobs-failed"),
+            value: failed.to_string(),
+            href: "/admin/jobs",
+        });
+    }
+    let (national, scope_offices) = match &access.view {
+        Scope::National => (true, Vec::new()),
+        Scope::Offices(list) => (false, list.iter().map(|o| o.code.clone()).collect()),
+    };
+    render(DashboardPage {
+        ctx,
+        tiles,
+        scope_offices,
+        national,
+    })
+}
+
+/// `GET /account`.
+pub async fn account(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+) -> Result<Response, WebError> {
+    let u = store::find_user(&state.db, user.access.actor.user_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let enrol = enrolment(&u);
+    render(AccountPage {
+        ctx,
+        user: u,
+        errors: FieldErrors::new(),
+        enrol,
+    })
+}
+
+fn enrolment(u: &super::entity::user::Model) -> Option<(String, String)> {
+    match (&u.totp_secret, u.totp_enabled) {
+        (Some(secret), false) => Some((
+            totp::qr_svg(secret, &u.username).unwrap_or_default(),
+            secret.clone(),
+        )),
+        _ => None,
+    }
+}
+
+/// The password change form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// `POST /account/password`.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let id = user.access.actor.user_id;
+    let result = if form.new_password != form.confirm_password {
+        Err(AccessError::Invalid(FieldErrors::one(
+            "confirm_password",
+            "password-mismatch",
+        )))
+    } else {
+        service::change_own_password(
+            &state.db,
+            &audit,
+            id,
+            &user.session_id,
+            &form.current_password,
+            &form.new_password,
+        )
+        .await
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            "/account",
+            "success",
+            "password-changed",
+        )),
+        Err(AccessError::Invalid(errors)) => {
+            let u = store::find_user(&state.db, id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            let enrol = enrolment(&u);
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                AccountPage {
+                    ctx,
+                    user: u,
+                    errors,
+                    enrol,
+                },
+            )
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `POST /account/totp/start`.
+pub async fn start_totp(
+    State(state): State<AppState>,
+    user: Authenticated,
+) -> Result<Response, WebError> {
+    service::start_totp(&state.db, user.access.actor.user_id)
+        .await
+        .map_err(internal)?;
+    Ok(Redirect::to("/account#totp").into_response())
+}
+
+/// `POST /account/totp/confirm`.
+pub async fn confirm_totp(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let id = user.access.actor.user_id;
+    match service::confirm_totp(&state.db, &audit, id, &form.code).await {
+        Ok(()) => Ok(redirect_with_flash("/account", "success", "totp-enabled")),
+        Err(AccessError::Invalid(errors)) => {
+            let u = store::find_user(&state.db, id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            let enrol = enrolment(&u);
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                AccountPage {
+                    ctx,
+                    user: u,
+                    errors,
+                    enrol,
+                },
+            )
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `POST /account/totp/disable`.
+pub async fn disable_totp(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+) -> Result<Response, WebError> {
+    service::disable_totp(&state.db, &audit, user.access.actor.user_id)
+        .await
+        .map_err(internal)?;
+    Ok(redirect_with_flash("/account", "success", "totp-disabled"))
+}
+
+/// `GET /account/tokens`.
+pub async fn tokens(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+) -> Result<Response, WebError> {
+    let tokens = store::list_tokens(&state.db, user.access.actor.user_id).await?;
+    render(TokensPage {
+        ctx,
+        tokens,
+        new_token: None,
+        errors: FieldErrors::new(),
+    })
+}
+
+/// The new-token form.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /account/tokens`: creates a token and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    let id = user.access.actor.user_id;
+    let (new_token, errors, status) =
+        match service::create_token(&state.db, &audit, id, &form.name).await {
+            Ok(secret) => (Some(secret), FieldErrors::new(), StatusCode::OK),
+            Err(AccessError::Invalid(errors)) => (None, errors, StatusCode::UNPROCESSABLE_ENTITY),
+            Err(e) => return Err(internal(e)),
+        };
+    let tokens = store::list_tokens(&state.db, id).await?;
+    render_status(
+        status,
+        TokensPage {
+            ctx,
+            tokens,
+            new_token,
+            errors,
+        },
+    )
+}
+
+/// `POST /account/tokens/{token_id}/revoke`.
+pub async fn revoke_own_token(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(token_id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    service::revoke_token(&state.db, &audit, token_id, Some(user.access.actor.user_id))
+        .await
+        .map_err(internal)?;
+    Ok(redirect_with_flash(
+        "/account/tokens",
+        "success",
+        "token-revoked",
+    ))
+}
+
+/// Filters of the users list.
+#[derive(Debug, Deserialize, Default)]
+pub struct UserListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    role: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+/// `GET /admin/users`.
+pub async fn list_users(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(query): Query<UserListQuery>,
+) -> Result<Response, WebError> {
+    let mut pager = Pager::new(
+        "/admin/users",
+        &query.list,
+        &["username", "full_name", "role", "last_login_at"],
+        false,
+    )
+    .keep("q", &query.q)
+    .keep("role", &query.role);
+    let filter = store::UserFilter {
+        q: query.q.trim().to_owned(),
+        role: Role::parse(&query.role),
+        active: None,
+    };
+    let (rows, total) = store::list_users(&state.db, &filter, &pager).await?;
+    pager.total = total;
+    let roles = role_choices(&ctx, &query.role);
+    render(UsersPage {
+        ctx,
+        rows,
+        pager,
+        q: query.q,
+        role: query.role,
+        roles,
+    })
+}
+
+async fn user_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: Uuid,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let u = store::find_user(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let grants = store::user_grants(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|(kind, office)| GrantView {
+            kind: ctx.t(&format!("scope-{kind}")),
+            office: office
+                .map(|o| format!("{} — {}", o.code, o.name))
+                .unwrap_or_else(|| ctx.t("scope-national")),
+        })
+        .collect();
+    let tokens = store::list_tokens(&state.db, id).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        UserPage {
+            ctx,
+            user: u,
+            grants,
+            tokens,
+            errors,
+        },
+    )
+}
+
+/// `GET /admin/users/{id}`.
+pub async fn show_user(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    user_page(&state, ctx, id, FieldErrors::new()).await
+}
+
+async fn user_form(
+    state: &AppState,
+    ctx: PageCtx,
+    action: String,
+    title_key: &'static str,
+    creating: bool,
+    form: UserForm,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let offices = crate::territory::store::all_offices(&state.db).await?;
+    let choices = |selected: &[String]| -> Vec<Choice> {
+        offices
+            .iter()
+            .map(|o| Choice {
+                value: o.code.clone(),
+                label: format!("{} — {}", o.code, o.name),
+                selected: selected.iter().any(|s| s == &o.code),
+            })
+            .collect()
+    };
+    let scopes = vec![
+        ("scope-capture", "capture", choices(&form.capture)),
+        ("scope-view", "view", choices(&form.view)),
+        ("scope-search", "search", choices(&form.search)),
+    ];
+    let roles = role_choices(&ctx, &form.role);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        status,
+        UserFormPage {
+            ctx,
+            action,
+            title_key,
+            creating,
+            form,
+            errors,
+            roles,
+            scopes,
+        },
+    )
+}
+
+/// `GET /admin/users/new`.
+pub async fn new_user(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let form = UserForm {
+        role: "operator".into(),
+        ..Default::default()
+    };
+    user_form(
+        &state,
+        ctx,
+        "/admin/users".into(),
+        "user-new-title",
+        true,
+        form,
+        FieldErrors::new(),
+    )
+    .await
+}
+
+fn to_input(form: &UserForm) -> UserInput {
+    UserInput {
+        username: form.username.clone(),
+        full_name: form.full_name.clone(),
+        email: form.email.clone(),
+        role: form.role.clone(),
+        scopes: ScopeInput {
+            capture: form.capture.clone(),
+            view: form.view.clone(),
+            search: form.search.clone(),
+            national: form.national.is_some(),
+        },
+    }
+}
+
+/// `POST /admin/users`.
+pub async fn create_user(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    Form(form): Form<UserForm>,
+) -> Result<Response, WebError> {
+    match service::create_user(&state.db, &audit, &to_input(&form), &form.password).await {
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/admin/users/{id}"),
+            "success",
+            "user-created",
+        )),
+        Err(AccessError::Invalid(errors)) => {
+            let form = UserForm {
+                password: String::new(),
+                ..form
+            };
+            user_form(
+                &state,
+                ctx,
+                "/admin/users".into(),
+                "user-new-title",
+                true,
+                form,
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `GET /admin/users/{id}/edit`.
+pub async fn edit_user(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let u = store::find_user(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let grants = store::user_grants(&state.db, id).await?;
+    let codes = |kind: &str| -> Vec<String> {
+        grants
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .filter_map(|(_, o)| o.as_ref().map(|o| o.code.clone()))
+            .collect()
+    };
+    let national = grants.iter().any(|(_, o)| o.is_none());
+    let form = UserForm {
+        username: u.username,
+        full_name: u.full_name,
+        email: u.email,
+        role: u.role,
+        password: String::new(),
+        capture: codes("capture"),
+        view: codes("view"),
+        search: codes("search"),
+        national: national.then(|| "on".into()),
+    };
+    user_form(
+        &state,
+        ctx,
+        format!("/admin/users/{id}"),
+        "user-edit-title",
+        false,
+        form,
+        FieldErrors::new(),
+    )
+    .await
+}
+
+/// `POST /admin/users/{id}`.
+pub async fn update_user(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<UserForm>,
+) -> Result<Response, WebError> {
+    match service::update_user(&state.db, &audit, id, &to_input(&form)).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/admin/users/{id}"),
+            "success",
+            "user-updated",
+        )),
+        Err(AccessError::Invalid(errors)) => {
+            user_form(
+                &state,
+                ctx,
+                format!("/admin/users/{id}"),
+                "user-edit-title",
+                false,
+                form,
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Body of the enable/disable buttons.
+#[derive(Debug, Deserialize)]
+pub struct ActiveForm {
+    active: String,
+}
+
+/// `POST /admin/users/{id}/active`.
+pub async fn set_user_active(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ActiveForm>,
+) -> Result<Response, WebError> {
+    let active = form.active == "true";
+    if !active && id == user.access.actor.user_id {
+        return Ok(redirect_with_flash(
+            &format!("/admin/users/{id}"),
+            "error",
+            "user-cannot-disable-self",
+        ));
+    }
+    service::set_active(&state.db, &audit, id, active)
+        .await
+        .map_err(internal)?;
+    let key = if active {
+        "user-enabled"
+    } else {
+        "user-disabled-done"
+    };
+    Ok(redirect_with_flash(
+        &format!("/admin/users/{id}"),
+        "success",
+        key,
+    ))
+}
+
+/// The admin's password reset form.
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/users/{id}/password`.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    match service::set_password(&state.db, &audit, id, &form.password).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/admin/users/{id}"),
+            "success",
+            "password-reset-done",
+        )),
+        Err(AccessError::Invalid(errors)) => user_page(&state, ctx, id, errors).await,
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `POST /admin/users/{id}/totp/disable`.
+pub async fn admin_disable_totp(
+    State(state): State<AppState>,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    service::disable_totp(&state.db, &audit, id)
+        .await
+        .map_err(internal)?;
+    Ok(redirect_with_flash(
+        &format!("/admin/users/{id}"),
+        "success",
+        "totp-disabled",
+    ))
+}
+
+/// `POST /admin/tokens/{token_id}/revoke`.
+pub async fn admin_revoke_token(
+    State(state): State<AppState>,
+    Ctx(audit): Ctx,
+    Path(token_id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    service::revoke_token(&state.db, &audit, token_id, None)
+        .await
+        .map_err(internal)?;
+    Ok(redirect_with_flash(
+        "/admin/users",
+        "success",
+        "token-revoked",
+    ))
+}
+
+/// `GET /admin/roles`.
+pub async fn roles(ctx: PageCtx) -> Result<Response, WebError> {
+    let permissions = Permission::ALL
+        .iter()
+        .map(|p| ctx.t(p.label_key()))
+        .collect();
+    let rows = Role::ALL
+        .iter()
+        .map(|r| RoleRow {
+            role: ctx.role(r.as_str()),
+            id: r.as_str(),
+            grants: Permission::ALL.iter().map(|p| r.can(*p)).collect(),
+            national: r.may_be_national(),
+        })
+        .collect();
+    render(RolesPage {
+        ctx,
+        permissions,
+        rows,
+    })
+}

@@ -1,0 +1,60 @@
+//! Users, roles, territorial scopes, sessions, API tokens.
+//!
+//! Invariants: every store function that touches personal or office data takes an
+//! `Access` and filters by it in the query; passwords are argon2id; session and token
+//! secrets are stored only as SHA-256 digests.
+
+pub mod api;
+pub mod entity;
+pub mod handlers;
+pub mod password;
+pub mod roles;
+pub mod scope;
+pub mod service;
+pub mod session;
+pub mod store;
+pub mod totp;
+pub mod views;
+
+pub use roles::{Permission, Role};
+pub use scope::{Access, Actor, Scope, ScopeKind, ScopedOffice};
+
+use crate::web::{Guard, Routes};
+
+/// Routes of the module.
+pub fn routes() -> Routes {
+    use handlers::*;
+    let users = Guard::Web(Permission::ManageUsers);
+    Routes::new()
+        .get("/login", Guard::Public, login_page)
+        .post("/login", Guard::Public, login)
+        .get("/login/totp", Guard::Public, totp_page)
+        .post("/login/totp", Guard::Public, verify_totp)
+        .post("/logout", Guard::AnyUser, logout)
+        .get("/lang/{lang}", Guard::Public, set_language)
+        .get("/", Guard::Web(Permission::ViewDashboard), dashboard)
+        .get("/account", Guard::AnyUser, account)
+        .post("/account/password", Guard::AnyUser, change_password)
+        .post("/account/totp/start", Guard::AnyUser, start_totp)
+        .post("/account/totp/confirm", Guard::AnyUser, confirm_totp)
+        .post("/account/totp/disable", Guard::AnyUser, disable_totp)
+        .get("/account/tokens", Guard::AnyUser, tokens)
+        .post("/account/tokens", Guard::AnyUser, create_token)
+        .post(
+            "/account/tokens/{token_id}/revoke",
+            Guard::AnyUser,
+            revoke_own_token,
+        )
+        .get("/admin/users", users, list_users)
+        .get("/admin/users/new", users, new_user)
+        .post("/admin/users", users, create_user)
+        .get("/admin/users/{id}", users, show_user)
+        .get("/admin/users/{id}/edit", users, edit_user)
+        .post("/admin/users/{id}", users, update_user)
+        .post("/admin/users/{id}/active", users, set_user_active)
+        .post("/admin/users/{id}/password", users, reset_password)
+        .post("/admin/users/{id}/totp/disable", users, admin_disable_totp)
+        .post("/admin/tokens/{token_id}/revoke", users, admin_revoke_token)
+        .get("/admin/roles", users, roles)
+        .get("/api/v1/me", Guard::Api(Permission::ViewDashboard), api::me)
+}

@@ -1,0 +1,167 @@
+//! Roles and what each may do. The mapping lives in code so it is reviewed like code.
+
+use serde::{Deserialize, Serialize};
+
+/// A user's role; one per user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages the platform: users, offices, audit.
+    Admin,
+    /// Leads an office or a group of offices.
+    Coordinator,
+    /// Serves people at an office.
+    Operator,
+    /// Guides people at an office.
+    Counselor,
+    /// Runs vocational training.
+    TrainingManager,
+    /// Runs employment programmes.
+    ProgrammeManager,
+    /// Answers consultations from every channel.
+    HelpDesk,
+    /// Records intake, dispatch and archive.
+    RecordsClerk,
+    /// Results-oriented planning.
+    Planner,
+    /// Labour inspection.
+    Inspector,
+    /// Employment observatory.
+    Analyst,
+}
+
+/// Something a role may do. Checked by the router for every route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See the home page.
+    ViewDashboard,
+    /// Browse territories (public reference data).
+    ViewTerritories,
+    /// See offices within the view scope.
+    ViewOffices,
+    /// Create, edit and deactivate offices.
+    ManageOffices,
+    /// Manage users, roles and scopes.
+    ManageUsers,
+    /// Read the audit log.
+    ViewAudit,
+    /// See and retry background jobs.
+    ManageJobs,
+}
+
+impl Role {
+    /// Every role, in the order screens list them.
+    pub const ALL: [Role; 11] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Operator,
+        Role::Counselor,
+        Role::TrainingManager,
+        Role::ProgrammeManager,
+        Role::HelpDesk,
+        Role::RecordsClerk,
+        Role::Planner,
+        Role::Inspector,
+        Role::Analyst,
+    ];
+
+    /// The identifier used in the database, the CLI and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Operator => "operator",
+            Role::Counselor => "counselor",
+            Role::TrainingManager => "training_manager",
+            Role::ProgrammeManager => "programme_manager",
+            Role::HelpDesk => "help_desk",
+            Role::RecordsClerk => "records_clerk",
+            Role::Planner => "planner",
+            Role::Inspector => "inspector",
+            Role::Analyst => "analyst",
+        }
+    }
+
+    /// Parses the identifier; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// Central roles may hold a national scope; office roles must be tied to offices.
+    pub fn may_be_national(self) -> bool {
+        !matches!(
+            self,
+            Role::Operator | Role::Counselor | Role::Coordinator | Role::Inspector
+        )
+    }
+
+    /// Does this role grant `permission`?
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission::*;
+        match permission {
+            ViewDashboard | ViewTerritories | ViewOffices => true,
+            ManageOffices | ManageUsers | ViewAudit | ManageJobs => self == Role::Admin,
+        }
+    }
+
+    /// The permissions this role holds, for the roles screen.
+    pub fn permissions(self) -> Vec<Permission> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.can(*p))
+            .collect()
+    }
+}
+
+impl Permission {
+    /// Every permission, in the order the roles screen lists them.
+    pub const ALL: [Permission; 7] = [
+        Permission::ViewDashboard,
+        Permission::ViewTerritories,
+        Permission::ViewOffices,
+        Permission::ManageOffices,
+        Permission::ManageUsers,
+        Permission::ViewAudit,
+        Permission::ManageJobs,
+    ];
+
+    /// Catalogue key of the permission's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Permission::ViewDashboard => "perm-view-dashboard",
+            Permission::ViewTerritories => "perm-view-territories",
+            Permission::ViewOffices => "perm-view-offices",
+            Permission::ManageOffices => "perm-manage-offices",
+            Permission::ManageUsers => "perm-manage-users",
+            Permission::ViewAudit => "perm-view-audit",
+            Permission::ManageJobs => "perm-manage-jobs",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_identifiers_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn only_admin_manages_users() {
+        for role in Role::ALL {
+            assert_eq!(role.can(Permission::ManageUsers), role == Role::Admin);
+        }
+    }
+
+    #[test]
+    fn office_roles_cannot_be_national() {
+        assert!(!Role::Operator.may_be_national());
+        assert!(!Role::Inspector.may_be_national());
+        assert!(Role::Analyst.may_be_national());
+    }
+}

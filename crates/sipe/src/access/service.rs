@@ -1,0 +1,703 @@
+//! Use cases of the access module. Each one runs in one transaction with its audit rows.
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel, Set, TransactionTrait};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::entity::{api_token, user};
+use super::password;
+use super::roles::Role;
+use super::scope::ScopeKind;
+use super::{session, store};
+use crate::audit::{self, AuditCtx, Change};
+use crate::db::{self, Db, StoreError};
+use crate::territory;
+use crate::validation::{self, FieldErrors};
+
+/// Failed logins before the account locks.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+/// Why a use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    /// Bad input; nothing was stored.
+    #[error(transparent)]
+    Invalid(#[from] FieldErrors),
+    /// No such user or token.
+    #[error("not found")]
+    NotFound,
+    /// Database failure.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Anything else.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<DbErr> for AccessError {
+    fn from(e: DbErr) -> Self {
+        AccessError::Store(StoreError::from_db(e))
+    }
+}
+
+/// Scopes as entered: office codes per kind; an empty list with `national` means national.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeInput {
+    /// Offices for capture.
+    pub capture: Vec<String>,
+    /// Offices for view.
+    pub view: Vec<String>,
+    /// Offices for search.
+    pub search: Vec<String>,
+    /// National scope for the kinds left empty.
+    pub national: bool,
+}
+
+impl ScopeInput {
+    /// The same offices for all three kinds (the CLI's `--office`).
+    pub fn same_offices(codes: Vec<String>) -> Self {
+        let national = codes.is_empty();
+        Self {
+            capture: codes.clone(),
+            view: codes.clone(),
+            search: codes,
+            national,
+        }
+    }
+}
+
+/// A user as the admin enters it.
+#[derive(Debug, Clone, Default)]
+pub struct UserInput {
+    /// Login name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// E-mail (optional).
+    pub email: String,
+    /// Role identifier.
+    pub role: String,
+    /// Scopes.
+    pub scopes: ScopeInput,
+}
+
+/// Audit snapshot of a user: never the password hash or TOTP secret.
+#[derive(Debug, Serialize)]
+struct UserSnapshot<'a> {
+    username: &'a str,
+    full_name: &'a str,
+    email: &'a str,
+    role: &'a str,
+    active: bool,
+    totp_enabled: bool,
+}
+
+fn snapshot(u: &user::Model) -> UserSnapshot<'_> {
+    UserSnapshot {
+        username: &u.username,
+        full_name: &u.full_name,
+        email: &u.email,
+        role: &u.role,
+        active: u.active,
+        totp_enabled: u.totp_enabled,
+    }
+}
+
+fn valid_username(s: &str) -> bool {
+    (3..=40).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+struct ParsedUser {
+    username: String,
+    full_name: String,
+    email: String,
+    role: Role,
+    grants: Vec<(ScopeKind, Vec<Option<Uuid>>)>,
+}
+
+async fn parse_user(
+    conn: &impl ConnectionTrait,
+    input: &UserInput,
+) -> Result<ParsedUser, AccessError> {
+    let mut errors = FieldErrors::new();
+    let username = input.username.trim().to_lowercase();
+    if !valid_username(&username) {
+        errors.add("username", "user-username-invalid");
+    }
+    let full_name = validation::text(&mut errors, "full_name", &input.full_name, true, 120);
+    let email = validation::text(&mut errors, "email", &input.email, false, 254);
+    if !email.is_empty() && !validation::is_email(&email) {
+        errors.add("email", "field-email-invalid");
+    }
+    let role = Role::parse(&input.role);
+    if role.is_none() {
+        errors.add("role", "user-role-invalid");
+    }
+    let mut grants = Vec::new();
+    for (kind, codes) in [
+        (ScopeKind::Capture, &input.scopes.capture),
+        (ScopeKind::View, &input.scopes.view),
+        (ScopeKind::Search, &input.scopes.search),
+    ] {
+        let mut ids = Vec::new();
+        for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+            match territory::store::find_office_by_code(conn, code).await? {
+                Some(o) => ids.push(Some(o.id)),
+                None => errors.add("offices", "user-office-unknown"),
+            }
+        }
+        if ids.is_empty() && input.scopes.national {
+            ids.push(None);
+        }
+        grants.push((kind, ids));
+    }
+    if let Some(role) = role {
+        let any_national = grants.iter().any(|(_, ids)| ids.contains(&None));
+        let capture_empty = grants
+            .iter()
+            .any(|(k, ids)| *k == ScopeKind::Capture && ids.is_empty());
+        if any_national && !role.may_be_national() {
+            errors.add("offices", "user-national-not-allowed");
+        } else if capture_empty && !role.may_be_national() {
+            errors.add("offices", "user-office-required");
+        }
+    }
+    errors.into_result()?;
+    Ok(ParsedUser {
+        username,
+        full_name,
+        email,
+        role: role.unwrap_or(Role::Analyst),
+        grants,
+    })
+}
+
+/// Creates a user with a password; returns its id.
+pub async fn create_user(
+    db: &Db,
+    ctx: &AuditCtx,
+    input: &UserInput,
+    new_password: &str,
+) -> Result<Uuid, AccessError> {
+    let tx = db::begin_write(db).await?;
+    let parsed = parse_user(&tx, input).await?;
+    if let Err(e) = password::check_policy(new_password, &parsed.username) {
+        return Err(FieldErrors::one("password", e.key()).into());
+    }
+    if store::find_user_by_username(&tx, &parsed.username)
+        .await?
+        .is_some()
+    {
+        return Err(FieldErrors::one("username", "user-username-taken").into());
+    }
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let model = user::ActiveModel {
+        id: Set(id),
+        username: Set(parsed.username),
+        full_name: Set(parsed.full_name),
+        email: Set(parsed.email),
+        role: Set(parsed.role.as_str().to_owned()),
+        active: Set(true),
+        password_hash: Set(password::hash(new_password)?),
+        totp_secret: Set(None),
+        totp_enabled: Set(false),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&tx)
+    .await?;
+    for (kind, ids) in &parsed.grants {
+        store::replace_grants(&tx, id, *kind, ids).await?;
+    }
+    let scopes = store::user_grants(&tx, id).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("user.create", "user", id).after(serde_json::json!({
+            "user": snapshot(&model),
+            "scopes": grants_json(&scopes),
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn grants_json(
+    grants: &[(String, Option<crate::territory::entity::office::Model>)],
+) -> serde_json::Value {
+    grants
+        .iter()
+        .map(|(k, o)| serde_json::json!({"kind": k, "office": o.as_ref().map(|o| o.code.clone())}))
+        .collect()
+}
+
+/// Updates name, e-mail, role and scopes of a user.
+pub async fn update_user(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    input: &UserInput,
+) -> Result<(), AccessError> {
+    let tx = db::begin_write(db).await?;
+    let current = store::find_user(&tx, id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let input = UserInput {
+        username: current.username.clone(),
+        ..input.clone()
+    };
+    let parsed = parse_user(&tx, &input).await?;
+    let before_scopes = store::user_grants(&tx, id).await?;
+    let before =
+        serde_json::json!({"user": snapshot(&current), "scopes": grants_json(&before_scopes)});
+    let mut active = current.into_active_model();
+    active.full_name = Set(parsed.full_name);
+    active.email = Set(parsed.email);
+    active.role = Set(parsed.role.as_str().to_owned());
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&tx).await?;
+    for (kind, ids) in &parsed.grants {
+        store::replace_grants(&tx, id, *kind, ids).await?;
+    }
+    let after_scopes = store::user_grants(&tx, id).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("user.update", "user", id).before(before).after(
+            serde_json::json!({"user": snapshot(&updated), "scopes": grants_json(&after_scopes)}),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables or re-enables a user; disabling ends their sessions.
+pub async fn set_active(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    active_flag: bool,
+) -> Result<(), AccessError> {
+    let tx = db::begin_write(db).await?;
+    let current = store::find_user(&tx, id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let before = serde_json::to_value(snapshot(&current)).unwrap_or_default();
+    let mut active = current.into_active_model();
+    active.active = Set(active_flag);
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    active.updated_at = Set(Utc::now());
+    let updated = active.update(&tx).await?;
+    if !active_flag {
+        session::delete_for_user(&tx, id).await?;
+    }
+    let action = if active_flag {
+        "user.enable"
+    } else {
+        "user.disable"
+    };
+    audit::record(
+        &tx,
+        ctx,
+        Change::new(action, "user", id)
+            .before(before)
+            .after(snapshot(&updated)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password (admin reset or CLI); ends the user's sessions and unlocks them.
+pub async fn set_password(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    new_password: &str,
+) -> Result<(), AccessError> {
+    let tx = db::begin_write(db).await?;
+    let current = store::find_user(&tx, id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    if let Err(e) = password::check_policy(new_password, &current.username) {
+        return Err(FieldErrors::one("password", e.key()).into());
+    }
+    let mut active = current.into_active_model();
+    active.password_hash = Set(password::hash(new_password)?);
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    active.updated_at = Set(Utc::now());
+    active.update(&tx).await?;
+    session::delete_for_user(&tx, id).await?;
+    audit::record(&tx, ctx, Change::new("user.password_reset", "user", id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes one's own password after checking the current one; keeps this session.
+pub async fn change_own_password(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    keep_session: &str,
+    current_password: &str,
+    new_password: &str,
+) -> Result<(), AccessError> {
+    let tx = db::begin_write(db).await?;
+    let current = store::find_user(&tx, id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    if !password::verify(current_password, &current.password_hash) {
+        return Err(FieldErrors::one("current_password", "password-current-wrong").into());
+    }
+    if let Err(e) = password::check_policy(new_password, &current.username) {
+        return Err(FieldErrors::one("new_password", e.key()).into());
+    }
+    let mut active = current.into_active_model();
+    active.password_hash = Set(password::hash(new_password)?);
+    active.updated_at = Set(Utc::now());
+    active.update(&tx).await?;
+    // Other sessions (another browser, a stolen cookie) end with the old password.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    super::entity::session::Entity::delete_many()
+        .filter(super::entity::session::Column::UserId.eq(id))
+        .filter(super::entity::session::Column::Id.ne(keep_session))
+        .exec(&tx)
+        .await?;
+    audit::record(&tx, ctx, Change::new("user.password_change", "user", id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a login attempt gave.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Password right; the cookie value of the new session. `second_factor` when a TOTP code is due.
+    Success {
+        /// Cookie value.
+        cookie: String,
+        /// TOTP code still due.
+        second_factor: bool,
+    },
+    /// Wrong username or password (never says which).
+    Invalid,
+    /// Too many failures; try again later.
+    Locked,
+}
+
+/// Checks a password, counts failures, locks after `MAX_FAILED_LOGINS`, and opens a new session.
+pub async fn login(
+    db: &Db,
+    ctx: &AuditCtx,
+    username: &str,
+    password_given: &str,
+    user_agent: Option<String>,
+) -> Result<LoginOutcome, AccessError> {
+    let username = username.trim().to_lowercase();
+    let Some(u) = store::find_user_by_username(db, &username).await? else {
+        password::dummy_verify(password_given);
+        let tx = db::begin_write(db).await?;
+        let ctx = AuditCtx {
+            actor_name: username.chars().take(40).collect(),
+            ..ctx.clone()
+        };
+        audit::record(
+            &tx,
+            &ctx,
+            Change {
+                entity_id: None,
+                ..Change::new("user.login_failed", "user", "")
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::Invalid);
+    };
+    let now = Utc::now();
+    let ctx = AuditCtx {
+        actor_id: Some(u.id),
+        actor_name: u.username.clone(),
+        ..ctx.clone()
+    };
+    if u.locked_until.is_some_and(|t| t > now) {
+        password::dummy_verify(password_given);
+        let tx = db::begin_write(db).await?;
+        audit::record(
+            &tx,
+            &ctx,
+            Change::new("user.login_refused_locked", "user", u.id),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::Locked);
+    }
+    let ok = password::verify(password_given, &u.password_hash) && u.active;
+    let tx = db::begin_write(db).await?;
+    let id = u.id;
+    let totp = u.totp_enabled;
+    let failed = u.failed_logins;
+    let mut active = u.into_active_model();
+    if !ok {
+        let failures = failed + 1;
+        let locks = failures >= MAX_FAILED_LOGINS;
+        active.failed_logins = Set(if locks { 0 } else { failures });
+        if locks {
+            active.locked_until = Set(Some(now + Duration::minutes(LOCKOUT_MINUTES)));
+        }
+        active.update(&tx).await?;
+        audit::record(&tx, &ctx, Change::new("user.login_failed", "user", id)).await?;
+        if locks {
+            audit::record(
+                &tx,
+                &ctx,
+                Change::new("user.locked", "user", id)
+                    .after(serde_json::json!({"minutes": LOCKOUT_MINUTES, "failures": failures})),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        return Ok(if locks {
+            LoginOutcome::Locked
+        } else {
+            LoginOutcome::Invalid
+        });
+    }
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    if !totp {
+        active.last_login_at = Set(Some(now));
+    }
+    active.update(&tx).await?;
+    let cookie = session::create(&tx, id, totp, ctx.ip.clone(), user_agent).await?;
+    let action = if totp {
+        "user.login_password_ok"
+    } else {
+        "user.login"
+    };
+    audit::record(&tx, &ctx, Change::new(action, "user", id)).await?;
+    tx.commit().await?;
+    Ok(LoginOutcome::Success {
+        cookie,
+        second_factor: totp,
+    })
+}
+
+/// Completes a login with a TOTP code: the pending session is replaced by a new one.
+pub async fn verify_second_factor(
+    db: &Db,
+    ctx: &AuditCtx,
+    pending_session: &str,
+    user_id: Uuid,
+    code: &str,
+    user_agent: Option<String>,
+) -> Result<Option<String>, AccessError> {
+    let u = store::find_user(db, user_id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let ctx = AuditCtx {
+        actor_id: Some(u.id),
+        actor_name: u.username.clone(),
+        ..ctx.clone()
+    };
+    let valid = u
+        .totp_secret
+        .as_deref()
+        .is_some_and(|s| super::totp::check(s, &u.username, code));
+    let tx = db::begin_write(db).await?;
+    if !valid {
+        audit::record(&tx, &ctx, Change::new("user.totp_failed", "user", u.id)).await?;
+        tx.commit().await?;
+        return Ok(None);
+    }
+    session::delete_by_id(&tx, pending_session).await?;
+    let cookie = session::create(&tx, u.id, false, ctx.ip.clone(), user_agent).await?;
+    let mut active = u.into_active_model();
+    active.last_login_at = Set(Some(Utc::now()));
+    let u = active.update(&tx).await?;
+    audit::record(&tx, &ctx, Change::new("user.login", "user", u.id)).await?;
+    tx.commit().await?;
+    Ok(Some(cookie))
+}
+
+/// Ends a session (logout).
+pub async fn logout(
+    db: &Db,
+    ctx: &AuditCtx,
+    session_id: &str,
+    user_id: Uuid,
+) -> Result<(), AccessError> {
+    let tx = db::begin_write(db).await?;
+    session::delete_by_id(&tx, session_id).await?;
+    audit::record(&tx, ctx, Change::new("user.logout", "user", user_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Starts TOTP enrolment: stores a new secret (not yet required) and returns it.
+pub async fn start_totp(db: &Db, user_id: Uuid) -> Result<String, AccessError> {
+    let tx = db::begin_write(db).await?;
+    let u = store::find_user(&tx, user_id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let secret = super::totp::new_secret();
+    let mut active = u.into_active_model();
+    active.totp_secret = Set(Some(secret.clone()));
+    active.totp_enabled = Set(false);
+    active.update(&tx).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// Confirms enrolment with a first valid code; from then on logins ask for a code.
+pub async fn confirm_totp(
+    db: &Db,
+    ctx: &AuditCtx,
+    user_id: Uuid,
+    code: &str,
+) -> Result<(), AccessError> {
+    let tx = db::begin_write(db).await?;
+    let u = store::find_user(&tx, user_id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let ok = u
+        .totp_secret
+        .as_deref()
+        .is_some_and(|s| super::totp::check(s, &u.username, code));
+    if !ok {
+        return Err(FieldErrors::one("code", "totp-code-wrong").into());
+    }
+    let mut active = u.into_active_model();
+    active.totp_enabled = Set(true);
+    active.update(&tx).await?;
+    audit::record(&tx, ctx, Change::new("user.totp_enabled", "user", user_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Turns the second factor off (own account after a password check, or admin).
+pub async fn disable_totp(db: &Db, ctx: &AuditCtx, user_id: Uuid) -> Result<(), AccessError> {
+    let tx = db::begin_write(db).await?;
+    let u = store::find_user(&tx, user_id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let mut active = u.into_active_model();
+    active.totp_enabled = Set(false);
+    active.totp_secret = Set(None);
+    active.update(&tx).await?;
+    audit::record(&tx, ctx, Change::new("user.totp_disabled", "user", user_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates an API token for a user and returns the secret (shown once, stored hashed).
+pub async fn create_token(
+    db: &Db,
+    ctx: &AuditCtx,
+    user_id: Uuid,
+    name: &str,
+) -> Result<String, AccessError> {
+    let mut errors = FieldErrors::new();
+    let name = validation::text(&mut errors, "name", name, true, 80);
+    errors.into_result()?;
+    let tx = db::begin_write(db).await?;
+    let u = store::find_user(&tx, user_id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    if !u.active {
+        return Err(FieldErrors::one("username", "user-disabled").into());
+    }
+    let secret = format!("sipe_{}", session::new_secret());
+    let id = Uuid::now_v7();
+    api_token::ActiveModel {
+        id: Set(id),
+        user_id: Set(user_id),
+        name: Set(name.clone()),
+        token_hash: Set(session::digest(&secret)),
+        prefix: Set(secret.chars().take(12).collect()),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("api_token.create", "api_token", id)
+            .after(serde_json::json!({"user": u.username, "name": name})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// Revokes a token. With `owner`, only a token of that user may be revoked.
+pub async fn revoke_token(
+    db: &Db,
+    ctx: &AuditCtx,
+    token_id: Uuid,
+    owner: Option<Uuid>,
+) -> Result<(), AccessError> {
+    use sea_orm::EntityTrait;
+    let tx = db::begin_write(db).await?;
+    let token = api_token::Entity::find_by_id(token_id)
+        .one(&tx)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    if owner.is_some_and(|o| o != token.user_id) {
+        return Err(AccessError::NotFound);
+    }
+    if token.revoked_at.is_none() {
+        let mut active = token.into_active_model();
+        active.revoked_at = Set(Some(Utc::now()));
+        active.update(&tx).await?;
+        audit::record(
+            &tx,
+            ctx,
+            Change::new("api_token.revoke", "api_token", token_id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Resolves a bearer token to its owner's access; records the use (at most once a minute).
+pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Option<super::Access>, DbErr> {
+    let Some(token) = store::find_live_token(db, &session::digest(secret)).await? else {
+        return Ok(None);
+    };
+    let Some(u) = store::find_user(db, token.user_id).await? else {
+        return Ok(None);
+    };
+    if !u.active {
+        return Ok(None);
+    }
+    let now = Utc::now();
+    if token
+        .last_used_at
+        .is_none_or(|t| now - t > Duration::seconds(60))
+    {
+        let mut active = token.into_active_model();
+        active.last_used_at = Set(Some(now));
+        active.update(db).await?;
+    }
+    Ok(Some(store::load_access(db, &u).await?))
+}
+
+/// Runs a closure-free check that the database is reachable inside a transaction (used by `readyz`).
+pub async fn transaction_works(db: &Db) -> bool {
+    db.begin().await.is_ok()
+}

@@ -1,0 +1,173 @@
+//! Server-side sessions in our own database. The cookie holds a random secret; the
+//! table holds only its SHA-256, so a leaked database dump yields no usable session.
+//! Sessions end after `session_idle_minutes` without requests or
+//! `session_absolute_hours` after login, whichever comes first.
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::entity::{session, user};
+use super::scope::Access;
+use super::store;
+use crate::config::Config;
+use crate::db::Db;
+
+/// A random URL-safe secret of 32 bytes.
+pub fn new_secret() -> String {
+    use base64::Engine;
+    let bytes: [u8; 32] = rand::random();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256 of a secret, hex: what the tables store for sessions and API tokens.
+pub fn digest(secret: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))
+}
+
+/// Creates a session and returns the cookie value. Any session the browser held before
+/// is deleted by the caller, so the id always changes at login.
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    second_factor_pending: bool,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<String, sea_orm::DbErr> {
+    let secret = new_secret();
+    let now = Utc::now();
+    session::ActiveModel {
+        id: Set(digest(&secret)),
+        user_id: Set(user_id),
+        csrf_token: Set(new_secret()),
+        second_factor_pending: Set(second_factor_pending),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        ip: Set(ip),
+        user_agent: Set(user_agent.map(|ua| ua.chars().take(200).collect())),
+    }
+    .insert(conn)
+    .await?;
+    Ok(secret)
+}
+
+/// Deletes the session with this cookie value (logout).
+pub async fn delete(conn: &impl ConnectionTrait, cookie_value: &str) -> Result<(), sea_orm::DbErr> {
+    session::Entity::delete_by_id(digest(cookie_value))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a session by its stored id.
+pub async fn delete_by_id(conn: &impl ConnectionTrait, id: &str) -> Result<(), sea_orm::DbErr> {
+    session::Entity::delete_by_id(id.to_owned())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (password reset, disable).
+pub async fn delete_for_user(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<(), sea_orm::DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes sessions past either timeout; returns how many.
+pub async fn purge_expired(
+    conn: &impl ConnectionTrait,
+    config: &Config,
+) -> Result<u64, sea_orm::DbErr> {
+    let now = Utc::now();
+    let res = session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    session::Column::LastSeenAt
+                        .lt(now - Duration::minutes(config.session_idle_minutes)),
+                )
+                .add(
+                    session::Column::CreatedAt
+                        .lt(now - Duration::hours(config.session_absolute_hours)),
+                ),
+        )
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// What a session cookie resolves to.
+#[derive(Debug)]
+pub enum Resolved {
+    /// Logged in.
+    Complete {
+        /// Role and scopes.
+        access: Access,
+        /// Session row id.
+        session_id: String,
+        /// Form token.
+        csrf_token: String,
+    },
+    /// Password accepted, second factor due.
+    Pending {
+        /// The user.
+        user_id: Uuid,
+        /// Session row id.
+        session_id: String,
+        /// Form token.
+        csrf_token: String,
+    },
+}
+
+/// Looks a cookie up, enforcing both timeouts and the user's active flag.
+pub async fn resolve(
+    db: &Db,
+    config: &Config,
+    cookie_value: &str,
+) -> Result<Option<Resolved>, sea_orm::DbErr> {
+    let id = digest(cookie_value);
+    let Some(s) = session::Entity::find_by_id(id.clone()).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(u) = user::Entity::find_by_id(s.user_id).one(db).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let idle_expired = s.last_seen_at < now - Duration::minutes(config.session_idle_minutes);
+    let absolute_expired = s.created_at < now - Duration::hours(config.session_absolute_hours);
+    if idle_expired || absolute_expired || !u.active {
+        delete_by_id(db, &id).await?;
+        return Ok(None);
+    }
+    // One write a minute at most per session keeps the idle clock without a write per request.
+    if now - s.last_seen_at > Duration::seconds(60) {
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(session::Column::Id.eq(id.clone()))
+            .exec(db)
+            .await?;
+    }
+    if s.second_factor_pending {
+        return Ok(Some(Resolved::Pending {
+            user_id: u.id,
+            session_id: s.id,
+            csrf_token: s.csrf_token,
+        }));
+    }
+    let access = store::load_access(db, &u).await?;
+    Ok(Some(Resolved::Complete {
+        access,
+        session_id: s.id,
+        csrf_token: s.csrf_token,
+    }))
+}

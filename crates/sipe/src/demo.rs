@@ -1,0 +1,336 @@
+//! `sipe demo`: the Tucumán office network and one user per role, created once in the
+//! data dir, then served.
+
+use crate::access::{self, Access};
+use crate::audit::AuditCtx;
+use crate::config::Config;
+use crate::db::Db;
+use crate::startup::{self, Application};
+use crate::territory::{self, domain::OfficeInput};
+
+/// Demo users: (username, role, office or none for national, full name).
+pub const DEMO_USERS: [(&str, &str, Option<&str>, &str); 11] = [
+    ("admin", "admin", None, "Administración del sistema"),
+    (
+        "coordinador",
+        "coordinator",
+        Some("OE-CAP-01"),
+        "Carla Coordinadora",
+    ),
+    ("operador", "operator", Some("OE-CAP-01"), "Omar Operador"),
+    (
+        "consejero",
+        "counselor",
+        Some("OE-CAP-02"),
+        "Clara Consejera",
+    ),
+    ("formacion", "training_manager", None, "Fernando Formación"),
+    ("programas", "programme_manager", None, "Paula Programas"),
+    ("mesa_ayuda", "help_desk", None, "Marta Mesa de Ayuda"),
+    (
+        "mesa_entrada",
+        "records_clerk",
+        None,
+        "Ernesto Mesa de Entrada",
+    ),
+    ("planificador", "planner", None, "Pedro Planificador"),
+    ("inspector", "inspector", Some("DE"), "Inés Inspectora"),
+    ("analista", "analyst", None, "Ana Analista"),
+];
+
+/// The demo password of a demo user.
+pub fn demo_password(username: &str) -> String {
+    format!("sipe-demo-{username}")
+}
+
+struct DemoOffice {
+    code: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    parent: &'static str,
+    department: &'static str,
+    address: &'static str,
+    covers: &'static [&'static str],
+}
+
+const fn oe(
+    code: &'static str,
+    name: &'static str,
+    department: &'static str,
+    address: &'static str,
+) -> DemoOffice {
+    DemoOffice {
+        code,
+        name,
+        kind: "employment_office",
+        parent: "DE",
+        department,
+        address,
+        covers: &[],
+    }
+}
+
+/// Tucumán: department INDEC codes are 90007 (Burruyacú) ... 90119 (Yerba Buena).
+const OFFICES: &[DemoOffice] = &[
+    DemoOffice {
+        code: "DE",
+        name: "Dirección de Empleo",
+        kind: "central_area",
+        parent: "",
+        department: "90084",
+        address: "San Martín 362, San Miguel de Tucumán",
+        covers: &[],
+    },
+    DemoOffice {
+        code: "MESA-AYUDA",
+        name: "Mesa de Ayuda",
+        kind: "central_area",
+        parent: "",
+        department: "90084",
+        address: "San Martín 362, San Miguel de Tucumán",
+        covers: &[],
+    },
+    DemoOffice {
+        code: "MESA-ENTRADA",
+        name: "Mesa de Entrada",
+        kind: "central_area",
+        parent: "",
+        department: "90084",
+        address: "San Martín 362, San Miguel de Tucumán",
+        covers: &[],
+    },
+    DemoOffice {
+        code: "PLANIF",
+        name: "Planificación",
+        kind: "central_area",
+        parent: "",
+        department: "90084",
+        address: "San Martín 362, San Miguel de Tucumán",
+        covers: &[],
+    },
+    DemoOffice {
+        code: "OEPET",
+        name: "Observatorio de Empleo, Producción y Empresas",
+        kind: "central_area",
+        parent: "",
+        department: "90084",
+        address: "San Martín 362, San Miguel de Tucumán",
+        covers: &[],
+    },
+    oe(
+        "OE-CAP-01",
+        "Oficina de Empleo Capital Centro",
+        "90084",
+        "24 de Septiembre 550, San Miguel de Tucumán",
+    ),
+    oe(
+        "OE-CAP-02",
+        "Oficina de Empleo Capital Norte",
+        "90084",
+        "Av. Sarmiento 1200, San Miguel de Tucumán",
+    ),
+    oe(
+        "OE-CAP-03",
+        "Oficina de Empleo Capital Sur",
+        "90084",
+        "Av. Roca 2100, San Miguel de Tucumán",
+    ),
+    oe(
+        "OE-CAP-04",
+        "Oficina de Empleo Capital Oeste",
+        "90084",
+        "Av. Mate de Luna 3400, San Miguel de Tucumán",
+    ),
+    oe(
+        "OE-BUR",
+        "Oficina de Empleo Burruyacú",
+        "90007",
+        "San Martín 150, Burruyacú",
+    ),
+    oe(
+        "OE-CRA",
+        "Oficina de Empleo Cruz Alta (Banda del Río Salí)",
+        "90014",
+        "Av. Independencia 300, Banda del Río Salí",
+    ),
+    oe(
+        "OE-CHI",
+        "Oficina de Empleo Chicligasta (Concepción)",
+        "90021",
+        "España 1050, Concepción",
+    ),
+    oe(
+        "OE-FAM",
+        "Oficina de Empleo Famaillá",
+        "90028",
+        "Belgrano 420, Famaillá",
+    ),
+    oe(
+        "OE-GRA",
+        "Oficina de Empleo Graneros",
+        "90035",
+        "Mitre 90, Graneros",
+    ),
+    oe(
+        "OE-JBA",
+        "Oficina de Empleo Juan Bautista Alberdi",
+        "90042",
+        "Sarmiento 250, Juan Bautista Alberdi",
+    ),
+    oe(
+        "OE-LCO",
+        "Oficina de Empleo La Cocha",
+        "90049",
+        "9 de Julio 120, La Cocha",
+    ),
+    oe(
+        "OE-LEA",
+        "Oficina de Empleo Leales (Bella Vista)",
+        "90056",
+        "Rivadavia 300, Bella Vista",
+    ),
+    oe(
+        "OE-LUL",
+        "Oficina de Empleo Lules",
+        "90063",
+        "Av. Mitre 800, Lules",
+    ),
+    oe(
+        "OE-MON",
+        "Oficina de Empleo Monteros",
+        "90070",
+        "25 de Mayo 300, Monteros",
+    ),
+    oe(
+        "OE-RCH",
+        "Oficina de Empleo Río Chico (Aguilares)",
+        "90077",
+        "Av. Sarmiento 600, Aguilares",
+    ),
+    oe(
+        "OE-SIM",
+        "Oficina de Empleo Simoca",
+        "90091",
+        "Belgrano 50, Simoca",
+    ),
+    oe(
+        "OE-TDV",
+        "Oficina de Empleo Tafí del Valle",
+        "90098",
+        "Av. Miguel Critto 200, Tafí del Valle",
+    ),
+    oe(
+        "OE-TVI",
+        "Oficina de Empleo Tafí Viejo",
+        "90105",
+        "Av. Alem 900, Tafí Viejo",
+    ),
+    oe(
+        "OE-TRA",
+        "Oficina de Empleo Trancas",
+        "90112",
+        "San Martín 80, Trancas",
+    ),
+    oe(
+        "OE-YBU",
+        "Oficina de Empleo Yerba Buena",
+        "90119",
+        "Av. Aconquija 1700, Yerba Buena",
+    ),
+    DemoOffice {
+        code: "CFP-CAP",
+        name: "Centro de Formación Profesional Capital",
+        kind: "training_centre",
+        parent: "DE",
+        department: "90084",
+        address: "Lavalle 1000, San Miguel de Tucumán",
+        covers: &["90084"],
+    },
+];
+
+/// Creates the demo offices and users unless they exist; returns whether it created them.
+pub async fn seed(db: &Db) -> anyhow::Result<bool> {
+    if access::store::find_user_by_username(db, "admin")
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let ctx = AuditCtx::system();
+    let system = Access::system("demo");
+    for o in OFFICES {
+        if territory::store::find_office_by_code(db, o.code)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let covers: Vec<String> = if o.kind == "employment_office" && o.covers.is_empty() {
+            vec![format!("AR-{}", o.department)]
+        } else {
+            o.covers.iter().map(|c| format!("AR-{c}")).collect()
+        };
+        let input = OfficeInput {
+            code: o.code.into(),
+            name: o.name.into(),
+            kind: o.kind.into(),
+            parent_code: o.parent.into(),
+            address: o.address.into(),
+            territory_code: format!("AR-{}", o.department),
+            phone: "+54 381 422-8420".into(),
+            email: format!("{}@empleo.example.gob.ar", o.code.to_lowercase()),
+            opening_hours: "Lunes a viernes de 8:00 a 17:00".into(),
+            coverage: covers,
+        };
+        territory::service::create_office(db, &ctx, &system, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo office {}: {e:?}", o.code))?;
+    }
+    for (username, role, office, full_name) in DEMO_USERS {
+        let input = access::service::UserInput {
+            username: username.into(),
+            full_name: full_name.into(),
+            email: format!("{username}@empleo.example.gob.ar"),
+            role: role.into(),
+            scopes: access::service::ScopeInput::same_offices(
+                office.map(|o| vec![o.to_owned()]).unwrap_or_default(),
+            ),
+        };
+        access::service::create_user(db, &ctx, &input, &demo_password(username))
+            .await
+            .map_err(|e| anyhow::anyhow!("demo user {username}: {e:?}"))?;
+    }
+    Ok(true)
+}
+
+/// `sipe demo`: prepares the data dir, seeds once, prints the logins and serves.
+pub async fn run(mut config: Config, port: u16) -> anyhow::Result<()> {
+    config.bind = format!("127.0.0.1:{port}");
+    let db = startup::open_database(&config).await?;
+    let created = seed(&db).await?;
+    let app = Application::build_with_db(config.clone(), db).await?;
+    println!(
+        "sipe demo — {}",
+        if created {
+            "demo data created"
+        } else {
+            "reusing existing demo data"
+        }
+    );
+    println!("data dir: {}", config.data_dir.display());
+    println!(
+        "open http://127.0.0.1:{}/ and log in with one of:",
+        app.port()
+    );
+    for (username, role, office, _) in DEMO_USERS {
+        println!(
+            "  {:<14} {:<22} {:<18} {}",
+            username,
+            demo_password(username),
+            role,
+            office.unwrap_or("national")
+        );
+    }
+    app.run_until(startup::shutdown_signal()).await?;
+    Ok(())
+}

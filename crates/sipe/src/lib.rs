@@ -1,0 +1,21 @@
+//! sipe: information system for public employment services and labour administration.
+//!
+//! The binary only parses the command line; everything else lives here so the tests
+//! run exactly what production runs.
+
+pub mod access;
+pub mod api;
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod i18n;
+pub mod jobs;
+pub mod startup;
+pub mod telemetry;
+pub mod territory;
+pub mod validation;
+pub mod web;
+
+pub use startup::Application;

@@ -1,0 +1,311 @@
+//! Builds the application from a typed config, binds its own listener (port 0 in tests)
+//! and runs until a shutdown signal: tests run exactly what production runs.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::http::{HeaderName, StatusCode};
+use axum::middleware;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::jobs::{self, Registry, Worker};
+use crate::web::{self, AppState, Guard, RouteDef, Routes};
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data dir cannot be created or written.
+    #[error("cannot use data dir {path}: {cause}")]
+    DataDir {
+        /// The folder.
+        path: String,
+        /// What the system said.
+        cause: String,
+    },
+    /// The database is unreachable.
+    #[error(transparent)]
+    Connect(#[from] db::ConnectError),
+    /// Migrations or reference data failed.
+    #[error("preparing the database: {0}")]
+    Prepare(String),
+    /// The address is taken or invalid.
+    #[error("cannot listen on {addr}: {cause}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// What the system said.
+        cause: String,
+    },
+    /// Misconfiguration.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// Makes sure the data dir exists and is writable.
+pub fn prepare_data_dir(config: &Config) -> Result<(), StartError> {
+    let dir = &config.data_dir;
+    let err = |e: std::io::Error| StartError::DataDir {
+        path: dir.display().to_string(),
+        cause: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(err)?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// Opens the database, applies migrations and loads reference data when missing.
+pub async fn open_database(config: &Config) -> Result<Db, StartError> {
+    if config.database_url.is_none() {
+        prepare_data_dir(config)?;
+    }
+    let db = db::connect(&config.effective_database_url()).await?;
+    db::migrate(&db)
+        .await
+        .map_err(|e| StartError::Prepare(e.to_string()))?;
+    if crate::territory::store::count_territories(&db)
+        .await
+        .map_err(|e| StartError::Prepare(e.to_string()))?
+        == 0
+    {
+        crate::territory::reference::load(&db)
+            .await
+            .map_err(|e| StartError::Prepare(e.to_string()))?;
+    }
+    Ok(db)
+}
+
+/// Every route of the application, with its guard.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/healthz", Guard::Public, || async { "ok" })
+        .get("/readyz", Guard::Public, readyz)
+        .get("/metrics", Guard::Public, web::metrics::render)
+        .get("/static/app.css", Guard::Public, web::assets::css)
+        .get("/static/app.js", Guard::Public, web::assets::js)
+        .get(
+            "/api/v1/openapi.json",
+            Guard::Public,
+            crate::api::openapi_json,
+        )
+        .merge(crate::access::routes())
+        .merge(crate::territory::routes())
+        .merge(crate::jobs::routes())
+        .get(
+            "/admin/audit",
+            Guard::Web(crate::access::Permission::ViewAudit),
+            crate::audit::handlers::list_audit,
+        )
+        .get(
+            "/admin/audit.csv",
+            Guard::Web(crate::access::Permission::ViewAudit),
+            crate::audit::handlers::export_audit,
+        )
+}
+
+async fn readyz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (StatusCode, &'static str) {
+    if db::ping(&state.db).await {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+    }
+}
+
+/// The full router with its middleware stack.
+pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
+    web::metrics::install();
+    let (defs, routes) = routes().into_parts();
+    let mut csrf = CsrfLayer::new();
+    for origin in &state.config.trusted_origins {
+        csrf = csrf
+            .add_trusted_origin(origin)
+            .map_err(|e| StartError::Config(format!("trusted_origins: {e:?}")))?;
+    }
+    let request_id = HeaderName::from_static("x-request-id");
+    let app = routes
+        .fallback(web::error::not_found)
+        .layer(middleware::from_fn(web::auth::check_form_token))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::api::resolve_bearer,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::auth::resolve_session,
+        ))
+        .layer(middleware::from_fn(web::page::clear_flash))
+        .layer(middleware::from_fn(web::metrics::track))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    web::security::security_headers,
+                ))
+                .layer(middleware::from_fn(web::error::render_error_pages))
+                .layer(CatchPanicLayer::custom(|_| {
+                    web::WebError::Internal(anyhow::anyhow!("panic in handler"))
+                        .into_response_boxed()
+                }))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(state.config.request_timeout_secs),
+                ))
+                .layer(CompressionLayer::new())
+                .layer(csrf)
+                .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes)),
+        )
+        .with_state(state);
+    Ok((defs, app))
+}
+
+/// A built application, bound to its port, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    /// The declared routes (tests walk them).
+    pub routes: Vec<RouteDef>,
+}
+
+impl Application {
+    /// Connects, migrates, builds the router and binds `config.bind`.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let db = open_database(&config).await?;
+        Self::build_with_db(config, db).await
+    }
+
+    /// Builds on an already prepared database.
+    pub async fn build_with_db(config: Config, db: Db) -> Result<Self, StartError> {
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            started_at: Instant::now(),
+        };
+        let (routes, router) = router(state.clone())?;
+        let addr = state.config.bind.clone();
+        let listener = TcpListener::bind(&addr)
+            .await
+            .map_err(|e| StartError::Bind {
+                addr: addr.clone(),
+                cause: e.to_string(),
+            })?;
+        Ok(Self {
+            listener,
+            router,
+            state,
+            routes,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    }
+
+    /// The database pool.
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Serves until `shutdown` resolves, finishing requests in flight; runs the job worker.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (tx, rx) = watch::channel(false);
+        let worker = if self.state.config.worker_enabled {
+            let worker = Worker::new(
+                self.state.db.clone(),
+                platform_jobs(self.state.config.as_ref()),
+                Duration::from_secs(2),
+            );
+            let scheduler = tokio::spawn(schedule_platform_jobs(self.state.db.clone(), rx.clone()));
+            Some((tokio::spawn(worker.run(rx.clone())), scheduler))
+        } else {
+            None
+        };
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                let _ = tx.send(true);
+            })
+            .await;
+        if let Some((w, s)) = worker {
+            let _ = w.await;
+            let _ = s.await;
+        }
+        result
+    }
+}
+
+/// Jobs the platform itself runs.
+pub fn platform_jobs(config: &Config) -> Registry {
+    let config = config.clone();
+    jobs::Registry::new().register("sessions.purge", move |db, _payload| {
+        let config = config.clone();
+        async move {
+            let n = crate::access::session::purge_expired(&db, &config).await?;
+            tracing::info!(sessions.purged = n, "expired sessions purged");
+            Ok(())
+        }
+    })
+}
+
+/// Enqueues the hourly housekeeping (idempotent per hour, so several nodes agree).
+async fn schedule_platform_jobs(db: Db, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let key = format!("sessions.purge:{}", chrono::Utc::now().format("%Y%m%d%H"));
+        if let Err(e) =
+            jobs::store::enqueue(&db, "sessions.purge", &serde_json::json!({}), Some(key)).await
+        {
+            tracing::warn!(error = %e, "scheduling sessions.purge");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(300)) => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,116 @@
+//! Field errors collected while parsing input, reported by every channel in its own way:
+//! translated beside the field in forms, as `errors` in API problems, as lines on the CLI.
+
+use crate::i18n::Lang;
+
+/// One problem with one input field; `key` is a catalogue key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field name as the form and API call it.
+    pub field: &'static str,
+    /// Catalogue key of the message.
+    pub key: &'static str,
+}
+
+/// Every problem found in one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+#[error("invalid input: {}", self.describe(Lang::En))]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    /// No errors yet.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Records a problem.
+    pub fn add(&mut self, field: &'static str, key: &'static str) {
+        self.0.push(FieldError { field, key });
+    }
+
+    /// `Ok(())` when nothing was recorded.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    /// Is there any problem?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The translated message for a field, if it has one.
+    pub fn message(&self, lang: Lang, field: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| lang.t(e.key))
+    }
+
+    /// All problems as one line: `field: message; ...`.
+    pub fn describe(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, lang.t(e.key)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// A single-error value.
+    pub fn one(field: &'static str, key: &'static str) -> Self {
+        Self(vec![FieldError { field, key }])
+    }
+}
+
+/// Trims a text field and checks its length in characters.
+pub fn text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    required: bool,
+    max: usize,
+) -> String {
+    let value = raw.trim().to_owned();
+    if required && value.is_empty() {
+        errors.add(field, "field-required");
+    } else if value.chars().count() > max {
+        errors.add(field, "field-too-long");
+    }
+    value
+}
+
+/// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !s.chars().any(char::is_whitespace)
+        && s.len() <= 254
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_shapes() {
+        assert!(is_email("empleo@empleotucuman.gov.ar"));
+        assert!(!is_email("empleo@"));
+        assert!(!is_email("a b@c.d"));
+        assert!(!is_email("a@b"));
+    }
+
+    #[test]
+    fn text_reports_required_and_length() {
+        let mut e = FieldErrors::new();
+        text(&mut e, "name", "  ", true, 10);
+        text(&mut e, "code", "abcdefghijk", true, 10);
+        assert_eq!(e.0.len(), 2);
+        assert_eq!(e.0[0].key, "field-required");
+        assert_eq!(e.0[1].key, "field-too-long");
+    }
+}

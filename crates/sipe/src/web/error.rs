@@ -1,0 +1,166 @@
+//! The one error type of the HTML handlers and the middleware that renders error pages
+//! in the visitor's language.
+
+use askama::Template;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+
+use super::cookies;
+use crate::db::StoreError;
+use crate::i18n::Lang;
+
+/// What can go wrong in a web handler.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No session: go and log in.
+    #[error("not logged in")]
+    Unauthenticated,
+    /// The role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// No such record, or outside the caller's scope (never distinguished).
+    #[error("not found")]
+    NotFound,
+    /// The form token or origin check failed.
+    #[error("cross-site request refused")]
+    CsrfRejected,
+    /// The body is over the limit.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// Anything unexpected: logged once with the request id.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => WebError::NotFound,
+            other => WebError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for WebError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        WebError::Internal(e.into())
+    }
+}
+
+/// Marks a response whose body the error middleware must render.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorMarker(pub ErrorKind);
+
+/// Which error page to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 403.
+    Forbidden,
+    /// 403 from the CSRF checks.
+    Csrf,
+    /// 404.
+    NotFound,
+    /// 413.
+    TooLarge,
+    /// 500.
+    Internal,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, kind) = match &self {
+            WebError::Unauthenticated => return Redirect::to("/login").into_response(),
+            WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
+            WebError::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
+            WebError::CsrfRejected => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
+            WebError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge),
+            WebError::Internal(err) => {
+                tracing::error!(error = format!("{err:#}"), "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal)
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorMarker(kind));
+        response
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage {
+    lang: Lang,
+    status: u16,
+    title: String,
+    message: String,
+    request_id: String,
+}
+
+impl ErrorPage {
+    fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+}
+
+/// Renders marked error responses (and the CSRF layer's bare 403) as Spanish/English pages.
+pub async fn render_error_pages(jar: CookieJar, req: Request, next: Next) -> Response {
+    let lang = jar
+        .get(cookies::LANG)
+        .and_then(|c| Lang::parse(c.value()))
+        .unwrap_or_default();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let kind = match response.extensions().get::<ErrorMarker>() {
+        Some(ErrorMarker(kind)) => *kind,
+        None if response
+            .extensions()
+            .get::<tower_http::csrf::ProtectionError>()
+            .is_some() =>
+        {
+            ErrorKind::Csrf
+        }
+        None => return response,
+    };
+    if is_api && kind != ErrorKind::Csrf {
+        return response;
+    }
+    let (title, message) = match kind {
+        ErrorKind::Forbidden => ("error-403-title", "error-403-body"),
+        ErrorKind::Csrf => ("error-csrf-title", "error-csrf-body"),
+        ErrorKind::NotFound => ("error-404-title", "error-404-body"),
+        ErrorKind::TooLarge => ("error-413-title", "error-413-body"),
+        ErrorKind::Internal => ("error-500-title", "error-500-body"),
+    };
+    let status = response.status();
+    let page = ErrorPage {
+        lang,
+        status: status.as_u16(),
+        title: lang.t(title),
+        message: lang.t(message),
+        request_id,
+    };
+    match page.render() {
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(_) => response,
+    }
+}
+
+/// Fallback for unknown paths.
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+impl WebError {
+    /// The response as the panic handler needs it (a boxed-body response).
+    pub fn into_response_boxed(self) -> Response {
+        self.into_response()
+    }
+}

@@ -1,0 +1,42 @@
+//! The web shell shared by every module: application state, the route table with its
+//! access guards, the middleware stack, page context, errors and the reusable table.
+
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod metrics;
+pub mod page;
+pub mod routes;
+pub mod security;
+pub mod table;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::config::Config;
+use crate::db::Db;
+
+pub use error::WebError;
+pub use page::PageCtx;
+pub use routes::{Guard, RouteDef, Routes};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: Db,
+    /// The validated configuration.
+    pub config: Arc<Config>,
+    /// When the process started, for the dashboard.
+    pub started_at: Instant,
+}
+
+/// Names of the cookies sipe sets.
+pub mod cookies {
+    /// The session secret.
+    pub const SESSION: &str = "sipe_session";
+    /// The chosen UI language.
+    pub const LANG: &str = "sipe_lang";
+    /// A one-shot message shown on the next page.
+    pub const FLASH: &str = "sipe_flash";
+}

@@ -1,0 +1,215 @@
+//! What every page template needs: language, the user, the navigation for their role,
+//! the form token and the one-shot message.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use chrono::{DateTime, Utc};
+
+use super::auth::{Authenticated, PendingSecondFactor};
+use super::cookies;
+use crate::access::Permission;
+use crate::i18n::Lang;
+
+/// One entry of the main navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Link target.
+    pub href: &'static str,
+    /// Text.
+    pub label: String,
+    /// Is this the current section?
+    pub current: bool,
+}
+
+/// A one-shot message.
+#[derive(Debug, Clone)]
+pub struct Flash {
+    /// `success` or `error`.
+    pub kind: String,
+    /// Already translated text.
+    pub text: String,
+}
+
+/// The logged-in user as the header shows them.
+#[derive(Debug, Clone)]
+pub struct UserBadge {
+    /// Username.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// Translated role name.
+    pub role: String,
+}
+
+/// Page context, extracted in every HTML handler.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    /// UI language.
+    pub lang: Lang,
+    /// The user, when logged in.
+    pub user: Option<UserBadge>,
+    /// Main navigation for the user's role.
+    pub nav: Vec<NavItem>,
+    /// Form token (empty without a session).
+    pub csrf: String,
+    /// Message from the previous request.
+    pub flash: Option<Flash>,
+    /// Current path with query, for the language switch.
+    pub path: String,
+    /// Time zone for displaying times.
+    pub tz: chrono_tz::Tz,
+}
+
+const NAV: [(&str, &str, Option<Permission>); 7] = [
+    ("/", "nav-home", None),
+    ("/offices", "nav-offices", Some(Permission::ViewOffices)),
+    (
+        "/territories",
+        "nav-territories",
+        Some(Permission::ViewTerritories),
+    ),
+    ("/admin/users", "nav-users", Some(Permission::ManageUsers)),
+    ("/admin/roles", "nav-roles", Some(Permission::ManageUsers)),
+    ("/admin/audit", "nav-audit", Some(Permission::ViewAudit)),
+    ("/admin/jobs", "nav-jobs", Some(Permission::ManageJobs)),
+];
+
+impl FromRequestParts<super::AppState> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let lang = jar
+            .get(cookies::LANG)
+            .and_then(|c| Lang::parse(c.value()))
+            .unwrap_or_default();
+        let path = parts.uri.path().to_owned();
+        let user = parts.extensions.get::<Authenticated>();
+        let nav = match user {
+            Some(u) => NAV
+                .iter()
+                .filter(|(_, _, p)| p.is_none_or(|p| u.access.can(p)))
+                .map(|(href, key, _)| NavItem {
+                    href,
+                    label: lang.t(key),
+                    current: if *href == "/" {
+                        path == "/"
+                    } else {
+                        path.starts_with(href)
+                    },
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let csrf = user
+            .map(|u| u.csrf_token.clone())
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<PendingSecondFactor>()
+                    .map(|p| p.csrf_token.clone())
+            })
+            .unwrap_or_default();
+        let flash = jar.get(cookies::FLASH).and_then(|c| {
+            let (kind, key) = c.value().split_once(':')?;
+            let kind = if kind == "error" { "error" } else { "success" };
+            // Only catalogue keys are shown, so a forged cookie cannot inject text.
+            lang.has(key).then(|| Flash {
+                kind: kind.to_owned(),
+                text: lang.t(key),
+            })
+        });
+        Ok(PageCtx {
+            lang,
+            user: user.map(|u| UserBadge {
+                username: u.access.actor.username.clone(),
+                full_name: u.access.actor.full_name.clone(),
+                role: lang.t(&format!("role-{}", u.access.role.as_str())),
+            }),
+            nav,
+            csrf,
+            flash,
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or(path),
+            tz: state.config.tz(),
+        })
+    }
+}
+
+impl PageCtx {
+    /// Translated text.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// Translated text with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
+        self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    /// Translated name of a role identifier.
+    pub fn role(&self, id: &str) -> String {
+        self.lang.t(&format!("role-{id}"))
+    }
+
+    /// Translated name of an office kind identifier.
+    pub fn office_kind(&self, id: &str) -> String {
+        self.lang.t(&format!("office-kind-{id}"))
+    }
+
+    /// A UTC time in the deployment's zone, `dd/mm/yyyy hh:mm`.
+    pub fn time(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz)
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    }
+
+    /// An optional time, or a dash.
+    pub fn time_opt(&self, at: &Option<DateTime<Utc>>) -> String {
+        at.as_ref()
+            .map(|t| self.time(t))
+            .unwrap_or_else(|| "—".into())
+    }
+
+    /// Link that switches the language and comes back here.
+    pub fn lang_href(&self, lang: &str) -> String {
+        format!("/lang/{lang}?next={}", super::routes::urlencode(&self.path))
+    }
+}
+
+/// Redirects with a one-shot message (a catalogue key).
+pub fn redirect_with_flash(to: &str, kind: &str, key: &str) -> Response {
+    let cookie = Cookie::build((cookies::FLASH, format!("{kind}:{key}")))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build();
+    (CookieJar::new().add(cookie), Redirect::to(to)).into_response()
+}
+
+/// Clears the one-shot message once a page has shown it.
+pub async fn clear_flash(
+    jar: CookieJar,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let had_flash = jar.get(cookies::FLASH).is_some();
+    let response = next.run(req).await;
+    if had_flash && !response.status().is_redirection() {
+        let removal = Cookie::build((cookies::FLASH, ""))
+            .path("/")
+            .removal()
+            .build();
+        return (CookieJar::new().add(removal), response).into_response();
+    }
+    response
+}

@@ -1,0 +1,166 @@
+//! The route table. Every route is declared here with its guard, the router is built
+//! from the table, and the tests walk the same table, so a new route cannot skip the
+//! access check without a test noticing.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{self, MethodRouter};
+
+use super::AppState;
+use super::auth::Authenticated;
+use super::error::WebError;
+use crate::access::Permission;
+use crate::api::{ApiAccess, ApiError};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// Anyone, logged in or not (login page, health checks, assets).
+    Public,
+    /// A logged-in user holding the permission.
+    Web(Permission),
+    /// Any logged-in user (their own account pages).
+    AnyUser,
+    /// A bearer token whose owner holds the permission.
+    Api(Permission),
+}
+
+/// One declared route, as the tests see it.
+#[derive(Debug, Clone)]
+pub struct RouteDef {
+    /// HTTP method.
+    pub method: Method,
+    /// Path pattern, axum syntax (`/offices/{id}`).
+    pub path: &'static str,
+    /// Who may call it.
+    pub guard: Guard,
+}
+
+/// Builder that records each route and wraps it in its guard.
+pub struct Routes {
+    defs: Vec<RouteDef>,
+    router: Router<AppState>,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Routes {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self {
+            defs: Vec::new(),
+            router: Router::new(),
+        }
+    }
+
+    /// Adds a GET route.
+    pub fn get<H, T>(self, path: &'static str, guard: Guard, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::GET, path, guard, routing::get(handler))
+    }
+
+    /// Adds a POST route.
+    pub fn post<H, T>(self, path: &'static str, guard: Guard, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::POST, path, guard, routing::post(handler))
+    }
+
+    /// Adds a PATCH route.
+    pub fn patch<H, T>(self, path: &'static str, guard: Guard, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::PATCH, path, guard, routing::patch(handler))
+    }
+
+    /// Merges another table (a module's routes).
+    pub fn merge(mut self, other: Routes) -> Self {
+        self.defs.extend(other.defs);
+        self.router = self.router.merge(other.router);
+        self
+    }
+
+    fn add(
+        mut self,
+        method: Method,
+        path: &'static str,
+        guard: Guard,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        self.defs.push(RouteDef {
+            method,
+            path,
+            guard,
+        });
+        let guarded = route.route_layer(middleware::from_fn(move |req: Request, next: Next| {
+            check_guard(guard, req, next)
+        }));
+        self.router = self.router.route(path, guarded);
+        self
+    }
+
+    /// The declared routes.
+    pub fn defs(&self) -> &[RouteDef] {
+        &self.defs
+    }
+
+    /// Splits into the route list and the router.
+    pub fn into_parts(self) -> (Vec<RouteDef>, Router<AppState>) {
+        (self.defs, self.router)
+    }
+}
+
+async fn check_guard(guard: Guard, req: Request, next: Next) -> Response {
+    match guard {
+        Guard::Public => next.run(req).await,
+        Guard::AnyUser | Guard::Web(_) => {
+            let Some(user) = req.extensions().get::<Authenticated>() else {
+                let target = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                return Redirect::to(&format!("/login?next={}", urlencode(target))).into_response();
+            };
+            if let Guard::Web(p) = guard
+                && !user.access.can(p)
+            {
+                return WebError::Forbidden.into_response();
+            }
+            next.run(req).await
+        }
+        Guard::Api(p) => match req.extensions().get::<ApiAccess>() {
+            None => ApiError::Unauthorized.into_response(),
+            Some(ApiAccess(access)) if !access.can(p) => ApiError::Forbidden.into_response(),
+            Some(_) => next.run(req).await,
+        },
+    }
+}
+
+/// Percent-encodes a value for a query string.
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Is this a safe local redirect target (a path on this site, not `//evil`)?
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}

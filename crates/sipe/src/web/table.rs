@@ -1,0 +1,198 @@
+//! The reusable paginated, sortable table: query parameters in, links and labels out.
+
+use serde::Deserialize;
+
+/// Page, size and sort as they arrive in the query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListQuery {
+    /// 1-based page.
+    pub page: Option<u64>,
+    /// Rows per page (capped).
+    pub per_page: Option<u64>,
+    /// Column key to sort by (whitelisted by each list).
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub dir: Option<String>,
+}
+
+/// Largest page size any list serves.
+pub const MAX_PER_PAGE: u64 = 100;
+
+/// A validated list request and its result size, rendered by `partials/pager.html`.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    /// 1-based page.
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+    /// Rows matching the filters.
+    pub total: u64,
+    /// Column key sorted by.
+    pub sort: String,
+    /// Sorting descending?
+    pub desc: bool,
+    /// Path of the list.
+    pub base: String,
+    /// Filter parameters to keep in every link.
+    pub keep: Vec<(String, String)>,
+}
+
+impl Pager {
+    /// Validates the query against the sortable `columns` (the first is the default).
+    pub fn new(base: &str, q: &ListQuery, columns: &[&str], default_desc: bool) -> Pager {
+        let sort = q
+            .sort
+            .as_deref()
+            .filter(|s| columns.contains(s))
+            .unwrap_or(columns.first().copied().unwrap_or("id"))
+            .to_owned();
+        Pager {
+            page: q.page.unwrap_or(1).max(1),
+            per_page: q.per_page.unwrap_or(25).clamp(1, MAX_PER_PAGE),
+            total: 0,
+            desc: match q.dir.as_deref() {
+                Some("desc") => true,
+                Some("asc") => false,
+                _ => default_desc,
+            },
+            sort,
+            base: base.to_owned(),
+            keep: Vec::new(),
+        }
+    }
+
+    /// Keeps a filter parameter (when not empty) in every generated link.
+    pub fn keep(mut self, key: &str, value: &str) -> Self {
+        if !value.is_empty() {
+            self.keep.push((key.to_owned(), value.to_owned()));
+        }
+        self
+    }
+
+    /// Rows to skip.
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+
+    /// Link to page `page` with the current sort.
+    pub fn href(&self, page: u64) -> String {
+        self.link(page, &self.sort, self.desc)
+    }
+
+    /// Link that sorts by `col` (toggling direction when already sorted by it).
+    pub fn sort_href(&self, col: &str) -> String {
+        let desc = if self.sort == col { !self.desc } else { false };
+        self.link(1, col, desc)
+    }
+
+    /// `aria-sort` value of a column header.
+    pub fn aria_sort(&self, col: &str) -> &'static str {
+        match (self.sort == col, self.desc) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        }
+    }
+
+    /// Arrow shown beside the sorted header.
+    pub fn arrow(&self, col: &str) -> &'static str {
+        match (self.sort == col, self.desc) {
+            (false, _) => "",
+            (true, false) => "▲",
+            (true, true) => "▼",
+        }
+    }
+
+    /// Is there a previous page?
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+
+    /// Is there a next page?
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+
+    /// Link to the previous page.
+    pub fn prev_href(&self) -> String {
+        self.href(self.page.saturating_sub(1).max(1))
+    }
+
+    /// Link to the next page.
+    pub fn next_href(&self) -> String {
+        self.href(self.page + 1)
+    }
+
+    /// Link to the same list as CSV (for lists that export).
+    pub fn export_href(&self, path: &str) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.keep {
+            s.append_pair(k, v);
+        }
+        format!("{path}?{}", s.finish())
+    }
+
+    fn link(&self, page: u64, sort: &str, desc: bool) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.keep {
+            s.append_pair(k, v);
+        }
+        s.append_pair("sort", sort);
+        s.append_pair("dir", if desc { "desc" } else { "asc" });
+        s.append_pair("page", &page.to_string());
+        if self.per_page != 25 {
+            s.append_pair("per_page", &self.per_page.to_string());
+        }
+        format!("{}?{}", self.base, s.finish())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_sort_column_falls_back_to_the_first() {
+        let q = ListQuery {
+            sort: Some("password_hash".into()),
+            ..Default::default()
+        };
+        let p = Pager::new("/x", &q, &["code", "name"], false);
+        assert_eq!(p.sort, "code");
+    }
+
+    #[test]
+    fn page_size_is_capped_and_pages_round_up() {
+        let q = ListQuery {
+            per_page: Some(10_000),
+            page: Some(0),
+            ..Default::default()
+        };
+        let mut p = Pager::new("/x", &q, &["code"], false);
+        assert_eq!(p.per_page, MAX_PER_PAGE);
+        assert_eq!(p.page, 1);
+        p.total = 201;
+        assert_eq!(p.pages(), 3);
+        assert!(p.has_next());
+    }
+
+    #[test]
+    fn links_keep_filters_and_toggle_direction() {
+        let q = ListQuery {
+            sort: Some("name".into()),
+            ..Default::default()
+        };
+        let p = Pager::new("/offices", &q, &["code", "name"], false).keep("q", "capital");
+        assert_eq!(
+            p.sort_href("name"),
+            "/offices?q=capital&sort=name&dir=desc&page=1"
+        );
+        assert_eq!(p.aria_sort("name"), "ascending");
+        assert_eq!(p.aria_sort("code"), "none");
+    }
+}

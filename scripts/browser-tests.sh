@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Browser end-to-end tests: starts the sipe demo server on a free local port
+# with a throwaway data dir, then runs tests/browser/e2e.mjs against it
+# (playwright-core + system Chromium + axe-core).
+#
+#   cargo build && scripts/browser-tests.sh
+#
+# Env: SIPE_BIN (default target/debug/sipe, relative to the repo root),
+# SCREENSHOT_DIR, ADMIN_USER/ADMIN_PASS, OPERATOR_USER/OPERATOR_PASS (passed to e2e.mjs).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+SIPE_BIN="${SIPE_BIN:-target/debug/sipe}"
+if [[ ! -x "$SIPE_BIN" ]]; then
+  echo "browser-tests: server binary '$SIPE_BIN' not found; build it first with cargo build" >&2
+  exit 1
+fi
+
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "browser-tests: installing Chromium (Debian package)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
+if [[ ! -f tests/browser/node_modules/.package-lock.json ||
+      tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]]; then
+  echo "browser-tests: npm ci in tests/browser"
+  (cd tests/browser && npm ci --no-audit --no-fund)
+fi
+
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/sipe-browser.XXXXXX")"
+log="$tmp/server.log"
+mkdir "$tmp/data"
+server_pid=""
+status=1
+
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ "$status" -ne 0 && -f "$log" ]]; then
+    echo "---- server log (last 100 lines) ----" >&2
+    tail -n 100 "$log" >&2
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+echo "browser-tests: starting $SIPE_BIN demo on 127.0.0.1:$port"
+"$SIPE_BIN" --data-dir "$tmp/data" demo --port "$port" </dev/null >"$log" 2>&1 &
+server_pid=$!
+
+base_url="http://127.0.0.1:$port"
+deadline=$((SECONDS + 120))
+until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base_url/healthz" || true)" == 200 ]]; do
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "browser-tests: the server exited before answering $base_url/healthz" >&2
+    exit 1
+  fi
+  if ((SECONDS >= deadline)); then
+    echo "browser-tests: $base_url/healthz did not answer 200 within 120 s" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+status=0
+BASE_URL="$base_url" node tests/browser/e2e.mjs || status=$?
+exit "$status"

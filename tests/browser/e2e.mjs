@@ -1,0 +1,258 @@
+// Browser end-to-end checks for sipe: playwright-core driving the system
+// Chromium, axe-core for accessibility. Plain Node, no test framework.
+//
+//   BASE_URL=http://127.0.0.1:18080 node tests/browser/e2e.mjs
+//
+// Env: BASE_URL (required), ADMIN_USER, ADMIN_PASS, OPERATOR_USER,
+// OPERATOR_PASS, SCREENSHOT_DIR (optional: full-page PNG of each page),
+// CHROMIUM (optional: browser binary, default /usr/bin/chromium).
+// Prints one line per check, then "N passed, M failed"; exit 0 only if all pass.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = process.env;
+const BASE_URL = (env.BASE_URL || '').replace(/\/+$/, '');
+const ADMIN = { user: env.ADMIN_USER || 'admin', pass: env.ADMIN_PASS || 'sipe-demo-admin' };
+const OPERATOR = { user: env.OPERATOR_USER || 'operador', pass: env.OPERATOR_PASS || 'sipe-demo-operador' };
+const SCREENSHOT_DIR = env.SCREENSHOT_DIR || '';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// ---- reporting -------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+
+async function check(name, fn) {
+  try {
+    const detail = await fn();
+    passed++;
+    console.log(`PASS ${name}${typeof detail === 'string' ? ` (${detail})` : ''}`);
+  } catch (err) {
+    failed++;
+    const msg = String(err?.message ?? err).split('\n').filter((l) => l.trim()).map((l) => `     ${l}`).join('\n');
+    console.log(`FAIL ${name}\n${msg}`);
+  }
+}
+
+let shotCount = 0;
+async function screenshot(page, label) {
+  if (!SCREENSHOT_DIR) return;
+  const slug = label.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '') || 'root';
+  shotCount++;
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${String(shotCount).padStart(2, '0')}-${slug}.png`), fullPage: true });
+}
+
+// ---- helpers ---------------------------------------------------------------
+
+const url = (path) => new URL(path, BASE_URL + '/').href;
+const pathname = (page) => new URL(page.url()).pathname;
+
+/** Run an action that triggers a document navigation (link, form submit) and wait for the new page to load. */
+async function navigateBy(page, action) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await action();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
+/** Inject axe-core (context has bypassCSP) and assert zero WCAG 2.0/2.1 A/AA violations. */
+async function axeCheck(page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  }, AXE_TAGS);
+  const lines = violations.map((v) => `${v.id} (${v.impact}, ${v.count} node${v.count === 1 ? '' : 's'}): ${v.help} -> ${v.targets.join(' | ')}`);
+  if (violations.length) assert.fail(`${violations.length} axe violation(s) on ${pathname(page)}:\n${lines.join('\n')}`);
+}
+
+/** Fill the login form and submit it; waits for the resulting page. */
+async function login(page, { user, pass }) {
+  await page.goto(url('/login'));
+  await page.fill('#username', user);
+  await page.fill('#password', pass);
+  await navigateBy(page, () => page.click('[data-testid=login-submit]'));
+}
+
+async function newPage(browser) {
+  // bypassCSP: the server's `script-src 'self'` would block the inline axe script.
+  // locale es-AR: the UI language must not depend on the test machine's locale.
+  const context = await browser.newContext({ bypassCSP: true, locale: 'es-AR', viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
+  return context.newPage();
+}
+
+/** GET a path; check the HTTP status and a non-empty <h1>, then run axe on it (two reported checks). */
+async function visit(page, path, { status = 200, label = path } = {}) {
+  let loaded = false;
+  await check(`GET ${path} -> ${status} with <h1>`, async () => {
+    const res = await page.goto(url(path));
+    loaded = true;
+    await screenshot(page, label);
+    assert.equal(res?.status(), status, `GET ${path}: HTTP status`);
+    const h1 = page.locator('h1');
+    assert.ok((await h1.count()) > 0, `${path}: no <h1>`);
+    const text = (await h1.first().innerText()).trim();
+    assert.ok(text.length > 0, `${path}: <h1> is empty`);
+    return `h1: ${JSON.stringify(text)}`;
+  });
+  await check(`axe ${path}`, async () => {
+    assert.ok(loaded, 'skipped: page did not load');
+    await axeCheck(page);
+  });
+}
+
+// ---- the run ---------------------------------------------------------------
+
+const ADMIN_SCREENS = [
+  { path: '/' },
+  { path: '/offices', detail: '[data-testid=offices-table] tbody a', phone: true },
+  { path: '/offices/new' },
+  { path: '/territories', detail: '[data-testid=territories-table] tbody a' },
+  { path: '/admin/users', detail: '[data-testid=users-table] tbody a' },
+  { path: '/admin/users/new' },
+  { path: '/admin/roles' },
+  { path: '/admin/audit' },
+  { path: '/admin/jobs' },
+  { path: '/account' },
+  { path: '/account/tokens' },
+];
+
+async function run(browser) {
+  // --- admin session ---
+  const page = await newPage(browser);
+
+  await check('a. /login: lang=es-AR, login form, submit button', async () => {
+    const res = await page.goto(url('/login'));
+    assert.equal(res?.status(), 200, `GET /login: HTTP ${res?.status()}`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'es-AR');
+    const form = page.locator('form:has(#username):has(#password)');
+    assert.equal(await form.count(), 1, 'expected one form containing #username and #password');
+    const submit = form.locator('[data-testid=login-submit]');
+    assert.equal(await submit.count(), 1, 'no [data-testid=login-submit] inside the login form');
+    assert.equal(await submit.evaluate((el) => el.type), 'submit', 'login-submit is not a submit control');
+    assert.equal(await page.getAttribute('#password', 'type'), 'password');
+    await screenshot(page, 'login');
+  });
+  await check('a. axe /login', () => axeCheck(page));
+
+  await check('b. wrong password shows flash-error and stays on /login', async () => {
+    await login(page, { user: ADMIN.user, pass: `${ADMIN.pass}-wrong` });
+    assert.equal(pathname(page), '/login');
+    await page.locator('[data-testid=flash-error]').first().waitFor({ state: 'visible' });
+    await screenshot(page, 'login-error');
+  });
+
+  await check(`c. admin (${ADMIN.user}) logs in: main nav and dashboard`, async () => {
+    await login(page, ADMIN);
+    assert.notEqual(pathname(page), '/login', 'still on /login after admin login');
+    await page.locator('nav[data-testid=main-nav]').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('[data-testid=dashboard]').count(), 1, 'no [data-testid=dashboard]');
+  });
+
+  await check('d. language switch es-AR -> en -> es-AR', async () => {
+    await navigateBy(page, () => page.click('[data-testid=lang-en]'));
+    assert.equal(await page.getAttribute('html', 'lang'), 'en', 'after lang-en');
+    await screenshot(page, 'lang-en');
+    await navigateBy(page, () => page.click('[data-testid=lang-es]'));
+    assert.equal(await page.getAttribute('html', 'lang'), 'es-AR', 'after lang-es');
+  });
+
+  for (const screen of ADMIN_SCREENS) {
+    await visit(page, screen.path);
+    if (screen.phone) {
+      await check(`e. ${screen.path} at 375x740: no horizontal scroll`, async () => {
+        await page.setViewportSize({ width: 375, height: 740 });
+        try {
+          await page.goto(url(screen.path));
+          await screenshot(page, `${screen.path}-phone`);
+          const { sw, cw } = await page.evaluate(() => ({
+            sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth,
+          }));
+          assert.ok(sw <= cw + 1, `scrollWidth ${sw} > clientWidth ${cw} + 1`);
+        } finally {
+          await page.setViewportSize({ width: 1280, height: 800 });
+        }
+      });
+    }
+    if (screen.detail) {
+      let href = null;
+      await check(`e. ${screen.path} lists a detail link (${screen.detail})`, async () => {
+        await page.goto(url(screen.path));
+        const link = page.locator(screen.detail).first();
+        assert.ok((await link.count()) > 0, `no link matches ${screen.detail} (demo data missing?)`);
+        const target = new URL(await link.getAttribute('href'), page.url());
+        assert.equal(target.origin, new URL(BASE_URL).origin, `detail link leaves the site: ${target}`);
+        href = target.pathname + target.search;
+        return href;
+      });
+      if (href) await visit(page, href);
+    }
+  }
+
+  await visit(page, '/no-such-page', { status: 404, label: '404' });
+
+  await check('g. logout lands on /login; /admin/users then redirects to /login', async () => {
+    await page.goto(url('/'));
+    await navigateBy(page, () => page.click('[data-testid=logout]'));
+    assert.equal(pathname(page), '/login', 'after logout');
+    const res = await page.goto(url('/admin/users'));
+    assert.equal(pathname(page), '/login', 'GET /admin/users after logout did not end on /login');
+    assert.ok(res?.request().redirectedFrom(), 'expected an HTTP redirect to /login');
+  });
+  await page.context().close();
+
+  // --- operator session ---
+  const op = await newPage(browser);
+  await check(`h. operator (${OPERATOR.user}) logs in; nav hides admin links; /admin/users is 403/404`, async () => {
+    await login(op, OPERATOR);
+    assert.notEqual(pathname(op), '/login', 'still on /login after operator login');
+    const nav = op.locator('nav[data-testid=main-nav]');
+    await nav.waitFor({ state: 'visible' });
+    await screenshot(op, 'operator-home');
+    for (const href of ['/admin/users', '/admin/audit']) {
+      assert.equal(await nav.locator(`a[href="${href}"]`).count(), 0, `operator nav links to ${href}`);
+    }
+    const res = await op.goto(url('/admin/users'));
+    assert.ok([403, 404].includes(res?.status()), `GET /admin/users as operator: HTTP ${res?.status()}`);
+    await screenshot(op, 'operator-admin-users');
+  });
+  await op.context().close();
+}
+
+async function main() {
+  if (!BASE_URL) {
+    console.error('BASE_URL is not set (e.g. BASE_URL=http://127.0.0.1:18080)');
+    process.exit(2);
+  }
+  if (SCREENSHOT_DIR) mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  let browser = null;
+  await check('launch chromium', async () => {
+    browser = await chromium.launch({ executablePath: env.CHROMIUM || '/usr/bin/chromium', args: LAUNCH_ARGS });
+  });
+  try {
+    if (browser) await run(browser);
+  } catch (err) {
+    failed++;
+    console.log(`FAIL unexpected error: ${err?.stack ?? err}`);
+  } finally {
+    await browser?.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+}
+
+await main();
