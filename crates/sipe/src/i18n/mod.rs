@@ -80,7 +80,10 @@ impl Lang {
             Lang::EsAr => ES_AR_SOURCE,
             Lang::En => EN_SOURCE,
         };
-        source.lines().any(|line| line.strip_prefix(key).is_some_and(|rest| rest.starts_with(" =")))
+        source.lines().any(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(" ="))
+        })
     }
 }
 

@@ -107,8 +107,8 @@ fn pager(p: &PageParams, base: &str, columns: &[&str]) -> Pager {
     Pager::new(
         base,
         &ListQuery {
-            page: p.page,
-            per_page: p.per_page,
+            page: p.page.map(|n| n.to_string()),
+            per_page: p.per_page.map(|n| n.to_string()),
             sort: None,
             dir: None,
         },

@@ -95,7 +95,11 @@ pub async fn resolve_session(
 /// without a session (the login form) and bearer-token API calls carry no cookie
 /// authority, so they need no token.
 pub async fn check_form_token(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // The login form is posted before a session exists (or to replace one); the Origin
+    // check still guards it against login CSRF.
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.uri().path() == "/login"
+    {
         return next.run(req).await;
     }
     let expected = if let Some(user) = req.extensions().get::<Authenticated>() {

@@ -2,13 +2,15 @@
 
 use serde::Deserialize;
 
-/// Page, size and sort as they arrive in the query string.
+/// Page, size and sort as they arrive in the query string. Numbers are kept as text
+/// (serde cannot parse numbers inside flattened query structs) and parsed leniently:
+/// a malformed page number means the first page, not an error page.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListQuery {
     /// 1-based page.
-    pub page: Option<u64>,
+    pub page: Option<String>,
     /// Rows per page (capped).
-    pub per_page: Option<u64>,
+    pub per_page: Option<String>,
     /// Column key to sort by (whitelisted by each list).
     pub sort: Option<String>,
     /// `asc` or `desc`.
@@ -47,8 +49,8 @@ impl Pager {
             .unwrap_or(columns.first().copied().unwrap_or("id"))
             .to_owned();
         Pager {
-            page: q.page.unwrap_or(1).max(1),
-            per_page: q.per_page.unwrap_or(25).clamp(1, MAX_PER_PAGE),
+            page: number(&q.page).unwrap_or(1).max(1),
+            per_page: number(&q.per_page).unwrap_or(25).clamp(1, MAX_PER_PAGE),
             total: 0,
             desc: match q.dir.as_deref() {
                 Some("desc") => true,
@@ -152,6 +154,10 @@ impl Pager {
     }
 }
 
+fn number(s: &Option<String>) -> Option<u64> {
+    s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,8 +175,8 @@ mod tests {
     #[test]
     fn page_size_is_capped_and_pages_round_up() {
         let q = ListQuery {
-            per_page: Some(10_000),
-            page: Some(0),
+            per_page: Some("10000".into()),
+            page: Some("0".into()),
             ..Default::default()
         };
         let mut p = Pager::new("/x", &q, &["code"], false);

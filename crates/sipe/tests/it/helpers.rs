@@ -1,0 +1,264 @@
+//! `TestApp`: one running application per test, with helpers per endpoint.
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use sea_orm::{ConnectionTrait, Database};
+use sipe::access::service::{ScopeInput, UserInput};
+use sipe::audit::AuditCtx;
+use sipe::config::Config;
+use sipe::db::Db;
+use sipe::territory::domain::OfficeInput;
+use sipe::web::RouteDef;
+use uuid::Uuid;
+
+/// Password of every test user.
+pub const PASSWORD: &str = "una clave de prueba";
+
+/// A running application and what a test needs to talk to it.
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub routes: Vec<RouteDef>,
+    pub config: Config,
+    _dir: tempfile::TempDir,
+    pg_database: Option<(String, String)>,
+}
+
+/// A fresh database URL: a SQLite file in `dir`, or a new PostgreSQL database.
+pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+    match std::env::var("SIPE_TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("sipe_t_{}", Uuid::now_v7().simple());
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connect to SIPE_TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let (prefix, _) = admin_url
+                .rsplit_once('/')
+                .expect("database URL with a path");
+            (format!("{prefix}/{name}"), Some((admin_url, name)))
+        }
+        _ => (
+            format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+            None,
+        ),
+    }
+}
+
+impl TestApp {
+    /// Starts the application with default settings.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the application after adjusting the config.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, pg_database) = fresh_database(dir.path()).await;
+        let mut config = Config {
+            data_dir: dir.path().join("data"),
+            database_url: Some(url),
+            bind: "127.0.0.1:0".into(),
+            worker_enabled: false,
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let app = sipe::Application::build(config.clone())
+            .await
+            .expect("application starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let db = app.db().clone();
+        let routes = app.routes.clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        TestApp {
+            base,
+            db,
+            routes,
+            config,
+            _dir: dir,
+            pg_database,
+        }
+    }
+
+    /// A browser-like client (cookies, no redirects followed).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Creates an office (as the system) and returns its id.
+    pub async fn office(&self, code: &str, parent: &str) -> Uuid {
+        let input = OfficeInput {
+            code: code.into(),
+            name: format!("Oficina {code}"),
+            kind: "employment_office".into(),
+            parent_code: parent.into(),
+            email: format!("{}@oficina.example.gob.ar", code.to_lowercase()),
+            ..Default::default()
+        };
+        sipe::territory::service::create_office(
+            &self.db,
+            &AuditCtx::system(),
+            &sipe::access::Access::system("test"),
+            &input,
+        )
+        .await
+        .expect("office created")
+    }
+
+    /// Creates a user with `PASSWORD` and returns its id.
+    pub async fn user(&self, username: &str, role: &str, offices: &[&str]) -> Uuid {
+        let input = UserInput {
+            username: username.into(),
+            full_name: format!("Usuario {username}"),
+            email: String::new(),
+            role: role.into(),
+            scopes: ScopeInput::same_offices(offices.iter().map(|s| s.to_string()).collect()),
+        };
+        sipe::access::service::create_user(&self.db, &AuditCtx::system(), &input, PASSWORD)
+            .await
+            .expect("user created")
+    }
+
+    /// Logs a client in and returns the form token of the session.
+    pub async fn login(&self, client: &reqwest::Client, username: &str) -> String {
+        let res = self.post_login(client, username, PASSWORD).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "login of {username} should redirect"
+        );
+        self.csrf(client).await
+    }
+
+    /// Posts the login form.
+    pub async fn post_login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        client
+            .post(self.url("/login"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// The form token of the client's session, read from a page.
+    pub async fn csrf(&self, client: &reqwest::Client) -> String {
+        let html = client
+            .get(self.url("/account"))
+            .send()
+            .await
+            .expect("account")
+            .text()
+            .await
+            .expect("body");
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("input[name=_csrf]").expect("selector");
+        doc.select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Posts a form with the session's token.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        csrf: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("_csrf", csrf));
+        client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("form post")
+    }
+
+    /// Creates an API token for a user.
+    pub async fn token(&self, user_id: Uuid) -> String {
+        sipe::access::service::create_token(&self.db, &AuditCtx::system(), user_id, "test")
+            .await
+            .expect("token")
+    }
+
+    /// Number of audit rows with this action.
+    pub async fn audit_count(&self, action: &str) -> usize {
+        let f = sipe::audit::store::AuditFilter {
+            action: action.into(),
+            ..Default::default()
+        };
+        sipe::audit::store::list(&self.db, &f, 0, 1000)
+            .await
+            .expect("audit")
+            .0
+            .iter()
+            .filter(|r| r.action == action)
+            .count()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg_database.take() {
+            // Best effort: CI also drops leftovers by prefix.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let admin = Database::connect(&admin_url).await.ok()?;
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                        .ok()?;
+                    admin.close().await.ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// Parses a page and returns the text of the first element matching `selector`.
+pub fn text_of(html: &str, selector: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).ok()?;
+    doc.select(&sel)
+        .next()
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+}
+
+/// The `Location` header of a redirect.
+pub fn location(headers: &HeaderMap) -> String {
+    headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,0 +1,14 @@
+//! Integration tests: the real application on a random port against a fresh database
+//! (SQLite always; PostgreSQL when `SIPE_TEST_DATABASE_URL` is set).
+
+mod helpers;
+
+mod api;
+mod audit;
+mod auth;
+mod cli;
+mod health;
+mod jobs;
+mod offices;
+mod scope;
+mod users;

@@ -1,0 +1,239 @@
+//! Walks every route of the router as an operator of office A with the ids of office B's
+//! records, and as an anonymous visitor. A new route needs no new test to be covered:
+//! only a fixture for a new kind of path parameter.
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderValue;
+use sipe::web::Guard;
+
+use crate::helpers::{PASSWORD, TestApp};
+
+struct Fixture {
+    app: TestApp,
+    office_b: uuid::Uuid,
+    user_b: uuid::Uuid,
+    token_b_id: uuid::Uuid,
+    job_id: uuid::Uuid,
+    markers: Vec<String>,
+}
+
+async fn fixture() -> Fixture {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let office_b = app.office("OE-B", "").await;
+    app.user("opa", "operator", &["OE-A"]).await;
+    let user_b = app.user("usuariob", "operator", &["OE-B"]).await;
+    let token_b = app.token(user_b).await;
+    let token_b_id = sipe::access::store::list_tokens(&app.db, user_b)
+        .await
+        .unwrap()[0]
+        .id;
+    sipe::jobs::store::enqueue(
+        &app.db,
+        "test.noop",
+        &serde_json::json!({"office": "OE-B"}),
+        None,
+    )
+    .await
+    .unwrap();
+    let job_id = sipe::jobs::store::list(&app.db, None, 0, 10)
+        .await
+        .unwrap()
+        .0[0]
+        .id;
+    let markers = vec![
+        "oe-b@oficina.example.gob.ar".to_owned(),
+        "Oficina OE-B".to_owned(),
+        "usuariob".to_owned(),
+        token_b[..12].to_owned(),
+        office_b.to_string(),
+    ];
+    Fixture {
+        app,
+        office_b,
+        user_b,
+        token_b_id,
+        job_id,
+        markers,
+    }
+}
+
+fn concrete(path: &str, f: &Fixture) -> String {
+    let mut out = path.to_owned();
+    while let Some(start) = out.find('{') {
+        let end = out[start..]
+            .find('}')
+            .map(|e| start + e)
+            .expect("closing brace");
+        let name = &out[start + 1..end];
+        let value = match name {
+            "id" if out.contains("/offices/") => f.office_b.to_string(),
+            "id" if out.contains("/users/") => f.user_b.to_string(),
+            "token_id" => f.token_b_id.to_string(),
+            "job_id" => f.job_id.to_string(),
+            "code" => "AR-90".to_owned(),
+            "lang" => "en".to_owned(),
+            other => panic!("route {path}: add a fixture for path parameter {{{other}}}"),
+        };
+        out.replace_range(start..=end, &value);
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_route_hides_office_b_from_an_operator_of_office_a() {
+    let f = fixture().await;
+    let app = &f.app;
+    let c = app.client();
+    let csrf = app.login(&c, "opa").await;
+    let opa = sipe::access::store::find_user_by_username(&app.db, "opa")
+        .await
+        .unwrap()
+        .unwrap();
+    let token_a = app.token(opa.id).await;
+    assert!(app.routes.len() > 30, "the route table is walked");
+    for def in &app.routes {
+        let path = concrete(def.path, &f);
+        let req = match def.method.as_str() {
+            "GET" => c.get(app.url(&path)),
+            "POST" => c.post(app.url(&path)).form(&[
+                ("_csrf", csrf.as_str()),
+                ("name", "HACKED"),
+                ("code", "OE-B"),
+                ("kind", "employment_office"),
+                ("active", "false"),
+                ("password", "hacked password 123"),
+                ("role", "admin"),
+                ("full_name", "HACKED"),
+            ]),
+            "PATCH" => c.patch(app.url(&path)).json(
+                &serde_json::json!({"code": "OE-B", "name": "HACKED", "kind": "employment_office"}),
+            ),
+            m => panic!("unexpected method {m}"),
+        };
+        let req = if matches!(def.guard, Guard::Api(_)) {
+            req.bearer_auth(&token_a)
+        } else {
+            req
+        };
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        if path.starts_with("/logout") {
+            continue;
+        }
+        for marker in &f.markers {
+            assert!(
+                !(status.is_success() && body.contains(marker.as_str())),
+                "{} {} leaked {marker:?} to an operator of office A (status {status})",
+                def.method,
+                def.path
+            );
+        }
+    }
+    // Nothing of office B changed, whatever was posted.
+    let b = sipe::territory::store::find_office_by_code(&app.db, "OE-B")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.name, "Oficina OE-B");
+    assert!(b.active);
+    let ub = sipe::access::store::find_user(&app.db, f.user_b)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ub.active);
+    assert_eq!(ub.role, "operator");
+    assert!(sipe::access::password::verify(PASSWORD, &ub.password_hash));
+    let tb = sipe::access::store::list_tokens(&app.db, f.user_b)
+        .await
+        .unwrap();
+    assert!(tb[0].revoked_at.is_none());
+}
+
+#[tokio::test]
+async fn the_operator_sees_their_own_office_but_not_the_other() {
+    let f = fixture().await;
+    let app = &f.app;
+    let c = app.client();
+    app.login(&c, "opa").await;
+    let html = c
+        .get(app.url("/offices"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("OE-A"));
+    assert!(!html.contains("OE-B"));
+    let res = c
+        .get(app.url(&format!("/offices/{}", f.office_b)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "out of scope is not found, not forbidden"
+    );
+}
+
+#[tokio::test]
+async fn every_protected_route_refuses_anonymous_visitors() {
+    let f = fixture().await;
+    let app = &f.app;
+    let c = app.client();
+    for def in &app.routes {
+        if def.guard == Guard::Public {
+            continue;
+        }
+        let path = concrete(def.path, &f);
+        let req = match def.method.as_str() {
+            "GET" => c.get(app.url(&path)),
+            "POST" => c.post(app.url(&path)).form(&[("name", "x")]),
+            _ => c
+                .patch(app.url(&path))
+                .header("content-type", HeaderValue::from_static("application/json"))
+                .body("{}"),
+        };
+        let res = req.send().await.unwrap();
+        let expected = if matches!(def.guard, Guard::Api(_)) {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::SEE_OTHER
+        };
+        assert_eq!(
+            res.status(),
+            expected,
+            "{} {} without login",
+            def.method,
+            def.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_coordinator_of_a_parent_office_sees_the_offices_below_it() {
+    let app = TestApp::spawn().await;
+    app.office("ZONA", "").await;
+    app.office("OE-1", "ZONA").await;
+    app.office("OE-2", "ZONA").await;
+    app.office("OTRA", "").await;
+    app.user("coord", "coordinator", &["ZONA"]).await;
+    let user = sipe::access::store::find_user_by_username(&app.db, "coord")
+        .await
+        .unwrap()
+        .unwrap();
+    let access = sipe::access::store::load_access(&app.db, &user)
+        .await
+        .unwrap();
+    let visible: Vec<String> =
+        sipe::territory::store::offices_in_scope(&app.db, &access, sipe::access::ScopeKind::View)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| o.code)
+            .collect();
+    assert_eq!(visible, ["OE-1", "OE-2", "ZONA"]);
+}

@@ -1,0 +1,187 @@
+use reqwest::StatusCode;
+use sipe::access::service::{AccessError, ScopeInput, UserInput};
+use sipe::audit::AuditCtx;
+
+use crate::helpers::{PASSWORD, TestApp, location};
+
+fn input(username: &str, role: &str, offices: &[&str]) -> UserInput {
+    UserInput {
+        username: username.into(),
+        full_name: "Nombre".into(),
+        email: String::new(),
+        role: role.into(),
+        scopes: ScopeInput::same_offices(offices.iter().map(|s| s.to_string()).collect()),
+    }
+}
+
+#[tokio::test]
+async fn office_roles_without_an_office_are_refused() {
+    let app = TestApp::spawn().await;
+    for role in ["operator", "counselor", "coordinator", "inspector"] {
+        let err = sipe::access::service::create_user(
+            &app.db,
+            &AuditCtx::system(),
+            &input("xx1", role, &[]),
+            PASSWORD,
+        )
+        .await;
+        assert!(
+            matches!(err, Err(AccessError::Invalid(_))),
+            "{role} without office must be refused"
+        );
+    }
+    for role in [
+        "admin",
+        "planner",
+        "analyst",
+        "records_clerk",
+        "help_desk",
+        "programme_manager",
+        "training_manager",
+    ] {
+        let name = format!("u_{role}");
+        sipe::access::service::create_user(
+            &app.db,
+            &AuditCtx::system(),
+            &input(&name, role, &[]),
+            PASSWORD,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{role} may be national: {e:?}"));
+    }
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_user_with_scopes_and_resets_their_password() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.user("admin1", "admin", &[]).await;
+    let c = app.client();
+    let csrf = app.login(&c, "admin1").await;
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            "/admin/users",
+            &[
+                ("username", "Operadora1"),
+                ("full_name", "Operadora Uno"),
+                ("role", "operator"),
+                ("password", "clave inicial segura"),
+                ("capture", "OE-A"),
+                ("view", "OE-A"),
+                ("search", "OE-A"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = location(res.headers());
+    let html = c
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("OE-A — Oficina OE-A"));
+    let other = app.client();
+    assert_eq!(
+        app.post_login(&other, "operadora1", "clave inicial segura")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("{page}/password"),
+            &[("password", "nueva clave larga 2")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The reset ended the user's sessions.
+    assert_eq!(
+        other.get(app.url("/")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.audit_count("user.password_reset").await, 1);
+}
+
+#[tokio::test]
+async fn bad_user_input_is_reported_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    app.user("admin1", "admin", &[]).await;
+    let c = app.client();
+    let csrf = app.login(&c, "admin1").await;
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            "/admin/users",
+            &[
+                ("username", "a b"),
+                ("full_name", ""),
+                ("role", "rey"),
+                ("password", "corta"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Usá de 3 a 40 letras minúsculas"));
+    assert!(html.contains("Elegí un rol de la lista."));
+    assert_eq!(
+        sipe::access::store::all_users(&app.db).await.unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_user_cannot_log_in_and_loses_their_sessions() {
+    let app = TestApp::spawn().await;
+    let id = app.user("ana", "analyst", &[]).await;
+    let c = app.client();
+    app.login(&c, "ana").await;
+    sipe::access::service::set_active(&app.db, &AuditCtx::system(), id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        c.get(app.url("/")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.post_login(&app.client(), "ana", PASSWORD)
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn non_admins_cannot_reach_user_administration() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.user("op1", "operator", &["OE-A"]).await;
+    let c = app.client();
+    app.login(&c, "op1").await;
+    assert_eq!(
+        c.get(app.url("/admin/users"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let nav = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!nav.contains("href=\"/admin/users\""));
+}
