@@ -77,8 +77,13 @@ impl Config {
             }
             figment = figment.merge(Toml::file(file));
         }
-        // Variables read by the test harness and the command line only.
-        figment = figment.merge(Env::prefixed("SIPE_").ignore(&["test_database_url", "config"]));
+        // Variables read elsewhere: the test harness, the CLI, the log filter, scripts.
+        figment = figment.merge(Env::prefixed("SIPE_").ignore(&[
+            "test_database_url",
+            "config",
+            "log",
+            "bin",
+        ]));
         let config: Config = figment.extract().map_err(|e| ConfigError(e.to_string()))?;
         config.validate()?;
         Ok(config)

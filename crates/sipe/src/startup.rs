@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, StatusCode};
@@ -15,7 +15,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::config::Config;
@@ -139,26 +141,17 @@ pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
     let request_id = HeaderName::from_static("x-request-id");
     let app = routes
         .fallback(web::error::not_found)
-        .layer(middleware::from_fn(web::auth::check_form_token))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::api::resolve_bearer,
+            web::pipeline::pipeline,
         ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            web::auth::resolve_session,
-        ))
-        .layer(middleware::from_fn(web::page::clear_flash))
-        .layer(middleware::from_fn(web::metrics::track))
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    web::security::security_headers,
+                .layer(SetRequestIdLayer::new(
+                    request_id.clone(),
+                    SequentialRequestId::new(),
                 ))
-                .layer(middleware::from_fn(web::error::render_error_pages))
+                .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(CatchPanicLayer::custom(|_| {
                     web::WebError::Internal(anyhow::anyhow!("panic in handler"))
                         .into_response_boxed()
@@ -173,6 +166,33 @@ pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
         )
         .with_state(state);
     Ok((defs, app))
+}
+
+/// Request ids `<random process prefix>-<counter>`: unique across nodes and restarts in
+/// practice, and cheaper than a random UUID per request.
+#[derive(Clone)]
+struct SequentialRequestId {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl SequentialRequestId {
+    fn new() -> Self {
+        let prefix: [u8; 4] = rand::random();
+        Self {
+            prefix: hex::encode(prefix).into(),
+            next: Arc::new(std::sync::atomic::AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for SequentialRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// A built application, bound to its port, ready to run.
@@ -193,11 +213,7 @@ impl Application {
 
     /// Builds on an already prepared database.
     pub async fn build_with_db(config: Config, db: Db) -> Result<Self, StartError> {
-        let state = AppState {
-            db,
-            config: Arc::new(config),
-            started_at: Instant::now(),
-        };
+        let state = AppState::new(db, Arc::new(config));
         let (routes, router) = router(state.clone())?;
         let addr = state.config.bind.clone();
         let listener = TcpListener::bind(&addr)

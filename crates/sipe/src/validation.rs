@@ -43,7 +43,7 @@ impl FieldErrors {
         self.0
             .iter()
             .find(|e| e.field == field)
-            .map(|e| lang.t(e.key))
+            .map(|e| lang.t(e.key).into_owned())
     }
 
     /// All problems as one line: `field: message; ...`.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::roles::{Permission, Role};
-use super::scope::{Scope, ScopeKind};
+use super::scope::Scope;
 use super::service::{self, AccessError, LoginOutcome, ScopeInput, UserInput};
 use super::views::*;
 use super::{store, totp};
@@ -258,50 +258,69 @@ pub async fn set_language(
         .into_response())
 }
 
-/// `GET /`: the home page of each role.
+/// Dashboard counts per user, reused for a few seconds: the home page is the most
+/// visited page and its numbers need not be exact to the second.
+static DASHBOARD: std::sync::LazyLock<
+    crate::cache::TtlCache<Uuid, Vec<(&'static str, u64, &'static str)>>,
+> = std::sync::LazyLock::new(|| {
+    crate::cache::TtlCache::new(std::time::Duration::from_secs(10), 10_000)
+});
+
+async fn dashboard_counts(
+    state: &AppState,
+    access: &super::Access,
+) -> Result<Vec<(&'static str, u64, &'static str)>, WebError> {
+    if let Some(counts) = DASHBOARD.get(&access.actor.user_id) {
+        return Ok(counts);
+    }
+    let db = &state.db;
+    let mut counts = vec![(
+        "dashboard-offices",
+        crate::territory::store::count_offices_in_scope(db, access).await?,
+        "/offices",
+    )];
+    if access.can(Permission::ManageUsers) {
+        counts.push((
+            "dashboard-users",
+            store::count_active_users(db).await?,
+            "/admin/users",
+        ));
+    }
+    if access.can(Permission::ViewAudit) {
+        let since = chrono::Utc::now() - chrono::Duration::hours(24);
+        counts.push((
+            "dashboard-audit-24h",
+            crate::audit::store::count_since(db, since).await?,
+            "/admin/audit",
+        ));
+    }
+    if access.can(Permission::ManageJobs) {
+        counts.push((
+            "dashboard-jobs-failed",
+            crate::jobs::store::count_by_status(db, "failed").await?,
+            "/admin/jobs",
+        ));
+    }
+    DASHBOARD.insert(access.actor.user_id, counts.clone());
+    Ok(counts)
+}
+
+/// `GET /`: the home page of each role: the counts its permissions allow.
 pub async fn dashboard(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
 ) -> Result<Response, WebError> {
     let access = &user.access;
-    let mut tiles = Vec::new();
-    let offices =
-        crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::View).await?;
-    tiles.push(Tile {
-        label: ctx.t("dashboard-offices"),
-        value: offices.len().to_string(),
-        href: "/offices",
-    });
-    if access.can(Permission::ManageUsers) {
-        let users = store::all_users(&state.db).await?;
-        let active = users.iter().filter(|u| u.active).count();
-        tiles.push(Tile {
-            label: ctx.t("dashboard-users"),
-            value: active.to_string(),
-            href: "/admin/users",
-        });
-    }
-    if access.can(Permission::ViewAudit) {
-        let today = crate::audit::store::count_since(
-            &state.db,
-            chrono::Utc::now() - chrono::Duration::hours(24),
-        )
-        .await?;
-        tiles.push(Tile {
-            label: ctx.t("dashboard-audit-24h"),
-            value: today.to_string(),
-            href: "/admin/audit",
-        });
-    }
-    if access.can(Permission::ManageJobs) {
-        let failed = crate::jobs::store::count_by_status(&state.db, "failed").await?;
-        tiles.push(Tile {
-            label: ctx.t("dashboard-jobs-failed"),
-            value: failed.to_string(),
-            href: "/admin/jobs",
-        });
-    }
+    let tiles = dashboard_counts(&state, access)
+        .await?
+        .into_iter()
+        .map(|(key, value, href)| Tile {
+            label: ctx.t(key).into_owned(),
+            value: value.to_string(),
+            href,
+        })
+        .collect();
     let (national, scope_offices) = match &access.view {
         Scope::National => (true, Vec::new()),
         Scope::Offices(list) => (false, list.iter().map(|o| o.code.clone()).collect()),
@@ -578,10 +597,10 @@ async fn user_page(
         .await?
         .into_iter()
         .map(|(kind, office)| GrantView {
-            kind: ctx.t(&format!("scope-{kind}")),
+            kind: ctx.t(&format!("scope-{kind}")).into_owned(),
             office: office
                 .map(|o| format!("{} — {}", o.code, o.name))
-                .unwrap_or_else(|| ctx.t("scope-national")),
+                .unwrap_or_else(|| ctx.t("scope-national").into_owned()),
         })
         .collect();
     let tokens = store::list_tokens(&state.db, id).await?;
@@ -893,12 +912,12 @@ pub async fn admin_revoke_token(
 pub async fn roles(ctx: PageCtx) -> Result<Response, WebError> {
     let permissions = Permission::ALL
         .iter()
-        .map(|p| ctx.t(p.label_key()))
+        .map(|p| ctx.t(p.label_key()).into_owned())
         .collect();
     let rows = Role::ALL
         .iter()
         .map(|r| RoleRow {
-            role: ctx.role(r.as_str()),
+            role: ctx.role(r.as_str()).into_owned(),
             id: r.as_str(),
             grants: Permission::ALL.iter().map(|p| r.can(*p)).collect(),
             national: r.may_be_national(),

@@ -1,7 +1,7 @@
 //! Use cases of the access module. Each one runs in one transaction with its audit rows.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel, Set};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -279,6 +279,7 @@ pub async fn update_user(
     )
     .await?;
     tx.commit().await?;
+    session::forget_user(id);
     Ok(())
 }
 
@@ -317,6 +318,7 @@ pub async fn set_active(
     )
     .await?;
     tx.commit().await?;
+    session::forget_user(id);
     Ok(())
 }
 
@@ -343,6 +345,7 @@ pub async fn set_password(
     session::delete_for_user(&tx, id).await?;
     audit::record(&tx, ctx, Change::new("user.password_reset", "user", id)).await?;
     tx.commit().await?;
+    session::forget_user(id);
     Ok(())
 }
 
@@ -378,6 +381,7 @@ pub async fn change_own_password(
         .await?;
     audit::record(&tx, ctx, Change::new("user.password_change", "user", id)).await?;
     tx.commit().await?;
+    session::forget_user(id);
     Ok(())
 }
 
@@ -542,6 +546,7 @@ pub async fn logout(
     session::delete_by_id(&tx, session_id).await?;
     audit::record(&tx, ctx, Change::new("user.logout", "user", user_id)).await?;
     tx.commit().await?;
+    session::forget_session(session_id);
     Ok(())
 }
 
@@ -695,9 +700,4 @@ pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Option<super::A
         active.update(db).await?;
     }
     Ok(Some(store::load_access(db, &u).await?))
-}
-
-/// Runs a closure-free check that the database is reachable inside a transaction (used by `readyz`).
-pub async fn transaction_works(db: &Db) -> bool {
-    db.begin().await.is_ok()
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::entity::{session, user};
 use super::scope::Access;
 use super::store;
+use crate::cache::TtlCache;
 use crate::config::Config;
 use crate::db::Db;
 
@@ -62,6 +63,7 @@ pub async fn delete(conn: &impl ConnectionTrait, cookie_value: &str) -> Result<(
 
 /// Deletes a session by its stored id.
 pub async fn delete_by_id(conn: &impl ConnectionTrait, id: &str) -> Result<(), sea_orm::DbErr> {
+    forget_session(id);
     session::Entity::delete_by_id(id.to_owned())
         .exec(conn)
         .await?;
@@ -109,11 +111,11 @@ pub enum Resolved {
     /// Logged in.
     Complete {
         /// Role and scopes.
-        access: Access,
+        access: std::sync::Arc<Access>,
         /// Session row id.
-        session_id: String,
+        session_id: std::sync::Arc<str>,
         /// Form token.
-        csrf_token: String,
+        csrf_token: std::sync::Arc<str>,
     },
     /// Password accepted, second factor due.
     Pending {
@@ -126,6 +128,39 @@ pub enum Resolved {
     },
 }
 
+/// Resolved complete sessions, for a few seconds: most requests then need no query.
+/// Changes to a user (disable, password, role, scopes) and logouts remove their entries
+/// on this node; other nodes see such changes within `CACHE_TTL`.
+static CACHE: std::sync::LazyLock<TtlCache<String, Cached>> =
+    std::sync::LazyLock::new(|| TtlCache::new(CACHE_TTL, 100_000));
+
+/// How long a resolved session is reused without asking the database.
+pub const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[derive(Clone)]
+struct Cached {
+    user_id: Uuid,
+    access: std::sync::Arc<Access>,
+    session_id: std::sync::Arc<str>,
+    csrf_token: std::sync::Arc<str>,
+    created_at: chrono::DateTime<Utc>,
+}
+
+/// Forgets the cached sessions of a user (after a change to the user commits).
+pub fn forget_user(user_id: Uuid) {
+    CACHE.remove_where(|c| c.user_id == user_id);
+}
+
+/// Forgets every cached session (tests that edit sessions in the database directly).
+pub fn forget_all() {
+    CACHE.remove_where(|_| true);
+}
+
+/// Forgets one cached session (after logout).
+pub fn forget_session(session_id: &str) {
+    CACHE.remove(&session_id.to_owned());
+}
+
 /// Looks a cookie up, enforcing both timeouts and the user's active flag.
 pub async fn resolve(
     db: &Db,
@@ -133,6 +168,15 @@ pub async fn resolve(
     cookie_value: &str,
 ) -> Result<Option<Resolved>, sea_orm::DbErr> {
     let id = digest(cookie_value);
+    if let Some(c) = CACHE.get(&id)
+        && c.created_at >= Utc::now() - Duration::hours(config.session_absolute_hours)
+    {
+        return Ok(Some(Resolved::Complete {
+            access: c.access,
+            session_id: c.session_id,
+            csrf_token: c.csrf_token,
+        }));
+    }
     let Some(s) = session::Entity::find_by_id(id.clone()).one(db).await? else {
         return Ok(None);
     };
@@ -164,10 +208,22 @@ pub async fn resolve(
             csrf_token: s.csrf_token,
         }));
     }
-    let access = store::load_access(db, &u).await?;
+    let access = std::sync::Arc::new(store::load_access(db, &u).await?);
+    let session_id: std::sync::Arc<str> = s.id.into();
+    let csrf_token: std::sync::Arc<str> = s.csrf_token.into();
+    CACHE.insert(
+        id,
+        Cached {
+            user_id: u.id,
+            access: access.clone(),
+            session_id: session_id.clone(),
+            csrf_token: csrf_token.clone(),
+            created_at: s.created_at,
+        },
+    );
     Ok(Some(Resolved::Complete {
         access,
-        session_id: s.id,
-        csrf_token: s.csrf_token,
+        session_id,
+        csrf_token,
     }))
 }

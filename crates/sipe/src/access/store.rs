@@ -133,6 +133,14 @@ pub async fn list_users(
     Ok((rows, total))
 }
 
+/// Number of active users.
+pub async fn count_active_users(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .count(conn)
+        .await
+}
+
 /// Every user (CLI listing).
 pub async fn all_users(conn: &impl ConnectionTrait) -> Result<Vec<user::Model>, DbErr> {
     user::Entity::find()

@@ -2,9 +2,8 @@
 //! responses and the OpenAPI 3.1 document generated from the handlers' types.
 
 use axum::Json;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -34,33 +33,27 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ApiAccess {
     }
 }
 
-/// Resolves `Authorization: Bearer` on `/api/` requests.
-pub async fn resolve_bearer(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    if req.uri().path().starts_with("/api/") {
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(|t| t.trim().to_owned());
-        if let Some(token) = token {
-            match crate::access::service::authenticate_token(&state.db, &token).await {
-                Ok(Some(access)) => {
-                    req.extensions_mut().insert(ApiAccess(access));
-                }
-                Ok(None) => {}
-                Err(e) => return ApiError::Internal(e.into()).into_response(),
+/// Resolves `Authorization: Bearer` into the request's extensions.
+pub async fn resolve_bearer(state: &AppState, req: &mut Request) -> Result<(), Response> {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_owned());
+    if let Some(token) = token {
+        match crate::access::service::authenticate_token(&state.db, &token).await {
+            Ok(Some(access)) => {
+                req.extensions_mut().insert(ApiAccess(access));
             }
+            Ok(None) => {}
+            Err(e) => return Err(ApiError::Internal(e.into()).into_response()),
         }
     }
-    next.run(req).await
+    Ok(())
 }
 
 /// One invalid field in a 422 problem.
@@ -148,7 +141,7 @@ impl IntoResponse for ApiError {
                     .iter()
                     .map(|e| FieldProblem {
                         field: e.field.into(),
-                        message: crate::i18n::Lang::En.t(e.key),
+                        message: crate::i18n::Lang::En.t(e.key).into_owned(),
                     })
                     .collect(),
             ),

@@ -28,6 +28,21 @@ pub enum Lang {
 const ES_AR_SOURCE: &str = include_str!("../../locales/es-AR/main.ftl");
 const EN_SOURCE: &str = include_str!("../../locales/en/main.ftl");
 
+/// Every message of a catalogue that formats without arguments.
+fn preformat(lang: &LanguageIdentifier, source: &str) -> HashMap<String, String> {
+    source
+        .lines()
+        .filter_map(|line| line.split_once(" = "))
+        .filter(|(key, value)| !key.starts_with('#') && !value.contains('{'))
+        .filter_map(|(key, _)| Some((key.to_owned(), LOCALES.try_lookup(lang, key)?)))
+        .collect()
+}
+
+static ES_AR_TEXTS: std::sync::LazyLock<HashMap<String, String>> =
+    std::sync::LazyLock::new(|| preformat(&ES_AR, ES_AR_SOURCE));
+static EN_TEXTS: std::sync::LazyLock<HashMap<String, String>> =
+    std::sync::LazyLock::new(|| preformat(&EN, EN_SOURCE));
+
 static ES_AR: LanguageIdentifier = langid!("es-AR");
 static EN: LanguageIdentifier = langid!("en");
 
@@ -57,10 +72,20 @@ impl Lang {
     }
 
     /// The text for `key`; the key itself when missing (a test checks none is missing).
-    pub fn t(self, key: &str) -> String {
-        LOCALES
-            .try_lookup(self.id(), key)
-            .unwrap_or_else(|| key.to_owned())
+    /// Texts without arguments are formatted once and then served from memory.
+    pub fn t(self, key: &str) -> Cow<'static, str> {
+        let table = match self {
+            Lang::EsAr => &*ES_AR_TEXTS,
+            Lang::En => &*EN_TEXTS,
+        };
+        match table.get(key) {
+            Some(text) => Cow::Borrowed(text.as_str()),
+            None => Cow::Owned(
+                LOCALES
+                    .try_lookup(self.id(), key)
+                    .unwrap_or_else(|| key.to_owned()),
+            ),
+        }
     }
 
     /// The text for `key` with named arguments.

@@ -145,7 +145,7 @@ async fn form_page(
             .iter()
             .map(|k| Choice {
                 value: k.as_str().into(),
-                label: ctx.t(k.label_key()),
+                label: ctx.t(k.label_key()).into_owned(),
                 selected: form.kind == k.as_str(),
             })
             .collect(),

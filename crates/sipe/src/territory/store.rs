@@ -87,6 +87,17 @@ pub async fn offices_in_scope(
         .await
 }
 
+/// Number of offices the caller may view.
+pub async fn count_offices_in_scope(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+) -> Result<u64, DbErr> {
+    office::Entity::find()
+        .filter(access.view.office_rows())
+        .count(conn)
+        .await
+}
+
 /// Every office (system use: CLI, demo loader, admin selects).
 pub async fn all_offices(conn: &impl ConnectionTrait) -> Result<Vec<office::Model>, DbErr> {
     office::Entity::find()

@@ -2,29 +2,28 @@
 //! guards every state-changing browser request, and the caller's address for the audit.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::CookieJar;
 
+use super::AppState;
 use super::error::WebError;
-use super::{AppState, cookies};
 use crate::access::{self, Access};
 use crate::audit::AuditCtx;
 
 /// A logged-in user with a complete (second factor done) session.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    /// Role and scopes.
-    pub access: Access,
+    /// Role and scopes (shared with the session cache).
+    pub access: Arc<Access>,
     /// Hash of the session secret (the session row id).
-    pub session_id: String,
+    pub session_id: Arc<str>,
     /// The token forms must echo back.
-    pub csrf_token: String,
+    pub csrf_token: Arc<str>,
 }
 
 /// A session whose password step is done but whose TOTP code is still due.
@@ -50,70 +49,66 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
     }
 }
 
-/// Resolves the session cookie on every request and stores the result in the extensions.
+/// Resolves a session cookie and stores the result in the request's extensions.
 pub async fn resolve_session(
-    State(state): State<AppState>,
-    jar: CookieJar,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    if let Some(cookie) = jar.get(cookies::SESSION) {
-        match access::session::resolve(&state.db, &state.config, cookie.value()).await {
-            Ok(Some(access::session::Resolved::Complete {
+    state: &AppState,
+    cookie_value: &str,
+    req: &mut Request,
+) -> Result<(), Response> {
+    match access::session::resolve(&state.db, &state.config, cookie_value).await {
+        Ok(Some(access::session::Resolved::Complete {
+            access,
+            session_id,
+            csrf_token,
+        })) => {
+            req.extensions_mut().insert(Authenticated {
                 access,
                 session_id,
                 csrf_token,
-            })) => {
-                req.extensions_mut().insert(Authenticated {
-                    access,
-                    session_id,
-                    csrf_token,
-                });
-            }
-            Ok(Some(access::session::Resolved::Pending {
-                user_id,
-                session_id,
-                csrf_token,
-            })) => {
-                req.extensions_mut().insert(PendingSecondFactor {
-                    session_id,
-                    user_id,
-                    csrf_token,
-                });
-            }
-            Ok(None) => {}
-            Err(e) => return WebError::Internal(e.into()).into_response(),
+            });
         }
+        Ok(Some(access::session::Resolved::Pending {
+            user_id,
+            session_id,
+            csrf_token,
+        })) => {
+            req.extensions_mut().insert(PendingSecondFactor {
+                session_id,
+                user_id,
+                csrf_token,
+            });
+        }
+        Ok(None) => {}
+        Err(e) => return Err(WebError::Internal(e.into()).into_response()),
     }
-    next.run(req).await
+    Ok(())
 }
 
 /// Refuses a state-changing browser request whose form token does not match the session.
 ///
 /// The Origin / Sec-Fetch-Site check (tower-http's `CsrfLayer`) already stops cross-site
 /// posts from modern browsers; this token is the second line for older ones. Requests
-/// without a session (the login form) and bearer-token API calls carry no cookie
-/// authority, so they need no token.
-pub async fn check_form_token(req: Request, next: Next) -> Response {
-    // The login form is posted before a session exists (or to replace one); the Origin
-    // check still guards it against login CSRF.
+/// without a session and bearer-token API calls carry no cookie authority, so they need
+/// no token; the login form is posted before a session exists (or to replace one), and
+/// the Origin check guards it against login CSRF.
+pub async fn check_form_token(req: Request) -> Result<Request, Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.uri().path() == "/login"
     {
-        return next.run(req).await;
+        return Ok(req);
     }
     let expected = if let Some(user) = req.extensions().get::<Authenticated>() {
         user.csrf_token.clone()
     } else if let Some(pending) = req.extensions().get::<PendingSecondFactor>() {
-        pending.csrf_token.clone()
+        Arc::from(pending.csrf_token.as_str())
     } else {
-        return next.run(req).await;
+        return Ok(req);
     };
     if let Some(sent) = req.headers().get("x-csrf-token") {
         if constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
-            return next.run(req).await;
+            return Ok(req);
         }
-        return WebError::CsrfRejected.into_response();
+        return Err(WebError::CsrfRejected.into_response());
     }
     let is_form = req
         .headers()
@@ -121,21 +116,21 @@ pub async fn check_form_token(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return WebError::CsrfRejected.into_response();
+        return Err(WebError::CsrfRejected.into_response());
     }
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, 16 * 1024 * 1024).await else {
-        return WebError::PayloadTooLarge.into_response();
+    // The body limit layer outside bounds this read.
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        return Err(WebError::PayloadTooLarge.into_response());
     };
     let sent = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "_csrf")
         .map(|(_, v)| v.into_owned());
     match sent {
         Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            Ok(Request::from_parts(parts, Body::from(bytes)))
         }
-        _ => WebError::CsrfRejected.into_response(),
+        _ => Err(WebError::CsrfRejected.into_response()),
     }
 }
 
@@ -171,16 +166,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let access = parts
-            .extensions
-            .get::<Authenticated>()
-            .map(|a| a.access.clone())
-            .or_else(|| {
-                parts
-                    .extensions
-                    .get::<crate::api::ApiAccess>()
-                    .map(|a| a.0.clone())
-            });
-        Ok(Ctx(audit_ctx(parts, access.as_ref())))
+        let access: Option<&Access> = match parts.extensions.get::<Authenticated>() {
+            Some(a) => Some(&a.access),
+            None => parts
+                .extensions
+                .get::<crate::api::ApiAccess>()
+                .map(|a| &a.0),
+        };
+        Ok(Ctx(audit_ctx(parts, access)))
     }
 }

@@ -2,13 +2,9 @@
 //! in the visitor's language.
 
 use askama::Template;
-use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum_extra::extract::CookieJar;
 
-use super::cookies;
 use crate::db::StoreError;
 use crate::i18n::Lang;
 
@@ -99,25 +95,19 @@ struct ErrorPage {
 }
 
 impl ErrorPage {
-    fn t(&self, key: &str) -> String {
+    fn t(&self, key: &str) -> std::borrow::Cow<'static, str> {
         self.lang.t(key)
     }
 }
 
-/// Renders marked error responses (and the CSRF layer's bare 403) as Spanish/English pages.
-pub async fn render_error_pages(jar: CookieJar, req: Request, next: Next) -> Response {
-    let lang = jar
-        .get(cookies::LANG)
-        .and_then(|c| Lang::parse(c.value()))
-        .unwrap_or_default();
-    let request_id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    let is_api = req.uri().path().starts_with("/api/");
-    let response = next.run(req).await;
+/// Renders a marked error response (or the CSRF layer's bare 403) as a page in the
+/// visitor's language; API errors keep their problem documents.
+pub fn render_error_page(
+    response: Response,
+    lang: Lang,
+    request_id: &str,
+    is_api: bool,
+) -> Response {
     let kind = match response.extensions().get::<ErrorMarker>() {
         Some(ErrorMarker(kind)) => *kind,
         None if response
@@ -143,9 +133,9 @@ pub async fn render_error_pages(jar: CookieJar, req: Request, next: Next) -> Res
     let page = ErrorPage {
         lang,
         status: status.as_u16(),
-        title: lang.t(title),
-        message: lang.t(message),
-        request_id,
+        title: lang.t(title).into_owned(),
+        message: lang.t(message).into_owned(),
+        request_id: request_id.to_owned(),
     };
     match page.render() {
         Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),

@@ -1,11 +1,11 @@
 //! Prometheus metrics: request counts and latencies by route, and the database pool.
 
-use std::sync::OnceLock;
-use std::time::Instant;
+use std::collections::HashSet;
+use std::sync::{LazyLock, OnceLock, RwLock};
+use std::time::Duration;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
-use axum::middleware::Next;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
@@ -30,23 +30,32 @@ pub fn install() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// Counts and times each request under its route pattern (never the raw path: ids
-/// would explode the label set).
-pub async fn track(req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().as_str().to_owned();
-    let start = Instant::now();
-    let response = next.run(req).await;
-    let status = response.status().as_u16().to_string();
-    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
-        .increment(1);
+/// Label values are a small closed set (route patterns, methods, statuses): each is
+/// allocated once and then shared, so recording a request allocates nothing.
+fn intern(value: &str) -> &'static str {
+    static SEEN: LazyLock<RwLock<HashSet<&'static str>>> = LazyLock::new(Default::default);
+    if let Some(s) = SEEN.read().ok().and_then(|seen| seen.get(value).copied()) {
+        return s;
+    }
+    let Ok(mut seen) = SEEN.write() else {
+        return "poisoned";
+    };
+    if let Some(s) = seen.get(value) {
+        return s;
+    }
+    let leaked: &'static str = Box::leak(value.to_owned().into_boxed_str());
+    seen.insert(leaked);
+    leaked
+}
+
+/// Counts and times a request under its route pattern (never the raw path: ids would
+/// explode the label set).
+pub fn record(route: &'static str, method: &str, status: StatusCode, elapsed: Duration) {
+    let method = intern(method);
+    let status = intern(status.as_str());
+    metrics::counter!("http_requests_total", "method" => method, "route" => route, "status" => status).increment(1);
     metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
-        .record(start.elapsed().as_secs_f64());
-    response
+        .record(elapsed.as_secs_f64());
 }
 
 /// `/metrics` in the Prometheus text format.

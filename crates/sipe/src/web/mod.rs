@@ -6,6 +6,7 @@ pub mod auth;
 pub mod error;
 pub mod metrics;
 pub mod page;
+pub mod pipeline;
 pub mod routes;
 pub mod security;
 pub mod table;
@@ -20,15 +21,38 @@ pub use error::WebError;
 pub use page::PageCtx;
 pub use routes::{Guard, RouteDef, Routes};
 
-/// What every handler can reach.
+/// What every handler can reach; cheap to clone (one `Arc`), since every middleware and
+/// handler that takes the state clones it per request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<StateInner>);
+
+/// The contents of `AppState`.
+pub struct StateInner {
     /// The database pool.
     pub db: Db,
     /// The validated configuration.
     pub config: Arc<Config>,
     /// When the process started, for the dashboard.
     pub started_at: Instant,
+}
+
+impl AppState {
+    /// Wraps the parts.
+    pub fn new(db: Db, config: Arc<Config>) -> Self {
+        Self(Arc::new(StateInner {
+            db,
+            config,
+            started_at: Instant::now(),
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = StateInner;
+
+    fn deref(&self) -> &StateInner {
+        &self.0
+    }
 }
 
 /// Names of the cookies sipe sets.

@@ -6,11 +6,14 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::auth::{Authenticated, PendingSecondFactor};
 use super::cookies;
-use crate::access::Permission;
+use crate::access::{Access, Permission};
 use crate::i18n::Lang;
 
 /// One entry of the main navigation.
@@ -19,7 +22,7 @@ pub struct NavItem {
     /// Link target.
     pub href: &'static str,
     /// Text.
-    pub label: String,
+    pub label: Cow<'static, str>,
     /// Is this the current section?
     pub current: bool,
 }
@@ -36,12 +39,10 @@ pub struct Flash {
 /// The logged-in user as the header shows them.
 #[derive(Debug, Clone)]
 pub struct UserBadge {
-    /// Username.
-    pub username: String,
-    /// Full name.
-    pub full_name: String,
+    /// Who (shared with the session, not copied).
+    pub access: Arc<Access>,
     /// Translated role name.
-    pub role: String,
+    pub role: Cow<'static, str>,
 }
 
 /// Page context, extracted in every HTML handler.
@@ -54,7 +55,7 @@ pub struct PageCtx {
     /// Main navigation for the user's role.
     pub nav: Vec<NavItem>,
     /// Form token (empty without a session).
-    pub csrf: String,
+    pub csrf: Arc<str>,
     /// Message from the previous request.
     pub flash: Option<Flash>,
     /// Current path with query, for the language switch.
@@ -113,23 +114,22 @@ impl FromRequestParts<super::AppState> for PageCtx {
                 parts
                     .extensions
                     .get::<PendingSecondFactor>()
-                    .map(|p| p.csrf_token.clone())
+                    .map(|p| Arc::from(p.csrf_token.as_str()))
             })
-            .unwrap_or_default();
+            .unwrap_or_else(|| Arc::from(""));
         let flash = jar.get(cookies::FLASH).and_then(|c| {
             let (kind, key) = c.value().split_once(':')?;
             let kind = if kind == "error" { "error" } else { "success" };
             // Only catalogue keys are shown, so a forged cookie cannot inject text.
             lang.has(key).then(|| Flash {
                 kind: kind.to_owned(),
-                text: lang.t(key),
+                text: lang.t(key).into_owned(),
             })
         });
         Ok(PageCtx {
             lang,
             user: user.map(|u| UserBadge {
-                username: u.access.actor.username.clone(),
-                full_name: u.access.actor.full_name.clone(),
+                access: u.access.clone(),
                 role: lang.t(&format!("role-{}", u.access.role.as_str())),
             }),
             nav,
@@ -147,7 +147,7 @@ impl FromRequestParts<super::AppState> for PageCtx {
 
 impl PageCtx {
     /// Translated text.
-    pub fn t(&self, key: &str) -> String {
+    pub fn t(&self, key: &str) -> std::borrow::Cow<'static, str> {
         self.lang.t(key)
     }
 
@@ -157,12 +157,12 @@ impl PageCtx {
     }
 
     /// Translated name of a role identifier.
-    pub fn role(&self, id: &str) -> String {
+    pub fn role(&self, id: &str) -> std::borrow::Cow<'static, str> {
         self.lang.t(&format!("role-{id}"))
     }
 
     /// Translated name of an office kind identifier.
-    pub fn office_kind(&self, id: &str) -> String {
+    pub fn office_kind(&self, id: &str) -> std::borrow::Cow<'static, str> {
         self.lang.t(&format!("office-kind-{id}"))
     }
 
@@ -196,20 +196,15 @@ pub fn redirect_with_flash(to: &str, kind: &str, key: &str) -> Response {
     (CookieJar::new().add(cookie), Redirect::to(to)).into_response()
 }
 
-/// Clears the one-shot message once a page has shown it.
-pub async fn clear_flash(
-    jar: CookieJar,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let had_flash = jar.get(cookies::FLASH).is_some();
-    let response = next.run(req).await;
-    if had_flash && !response.status().is_redirection() {
-        let removal = Cookie::build((cookies::FLASH, ""))
-            .path("/")
-            .removal()
-            .build();
-        return (CookieJar::new().add(removal), response).into_response();
+/// Clears the one-shot message once a page has shown it (not on redirects, which carry
+/// it to the next page).
+pub fn clear_flash(response: Response) -> Response {
+    if response.status().is_redirection() {
+        return response;
     }
-    response
+    let removal = Cookie::build((cookies::FLASH, ""))
+        .path("/")
+        .removal()
+        .build();
+    (CookieJar::new().add(removal), response).into_response()
 }

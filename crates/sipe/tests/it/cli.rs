@@ -1,12 +1,12 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use crate::helpers::fresh_database;
+use crate::helpers::{PgDatabase, fresh_database};
 
 struct Cli {
     dir: tempfile::TempDir,
     url: String,
-    _pg: Option<(String, String)>,
+    _pg: Option<PgDatabase>,
 }
 
 impl Cli {

@@ -21,11 +21,40 @@ pub struct TestApp {
     pub routes: Vec<RouteDef>,
     pub config: Config,
     _dir: tempfile::TempDir,
-    pg_database: Option<(String, String)>,
+    _pg_database: Option<PgDatabase>,
+}
+
+/// A PostgreSQL test database, dropped when the guard is dropped.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Best effort on a thread of its own (the test's runtime may be shutting down);
+        // CI also drops leftovers by prefix.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let admin = Database::connect(&admin_url).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+    }
 }
 
 /// A fresh database URL: a SQLite file in `dir`, or a new PostgreSQL database.
-pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<PgDatabase>) {
     match std::env::var("SIPE_TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("sipe_t_{}", Uuid::now_v7().simple());
@@ -40,7 +69,10 @@ pub async fn fresh_database(dir: &std::path::Path) -> (String, Option<(String, S
             let (prefix, _) = admin_url
                 .rsplit_once('/')
                 .expect("database URL with a path");
-            (format!("{prefix}/{name}"), Some((admin_url, name)))
+            (
+                format!("{prefix}/{name}"),
+                Some(PgDatabase { admin_url, name }),
+            )
         }
         _ => (
             format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
@@ -80,7 +112,7 @@ impl TestApp {
             routes,
             config,
             _dir: dir,
-            pg_database,
+            _pg_database: pg_database,
         }
     }
 
@@ -219,29 +251,6 @@ impl TestApp {
             .iter()
             .filter(|r| r.action == action)
             .count()
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some((admin_url, name)) = self.pg_database.take() {
-            // Best effort: CI also drops leftovers by prefix.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .ok()?;
-                rt.block_on(async {
-                    let admin = Database::connect(&admin_url).await.ok()?;
-                    admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await
-                        .ok()?;
-                    admin.close().await.ok()
-                })
-            })
-            .join();
-        }
     }
 }
 

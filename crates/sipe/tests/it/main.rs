@@ -1,6 +1,8 @@
 //! Integration tests: the real application on a random port against a fresh database
 //! (SQLite always; PostgreSQL when `SIPE_TEST_DATABASE_URL` is set).
 
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
 mod helpers;
 
 mod api;

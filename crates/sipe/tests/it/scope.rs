@@ -237,3 +237,73 @@ async fn a_coordinator_of_a_parent_office_sees_the_offices_below_it() {
             .collect();
     assert_eq!(visible, ["OE-1", "OE-2", "ZONA"]);
 }
+
+#[tokio::test]
+async fn scope_owns_filters_any_table_by_its_office_column() {
+    use sea_orm::{EntityTrait, QueryFilter};
+    use sipe::territory::entity::office_coverage;
+    let app = TestApp::spawn().await;
+    let a = app.office("OE-A", "").await;
+    let b = app.office("OE-B", "").await;
+    sipe::territory::store::replace_coverage(&app.db, a, &["AR-90084".into()])
+        .await
+        .unwrap();
+    sipe::territory::store::replace_coverage(&app.db, b, &["AR-90119".into()])
+        .await
+        .unwrap();
+    app.user("opa", "operator", &["OE-A"]).await;
+    let user = sipe::access::store::find_user_by_username(&app.db, "opa")
+        .await
+        .unwrap()
+        .unwrap();
+    let access = sipe::access::store::load_access(&app.db, &user)
+        .await
+        .unwrap();
+    let rows = office_coverage::Entity::find()
+        .filter(access.view.owns(office_coverage::Column::OfficeId))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].office_id, a);
+    let all = office_coverage::Entity::find()
+        .filter(sipe::access::Scope::National.owns(office_coverage::Column::OfficeId))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+}
+
+#[tokio::test]
+async fn a_user_without_any_scope_sees_no_office() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let input = sipe::access::service::UserInput {
+        username: "sinalcance".into(),
+        full_name: "Sin alcance".into(),
+        email: String::new(),
+        role: "analyst".into(),
+        scopes: sipe::access::service::ScopeInput::default(),
+    };
+    sipe::access::service::create_user(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &input,
+        crate::helpers::PASSWORD,
+    )
+    .await
+    .unwrap();
+    let user = sipe::access::store::find_user_by_username(&app.db, "sinalcance")
+        .await
+        .unwrap()
+        .unwrap();
+    let access = sipe::access::store::load_access(&app.db, &user)
+        .await
+        .unwrap();
+    assert_eq!(access.view, sipe::access::Scope::Offices(vec![]));
+    let visible =
+        sipe::territory::store::offices_in_scope(&app.db, &access, sipe::access::ScopeKind::View)
+            .await
+            .unwrap();
+    assert!(visible.is_empty());
+}
