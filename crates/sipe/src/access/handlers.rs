@@ -258,18 +258,20 @@ pub async fn set_language(
         .into_response())
 }
 
+/// One number on the dashboard: catalogue key of its label, value, link.
+type Count = (&'static str, u64, &'static str);
+
 /// Dashboard counts per user, reused for a few seconds: the home page is the most
 /// visited page and its numbers need not be exact to the second.
-static DASHBOARD: std::sync::LazyLock<
-    crate::cache::TtlCache<Uuid, Vec<(&'static str, u64, &'static str)>>,
-> = std::sync::LazyLock::new(|| {
-    crate::cache::TtlCache::new(std::time::Duration::from_secs(10), 10_000)
-});
+static DASHBOARD: std::sync::LazyLock<crate::cache::TtlCache<Uuid, Vec<Count>>> =
+    std::sync::LazyLock::new(|| {
+        crate::cache::TtlCache::new(std::time::Duration::from_secs(10), 10_000)
+    });
 
 async fn dashboard_counts(
     state: &AppState,
     access: &super::Access,
-) -> Result<Vec<(&'static str, u64, &'static str)>, WebError> {
+) -> Result<Vec<Count>, WebError> {
     if let Some(counts) = DASHBOARD.get(&access.actor.user_id) {
         return Ok(counts);
     }

@@ -128,10 +128,10 @@ impl Routes {
     }
 }
 
-/// Decides a request against a guard, before the handler runs: `Err` is the refusal.
-fn check_guard(guard: Guard, req: &Request) -> Result<(), Response> {
+/// Decides a request against a guard, before the handler runs: `Some` is the refusal.
+fn refusal(guard: Guard, req: &Request) -> Option<Response> {
     match guard {
-        Guard::Public => Ok(()),
+        Guard::Public => None,
         Guard::AnyUser | Guard::Web(_) => {
             let Some(user) = req.extensions().get::<Authenticated>() else {
                 let target = req
@@ -139,19 +139,19 @@ fn check_guard(guard: Guard, req: &Request) -> Result<(), Response> {
                     .path_and_query()
                     .map(|p| p.as_str())
                     .unwrap_or("/");
-                return Err(
-                    Redirect::to(&format!("/login?next={}", urlencode(target))).into_response()
+                return Some(
+                    Redirect::to(&format!("/login?next={}", urlencode(target))).into_response(),
                 );
             };
             match guard {
-                Guard::Web(p) if !user.access.can(p) => Err(WebError::Forbidden.into_response()),
-                _ => Ok(()),
+                Guard::Web(p) if !user.access.can(p) => Some(WebError::Forbidden.into_response()),
+                _ => None,
             }
         }
         Guard::Api(p) => match req.extensions().get::<ApiAccess>() {
-            None => Err(ApiError::Unauthorized.into_response()),
-            Some(ApiAccess(access)) if !access.can(p) => Err(ApiError::Forbidden.into_response()),
-            Some(_) => Ok(()),
+            None => Some(ApiError::Unauthorized.into_response()),
+            Some(ApiAccess(access)) if !access.can(p) => Some(ApiError::Forbidden.into_response()),
+            Some(_) => None,
         },
     }
 }
@@ -199,9 +199,9 @@ where
         if let Some(slot) = req.extensions().get::<RouteSlot>() {
             let _ = slot.0.set(self.path);
         }
-        match check_guard(self.guard, &req) {
-            Ok(()) => Either::Left(self.inner.call(req)),
-            Err(refusal) => Either::Right(ready(Ok(refusal))),
+        match refusal(self.guard, &req) {
+            None => Either::Left(self.inner.call(req)),
+            Some(response) => Either::Right(ready(Ok(response))),
         }
     }
 }
