@@ -89,9 +89,7 @@ async fn concurrent_changes_keep_one_unbroken_chain() {
 async fn the_admin_filters_and_exports_the_log() {
     let app = TestApp::spawn().await;
     app.office("A1", "").await;
-    app.user("admin1", "admin", &[]).await;
-    let c = app.client();
-    app.login(&c, "admin1").await;
+    let (c, _) = app.signed_in("admin1", "admin", &[]).await;
     let html = c
         .get(app.url("/admin/audit?action=office."))
         .send()

@@ -164,6 +164,19 @@ impl TestApp {
             .expect("user created")
     }
 
+    /// Creates a user, logs a new client in as them, returns the client and form token.
+    pub async fn signed_in(
+        &self,
+        username: &str,
+        role: &str,
+        offices: &[&str],
+    ) -> (reqwest::Client, String) {
+        self.user(username, role, offices).await;
+        let c = self.client();
+        let csrf = self.login(&c, username).await;
+        (c, csrf)
+    }
+
     /// Logs a client in and returns the form token of the session.
     pub async fn login(&self, client: &reqwest::Client, username: &str) -> String {
         let res = self.post_login(client, username, PASSWORD).await;

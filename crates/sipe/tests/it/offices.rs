@@ -3,10 +3,7 @@ use reqwest::StatusCode;
 use crate::helpers::{TestApp, location, text_of};
 
 async fn admin(app: &TestApp) -> (reqwest::Client, String) {
-    app.user("admin1", "admin", &[]).await;
-    let c = app.client();
-    let csrf = app.login(&c, "admin1").await;
-    (c, csrf)
+    app.signed_in("admin1", "admin", &[]).await
 }
 
 #[tokio::test]

@@ -55,9 +55,7 @@ async fn office_roles_without_an_office_are_refused() {
 async fn an_admin_creates_a_user_with_scopes_and_resets_their_password() {
     let app = TestApp::spawn().await;
     app.office("OE-A", "").await;
-    app.user("admin1", "admin", &[]).await;
-    let c = app.client();
-    let csrf = app.login(&c, "admin1").await;
+    let (c, csrf) = app.signed_in("admin1", "admin", &[]).await;
     let res = app
         .post_form(
             &c,
@@ -113,9 +111,7 @@ async fn an_admin_creates_a_user_with_scopes_and_resets_their_password() {
 #[tokio::test]
 async fn bad_user_input_is_reported_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
-    app.user("admin1", "admin", &[]).await;
-    let c = app.client();
-    let csrf = app.login(&c, "admin1").await;
+    let (c, csrf) = app.signed_in("admin1", "admin", &[]).await;
     let res = app
         .post_form(
             &c,
