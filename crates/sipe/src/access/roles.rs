@@ -82,6 +82,23 @@ impl Role {
         }
     }
 
+    /// Catalogue key of the role's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Admin => "role-admin",
+            Role::Coordinator => "role-coordinator",
+            Role::Operator => "role-operator",
+            Role::Counselor => "role-counselor",
+            Role::TrainingManager => "role-training_manager",
+            Role::ProgrammeManager => "role-programme_manager",
+            Role::HelpDesk => "role-help_desk",
+            Role::RecordsClerk => "role-records_clerk",
+            Role::Planner => "role-planner",
+            Role::Inspector => "role-inspector",
+            Role::Analyst => "role-analyst",
+        }
+    }
+
     /// Parses the identifier; `None` for anything else.
     pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s.trim())

@@ -239,7 +239,7 @@ pub fn role_choices(ctx: &PageCtx, selected: &str) -> Vec<Choice> {
         .iter()
         .map(|r| Choice {
             value: r.as_str().into(),
-            label: ctx.t(&format!("role-{}", r.as_str())).into_owned(),
+            label: ctx.t(r.label_key()).into_owned(),
             selected: r.as_str() == selected,
         })
         .collect()

@@ -34,15 +34,19 @@ pub struct StateInner {
     pub config: Arc<Config>,
     /// When the process started, for the dashboard.
     pub started_at: Instant,
+    /// The deployment's time zone, parsed once.
+    pub tz: chrono_tz::Tz,
 }
 
 impl AppState {
     /// Wraps the parts.
     pub fn new(db: Db, config: Arc<Config>) -> Self {
+        let tz = config.tz();
         Self(Arc::new(StateInner {
             db,
             config,
             started_at: Instant::now(),
+            tz,
         }))
     }
 }

@@ -130,7 +130,7 @@ impl FromRequestParts<super::AppState> for PageCtx {
             lang,
             user: user.map(|u| UserBadge {
                 access: u.access.clone(),
-                role: lang.t(&format!("role-{}", u.access.role.as_str())),
+                role: lang.t(u.access.role.label_key()),
             }),
             nav,
             csrf,
@@ -140,7 +140,7 @@ impl FromRequestParts<super::AppState> for PageCtx {
                 .path_and_query()
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or(path),
-            tz: state.config.tz(),
+            tz: state.tz,
         })
     }
 }
@@ -158,7 +158,10 @@ impl PageCtx {
 
     /// Translated name of a role identifier.
     pub fn role(&self, id: &str) -> std::borrow::Cow<'static, str> {
-        self.lang.t(&format!("role-{id}"))
+        match crate::access::Role::parse(id) {
+            Some(role) => self.lang.t(role.label_key()),
+            None => std::borrow::Cow::Owned(id.to_owned()),
+        }
     }
 
     /// Translated name of an office kind identifier.

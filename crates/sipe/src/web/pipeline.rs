@@ -46,19 +46,14 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     let start = Instant::now();
     let method = req.method().clone();
     let is_api = req.uri().path().starts_with("/api/");
-    let request_id = req
-        .headers()
-        .get("x-request-id")
+    // Header values are reference-counted: these clones copy no bytes.
+    let request_id = req.headers().get("x-request-id").cloned();
+    let cookie_header = req.headers().get(header::COOKIE).cloned();
+    let jar = cookie_header
+        .as_ref()
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    let cookie_header = req
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+        .map(parse_cookies)
         .unwrap_or_default();
-    let jar = parse_cookies(&cookie_header);
     let lang = jar.lang.and_then(Lang::parse).unwrap_or_default();
 
     let resolved = if is_api {
@@ -78,7 +73,11 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
         },
     };
 
-    let mut response = error::render_error_page(response, lang, &request_id, is_api);
+    let request_id = request_id
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let mut response = error::render_error_page(response, lang, request_id, is_api);
     if jar.flash {
         response = page::clear_flash(response);
     }
