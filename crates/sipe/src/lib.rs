@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod i18n;
 pub mod jobs;
+pub mod persons;
 pub mod startup;
 pub mod telemetry;
 pub mod territory;

@@ -105,6 +105,7 @@ pub fn routes() -> Routes {
         )
         .merge(crate::access::routes())
         .merge(crate::territory::routes())
+        .merge(crate::persons::routes())
         .merge(crate::jobs::routes())
         .get(
             "/admin/audit",

@@ -599,7 +599,7 @@ async fn user_page(
         .await?
         .into_iter()
         .map(|(kind, office)| GrantView {
-            kind: ctx.t(&format!("scope-{kind}")).into_owned(),
+            kind: ctx.tp("scope-", &kind).into_owned(),
             office: office
                 .map(|o| format!("{} — {}", o.code, o.name))
                 .unwrap_or_else(|| ctx.t("scope-national").into_owned()),

@@ -47,6 +47,10 @@ pub enum Permission {
     ViewAudit,
     /// See and retry background jobs.
     ManageJobs,
+    /// Search and read people (within the search and view scopes).
+    ViewPersons,
+    /// Register and edit people (within the capture scope).
+    EditPersons,
 }
 
 impl Role {
@@ -118,6 +122,20 @@ impl Role {
         match permission {
             ViewDashboard | ViewTerritories | ViewOffices => true,
             ManageOffices | ManageUsers | ViewAudit | ManageJobs => self == Role::Admin,
+            ViewPersons => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::Operator
+                    | Role::Counselor
+                    | Role::HelpDesk
+                    | Role::TrainingManager
+                    | Role::ProgrammeManager
+            ),
+            EditPersons => matches!(
+                self,
+                Role::Admin | Role::Coordinator | Role::Operator | Role::Counselor
+            ),
         }
     }
 
@@ -132,7 +150,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -140,6 +158,8 @@ impl Permission {
         Permission::ManageUsers,
         Permission::ViewAudit,
         Permission::ManageJobs,
+        Permission::ViewPersons,
+        Permission::EditPersons,
     ];
 
     /// Catalogue key of the permission's name.
@@ -152,6 +172,8 @@ impl Permission {
             Permission::ManageUsers => "perm-manage-users",
             Permission::ViewAudit => "perm-view-audit",
             Permission::ManageJobs => "perm-manage-jobs",
+            Permission::ViewPersons => "perm-view-persons",
+            Permission::EditPersons => "perm-edit-persons",
         }
     }
 }

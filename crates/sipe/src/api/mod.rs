@@ -81,6 +81,9 @@ pub struct Problem {
     /// Invalid fields (422 only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// People the new record would likely duplicate (422 on registration only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub possible_duplicates: Vec<uuid::Uuid>,
 }
 
 /// What can go wrong in an API handler.
@@ -98,6 +101,12 @@ pub enum ApiError {
     /// The body or query is invalid.
     #[error(transparent)]
     Invalid(#[from] FieldErrors),
+    /// The record exists already (the text says where, when the caller may know).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Registering would likely duplicate these people; resend with confirmation.
+    #[error("possible duplicates")]
+    PossibleDuplicates(Vec<uuid::Uuid>),
     /// Malformed JSON.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -123,6 +132,7 @@ impl From<sea_orm::DbErr> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let mut duplicates = Vec::new();
         let (status, title, detail, errors) = match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -132,6 +142,19 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "Forbidden", None, vec![]),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "Not Found", None, vec![]),
+            ApiError::Conflict(d) => (StatusCode::CONFLICT, "Conflict", Some(d), vec![]),
+            ApiError::PossibleDuplicates(ids) => {
+                duplicates = ids;
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Unprocessable Content",
+                    Some("Possible duplicates found; send again with confirm_duplicates to register anyway.".into()),
+                    vec![FieldProblem {
+                        field: "possible_duplicates".into(),
+                        message: crate::i18n::Lang::En.t("person-possible-duplicates").into_owned(),
+                    }],
+                )
+            }
             ApiError::BadRequest(d) => (StatusCode::BAD_REQUEST, "Bad Request", Some(d), vec![]),
             ApiError::Invalid(errs) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -161,6 +184,7 @@ impl IntoResponse for ApiError {
             status: status.as_u16(),
             detail,
             errors,
+            possible_duplicates: duplicates,
         };
         let mut response = (status, Json(body)).into_response();
         response.headers_mut().insert(
@@ -219,6 +243,11 @@ impl Modify for BearerAuth {
         crate::territory::api::update_office,
         crate::territory::api::list_territories,
         crate::territory::api::show_territory,
+        crate::persons::api::list_persons,
+        crate::persons::api::show_person,
+        crate::persons::api::create_person,
+        crate::persons::api::update_person,
+        crate::persons::api::person_timeline,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&BearerAuth),

@@ -10,7 +10,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Platform)]
+        vec![Box::new(M0001Platform), Box::new(M0002Persons)]
     }
 }
 
@@ -300,6 +300,148 @@ impl MigrationTrait for M0001Platform {
             "offices",
             "territories",
         ] {
+            m.drop_table(Table::drop().table(t).take()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The person registry: persons, field-level history and the timeline.
+struct M0002Persons;
+
+impl MigrationName for M0002Persons {
+    fn name(&self) -> &str {
+        "m0002_persons"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002Persons {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("persons")
+                .col(pk_uuid("id"))
+                .col(uuid("office_id"))
+                .col(string("doc_type"))
+                .col(string("doc_number"))
+                .col(string_null("cuil").unique_key())
+                .col(string("surnames"))
+                .col(string("names"))
+                .col(string_null("chosen_name"))
+                .col(date("birth_date"))
+                .col(string("sex"))
+                .col(string_null("gender"))
+                .col(string("nationality"))
+                .col(string_null("marital_status"))
+                .col(string_null("phone"))
+                .col(string_null("email"))
+                .col(boolean("whatsapp_consent"))
+                .col(boolean("sms_consent"))
+                .col(string("street"))
+                .col(string("street_number"))
+                .col(string("floor_unit"))
+                .col(string("locality"))
+                .col(string_null("province_code"))
+                .col(string_null("department_code"))
+                .col(string("postal_code"))
+                .col(string_null("education_level"))
+                .col(string_null("employment_status"))
+                .col(string("search_name"))
+                .col(uuid_null("merged_into"))
+                .col(ts("created_at"))
+                .col(ts("updated_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("persons", "office_id")
+                        .to("offices", "id"),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("persons", "department_code")
+                        .to("territories", "code"),
+                )
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            index(
+                "persons",
+                "ux_persons_document",
+                &["doc_type", "doc_number"],
+            )
+            .unique()
+            .take(),
+        )
+        .await?;
+        m.create_index(index("persons", "ix_persons_office", &["office_id"]))
+            .await?;
+        m.create_index(index("persons", "ix_persons_search_name", &["search_name"]))
+            .await?;
+        m.create_index(index("persons", "ix_persons_birth_date", &["birth_date"]))
+            .await?;
+        m.create_index(index("persons", "ix_persons_phone", &["phone"]))
+            .await?;
+        m.create_index(index("persons", "ix_persons_email", &["email"]))
+            .await?;
+
+        m.create_table(
+            Table::create()
+                .table("person_changes")
+                .col(pk_uuid("id"))
+                .col(uuid("person_id"))
+                .col(string("field"))
+                .col(text_null("old_value"))
+                .col(text_null("new_value"))
+                .col(uuid_null("actor_id"))
+                .col(string("actor_name"))
+                .col(ts("at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("person_changes", "person_id")
+                        .to("persons", "id"),
+                )
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "person_changes",
+            "ix_person_changes_person",
+            &["person_id", "at"],
+        ))
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table("timeline_events")
+                .col(pk_uuid("id"))
+                .col(uuid("person_id"))
+                .col(string("kind"))
+                .col(string("summary"))
+                .col(string_null("link"))
+                .col(uuid_null("office_id"))
+                .col(uuid_null("author_id"))
+                .col(string("author_name"))
+                .col(ts("at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("timeline_events", "person_id")
+                        .to("persons", "id"),
+                )
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "timeline_events",
+            "ix_timeline_person",
+            &["person_id", "at"],
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["timeline_events", "person_changes", "persons"] {
             m.drop_table(Table::drop().table(t).take()).await?;
         }
         Ok(())

@@ -183,6 +183,34 @@ pub async fn replace_coverage(
     Ok(())
 }
 
+/// Active employment offices that cover a territory, by code.
+pub async fn offices_covering(
+    conn: &impl ConnectionTrait,
+    territory_code: &str,
+) -> Result<Vec<office::Model>, DbErr> {
+    let ids: Vec<Uuid> = office_coverage::Entity::find()
+        .filter(office_coverage::Column::TerritoryCode.eq(territory_code))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| c.office_id)
+        .collect();
+    office::Entity::find()
+        .filter(office::Column::Id.is_in(ids))
+        .filter(office::Column::Active.eq(true))
+        .order_by_asc(office::Column::Code)
+        .all(conn)
+        .await
+}
+
+/// An office by id, whatever the scope (system use: labels of records already in scope).
+pub async fn office_by_id(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<office::Model>, DbErr> {
+    office::Entity::find_by_id(id).one(conn).await
+}
+
 /// A territory by code.
 pub async fn find_territory(
     conn: &impl ConnectionTrait,

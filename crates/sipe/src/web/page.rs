@@ -64,8 +64,9 @@ pub struct PageCtx {
     pub tz: chrono_tz::Tz,
 }
 
-const NAV: [(&str, &str, Option<Permission>); 7] = [
+const NAV: [(&str, &str, Option<Permission>); 8] = [
     ("/", "nav-home", None),
+    ("/persons", "nav-persons", Some(Permission::ViewPersons)),
     ("/offices", "nav-offices", Some(Permission::ViewOffices)),
     (
         "/territories",
@@ -147,8 +148,17 @@ impl FromRequestParts<super::AppState> for PageCtx {
 
 impl PageCtx {
     /// Translated text.
-    pub fn t(&self, key: &str) -> std::borrow::Cow<'static, str> {
-        self.lang.t(key)
+    pub fn t(&self, key: impl AsRef<str>) -> std::borrow::Cow<'static, str> {
+        self.lang.t(key.as_ref())
+    }
+
+    /// Translated text of a coded value: the key is `prefix` followed by the value.
+    pub fn tp(
+        &self,
+        prefix: &str,
+        value: impl std::fmt::Display,
+    ) -> std::borrow::Cow<'static, str> {
+        self.lang.t(&format!("{prefix}{value}"))
     }
 
     /// Translated text with one argument.

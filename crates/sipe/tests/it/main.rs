@@ -12,5 +12,6 @@ mod cli;
 mod health;
 mod jobs;
 mod offices;
+mod persons;
 mod scope;
 mod users;

@@ -14,6 +14,7 @@ struct Fixture {
     user_b: uuid::Uuid,
     token_b_id: uuid::Uuid,
     job_id: uuid::Uuid,
+    person_b: uuid::Uuid,
     markers: Vec<String>,
 }
 
@@ -41,7 +42,11 @@ async fn fixture() -> Fixture {
         .unwrap()
         .0[0]
         .id;
+    let person_b =
+        crate::persons::register(&app, "OE-B", "23456789", "Zapata", "Rosaura", "1985-03-04").await;
     let markers = vec![
+        "23456789".to_owned(),
+        "Zapata".to_owned(),
         "oe-b@oficina.example.gob.ar".to_owned(),
         "Oficina OE-B".to_owned(),
         "usuariob".to_owned(),
@@ -54,6 +59,7 @@ async fn fixture() -> Fixture {
         user_b,
         token_b_id,
         job_id,
+        person_b,
         markers,
     }
 }
@@ -69,6 +75,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         let value = match name {
             "id" if out.contains("/offices/") => f.office_b.to_string(),
             "id" if out.contains("/users/") => f.user_b.to_string(),
+            "id" if out.contains("/persons/") => f.person_b.to_string(),
             "token_id" => f.token_b_id.to_string(),
             "job_id" => f.job_id.to_string(),
             "code" => "AR-90".to_owned(),

@@ -1,0 +1,248 @@
+//! `/api/v1/persons`: search, read, register, update and the timeline; scoped and audited.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::entity::{person, timeline_event};
+use super::input::PersonInput;
+use super::service::{self, PersonError, RegisterOutcome};
+use super::store::{self, PersonQuery, PersonSort};
+use crate::access::ScopeKind;
+use crate::api::{ApiAccess, ApiError, ApiJson, Page};
+use crate::web::AppState;
+use crate::web::auth::Ctx;
+use crate::web::table::MAX_PER_PAGE;
+
+/// A person as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    /// Id.
+    pub id: Uuid,
+    /// Document type.
+    pub doc_type: String,
+    /// Document number.
+    pub doc_number: String,
+    /// CUIL.
+    pub cuil: Option<String>,
+    /// Surnames.
+    pub surnames: String,
+    /// Names.
+    pub names: String,
+    /// Self-perceived name.
+    pub chosen_name: Option<String>,
+    /// Birth date.
+    pub birth_date: chrono::NaiveDate,
+    /// Sex.
+    pub sex: String,
+    /// Phone (E.164).
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Department code.
+    pub department_code: Option<String>,
+    /// Locality.
+    pub locality: String,
+    /// Education level (ISCED 2011).
+    pub education_level: Option<String>,
+    /// Employment status.
+    pub employment_status: Option<String>,
+    /// Owning office code.
+    pub office_code: String,
+}
+
+async fn dto(state: &AppState, p: person::Model) -> Result<PersonDto, ApiError> {
+    let office_code = crate::territory::store::office_by_id(&state.db, p.office_id)
+        .await?
+        .map(|o| o.code)
+        .unwrap_or_default();
+    Ok(PersonDto {
+        id: p.id,
+        doc_type: p.doc_type,
+        doc_number: p.doc_number,
+        cuil: p.cuil,
+        surnames: p.surnames,
+        names: p.names,
+        chosen_name: p.chosen_name,
+        birth_date: p.birth_date,
+        sex: p.sex,
+        phone: p.phone,
+        email: p.email,
+        department_code: p.department_code,
+        locality: p.locality,
+        education_level: p.education_level,
+        employment_status: p.employment_status,
+        office_code,
+    })
+}
+
+fn map_err(e: PersonError) -> ApiError {
+    match e {
+        PersonError::Invalid(f) => ApiError::Invalid(f),
+        PersonError::NotFound => ApiError::NotFound,
+        PersonError::Store(s) => s.into(),
+    }
+}
+
+/// Query of the persons list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PersonParams {
+    /// DNI/CUIL (dots and dashes allowed) or words of the name, in any order.
+    pub q: Option<String>,
+    /// 1-based page.
+    pub page: Option<u64>,
+    /// Items per page (at most 100).
+    pub per_page: Option<u64>,
+}
+
+/// People in the caller's search scope.
+#[utoipa::path(get, path = "/api/v1/persons", params(PersonParams),
+    responses((status = 200, body = Page<PersonDto>), (status = 401, body = crate::api::Problem)))]
+pub async fn list_persons(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Query(p): Query<PersonParams>,
+) -> Result<Json<Page<PersonDto>>, ApiError> {
+    let per_page = p.per_page.unwrap_or(25).clamp(1, MAX_PER_PAGE);
+    let offset = (p.page.unwrap_or(1).max(1) - 1) * per_page;
+    let query = PersonQuery {
+        q: p.q.unwrap_or_default(),
+        ..Default::default()
+    };
+    let (rows, total) = store::search(
+        &state.db,
+        &access,
+        &query,
+        PersonSort::Name,
+        false,
+        offset,
+        per_page,
+    )
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        items.push(dto(&state, r).await?);
+    }
+    Ok(Json(Page { items, total }))
+}
+
+/// One person in the caller's view scope (404 outside it); the read is audited.
+#[utoipa::path(get, path = "/api/v1/persons/{id}", params(("id" = Uuid, Path, description = "Person id")),
+    responses((status = 200, body = PersonDto), (status = 404, body = crate::api::Problem)))]
+pub async fn show_person(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<PersonDto>, ApiError> {
+    let p = store::find_person(&state.db, &access, ScopeKind::View, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    service::record_read(&state.db, &ctx, id)
+        .await
+        .map_err(map_err)?;
+    Ok(Json(dto(&state, p).await?))
+}
+
+/// Registers a person. 409 when the document or CUIL exists (with the id only when the
+/// caller may see it); 422 with `possible_duplicates` unless `confirm_duplicates` is set.
+#[utoipa::path(post, path = "/api/v1/persons", request_body = PersonInput,
+    responses((status = 201, body = PersonDto), (status = 409, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
+pub async fn create_person(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<(StatusCode, Json<PersonDto>), ApiError> {
+    match service::register(&state.db, &ctx, &access, &input)
+        .await
+        .map_err(map_err)?
+    {
+        RegisterOutcome::Created(id) => {
+            let p = store::find_person(&state.db, &access, ScopeKind::View, id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            Ok((StatusCode::CREATED, Json(dto(&state, p).await?)))
+        }
+        RegisterOutcome::Exists { id, visible } => Err(ApiError::Conflict(if visible {
+            format!("A person with this document is already registered: /api/v1/persons/{id}")
+        } else {
+            "A person with this document is already registered in another office.".into()
+        })),
+        RegisterOutcome::PossibleDuplicates(list) => Err(ApiError::PossibleDuplicates(
+            list.iter().map(|p| p.id).collect(),
+        )),
+    }
+}
+
+/// Replaces a person's fields (capture scope).
+#[utoipa::path(patch, path = "/api/v1/persons/{id}", request_body = PersonInput,
+    params(("id" = Uuid, Path, description = "Person id")),
+    responses((status = 200, body = PersonDto), (status = 404, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
+pub async fn update_person(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<PersonInput>,
+) -> Result<Json<PersonDto>, ApiError> {
+    service::update(&state.db, &ctx, &access, id, &input)
+        .await
+        .map_err(map_err)?;
+    let p = store::find_person(&state.db, &access, ScopeKind::View, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(dto(&state, p).await?))
+}
+
+/// A timeline entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventDto {
+    /// Kind.
+    pub kind: String,
+    /// Summary.
+    pub summary: String,
+    /// Link.
+    pub link: Option<String>,
+    /// Author.
+    pub author: String,
+    /// When (UTC).
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<timeline_event::Model> for EventDto {
+    fn from(e: timeline_event::Model) -> Self {
+        Self {
+            kind: e.kind,
+            summary: e.summary,
+            link: e.link,
+            author: e.author_name,
+            at: e.at,
+        }
+    }
+}
+
+/// The person's timeline, newest first (view scope).
+#[utoipa::path(get, path = "/api/v1/persons/{id}/timeline", params(("id" = Uuid, Path, description = "Person id")),
+    responses((status = 200, body = Page<EventDto>), (status = 404, body = crate::api::Problem)))]
+pub async fn person_timeline(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Page<EventDto>>, ApiError> {
+    store::find_person(&state.db, &access, ScopeKind::View, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    service::record_read(&state.db, &ctx, id)
+        .await
+        .map_err(map_err)?;
+    let (rows, total) = store::timeline(&state.db, id, 0, 200).await?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        total,
+    }))
+}

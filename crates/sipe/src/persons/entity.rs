@@ -1,0 +1,149 @@
+//! Tables of the person registry.
+
+/// People registered at the offices.
+pub mod person {
+    use sea_orm::entity::prelude::*;
+
+    /// One person.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "persons")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The owning office: its scope decides who sees the person.
+        pub office_id: Uuid,
+        /// `dni`, `py_ci`, `passport`, `foreign`.
+        pub doc_type: String,
+        /// Normalised document number.
+        pub doc_number: String,
+        /// CUIL, 11 digits.
+        pub cuil: Option<String>,
+        /// Surnames as on the document.
+        pub surnames: String,
+        /// Given names as on the document.
+        pub names: String,
+        /// Self-perceived name (Ley 26.743), shown wherever the person is named.
+        pub chosen_name: Option<String>,
+        /// Birth date.
+        pub birth_date: Date,
+        /// Registered sex: `F`, `M`, `X`.
+        pub sex: String,
+        /// Gender identity as the person states it.
+        pub gender: Option<String>,
+        /// Nationality (ISO 3166-1 alpha-2).
+        pub nationality: String,
+        /// Marital status.
+        pub marital_status: Option<String>,
+        /// Phone, E.164.
+        pub phone: Option<String>,
+        /// E-mail.
+        pub email: Option<String>,
+        /// Consent to be contacted by WhatsApp.
+        pub whatsapp_consent: bool,
+        /// Consent to be contacted by SMS.
+        pub sms_consent: bool,
+        /// Street.
+        pub street: String,
+        /// Street number.
+        pub street_number: String,
+        /// Floor and unit.
+        pub floor_unit: String,
+        /// Locality.
+        pub locality: String,
+        /// Province territory code (`AR-90`).
+        pub province_code: Option<String>,
+        /// Department territory code (`AR-90084`).
+        pub department_code: Option<String>,
+        /// Postal code.
+        pub postal_code: String,
+        /// ISCED 2011 level (`0`–`8`).
+        pub education_level: Option<String>,
+        /// `employed`, `unemployed`, `inactive`.
+        pub employment_status: Option<String>,
+        /// Folded "surnames names chosen name", for search and duplicate detection.
+        pub search_name: String,
+        /// Set when merged into another person (this id stays resolvable).
+        pub merged_into: Option<Uuid>,
+        /// Creation time.
+        pub created_at: DateTimeUtc,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations: queries join explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Field-level history of persons.
+pub mod person_change {
+    use sea_orm::entity::prelude::*;
+
+    /// One changed field.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person_changes")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The person.
+        pub person_id: Uuid,
+        /// Field name.
+        pub field: String,
+        /// Value before.
+        pub old_value: Option<String>,
+        /// Value after.
+        pub new_value: Option<String>,
+        /// Who.
+        pub actor_id: Option<Uuid>,
+        /// Who, by name.
+        pub actor_name: String,
+        /// When.
+        pub at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The timeline every module appends to.
+pub mod timeline_event {
+    use sea_orm::entity::prelude::*;
+
+    /// One dated entry about a person.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "timeline_events")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The person.
+        pub person_id: Uuid,
+        /// Dotted kind: `person.registered`, `person.updated`, `interview`...
+        pub kind: String,
+        /// One-line summary (already in Spanish, written by the module).
+        pub summary: String,
+        /// Link to the record the event is about.
+        pub link: Option<String>,
+        /// Office where it happened.
+        pub office_id: Option<Uuid>,
+        /// Author.
+        pub author_id: Option<Uuid>,
+        /// Author, by name.
+        pub author_name: String,
+        /// When.
+        pub at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

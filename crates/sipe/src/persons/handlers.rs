@@ -1,0 +1,439 @@
+//! HTML handlers of the person registry: search first, then register; the person page
+//! with its timeline and history; edit.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::domain::{self, Cuil, DocumentType};
+use super::entity::person;
+use super::input::{EDUCATION_LEVELS, EMPLOYMENT_STATUSES, PersonInput};
+use super::service::{self, PersonError, RegisterOutcome, display_name};
+use super::store::{self, PersonQuery, PersonSort};
+use super::views::*;
+use crate::access::{Access, Permission, ScopeKind};
+use crate::territory::views::Choice;
+use crate::validation::FieldErrors;
+use crate::web::auth::{Authenticated, Ctx};
+use crate::web::page::redirect_with_flash;
+use crate::web::table::{ListQuery, Pager};
+use crate::web::{AppState, PageCtx, WebError};
+
+fn html(status: StatusCode, t: impl Template) -> Result<Response, WebError> {
+    Ok((status, Html(t.render().map_err(anyhow::Error::from)?)).into_response())
+}
+
+fn internal(e: PersonError) -> WebError {
+    match e {
+        PersonError::NotFound => WebError::NotFound,
+        PersonError::Store(s) => s.into(),
+        PersonError::Invalid(f) => {
+            WebError::Internal(anyhow::anyhow!("unexpected validation error: {f}"))
+        }
+    }
+}
+
+async fn rows(state: &AppState, people: Vec<person::Model>) -> Result<Vec<PersonRow>, WebError> {
+    let offices = crate::territory::store::all_offices(&state.db).await?;
+    Ok(people
+        .into_iter()
+        .map(|p| PersonRow {
+            name: display_name(&p),
+            office: offices
+                .iter()
+                .find(|o| o.id == p.office_id)
+                .map(|o| o.code.clone())
+                .unwrap_or_default(),
+            person: p,
+        })
+        .collect())
+}
+
+/// Search and filters of `/persons`.
+#[derive(Debug, Deserialize, Default)]
+pub struct PersonListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    sex: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+/// `GET /persons`: one search box (DNI, CUIL or names), filters, results.
+pub async fn list_persons(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Query(query): Query<PersonListQuery>,
+) -> Result<Response, WebError> {
+    let access: &Access = &user.access;
+    let mut pager = Pager::new(
+        "/persons",
+        &query.list,
+        &["name", "birth_date", "updated_at"],
+        false,
+    )
+    .keep("q", &query.q)
+    .keep("office", &query.office)
+    .keep("sex", &query.sex);
+    let searchable =
+        crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::Search).await?;
+    let office_id = searchable
+        .iter()
+        .find(|o| o.code == query.office)
+        .map(|o| o.id);
+    let filter = PersonQuery {
+        q: query.q.trim().to_owned(),
+        office_id,
+        department_code: None,
+        sex: domain::Sex::parse(&query.sex).map(|s| s.as_str().to_owned()),
+    };
+    let sort = match pager.sort.as_str() {
+        "birth_date" => PersonSort::BirthDate,
+        "updated_at" => PersonSort::UpdatedAt,
+        _ => PersonSort::Name,
+    };
+    let (people, total) = store::search(
+        &state.db,
+        access,
+        &filter,
+        sort,
+        pager.desc,
+        pager.offset(),
+        pager.per_page,
+    )
+    .await?;
+    pager.total = total;
+    let offices = searchable
+        .into_iter()
+        .map(|o| Choice {
+            selected: o.code == query.office,
+            label: format!("{} — {}", o.code, o.name),
+            value: o.code,
+        })
+        .collect();
+    let page = PersonsPage {
+        rows: rows(&state, people).await?,
+        pager,
+        searched: !query.q.trim().is_empty(),
+        q: query.q,
+        sex: query.sex,
+        offices,
+        can_edit: access.can(Permission::EditPersons),
+        ctx,
+    };
+    html(StatusCode::OK, page)
+}
+
+struct FormState {
+    action: String,
+    title_key: &'static str,
+    errors: FieldErrors,
+    duplicates: Vec<person::Model>,
+    exists_elsewhere: bool,
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: PageCtx,
+    access: &Access,
+    form: PersonInput,
+    f: FormState,
+) -> Result<Response, WebError> {
+    let departments =
+        crate::territory::store::departments_of(&state.db, &state.config.province_code).await?;
+    let capture =
+        crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::Capture).await?;
+    let status = if f.errors.is_empty() && f.duplicates.is_empty() && !f.exists_elsewhere {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let choice = |value: &str, label: String, current: &str| Choice {
+        value: value.to_owned(),
+        label,
+        selected: value == current,
+    };
+    let page = PersonFormPage {
+        doc_types: DocumentType::ALL
+            .iter()
+            .map(|d| {
+                choice(
+                    d.as_str(),
+                    ctx.t(d.label_key()).into_owned(),
+                    &form.doc_type,
+                )
+            })
+            .collect(),
+        departments: departments
+            .iter()
+            .map(|d| choice(&d.code, d.name.clone(), &form.department_code))
+            .collect(),
+        offices: capture
+            .iter()
+            .filter(|o| o.active)
+            .map(|o| {
+                choice(
+                    &o.code,
+                    format!("{} — {}", o.code, o.name),
+                    &form.office_code,
+                )
+            })
+            .collect(),
+        education: EDUCATION_LEVELS
+            .iter()
+            .map(|l| choice(l, ctx.tp("isced-", l).into_owned(), &form.education_level))
+            .collect(),
+        employment: EMPLOYMENT_STATUSES
+            .iter()
+            .map(|s| {
+                choice(
+                    s,
+                    ctx.tp("employment-", s).into_owned(),
+                    &form.employment_status,
+                )
+            })
+            .collect(),
+        duplicates: rows(state, f.duplicates).await?,
+        exists_elsewhere: f.exists_elsewhere,
+        action: f.action,
+        title_key: f.title_key,
+        errors: f.errors,
+        form,
+        ctx,
+    };
+    html(status, page)
+}
+
+fn new_state(errors: FieldErrors) -> FormState {
+    FormState {
+        action: "/persons".into(),
+        title_key: "person-new-title",
+        errors,
+        duplicates: Vec::new(),
+        exists_elsewhere: false,
+    }
+}
+
+/// Query of the registration form: what was searched for.
+#[derive(Debug, Deserialize, Default)]
+pub struct NewQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /persons/new`: the form, with the searched document prefilled.
+pub async fn new_person(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, WebError> {
+    let digits: String = q.q.chars().filter(|c| c.is_ascii_digit()).collect();
+    let form = PersonInput {
+        doc_type: "dni".into(),
+        doc_number: if (7..=8).contains(&digits.len()) {
+            digits
+        } else {
+            String::new()
+        },
+        nationality: "AR".into(),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        ctx,
+        &user.access,
+        form,
+        new_state(FieldErrors::new()),
+    )
+    .await
+}
+
+/// `POST /persons`: register, or explain why not.
+pub async fn create_person(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<PersonInput>,
+) -> Result<Response, WebError> {
+    match service::register(&state.db, &audit, &user.access, &form).await {
+        Ok(RegisterOutcome::Created(id)) => Ok(redirect_with_flash(
+            &format!("/persons/{id}"),
+            "success",
+            "person-created",
+        )),
+        Ok(RegisterOutcome::Exists { id, visible: true }) => Ok(redirect_with_flash(
+            &format!("/persons/{id}"),
+            "error",
+            "person-already-registered",
+        )),
+        Ok(RegisterOutcome::Exists { visible: false, .. }) => {
+            let f = FormState {
+                exists_elsewhere: true,
+                ..new_state(FieldErrors::new())
+            };
+            form_page(&state, ctx, &user.access, form, f).await
+        }
+        Ok(RegisterOutcome::PossibleDuplicates(list)) => {
+            let f = FormState {
+                duplicates: list,
+                ..new_state(FieldErrors::new())
+            };
+            form_page(&state, ctx, &user.access, form, f).await
+        }
+        Err(PersonError::Invalid(errors)) => {
+            form_page(&state, ctx, &user.access, form, new_state(errors)).await
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `GET /persons/{id}`: the person, the timeline and the field history (audited read).
+pub async fn show_person(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let access: &Access = &user.access;
+    let p = store::find_person(&state.db, access, ScopeKind::View, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    service::record_read(&state.db, &audit, id)
+        .await
+        .map_err(internal)?;
+    let office = crate::territory::store::office_by_id(&state.db, p.office_id).await?;
+    let department = match &p.department_code {
+        Some(code) => crate::territory::store::find_territory(&state.db, code)
+            .await?
+            .map(|t| t.name),
+        None => None,
+    };
+    let (events, _) = store::timeline(&state.db, id, 0, 100).await?;
+    let changes = store::changes(&state.db, id).await?;
+    let can_edit = access.can(Permission::EditPersons)
+        && office
+            .as_ref()
+            .is_some_and(|o| access.capture.includes_path(&o.path));
+    let page = PersonPage {
+        name: display_name(&p),
+        age: domain::age(
+            p.birth_date,
+            chrono::Utc::now().with_timezone(&state.tz).date_naive(),
+        ),
+        office: office
+            .map(|o| format!("{} — {}", o.code, o.name))
+            .unwrap_or_default(),
+        department: department.unwrap_or_default(),
+        cuil: p
+            .cuil
+            .as_deref()
+            .and_then(|c| Cuil::parse(c).ok())
+            .map(|c| c.formatted())
+            .unwrap_or_default(),
+        events,
+        changes,
+        can_edit,
+        person: p,
+        ctx,
+    };
+    html(StatusCode::OK, page)
+}
+
+fn to_input(p: &person::Model) -> PersonInput {
+    let flag = |b: bool| if b { "on".to_owned() } else { String::new() };
+    PersonInput {
+        doc_type: p.doc_type.clone(),
+        doc_number: p.doc_number.clone(),
+        cuil: p.cuil.clone().unwrap_or_default(),
+        surnames: p.surnames.clone(),
+        names: p.names.clone(),
+        chosen_name: p.chosen_name.clone().unwrap_or_default(),
+        birth_date: p.birth_date.to_string(),
+        sex: p.sex.clone(),
+        gender: p.gender.clone().unwrap_or_default(),
+        nationality: p.nationality.clone(),
+        marital_status: p.marital_status.clone().unwrap_or_default(),
+        phone: p.phone.clone().unwrap_or_default(),
+        email: p.email.clone().unwrap_or_default(),
+        whatsapp_consent: flag(p.whatsapp_consent),
+        sms_consent: flag(p.sms_consent),
+        street: p.street.clone(),
+        street_number: p.street_number.clone(),
+        floor_unit: p.floor_unit.clone(),
+        locality: p.locality.clone(),
+        department_code: p.department_code.clone().unwrap_or_default(),
+        postal_code: p.postal_code.clone(),
+        education_level: p.education_level.clone().unwrap_or_default(),
+        employment_status: p.employment_status.clone().unwrap_or_default(),
+        office_code: String::new(),
+        confirm_duplicates: String::new(),
+    }
+}
+
+fn edit_state(id: Uuid, errors: FieldErrors) -> FormState {
+    FormState {
+        action: format!("/persons/{id}"),
+        title_key: "person-edit-title",
+        errors,
+        duplicates: Vec::new(),
+        exists_elsewhere: false,
+    }
+}
+
+/// `GET /persons/{id}/edit`.
+pub async fn edit_person(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let mut form = to_input(&p);
+    form.office_code = crate::territory::store::office_by_id(&state.db, p.office_id)
+        .await?
+        .map(|o| o.code)
+        .unwrap_or_default();
+    form_page(
+        &state,
+        ctx,
+        &user.access,
+        form,
+        edit_state(id, FieldErrors::new()),
+    )
+    .await
+}
+
+/// `POST /persons/{id}`.
+pub async fn update_person(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<PersonInput>,
+) -> Result<Response, WebError> {
+    match service::update(&state.db, &audit, &user.access, id, &form).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/persons/{id}"),
+            "success",
+            "person-updated",
+        )),
+        Err(PersonError::Invalid(errors)) => {
+            form_page(&state, ctx, &user.access, form, edit_state(id, errors)).await
+        }
+        Err(e) => Err(internal(e)),
+    }
+}

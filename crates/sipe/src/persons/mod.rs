@@ -1,0 +1,46 @@
+//! Persona: the person registry at the centre of sipe. Every module's activity about a
+//! person converges on the person's timeline.
+//!
+//! Invariants: a person belongs to one office (`office_id`), and every query filters by
+//! the caller's scope on that column: `search` to find, `view` to open, `capture` to
+//! change; a document (type + number) and a CUIL identify at most one person; every
+//! change of a field leaves a history row, an audit row and a timeline event in the same
+//! transaction; reads of a record are audited.
+
+pub mod api;
+pub mod domain;
+pub mod entity;
+pub mod handlers;
+pub mod input;
+pub mod service;
+pub mod store;
+pub mod timeline;
+pub mod views;
+
+use crate::access::Permission;
+use crate::web::{Guard, Routes};
+
+/// Routes of the module.
+pub fn routes() -> Routes {
+    use handlers::*;
+    let view = Guard::Web(Permission::ViewPersons);
+    let edit = Guard::Web(Permission::EditPersons);
+    let api_view = Guard::Api(Permission::ViewPersons);
+    let api_edit = Guard::Api(Permission::EditPersons);
+    Routes::new()
+        .get("/persons", view, list_persons)
+        .get("/persons/new", edit, new_person)
+        .post("/persons", edit, create_person)
+        .get("/persons/{id}", view, show_person)
+        .get("/persons/{id}/edit", edit, edit_person)
+        .post("/persons/{id}", edit, update_person)
+        .get("/api/v1/persons", api_view, api::list_persons)
+        .post("/api/v1/persons", api_edit, api::create_person)
+        .get("/api/v1/persons/{id}", api_view, api::show_person)
+        .patch("/api/v1/persons/{id}", api_edit, api::update_person)
+        .get(
+            "/api/v1/persons/{id}/timeline",
+            api_view,
+            api::person_timeline,
+        )
+}

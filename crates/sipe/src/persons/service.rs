@@ -1,0 +1,365 @@
+//! Use cases of the person registry: register (search first, refuse exact duplicates,
+//! warn of likely ones), update with field history, and reads that leave an audit row.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::domain;
+use super::entity::{person, person_change};
+use super::input::{self, PersonInput, ValidPerson};
+use super::store;
+use super::timeline::{self, NewEvent};
+use crate::access::{Access, Scope, ScopeKind};
+use crate::audit::{self, AuditCtx, Change};
+use crate::db::{self, Db, StoreError};
+use crate::territory;
+use crate::territory::entity::office;
+use crate::validation::FieldErrors;
+
+/// Why a person use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PersonError {
+    /// Bad input; nothing stored.
+    #[error(transparent)]
+    Invalid(#[from] FieldErrors),
+    /// No such person in the caller's scope.
+    #[error("not found")]
+    NotFound,
+    /// Database failure.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for PersonError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        PersonError::Store(StoreError::from_db(e))
+    }
+}
+
+/// What registering gave.
+#[derive(Debug)]
+pub enum RegisterOutcome {
+    /// Stored with this id.
+    Created(Uuid),
+    /// The document or CUIL is already registered. `visible` says whether the caller may
+    /// open it; when not, nothing about the person may be shown.
+    Exists {
+        /// The existing person.
+        id: Uuid,
+        /// Inside the caller's view scope?
+        visible: bool,
+    },
+    /// People who look the same (name, birth date, phone or e-mail), within the caller's
+    /// search scope: shown before saving; submit again with `confirm_duplicates`.
+    PossibleDuplicates(Vec<person::Model>),
+}
+
+/// Chooses the owning office: the one asked for (within capture scope), else an office
+/// covering the person's department within capture scope, else the caller's first
+/// capture office.
+async fn owning_office(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    v: &ValidPerson,
+) -> Result<office::Model, PersonError> {
+    if let Some(code) = &v.office_code {
+        return match territory::store::find_office_by_code(conn, code).await? {
+            Some(o) if access.capture.includes_path(&o.path) && o.active => Ok(o),
+            _ => Err(FieldErrors::one("office_code", "person-office-not-allowed").into()),
+        };
+    }
+    if let Some(dep) = &v.department_code {
+        let covering = territory::store::offices_covering(conn, dep).await?;
+        if let Some(o) = covering
+            .into_iter()
+            .find(|o| access.capture.includes_path(&o.path))
+        {
+            return Ok(o);
+        }
+    }
+    if let Scope::Offices(list) = &access.capture
+        && let Some(first) = list.first()
+        && let Some(o) = territory::store::office_by_id(conn, first.id).await?
+    {
+        return Ok(o);
+    }
+    Err(FieldErrors::one("office_code", "person-office-required").into())
+}
+
+async fn check_department(
+    conn: &impl ConnectionTrait,
+    v: &ValidPerson,
+) -> Result<Option<String>, PersonError> {
+    match &v.department_code {
+        None => Ok(None),
+        Some(code) => match territory::store::find_territory(conn, code).await? {
+            Some(t) if t.kind == "department" => Ok(t.parent_code),
+            _ => Err(FieldErrors::one("department_code", "office-territory-unknown").into()),
+        },
+    }
+}
+
+fn snapshot(p: &person::Model) -> Vec<(&'static str, Option<String>)> {
+    vec![
+        ("doc_type", Some(p.doc_type.clone())),
+        ("doc_number", Some(p.doc_number.clone())),
+        ("cuil", p.cuil.clone()),
+        ("surnames", Some(p.surnames.clone())),
+        ("names", Some(p.names.clone())),
+        ("chosen_name", p.chosen_name.clone()),
+        ("birth_date", Some(p.birth_date.to_string())),
+        ("sex", Some(p.sex.clone())),
+        ("gender", p.gender.clone()),
+        ("nationality", Some(p.nationality.clone())),
+        ("marital_status", p.marital_status.clone()),
+        ("phone", p.phone.clone()),
+        ("email", p.email.clone()),
+        ("whatsapp_consent", Some(p.whatsapp_consent.to_string())),
+        ("sms_consent", Some(p.sms_consent.to_string())),
+        ("street", Some(p.street.clone())),
+        ("street_number", Some(p.street_number.clone())),
+        ("floor_unit", Some(p.floor_unit.clone())),
+        ("locality", Some(p.locality.clone())),
+        ("department_code", p.department_code.clone()),
+        ("postal_code", Some(p.postal_code.clone())),
+        ("education_level", p.education_level.clone()),
+        ("employment_status", p.employment_status.clone()),
+        ("office_id", Some(p.office_id.to_string())),
+    ]
+}
+
+fn apply(a: &mut person::ActiveModel, v: &ValidPerson, province: Option<String>) {
+    a.doc_type = Set(v.doc_type.as_str().to_owned());
+    a.doc_number = Set(v.doc_number.as_str().to_owned());
+    a.cuil = Set(v.cuil.as_ref().map(|c| c.as_str().to_owned()));
+    a.surnames = Set(v.surnames.clone());
+    a.names = Set(v.names.clone());
+    a.chosen_name = Set(v.chosen_name.clone());
+    a.birth_date = Set(v.birth_date);
+    a.sex = Set(v.sex.as_str().to_owned());
+    a.gender = Set(v.gender.clone());
+    a.nationality = Set(v.nationality.clone());
+    a.marital_status = Set(v.marital_status.clone());
+    a.phone = Set(v.phone.as_ref().map(|p| p.as_str().to_owned()));
+    a.email = Set(v.email.clone());
+    a.whatsapp_consent = Set(v.whatsapp_consent);
+    a.sms_consent = Set(v.sms_consent);
+    a.street = Set(v.street.clone());
+    a.street_number = Set(v.street_number.clone());
+    a.floor_unit = Set(v.floor_unit.clone());
+    a.locality = Set(v.locality.clone());
+    a.province_code = Set(province);
+    a.department_code = Set(v.department_code.clone());
+    a.postal_code = Set(v.postal_code.clone());
+    a.education_level = Set(v.education_level.clone());
+    a.employment_status = Set(v.employment_status.clone());
+    a.search_name = Set(v.search_name());
+    a.updated_at = Set(Utc::now());
+}
+
+/// The name to show: the self-perceived name when given (Ley 26.743).
+pub fn display_name(p: &person::Model) -> String {
+    match &p.chosen_name {
+        Some(chosen) => format!("{chosen} {}", p.surnames),
+        None => format!("{} {}", p.names, p.surnames),
+    }
+}
+
+/// Registers a person, after the duplicate checks.
+pub async fn register(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    input: &PersonInput,
+) -> Result<RegisterOutcome, PersonError> {
+    let v = input::validate(input, Utc::now().date_naive())?;
+    if let Some(existing) = store::find_by_document(db, v.doc_type.as_str(), v.doc_number.as_str())
+        .await?
+        .or(match &v.cuil {
+            Some(c) => store::find_by_cuil(db, c.as_str()).await?,
+            None => None,
+        })
+    {
+        let visible = store::find_person(db, access, ScopeKind::View, existing.id)
+            .await?
+            .is_some();
+        return Ok(RegisterOutcome::Exists {
+            id: existing.id,
+            visible,
+        });
+    }
+    if !v.confirm_duplicates {
+        let folded = v.search_name();
+        let candidates = store::duplicate_candidates(
+            db,
+            access,
+            v.birth_date,
+            v.phone.as_ref().map(|p| p.as_str()),
+            v.email.as_deref(),
+        )
+        .await?;
+        let likely: Vec<person::Model> = candidates
+            .into_iter()
+            .filter(|c| {
+                let same_contact = (v.phone.is_some()
+                    && c.phone.as_deref() == v.phone.as_ref().map(|p| p.as_str()))
+                    || (v.email.is_some() && c.email == v.email);
+                let same_birth_and_name = c.birth_date == v.birth_date
+                    && domain::name_similarity(&folded, &c.search_name) >= 0.75;
+                same_contact || same_birth_and_name
+            })
+            .take(10)
+            .collect();
+        if !likely.is_empty() {
+            return Ok(RegisterOutcome::PossibleDuplicates(likely));
+        }
+    }
+    let tx = db::begin_write(db).await?;
+    let office = owning_office(&tx, access, &v).await?;
+    let province = check_department(&tx, &v).await?;
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let mut a = person::ActiveModel {
+        id: Set(id),
+        office_id: Set(office.id),
+        merged_into: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut a, &v, province);
+    let model = match a.insert(&tx).await {
+        Ok(m) => m,
+        // A concurrent registration of the same document won the race.
+        Err(e) => match StoreError::from_db(e) {
+            StoreError::Conflict(_) => {
+                return Err(FieldErrors::one("doc_number", "person-doc-taken").into());
+            }
+            other => return Err(other.into()),
+        },
+    };
+    let after: serde_json::Map<String, serde_json::Value> = snapshot(&model)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), json!(v)))
+        .collect();
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("person.create", "person", id).after(after),
+    )
+    .await?;
+    timeline::append(
+        &tx,
+        ctx,
+        NewEvent {
+            person_id: id,
+            kind: "person.registered",
+            summary: format!("Registro en {}", office.name),
+            link: None,
+            office_id: Some(office.id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RegisterOutcome::Created(id))
+}
+
+/// Updates a person in the caller's capture scope, keeping the history of every field.
+pub async fn update(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    id: Uuid,
+    input: &PersonInput,
+) -> Result<(), PersonError> {
+    let v = input::validate(input, Utc::now().date_naive())?;
+    let tx = db::begin_write(db).await?;
+    let current = store::find_person(&tx, access, ScopeKind::Capture, id)
+        .await?
+        .ok_or(PersonError::NotFound)?;
+    if let Some(other) =
+        store::find_by_document(&tx, v.doc_type.as_str(), v.doc_number.as_str()).await?
+        && other.id != id
+    {
+        return Err(FieldErrors::one("doc_number", "person-doc-taken").into());
+    }
+    if let Some(c) = &v.cuil
+        && let Some(other) = store::find_by_cuil(&tx, c.as_str()).await?
+        && other.id != id
+    {
+        return Err(FieldErrors::one("cuil", "person-doc-taken").into());
+    }
+    let province = check_department(&tx, &v).await?;
+    let office = match &v.office_code {
+        Some(_) => Some(owning_office(&tx, access, &v).await?),
+        None => None,
+    };
+    let before = snapshot(&current);
+    let mut a = current.into_active_model();
+    apply(&mut a, &v, province);
+    if let Some(o) = &office {
+        a.office_id = Set(o.id);
+    }
+    let updated = a.update(&tx).await?;
+    let after = snapshot(&updated);
+    let now = Utc::now();
+    let mut changed = Vec::new();
+    for ((field, old), (_, new)) in before.iter().zip(after.iter()) {
+        if old != new {
+            changed.push(*field);
+            person_change::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                person_id: Set(id),
+                field: Set((*field).to_owned()),
+                old_value: Set(old.clone()),
+                new_value: Set(new.clone()),
+                actor_id: Set(ctx.actor_id),
+                actor_name: Set(ctx.actor_name.clone()),
+                at: Set(now),
+            }
+            .insert(&tx)
+            .await?;
+        }
+    }
+    if !changed.is_empty() {
+        let pick = |snap: &[(&'static str, Option<String>)]| -> serde_json::Map<String, serde_json::Value> {
+            snap.iter().filter(|(k, _)| changed.contains(k)).map(|(k, v)| ((*k).to_owned(), json!(v))).collect()
+        };
+        let action = if changed.contains(&"office_id") {
+            "person.transfer"
+        } else {
+            "person.update"
+        };
+        audit::record(
+            &tx,
+            ctx,
+            Change::new(action, "person", id)
+                .before(pick(&before))
+                .after(pick(&after)),
+        )
+        .await?;
+        timeline::append(
+            &tx,
+            ctx,
+            NewEvent {
+                person_id: id,
+                kind: "person.updated",
+                summary: format!("Datos actualizados: {}", changed.join(", ")),
+                link: None,
+                office_id: Some(updated.office_id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records that the caller read a person's record (reads of personal data are audited).
+pub async fn record_read(db: &Db, ctx: &AuditCtx, id: Uuid) -> Result<(), PersonError> {
+    let tx = db::begin_write(db).await?;
+    audit::record(&tx, ctx, Change::new("person.view", "person", id)).await?;
+    tx.commit().await?;
+    Ok(())
+}

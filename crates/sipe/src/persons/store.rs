@@ -1,0 +1,192 @@
+//! Every query of the person registry. Reads take an `Access` and filter by the scope
+//! that applies: `view` to open a record, `search` to find one, `capture` to change it.
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::entity::{person, person_change, timeline_event};
+use crate::access::{Access, ScopeKind};
+
+/// A person in the given scope of the caller; `None` also when outside it.
+pub async fn find_person(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    kind: ScopeKind,
+    id: Uuid,
+) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find_by_id(id)
+        .filter(access.scope(kind).owns(person::Column::OfficeId))
+        .one(conn)
+        .await
+}
+
+/// A person by document, whatever the scope (duplicate checks only; never shown as such).
+pub async fn find_by_document(
+    conn: &impl ConnectionTrait,
+    doc_type: &str,
+    doc_number: &str,
+) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find()
+        .filter(person::Column::DocType.eq(doc_type))
+        .filter(person::Column::DocNumber.eq(doc_number))
+        .one(conn)
+        .await
+}
+
+/// A person by CUIL, whatever the scope (duplicate checks only).
+pub async fn find_by_cuil(
+    conn: &impl ConnectionTrait,
+    cuil: &str,
+) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find()
+        .filter(person::Column::Cuil.eq(cuil))
+        .one(conn)
+        .await
+}
+
+/// People in the caller's search scope born on `birth_date`, or sharing the phone or
+/// e-mail: the candidates for "possible duplicates".
+pub async fn duplicate_candidates(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    birth_date: chrono::NaiveDate,
+    phone: Option<&str>,
+    email: Option<&str>,
+) -> Result<Vec<person::Model>, DbErr> {
+    let mut any = Condition::any().add(person::Column::BirthDate.eq(birth_date));
+    if let Some(p) = phone {
+        any = any.add(person::Column::Phone.eq(p));
+    }
+    if let Some(e) = email {
+        any = any.add(person::Column::Email.eq(e));
+    }
+    person::Entity::find()
+        .filter(access.search.owns(person::Column::OfficeId))
+        .filter(person::Column::MergedInto.is_null())
+        .filter(any)
+        .limit(200)
+        .all(conn)
+        .await
+}
+
+/// What the search box asked for.
+#[derive(Debug, Clone, Default)]
+pub struct PersonQuery {
+    /// Free text: a DNI/CUIL or words of the name.
+    pub q: String,
+    /// Only this owning office.
+    pub office_id: Option<Uuid>,
+    /// Only this department.
+    pub department_code: Option<String>,
+    /// Only this sex.
+    pub sex: Option<String>,
+}
+
+/// Column to sort the list by.
+#[derive(Debug, Clone, Copy)]
+pub enum PersonSort {
+    /// Surnames, names.
+    Name,
+    /// Birth date.
+    BirthDate,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// One page of people in the caller's search scope, with the total.
+///
+/// Digits (7–11, dots and dashes ignored) look the document or CUIL up exactly; words
+/// must each appear in the folded name, in any order.
+pub async fn search(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    query: &PersonQuery,
+    sort: PersonSort,
+    desc: bool,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<person::Model>, u64), DbErr> {
+    let mut q = person::Entity::find()
+        .filter(access.search.owns(person::Column::OfficeId))
+        .filter(person::Column::MergedInto.is_null());
+    let digits: String = query
+        .q
+        .chars()
+        .filter(|c| !matches!(c, '.' | '-' | ' '))
+        .collect();
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        q = q.filter(
+            Condition::any()
+                .add(person::Column::DocNumber.eq(digits.clone()))
+                .add(person::Column::Cuil.eq(digits)),
+        );
+    } else {
+        for word in super::domain::fold(&query.q).split_whitespace() {
+            q = q.filter(Expr::col(person::Column::SearchName).like(format!("%{word}%")));
+        }
+    }
+    if let Some(office) = query.office_id {
+        q = q.filter(person::Column::OfficeId.eq(office));
+    }
+    if let Some(d) = &query.department_code {
+        q = q.filter(person::Column::DepartmentCode.eq(d.clone()));
+    }
+    if let Some(s) = &query.sex {
+        q = q.filter(person::Column::Sex.eq(s.clone()));
+    }
+    let total = q.clone().count(conn).await?;
+    let order = if desc {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    q = match sort {
+        PersonSort::Name => q.order_by(person::Column::SearchName, order),
+        PersonSort::BirthDate => q.order_by(person::Column::BirthDate, order),
+        PersonSort::UpdatedAt => q.order_by(person::Column::UpdatedAt, order),
+    };
+    let rows = q
+        .order_by_asc(person::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Field history of a person, newest first.
+pub async fn changes(
+    conn: &impl ConnectionTrait,
+    person_id: Uuid,
+) -> Result<Vec<person_change::Model>, DbErr> {
+    person_change::Entity::find()
+        .filter(person_change::Column::PersonId.eq(person_id))
+        .order_by_desc(person_change::Column::At)
+        .order_by_desc(person_change::Column::Id)
+        .limit(500)
+        .all(conn)
+        .await
+}
+
+/// Timeline of a person, newest first.
+pub async fn timeline(
+    conn: &impl ConnectionTrait,
+    person_id: Uuid,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<timeline_event::Model>, u64), DbErr> {
+    let q = timeline_event::Entity::find().filter(timeline_event::Column::PersonId.eq(person_id));
+    let total = q.clone().count(conn).await?;
+    let rows = q
+        .order_by_desc(timeline_event::Column::At)
+        .order_by_desc(timeline_event::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}

@@ -1,0 +1,107 @@
+//! Templates of the person registry.
+
+use askama::Template;
+
+use super::entity::person::Model as Person;
+use super::entity::person_change::Model as PersonChange;
+use super::entity::timeline_event::Model as TimelineEvent;
+use super::input::PersonInput;
+use crate::territory::views::Choice;
+use crate::validation::FieldErrors;
+use crate::web::PageCtx;
+use crate::web::table::Pager;
+
+/// A row of the people list.
+pub struct PersonRow {
+    /// The person.
+    pub person: Person,
+    /// Name to show (self-perceived first).
+    pub name: String,
+    /// Owning office code.
+    pub office: String,
+}
+
+/// `/persons`.
+#[derive(Template)]
+#[template(path = "persons/list.html")]
+pub struct PersonsPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Rows.
+    pub rows: Vec<PersonRow>,
+    /// Paging.
+    pub pager: Pager,
+    /// Search text.
+    pub q: String,
+    /// Sex filter.
+    pub sex: String,
+    /// Office filter choices.
+    pub offices: Vec<Choice>,
+    /// May register.
+    pub can_edit: bool,
+    /// A search was made (show "register" suggestion when nothing found).
+    pub searched: bool,
+}
+
+/// `/persons/new` and `/persons/{id}/edit`.
+#[derive(Template)]
+#[template(path = "persons/form.html")]
+pub struct PersonFormPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Where to post.
+    pub action: String,
+    /// Heading key.
+    pub title_key: &'static str,
+    /// Values.
+    pub form: PersonInput,
+    /// Problems.
+    pub errors: FieldErrors,
+    /// Possible duplicates to confirm.
+    pub duplicates: Vec<PersonRow>,
+    /// The document exists in an office the user cannot see.
+    pub exists_elsewhere: bool,
+    /// Document types.
+    pub doc_types: Vec<Choice>,
+    /// Departments.
+    pub departments: Vec<Choice>,
+    /// Offices of the capture scope.
+    pub offices: Vec<Choice>,
+    /// Education levels.
+    pub education: Vec<Choice>,
+    /// Employment statuses.
+    pub employment: Vec<Choice>,
+}
+
+impl PersonFormPage {
+    /// Translated error of a field.
+    pub fn err(&self, field: &str) -> Option<String> {
+        self.errors.message(self.ctx.lang, field)
+    }
+}
+
+/// `/persons/{id}`.
+#[derive(Template)]
+#[template(path = "persons/show.html")]
+pub struct PersonPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// The person.
+    pub person: Person,
+    /// Name to show.
+    pub name: String,
+    /// Age today.
+    pub age: i32,
+    /// Owning office name.
+    pub office: String,
+    /// Department name.
+    pub department: String,
+    /// CUIL formatted.
+    pub cuil: String,
+    /// Timeline, newest first.
+    pub events: Vec<TimelineEvent>,
+    /// Field history, newest first.
+    pub changes: Vec<PersonChange>,
+    /// May edit.
+    pub can_edit: bool,
+}
