@@ -122,6 +122,8 @@ const ADMIN_SCREENS = [
   { path: '/offices', detail: '[data-testid=offices-table] tbody a', phone: true },
   { path: '/offices/new' },
   { path: '/territories', detail: '[data-testid=territories-table] tbody a' },
+  { path: '/persons' },
+  { path: '/persons/new' },
   { path: '/admin/users', detail: '[data-testid=users-table] tbody a' },
   { path: '/admin/users/new' },
   { path: '/admin/roles' },
@@ -229,6 +231,52 @@ async function run(browser) {
     const res = await op.goto(url('/admin/users'));
     assert.ok([403, 404].includes(res?.status()), `GET /admin/users as operator: HTTP ${res?.status()}`);
     await screenshot(op, 'operator-admin-users');
+  });
+
+  // --- operator registers a person: search first, register, duplicate warning, timeline ---
+  const dni = String(30000000 + Math.floor(Math.random() * 9000000));
+  const fillPerson = async (doc, surnames, names) => {
+    await op.fill('#doc_number', doc);
+    await op.fill('#surnames', surnames);
+    await op.fill('#names', names);
+    await op.fill('#birth_date', '1990-05-01');
+    await op.selectOption('#sex', 'M');
+    await op.fill('#phone', '0381 15-544-2347');
+    await op.selectOption('#department_code', 'AR-90084');
+  };
+  await check('i. operator searches, then registers a person and sees the timeline', async () => {
+    await visit(op, `/persons?q=${dni}`);
+    await navigateBy(op, () => op.click('[data-testid=person-new]'));
+    assert.equal(await op.inputValue('#doc_number'), dni, 'searched DNI carried into the form');
+    await fillPerson(dni, 'González', 'Juan');
+    await navigateBy(op, () => op.click('[data-testid=person-save]'));
+    assert.match(pathname(op), /^\/persons\/[0-9a-f-]{36}$/);
+    assert.equal((await op.textContent('[data-testid=person-name]')).trim(), 'Juan González');
+    assert.match(await op.textContent('[data-testid=timeline]'), /Registro en/);
+    await axeCheck(op);
+    await screenshot(op, 'operator-person');
+  });
+  await check('j. a similar person gets a duplicate warning before saving', async () => {
+    await visit(op, '/persons/new');
+    await fillPerson(String(Number(dni) + 1), 'Gonzales', 'Juan');
+    await navigateBy(op, () => op.click('[data-testid=person-save]'));
+    await op.locator('[data-testid=possible-duplicates]').waitFor({ state: 'visible' });
+    assert.match(await op.textContent('[data-testid=possible-duplicates]'), /Juan González/);
+    await axeCheck(op);
+    await screenshot(op, 'operator-duplicates');
+    await op.check('[data-testid=confirm-duplicates]');
+    await navigateBy(op, () => op.click('[data-testid=person-save]'));
+    assert.match(pathname(op), /^\/persons\/[0-9a-f-]{36}$/);
+  });
+  await check('k. search finds names in any order without accents', async () => {
+    await visit(op, '/persons?q=gonzalez%20juan');
+    const rows = await op.locator('[data-testid=persons-table] tbody tr').count();
+    assert.ok(rows >= 1, 'no result for "gonzalez juan"');
+    await op.setViewportSize({ width: 375, height: 740 });
+    await visit(op, '/persons?q=gonzalez%20juan');
+    const overflow = await op.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `horizontal scroll on a phone: ${overflow}px`);
+    await screenshot(op, 'operator-search-phone');
   });
   await op.context().close();
 }
