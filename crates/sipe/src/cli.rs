@@ -61,6 +61,10 @@ pub enum Command {
     /// Audit log tools.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Rebuild this node's search index from the database (stop the server first).
+    Reindex,
+    /// Report any difference between the search index and the database (exit 1 if any).
+    Check,
 }
 
 /// Office fields on the command line.
@@ -279,6 +283,39 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Office(cmd) => office(config, cmd).await?,
         Command::User(cmd) => user(config, cmd).await?,
         Command::Token(cmd) => token(config, cmd).await?,
+        Command::Reindex => {
+            let db = startup::open_database(&config).await?;
+            let index = std::sync::Arc::new(startup::open_person_index(&config)?);
+            let started = std::time::Instant::now();
+            let n = crate::persons::indexer::reindex(&db, &index).await?;
+            println!(
+                "search index rebuilt: {n} people in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Check => {
+            let db = startup::open_database(&config).await?;
+            let index = startup::open_person_index(&config)?;
+            let drift = crate::persons::indexer::check(&db, &index).await?;
+            if drift.missing.is_empty() && drift.extra.is_empty() {
+                println!("search index in sync: {} people", drift.in_database);
+            } else {
+                eprintln!(
+                    "search index differs from the database: {} people in the database, {} in the index, {} missing, {} extra (run sipe reindex)",
+                    drift.in_database,
+                    drift.in_index,
+                    drift.missing.len(),
+                    drift.extra.len()
+                );
+                for id in drift.missing.iter().take(10) {
+                    eprintln!("  missing {id}");
+                }
+                for id in drift.extra.iter().take(10) {
+                    eprintln!("  extra {id}");
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Audit(AuditCmd::Verify) => {
             let db = startup::open_database(&config).await?;
             let v = crate::audit::verify(&db).await?;

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod i18n;
 pub mod jobs;
 pub mod persons;
+pub mod search;
 pub mod startup;
 pub mod telemetry;
 pub mod territory;

@@ -53,6 +53,9 @@ pub enum StartError {
     /// Misconfiguration.
     #[error("{0}")]
     Config(String),
+    /// The search index could not be opened.
+    #[error("{0} (is another sipe process using this data dir?)")]
+    Search(#[from] crate::search::SearchError),
 }
 
 /// Makes sure the data dir exists and is writable.
@@ -88,6 +91,13 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
             .map_err(|e| StartError::Prepare(e.to_string()))?;
     }
     Ok(db)
+}
+
+/// Opens this node's people index in the data dir.
+pub fn open_person_index(config: &Config) -> Result<crate::search::PersonIndex, StartError> {
+    Ok(crate::search::PersonIndex::open(
+        &config.data_dir.join("index").join("persons"),
+    )?)
 }
 
 /// Every route of the application, with its guard.
@@ -214,7 +224,9 @@ impl Application {
 
     /// Builds on an already prepared database.
     pub async fn build_with_db(config: Config, db: Db) -> Result<Self, StartError> {
-        let state = AppState::new(db, Arc::new(config));
+        prepare_data_dir(&config)?;
+        let index = Arc::new(open_person_index(&config)?);
+        let state = AppState::new(db, Arc::new(config), index);
         let (routes, router) = router(state.clone())?;
         let addr = state.config.bind.clone();
         let listener = TcpListener::bind(&addr)
@@ -244,6 +256,11 @@ impl Application {
         &self.state.db
     }
 
+    /// This node's people index.
+    pub fn persons_index(&self) -> Arc<crate::search::PersonIndex> {
+        self.state.persons_index.clone()
+    }
+
     /// Serves until `shutdown` resolves, finishing requests in flight; runs the job worker.
     pub async fn run_until(
         self,
@@ -261,6 +278,7 @@ impl Application {
         } else {
             None
         };
+        let indexer = tokio::spawn(follow_persons(self.state.clone(), rx.clone()));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -274,6 +292,7 @@ impl Application {
             let _ = w.await;
             let _ = s.await;
         }
+        let _ = indexer.await;
         result
     }
 }
@@ -289,6 +308,19 @@ pub fn platform_jobs(config: &Config) -> Registry {
             Ok(())
         }
     })
+}
+
+/// Keeps this node's search index following the database (see `persons::indexer`).
+async fn follow_persons(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = crate::persons::indexer::sync(&state.db, &state.persons_index).await {
+            tracing::warn!(error = format!("{e:#}"), "search index sync");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => break,
+        }
+    }
 }
 
 /// Enqueues the hourly housekeeping (idempotent per hour, so several nodes agree).

@@ -114,6 +114,7 @@ pub async fn list_persons(
     };
     let (rows, total) = store::search(
         &state.db,
+        Some(&state.persons_index),
         &access,
         &query,
         PersonSort::Name,
@@ -121,7 +122,8 @@ pub async fn list_persons(
         offset,
         per_page,
     )
-    .await?;
+    .await
+    .map_err(crate::db::StoreError::from)?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         items.push(dto(&state, r).await?);
@@ -162,6 +164,7 @@ pub async fn create_person(
         .map_err(map_err)?
     {
         RegisterOutcome::Created(id) => {
+            super::handlers::reindex_now(&state, id).await;
             let p = store::find_person(&state.db, &access, ScopeKind::View, id)
                 .await?
                 .ok_or(ApiError::NotFound)?;

@@ -23,6 +23,13 @@ use crate::web::page::redirect_with_flash;
 use crate::web::table::{ListQuery, Pager};
 use crate::web::{AppState, PageCtx, WebError};
 
+/// Indexes a changed person at once on this node; on failure the follower catches up.
+pub async fn reindex_now(state: &AppState, id: Uuid) {
+    if let Err(e) = super::indexer::refresh(&state.db, &state.persons_index, id).await {
+        tracing::warn!(person.id = %id, error = format!("{e:#}"), "indexing a changed person");
+    }
+}
+
 fn html(status: StatusCode, t: impl Template) -> Result<Response, WebError> {
     Ok((status, Html(t.render().map_err(anyhow::Error::from)?)).into_response())
 }
@@ -102,6 +109,7 @@ pub async fn list_persons(
     };
     let (people, total) = store::search(
         &state.db,
+        Some(&state.persons_index),
         access,
         &filter,
         sort,
@@ -109,7 +117,8 @@ pub async fn list_persons(
         pager.offset(),
         pager.per_page,
     )
-    .await?;
+    .await
+    .map_err(crate::db::StoreError::from)?;
     pager.total = total;
     let offices = searchable
         .into_iter()

@@ -11,6 +11,7 @@ pub mod api;
 pub mod domain;
 pub mod entity;
 pub mod handlers;
+pub mod indexer;
 pub mod input;
 pub mod service;
 pub mod store;

@@ -97,19 +97,78 @@ pub enum PersonSort {
     UpdatedAt,
 }
 
+/// Why a search failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchFailure {
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    /// The index failed.
+    #[error(transparent)]
+    Index(#[from] crate::search::SearchError),
+}
+
+impl From<SearchFailure> for crate::db::StoreError {
+    fn from(e: SearchFailure) -> Self {
+        match e {
+            SearchFailure::Db(d) => crate::db::StoreError::Other(d),
+            SearchFailure::Index(i) => crate::db::StoreError::Other(DbErr::Custom(i.to_string())),
+        }
+    }
+}
+
 /// One page of people in the caller's search scope, with the total.
 ///
-/// Digits (7–11, dots and dashes ignored) look the document or CUIL up exactly; words
-/// must each appear in the folded name, in any order.
+/// Words go to the search index (any order, accents folded, small typos forgiven), best
+/// matches first, with the scope as a filter inside the query. Digits (dots and dashes
+/// ignored) look the document or CUIL up exactly in the database; an empty query lists
+/// everyone in scope in the requested order.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one search request: query, scope, order and page"
+)]
 pub async fn search(
     conn: &impl ConnectionTrait,
+    index: Option<&crate::search::PersonIndex>,
     access: &Access,
     query: &PersonQuery,
     sort: PersonSort,
     desc: bool,
     offset: u64,
     limit: u64,
-) -> Result<(Vec<person::Model>, u64), DbErr> {
+) -> Result<(Vec<person::Model>, u64), SearchFailure> {
+    let has_words = super::domain::fold(&query.q)
+        .chars()
+        .any(|c| c.is_alphabetic());
+    if let (Some(index), true) = (index, has_words) {
+        let offices = match &access.search {
+            crate::access::Scope::National => query.office_id.map(|o| vec![o]),
+            crate::access::Scope::Offices(_) => {
+                let in_scope =
+                    crate::territory::store::offices_in_scope(conn, access, ScopeKind::Search)
+                        .await?;
+                Some(
+                    in_scope
+                        .into_iter()
+                        .map(|o| o.id)
+                        .filter(|id| query.office_id.is_none_or(|o| o == *id))
+                        .collect(),
+                )
+            }
+        };
+        let filters = crate::search::Filters {
+            offices,
+            sex: query.sex.clone(),
+        };
+        let (ids, total) = index.search(&query.q, &filters, offset as usize, limit as usize)?;
+        let mut rows = person::Entity::find()
+            .filter(person::Column::Id.is_in(ids.clone()))
+            .filter(access.search.owns(person::Column::OfficeId))
+            .all(conn)
+            .await?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        return Ok((rows, total as u64));
+    }
     let mut q = person::Entity::find()
         .filter(access.search.owns(person::Column::OfficeId))
         .filter(person::Column::MergedInto.is_null());

@@ -36,17 +36,24 @@ pub struct StateInner {
     pub started_at: Instant,
     /// The deployment's time zone, parsed once.
     pub tz: chrono_tz::Tz,
+    /// This node's people search index.
+    pub persons_index: Arc<crate::search::PersonIndex>,
 }
 
 impl AppState {
     /// Wraps the parts.
-    pub fn new(db: Db, config: Arc<Config>) -> Self {
+    pub fn new(
+        db: Db,
+        config: Arc<Config>,
+        persons_index: Arc<crate::search::PersonIndex>,
+    ) -> Self {
         let tz = config.tz();
         Self(Arc::new(StateInner {
             db,
             config,
             started_at: Instant::now(),
             tz,
+            persons_index,
         }))
     }
 }

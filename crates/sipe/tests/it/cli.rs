@@ -305,3 +305,47 @@ fn an_invalid_config_value_is_reported() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("log_format must be"));
 }
+
+#[tokio::test]
+async fn check_reports_drift_and_reindex_repairs_it() {
+    let cli = Cli::new().await;
+    let out = cli.run(&["office", "create", "--code", "OE-A", "--name", "A"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let db = sipe::db::connect(&cli.url).await.unwrap();
+    let input = sipe::persons::input::PersonInput {
+        doc_type: "dni".into(),
+        doc_number: "30123456".into(),
+        surnames: "González".into(),
+        names: "Juan".into(),
+        birth_date: "1990-05-01".into(),
+        sex: "M".into(),
+        office_code: "OE-A".into(),
+        ..Default::default()
+    };
+    sipe::persons::service::register(
+        &db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        &input,
+    )
+    .await
+    .unwrap();
+    db.close().await.unwrap();
+    let out = cli.run(&["check"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the index has not seen the new person"
+    );
+    assert!(
+        text(&out.stderr).contains("1 missing"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = cli.run(&["reindex"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("rebuilt: 1 people"));
+    let out = cli.run(&["check"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("in sync: 1 people"));
+}

@@ -20,6 +20,7 @@ pub struct TestApp {
     pub db: Db,
     pub routes: Vec<RouteDef>,
     pub config: Config,
+    pub index: std::sync::Arc<sipe::search::PersonIndex>,
     _dir: tempfile::TempDir,
     _pg_database: Option<PgDatabase>,
 }
@@ -105,15 +106,25 @@ impl TestApp {
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.db().clone();
         let routes = app.routes.clone();
+        let index = app.persons_index();
         tokio::spawn(app.run_until(std::future::pending()));
         TestApp {
             base,
             db,
             routes,
             config,
+            index,
             _dir: dir,
             _pg_database: pg_database,
         }
+    }
+
+    /// Brings the search index up to date with the database (what the follower task
+    /// does every second).
+    pub async fn sync_index(&self) {
+        sipe::persons::indexer::sync(&self.db, &self.index)
+            .await
+            .expect("index sync");
     }
 
     /// A browser-like client (cookies, no redirects followed).

@@ -1,0 +1,175 @@
+//! Keeps this node's search index in step with the database.
+//!
+//! Every node follows the persons table itself: it reads the rows changed since the
+//! newest change it has indexed (the watermark stored in the index's last commit) and
+//! upserts them. The node that made a change also indexes it at once, so its user finds
+//! the person immediately; other nodes catch up within a second. `reindex` rebuilds from
+//! scratch and `check` reports any difference between the index and the database.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use super::entity::person;
+use crate::db::Db;
+use crate::search::{PersonDoc, PersonIndex};
+
+/// Rows read per batch.
+const BATCH: u64 = 5_000;
+/// Changes are re-read this far behind the watermark, in case a node's clock lags.
+const OVERLAP_SECONDS: i64 = 5;
+
+/// The index entry of a person.
+pub fn to_doc(p: &person::Model) -> PersonDoc {
+    PersonDoc {
+        id: p.id,
+        office_id: p.office_id,
+        doc_number: p.doc_number.clone(),
+        cuil: p.cuil.clone(),
+        name: format!(
+            "{} {} {}",
+            p.surnames,
+            p.names,
+            p.chosen_name.as_deref().unwrap_or("")
+        ),
+        sex: p.sex.clone(),
+        active: p.merged_into.is_none(),
+    }
+}
+
+fn stamp(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+async fn upsert(
+    index: &Arc<PersonIndex>,
+    rows: &[person::Model],
+    watermark: Option<String>,
+) -> anyhow::Result<()> {
+    let docs: Vec<PersonDoc> = rows.iter().map(to_doc).collect();
+    let index = index.clone();
+    // Committing writes files: keep it off the async workers.
+    tokio::task::spawn_blocking(move || index.upsert(&docs, watermark.as_deref())).await??;
+    Ok(())
+}
+
+/// Indexes one person now (after the change that touched them committed).
+pub async fn refresh(db: &Db, index: &Arc<PersonIndex>, id: Uuid) -> anyhow::Result<()> {
+    if let Some(p) = person::Entity::find_by_id(id).one(db).await? {
+        upsert(index, &[p], None).await?;
+    }
+    Ok(())
+}
+
+/// Indexes every row changed since the watermark; returns how many.
+pub async fn sync(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize> {
+    let mut since = index
+        .watermark()
+        .and_then(|w| DateTime::parse_from_rfc3339(&w).ok())
+        .map(|w| w.with_timezone(&Utc) - Duration::seconds(OVERLAP_SECONDS));
+    let mut total = 0;
+    let mut after_id: Option<Uuid> = None;
+    loop {
+        let mut q = person::Entity::find();
+        if let Some(s) = since {
+            q = q.filter(person::Column::UpdatedAt.gte(s));
+        }
+        if let (Some(s), Some(id)) = (since, after_id) {
+            // Keyset over (updated_at, id): rows at the same instant are not skipped.
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(person::Column::UpdatedAt.gt(s))
+                    .add(person::Column::Id.gt(id)),
+            );
+        }
+        let rows = q
+            .order_by_asc(person::Column::UpdatedAt)
+            .order_by_asc(person::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        let (last_at, last_id) = (last.updated_at, last.id);
+        upsert(index, &rows, Some(stamp(&last_at))).await?;
+        total += rows.len();
+        if (rows.len() as u64) < BATCH {
+            break;
+        }
+        since = Some(last_at);
+        after_id = Some(last_id);
+    }
+    Ok(total)
+}
+
+/// Rebuilds the index from the database; returns how many people were indexed.
+pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize> {
+    let cleared = index.clone();
+    tokio::task::spawn_blocking(move || cleared.clear()).await??;
+    let mut after: Option<Uuid> = None;
+    let mut total = 0;
+    let mut newest: Option<DateTime<Utc>> = None;
+    loop {
+        let mut q = person::Entity::find();
+        if let Some(a) = after {
+            q = q.filter(person::Column::Id.gt(a));
+        }
+        let rows = q
+            .order_by_asc(person::Column::Id)
+            .limit(BATCH * 4)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.id);
+        newest = rows.iter().map(|r| r.updated_at).chain(newest).max();
+        upsert(index, &rows, newest.as_ref().map(stamp)).await?;
+        total += rows.len();
+    }
+    Ok(total)
+}
+
+/// Differences between the index and the database.
+#[derive(Debug, Default)]
+pub struct Drift {
+    /// Active people in the database but not in the index.
+    pub missing: Vec<Uuid>,
+    /// Entries in the index that are not active people in the database.
+    pub extra: Vec<Uuid>,
+    /// Active people in the database.
+    pub in_database: usize,
+    /// Entries in the index.
+    pub in_index: usize,
+}
+
+/// Compares the ids in the index with the active people in the database.
+pub async fn check(db: &impl ConnectionTrait, index: &PersonIndex) -> anyhow::Result<Drift> {
+    let mut in_db: HashSet<Uuid> = HashSet::new();
+    let mut after: Option<Uuid> = None;
+    loop {
+        let mut q = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::MergedInto.is_null());
+        if let Some(a) = after {
+            q = q.filter(person::Column::Id.gt(a));
+        }
+        let ids: Vec<Uuid> = q
+            .order_by_asc(person::Column::Id)
+            .limit(50_000)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(last) = ids.last() else { break };
+        after = Some(*last);
+        in_db.extend(ids);
+    }
+    let in_index = index.ids()?;
+    Ok(Drift {
+        missing: in_db.difference(&in_index).copied().collect(),
+        extra: in_index.difference(&in_db).copied().collect(),
+        in_database: in_db.len(),
+        in_index: in_index.len(),
+    })
+}

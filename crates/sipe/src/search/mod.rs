@@ -1,0 +1,418 @@
+//! Full-text search over people with tantivy: one index per node, in the data dir,
+//! derived from the database and rebuildable (`sipe reindex`), checked by `sipe check`.
+//!
+//! Names are tokenised, lowercased and accent-folded; each query word matches exactly or
+//! within a small edit distance, in any order. A document number or CUIL matches exactly.
+//! The caller's scope is a filter inside the query, so nothing outside it is ever counted
+//! or returned.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use uuid::Uuid;
+
+const NAME_ANALYZER: &str = "name_es";
+
+/// Why the index failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// Tantivy's own error.
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The index folder could not be opened.
+    #[error("search index folder: {0}")]
+    Directory(String),
+}
+
+/// What the index holds about one person.
+#[derive(Debug, Clone)]
+pub struct PersonDoc {
+    /// Person id.
+    pub id: Uuid,
+    /// Owning office.
+    pub office_id: Uuid,
+    /// Normalised document number.
+    pub doc_number: String,
+    /// CUIL, if any.
+    pub cuil: Option<String>,
+    /// Surnames, names and self-perceived name.
+    pub name: String,
+    /// Registered sex.
+    pub sex: String,
+    /// Merged records are kept out of results.
+    pub active: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    office: Field,
+    doc: Field,
+    cuil: Field,
+    name: Field,
+    sex: Field,
+}
+
+/// Filters applied inside the query.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Offices allowed (the caller's search scope); `None` for national scope.
+    pub offices: Option<Vec<Uuid>>,
+    /// Only this sex.
+    pub sex: Option<String>,
+}
+
+/// The people index of this node.
+pub struct PersonIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let name_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(NAME_ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        office: b.add_text_field("office", STRING),
+        doc: b.add_text_field("doc", STRING),
+        cuil: b.add_text_field("cuil", STRING),
+        name: b.add_text_field("name", name_options),
+        sex: b.add_text_field("sex", STRING),
+    };
+    (b.build(), fields)
+}
+
+/// The analyzer for names: words, lowercase, accents folded (`González` → `gonzalez`).
+fn name_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+impl PersonIndex {
+    /// Opens (or creates) the index in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
+        let (schema, fields) = schema();
+        let directory =
+            MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+        let index = Index::open_or_create(directory, schema)?;
+        Self::with_index(index, fields)
+    }
+
+    /// An index in memory (tests of the index itself).
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+        index.tokenizers().register(NAME_ANALYZER, name_analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let writer = index.writer(50_000_000)?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    fn to_doc(&self, p: &PersonDoc) -> TantivyDocument {
+        let f = self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, p.id.to_string());
+        d.add_text(f.office, p.office_id.to_string());
+        d.add_text(f.doc, &p.doc_number);
+        if let Some(c) = &p.cuil {
+            d.add_text(f.cuil, c);
+        }
+        d.add_text(f.name, &p.name);
+        d.add_text(f.sex, &p.sex);
+        d
+    }
+
+    /// Replaces these people's entries (merged ones are removed) and commits, recording
+    /// `watermark` (the last change seen) in the commit.
+    pub fn upsert(&self, people: &[PersonDoc], watermark: Option<&str>) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Directory("writer lock poisoned".into()))?;
+        for p in people {
+            writer.delete_term(Term::from_field_text(self.fields.id, &p.id.to_string()));
+            if p.active {
+                writer.add_document(self.to_doc(p))?;
+            }
+        }
+        let mut commit = writer.prepare_commit()?;
+        if let Some(w) = watermark {
+            commit.set_payload(w);
+        }
+        commit.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Empties the index (before a rebuild).
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Directory("writer lock poisoned".into()))?;
+        writer.delete_all_documents()?;
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The watermark of the last commit (the newest change the index has seen).
+    pub fn watermark(&self) -> Option<String> {
+        self.index.load_metas().ok()?.payload
+    }
+
+    /// Number of people indexed.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Is the index empty?
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every id in the index (for `sipe check`).
+    pub fn ids(&self) -> Result<HashSet<Uuid>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut out = HashSet::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(64)
+                .map_err(|e| SearchError::Directory(e.to_string()))?;
+            for doc_id in segment.doc_ids_alive() {
+                let doc: TantivyDocument = store.get(doc_id)?;
+                if let Some(id) = doc
+                    .get_first(self.fields.id)
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| Uuid::parse_str(s).ok())
+                {
+                    out.insert(id);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn query(&self, text: &str, filters: &Filters) -> Box<dyn Query> {
+        let f = self.fields;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, '.' | '-' | ' '))
+            .collect();
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            let by = |field| -> Box<dyn Query> {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &digits),
+                    IndexRecordOption::Basic,
+                ))
+            };
+            must.push((
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, by(f.doc)),
+                    (Occur::Should, by(f.cuil)),
+                ])),
+            ));
+        } else {
+            let mut analyzer = name_analyzer();
+            let mut stream = analyzer.token_stream(text);
+            let mut words = Vec::new();
+            while let Some(t) = stream.next() {
+                words.push(t.text.clone());
+            }
+            for word in words {
+                let term = Term::from_field_text(f.name, &word);
+                let exact: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                    2.0,
+                ));
+                let distance = match word.chars().count() {
+                    0..=3 => 0,
+                    4..=7 => 1,
+                    _ => 2,
+                };
+                let mut options = vec![(Occur::Should, exact)];
+                if distance > 0 {
+                    options.push((
+                        Occur::Should,
+                        Box::new(FuzzyTermQuery::new(term, distance, true)),
+                    ));
+                }
+                must.push((Occur::Must, Box::new(BooleanQuery::new(options))));
+            }
+        }
+        if let Some(offices) = &filters.offices {
+            let terms = offices
+                .iter()
+                .map(|o| Term::from_field_text(f.office, &o.to_string()));
+            must.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        if let Some(sex) = &filters.sex {
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.sex, sex),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if must.is_empty() {
+            return Box::new(tantivy::query::AllQuery);
+        }
+        Box::new(BooleanQuery::new(must))
+    }
+
+    /// Best matches first: (ids of the page, total matches).
+    pub fn search(
+        &self,
+        text: &str,
+        filters: &Filters,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Uuid>, usize), SearchError> {
+        let searcher = self.reader.searcher();
+        let query = self.query(text, filters);
+        let (top, total) = searcher.search(
+            &query,
+            &(
+                TopDocs::with_limit(limit.max(1))
+                    .and_offset(offset)
+                    .order_by_score(),
+                Count,
+            ),
+        )?;
+        let mut ids = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_str())
+                .and_then(|s| Uuid::parse_str(s).ok())
+            {
+                ids.push(id);
+            }
+        }
+        Ok((ids, total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(name: &str, office: Uuid, dni: &str) -> PersonDoc {
+        PersonDoc {
+            id: Uuid::now_v7(),
+            office_id: office,
+            doc_number: dni.into(),
+            cuil: None,
+            name: name.into(),
+            sex: "M".into(),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn names_match_in_any_order_without_accents_and_with_a_typo() {
+        let index = PersonIndex::in_memory().unwrap();
+        let office = Uuid::now_v7();
+        let juan = doc("González Juan", office, "30123456");
+        index
+            .upsert(
+                &[juan.clone(), doc("Pérez María", office, "30999999")],
+                Some("w1"),
+            )
+            .unwrap();
+        for q in [
+            "gonzalez juan",
+            "juan gonzález",
+            "gonzales juan",
+            "JUAN GONSALEZ",
+        ] {
+            let (ids, total) = index.search(q, &Filters::default(), 0, 10).unwrap();
+            assert_eq!((ids.first(), total), (Some(&juan.id), 1), "{q}");
+        }
+        let (ids, _) = index
+            .search("30.123.456", &Filters::default(), 0, 10)
+            .unwrap();
+        assert_eq!(ids, [juan.id]);
+        assert_eq!(index.watermark().as_deref(), Some("w1"));
+    }
+
+    #[test]
+    fn the_scope_filter_hides_other_offices() {
+        let index = PersonIndex::in_memory().unwrap();
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        index
+            .upsert(
+                &[
+                    doc("Juan Gómez", a, "30000001"),
+                    doc("Juan Gómez", b, "30000002"),
+                ],
+                None,
+            )
+            .unwrap();
+        let only_a = Filters {
+            offices: Some(vec![a]),
+            sex: None,
+        };
+        assert_eq!(index.search("juan gomez", &only_a, 0, 10).unwrap().1, 1);
+        let none = Filters {
+            offices: Some(vec![]),
+            sex: None,
+        };
+        assert_eq!(index.search("juan gomez", &none, 0, 10).unwrap().1, 0);
+    }
+
+    #[test]
+    fn upserting_replaces_and_merged_people_disappear() {
+        let index = PersonIndex::in_memory().unwrap();
+        let mut p = doc("Ana Ruiz", Uuid::now_v7(), "30000003");
+        index.upsert(&[p.clone()], None).unwrap();
+        p.name = "Ana Ruiz Díaz".into();
+        index.upsert(&[p.clone()], None).unwrap();
+        assert_eq!(index.len(), 1);
+        assert_eq!(
+            index.search("diaz", &Filters::default(), 0, 10).unwrap().1,
+            1
+        );
+        p.active = false;
+        index.upsert(&[p], None).unwrap();
+        assert!(index.is_empty());
+    }
+}
