@@ -46,6 +46,9 @@ pub enum Command {
         /// Port on 127.0.0.1.
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Synthetic people to load the first time.
+        #[arg(long, default_value_t = 20_000)]
+        persons: u64,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -61,6 +64,12 @@ pub enum Command {
     /// Audit log tools.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Import records from a file.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Generate synthetic, importable data.
+    #[command(subcommand)]
+    Generate(GenerateCmd),
     /// Rebuild this node's search index from the database (stop the server first).
     Reindex,
     /// Report any difference between the search index and the database (exit 1 if any).
@@ -187,6 +196,42 @@ pub enum TokenCmd {
     },
 }
 
+/// `sipe import ...`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// People from a CSV file (UTF-8 or Latin-1) with the canonical header:
+    /// tipo_documento,numero_documento,cuil,apellidos,nombres,fecha_nacimiento,sexo,telefono,
+    /// email,provincia_codigo,departamento_codigo,localidad,calle,numero,nivel_educativo,oficina_codigo.
+    /// Exit status 0 when every row was accepted, 2 when some were rejected, 1 on failure.
+    Persons {
+        /// The file.
+        file: PathBuf,
+        /// Where rejected rows are reported (default: beside the input, NAME.rechazos.csv).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Update people already registered instead of skipping them.
+        #[arg(long)]
+        update: bool,
+    },
+}
+
+/// `sipe generate ...`.
+#[derive(Debug, Subcommand)]
+pub enum GenerateCmd {
+    /// Synthetic people as an importable CSV.
+    Persons {
+        /// How many rows.
+        #[arg(long)]
+        count: u64,
+        /// Seed: the same seed writes the same rows.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output CSV file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
 /// `sipe audit ...`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
@@ -275,7 +320,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             app.run_until(startup::shutdown_signal()).await?;
         }
-        Command::Demo { port } => crate::demo::run(config, port).await?,
+        Command::Demo { port, persons } => crate::demo::run(config, port, persons).await?,
+        Command::Import(ImportCmd::Persons {
+            file,
+            report,
+            update,
+        }) => return import_persons(config, file, report, update).await,
+        Command::Generate(GenerateCmd::Persons { count, seed, out }) => {
+            let f = std::fs::File::create(&out)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
+            let started = std::time::Instant::now();
+            crate::persons::generate::write_csv(
+                std::io::BufWriter::new(f),
+                count,
+                seed,
+                chrono::Utc::now().date_naive(),
+            )?;
+            println!(
+                "{count} people written to {} in {:.1} s",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Migrate => {
             startup::open_database(&config).await?;
             println!("migrations applied");
@@ -295,7 +361,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check => {
             let db = startup::open_database(&config).await?;
-            let index = startup::open_person_index(&config)?;
+            let index = crate::search::PersonIndex::open_read_only(
+                &config.data_dir.join("index").join("persons"),
+            )?;
             let drift = crate::persons::indexer::check(&db, &index).await?;
             if drift.missing.is_empty() && drift.extra.is_empty() {
                 println!("search index in sync: {} people", drift.in_database);
@@ -523,4 +591,71 @@ async fn token(config: Config, cmd: TokenCmd) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+async fn import_persons(
+    config: Config,
+    file: PathBuf,
+    report: Option<PathBuf>,
+    update: bool,
+) -> anyhow::Result<ExitCode> {
+    let db = startup::open_database(&config).await?;
+    let report = report.unwrap_or_else(|| crate::persons::import::default_report(&file));
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} rows · {per_sec} · {eta} left",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let summary = crate::persons::import::import_file(
+        &db,
+        &AuditCtx::cli(),
+        &file,
+        &report,
+        update,
+        |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    )
+    .await?;
+    bar.finish_and_clear();
+    if summary.already_done {
+        println!(
+            "{} was imported before: nothing to do ({} accepted then)",
+            file.display(),
+            summary.accepted
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Index now when no server holds the index; a running server indexes them itself.
+    match startup::open_person_index(&config) {
+        Ok(index) => {
+            let index = std::sync::Arc::new(index);
+            crate::persons::indexer::sync(&db, &index).await?;
+        }
+        Err(_) => println!("the running server will add the new people to its search index"),
+    }
+    println!(
+        "{} accepted, {} rejected, {} already registered (skipped){} in {:.1} s",
+        summary.accepted,
+        summary.rejected,
+        summary.duplicates,
+        if summary.resumed_at > 0 {
+            format!(", resumed at row {}", summary.resumed_at + 2)
+        } else {
+            String::new()
+        },
+        started.elapsed().as_secs_f64()
+    );
+    if summary.rejected + summary.duplicates > 0 {
+        println!(
+            "rejected rows, with the reason for each: {}",
+            report.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
 }

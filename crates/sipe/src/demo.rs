@@ -303,11 +303,36 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Generates and imports `count` synthetic people through the ordinary import.
+async fn seed_persons(db: &Db, config: &Config, count: u64) -> anyhow::Result<()> {
+    if count == 0 {
+        return Ok(());
+    }
+    let file = config.data_dir.join("demo-personas.csv");
+    let out = std::io::BufWriter::new(std::fs::File::create(&file)?);
+    crate::persons::generate::write_csv(out, count, 2026, chrono::Utc::now().date_naive())?;
+    let report = config.data_dir.join("demo-personas.rechazos.csv");
+    let summary = crate::persons::import::import_file(
+        db,
+        &AuditCtx::system(),
+        &file,
+        &report,
+        false,
+        |_, _| {},
+    )
+    .await?;
+    println!("{} demo people loaded", summary.accepted);
+    Ok(())
+}
+
 /// `sipe demo`: prepares the data dir, seeds once, prints the logins and serves.
-pub async fn run(mut config: Config, port: u16) -> anyhow::Result<()> {
+pub async fn run(mut config: Config, port: u16, persons: u64) -> anyhow::Result<()> {
     config.bind = format!("127.0.0.1:{port}");
     let db = startup::open_database(&config).await?;
     let created = seed(&db).await?;
+    if created {
+        seed_persons(&db, &config, persons).await?;
+    }
     let app = Application::build_with_db(config.clone(), db).await?;
     println!(
         "sipe demo — {}",

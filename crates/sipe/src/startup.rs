@@ -54,7 +54,7 @@ pub enum StartError {
     #[error("{0}")]
     Config(String),
     /// The search index could not be opened.
-    #[error("{0} (is another sipe process using this data dir?)")]
+    #[error(transparent)]
     Search(#[from] crate::search::SearchError),
 }
 

@@ -10,7 +10,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Platform), Box::new(M0002Persons)]
+        vec![
+            Box::new(M0001Platform),
+            Box::new(M0002Persons),
+            Box::new(M0003Imports),
+        ]
     }
 }
 
@@ -445,5 +449,49 @@ impl MigrationTrait for M0002Persons {
             m.drop_table(Table::drop().table(t).take()).await?;
         }
         Ok(())
+    }
+}
+
+/// Import runs: what each file import has done, so an interrupted one resumes.
+struct M0003Imports;
+
+impl MigrationName for M0003Imports {
+    fn name(&self) -> &str {
+        "m0003_imports"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003Imports {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("import_runs")
+                .col(pk_uuid("id"))
+                .col(string("kind"))
+                .col(string("file_sha256"))
+                .col(string("file_name"))
+                .col(string("status"))
+                .col(big_integer("next_record"))
+                .col(big_integer("accepted"))
+                .col(big_integer("rejected"))
+                .col(big_integer("duplicates"))
+                .col(ts("started_at"))
+                .col(ts_null("finished_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "import_runs",
+            "ix_import_runs_file",
+            &["kind", "file_sha256"],
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table("import_runs").take())
+            .await
     }
 }

@@ -195,6 +195,7 @@ pub async fn update_person(
     service::update(&state.db, &ctx, &access, id, &input)
         .await
         .map_err(map_err)?;
+    super::handlers::reindex_now(&state, id).await;
     let p = store::find_person(&state.db, &access, ScopeKind::View, id)
         .await?
         .ok_or(ApiError::NotFound)?;

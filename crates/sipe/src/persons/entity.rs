@@ -147,3 +147,43 @@ pub mod timeline_event {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Runs of `sipe import persons`.
+pub mod import_run {
+    use sea_orm::entity::prelude::*;
+
+    /// One import of one file.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "import_runs")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// What is imported (`persons`).
+        pub kind: String,
+        /// SHA-256 of the file: the same file resumes the same run.
+        pub file_sha256: String,
+        /// File name as given.
+        pub file_name: String,
+        /// `running` or `done`.
+        pub status: String,
+        /// Index (0-based, after the header) of the first record not yet committed.
+        pub next_record: i64,
+        /// Rows stored.
+        pub accepted: i64,
+        /// Rows refused with a reason.
+        pub rejected: i64,
+        /// Rows skipped as already registered.
+        pub duplicates: i64,
+        /// Start.
+        pub started_at: DateTimeUtc,
+        /// End.
+        pub finished_at: Option<DateTimeUtc>,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -275,11 +275,14 @@ pub async fn create_person(
     Form(form): Form<PersonInput>,
 ) -> Result<Response, WebError> {
     match service::register(&state.db, &audit, &user.access, &form).await {
-        Ok(RegisterOutcome::Created(id)) => Ok(redirect_with_flash(
-            &format!("/persons/{id}"),
-            "success",
-            "person-created",
-        )),
+        Ok(RegisterOutcome::Created(id)) => {
+            reindex_now(&state, id).await;
+            Ok(redirect_with_flash(
+                &format!("/persons/{id}"),
+                "success",
+                "person-created",
+            ))
+        }
         Ok(RegisterOutcome::Exists { id, visible: true }) => Ok(redirect_with_flash(
             &format!("/persons/{id}"),
             "error",
@@ -435,11 +438,14 @@ pub async fn update_person(
     Form(form): Form<PersonInput>,
 ) -> Result<Response, WebError> {
     match service::update(&state.db, &audit, &user.access, id, &form).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/persons/{id}"),
-            "success",
-            "person-updated",
-        )),
+        Ok(()) => {
+            reindex_now(&state, id).await;
+            Ok(redirect_with_flash(
+                &format!("/persons/{id}"),
+                "success",
+                "person-updated",
+            ))
+        }
         Err(PersonError::Invalid(errors)) => {
             form_page(&state, ctx, &user.access, form, edit_state(id, errors)).await
         }

@@ -10,7 +10,9 @@
 pub mod api;
 pub mod domain;
 pub mod entity;
+pub mod generate;
 pub mod handlers;
+pub mod import;
 pub mod indexer;
 pub mod input;
 pub mod service;

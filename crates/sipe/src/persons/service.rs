@@ -130,7 +130,8 @@ fn snapshot(p: &person::Model) -> Vec<(&'static str, Option<String>)> {
     ]
 }
 
-fn apply(a: &mut person::ActiveModel, v: &ValidPerson, province: Option<String>) {
+/// Copies validated fields onto a row.
+pub(crate) fn apply(a: &mut person::ActiveModel, v: &ValidPerson, province: Option<String>) {
     a.doc_type = Set(v.doc_type.as_str().to_owned());
     a.doc_number = Set(v.doc_number.as_str().to_owned());
     a.cuil = Set(v.cuil.as_ref().map(|c| c.as_str().to_owned()));

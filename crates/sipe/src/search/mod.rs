@@ -33,6 +33,12 @@ pub enum SearchError {
     /// The index folder could not be opened.
     #[error("search index folder: {0}")]
     Directory(String),
+    /// Another process (a running server) writes to this index.
+    #[error("the search index is in use by another sipe process (stop the server first)")]
+    Busy,
+    /// Opened for reading only.
+    #[error("the search index was opened for reading only")]
+    ReadOnly,
 }
 
 /// What the index holds about one person.
@@ -77,7 +83,8 @@ pub struct Filters {
 pub struct PersonIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` when opened for reading only (another process holds the writer).
+    writer: Option<Mutex<IndexWriter>>,
     fields: Fields,
 }
 
@@ -108,36 +115,61 @@ fn name_analyzer() -> TextAnalyzer {
 }
 
 impl PersonIndex {
-    /// Opens (or creates) the index in `dir`.
+    /// Opens (or creates) the index in `dir` for reading and writing.
     pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        Self::open_mode(dir, true)
+    }
+
+    /// Opens the index in `dir` for reading only (works while a server writes to it).
+    pub fn open_read_only(dir: &Path) -> Result<Self, SearchError> {
+        Self::open_mode(dir, false)
+    }
+
+    fn open_mode(dir: &Path, write: bool) -> Result<Self, SearchError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
         let (schema, fields) = schema();
         let directory =
             MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
         let index = Index::open_or_create(directory, schema)?;
-        Self::with_index(index, fields)
+        Self::with_index(index, fields, write)
     }
 
     /// An index in memory (tests of the index itself).
     pub fn in_memory() -> Result<Self, SearchError> {
         let (schema, fields) = schema();
-        Self::with_index(Index::create_in_ram(schema), fields)
+        Self::with_index(Index::create_in_ram(schema), fields, true)
     }
 
-    fn with_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+    fn with_index(index: Index, fields: Fields, write: bool) -> Result<Self, SearchError> {
         index.tokenizers().register(NAME_ANALYZER, name_analyzer());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let writer = index.writer(50_000_000)?;
+        let writer = if write {
+            let w = index.writer(50_000_000).map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => SearchError::Busy,
+                other => SearchError::Tantivy(other),
+            })?;
+            Some(Mutex::new(w))
+        } else {
+            None
+        };
         Ok(Self {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer,
             fields,
         })
+    }
+
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
+        self.writer
+            .as_ref()
+            .ok_or(SearchError::ReadOnly)?
+            .lock()
+            .map_err(|_| SearchError::Directory("writer lock poisoned".into()))
     }
 
     fn to_doc(&self, p: &PersonDoc) -> TantivyDocument {
@@ -157,10 +189,7 @@ impl PersonIndex {
     /// Replaces these people's entries (merged ones are removed) and commits, recording
     /// `watermark` (the last change seen) in the commit.
     pub fn upsert(&self, people: &[PersonDoc], watermark: Option<&str>) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| SearchError::Directory("writer lock poisoned".into()))?;
+        let mut writer = self.writer()?;
         for p in people {
             writer.delete_term(Term::from_field_text(self.fields.id, &p.id.to_string()));
             if p.active {
@@ -179,10 +208,7 @@ impl PersonIndex {
 
     /// Empties the index (before a rebuild).
     pub fn clear(&self) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| SearchError::Directory("writer lock poisoned".into()))?;
+        let mut writer = self.writer()?;
         writer.delete_all_documents()?;
         writer.commit()?;
         drop(writer);

@@ -198,6 +198,7 @@ pub async fn offices_covering(
     office::Entity::find()
         .filter(office::Column::Id.is_in(ids))
         .filter(office::Column::Active.eq(true))
+        .filter(office::Column::Kind.eq("employment_office"))
         .order_by_asc(office::Column::Code)
         .all(conn)
         .await

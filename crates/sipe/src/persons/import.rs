@@ -1,0 +1,616 @@
+//! `sipe import persons FILE`: validated bulk registration from CSV (UTF-8 or Latin-1).
+//!
+//! Rows are read in batches; each batch commits its people, their timeline events, one
+//! audit row and the run's progress in one transaction, so a run killed at any moment
+//! resumes at the first uncommitted row and never stores anyone twice. Rejected rows go
+//! to a report (line, column, value, reason) written before the batch commits.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{SubsecRound, Utc};
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
+use sha2::Digest;
+use uuid::Uuid;
+
+use super::entity::{import_run, person, timeline_event};
+use super::generate::HEADER;
+use super::input::{self, PersonInput};
+use super::service;
+use crate::audit::{self, AuditCtx, Change};
+use crate::db::{self, Db};
+use crate::i18n::Lang;
+use crate::territory;
+
+/// Rows per transaction.
+pub const BATCH: usize = 2_000;
+
+/// Why an import could not run at all (exit status 1).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("cannot read {0}: {1}")]
+    Read(String, String),
+    /// Required columns are missing.
+    #[error("the header lacks the columns: {0} (expected: {1})")]
+    Header(String, String),
+    /// The report could not be written.
+    #[error("cannot write the report {0}: {1}")]
+    Report(String, String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+/// How an import ended.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Rows stored (or updated with `update`).
+    pub accepted: u64,
+    /// Rows refused with a reason.
+    pub rejected: u64,
+    /// Rows skipped because the person is already registered.
+    pub duplicates: u64,
+    /// Record the run resumed at (0 for a fresh run).
+    pub resumed_at: u64,
+    /// The file had been imported completely before: nothing was done.
+    pub already_done: bool,
+}
+
+/// One rejected row.
+struct Rejection {
+    line: u64,
+    column: String,
+    value: String,
+    reason: String,
+}
+
+/// Decodes UTF-8, or Latin-1 when the bytes are not valid UTF-8 (spreadsheets saved on
+/// Windows). A UTF-8 byte-order mark is dropped.
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
+    }
+}
+
+/// Default report path: beside the input, `NAME.rechazos.csv`.
+pub fn default_report(input: &Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("import");
+    input.with_file_name(format!("{stem}.rechazos.csv"))
+}
+
+fn column_of_field(field: &str) -> &'static str {
+    match field {
+        "doc_type" => "tipo_documento",
+        "doc_number" => "numero_documento",
+        "cuil" => "cuil",
+        "surnames" => "apellidos",
+        "names" => "nombres",
+        "birth_date" => "fecha_nacimiento",
+        "sex" => "sexo",
+        "phone" => "telefono",
+        "email" => "email",
+        "department_code" => "departamento_codigo",
+        "locality" => "localidad",
+        "street" => "calle",
+        "street_number" => "numero",
+        "education_level" => "nivel_educativo",
+        "office_code" => "oficina_codigo",
+        _ => "",
+    }
+}
+
+struct Offices {
+    by_code: HashMap<String, Option<Uuid>>,
+    by_department: HashMap<String, Option<Uuid>>,
+}
+
+impl Offices {
+    async fn by_code(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        code: &str,
+    ) -> Result<Option<Uuid>, sea_orm::DbErr> {
+        if let Some(hit) = self.by_code.get(code) {
+            return Ok(*hit);
+        }
+        let found = territory::store::find_office_by_code(conn, code)
+            .await?
+            .filter(|o| o.active)
+            .map(|o| o.id);
+        self.by_code.insert(code.to_owned(), found);
+        Ok(found)
+    }
+
+    async fn for_department(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        dep: &str,
+    ) -> Result<Option<Uuid>, sea_orm::DbErr> {
+        if let Some(hit) = self.by_department.get(dep) {
+            return Ok(*hit);
+        }
+        let found = territory::store::offices_covering(conn, dep)
+            .await?
+            .first()
+            .map(|o| o.id);
+        self.by_department.insert(dep.to_owned(), found);
+        Ok(found)
+    }
+}
+
+/// Imports a CSV file of people; `progress` is told the records done so far.
+pub async fn import_file(
+    db: &Db,
+    ctx: &AuditCtx,
+    path: &Path,
+    report_path: &Path,
+    update: bool,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<ImportSummary, ImportError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| ImportError::Read(path.display().to_string(), e.to_string()))?;
+    let sha = hex::encode(sha2::Sha256::digest(&bytes));
+    let text = decode(&bytes);
+    drop(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportError::Read(path.display().to_string(), e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let missing: Vec<&str> = HEADER
+        .iter()
+        .copied()
+        .filter(|h| !headers.iter().any(|x| x == h))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::Header(missing.join(","), HEADER.join(",")));
+    }
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or(0);
+    let cols: Vec<usize> = HEADER.iter().map(|h| col(h)).collect();
+    let total_records = text.lines().count().saturating_sub(1) as u64;
+
+    let run = import_run::Entity::find()
+        .filter(import_run::Column::Kind.eq("persons"))
+        .filter(import_run::Column::FileSha256.eq(sha.clone()))
+        .one(db)
+        .await?;
+    let run = match run {
+        Some(r) if r.status == "done" => {
+            return Ok(ImportSummary {
+                accepted: r.accepted as u64,
+                rejected: r.rejected as u64,
+                duplicates: r.duplicates as u64,
+                resumed_at: r.next_record as u64,
+                already_done: true,
+            });
+        }
+        Some(r) => r,
+        None => {
+            import_run::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                kind: Set("persons".into()),
+                file_sha256: Set(sha.clone()),
+                file_name: Set(path.display().to_string()),
+                status: Set("running".into()),
+                next_record: Set(0),
+                accepted: Set(0),
+                rejected: Set(0),
+                duplicates: Set(0),
+                started_at: Set(Utc::now()),
+                finished_at: Set(None),
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    let resumed_at = run.next_record as u64;
+    let mut report = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(report_path)
+        .map_err(|e| ImportError::Report(report_path.display().to_string(), e.to_string()))?;
+    if report.metadata().map(|m| m.len() == 0).unwrap_or(true) {
+        writeln!(report, "linea,columna,valor,motivo")
+            .map_err(|e| ImportError::Report(report_path.display().to_string(), e.to_string()))?;
+    }
+
+    let mut offices = Offices {
+        by_code: HashMap::new(),
+        by_department: HashMap::new(),
+    };
+    let today = Utc::now().date_naive();
+    let mut summary = ImportSummary {
+        accepted: run.accepted as u64,
+        rejected: run.rejected as u64,
+        duplicates: run.duplicates as u64,
+        resumed_at,
+        already_done: false,
+    };
+    let mut record_index: u64 = 0;
+    let mut batch: Vec<(u64, PersonInput)> = Vec::with_capacity(BATCH);
+    let mut records = reader.records();
+    loop {
+        let next = records.next();
+        let done = next.is_none();
+        if let Some(rec) = next {
+            let this = record_index;
+            record_index += 1;
+            if this < resumed_at {
+                continue;
+            }
+            let line = this + 2;
+            match rec {
+                Ok(r) => {
+                    let get = |i: usize| r.get(cols[i]).unwrap_or("").trim().to_owned();
+                    let dep = get(10);
+                    let input = PersonInput {
+                        doc_type: get(0),
+                        doc_number: get(1),
+                        cuil: get(2),
+                        surnames: get(3),
+                        names: get(4),
+                        birth_date: get(5),
+                        sex: get(6),
+                        phone: get(7),
+                        email: get(8),
+                        department_code: if dep.is_empty() {
+                            dep
+                        } else {
+                            format!("AR-{}", dep.trim_start_matches("AR-"))
+                        },
+                        locality: get(11),
+                        street: get(12),
+                        street_number: get(13),
+                        education_level: get(14),
+                        office_code: get(15),
+                        nationality: "AR".into(),
+                        ..Default::default()
+                    };
+                    batch.push((line, input));
+                }
+                Err(e) => batch.push((
+                    line,
+                    PersonInput {
+                        doc_type: format!("\u{0}{e}"),
+                        ..Default::default()
+                    },
+                )),
+            }
+        }
+        if batch.len() >= BATCH || (done && !batch.is_empty()) {
+            let rows = std::mem::take(&mut batch);
+            let (accepted, rejections, duplicates) = commit_batch(
+                db,
+                ctx,
+                &run,
+                record_index,
+                rows,
+                &mut offices,
+                today,
+                update,
+                &mut report,
+                report_path,
+            )
+            .await?;
+            summary.accepted += accepted;
+            summary.rejected += rejections;
+            summary.duplicates += duplicates;
+            progress(record_index, total_records);
+        }
+        if done {
+            break;
+        }
+    }
+    let mut finished = import_run::Entity::find_by_id(run.id)
+        .one(db)
+        .await?
+        .ok_or(sea_orm::DbErr::RecordNotFound("import run".into()))?
+        .into_active_model();
+    finished.status = Set("done".into());
+    finished.finished_at = Set(Some(Utc::now()));
+    finished.update(db).await?;
+    Ok(summary)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one batch and everything it writes to"
+)]
+async fn commit_batch(
+    db: &Db,
+    ctx: &AuditCtx,
+    run: &import_run::Model,
+    next_record: u64,
+    rows: Vec<(u64, PersonInput)>,
+    offices: &mut Offices,
+    today: chrono::NaiveDate,
+    update: bool,
+    report: &mut std::fs::File,
+    report_path: &Path,
+) -> Result<(u64, u64, u64), ImportError> {
+    let mut rejections: Vec<Rejection> = Vec::new();
+    let mut valid = Vec::with_capacity(rows.len());
+    for (line, input) in rows {
+        if let Some(msg) = input.doc_type.strip_prefix('\u{0}') {
+            rejections.push(Rejection {
+                line,
+                column: String::new(),
+                value: String::new(),
+                reason: format!("fila ilegible: {msg}"),
+            });
+            continue;
+        }
+        let v = match input::validate(&input, today) {
+            Ok(v) => v,
+            Err(errors) => {
+                for e in errors.0 {
+                    let column = column_of_field(e.field);
+                    let value = match e.field {
+                        "doc_type" => input.doc_type.clone(),
+                        "doc_number" => input.doc_number.clone(),
+                        "cuil" => input.cuil.clone(),
+                        "birth_date" => input.birth_date.clone(),
+                        "sex" => input.sex.clone(),
+                        "phone" => input.phone.clone(),
+                        "email" => input.email.clone(),
+                        "education_level" => input.education_level.clone(),
+                        _ => String::new(),
+                    };
+                    rejections.push(Rejection {
+                        line,
+                        column: column.into(),
+                        value,
+                        reason: Lang::EsAr.t(e.key).into_owned(),
+                    });
+                }
+                continue;
+            }
+        };
+        let office = match &v.office_code {
+            Some(code) => offices.by_code(db, code).await?,
+            None => match &v.department_code {
+                Some(dep) => offices.for_department(db, dep).await?,
+                None => None,
+            },
+        };
+        let Some(office) = office else {
+            let (column, reason) = if v.office_code.is_some() {
+                (
+                    "oficina_codigo",
+                    "No existe una oficina activa con ese código.",
+                )
+            } else {
+                (
+                    "departamento_codigo",
+                    "Ninguna oficina atiende ese departamento: indicá oficina_codigo.",
+                )
+            };
+            rejections.push(Rejection {
+                line,
+                column: column.into(),
+                value: v
+                    .office_code
+                    .clone()
+                    .or(v.department_code.clone())
+                    .unwrap_or_default(),
+                reason: reason.into(),
+            });
+            continue;
+        };
+        valid.push((line, v, office));
+    }
+
+    // Duplicates: within the file itself, then against the registry.
+    let mut seen = HashSet::new();
+    let mut fresh = Vec::with_capacity(valid.len());
+    let mut dup_lines: Vec<(u64, String)> = Vec::new();
+    for (line, v, office) in valid {
+        let key = (v.doc_type.as_str(), v.doc_number.as_str().to_owned());
+        if !seen.insert(key) {
+            dup_lines.push((line, v.doc_number.as_str().to_owned()));
+        } else {
+            fresh.push((line, v, office));
+        }
+    }
+    let numbers: Vec<String> = fresh
+        .iter()
+        .map(|(_, v, _)| v.doc_number.as_str().to_owned())
+        .collect();
+    let cuils: Vec<String> = fresh
+        .iter()
+        .filter_map(|(_, v, _)| v.cuil.as_ref().map(|c| c.as_str().to_owned()))
+        .collect();
+    let existing = person::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(person::Column::DocNumber.is_in(numbers))
+                .add(person::Column::Cuil.is_in(cuils)),
+        )
+        .all(db)
+        .await?;
+    let mut to_insert = Vec::with_capacity(fresh.len());
+    let mut to_update = Vec::new();
+    for (line, v, office) in fresh {
+        let hit = existing.iter().find(|p| {
+            (p.doc_type == v.doc_type.as_str() && p.doc_number == v.doc_number.as_str())
+                || (v.cuil.is_some() && p.cuil.as_deref() == v.cuil.as_ref().map(|c| c.as_str()))
+        });
+        match hit {
+            Some(p) if update => to_update.push((p.id, v)),
+            Some(_) => dup_lines.push((line, v.doc_number.as_str().to_owned())),
+            None => to_insert.push((v, office)),
+        }
+    }
+    for (line, number) in &dup_lines {
+        rejections.push(Rejection {
+            line: *line,
+            column: "numero_documento".into(),
+            value: number.clone(),
+            reason: "La persona ya está registrada: se omitió la fila.".into(),
+        });
+    }
+    // The report is written before the commit: a crash may repeat lines, never lose them.
+    let report_err =
+        |e: std::io::Error| ImportError::Report(report_path.display().to_string(), e.to_string());
+    let mut out = String::new();
+    for r in &rejections {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        w.write_record([
+            r.line.to_string(),
+            r.column.clone(),
+            r.value.clone(),
+            r.reason.clone(),
+        ])
+        .map_err(|e| ImportError::Report(report_path.display().to_string(), e.to_string()))?;
+        out.push_str(&String::from_utf8_lossy(
+            &w.into_inner().unwrap_or_default(),
+        ));
+    }
+    report.write_all(out.as_bytes()).map_err(report_err)?;
+    report.flush().map_err(report_err)?;
+
+    let duplicates = dup_lines.len() as u64;
+    // Rows, not problems: one row may have several.
+    let dup_set: HashSet<u64> = dup_lines.iter().map(|(l, _)| *l).collect();
+    let rejected = rejections
+        .iter()
+        .map(|r| r.line)
+        .filter(|l| !dup_set.contains(l))
+        .collect::<HashSet<_>>()
+        .len() as u64;
+    let now = Utc::now().trunc_subsecs(6);
+    let tx = db::begin_write(db).await?;
+    let mut ids = Vec::with_capacity(to_insert.len());
+    let mut people = Vec::with_capacity(to_insert.len());
+    let mut events = Vec::with_capacity(to_insert.len());
+    for (v, office) in &to_insert {
+        let id = Uuid::now_v7();
+        ids.push(id);
+        let mut a = person::ActiveModel {
+            id: Set(id),
+            office_id: Set(*office),
+            merged_into: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        let province = v
+            .department_code
+            .as_deref()
+            .and_then(|d| d.get(..5))
+            .map(str::to_owned);
+        service::apply(&mut a, v, province);
+        a.updated_at = Set(now);
+        people.push(a);
+        events.push(timeline_event::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            person_id: Set(id),
+            kind: Set("person.imported".into()),
+            summary: Set("Alta por importación de planilla".into()),
+            link: Set(None),
+            office_id: Set(Some(*office)),
+            author_id: Set(ctx.actor_id),
+            author_name: Set(ctx.actor_name.clone()),
+            at: Set(now),
+        });
+    }
+    // SQLite allows ~32k parameters per statement: 500 rows of ~31 columns stay below.
+    for chunk in people.chunks(500) {
+        person::Entity::insert_many(chunk.to_vec())
+            .exec(&tx)
+            .await?;
+    }
+    for chunk in events.chunks(2000) {
+        timeline_event::Entity::insert_many(chunk.to_vec())
+            .exec(&tx)
+            .await?;
+    }
+    if !ids.is_empty() {
+        audit::record(
+            &tx,
+            ctx,
+            Change::new("person.import", "import_run", run.id)
+                .after(serde_json::json!({"file": run.file_name, "persons": ids})),
+        )
+        .await?;
+    }
+    let mut updated = 0u64;
+    for (id, v) in &to_update {
+        if let Some(current) = person::Entity::find_by_id(*id).one(&tx).await? {
+            let mut a = current.into_active_model();
+            let province = v
+                .department_code
+                .as_deref()
+                .and_then(|d| d.get(..5))
+                .map(str::to_owned);
+            service::apply(&mut a, v, province);
+            a.update(&tx).await?;
+            audit::record(
+                &tx,
+                ctx,
+                Change::new("person.update", "person", id)
+                    .after(serde_json::json!({"source": run.file_name})),
+            )
+            .await?;
+            updated += 1;
+        }
+    }
+    let accepted = ids.len() as u64 + updated;
+    import_run::Entity::update_many()
+        .col_expr(
+            import_run::Column::NextRecord,
+            sea_orm::sea_query::Expr::value(next_record as i64),
+        )
+        .col_expr(
+            import_run::Column::Accepted,
+            sea_orm::sea_query::Expr::col(import_run::Column::Accepted).add(accepted as i64),
+        )
+        .col_expr(
+            import_run::Column::Rejected,
+            sea_orm::sea_query::Expr::col(import_run::Column::Rejected).add(rejected as i64),
+        )
+        .col_expr(
+            import_run::Column::Duplicates,
+            sea_orm::sea_query::Expr::col(import_run::Column::Duplicates).add(duplicates as i64),
+        )
+        .filter(import_run::Column::Id.eq(run.id))
+        .exec(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok((accepted, rejected, duplicates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_files_are_decoded() {
+        assert_eq!(decode(b"Gonz\xe1lez"), "González");
+        assert_eq!(decode("Gonzál".as_bytes()), "Gonzál");
+        assert_eq!(decode(b"\xEF\xBB\xBFabc"), "abc");
+    }
+
+    #[test]
+    fn the_report_sits_beside_the_input() {
+        assert_eq!(
+            default_report(Path::new("/tmp/x/personas.csv")),
+            Path::new("/tmp/x/personas.rechazos.csv")
+        );
+    }
+}

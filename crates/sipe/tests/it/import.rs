@@ -1,0 +1,215 @@
+use std::io::Write;
+use std::process::Command;
+
+use sea_orm::{EntityTrait, PaginatorTrait};
+use sipe::persons::entity::person;
+
+use crate::helpers::{TestApp, fresh_database};
+
+const TUCUMAN: [&str; 17] = [
+    "AR-90007", "AR-90014", "AR-90021", "AR-90028", "AR-90035", "AR-90042", "AR-90049", "AR-90056",
+    "AR-90063", "AR-90070", "AR-90077", "AR-90084", "AR-90091", "AR-90098", "AR-90105", "AR-90112",
+    "AR-90119",
+];
+
+async fn office_covering_tucuman(app: &TestApp) {
+    let id = app.office("OE-TUC", "").await;
+    let codes: Vec<String> = TUCUMAN.iter().map(|s| s.to_string()).collect();
+    sipe::territory::store::replace_coverage(&app.db, id, &codes)
+        .await
+        .unwrap();
+}
+
+fn generated(count: u64, seed: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    sipe::persons::generate::write_csv(&mut out, count, seed, chrono::Utc::now().date_naive())
+        .unwrap();
+    out
+}
+
+#[tokio::test]
+async fn bad_rows_are_reported_with_line_column_and_reason_and_nothing_is_imported_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _pg) = fresh_database(dir.path()).await;
+    let sipe = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sipe"))
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .arg("--database-url")
+            .arg(&url)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let mut covers = vec!["office", "create", "--code", "OE-TUC", "--name", "Tucumán"];
+    for c in TUCUMAN {
+        covers.push("--covers");
+        covers.push(c);
+    }
+    assert!(sipe(&covers).status.success());
+    let file = dir.path().join("personas.csv");
+    let mut data = generated(50, 3);
+    // Line 52: a DNI too short; 53: a CUIL of another DNI and a bad date; 54: line 2 again.
+    writeln!(
+        data,
+        "DNI,123,,Pérez,Ana,1990-01-01,F,,,90,90084,Capital,,,,"
+    )
+    .unwrap();
+    writeln!(
+        data,
+        "DNI,30111222,20-12345678-6,Pérez,Ana,01/01/1990,F,,,90,90084,Capital,,,,"
+    )
+    .unwrap();
+    let first_row = String::from_utf8(data.clone())
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    writeln!(data, "{first_row}").unwrap();
+    std::fs::write(&file, &data).unwrap();
+
+    let out = sipe(&["import", "persons", file.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("50 accepted, 2 rejected, 1 already registered"),
+        "{stdout}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("personas.rechazos.csv")).unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "linea,columna,valor,motivo");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("52,numero_documento,123,")),
+        "{report}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("53,fecha_nacimiento,01/01/1990,")),
+        "{report}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("53,cuil,20-12345678-6,")),
+        "{report}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("54,numero_documento,") && l.contains("ya está registrada")),
+        "{report}"
+    );
+
+    let again = sipe(&["import", "persons", file.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("was imported before"));
+    let check = sipe(&["check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).contains("in sync: 50 people"));
+}
+
+#[tokio::test]
+async fn a_missing_column_stops_the_import_with_status_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, _pg) = fresh_database(dir.path()).await;
+    let file = dir.path().join("mal.csv");
+    std::fs::write(&file, "dni,apellido\n123,Pérez\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sipe"))
+        .args([
+            "--data-dir",
+            dir.path().join("data").to_str().unwrap(),
+            "--database-url",
+            &url,
+        ])
+        .args(["import", "persons", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the header lacks the columns: tipo_documento")
+    );
+}
+
+#[tokio::test]
+async fn an_interrupted_import_resumes_without_duplicating_anyone() {
+    let app = TestApp::spawn().await;
+    office_covering_tucuman(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("grande.csv");
+    std::fs::write(&file, generated(4_500, 9)).unwrap();
+    let report = dir.path().join("r.csv");
+    // The first run dies right after its first batch committed (as with kill -9).
+    let (db, f, r) = (app.db.clone(), file.clone(), report.clone());
+    let crashed = tokio::spawn(async move {
+        sipe::persons::import::import_file(
+            &db,
+            &sipe::audit::AuditCtx::cli(),
+            &f,
+            &r,
+            false,
+            |_, _| panic!("killed"),
+        )
+        .await
+    })
+    .await;
+    assert!(crashed.is_err());
+    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 2_000);
+    let summary = sipe::persons::import::import_file(
+        &app.db,
+        &sipe::audit::AuditCtx::cli(),
+        &file,
+        &report,
+        false,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.resumed_at, 2_000);
+    assert_eq!(summary.accepted, 4_500);
+    assert_eq!(summary.duplicates, 0);
+    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 4_500);
+    assert!(sipe::audit::verify(&app.db).await.unwrap().broken.is_none());
+}
+
+#[tokio::test]
+async fn latin1_files_import_with_their_accents() {
+    let app = TestApp::spawn().await;
+    office_covering_tucuman(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.csv");
+    let mut bytes = sipe::persons::generate::HEADER.join(",").into_bytes();
+    bytes.extend_from_slice(
+        b"\nDNI,30111222,,Gonz\xe1lez,Mar\xeda,1990-01-01,F,,,90,90084,Capital,,,,\n",
+    );
+    std::fs::write(&file, bytes).unwrap();
+    let summary = sipe::persons::import::import_file(
+        &app.db,
+        &sipe::audit::AuditCtx::cli(),
+        &file,
+        &dir.path().join("r.csv"),
+        false,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.accepted, 1);
+    let p = person::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(
+        (p.surnames.as_str(), p.names.as_str()),
+        ("González", "María")
+    );
+}
