@@ -26,11 +26,20 @@ fn typo(word: &str, n: usize) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let dir = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: search_bench DATA_DIR [QUERIES]"))?;
-    let queries: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(2_000);
-    let config = sipe::config::Config { data_dir: dir.clone().into(), ..Default::default() };
+    let dir = std::env::args()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("usage: search_bench DATA_DIR [QUERIES]"))?;
+    let queries: usize = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2_000);
+    let config = sipe::config::Config {
+        data_dir: dir.clone().into(),
+        ..Default::default()
+    };
     let db = sipe::db::connect(&config.effective_database_url()).await?;
-    let index = sipe::search::PersonIndex::open_read_only(&config.data_dir.join("index").join("persons"))?;
+    let index =
+        sipe::search::PersonIndex::open_read_only(&config.data_dir.join("index").join("persons"))?;
     println!("people in the index: {}", index.len());
     let sample = sipe::persons::store::search(
         &db,
@@ -46,9 +55,21 @@ async fn main() -> anyhow::Result<()> {
     .0;
     let capital = sipe::territory::store::find_office_by_code(&db, "OE-CAP-01").await?;
     let scoped = capital.map(|o| Access {
-        capture: Scope::Offices(vec![ScopedOffice { id: o.id, code: o.code.clone(), path: o.path.clone() }]),
-        view: Scope::Offices(vec![ScopedOffice { id: o.id, code: o.code.clone(), path: o.path.clone() }]),
-        search: Scope::Offices(vec![ScopedOffice { id: o.id, code: o.code, path: o.path }]),
+        capture: Scope::Offices(vec![ScopedOffice {
+            id: o.id,
+            code: o.code.clone(),
+            path: o.path.clone(),
+        }]),
+        view: Scope::Offices(vec![ScopedOffice {
+            id: o.id,
+            code: o.code.clone(),
+            path: o.path.clone(),
+        }]),
+        search: Scope::Offices(vec![ScopedOffice {
+            id: o.id,
+            code: o.code,
+            path: o.path,
+        }]),
         ..Access::system("bench")
     });
     let mut runs: Vec<(&str, Access)> = vec![("national scope", Access::system("bench"))];
@@ -67,9 +88,22 @@ async fn main() -> anyhow::Result<()> {
                     let surname = p.surnames.split_whitespace().last().unwrap_or("");
                     format!("{} {}", typo(surname, n), first)
                 };
-                let query = PersonQuery { q, ..Default::default() };
+                let query = PersonQuery {
+                    q,
+                    ..Default::default()
+                };
                 let start = Instant::now();
-                let (rows, _) = store::search(&db, Some(&index), access, &query, PersonSort::Name, false, 0, 25).await?;
+                let (rows, _) = store::search(
+                    &db,
+                    Some(&index),
+                    access,
+                    &query,
+                    PersonSort::Name,
+                    false,
+                    0,
+                    25,
+                )
+                .await?;
                 times.push(start.elapsed().as_secs_f64() * 1000.0);
                 hits += usize::from(!rows.is_empty());
             }

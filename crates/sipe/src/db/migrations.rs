@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0001Platform),
             Box::new(M0002Persons),
             Box::new(M0003Imports),
+            Box::new(M0004PersonDocumentIndex),
         ]
     }
 }
@@ -493,5 +494,32 @@ impl MigrationTrait for M0003Imports {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table("import_runs").take())
             .await
+    }
+}
+
+/// Looking a person up by document number alone (the search box does not know the type).
+struct M0004PersonDocumentIndex;
+
+impl MigrationName for M0004PersonDocumentIndex {
+    fn name(&self) -> &str {
+        "m0004_person_document_index"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004PersonDocumentIndex {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(index("persons", "ix_persons_doc_number", &["doc_number"]))
+            .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("ix_persons_doc_number")
+                .table("persons")
+                .to_owned(),
+        )
+        .await
     }
 }

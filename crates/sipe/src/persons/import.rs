@@ -426,22 +426,39 @@ async fn commit_batch(
             fresh.push((line, v, office));
         }
     }
-    let numbers: Vec<String> = fresh
-        .iter()
-        .map(|(_, v, _)| v.doc_number.as_str().to_owned())
-        .collect();
+    // By (type, number) so the unique index answers, and by CUIL (also unique).
+    let mut by_type: HashMap<&'static str, Vec<String>> = HashMap::new();
+    for (_, v, _) in &fresh {
+        by_type
+            .entry(v.doc_type.as_str())
+            .or_default()
+            .push(v.doc_number.as_str().to_owned());
+    }
+    let mut documents = sea_orm::Condition::any();
+    for (kind, numbers) in by_type {
+        documents = documents.add(
+            sea_orm::Condition::all()
+                .add(person::Column::DocType.eq(kind))
+                .add(person::Column::DocNumber.is_in(numbers)),
+        );
+    }
     let cuils: Vec<String> = fresh
         .iter()
         .filter_map(|(_, v, _)| v.cuil.as_ref().map(|c| c.as_str().to_owned()))
         .collect();
-    let existing = person::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(person::Column::DocNumber.is_in(numbers))
-                .add(person::Column::Cuil.is_in(cuils)),
-        )
-        .all(db)
-        .await?;
+    let mut existing = if fresh.is_empty() {
+        Vec::new()
+    } else {
+        person::Entity::find().filter(documents).all(db).await?
+    };
+    if !cuils.is_empty() {
+        existing.extend(
+            person::Entity::find()
+                .filter(person::Column::Cuil.is_in(cuils))
+                .all(db)
+                .await?,
+        );
+    }
     let mut to_insert = Vec::with_capacity(fresh.len());
     let mut to_update = Vec::new();
     for (line, v, office) in fresh {
