@@ -15,7 +15,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn typo(word: &str, n: usize) -> String {
     // Drop one letter from longer words, every other query: "gonzalez" -> "gonzlez".
-    if n % 2 == 0 && word.chars().count() > 5 {
+    if n.is_multiple_of(2) && word.chars().count() > 5 {
         let mut chars: Vec<char> = word.chars().collect();
         chars.remove(chars.len() / 2);
         chars.into_iter().collect()
