@@ -634,7 +634,7 @@ async fn import_persons(
     match startup::open_person_index(&config) {
         Ok(index) => {
             let index = std::sync::Arc::new(index);
-            crate::persons::indexer::sync(&db, &index).await?;
+            crate::persons::indexer::sync(&db, &index, true).await?;
         }
         Err(_) => println!("the running server will add the new people to its search index"),
     }

@@ -312,8 +312,14 @@ pub fn platform_jobs(config: &Config) -> Registry {
 
 /// Keeps this node's search index following the database (see `persons::indexer`).
 async fn follow_persons(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let mut tick: u64 = 0;
     loop {
-        if let Err(e) = crate::persons::indexer::sync(&state.db, &state.persons_index).await {
+        // Once a minute (and at start) re-read a few seconds back, for lagging clocks.
+        let overlap = tick.is_multiple_of(60);
+        tick += 1;
+        if let Err(e) =
+            crate::persons::indexer::sync(&state.db, &state.persons_index, overlap).await
+        {
             tracing::warn!(error = format!("{e:#}"), "search index sync");
         }
         tokio::select! {

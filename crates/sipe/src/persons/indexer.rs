@@ -41,7 +41,8 @@ pub fn to_doc(p: &person::Model) -> PersonDoc {
 }
 
 fn stamp(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+    // Full precision: a truncated time would re-read the last row on every pass.
+    t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
 async fn upsert(
@@ -56,32 +57,54 @@ async fn upsert(
     Ok(())
 }
 
-/// Indexes one person now (after the change that touched them committed).
+/// Indexes one person now (after the change that touched them committed). The
+/// watermark is kept: the follower still owns the position in the change stream.
 pub async fn refresh(db: &Db, index: &Arc<PersonIndex>, id: Uuid) -> anyhow::Result<()> {
     if let Some(p) = person::Entity::find_by_id(id).one(db).await? {
-        upsert(index, &[p], None).await?;
+        upsert(index, &[p], index.watermark()).await?;
     }
     Ok(())
 }
 
-/// Indexes every row changed since the watermark; returns how many.
-pub async fn sync(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize> {
-    let mut since = index
+/// The position of the last indexed change: `(updated_at, id)`, stored as `time|id`.
+fn parse_watermark(w: &str) -> Option<(DateTime<Utc>, Uuid)> {
+    let (at, id) = w.split_once('|')?;
+    Some((
+        DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc),
+        Uuid::parse_str(id).ok()?,
+    ))
+}
+
+fn watermark(at: &DateTime<Utc>, id: Uuid) -> String {
+    format!("{}|{id}", stamp(at))
+}
+
+/// Indexes every row changed after the watermark; returns how many.
+///
+/// With `overlap`, the last few seconds before the watermark are read again: a row
+/// written by a node whose clock lags carries an older time than rows already indexed.
+/// The follower does this once a minute, not every second, so a bulk import's last
+/// seconds are not re-indexed over and over.
+pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::Result<usize> {
+    let mut position = index
         .watermark()
-        .and_then(|w| DateTime::parse_from_rfc3339(&w).ok())
-        .map(|w| w.with_timezone(&Utc) - Duration::seconds(OVERLAP_SECONDS));
+        .as_deref()
+        .and_then(parse_watermark)
+        .map(|(at, id)| {
+            if overlap {
+                (at - Duration::seconds(OVERLAP_SECONDS), Uuid::nil())
+            } else {
+                (at, id)
+            }
+        });
     let mut total = 0;
-    let mut after_id: Option<Uuid> = None;
     loop {
         let mut q = person::Entity::find();
-        if let Some(s) = since {
-            q = q.filter(person::Column::UpdatedAt.gte(s));
-        }
-        if let (Some(s), Some(id)) = (since, after_id) {
-            // Keyset over (updated_at, id): rows at the same instant are not skipped.
-            q = q.filter(
+        if let Some((at, id)) = position {
+            // Keyset over (updated_at, id): strictly after the position.
+            q = q.filter(person::Column::UpdatedAt.gte(at)).filter(
                 sea_orm::Condition::any()
-                    .add(person::Column::UpdatedAt.gt(s))
+                    .add(person::Column::UpdatedAt.gt(at))
                     .add(person::Column::Id.gt(id)),
             );
         }
@@ -93,13 +116,18 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize> {
             .await?;
         let Some(last) = rows.last() else { break };
         let (last_at, last_id) = (last.updated_at, last.id);
-        upsert(index, &rows, Some(stamp(&last_at))).await?;
+        // Never move the watermark back (an overlap pass re-reads older rows).
+        let current = index.watermark().as_deref().and_then(parse_watermark);
+        let mark = match current {
+            Some(c) if c >= (last_at, last_id) => watermark(&c.0, c.1),
+            _ => watermark(&last_at, last_id),
+        };
+        upsert(index, &rows, Some(mark)).await?;
         total += rows.len();
         if (rows.len() as u64) < BATCH {
             break;
         }
-        since = Some(last_at);
-        after_id = Some(last_id);
+        position = Some((last_at, last_id));
     }
     Ok(total)
 }
@@ -124,7 +152,12 @@ pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize>
         let Some(last) = rows.last() else { break };
         after = Some(last.id);
         newest = rows.iter().map(|r| r.updated_at).chain(newest).max();
-        upsert(index, &rows, newest.as_ref().map(stamp)).await?;
+        upsert(
+            index,
+            &rows,
+            newest.as_ref().map(|at| watermark(at, Uuid::max())),
+        )
+        .await?;
         total += rows.len();
     }
     Ok(total)

@@ -122,7 +122,7 @@ impl TestApp {
     /// Brings the search index up to date with the database (what the follower task
     /// does every second).
     pub async fn sync_index(&self) {
-        sipe::persons::indexer::sync(&self.db, &self.index)
+        sipe::persons::indexer::sync(&self.db, &self.index, true)
             .await
             .expect("index sync");
     }

@@ -414,3 +414,59 @@ async fn the_api_lists_reads_registers_and_updates_within_scope() {
     assert_eq!(timeline["total"], 2);
     assert_eq!(timeline["items"][0]["kind"], "person.updated");
 }
+
+#[tokio::test]
+async fn the_index_follows_changes_without_reading_them_twice() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    for i in 0..3 {
+        register(
+            &app,
+            "OE-A",
+            &format!("3000000{i}"),
+            "Paz",
+            "Ana",
+            "1990-01-01",
+        )
+        .await;
+    }
+    let index = &app.index;
+    assert_eq!(
+        sipe::persons::indexer::sync(&app.db, index, false)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        sipe::persons::indexer::sync(&app.db, index, false)
+            .await
+            .unwrap(),
+        0,
+        "nothing new"
+    );
+    let id = register(&app, "OE-A", "30000009", "Paz", "Berta", "1990-01-01").await;
+    // Indexing one person at once keeps the follower's position.
+    sipe::persons::indexer::refresh(&app.db, index, id)
+        .await
+        .unwrap();
+    assert_eq!(
+        sipe::persons::indexer::sync(&app.db, index, false)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        sipe::persons::indexer::sync(&app.db, index, false)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(index.len(), 4);
+    assert!(
+        sipe::persons::indexer::check(&app.db, index)
+            .await
+            .unwrap()
+            .missing
+            .is_empty()
+    );
+}
