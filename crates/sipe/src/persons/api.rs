@@ -54,12 +54,17 @@ pub struct PersonDto {
     pub office_code: String,
 }
 
+/// One person with its office code (one query).
 async fn dto(state: &AppState, p: person::Model) -> Result<PersonDto, ApiError> {
     let office_code = crate::territory::store::office_by_id(&state.db, p.office_id)
         .await?
         .map(|o| o.code)
         .unwrap_or_default();
-    Ok(PersonDto {
+    Ok(to_dto(p, office_code))
+}
+
+fn to_dto(p: person::Model, office_code: String) -> PersonDto {
+    PersonDto {
         id: p.id,
         doc_type: p.doc_type,
         doc_number: p.doc_number,
@@ -76,7 +81,7 @@ async fn dto(state: &AppState, p: person::Model) -> Result<PersonDto, ApiError> 
         education_level: p.education_level,
         employment_status: p.employment_status,
         office_code,
-    })
+    }
 }
 
 fn map_err(e: PersonError) -> ApiError {
@@ -124,10 +129,20 @@ pub async fn list_persons(
     )
     .await
     .map_err(crate::db::StoreError::from)?;
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
-        items.push(dto(&state, r).await?);
-    }
+    // Office codes for the whole page in one query, not one per row.
+    let offices: std::collections::HashMap<Uuid, String> =
+        crate::territory::store::all_offices(&state.db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.code))
+            .collect();
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let code = offices.get(&r.office_id).cloned().unwrap_or_default();
+            to_dto(r, code)
+        })
+        .collect();
     Ok(Json(Page { items, total }))
 }
 

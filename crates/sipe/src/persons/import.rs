@@ -567,24 +567,17 @@ async fn commit_batch(
         .await?;
     }
     let mut updated = 0u64;
+    // Updates go through the same use case as the form: field history, audit, timeline.
+    let importer = crate::access::Access::system("import");
     for (id, v) in &to_update {
-        if let Some(current) = person::Entity::find_by_id(*id).one(&tx).await? {
-            let mut a = current.into_active_model();
-            let province = v
-                .department_code
-                .as_deref()
-                .and_then(|d| d.get(..5))
-                .map(str::to_owned);
-            service::apply(&mut a, v, province);
-            a.update(&tx).await?;
-            audit::record(
-                &tx,
-                ctx,
-                Change::new("person.update", "person", id)
-                    .after(serde_json::json!({"source": run.file_name})),
-            )
-            .await?;
-            updated += 1;
+        match service::update_valid(&tx, ctx, &importer, *id, v).await {
+            Ok(()) => updated += 1,
+            Err(service::PersonError::Store(crate::db::StoreError::Other(e))) => {
+                return Err(e.into());
+            }
+            // Validated rows fail here only when their document now belongs to someone
+            // else (checked before any write, so the transaction is intact).
+            Err(e) => tracing::warn!(person.id = %id, error = %e, "import --update skipped a row"),
         }
     }
     let accepted = ids.len() as u64 + updated;

@@ -276,33 +276,47 @@ pub async fn update(
 ) -> Result<(), PersonError> {
     let v = input::validate(input, Utc::now().date_naive())?;
     let tx = db::begin_write(db).await?;
-    let current = store::find_person(&tx, access, ScopeKind::Capture, id)
+    update_valid(&tx, ctx, access, id, &v).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies a validated update inside the caller's transaction: field history, audit and
+/// timeline rows included (used by the form, the API and `import --update`).
+pub(crate) async fn update_valid(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    access: &Access,
+    id: Uuid,
+    v: &ValidPerson,
+) -> Result<(), PersonError> {
+    let current = store::find_person(tx, access, ScopeKind::Capture, id)
         .await?
         .ok_or(PersonError::NotFound)?;
     if let Some(other) =
-        store::find_by_document(&tx, v.doc_type.as_str(), v.doc_number.as_str()).await?
+        store::find_by_document(tx, v.doc_type.as_str(), v.doc_number.as_str()).await?
         && other.id != id
     {
         return Err(FieldErrors::one("doc_number", "person-doc-taken").into());
     }
     if let Some(c) = &v.cuil
-        && let Some(other) = store::find_by_cuil(&tx, c.as_str()).await?
+        && let Some(other) = store::find_by_cuil(tx, c.as_str()).await?
         && other.id != id
     {
         return Err(FieldErrors::one("cuil", "person-doc-taken").into());
     }
-    let province = check_department(&tx, &v).await?;
+    let province = check_department(tx, v).await?;
     let office = match &v.office_code {
-        Some(_) => Some(owning_office(&tx, access, &v).await?),
+        Some(_) => Some(owning_office(tx, access, v).await?),
         None => None,
     };
     let before = snapshot(&current);
     let mut a = current.into_active_model();
-    apply(&mut a, &v, province);
+    apply(&mut a, v, province);
     if let Some(o) = &office {
         a.office_id = Set(o.id);
     }
-    let updated = a.update(&tx).await?;
+    let updated = a.update(tx).await?;
     let after = snapshot(&updated);
     let now = Utc::now();
     let mut changed = Vec::new();
@@ -319,7 +333,7 @@ pub async fn update(
                 actor_name: Set(ctx.actor_name.clone()),
                 at: Set(now),
             }
-            .insert(&tx)
+            .insert(tx)
             .await?;
         }
     }
@@ -333,7 +347,7 @@ pub async fn update(
             "person.update"
         };
         audit::record(
-            &tx,
+            tx,
             ctx,
             Change::new(action, "person", id)
                 .before(pick(&before))
@@ -341,7 +355,7 @@ pub async fn update(
         )
         .await?;
         timeline::append(
-            &tx,
+            tx,
             ctx,
             NewEvent {
                 person_id: id,
@@ -353,7 +367,6 @@ pub async fn update(
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -213,3 +213,43 @@ async fn latin1_files_import_with_their_accents() {
         ("González", "María")
     );
 }
+
+#[tokio::test]
+async fn import_with_update_keeps_the_field_history() {
+    let app = TestApp::spawn().await;
+    office_covering_tucuman(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let header = sipe::persons::generate::HEADER.join(",");
+    let first = dir.path().join("a.csv");
+    std::fs::write(
+        &first,
+        format!("{header}\nDNI,30111222,,Gómez,Ana,1990-01-01,F,,,90,90084,Capital,,,,\n"),
+    )
+    .unwrap();
+    let second = dir.path().join("b.csv");
+    std::fs::write(
+        &second,
+        format!(
+            "{header}\nDNI,30111222,,Gómez,Ana,1990-01-01,F,,ana@example.com,90,90084,Capital,,,,\n"
+        ),
+    )
+    .unwrap();
+    let report = dir.path().join("r.csv");
+    let ctx = sipe::audit::AuditCtx::cli();
+    sipe::persons::import::import_file(&app.db, &ctx, &first, &report, false, |_, _| {})
+        .await
+        .unwrap();
+    let summary =
+        sipe::persons::import::import_file(&app.db, &ctx, &second, &report, true, |_, _| {})
+            .await
+            .unwrap();
+    assert_eq!((summary.accepted, summary.duplicates), (1, 0));
+    let p = person::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(p.email.as_deref(), Some("ana@example.com"));
+    let changes = sipe::persons::store::changes(&app.db, p.id).await.unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.field == "email" && c.new_value.as_deref() == Some("ana@example.com"))
+    );
+}
