@@ -16,8 +16,10 @@ pub mod jobs;
 pub mod persons;
 pub mod search;
 pub mod startup;
+pub mod taxonomy;
 pub mod telemetry;
 pub mod territory;
+pub mod text;
 pub mod validation;
 pub mod web;
 

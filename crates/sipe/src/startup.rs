@@ -90,6 +90,14 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
             .await
             .map_err(|e| StartError::Prepare(e.to_string()))?;
     }
+    if crate::taxonomy::reference::needs_load(&db)
+        .await
+        .map_err(|e| StartError::Prepare(e.to_string()))?
+    {
+        crate::taxonomy::reference::load(&db)
+            .await
+            .map_err(|e| StartError::Prepare(e.to_string()))?;
+    }
     Ok(db)
 }
 
@@ -116,6 +124,7 @@ pub fn routes() -> Routes {
         .merge(crate::access::routes())
         .merge(crate::territory::routes())
         .merge(crate::persons::routes())
+        .merge(crate::taxonomy::routes())
         .merge(crate::jobs::routes())
         .get(
             "/admin/audit",

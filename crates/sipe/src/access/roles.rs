@@ -51,6 +51,10 @@ pub enum Permission {
     ViewPersons,
     /// Register and edit people (within the capture scope).
     EditPersons,
+    /// Duplicates queue and merges, transfer decisions, exports and data-subject access.
+    CoordinatePersons,
+    /// Extend the skills vocabulary.
+    ManageTaxonomy,
 }
 
 impl Role {
@@ -136,6 +140,8 @@ impl Role {
                 self,
                 Role::Admin | Role::Coordinator | Role::Operator | Role::Counselor
             ),
+            CoordinatePersons => matches!(self, Role::Admin | Role::Coordinator),
+            ManageTaxonomy => self == Role::Admin,
         }
     }
 
@@ -150,7 +156,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -160,6 +166,8 @@ impl Permission {
         Permission::ManageJobs,
         Permission::ViewPersons,
         Permission::EditPersons,
+        Permission::CoordinatePersons,
+        Permission::ManageTaxonomy,
     ];
 
     /// Catalogue key of the permission's name.
@@ -174,6 +182,8 @@ impl Permission {
             Permission::ManageJobs => "perm-manage-jobs",
             Permission::ViewPersons => "perm-view-persons",
             Permission::EditPersons => "perm-edit-persons",
+            Permission::CoordinatePersons => "perm-coordinate-persons",
+            Permission::ManageTaxonomy => "perm-manage-taxonomy",
         }
     }
 }

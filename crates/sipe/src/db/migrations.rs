@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0002Persons),
             Box::new(M0003Imports),
             Box::new(M0004PersonDocumentIndex),
+            Box::new(M0005PersonProfile),
         ]
     }
 }
@@ -521,5 +522,185 @@ impl MigrationTrait for M0004PersonDocumentIndex {
                 .to_owned(),
         )
         .await
+    }
+}
+
+/// The rest of a person's profile: occupations taxonomy, skills vocabulary, repeating
+/// profile items, interviews, transfer requests, duplicate pairs and merges.
+struct M0005PersonProfile;
+
+impl MigrationName for M0005PersonProfile {
+    fn name(&self) -> &str {
+        "m0005_person_profile"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0005PersonProfile {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("occupation_groups")
+                .col(string("code").primary_key())
+                .col(string("kind"))
+                .col(text("label"))
+                .col(string_null("parent_code"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("occupations")
+                .col(string("code").primary_key())
+                .col(string("group_code"))
+                .col(text("label"))
+                .col(text("alt_labels"))
+                .col(text("description"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("skills")
+                .col(pk_uuid("id"))
+                .col(string_uniq("label"))
+                .col(string("source"))
+                .col(boolean("active"))
+                .col(ts("created_at"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("profile_items")
+                .col(pk_uuid("id"))
+                .col(uuid("person_id"))
+                .col(string("kind"))
+                .col(string("code"))
+                .col(text("label"))
+                .col(string_null("level"))
+                .col(string_null("employer"))
+                .col(date_null("from_date"))
+                .col(date_null("to_date"))
+                .col(text_null("note"))
+                .col(ts("created_at"))
+                .col(string("created_by"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "profile_items",
+            "ix_profile_items_person",
+            &["person_id", "kind"],
+        ))
+        .await?;
+        m.create_index(index(
+            "profile_items",
+            "ix_profile_items_code",
+            &["kind", "code"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("interviews")
+                .col(pk_uuid("id"))
+                .col(uuid("person_id"))
+                .col(uuid("office_id"))
+                .col(ts("at"))
+                .col(uuid_null("interviewer_id"))
+                .col(string("interviewer_name"))
+                .col(string("situation"))
+                .col(string("hours"))
+                .col(string("days"))
+                .col(integer_null("travel_radius_km"))
+                .col(string("barriers"))
+                .col(text("notes"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "interviews",
+            "ix_interviews_person",
+            &["person_id", "at"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("transfer_requests")
+                .col(pk_uuid("id"))
+                .col(uuid("person_id"))
+                .col(uuid("from_office_id"))
+                .col(uuid("to_office_id"))
+                .col(uuid_null("requested_by"))
+                .col(string("requested_by_name"))
+                .col(text("reason"))
+                .col(string("status"))
+                .col(string_null("decided_by_name"))
+                .col(ts_null("decided_at"))
+                .col(ts("created_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(index(
+            "transfer_requests",
+            "ix_transfer_requests_status",
+            &["status", "from_office_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("duplicate_pairs")
+                .col(pk_uuid("id"))
+                .col(uuid("first_id"))
+                .col(uuid("second_id"))
+                .col(string("reason"))
+                .col(integer("score"))
+                .col(string("status"))
+                .col(ts("found_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ux_duplicate_pairs")
+                .table("duplicate_pairs")
+                .col("first_id")
+                .col("second_id")
+                .unique()
+                .take(),
+        )
+        .await?;
+        let person_columns = [
+            boolean("has_disability").default(false).take(),
+            string_null("disability_type"),
+            date_null("cud_expiry"),
+            integer_null("dependants"),
+            boolean("head_of_household").default(false).take(),
+            date_null("unemployed_since"),
+            string_null("availability_hours"),
+            integer_null("travel_radius_km"),
+        ];
+        // One column per statement: SQLite alters one thing at a time.
+        for col in person_columns {
+            let mut col = col;
+            m.alter_table(Table::alter().table("persons").add_column(&mut col).take())
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in [
+            "duplicate_pairs",
+            "transfer_requests",
+            "interviews",
+            "profile_items",
+            "skills",
+            "occupations",
+            "occupation_groups",
+        ] {
+            m.drop_table(Table::drop().table(t).take()).await?;
+        }
+        Ok(())
     }
 }

@@ -84,7 +84,7 @@ fn to_dto(p: person::Model, office_code: String) -> PersonDto {
     }
 }
 
-fn map_err(e: PersonError) -> ApiError {
+pub(crate) fn map_err(e: PersonError) -> ApiError {
     match e {
         PersonError::Invalid(f) => ApiError::Invalid(f),
         PersonError::NotFound => ApiError::NotFound,

@@ -254,35 +254,7 @@ impl PhoneE164 {
     }
 }
 
-/// Lowercase, accents folded (á→a, ñ→n, ü→u), punctuation to spaces, single spaces:
-/// the form names are compared and searched in.
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = true;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'á' | 'à' | 'ä' | 'â' | 'ã' => 'a',
-            'é' | 'è' | 'ë' | 'ê' => 'e',
-            'í' | 'ì' | 'ï' | 'î' => 'i',
-            'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
-            'ú' | 'ù' | 'ü' | 'û' => 'u',
-            'ñ' => 'n',
-            'ç' => 'c',
-            c if c.is_alphanumeric() => c,
-            _ => ' ',
-        };
-        if c == ' ' {
-            if !space {
-                out.push(' ');
-            }
-            space = true;
-        } else {
-            out.push(c);
-            space = false;
-        }
-    }
-    out.trim_end().to_owned()
-}
+pub use crate::text::fold;
 
 /// Age in whole years on `today`.
 pub fn age(birth: NaiveDate, today: NaiveDate) -> i32 {
@@ -311,26 +283,12 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
         .iter()
         .filter(|w| {
             long.iter().any(|v| {
-                levenshtein(w, v) <= (w.len().max(v.len()) / 4).max(if w.len() > 3 { 1 } else { 0 })
+                crate::text::levenshtein(w, v)
+                    <= (w.len().max(v.len()) / 4).max(if w.len() > 3 { 1 } else { 0 })
             })
         })
         .count();
     close as f64 / short.len() as f64
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -65,6 +65,22 @@ pub mod person {
         pub search_name: String,
         /// Set when merged into another person (this id stays resolvable).
         pub merged_into: Option<Uuid>,
+        /// Has a disability (CUD, Certificado Único de Discapacidad, or declared).
+        pub has_disability: bool,
+        /// Kind of disability as certified (motor, visceral, intellectual, mental, sensory).
+        pub disability_type: Option<String>,
+        /// Expiry of the CUD.
+        pub cud_expiry: Option<Date>,
+        /// People who depend on the person.
+        pub dependants: Option<i32>,
+        /// Head of household.
+        pub head_of_household: bool,
+        /// Unemployed since (when unemployed).
+        pub unemployed_since: Option<Date>,
+        /// Hours available: `full_time`, `part_time`, `any`.
+        pub availability_hours: Option<String>,
+        /// How far the person would travel to work, in km.
+        pub travel_radius_km: Option<i32>,
         /// Creation time.
         pub created_at: DateTimeUtc,
         /// Last change.
@@ -179,6 +195,166 @@ pub mod import_run {
         pub started_at: DateTimeUtc,
         /// End.
         pub finished_at: Option<DateTimeUtc>,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The repeating parts of a profile: work history, skills, languages, driving licences,
+/// benefits, consents and desired occupations. They share one shape (a coded value, an
+/// optional level, dates and a note), so one table keeps them and their handling uniform.
+pub mod profile_item {
+    use sea_orm::entity::prelude::*;
+
+    /// One item.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "profile_items")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The person.
+        pub person_id: Uuid,
+        /// `work`, `skill`, `language`, `licence`, `benefit`, `consent`, `desired`.
+        pub kind: String,
+        /// Coded value: occupation code, skill id, ISO 639-1 language, licence category,
+        /// benefit code, consent purpose.
+        pub code: String,
+        /// Label of the code when it was chosen.
+        pub label: String,
+        /// Level (skill, language), legal basis (consent), rank (desired occupation).
+        pub level: Option<String>,
+        /// Employer (work history).
+        pub employer: Option<String>,
+        /// From (work, benefit, consent given).
+        pub from_date: Option<Date>,
+        /// To (work, benefit, licence expiry, consent withdrawn).
+        pub to_date: Option<Date>,
+        /// Tasks (work) or detail.
+        pub note: Option<String>,
+        /// When it was added.
+        pub created_at: DateTimeUtc,
+        /// Who added it.
+        pub created_by: String,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Structured interviews at an office.
+pub mod interview {
+    use sea_orm::entity::prelude::*;
+
+    /// One interview.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "interviews")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The person.
+        pub person_id: Uuid,
+        /// Office where it took place.
+        pub office_id: Uuid,
+        /// When.
+        pub at: DateTimeUtc,
+        /// Interviewer.
+        pub interviewer_id: Option<Uuid>,
+        /// Interviewer, by name.
+        pub interviewer_name: String,
+        /// Situation code (`first_job`, `unemployed`, `underemployed`, `employed_seeking`,
+        /// `inactive`).
+        pub situation: String,
+        /// `full_time`, `part_time`, `any`.
+        pub hours: String,
+        /// Days available, comma-separated (`mon,tue,...`).
+        pub days: String,
+        /// Travel radius in km.
+        pub travel_radius_km: Option<i32>,
+        /// Barriers to employment, comma-separated codes.
+        pub barriers: String,
+        /// Counselor notes.
+        pub notes: String,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Requests to move a person to another office.
+pub mod transfer_request {
+    use sea_orm::entity::prelude::*;
+
+    /// One request.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "transfer_requests")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The person.
+        pub person_id: Uuid,
+        /// Office owning the person when asked.
+        pub from_office_id: Uuid,
+        /// Office asking for the person.
+        pub to_office_id: Uuid,
+        /// Who asked.
+        pub requested_by: Option<Uuid>,
+        /// Who asked, by name.
+        pub requested_by_name: String,
+        /// Why.
+        pub reason: String,
+        /// `pending`, `approved`, `rejected`.
+        pub status: String,
+        /// Who decided.
+        pub decided_by_name: Option<String>,
+        /// When decided.
+        pub decided_at: Option<DateTimeUtc>,
+        /// When asked.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Likely duplicate pairs found by the duplicates scan.
+pub mod duplicate_pair {
+    use sea_orm::entity::prelude::*;
+
+    /// One pair (`first_id` < `second_id`).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "duplicate_pairs")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// One person.
+        pub first_id: Uuid,
+        /// The other.
+        pub second_id: Uuid,
+        /// `name_birth`, `phone`, `email`.
+        pub reason: String,
+        /// Similarity 0–100.
+        pub score: i32,
+        /// `open`, `dismissed`, `merged`.
+        pub status: String,
+        /// When found.
+        pub found_at: DateTimeUtc,
     }
 
     /// No navigable relations.

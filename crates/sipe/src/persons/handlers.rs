@@ -337,6 +337,9 @@ pub async fn show_person(
         && office
             .as_ref()
             .is_some_and(|o| access.capture.includes_path(&o.path));
+    let items = super::profile::items(&state.db, id).await?;
+    let sections = item_sections(&ctx, items);
+    let interviews = super::interview::list(&state.db, id).await?;
     let page = PersonPage {
         name: display_name(&p),
         age: domain::age(
@@ -356,10 +359,83 @@ pub async fn show_person(
         events,
         changes,
         can_edit,
+        can_coordinate: access.can(Permission::CoordinatePersons),
+        sections,
+        interviews,
         person: p,
         ctx,
     };
     html(StatusCode::OK, page)
+}
+
+/// Groups items by kind and words them for the page.
+fn item_sections(
+    ctx: &PageCtx,
+    items: Vec<super::entity::profile_item::Model>,
+) -> Vec<ItemSection> {
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string());
+    super::profile::ITEM_KINDS
+        .iter()
+        .map(|kind| ItemSection {
+            kind,
+            rows: items
+                .iter()
+                .filter(|i| i.kind == *kind)
+                .map(|i| {
+                    let level = i.level.clone().unwrap_or_default();
+                    let (text, detail) = match *kind {
+                        "work" => (
+                            i.label.clone(),
+                            format!(
+                                "{} · {} – {}{}",
+                                i.employer.clone().unwrap_or_default(),
+                                date(i.from_date).unwrap_or_default(),
+                                date(i.to_date)
+                                    .unwrap_or_else(|| ctx.t("item-ongoing").into_owned()),
+                                i.note
+                                    .as_ref()
+                                    .map(|n| format!(" · {n}"))
+                                    .unwrap_or_default()
+                            ),
+                        ),
+                        "skill" => (i.label.clone(), ctx.tp("skill-level-", &level).into_owned()),
+                        "language" => (
+                            ctx.tp("lang-", &i.code).into_owned(),
+                            ctx.tp("lang-level-", &level).into_owned(),
+                        ),
+                        "licence" => (
+                            ctx.tp("licence-", &i.code).into_owned(),
+                            date(i.to_date)
+                                .map(|d| format!("{} {d}", ctx.t("item-to-licence")))
+                                .unwrap_or_default(),
+                        ),
+                        "benefit" => (
+                            ctx.tp("benefit-", &i.code).into_owned(),
+                            [date(i.from_date), date(i.to_date), i.note.clone()]
+                                .into_iter()
+                                .flatten()
+                                .collect::<Vec<_>>()
+                                .join(" · "),
+                        ),
+                        "consent" => (
+                            ctx.tp("consent-purpose-", &i.code).into_owned(),
+                            format!(
+                                "{} · {}",
+                                ctx.tp("consent-basis-", &level),
+                                date(i.from_date).unwrap_or_default()
+                            ),
+                        ),
+                        _ => (format!("{level}. {}", i.label), i.code.clone()),
+                    };
+                    ItemRow {
+                        id: i.id,
+                        text,
+                        detail,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn to_input(p: &person::Model) -> PersonInput {

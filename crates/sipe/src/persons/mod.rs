@@ -15,6 +15,10 @@ pub mod handlers;
 pub mod import;
 pub mod indexer;
 pub mod input;
+pub mod interview;
+pub mod profile;
+pub mod profile_api;
+pub mod profile_handlers;
 pub mod service;
 pub mod store;
 pub mod timeline;
@@ -37,6 +41,38 @@ pub fn routes() -> Routes {
         .get("/persons/{id}", view, show_person)
         .get("/persons/{id}/edit", edit, edit_person)
         .post("/persons/{id}", edit, update_person)
+        .get("/persons/{id}/items/new", edit, profile_handlers::new_item)
+        .post("/persons/{id}/items", edit, profile_handlers::create_item)
+        .post(
+            "/persons/{id}/items/{item_id}/delete",
+            edit,
+            profile_handlers::delete_item,
+        )
+        .get(
+            "/persons/{id}/situation",
+            edit,
+            profile_handlers::edit_situation,
+        )
+        .post(
+            "/persons/{id}/situation",
+            edit,
+            profile_handlers::update_situation,
+        )
+        .get(
+            "/persons/{id}/interviews/new",
+            edit,
+            profile_handlers::new_interview,
+        )
+        .post(
+            "/persons/{id}/interviews",
+            edit,
+            profile_handlers::create_interview,
+        )
+        .get(
+            "/persons/{id}/interviews/{interview_id}",
+            view,
+            profile_handlers::show_interview,
+        )
         .get("/api/v1/persons", api_view, api::list_persons)
         .post("/api/v1/persons", api_edit, api::create_person)
         .get("/api/v1/persons/{id}", api_view, api::show_person)
@@ -45,5 +81,35 @@ pub fn routes() -> Routes {
             "/api/v1/persons/{id}/timeline",
             api_view,
             api::person_timeline,
+        )
+        .get(
+            "/api/v1/persons/{id}/profile",
+            api_view,
+            profile_api::show_profile,
+        )
+        .post(
+            "/api/v1/persons/{id}/items",
+            api_edit,
+            profile_api::create_item,
+        )
+        .delete(
+            "/api/v1/persons/{id}/items/{item_id}",
+            api_edit,
+            profile_api::delete_item,
+        )
+        .put(
+            "/api/v1/persons/{id}/situation",
+            api_edit,
+            profile_api::update_situation,
+        )
+        .get(
+            "/api/v1/persons/{id}/interviews",
+            api_view,
+            profile_api::list_interviews,
+        )
+        .post(
+            "/api/v1/persons/{id}/interviews",
+            api_edit,
+            profile_api::create_interview,
         )
 }

@@ -101,7 +101,7 @@ async fn check_department(
     }
 }
 
-fn snapshot(p: &person::Model) -> Vec<(&'static str, Option<String>)> {
+fn snapshot(p: &person::Model) -> Snapshot {
     vec![
         ("doc_type", Some(p.doc_type.clone())),
         ("doc_number", Some(p.doc_number.clone())),
@@ -318,6 +318,22 @@ pub(crate) async fn update_valid(
     }
     let updated = a.update(tx).await?;
     let after = snapshot(&updated);
+    record_changes(tx, ctx, &updated, &before, &after).await?;
+    Ok(())
+}
+
+/// A field's value before or after a change, for the history.
+pub(crate) type Snapshot = Vec<(&'static str, Option<String>)>;
+
+/// Keeps the history of every changed field, with one audit row and one timeline event
+/// for the whole change. Returns the changed fields.
+pub(crate) async fn record_changes(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    person: &person::Model,
+    before: &Snapshot,
+    after: &Snapshot,
+) -> Result<Vec<&'static str>, PersonError> {
     let now = Utc::now();
     let mut changed = Vec::new();
     for ((field, old), (_, new)) in before.iter().zip(after.iter()) {
@@ -325,7 +341,7 @@ pub(crate) async fn update_valid(
             changed.push(*field);
             person_change::ActiveModel {
                 id: Set(Uuid::now_v7()),
-                person_id: Set(id),
+                person_id: Set(person.id),
                 field: Set((*field).to_owned()),
                 old_value: Set(old.clone()),
                 new_value: Set(new.clone()),
@@ -337,37 +353,41 @@ pub(crate) async fn update_valid(
             .await?;
         }
     }
-    if !changed.is_empty() {
-        let pick = |snap: &[(&'static str, Option<String>)]| -> serde_json::Map<String, serde_json::Value> {
-            snap.iter().filter(|(k, _)| changed.contains(k)).map(|(k, v)| ((*k).to_owned(), json!(v))).collect()
-        };
-        let action = if changed.contains(&"office_id") {
-            "person.transfer"
-        } else {
-            "person.update"
-        };
-        audit::record(
-            tx,
-            ctx,
-            Change::new(action, "person", id)
-                .before(pick(&before))
-                .after(pick(&after)),
-        )
-        .await?;
-        timeline::append(
-            tx,
-            ctx,
-            NewEvent {
-                person_id: id,
-                kind: "person.updated",
-                summary: format!("Datos actualizados: {}", changed.join(", ")),
-                link: None,
-                office_id: Some(updated.office_id),
-            },
-        )
-        .await?;
+    if changed.is_empty() {
+        return Ok(changed);
     }
-    Ok(())
+    let pick = |snap: &Snapshot| -> serde_json::Map<String, serde_json::Value> {
+        snap.iter()
+            .filter(|(k, _)| changed.contains(k))
+            .map(|(k, v)| ((*k).to_owned(), json!(v)))
+            .collect()
+    };
+    let action = if changed.contains(&"office_id") {
+        "person.transfer"
+    } else {
+        "person.update"
+    };
+    audit::record(
+        tx,
+        ctx,
+        Change::new(action, "person", person.id)
+            .before(pick(before))
+            .after(pick(after)),
+    )
+    .await?;
+    timeline::append(
+        tx,
+        ctx,
+        NewEvent {
+            person_id: person.id,
+            kind: "person.updated",
+            summary: format!("Datos actualizados: {}", changed.join(", ")),
+            link: None,
+            office_id: Some(person.office_id),
+        },
+    )
+    .await?;
+    Ok(changed)
 }
 
 /// Records that the caller read a person's record (reads of personal data are audited).

@@ -104,4 +104,28 @@ pub struct PersonPage {
     pub changes: Vec<PersonChange>,
     /// May edit.
     pub can_edit: bool,
+    /// Profile items, grouped by kind in display order.
+    pub sections: Vec<ItemSection>,
+    /// Interviews, newest first.
+    pub interviews: Vec<crate::persons::entity::interview::Model>,
+    /// May coordinate (data-subject access, merges).
+    pub can_coordinate: bool,
+}
+
+/// The items of one kind on the person page.
+pub struct ItemSection {
+    /// Kind.
+    pub kind: &'static str,
+    /// Items, ready to show.
+    pub rows: Vec<ItemRow>,
+}
+
+/// A profile item as the person page shows it.
+pub struct ItemRow {
+    /// Item id.
+    pub id: uuid::Uuid,
+    /// Main text (occupation, skill, language...).
+    pub text: String,
+    /// Secondary text (level, employer, dates).
+    pub detail: String,
 }

@@ -64,9 +64,19 @@ pub struct PageCtx {
     pub tz: chrono_tz::Tz,
 }
 
-const NAV: [(&str, &str, Option<Permission>); 8] = [
+const NAV: [(&str, &str, Option<Permission>); 11] = [
     ("/", "nav-home", None),
     ("/persons", "nav-persons", Some(Permission::ViewPersons)),
+    (
+        "/persons/duplicates",
+        "nav-duplicates",
+        Some(Permission::CoordinatePersons),
+    ),
+    (
+        "/occupations",
+        "nav-occupations",
+        Some(Permission::ViewTerritories),
+    ),
     ("/offices", "nav-offices", Some(Permission::ViewOffices)),
     (
         "/territories",
@@ -77,6 +87,11 @@ const NAV: [(&str, &str, Option<Permission>); 8] = [
     ("/admin/roles", "nav-roles", Some(Permission::ManageUsers)),
     ("/admin/audit", "nav-audit", Some(Permission::ViewAudit)),
     ("/admin/jobs", "nav-jobs", Some(Permission::ManageJobs)),
+    (
+        "/admin/skills",
+        "nav-skills",
+        Some(Permission::ManageTaxonomy),
+    ),
 ];
 
 impl FromRequestParts<super::AppState> for PageCtx {

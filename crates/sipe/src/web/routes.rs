@@ -93,6 +93,24 @@ impl Routes {
         self.add(Method::PATCH, path, guard, routing::patch(handler))
     }
 
+    /// Adds a PUT route.
+    pub fn put<H, T>(self, path: &'static str, guard: Guard, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::PUT, path, guard, routing::put(handler))
+    }
+
+    /// Adds a DELETE route.
+    pub fn delete<H, T>(self, path: &'static str, guard: Guard, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::DELETE, path, guard, routing::delete(handler))
+    }
+
     /// Merges another table (a module's routes).
     pub fn merge(mut self, other: Routes) -> Self {
         self.defs.extend(other.defs);

@@ -14,5 +14,6 @@ mod import;
 mod jobs;
 mod offices;
 mod persons;
+mod profile;
 mod scope;
 mod users;

@@ -58,7 +58,7 @@ fn form<'a>(
     ]
 }
 
-async fn operator_a(app: &TestApp) -> (reqwest::Client, String) {
+pub async fn operator_a(app: &TestApp) -> (reqwest::Client, String) {
     app.office("OE-A", "").await;
     app.office("OE-B", "").await;
     sipe::territory::store::replace_coverage(

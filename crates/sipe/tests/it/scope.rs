@@ -15,6 +15,9 @@ struct Fixture {
     token_b_id: uuid::Uuid,
     job_id: uuid::Uuid,
     person_b: uuid::Uuid,
+    item_b: uuid::Uuid,
+    interview_b: uuid::Uuid,
+    skill: uuid::Uuid,
     markers: Vec<String>,
 }
 
@@ -44,7 +47,41 @@ async fn fixture() -> Fixture {
         .id;
     let person_b =
         crate::persons::register(&app, "OE-B", "23456789", "Zapata", "Rosaura", "1985-03-04").await;
+    let system = sipe::access::Access::system("t");
+    let ctx = sipe::audit::AuditCtx::system();
+    let item_b = sipe::persons::profile::add_item(
+        &app.db,
+        &ctx,
+        &system,
+        person_b,
+        &sipe::persons::profile::ItemInput {
+            kind: "work".into(),
+            code: "albañil".into(),
+            employer: "Empleador Secreto".into(),
+            from_date: "2020-01-01".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let interview_b = sipe::persons::interview::record(
+        &app.db,
+        &ctx,
+        &system,
+        person_b,
+        &sipe::persons::interview::InterviewInput {
+            situation: "unemployed".into(),
+            hours: "any".into(),
+            notes: "Nota confidencial de B".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let skill = sipe::taxonomy::skills::all(&app.db).await.unwrap()[0].id;
     let markers = vec![
+        "Empleador Secreto".to_owned(),
+        "Nota confidencial de B".to_owned(),
         "23456789".to_owned(),
         "Zapata".to_owned(),
         "oe-b@oficina.example.gob.ar".to_owned(),
@@ -60,6 +97,9 @@ async fn fixture() -> Fixture {
         token_b_id,
         job_id,
         person_b,
+        item_b,
+        interview_b,
+        skill,
         markers,
     }
 }
@@ -76,7 +116,10 @@ fn concrete(path: &str, f: &Fixture) -> String {
             "id" if out.contains("/offices/") => f.office_b.to_string(),
             "id" if out.contains("/users/") => f.user_b.to_string(),
             "id" if out.contains("/persons/") => f.person_b.to_string(),
+            "id" if out.contains("/skills/") => f.skill.to_string(),
             "token_id" => f.token_b_id.to_string(),
+            "item_id" => f.item_b.to_string(),
+            "interview_id" => f.interview_b.to_string(),
             "job_id" => f.job_id.to_string(),
             "code" => "AR-90".to_owned(),
             "lang" => "en".to_owned(),
@@ -116,6 +159,10 @@ async fn every_route_hides_office_b_from_an_operator_of_office_a() {
             "PATCH" => c.patch(app.url(&path)).json(
                 &serde_json::json!({"code": "OE-B", "name": "HACKED", "kind": "employment_office"}),
             ),
+            "PUT" => c
+                .put(app.url(&path))
+                .json(&serde_json::json!({"has_disability": "true", "dependants": "9"})),
+            "DELETE" => c.delete(app.url(&path)),
             m => panic!("unexpected method {m}"),
         };
         let req = if matches!(def.guard, Guard::Api(_)) {
@@ -156,6 +203,32 @@ async fn every_route_hides_office_b_from_an_operator_of_office_a() {
         .await
         .unwrap();
     assert!(tb[0].revoked_at.is_none());
+    let items = sipe::persons::profile::items(&app.db, f.person_b)
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 1, "office B's profile is untouched");
+    let pb = sipe::persons::store::find_person(
+        &app.db,
+        &sipe::access::Access::system("t"),
+        sipe::access::ScopeKind::View,
+        f.person_b,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(!pb.has_disability && pb.dependants.is_none());
+    assert!(
+        sipe::taxonomy::skills::all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.active),
+        "an operator cannot withdraw skills"
+    );
+    let interviews = sipe::persons::interview::list(&app.db, f.person_b)
+        .await
+        .unwrap();
+    assert_eq!(interviews.len(), 1);
 }
 
 #[tokio::test]
@@ -199,8 +272,9 @@ async fn every_protected_route_refuses_anonymous_visitors() {
         let req = match def.method.as_str() {
             "GET" => c.get(app.url(&path)),
             "POST" => c.post(app.url(&path)).form(&[("name", "x")]),
-            _ => c
-                .patch(app.url(&path))
+            "DELETE" => c.delete(app.url(&path)),
+            m => c
+                .request(m.parse().unwrap(), app.url(&path))
                 .header("content-type", HeaderValue::from_static("application/json"))
                 .body("{}"),
         };

@@ -1,0 +1,118 @@
+//! The skills vocabulary: list, add, (de)activate, and a cached type-ahead catalogue.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::Catalog;
+use super::entity::skill;
+use crate::audit::{self, AuditCtx, Change};
+use crate::cache::TtlCache;
+use crate::db::{self, Db, StoreError};
+use crate::text::fold;
+use crate::validation::{self, FieldErrors};
+
+/// Why a skills use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SkillError {
+    /// Bad input.
+    #[error(transparent)]
+    Invalid(#[from] FieldErrors),
+    /// No such skill.
+    #[error("not found")]
+    NotFound,
+    /// Database failure.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for SkillError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        SkillError::Store(StoreError::from_db(e))
+    }
+}
+
+/// Every skill, by label.
+pub async fn all(conn: &impl sea_orm::ConnectionTrait) -> Result<Vec<skill::Model>, StoreError> {
+    Ok(skill::Entity::find()
+        .order_by_asc(skill::Column::Label)
+        .all(conn)
+        .await?)
+}
+
+fn cache() -> &'static TtlCache<(), Arc<Catalog>> {
+    static CACHE: OnceLock<TtlCache<(), Arc<Catalog>>> = OnceLock::new();
+    // Other nodes see an admin's change within a minute.
+    CACHE.get_or_init(|| TtlCache::new(Duration::from_secs(60), 1))
+}
+
+/// The active skills as a type-ahead catalogue (codes are skill ids).
+pub async fn catalog(db: &Db) -> Result<Arc<Catalog>, StoreError> {
+    if let Some(c) = cache().get(&()) {
+        return Ok(c);
+    }
+    let list = all(db).await?;
+    let c = Arc::new(Catalog::new(
+        list.into_iter()
+            .filter(|s| s.active)
+            .map(|s| (s.id.to_string(), s.label, Vec::new())),
+    ));
+    cache().insert((), c.clone());
+    Ok(c)
+}
+
+/// Adds a skill (labels are unique ignoring accents and case).
+pub async fn create(db: &Db, ctx: &AuditCtx, label: &str) -> Result<Uuid, SkillError> {
+    let mut e = FieldErrors::new();
+    let label = validation::text(&mut e, "label", label, true, 120);
+    e.into_result()?;
+    let tx = db::begin_write(db).await?;
+    let folded = fold(&label);
+    if all(&tx).await?.iter().any(|s| fold(&s.label) == folded) {
+        return Err(FieldErrors::one("label", "skill-exists").into());
+    }
+    let id = Uuid::now_v7();
+    skill::ActiveModel {
+        id: Set(id),
+        label: Set(label.clone()),
+        source: Set("admin".into()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("skill.create", "skill", id).after(serde_json::json!({ "label": label })),
+    )
+    .await?;
+    tx.commit().await?;
+    cache().remove(&());
+    Ok(id)
+}
+
+/// Offers or withdraws a skill in forms.
+pub async fn toggle(db: &Db, ctx: &AuditCtx, id: Uuid) -> Result<bool, SkillError> {
+    let tx = db::begin_write(db).await?;
+    let s = skill::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(SkillError::NotFound)?;
+    let active = !s.active;
+    let mut a = s.into_active_model();
+    a.active = Set(active);
+    a.update(&tx).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("skill.toggle", "skill", id).after(serde_json::json!({ "active": active })),
+    )
+    .await?;
+    tx.commit().await?;
+    cache().remove(&());
+    Ok(active)
+}
