@@ -22,6 +22,8 @@ pub mod profile_handlers;
 pub mod service;
 pub mod store;
 pub mod timeline;
+pub mod transfer;
+pub mod transfer_handlers;
 pub mod views;
 
 use crate::access::Permission;
@@ -32,11 +34,32 @@ pub fn routes() -> Routes {
     use handlers::*;
     let view = Guard::Web(Permission::ViewPersons);
     let edit = Guard::Web(Permission::EditPersons);
+    let coordinate = Guard::Web(Permission::CoordinatePersons);
     let api_view = Guard::Api(Permission::ViewPersons);
     let api_edit = Guard::Api(Permission::EditPersons);
     Routes::new()
         .get("/persons", view, list_persons)
         .get("/persons/new", edit, new_person)
+        .get(
+            "/persons/transfers",
+            edit,
+            transfer_handlers::list_transfers,
+        )
+        .post(
+            "/persons/transfers",
+            edit,
+            transfer_handlers::request_transfer,
+        )
+        .post(
+            "/persons/transfers/{request_id}/approve",
+            coordinate,
+            transfer_handlers::approve_transfer,
+        )
+        .post(
+            "/persons/transfers/{request_id}/reject",
+            coordinate,
+            transfer_handlers::reject_transfer,
+        )
         .post("/persons", edit, create_person)
         .get("/persons/{id}", view, show_person)
         .get("/persons/{id}/edit", edit, edit_person)
@@ -81,6 +104,26 @@ pub fn routes() -> Routes {
             "/api/v1/persons/{id}/timeline",
             api_view,
             api::person_timeline,
+        )
+        .get(
+            "/api/v1/transfer-requests",
+            api_edit,
+            transfer_handlers::api_list_transfers,
+        )
+        .post(
+            "/api/v1/transfer-requests",
+            api_edit,
+            transfer_handlers::api_request_transfer,
+        )
+        .post(
+            "/api/v1/transfer-requests/{request_id}/approve",
+            Guard::Api(Permission::CoordinatePersons),
+            transfer_handlers::api_approve_transfer,
+        )
+        .post(
+            "/api/v1/transfer-requests/{request_id}/reject",
+            Guard::Api(Permission::CoordinatePersons),
+            transfer_handlers::api_reject_transfer,
         )
         .get(
             "/api/v1/persons/{id}/profile",

@@ -16,4 +16,5 @@ mod offices;
 mod persons;
 mod profile;
 mod scope;
+mod transfers;
 mod users;

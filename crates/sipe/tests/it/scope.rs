@@ -18,6 +18,7 @@ struct Fixture {
     item_b: uuid::Uuid,
     interview_b: uuid::Uuid,
     skill: uuid::Uuid,
+    request_b: uuid::Uuid,
     markers: Vec<String>,
 }
 
@@ -79,7 +80,32 @@ async fn fixture() -> Fixture {
     .await
     .unwrap();
     let skill = sipe::taxonomy::skills::all(&app.db).await.unwrap()[0].id;
+    // Office C asks office B for its person: office A must see nothing of it.
+    app.office("OE-C", "").await;
+    let uc = app.user("usuarioc", "coordinator", &["OE-C"]).await;
+    let uc = sipe::access::store::find_user(&app.db, uc)
+        .await
+        .unwrap()
+        .unwrap();
+    let access_c = sipe::access::store::load_access(&app.db, &uc)
+        .await
+        .unwrap();
+    let request_b = sipe::persons::transfer::request(
+        &app.db,
+        &ctx,
+        &access_c,
+        &sipe::persons::transfer::TransferInput {
+            doc_type: "dni".into(),
+            doc_number: "23456789".into(),
+            reason: "Motivo reservado de C".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let markers = vec![
+        "Motivo reservado de C".to_owned(),
         "Empleador Secreto".to_owned(),
         "Nota confidencial de B".to_owned(),
         "23456789".to_owned(),
@@ -100,6 +126,7 @@ async fn fixture() -> Fixture {
         item_b,
         interview_b,
         skill,
+        request_b,
         markers,
     }
 }
@@ -119,6 +146,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
             "id" if out.contains("/skills/") => f.skill.to_string(),
             "token_id" => f.token_b_id.to_string(),
             "item_id" => f.item_b.to_string(),
+            "request_id" => f.request_b.to_string(),
             "interview_id" => f.interview_b.to_string(),
             "job_id" => f.job_id.to_string(),
             "code" => "AR-90".to_owned(),
