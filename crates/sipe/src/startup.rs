@@ -309,14 +309,23 @@ impl Application {
 /// Jobs the platform itself runs.
 pub fn platform_jobs(config: &Config) -> Registry {
     let config = config.clone();
-    jobs::Registry::new().register("sessions.purge", move |db, _payload| {
-        let config = config.clone();
-        async move {
-            let n = crate::access::session::purge_expired(&db, &config).await?;
-            tracing::info!(sessions.purged = n, "expired sessions purged");
-            Ok(())
-        }
-    })
+    jobs::Registry::new()
+        .register("sessions.purge", move |db, _payload| {
+            let config = config.clone();
+            async move {
+                let n = crate::access::session::purge_expired(&db, &config).await?;
+                tracing::info!(sessions.purged = n, "expired sessions purged");
+                Ok(())
+            }
+        })
+        .register(
+            crate::persons::duplicates_handlers::SCAN_JOB,
+            |db, _payload| async move {
+                let open = crate::persons::duplicates::scan(&db).await?;
+                tracing::info!(duplicates.open = open, "duplicates scan finished");
+                Ok(())
+            },
+        )
 }
 
 /// Keeps this node's search index following the database (see `persons::indexer`).
@@ -346,6 +355,21 @@ async fn schedule_platform_jobs(db: Db, mut shutdown: watch::Receiver<bool>) {
             jobs::store::enqueue(&db, "sessions.purge", &serde_json::json!({}), Some(key)).await
         {
             tracing::warn!(error = %e, "scheduling sessions.purge");
+        }
+        // The duplicates queue is refreshed every night (first check after 02:00 UTC).
+        let now = chrono::Utc::now();
+        if chrono::Timelike::hour(&now) >= 2 {
+            let key = format!("persons.duplicates_scan:nightly:{}", now.format("%Y%m%d"));
+            if let Err(e) = jobs::store::enqueue(
+                &db,
+                crate::persons::duplicates_handlers::SCAN_JOB,
+                &serde_json::json!({}),
+                Some(key),
+            )
+            .await
+            {
+                tracing::warn!(error = %e, "scheduling the duplicates scan");
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(300)) => {}

@@ -155,10 +155,16 @@ pub async fn show_person(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<PersonDto>, ApiError> {
-    let p = store::find_person(&state.db, &access, ScopeKind::View, id)
+    let mut p = store::find_person(&state.db, &access, ScopeKind::View, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    service::record_read(&state.db, &ctx, id)
+    // A merged id stays resolvable: it answers with the record it was merged into.
+    if let Some(kept) = p.merged_into {
+        p = store::find_person(&state.db, &access, ScopeKind::View, kept)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+    }
+    service::record_read(&state.db, &ctx, p.id)
         .await
         .map_err(map_err)?;
     Ok(Json(dto(&state, p).await?))

@@ -321,6 +321,13 @@ pub async fn show_person(
     let p = store::find_person(&state.db, access, ScopeKind::View, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    if let Some(kept) = p.merged_into {
+        return Ok(redirect_with_flash(
+            &format!("/persons/{kept}"),
+            "success",
+            "person-was-merged",
+        ));
+    }
     service::record_read(&state.db, &audit, id)
         .await
         .map_err(internal)?;

@@ -9,6 +9,8 @@
 
 pub mod api;
 pub mod domain;
+pub mod duplicates;
+pub mod duplicates_handlers;
 pub mod entity;
 pub mod generate;
 pub mod handlers;
@@ -40,6 +42,31 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/persons", view, list_persons)
         .get("/persons/new", edit, new_person)
+        .get(
+            "/persons/duplicates",
+            coordinate,
+            duplicates_handlers::list_duplicates,
+        )
+        .post(
+            "/persons/duplicates/scan",
+            coordinate,
+            duplicates_handlers::scan_duplicates,
+        )
+        .get(
+            "/persons/duplicates/{pair_id}",
+            coordinate,
+            duplicates_handlers::show_pair,
+        )
+        .post(
+            "/persons/duplicates/{pair_id}/merge",
+            coordinate,
+            duplicates_handlers::merge_pair,
+        )
+        .post(
+            "/persons/duplicates/{pair_id}/dismiss",
+            coordinate,
+            duplicates_handlers::dismiss_pair,
+        )
         .get(
             "/persons/transfers",
             edit,

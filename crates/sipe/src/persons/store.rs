@@ -169,15 +169,18 @@ pub async fn search(
         rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
         return Ok((rows, total as u64));
     }
-    let mut q = person::Entity::find()
-        .filter(access.search.owns(person::Column::OfficeId))
-        .filter(person::Column::MergedInto.is_null());
+    let mut q = person::Entity::find().filter(access.search.owns(person::Column::OfficeId));
     let digits: String = query
         .q
         .chars()
         .filter(|c| !matches!(c, '.' | '-' | ' '))
         .collect();
-    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+    let by_document = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+    // A merged record stays findable by its own document (it opens the kept one).
+    if !by_document {
+        q = q.filter(person::Column::MergedInto.is_null());
+    }
+    if by_document {
         q = q.filter(
             Condition::any()
                 .add(person::Column::DocNumber.eq(digits.clone()))

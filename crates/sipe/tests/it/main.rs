@@ -9,6 +9,7 @@ mod api;
 mod audit;
 mod auth;
 mod cli;
+mod duplicates;
 mod health;
 mod import;
 mod jobs;

@@ -19,6 +19,7 @@ struct Fixture {
     interview_b: uuid::Uuid,
     skill: uuid::Uuid,
     request_b: uuid::Uuid,
+    pair_b: uuid::Uuid,
     markers: Vec<String>,
 }
 
@@ -104,7 +105,16 @@ async fn fixture() -> Fixture {
     .await
     .unwrap()
     .unwrap();
+    crate::persons::register(&app, "OE-B", "23456798", "Zapata", "Rosaura", "1985-03-04").await;
+    sipe::persons::duplicates::scan(&app.db).await.unwrap();
+    let pair_b = sipe::persons::duplicates::open_pairs(&app.db, &system, 0, 10)
+        .await
+        .unwrap()
+        .0[0]
+        .pair
+        .id;
     let markers = vec![
+        "23456798".to_owned(),
         "Motivo reservado de C".to_owned(),
         "Empleador Secreto".to_owned(),
         "Nota confidencial de B".to_owned(),
@@ -127,6 +137,7 @@ async fn fixture() -> Fixture {
         interview_b,
         skill,
         request_b,
+        pair_b,
         markers,
     }
 }
@@ -147,6 +158,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
             "token_id" => f.token_b_id.to_string(),
             "item_id" => f.item_b.to_string(),
             "request_id" => f.request_b.to_string(),
+            "pair_id" => f.pair_b.to_string(),
             "interview_id" => f.interview_b.to_string(),
             "job_id" => f.job_id.to_string(),
             "code" => "AR-90".to_owned(),
@@ -159,20 +171,22 @@ fn concrete(path: &str, f: &Fixture) -> String {
 }
 
 #[tokio::test]
-async fn every_route_hides_office_b_from_an_operator_of_office_a() {
+async fn every_route_hides_office_b_from_an_operator_or_coordinator_of_office_a() {
     let f = fixture().await;
     let app = &f.app;
-    let c = app.client();
-    let csrf = app.login(&c, "opa").await;
-    let opa = sipe::access::store::find_user_by_username(&app.db, "opa")
-        .await
-        .unwrap()
-        .unwrap();
-    let token_a = app.token(opa.id).await;
+    app.user("coa", "coordinator", &["OE-A"]).await;
     assert!(app.routes.len() > 30, "the route table is walked");
-    for def in &app.routes {
-        let path = concrete(def.path, &f);
-        let req = match def.method.as_str() {
+    for username in ["opa", "coa"] {
+        let c = app.client();
+        let csrf = app.login(&c, username).await;
+        let user_a = sipe::access::store::find_user_by_username(&app.db, username)
+            .await
+            .unwrap()
+            .unwrap();
+        let token_a = app.token(user_a.id).await;
+        for def in &app.routes {
+            let path = concrete(def.path, &f);
+            let req = match def.method.as_str() {
             "GET" => c.get(app.url(&path)),
             "POST" => c.post(app.url(&path)).form(&[
                 ("_csrf", csrf.as_str()),
@@ -193,24 +207,25 @@ async fn every_route_hides_office_b_from_an_operator_of_office_a() {
             "DELETE" => c.delete(app.url(&path)),
             m => panic!("unexpected method {m}"),
         };
-        let req = if matches!(def.guard, Guard::Api(_)) {
-            req.bearer_auth(&token_a)
-        } else {
-            req
-        };
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let body = res.text().await.unwrap_or_default();
-        if path.starts_with("/logout") {
-            continue;
-        }
-        for marker in &f.markers {
-            assert!(
-                !(status.is_success() && body.contains(marker.as_str())),
-                "{} {} leaked {marker:?} to an operator of office A (status {status})",
-                def.method,
-                def.path
-            );
+            let req = if matches!(def.guard, Guard::Api(_)) {
+                req.bearer_auth(&token_a)
+            } else {
+                req
+            };
+            let res = req.send().await.unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap_or_default();
+            if path.starts_with("/logout") {
+                continue;
+            }
+            for marker in &f.markers {
+                assert!(
+                    !(status.is_success() && body.contains(marker.as_str())),
+                    "{} {} leaked {marker:?} to an operator of office A (status {status})",
+                    def.method,
+                    def.path
+                );
+            }
         }
     }
     // Nothing of office B changed, whatever was posted.
@@ -257,6 +272,13 @@ async fn every_route_hides_office_b_from_an_operator_of_office_a() {
         .await
         .unwrap();
     assert_eq!(interviews.len(), 1);
+    assert_eq!(pb.office_id, f.office_b, "no transfer was approved");
+    assert!(pb.merged_into.is_none(), "no merge happened");
+    let open =
+        sipe::persons::duplicates::open_pairs(&app.db, &sipe::access::Access::system("t"), 0, 10)
+            .await
+            .unwrap();
+    assert_eq!(open.1, 1, "the pair is still open");
 }
 
 #[tokio::test]

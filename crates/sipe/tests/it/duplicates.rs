@@ -1,0 +1,177 @@
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, location, text_of};
+use crate::persons::{operator_a, register};
+
+#[tokio::test]
+async fn a_coordinator_reviews_the_queue_and_merges_keeping_both_ids() {
+    let app = TestApp::spawn().await;
+    let (op, _) = operator_a(&app).await;
+    let kept = register(
+        &app,
+        "OE-A",
+        "30123456",
+        "González",
+        "Juan Carlos",
+        "1990-05-01",
+    )
+    .await;
+    let gone = register(
+        &app,
+        "OE-A",
+        "30123465",
+        "Gonzales",
+        "Juan Carlos",
+        "1990-05-01",
+    )
+    .await;
+    // A look-alike in office B: office A's coordinator must not see that pair.
+    register(
+        &app,
+        "OE-B",
+        "30999999",
+        "Gonzalez",
+        "Juan Carlos",
+        "1990-05-01",
+    )
+    .await;
+    register(&app, "OE-A", "22222222", "Pérez", "María", "1990-05-01").await;
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    sipe::persons::interview::record(
+        &app.db,
+        &ctx,
+        &system,
+        gone,
+        &sipe::persons::interview::InterviewInput {
+            situation: "unemployed".into(),
+            hours: "any".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::persons::profile::update_situation(
+        &app.db,
+        &ctx,
+        &system,
+        gone,
+        &sipe::persons::profile::SituationInput {
+            travel_radius_km: "30".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let open = sipe::persons::duplicates::scan(&app.db).await.unwrap();
+    assert_eq!(
+        open, 3,
+        "A–A, A–B and A–B name pairs; Pérez is no one's duplicate"
+    );
+    assert_eq!(
+        sipe::persons::duplicates::scan(&app.db).await.unwrap(),
+        3,
+        "a second scan adds nothing"
+    );
+
+    let res = op.get(app.url("/persons/duplicates")).send().await.unwrap();
+    let st = res.status();
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "operators do not merge: {}",
+        res.text().await.unwrap()
+    );
+
+    let (c, csrf) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
+    let html = c
+        .get(app.url("/persons/duplicates"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let table = text_of(&html, "[data-testid=duplicates-table]").unwrap();
+    assert!(
+        table.contains("30123465") && !table.contains("30999999"),
+        "{table}"
+    );
+    let start = html
+        .find("/persons/duplicates/0")
+        .or_else(|| html.find("/persons/duplicates/"))
+        .unwrap();
+    let link = &html[start..start + html[start..].find('"').unwrap()];
+    let res = c.get(app.url(link)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let pair: uuid::Uuid = link.rsplit('/').next().unwrap().parse().unwrap();
+    let (first, _) = if kept < gone {
+        (kept, gone)
+    } else {
+        (gone, kept)
+    };
+    let side_of_gone = if first == gone { "first" } else { "second" };
+    let keep = kept.to_string();
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("/persons/duplicates/{pair}/merge"),
+            &[("keep", keep.as_str()), ("travel_radius_km", side_of_gone)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(res.headers()), format!("/persons/{kept}"));
+    assert_eq!(app.audit_count("person.merge").await, 1);
+
+    // The merged id opens the kept person, which has the interview and the chosen value.
+    let res = c
+        .get(app.url(&format!("/persons/{gone}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(res.headers()), format!("/persons/{kept}"));
+    let html = c
+        .get(app.url(&format!("/persons/{kept}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text_of(&html, "[data-testid=interviews]").is_some(),
+        "interview moved"
+    );
+    let timeline = text_of(&html, "[data-testid=timeline]").unwrap();
+    assert!(
+        timeline.contains("Fusión con el registro duplicado DNI 30123465"),
+        "{timeline}"
+    );
+    assert!(
+        text_of(&html, "[data-testid=situation]")
+            .unwrap()
+            .contains("30 km")
+    );
+    // The queue no longer lists pairs of the merged record.
+    let html = c
+        .get(app.url("/persons/duplicates"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("30123465"));
+    // Searching the merged document still finds it.
+    let html = c
+        .get(app.url("/persons?q=30.123.465"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("/persons/{gone}")));
+}
