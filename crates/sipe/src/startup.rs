@@ -104,7 +104,10 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
 /// Opens this node's people index in the data dir.
 pub fn open_person_index(config: &Config) -> Result<crate::search::PersonIndex, StartError> {
     Ok(crate::search::PersonIndex::open(
-        &config.data_dir.join("index").join("persons"),
+        &config
+            .data_dir
+            .join("index")
+            .join(crate::search::PERSONS_INDEX_DIR),
     )?)
 }
 

@@ -8,9 +8,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::entity::{person, timeline_event};
+use super::filters::PersonFilters;
 use super::input::PersonInput;
 use super::service::{self, PersonError, RegisterOutcome};
-use super::store::{self, PersonQuery, PersonSort};
+use super::store::{self, PersonSort};
 use crate::access::ScopeKind;
 use crate::api::{ApiAccess, ApiError, ApiJson, Page};
 use crate::web::AppState;
@@ -95,28 +96,25 @@ pub(crate) fn map_err(e: PersonError) -> ApiError {
 /// Query of the persons list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PersonParams {
-    /// DNI/CUIL (dots and dashes allowed) or words of the name, in any order.
-    pub q: Option<String>,
     /// 1-based page.
     pub page: Option<u64>,
     /// Items per page (at most 100).
     pub per_page: Option<u64>,
 }
 
-/// People in the caller's search scope.
-#[utoipa::path(get, path = "/api/v1/persons", params(PersonParams),
+/// People in the caller's search scope, filtered.
+#[utoipa::path(get, path = "/api/v1/persons", params(PersonParams, PersonFilters),
     responses((status = 200, body = Page<PersonDto>), (status = 401, body = crate::api::Problem)))]
 pub async fn list_persons(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
     Query(p): Query<PersonParams>,
+    Query(filters): Query<PersonFilters>,
 ) -> Result<Json<Page<PersonDto>>, ApiError> {
     let per_page = p.per_page.unwrap_or(25).clamp(1, MAX_PER_PAGE);
     let offset = (p.page.unwrap_or(1).max(1) - 1) * per_page;
-    let query = PersonQuery {
-        q: p.q.unwrap_or_default(),
-        ..Default::default()
-    };
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+    let query = filters.to_query(&state.db, &access, today).await?;
     let (rows, total) = store::search(
         &state.db,
         Some(&state.persons_index),

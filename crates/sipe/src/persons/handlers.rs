@@ -11,9 +11,10 @@ use uuid::Uuid;
 
 use super::domain::{self, Cuil, DocumentType};
 use super::entity::person;
+use super::filters::PersonFilters;
 use super::input::{EDUCATION_LEVELS, EMPLOYMENT_STATUSES, PersonInput};
 use super::service::{self, PersonError, RegisterOutcome, display_name};
-use super::store::{self, PersonQuery, PersonSort};
+use super::store::{self, PersonSort};
 use super::views::*;
 use crate::access::{Access, Permission, ScopeKind};
 use crate::territory::views::Choice;
@@ -63,12 +64,8 @@ async fn rows(state: &AppState, people: Vec<person::Model>) -> Result<Vec<Person
 /// Search and filters of `/persons`.
 #[derive(Debug, Deserialize, Default)]
 pub struct PersonListQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    office: String,
-    #[serde(default)]
-    sex: String,
+    #[serde(flatten)]
+    filters: PersonFilters,
     #[serde(flatten)]
     list: ListQuery,
 }
@@ -81,27 +78,18 @@ pub async fn list_persons(
     Query(query): Query<PersonListQuery>,
 ) -> Result<Response, WebError> {
     let access: &Access = &user.access;
+    let f = &query.filters;
     let mut pager = Pager::new(
         "/persons",
         &query.list,
         &["name", "birth_date", "updated_at"],
         false,
-    )
-    .keep("q", &query.q)
-    .keep("office", &query.office)
-    .keep("sex", &query.sex);
-    let searchable =
-        crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::Search).await?;
-    let office_id = searchable
-        .iter()
-        .find(|o| o.code == query.office)
-        .map(|o| o.id);
-    let filter = PersonQuery {
-        q: query.q.trim().to_owned(),
-        office_id,
-        department_code: None,
-        sex: domain::Sex::parse(&query.sex).map(|s| s.as_str().to_owned()),
-    };
+    );
+    for (k, v) in f.pairs() {
+        pager = pager.keep(k, v);
+    }
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+    let filter = f.to_query(&state.db, access, today).await?;
     let sort = match pager.sort.as_str() {
         "birth_date" => PersonSort::BirthDate,
         "updated_at" => PersonSort::UpdatedAt,
@@ -120,22 +108,53 @@ pub async fn list_persons(
     .await
     .map_err(crate::db::StoreError::from)?;
     pager.total = total;
+    let searchable =
+        crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::Search).await?;
     let offices = searchable
         .into_iter()
         .map(|o| Choice {
-            selected: o.code == query.office,
+            selected: o.code == f.office,
             label: format!("{} — {}", o.code, o.name),
             value: o.code,
         })
         .collect();
+    let departments =
+        crate::territory::store::departments_of(&state.db, &state.config.province_code)
+            .await?
+            .into_iter()
+            .map(|d| Choice {
+                selected: d.code == f.department,
+                value: d.code,
+                label: d.name,
+            })
+            .collect();
+    let choice = |prefix: &str, codes: &[&str], current: &str| -> Vec<Choice> {
+        codes
+            .iter()
+            .map(|c| Choice {
+                value: (*c).to_owned(),
+                label: ctx.tp(prefix, c).into_owned(),
+                selected: *c == current,
+            })
+            .collect()
+    };
+    let education = choice("isced-", &EDUCATION_LEVELS, &f.education);
+    let employment = choice("employment-", &EMPLOYMENT_STATUSES, &f.employment);
+    let occupation_label = f.occupation_group().map(|(g, l)| format!("{l} ({g})"));
+    let export_query = f.query_string();
     let page = PersonsPage {
         rows: rows(&state, people).await?,
         pager,
-        searched: !query.q.trim().is_empty(),
-        q: query.q,
-        sex: query.sex,
+        searched: !f.q.trim().is_empty() || f.any(),
+        filters: f.clone(),
         offices,
+        departments,
+        education,
+        employment,
+        occupation_label,
+        export_query,
         can_edit: access.can(Permission::EditPersons),
+        can_export: access.can(Permission::CoordinatePersons),
         ctx,
     };
     html(StatusCode::OK, page)

@@ -6,14 +6,14 @@
 //! the person immediately; other nodes catch up within a second. `reindex` rebuilds from
 //! scratch and `check` reports any difference between the index and the database.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::entity::person;
+use super::entity::{person, profile_item};
 use crate::db::Db;
 use crate::search::{PersonDoc, PersonIndex};
 
@@ -22,8 +22,9 @@ const BATCH: u64 = 5_000;
 /// Changes are re-read this far behind the watermark, in case a node's clock lags.
 const OVERLAP_SECONDS: i64 = 5;
 
-/// The index entry of a person.
-pub fn to_doc(p: &person::Model) -> PersonDoc {
+/// The index entry of a person, with the ISCO-08 unit groups of their work history and
+/// desired occupations.
+pub fn to_doc(p: &person::Model, occupations: Vec<String>) -> PersonDoc {
     PersonDoc {
         id: p.id,
         office_id: p.office_id,
@@ -37,7 +38,37 @@ pub fn to_doc(p: &person::Model) -> PersonDoc {
         ),
         sex: p.sex.clone(),
         active: p.merged_into.is_none(),
+        birth_days: i64::from(chrono::Datelike::num_days_from_ce(&p.birth_date)),
+        department: p.department_code.clone(),
+        education: p.education_level.clone(),
+        employment: p.employment_status.clone(),
+        disability: p.has_disability,
+        occupations,
     }
+}
+
+/// ISCO-08 unit groups per person, from work history and desired occupations.
+async fn occupations_of(db: &Db, ids: &[Uuid]) -> anyhow::Result<HashMap<Uuid, Vec<String>>> {
+    let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for chunk in ids.chunks(10_000) {
+        let rows: Vec<(Uuid, String)> = profile_item::Entity::find()
+            .select_only()
+            .column(profile_item::Column::PersonId)
+            .column(profile_item::Column::Code)
+            .filter(profile_item::Column::Kind.is_in(["work", "desired"]))
+            .filter(profile_item::Column::PersonId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, code) in rows {
+            let group = crate::taxonomy::unit_group(&code).to_owned();
+            let list = out.entry(id).or_default();
+            if !list.contains(&group) {
+                list.push(group);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn stamp(t: &DateTime<Utc>) -> String {
@@ -46,11 +77,17 @@ fn stamp(t: &DateTime<Utc>) -> String {
 }
 
 async fn upsert(
+    db: &Db,
     index: &Arc<PersonIndex>,
     rows: &[person::Model],
     watermark: Option<String>,
 ) -> anyhow::Result<()> {
-    let docs: Vec<PersonDoc> = rows.iter().map(to_doc).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut occupations = occupations_of(db, &ids).await?;
+    let docs: Vec<PersonDoc> = rows
+        .iter()
+        .map(|r| to_doc(r, occupations.remove(&r.id).unwrap_or_default()))
+        .collect();
     let index = index.clone();
     // Committing writes files: keep it off the async workers.
     tokio::task::spawn_blocking(move || index.upsert(&docs, watermark.as_deref())).await??;
@@ -61,7 +98,7 @@ async fn upsert(
 /// watermark is kept: the follower still owns the position in the change stream.
 pub async fn refresh(db: &Db, index: &Arc<PersonIndex>, id: Uuid) -> anyhow::Result<()> {
     if let Some(p) = person::Entity::find_by_id(id).one(db).await? {
-        upsert(index, &[p], index.watermark()).await?;
+        upsert(db, index, &[p], index.watermark()).await?;
     }
     Ok(())
 }
@@ -122,7 +159,7 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::R
             Some(c) if c >= (last_at, last_id) => watermark(&c.0, c.1),
             _ => watermark(&last_at, last_id),
         };
-        upsert(index, &rows, Some(mark)).await?;
+        upsert(db, index, &rows, Some(mark)).await?;
         total += rows.len();
         if (rows.len() as u64) < BATCH {
             break;
@@ -153,6 +190,7 @@ pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize>
         after = Some(last.id);
         newest = rows.iter().map(|r| r.updated_at).chain(newest).max();
         upsert(
+            db,
             index,
             &rows,
             newest.as_ref().map(|at| watermark(at, Uuid::max())),

@@ -12,6 +12,9 @@ pub mod domain;
 pub mod duplicates;
 pub mod duplicates_handlers;
 pub mod entity;
+pub mod export;
+pub mod export_handlers;
+pub mod filters;
 pub mod generate;
 pub mod handlers;
 pub mod import;
@@ -42,6 +45,26 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/persons", view, list_persons)
         .get("/persons/new", edit, new_person)
+        .get(
+            "/persons/export.csv",
+            coordinate,
+            export_handlers::export_csv,
+        )
+        .get(
+            "/persons/export.xlsx",
+            coordinate,
+            export_handlers::export_xlsx,
+        )
+        .get(
+            "/persons/{id}/record",
+            coordinate,
+            export_handlers::record_html,
+        )
+        .get(
+            "/persons/{id}/record.json",
+            coordinate,
+            export_handlers::record_json,
+        )
         .get(
             "/persons/duplicates",
             coordinate,

@@ -309,6 +309,7 @@ pub(crate) async fn add_valid(
     }
     .insert(tx)
     .await?;
+    touch(tx, person_id).await?;
     let field = field_of(v.kind);
     record_changes(
         tx,
@@ -319,6 +320,20 @@ pub(crate) async fn add_valid(
     )
     .await?;
     Ok(id)
+}
+
+/// Marks the person changed, so every node's index follower re-reads them (the index
+/// holds the occupations of the work history and desired occupations).
+async fn touch(tx: &impl ConnectionTrait, person_id: Uuid) -> Result<(), sea_orm::DbErr> {
+    person::Entity::update_many()
+        .col_expr(
+            person::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(person::Column::Id.eq(person_id))
+        .exec(tx)
+        .await?;
+    Ok(())
 }
 
 fn field_of(kind: &str) -> &'static str {
@@ -367,6 +382,7 @@ pub async fn remove_item(
     let field = field_of(&item.kind);
     let before = vec![(field, Some(describe(&item)))];
     item.delete(&tx).await?;
+    touch(&tx, person_id).await?;
     record_changes(&tx, ctx, &person, &before, &vec![(field, None)]).await?;
     tx.commit().await?;
     Ok(())

@@ -107,6 +107,7 @@ pub async fn create_item(
     let item_id = profile::add_item(&state.db, &ctx, &access, id, &input)
         .await
         .map_err(map_err)?;
+    super::handlers::reindex_now(&state, id).await;
     let item = profile::items(&state.db, id)
         .await?
         .into_iter()
@@ -128,6 +129,7 @@ pub async fn delete_item(
     profile::remove_item(&state.db, &ctx, &access, id, item_id)
         .await
         .map_err(map_err)?;
+    super::handlers::reindex_now(&state, id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -181,11 +181,14 @@ pub async fn create_item(
     Form(form): Form<ItemInput>,
 ) -> Result<Response, WebError> {
     match profile::add_item(&state.db, &audit, &user.access, id, &form).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/persons/{id}#profile"),
-            "success",
-            "profile-item-added",
-        )),
+        Ok(_) => {
+            reindex_now(&state, id).await;
+            Ok(redirect_with_flash(
+                &format!("/persons/{id}#profile"),
+                "success",
+                "profile-item-added",
+            ))
+        }
         Err(PersonError::Invalid(errors)) if ITEM_KINDS.contains(&form.kind.as_str()) => {
             let name = capture_name(&state, &user, id).await?;
             item_page(ctx, id, name, form, errors)
@@ -205,6 +208,7 @@ pub async fn delete_item(
     profile::remove_item(&state.db, &audit, &user.access, id, item_id)
         .await
         .map_err(web_error)?;
+    reindex_now(&state, id).await;
     Ok(redirect_with_flash(
         &format!("/persons/{id}#profile"),
         "success",

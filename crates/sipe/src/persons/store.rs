@@ -84,6 +84,18 @@ pub struct PersonQuery {
     pub department_code: Option<String>,
     /// Only this sex.
     pub sex: Option<String>,
+    /// Born on or after.
+    pub born_from: Option<chrono::NaiveDate>,
+    /// Born on or before.
+    pub born_to: Option<chrono::NaiveDate>,
+    /// Only this ISCED level.
+    pub education: Option<String>,
+    /// Only this employment status.
+    pub employment: Option<String>,
+    /// Only with (true) or without (false) a disability.
+    pub disability: Option<bool>,
+    /// Only with this ISCO-08 unit group in the work history or desired occupations.
+    pub occupation: Option<String>,
 }
 
 /// Column to sort the list by.
@@ -156,9 +168,17 @@ pub async fn search(
                 )
             }
         };
+        let days = |d: chrono::NaiveDate| i64::from(chrono::Datelike::num_days_from_ce(&d));
         let filters = crate::search::Filters {
             offices,
             sex: query.sex.clone(),
+            born_from: query.born_from.map(days),
+            born_to: query.born_to.map(days),
+            department: query.department_code.clone(),
+            education: query.education.clone(),
+            employment: query.employment.clone(),
+            disability: query.disability,
+            occupation: query.occupation.clone(),
         };
         let (ids, total) = index.search(&query.q, &filters, offset as usize, limit as usize)?;
         let mut rows = person::Entity::find()
@@ -199,6 +219,38 @@ pub async fn search(
     }
     if let Some(s) = &query.sex {
         q = q.filter(person::Column::Sex.eq(s.clone()));
+    }
+    if let Some(d) = query.born_from {
+        q = q.filter(person::Column::BirthDate.gte(d));
+    }
+    if let Some(d) = query.born_to {
+        q = q.filter(person::Column::BirthDate.lte(d));
+    }
+    if let Some(e) = &query.education {
+        q = q.filter(person::Column::EducationLevel.eq(e.clone()));
+    }
+    if let Some(e) = &query.employment {
+        q = q.filter(person::Column::EmploymentStatus.eq(e.clone()));
+    }
+    if let Some(d) = query.disability {
+        q = q.filter(person::Column::HasDisability.eq(d));
+    }
+    if let Some(o) = &query.occupation {
+        q = q.filter(
+            Expr::col(person::Column::Id).in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(super::entity::profile_item::Column::PersonId)
+                    .from(super::entity::profile_item::Entity)
+                    .and_where(
+                        Expr::col(super::entity::profile_item::Column::Kind)
+                            .is_in(["work", "desired"]),
+                    )
+                    .and_where(
+                        Expr::col(super::entity::profile_item::Column::Code).like(format!("{o}%")),
+                    )
+                    .take(),
+            ),
+        );
     }
     let total = q.clone().count(conn).await?;
     let order = if desc {

@@ -177,7 +177,7 @@ pub async fn decide(
     access: &Access,
     request_id: Uuid,
     approve: bool,
-) -> Result<(), PersonError> {
+) -> Result<Uuid, PersonError> {
     let tx = db::begin_write(db).await?;
     let r = transfer_request::Entity::find_by_id(request_id)
         .filter(access.capture.owns(transfer_request::Column::FromOfficeId))
@@ -226,5 +226,5 @@ pub async fn decide(
         .await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(r.person_id)
 }

@@ -83,9 +83,10 @@ async fn decide(
     id: Uuid,
     approve: bool,
 ) -> Result<Response, WebError> {
-    transfer::decide(&state.db, audit, &user.access, id, approve)
+    let person = transfer::decide(&state.db, audit, &user.access, id, approve)
         .await
         .map_err(web_error)?;
+    super::handlers::reindex_now(state, person).await;
     Ok(redirect_with_flash(
         "/persons/transfers",
         "success",
@@ -195,9 +196,10 @@ pub async fn api_approve_transfer(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<axum::http::StatusCode, crate::api::ApiError> {
-    transfer::decide(&state.db, &audit, &access, id, true)
+    let person = transfer::decide(&state.db, &audit, &access, id, true)
         .await
         .map_err(super::api::map_err)?;
+    super::handlers::reindex_now(&state, person).await;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -211,7 +213,7 @@ pub async fn api_reject_transfer(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<axum::http::StatusCode, crate::api::ApiError> {
-    transfer::decide(&state.db, &audit, &access, id, false)
+    let _ = transfer::decide(&state.db, &audit, &access, id, false)
         .await
         .map_err(super::api::map_err)?;
     Ok(axum::http::StatusCode::NO_CONTENT)

@@ -31,14 +31,24 @@ pub struct PersonsPage {
     pub rows: Vec<PersonRow>,
     /// Paging.
     pub pager: Pager,
-    /// Search text.
-    pub q: String,
-    /// Sex filter.
-    pub sex: String,
+    /// Search text and filters as typed.
+    pub filters: crate::persons::filters::PersonFilters,
     /// Office filter choices.
     pub offices: Vec<Choice>,
+    /// Department filter choices.
+    pub departments: Vec<Choice>,
+    /// Education filter choices.
+    pub education: Vec<Choice>,
+    /// Employment filter choices.
+    pub employment: Vec<Choice>,
+    /// The occupation the filter resolved to.
+    pub occupation_label: Option<String>,
+    /// Current filters as a query string, for the export links.
+    pub export_query: String,
     /// May register.
     pub can_edit: bool,
+    /// May export the results.
+    pub can_export: bool,
     /// A search was made (show "register" suggestion when nothing found).
     pub searched: bool,
 }

@@ -13,16 +13,22 @@ use std::sync::Mutex;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use uuid::Uuid;
 
 const NAME_ANALYZER: &str = "name_es";
+
+/// Folder of the people index under `<data dir>/index`. The version changes with the
+/// schema: a node upgraded to a new schema builds a fresh index from the database (the
+/// follower starts from an empty watermark) and the old folder can be deleted.
+pub const PERSONS_INDEX_DIR: &str = "persons-v2";
 
 /// Why the index failed.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +64,18 @@ pub struct PersonDoc {
     pub sex: String,
     /// Merged records are kept out of results.
     pub active: bool,
+    /// Birth date as days from the common era (for age ranges).
+    pub birth_days: i64,
+    /// Department territory code.
+    pub department: Option<String>,
+    /// ISCED level.
+    pub education: Option<String>,
+    /// Employment status.
+    pub employment: Option<String>,
+    /// Has a disability.
+    pub disability: bool,
+    /// ISCO-08 unit groups of the work history and desired occupations.
+    pub occupations: Vec<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -68,6 +86,12 @@ struct Fields {
     cuil: Field,
     name: Field,
     sex: Field,
+    birth: Field,
+    department: Field,
+    education: Field,
+    employment: Field,
+    disability: Field,
+    occupation: Field,
 }
 
 /// Filters applied inside the query.
@@ -77,6 +101,20 @@ pub struct Filters {
     pub offices: Option<Vec<Uuid>>,
     /// Only this sex.
     pub sex: Option<String>,
+    /// Born on or after this day (days from the common era).
+    pub born_from: Option<i64>,
+    /// Born on or before this day.
+    pub born_to: Option<i64>,
+    /// Only this department.
+    pub department: Option<String>,
+    /// Only this ISCED level.
+    pub education: Option<String>,
+    /// Only this employment status.
+    pub employment: Option<String>,
+    /// Only people with (true) or without (false) a disability.
+    pub disability: Option<bool>,
+    /// Only people with this ISCO-08 unit group in their history or wishes.
+    pub occupation: Option<String>,
 }
 
 /// The people index of this node.
@@ -102,6 +140,12 @@ fn schema() -> (Schema, Fields) {
         cuil: b.add_text_field("cuil", STRING),
         name: b.add_text_field("name", name_options),
         sex: b.add_text_field("sex", STRING),
+        birth: b.add_i64_field("birth", INDEXED | FAST),
+        department: b.add_text_field("department", STRING),
+        education: b.add_text_field("education", STRING),
+        employment: b.add_text_field("employment", STRING),
+        disability: b.add_text_field("disability", STRING),
+        occupation: b.add_text_field("occupation", STRING),
     };
     (b.build(), fields)
 }
@@ -183,6 +227,20 @@ impl PersonIndex {
         }
         d.add_text(f.name, &p.name);
         d.add_text(f.sex, &p.sex);
+        d.add_i64(f.birth, p.birth_days);
+        for (field, value) in [
+            (f.department, &p.department),
+            (f.education, &p.education),
+            (f.employment, &p.employment),
+        ] {
+            if let Some(v) = value {
+                d.add_text(field, v);
+            }
+        }
+        d.add_text(f.disability, if p.disability { "1" } else { "0" });
+        for o in &p.occupations {
+            d.add_text(f.occupation, o);
+        }
         d
     }
 
@@ -308,12 +366,41 @@ impl PersonIndex {
                 .map(|o| Term::from_field_text(f.office, &o.to_string()));
             must.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
-        if let Some(sex) = &filters.sex {
-            must.push((
+        let exact = |field, value: &str| -> (Occur, Box<dyn Query>) {
+            (
                 Occur::Must,
                 Box::new(TermQuery::new(
-                    Term::from_field_text(f.sex, sex),
+                    Term::from_field_text(field, value),
                     IndexRecordOption::Basic,
+                )),
+            )
+        };
+        let text_filters = [
+            (f.sex, filters.sex.as_deref()),
+            (f.department, filters.department.as_deref()),
+            (f.education, filters.education.as_deref()),
+            (f.employment, filters.employment.as_deref()),
+            (f.occupation, filters.occupation.as_deref()),
+            (
+                f.disability,
+                filters.disability.map(|d| if d { "1" } else { "0" }),
+            ),
+        ];
+        for (field, value) in text_filters {
+            if let Some(v) = value {
+                must.push(exact(field, v));
+            }
+        }
+        if filters.born_from.is_some() || filters.born_to.is_some() {
+            let bound = |v: Option<i64>| match v {
+                Some(d) => std::ops::Bound::Included(Term::from_field_i64(f.birth, d)),
+                None => std::ops::Bound::Unbounded,
+            };
+            must.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    bound(filters.born_from),
+                    bound(filters.born_to),
                 )),
             ));
         }
@@ -370,6 +457,12 @@ mod tests {
             name: name.into(),
             sex: "M".into(),
             active: true,
+            birth_days: 726_000,
+            department: None,
+            education: None,
+            employment: None,
+            disability: false,
+            occupations: Vec::new(),
         }
     }
 
@@ -415,14 +508,58 @@ mod tests {
             .unwrap();
         let only_a = Filters {
             offices: Some(vec![a]),
-            sex: None,
+            ..Default::default()
         };
         assert_eq!(index.search("juan gomez", &only_a, 0, 10).unwrap().1, 1);
         let none = Filters {
             offices: Some(vec![]),
-            sex: None,
+            ..Default::default()
         };
         assert_eq!(index.search("juan gomez", &none, 0, 10).unwrap().1, 0);
+    }
+
+    #[test]
+    fn profile_filters_narrow_the_results() {
+        let index = PersonIndex::in_memory().unwrap();
+        let office = Uuid::now_v7();
+        let mut young = doc("Ana Ruiz", office, "40000001");
+        young.birth_days = 738_000;
+        young.occupations = vec!["7112".into()];
+        young.disability = true;
+        young.education = Some("3".into());
+        let mut old = doc("Ana Ruiz", office, "20000001");
+        old.birth_days = 720_000;
+        old.department = Some("AR-90084".into());
+        index.upsert(&[young.clone(), old.clone()], None).unwrap();
+        let count = |f: Filters| index.search("ana", &f, 0, 10).unwrap();
+        let born_after = Filters {
+            born_from: Some(730_000),
+            ..Default::default()
+        };
+        assert_eq!(count(born_after).0, [young.id]);
+        let born_before = Filters {
+            born_to: Some(730_000),
+            ..Default::default()
+        };
+        assert_eq!(count(born_before).0, [old.id]);
+        let masons = Filters {
+            occupation: Some("7112".into()),
+            disability: Some(true),
+            education: Some("3".into()),
+            ..Default::default()
+        };
+        assert_eq!(count(masons).0, [young.id]);
+        let in_capital = Filters {
+            department: Some("AR-90084".into()),
+            ..Default::default()
+        };
+        assert_eq!(count(in_capital).0, [old.id]);
+        let none = Filters {
+            disability: Some(false),
+            occupation: Some("7112".into()),
+            ..Default::default()
+        };
+        assert_eq!(count(none).1, 0);
     }
 
     #[test]

@@ -1,0 +1,183 @@
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, text_of};
+use crate::persons::{operator_a, register};
+
+async fn profile(app: &TestApp, id: uuid::Uuid, occupation: &str, disability: bool) {
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    sipe::persons::profile::add_item(
+        &app.db,
+        &ctx,
+        &system,
+        id,
+        &sipe::persons::profile::ItemInput {
+            kind: "work".into(),
+            code: occupation.into(),
+            employer: "Ingenio Concepción".into(),
+            from_date: "2015-05-01".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::persons::profile::update_situation(
+        &app.db,
+        &ctx,
+        &system,
+        id,
+        &sipe::persons::profile::SituationInput {
+            has_disability: if disability {
+                "on".into()
+            } else {
+                String::new()
+            },
+            employment_status: "unemployed".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn filters_narrow_the_search_and_a_coordinator_exports_it() {
+    let app = TestApp::spawn().await;
+    let (op, _) = operator_a(&app).await;
+    let young = register(&app, "OE-A", "40111222", "Ibáñez", "Lucía", "2004-02-10").await;
+    let old = register(&app, "OE-A", "20111222", "Ibáñez", "Marta", "1960-07-01").await;
+    register(&app, "OE-B", "40999888", "Ibáñez", "Rocío", "2004-02-10").await;
+    profile(&app, young, "albañil", true).await;
+    profile(&app, old, "cocinero", false).await;
+    app.sync_index().await;
+
+    let page = |c: &reqwest::Client, q: &str| {
+        let url = app.url(&format!("/persons?{q}"));
+        let c = c.clone();
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    for (q, expect, reject) in [
+        ("q=ibanez&age_min=18&age_max=30", "Lucía", "Marta"),
+        ("q=ibanez&age_min=60", "Marta", "Lucía"),
+        ("q=ibanez&disability=yes", "Lucía", "Marta"),
+        ("q=ibanez&occupation=albanil", "Lucía", "Marta"),
+        (
+            "occupation=cocinero&employment=unemployed",
+            "Marta",
+            "Lucía",
+        ),
+        ("q=20111222&disability=no", "Marta", "Lucía"),
+    ] {
+        let html = page(&op, q).await;
+        let table = text_of(&html, "[data-testid=persons-table]").unwrap_or_default();
+        assert!(
+            table.contains(expect) && !table.contains(reject),
+            "{q}: {table}"
+        );
+        assert!(!table.contains("Rocío"), "{q}: office B never shows");
+    }
+    let api: serde_json::Value = {
+        let opa = sipe::access::store::find_user_by_username(&app.db, "opa")
+            .await
+            .unwrap()
+            .unwrap();
+        let token = app.token(opa.id).await;
+        reqwest::Client::new()
+            .get(app.url("/api/v1/persons?q=ibanez&age_max=30"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    assert_eq!(api["total"], 1, "{api}");
+
+    // Exports are for coordinators, audited, and hold only the filtered rows.
+    let res = op
+        .get(app.url("/persons/export.csv?q=ibanez"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (c, _) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
+    let res = c
+        .get(app.url("/persons/export.csv?q=ibanez&disability=yes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".csv")
+    );
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("tipo_documento,numero_documento,cuil,apellidos"));
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].contains("40111222") && lines[1].contains("OE-A"));
+    let res = c
+        .get(app.url("/persons/export.xlsx?q=ibanez"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut book, "personas").unwrap();
+    assert_eq!(range.height(), 3, "header and the two people of office A");
+    assert_eq!(app.audit_count("person.export").await, 2);
+}
+
+#[tokio::test]
+async fn a_coordinator_produces_the_full_record_of_a_person() {
+    let app = TestApp::spawn().await;
+    operator_a(&app).await;
+    let id = register(&app, "OE-A", "40111222", "Ibáñez", "Lucía", "2004-02-10").await;
+    let other = register(&app, "OE-B", "40999888", "Ibáñez", "Rocío", "2004-02-10").await;
+    profile(&app, id, "albañil", true).await;
+    let (c, _) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
+    let json: serde_json::Value = c
+        .get(app.url(&format!("/persons/{id}/record.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["person"]["doc_number"], "40111222");
+    assert_eq!(json["profile_items"][0]["employer"], "Ingenio Concepción");
+    assert!(
+        json["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["field"] == "has_disability")
+    );
+    assert!(!json["timeline"].as_array().unwrap().is_empty());
+    let html = c
+        .get(app.url(&format!("/persons/{id}/record")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text_of(&html, "[data-testid=record-facts]")
+            .unwrap()
+            .contains("40111222")
+    );
+    assert!(html.contains("Ingenio Concepción"));
+    assert_eq!(app.audit_count("person.subject_access").await, 2);
+    let res = c
+        .get(app.url(&format!("/persons/{other}/record.json")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
