@@ -129,6 +129,10 @@ const ADMIN_SCREENS = [
   { path: '/admin/roles' },
   { path: '/admin/audit' },
   { path: '/admin/jobs' },
+  { path: '/admin/skills' },
+  { path: '/occupations?q=albanil' },
+  { path: '/persons/duplicates' },
+  { path: '/persons/transfers' },
   { path: '/account' },
   { path: '/account/tokens' },
 ];
@@ -235,6 +239,7 @@ async function run(browser) {
 
   // --- operator registers a person: search first, register, duplicate warning, timeline ---
   const dni = String(30000000 + Math.floor(Math.random() * 9000000));
+  let personPath = null;
   const fillPerson = async (doc, surnames, names) => {
     await op.fill('#doc_number', doc);
     await op.fill('#surnames', surnames);
@@ -252,6 +257,7 @@ async function run(browser) {
     assert.match(pathname(op), /^\/persons\/[0-9a-f-]{36}$/);
     assert.equal((await op.textContent('[data-testid=person-name]')).trim(), 'Zoilo Anzoátegui');
     assert.match(await op.textContent('[data-testid=timeline]'), /Registro en/);
+    personPath = pathname(op);
     await axeCheck(op);
     await screenshot(op, 'operator-person');
   });
@@ -277,6 +283,45 @@ async function run(browser) {
     const overflow = await op.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `horizontal scroll on a phone: ${overflow}px`);
     await screenshot(op, 'operator-search-phone');
+  });
+  await check('l. an interview with a type-ahead occupation lands on the timeline (phone-sized)', async () => {
+    assert.ok(personPath, 'skipped: no person registered');
+    await op.setViewportSize({ width: 375, height: 740 });
+    await op.goto(url(personPath));
+    await navigateBy(op, () => op.click('[data-testid=interview-new]'));
+    await op.selectOption('[data-testid=interview-situation]', 'unemployed');
+    await op.locator('[data-testid=interview-desired-1]').pressSequentially('albanil', { delay: 20 });
+    await op.waitForFunction(() => document.querySelectorAll('#desired-options-1 option').length > 0);
+    const first = await op.locator('#desired-options-1 option').first().getAttribute('value');
+    assert.match(first, /albañil/i, `type-ahead offered ${first}`);
+    await op.fill('[data-testid=interview-desired-1]', first);
+    await op.selectOption('[data-testid=interview-hours]', 'part_time');
+    await op.fill('[data-testid=interview-notes]', 'Busca trabajo de mañana, cerca de su casa.');
+    await axeCheck(op);
+    await screenshot(op, 'operator-interview-form');
+    const overflow = await op.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `horizontal scroll on a phone: ${overflow}px`);
+    await navigateBy(op, () => op.click('[data-testid=interview-save]'));
+    assert.match(pathname(op), /\/interviews\/[0-9a-f-]{36}$/);
+    assert.match(await op.textContent('[data-testid=interview]'), /Media jornada/);
+    await op.goto(url(personPath));
+    assert.match(await op.textContent('[data-testid=timeline]'), /Entrevista: desocupada/);
+    assert.match(await op.textContent('[data-testid=profile]'), /albañil/i);
+    await axeCheck(op);
+    await screenshot(op, 'operator-person-after-interview');
+    await op.setViewportSize({ width: 1280, height: 800 });
+  });
+  await check('m. the operator adds work experience from the profile', async () => {
+    assert.ok(personPath, 'skipped: no person registered');
+    await op.goto(url(personPath));
+    await navigateBy(op, () => op.click('[data-testid=item-add-work]'));
+    await op.fill('[data-testid=item-occupation]', 'trabajador de la cosecha');
+    await op.fill('#employer', 'Citrícola San Miguel');
+    await op.fill('#from_date', '2020-05-01');
+    await axeCheck(op);
+    await navigateBy(op, () => op.click('[data-testid=item-save]'));
+    assert.equal(pathname(op), personPath);
+    assert.match(await op.textContent('[data-testid=profile]'), /Citrícola San Miguel/);
   });
   await op.context().close();
 }

@@ -192,17 +192,21 @@ pub async fn scan(db: &Db) -> Result<u64, sea_orm::DbErr> {
         .await
 }
 
-/// Persons in the caller's `kind` scope, as a condition on a column holding person ids.
+/// The person in `column` lies in the caller's `kind` scope: a correlated EXISTS, so the
+/// database walks the pairs and probes each person by key (an `IN (SELECT ...)` here
+/// made SQLite drive the pair index from the whole persons table).
 fn person_in_scope(access: &Access, kind: ScopeKind, column: duplicate_pair::Column) -> Condition {
-    Condition::all().add(
-        Expr::col(column).in_subquery(
-            Query::select()
-                .column(person::Column::Id)
-                .from(person::Entity)
-                .cond_where(access.scope(kind).owns(person::Column::OfficeId))
-                .take(),
-        ),
-    )
+    let p = sea_orm::sea_query::Alias::new("p");
+    Condition::all().add(Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from_as(person::Entity, p.clone())
+            .and_where(
+                Expr::col((p.clone(), person::Column::Id)).equals((duplicate_pair::Entity, column)),
+            )
+            .cond_where(access.scope(kind).owns((p, person::Column::OfficeId)))
+            .take(),
+    ))
 }
 
 /// A pair with both people, as the queue shows it.
