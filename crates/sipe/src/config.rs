@@ -29,6 +29,8 @@ pub struct Config {
     pub tls: bool,
     /// Largest accepted request body, in bytes.
     pub body_limit_bytes: usize,
+    /// Largest file an admin may upload for import, in bytes.
+    pub upload_limit_bytes: usize,
     /// Seconds before a request is aborted with 408.
     pub request_timeout_secs: u64,
     /// Extra origins allowed to send state-changing requests (the public URL behind a proxy).
@@ -51,6 +53,7 @@ impl Default for Config {
             session_absolute_hours: 12,
             tls: false,
             body_limit_bytes: 2 * 1024 * 1024,
+            upload_limit_bytes: 200 * 1024 * 1024,
             request_timeout_secs: 30,
             trusted_origins: Vec::new(),
             worker_enabled: true,

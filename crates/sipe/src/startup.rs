@@ -14,7 +14,6 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -185,7 +184,10 @@ pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
                 ))
                 .layer(CompressionLayer::new())
                 .layer(csrf)
-                .layer(RequestBodyLimitLayer::new(state.config.body_limit_bytes)),
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    web::security::limit_body,
+                )),
         )
         .with_state(state);
     Ok((defs, app))
@@ -321,6 +323,12 @@ pub fn platform_jobs(config: &Config) -> Registry {
                 Ok(())
             }
         })
+        .register(
+            crate::persons::import_handlers::IMPORT_JOB,
+            |db, payload| async move {
+                crate::persons::import_handlers::run_job(&db, &payload).await
+            },
+        )
         .register(
             crate::persons::duplicates_handlers::SCAN_JOB,
             |db, _payload| async move {

@@ -43,3 +43,8 @@ document.addEventListener("input", (event) => {
     }
   }, 150);
 });
+// Pages showing work in progress (imports) refresh themselves while it runs.
+const autorefresh = document.querySelector("[data-autorefresh]");
+if (autorefresh) {
+  setTimeout(() => window.location.reload(), Number(autorefresh.dataset.autorefresh) * 1000);
+}

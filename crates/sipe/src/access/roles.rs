@@ -55,6 +55,8 @@ pub enum Permission {
     CoordinatePersons,
     /// Extend the skills vocabulary.
     ManageTaxonomy,
+    /// Upload files of people to import.
+    ImportPersons,
 }
 
 impl Role {
@@ -141,7 +143,7 @@ impl Role {
                 Role::Admin | Role::Coordinator | Role::Operator | Role::Counselor
             ),
             CoordinatePersons => matches!(self, Role::Admin | Role::Coordinator),
-            ManageTaxonomy => self == Role::Admin,
+            ManageTaxonomy | ImportPersons => self == Role::Admin,
         }
     }
 
@@ -156,7 +158,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -168,6 +170,7 @@ impl Permission {
         Permission::EditPersons,
         Permission::CoordinatePersons,
         Permission::ManageTaxonomy,
+        Permission::ImportPersons,
     ];
 
     /// Catalogue key of the permission's name.
@@ -184,6 +187,7 @@ impl Permission {
             Permission::EditPersons => "perm-edit-persons",
             Permission::CoordinatePersons => "perm-coordinate-persons",
             Permission::ManageTaxonomy => "perm-manage-taxonomy",
+            Permission::ImportPersons => "perm-import-persons",
         }
     }
 }

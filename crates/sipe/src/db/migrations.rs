@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0003Imports),
             Box::new(M0004PersonDocumentIndex),
             Box::new(M0005PersonProfile),
+            Box::new(M0006ImportProgress),
         ]
     }
 }
@@ -700,6 +701,48 @@ impl MigrationTrait for M0005PersonProfile {
             "occupation_groups",
         ] {
             m.drop_table(Table::drop().table(t).take()).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Import runs record their size, report and author, so uploads show progress.
+struct M0006ImportProgress;
+
+impl MigrationName for M0006ImportProgress {
+    fn name(&self) -> &str {
+        "m0006_import_progress"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006ImportProgress {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for mut col in [
+            big_integer_null("total_records"),
+            string_null("report_path"),
+            string_null("started_by"),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table("import_runs")
+                    .add_column(&mut col)
+                    .take(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for col in ["total_records", "report_path", "started_by"] {
+            m.alter_table(
+                Table::alter()
+                    .table("import_runs")
+                    .drop_column(Alias::new(col))
+                    .take(),
+            )
+            .await?;
         }
         Ok(())
     }

@@ -195,6 +195,12 @@ pub mod import_run {
         pub started_at: DateTimeUtc,
         /// End.
         pub finished_at: Option<DateTimeUtc>,
+        /// Records in the file (for progress).
+        pub total_records: Option<i64>,
+        /// Where the report of rejected rows is written.
+        pub report_path: Option<String>,
+        /// Who started it (user name, or `cli`).
+        pub started_by: Option<String>,
     }
 
     /// No navigable relations.

@@ -1,4 +1,5 @@
-//! `sipe import persons FILE`: validated bulk registration from CSV (UTF-8 or Latin-1).
+//! `sipe import persons FILE`: validated bulk registration from CSV (UTF-8 or Latin-1)
+//! or XLSX (the first sheet, read with calamine and fed to the same pipeline).
 //!
 //! Rows are read in batches; each batch commits its people, their timeline events, one
 //! audit row and the run's progress in one transaction, so a run killed at any moment
@@ -77,6 +78,46 @@ pub fn decode(bytes: &[u8]) -> String {
         Ok(s) => s.to_owned(),
         Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
     }
+}
+
+/// Is this an XLSX workbook (a zip archive)? Decided by content, not by name.
+pub fn is_xlsx(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+fn cell_text(c: &calamine::Data) -> String {
+    use calamine::Data;
+    match c {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        // Spreadsheets store document numbers as numbers: 30123456.0 → "30123456".
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|dt| dt.date().to_string())
+            .unwrap_or_else(|| d.as_f64().to_string()),
+    }
+}
+
+/// The first sheet of an XLSX workbook as CSV text (dates as `yyyy-mm-dd`).
+pub fn xlsx_to_csv(bytes: &[u8]) -> Result<String, String> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| e.to_string())?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| "the workbook has no sheet".to_owned())?
+        .map_err(|e| e.to_string())?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in range.rows() {
+        w.write_record(row.iter().map(cell_text))
+            .map_err(|e| e.to_string())?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
 /// Default report path: beside the input, `NAME.rechazos.csv`.
@@ -160,7 +201,11 @@ pub async fn import_file(
     let bytes = std::fs::read(path)
         .map_err(|e| ImportError::Read(path.display().to_string(), e.to_string()))?;
     let sha = hex::encode(sha2::Sha256::digest(&bytes));
-    let text = decode(&bytes);
+    let text = if is_xlsx(&bytes) {
+        xlsx_to_csv(&bytes).map_err(|e| ImportError::Read(path.display().to_string(), e))?
+    } else {
+        decode(&bytes)
+    };
     drop(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -212,6 +257,9 @@ pub async fn import_file(
                 duplicates: Set(0),
                 started_at: Set(Utc::now()),
                 finished_at: Set(None),
+                total_records: Set(Some(total_records as i64)),
+                report_path: Set(Some(report_path.display().to_string())),
+                started_by: Set(Some(ctx.actor_name.clone())),
             }
             .insert(db)
             .await?

@@ -18,6 +18,7 @@ pub mod filters;
 pub mod generate;
 pub mod handlers;
 pub mod import;
+pub mod import_handlers;
 pub mod indexer;
 pub mod input;
 pub mod interview;
@@ -45,6 +46,21 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/persons", view, list_persons)
         .get("/persons/new", edit, new_person)
+        .get(
+            "/admin/imports",
+            Guard::Web(Permission::ImportPersons),
+            import_handlers::list_imports,
+        )
+        .post(
+            "/admin/imports",
+            Guard::Web(Permission::ImportPersons),
+            import_handlers::upload_import,
+        )
+        .get(
+            "/admin/imports/{run_id}/report",
+            Guard::Web(Permission::ImportPersons),
+            import_handlers::download_report,
+        )
         .get(
             "/persons/export.csv",
             coordinate,

@@ -110,11 +110,25 @@ pub async fn check_form_token(req: Request) -> Result<Request, Response> {
         }
         return Err(WebError::CsrfRejected.into_response());
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    // File uploads carry the token in the form's action URL: the multipart body is
+    // streamed to disk, not buffered here.
+    if content_type.starts_with("multipart/form-data") {
+        let sent = req
+            .uri()
+            .query()
+            .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "_csrf"))
+            .map(|(_, v)| v.into_owned());
+        return match sent {
+            Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(req),
+            _ => Err(WebError::CsrfRejected.into_response()),
+        };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Err(WebError::CsrfRejected.into_response());
     }

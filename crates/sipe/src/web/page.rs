@@ -64,7 +64,7 @@ pub struct PageCtx {
     pub tz: chrono_tz::Tz,
 }
 
-const NAV: [(&str, &str, Option<Permission>); 11] = [
+const NAV: [(&str, &str, Option<Permission>); 12] = [
     ("/", "nav-home", None),
     ("/persons", "nav-persons", Some(Permission::ViewPersons)),
     (
@@ -91,6 +91,11 @@ const NAV: [(&str, &str, Option<Permission>); 11] = [
         "/admin/skills",
         "nav-skills",
         Some(Permission::ManageTaxonomy),
+    ),
+    (
+        "/admin/imports",
+        "nav-imports",
+        Some(Permission::ImportPersons),
     ),
 ];
 

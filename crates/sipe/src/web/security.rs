@@ -31,3 +31,32 @@ pub fn apply(h: &mut HeaderMap, tls: bool) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }
+
+/// Paths that accept file uploads (bounded by `upload_limit_bytes`).
+pub const UPLOAD_PATHS: [&str; 1] = ["/admin/imports"];
+
+/// Bounds every request body: `body_limit_bytes`, or `upload_limit_bytes` on upload
+/// paths. A declared length over the limit is refused at once; a streamed body fails
+/// when it crosses the limit (extractors answer 413).
+pub async fn limit_body(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if UPLOAD_PATHS.contains(&req.uri().path()) {
+        state.config.upload_limit_bytes
+    } else {
+        state.config.body_limit_bytes
+    };
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return super::WebError::PayloadTooLarge.into_response();
+    }
+    let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(req).await
+}

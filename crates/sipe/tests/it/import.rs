@@ -1,6 +1,7 @@
 use std::io::Write;
 use std::process::Command;
 
+use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use sipe::persons::entity::person;
 
@@ -215,6 +216,60 @@ async fn latin1_files_import_with_their_accents() {
 }
 
 #[tokio::test]
+async fn xlsx_workbooks_import_with_numbers_and_dates_as_typed_in_a_spreadsheet() {
+    let app = TestApp::spawn().await;
+    office_covering_tucuman(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("planilla.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in sipe::persons::generate::HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    // Row 2: the DNI typed as a number, the birth date as a real date cell.
+    sheet.write_string(1, 0, "DNI").unwrap();
+    sheet.write_number(1, 1, 30111222.0).unwrap();
+    sheet.write_string(1, 3, "Núñez").unwrap();
+    sheet.write_string(1, 4, "Íñigo").unwrap();
+    sheet
+        .write_datetime_with_format(
+            1,
+            5,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(1990, 1, 31).unwrap(),
+            &date,
+        )
+        .unwrap();
+    sheet.write_string(1, 6, "M").unwrap();
+    sheet.write_number(1, 10, 90084.0).unwrap();
+    // Row 3: no birth date.
+    sheet.write_string(2, 0, "DNI").unwrap();
+    sheet.write_number(2, 1, 30111223.0).unwrap();
+    sheet.write_string(2, 3, "Paz").unwrap();
+    sheet.write_string(2, 4, "Ana").unwrap();
+    sheet.write_string(2, 6, "F").unwrap();
+    book.save(&file).unwrap();
+    let report = dir.path().join("r.csv");
+    let summary = sipe::persons::import::import_file(
+        &app.db,
+        &sipe::audit::AuditCtx::cli(),
+        &file,
+        &report,
+        false,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((summary.accepted, summary.rejected), (1, 1));
+    let p = person::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(p.doc_number, "30111222");
+    assert_eq!(p.birth_date.to_string(), "1990-01-31");
+    assert_eq!(p.names, "Íñigo");
+    let report = std::fs::read_to_string(report).unwrap();
+    assert!(report.contains("3,fecha_nacimiento"), "{report}");
+}
+
+#[tokio::test]
 async fn import_with_update_keeps_the_field_history() {
     let app = TestApp::spawn().await;
     office_covering_tucuman(&app).await;
@@ -252,4 +307,87 @@ async fn import_with_update_keeps_the_field_history() {
             .iter()
             .any(|c| c.field == "email" && c.new_value.as_deref() == Some("ana@example.com"))
     );
+}
+
+#[tokio::test]
+async fn an_admin_uploads_a_file_that_imports_in_the_background() {
+    let app = TestApp::spawn().await;
+    office_covering_tucuman(&app).await;
+    let (c, csrf) = app.signed_in("admin1", "admin", &[]).await;
+    let mut bytes = generated(30, 7);
+    bytes.extend_from_slice(b"DNI,1,,X,Y,nope,F,,,90,90084,,,,,\n");
+    let upload = |bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
+        c.post(app.url(&format!("/admin/imports?_csrf={csrf}")))
+            .multipart(form)
+            .send()
+    };
+    // Without the token the upload is refused.
+    let res = c
+        .post(app.url("/admin/imports"))
+        .multipart(reqwest::multipart::Form::new().text("x", "y"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A file without the canonical header is refused at once, clearly.
+    let res = upload(b"nombre,apellido\nAna,Paz\n".to_vec(), "mal.csv")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(app.url("/admin/imports"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("no tiene las columnas"), "{html}");
+    let res = upload(bytes, "personas.csv").await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.audit_count("person.import_upload").await, 1);
+    let worker = sipe::jobs::Worker::new(
+        app.db.clone(),
+        sipe::startup::platform_jobs(&app.config),
+        std::time::Duration::from_millis(10),
+    );
+    assert!(worker.run_due().await.unwrap() >= 1);
+    let html = c
+        .get(app.url("/admin/imports"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let table = crate::helpers::text_of(&html, "[data-testid=imports-table]").unwrap();
+    assert!(
+        table.contains("Terminada") && table.contains("100 %"),
+        "{table}"
+    );
+    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 30);
+    let start = html.find("/admin/imports/").unwrap();
+    let link = &html[start..start + html[start..].find('"').unwrap()];
+    let report = c
+        .get(app.url(link))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(report.contains("fecha_nacimiento"), "{report}");
+    // Operators cannot upload.
+    let (op, op_csrf) = app.signed_in("oper1", "operator", &["OE-TUC"]).await;
+    let res = op
+        .post(app.url(&format!("/admin/imports?_csrf={op_csrf}")))
+        .multipart(reqwest::multipart::Form::new().text("x", "y"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
