@@ -5,6 +5,8 @@
 #
 #   scripts/bench-persons.sh              # N=1000000
 #   N=100000 scripts/bench-persons.sh
+#   HTTP=1 scripts/bench-persons.sh       # also search over HTTP and the server's RSS
+#                                         # (scripts/bench-persons-http.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-1000000}"
@@ -22,7 +24,11 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 
 "$bin" generate persons --count "$N" --seed 1 --out "$tmp/personas.csv"
 echo "import of $N people (SQLite, validation + storage + indexing):"
-/usr/bin/time -f "  wall %e s, max RSS %M KiB" "$bin" --data-dir "$data" import persons "$tmp/personas.csv"
+RUST_LOG="${RUST_LOG:-info}" /usr/bin/time -f "  wall %e s, max RSS %M KiB" \
+  "$bin" --data-dir "$data" import persons "$tmp/personas.csv"
 "$bin" --data-dir "$data" check
 du -sh "$data/sipe.db" "$data/index" | sed 's/^/  size /'
-target/release/examples/search_bench "$data" 2000
+SIPE_BENCH_QUERIES_OUT="$tmp/queries.txt" target/release/examples/search_bench "$data" 2000
+if [[ -n "${HTTP:-}" ]]; then
+  scripts/bench-persons-http.sh "$data" "$tmp/queries.txt"
+fi

@@ -35,11 +35,16 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or(2_000);
     let config = sipe::config::Config {
         data_dir: dir.clone().into(),
+        database_url: std::env::var("SIPE_DATABASE_URL").ok(),
         ..Default::default()
     };
     let db = sipe::db::connect(&config.effective_database_url()).await?;
-    let index =
-        sipe::search::PersonIndex::open_read_only(&config.data_dir.join("index").join("persons"))?;
+    let index = sipe::search::PersonIndex::open_read_only(
+        &config
+            .data_dir
+            .join("index")
+            .join(sipe::search::PERSONS_INDEX_DIR),
+    )?;
     println!("people in the index: {}", index.len());
     let sample = sipe::persons::store::search(
         &db,
@@ -75,6 +80,19 @@ async fn main() -> anyhow::Result<()> {
     let mut runs: Vec<(&str, Access)> = vec![("national scope", Access::system("bench"))];
     if let Some(a) = scoped {
         runs.push(("one office's scope", a));
+    }
+    // The same name queries, for the PostgreSQL pg_trgm comparison.
+    if let Ok(out) = std::env::var("SIPE_BENCH_QUERIES_OUT") {
+        let lines: Vec<String> = sample
+            .iter()
+            .enumerate()
+            .map(|(n, p)| {
+                let first = p.names.split_whitespace().next().unwrap_or("");
+                let surname = p.surnames.split_whitespace().last().unwrap_or("");
+                format!("{} {}", typo(surname, n), first)
+            })
+            .collect();
+        std::fs::write(out, lines.join("\n") + "\n")?;
     }
     for (label, access) in &runs {
         for (kind, by_dni) in [("name with typo", false), ("DNI", true)] {

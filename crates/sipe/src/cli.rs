@@ -633,11 +633,17 @@ async fn import_persons(
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let stored = started.elapsed();
     // Index now when no server holds the index; a running server indexes them itself.
     match startup::open_person_index(&config) {
         Ok(index) => {
             let index = std::sync::Arc::new(index);
             crate::persons::indexer::sync(&db, &index, true).await?;
+            tracing::info!(
+                stored_s = stored.as_secs_f64(),
+                indexed_s = (started.elapsed() - stored).as_secs_f64(),
+                "import phases"
+            );
         }
         Err(_) => println!("the running server will add the new people to its search index"),
     }

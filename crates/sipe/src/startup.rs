@@ -89,6 +89,10 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
             .await
             .map_err(|e| StartError::Prepare(e.to_string()))?;
     }
+    // A bulk import killed half-way leaves its dropped indexes to rebuild.
+    crate::persons::import::ensure_secondary_indexes(&db)
+        .await
+        .map_err(|e| StartError::Prepare(e.to_string()))?;
     if crate::taxonomy::reference::needs_load(&db)
         .await
         .map_err(|e| StartError::Prepare(e.to_string()))?

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0004PersonDocumentIndex),
             Box::new(M0005PersonProfile),
             Box::new(M0006ImportProgress),
+            Box::new(M0007PersonChangeOrder),
         ]
     }
 }
@@ -745,5 +746,37 @@ impl MigrationTrait for M0006ImportProgress {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// The search index follows `persons` by `(updated_at, id)`: without this index every pass
+/// scanned and sorted the whole table (quadratic during a large import).
+struct M0007PersonChangeOrder;
+
+impl MigrationName for M0007PersonChangeOrder {
+    fn name(&self) -> &str {
+        "m0007_person_change_order"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0007PersonChangeOrder {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(index(
+            "persons",
+            "ix_persons_updated",
+            &["updated_at", "id"],
+        ))
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("ix_persons_updated")
+                .table("persons")
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -17,8 +17,9 @@ use super::entity::{person, profile_item};
 use crate::db::Db;
 use crate::search::{PersonDoc, PersonIndex};
 
-/// Rows read per batch.
-const BATCH: u64 = 5_000;
+/// Rows read and committed to the index per batch (a tantivy commit flushes segments:
+/// fewer, larger batches index a bulk import several times faster).
+const BATCH: u64 = 20_000;
 /// Changes are re-read this far behind the watermark, in case a node's clock lags.
 const OVERLAP_SECONDS: i64 = 5;
 

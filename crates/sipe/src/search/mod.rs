@@ -92,6 +92,8 @@ struct Fields {
     employment: Field,
     disability: Field,
     occupation: Field,
+    id_hi: Field,
+    id_lo: Field,
 }
 
 /// Filters applied inside the query.
@@ -146,6 +148,10 @@ fn schema() -> (Schema, Fields) {
         employment: b.add_text_field("employment", STRING),
         disability: b.add_text_field("disability", STRING),
         occupation: b.add_text_field("occupation", STRING),
+        // The id again as two fast columns: results read it without touching the
+        // compressed document store.
+        id_hi: b.add_u64_field("id_hi", FAST),
+        id_lo: b.add_u64_field("id_lo", FAST),
     };
     (b.build(), fields)
 }
@@ -220,6 +226,9 @@ impl PersonIndex {
         let f = self.fields;
         let mut d = TantivyDocument::default();
         d.add_text(f.id, p.id.to_string());
+        let (hi, lo) = p.id.as_u64_pair();
+        d.add_u64(f.id_hi, hi);
+        d.add_u64(f.id_lo, lo);
         d.add_text(f.office, p.office_id.to_string());
         d.add_text(f.doc, &p.doc_number);
         if let Some(c) = &p.cuil {
@@ -431,13 +440,11 @@ impl PersonIndex {
         )?;
         let mut ids = Vec::with_capacity(top.len());
         for (_, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = doc
-                .get_first(self.fields.id)
-                .and_then(|v| v.as_str())
-                .and_then(|s| Uuid::parse_str(s).ok())
-            {
-                ids.push(id);
+            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+            let hi = fast.u64("id_hi")?.first(address.doc_id);
+            let lo = fast.u64("id_lo")?.first(address.doc_id);
+            if let (Some(hi), Some(lo)) = (hi, lo) {
+                ids.push(Uuid::from_u64_pair(hi, lo));
             }
         }
         Ok((ids, total))
