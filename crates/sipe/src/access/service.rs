@@ -676,14 +676,23 @@ pub async fn revoke_token(
         .await?;
     }
     tx.commit().await?;
+    session::forget_token(token_id);
     Ok(())
 }
 
 /// Resolves a bearer token to its owner's access; records the use (at most once a minute).
+///
+/// Resolved tokens are reused for `session::CACHE_TTL` on this node (revoking a token or
+/// changing its user forgets them here; other nodes follow within that time).
 pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Option<super::Access>, DbErr> {
-    let Some(token) = store::find_live_token(db, &session::digest(secret)).await? else {
+    let digest = session::digest(secret);
+    if let Some((_, _, access)) = session::TOKEN_CACHE.get(&digest) {
+        return Ok(Some((*access).clone()));
+    }
+    let Some(token) = store::find_live_token(db, &digest).await? else {
         return Ok(None);
     };
+    let token_id = token.id;
     let Some(u) = store::find_user(db, token.user_id).await? else {
         return Ok(None);
     };
@@ -699,5 +708,10 @@ pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Option<super::A
         active.last_used_at = Set(Some(now));
         active.update(db).await?;
     }
-    Ok(Some(store::load_access(db, &u).await?))
+    let access = store::load_access(db, &u).await?;
+    session::TOKEN_CACHE.insert(
+        digest,
+        (u.id, token_id, std::sync::Arc::new(access.clone())),
+    );
+    Ok(Some(access))
 }

@@ -146,14 +146,28 @@ struct Cached {
     created_at: chrono::DateTime<Utc>,
 }
 
-/// Forgets the cached sessions of a user (after a change to the user commits).
+/// A resolved API token: its user, its id and the access it grants.
+pub(crate) type CachedToken = (Uuid, Uuid, std::sync::Arc<Access>);
+
+/// Resolved API tokens, for a few seconds, like sessions (keyed by the token's digest).
+pub(crate) static TOKEN_CACHE: std::sync::LazyLock<TtlCache<String, CachedToken>> =
+    std::sync::LazyLock::new(|| TtlCache::new(CACHE_TTL, 10_000));
+
+/// Forgets the cached sessions and tokens of a user (after a change to the user commits).
 pub fn forget_user(user_id: Uuid) {
     CACHE.remove_where(|c| c.user_id == user_id);
+    TOKEN_CACHE.remove_where(|(user, _, _)| *user == user_id);
+}
+
+/// Forgets a cached token (after it is revoked).
+pub fn forget_token(token_id: Uuid) {
+    TOKEN_CACHE.remove_where(|(_, id, _)| *id == token_id);
 }
 
 /// Forgets every cached session (tests that edit sessions in the database directly).
 pub fn forget_all() {
     CACHE.remove_where(|_| true);
+    TOKEN_CACHE.remove_where(|_| true);
 }
 
 /// Forgets one cached session (after logout).

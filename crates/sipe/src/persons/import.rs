@@ -344,6 +344,7 @@ pub async fn import_file(
         drop_secondary_indexes(db).await?;
     }
     let mut record_index: u64 = 0;
+    let mut batches: u64 = 0;
     let mut batch: Vec<(u64, PersonInput)> = Vec::with_capacity(BATCH);
     let mut records = reader.records();
     loop {
@@ -413,6 +414,13 @@ pub async fn import_file(
             summary.rejected += rejections;
             summary.duplicates += duplicates;
             progress(record_index, total_records);
+            batches += 1;
+            // PostgreSQL plans the next batches' duplicate lookups from table statistics:
+            // refresh them as the table grows (stale ones chose a scan of every row).
+            if batches % 25 == 1 && db.get_database_backend() == sea_orm::DatabaseBackend::Postgres
+            {
+                db.execute_unprepared("ANALYZE persons").await?;
+            }
         }
         if done {
             break;

@@ -96,6 +96,12 @@ struct Fields {
     id_lo: Field,
 }
 
+/// The two fast columns holding a segment's ids.
+type IdColumns = (
+    tantivy::columnar::Column<u64>,
+    tantivy::columnar::Column<u64>,
+);
+
 /// Filters applied inside the query.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
@@ -320,7 +326,7 @@ impl PersonIndex {
         Ok(out)
     }
 
-    fn query(&self, text: &str, filters: &Filters) -> Box<dyn Query> {
+    fn query(&self, searcher: &tantivy::Searcher, text: &str, filters: &Filters) -> Box<dyn Query> {
         let f = self.fields;
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let digits: String = text
@@ -354,8 +360,15 @@ impl PersonIndex {
                     Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
                     2.0,
                 ));
-                let distance = match word.chars().count() {
+                let letters = word.chars().count();
+                // A short word that some name has ("juan", "paz") is taken as typed:
+                // expanding it to every name one letter away costs more than anything
+                // else in the query and rarely helps. Longer or unknown words are
+                // matched within one or two edits ("gonzales" finds "gonzalez").
+                let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
+                let distance = match letters {
                     0..=3 => 0,
+                    4..=6 if known => 0,
                     4..=7 => 1,
                     _ => 2,
                 };
@@ -428,7 +441,7 @@ impl PersonIndex {
         limit: usize,
     ) -> Result<(Vec<Uuid>, usize), SearchError> {
         let searcher = self.reader.searcher();
-        let query = self.query(text, filters);
+        let query = self.query(&searcher, text, filters);
         let (top, total) = searcher.search(
             &query,
             &(
@@ -438,12 +451,18 @@ impl PersonIndex {
                 Count,
             ),
         )?;
+        // Open each segment's id columns once per query, not once per hit.
+        let mut columns: Vec<Option<IdColumns>> = vec![None; searcher.segment_readers().len()];
         let mut ids = Vec::with_capacity(top.len());
         for (_, address) in top {
-            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-            let hi = fast.u64("id_hi")?.first(address.doc_id);
-            let lo = fast.u64("id_lo")?.first(address.doc_id);
-            if let (Some(hi), Some(lo)) = (hi, lo) {
+            let slot = &mut columns[address.segment_ord as usize];
+            if slot.is_none() {
+                let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                *slot = Some((fast.u64("id_hi")?, fast.u64("id_lo")?));
+            }
+            if let Some((hi, lo)) = slot
+                && let (Some(hi), Some(lo)) = (hi.first(address.doc_id), lo.first(address.doc_id))
+            {
                 ids.push(Uuid::from_u64_pair(hi, lo));
             }
         }
