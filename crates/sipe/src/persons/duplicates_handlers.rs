@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::duplicates::{self, MERGE_FIELDS, MergeInput, PairView};
 use super::handlers::reindex_now;
-use super::profile_handlers::web_error;
+use super::handlers::web_error;
 use super::service::{PersonError, display_name};
 use crate::access::ScopeKind;
 use crate::web::auth::{Authenticated, Ctx};

@@ -31,11 +31,12 @@ pub async fn reindex_now(state: &AppState, id: Uuid) {
     }
 }
 
-fn html(status: StatusCode, t: impl Template) -> Result<Response, WebError> {
+pub(crate) fn html(status: StatusCode, t: impl Template) -> Result<Response, WebError> {
     Ok((status, Html(t.render().map_err(anyhow::Error::from)?)).into_response())
 }
 
-fn internal(e: PersonError) -> WebError {
+/// A use-case failure as a page error (validation errors are handled by each form).
+pub(crate) fn web_error(e: PersonError) -> WebError {
     match e {
         PersonError::NotFound => WebError::NotFound,
         PersonError::Store(s) => s.into(),
@@ -324,7 +325,7 @@ pub async fn create_person(
         Err(PersonError::Invalid(errors)) => {
             form_page(&state, ctx, &user.access, form, new_state(errors)).await
         }
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(web_error(e)),
     }
 }
 
@@ -349,7 +350,7 @@ pub async fn show_person(
     }
     service::record_read(&state.db, &audit, id)
         .await
-        .map_err(internal)?;
+        .map_err(web_error)?;
     let office = crate::territory::store::office_by_id(&state.db, p.office_id).await?;
     let department = match &p.department_code {
         Some(code) => crate::territory::store::find_territory(&state.db, code)
@@ -551,6 +552,6 @@ pub async fn update_person(
         Err(PersonError::Invalid(errors)) => {
             form_page(&state, ctx, &user.access, form, edit_state(id, errors)).await
         }
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(web_error(e)),
     }
 }

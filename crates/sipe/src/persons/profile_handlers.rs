@@ -4,13 +4,13 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::entity::interview;
-use super::handlers::reindex_now;
+use super::handlers::{html, reindex_now, web_error};
 use super::interview::{BARRIERS, DAYS, InterviewInput, SITUATIONS};
 use super::profile::{self, ITEM_KINDS, ItemInput, SituationInput};
 use super::service::{PersonError, display_name};
@@ -22,25 +22,11 @@ use crate::web::auth::{Authenticated, Ctx};
 use crate::web::page::redirect_with_flash;
 use crate::web::{AppState, PageCtx, WebError};
 
-fn html(status: StatusCode, t: impl Template) -> Result<Response, WebError> {
-    Ok((status, Html(t.render().map_err(anyhow::Error::from)?)).into_response())
-}
-
 fn status_of(errors: &FieldErrors) -> StatusCode {
     if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
-pub(crate) fn web_error(e: PersonError) -> WebError {
-    match e {
-        PersonError::NotFound => WebError::NotFound,
-        PersonError::Store(s) => s.into(),
-        PersonError::Invalid(f) => {
-            WebError::Internal(anyhow::anyhow!("unexpected validation error: {f}"))
-        }
     }
 }
 

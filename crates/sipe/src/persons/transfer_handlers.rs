@@ -7,7 +7,7 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::profile_handlers::web_error;
+use super::handlers::web_error;
 use super::service::PersonError;
 use super::transfer::{self, RequestView, TransferInput};
 use crate::web::auth::{Authenticated, Ctx};
