@@ -46,18 +46,13 @@ const SECONDARY_INDEXES: [(&str, &[&str]); 5] = [
 ];
 
 async fn drop_secondary_indexes(db: &Db) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::sea_query::{Index, PostgresQueryBuilder, SqliteQueryBuilder};
     for (name, _) in SECONDARY_INDEXES {
-        let stmt = Index::drop()
+        let stmt = sea_orm::sea_query::Index::drop()
             .name(name)
             .table("persons")
             .if_exists()
             .to_owned();
-        let sql = match db.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => stmt.to_string(PostgresQueryBuilder),
-            _ => stmt.to_string(SqliteQueryBuilder),
-        };
-        db.execute_unprepared(&sql).await?;
+        db.execute(&stmt).await?;
     }
     Ok(())
 }
@@ -65,18 +60,13 @@ async fn drop_secondary_indexes(db: &Db) -> Result<(), sea_orm::DbErr> {
 /// Creates any missing secondary index of `persons` (after a bulk load, and at start-up
 /// in case a bulk load was interrupted).
 pub async fn ensure_secondary_indexes(db: &Db) -> Result<(), sea_orm::DbErr> {
-    use sea_orm::sea_query::{Index, PostgresQueryBuilder, SqliteQueryBuilder};
     for (name, cols) in SECONDARY_INDEXES {
-        let mut stmt = Index::create();
+        let mut stmt = sea_orm::sea_query::Index::create();
         stmt.name(name).table("persons").if_not_exists();
         for c in cols {
             stmt.col(*c);
         }
-        let sql = match db.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => stmt.to_string(PostgresQueryBuilder),
-            _ => stmt.to_string(SqliteQueryBuilder),
-        };
-        db.execute_unprepared(&sql).await?;
+        db.execute(&stmt).await?;
     }
     Ok(())
 }

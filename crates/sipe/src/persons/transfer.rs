@@ -151,22 +151,33 @@ pub async fn list(
             .map(|o| (format!("{} — {}", o.code, o.name), o.path.clone()))
             .unwrap_or_default()
     };
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let (from_office, from_path) = office(r.from_office_id);
-        let (to_office, _) = office(r.to_office_id);
-        let owner = access.capture.includes_path(&from_path);
-        let person_name = store::find_person(conn, access, ScopeKind::View, r.person_id)
-            .await?
-            .map(|p| super::service::display_name(&p));
-        out.push(RequestView {
-            can_decide: owner && access.can(Permission::CoordinatePersons) && r.status == "pending",
-            request: r,
-            to_office,
-            from_office,
-            person_name,
-        });
-    }
+    // Names only of people the caller may view, in one query for the whole list.
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
+    let names: std::collections::HashMap<Uuid, String> = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .filter(access.view.owns(person::Column::OfficeId))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, super::service::display_name(&p)))
+        .collect();
+    let out = rows
+        .into_iter()
+        .map(|r| {
+            let (from_office, from_path) = office(r.from_office_id);
+            let (to_office, _) = office(r.to_office_id);
+            let owner = access.capture.includes_path(&from_path);
+            RequestView {
+                can_decide: owner
+                    && access.can(Permission::CoordinatePersons)
+                    && r.status == "pending",
+                person_name: names.get(&r.person_id).cloned(),
+                request: r,
+                to_office,
+                from_office,
+            }
+        })
+        .collect();
     Ok(out)
 }
 
