@@ -257,10 +257,7 @@ pub async fn person_timeline(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Page<EventDto>>, ApiError> {
-    store::find_person(&state.db, &access, ScopeKind::View, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    service::record_read(&state.db, &ctx, id)
+    service::read_person(&state.db, &ctx, &access, id)
         .await
         .map_err(map_err)?;
     let (rows, total) = store::timeline(&state.db, id, 0, 200).await?;

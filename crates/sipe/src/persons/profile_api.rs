@@ -208,10 +208,7 @@ pub async fn list_interviews(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Page<InterviewDto>>, ApiError> {
-    store::find_person(&state.db, &access, ScopeKind::View, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    service::record_read(&state.db, &ctx, id)
+    service::read_person(&state.db, &ctx, &access, id)
         .await
         .map_err(map_err)?;
     let rows = super::interview::list(&state.db, id).await?;

@@ -390,6 +390,20 @@ pub(crate) async fn record_changes(
     Ok(changed)
 }
 
+/// A person in the caller's view scope, with the read audited; not found outside it.
+pub async fn read_person(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    id: Uuid,
+) -> Result<person::Model, PersonError> {
+    let p = store::find_person(db, access, ScopeKind::View, id)
+        .await?
+        .ok_or(PersonError::NotFound)?;
+    record_read(db, ctx, id).await?;
+    Ok(p)
+}
+
 /// Records that the caller read a person's record (reads of personal data are audited).
 pub async fn record_read(db: &Db, ctx: &AuditCtx, id: Uuid) -> Result<(), PersonError> {
     let tx = db::begin_write(db).await?;
