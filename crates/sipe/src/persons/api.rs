@@ -128,12 +128,8 @@ pub async fn list_persons(
     .await
     .map_err(crate::db::StoreError::from)?;
     // Office codes for the whole page in one query, not one per row.
-    let offices: std::collections::HashMap<Uuid, String> =
-        crate::territory::store::all_offices(&state.db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.code))
-            .collect();
+    let offices =
+        crate::territory::store::office_codes(&state.db, rows.iter().map(|r| r.office_id)).await?;
     let items = rows
         .into_iter()
         .map(|r| {

@@ -47,16 +47,14 @@ pub(crate) fn web_error(e: PersonError) -> WebError {
 }
 
 async fn rows(state: &AppState, people: Vec<person::Model>) -> Result<Vec<PersonRow>, WebError> {
-    let offices = crate::territory::store::all_offices(&state.db).await?;
+    let offices =
+        crate::territory::store::office_codes(&state.db, people.iter().map(|p| p.office_id))
+            .await?;
     Ok(people
         .into_iter()
         .map(|p| PersonRow {
             name: display_name(&p),
-            office: offices
-                .iter()
-                .find(|o| o.id == p.office_id)
-                .map(|o| o.code.clone())
-                .unwrap_or_default(),
+            office: offices.get(&p.office_id).cloned().unwrap_or_default(),
             person: p,
         })
         .collect())

@@ -153,20 +153,15 @@ pub async fn search(
         .chars()
         .any(|c| c.is_alphabetic());
     if let (Some(index), true) = (index, has_words) {
-        let offices = match &access.search {
-            crate::access::Scope::National => query.office_id.map(|o| vec![o]),
-            crate::access::Scope::Offices(_) => {
-                let in_scope =
-                    crate::territory::store::offices_in_scope(conn, access, ScopeKind::Search)
-                        .await?;
-                Some(
-                    in_scope
-                        .into_iter()
-                        .map(|o| o.id)
-                        .filter(|id| query.office_id.is_none_or(|o| o == *id))
-                        .collect(),
-                )
-            }
+        let in_scope = crate::territory::store::office_ids_in_scope(conn, &access.search).await?;
+        let offices: Option<Vec<Uuid>> = match &in_scope {
+            None => query.office_id.map(|o| vec![o]),
+            Some(ids) => Some(
+                ids.iter()
+                    .copied()
+                    .filter(|id| query.office_id.is_none_or(|o| o == *id))
+                    .collect(),
+            ),
         };
         let days = |d: chrono::NaiveDate| i64::from(chrono::Datelike::num_days_from_ce(&d));
         let filters = crate::search::Filters {
@@ -183,9 +178,14 @@ pub async fn search(
         let (ids, total) = index.search(&query.q, &filters, offset as usize, limit as usize)?;
         let mut rows = person::Entity::find()
             .filter(person::Column::Id.is_in(ids.clone()))
-            .filter(access.search.owns(person::Column::OfficeId))
             .all(conn)
             .await?;
+        // The scope again on the rows read: the index is derived data and may lag a
+        // transfer. (Checked here rather than in SQL: with an office condition SQLite may
+        // walk a large office's rows instead of looking up 25 ids.)
+        if let Some(offices) = &in_scope {
+            rows.retain(|r| offices.contains(&r.office_id));
+        }
         rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
         return Ok((rows, total as u64));
     }

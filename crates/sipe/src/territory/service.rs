@@ -140,6 +140,7 @@ pub async fn create_office(
     )
     .await?;
     tx.commit().await?;
+    super::store::forget_office_scopes();
     Ok(id)
 }
 
@@ -202,6 +203,7 @@ pub async fn update_office(
     )
     .await?;
     tx.commit().await?;
+    super::store::forget_office_scopes();
     Ok(())
 }
 
@@ -239,5 +241,6 @@ pub async fn set_office_active(
     )
     .await?;
     tx.commit().await?;
+    super::store::forget_office_scopes();
     Ok(())
 }

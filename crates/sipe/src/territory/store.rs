@@ -87,6 +87,87 @@ pub async fn offices_in_scope(
         .await
 }
 
+/// Ids of the offices in scope, per node for a few seconds: a person search needs them on
+/// every call. Keyed by the scope's own offices (ids are globally unique); office writes
+/// on this node clear it at once ([`forget_office_scopes`]), other nodes within the TTL.
+static SCOPE_IDS: std::sync::LazyLock<crate::cache::TtlCache<Vec<Uuid>, std::sync::Arc<[Uuid]>>> =
+    std::sync::LazyLock::new(|| {
+        crate::cache::TtlCache::new(std::time::Duration::from_secs(10), 10_000)
+    });
+
+/// The ids of every office in `scope` (`None` for a national scope).
+pub async fn office_ids_in_scope(
+    conn: &impl ConnectionTrait,
+    scope: &crate::access::Scope,
+) -> Result<Option<std::sync::Arc<[Uuid]>>, DbErr> {
+    let crate::access::Scope::Offices(list) = scope else {
+        return Ok(None);
+    };
+    let mut key: Vec<Uuid> = list.iter().map(|o| o.id).collect();
+    key.sort_unstable();
+    if let Some(ids) = SCOPE_IDS.get(&key) {
+        return Ok(Some(ids));
+    }
+    let ids: std::sync::Arc<[Uuid]> = office::Entity::find()
+        .select_only()
+        .column(office::Column::Id)
+        .filter(scope.office_rows())
+        .into_tuple::<Uuid>()
+        .all(conn)
+        .await?
+        .into();
+    SCOPE_IDS.insert(key, ids.clone());
+    Ok(Some(ids))
+}
+
+/// Office codes by id, per node (a results page names each row's office).
+static OFFICE_CODES: std::sync::LazyLock<crate::cache::TtlCache<Uuid, String>> =
+    std::sync::LazyLock::new(|| {
+        crate::cache::TtlCache::new(std::time::Duration::from_secs(10), 10_000)
+    });
+
+/// The codes of these offices, from the per-node cache or one query for the rest.
+pub async fn office_codes(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    let mut out = std::collections::HashMap::new();
+    let mut missing = Vec::new();
+    for id in ids {
+        if out.contains_key(&id) || missing.contains(&id) {
+            continue;
+        }
+        match OFFICE_CODES.get(&id) {
+            Some(code) => {
+                out.insert(id, code);
+            }
+            None => missing.push(id),
+        }
+    }
+    if !missing.is_empty() {
+        let found: Vec<(Uuid, String)> = office::Entity::find()
+            .select_only()
+            .column(office::Column::Id)
+            .column(office::Column::Code)
+            .filter(office::Column::Id.is_in(missing))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (id, code) in found {
+            OFFICE_CODES.insert(id, code.clone());
+            out.insert(id, code);
+        }
+    }
+    Ok(out)
+}
+
+/// Forgets the cached scopes and codes after an office is created, changed or
+/// (de)activated.
+pub fn forget_office_scopes() {
+    SCOPE_IDS.remove_where(|_| true);
+    OFFICE_CODES.remove_where(|_| true);
+}
+
 /// Number of offices the caller may view.
 pub async fn count_offices_in_scope(
     conn: &impl ConnectionTrait,

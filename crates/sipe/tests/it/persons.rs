@@ -470,3 +470,27 @@ async fn the_index_follows_changes_without_reading_them_twice() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_new_office_below_a_coordinators_zone_is_searchable_at_once() {
+    let app = TestApp::spawn().await;
+    app.office("ZONA", "").await;
+    app.office("OE-1", "ZONA").await;
+    app.user("coord", "coordinator", &["ZONA"]).await;
+    let c = app.client();
+    app.login(&c, "coord").await;
+    register(&app, "OE-1", "30123456", "González", "Juan", "1990-05-01").await;
+    app.sync_index().await;
+    let found = |html: &str, dni: &str| html.contains(dni);
+    let page = |q: &str| {
+        let (c, url) = (c.clone(), app.url(&format!("/persons?q={q}")));
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    // The search caches the zone's offices; an office created later must not be missed.
+    assert!(found(&page("gonzalez").await, "30123456"));
+    app.office("OE-2", "ZONA").await;
+    register(&app, "OE-2", "30999999", "González", "Juana", "1991-05-01").await;
+    app.sync_index().await;
+    let html = page("gonzalez").await;
+    assert!(found(&html, "30123456") && found(&html, "30999999"));
+}
