@@ -23,14 +23,32 @@ const BATCH: u64 = 20_000;
 /// Changes are re-read this far behind the watermark, in case a node's clock lags.
 const OVERLAP_SECONDS: i64 = 5;
 
+/// The columns of `persons` the index needs (reading a million whole rows costs twice as
+/// much).
+#[derive(Debug, Clone, sea_orm::DerivePartialModel)]
+#[sea_orm(entity = "person::Entity")]
+pub struct IndexRow {
+    id: Uuid,
+    office_id: Uuid,
+    surnames: String,
+    names: String,
+    chosen_name: Option<String>,
+    sex: String,
+    merged_into: Option<Uuid>,
+    birth_date: chrono::NaiveDate,
+    department_code: Option<String>,
+    education_level: Option<String>,
+    employment_status: Option<String>,
+    has_disability: bool,
+    updated_at: DateTime<Utc>,
+}
+
 /// The index entry of a person, with the ISCO-08 unit groups of their work history and
 /// desired occupations.
-pub fn to_doc(p: &person::Model, occupations: Vec<String>) -> PersonDoc {
+pub fn to_doc(p: &IndexRow, occupations: Vec<String>) -> PersonDoc {
     PersonDoc {
         id: p.id,
         office_id: p.office_id,
-        doc_number: p.doc_number.clone(),
-        cuil: p.cuil.clone(),
         name: format!(
             "{} {} {}",
             p.surnames,
@@ -80,7 +98,7 @@ fn stamp(t: &DateTime<Utc>) -> String {
 async fn upsert(
     db: &Db,
     index: &Arc<PersonIndex>,
-    rows: &[person::Model],
+    rows: &[IndexRow],
     watermark: Option<String>,
 ) -> anyhow::Result<()> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
@@ -98,7 +116,11 @@ async fn upsert(
 /// Indexes one person now (after the change that touched them committed). The
 /// watermark is kept: the follower still owns the position in the change stream.
 pub async fn refresh(db: &Db, index: &Arc<PersonIndex>, id: Uuid) -> anyhow::Result<()> {
-    if let Some(p) = person::Entity::find_by_id(id).one(db).await? {
+    if let Some(p) = person::Entity::find_by_id(id)
+        .into_partial_model::<IndexRow>()
+        .one(db)
+        .await?
+    {
         upsert(db, index, &[p], index.watermark()).await?;
     }
     Ok(())
@@ -136,6 +158,7 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::R
             }
         });
     let mut total = 0;
+    let mut bulk: Option<BulkLoad> = None;
     loop {
         let mut q = person::Entity::find();
         if let Some((at, id)) = position {
@@ -150,6 +173,7 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::R
             .order_by_asc(person::Column::UpdatedAt)
             .order_by_asc(person::Column::Id)
             .limit(BATCH)
+            .into_partial_model::<IndexRow>()
             .all(db)
             .await?;
         let Some(last) = rows.last() else { break };
@@ -160,6 +184,10 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::R
             Some(c) if c >= (last_at, last_id) => watermark(&c.0, c.1),
             _ => watermark(&last_at, last_id),
         };
+        if total == 0 && rows.len() as u64 == BATCH {
+            // A bulk load follows: merge once at the end, not as it goes.
+            bulk = Some(BulkLoad::start(index)?);
+        }
         upsert(db, index, &rows, Some(mark)).await?;
         total += rows.len();
         if (rows.len() as u64) < BATCH {
@@ -167,13 +195,41 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::R
         }
         position = Some((last_at, last_id));
     }
+    if bulk.is_some() {
+        compact(index).await?;
+    }
     Ok(total)
+}
+
+async fn compact(index: &Arc<PersonIndex>) -> anyhow::Result<()> {
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || index.compact()).await??;
+    Ok(())
+}
+
+/// Background merges are off while this lives (however the load ends, even by an error).
+struct BulkLoad(Arc<PersonIndex>);
+
+impl BulkLoad {
+    fn start(index: &Arc<PersonIndex>) -> anyhow::Result<Self> {
+        index.set_bulk(true)?;
+        Ok(Self(index.clone()))
+    }
+}
+
+impl Drop for BulkLoad {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.set_bulk(false) {
+            tracing::warn!(error = %e, "could not restore the index merge policy");
+        }
+    }
 }
 
 /// Rebuilds the index from the database; returns how many people were indexed.
 pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize> {
     let cleared = index.clone();
     tokio::task::spawn_blocking(move || cleared.clear()).await??;
+    let _bulk = BulkLoad::start(index)?;
     let mut after: Option<Uuid> = None;
     let mut total = 0;
     let mut newest: Option<DateTime<Utc>> = None;
@@ -184,7 +240,8 @@ pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize>
         }
         let rows = q
             .order_by_asc(person::Column::Id)
-            .limit(BATCH * 4)
+            .limit(BATCH)
+            .into_partial_model::<IndexRow>()
             .all(db)
             .await?;
         let Some(last) = rows.last() else { break };
@@ -199,6 +256,7 @@ pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize>
         .await?;
         total += rows.len();
     }
+    compact(index).await?;
     Ok(total)
 }
 

@@ -2,7 +2,8 @@
 //! derived from the database and rebuildable (`sipe reindex`), checked by `sipe check`.
 //!
 //! Names are tokenised, lowercased and accent-folded; each query word matches exactly or
-//! within a small edit distance, in any order. A document number or CUIL matches exactly.
+//! within a small edit distance, in any order. Document numbers and CUILs are not here:
+//! the database answers them exactly from its unique indexes.
 //! The caller's scope is a filter inside the query, so nothing outside it is ever counted
 //! or returned.
 
@@ -28,7 +29,7 @@ const NAME_ANALYZER: &str = "name_es";
 /// Folder of the people index under `<data dir>/index`. The version changes with the
 /// schema: a node upgraded to a new schema builds a fresh index from the database (the
 /// follower starts from an empty watermark) and the old folder can be deleted.
-pub const PERSONS_INDEX_DIR: &str = "persons-v2";
+pub const PERSONS_INDEX_DIR: &str = "persons-v3";
 
 /// Why the index failed.
 #[derive(Debug, thiserror::Error)]
@@ -54,10 +55,6 @@ pub struct PersonDoc {
     pub id: Uuid,
     /// Owning office.
     pub office_id: Uuid,
-    /// Normalised document number.
-    pub doc_number: String,
-    /// CUIL, if any.
-    pub cuil: Option<String>,
     /// Surnames, names and self-perceived name.
     pub name: String,
     /// Registered sex.
@@ -82,8 +79,6 @@ pub struct PersonDoc {
 struct Fields {
     id: Field,
     office: Field,
-    doc: Field,
-    cuil: Field,
     name: Field,
     sex: Field,
     birth: Field,
@@ -144,8 +139,6 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         office: b.add_text_field("office", STRING),
-        doc: b.add_text_field("doc", STRING),
-        cuil: b.add_text_field("cuil", STRING),
         name: b.add_text_field("name", name_options),
         sex: b.add_text_field("sex", STRING),
         birth: b.add_i64_field("birth", INDEXED | FAST),
@@ -236,10 +229,6 @@ impl PersonIndex {
         d.add_u64(f.id_hi, hi);
         d.add_u64(f.id_lo, lo);
         d.add_text(f.office, p.office_id.to_string());
-        d.add_text(f.doc, &p.doc_number);
-        if let Some(c) = &p.cuil {
-            d.add_text(f.cuil, c);
-        }
         d.add_text(f.name, &p.name);
         d.add_text(f.sex, &p.sex);
         d.add_i64(f.birth, p.birth_days);
@@ -263,8 +252,13 @@ impl PersonIndex {
     /// `watermark` (the last change seen) in the commit.
     pub fn upsert(&self, people: &[PersonDoc], watermark: Option<&str>) -> Result<(), SearchError> {
         let mut writer = self.writer()?;
+        // One delete for the whole batch: tantivy applies each delete to every segment
+        // at commit, so a million single-term deletes cost more than the indexing.
+        let ids = people
+            .iter()
+            .map(|p| Term::from_field_text(self.fields.id, &p.id.to_string()));
+        writer.delete_query(Box::new(TermSetQuery::new(ids)))?;
         for p in people {
-            writer.delete_term(Term::from_field_text(self.fields.id, &p.id.to_string()));
             if p.active {
                 writer.add_document(self.to_doc(p))?;
             }
@@ -277,6 +271,48 @@ impl PersonIndex {
         drop(writer);
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// During a bulk load (`true`) segments are not merged in the background: the load
+    /// ends with [`PersonIndex::compact`], which merges everything once.
+    pub fn set_bulk(&self, bulk: bool) -> Result<(), SearchError> {
+        let writer = self.writer()?;
+        if bulk {
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        } else {
+            writer.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
+        }
+        Ok(())
+    }
+
+    /// Merges every segment into one. A query visits each segment, so after a bulk load
+    /// (dozens of commits) this makes searches several times faster.
+    pub fn compact(&self) -> Result<(), SearchError> {
+        let mut writer = self.writer()?;
+        // A background merge may finish meanwhile and retire some of the segments
+        // listed: list them again and retry.
+        for attempt in 0.. {
+            let segments = self.index.searchable_segment_ids()?;
+            if segments.len() <= 1 {
+                break;
+            }
+            match writer.merge(&segments).wait() {
+                Ok(_) => break,
+                Err(tantivy::TantivyError::InvalidArgument(_)) if attempt < 20 => {
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        writer.garbage_collect_files().wait()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Number of segments (for `sipe check` and the benchmarks).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// Empties the index (before a rebuild).
@@ -328,65 +364,59 @@ impl PersonIndex {
 
     fn query(&self, searcher: &tantivy::Searcher, text: &str, filters: &Filters) -> Box<dyn Query> {
         let f = self.fields;
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let digits: String = text
-            .chars()
-            .filter(|c| !matches!(c, '.' | '-' | ' '))
-            .collect();
-        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-            let by = |field| -> Box<dyn Query> {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &digits),
-                    IndexRecordOption::Basic,
-                ))
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut analyzer = name_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        let mut words = Vec::new();
+        while let Some(t) = stream.next() {
+            words.push(t.text.clone());
+        }
+        for word in words {
+            let term = Term::from_field_text(f.name, &word);
+            let letters = word.chars().count();
+            // A short word that some name has ("juan", "paz") is taken as typed:
+            // expanding it to every name one letter away costs more than anything
+            // else in the query and rarely helps. Longer or unknown words are
+            // matched within one or two edits ("gonzales" finds "gonzalez").
+            let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
+            let distance = match letters {
+                0..=3 => 0,
+                4..=6 if known => 0,
+                4..=7 => 1,
+                _ => 2,
             };
-            must.push((
-                Occur::Must,
-                Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, by(f.doc)),
-                    (Occur::Should, by(f.cuil)),
-                ])),
-            ));
-        } else {
-            let mut analyzer = name_analyzer();
-            let mut stream = analyzer.token_stream(text);
-            let mut words = Vec::new();
-            while let Some(t) = stream.next() {
-                words.push(t.text.clone());
-            }
-            for word in words {
-                let term = Term::from_field_text(f.name, &word);
-                let exact: Box<dyn Query> = Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                    2.0,
+            let exact = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
+            if distance == 0 {
+                clauses.push((Occur::Must, exact));
+            } else {
+                // The fuzzy set (which includes the word as typed) must match; the
+                // exact word only adds to the score. An optional clause is only
+                // looked at for documents the required ones matched, far cheaper
+                // than a union of both.
+                clauses.push((
+                    Occur::Must,
+                    Box::new(FuzzyTermQuery::new(term, distance, true)),
                 ));
-                let letters = word.chars().count();
-                // A short word that some name has ("juan", "paz") is taken as typed:
-                // expanding it to every name one letter away costs more than anything
-                // else in the query and rarely helps. Longer or unknown words are
-                // matched within one or two edits ("gonzales" finds "gonzalez").
-                let known = searcher.doc_freq(&term).unwrap_or(0) > 0;
-                let distance = match letters {
-                    0..=3 => 0,
-                    4..=6 if known => 0,
-                    4..=7 => 1,
-                    _ => 2,
-                };
-                let mut options = vec![(Occur::Should, exact)];
-                if distance > 0 {
-                    options.push((
-                        Occur::Should,
-                        Box::new(FuzzyTermQuery::new(term, distance, true)),
-                    ));
-                }
-                must.push((Occur::Must, Box::new(BooleanQuery::new(options))));
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, 2.0))));
             }
         }
-        if let Some(offices) = &filters.offices {
-            let terms = offices
-                .iter()
-                .map(|o| Term::from_field_text(f.office, &o.to_string()));
-            must.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        match filters.offices.as_deref() {
+            None => {}
+            // One office (most users): its posting list is skipped through, while a term
+            // set first marks every person of its offices in a bit set.
+            Some([office]) => clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.office, &office.to_string()),
+                    IndexRecordOption::Basic,
+                )),
+            )),
+            Some(offices) => {
+                let terms = offices
+                    .iter()
+                    .map(|o| Term::from_field_text(f.office, &o.to_string()));
+                clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+            }
         }
         let exact = |field, value: &str| -> (Occur, Box<dyn Query>) {
             (
@@ -410,7 +440,7 @@ impl PersonIndex {
         ];
         for (field, value) in text_filters {
             if let Some(v) = value {
-                must.push(exact(field, v));
+                clauses.push(exact(field, v));
             }
         }
         if filters.born_from.is_some() || filters.born_to.is_some() {
@@ -418,7 +448,7 @@ impl PersonIndex {
                 Some(d) => std::ops::Bound::Included(Term::from_field_i64(f.birth, d)),
                 None => std::ops::Bound::Unbounded,
             };
-            must.push((
+            clauses.push((
                 Occur::Must,
                 Box::new(RangeQuery::new(
                     bound(filters.born_from),
@@ -426,10 +456,10 @@ impl PersonIndex {
                 )),
             ));
         }
-        if must.is_empty() {
+        if clauses.is_empty() {
             return Box::new(tantivy::query::AllQuery);
         }
-        Box::new(BooleanQuery::new(must))
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// Best matches first: (ids of the page, total matches).
@@ -474,12 +504,10 @@ impl PersonIndex {
 mod tests {
     use super::*;
 
-    fn doc(name: &str, office: Uuid, dni: &str) -> PersonDoc {
+    fn doc(name: &str, office: Uuid) -> PersonDoc {
         PersonDoc {
             id: Uuid::now_v7(),
             office_id: office,
-            doc_number: dni.into(),
-            cuil: None,
             name: name.into(),
             sex: "M".into(),
             active: true,
@@ -496,12 +524,9 @@ mod tests {
     fn names_match_in_any_order_without_accents_and_with_a_typo() {
         let index = PersonIndex::in_memory().unwrap();
         let office = Uuid::now_v7();
-        let juan = doc("González Juan", office, "30123456");
+        let juan = doc("González Juan", office);
         index
-            .upsert(
-                &[juan.clone(), doc("Pérez María", office, "30999999")],
-                Some("w1"),
-            )
+            .upsert(&[juan.clone(), doc("Pérez María", office)], Some("w1"))
             .unwrap();
         for q in [
             "gonzalez juan",
@@ -512,10 +537,6 @@ mod tests {
             let (ids, total) = index.search(q, &Filters::default(), 0, 10).unwrap();
             assert_eq!((ids.first(), total), (Some(&juan.id), 1), "{q}");
         }
-        let (ids, _) = index
-            .search("30.123.456", &Filters::default(), 0, 10)
-            .unwrap();
-        assert_eq!(ids, [juan.id]);
         assert_eq!(index.watermark().as_deref(), Some("w1"));
     }
 
@@ -524,13 +545,7 @@ mod tests {
         let index = PersonIndex::in_memory().unwrap();
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
         index
-            .upsert(
-                &[
-                    doc("Juan Gómez", a, "30000001"),
-                    doc("Juan Gómez", b, "30000002"),
-                ],
-                None,
-            )
+            .upsert(&[doc("Juan Gómez", a), doc("Juan Gómez", b)], None)
             .unwrap();
         let only_a = Filters {
             offices: Some(vec![a]),
@@ -548,12 +563,12 @@ mod tests {
     fn profile_filters_narrow_the_results() {
         let index = PersonIndex::in_memory().unwrap();
         let office = Uuid::now_v7();
-        let mut young = doc("Ana Ruiz", office, "40000001");
+        let mut young = doc("Ana Ruiz", office);
         young.birth_days = 738_000;
         young.occupations = vec!["7112".into()];
         young.disability = true;
         young.education = Some("3".into());
-        let mut old = doc("Ana Ruiz", office, "20000001");
+        let mut old = doc("Ana Ruiz", office);
         old.birth_days = 720_000;
         old.department = Some("AR-90084".into());
         index.upsert(&[young.clone(), old.clone()], None).unwrap();
@@ -589,9 +604,31 @@ mod tests {
     }
 
     #[test]
+    fn compacting_leaves_one_segment_with_every_person() {
+        let index = PersonIndex::in_memory().unwrap();
+        let office = Uuid::now_v7();
+        index.set_bulk(true).unwrap();
+        let people: Vec<PersonDoc> = ["Ana Ruiz", "Juan Gómez", "Rosa Paz"]
+            .into_iter()
+            .map(|n| doc(n, office))
+            .collect();
+        for p in &people {
+            index.upsert(std::slice::from_ref(p), None).unwrap();
+        }
+        assert_eq!(index.segments(), 3);
+        // Re-indexing one person in a later batch replaces it, wherever it was.
+        index.upsert(&people[..1], None).unwrap();
+        index.compact().unwrap();
+        index.set_bulk(false).unwrap();
+        assert_eq!((index.segments(), index.len()), (1, 3));
+        let (ids, total) = index.search("gomez", &Filters::default(), 0, 10).unwrap();
+        assert_eq!((ids, total), (vec![people[1].id], 1));
+    }
+
+    #[test]
     fn upserting_replaces_and_merged_people_disappear() {
         let index = PersonIndex::in_memory().unwrap();
-        let mut p = doc("Ana Ruiz", Uuid::now_v7(), "30000003");
+        let mut p = doc("Ana Ruiz", Uuid::now_v7());
         index.upsert(&[p.clone()], None).unwrap();
         p.name = "Ana Ruiz Díaz".into();
         index.upsert(&[p.clone()], None).unwrap();
