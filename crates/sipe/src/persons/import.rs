@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::entity::{import_run, person, timeline_event};
 use super::generate::HEADER;
-use super::input::{self, PersonInput};
+use super::input::{self, PersonInput, ValidPerson};
 use super::service;
 use crate::audit::{self, AuditCtx, Change};
 use crate::db::{self, Db};
@@ -28,7 +28,7 @@ use crate::i18n::Lang;
 use crate::territory;
 
 /// Rows per transaction.
-pub const BATCH: usize = 2_000;
+pub const BATCH: usize = 10_000;
 
 /// From this many rows to load, the secondary indexes of `persons` are dropped for the
 /// load and rebuilt after it: inserting a million rows into five B-trees with random
@@ -333,89 +333,40 @@ pub async fn import_file(
     if bulk {
         drop_secondary_indexes(db).await?;
     }
-    let mut record_index: u64 = 0;
+    // Reading and validating run on a blocking thread, one batch ahead of the writes:
+    // on two cores the checks of the next batch overlap the database work of this one.
+    let (sender, mut checked) = tokio::sync::mpsc::channel::<Checked>(2);
+    let producer = tokio::task::spawn_blocking(move || {
+        read_and_check(&text, &cols, resumed_at, today, sender)
+    });
     let mut batches: u64 = 0;
-    let mut batch: Vec<(u64, PersonInput)> = Vec::with_capacity(BATCH);
-    let mut records = reader.records();
-    loop {
-        let next = records.next();
-        let done = next.is_none();
-        if let Some(rec) = next {
-            let this = record_index;
-            record_index += 1;
-            if this < resumed_at {
-                continue;
-            }
-            let line = this + 2;
-            match rec {
-                Ok(r) => {
-                    let get = |i: usize| r.get(cols[i]).unwrap_or("").trim().to_owned();
-                    let dep = get(10);
-                    let input = PersonInput {
-                        doc_type: get(0),
-                        doc_number: get(1),
-                        cuil: get(2),
-                        surnames: get(3),
-                        names: get(4),
-                        birth_date: get(5),
-                        sex: get(6),
-                        phone: get(7),
-                        email: get(8),
-                        department_code: if dep.is_empty() {
-                            dep
-                        } else {
-                            format!("AR-{}", dep.trim_start_matches("AR-"))
-                        },
-                        locality: get(11),
-                        street: get(12),
-                        street_number: get(13),
-                        education_level: get(14),
-                        office_code: get(15),
-                        nationality: "AR".into(),
-                        ..Default::default()
-                    };
-                    batch.push((line, input));
-                }
-                Err(e) => batch.push((
-                    line,
-                    PersonInput {
-                        doc_type: format!("\u{0}{e}"),
-                        ..Default::default()
-                    },
-                )),
-            }
-        }
-        if batch.len() >= BATCH || (done && !batch.is_empty()) {
-            let rows = std::mem::take(&mut batch);
-            let (accepted, rejections, duplicates) = commit_batch(
-                db,
-                ctx,
-                &run,
-                record_index,
-                rows,
-                &mut offices,
-                today,
-                update,
-                &mut report,
-                report_path,
-            )
-            .await?;
-            summary.accepted += accepted;
-            summary.rejected += rejections;
-            summary.duplicates += duplicates;
-            progress(record_index, total_records);
-            batches += 1;
-            // PostgreSQL plans the next batches' duplicate lookups from table statistics:
-            // refresh them as the table grows (stale ones chose a scan of every row).
-            if batches % 25 == 1 && db.get_database_backend() == sea_orm::DatabaseBackend::Postgres
-            {
-                db.execute_unprepared("ANALYZE persons").await?;
-            }
-        }
-        if done {
-            break;
+    while let Some(batch) = checked.recv().await {
+        let next_record = batch.next_record;
+        let (accepted, rejections, duplicates) = commit_batch(
+            db,
+            ctx,
+            &run,
+            batch,
+            &mut offices,
+            update,
+            &mut report,
+            report_path,
+        )
+        .await?;
+        summary.accepted += accepted;
+        summary.rejected += rejections;
+        summary.duplicates += duplicates;
+        progress(next_record, total_records);
+        batches += 1;
+        // PostgreSQL plans the next batches' duplicate lookups from table statistics:
+        // refresh them as the table grows (stale ones chose a scan of every row).
+        if batches % 25 == 1 && db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            db.execute_unprepared("ANALYZE persons").await?;
         }
     }
+    producer
+        .await
+        .map_err(|e| ImportError::Read(path.display().to_string(), e.to_string()))?;
     if bulk {
         ensure_secondary_indexes(db).await?;
     }
@@ -430,22 +381,102 @@ pub async fn import_file(
     Ok(summary)
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one batch and everything it writes to"
-)]
-async fn commit_batch(
-    db: &Db,
-    ctx: &AuditCtx,
-    run: &import_run::Model,
+/// A batch read and validated, ready to be stored.
+struct Checked {
+    /// Records read once this batch is stored (where a resumed run continues).
     next_record: u64,
-    rows: Vec<(u64, PersonInput)>,
-    offices: &mut Offices,
+    /// Rows that passed validation, with their line.
+    valid: Vec<(u64, ValidPerson)>,
+    /// Problems of the rows that did not.
+    rejections: Vec<Rejection>,
+}
+
+/// Reads the CSV text from record `resumed_at` on and sends validated batches until the
+/// file ends or the receiver is gone (the import failed).
+fn read_and_check(
+    text: &str,
+    cols: &[usize],
+    resumed_at: u64,
     today: chrono::NaiveDate,
-    update: bool,
-    report: &mut std::fs::File,
-    report_path: &Path,
-) -> Result<(u64, u64, u64), ImportError> {
+    sender: tokio::sync::mpsc::Sender<Checked>,
+) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut batch: Vec<(u64, PersonInput)> = Vec::with_capacity(BATCH);
+    let mut record_index: u64 = 0;
+    let mut records = reader.records();
+    loop {
+        let next = records.next();
+        let done = next.is_none();
+        if let Some(rec) = next {
+            let this = record_index;
+            record_index += 1;
+            if this < resumed_at {
+                continue;
+            }
+            batch.push((this + 2, to_input(rec, cols)));
+        }
+        if batch.len() >= BATCH || (done && !batch.is_empty()) {
+            let (valid, rejections) = check_rows(std::mem::take(&mut batch), today);
+            let checked = Checked {
+                next_record: record_index,
+                valid,
+                rejections,
+            };
+            if sender.blocking_send(checked).is_err() {
+                return;
+            }
+        }
+        if done {
+            return;
+        }
+    }
+}
+
+/// One CSV record as form input (an unreadable record carries its error, marked).
+fn to_input(rec: Result<csv::StringRecord, csv::Error>, cols: &[usize]) -> PersonInput {
+    let r = match rec {
+        Ok(r) => r,
+        Err(e) => {
+            return PersonInput {
+                doc_type: format!("\u{0}{e}"),
+                ..Default::default()
+            };
+        }
+    };
+    let get = |i: usize| r.get(cols[i]).unwrap_or("").trim().to_owned();
+    let dep = get(10);
+    PersonInput {
+        doc_type: get(0),
+        doc_number: get(1),
+        cuil: get(2),
+        surnames: get(3),
+        names: get(4),
+        birth_date: get(5),
+        sex: get(6),
+        phone: get(7),
+        email: get(8),
+        department_code: if dep.is_empty() {
+            dep
+        } else {
+            format!("AR-{}", dep.trim_start_matches("AR-"))
+        },
+        locality: get(11),
+        street: get(12),
+        street_number: get(13),
+        education_level: get(14),
+        office_code: get(15),
+        nationality: "AR".into(),
+        ..Default::default()
+    }
+}
+
+/// Validates a batch: the valid rows, and a reason per problem of the others.
+fn check_rows(
+    rows: Vec<(u64, PersonInput)>,
+    today: chrono::NaiveDate,
+) -> (Vec<(u64, ValidPerson)>, Vec<Rejection>) {
     let mut rejections: Vec<Rejection> = Vec::new();
     let mut valid = Vec::with_capacity(rows.len());
     for (line, input) in rows {
@@ -484,6 +515,32 @@ async fn commit_batch(
                 continue;
             }
         };
+        valid.push((line, v));
+    }
+    (valid, rejections)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one batch and everything it writes to"
+)]
+async fn commit_batch(
+    db: &Db,
+    ctx: &AuditCtx,
+    run: &import_run::Model,
+    batch: Checked,
+    offices: &mut Offices,
+    update: bool,
+    report: &mut std::fs::File,
+    report_path: &Path,
+) -> Result<(u64, u64, u64), ImportError> {
+    let Checked {
+        next_record,
+        valid: checked,
+        mut rejections,
+    } = batch;
+    let mut valid = Vec::with_capacity(checked.len());
+    for (line, v) in checked {
         let office = match &v.office_code {
             Some(code) => offices.by_code(db, code).await?,
             None => match &v.department_code {
@@ -584,6 +641,7 @@ async fn commit_batch(
             reason: "La persona ya está registrada: se omitió la fila.".into(),
         });
     }
+    rejections.sort_by_key(|r| r.line);
     // The report is written before the commit: a crash may repeat lines, never lose them.
     let report_err =
         |e: std::io::Error| ImportError::Report(report_path.display().to_string(), e.to_string());

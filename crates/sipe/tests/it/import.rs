@@ -151,7 +151,9 @@ async fn an_interrupted_import_resumes_without_duplicating_anyone() {
     office_covering_tucuman(&app).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("grande.csv");
-    std::fs::write(&file, generated(4_500, 9)).unwrap();
+    let batch = sipe::persons::import::BATCH as u64;
+    let rows = 2 * batch + 500;
+    std::fs::write(&file, generated(rows, 9)).unwrap();
     let report = dir.path().join("r.csv");
     // The first run dies right after its first batch committed (as with kill -9).
     let (db, f, r) = (app.db.clone(), file.clone(), report.clone());
@@ -168,7 +170,7 @@ async fn an_interrupted_import_resumes_without_duplicating_anyone() {
     })
     .await;
     assert!(crashed.is_err());
-    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 2_000);
+    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), batch);
     let summary = sipe::persons::import::import_file(
         &app.db,
         &sipe::audit::AuditCtx::cli(),
@@ -179,10 +181,10 @@ async fn an_interrupted_import_resumes_without_duplicating_anyone() {
     )
     .await
     .unwrap();
-    assert_eq!(summary.resumed_at, 2_000);
-    assert_eq!(summary.accepted, 4_500);
+    assert_eq!(summary.resumed_at, batch);
+    assert_eq!(summary.accepted, rows);
     assert_eq!(summary.duplicates, 0);
-    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 4_500);
+    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), rows);
     assert!(sipe::audit::verify(&app.db).await.unwrap().broken.is_none());
 }
 
