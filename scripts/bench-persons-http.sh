@@ -34,4 +34,9 @@ with open(sys.argv[2], "w") as f:
 PY
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" \
   -s "$tmp/queries.lua" "http://127.0.0.1:$port" | tee "$tmp/wrk.txt"
+# One client: the time a request takes without waiting behind others (32 clients that
+# send back to back keep both cores saturated, so their latency is mostly queueing).
+echo "one client, back to back:"
+wrk -t1 -c1 -d10s --latency -H "Authorization: Bearer $token" \
+  -s "$tmp/queries.lua" "http://127.0.0.1:$port" | grep -E "Latency|50%|99%|Requests/sec"
 echo "server RSS after the load: $(ps -o rss= -p $pid) KiB"

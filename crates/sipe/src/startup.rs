@@ -307,13 +307,20 @@ impl Application {
             })
             .await;
         if let Some((w, s)) = worker {
-            let _ = w.await;
+            // A long job (a duplicates scan over a million people) is not waited for:
+            // its lock expires and a node runs it again.
+            if tokio::time::timeout(SHUTDOWN_GRACE, w).await.is_err() {
+                tracing::warn!("a job was still running at shutdown; it will run again");
+            }
             let _ = s.await;
         }
         let _ = indexer.await;
         result
     }
 }
+
+/// How long shutdown waits for a running job.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Jobs the platform itself runs.
 pub fn platform_jobs(config: &Config) -> Registry {
@@ -371,26 +378,32 @@ async fn schedule_platform_jobs(db: Db, mut shutdown: watch::Receiver<bool>) {
         {
             tracing::warn!(error = %e, "scheduling sessions.purge");
         }
-        // The duplicates queue is refreshed every night (first check after 02:00 UTC).
-        let now = chrono::Utc::now();
-        if chrono::Timelike::hour(&now) >= 2 {
-            let key = format!("persons.duplicates_scan:nightly:{}", now.format("%Y%m%d"));
-            if let Err(e) = jobs::store::enqueue(
+        if let Some(key) = nightly_scan_key(chrono::Utc::now())
+            && let Err(e) = jobs::store::enqueue(
                 &db,
                 crate::persons::duplicates_handlers::SCAN_JOB,
                 &serde_json::json!({}),
                 Some(key),
             )
             .await
-            {
-                tracing::warn!(error = %e, "scheduling the duplicates scan");
-            }
+        {
+            tracing::warn!(error = %e, "scheduling the duplicates scan");
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(300)) => {}
             _ = shutdown.changed() => break,
         }
     }
+}
+
+/// The job key of tonight's duplicates scan, if `now` is in the night window: between
+/// 02:00 and 06:00 UTC (23:00–03:00 in Argentina). A node started during the day does not
+/// scan the whole registry while people work; the key makes it once per night whatever
+/// the number of nodes.
+fn nightly_scan_key(now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    (2..6)
+        .contains(&chrono::Timelike::hour(&now))
+        .then(|| format!("persons.duplicates_scan:nightly:{}", now.format("%Y%m%d")))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -410,5 +423,29 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_duplicates_scan_runs_only_at_night() {
+        let at = |h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+                .unwrap()
+                .and_hms_opt(h, 30, 0)
+                .unwrap()
+                .and_utc()
+        };
+        assert_eq!(nightly_scan_key(at(1)), None);
+        assert_eq!(
+            nightly_scan_key(at(2)).as_deref(),
+            Some("persons.duplicates_scan:nightly:20261122")
+        );
+        assert_eq!(nightly_scan_key(at(5)), nightly_scan_key(at(2)));
+        assert_eq!(nightly_scan_key(at(6)), None);
+        assert_eq!(nightly_scan_key(at(14)), None);
     }
 }
