@@ -191,42 +191,71 @@ fn column_of_field(field: &str) -> &'static str {
     }
 }
 
+/// Where rows go: active offices by code, and the office serving each department (the
+/// first active employment office covering it, by code). Loaded once per import.
 struct Offices {
-    by_code: HashMap<String, Option<Uuid>>,
-    by_department: HashMap<String, Option<Uuid>>,
+    by_code: HashMap<String, Uuid>,
+    by_department: HashMap<String, Uuid>,
 }
 
 impl Offices {
-    async fn by_code(
-        &mut self,
-        conn: &impl ConnectionTrait,
-        code: &str,
-    ) -> Result<Option<Uuid>, sea_orm::DbErr> {
-        if let Some(hit) = self.by_code.get(code) {
-            return Ok(*hit);
-        }
-        let found = territory::store::find_office_by_code(conn, code)
-            .await?
+    async fn load(conn: &impl ConnectionTrait) -> Result<Self, sea_orm::DbErr> {
+        let offices = territory::store::all_offices(conn).await?;
+        let by_code = offices
+            .iter()
             .filter(|o| o.active)
-            .map(|o| o.id);
-        self.by_code.insert(code.to_owned(), found);
-        Ok(found)
+            .map(|o| (o.code.clone(), o.id))
+            .collect();
+        let coverage = territory::entity::office_coverage::Entity::find()
+            .all(conn)
+            .await?;
+        let mut by_department: HashMap<String, Uuid> = HashMap::new();
+        // `all_offices` is ordered by code: the first serving office wins.
+        for o in offices
+            .iter()
+            .filter(|o| o.active && o.kind == "employment_office")
+        {
+            for c in coverage.iter().filter(|c| c.office_id == o.id) {
+                by_department
+                    .entry(c.territory_code.clone())
+                    .or_insert(o.id);
+            }
+        }
+        Ok(Self {
+            by_code,
+            by_department,
+        })
     }
 
-    async fn for_department(
-        &mut self,
-        conn: &impl ConnectionTrait,
-        dep: &str,
-    ) -> Result<Option<Uuid>, sea_orm::DbErr> {
-        if let Some(hit) = self.by_department.get(dep) {
-            return Ok(*hit);
-        }
-        let found = territory::store::offices_covering(conn, dep)
-            .await?
-            .first()
-            .map(|o| o.id);
-        self.by_department.insert(dep.to_owned(), found);
-        Ok(found)
+    fn resolve(&self, v: &ValidPerson) -> Result<Uuid, Rejection> {
+        let found = match (&v.office_code, &v.department_code) {
+            (Some(code), _) => self.by_code.get(&code.trim().to_uppercase()),
+            (None, Some(dep)) => self.by_department.get(dep),
+            (None, None) => None,
+        };
+        found.copied().ok_or_else(|| {
+            let (column, reason) = if v.office_code.is_some() {
+                (
+                    "oficina_codigo",
+                    "No existe una oficina activa con ese código.",
+                )
+            } else {
+                (
+                    "departamento_codigo",
+                    "Ninguna oficina atiende ese departamento: indicá oficina_codigo.",
+                )
+            };
+            Rejection {
+                line: 0,
+                column: column.into(),
+                value: v
+                    .office_code
+                    .clone()
+                    .or(v.department_code.clone())
+                    .unwrap_or_default(),
+                reason: reason.into(),
+            }
+        })
     }
 }
 
@@ -317,10 +346,6 @@ pub async fn import_file(
             .map_err(|e| ImportError::Report(report_path.display().to_string(), e.to_string()))?;
     }
 
-    let mut offices = Offices {
-        by_code: HashMap::new(),
-        by_department: HashMap::new(),
-    };
     let today = Utc::now().date_naive();
     let mut summary = ImportSummary {
         accepted: run.accepted as u64,
@@ -335,24 +360,21 @@ pub async fn import_file(
     }
     // Reading and validating run on a blocking thread, one batch ahead of the writes:
     // on two cores the checks of the next batch overlap the database work of this one.
+    let reading = Reading {
+        cols,
+        resumed_at,
+        today,
+        offices: Offices::load(db).await?,
+        ctx: ctx.clone(),
+        backend: db.get_database_backend(),
+    };
     let (sender, mut checked) = tokio::sync::mpsc::channel::<Checked>(2);
-    let producer = tokio::task::spawn_blocking(move || {
-        read_and_check(&text, &cols, resumed_at, today, sender)
-    });
+    let producer = tokio::task::spawn_blocking(move || read_and_check(&text, &reading, sender));
     let mut batches: u64 = 0;
     while let Some(batch) = checked.recv().await {
         let next_record = batch.next_record;
-        let (accepted, rejections, duplicates) = commit_batch(
-            db,
-            ctx,
-            &run,
-            batch,
-            &mut offices,
-            update,
-            &mut report,
-            report_path,
-        )
-        .await?;
+        let (accepted, rejections, duplicates) =
+            commit_batch(db, ctx, &run, batch, update, &mut report, report_path).await?;
         summary.accepted += accepted;
         summary.rejected += rejections;
         summary.duplicates += duplicates;
@@ -381,25 +403,45 @@ pub async fn import_file(
     Ok(summary)
 }
 
-/// A batch read and validated, ready to be stored.
+/// One row ready to be stored.
+struct ReadyRow {
+    line: u64,
+    id: Uuid,
+    office: Uuid,
+    v: ValidPerson,
+}
+
+/// A batch read, validated and turned into INSERT statements, ready to be stored.
 struct Checked {
     /// Records read once this batch is stored (where a resumed run continues).
     next_record: u64,
-    /// Rows that passed validation, with their line.
-    valid: Vec<(u64, ValidPerson)>,
-    /// Problems of the rows that did not.
+    /// Valid rows with their office, the first of each document in the batch.
+    rows: Vec<ReadyRow>,
+    /// Lines repeating a document already in the batch.
+    repeated: Vec<(u64, String)>,
+    /// Problems of the rows that were refused.
     rejections: Vec<Rejection>,
+    /// Time stamp of the batch's rows.
+    now: chrono::DateTime<Utc>,
+    /// The INSERTs of every row (people and their timeline events), used when none of
+    /// them turns out to be registered already.
+    inserts: Vec<sea_orm::Statement>,
 }
 
-/// Reads the CSV text from record `resumed_at` on and sends validated batches until the
-/// file ends or the receiver is gone (the import failed).
-fn read_and_check(
-    text: &str,
-    cols: &[usize],
+/// What the reading thread needs besides the text.
+struct Reading {
+    cols: Vec<usize>,
     resumed_at: u64,
     today: chrono::NaiveDate,
-    sender: tokio::sync::mpsc::Sender<Checked>,
-) {
+    offices: Offices,
+    ctx: AuditCtx,
+    backend: sea_orm::DatabaseBackend,
+}
+
+/// Reads the CSV text from record `resumed_at` on and sends checked batches until the
+/// file ends or the receiver is gone (the import failed). Everything that needs no
+/// database happens here, on its own thread, while the previous batch is written.
+fn read_and_check(text: &str, r: &Reading, sender: tokio::sync::mpsc::Sender<Checked>) {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -412,18 +454,13 @@ fn read_and_check(
         if let Some(rec) = next {
             let this = record_index;
             record_index += 1;
-            if this < resumed_at {
+            if this < r.resumed_at {
                 continue;
             }
-            batch.push((this + 2, to_input(rec, cols)));
+            batch.push((this + 2, to_input(rec, &r.cols)));
         }
         if batch.len() >= BATCH || (done && !batch.is_empty()) {
-            let (valid, rejections) = check_rows(std::mem::take(&mut batch), today);
-            let checked = Checked {
-                next_record: record_index,
-                valid,
-                rejections,
-            };
+            let checked = prepare(std::mem::take(&mut batch), record_index, r);
             if sender.blocking_send(checked).is_err() {
                 return;
             }
@@ -432,6 +469,95 @@ fn read_and_check(
             return;
         }
     }
+}
+
+/// Validates a batch, places each row in its office, sets aside documents repeated in
+/// the batch and builds the INSERTs.
+fn prepare(rows: Vec<(u64, PersonInput)>, next_record: u64, r: &Reading) -> Checked {
+    let (valid, mut rejections) = check_rows(rows, r.today);
+    let mut seen = HashSet::new();
+    let mut ready = Vec::with_capacity(valid.len());
+    let mut repeated = Vec::new();
+    for (line, v) in valid {
+        let office = match r.offices.resolve(&v) {
+            Ok(o) => o,
+            Err(rejection) => {
+                rejections.push(Rejection { line, ..rejection });
+                continue;
+            }
+        };
+        if !seen.insert((v.doc_type.as_str(), v.doc_number.as_str().to_owned())) {
+            repeated.push((line, v.doc_number.as_str().to_owned()));
+            continue;
+        }
+        ready.push(ReadyRow {
+            line,
+            id: Uuid::now_v7(),
+            office,
+            v,
+        });
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    let refs: Vec<&ReadyRow> = ready.iter().collect();
+    let inserts = insert_statements(&refs, &r.ctx, now, r.backend);
+    Checked {
+        next_record,
+        rows: ready,
+        repeated,
+        rejections,
+        now,
+        inserts,
+    }
+}
+
+/// INSERTs of these people and of one timeline event each.
+fn insert_statements(
+    rows: &[&ReadyRow],
+    ctx: &AuditCtx,
+    now: chrono::DateTime<Utc>,
+    backend: sea_orm::DatabaseBackend,
+) -> Vec<sea_orm::Statement> {
+    use sea_orm::QueryTrait;
+    let mut people = Vec::with_capacity(rows.len());
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut a = person::ActiveModel {
+            id: Set(row.id),
+            office_id: Set(row.office),
+            merged_into: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        let province = row
+            .v
+            .department_code
+            .as_deref()
+            .and_then(|d| d.get(..5))
+            .map(str::to_owned);
+        service::apply(&mut a, &row.v, province);
+        a.updated_at = Set(now);
+        people.push(a);
+        events.push(timeline_event::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            person_id: Set(row.id),
+            kind: Set("person.imported".into()),
+            summary: Set("Alta por importación de planilla".into()),
+            link: Set(None),
+            office_id: Set(Some(row.office)),
+            author_id: Set(ctx.actor_id),
+            author_name: Set(ctx.actor_name.clone()),
+            at: Set(now),
+        });
+    }
+    let mut out = Vec::new();
+    // SQLite allows ~32k parameters per statement: 500 rows of ~31 columns stay below.
+    for chunk in people.chunks(500) {
+        out.push(person::Entity::insert_many(chunk.to_vec()).build(backend));
+    }
+    for chunk in events.chunks(2000) {
+        out.push(timeline_event::Entity::insert_many(chunk.to_vec()).build(backend));
+    }
+    out
 }
 
 /// One CSV record as form input (an unreadable record carries its error, marked).
@@ -520,76 +646,26 @@ fn check_rows(
     (valid, rejections)
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one batch and everything it writes to"
-)]
 async fn commit_batch(
     db: &Db,
     ctx: &AuditCtx,
     run: &import_run::Model,
     batch: Checked,
-    offices: &mut Offices,
     update: bool,
     report: &mut std::fs::File,
     report_path: &Path,
 ) -> Result<(u64, u64, u64), ImportError> {
     let Checked {
         next_record,
-        valid: checked,
+        rows: fresh,
+        repeated: mut dup_lines,
         mut rejections,
+        now,
+        inserts,
     } = batch;
-    let mut valid = Vec::with_capacity(checked.len());
-    for (line, v) in checked {
-        let office = match &v.office_code {
-            Some(code) => offices.by_code(db, code).await?,
-            None => match &v.department_code {
-                Some(dep) => offices.for_department(db, dep).await?,
-                None => None,
-            },
-        };
-        let Some(office) = office else {
-            let (column, reason) = if v.office_code.is_some() {
-                (
-                    "oficina_codigo",
-                    "No existe una oficina activa con ese código.",
-                )
-            } else {
-                (
-                    "departamento_codigo",
-                    "Ninguna oficina atiende ese departamento: indicá oficina_codigo.",
-                )
-            };
-            rejections.push(Rejection {
-                line,
-                column: column.into(),
-                value: v
-                    .office_code
-                    .clone()
-                    .or(v.department_code.clone())
-                    .unwrap_or_default(),
-                reason: reason.into(),
-            });
-            continue;
-        };
-        valid.push((line, v, office));
-    }
-
-    // Duplicates: within the file itself, then against the registry.
-    let mut seen = HashSet::new();
-    let mut fresh = Vec::with_capacity(valid.len());
-    let mut dup_lines: Vec<(u64, String)> = Vec::new();
-    for (line, v, office) in valid {
-        let key = (v.doc_type.as_str(), v.doc_number.as_str().to_owned());
-        if !seen.insert(key) {
-            dup_lines.push((line, v.doc_number.as_str().to_owned()));
-        } else {
-            fresh.push((line, v, office));
-        }
-    }
     // By (type, number) so the unique index answers, and by CUIL (also unique).
     let mut by_type: HashMap<&'static str, Vec<String>> = HashMap::new();
-    for (_, v, _) in &fresh {
+    for ReadyRow { v, .. } in &fresh {
         by_type
             .entry(v.doc_type.as_str())
             .or_default()
@@ -605,7 +681,7 @@ async fn commit_batch(
     }
     let cuils: Vec<String> = fresh
         .iter()
-        .filter_map(|(_, v, _)| v.cuil.as_ref().map(|c| c.as_str().to_owned()))
+        .filter_map(|r| r.v.cuil.as_ref().map(|c| c.as_str().to_owned()))
         .collect();
     let mut existing = if fresh.is_empty() {
         Vec::new()
@@ -620,17 +696,18 @@ async fn commit_batch(
                 .await?,
         );
     }
-    let mut to_insert = Vec::with_capacity(fresh.len());
+    let mut to_insert: Vec<&ReadyRow> = Vec::with_capacity(fresh.len());
     let mut to_update = Vec::new();
-    for (line, v, office) in fresh {
+    for row in &fresh {
+        let v = &row.v;
         let hit = existing.iter().find(|p| {
             (p.doc_type == v.doc_type.as_str() && p.doc_number == v.doc_number.as_str())
                 || (v.cuil.is_some() && p.cuil.as_deref() == v.cuil.as_ref().map(|c| c.as_str()))
         });
         match hit {
             Some(p) if update => to_update.push((p.id, v)),
-            Some(_) => dup_lines.push((line, v.doc_number.as_str().to_owned())),
-            None => to_insert.push((v, office)),
+            Some(_) => dup_lines.push((row.line, v.doc_number.as_str().to_owned())),
+            None => to_insert.push(row),
         }
     }
     for (line, number) in &dup_lines {
@@ -673,51 +750,17 @@ async fn commit_batch(
         .filter(|l| !dup_set.contains(l))
         .collect::<HashSet<_>>()
         .len() as u64;
-    let now = Utc::now().trunc_subsecs(6);
+    // The statements built ahead hold every row; rebuild them only when some rows turned
+    // out to be registered already.
+    let inserts = if to_insert.len() == fresh.len() {
+        inserts
+    } else {
+        insert_statements(&to_insert, ctx, now, db.get_database_backend())
+    };
+    let ids: Vec<Uuid> = to_insert.iter().map(|r| r.id).collect();
     let tx = db::begin_write(db).await?;
-    let mut ids = Vec::with_capacity(to_insert.len());
-    let mut people = Vec::with_capacity(to_insert.len());
-    let mut events = Vec::with_capacity(to_insert.len());
-    for (v, office) in &to_insert {
-        let id = Uuid::now_v7();
-        ids.push(id);
-        let mut a = person::ActiveModel {
-            id: Set(id),
-            office_id: Set(*office),
-            merged_into: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        };
-        let province = v
-            .department_code
-            .as_deref()
-            .and_then(|d| d.get(..5))
-            .map(str::to_owned);
-        service::apply(&mut a, v, province);
-        a.updated_at = Set(now);
-        people.push(a);
-        events.push(timeline_event::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            person_id: Set(id),
-            kind: Set("person.imported".into()),
-            summary: Set("Alta por importación de planilla".into()),
-            link: Set(None),
-            office_id: Set(Some(*office)),
-            author_id: Set(ctx.actor_id),
-            author_name: Set(ctx.actor_name.clone()),
-            at: Set(now),
-        });
-    }
-    // SQLite allows ~32k parameters per statement: 500 rows of ~31 columns stay below.
-    for chunk in people.chunks(500) {
-        person::Entity::insert_many(chunk.to_vec())
-            .exec(&tx)
-            .await?;
-    }
-    for chunk in events.chunks(2000) {
-        timeline_event::Entity::insert_many(chunk.to_vec())
-            .exec(&tx)
-            .await?;
+    for stmt in inserts {
+        tx.execute_raw(stmt).await?;
     }
     if !ids.is_empty() {
         audit::record(

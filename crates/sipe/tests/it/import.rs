@@ -68,6 +68,17 @@ async fn bad_rows_are_reported_with_line_column_and_reason_and_nothing_is_import
         .unwrap()
         .to_owned();
     writeln!(data, "{first_row}").unwrap();
+    // Line 55: an office that does not exist; 56: a department no office serves.
+    writeln!(
+        data,
+        "DNI,30111223,,Pérez,Eva,1990-01-01,F,,,90,90084,Capital,,,,OE-NADA"
+    )
+    .unwrap();
+    writeln!(
+        data,
+        "DNI,30111224,,Pérez,Luz,1990-01-01,F,,,02,02007,Comuna 1,,,,"
+    )
+    .unwrap();
     std::fs::write(&file, &data).unwrap();
 
     let out = sipe(&["import", "persons", file.to_str().unwrap()]);
@@ -79,7 +90,7 @@ async fn bad_rows_are_reported_with_line_column_and_reason_and_nothing_is_import
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("50 accepted, 2 rejected, 1 already registered"),
+        stdout.contains("50 accepted, 4 rejected, 1 already registered"),
         "{stdout}"
     );
     let report = std::fs::read_to_string(dir.path().join("personas.rechazos.csv")).unwrap();
@@ -107,6 +118,18 @@ async fn bad_rows_are_reported_with_line_column_and_reason_and_nothing_is_import
         lines
             .iter()
             .any(|l| l.starts_with("54,numero_documento,") && l.contains("ya está registrada")),
+        "{report}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("55,oficina_codigo,OE-NADA,No existe una oficina")),
+        "{report}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("56,departamento_codigo,AR-02007,Ninguna oficina")),
         "{report}"
     );
 
