@@ -39,12 +39,8 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let db = sipe::db::connect(&config.effective_database_url()).await?;
-    let index = sipe::search::PersonIndex::open_read_only(
-        &config
-            .data_dir
-            .join("index")
-            .join(sipe::search::PERSONS_INDEX_DIR),
-    )?;
+    let index =
+        sipe::search::PersonIndex::open_read_only(&sipe::startup::person_index_dir(&config))?;
     println!(
         "people in the index: {} in {} segment(s)",
         index.len(),

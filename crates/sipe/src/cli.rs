@@ -361,12 +361,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check => {
             let db = startup::open_database(&config).await?;
-            let index = crate::search::PersonIndex::open_read_only(
-                &config
-                    .data_dir
-                    .join("index")
-                    .join(crate::search::PERSONS_INDEX_DIR),
-            )?;
+            let index =
+                crate::search::PersonIndex::open_read_only(&startup::person_index_dir(&config))?;
             let drift = crate::persons::indexer::check(&db, &index).await?;
             if drift.missing.is_empty() && drift.extra.is_empty() {
                 println!("search index in sync: {} people", drift.in_database);

@@ -104,14 +104,17 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     Ok(db)
 }
 
+/// Folder of this node's people index in the data dir.
+pub fn person_index_dir(config: &Config) -> std::path::PathBuf {
+    config
+        .data_dir
+        .join("index")
+        .join(crate::search::PERSONS_INDEX_DIR)
+}
+
 /// Opens this node's people index in the data dir.
 pub fn open_person_index(config: &Config) -> Result<crate::search::PersonIndex, StartError> {
-    Ok(crate::search::PersonIndex::open(
-        &config
-            .data_dir
-            .join("index")
-            .join(crate::search::PERSONS_INDEX_DIR),
-    )?)
+    Ok(crate::search::PersonIndex::open(&person_index_dir(config))?)
 }
 
 /// Every route of the application, with its guard.
