@@ -3,6 +3,7 @@
 //!
 //! Per-database SQL lives here and nowhere else.
 
+pub mod bulk;
 mod migrations;
 
 use std::time::Duration;
@@ -60,6 +61,12 @@ pub async fn connect(url: &str) -> Result<Db, ConnectError> {
                 // 16 MiB of pages per connection (default 2 MiB): inserts touch every
                 // index of `persons` at random places, and a small cache re-reads pages.
                 .pragma("cache_size", "-16384")
+                // Statement journals (each multi-row INSERT of an import keeps one) and
+                // sorts stay in memory instead of temporary files.
+                .pragma("temp_store", "memory")
+                // Checkpoint every 64 MiB of WAL, not every 4 MiB: a large write
+                // transaction otherwise ends in a checkpoint (and fsync) every time.
+                .pragma("wal_autocheckpoint", "16384")
                 .create_if_missing(true)
         });
     }
