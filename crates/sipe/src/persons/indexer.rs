@@ -95,22 +95,57 @@ fn stamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
+async fn docs_of(db: &Db, rows: &[IndexRow]) -> anyhow::Result<Vec<PersonDoc>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut occupations = occupations_of(db, &ids).await?;
+    Ok(rows
+        .iter()
+        .map(|r| to_doc(r, occupations.remove(&r.id).unwrap_or_default()))
+        .collect())
+}
+
 async fn upsert(
     db: &Db,
     index: &Arc<PersonIndex>,
     rows: &[IndexRow],
     watermark: Option<String>,
 ) -> anyhow::Result<()> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut occupations = occupations_of(db, &ids).await?;
-    let docs: Vec<PersonDoc> = rows
-        .iter()
-        .map(|r| to_doc(r, occupations.remove(&r.id).unwrap_or_default()))
-        .collect();
-    let index = index.clone();
-    // Committing writes files: keep it off the async workers.
-    tokio::task::spawn_blocking(move || index.upsert(&docs, watermark.as_deref())).await??;
-    Ok(())
+    let mut commits = Commits::default();
+    commits.push(db, index, rows, watermark).await?;
+    commits.wait().await
+}
+
+/// Index commits of a pass over many batches: each runs on a blocking thread (it writes
+/// files) while the next batch is read from the database, one at a time and in order
+/// (each commit records the watermark of its batch).
+#[derive(Default)]
+struct Commits(Option<tokio::task::JoinHandle<Result<(), crate::search::SearchError>>>);
+
+impl Commits {
+    /// Queues these rows once the previous batch is committed.
+    async fn push(
+        &mut self,
+        db: &Db,
+        index: &Arc<PersonIndex>,
+        rows: &[IndexRow],
+        watermark: Option<String>,
+    ) -> anyhow::Result<()> {
+        let docs = docs_of(db, rows).await?;
+        self.wait().await?;
+        let index = index.clone();
+        self.0 = Some(tokio::task::spawn_blocking(move || {
+            index.upsert(&docs, watermark.as_deref())
+        }));
+        Ok(())
+    }
+
+    /// Waits for the batch being committed, if any.
+    async fn wait(&mut self) -> anyhow::Result<()> {
+        if let Some(pending) = self.0.take() {
+            pending.await??;
+        }
+        Ok(())
+    }
 }
 
 /// Indexes one person now (after the change that touched them committed). The
@@ -159,6 +194,7 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::R
         });
     let mut total = 0;
     let mut bulk: Option<BulkLoad> = None;
+    let mut commits = Commits::default();
     loop {
         let mut q = person::Entity::find();
         if let Some((at, id)) = position {
@@ -188,13 +224,14 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::R
             // A bulk load follows: merge once at the end, not as it goes.
             bulk = Some(BulkLoad::start(index)?);
         }
-        upsert(db, index, &rows, Some(mark)).await?;
+        commits.push(db, index, &rows, Some(mark)).await?;
         total += rows.len();
         if (rows.len() as u64) < BATCH {
             break;
         }
         position = Some((last_at, last_id));
     }
+    commits.wait().await?;
     if bulk.is_some() {
         compact(index).await?;
     }
@@ -230,6 +267,7 @@ pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize>
     let cleared = index.clone();
     tokio::task::spawn_blocking(move || cleared.clear()).await??;
     let _bulk = BulkLoad::start(index)?;
+    let mut commits = Commits::default();
     let mut after: Option<Uuid> = None;
     let mut total = 0;
     let mut newest: Option<DateTime<Utc>> = None;
@@ -247,15 +285,11 @@ pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize>
         let Some(last) = rows.last() else { break };
         after = Some(last.id);
         newest = rows.iter().map(|r| r.updated_at).chain(newest).max();
-        upsert(
-            db,
-            index,
-            &rows,
-            newest.as_ref().map(|at| watermark(at, Uuid::max())),
-        )
-        .await?;
+        let mark = newest.as_ref().map(|at| watermark(at, Uuid::max()));
+        commits.push(db, index, &rows, mark).await?;
         total += rows.len();
     }
+    commits.wait().await?;
     compact(index).await?;
     Ok(total)
 }
