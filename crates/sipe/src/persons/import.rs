@@ -371,10 +371,13 @@ pub async fn import_file(
     let (sender, mut checked) = tokio::sync::mpsc::channel::<Checked>(2);
     let producer = tokio::task::spawn_blocking(move || read_and_check(&text, &reading, sender));
     let mut batches: u64 = 0;
+    let mut writing = std::time::Duration::ZERO;
     while let Some(batch) = checked.recv().await {
         let next_record = batch.next_record;
+        let started = std::time::Instant::now();
         let (accepted, rejections, duplicates) =
             commit_batch(db, ctx, &run, batch, update, &mut report, report_path).await?;
+        writing += started.elapsed();
         summary.accepted += accepted;
         summary.rejected += rejections;
         summary.duplicates += duplicates;
@@ -386,9 +389,14 @@ pub async fn import_file(
             db.execute_unprepared("ANALYZE persons").await?;
         }
     }
-    producer
+    let checking = producer
         .await
         .map_err(|e| ImportError::Read(path.display().to_string(), e.to_string()))?;
+    tracing::info!(
+        checking_s = checking.as_secs_f64(),
+        writing_s = writing.as_secs_f64(),
+        "import stages (reading and checking run beside the writes)"
+    );
     if bulk {
         ensure_secondary_indexes(db).await?;
     }
@@ -441,7 +449,15 @@ struct Reading {
 /// Reads the CSV text from record `resumed_at` on and sends checked batches until the
 /// file ends or the receiver is gone (the import failed). Everything that needs no
 /// database happens here, on its own thread, while the previous batch is written.
-fn read_and_check(text: &str, r: &Reading, sender: tokio::sync::mpsc::Sender<Checked>) {
+///
+/// Returns the time spent reading and checking (not waiting for the writer).
+fn read_and_check(
+    text: &str,
+    r: &Reading,
+    sender: tokio::sync::mpsc::Sender<Checked>,
+) -> std::time::Duration {
+    let mut busy = std::time::Duration::ZERO;
+    let mut started = std::time::Instant::now();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -461,12 +477,14 @@ fn read_and_check(text: &str, r: &Reading, sender: tokio::sync::mpsc::Sender<Che
         }
         if batch.len() >= BATCH || (done && !batch.is_empty()) {
             let checked = prepare(std::mem::take(&mut batch), record_index, r);
+            busy += started.elapsed();
             if sender.blocking_send(checked).is_err() {
-                return;
+                return busy;
             }
+            started = std::time::Instant::now();
         }
         if done {
-            return;
+            return busy;
         }
     }
 }
@@ -517,7 +535,6 @@ fn insert_statements(
     now: chrono::DateTime<Utc>,
     backend: sea_orm::DatabaseBackend,
 ) -> Vec<sea_orm::Statement> {
-    use sea_orm::QueryTrait;
     let mut people = Vec::with_capacity(rows.len());
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
@@ -549,14 +566,8 @@ fn insert_statements(
             at: Set(now),
         });
     }
-    let mut out = Vec::new();
-    // SQLite allows ~32k parameters per statement: 500 rows of ~31 columns stay below.
-    for chunk in people.chunks(500) {
-        out.push(person::Entity::insert_many(chunk.to_vec()).build(backend));
-    }
-    for chunk in events.chunks(2000) {
-        out.push(timeline_event::Entity::insert_many(chunk.to_vec()).build(backend));
-    }
+    let mut out = db::bulk::insert_rows(backend, people);
+    out.extend(db::bulk::insert_rows(backend, events));
     out
 }
 
@@ -646,6 +657,47 @@ fn check_rows(
     (valid, rejections)
 }
 
+/// People already registered with the document or the CUIL of one of these rows: by
+/// (type, number) so the unique index answers, and by CUIL (also unique). In chunks that
+/// stay under SQLite's limit of parameters per statement.
+async fn registered_already(
+    db: &Db,
+    rows: &[ReadyRow],
+) -> Result<Vec<person::Model>, sea_orm::DbErr> {
+    let mut existing = Vec::new();
+    for chunk in rows.chunks(10_000) {
+        let mut by_type: HashMap<&'static str, Vec<String>> = HashMap::new();
+        for ReadyRow { v, .. } in chunk {
+            by_type
+                .entry(v.doc_type.as_str())
+                .or_default()
+                .push(v.doc_number.as_str().to_owned());
+        }
+        let mut documents = sea_orm::Condition::any();
+        for (kind, numbers) in by_type {
+            documents = documents.add(
+                sea_orm::Condition::all()
+                    .add(person::Column::DocType.eq(kind))
+                    .add(person::Column::DocNumber.is_in(numbers)),
+            );
+        }
+        existing.extend(person::Entity::find().filter(documents).all(db).await?);
+        let cuils: Vec<String> = chunk
+            .iter()
+            .filter_map(|r| r.v.cuil.as_ref().map(|c| c.as_str().to_owned()))
+            .collect();
+        if !cuils.is_empty() {
+            existing.extend(
+                person::Entity::find()
+                    .filter(person::Column::Cuil.is_in(cuils))
+                    .all(db)
+                    .await?,
+            );
+        }
+    }
+    Ok(existing)
+}
+
 async fn commit_batch(
     db: &Db,
     ctx: &AuditCtx,
@@ -663,39 +715,7 @@ async fn commit_batch(
         now,
         inserts,
     } = batch;
-    // By (type, number) so the unique index answers, and by CUIL (also unique).
-    let mut by_type: HashMap<&'static str, Vec<String>> = HashMap::new();
-    for ReadyRow { v, .. } in &fresh {
-        by_type
-            .entry(v.doc_type.as_str())
-            .or_default()
-            .push(v.doc_number.as_str().to_owned());
-    }
-    let mut documents = sea_orm::Condition::any();
-    for (kind, numbers) in by_type {
-        documents = documents.add(
-            sea_orm::Condition::all()
-                .add(person::Column::DocType.eq(kind))
-                .add(person::Column::DocNumber.is_in(numbers)),
-        );
-    }
-    let cuils: Vec<String> = fresh
-        .iter()
-        .filter_map(|r| r.v.cuil.as_ref().map(|c| c.as_str().to_owned()))
-        .collect();
-    let mut existing = if fresh.is_empty() {
-        Vec::new()
-    } else {
-        person::Entity::find().filter(documents).all(db).await?
-    };
-    if !cuils.is_empty() {
-        existing.extend(
-            person::Entity::find()
-                .filter(person::Column::Cuil.is_in(cuils))
-                .all(db)
-                .await?,
-        );
-    }
+    let existing = registered_already(db, &fresh).await?;
     let mut to_insert: Vec<&ReadyRow> = Vec::with_capacity(fresh.len());
     let mut to_update = Vec::new();
     for row in &fresh {
