@@ -95,6 +95,7 @@ fn stamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
+/// The index entries of these rows, with their occupations.
 async fn docs_of(db: &Db, rows: &[IndexRow]) -> anyhow::Result<Vec<PersonDoc>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut occupations = occupations_of(db, &ids).await?;
