@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod i18n;
+pub mod intermediation;
 pub mod jobs;
 pub mod persons;
 pub mod search;

@@ -553,3 +553,8 @@ import-bad-upload = The file could not be received; try again.
 import-empty = Choose a file to import.
 import-bad-header = The file lacks the canonical header columns (tipo_documento, numero_documento, ...).
 import-queued = File received. The import runs in the background; progress shows below.
+
+## Intermediación: employers
+employer-cuit-malformed = A CUIT has 11 digits (with or without dashes).
+employer-cuit-prefix = A CUIT starts with 20, 23, 24, 27, 30, 33 or 34.
+employer-cuit-check-digit = The CUIT check digit does not match: check the number.

@@ -553,3 +553,8 @@ import-bad-upload = No se pudo recibir el archivo; intente de nuevo.
 import-empty = Elija un archivo para importar.
 import-bad-header = El archivo no tiene las columnas del encabezado canónico (tipo_documento, numero_documento, ...).
 import-queued = Archivo recibido. La importación corre en segundo plano; el avance se ve abajo.
+
+## Intermediación: employers
+employer-cuit-malformed = El CUIT tiene 11 dígitos (con o sin guiones).
+employer-cuit-prefix = El CUIT empieza con 20, 23, 24, 27, 30, 33 o 34.
+employer-cuit-check-digit = El dígito verificador del CUIT no coincide: revisá el número.
