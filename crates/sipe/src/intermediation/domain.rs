@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::persons::domain::cuil_check_digit;
+use crate::persons::domain::{CuilError, checked_tax_id};
 
 /// A CUIT (Clave Única de Identificación Tributaria): 11 digits, a prefix telling people
 /// (20, 23, 24, 27) from legal entities (30, 33, 34), and the same modulo-11 check digit
@@ -38,26 +38,14 @@ impl CuitError {
 impl Cuit {
     /// Parses `30-71234567-1`, `30712345671` and the like.
     pub fn parse(raw: &str) -> Result<Self, CuitError> {
-        let cleaned: String = raw
-            .chars()
-            .filter(|c| !matches!(c, '-' | '.' | ' '))
-            .collect();
-        if cleaned.len() != 11 || !cleaned.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(CuitError::Malformed);
-        }
-        if !matches!(
-            &cleaned[..2],
-            "20" | "23" | "24" | "27" | "30" | "33" | "34"
-        ) {
-            return Err(CuitError::Prefix);
-        }
-        let digits: Vec<u32> = cleaned.chars().filter_map(|c| c.to_digit(10)).collect();
-        let mut first = [0u32; 10];
-        first.copy_from_slice(&digits[..10]);
-        if cuil_check_digit(&first) != Some(digits[10]) {
-            return Err(CuitError::CheckDigit);
-        }
-        Ok(Self(cleaned))
+        const PREFIXES: [&str; 7] = ["20", "23", "24", "27", "30", "33", "34"];
+        checked_tax_id(raw, &PREFIXES)
+            .map(Self)
+            .map_err(|e| match e {
+                CuilError::Malformed => CuitError::Malformed,
+                CuilError::Prefix => CuitError::Prefix,
+                CuilError::CheckDigit => CuitError::CheckDigit,
+            })
     }
 
     /// The eleven digits.
@@ -79,6 +67,7 @@ impl Cuit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::persons::domain::cuil_check_digit;
     use proptest::prelude::*;
 
     #[test]

@@ -161,26 +161,32 @@ pub fn cuil_check_digit(first_ten: &[u32; 10]) -> Option<u32> {
     }
 }
 
+/// The eleven digits of a CUIL or CUIT as people write it (dashes, dots and spaces are
+/// dropped), checked against the allowed two-digit `prefixes` and the check digit.
+pub fn checked_tax_id(raw: &str, prefixes: &[&str]) -> Result<String, CuilError> {
+    let cleaned: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '-' | '.' | ' '))
+        .collect();
+    if cleaned.len() != 11 || !cleaned.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(CuilError::Malformed);
+    }
+    if !prefixes.contains(&&cleaned[..2]) {
+        return Err(CuilError::Prefix);
+    }
+    let digits: Vec<u32> = cleaned.chars().filter_map(|c| c.to_digit(10)).collect();
+    let mut first = [0u32; 10];
+    first.copy_from_slice(&digits[..10]);
+    if cuil_check_digit(&first) != Some(digits[10]) {
+        return Err(CuilError::CheckDigit);
+    }
+    Ok(cleaned)
+}
+
 impl Cuil {
     /// Parses `20-12345678-6`, `20123456786` and the like.
     pub fn parse(raw: &str) -> Result<Self, CuilError> {
-        let cleaned: String = raw
-            .chars()
-            .filter(|c| !matches!(c, '-' | '.' | ' '))
-            .collect();
-        if cleaned.len() != 11 || !cleaned.chars().all(|c| c.is_ascii_digit()) {
-            return Err(CuilError::Malformed);
-        }
-        let digits: Vec<u32> = cleaned.chars().filter_map(|c| c.to_digit(10)).collect();
-        if !matches!(&cleaned[..2], "20" | "23" | "24" | "27") {
-            return Err(CuilError::Prefix);
-        }
-        let mut first = [0u32; 10];
-        first.copy_from_slice(&digits[..10]);
-        if cuil_check_digit(&first) != Some(digits[10]) {
-            return Err(CuilError::CheckDigit);
-        }
-        Ok(Self(cleaned))
+        checked_tax_id(raw, &["20", "23", "24", "27"]).map(Self)
     }
 
     /// The CUIL that ANSES assigns from a DNI and sex: prefix 20 (male), 27 (female) or
