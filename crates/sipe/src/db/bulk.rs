@@ -71,13 +71,13 @@ where
     )]
 }
 
-/// A column value as PostgreSQL reads it back from JSON text.
+/// A column value as PostgreSQL reads it back from JSON text (sea-query would write
+/// dates and times as quoted SQL literals).
 fn json_of(value: Option<&Value>) -> serde_json::Value {
     match value {
         None => serde_json::Value::Null,
         Some(Value::ChronoDate(Some(d))) => d.to_string().into(),
         Some(Value::ChronoDateTimeUtc(Some(t))) => t.to_rfc3339().into(),
-        Some(Value::Uuid(Some(u))) => u.to_string().into(),
         Some(v) => sea_orm::sea_query::value::sea_value_to_json_value(v),
     }
 }

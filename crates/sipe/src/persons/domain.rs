@@ -268,8 +268,10 @@ impl PhoneE164 {
             return Self::parse_uncached(raw);
         };
         let (head, last4) = raw.split_at(at);
-        let memo = |m: &std::collections::HashMap<String, String>| m.get(head).cloned();
-        let known = ARGENTINE_PREFIXES.lock().ok().and_then(|m| memo(&m));
+        let known = ARGENTINE_PREFIXES
+            .lock()
+            .ok()
+            .and_then(|m| m.get(head).cloned());
         if let Some(prefix) = known {
             return Some(Self(format!("{prefix}{last4}")));
         }
