@@ -133,6 +133,8 @@ const ADMIN_SCREENS = [
   { path: '/occupations?q=albanil' },
   { path: '/persons/duplicates' },
   { path: '/persons/transfers' },
+  { path: '/employers', detail: '[data-testid=employers-table] tbody a', phone: true },
+  { path: '/employers/new' },
   { path: '/account' },
   { path: '/account/tokens' },
 ];
@@ -322,6 +324,33 @@ async function run(browser) {
     await navigateBy(op, () => op.click('[data-testid=item-save]'));
     assert.equal(pathname(op), personPath);
     assert.match(await op.textContent('[data-testid=profile]'), /Citrícola San Miguel/);
+  });
+  await check('n. the operator registers an employer; the same CUIT again links to it', async () => {
+    await visit(op, '/employers');
+    await navigateBy(op, () => op.click('[data-testid=employer-new]'));
+    await op.fill('[data-testid=employer-cuit]', '30-71234567-1');
+    await op.fill('[data-testid=employer-legal-name]', 'Panificadora Barrio Sur S.R.L.');
+    await op.fill('[data-testid=employer-activity]', '10 — Elaboración de productos alimenticios');
+    await op.selectOption('#size_band', 'small');
+    await op.selectOption('#territory_code', 'AR-90084');
+    await axeCheck(op);
+    await navigateBy(op, () => op.click('[data-testid=employer-save]'));
+    assert.match(pathname(op), /^\/employers\/[0-9a-f-]{36}$/);
+    const employerPath = pathname(op);
+    assert.equal((await op.textContent('[data-testid=employer-cuit]')).trim(), '30712345671');
+    await op.click('summary:has-text("Agregar contacto")');
+    await op.fill('[data-testid=contact-name]', 'Rosa Quiroga');
+    await op.fill('#contact-phone', '381 15 544 2347');
+    await navigateBy(op, () => op.click('[data-testid=contact-save]'));
+    assert.match(await op.textContent('[data-testid=employer-contacts]'), /Rosa Quiroga/);
+    await axeCheck(op);
+    await screenshot(op, 'operator-employer');
+    await visit(op, '/employers/new');
+    await op.fill('[data-testid=employer-cuit]', '30712345671');
+    await op.fill('[data-testid=employer-legal-name]', 'Otra razón social');
+    await navigateBy(op, () => op.click('[data-testid=employer-save]'));
+    assert.match(await op.textContent('[data-testid=flash-error]'), /Abrir el empleador existente/);
+    assert.equal(await op.getAttribute('[data-testid=existing-employer]', 'href'), employerPath);
   });
   await op.context().close();
 }

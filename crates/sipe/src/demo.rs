@@ -300,6 +300,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("demo user {username}: {e:?}"))?;
     }
+    let employers = crate::intermediation::demo::seed(db).await?;
+    tracing::info!(employers, "demo employers added");
     Ok(true)
 }
 

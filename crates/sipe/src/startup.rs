@@ -133,6 +133,7 @@ pub fn routes() -> Routes {
         .merge(crate::access::routes())
         .merge(crate::territory::routes())
         .merge(crate::persons::routes())
+        .merge(crate::intermediation::routes())
         .merge(crate::taxonomy::routes())
         .merge(crate::jobs::routes())
         .get(

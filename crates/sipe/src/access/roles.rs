@@ -57,6 +57,10 @@ pub enum Permission {
     ManageTaxonomy,
     /// Upload files of people to import.
     ImportPersons,
+    /// See employers, vacancies, matching results and referrals.
+    ViewIntermediation,
+    /// Register employers and vacancies, refer candidates, record outcomes.
+    EditIntermediation,
 }
 
 impl Role {
@@ -144,6 +148,19 @@ impl Role {
             ),
             CoordinatePersons => matches!(self, Role::Admin | Role::Coordinator),
             ManageTaxonomy | ImportPersons => self == Role::Admin,
+            ViewIntermediation => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::Operator
+                    | Role::Counselor
+                    | Role::HelpDesk
+                    | Role::ProgrammeManager
+            ),
+            EditIntermediation => matches!(
+                self,
+                Role::Admin | Role::Coordinator | Role::Operator | Role::Counselor
+            ),
         }
     }
 
@@ -158,7 +175,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -171,6 +188,8 @@ impl Permission {
         Permission::CoordinatePersons,
         Permission::ManageTaxonomy,
         Permission::ImportPersons,
+        Permission::ViewIntermediation,
+        Permission::EditIntermediation,
     ];
 
     /// Catalogue key of the permission's name.
@@ -188,6 +207,8 @@ impl Permission {
             Permission::CoordinatePersons => "perm-coordinate-persons",
             Permission::ManageTaxonomy => "perm-manage-taxonomy",
             Permission::ImportPersons => "perm-import-persons",
+            Permission::ViewIntermediation => "perm-view-intermediation",
+            Permission::EditIntermediation => "perm-edit-intermediation",
         }
     }
 }

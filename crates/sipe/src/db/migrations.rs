@@ -4,6 +4,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+mod m0008_employers;
+
 /// All migrations, in order.
 pub struct Migrator;
 
@@ -18,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0005PersonProfile),
             Box::new(M0006ImportProgress),
             Box::new(M0007PersonChangeOrder),
+            Box::new(m0008_employers::M0008Employers),
         ]
     }
 }
@@ -31,15 +34,19 @@ impl MigrationName for M0001Platform {
     }
 }
 
-fn ts(name: &'static str) -> ColumnDef {
+pub(super) fn ts(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone(name)
 }
 
-fn ts_null(name: &'static str) -> ColumnDef {
+pub(super) fn ts_null(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone_null(name)
 }
 
-fn index(table: &'static str, name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+pub(super) fn index(
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+) -> IndexCreateStatement {
     let mut stmt = Index::create();
     stmt.name(name).table(table);
     for c in cols {

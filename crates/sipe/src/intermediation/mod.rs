@@ -1,4 +1,12 @@
 //! Intermediación Laboral: employers, vacancies, matching, referrals and placements
-//! (issue 4). Built in slices; this one holds the rules without I/O.
+//! (issue 4), built in slices.
 
+pub mod activity;
+pub mod demo;
 pub mod domain;
+pub mod employers;
+
+/// Routes of the module.
+pub fn routes() -> crate::web::Routes {
+    employers::routes()
+}

@@ -64,9 +64,14 @@ pub struct PageCtx {
     pub tz: chrono_tz::Tz,
 }
 
-const NAV: [(&str, &str, Option<Permission>); 12] = [
+const NAV: [(&str, &str, Option<Permission>); 13] = [
     ("/", "nav-home", None),
     ("/persons", "nav-persons", Some(Permission::ViewPersons)),
+    (
+        "/employers",
+        "nav-employers",
+        Some(Permission::ViewIntermediation),
+    ),
     (
         "/persons/duplicates",
         "nav-duplicates",

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod cli;
 mod duplicates;
+mod employers;
 mod export;
 mod health;
 mod import;

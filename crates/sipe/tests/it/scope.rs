@@ -20,6 +20,9 @@ struct Fixture {
     skill: uuid::Uuid,
     request_b: uuid::Uuid,
     pair_b: uuid::Uuid,
+    employer_b: uuid::Uuid,
+    contact_b: uuid::Uuid,
+    agreement_b: uuid::Uuid,
     markers: Vec<String>,
 }
 
@@ -113,7 +116,46 @@ async fn fixture() -> Fixture {
         .0[0]
         .pair
         .id;
+    let employer_b = sipe::intermediation::employers::service::create_employer(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::intermediation::employers::input::EmployerInput {
+            cuit: "30-71234567-1".into(),
+            legal_name: "Empleador Reservado de B".into(),
+            office_code: "OE-B".into(),
+            contacts: vec![sipe::intermediation::employers::input::ContactInput {
+                name: "Contacto Reservado B".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let contact_b = sipe::intermediation::employers::store::contacts(&app.db, employer_b)
+        .await
+        .unwrap()[0]
+        .id;
+    let agreement_b = sipe::intermediation::employers::service::add_agreement(
+        &app.db,
+        &ctx,
+        &system,
+        employer_b,
+        &sipe::intermediation::employers::input::AgreementInput {
+            kind: "other".into(),
+            title: "Convenio Reservado B".into(),
+            signed_on: "2026-01-02".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let markers = vec![
+        "Empleador Reservado de B".to_owned(),
+        "Contacto Reservado B".to_owned(),
+        "Convenio Reservado B".to_owned(),
+        "30712345671".to_owned(),
         "23456798".to_owned(),
         "Motivo reservado de C".to_owned(),
         "Empleador Secreto".to_owned(),
@@ -138,6 +180,9 @@ async fn fixture() -> Fixture {
         skill,
         request_b,
         pair_b,
+        employer_b,
+        contact_b,
+        agreement_b,
         markers,
     }
 }
@@ -155,6 +200,9 @@ fn concrete(path: &str, f: &Fixture) -> String {
             "id" if out.contains("/users/") => f.user_b.to_string(),
             "id" if out.contains("/persons/") => f.person_b.to_string(),
             "id" if out.contains("/skills/") => f.skill.to_string(),
+            "id" if out.contains("/employers/") => f.employer_b.to_string(),
+            "contact_id" => f.contact_b.to_string(),
+            "agreement_id" => f.agreement_b.to_string(),
             "token_id" => f.token_b_id.to_string(),
             "item_id" => f.item_b.to_string(),
             "request_id" => f.request_b.to_string(),
@@ -281,6 +329,29 @@ async fn every_route_hides_office_b_from_an_operator_or_coordinator_of_office_a(
             .await
             .unwrap();
     assert_eq!(open.1, 1, "the pair is still open");
+    let eb = sipe::intermediation::employers::store::find_employer(
+        &app.db,
+        &sipe::access::Access::system("t"),
+        sipe::access::ScopeKind::View,
+        f.employer_b,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(eb.legal_name, "Empleador Reservado de B");
+    assert!(eb.active);
+    let employers = sipe::intermediation::employers::store::contacts(&app.db, f.employer_b);
+    assert_eq!(
+        employers.await.unwrap().len(),
+        1,
+        "office B's contacts untouched"
+    );
+    let agreements = sipe::intermediation::employers::store::agreements(&app.db, f.employer_b);
+    assert_eq!(
+        agreements.await.unwrap().len(),
+        1,
+        "office B's agreements untouched"
+    );
 }
 
 #[tokio::test]

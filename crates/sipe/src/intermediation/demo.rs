@@ -1,0 +1,361 @@
+//! Demo employers across Tucumán's economy (`sipe demo`): sugar mills, citrus packing,
+//! construction, retail, services and public administration. Names and CUITs are
+//! invented; the CUITs carry valid check digits.
+
+use crate::access::Access;
+use crate::audit::AuditCtx;
+use crate::db::Db;
+use crate::intermediation::employers::input::{AgreementInput, ContactInput, EmployerInput};
+use crate::intermediation::employers::service;
+
+/// (legal name, trade name, CLAE/ISIC code, size band, office, department, address, contact).
+type DemoEmployer = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const EMPLOYERS: [DemoEmployer; 24] = [
+    (
+        "Ingenio Santa Bárbara S.A.",
+        "Ingenio Santa Bárbara",
+        "107200",
+        "large",
+        "OE-CRA",
+        "90014",
+        "Ruta 302 km 9, Alderetes",
+        "Raúl Medina",
+    ),
+    (
+        "Azucarera del Sur S.A.",
+        "",
+        "107200",
+        "large",
+        "OE-MON",
+        "90070",
+        "Ruta 38 km 760, Monteros",
+        "Silvia Gómez",
+    ),
+    (
+        "Ingenio El Palmar S.A.",
+        "",
+        "107200",
+        "large",
+        "OE-LEA",
+        "90056",
+        "Ruta 157 s/n, Bella Vista",
+        "Jorge Villalba",
+    ),
+    (
+        "Citrícola Aconquija S.A.",
+        "Citrus Aconquija",
+        "012300",
+        "large",
+        "OE-FAM",
+        "90028",
+        "Ruta 38 km 770, Famaillá",
+        "Laura Juárez",
+    ),
+    (
+        "Empaque Los Limoneros S.R.L.",
+        "Los Limoneros",
+        "016300",
+        "medium2",
+        "OE-LUL",
+        "90063",
+        "Ruta 301 km 12, Lules",
+        "Diego Paz",
+    ),
+    (
+        "Frutas del Tucumán S.A.",
+        "",
+        "103099",
+        "medium1",
+        "OE-TVI",
+        "90105",
+        "Av. Perón 2300, Tafí Viejo",
+        "Andrea Ruiz",
+    ),
+    (
+        "Arándanos del Norte S.R.L.",
+        "",
+        "012900",
+        "small",
+        "OE-YBU",
+        "90119",
+        "Camino del Perú 1800, Yerba Buena",
+        "Pablo Costilla",
+    ),
+    (
+        "Constructora Calchaquí S.A.",
+        "",
+        "410011",
+        "medium2",
+        "OE-CAP-01",
+        "90084",
+        "Av. Mate de Luna 2100, San Miguel de Tucumán",
+        "Martín Ledesma",
+    ),
+    (
+        "Obras Viales del NOA S.A.",
+        "",
+        "421000",
+        "large",
+        "OE-CAP-03",
+        "90084",
+        "Av. Roca 3200, San Miguel de Tucumán",
+        "Gabriela Soria",
+    ),
+    (
+        "Instalaciones Eléctricas Lules S.R.L.",
+        "",
+        "432110",
+        "small",
+        "OE-LUL",
+        "90063",
+        "San Martín 450, Lules",
+        "Hugo Díaz",
+    ),
+    (
+        "Supermercados Tucumanos S.A.",
+        "Súper Tucu",
+        "471110",
+        "large",
+        "OE-CAP-02",
+        "90084",
+        "Av. Sarmiento 900, San Miguel de Tucumán",
+        "Romina Acosta",
+    ),
+    (
+        "Distribuidora del Jardín S.R.L.",
+        "",
+        "463000",
+        "medium1",
+        "OE-CAP-04",
+        "90084",
+        "Av. Kirchner 1500, San Miguel de Tucumán",
+        "Carlos Herrera",
+    ),
+    (
+        "Ferretería Concepción S.R.L.",
+        "",
+        "475200",
+        "micro",
+        "OE-CHI",
+        "90021",
+        "España 120, Concepción",
+        "Noemí Ibáñez",
+    ),
+    (
+        "Hotel Plaza Independencia S.A.",
+        "Hotel Plaza",
+        "551022",
+        "medium1",
+        "OE-CAP-01",
+        "90084",
+        "San Martín 435, San Miguel de Tucumán",
+        "Lucía Frías",
+    ),
+    (
+        "Gastronomía del Valle S.R.L.",
+        "Parador El Mollar",
+        "561011",
+        "micro",
+        "OE-TDV",
+        "90098",
+        "Ruta 307 km 55, Tafí del Valle",
+        "Sergio Chocobar",
+    ),
+    (
+        "Transportes Aconquija S.A.",
+        "",
+        "492180",
+        "medium2",
+        "OE-TVI",
+        "90105",
+        "Ruta 9 km 1300, Tafí Viejo",
+        "Ramón Cáceres",
+    ),
+    (
+        "Logística Cruz Alta S.R.L.",
+        "",
+        "522092",
+        "small",
+        "OE-CRA",
+        "90014",
+        "Ruta 9 km 1290, Banda del Río Salí",
+        "Viviana Lazarte",
+    ),
+    (
+        "Clínica Yerba Buena S.A.",
+        "",
+        "861010",
+        "medium2",
+        "OE-YBU",
+        "90119",
+        "Av. Aconquija 1500, Yerba Buena",
+        "Marcela Toledo",
+    ),
+    (
+        "Cooperativa de Trabajo Limpieza Norte Ltda.",
+        "",
+        "812020",
+        "small",
+        "OE-CAP-02",
+        "90084",
+        "Lavalle 1800, San Miguel de Tucumán",
+        "Ana Salazar",
+    ),
+    (
+        "Seguridad Integral Tucumán S.A.",
+        "",
+        "801010",
+        "medium1",
+        "OE-CAP-03",
+        "90084",
+        "Av. Belgrano 2500, San Miguel de Tucumán",
+        "Julio Ponce",
+    ),
+    (
+        "Centro de Atención Telefónica del NOA S.A.",
+        "Contacto NOA",
+        "822000",
+        "large",
+        "OE-CAP-01",
+        "90084",
+        "Maipú 500, San Miguel de Tucumán",
+        "Verónica Luna",
+    ),
+    (
+        "Software del Jardín S.A.S.",
+        "",
+        "620100",
+        "small",
+        "OE-YBU",
+        "90119",
+        "Av. Perón 1000, Yerba Buena",
+        "Federico Albornoz",
+    ),
+    (
+        "Municipalidad de Famaillá",
+        "",
+        "841100",
+        "public",
+        "OE-FAM",
+        "90028",
+        "Belgrano 400, Famaillá",
+        "Dirección de Personal",
+    ),
+    (
+        "Escuela Agrotécnica Simoca",
+        "",
+        "852100",
+        "public",
+        "OE-SIM",
+        "90091",
+        "Ruta 157 km 30, Simoca",
+        "Dirección",
+    ),
+];
+
+/// A valid CUIT of a legal entity, from a serial number (skipping numbers whose check
+/// digit would be 10, which AFIP never issues with prefix 30).
+fn cuit(serial: u32) -> String {
+    let mut n = 71_000_000 + serial * 7_919;
+    loop {
+        let first_ten = format!("30{n:08}");
+        let mut digits = [0u32; 10];
+        for (d, c) in digits.iter_mut().zip(first_ten.chars()) {
+            *d = c.to_digit(10).unwrap_or_default();
+        }
+        if let Some(check) = crate::persons::domain::cuil_check_digit(&digits) {
+            return format!("{first_ten}{check}");
+        }
+        n += 1;
+    }
+}
+
+/// Registers the demo employers (with a contact each, and an agreement for every third)
+/// through the ordinary use cases. Returns how many were added.
+pub async fn seed(db: &Db) -> anyhow::Result<usize> {
+    let ctx = AuditCtx::system();
+    let system = Access::system("demo");
+    let mut added = 0;
+    for (i, (legal, trade, activity, size, office, dep, address, contact)) in
+        EMPLOYERS.into_iter().enumerate()
+    {
+        let slug: String = crate::text::fold(legal)
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("");
+        let input = EmployerInput {
+            cuit: cuit(i as u32),
+            legal_name: legal.into(),
+            trade_name: trade.into(),
+            activity_code: activity.into(),
+            size_band: size.into(),
+            office_code: office.into(),
+            address: address.into(),
+            territory_code: format!("AR-{dep}"),
+            phone: format!("0381 42{:05}", 10_000 + i * 371),
+            email: format!("rrhh@{slug}.example.com.ar"),
+            contacts: vec![ContactInput {
+                name: contact.into(),
+                role: "Recursos humanos".into(),
+                phone: format!("381 15 5{:02}-{:04}", i, 1000 + i * 37),
+                email: format!("contacto@{slug}.example.com.ar"),
+            }],
+            ..Default::default()
+        };
+        let id = service::create_employer(db, &ctx, &system, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo employer {legal}: {e:?}"))?;
+        if i % 3 == 0 {
+            let agreement = AgreementInput {
+                kind: if i % 2 == 0 {
+                    "internships"
+                } else {
+                    "collaboration"
+                }
+                .into(),
+                title: format!("Convenio {}/2026", 10 + i),
+                signed_on: format!("2026-{:02}-15", 1 + i % 9),
+                ..Default::default()
+            };
+            service::add_agreement(db, &ctx, &system, id, &agreement)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo agreement {legal}: {e:?}"))?;
+        }
+        added += 1;
+    }
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_cuits_and_activities_are_valid_and_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for (i, e) in EMPLOYERS.iter().enumerate() {
+            let c = cuit(i as u32);
+            assert!(
+                crate::intermediation::domain::Cuit::parse(&c).is_ok(),
+                "{c}"
+            );
+            assert!(seen.insert(c));
+            assert!(
+                crate::intermediation::activity::parse_code(e.2).is_some(),
+                "{}",
+                e.2
+            );
+        }
+    }
+}

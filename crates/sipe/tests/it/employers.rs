@@ -1,0 +1,375 @@
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, location, text_of};
+
+/// Two offices and an operator at each.
+async fn two_offices(app: &TestApp) -> (uuid::Uuid, uuid::Uuid) {
+    let a = app.office("OE-A", "").await;
+    let b = app.office("OE-B", "").await;
+    (a, b)
+}
+
+#[tokio::test]
+async fn an_operator_registers_an_employer_with_contacts_and_agreements() {
+    let app = TestApp::spawn().await;
+    two_offices(&app).await;
+    let (c, csrf) = app.signed_in("op_a", "operator", &["OE-A"]).await;
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            "/employers",
+            &[
+                ("cuit", "30-71234567-1"),
+                ("legal_name", "Citrícola San Miguel S.A."),
+                ("trade_name", "Citrus SM"),
+                ("activity_code", "01 — Agricultura, ganadería, caza"),
+                ("size_band", "large"),
+                ("office_code", "OE-A"),
+                ("territory_code", "AR-90084"),
+                ("phone", "0381 421-5000"),
+                ("email", "rrhh@citricola.example.com.ar"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let detail = location(res.headers());
+    let html = c
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&html, "h1").unwrap(),
+        "Citrícola San Miguel S.A. (Citrus SM)"
+    );
+    assert!(html.contains("Empleador registrado."));
+    assert!(html.contains("01 — Agricultura, ganadería, caza y actividades de servicios conexas"));
+    assert!(html.contains("+543814215000"), "phone stored in E.164");
+
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("{detail}/contacts"),
+            &[
+                ("name", "Marta Ruiz"),
+                ("role", "Recursos humanos"),
+                ("phone", "381 15 544 2347"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("{detail}/agreements"),
+            &[
+                ("kind", "internships"),
+                ("title", "Convenio de prácticas 12/2026"),
+                ("signed_on", "2026-03-01"),
+                ("expires_on", "2027-02-28"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(app.url(&detail))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Marta Ruiz") && html.contains("+5493815442347"));
+    assert!(html.contains("Convenio de prácticas 12/2026"));
+    assert!(html.contains("Prácticas o entrenamiento laboral"));
+
+    // A bad contact keeps the page with the problem and stores nothing.
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("{detail}/contacts"),
+            &[("name", ""), ("email", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Este campo es obligatorio."));
+    assert!(html.contains("El correo electrónico no es válido."));
+
+    let id: uuid::Uuid = detail.trim_start_matches("/employers/").parse().unwrap();
+    assert_eq!(
+        sipe::intermediation::employers::store::contacts(&app.db, id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(app.audit_count("employer.create").await, 1);
+    assert_eq!(app.audit_count("employer.contact.add").await, 1);
+    assert_eq!(app.audit_count("employer.agreement.add").await, 1);
+
+    // Listed, and found by words of its name and by CUIT digits.
+    for q in ["san miguel", "citricola", "71234567"] {
+        let html = c
+            .get(app.url(&format!("/employers?q={}", q.replace(' ', "+"))))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Citrícola San Miguel S.A."), "found by {q}");
+    }
+    let html = c
+        .get(app.url("/employers?q=ingenio"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("Citrícola San Miguel S.A."));
+}
+
+#[tokio::test]
+async fn a_duplicate_cuit_is_refused_with_a_link_only_when_the_employer_is_visible() {
+    let app = TestApp::spawn().await;
+    two_offices(&app).await;
+    let (a, csrf_a) = app.signed_in("op_a", "operator", &["OE-A"]).await;
+    let (b, csrf_b) = app.signed_in("op_b", "operator", &["OE-B"]).await;
+    let form = [
+        ("cuit", "30712345671"),
+        ("legal_name", "Ingenio Concepción S.A."),
+    ];
+    let res = app.post_form(&a, &csrf_a, "/employers", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let detail = location(res.headers());
+
+    let res = app.post_form(&a, &csrf_a, "/employers", &form).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Ya hay un empleador registrado con este CUIT."));
+    assert!(
+        html.contains(&format!("href=\"{detail}\"")),
+        "links the existing employer"
+    );
+
+    let res = app.post_form(&b, &csrf_b, "/employers", &form).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("en otra oficina"));
+    assert!(
+        !html.contains(&detail),
+        "no link outside the caller's scope"
+    );
+    // Nor can the other office open, list or edit it.
+    let res = b.get(app.url(&detail)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let html = b
+        .get(app.url("/employers"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("Ingenio Concepción"));
+    let res = app
+        .post_form(
+            &b,
+            &csrf_b,
+            &format!("{detail}/contacts"),
+            &[("name", "Intruso")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.audit_count("employer.create").await, 1);
+}
+
+#[tokio::test]
+async fn invalid_employer_input_is_reported_in_spanish_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    two_offices(&app).await;
+    let (c, csrf) = app.signed_in("op_a", "operator", &["OE-A"]).await;
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            "/employers",
+            &[
+                ("cuit", "30-71234567-2"),
+                ("legal_name", ""),
+                ("activity_code", "04"),
+                ("territory_code", "AR-99999"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("El dígito verificador del CUIT no coincide"));
+    assert!(html.contains("Este campo es obligatorio."));
+    assert!(html.contains("Indicá una división de la CIIU Rev.4"));
+    assert_eq!(app.audit_count("employer.create").await, 0);
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            "/employers",
+            &[
+                ("cuit", "30-71234567-1"),
+                ("legal_name", "X"),
+                ("territory_code", "AR-99999"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.audit_count("employer.create").await, 0);
+}
+
+#[tokio::test]
+async fn the_api_lists_creates_updates_and_refuses_duplicates() {
+    let app = TestApp::spawn().await;
+    two_offices(&app).await;
+    let id = app.user("api_a", "operator", &["OE-A"]).await;
+    let token = app.token(id).await;
+    let other = app.user("api_b", "operator", &["OE-B"]).await;
+    let other_token = app.token(other).await;
+    let http = reqwest::Client::new();
+    let body = json!({
+        "cuit": "30-71234567-1",
+        "legal_name": "Constructora Aconquija S.R.L.",
+        "activity_code": "41",
+        "size_band": "medium1",
+        "contacts": [{"name": "Jorge Paz", "role": "Capataz", "email": "jpaz@aconquija.example.com"}]
+    });
+    let res = http
+        .post(app.url("/api/v1/employers"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let created: Value = res.json().await.unwrap();
+    let eid = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["cuit"], "30712345671");
+    assert_eq!(created["activity"], "Construcción de edificios");
+    assert_eq!(created["contacts"][0]["name"], "Jorge Paz");
+
+    let res = http
+        .post(app.url("/api/v1/employers"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let problem: Value = res.json().await.unwrap();
+    assert!(
+        problem
+            .to_string()
+            .contains(&format!("/api/v1/employers/{eid}"))
+    );
+
+    let res = http
+        .post(app.url("/api/v1/employers"))
+        .bearer_auth(&token)
+        .json(&json!({"cuit": "123", "legal_name": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = res.json().await.unwrap();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["cuit", "legal_name"]);
+
+    let list: Value = http
+        .get(app.url("/api/v1/employers?q=aconquija"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], eid.as_str());
+    let list: Value = http
+        .get(app.url("/api/v1/employers"))
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0, "another office sees none");
+    let res = http
+        .get(app.url(&format!("/api/v1/employers/{eid}")))
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let res = http
+        .patch(app.url(&format!("/api/v1/employers/{eid}")))
+        .bearer_auth(&token)
+        .json(&json!({"cuit": "30712345671", "legal_name": "Constructora Aconquija S.A.", "activity_code": "42"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let updated: Value = res.json().await.unwrap();
+    assert_eq!(updated["legal_name"], "Constructora Aconquija S.A.");
+    assert_eq!(updated["activity"], "Obras de ingeniería civil");
+    assert_eq!(
+        updated["contacts"].as_array().unwrap().len(),
+        1,
+        "contacts kept"
+    );
+
+    let res = http
+        .post(app.url(&format!("/api/v1/employers/{eid}/agreements")))
+        .bearer_auth(&token)
+        .json(&json!({"kind": "programme", "title": "Programa de Inserción Laboral", "signed_on": "2026-05-02"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let with: Value = res.json().await.unwrap();
+    let agreement = with["agreements"][0]["id"].as_str().unwrap().to_owned();
+    let res = http
+        .delete(app.url(&format!("/api/v1/employers/{eid}/agreements/{agreement}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.audit_count("employer.update").await, 1);
+    assert_eq!(app.audit_count("employer.agreement.remove").await, 1);
+
+    let doc: Value = http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/api/v1/employers"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/employers/{id}/contacts"]["post"].is_object());
+}
