@@ -135,6 +135,8 @@ const ADMIN_SCREENS = [
   { path: '/persons/transfers' },
   { path: '/employers', detail: '[data-testid=employers-table] tbody a', phone: true },
   { path: '/employers/new' },
+  { path: '/vacancies', detail: '[data-testid=vacancies-table] tbody a', phone: true },
+  { path: '/vacancies/new' },
   { path: '/account' },
   { path: '/account/tokens' },
 ];
@@ -325,6 +327,7 @@ async function run(browser) {
     assert.equal(pathname(op), personPath);
     assert.match(await op.textContent('[data-testid=profile]'), /Citrícola San Miguel/);
   });
+  let employer = null;
   await check('n. the operator registers an employer; the same CUIT again links to it', async () => {
     await visit(op, '/employers');
     await navigateBy(op, () => op.click('[data-testid=employer-new]'));
@@ -351,6 +354,27 @@ async function run(browser) {
     await navigateBy(op, () => op.click('[data-testid=employer-save]'));
     assert.match(await op.textContent('[data-testid=flash-error]'), /Abrir el empleador existente/);
     assert.equal(await op.getAttribute('[data-testid=existing-employer]', 'href'), employerPath);
+    employer = employerPath;
+  });
+  await check('o. the operator registers a vacancy for that employer and opens it', async () => {
+    assert.ok(employer, 'skipped: no employer registered');
+    await op.goto(url(employer));
+    await navigateBy(op, () => op.click('[data-testid=employer-vacancy-new]'));
+    await op.fill('[data-testid=vacancy-title]', 'Panadero de turno mañana');
+    await op.fill('[data-testid=vacancy-occupation]', 'albañil');
+    await op.fill('#positions', '2');
+    await op.selectOption('#contract_type', 'permanent');
+    await op.fill('#salary_min', '700000');
+    await axeCheck(op);
+    await navigateBy(op, () => op.click('[data-testid=vacancy-save]'));
+    assert.match(pathname(op), /^\/vacancies\/[0-9a-f-]{36}$/);
+    assert.equal((await op.textContent('[data-testid=vacancy-state]')).trim(), 'Borrador');
+    await op.selectOption('[data-testid=vacancy-next-state]', 'open');
+    await navigateBy(op, () => op.click('[data-testid=vacancy-state-save]'));
+    assert.equal((await op.textContent('[data-testid=vacancy-state]')).trim(), 'Abierta');
+    assert.match(await op.textContent('[data-testid=vacancy-history]'), /Borrador → Abierta/);
+    await axeCheck(op);
+    await screenshot(op, 'operator-vacancy');
   });
   await op.context().close();
 }

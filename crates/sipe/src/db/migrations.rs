@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
 mod m0008_employers;
+mod m0009_vacancies;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0006ImportProgress),
             Box::new(M0007PersonChangeOrder),
             Box::new(m0008_employers::M0008Employers),
+            Box::new(m0009_vacancies::M0009Vacancies),
         ]
     }
 }

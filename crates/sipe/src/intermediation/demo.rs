@@ -7,6 +7,7 @@ use crate::audit::AuditCtx;
 use crate::db::Db;
 use crate::intermediation::employers::input::{AgreementInput, ContactInput, EmployerInput};
 use crate::intermediation::employers::service;
+use crate::intermediation::vacancies::{self, input::VacancyInput};
 
 /// (legal name, trade name, CLAE/ISIC code, size band, office, department, address, contact).
 type DemoEmployer = (
@@ -263,6 +264,118 @@ const EMPLOYERS: [DemoEmployer; 24] = [
     ),
 ];
 
+/// Demo vacancies: (employer index, title, occupation words, positions, state).
+const VACANCIES: [(usize, &str, &str, i32, &str); 30] = [
+    (0, "Peón de campo para zafra", "peón agrícola", 40, "open"),
+    (
+        0,
+        "Operador de cosechadora",
+        "operador de maquinaria agrícola",
+        6,
+        "open",
+    ),
+    (0, "Electricista industrial", "electricista", 2, "paused"),
+    (1, "Peón de surco", "peón agrícola", 25, "open"),
+    (
+        1,
+        "Mecánico de equipos de cosecha",
+        "mecánico de vehículos",
+        2,
+        "filled",
+    ),
+    (
+        2,
+        "Conductor de camión cañero",
+        "conductor de camión",
+        8,
+        "open",
+    ),
+    (
+        3,
+        "Cosechador de limones",
+        "recolector de fruta",
+        60,
+        "open",
+    ),
+    (3, "Embalador de cítricos", "empacador", 30, "open"),
+    (4, "Empacador de línea", "empacador", 20, "open"),
+    (
+        4,
+        "Recolector de fruta (temporada)",
+        "recolector de fruta",
+        35,
+        "closed",
+    ),
+    (5, "Operario de planta de jugos", "empacador", 6, "draft"),
+    (
+        6,
+        "Cosechador de arándanos",
+        "recolector de fruta",
+        15,
+        "open",
+    ),
+    (7, "Albañil", "albañil", 10, "open"),
+    (7, "Oficial electricista de obra", "electricista", 3, "open"),
+    (
+        8,
+        "Chofer de camión volcador",
+        "conductor de camión",
+        4,
+        "open",
+    ),
+    (9, "Ayudante de electricista", "electricista", 2, "open"),
+    (10, "Cajero o cajera", "cajero", 8, "open"),
+    (10, "Repositor de góndolas", "reponedor", 10, "open"),
+    (11, "Vendedor de mostrador", "vendedor", 3, "open"),
+    (12, "Vendedor de ferretería", "vendedor", 1, "filled"),
+    (13, "Recepcionista bilingüe", "recepcionista", 2, "open"),
+    (13, "Camarero o camarera", "camarero", 4, "open"),
+    (
+        14,
+        "Cocinero para temporada de verano",
+        "cocinero",
+        2,
+        "open",
+    ),
+    (
+        15,
+        "Chofer de larga distancia",
+        "conductor de camión",
+        5,
+        "open",
+    ),
+    (16, "Operario de depósito", "reponedor", 6, "paused"),
+    (17, "Enfermero o enfermera", "enfermero", 4, "open"),
+    (18, "Personal de limpieza", "empleado doméstico", 12, "open"),
+    (19, "Vigilador", "guardia de seguridad", 10, "open"),
+    (
+        20,
+        "Teleoperador de atención al cliente",
+        "recepcionista",
+        25,
+        "open",
+    ),
+    (
+        23,
+        "Maestro de enseñanza agropecuaria",
+        "maestro",
+        1,
+        "cancelled",
+    ),
+];
+
+/// The states a demo vacancy passes through to reach `state`.
+fn path_to(state: &str) -> &'static [&'static str] {
+    match state {
+        "open" => &["open"],
+        "paused" => &["open", "paused"],
+        "filled" => &["open", "filled"],
+        "closed" => &["open", "closed"],
+        "cancelled" => &["cancelled"],
+        _ => &[],
+    }
+}
+
 /// A valid CUIT of a legal entity, from a serial number (skipping numbers whose check
 /// digit would be 10, which AFIP never issues with prefix 30).
 fn cuit(serial: u32) -> String {
@@ -281,11 +394,13 @@ fn cuit(serial: u32) -> String {
 }
 
 /// Registers the demo employers (with a contact each, and an agreement for every third)
-/// through the ordinary use cases. Returns how many were added.
+/// and their vacancies in every state, through the ordinary use cases. Returns how many
+/// employers were added.
 pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     let ctx = AuditCtx::system();
     let system = Access::system("demo");
     let mut added = 0;
+    let mut ids = Vec::new();
     for (i, (legal, trade, activity, size, office, dep, address, contact)) in
         EMPLOYERS.into_iter().enumerate()
     {
@@ -332,7 +447,33 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
                 .await
                 .map_err(|e| anyhow::anyhow!("demo agreement {legal}: {e:?}"))?;
         }
+        ids.push(id);
         added += 1;
+    }
+    for (employer, title, occupation, positions, state) in VACANCIES {
+        let input = VacancyInput {
+            employer_id: Some(ids[employer]),
+            title: title.into(),
+            occupation: occupation.into(),
+            positions: Some(positions),
+            hours: "full_time".into(),
+            contract_type: if positions > 10 {
+                "seasonal"
+            } else {
+                "permanent"
+            }
+            .into(),
+            education_min: if positions > 10 { "1" } else { "3" }.into(),
+            ..Default::default()
+        };
+        let id = vacancies::service::create_vacancy(db, &ctx, &system, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo vacancy {title}: {e:?}"))?;
+        for to in path_to(state) {
+            vacancies::service::change_state(db, &ctx, &system, id, to, "")
+                .await
+                .map_err(|e| anyhow::anyhow!("demo vacancy {title} to {to}: {e:?}"))?;
+        }
     }
     Ok(added)
 }

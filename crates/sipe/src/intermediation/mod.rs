@@ -5,8 +5,9 @@ pub mod activity;
 pub mod demo;
 pub mod domain;
 pub mod employers;
+pub mod vacancies;
 
 /// Routes of the module.
 pub fn routes() -> crate::web::Routes {
-    employers::routes()
+    employers::routes().merge(vacancies::routes())
 }

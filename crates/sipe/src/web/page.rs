@@ -64,12 +64,17 @@ pub struct PageCtx {
     pub tz: chrono_tz::Tz,
 }
 
-const NAV: [(&str, &str, Option<Permission>); 13] = [
+const NAV: [(&str, &str, Option<Permission>); 14] = [
     ("/", "nav-home", None),
     ("/persons", "nav-persons", Some(Permission::ViewPersons)),
     (
         "/employers",
         "nav-employers",
+        Some(Permission::ViewIntermediation),
+    ),
+    (
+        "/vacancies",
+        "nav-vacancies",
         Some(Permission::ViewIntermediation),
     ),
     (

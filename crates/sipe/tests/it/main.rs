@@ -21,3 +21,4 @@ mod profile;
 mod scope;
 mod transfers;
 mod users;
+mod vacancies;

@@ -23,6 +23,7 @@ struct Fixture {
     employer_b: uuid::Uuid,
     contact_b: uuid::Uuid,
     agreement_b: uuid::Uuid,
+    vacancy_b: uuid::Uuid,
     markers: Vec<String>,
 }
 
@@ -151,7 +152,21 @@ async fn fixture() -> Fixture {
     )
     .await
     .unwrap();
+    let vacancy_b = sipe::intermediation::vacancies::service::create_vacancy(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::intermediation::vacancies::input::VacancyInput {
+            employer_id: Some(employer_b),
+            title: "Puesto Reservado B".into(),
+            occupation: "7112.1".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let markers = vec![
+        "Puesto Reservado B".to_owned(),
         "Empleador Reservado de B".to_owned(),
         "Contacto Reservado B".to_owned(),
         "Convenio Reservado B".to_owned(),
@@ -183,6 +198,7 @@ async fn fixture() -> Fixture {
         employer_b,
         contact_b,
         agreement_b,
+        vacancy_b,
         markers,
     }
 }
@@ -201,6 +217,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
             "id" if out.contains("/persons/") => f.person_b.to_string(),
             "id" if out.contains("/skills/") => f.skill.to_string(),
             "id" if out.contains("/employers/") => f.employer_b.to_string(),
+            "id" if out.contains("/vacancies/") => f.vacancy_b.to_string(),
             "contact_id" => f.contact_b.to_string(),
             "agreement_id" => f.agreement_b.to_string(),
             "token_id" => f.token_b_id.to_string(),
@@ -351,6 +368,12 @@ async fn every_route_hides_office_b_from_an_operator_or_coordinator_of_office_a(
         agreements.await.unwrap().len(),
         1,
         "office B's agreements untouched"
+    );
+    let events = sipe::intermediation::vacancies::store::events(&app.db, f.vacancy_b);
+    assert_eq!(
+        events.await.unwrap().len(),
+        1,
+        "office B's vacancy never moved"
     );
 }
 

@@ -147,6 +147,25 @@ async fn show_page(
     };
     let contacts = store::contacts(&state.db, id).await?;
     let agreements = store::agreements(&state.db, id).await?;
+    let latest = Pager::new(
+        "/vacancies",
+        &ListQuery {
+            per_page: Some("20".into()),
+            ..Default::default()
+        },
+        &crate::intermediation::vacancies::store::SORTS,
+        true,
+    );
+    let (vacancies, vacancy_total) = crate::intermediation::vacancies::store::list_vacancies(
+        &state.db,
+        access,
+        &crate::intermediation::vacancies::store::VacancyFilter {
+            employer_id: Some(id),
+            ..Default::default()
+        },
+        &latest,
+    )
+    .await?;
     let agreement_kinds = AGREEMENT_KINDS
         .iter()
         .map(|k| Choice {
@@ -169,6 +188,8 @@ async fn show_page(
             agreement,
             agreement_kinds,
             errors,
+            vacancies,
+            vacancy_total,
         },
     )
 }

@@ -154,3 +154,26 @@ pub async fn suggest(
         .all(conn)
         .await
 }
+
+/// Legal names of these employers, by id (one query). For naming the employer of a
+/// record the caller may already see, such as a vacancy.
+pub async fn legal_names(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    let mut ids: Vec<Uuid> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(Uuid, String)> = employer::Entity::find()
+        .select_only()
+        .column(employer::Column::Id)
+        .column(employer::Column::LegalName)
+        .filter(employer::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

@@ -66,6 +66,10 @@ pub struct EmployerPage {
     pub agreement_kinds: Vec<Choice>,
     /// Problems of the add-contact or add-agreement form.
     pub errors: FieldErrors,
+    /// Its latest vacancies in the caller's view scope.
+    pub vacancies: Vec<crate::intermediation::vacancies::entity::vacancy::Model>,
+    /// How many vacancies in all.
+    pub vacancy_total: u64,
 }
 
 impl EmployerPage {
