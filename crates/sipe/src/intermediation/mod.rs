@@ -5,9 +5,34 @@ pub mod activity;
 pub mod demo;
 pub mod domain;
 pub mod employers;
+pub mod matching;
+pub mod seekers;
 pub mod vacancies;
 
 /// Routes of the module.
 pub fn routes() -> crate::web::Routes {
-    employers::routes().merge(vacancies::routes())
+    use crate::access::Permission;
+    use crate::web::Guard;
+    employers::routes()
+        .merge(vacancies::routes())
+        .get(
+            "/persons/{id}/job-search",
+            Guard::Web(Permission::EditPersons),
+            seekers::handlers::edit_job_search,
+        )
+        .post(
+            "/persons/{id}/job-search",
+            Guard::Web(Permission::EditPersons),
+            seekers::handlers::update_job_search,
+        )
+        .get(
+            "/api/v1/persons/{id}/job-search",
+            Guard::Api(Permission::ViewPersons),
+            seekers::handlers::api_job_search,
+        )
+        .put(
+            "/api/v1/persons/{id}/job-search",
+            Guard::Api(Permission::EditPersons),
+            seekers::handlers::api_update_job_search,
+        )
 }

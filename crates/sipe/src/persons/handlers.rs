@@ -365,7 +365,13 @@ pub async fn show_person(
     let items = super::profile::items(&state.db, id).await?;
     let sections = item_sections(&ctx, items);
     let interviews = super::interview::list(&state.db, id).await?;
+    let seeker = crate::intermediation::seekers::rows_of(&state.db, &[id]).await?;
+    let job_search = crate::intermediation::seekers::Summary::of(
+        seeker.get(&id),
+        p.employment_status.as_deref(),
+    );
     let page = PersonPage {
+        job_search,
         name: display_name(&p),
         age: domain::age(
             p.birth_date,

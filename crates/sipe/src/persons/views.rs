@@ -94,6 +94,8 @@ impl PersonFormPage {
 #[derive(Template)]
 #[template(path = "persons/show.html")]
 pub struct PersonPage {
+    /// The candidate side of the profile.
+    pub job_search: crate::intermediation::seekers::Summary,
     /// Page context.
     pub ctx: PageCtx,
     /// The person.

@@ -1,0 +1,6 @@
+//! Matching vacancies and candidates (ADR 0003): explainable scores recomputed at every
+//! search from current data; nothing of a ranking is stored.
+
+pub mod codes;
+pub mod profile;
+pub mod score;

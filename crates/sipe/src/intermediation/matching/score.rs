@@ -1,0 +1,535 @@
+//! The matching score: factors between a vacancy's requirements and a candidate's
+//! profile, each a number in `[0, 1]`, combined by the search's weights; the gaps are
+//! what the candidate lacks. Plain functions over two small structs, shared by both
+//! directions (vacancy → people, person → vacancies) and by the explanation, so the
+//! number shown is the number ranked on.
+
+use serde::{Deserialize, Serialize};
+
+/// What a vacancy asks for, in the numeric codes matching compares.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Requirements {
+    /// ISCO-08 unit group of the occupation (`9321`).
+    pub unit_group: u32,
+    /// Required skills (ids as 64-bit keys).
+    pub required_skills: Vec<u64>,
+    /// Desired skills.
+    pub desired_skills: Vec<u64>,
+    /// Minimum ISCED level.
+    pub education_min: Option<u8>,
+    /// The education level is a hard filter.
+    pub education_mandatory: bool,
+    /// Months of experience in the unit group.
+    pub experience_months: Option<u32>,
+    /// Driving licence class (bit of [`licence_bit`]).
+    pub licence: Option<u16>,
+    /// The licence is a hard filter.
+    pub licence_mandatory: bool,
+    /// Languages: (language index, lowest level index).
+    pub languages: Vec<(u8, u8)>,
+    /// INDEC department code of the workplace (`90084`).
+    pub department: Option<u32>,
+    /// `HOURS_FULL` or `HOURS_PART`.
+    pub hours: u8,
+    /// Contract type (bit of the contract types).
+    pub contract: Option<u8>,
+    /// Highest salary offered.
+    pub salary_max: Option<i64>,
+}
+
+/// What matching knows of a candidate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Candidate {
+    /// ISCO-08 unit groups of desired occupations and work history.
+    pub unit_groups: Vec<u32>,
+    /// Months of work per unit group.
+    pub experience: Vec<(u32, u32)>,
+    /// Skills (ids as 64-bit keys).
+    pub skills: Vec<u64>,
+    /// ISCED level.
+    pub education: Option<u8>,
+    /// Driving licence classes held (bit set).
+    pub licences: u16,
+    /// Languages: (language index, level index).
+    pub languages: Vec<(u8, u8)>,
+    /// INDEC department code of their address.
+    pub department: Option<u32>,
+    /// `HOURS_*`.
+    pub hours: u8,
+    /// Preferred contract types (bit set; 0 = no preference).
+    pub contracts: u8,
+    /// Salary expectation.
+    pub salary_expectation: Option<i64>,
+}
+
+/// Working time unknown.
+pub const HOURS_UNKNOWN: u8 = 0;
+/// Full time.
+pub const HOURS_FULL: u8 = 1;
+/// Part time.
+pub const HOURS_PART: u8 = 2;
+/// Either.
+pub const HOURS_ANY: u8 = 3;
+
+/// How much each factor weighs in the score; adjustable per search.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema, utoipa::IntoParams,
+)]
+#[serde(default)]
+pub struct Weights {
+    /// Occupation proximity along ISCO-08.
+    pub occupation: f32,
+    /// Coverage of required skills.
+    pub required_skills: f32,
+    /// Coverage of desired skills.
+    pub desired_skills: f32,
+    /// Education level met.
+    pub education: f32,
+    /// Experience met.
+    pub experience: f32,
+    /// Languages met.
+    pub languages: f32,
+    /// Distance tier.
+    pub distance: f32,
+    /// Availability (working time).
+    pub availability: f32,
+    /// Preferences (contract type, salary).
+    pub preferences: f32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            occupation: 3.0,
+            required_skills: 2.0,
+            desired_skills: 0.5,
+            education: 1.0,
+            experience: 1.0,
+            languages: 0.5,
+            distance: 1.5,
+            availability: 0.5,
+            preferences: 0.5,
+        }
+    }
+}
+
+impl Weights {
+    /// Clamps each weight to `0..=10` (a negative weight would reward a lack).
+    pub fn clamped(self) -> Self {
+        let c = |w: f32| {
+            if w.is_finite() {
+                w.clamp(0.0, 10.0)
+            } else {
+                0.0
+            }
+        };
+        Self {
+            occupation: c(self.occupation),
+            required_skills: c(self.required_skills),
+            desired_skills: c(self.desired_skills),
+            education: c(self.education),
+            experience: c(self.experience),
+            languages: c(self.languages),
+            distance: c(self.distance),
+            availability: c(self.availability),
+            preferences: c(self.preferences),
+        }
+    }
+
+    fn as_array(&self) -> [f32; FACTORS] {
+        [
+            self.occupation,
+            self.required_skills,
+            self.desired_skills,
+            self.education,
+            self.experience,
+            self.languages,
+            self.distance,
+            self.availability,
+            self.preferences,
+        ]
+    }
+}
+
+/// Number of factors.
+pub const FACTORS: usize = 9;
+
+/// Factor names as the API reports them, in [`Factors::values`] order.
+pub const FACTOR_NAMES: [&str; FACTORS] = [
+    "occupation",
+    "required_skills",
+    "desired_skills",
+    "education",
+    "experience",
+    "languages",
+    "distance",
+    "availability",
+    "preferences",
+];
+
+/// Every factor of one pair, each in `[0, 1]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Factors {
+    /// Values in [`FACTOR_NAMES`] order.
+    pub values: [f32; FACTORS],
+}
+
+impl Factors {
+    /// The weighted mean, scaled to 0–100.
+    pub fn score(&self, w: &Weights) -> f32 {
+        let weights = w.as_array();
+        let total: f32 = weights.iter().sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let sum: f32 = self.values.iter().zip(weights).map(|(v, w)| v * w).sum();
+        100.0 * sum / total
+    }
+}
+
+/// Occupation proximity: same unit group 1, same minor group 0.6, same sub-major group
+/// 0.3, same major group 0.1, else 0 (the best over the candidate's occupations).
+pub fn occupation_proximity(wanted: u32, have: &[u32]) -> f32 {
+    have.iter()
+        .map(|&g| {
+            if g == wanted {
+                1.0
+            } else if g / 10 == wanted / 10 {
+                0.6
+            } else if g / 100 == wanted / 100 {
+                0.3
+            } else if g / 1000 == wanted / 1000 {
+                0.1
+            } else {
+                0.0
+            }
+        })
+        .fold(0.0, f32::max)
+}
+
+fn coverage(wanted: &[u64], have: &[u64]) -> f32 {
+    if wanted.is_empty() {
+        return 1.0;
+    }
+    let met = wanted.iter().filter(|s| have.contains(s)).count();
+    met as f32 / wanted.len() as f32
+}
+
+fn months_in(c: &Candidate, unit_group: u32) -> u32 {
+    c.experience
+        .iter()
+        .filter(|(g, _)| *g == unit_group)
+        .map(|(_, m)| *m)
+        .sum()
+}
+
+fn language_met(c: &Candidate, (lang, level): (u8, u8)) -> bool {
+    c.languages.iter().any(|&(l, v)| l == lang && v >= level)
+}
+
+/// Does the candidate pass the vacancy's own hard filters (mandatory licence and
+/// education)? Scope, "actively looking" and "not placed" are filtered before.
+pub fn passes(r: &Requirements, c: &Candidate) -> bool {
+    let licence_ok = !r.licence_mandatory || r.licence.is_none_or(|bit| c.licences & bit != 0);
+    let education_ok = !r.education_mandatory
+        || r.education_min
+            .is_none_or(|min| c.education.is_some_and(|e| e >= min));
+    licence_ok && education_ok
+}
+
+/// Every factor of a vacancy–candidate pair.
+pub fn factors(r: &Requirements, c: &Candidate) -> Factors {
+    let education = match (r.education_min, c.education) {
+        (None, _) => 1.0,
+        (Some(min), Some(e)) if e >= min => 1.0,
+        (Some(min), Some(e)) if e + 1 == min => 0.5,
+        _ => 0.0,
+    };
+    let experience = match r.experience_months {
+        None | Some(0) => 1.0,
+        Some(need) => (months_in(c, r.unit_group) as f32 / need as f32).min(1.0),
+    };
+    let languages = if r.languages.is_empty() {
+        1.0
+    } else {
+        let met = r.languages.iter().filter(|l| language_met(c, **l)).count();
+        met as f32 / r.languages.len() as f32
+    };
+    let distance = match (r.department, c.department) {
+        (Some(a), Some(b)) if a == b => 1.0,
+        (Some(a), Some(b)) if a / 1000 == b / 1000 => 0.5,
+        (None, _) | (_, None) => 0.25,
+        _ => 0.0,
+    };
+    let availability = match (r.hours, c.hours) {
+        (HOURS_UNKNOWN, _) | (_, HOURS_ANY) => 1.0,
+        (_, HOURS_UNKNOWN) => 0.5,
+        (want, have) if want == have => 1.0,
+        _ => 0.0,
+    };
+    let contract = match r.contract {
+        None => 1.0,
+        Some(_) if c.contracts == 0 => 1.0,
+        Some(bit) if c.contracts & bit != 0 => 1.0,
+        Some(_) => 0.0,
+    };
+    let salary = match (r.salary_max, c.salary_expectation) {
+        (Some(max), Some(want)) if want > max => 0.0,
+        _ => 1.0,
+    };
+    let licence = match r.licence {
+        Some(bit) if c.licences & bit == 0 => 0.0,
+        _ => 1.0,
+    };
+    Factors {
+        values: [
+            occupation_proximity(r.unit_group, &c.unit_groups),
+            // A missing licence that is not mandatory counts as a missing requirement.
+            coverage(&r.required_skills, &c.skills) * licence,
+            coverage(&r.desired_skills, &c.skills),
+            education,
+            experience,
+            languages,
+            distance,
+            availability,
+            (contract + salary) / 2.0,
+        ],
+    }
+}
+
+/// A requirement the candidate lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Gap {
+    /// A required skill (its id key).
+    RequiredSkill {
+        /// 64-bit key of the skill id.
+        skill: u64,
+    },
+    /// A desired skill.
+    DesiredSkill {
+        /// 64-bit key of the skill id.
+        skill: u64,
+    },
+    /// The education level is below the minimum.
+    Education {
+        /// Minimum ISCED level.
+        required: u8,
+        /// The candidate's level, when known.
+        has: Option<u8>,
+    },
+    /// Fewer months of experience in the occupation than asked.
+    Experience {
+        /// Months asked.
+        required: u32,
+        /// Months the candidate has.
+        has: u32,
+    },
+    /// The driving licence.
+    Licence {
+        /// Bit of the class.
+        class: u16,
+    },
+    /// A language at the level asked.
+    Language {
+        /// Language index.
+        language: u8,
+        /// Level index.
+        level: u8,
+    },
+}
+
+/// What the candidate lacks of the vacancy's requirements.
+pub fn gaps(r: &Requirements, c: &Candidate) -> Vec<Gap> {
+    let mut out = Vec::new();
+    for s in &r.required_skills {
+        if !c.skills.contains(s) {
+            out.push(Gap::RequiredSkill { skill: *s });
+        }
+    }
+    for s in &r.desired_skills {
+        if !c.skills.contains(s) {
+            out.push(Gap::DesiredSkill { skill: *s });
+        }
+    }
+    if let Some(min) = r.education_min
+        && !c.education.is_some_and(|e| e >= min)
+    {
+        out.push(Gap::Education {
+            required: min,
+            has: c.education,
+        });
+    }
+    if let Some(need) = r.experience_months.filter(|m| *m > 0) {
+        let has = months_in(c, r.unit_group);
+        if has < need {
+            out.push(Gap::Experience {
+                required: need,
+                has,
+            });
+        }
+    }
+    if let Some(bit) = r.licence
+        && c.licences & bit == 0
+    {
+        out.push(Gap::Licence { class: bit });
+    }
+    for l in &r.languages {
+        if !language_met(c, *l) {
+            out.push(Gap::Language {
+                language: l.0,
+                level: l.1,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vacancy() -> Requirements {
+        Requirements {
+            unit_group: 9321,
+            required_skills: vec![1, 2],
+            desired_skills: vec![3],
+            education_min: Some(2),
+            experience_months: Some(12),
+            department: Some(90084),
+            hours: HOURS_FULL,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn occupation_proximity_follows_the_isco_hierarchy() {
+        assert_eq!(occupation_proximity(9321, &[9321]), 1.0);
+        assert_eq!(occupation_proximity(9321, &[9329]), 0.6);
+        assert_eq!(occupation_proximity(9321, &[9312]), 0.3);
+        assert_eq!(occupation_proximity(9321, &[9112]), 0.1);
+        assert_eq!(occupation_proximity(9321, &[7112]), 0.0);
+        assert_eq!(
+            occupation_proximity(9321, &[7112, 9329]),
+            0.6,
+            "the best counts"
+        );
+        assert_eq!(occupation_proximity(9321, &[]), 0.0);
+    }
+
+    #[test]
+    fn a_perfect_candidate_scores_100_and_has_no_gaps() {
+        let c = Candidate {
+            unit_groups: vec![9321],
+            experience: vec![(9321, 8), (9321, 6)],
+            skills: vec![1, 2, 3],
+            education: Some(3),
+            department: Some(90084),
+            hours: HOURS_ANY,
+            ..Default::default()
+        };
+        let f = factors(&vacancy(), &c);
+        assert_eq!(f.values, [1.0; FACTORS]);
+        assert!((f.score(&Weights::default()) - 100.0).abs() < 1e-4);
+        assert!(gaps(&vacancy(), &c).is_empty());
+    }
+
+    #[test]
+    fn each_shortfall_lowers_its_factor_and_shows_as_a_gap() {
+        let c = Candidate {
+            unit_groups: vec![9329],
+            experience: vec![(9321, 3)],
+            skills: vec![1],
+            education: Some(1),
+            department: Some(90119),
+            hours: HOURS_PART,
+            ..Default::default()
+        };
+        let f = factors(&vacancy(), &c);
+        let by_name: std::collections::HashMap<_, _> =
+            FACTOR_NAMES.iter().copied().zip(f.values).collect();
+        assert_eq!(by_name["occupation"], 0.6);
+        assert_eq!(by_name["required_skills"], 0.5);
+        assert_eq!(by_name["desired_skills"], 0.0);
+        assert_eq!(by_name["education"], 0.5, "one level below");
+        assert_eq!(by_name["experience"], 0.25);
+        assert_eq!(by_name["distance"], 0.5, "same province");
+        assert_eq!(by_name["availability"], 0.0);
+        assert_eq!(
+            gaps(&vacancy(), &c),
+            [
+                Gap::RequiredSkill { skill: 2 },
+                Gap::DesiredSkill { skill: 3 },
+                Gap::Education {
+                    required: 2,
+                    has: Some(1)
+                },
+                Gap::Experience {
+                    required: 12,
+                    has: 3
+                },
+            ]
+        );
+        let w = Weights::default();
+        assert!(f.score(&w) < 100.0);
+        // Weights move the score: ignoring everything but the occupation gives 60.
+        let only_occupation = Weights {
+            occupation: 1.0,
+            required_skills: 0.0,
+            desired_skills: 0.0,
+            education: 0.0,
+            experience: 0.0,
+            languages: 0.0,
+            distance: 0.0,
+            availability: 0.0,
+            preferences: 0.0,
+        };
+        assert!((f.score(&only_occupation) - 60.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn mandatory_requirements_filter_and_optional_ones_only_score() {
+        let mut r = vacancy();
+        r.licence = Some(1 << 1);
+        let without = Candidate::default();
+        assert!(passes(&r, &without), "an optional licence does not filter");
+        assert_eq!(factors(&r, &without).values[1], 0.0);
+        r.licence_mandatory = true;
+        assert!(!passes(&r, &without));
+        let with = Candidate {
+            licences: 1 << 1,
+            education: Some(2),
+            ..Default::default()
+        };
+        assert!(passes(&r, &with));
+        r.education_mandatory = true;
+        r.education_min = Some(3);
+        assert!(!passes(&r, &with));
+    }
+
+    #[test]
+    fn preferences_and_languages() {
+        let r = Requirements {
+            contract: Some(1 << 2),
+            salary_max: Some(900_000),
+            languages: vec![(1, 2)],
+            ..Default::default()
+        };
+        let c = Candidate {
+            contracts: 1 << 0,
+            salary_expectation: Some(1_000_000),
+            languages: vec![(1, 3)],
+            ..Default::default()
+        };
+        let f = factors(&r, &c);
+        assert_eq!(f.values[8], 0.0, "neither contract nor salary fit");
+        assert_eq!(f.values[5], 1.0, "a higher level meets a lower requirement");
+        let open = Candidate::default();
+        assert_eq!(
+            factors(&r, &open).values[8],
+            1.0,
+            "no stated preferences fit anything"
+        );
+        assert_eq!(factors(&r, &open).values[5], 0.0);
+    }
+}
