@@ -376,6 +376,24 @@ async function run(browser) {
     await axeCheck(op);
     await screenshot(op, 'operator-vacancy');
   });
+  await check('p. matching ranks demo candidates with their factors and gaps', async () => {
+    await visit(op, '/vacancies?q=albanil&state=open');
+    const link = op.locator('[data-testid=vacancies-table] tbody a').first();
+    assert.ok((await link.count()) > 0, 'a demo vacancy of the operator\'s office');
+    await navigateBy(op, () => link.click());
+    await navigateBy(op, () => op.click('[data-testid=vacancy-candidates]'));
+    assert.match(pathname(op), /\/candidates$/);
+    const rows = op.locator('[data-testid=candidates-table] tbody tr');
+    assert.ok((await rows.count()) > 0, 'demo people in the operator\'s scope are ranked');
+    const header = await op.textContent('[data-testid=candidates-table] thead');
+    assert.match(header, /Ocupación/);
+    assert.match(header, /Le falta/);
+    await op.selectOption('#reach', 'department');
+    await navigateBy(op, () => op.click('[data-testid=candidates-search]'));
+    assert.match(op.url(), /reach=department/);
+    await axeCheck(op);
+    await screenshot(op, 'operator-candidates');
+  });
   await op.context().close();
 }
 

@@ -373,7 +373,7 @@ const DEMO_EMPLOYERS: [&str; 12] = [
 async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
-    use sea_orm::{EntityTrait, QueryOrder, QuerySelect, Set};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
     use crate::persons::entity::{person, profile_item};
 
@@ -421,7 +421,15 @@ async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
         created_by: Set("demo".into()),
     };
     let mut items = Vec::new();
+    // Most people an employment office serves are looking for work: matching ranks them.
+    let mut statuses: [(&str, Vec<uuid::Uuid>); 2] =
+        [("unemployed", Vec::new()), ("employed", Vec::new())];
     for (id, birth) in people {
+        match rng.random_range(0..100) {
+            0..60 => statuses[0].1.push(id),
+            60..85 => statuses[1].1.push(id),
+            _ => {}
+        }
         let adult_from = birth + chrono::Months::new(18 * 12);
         if adult_from < today && rng.random_bool(0.7) {
             for _ in 0..rng.random_range(1..=2) {
@@ -472,7 +480,19 @@ async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
             .exec(&tx)
             .await?;
     }
-    // Touch everyone so each node's index follower picks the occupations up.
+    for (status, ids) in &statuses {
+        for chunk in ids.chunks(10_000) {
+            person::Entity::update_many()
+                .col_expr(
+                    person::Column::EmploymentStatus,
+                    sea_orm::sea_query::Expr::value(*status),
+                )
+                .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&tx)
+                .await?;
+        }
+    }
+    // Touch everyone so each node's index follower picks the profiles up.
     person::Entity::update_many()
         .col_expr(
             person::Column::UpdatedAt,

@@ -15,6 +15,8 @@ use uuid::Uuid;
 
 use super::entity::{person, profile_item};
 use crate::db::Db;
+use crate::intermediation::matching::profile::{ITEM_KINDS, ItemParts};
+use crate::intermediation::seekers::Summary;
 use crate::search::{PersonDoc, PersonIndex};
 
 /// Rows read and committed to the index per batch (a tantivy commit flushes segments:
@@ -40,12 +42,37 @@ pub struct IndexRow {
     education_level: Option<String>,
     employment_status: Option<String>,
     has_disability: bool,
+    availability_hours: Option<String>,
     updated_at: DateTime<Utc>,
 }
 
-/// The index entry of a person, with the ISCO-08 unit groups of their work history and
-/// desired occupations.
-pub fn to_doc(p: &IndexRow, occupations: Vec<String>) -> PersonDoc {
+/// The index entry of a person: their record, their profile items (work history,
+/// wishes, skills, languages, licences) and their job search, as of `today`.
+pub fn to_doc(
+    p: &IndexRow,
+    items: &[ItemParts],
+    seeker: Option<&crate::intermediation::seekers::entity::job_seeker::Model>,
+    today: chrono::NaiveDate,
+) -> PersonDoc {
+    let summary = Summary::of(seeker, p.employment_status.as_deref());
+    let candidate = crate::intermediation::matching::profile::candidate(
+        p.education_level.as_deref(),
+        p.department_code.as_deref(),
+        p.availability_hours.as_deref(),
+        items,
+        &summary,
+        today,
+    );
+    let mut occupations: Vec<String> = Vec::new();
+    for i in items
+        .iter()
+        .filter(|i| i.kind == "work" || i.kind == "desired")
+    {
+        let group = crate::taxonomy::unit_group(&i.code).to_owned();
+        if !occupations.contains(&group) {
+            occupations.push(group);
+        }
+    }
     PersonDoc {
         id: p.id,
         office_id: p.office_id,
@@ -63,28 +90,31 @@ pub fn to_doc(p: &IndexRow, occupations: Vec<String>) -> PersonDoc {
         employment: p.employment_status.clone(),
         disability: p.has_disability,
         occupations,
+        looking: summary.actively_looking,
+        placed: summary.placed,
+        candidate,
     }
 }
 
-/// ISCO-08 unit groups per person, from work history and desired occupations.
-async fn occupations_of(db: &Db, ids: &[Uuid]) -> anyhow::Result<HashMap<Uuid, Vec<String>>> {
-    let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
+/// The profile items matching reads, per person.
+async fn items_of(db: &Db, ids: &[Uuid]) -> anyhow::Result<HashMap<Uuid, Vec<ItemParts>>> {
+    let mut out: HashMap<Uuid, Vec<ItemParts>> = HashMap::new();
     for chunk in ids.chunks(10_000) {
-        let rows: Vec<(Uuid, String)> = profile_item::Entity::find()
+        let rows: Vec<ItemParts> = profile_item::Entity::find()
             .select_only()
             .column(profile_item::Column::PersonId)
+            .column(profile_item::Column::Kind)
             .column(profile_item::Column::Code)
-            .filter(profile_item::Column::Kind.is_in(["work", "desired"]))
+            .column(profile_item::Column::Level)
+            .column(profile_item::Column::FromDate)
+            .column(profile_item::Column::ToDate)
+            .filter(profile_item::Column::Kind.is_in(ITEM_KINDS))
             .filter(profile_item::Column::PersonId.is_in(chunk.iter().copied()))
-            .into_tuple()
+            .into_model()
             .all(db)
             .await?;
-        for (id, code) in rows {
-            let group = crate::taxonomy::unit_group(&code).to_owned();
-            let list = out.entry(id).or_default();
-            if !list.contains(&group) {
-                list.push(group);
-            }
+        for row in rows {
+            out.entry(row.person_id).or_default().push(row);
         }
     }
     Ok(out)
@@ -95,13 +125,18 @@ fn stamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
-/// The index entries of these rows, with their occupations.
+/// The index entries of these rows, with their profiles and job searches.
 async fn docs_of(db: &Db, rows: &[IndexRow]) -> anyhow::Result<Vec<PersonDoc>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut occupations = occupations_of(db, &ids).await?;
+    let items = items_of(db, &ids).await?;
+    let seekers = crate::intermediation::seekers::rows_of(db, &ids).await?;
+    let today = Utc::now().date_naive();
     Ok(rows
         .iter()
-        .map(|r| to_doc(r, occupations.remove(&r.id).unwrap_or_default()))
+        .map(|r| {
+            let own = items.get(&r.id).map(Vec::as_slice).unwrap_or_default();
+            to_doc(r, own, seekers.get(&r.id), today)
+        })
         .collect())
 }
 

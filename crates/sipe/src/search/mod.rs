@@ -24,12 +24,14 @@ use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAn
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use uuid::Uuid;
 
+pub mod matching;
+
 const NAME_ANALYZER: &str = "name_es";
 
 /// Folder of the people index under `<data dir>/index`. The version changes with the
 /// schema: a node upgraded to a new schema builds a fresh index from the database (the
 /// follower starts from an empty watermark) and the old folder can be deleted.
-pub const PERSONS_INDEX_DIR: &str = "persons-v3";
+pub const PERSONS_INDEX_DIR: &str = "persons-v4";
 
 /// Why the index failed.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +75,12 @@ pub struct PersonDoc {
     pub disability: bool,
     /// ISCO-08 unit groups of the work history and desired occupations.
     pub occupations: Vec<String>,
+    /// Actively looking for work (matching only ranks these).
+    pub looking: bool,
+    /// Placed through a referral (matching leaves them out).
+    pub placed: bool,
+    /// What matching compares (fast fields).
+    pub candidate: crate::intermediation::matching::score::Candidate,
 }
 
 #[derive(Clone, Copy)]
@@ -89,6 +97,10 @@ struct Fields {
     occupation: Field,
     id_hi: Field,
     id_lo: Field,
+    isco: Field,
+    looking: Field,
+    placed: Field,
+    matching: [Field; matching::FAST_COLUMNS.len()],
 }
 
 /// The two fast columns holding a segment's ids.
@@ -151,6 +163,12 @@ fn schema() -> (Schema, Fields) {
         // compressed document store.
         id_hi: b.add_u64_field("id_hi", FAST),
         id_lo: b.add_u64_field("id_lo", FAST),
+        // Matching: ISCO prefixes as terms (`2:93`) for the occupation filter, flags, and
+        // the candidate as fast columns read by the scoring collector (`matching.rs`).
+        isco: b.add_text_field("isco", STRING),
+        looking: b.add_text_field("looking", STRING),
+        placed: b.add_text_field("placed", STRING),
+        matching: matching::FAST_COLUMNS.map(|name| b.add_u64_field(name, FAST)),
     };
     (b.build(), fields)
 }
@@ -245,6 +263,14 @@ impl PersonIndex {
         for o in &p.occupations {
             d.add_text(f.occupation, o);
         }
+        d.add_text(f.looking, if p.looking { "1" } else { "0" });
+        d.add_text(f.placed, if p.placed { "1" } else { "0" });
+        for g in &p.candidate.unit_groups {
+            for term in matching::isco_terms(*g) {
+                d.add_text(f.isco, term);
+            }
+        }
+        matching::add_candidate(&f.matching, &mut d, &p.candidate);
         d
     }
 
@@ -362,6 +388,26 @@ impl PersonIndex {
         Ok(out)
     }
 
+    /// The scope clause: people of these offices (`None`: national, no clause).
+    fn office_clause(&self, offices: Option<&[Uuid]>) -> Option<Box<dyn Query>> {
+        let field = self.fields.office;
+        match offices {
+            None => None,
+            // One office (most users): its posting list is skipped through, while a term
+            // set first marks every person of its offices in a bit set.
+            Some([office]) => Some(Box::new(TermQuery::new(
+                Term::from_field_text(field, &office.to_string()),
+                IndexRecordOption::Basic,
+            ))),
+            Some(offices) => {
+                let terms = offices
+                    .iter()
+                    .map(|o| Term::from_field_text(field, &o.to_string()));
+                Some(Box::new(TermSetQuery::new(terms)))
+            }
+        }
+    }
+
     fn query(&self, searcher: &tantivy::Searcher, text: &str, filters: &Filters) -> Box<dyn Query> {
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -400,23 +446,8 @@ impl PersonIndex {
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(exact, 2.0))));
             }
         }
-        match filters.offices.as_deref() {
-            None => {}
-            // One office (most users): its posting list is skipped through, while a term
-            // set first marks every person of its offices in a bit set.
-            Some([office]) => clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.office, &office.to_string()),
-                    IndexRecordOption::Basic,
-                )),
-            )),
-            Some(offices) => {
-                let terms = offices
-                    .iter()
-                    .map(|o| Term::from_field_text(f.office, &o.to_string()));
-                clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
-            }
+        if let Some(clause) = self.office_clause(filters.offices.as_deref()) {
+            clauses.push((Occur::Must, clause));
         }
         let exact = |field, value: &str| -> (Occur, Box<dyn Query>) {
             (
@@ -517,6 +548,9 @@ mod tests {
             employment: None,
             disability: false,
             occupations: Vec::new(),
+            looking: true,
+            placed: false,
+            candidate: Default::default(),
         }
     }
 

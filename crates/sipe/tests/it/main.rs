@@ -15,6 +15,7 @@ mod export;
 mod health;
 mod import;
 mod jobs;
+mod matching;
 mod offices;
 mod persons;
 mod profile;

@@ -2,5 +2,7 @@
 //! search from current data; nothing of a ranking is stored.
 
 pub mod codes;
+pub mod handlers;
 pub mod profile;
 pub mod score;
+pub mod service;

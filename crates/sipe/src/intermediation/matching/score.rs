@@ -353,7 +353,7 @@ pub fn gaps(r: &Requirements, c: &Candidate) -> Vec<Gap> {
         }
     }
     if let Some(min) = r.education_min
-        && !c.education.is_some_and(|e| e >= min)
+        && c.education.is_none_or(|e| e < min)
     {
         out.push(Gap::Education {
             required: min,

@@ -33,9 +33,19 @@ pub fn routes() -> Routes {
         .get("/vacancies/{id}/edit", edit, edit_vacancy)
         .post("/vacancies/{id}", edit, update_vacancy)
         .post("/vacancies/{id}/state", edit, change_state)
+        .get(
+            "/vacancies/{id}/candidates",
+            view,
+            crate::intermediation::matching::handlers::candidates_page,
+        )
         .get("/api/v1/vacancies", api_view, api::list_vacancies)
         .post("/api/v1/vacancies", api_edit, api::create_vacancy)
         .get("/api/v1/vacancies/{id}", api_view, api::show_vacancy)
         .patch("/api/v1/vacancies/{id}", api_edit, api::update_vacancy)
         .post("/api/v1/vacancies/{id}/state", api_edit, api::change_state)
+        .get(
+            "/api/v1/vacancies/{id}/candidates",
+            api_view,
+            crate::intermediation::matching::handlers::api_candidates,
+        )
 }

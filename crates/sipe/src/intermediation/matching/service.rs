@@ -1,0 +1,263 @@
+//! Matching use cases: the best candidates for a vacancy, every result explained.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::codes;
+use super::profile;
+use super::score::{self, Gap, Requirements, Weights};
+use crate::access::{Access, ScopeKind};
+use crate::audit::{self, AuditCtx, Change};
+use crate::db::{self, Db};
+use crate::intermediation::vacancies::entity::{vacancy, vacancy_requirement};
+use crate::intermediation::vacancies::service::VacancyError;
+use crate::intermediation::vacancies::store as vacancies;
+use crate::persons::entity::person;
+use crate::search::PersonIndex;
+use crate::search::matching::{MatchFilters, Reach};
+
+/// What a results page shows of a candidate (read again from the database, in scope).
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct NameRow {
+    id: Uuid,
+    office_id: Uuid,
+    surnames: String,
+    names: String,
+    chosen_name: Option<String>,
+    department_code: Option<String>,
+}
+
+/// What the operator may adjust per search.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchOptions {
+    /// How many results (1–200).
+    pub limit: usize,
+    /// Factor weights.
+    pub weights: Weights,
+    /// Leading ISCO digits a candidate's occupation must share (0–4).
+    pub occupation_digits: u8,
+    /// How far from the workplace.
+    pub reach: Reach,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        Self {
+            limit: 50,
+            weights: Weights::default(),
+            occupation_digits: 2,
+            reach: Reach::Anywhere,
+        }
+    }
+}
+
+/// A requirement the candidate lacks, as the API and the UI show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GapDto {
+    /// `required_skill`, `desired_skill`, `education`, `experience`, `licence`,
+    /// `language`.
+    pub kind: String,
+    /// Skill id, licence class or language code.
+    pub code: Option<String>,
+    /// Skill label.
+    pub label: Option<String>,
+    /// What the vacancy asks (ISCED level, months, language level).
+    pub required: Option<String>,
+    /// What the candidate has.
+    pub has: Option<String>,
+}
+
+/// One ranked candidate with the explanation of their place.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CandidateMatch {
+    /// The person.
+    pub person_id: Uuid,
+    /// Score, 0–100.
+    pub score: f32,
+    /// Every factor that entered the score, each 0–1.
+    #[schema(value_type = Object)]
+    pub factors: serde_json::Map<String, serde_json::Value>,
+    /// What they lack of the vacancy's requirements.
+    pub gaps: Vec<GapDto>,
+    /// Name to show (not in the API).
+    #[serde(skip)]
+    pub name: String,
+    /// Department code (not in the API).
+    #[serde(skip)]
+    pub department: Option<String>,
+}
+
+/// The result of a search.
+#[derive(Debug, Clone)]
+pub struct Matches {
+    /// The vacancy.
+    pub vacancy: vacancy::Model,
+    /// Its requirements.
+    pub requirements: Vec<vacancy_requirement::Model>,
+    /// Best first.
+    pub items: Vec<CandidateMatch>,
+    /// People who passed every filter.
+    pub scored: u64,
+}
+
+fn gap_dto(g: &Gap, reqs: &[vacancy_requirement::Model]) -> GapDto {
+    let skill = |key: u64, kind: &str| {
+        let r = reqs
+            .iter()
+            .find(|r| r.kind == "skill" && codes::skill(&r.code) == key);
+        GapDto {
+            kind: kind.into(),
+            code: r.map(|r| r.code.clone()),
+            label: r.map(|r| r.label.clone()),
+            required: None,
+            has: None,
+        }
+    };
+    match g {
+        Gap::RequiredSkill { skill: key } => skill(*key, "required_skill"),
+        Gap::DesiredSkill { skill: key } => skill(*key, "desired_skill"),
+        Gap::Education { required, has } => GapDto {
+            kind: "education".into(),
+            code: None,
+            label: None,
+            required: Some(required.to_string()),
+            has: has.map(|h| h.to_string()),
+        },
+        Gap::Experience { required, has } => GapDto {
+            kind: "experience".into(),
+            code: None,
+            label: None,
+            required: Some(required.to_string()),
+            has: Some(has.to_string()),
+        },
+        Gap::Licence { class } => GapDto {
+            kind: "licence".into(),
+            code: Some(codes::licence_class(*class).into()),
+            label: None,
+            required: None,
+            has: None,
+        },
+        Gap::Language { language, level } => {
+            let (l, v) = codes::language_codes((*language, *level));
+            GapDto {
+                kind: "language".into(),
+                code: Some(l.into()),
+                label: None,
+                required: Some(v.into()),
+                has: None,
+            }
+        }
+    }
+}
+
+/// The factors of a pair as a JSON object (name → value, rounded to 3 decimals).
+pub fn factor_map(f: &score::Factors) -> serde_json::Map<String, serde_json::Value> {
+    score::FACTOR_NAMES
+        .iter()
+        .zip(f.values)
+        .map(|(name, v)| {
+            (
+                (*name).to_owned(),
+                json!((f64::from(v) * 1000.0).round() / 1000.0),
+            )
+        })
+        .collect()
+}
+
+/// The best candidates for a vacancy the caller may see, among the people of their
+/// search scope who are actively looking and not placed. One audit row per search.
+pub async fn candidates(
+    db: &Db,
+    index: &PersonIndex,
+    ctx: &AuditCtx,
+    access: &Access,
+    vacancy_id: Uuid,
+    opts: &MatchOptions,
+) -> Result<Matches, VacancyError> {
+    let v = vacancies::find_vacancy(db, access, ScopeKind::View, vacancy_id)
+        .await?
+        .ok_or(VacancyError::NotFound)?;
+    let reqs = vacancies::requirements(db, vacancy_id).await?;
+    let req: Requirements = profile::requirements(&v, &reqs);
+    let in_scope = crate::territory::store::office_ids_in_scope(db, &access.search).await?;
+    let filters = MatchFilters {
+        offices: in_scope.as_ref().map(|ids| ids.to_vec()),
+        occupation_digits: opts.occupation_digits.min(4),
+        reach: opts.reach,
+    };
+    let ranking = index
+        .match_candidates(&req, &filters, &opts.weights, opts.limit.clamp(1, 200))
+        .map_err(|e| crate::db::StoreError::Other(sea_orm::DbErr::Custom(e.to_string())))?;
+    let ids: Vec<Uuid> = ranking.items.iter().map(|r| r.person_id).collect();
+    // The scope again on the rows: the index is derived data and may lag a transfer.
+    let rows: Vec<NameRow> = person::Entity::find()
+        .select_only()
+        .columns([
+            person::Column::Id,
+            person::Column::OfficeId,
+            person::Column::Surnames,
+            person::Column::Names,
+            person::Column::ChosenName,
+            person::Column::DepartmentCode,
+        ])
+        .filter(person::Column::Id.is_in(ids))
+        .filter(person::Column::MergedInto.is_null())
+        .into_model()
+        .all(db)
+        .await?;
+    let known: HashMap<Uuid, NameRow> = rows
+        .into_iter()
+        .filter(|r| {
+            in_scope
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&r.office_id))
+        })
+        .map(|r| (r.id, r))
+        .collect();
+    let weights = opts.weights.clamped();
+    let items: Vec<CandidateMatch> = ranking
+        .items
+        .into_iter()
+        .filter_map(|r| {
+            let row = known.get(&r.person_id)?;
+            let f = score::factors(&req, &r.candidate);
+            Some(CandidateMatch {
+                person_id: r.person_id,
+                score: (f.score(&weights) * 10.0).round() / 10.0,
+                factors: factor_map(&f),
+                gaps: score::gaps(&req, &r.candidate)
+                    .iter()
+                    .map(|g| gap_dto(g, &reqs))
+                    .collect(),
+                name: format!(
+                    "{} {}",
+                    row.chosen_name.as_deref().unwrap_or(&row.names),
+                    row.surnames
+                ),
+                department: row.department_code.clone(),
+            })
+        })
+        .collect();
+    let tx = db::begin_write(db).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("vacancy.match", "vacancy", vacancy_id).after(json!({
+            "shown": items.iter().map(|i| i.person_id).collect::<Vec<_>>(),
+            "scored": ranking.scored,
+            "occupation_digits": filters.occupation_digits,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Matches {
+        vacancy: v,
+        requirements: reqs,
+        items,
+        scored: ranking.scored,
+    })
+}

@@ -1,0 +1,464 @@
+//! Candidate matching over the people index (ADR 0003): hard filters are query clauses
+//! (scope, actively looking, not placed, occupation group); a collector reads each
+//! remaining person's profile from fast columns, applies the vacancy's own hard filters,
+//! scores them with [`score::factors`] and keeps the best `limit`.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use uuid::Uuid;
+
+use super::{PersonIndex, SearchError};
+use crate::intermediation::matching::score::{self, Candidate, Requirements, Weights};
+
+/// The fast columns holding a candidate, in [`Columns`] order.
+pub const FAST_COLUMNS: [&str; 10] = [
+    "m_groups",
+    "m_exp",
+    "m_skills",
+    "m_edu",
+    "m_lic",
+    "m_langs",
+    "m_dept",
+    "m_hours",
+    "m_contracts",
+    "m_salary",
+];
+
+/// The terms of an ISCO unit group at each level of the hierarchy: `4:9321`, `3:932`,
+/// `2:93`, `1:9`.
+pub fn isco_terms(group: u32) -> [String; 4] {
+    [
+        format!("4:{group}"),
+        format!("3:{}", group / 10),
+        format!("2:{}", group / 100),
+        format!("1:{}", group / 1000),
+    ]
+}
+
+/// Writes a candidate into a document's fast columns.
+pub(super) fn add_candidate(f: &[Field; 10], d: &mut TantivyDocument, c: &Candidate) {
+    for g in &c.unit_groups {
+        d.add_u64(f[0], u64::from(*g));
+    }
+    for (g, months) in &c.experience {
+        d.add_u64(
+            f[1],
+            u64::from(*g) * 10_000 + u64::from((*months).min(9_999)),
+        );
+    }
+    for s in &c.skills {
+        d.add_u64(f[2], *s);
+    }
+    d.add_u64(f[3], c.education.map_or(0, |e| u64::from(e) + 1));
+    d.add_u64(f[4], u64::from(c.licences));
+    for (l, v) in &c.languages {
+        d.add_u64(f[5], u64::from(*l) * 16 + u64::from(*v));
+    }
+    d.add_u64(f[6], u64::from(c.department.unwrap_or(0)));
+    d.add_u64(f[7], u64::from(c.hours));
+    d.add_u64(f[8], u64::from(c.contracts));
+    d.add_u64(
+        f[9],
+        c.salary_expectation.map_or(0, |s| s.max(0) as u64 + 1),
+    );
+}
+
+/// A segment's candidate columns.
+struct Columns {
+    cols: Vec<Column<u64>>,
+    id_hi: Column<u64>,
+    id_lo: Column<u64>,
+}
+
+impl Columns {
+    fn open(segment: &SegmentReader) -> tantivy::Result<Self> {
+        let fast = segment.fast_fields();
+        Ok(Self {
+            cols: FAST_COLUMNS
+                .iter()
+                .map(|name| fast.u64(name))
+                .collect::<tantivy::Result<_>>()?,
+            id_hi: fast.u64("id_hi")?,
+            id_lo: fast.u64("id_lo")?,
+        })
+    }
+
+    /// Reads a document's candidate into `c`, reusing its buffers.
+    fn fill(&self, doc: DocId, c: &mut Candidate) {
+        let one = |i: usize| self.cols[i].first(doc).unwrap_or(0);
+        c.unit_groups.clear();
+        c.unit_groups
+            .extend(self.cols[0].values_for_doc(doc).map(|v| v as u32));
+        c.experience.clear();
+        c.experience.extend(
+            self.cols[1]
+                .values_for_doc(doc)
+                .map(|v| ((v / 10_000) as u32, (v % 10_000) as u32)),
+        );
+        c.skills.clear();
+        c.skills.extend(self.cols[2].values_for_doc(doc));
+        c.education = one(3).checked_sub(1).map(|e| e as u8);
+        c.licences = one(4) as u16;
+        c.languages.clear();
+        c.languages.extend(
+            self.cols[5]
+                .values_for_doc(doc)
+                .map(|v| ((v / 16) as u8, (v % 16) as u8)),
+        );
+        c.department = Some(one(6) as u32).filter(|d| *d != 0);
+        c.hours = one(7) as u8;
+        c.contracts = one(8) as u8;
+        c.salary_expectation = one(9).checked_sub(1).map(|s| s as i64);
+    }
+
+    fn id(&self, doc: DocId) -> Option<Uuid> {
+        Some(Uuid::from_u64_pair(
+            self.id_hi.first(doc)?,
+            self.id_lo.first(doc)?,
+        ))
+    }
+}
+
+/// How far from the workplace a candidate may live.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Deserialize,
+    serde::Serialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Same department.
+    Department,
+    /// Same province.
+    Province,
+    /// Anywhere.
+    #[default]
+    Anywhere,
+}
+
+/// Filters of a matching search (besides the vacancy's own mandatory requirements).
+#[derive(Debug, Clone, Default)]
+pub struct MatchFilters {
+    /// Offices allowed (the caller's search scope); `None` for national scope.
+    pub offices: Option<Vec<Uuid>>,
+    /// How many leading ISCO digits a candidate's occupation must share with the
+    /// vacancy's (4 unit group, 3 minor, 2 sub-major, 1 major, 0 none).
+    pub occupation_digits: u8,
+    /// How far from the workplace.
+    pub reach: Reach,
+}
+
+/// One ranked candidate.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// The person.
+    pub person_id: Uuid,
+    /// Score, 0–100.
+    pub score: f32,
+    /// Their profile as the score saw it (for the explanation).
+    pub candidate: Candidate,
+}
+
+/// The best candidates and how many passed the filters.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// Best first (ties by person id).
+    pub items: Vec<Ranked>,
+    /// People who passed every filter and were scored.
+    pub scored: u64,
+}
+
+fn within(reach: Reach, workplace: Option<u32>, home: Option<u32>) -> bool {
+    match (reach, workplace, home) {
+        (Reach::Anywhere, _, _) | (_, None, _) => true,
+        (_, Some(_), None) => false,
+        (Reach::Department, Some(w), Some(h)) => w == h,
+        (Reach::Province, Some(w), Some(h)) => w / 1000 == h / 1000,
+    }
+}
+
+struct TopCandidates {
+    req: Arc<Requirements>,
+    weights: Weights,
+    reach: Reach,
+    limit: usize,
+}
+
+struct SegmentTop {
+    req: Arc<Requirements>,
+    weights: Weights,
+    reach: Reach,
+    limit: usize,
+    columns: Columns,
+    segment: SegmentOrdinal,
+    scratch: Candidate,
+    /// Min-heap of (score bits, reversed doc) so the worst is on top.
+    heap: BinaryHeap<Reverse<(u32, Reverse<DocId>)>>,
+    scored: u64,
+}
+
+impl Collector for TopCandidates {
+    type Fruit = (Vec<(u32, DocAddress)>, u64);
+    type Child = SegmentTop;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(SegmentTop {
+            req: self.req.clone(),
+            weights: self.weights,
+            reach: self.reach,
+            limit: self.limit,
+            columns: Columns::open(reader)?,
+            segment,
+            scratch: Candidate::default(),
+            heap: BinaryHeap::with_capacity(self.limit + 1),
+            scored: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(Vec<(u32, DocAddress)>, u64)>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let scored = fruits.iter().map(|f| f.1).sum();
+        let mut all: Vec<(u32, DocAddress)> = fruits.into_iter().flat_map(|f| f.0).collect();
+        all.sort_by_key(|entry| Reverse(entry.0));
+        all.truncate(self.limit);
+        Ok((all, scored))
+    }
+}
+
+impl SegmentCollector for SegmentTop {
+    type Fruit = (Vec<(u32, DocAddress)>, u64);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.columns.fill(doc, &mut self.scratch);
+        let c = &self.scratch;
+        let req = &*self.req;
+        if !score::passes(req, c) || !within(self.reach, req.department, c.department) {
+            return;
+        }
+        self.scored += 1;
+        // Scores are non-negative, so their bits order like the numbers.
+        let bits = score::factors(req, c).score(&self.weights).to_bits();
+        let entry = Reverse((bits, Reverse(doc)));
+        if self.heap.len() < self.limit {
+            self.heap.push(entry);
+        } else if let Some(worst) = self.heap.peek()
+            && entry < *worst
+        {
+            self.heap.pop();
+            self.heap.push(entry);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let segment = self.segment;
+        let items = self
+            .heap
+            .into_iter()
+            .map(|Reverse((bits, Reverse(doc)))| (bits, DocAddress::new(segment, doc)))
+            .collect();
+        (items, self.scored)
+    }
+}
+
+impl PersonIndex {
+    fn match_query(&self, req: &Requirements, filters: &MatchFilters) -> Box<dyn Query> {
+        let f = self.fields;
+        let term = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, term(f.looking, "1")),
+            (Occur::MustNot, term(f.placed, "1")),
+        ];
+        if let Some(scope) = self.office_clause(filters.offices.as_deref()) {
+            clauses.push((Occur::Must, scope));
+        }
+        let digits = filters.occupation_digits.min(4);
+        if digits > 0 && req.unit_group > 0 {
+            let terms = isco_terms(req.unit_group);
+            let wanted = &terms[usize::from(4 - digits)];
+            clauses.push((
+                Occur::Must,
+                Box::new(TermSetQuery::new([Term::from_field_text(f.isco, wanted)])),
+            ));
+        }
+        if clauses.is_empty() {
+            return Box::new(AllQuery);
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The best `limit` candidates for a vacancy.
+    pub fn match_candidates(
+        &self,
+        req: &Requirements,
+        filters: &MatchFilters,
+        weights: &Weights,
+        limit: usize,
+    ) -> Result<Ranking, SearchError> {
+        let searcher = self.reader.searcher();
+        let query = self.match_query(req, filters);
+        let collector = TopCandidates {
+            req: Arc::new(req.clone()),
+            weights: weights.clamped(),
+            reach: filters.reach,
+            limit: limit.max(1),
+        };
+        let (top, scored) = searcher.search(&query, &collector)?;
+        let mut columns: Vec<Option<Columns>> = (0..searcher.segment_readers().len())
+            .map(|_| None)
+            .collect();
+        let mut items = Vec::with_capacity(top.len());
+        for (bits, address) in top {
+            let slot = &mut columns[address.segment_ord as usize];
+            if slot.is_none() {
+                *slot = Some(Columns::open(searcher.segment_reader(address.segment_ord))?);
+            }
+            let Some(cols) = slot.as_ref() else { continue };
+            let Some(person_id) = cols.id(address.doc_id) else {
+                continue;
+            };
+            let mut candidate = Candidate::default();
+            cols.fill(address.doc_id, &mut candidate);
+            items.push(Ranked {
+                person_id,
+                score: f32::from_bits(bits),
+                candidate,
+            });
+        }
+        items.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.person_id.cmp(&b.person_id))
+        });
+        Ok(Ranking { items, scored })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::PersonDoc;
+
+    fn doc(office: Uuid, candidate: Candidate, looking: bool) -> PersonDoc {
+        PersonDoc {
+            id: Uuid::now_v7(),
+            office_id: office,
+            name: "x".into(),
+            sex: "F".into(),
+            active: true,
+            birth_days: 726_000,
+            department: None,
+            education: None,
+            employment: None,
+            disability: false,
+            occupations: Vec::new(),
+            looking,
+            placed: false,
+            candidate,
+        }
+    }
+
+    #[test]
+    fn candidates_round_trip_through_the_fast_columns_and_rank_by_score() {
+        let index = PersonIndex::in_memory().unwrap();
+        let office = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let best = Candidate {
+            unit_groups: vec![9321],
+            experience: vec![(9321, 24)],
+            skills: vec![7, 9],
+            education: Some(3),
+            licences: 0b10,
+            languages: vec![(1, 3)],
+            department: Some(90084),
+            hours: score::HOURS_ANY,
+            contracts: 0b100,
+            salary_expectation: Some(800_000),
+        };
+        let near = Candidate {
+            unit_groups: vec![9329],
+            department: Some(90119),
+            ..Default::default()
+        };
+        let far = Candidate {
+            unit_groups: vec![9312],
+            department: Some(6_007),
+            ..Default::default()
+        };
+        let docs = vec![
+            doc(office, best.clone(), true),
+            doc(office, near.clone(), true),
+            doc(office, far, true),
+            doc(office, best.clone(), false),
+            doc(other, best.clone(), true),
+        ];
+        index.upsert(&docs, None).unwrap();
+        let req = Requirements {
+            unit_group: 9321,
+            required_skills: vec![7],
+            department: Some(90084),
+            ..Default::default()
+        };
+        let filters = MatchFilters {
+            offices: Some(vec![office]),
+            occupation_digits: 2,
+            reach: Reach::Anywhere,
+        };
+        let r = index
+            .match_candidates(&req, &filters, &Weights::default(), 10)
+            .unwrap();
+        assert_eq!(r.scored, 3, "not looking and other office left out");
+        let ids: Vec<Uuid> = r.items.iter().map(|i| i.person_id).collect();
+        assert_eq!(ids, [docs[0].id, docs[1].id, docs[2].id]);
+        assert_eq!(r.items[0].candidate, best, "read back as written");
+        assert_eq!(r.items[1].candidate, near);
+        let expected = score::factors(&req, &best).score(&Weights::default());
+        assert!((r.items[0].score - expected).abs() < 1e-4);
+
+        let same_province = MatchFilters {
+            reach: Reach::Province,
+            ..filters.clone()
+        };
+        let r = index
+            .match_candidates(&req, &same_province, &Weights::default(), 10)
+            .unwrap();
+        assert_eq!(r.items.len(), 2, "Buenos Aires is out of reach");
+        let minor = MatchFilters {
+            occupation_digits: 3,
+            ..filters
+        };
+        let r = index
+            .match_candidates(&req, &minor, &Weights::default(), 1)
+            .unwrap();
+        assert_eq!(r.scored, 2);
+        assert_eq!(r.items.len(), 1, "limit");
+        assert_eq!(r.items[0].person_id, docs[0].id);
+    }
+}
