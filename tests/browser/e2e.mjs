@@ -394,6 +394,18 @@ async function run(browser) {
     await axeCheck(op);
     await screenshot(op, 'operator-candidates');
   });
+  await check('q. a ranked person gets suggested vacancies with factors', async () => {
+    await visit(op, '/vacancies?q=albanil&state=open');
+    await navigateBy(op, () => op.locator('[data-testid=vacancies-table] tbody a').first().click());
+    await navigateBy(op, () => op.click('[data-testid=vacancy-candidates]'));
+    const person = op.locator('[data-testid=candidates-table] tbody a').first();
+    assert.ok((await person.count()) > 0, 'a ranked candidate');
+    await navigateBy(op, () => person.click());
+    await navigateBy(op, () => op.click('[data-testid=person-vacancies]'));
+    assert.match(pathname(op), /\/persons\/[0-9a-f-]{36}\/vacancies$/);
+    assert.match(await op.textContent('[data-testid=person-vacancies-table]'), /Albañil/);
+    await axeCheck(op);
+  });
   await op.context().close();
 }
 

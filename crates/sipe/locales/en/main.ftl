@@ -717,3 +717,6 @@ gap-experience = Experience: { $has } of { $required } months
 gap-licence = Driving licence
 gap-language = Language
 vacancy-find-candidates = Find candidates
+person-vacancies-title = Suggested vacancies
+person-vacancies-caption = Open vacancies ordered by score for this person.
+person-vacancies-empty = No open vacancy passes the filters.

@@ -717,3 +717,6 @@ gap-experience = Experiencia: { $has } de { $required } meses
 gap-licence = Licencia de conducir
 gap-language = Idioma
 vacancy-find-candidates = Buscar candidatos
+person-vacancies-title = Ofertas sugeridas
+person-vacancies-caption = Ofertas abiertas ordenadas por puntaje para esta persona.
+person-vacancies-empty = No hay ofertas abiertas que cumplan los filtros.

@@ -274,6 +274,7 @@ impl Modify for BearerAuth {
         crate::intermediation::vacancies::api::update_vacancy,
         crate::intermediation::vacancies::api::change_state,
         crate::intermediation::matching::handlers::api_candidates,
+        crate::intermediation::matching::handlers::api_person_vacancies,
         crate::intermediation::seekers::handlers::api_job_search,
         crate::intermediation::seekers::handlers::api_update_job_search,
     ),

@@ -26,6 +26,16 @@ pub fn routes() -> crate::web::Routes {
             seekers::handlers::update_job_search,
         )
         .get(
+            "/persons/{id}/vacancies",
+            Guard::Web(Permission::ViewIntermediation),
+            matching::handlers::person_vacancies_page,
+        )
+        .get(
+            "/api/v1/persons/{id}/vacancies",
+            Guard::Api(Permission::ViewIntermediation),
+            matching::handlers::api_person_vacancies,
+        )
+        .get(
             "/api/v1/persons/{id}/job-search",
             Guard::Api(Permission::ViewPersons),
             seekers::handlers::api_job_search,

@@ -181,7 +181,8 @@ pub struct Ranking {
     pub scored: u64,
 }
 
-fn within(reach: Reach, workplace: Option<u32>, home: Option<u32>) -> bool {
+/// Does a home lie within `reach` of a workplace? (Unknown workplace: anywhere does.)
+pub fn within(reach: Reach, workplace: Option<u32>, home: Option<u32>) -> bool {
     match (reach, workplace, home) {
         (Reach::Anywhere, _, _) | (_, None, _) => true,
         (_, Some(_), None) => false,

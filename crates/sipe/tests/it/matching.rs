@@ -333,4 +333,50 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
         6,
         "one row per search shown"
     );
+
+    // The other way round: open vacancies for Ana, only those op_a may see.
+    let system = sipe::access::Access::system("t");
+    let ctx = sipe::audit::AuditCtx::system();
+    let open = sipe::intermediation::vacancies::service::change_state;
+    open(&app.db, &ctx, &system, vacancy, "open", "")
+        .await
+        .unwrap();
+    let employer_b = crate::vacancies::employer(&app, "OE-B", "30-50000000-3", "Empaque B").await;
+    let other = sipe::intermediation::vacancies::service::create_vacancy(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::intermediation::vacancies::input::VacancyInput {
+            employer_id: Some(employer_b),
+            title: "Embalador B".into(),
+            occupation: "9321.2".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    open(&app.db, &ctx, &system, other, "open", "")
+        .await
+        .unwrap();
+    let res = http
+        .get(app.url(&format!("/api/v1/persons/{ana}/vacancies")))
+        .bearer_auth(&op_a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "office B's vacancy is not op_a's to offer");
+    assert_eq!(items[0]["vacancy_id"], vacancy.to_string());
+    assert_eq!(items[0]["score"], 100.0);
+    assert_eq!(items[0]["employer"], "Empaque A");
+    let res = http
+        .get(app.url(&format!("/api/v1/persons/{dora}/vacancies")))
+        .bearer_auth(&op_a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "Dora is office B's");
+    assert_eq!(app.audit_count("person.match").await, 1);
 }

@@ -154,35 +154,39 @@ impl CandidatesPage {
 
     /// One gap in words.
     pub fn gap(&self, g: &GapDto) -> String {
-        let ctx = &self.ctx;
-        let req = g.required.clone().unwrap_or_default();
-        match g.kind.as_str() {
-            "required_skill" | "desired_skill" => format!(
-                "{}: {}",
-                ctx.tp("gap-", &g.kind),
-                g.label.clone().unwrap_or_default()
-            ),
-            "education" => format!("{}: {}", ctx.t("gap-education"), ctx.tp("isced-", &req)),
-            "experience" => ctx.lang.t_args(
-                "gap-experience",
-                &[
-                    ("required", req),
-                    ("has", g.has.clone().unwrap_or_default()),
-                ],
-            ),
-            "licence" => format!(
-                "{}: {}",
-                ctx.t("gap-licence"),
-                g.code.clone().unwrap_or_default()
-            ),
-            "language" => format!(
-                "{}: {} {}",
-                ctx.t("gap-language"),
-                ctx.tp("lang-", g.code.clone().unwrap_or_default()),
-                req
-            ),
-            other => other.to_owned(),
-        }
+        gap_text(&self.ctx, g)
+    }
+}
+
+/// A gap in the page's language.
+fn gap_text(ctx: &PageCtx, g: &GapDto) -> String {
+    let req = g.required.clone().unwrap_or_default();
+    match g.kind.as_str() {
+        "required_skill" | "desired_skill" => format!(
+            "{}: {}",
+            ctx.tp("gap-", &g.kind),
+            g.label.clone().unwrap_or_default()
+        ),
+        "education" => format!("{}: {}", ctx.t("gap-education"), ctx.tp("isced-", &req)),
+        "experience" => ctx.lang.t_args(
+            "gap-experience",
+            &[
+                ("required", req),
+                ("has", g.has.clone().unwrap_or_default()),
+            ],
+        ),
+        "licence" => format!(
+            "{}: {}",
+            ctx.t("gap-licence"),
+            g.code.clone().unwrap_or_default()
+        ),
+        "language" => format!(
+            "{}: {} {}",
+            ctx.t("gap-language"),
+            ctx.tp("lang-", g.code.clone().unwrap_or_default()),
+            req
+        ),
+        other => other.to_owned(),
     }
 }
 
@@ -232,16 +236,122 @@ pub async fn candidates_page(
             items: m.items,
             scored: m.scored,
             digits: opts.occupation_digits,
-            reach: match opts.reach {
-                Reach::Department => "department",
-                Reach::Province => "province",
-                Reach::Anywhere => "anywhere",
-            },
+            reach: reach_name(opts.reach),
             weights: FACTOR_NAMES
                 .iter()
                 .zip(values)
                 .map(|(name, value)| WeightRow { name, value })
                 .collect(),
+            factor_names: FACTOR_NAMES,
+        },
+    )
+}
+
+/// Open vacancies ranked for a person.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VacanciesDto {
+    /// Best first.
+    pub items: Vec<super::service::VacancyMatch>,
+}
+
+fn person_error(e: crate::persons::service::PersonError) -> ApiError {
+    use crate::persons::service::PersonError;
+    match e {
+        PersonError::NotFound => ApiError::NotFound,
+        PersonError::Invalid(f) => ApiError::Invalid(f),
+        PersonError::Store(s) => s.into(),
+    }
+}
+
+/// The open vacancies (in the caller's view scope) that suit a person, best first, each
+/// with `factors` and `gaps`; the same options as the candidates search.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/vacancies",
+    params(("id" = Uuid, Path, description = "Person id"), CandidateParams),
+    responses((status = 200, body = VacanciesDto), (status = 404, body = crate::api::Problem)))]
+pub async fn api_person_vacancies(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    Query(p): Query<CandidateParams>,
+) -> Result<Json<VacanciesDto>, ApiError> {
+    let items = service::vacancies_for(&state.db, &ctx, &access, id, &p.options())
+        .await
+        .map_err(person_error)?;
+    Ok(Json(VacanciesDto { items }))
+}
+
+/// `/persons/{id}/vacancies`.
+#[derive(Template)]
+#[template(path = "intermediation/person_vacancies.html")]
+pub struct PersonVacanciesPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Person id.
+    pub id: Uuid,
+    /// Person's name.
+    pub name: String,
+    /// Results.
+    pub items: Vec<super::service::VacancyMatch>,
+    /// Digits used.
+    pub digits: u8,
+    /// Reach used.
+    pub reach: &'static str,
+    /// Factor names, in column order.
+    pub factor_names: [&'static str; 9],
+}
+
+impl PersonVacanciesPage {
+    /// A factor as a percentage.
+    pub fn pct(&self, m: &super::service::VacancyMatch, name: &str) -> u32 {
+        let v = m.factors.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0);
+        (v * 100.0).round() as u32
+    }
+
+    /// One gap in words.
+    pub fn gap(&self, g: &GapDto) -> String {
+        gap_text(&self.ctx, g)
+    }
+}
+
+fn reach_name(reach: Reach) -> &'static str {
+    match reach {
+        Reach::Department => "department",
+        Reach::Province => "province",
+        Reach::Anywhere => "anywhere",
+    }
+}
+
+/// `GET /persons/{id}/vacancies`.
+pub async fn person_vacancies_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Query(p): Query<CandidateParams>,
+) -> Result<Response, WebError> {
+    let opts = p.options();
+    let items = service::vacancies_for(&state.db, &audit, &user.access, id, &opts)
+        .await
+        .map_err(crate::persons::handlers::web_error)?;
+    let person = crate::persons::store::find_person(
+        &state.db,
+        &user.access,
+        crate::access::ScopeKind::View,
+        id,
+    )
+    .await?
+    .ok_or(WebError::NotFound)?;
+    crate::persons::handlers::html(
+        StatusCode::OK,
+        PersonVacanciesPage {
+            ctx,
+            id,
+            name: crate::persons::service::display_name(&person),
+            items,
+            digits: opts.occupation_digits,
+            reach: reach_name(opts.reach),
             factor_names: FACTOR_NAMES,
         },
     )

@@ -261,3 +261,113 @@ pub async fn candidates(
         scored: ranking.scored,
     })
 }
+
+/// One open vacancy ranked for a person.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct VacancyMatch {
+    /// The vacancy.
+    pub vacancy_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// Its employer.
+    pub employer_id: Uuid,
+    /// The employer's legal name.
+    pub employer: String,
+    /// Score, 0–100.
+    pub score: f32,
+    /// Every factor that entered the score, each 0–1.
+    #[schema(value_type = Object)]
+    pub factors: serde_json::Map<String, serde_json::Value>,
+    /// What the person lacks of the vacancy's requirements.
+    pub gaps: Vec<GapDto>,
+}
+
+/// The open vacancies (in the caller's view scope) that suit a person the caller may see,
+/// best first. The read of the person's profile is audited.
+pub async fn vacancies_for(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    person_id: Uuid,
+    opts: &MatchOptions,
+) -> Result<Vec<VacancyMatch>, crate::persons::service::PersonError> {
+    use crate::persons::service::PersonError;
+    let p = crate::persons::store::find_person(db, access, ScopeKind::View, person_id)
+        .await?
+        .ok_or(PersonError::NotFound)?;
+    let items: Vec<profile::ItemParts> = crate::persons::entity::profile_item::Entity::find()
+        .select_only()
+        .columns([
+            crate::persons::entity::profile_item::Column::PersonId,
+            crate::persons::entity::profile_item::Column::Kind,
+            crate::persons::entity::profile_item::Column::Code,
+            crate::persons::entity::profile_item::Column::Level,
+            crate::persons::entity::profile_item::Column::FromDate,
+            crate::persons::entity::profile_item::Column::ToDate,
+        ])
+        .filter(crate::persons::entity::profile_item::Column::PersonId.eq(person_id))
+        .filter(crate::persons::entity::profile_item::Column::Kind.is_in(profile::ITEM_KINDS))
+        .into_model()
+        .all(db)
+        .await?;
+    let seeker = crate::intermediation::seekers::rows_of(db, &[person_id]).await?;
+    let summary = crate::intermediation::seekers::Summary::of(
+        seeker.get(&person_id),
+        p.employment_status.as_deref(),
+    );
+    let candidate = profile::candidate(
+        p.education_level.as_deref(),
+        p.department_code.as_deref(),
+        p.availability_hours.as_deref(),
+        &items,
+        &summary,
+        chrono::Utc::now().date_naive(),
+    );
+    let list = super::open_vacancies::open_vacancies(db).await?;
+    let in_scope = crate::territory::store::office_ids_in_scope(db, &access.view).await?;
+    let ranked = super::open_vacancies::rank(
+        &list,
+        &candidate,
+        |office| in_scope.as_ref().is_none_or(|ids| ids.contains(&office)),
+        opts.occupation_digits,
+        opts.reach,
+        &opts.weights,
+        opts.limit.clamp(1, 200),
+    );
+    let names = crate::intermediation::employers::store::legal_names(
+        db,
+        ranked.iter().map(|(i, _)| list[*i].employer_id),
+    )
+    .await?;
+    let weights = opts.weights.clamped();
+    let out: Vec<VacancyMatch> = ranked
+        .into_iter()
+        .map(|(i, _)| {
+            let v = &list[i];
+            let f = score::factors(&v.requirements, &candidate);
+            VacancyMatch {
+                vacancy_id: v.id,
+                title: v.title.clone(),
+                employer_id: v.employer_id,
+                employer: names.get(&v.employer_id).cloned().unwrap_or_default(),
+                score: (f.score(&weights) * 10.0).round() / 10.0,
+                factors: factor_map(&f),
+                gaps: score::gaps(&v.requirements, &candidate)
+                    .iter()
+                    .map(|g| gap_dto(g, &v.skills))
+                    .collect(),
+            }
+        })
+        .collect();
+    let tx = db::begin_write(db).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("person.match", "person", person_id).after(json!({
+            "shown": out.iter().map(|v| v.vacancy_id).collect::<Vec<_>>(),
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(out)
+}

@@ -229,6 +229,7 @@ pub async fn create_vacancy(
     )
     .await?;
     tx.commit().await?;
+    crate::intermediation::matching::open_vacancies::forget();
     Ok(id)
 }
 
@@ -286,6 +287,7 @@ pub async fn update_vacancy(
     )
     .await?;
     tx.commit().await?;
+    crate::intermediation::matching::open_vacancies::forget();
     Ok(())
 }
 
@@ -332,5 +334,6 @@ pub async fn change_state(
     )
     .await?;
     tx.commit().await?;
+    crate::intermediation::matching::open_vacancies::forget();
     Ok(())
 }
