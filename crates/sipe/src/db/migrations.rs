@@ -7,6 +7,7 @@ use sea_orm_migration::schema::*;
 mod m0008_employers;
 mod m0009_vacancies;
 mod m0010_job_seekers;
+mod m0011_referrals;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_employers::M0008Employers),
             Box::new(m0009_vacancies::M0009Vacancies),
             Box::new(m0010_job_seekers::M0010JobSeekers),
+            Box::new(m0011_referrals::M0011Referrals),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod domain;
 pub mod employers;
 pub mod matching;
+pub mod referrals;
 pub mod seekers;
 pub mod vacancies;
 
@@ -24,6 +25,51 @@ pub fn routes() -> crate::web::Routes {
             "/persons/{id}/job-search",
             Guard::Web(Permission::EditPersons),
             seekers::handlers::update_job_search,
+        )
+        .post(
+            "/vacancies/{id}/referrals",
+            Guard::Web(Permission::EditIntermediation),
+            referrals::handlers::refer,
+        )
+        .get(
+            "/referrals/{id}",
+            Guard::Web(Permission::ViewIntermediation),
+            referrals::handlers::show_referral,
+        )
+        .get(
+            "/referrals/{id}/letter",
+            Guard::Web(Permission::ViewIntermediation),
+            referrals::handlers::letter,
+        )
+        .post(
+            "/referrals/{id}/transitions",
+            Guard::Web(Permission::EditIntermediation),
+            referrals::handlers::transition,
+        )
+        .post(
+            "/api/v1/referrals",
+            Guard::Api(Permission::EditIntermediation),
+            referrals::api::create_referral,
+        )
+        .get(
+            "/api/v1/referrals/{id}",
+            Guard::Api(Permission::ViewIntermediation),
+            referrals::api::show_referral,
+        )
+        .post(
+            "/api/v1/referrals/{id}/transitions",
+            Guard::Api(Permission::EditIntermediation),
+            referrals::api::transition,
+        )
+        .get(
+            "/api/v1/vacancies/{id}/referrals",
+            Guard::Api(Permission::ViewIntermediation),
+            referrals::api::vacancy_referrals,
+        )
+        .get(
+            "/api/v1/persons/{id}/referrals",
+            Guard::Api(Permission::ViewIntermediation),
+            referrals::api::person_referrals,
         )
         .get(
             "/persons/{id}/vacancies",

@@ -19,6 +19,7 @@ mod matching;
 mod offices;
 mod persons;
 mod profile;
+mod referrals;
 mod scope;
 mod transfers;
 mod users;

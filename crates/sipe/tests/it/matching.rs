@@ -7,18 +7,18 @@ use uuid::Uuid;
 
 use crate::helpers::TestApp;
 
-struct Person<'a> {
-    office: &'a str,
-    dni: &'a str,
-    names: &'a str,
-    education: &'a str,
-    department: &'a str,
-    employment: &'a str,
+pub struct Person<'a> {
+    pub office: &'a str,
+    pub dni: &'a str,
+    pub names: &'a str,
+    pub education: &'a str,
+    pub department: &'a str,
+    pub employment: &'a str,
     /// (kind, code, from, to)
-    items: &'a [(&'a str, &'a str, &'a str, &'a str)],
+    pub items: &'a [(&'a str, &'a str, &'a str, &'a str)],
 }
 
-async fn person(app: &TestApp, p: Person<'_>) -> Uuid {
+pub async fn person(app: &TestApp, p: Person<'_>) -> Uuid {
     let system = sipe::access::Access::system("t");
     let ctx = sipe::audit::AuditCtx::system();
     let input = sipe::persons::input::PersonInput {

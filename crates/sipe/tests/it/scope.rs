@@ -24,6 +24,7 @@ struct Fixture {
     contact_b: uuid::Uuid,
     agreement_b: uuid::Uuid,
     vacancy_b: uuid::Uuid,
+    referral_b: uuid::Uuid,
     markers: Vec<String>,
 }
 
@@ -165,8 +166,27 @@ async fn fixture() -> Fixture {
     )
     .await
     .unwrap();
+    sipe::intermediation::vacancies::service::change_state(
+        &app.db, &ctx, &system, vacancy_b, "open", "",
+    )
+    .await
+    .unwrap();
+    let referral_b = sipe::intermediation::referrals::service::refer(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::intermediation::referrals::service::ReferralInput {
+            vacancy_id: Some(vacancy_b),
+            person_id: Some(person_b),
+            internal_note: "Nota interna reservada B".into(),
+            employer_note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
     let markers = vec![
         "Puesto Reservado B".to_owned(),
+        "Nota interna reservada B".to_owned(),
         "Empleador Reservado de B".to_owned(),
         "Contacto Reservado B".to_owned(),
         "Convenio Reservado B".to_owned(),
@@ -199,6 +219,7 @@ async fn fixture() -> Fixture {
         contact_b,
         agreement_b,
         vacancy_b,
+        referral_b,
         markers,
     }
 }
@@ -218,6 +239,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
             "id" if out.contains("/skills/") => f.skill.to_string(),
             "id" if out.contains("/employers/") => f.employer_b.to_string(),
             "id" if out.contains("/vacancies/") => f.vacancy_b.to_string(),
+            "id" if out.contains("/referrals/") => f.referral_b.to_string(),
             "contact_id" => f.contact_b.to_string(),
             "agreement_id" => f.agreement_b.to_string(),
             "token_id" => f.token_b_id.to_string(),
@@ -369,10 +391,16 @@ async fn every_route_hides_office_b_from_an_operator_or_coordinator_of_office_a(
         1,
         "office B's agreements untouched"
     );
+    let referral = sipe::intermediation::referrals::of_vacancy(&app.db, f.vacancy_b);
+    assert_eq!(
+        referral.await.unwrap()[0].state,
+        "proposed",
+        "office B's referral never moved"
+    );
     let events = sipe::intermediation::vacancies::store::events(&app.db, f.vacancy_b);
     assert_eq!(
         events.await.unwrap().len(),
-        1,
+        2,
         "office B's vacancy never moved"
     );
 }

@@ -143,9 +143,18 @@ pub struct CandidatesPage {
     pub weights: Vec<WeightRow>,
     /// Factor names, in column order.
     pub factor_names: [&'static str; 9],
+    /// May refer (permission, and the vacancy is open).
+    pub can_refer: bool,
+    /// State of each person's latest referral to this vacancy.
+    pub referred: std::collections::HashMap<Uuid, String>,
 }
 
 impl CandidatesPage {
+    /// The state of a person's referral to this vacancy, if any.
+    pub fn referral_state(&self, person: &Uuid) -> Option<&str> {
+        self.referred.get(person).map(String::as_str)
+    }
+
     /// A factor of a result as a percentage.
     pub fn pct(&self, m: &CandidateMatch, name: &str) -> u32 {
         let v = m.factors.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0);
@@ -214,6 +223,15 @@ pub async fn candidates_page(
         Err(VacancyError::Store(e)) => return Err(e.into()),
         Err(_) => return Err(WebError::NotFound),
     };
+    let mut referred = std::collections::HashMap::new();
+    // Newest first: the first seen per person is their latest referral.
+    for r in crate::intermediation::referrals::of_vacancy(&state.db, id).await? {
+        referred.entry(r.person_id).or_insert(r.state);
+    }
+    let can_refer = user
+        .access
+        .can(crate::access::Permission::EditIntermediation)
+        && m.vacancy.state == "open";
     let w = opts.weights;
     let values = [
         w.occupation,
@@ -243,6 +261,8 @@ pub async fn candidates_page(
                 .map(|(name, value)| WeightRow { name, value })
                 .collect(),
             factor_names: FACTOR_NAMES,
+            can_refer,
+            referred,
         },
     )
 }

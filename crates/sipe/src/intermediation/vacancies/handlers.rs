@@ -130,6 +130,19 @@ async fn show_page(
     };
     let requirements = store::requirements(&state.db, id).await?;
     let history = store::events(&state.db, id).await?;
+    let referrals = crate::intermediation::referrals::of_vacancy(&state.db, id).await?;
+    let names = crate::intermediation::referrals::person_names(
+        &state.db,
+        referrals.iter().map(|r| r.person_id),
+    )
+    .await?;
+    let referrals = referrals
+        .into_iter()
+        .map(|r| {
+            let name = names.get(&r.person_id).cloned().unwrap_or_default();
+            (r, name)
+        })
+        .collect();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -151,6 +164,7 @@ async fn show_page(
             },
             can_edit: can_change && current.is_editable(),
             errors,
+            referrals,
             vacancy,
         },
     )

@@ -59,6 +59,11 @@ pub struct VacancyPage {
     pub can_edit: bool,
     /// Problems of the state form.
     pub errors: FieldErrors,
+    /// Its referrals with the person's name, newest first.
+    pub referrals: Vec<(
+        crate::intermediation::referrals::entity::referral::Model,
+        String,
+    )>,
 }
 
 impl VacancyPage {

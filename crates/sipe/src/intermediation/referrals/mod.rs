@@ -1,0 +1,97 @@
+//! Referrals (derivaciones): a person referred to a vacancy, moved along a state machine
+//! with a dated, attributed history; a hire records a placement with follow-ups at 3, 6
+//! and 12 months.
+//!
+//! Invariants: every transition writes its history row, a timeline event of the person
+//! and an audit row in the same transaction; a hire makes the person's other open
+//! referrals obsolete in that transaction too. A referral is visible to the offices of
+//! its vacancy and of its person.
+
+pub mod api;
+pub mod entity;
+pub mod handlers;
+pub mod service;
+pub mod state;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use entity::{follow_up, placement, referral, referral_event};
+
+/// Referrals of a vacancy, newest first.
+pub async fn of_vacancy(
+    conn: &impl ConnectionTrait,
+    vacancy_id: Uuid,
+) -> Result<Vec<referral::Model>, DbErr> {
+    referral::Entity::find()
+        .filter(referral::Column::VacancyId.eq(vacancy_id))
+        .order_by_desc(referral::Column::CreatedAt)
+        .all(conn)
+        .await
+}
+
+/// Referrals of a person, newest first.
+pub async fn of_person(
+    conn: &impl ConnectionTrait,
+    person_id: Uuid,
+) -> Result<Vec<referral::Model>, DbErr> {
+    referral::Entity::find()
+        .filter(referral::Column::PersonId.eq(person_id))
+        .order_by_desc(referral::Column::CreatedAt)
+        .all(conn)
+        .await
+}
+
+/// The history of a referral, oldest first.
+pub async fn events(
+    conn: &impl ConnectionTrait,
+    referral_id: Uuid,
+) -> Result<Vec<referral_event::Model>, DbErr> {
+    referral_event::Entity::find()
+        .filter(referral_event::Column::ReferralId.eq(referral_id))
+        .order_by_asc(referral_event::Column::At)
+        .order_by_asc(referral_event::Column::Id)
+        .all(conn)
+        .await
+}
+
+/// The placement of a referral, with its follow-ups.
+pub async fn placement_of(
+    conn: &impl ConnectionTrait,
+    referral_id: Uuid,
+) -> Result<Option<(placement::Model, Vec<follow_up::Model>)>, DbErr> {
+    let Some(p) = placement::Entity::find()
+        .filter(placement::Column::ReferralId.eq(referral_id))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let f = follow_up::Entity::find()
+        .filter(follow_up::Column::PlacementId.eq(p.id))
+        .order_by_asc(follow_up::Column::DueOn)
+        .all(conn)
+        .await?;
+    Ok(Some((p, f)))
+}
+
+/// Display names of these people, by id (one query). For naming the person of a referral
+/// the caller may already see.
+pub async fn person_names(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    use crate::persons::entity::person;
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(1_000) {
+        for p in person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?
+        {
+            out.insert(p.id, crate::persons::service::display_name(&p));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,312 @@
+//! The intermediation flow end to end: an employer and a vacancy, matching, three
+//! referrals, an interview and a hire; the hired person's other referral becomes obsolete.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+use crate::matching::{Person, person};
+
+async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str) -> Uuid {
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    let id = sipe::intermediation::vacancies::service::create_vacancy(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::intermediation::vacancies::input::VacancyInput {
+            employer_id: Some(employer),
+            title: title.into(),
+            occupation: "9321.2".into(),
+            contract_type: "seasonal".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::intermediation::vacancies::service::change_state(&app.db, &ctx, &system, id, "open", "")
+        .await
+        .unwrap();
+    id
+}
+
+fn seeker<'a>(dni: &'a str, names: &'a str) -> Person<'a> {
+    Person {
+        office: "OE-A",
+        dni,
+        names,
+        education: "3",
+        department: "AR-90084",
+        employment: "unemployed",
+        items: &[("desired", "9321.2", "", "")],
+    }
+}
+
+#[tokio::test]
+async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolete() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Citrícola A").await;
+    let v1 = open_vacancy(&app, employer, "Embalador").await;
+    let v2 = open_vacancy(&app, employer, "Embalador nocturno").await;
+    let p1 = person(&app, seeker("31000001", "Uno")).await;
+    let p2 = person(&app, seeker("31000002", "Dos")).await;
+    let p3 = person(&app, seeker("31000003", "Tres")).await;
+    app.sync_index().await;
+    let token = app
+        .token(app.user("op_a", "operator", &["OE-A"]).await)
+        .await;
+    let http = reqwest::Client::new();
+    let post = |path: String, body: Value| {
+        let http = http.clone();
+        let token = token.clone();
+        let url = app.url(&path);
+        async move {
+            http.post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let ranked: Value = http
+        .get(app.url(&format!("/api/v1/vacancies/{v1}/candidates")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ranked["items"].as_array().unwrap().len(), 3);
+
+    let mut referral = std::collections::HashMap::new();
+    for p in [p1, p2, p3] {
+        let res = post(
+            "/api/v1/referrals".into(),
+            json!({"vacancy_id": v1, "person_id": p, "employer_note": "Disponible de inmediato"}),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let r: Value = res.json().await.unwrap();
+        assert_eq!(r["state"], "proposed");
+        referral.insert(p, r["id"].as_str().unwrap().to_owned());
+    }
+    let res = post(
+        "/api/v1/referrals".into(),
+        json!({"vacancy_id": v1, "person_id": p1}),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "one referral in progress per pair"
+    );
+    let res = post(
+        "/api/v1/referrals".into(),
+        json!({"vacancy_id": v2, "person_id": p1}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let other: Value = res.json().await.unwrap();
+    let other_id = other["id"].as_str().unwrap().to_owned();
+
+    let move_to = |p: Uuid, body: Value| {
+        post(
+            format!("/api/v1/referrals/{}/transitions", referral[&p]),
+            body,
+        )
+    };
+    assert_eq!(
+        move_to(p1, json!({"to": "sent"})).await.status(),
+        StatusCode::OK
+    );
+    let res = move_to(p1, json!({"to": "interview_scheduled"})).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an interview needs a date"
+    );
+    let res = move_to(p1, json!({"to": "interview_scheduled", "interview_at": "2026-12-01T09:30", "internal_note": "Llamar antes"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(
+        r["interview_at"], "2026-12-01T12:30:00Z",
+        "09:30 in Tucumán"
+    );
+    let res = move_to(p1, json!({"to": "hired"})).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a hire needs its start date"
+    );
+    let res = move_to(p1, json!({"to": "hired", "start_date": "2026-12-15", "weekly_hours": "40", "salary": "950.000"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let hired: Value = res.json().await.unwrap();
+    assert_eq!(hired["state"], "hired");
+    let placement = &hired["placement"];
+    assert_eq!(placement["start_date"], "2026-12-15");
+    assert_eq!(placement["contract_type"], "seasonal", "from the vacancy");
+    assert_eq!(placement["salary"], 950_000);
+    let due: Vec<&str> = placement["follow_ups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["due_on"].as_str().unwrap())
+        .collect();
+    assert_eq!(due, ["2027-03-15", "2027-06-15", "2027-12-15"]);
+    let steps: Vec<&str> = hired["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["to_state"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["proposed", "sent", "interview_scheduled", "hired"]);
+
+    // The hire made P1's other referral obsolete.
+    let o: Value = http
+        .get(app.url(&format!("/api/v1/referrals/{other_id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(o["state"], "obsolete");
+    assert_eq!(o["reason"], "hired_by_another");
+
+    // Rejections carry a coded reason; ended referrals do not move again.
+    assert_eq!(
+        move_to(p2, json!({"to": "sent"})).await.status(),
+        StatusCode::OK
+    );
+    let res = move_to(p2, json!({"to": "rejected"})).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = move_to(p2, json!({"to": "rejected", "reason": "other"})).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "other needs words"
+    );
+    let res = move_to(p2, json!({"to": "rejected", "reason": "lacks_skills"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        move_to(p3, json!({"to": "withdrawn"})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        move_to(p3, json!({"to": "sent"})).await.status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        move_to(p3, json!({"to": "obsolete"})).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // The person's timeline shows the referrals, the hire and the obsolete one.
+    let timeline: Value = http
+        .get(app.url(&format!("/api/v1/persons/{p1}/timeline")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = timeline.to_string();
+    assert!(
+        text.contains("Derivación a «Embalador»: Contratada"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Derivación a «Embalador nocturno»: Sin efecto"),
+        "{text}"
+    );
+    let list: Value = http
+        .get(app.url(&format!("/api/v1/vacancies/{v1}/referrals")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 3);
+
+    // Placed: out of matching.
+    app.sync_index().await;
+    let ranked: Value = http
+        .get(app.url(&format!("/api/v1/vacancies/{v2}/candidates")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = ranked["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["person_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        !ids.contains(&p1.to_string().as_str()),
+        "the hired person is not ranked again"
+    );
+    assert_eq!(ids.len(), 2);
+
+    // Another office sees none of it.
+    let other_office = app
+        .token(app.user("op_b", "operator", &["OE-B"]).await)
+        .await;
+    let res = http
+        .get(app.url(&format!("/api/v1/referrals/{}", referral[&p1])))
+        .bearer_auth(&other_office)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.audit_count("referral.create").await, 4);
+    assert_eq!(app.audit_count("referral.transition").await, 6);
+
+    // The pages: the referral with its history and the printable letter.
+    let (c, _) = app.signed_in("web_a", "operator", &["OE-A"]).await;
+    let html = c
+        .get(app.url(&format!("/referrals/{}", referral[&p1])))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Contratada") && html.contains("Llamar antes"));
+    assert!(html.contains("15/03/2027"), "follow-up at 3 months");
+    let letter = c
+        .get(app.url(&format!("/referrals/{}/letter", referral[&p1])))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        letter.contains("DNI 31000001")
+            && letter.contains("Citrícola A")
+            && letter.contains("Disponible de inmediato")
+    );
+    let html = c
+        .get(app.url(&format!("/vacancies/{v1}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("vacancy-referrals") && html.contains("Rechazada"));
+}
