@@ -356,6 +356,7 @@ async function run(browser) {
     assert.equal(await op.getAttribute('[data-testid=existing-employer]', 'href'), employerPath);
     employer = employerPath;
   });
+  let vacancyPath = null;
   await check('o. the operator registers a vacancy for that employer and opens it', async () => {
     assert.ok(employer, 'skipped: no employer registered');
     await op.goto(url(employer));
@@ -375,6 +376,7 @@ async function run(browser) {
     assert.match(await op.textContent('[data-testid=vacancy-history]'), /Borrador → Abierta/);
     await axeCheck(op);
     await screenshot(op, 'operator-vacancy');
+    vacancyPath = pathname(op);
   });
   await check('p. matching ranks demo candidates with their factors and gaps', async () => {
     await visit(op, '/vacancies?q=albanil&state=open');
@@ -393,6 +395,38 @@ async function run(browser) {
     assert.match(op.url(), /reach=department/);
     await axeCheck(op);
     await screenshot(op, 'operator-candidates');
+  });
+  await check('r. the operator refers three candidates, records an interview and a hire', async () => {
+    assert.ok(vacancyPath, 'skipped: no vacancy registered');
+    const referrals = [];
+    for (let n = 0; n < 3; n++) {
+      await op.goto(url(`${vacancyPath}/candidates`));
+      const refer = op.locator('[data-testid^=refer-]').first();
+      assert.ok((await refer.count()) > 0, `a candidate left to refer (${n + 1})`);
+      await navigateBy(op, () => refer.click());
+      assert.match(pathname(op), /^\/referrals\/[0-9a-f-]{36}$/);
+      referrals.push(pathname(op));
+    }
+    await op.goto(url(referrals[0]));
+    await op.selectOption('[data-testid=referral-to]', 'sent');
+    await navigateBy(op, () => op.click('[data-testid=referral-move]'));
+    await op.selectOption('[data-testid=referral-to]', 'interview_scheduled');
+    await op.fill('#interview_at', '2026-12-01T09:30');
+    await navigateBy(op, () => op.click('[data-testid=referral-move]'));
+    assert.match(await op.textContent('[data-testid=referral-state]'), /Entrevista agendada/);
+    await op.selectOption('[data-testid=referral-to]', 'hired');
+    await op.fill('[data-testid=referral-start]', '2026-12-15');
+    await axeCheck(op);
+    await navigateBy(op, () => op.click('[data-testid=referral-move]'));
+    assert.match(await op.textContent('[data-testid=referral-state]'), /Contratada/);
+    assert.match(await op.textContent('[data-testid=placement]'), /15\/03\/2027/);
+    await screenshot(op, 'operator-hire');
+    await navigateBy(op, () => op.click('[data-testid=referral-letter]'));
+    assert.match(await op.textContent('h1'), /Carta de presentación/);
+    await op.goto(url(vacancyPath));
+    const listed = await op.textContent('[data-testid=vacancy-referrals]');
+    assert.match(listed, /Contratada/);
+    assert.equal((listed.match(/Propuesta/g) || []).length, 2);
   });
   await check('q. a ranked person gets suggested vacancies with factors', async () => {
     await visit(op, '/vacancies?q=albanil&state=open');
