@@ -137,6 +137,7 @@ const ADMIN_SCREENS = [
   { path: '/employers/new' },
   { path: '/vacancies', detail: '[data-testid=vacancies-table] tbody a', phone: true },
   { path: '/vacancies/new' },
+  { path: '/follow-ups', phone: true },
   { path: '/account' },
   { path: '/account/tokens' },
 ];

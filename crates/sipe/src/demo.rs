@@ -511,6 +511,8 @@ pub async fn run(mut config: Config, port: u16, persons: u64) -> anyhow::Result<
     let created = seed(&db).await?;
     if created {
         seed_persons(&db, &config, persons).await?;
+        let referrals = crate::intermediation::demo::seed_referrals(&db, config.tz()).await?;
+        println!("{referrals} demo referrals in every state");
     }
     let app = Application::build_with_db(config.clone(), db).await?;
     println!(

@@ -478,6 +478,92 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     Ok(added)
 }
 
+/// The paths demo referrals take, so every state appears (`obsolete` comes from the hire:
+/// the person hired is first referred to a second vacancy too).
+const REFERRAL_PATHS: [&[&str]; 7] = [
+    &[],
+    &["sent"],
+    &["sent", "interview_scheduled"],
+    &["sent", "rejected"],
+    &["withdrawn"],
+    &["sent", "interview_scheduled", "no_show"],
+    &["sent", "interview_scheduled", "hired"],
+];
+
+/// Refers demo people of each office to its open vacancies along [`REFERRAL_PATHS`],
+/// through the ordinary use cases. Returns how many referrals were made.
+pub async fn seed_referrals(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<usize> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    use crate::intermediation::referrals::service::{
+        self as referrals, ReferralInput, TransitionInput,
+    };
+    use crate::intermediation::vacancies::entity::vacancy;
+    use crate::persons::entity::person;
+
+    let ctx = AuditCtx::system();
+    let system = Access::system("demo");
+    let open = vacancy::Entity::find()
+        .filter(vacancy::Column::State.eq("open"))
+        .order_by_asc(vacancy::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let mut made = 0;
+    for (i, v) in open.iter().enumerate().take(10) {
+        let people: Vec<uuid::Uuid> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::OfficeId.eq(v.office_id))
+            .filter(person::Column::MergedInto.is_null())
+            .filter(person::Column::EmploymentStatus.eq("unemployed"))
+            .order_by_asc(person::Column::Id)
+            .limit(REFERRAL_PATHS.len() as u64)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (j, person_id) in people.into_iter().enumerate() {
+            let path = REFERRAL_PATHS[(i + j) % REFERRAL_PATHS.len()];
+            let refer = |vacancy_id| ReferralInput {
+                vacancy_id: Some(vacancy_id),
+                person_id: Some(person_id),
+                internal_note: String::new(),
+                employer_note: "Presentarse con DNI y CV.".into(),
+            };
+            let Ok(id) = referrals::refer(db, &ctx, &system, &refer(v.id)).await else {
+                // Already referred here by an earlier vacancy's round (or hired): skip.
+                continue;
+            };
+            made += 1;
+            if path.contains(&"hired")
+                && let Some(other) = open.get(i + 1)
+                && referrals::refer(db, &ctx, &system, &refer(other.id))
+                    .await
+                    .is_ok()
+            {
+                made += 1;
+            }
+            for to in path {
+                let input = TransitionInput {
+                    to: (*to).into(),
+                    reason: if *to == "rejected" {
+                        "lacks_experience".into()
+                    } else {
+                        String::new()
+                    },
+                    interview_at: format!("{}T10:00", today + chrono::Days::new(7)),
+                    start_date: today.to_string(),
+                    ..Default::default()
+                };
+                referrals::transition(db, &ctx, &system, tz, id, &input)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo referral to {to}: {e:?}"))?;
+            }
+        }
+    }
+    Ok(made)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

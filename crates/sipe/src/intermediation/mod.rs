@@ -46,6 +46,26 @@ pub fn routes() -> crate::web::Routes {
             Guard::Web(Permission::EditIntermediation),
             referrals::handlers::transition,
         )
+        .get(
+            "/follow-ups",
+            Guard::Web(Permission::ViewIntermediation),
+            referrals::follow_ups::page,
+        )
+        .post(
+            "/follow-ups/{id}",
+            Guard::Web(Permission::EditIntermediation),
+            referrals::follow_ups::record_form,
+        )
+        .get(
+            "/api/v1/follow-ups",
+            Guard::Api(Permission::ViewIntermediation),
+            referrals::follow_ups::api_list,
+        )
+        .post(
+            "/api/v1/follow-ups/{id}",
+            Guard::Api(Permission::EditIntermediation),
+            referrals::follow_ups::api_record,
+        )
         .post(
             "/api/v1/referrals",
             Guard::Api(Permission::EditIntermediation),

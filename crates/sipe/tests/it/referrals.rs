@@ -309,4 +309,82 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         .await
         .unwrap();
     assert!(html.contains("vacancy-referrals") && html.contains("Rechazada"));
+
+    // Follow-ups: the office's to-do list, recorded one by one.
+    let list: Value = http
+        .get(app.url("/api/v1/follow-ups"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 3);
+    assert_eq!(list["items"][0]["months"], 3);
+    assert_eq!(list["items"][0]["person"], "Uno Candidata");
+    let first = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let res = post(
+        format!("/api/v1/follow-ups/{first}"),
+        json!({"still_employed": "maybe"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = post(
+        format!("/api/v1/follow-ups/{first}"),
+        json!({"still_employed": "true"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let list: Value = http
+        .get(app.url("/api/v1/follow-ups"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 2, "pending ones only");
+    let theirs: Value = http
+        .get(app.url("/api/v1/follow-ups?pending=false"))
+        .bearer_auth(&other_office)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["total"], 0);
+    let res = http
+        .post(app.url(&format!("/api/v1/follow-ups/{first}")))
+        .bearer_auth(&other_office)
+        .json(&json!({"still_employed": "false"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let html = c
+        .get(app.url("/follow-ups"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("follow-ups-table") && html.contains("Uno Candidata"));
+    assert_eq!(app.audit_count("follow_up.record").await, 1);
+    let html = c
+        .get(app.url(&format!("/employers/{employer}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("employer-placements") && html.contains("Uno Candidata"));
+    assert!(
+        html.contains("Contratada: 1")
+            && html.contains("Sin efecto (contratada en otro empleo): 1")
+    );
 }

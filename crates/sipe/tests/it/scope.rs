@@ -25,6 +25,7 @@ struct Fixture {
     agreement_b: uuid::Uuid,
     vacancy_b: uuid::Uuid,
     referral_b: uuid::Uuid,
+    follow_up_b: uuid::Uuid,
     markers: Vec<String>,
 }
 
@@ -184,6 +185,28 @@ async fn fixture() -> Fixture {
     )
     .await
     .unwrap();
+    for (to, start) in [("sent", ""), ("hired", "2026-12-01")] {
+        sipe::intermediation::referrals::service::transition(
+            &app.db,
+            &ctx,
+            &system,
+            chrono_tz::America::Argentina::Tucuman,
+            referral_b,
+            &sipe::intermediation::referrals::service::TransitionInput {
+                to: to.into(),
+                start_date: start.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let follow_up_b = sipe::intermediation::referrals::placement_of(&app.db, referral_b)
+        .await
+        .unwrap()
+        .unwrap()
+        .1[0]
+        .id;
     let markers = vec![
         "Puesto Reservado B".to_owned(),
         "Nota interna reservada B".to_owned(),
@@ -220,6 +243,7 @@ async fn fixture() -> Fixture {
         agreement_b,
         vacancy_b,
         referral_b,
+        follow_up_b,
         markers,
     }
 }
@@ -240,6 +264,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
             "id" if out.contains("/employers/") => f.employer_b.to_string(),
             "id" if out.contains("/vacancies/") => f.vacancy_b.to_string(),
             "id" if out.contains("/referrals/") => f.referral_b.to_string(),
+            "id" if out.contains("/follow-ups/") => f.follow_up_b.to_string(),
             "contact_id" => f.contact_b.to_string(),
             "agreement_id" => f.agreement_b.to_string(),
             "token_id" => f.token_b_id.to_string(),
@@ -394,8 +419,14 @@ async fn every_route_hides_office_b_from_an_operator_or_coordinator_of_office_a(
     let referral = sipe::intermediation::referrals::of_vacancy(&app.db, f.vacancy_b);
     assert_eq!(
         referral.await.unwrap()[0].state,
-        "proposed",
+        "hired",
         "office B's referral never moved"
+    );
+    let placed = sipe::intermediation::referrals::placement_of(&app.db, f.referral_b);
+    let follow_ups = placed.await.unwrap().unwrap().1;
+    assert!(
+        follow_ups.iter().all(|f| f.done_at.is_none()),
+        "office B's follow-ups untouched"
     );
     let events = sipe::intermediation::vacancies::store::events(&app.db, f.vacancy_b);
     assert_eq!(

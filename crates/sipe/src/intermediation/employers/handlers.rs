@@ -190,6 +190,12 @@ async fn show_page(
             errors,
             vacancies,
             vacancy_total,
+            referral_counts: crate::intermediation::referrals::referral_counts_of_employer(
+                &state.db, id,
+            )
+            .await?,
+            placements: crate::intermediation::referrals::placements_of_employer(&state.db, id)
+                .await?,
         },
     )
 }

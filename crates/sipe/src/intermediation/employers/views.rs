@@ -70,6 +70,13 @@ pub struct EmployerPage {
     pub vacancies: Vec<crate::intermediation::vacancies::entity::vacancy::Model>,
     /// How many vacancies in all.
     pub vacancy_total: u64,
+    /// Referrals to its vacancies by state.
+    pub referral_counts: Vec<(&'static str, u64)>,
+    /// Its placements with the person's name.
+    pub placements: Vec<(
+        crate::intermediation::referrals::entity::placement::Model,
+        String,
+    )>,
 }
 
 impl EmployerPage {

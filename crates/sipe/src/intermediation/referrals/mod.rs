@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod entity;
+pub mod follow_ups;
 pub mod handlers;
 pub mod service;
 pub mod state;
@@ -94,4 +95,55 @@ pub async fn person_names(
         }
     }
     Ok(out)
+}
+
+/// Placements at an employer, newest first, with the person's name.
+pub async fn placements_of_employer(
+    conn: &impl ConnectionTrait,
+    employer_id: Uuid,
+) -> Result<Vec<(placement::Model, String)>, DbErr> {
+    let rows = placement::Entity::find()
+        .filter(placement::Column::EmployerId.eq(employer_id))
+        .order_by_desc(placement::Column::StartDate)
+        .all(conn)
+        .await?;
+    let names = person_names(conn, rows.iter().map(|p| p.person_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let name = names.get(&p.person_id).cloned().unwrap_or_default();
+            (p, name)
+        })
+        .collect())
+}
+
+/// Referrals to an employer's vacancies, counted by state (in `ReferralState::ALL` order).
+pub async fn referral_counts_of_employer(
+    conn: &impl ConnectionTrait,
+    employer_id: Uuid,
+) -> Result<Vec<(&'static str, u64)>, DbErr> {
+    use crate::intermediation::vacancies::entity::vacancy;
+    use sea_orm::QuerySelect;
+    let vacancies: Vec<Uuid> = vacancy::Entity::find()
+        .select_only()
+        .column(vacancy::Column::Id)
+        .filter(vacancy::Column::EmployerId.eq(employer_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let states: Vec<String> = referral::Entity::find()
+        .select_only()
+        .column(referral::Column::State)
+        .filter(referral::Column::VacancyId.is_in(vacancies))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(state::ReferralState::ALL
+        .iter()
+        .map(|s| {
+            let n = states.iter().filter(|x| *x == s.as_str()).count() as u64;
+            (s.as_str(), n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect())
 }

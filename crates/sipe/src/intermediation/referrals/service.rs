@@ -365,7 +365,7 @@ fn validate_move(input: &TransitionInput, tz: chrono_tz::Tz) -> Result<Move, Fie
             None
         },
         reason_text: optional(reason_text),
-        interview_at,
+        interview_at: interview_at.filter(|_| to == Some(ReferralState::InterviewScheduled)),
         notes: (optional(internal), optional(employer)),
         hire,
     })
