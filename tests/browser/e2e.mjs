@@ -138,6 +138,7 @@ const ADMIN_SCREENS = [
   { path: '/vacancies', detail: '[data-testid=vacancies-table] tbody a', phone: true },
   { path: '/vacancies/new' },
   { path: '/follow-ups', phone: true },
+  { path: '/indicators/intermediation', phone: true },
   { path: '/account' },
   { path: '/account/tokens' },
 ];

@@ -282,6 +282,7 @@ impl Modify for BearerAuth {
         crate::intermediation::referrals::api::person_referrals,
         crate::intermediation::referrals::follow_ups::api_list,
         crate::intermediation::referrals::follow_ups::api_record,
+        crate::intermediation::indicators::handlers::api,
         crate::intermediation::seekers::handlers::api_job_search,
         crate::intermediation::seekers::handlers::api_update_job_search,
     ),

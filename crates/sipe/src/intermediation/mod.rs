@@ -5,6 +5,7 @@ pub mod activity;
 pub mod demo;
 pub mod domain;
 pub mod employers;
+pub mod indicators;
 pub mod matching;
 pub mod referrals;
 pub mod seekers;
@@ -45,6 +46,26 @@ pub fn routes() -> crate::web::Routes {
             "/referrals/{id}/transitions",
             Guard::Web(Permission::EditIntermediation),
             referrals::handlers::transition,
+        )
+        .get(
+            "/indicators/intermediation",
+            Guard::Web(Permission::ViewIntermediation),
+            indicators::handlers::page,
+        )
+        .get(
+            "/indicators/intermediation.csv",
+            Guard::Web(Permission::ViewIntermediation),
+            indicators::handlers::csv_export,
+        )
+        .get(
+            "/indicators/intermediation.xlsx",
+            Guard::Web(Permission::ViewIntermediation),
+            indicators::handlers::xlsx_export,
+        )
+        .get(
+            "/api/v1/indicators/intermediation",
+            Guard::Api(Permission::ViewIntermediation),
+            indicators::handlers::api,
         )
         .get(
             "/follow-ups",

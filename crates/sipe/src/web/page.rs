@@ -64,7 +64,7 @@ pub struct PageCtx {
     pub tz: chrono_tz::Tz,
 }
 
-const NAV: [(&str, &str, Option<Permission>); 15] = [
+const NAV: [(&str, &str, Option<Permission>); 16] = [
     ("/", "nav-home", None),
     ("/persons", "nav-persons", Some(Permission::ViewPersons)),
     (
@@ -80,6 +80,11 @@ const NAV: [(&str, &str, Option<Permission>); 15] = [
     (
         "/follow-ups",
         "nav-follow-ups",
+        Some(Permission::ViewIntermediation),
+    ),
+    (
+        "/indicators/intermediation",
+        "nav-indicators",
         Some(Permission::ViewIntermediation),
     ),
     (

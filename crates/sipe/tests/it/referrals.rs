@@ -387,4 +387,59 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         html.contains("Contratada: 1")
             && html.contains("Sin efecto (contratada en otro empleo): 1")
     );
+
+    // Indicators of the period: computed from these rows, in JSON, CSV, XLSX and the page.
+    let report: Value = http
+        .get(app.url("/api/v1/indicators/intermediation"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let total = &report["total"];
+    assert_eq!(total["vacancies_opened"], 2);
+    assert_eq!(total["referrals_total"], 4);
+    assert_eq!(total["referrals"]["hired"], 1);
+    assert_eq!(total["referrals"]["obsolete"], 1);
+    assert_eq!(total["placements"], 1);
+    assert_eq!(total["placement_rate"], 0.25);
+    assert_eq!(total["retention"]["m3"], 1.0);
+    assert_eq!(report["offices"][0]["office"], "OE-A");
+    let res = http
+        .get(app.url("/api/v1/indicators/intermediation?from=2026-12-31&to=2026-01-01"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let csv = c
+        .get(app.url("/indicators/intermediation.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("oficina,ofertas_abiertas,vacantes,derivaciones"));
+    assert!(csv.lines().any(|l| l.starts_with("OE-A,2,2,4,")), "{csv}");
+    let res = c
+        .get(app.url("/indicators/intermediation.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let html = c
+        .get(app.url("/indicators/intermediation"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("chart-states") && html.contains("25 %"));
 }
