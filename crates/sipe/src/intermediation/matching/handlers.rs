@@ -10,10 +10,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::score::{FACTOR_NAMES, Weights};
+use super::service::MatchError;
 use super::service::{self, CandidateMatch, GapDto, MatchOptions};
 use crate::api::{ApiAccess, ApiError};
-use crate::intermediation::vacancies::api::map_err;
-use crate::intermediation::vacancies::service::VacancyError;
 use crate::search::matching::Reach;
 use crate::web::auth::{Authenticated, Ctx};
 use crate::web::{AppState, PageCtx, WebError};
@@ -104,7 +103,11 @@ pub async fn api_candidates(
         &p.options(),
     )
     .await
-    .map_err(map_err)?;
+    .map_err(|e| match e {
+        MatchError::NotFound => ApiError::NotFound,
+        MatchError::Index(e) => ApiError::Internal(e.into()),
+        MatchError::Store(s) => s.into(),
+    })?;
     Ok(Json(CandidatesDto {
         items: m.items,
         scored: m.scored,
@@ -220,8 +223,9 @@ pub async fn candidates_page(
     .await
     {
         Ok(m) => m,
-        Err(VacancyError::Store(e)) => return Err(e.into()),
-        Err(_) => return Err(WebError::NotFound),
+        Err(MatchError::Store(e)) => return Err(e.into()),
+        Err(MatchError::Index(e)) => return Err(WebError::Internal(e.into())),
+        Err(MatchError::NotFound) => return Err(WebError::NotFound),
     };
     let mut referred = std::collections::HashMap::new();
     // Newest first: the first seen per person is their latest referral.

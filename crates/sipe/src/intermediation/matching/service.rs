@@ -14,11 +14,30 @@ use crate::access::{Access, ScopeKind};
 use crate::audit::{self, AuditCtx, Change};
 use crate::db::{self, Db};
 use crate::intermediation::vacancies::entity::{vacancy, vacancy_requirement};
-use crate::intermediation::vacancies::service::VacancyError;
 use crate::intermediation::vacancies::store as vacancies;
 use crate::persons::entity::person;
 use crate::search::PersonIndex;
 use crate::search::matching::{MatchFilters, Reach};
+
+/// Why a matching search failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MatchError {
+    /// No such vacancy in the caller's view scope.
+    #[error("not found")]
+    NotFound,
+    /// The people index failed.
+    #[error(transparent)]
+    Index(#[from] crate::search::SearchError),
+    /// Database failure.
+    #[error(transparent)]
+    Store(#[from] crate::db::StoreError),
+}
+
+impl From<sea_orm::DbErr> for MatchError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        MatchError::Store(crate::db::StoreError::from_db(e))
+    }
+}
 
 /// What a results page shows of a candidate (read again from the database, in scope).
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -177,10 +196,10 @@ pub async fn candidates(
     access: &Access,
     vacancy_id: Uuid,
     opts: &MatchOptions,
-) -> Result<Matches, VacancyError> {
+) -> Result<Matches, MatchError> {
     let v = vacancies::find_vacancy(db, access, ScopeKind::View, vacancy_id)
         .await?
-        .ok_or(VacancyError::NotFound)?;
+        .ok_or(MatchError::NotFound)?;
     let reqs = vacancies::requirements(db, vacancy_id).await?;
     let req: Requirements = profile::requirements(&v, &reqs);
     let in_scope = crate::territory::store::office_ids_in_scope(db, &access.search).await?;
@@ -189,9 +208,8 @@ pub async fn candidates(
         occupation_digits: opts.occupation_digits.min(4),
         reach: opts.reach,
     };
-    let ranking = index
-        .match_candidates(&req, &filters, &opts.weights, opts.limit.clamp(1, 200))
-        .map_err(|e| crate::db::StoreError::Other(sea_orm::DbErr::Custom(e.to_string())))?;
+    let ranking =
+        index.match_candidates(&req, &filters, &opts.weights, opts.limit.clamp(1, 200))?;
     let ids: Vec<Uuid> = ranking.items.iter().map(|r| r.person_id).collect();
     // The scope again on the rows: the index is derived data and may lag a transfer.
     let rows: Vec<NameRow> = person::Entity::find()
