@@ -161,6 +161,18 @@ impl TestApp {
         .expect("office created")
     }
 
+    /// GETs an API path with a bearer token, expecting 200, and returns the JSON body.
+    pub async fn get_json(&self, token: &str, path: &str) -> serde_json::Value {
+        let res = reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.json().await.unwrap()
+    }
+
     /// Creates a user with `PASSWORD` and returns its id.
     pub async fn user(&self, username: &str, role: &str, offices: &[&str]) -> Uuid {
         let input = UserInput {

@@ -73,15 +73,9 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         }
     };
 
-    let ranked: Value = http
-        .get(app.url(&format!("/api/v1/vacancies/{v1}/candidates")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ranked: Value = app
+        .get_json(&token, &format!("/api/v1/vacancies/{v1}/candidates"))
+        .await;
     assert_eq!(ranked["items"].as_array().unwrap().len(), 3);
 
     let mut referral = std::collections::HashMap::new();
@@ -168,15 +162,9 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
     assert_eq!(steps, ["proposed", "sent", "interview_scheduled", "hired"]);
 
     // The hire made P1's other referral obsolete.
-    let o: Value = http
-        .get(app.url(&format!("/api/v1/referrals/{other_id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let o: Value = app
+        .get_json(&token, &format!("/api/v1/referrals/{other_id}"))
+        .await;
     assert_eq!(o["state"], "obsolete");
     assert_eq!(o["reason"], "hired_by_another");
 
@@ -209,15 +197,9 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
     );
 
     // The person's timeline shows the referrals, the hire and the obsolete one.
-    let timeline: Value = http
-        .get(app.url(&format!("/api/v1/persons/{p1}/timeline")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let timeline: Value = app
+        .get_json(&token, &format!("/api/v1/persons/{p1}/timeline"))
+        .await;
     let text = timeline.to_string();
     assert!(
         text.contains("Derivación a «Embalador»: Contratada"),
@@ -227,28 +209,16 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         text.contains("Derivación a «Embalador nocturno»: Sin efecto"),
         "{text}"
     );
-    let list: Value = http
-        .get(app.url(&format!("/api/v1/vacancies/{v1}/referrals")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app
+        .get_json(&token, &format!("/api/v1/vacancies/{v1}/referrals"))
+        .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 3);
 
     // Placed: out of matching.
     app.sync_index().await;
-    let ranked: Value = http
-        .get(app.url(&format!("/api/v1/vacancies/{v2}/candidates")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ranked: Value = app
+        .get_json(&token, &format!("/api/v1/vacancies/{v2}/candidates"))
+        .await;
     let ids: Vec<&str> = ranked["items"]
         .as_array()
         .unwrap()
@@ -311,15 +281,7 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
     assert!(html.contains("vacancy-referrals") && html.contains("Rechazada"));
 
     // Follow-ups: the office's to-do list, recorded one by one.
-    let list: Value = http
-        .get(app.url("/api/v1/follow-ups"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&token, "/api/v1/follow-ups").await;
     assert_eq!(list["total"], 3);
     assert_eq!(list["items"][0]["months"], 3);
     assert_eq!(list["items"][0]["person"], "Uno Candidata");
@@ -336,25 +298,11 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
     )
     .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let list: Value = http
-        .get(app.url("/api/v1/follow-ups"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&token, "/api/v1/follow-ups").await;
     assert_eq!(list["total"], 2, "pending ones only");
-    let theirs: Value = http
-        .get(app.url("/api/v1/follow-ups?pending=false"))
-        .bearer_auth(&other_office)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let theirs: Value = app
+        .get_json(&other_office, "/api/v1/follow-ups?pending=false")
+        .await;
     assert_eq!(theirs["total"], 0);
     let res = http
         .post(app.url(&format!("/api/v1/follow-ups/{first}")))
@@ -389,15 +337,9 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
     );
 
     // Indicators of the period: computed from these rows, in JSON, CSV, XLSX and the page.
-    let report: Value = http
-        .get(app.url("/api/v1/indicators/intermediation"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: Value = app
+        .get_json(&token, "/api/v1/indicators/intermediation")
+        .await;
     let total = &report["total"];
     assert_eq!(total["vacancies_opened"], 2);
     assert_eq!(total["referrals_total"], 4);
