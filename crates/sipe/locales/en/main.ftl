@@ -798,3 +798,4 @@ indicators-retention = Retention at months
 indicators-total = Total
 indicators-chart-states = Referrals by state
 indicators-chart-placements = Placements by office
+employers-export = Download CSV

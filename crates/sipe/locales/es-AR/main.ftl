@@ -798,3 +798,4 @@ indicators-retention = Retención a los meses
 indicators-total = Total
 indicators-chart-states = Derivaciones por estado
 indicators-chart-placements = Colocaciones por oficina
+employers-export = Descargar CSV

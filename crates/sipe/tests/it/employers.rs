@@ -137,6 +137,30 @@ async fn an_operator_registers_an_employer_with_contacts_and_agreements() {
         .await
         .unwrap();
     assert!(!html.contains("Citrícola San Miguel S.A."));
+
+    // The filtered list as CSV.
+    let res = c
+        .get(app.url("/employers.csv?q=citricola&state=active"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("cuit,razon_social,nombre_fantasia,actividad"));
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].starts_with("30712345671,Citrícola San Miguel S.A.,Citrus SM,01,"));
+    assert!(lines[1].contains("OE-A") && lines[1].ends_with(",si"));
+    let csv = c
+        .get(app.url("/employers.csv?q=ingenio"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 1, "only the header");
 }
 
 #[tokio::test]

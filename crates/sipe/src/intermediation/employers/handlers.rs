@@ -70,6 +70,112 @@ pub struct EmployerListQuery {
     list: ListQuery,
 }
 
+impl EmployerListQuery {
+    fn filter(&self) -> EmployerFilter {
+        EmployerFilter {
+            q: self.q.trim().to_owned(),
+            division: activity::division_of(&self.division).map(|d| d.code.clone()),
+            size_band: SizeBand::parse(&self.size_band).map(|b| b.as_str().to_owned()),
+            office_id: None,
+            active: match self.state.as_str() {
+                "active" => Some(true),
+                "inactive" => Some(false),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Most rows one export writes.
+const EXPORT_MAX: u64 = 100_000;
+
+/// `GET /employers.csv`: the filtered list (without contacts), for spreadsheets.
+pub async fn export_employers(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Query(query): Query<EmployerListQuery>,
+) -> Result<Response, WebError> {
+    let filter = query.filter();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| WebError::Internal(e.into());
+    w.write_record([
+        "cuit",
+        "razon_social",
+        "nombre_fantasia",
+        "actividad",
+        "division",
+        "tamano",
+        "oficina",
+        "departamento",
+        "domicilio",
+        "telefono",
+        "email",
+        "activo",
+    ])
+    .map_err(err)?;
+    let mut page = 1u64;
+    loop {
+        let pager = Pager::new(
+            "/employers.csv",
+            &ListQuery {
+                page: Some(page.to_string()),
+                per_page: Some("100".into()),
+                ..Default::default()
+            },
+            &super::api::SORTS,
+            false,
+        );
+        let (rows, total) = store::list_employers(&state.db, &user.access, &filter, &pager).await?;
+        let codes =
+            crate::territory::store::office_codes(&state.db, rows.iter().map(|e| e.office_id))
+                .await?;
+        for e in &rows {
+            let division = e
+                .activity_code
+                .as_deref()
+                .and_then(activity::division_of)
+                .map(|d| d.title.clone())
+                .unwrap_or_default();
+            w.write_record([
+                e.cuit.as_str(),
+                &e.legal_name,
+                e.trade_name.as_deref().unwrap_or_default(),
+                e.activity_code.as_deref().unwrap_or_default(),
+                &division,
+                e.size_band.as_deref().unwrap_or_default(),
+                codes
+                    .get(&e.office_id)
+                    .map(String::as_str)
+                    .unwrap_or_default(),
+                e.territory_code.as_deref().unwrap_or_default(),
+                e.address.as_deref().unwrap_or_default(),
+                e.phone.as_deref().unwrap_or_default(),
+                e.email.as_deref().unwrap_or_default(),
+                if e.active { "si" } else { "no" },
+            ])
+            .map_err(err)?;
+        }
+        if rows.is_empty() || page * 100 >= total.min(EXPORT_MAX) {
+            break;
+        }
+        page += 1;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"empleadores.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// `GET /employers`.
 pub async fn list_employers(
     State(state): State<AppState>,
@@ -82,17 +188,7 @@ pub async fn list_employers(
         .keep("division", &query.division)
         .keep("size_band", &query.size_band)
         .keep("state", &query.state);
-    let filter = EmployerFilter {
-        q: query.q.trim().to_owned(),
-        division: activity::division_of(&query.division).map(|d| d.code.clone()),
-        size_band: SizeBand::parse(&query.size_band).map(|b| b.as_str().to_owned()),
-        office_id: None,
-        active: match query.state.as_str() {
-            "active" => Some(true),
-            "inactive" => Some(false),
-            _ => None,
-        },
-    };
+    let filter = query.filter();
     let (rows, total) = store::list_employers(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
     let codes =

@@ -25,6 +25,7 @@ pub fn routes() -> Routes {
     let api_edit = Guard::Api(Permission::EditIntermediation);
     Routes::new()
         .get("/employers", view, list_employers)
+        .get("/employers.csv", view, export_employers)
         .get("/employers/new", edit, new_employer)
         .post("/employers", edit, create_employer)
         .get("/employers/{id}", view, show_employer)
