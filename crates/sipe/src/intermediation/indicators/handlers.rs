@@ -76,7 +76,7 @@ async fn report(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Report, sea_orm::DbErr> {
-    let data = rows(&state.db, access, from, to).await?;
+    let data = rows(&state.db, access, from, to, state.tz).await?;
     let offices = crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::View)
         .await?
         .into_iter()

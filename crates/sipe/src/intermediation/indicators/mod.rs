@@ -137,19 +137,27 @@ pub fn compute(rows: &Rows, label: &str, keep: impl Fn(Uuid) -> bool) -> Indicat
     }
 }
 
-/// The rows of the period `[from, to]` (dates inclusive) for the offices of the caller's
-/// view scope.
+/// Midnight at the start of `day` in the deployment's time zone, in UTC.
+fn local_midnight(day: NaiveDate, tz: chrono_tz::Tz) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| midnight.and_utc())
+}
+
+/// The rows of the period `[from, to]` (local dates, inclusive) for the offices of the
+/// caller's view scope.
 pub async fn rows(
     conn: &impl ConnectionTrait,
     access: &Access,
     from: NaiveDate,
     to: NaiveDate,
+    tz: chrono_tz::Tz,
 ) -> Result<Rows, DbErr> {
-    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-    let end = (to + chrono::Days::new(1))
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc();
+    let start = local_midnight(from, tz);
+    let end = local_midnight(to + chrono::Days::new(1), tz);
     let vacancies = vacancy::Entity::find()
         .filter(access.view.owns(vacancy::Column::OfficeId))
         .filter(vacancy::Column::OpenedAt.gte(start))
@@ -248,5 +256,12 @@ mod tests {
             compute(&Rows::default(), "x", |_| true).placement_rate,
             None
         );
+    }
+
+    #[test]
+    fn periods_are_local_days() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let start = local_midnight(day, chrono_tz::America::Argentina::Tucuman);
+        assert_eq!(start.to_rfc3339(), "2026-11-22T03:00:00+00:00");
     }
 }
