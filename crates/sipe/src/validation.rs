@@ -78,6 +78,55 @@ pub fn text(
     value
 }
 
+/// A `YYYY-MM-DD` date field: `None` when empty (an error if `required`) or malformed.
+pub fn date(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    required: bool,
+) -> Option<chrono::NaiveDate> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        if required {
+            errors.add(field, "field-required");
+        }
+        return None;
+    }
+    let parsed = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+    if parsed.is_none() {
+        errors.add(field, "field-date-invalid");
+    }
+    parsed
+}
+
+/// A whole number as people write it (`850.000`, `850 000`): `None` when empty; an error
+/// when it is not a number, negative or above `max`.
+pub fn whole_number<T>(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    max: T,
+) -> Option<T>
+where
+    T: std::str::FromStr + PartialOrd + Default,
+{
+    let digits: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != '.' && *c != ' ')
+        .collect();
+    if digits.is_empty() {
+        return None;
+    }
+    match digits.parse::<T>() {
+        Ok(n) if n >= T::default() && n <= max => Some(n),
+        _ => {
+            errors.add(field, "field-number-invalid");
+            None
+        }
+    }
+}
+
 /// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
@@ -102,6 +151,33 @@ mod tests {
         assert!(!is_email("empleo@"));
         assert!(!is_email("a b@c.d"));
         assert!(!is_email("a@b"));
+    }
+
+    #[test]
+    fn numbers_and_dates_as_people_write_them() {
+        let mut e = FieldErrors::new();
+        assert_eq!(
+            whole_number(&mut e, "salary", "850.000", 1_000_000_000i64),
+            Some(850_000)
+        );
+        assert_eq!(whole_number::<i32>(&mut e, "hours", " ", 60), None);
+        assert!(e.is_empty());
+        assert_eq!(whole_number(&mut e, "hours", "61", 60i32), None);
+        assert_eq!(whole_number(&mut e, "hours", "-1", 60i32), None);
+        assert_eq!(whole_number(&mut e, "hours", "tres", 60i32), None);
+        assert_eq!(date(&mut e, "from", "", true), None);
+        assert_eq!(date(&mut e, "to", "2026-02-30", false), None);
+        let keys: Vec<_> = e.0.iter().map(|x| x.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "field-number-invalid",
+                "field-number-invalid",
+                "field-number-invalid",
+                "field-required",
+                "field-date-invalid"
+            ]
+        );
     }
 
     #[test]

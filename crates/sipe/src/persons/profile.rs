@@ -88,21 +88,6 @@ pub struct ValidItem {
     note: Option<String>,
 }
 
-fn date(e: &mut FieldErrors, field: &'static str, raw: &str, required: bool) -> Option<NaiveDate> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        if required {
-            e.add(field, "field-required");
-        }
-        return None;
-    }
-    let d = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
-    if d.is_none() {
-        e.add(field, "field-date-invalid");
-    }
-    d
-}
-
 fn one_of(e: &mut FieldErrors, field: &'static str, raw: &str, allowed: &[&str]) -> String {
     let v = raw.trim();
     if !allowed.contains(&v) {
@@ -170,8 +155,8 @@ pub fn validate_item(
                 true,
                 120,
             ));
-            item.from_date = date(&mut e, "from_date", &input.from_date, true);
-            item.to_date = date(&mut e, "to_date", &input.to_date, false);
+            item.from_date = validation::date(&mut e, "from_date", &input.from_date, true);
+            item.to_date = validation::date(&mut e, "to_date", &input.to_date, false);
             item.note = opt(validation::text(&mut e, "note", &input.note, false, 500));
         }
         "desired" => {
@@ -198,12 +183,12 @@ pub fn validate_item(
         }
         "licence" => {
             item.code = one_of(&mut e, "code", &input.code, &LICENCE_CLASSES);
-            item.to_date = date(&mut e, "to_date", &input.to_date, false);
+            item.to_date = validation::date(&mut e, "to_date", &input.to_date, false);
         }
         "benefit" => {
             item.code = one_of(&mut e, "code", &input.code, &BENEFITS);
-            item.from_date = date(&mut e, "from_date", &input.from_date, false);
-            item.to_date = date(&mut e, "to_date", &input.to_date, false);
+            item.from_date = validation::date(&mut e, "from_date", &input.from_date, false);
+            item.to_date = validation::date(&mut e, "to_date", &input.to_date, false);
             item.note = opt(validation::text(
                 &mut e,
                 "note",
@@ -215,7 +200,8 @@ pub fn validate_item(
         _ => {
             item.code = one_of(&mut e, "code", &input.code, &CONSENT_PURPOSES);
             item.level = Some(one_of(&mut e, "level", &input.level, &CONSENT_BASES));
-            item.from_date = date(&mut e, "from_date", &input.from_date, false).or(Some(today));
+            item.from_date =
+                validation::date(&mut e, "from_date", &input.from_date, false).or(Some(today));
         }
     }
     if let (Some(from), Some(to)) = (item.from_date, item.to_date)
@@ -485,7 +471,7 @@ pub async fn update_situation(
         &input.disability_type,
         &DISABILITY_TYPES,
     );
-    let cud_expiry = date(&mut e, "cud_expiry", &input.cud_expiry, false);
+    let cud_expiry = validation::date(&mut e, "cud_expiry", &input.cud_expiry, false);
     if !has_disability && (disability_type.is_some() || cud_expiry.is_some()) {
         e.add("has_disability", "person-disability-unchecked");
     }
@@ -496,7 +482,8 @@ pub async fn update_situation(
         &input.employment_status,
         &super::input::EMPLOYMENT_STATUSES,
     );
-    let unemployed_since = date(&mut e, "unemployed_since", &input.unemployed_since, false);
+    let unemployed_since =
+        validation::date(&mut e, "unemployed_since", &input.unemployed_since, false);
     if unemployed_since.is_some_and(|d| d > today) {
         e.add("unemployed_since", "field-date-future");
     }

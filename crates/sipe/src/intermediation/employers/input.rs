@@ -221,21 +221,6 @@ fn email(e: &mut FieldErrors, field: &'static str, raw: &str) -> Option<String> 
     optional(value)
 }
 
-fn date(e: &mut FieldErrors, field: &'static str, raw: &str, required: bool) -> Option<NaiveDate> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        if required {
-            e.add(field, "field-required");
-        }
-        return None;
-    }
-    let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
-    if parsed.is_none() {
-        e.add(field, "field-date-invalid");
-    }
-    parsed
-}
-
 impl ContactInput {
     /// Validates a contact; `prefix` names fields of nested contacts (`contacts`).
     pub fn validate(&self, e: &mut FieldErrors) -> Option<ValidContact> {
@@ -265,8 +250,8 @@ impl TryFrom<&AgreementInput> for ValidAgreement {
             e.add("kind", "field-choice-invalid");
         }
         let title = validation::text(&mut e, "title", &input.title, true, 200);
-        let signed_on = date(&mut e, "signed_on", &input.signed_on, true);
-        let expires_on = date(&mut e, "expires_on", &input.expires_on, false);
+        let signed_on = validation::date(&mut e, "signed_on", &input.signed_on, true);
+        let expires_on = validation::date(&mut e, "expires_on", &input.expires_on, false);
         if let (Some(from), Some(to)) = (signed_on, expires_on)
             && to < from
         {

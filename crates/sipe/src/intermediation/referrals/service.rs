@@ -99,29 +99,6 @@ fn optional(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-fn number<T: std::str::FromStr + PartialOrd>(
-    e: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    max: T,
-) -> Option<T> {
-    let digits: String = raw
-        .trim()
-        .chars()
-        .filter(|c| *c != '.' && *c != ' ')
-        .collect();
-    if digits.is_empty() {
-        return None;
-    }
-    match digits.parse::<T>() {
-        Ok(n) if n <= max => Some(n),
-        _ => {
-            e.add(field, "field-number-invalid");
-            None
-        }
-    }
-}
-
 /// The one-line summary a person's timeline shows.
 fn summary(title: &str, state: ReferralState) -> String {
     format!(
@@ -324,19 +301,7 @@ fn validate_move(input: &TransitionInput, tz: chrono_tz::Tz) -> Result<Move, Fie
     let internal = validation::text(&mut e, "internal_note", &input.internal_note, false, 1000);
     let employer = validation::text(&mut e, "employer_note", &input.employer_note, false, 1000);
     let hire = if to == Some(ReferralState::Hired) {
-        let start = match input.start_date.trim() {
-            "" => {
-                e.add("start_date", "field-required");
-                None
-            }
-            raw => {
-                let d = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
-                if d.is_none() {
-                    e.add("start_date", "field-date-invalid");
-                }
-                d
-            }
-        };
+        let start = validation::date(&mut e, "start_date", &input.start_date, true);
         let contract = match input.contract_type.trim() {
             "" => None,
             c if CONTRACT_TYPES.contains(&c) => Some(c.to_owned()),
@@ -345,8 +310,8 @@ fn validate_move(input: &TransitionInput, tz: chrono_tz::Tz) -> Result<Move, Fie
                 None
             }
         };
-        let hours = number(&mut e, "weekly_hours", &input.weekly_hours, 60);
-        let salary = number(&mut e, "salary", &input.salary, 1_000_000_000);
+        let hours = validation::whole_number(&mut e, "weekly_hours", &input.weekly_hours, 60);
+        let salary = validation::whole_number(&mut e, "salary", &input.salary, 1_000_000_000);
         start.map(|start| Hire {
             start,
             contract,

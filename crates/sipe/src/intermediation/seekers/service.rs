@@ -54,23 +54,12 @@ fn validate(input: &JobSearchInput) -> Result<Valid, FieldErrors> {
             e.add("preferred_contracts", "field-choice-invalid");
         }
     }
-    let digits: String = input
-        .salary_expectation
-        .trim()
-        .chars()
-        .filter(|c| *c != '.' && *c != ' ')
-        .collect();
-    let salary = if digits.is_empty() {
-        None
-    } else {
-        match digits.parse::<i64>() {
-            Ok(n) if (0..=1_000_000_000).contains(&n) => Some(n),
-            _ => {
-                e.add("salary_expectation", "field-number-invalid");
-                None
-            }
-        }
-    };
+    let salary = crate::validation::whole_number(
+        &mut e,
+        "salary_expectation",
+        &input.salary_expectation,
+        1_000_000_000i64,
+    );
     e.into_result()?;
     Ok(Valid {
         looking,

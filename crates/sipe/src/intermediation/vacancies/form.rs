@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::entity::{vacancy, vacancy_requirement};
 use super::input::{LanguageRequirement, VacancyInput};
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, whole_number};
 
 /// Fields of `/vacancies/new` and `/vacancies/{id}/edit`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -94,22 +94,6 @@ pub struct VacancyForm {
     pub office_code: String,
 }
 
-fn number<T: std::str::FromStr>(e: &mut FieldErrors, field: &'static str, raw: &str) -> Option<T> {
-    let cleaned: String = raw
-        .trim()
-        .chars()
-        .filter(|c| *c != '.' && *c != ' ')
-        .collect();
-    if cleaned.is_empty() {
-        return None;
-    }
-    let parsed = cleaned.parse().ok();
-    if parsed.is_none() {
-        e.add(field, "field-number-invalid");
-    }
-    parsed
-}
-
 impl VacancyForm {
     /// The input, or the fields that are not numbers where numbers go.
     pub fn to_input(&self) -> Result<VacancyInput, FieldErrors> {
@@ -118,13 +102,18 @@ impl VacancyForm {
             employer_id: self.employer_id.trim().parse().ok(),
             title: self.title.clone(),
             occupation: self.occupation.clone(),
-            positions: number(&mut e, "positions", &self.positions),
+            positions: whole_number(&mut e, "positions", &self.positions, i32::MAX),
             tasks: self.tasks.clone(),
             required_skills: self.required_skills.clone(),
             desired_skills: self.desired_skills.clone(),
             education_min: self.education_min.clone(),
             education_mandatory: self.education_mandatory.is_some(),
-            experience_months: number(&mut e, "experience_months", &self.experience_months),
+            experience_months: whole_number(
+                &mut e,
+                "experience_months",
+                &self.experience_months,
+                i32::MAX,
+            ),
             languages: self
                 .language
                 .iter()
@@ -144,10 +133,10 @@ impl VacancyForm {
             address: self.address.clone(),
             schedule: self.schedule.clone(),
             hours: self.hours.clone(),
-            weekly_hours: number(&mut e, "weekly_hours", &self.weekly_hours),
+            weekly_hours: whole_number(&mut e, "weekly_hours", &self.weekly_hours, i32::MAX),
             contract_type: self.contract_type.clone(),
-            salary_min: number(&mut e, "salary_min", &self.salary_min),
-            salary_max: number(&mut e, "salary_max", &self.salary_max),
+            salary_min: whole_number(&mut e, "salary_min", &self.salary_min, i64::MAX),
+            salary_max: whole_number(&mut e, "salary_max", &self.salary_max, i64::MAX),
             collective_agreement: self.collective_agreement.clone(),
             accessible: self.accessible.is_some(),
             published_from: self.published_from.clone(),

@@ -201,18 +201,6 @@ fn choice(e: &mut FieldErrors, field: &'static str, raw: &str, allowed: &[&str])
     }
 }
 
-fn date(e: &mut FieldErrors, field: &'static str, raw: &str) -> Option<NaiveDate> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
-    if parsed.is_none() {
-        e.add(field, "field-date-invalid");
-    }
-    parsed
-}
-
 fn in_range<T: PartialOrd + Copy>(
     e: &mut FieldErrors,
     field: &'static str,
@@ -334,8 +322,10 @@ impl VacancyInput {
             false,
             200,
         );
-        let published_from = date(&mut e, "published_from", &self.published_from);
-        let published_until = date(&mut e, "published_until", &self.published_until);
+        let published_from =
+            validation::date(&mut e, "published_from", &self.published_from, false);
+        let published_until =
+            validation::date(&mut e, "published_until", &self.published_until, false);
         if let (Some(from), Some(until)) = (published_from, published_until)
             && until < from
         {
