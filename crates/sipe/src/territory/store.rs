@@ -379,3 +379,10 @@ pub async fn departments_of(
 pub async fn count_territories(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     territory::Entity::find().count(conn).await
 }
+
+/// Is `code` a department (the unit addresses and workplaces are recorded at)?
+pub async fn is_department(conn: &impl ConnectionTrait, code: &str) -> Result<bool, DbErr> {
+    Ok(find_territory(conn, code)
+        .await?
+        .is_some_and(|t| t.kind == "department"))
+}

@@ -72,7 +72,7 @@ async fn check_territory(
     code: Option<&str>,
 ) -> Result<(), EmployerError> {
     if let Some(code) = code
-        && !matches!(territory::store::find_territory(conn, code).await?, Some(t) if t.kind == "department")
+        && !territory::store::is_department(conn, code).await?
     {
         return Err(FieldErrors::one("territory_code", "office-territory-unknown").into());
     }
