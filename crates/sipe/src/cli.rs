@@ -49,6 +49,9 @@ pub enum Command {
         /// Synthetic people to load the first time.
         #[arg(long, default_value_t = 20_000)]
         persons: u64,
+        /// Prepare and seed the data dir, then exit instead of serving (for load tests).
+        #[arg(long = "no-serve")]
+        no_serve: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -320,7 +323,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             app.run_until(startup::shutdown_signal()).await?;
         }
-        Command::Demo { port, persons } => crate::demo::run(config, port, persons).await?,
+        Command::Demo {
+            port,
+            persons,
+            no_serve,
+        } => crate::demo::run(config, port, persons, !no_serve).await?,
         Command::Import(ImportCmd::Persons {
             file,
             report,

@@ -368,6 +368,9 @@ const DEMO_EMPLOYERS: [&str; 12] = [
     "Taller Mecánico Lules",
 ];
 
+/// People given a profile per page of `seed_profiles`.
+const PROFILE_PAGE: u64 = 20_000;
+
 /// Gives demo people a plausible work profile (deterministic for a seed): work history,
 /// desired occupations, skills, languages and licences. Returns the items added.
 async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
@@ -392,14 +395,6 @@ async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
         .filter(|s| s.source == "local")
         .map(|s| (s.id, s.label))
         .collect();
-    let people: Vec<(uuid::Uuid, chrono::NaiveDate)> = person::Entity::find()
-        .select_only()
-        .column(person::Column::Id)
-        .column(person::Column::BirthDate)
-        .order_by_asc(person::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
     if occupations.is_empty() || skills.is_empty() {
         return Ok(0);
     }
@@ -420,76 +415,95 @@ async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
         created_at: Set(now),
         created_by: Set("demo".into()),
     };
-    let mut items = Vec::new();
-    // Most people an employment office serves are looking for work: matching ranks them.
-    let mut statuses: [(&str, Vec<uuid::Uuid>); 2] =
-        [("unemployed", Vec::new()), ("employed", Vec::new())];
-    for (id, birth) in people {
-        match rng.random_range(0..100) {
-            0..60 => statuses[0].1.push(id),
-            60..85 => statuses[1].1.push(id),
-            _ => {}
+    let tx = crate::db::begin_write(db).await?;
+    let mut n = 0;
+    // People are read and written in pages so a million of them fit in little memory.
+    let mut after: Option<uuid::Uuid> = None;
+    loop {
+        let mut page = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::BirthDate)
+            .order_by_asc(person::Column::Id)
+            .limit(PROFILE_PAGE);
+        if let Some(last) = after {
+            page = page.filter(person::Column::Id.gt(last));
         }
-        let adult_from = birth + chrono::Months::new(18 * 12);
-        if adult_from < today && rng.random_bool(0.7) {
-            for _ in 0..rng.random_range(1..=2) {
+        let people: Vec<(uuid::Uuid, chrono::NaiveDate)> = page.into_tuple().all(&tx).await?;
+        let Some((last, _)) = people.last() else {
+            break;
+        };
+        after = Some(*last);
+        let mut items = Vec::new();
+        // Most people an employment office serves are looking for work: matching ranks them.
+        let mut statuses: [(&str, Vec<uuid::Uuid>); 2] =
+            [("unemployed", Vec::new()), ("employed", Vec::new())];
+        for (id, birth) in people {
+            match rng.random_range(0..100) {
+                0..60 => statuses[0].1.push(id),
+                60..85 => statuses[1].1.push(id),
+                _ => {}
+            }
+            let adult_from = birth + chrono::Months::new(18 * 12);
+            if adult_from < today && rng.random_bool(0.7) {
+                for _ in 0..rng.random_range(1..=2) {
+                    let o = &occupations[rng.random_range(0..occupations.len())];
+                    let span = (today - adult_from).num_days().max(1);
+                    let from = adult_from + chrono::Duration::days(rng.random_range(0..span));
+                    let to = (rng.random_bool(0.7))
+                        .then(|| from + chrono::Duration::days(rng.random_range(60..1500)))
+                        .filter(|t| *t < today);
+                    let mut a = item(id, "work", o.code.clone(), o.label.clone());
+                    a.employer = Set(Some(
+                        DEMO_EMPLOYERS[rng.random_range(0..DEMO_EMPLOYERS.len())].to_owned(),
+                    ));
+                    a.from_date = Set(Some(from));
+                    a.to_date = Set(to);
+                    items.push(a);
+                }
+            }
+            if rng.random_bool(0.5) {
                 let o = &occupations[rng.random_range(0..occupations.len())];
-                let span = (today - adult_from).num_days().max(1);
-                let from = adult_from + chrono::Duration::days(rng.random_range(0..span));
-                let to = (rng.random_bool(0.7))
-                    .then(|| from + chrono::Duration::days(rng.random_range(60..1500)))
-                    .filter(|t| *t < today);
-                let mut a = item(id, "work", o.code.clone(), o.label.clone());
-                a.employer = Set(Some(
-                    DEMO_EMPLOYERS[rng.random_range(0..DEMO_EMPLOYERS.len())].to_owned(),
-                ));
-                a.from_date = Set(Some(from));
-                a.to_date = Set(to);
+                let mut a = item(id, "desired", o.code.clone(), o.label.clone());
+                a.level = Set(Some("1".into()));
                 items.push(a);
             }
+            if rng.random_bool(0.4) {
+                let (skill, label) = &skills[rng.random_range(0..skills.len())];
+                let mut a = item(id, "skill", skill.to_string(), label.clone());
+                a.level = Set(Some(
+                    ["basic", "intermediate", "advanced"][rng.random_range(0..3)].to_owned(),
+                ));
+                items.push(a);
+            }
+            if rng.random_bool(0.15) {
+                let mut a = item(id, "language", "en".into(), "en".into());
+                a.level = Set(Some(
+                    ["A1", "A2", "B1", "B2"][rng.random_range(0..4)].to_owned(),
+                ));
+                items.push(a);
+            }
+            if rng.random_bool(0.2) {
+                items.push(item(id, "licence", "B1".into(), "B1".into()));
+            }
         }
-        if rng.random_bool(0.5) {
-            let o = &occupations[rng.random_range(0..occupations.len())];
-            let mut a = item(id, "desired", o.code.clone(), o.label.clone());
-            a.level = Set(Some("1".into()));
-            items.push(a);
-        }
-        if rng.random_bool(0.4) {
-            let (skill, label) = &skills[rng.random_range(0..skills.len())];
-            let mut a = item(id, "skill", skill.to_string(), label.clone());
-            a.level = Set(Some(
-                ["basic", "intermediate", "advanced"][rng.random_range(0..3)].to_owned(),
-            ));
-            items.push(a);
-        }
-        if rng.random_bool(0.15) {
-            let mut a = item(id, "language", "en".into(), "en".into());
-            a.level = Set(Some(
-                ["A1", "A2", "B1", "B2"][rng.random_range(0..4)].to_owned(),
-            ));
-            items.push(a);
-        }
-        if rng.random_bool(0.2) {
-            items.push(item(id, "licence", "B1".into(), "B1".into()));
-        }
-    }
-    let n = items.len();
-    let tx = crate::db::begin_write(db).await?;
-    for chunk in items.chunks(1000) {
-        profile_item::Entity::insert_many(chunk.to_vec())
-            .exec(&tx)
-            .await?;
-    }
-    for (status, ids) in &statuses {
-        for chunk in ids.chunks(10_000) {
-            person::Entity::update_many()
-                .col_expr(
-                    person::Column::EmploymentStatus,
-                    sea_orm::sea_query::Expr::value(*status),
-                )
-                .filter(person::Column::Id.is_in(chunk.iter().copied()))
+        n += items.len();
+        for chunk in items.chunks(1000) {
+            profile_item::Entity::insert_many(chunk.to_vec())
                 .exec(&tx)
                 .await?;
+        }
+        for (status, ids) in &statuses {
+            for chunk in ids.chunks(10_000) {
+                person::Entity::update_many()
+                    .col_expr(
+                        person::Column::EmploymentStatus,
+                        sea_orm::sea_query::Expr::value(*status),
+                    )
+                    .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                    .exec(&tx)
+                    .await?;
+            }
         }
     }
     // Touch everyone so each node's index follower picks the profiles up.
@@ -505,7 +519,7 @@ async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
 }
 
 /// `sipe demo`: prepares the data dir, seeds once, prints the logins and serves.
-pub async fn run(mut config: Config, port: u16, persons: u64) -> anyhow::Result<()> {
+pub async fn run(mut config: Config, port: u16, persons: u64, serve: bool) -> anyhow::Result<()> {
     config.bind = format!("127.0.0.1:{port}");
     let db = startup::open_database(&config).await?;
     let created = seed(&db).await?;
@@ -513,6 +527,14 @@ pub async fn run(mut config: Config, port: u16, persons: u64) -> anyhow::Result<
         seed_persons(&db, &config, persons).await?;
         let referrals = crate::intermediation::demo::seed_referrals(&db, config.tz()).await?;
         println!("{referrals} demo referrals in every state");
+    }
+    if !serve {
+        println!(
+            "demo data {} in {}",
+            if created { "created" } else { "already there" },
+            config.data_dir.display()
+        );
+        return Ok(());
     }
     let app = Application::build_with_db(config.clone(), db).await?;
     println!(
