@@ -348,6 +348,13 @@ async function run(browser) {
     await op.fill('#contact-phone', '381 15 544 2347');
     await navigateBy(op, () => op.click('[data-testid=contact-save]'));
     assert.match(await op.textContent('[data-testid=employer-contacts]'), /Rosa Quiroga/);
+    await op.click('summary:has-text("Agregar establecimiento")');
+    await navigateBy(op, () => op.click('[data-testid=site-save]'));
+    assert.match(await op.textContent('.field-error'), /obligatorio|requerido|Completá/i);
+    await op.fill('[data-testid=site-name]', 'Sucursal Yerba Buena');
+    await op.selectOption('[data-testid=site-territory]', 'AR-90119');
+    await navigateBy(op, () => op.click('[data-testid=site-save]'));
+    assert.match(await op.textContent('[data-testid=employer-sites]'), /Sucursal Yerba Buena[\s\S]*Yerba Buena/);
     await axeCheck(op);
     await screenshot(op, 'operator-employer');
     await visit(op, '/employers/new');
@@ -429,6 +436,7 @@ async function run(browser) {
     const listed = await op.textContent('[data-testid=vacancy-referrals]');
     assert.match(listed, /Contratada/);
     assert.equal((listed.match(/Propuesta/g) || []).length, 2);
+    assert.equal((await op.textContent('[data-testid=vacancy-state]')).trim(), 'Abierta', 'one of two positions taken');
   });
   await check('q. a ranked person gets suggested vacancies with factors', async () => {
     await visit(op, '/vacancies?q=albanil&state=open');

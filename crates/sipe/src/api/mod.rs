@@ -266,6 +266,8 @@ impl Modify for BearerAuth {
         crate::intermediation::employers::api::update_employer,
         crate::intermediation::employers::api::add_contact,
         crate::intermediation::employers::api::remove_contact,
+        crate::intermediation::employers::api::add_site,
+        crate::intermediation::employers::api::remove_site,
         crate::intermediation::employers::api::add_agreement,
         crate::intermediation::employers::api::remove_agreement,
         crate::intermediation::vacancies::api::list_vacancies,

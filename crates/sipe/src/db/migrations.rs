@@ -8,6 +8,7 @@ mod m0008_employers;
 mod m0009_vacancies;
 mod m0010_job_seekers;
 mod m0011_referrals;
+mod m0012_employer_sites;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_vacancies::M0009Vacancies),
             Box::new(m0010_job_seekers::M0010JobSeekers),
             Box::new(m0011_referrals::M0011Referrals),
+            Box::new(m0012_employer_sites::M0012EmployerSites),
         ]
     }
 }

@@ -5,7 +5,9 @@
 use crate::access::Access;
 use crate::audit::AuditCtx;
 use crate::db::Db;
-use crate::intermediation::employers::input::{AgreementInput, ContactInput, EmployerInput};
+use crate::intermediation::employers::input::{
+    AgreementInput, ContactInput, EmployerInput, SiteInput,
+};
 use crate::intermediation::employers::service;
 use crate::intermediation::vacancies::{self, input::VacancyInput};
 
@@ -393,9 +395,22 @@ fn cuit(serial: u32) -> String {
     }
 }
 
-/// Registers the demo employers (with a contact each, and an agreement for every third)
-/// and their vacancies in every state, through the ordinary use cases. Returns how many
-/// employers were added.
+/// Other sites of some demo employers: (employer index, name, address, department).
+const SITES: [(usize, &str, &str, &str); 4] = [
+    (
+        0,
+        "Depósito de azúcar",
+        "Av. Brígido Terán 250, San Miguel de Tucumán",
+        "90084",
+    ),
+    (3, "Planta de empaque", "Ruta 38 km 775, Famaillá", "90028"),
+    (3, "Finca Los Nogales", "Camino a Los Nogales s/n", "90105"),
+    (7, "Obrador Lules", "Ruta 301 km 4, Lules", "90063"),
+];
+
+/// Registers the demo employers (with a contact each, an agreement for every third and
+/// a few other sites) and their vacancies in every state, through the ordinary use cases.
+/// Returns how many employers were added.
 pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     let ctx = AuditCtx::system();
     let system = Access::system("demo");
@@ -449,6 +464,16 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         }
         ids.push(id);
         added += 1;
+    }
+    for (employer, name, address, dep) in SITES {
+        let site = SiteInput {
+            name: name.into(),
+            address: address.into(),
+            territory_code: format!("AR-{dep}"),
+        };
+        service::add_site(db, &ctx, &system, ids[employer], &site)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo site {name}: {e:?}"))?;
     }
     for (employer, title, occupation, positions, state) in VACANCIES {
         let input = VacancyInput {

@@ -386,6 +386,57 @@ async fn the_api_lists_creates_updates_and_refuses_duplicates() {
     assert_eq!(app.audit_count("employer.update").await, 1);
     assert_eq!(app.audit_count("employer.agreement.remove").await, 1);
 
+    // Other sites: a department is required and must be one.
+    let add_site = |body: Value| {
+        http.post(app.url(&format!("/api/v1/employers/{eid}/sites")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let res = add_site(json!({"name": "Obrador Lules", "territory_code": "AR-90"}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = res.json().await.unwrap();
+    assert!(
+        problem.to_string().contains("site_territory_code"),
+        "{problem}"
+    );
+    let res = add_site(
+        json!({"name": "Obrador Lules", "address": "Ruta 301 km 4", "territory_code": "AR-90063"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let with: Value = res.json().await.unwrap();
+    assert_eq!(with["sites"][0]["name"], "Obrador Lules");
+    assert_eq!(with["sites"][0]["territory_code"], "AR-90063");
+    let site = with["sites"][0]["id"].as_str().unwrap().to_owned();
+    let res = http
+        .delete(app.url(&format!("/api/v1/employers/{eid}/sites/{site}")))
+        .bearer_auth(&other_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "another office's operator"
+    );
+    let res = http
+        .delete(app.url(&format!("/api/v1/employers/{eid}/sites/{site}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let after: Value = app
+        .get_json(&token, &format!("/api/v1/employers/{eid}"))
+        .await;
+    assert_eq!(after["sites"].as_array().unwrap().len(), 0);
+    assert_eq!(app.audit_count("employer.site.add").await, 1);
+    assert_eq!(app.audit_count("employer.site.remove").await, 1);
+
     let doc: Value = http
         .get(app.url("/api/v1/openapi.json"))
         .send()
@@ -396,4 +447,5 @@ async fn the_api_lists_creates_updates_and_refuses_duplicates() {
         .unwrap();
     assert!(doc["paths"]["/api/v1/employers"]["post"].is_object());
     assert!(doc["paths"]["/api/v1/employers/{id}/contacts"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/employers/{id}/sites"]["post"].is_object());
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::helpers::TestApp;
 use crate::matching::{Person, person};
 
-async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str) -> Uuid {
+async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str, positions: i32) -> Uuid {
     let ctx = sipe::audit::AuditCtx::system();
     let system = sipe::access::Access::system("t");
     let id = sipe::intermediation::vacancies::service::create_vacancy(
@@ -20,6 +20,7 @@ async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str) -> Uuid {
             title: title.into(),
             occupation: "9321.2".into(),
             contract_type: "seasonal".into(),
+            positions: Some(positions),
             ..Default::default()
         },
     )
@@ -44,13 +45,66 @@ fn seeker<'a>(dni: &'a str, names: &'a str) -> Person<'a> {
 }
 
 #[tokio::test]
+async fn a_vacancy_is_filled_when_hires_reach_its_positions() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Citrícola A").await;
+    let vid = open_vacancy(&app, employer, "Embalador", 2).await;
+    let token = app
+        .token(app.user("op_a", "operator", &["OE-A"]).await)
+        .await;
+    let http = reqwest::Client::new();
+    let state = || async {
+        let v: Value = app
+            .get_json(&token, &format!("/api/v1/vacancies/{vid}"))
+            .await;
+        v["state"].as_str().unwrap().to_owned()
+    };
+    for (dni, names) in [("31000011", "Uno"), ("31000012", "Dos")] {
+        let p = person(&app, seeker(dni, names)).await;
+        let res = http
+            .post(app.url("/api/v1/referrals"))
+            .bearer_auth(&token)
+            .json(&json!({"vacancy_id": vid, "person_id": p}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let id = res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for body in [
+            json!({"to": "sent"}),
+            json!({"to": "hired", "start_date": "2026-12-15"}),
+        ] {
+            let res = http
+                .post(app.url(&format!("/api/v1/referrals/{id}/transitions")))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        let expected = if names == "Uno" { "open" } else { "filled" };
+        assert_eq!(state().await, expected, "after hiring {names} of 2");
+    }
+    assert_eq!(
+        app.audit_count("vacancy.state").await,
+        2,
+        "opened, then filled"
+    );
+}
+
+#[tokio::test]
 async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolete() {
     let app = TestApp::spawn().await;
     app.office("OE-A", "").await;
     app.office("OE-B", "").await;
     let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Citrícola A").await;
-    let v1 = open_vacancy(&app, employer, "Embalador").await;
-    let v2 = open_vacancy(&app, employer, "Embalador nocturno").await;
+    let v1 = open_vacancy(&app, employer, "Embalador", 1).await;
+    let v2 = open_vacancy(&app, employer, "Embalador nocturno", 1).await;
     let p1 = person(&app, seeker("31000001", "Uno")).await;
     let p2 = person(&app, seeker("31000002", "Dos")).await;
     let p3 = person(&app, seeker("31000003", "Tres")).await;
@@ -167,6 +221,21 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         .await;
     assert_eq!(o["state"], "obsolete");
     assert_eq!(o["reason"], "hired_by_another");
+
+    // Its one position is taken: the vacancy is filled, with the change in its history.
+    let filled: Value = app
+        .get_json(&token, &format!("/api/v1/vacancies/{v1}"))
+        .await;
+    assert_eq!(filled["state"], "filled");
+    let last = filled["history"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (last["from_state"].as_str(), last["to_state"].as_str()),
+        (Some("open"), Some("filled"))
+    );
+    let still_open: Value = app
+        .get_json(&token, &format!("/api/v1/vacancies/{v2}"))
+        .await;
+    assert_eq!(still_open["state"], "open");
 
     // Rejections carry a coded reason; ended referrals do not move again.
     assert_eq!(

@@ -22,6 +22,7 @@ struct Fixture {
     pair_b: uuid::Uuid,
     employer_b: uuid::Uuid,
     contact_b: uuid::Uuid,
+    site_b: uuid::Uuid,
     agreement_b: uuid::Uuid,
     vacancy_b: uuid::Uuid,
     referral_b: uuid::Uuid,
@@ -140,6 +141,19 @@ async fn fixture() -> Fixture {
         .await
         .unwrap()[0]
         .id;
+    let site_b = sipe::intermediation::employers::service::add_site(
+        &app.db,
+        &ctx,
+        &system,
+        employer_b,
+        &sipe::intermediation::employers::input::SiteInput {
+            name: "Planta Reservada B".into(),
+            territory_code: "AR-90084".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let agreement_b = sipe::intermediation::employers::service::add_agreement(
         &app.db,
         &ctx,
@@ -162,6 +176,8 @@ async fn fixture() -> Fixture {
             employer_id: Some(employer_b),
             title: "Puesto Reservado B".into(),
             occupation: "7112.1".into(),
+            // Two positions: the one hire below leaves it open, so its routes stay live.
+            positions: Some(2),
             ..Default::default()
         },
     )
@@ -212,6 +228,7 @@ async fn fixture() -> Fixture {
         "Nota interna reservada B".to_owned(),
         "Empleador Reservado de B".to_owned(),
         "Contacto Reservado B".to_owned(),
+        "Planta Reservada B".to_owned(),
         "Convenio Reservado B".to_owned(),
         "30712345671".to_owned(),
         "23456798".to_owned(),
@@ -240,6 +257,7 @@ async fn fixture() -> Fixture {
         pair_b,
         employer_b,
         contact_b,
+        site_b,
         agreement_b,
         vacancy_b,
         referral_b,
@@ -266,6 +284,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
             "id" if out.contains("/referrals/") => f.referral_b.to_string(),
             "id" if out.contains("/follow-ups/") => f.follow_up_b.to_string(),
             "contact_id" => f.contact_b.to_string(),
+            "site_id" => f.site_b.to_string(),
             "agreement_id" => f.agreement_b.to_string(),
             "token_id" => f.token_b_id.to_string(),
             "item_id" => f.item_b.to_string(),
@@ -410,6 +429,8 @@ async fn every_route_hides_office_b_from_an_operator_or_coordinator_of_office_a(
         1,
         "office B's contacts untouched"
     );
+    let sites = sipe::intermediation::employers::store::sites(&app.db, f.employer_b);
+    assert_eq!(sites.await.unwrap().len(), 1, "office B's sites untouched");
     let agreements = sipe::intermediation::employers::store::agreements(&app.db, f.employer_b);
     assert_eq!(
         agreements.await.unwrap().len(),

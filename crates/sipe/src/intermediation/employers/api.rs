@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::entity::{employer, employer_agreement, employer_contact};
-use super::input::{AgreementInput, ContactInput, EmployerInput};
+use super::entity::{employer, employer_agreement, employer_contact, employer_site};
+use super::input::{AgreementInput, ContactInput, EmployerInput, SiteInput};
 use super::service::{self, EmployerError};
 use super::store::{self, EmployerFilter};
 use crate::access::ScopeKind;
@@ -58,6 +58,9 @@ pub struct EmployerDto {
     /// Contacts (detail only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Vec<ContactDto>>,
+    /// Other sites besides the main address (detail only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sites: Option<Vec<SiteDto>>,
     /// Agreements with the office (detail only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agreements: Option<Vec<AgreementDto>>,
@@ -88,7 +91,32 @@ impl From<employer::Model> for EmployerDto {
             created_at: e.created_at,
             updated_at: e.updated_at,
             contacts: None,
+            sites: None,
             agreements: None,
+        }
+    }
+}
+
+/// Another site of the employer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SiteDto {
+    /// Id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Street address.
+    pub address: Option<String>,
+    /// Department (INDEC code).
+    pub territory_code: String,
+}
+
+impl From<employer_site::Model> for SiteDto {
+    fn from(s: employer_site::Model) -> Self {
+        Self {
+            id: s.id,
+            name: s.name,
+            address: s.address,
+            territory_code: s.territory_code,
         }
     }
 }
@@ -223,8 +251,10 @@ pub async fn list_employers(
 async fn detail(state: &AppState, e: employer::Model) -> Result<EmployerDto, ApiError> {
     let contacts = store::contacts(&state.db, e.id).await?;
     let agreements = store::agreements(&state.db, e.id).await?;
+    let sites = store::sites(&state.db, e.id).await?;
     Ok(EmployerDto {
         contacts: Some(contacts.into_iter().map(Into::into).collect()),
+        sites: Some(sites.into_iter().map(Into::into).collect()),
         agreements: Some(agreements.into_iter().map(Into::into).collect()),
         ..e.into()
     })
@@ -303,6 +333,40 @@ pub async fn add_contact(
         .map_err(map_err)?;
     let e = visible(&state, &access, id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
+}
+
+/// Adds another site (plant, branch, warehouse) in a department.
+#[utoipa::path(post, path = "/api/v1/employers/{id}/sites", request_body = SiteInput,
+    params(("id" = Uuid, Path, description = "Employer id")),
+    responses((status = 201, body = EmployerDto), (status = 404, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
+pub async fn add_site(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<SiteInput>,
+) -> Result<(StatusCode, Json<EmployerDto>), ApiError> {
+    service::add_site(&state.db, &ctx, &access, id, &input)
+        .await
+        .map_err(map_err)?;
+    let e = visible(&state, &access, id).await?;
+    Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
+}
+
+/// Removes one of the employer's other sites.
+#[utoipa::path(delete, path = "/api/v1/employers/{id}/sites/{site_id}",
+    params(("id" = Uuid, Path, description = "Employer id"), ("site_id" = Uuid, Path, description = "Site id")),
+    responses((status = 204), (status = 404, body = crate::api::Problem)))]
+pub async fn remove_site(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path((id, site_id)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    service::remove_site(&state.db, &ctx, &access, id, site_id)
+        .await
+        .map_err(map_err)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Removes a contact person.

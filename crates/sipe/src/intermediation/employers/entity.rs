@@ -84,6 +84,36 @@ pub mod employer_contact {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// An employer's other sites (plants, branches, warehouses) besides its main address.
+pub mod employer_site {
+    use sea_orm::entity::prelude::*;
+
+    /// One site.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "employer_sites")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The employer.
+        pub employer_id: Uuid,
+        /// What the site is ("Planta Famaillá", "Sucursal centro").
+        pub name: String,
+        /// Street address.
+        pub address: Option<String>,
+        /// Department (INDEC code).
+        pub territory_code: String,
+        /// Added.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No navigable relations: queries join explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// Agreements between an employer and its office (collaboration, internships, programmes).
 pub mod employer_agreement {
     use sea_orm::entity::prelude::*;

@@ -7,7 +7,9 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::input::{AGREEMENT_KINDS, AgreementInput, ContactInput, EmployerInput, SizeBand};
+use super::input::{
+    AGREEMENT_KINDS, AgreementInput, ContactInput, EmployerInput, SiteInput, SizeBand,
+};
 use super::service::{self, EmployerError};
 use super::store::{self, EmployerFilter};
 use super::views::*;
@@ -214,15 +216,27 @@ pub async fn list_employers(
     )
 }
 
+/// The employer page's sub-forms as entered (all empty but the one that failed).
+#[derive(Default)]
+struct SubForms {
+    contact: ContactInput,
+    site: SiteInput,
+    agreement: AgreementInput,
+}
+
 async fn show_page(
     state: &AppState,
     ctx: PageCtx,
     user: &Authenticated,
     id: Uuid,
-    contact: ContactInput,
-    agreement: AgreementInput,
+    forms: SubForms,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
+    let SubForms {
+        contact,
+        site,
+        agreement,
+    } = forms;
     let access = &user.access;
     let employer = store::find_employer(&state.db, access, ScopeKind::View, id)
         .await?
@@ -243,6 +257,27 @@ async fn show_page(
     };
     let contacts = store::contacts(&state.db, id).await?;
     let agreements = store::agreements(&state.db, id).await?;
+    let mut sites = Vec::new();
+    for s in store::sites(&state.db, id).await? {
+        let name = crate::territory::store::find_territory(&state.db, &s.territory_code)
+            .await?
+            .map(|t| t.name)
+            .unwrap_or_else(|| s.territory_code.clone());
+        sites.push((s, name));
+    }
+    let departments = if can_edit {
+        crate::territory::store::departments_of(&state.db, &state.config.province_code)
+            .await?
+            .into_iter()
+            .map(|d| Choice {
+                selected: site.territory_code == d.code,
+                value: d.code,
+                label: d.name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let latest = Pager::new(
         "/vacancies",
         &ListQuery {
@@ -278,9 +313,12 @@ async fn show_page(
             office,
             territory,
             contacts,
+            sites,
+            departments,
             agreements,
             can_edit,
             contact,
+            site,
             agreement,
             agreement_kinds,
             errors,
@@ -308,8 +346,7 @@ pub async fn show_employer(
         ctx,
         &user,
         id,
-        ContactInput::default(),
-        AgreementInput::default(),
+        SubForms::default(),
         FieldErrors::new(),
     )
     .await
@@ -534,7 +571,7 @@ async fn after_item(
     id: Uuid,
     result: Result<(), EmployerError>,
     flash: &str,
-    (contact, agreement): (ContactInput, AgreementInput),
+    forms: SubForms,
 ) -> Result<Response, WebError> {
     match result {
         Ok(()) => Ok(redirect_with_flash(
@@ -542,9 +579,7 @@ async fn after_item(
             "success",
             flash,
         )),
-        Err(EmployerError::Invalid(errors)) => {
-            show_page(state, ctx, user, id, contact, agreement, errors).await
-        }
+        Err(EmployerError::Invalid(errors)) => show_page(state, ctx, user, id, forms, errors).await,
         Err(EmployerError::Store(e)) => Err(e.into()),
         Err(_) => Err(WebError::NotFound),
     }
@@ -569,7 +604,10 @@ pub async fn add_contact(
         id,
         result,
         "employer-contact-added",
-        (form, AgreementInput::default()),
+        SubForms {
+            contact: form,
+            ..Default::default()
+        },
     )
     .await
 }
@@ -583,6 +621,54 @@ pub async fn remove_contact(
     Path((id, contact_id)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, WebError> {
     let result = service::remove_contact(&state.db, &audit, &user.access, id, contact_id).await;
+    after_item(
+        &state,
+        ctx,
+        &user,
+        id,
+        result,
+        "employer-item-removed",
+        Default::default(),
+    )
+    .await
+}
+
+/// `POST /employers/{id}/sites`.
+pub async fn add_site(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<SiteInput>,
+) -> Result<Response, WebError> {
+    let result = service::add_site(&state.db, &audit, &user.access, id, &form)
+        .await
+        .map(|_| ());
+    after_item(
+        &state,
+        ctx,
+        &user,
+        id,
+        result,
+        "employer-site-added",
+        SubForms {
+            site: form,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// `POST /employers/{id}/sites/{site_id}/delete`.
+pub async fn remove_site(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path((id, site_id)): Path<(Uuid, Uuid)>,
+) -> Result<Response, WebError> {
+    let result = service::remove_site(&state.db, &audit, &user.access, id, site_id).await;
     after_item(
         &state,
         ctx,
@@ -614,7 +700,10 @@ pub async fn add_agreement(
         id,
         result,
         "employer-agreement-added",
-        (ContactInput::default(), form),
+        SubForms {
+            agreement: form,
+            ..Default::default()
+        },
     )
     .await
 }

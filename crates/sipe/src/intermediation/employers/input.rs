@@ -119,6 +119,49 @@ pub struct ContactInput {
     pub email: String,
 }
 
+/// Another site of the employer (plant, branch, warehouse).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct SiteInput {
+    /// What the site is ("Planta Famaillá").
+    pub name: String,
+    /// Street address.
+    #[serde(default)]
+    pub address: String,
+    /// Department (`AR-90084`).
+    pub territory_code: String,
+}
+
+/// A validated site; the department is still to be checked in the database.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidSite {
+    /// Name.
+    pub name: String,
+    /// Address.
+    pub address: Option<String>,
+    /// Department code.
+    pub territory_code: String,
+}
+
+impl TryFrom<&SiteInput> for ValidSite {
+    type Error = FieldErrors;
+
+    fn try_from(input: &SiteInput) -> Result<Self, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let name = validation::text(&mut e, "site_name", &input.name, true, 120);
+        let address = validation::text(&mut e, "site_address", &input.address, false, 200);
+        let territory_code = input.territory_code.trim().to_owned();
+        if territory_code.is_empty() {
+            e.add("site_territory_code", "field-required");
+        }
+        e.into_result()?;
+        Ok(ValidSite {
+            name,
+            address: optional(address),
+            territory_code,
+        })
+    }
+}
+
 /// An agreement between the employer and its office.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct AgreementInput {
@@ -388,6 +431,26 @@ mod tests {
                 ("phone", "field-phone-invalid"),
                 ("email", "field-email-invalid"),
                 ("contact_name", "field-required"),
+            ]
+        );
+    }
+
+    #[test]
+    fn sites_need_a_name_and_a_department() {
+        let ok = ValidSite::try_from(&SiteInput {
+            name: " Planta Famaillá ".into(),
+            address: "Ruta 38 km 12".into(),
+            territory_code: "AR-90035".into(),
+        })
+        .unwrap();
+        assert_eq!(ok.name, "Planta Famaillá");
+        assert_eq!(ok.address.as_deref(), Some("Ruta 38 km 12"));
+        let e = ValidSite::try_from(&SiteInput::default()).unwrap_err();
+        assert_eq!(
+            e.0.iter().map(|f| (f.field, f.key)).collect::<Vec<_>>(),
+            [
+                ("site_name", "field-required"),
+                ("site_territory_code", "field-required")
             ]
         );
     }

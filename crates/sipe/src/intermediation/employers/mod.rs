@@ -38,6 +38,8 @@ pub fn routes() -> Routes {
             edit,
             remove_contact,
         )
+        .post("/employers/{id}/sites", edit, add_site)
+        .post("/employers/{id}/sites/{site_id}/delete", edit, remove_site)
         .post("/employers/{id}/agreements", edit, add_agreement)
         .post(
             "/employers/{id}/agreements/{agreement_id}/delete",
@@ -57,6 +59,12 @@ pub fn routes() -> Routes {
             "/api/v1/employers/{id}/contacts/{contact_id}",
             api_edit,
             api::remove_contact,
+        )
+        .post("/api/v1/employers/{id}/sites", api_edit, api::add_site)
+        .delete(
+            "/api/v1/employers/{id}/sites/{site_id}",
+            api_edit,
+            api::remove_site,
         )
         .post(
             "/api/v1/employers/{id}/agreements",

@@ -8,8 +8,11 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::entity::{employer, employer_agreement, employer_contact};
-use super::input::{AgreementInput, ContactInput, EmployerInput, ValidAgreement, ValidEmployer};
+use super::entity::{employer, employer_agreement, employer_contact, employer_site};
+use super::input::{
+    AgreementInput, ContactInput, EmployerInput, SiteInput, ValidAgreement, ValidEmployer,
+    ValidSite,
+};
 use super::store;
 use crate::access::{Access, Scope, ScopeKind};
 use crate::audit::{self, AuditCtx, Change};
@@ -69,12 +72,13 @@ async fn managing_office(
 
 async fn check_territory(
     conn: &impl ConnectionTrait,
+    field: &'static str,
     code: Option<&str>,
 ) -> Result<(), EmployerError> {
     if let Some(code) = code
         && !territory::store::is_department(conn, code).await?
     {
-        return Err(FieldErrors::one("territory_code", "office-territory-unknown").into());
+        return Err(FieldErrors::one(field, "office-territory-unknown").into());
     }
     Ok(())
 }
@@ -153,7 +157,7 @@ pub async fn create_employer(
     let tx = db::begin_write(db).await?;
     check_cuit(&tx, access, v.cuit.as_str(), None).await?;
     let office = managing_office(&tx, access, v.office_code.as_deref()).await?;
-    check_territory(&tx, v.territory_code.as_deref()).await?;
+    check_territory(&tx, "territory_code", v.territory_code.as_deref()).await?;
     let id = Uuid::now_v7();
     let now = Utc::now();
     let mut a = employer::ActiveModel {
@@ -210,7 +214,7 @@ pub async fn update_employer(
         Some(code) => managing_office(&tx, access, Some(code)).await?.id,
         None => current.office_id,
     };
-    check_territory(&tx, v.territory_code.as_deref()).await?;
+    check_territory(&tx, "territory_code", v.territory_code.as_deref()).await?;
     let before = snapshot(&current);
     let mut a = current.into_active_model();
     apply(&mut a, &v, office_id);
@@ -389,6 +393,68 @@ pub async fn remove_agreement(
         &tx,
         ctx,
         Change::new("employer.agreement.remove", "employer", employer_id).before(before),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds another site (plant, branch, warehouse) in a department; returns its id.
+pub async fn add_site(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    employer_id: Uuid,
+    input: &SiteInput,
+) -> Result<Uuid, EmployerError> {
+    let v = ValidSite::try_from(input)?;
+    let tx = db::begin_write(db).await?;
+    editable(&tx, access, employer_id).await?;
+    check_territory(&tx, "site_territory_code", Some(&v.territory_code)).await?;
+    let id = Uuid::now_v7();
+    employer_site::ActiveModel {
+        id: Set(id),
+        employer_id: Set(employer_id),
+        name: Set(v.name.clone()),
+        address: Set(v.address.clone()),
+        territory_code: Set(v.territory_code.clone()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("employer.site.add", "employer", employer_id)
+            .after(json!({"site_id": id, "site": v})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes one of the employer's other sites.
+pub async fn remove_site(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    employer_id: Uuid,
+    site_id: Uuid,
+) -> Result<(), EmployerError> {
+    let tx = db::begin_write(db).await?;
+    editable(&tx, access, employer_id).await?;
+    let site = employer_site::Entity::find_by_id(site_id)
+        .filter(employer_site::Column::EmployerId.eq(employer_id))
+        .one(&tx)
+        .await?
+        .ok_or(EmployerError::NotFound)?;
+    let before = json!({"site_id": site.id, "name": site.name, "address": site.address,
+        "territory_code": site.territory_code});
+    site.delete(&tx).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("employer.site.remove", "employer", employer_id).before(before),
     )
     .await?;
     tx.commit().await?;

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entity::{employer, employer_agreement, employer_contact};
+use super::entity::{employer, employer_agreement, employer_contact, employer_site};
 use crate::access::{Access, ScopeKind};
 use crate::web::table::Pager;
 
@@ -118,6 +118,19 @@ pub async fn contacts(
         .filter(employer_contact::Column::EmployerId.eq(employer_id))
         .order_by_asc(employer_contact::Column::CreatedAt)
         .order_by_asc(employer_contact::Column::Id)
+        .all(conn)
+        .await
+}
+
+/// Other sites of an employer, in the order they were added.
+pub async fn sites(
+    conn: &impl ConnectionTrait,
+    employer_id: Uuid,
+) -> Result<Vec<employer_site::Model>, DbErr> {
+    employer_site::Entity::find()
+        .filter(employer_site::Column::EmployerId.eq(employer_id))
+        .order_by_asc(employer_site::Column::CreatedAt)
+        .order_by_asc(employer_site::Column::Id)
         .all(conn)
         .await
 }

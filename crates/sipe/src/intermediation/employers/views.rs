@@ -2,8 +2,8 @@
 
 use askama::Template;
 
-use super::entity::{employer, employer_agreement, employer_contact};
-use super::input::{AgreementInput, ContactInput, EmployerInput};
+use super::entity::{employer, employer_agreement, employer_contact, employer_site};
+use super::input::{AgreementInput, ContactInput, EmployerInput, SiteInput};
 use crate::intermediation::activity;
 use crate::territory::views::Choice;
 use crate::validation::FieldErrors;
@@ -54,12 +54,18 @@ pub struct EmployerPage {
     pub territory: Option<String>,
     /// Contacts.
     pub contacts: Vec<employer_contact::Model>,
+    /// Other sites with their department's name.
+    pub sites: Vec<(employer_site::Model, String)>,
+    /// Departments to choose a new site's from (when editable).
+    pub departments: Vec<Choice>,
     /// Agreements.
     pub agreements: Vec<employer_agreement::Model>,
     /// May edit (capture scope and permission).
     pub can_edit: bool,
     /// The add-contact form as entered (after an error).
     pub contact: ContactInput,
+    /// The add-site form as entered (after an error).
+    pub site: SiteInput,
     /// The add-agreement form as entered (after an error).
     pub agreement: AgreementInput,
     /// Agreement kinds.

@@ -399,6 +399,7 @@ pub async fn transition(
     )
     .await?;
     let mut obsolete = Vec::new();
+    let mut filled = false;
     if let Some(hire) = &m.hire {
         let placement_id = Uuid::now_v7();
         placement::ActiveModel {
@@ -433,6 +434,7 @@ pub async fn transition(
         }
         obsolete = make_others_obsolete(&tx, ctx, person_id, id).await?;
         mark_placed(&tx, person_id, now).await?;
+        filled = crate::intermediation::vacancies::service::fill_if_complete(&tx, ctx, v).await?;
     }
     audit::record(
         &tx,
@@ -443,6 +445,9 @@ pub async fn transition(
     )
     .await?;
     tx.commit().await?;
+    if filled {
+        crate::intermediation::matching::open_vacancies::forget();
+    }
     Ok(obsolete)
 }
 

@@ -175,7 +175,7 @@ async fn record_event(
     from: Option<VacancyState>,
     to: VacancyState,
     note: Option<String>,
-) -> Result<(), VacancyError> {
+) -> Result<(), sea_orm::DbErr> {
     vacancy_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         vacancy_id: Set(id),
@@ -336,4 +336,45 @@ pub async fn change_state(
     tx.commit().await?;
     crate::intermediation::matching::open_vacancies::forget();
     Ok(())
+}
+
+/// Marks an open or paused vacancy filled once its placements reach its positions (called
+/// in the transaction that records a hire). Returns whether it did.
+pub(crate) async fn fill_if_complete(
+    conn: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    v: vacancy::Model,
+) -> Result<bool, sea_orm::DbErr> {
+    use crate::intermediation::referrals::entity::placement;
+    use sea_orm::PaginatorTrait;
+    let from = state_of(&v);
+    if !from.can_become(VacancyState::Filled) {
+        return Ok(false);
+    }
+    let placed = placement::Entity::find()
+        .filter(placement::Column::VacancyId.eq(v.id))
+        .count(conn)
+        .await?;
+    if placed < u64::try_from(v.positions).unwrap_or(0) {
+        return Ok(false);
+    }
+    let id = v.id;
+    let now = Utc::now();
+    let mut a = v.into_active_model();
+    a.state = Set(VacancyState::Filled.as_str().to_owned());
+    a.ended_at = Set(Some(now));
+    a.updated_at = Set(now);
+    a.update(conn).await?;
+    record_event(conn, ctx, id, Some(from), VacancyState::Filled, None).await?;
+    audit::record(
+        conn,
+        ctx,
+        Change::new("vacancy.state", "vacancy", id)
+            .before(json!({"state": from.as_str()}))
+            .after(
+                json!({"state": "filled", "reason": "all_positions_filled", "placements": placed}),
+            ),
+    )
+    .await?;
+    Ok(true)
 }
