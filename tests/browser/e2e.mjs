@@ -449,6 +449,11 @@ async function run(browser) {
     assert.match(pathname(op), /\/persons\/[0-9a-f-]{36}\/vacancies$/);
     assert.match(await op.textContent('[data-testid=person-vacancies-table]'), /Albañil/);
     await axeCheck(op);
+    const apply = op.locator('[data-testid^=apply-]').first();
+    assert.ok((await apply.count()) > 0, 'a suggested vacancy to apply to');
+    await navigateBy(op, () => apply.click());
+    assert.match(pathname(op), /^\/referrals\/[0-9a-f-]{36}$/);
+    assert.match(await op.textContent('[data-testid=referral-origin]'), /Postulación de la persona/);
   });
   await op.context().close();
 }

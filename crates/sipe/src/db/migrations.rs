@@ -9,6 +9,7 @@ mod m0009_vacancies;
 mod m0010_job_seekers;
 mod m0011_referrals;
 mod m0012_employer_sites;
+mod m0013_referral_origin;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_job_seekers::M0010JobSeekers),
             Box::new(m0011_referrals::M0011Referrals),
             Box::new(m0012_employer_sites::M0012EmployerSites),
+            Box::new(m0013_referral_origin::M0013ReferralOrigin),
         ]
     }
 }

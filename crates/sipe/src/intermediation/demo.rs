@@ -554,6 +554,8 @@ pub async fn seed_referrals(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<usize>
                 person_id: Some(person_id),
                 internal_note: String::new(),
                 employer_note: "Presentarse con DNI y CV.".into(),
+                // Every third person asked to apply; the office proposed the others.
+                origin: if j % 3 == 0 { "applied" } else { "referred" }.into(),
             };
             let Ok(id) = referrals::refer(db, &ctx, &system, &refer(v.id)).await else {
                 // Already referred here by an earlier vacancy's round (or hired): skip.

@@ -98,6 +98,92 @@ async fn a_vacancy_is_filled_when_hires_reach_its_positions() {
 }
 
 #[tokio::test]
+async fn a_person_applies_to_a_suggested_vacancy_through_an_operator() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Citrícola A").await;
+    let v1 = open_vacancy(&app, employer, "Embalador", 1).await;
+    let v2 = open_vacancy(&app, employer, "Embalador nocturno", 1).await;
+    let p = person(&app, seeker("31000021", "Ana")).await;
+    app.sync_index().await;
+    let token = app
+        .token(app.user("op_a", "operator", &["OE-A"]).await)
+        .await;
+    let http = reqwest::Client::new();
+    let res = http
+        .post(app.url("/api/v1/referrals"))
+        .bearer_auth(&token)
+        .json(&json!({"vacancy_id": v1, "person_id": p, "origin": "self"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("origin"));
+    let res = http
+        .post(app.url("/api/v1/referrals"))
+        .bearer_auth(&token)
+        .json(&json!({"vacancy_id": v1, "person_id": p, "origin": "applied"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.json::<Value>().await.unwrap()["origin"], "applied");
+
+    // On the page of suggested vacancies: one applied to, the other offers "Postular".
+    let (c, csrf) = app.signed_in("web_a", "operator", &["OE-A"]).await;
+    let suggestions = app.url(&format!("/persons/{p}/vacancies"));
+    let page = || async {
+        c.get(&suggestions)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let html = page().await;
+    assert_eq!(html.matches("Postular").count(), 1, "{html}");
+    assert!(html.contains("Propuesta"));
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("/vacancies/{v2}/referrals"),
+            &[("person_id", &p.to_string()), ("origin", "applied")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/referrals/"), "{location}");
+    let shown = c
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(shown.contains("Postulación de la persona"));
+    assert!(
+        !page().await.contains("Postular<"),
+        "nothing left to apply to"
+    );
+    // Applying twice to the same vacancy goes back to the suggestions with the reason.
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("/vacancies/{v2}/referrals"),
+            &[("person_id", &p.to_string()), ("origin", "applied")],
+        )
+        .await;
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!("/persons/{p}/vacancies")
+    );
+}
+
+#[tokio::test]
 async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolete() {
     let app = TestApp::spawn().await;
     app.office("OE-A", "").await;

@@ -196,7 +196,7 @@ async fn fixture() -> Fixture {
             vacancy_id: Some(vacancy_b),
             person_id: Some(person_b),
             internal_note: "Nota interna reservada B".into(),
-            employer_note: String::new(),
+            ..Default::default()
         },
     )
     .await

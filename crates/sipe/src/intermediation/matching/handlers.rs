@@ -323,9 +323,18 @@ pub struct PersonVacanciesPage {
     pub reach: &'static str,
     /// Factor names, in column order.
     pub factor_names: [&'static str; 9],
+    /// May record an application (permission).
+    pub can_apply: bool,
+    /// State of the person's latest referral to each vacancy.
+    pub referred: std::collections::HashMap<Uuid, String>,
 }
 
 impl PersonVacanciesPage {
+    /// The state of the person's referral to a vacancy, if any.
+    pub fn referral_state(&self, vacancy: &Uuid) -> Option<&str> {
+        self.referred.get(vacancy).map(String::as_str)
+    }
+
     /// A factor as a percentage.
     pub fn pct(&self, m: &super::service::VacancyMatch, name: &str) -> u32 {
         let v = m.factors.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0);
@@ -367,6 +376,11 @@ pub async fn person_vacancies_page(
     )
     .await?
     .ok_or(WebError::NotFound)?;
+    let mut referred = std::collections::HashMap::new();
+    // Newest first: the first seen per vacancy is the person's latest referral to it.
+    for r in crate::intermediation::referrals::of_person(&state.db, id).await? {
+        referred.entry(r.vacancy_id).or_insert(r.state);
+    }
     crate::persons::handlers::html(
         StatusCode::OK,
         PersonVacanciesPage {
@@ -377,6 +391,10 @@ pub async fn person_vacancies_page(
             digits: opts.occupation_digits,
             reach: reach_name(opts.reach),
             factor_names: FACTOR_NAMES,
+            can_apply: user
+                .access
+                .can(crate::access::Permission::EditIntermediation),
+            referred,
         },
     )
 }

@@ -28,6 +28,8 @@ pub struct ReferralDto {
     /// `proposed`, `sent`, `interview_scheduled`, `hired`, `rejected`, `withdrawn`,
     /// `no_show`, `obsolete`.
     pub state: String,
+    /// `referred` (the office proposed the person) or `applied` (the person asked).
+    pub origin: String,
     /// Coded reason of a rejection (or `hired_by_another` when obsolete).
     pub reason: Option<String>,
     /// Words of an `other` reason.
@@ -56,6 +58,7 @@ impl From<referral::Model> for ReferralDto {
             person_id: r.person_id,
             office_id: r.office_id,
             state: r.state,
+            origin: r.origin,
             reason: r.reason,
             reason_text: r.reason_text,
             interview_at: r.interview_at,

@@ -19,6 +19,8 @@ pub mod referral {
         pub office_id: Uuid,
         /// State (see `state::ReferralState`).
         pub state: String,
+        /// `referred` (the office proposed the person) or `applied` (the person asked).
+        pub origin: String,
         /// Coded reason of a rejection.
         pub reason: Option<String>,
         /// Words of an `other` reason.

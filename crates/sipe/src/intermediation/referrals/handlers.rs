@@ -35,9 +35,13 @@ pub struct ReferForm {
     employer_note: String,
     #[serde(default)]
     internal_note: String,
+    /// `applied` when the person asked (from their suggested vacancies).
+    #[serde(default)]
+    origin: String,
 }
 
-/// `POST /vacancies/{id}/referrals`: refers a ranked candidate.
+/// `POST /vacancies/{id}/referrals`: refers a ranked candidate, or records a person's
+/// application to a suggested vacancy.
 pub async fn refer(
     State(state): State<AppState>,
     user: Authenticated,
@@ -45,11 +49,18 @@ pub async fn refer(
     Path(vacancy_id): Path<Uuid>,
     Form(form): Form<ReferForm>,
 ) -> Result<Response, WebError> {
+    // Problems are shown on the page the operator came from.
+    let back = if form.origin == "applied" {
+        format!("/persons/{}/vacancies", form.person_id)
+    } else {
+        format!("/vacancies/{vacancy_id}/candidates")
+    };
     let input = ReferralInput {
         vacancy_id: Some(vacancy_id),
         person_id: Some(form.person_id),
         internal_note: form.internal_note,
         employer_note: form.employer_note,
+        origin: form.origin,
     };
     match service::refer(&state.db, &audit, &user.access, &input).await {
         Ok(id) => {
@@ -60,16 +71,10 @@ pub async fn refer(
                 "referral-created",
             ))
         }
-        Err(ReferralError::Conflict(key)) => Ok(redirect_with_flash(
-            &format!("/vacancies/{vacancy_id}/candidates"),
-            "error",
-            key,
-        )),
-        Err(ReferralError::Invalid(_)) => Ok(redirect_with_flash(
-            &format!("/vacancies/{vacancy_id}/candidates"),
-            "error",
-            "form-has-errors",
-        )),
+        Err(ReferralError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
+        Err(ReferralError::Invalid(_)) => {
+            Ok(redirect_with_flash(&back, "error", "form-has-errors"))
+        }
         Err(e) => Err(web(e)),
     }
 }

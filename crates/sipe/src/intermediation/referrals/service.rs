@@ -59,7 +59,14 @@ pub struct ReferralInput {
     /// Note the employer may read.
     #[serde(default)]
     pub employer_note: String,
+    /// `referred` (the office proposes the person; the default) or `applied` (the person
+    /// asked to apply, through an operator).
+    #[serde(default)]
+    pub origin: String,
 }
+
+/// How a referral came about.
+pub const ORIGINS: [&str; 2] = ["referred", "applied"];
 
 /// A move of a referral. Fields are text, as forms send them.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -169,6 +176,14 @@ pub async fn refer(
     }
     let internal = validation::text(&mut e, "internal_note", &input.internal_note, false, 1000);
     let employer = validation::text(&mut e, "employer_note", &input.employer_note, false, 1000);
+    let origin = match input.origin.trim() {
+        "" => Some("referred"),
+        given => ORIGINS.into_iter().find(|o| *o == given),
+    };
+    let Some(origin) = origin else {
+        e.add("origin", "field-choice-invalid");
+        return Err(e.into());
+    };
     e.into_result()?;
     let (Some(vacancy_id), Some(person_id)) = (input.vacancy_id, input.person_id) else {
         return Err(ReferralError::NotFound);
@@ -210,6 +225,7 @@ pub async fn refer(
         person_id: Set(person_id),
         office_id: Set(v.office_id),
         state: Set(ReferralState::Proposed.as_str().into()),
+        origin: Set(origin.to_owned()),
         reason: Set(None),
         reason_text: Set(None),
         interview_at: Set(None),
@@ -237,7 +253,7 @@ pub async fn refer(
         &tx,
         ctx,
         Change::new("referral.create", "referral", id)
-            .after(json!({"vacancy_id": vacancy_id, "person_id": person_id})),
+            .after(json!({"vacancy_id": vacancy_id, "person_id": person_id, "origin": origin})),
     )
     .await?;
     tx.commit().await?;
