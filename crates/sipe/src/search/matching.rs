@@ -90,12 +90,23 @@ impl Columns {
         })
     }
 
-    /// Reads a document's candidate into `c`, reusing its buffers.
-    fn fill(&self, doc: DocId, c: &mut Candidate) {
+    /// Reads what the filters and the score's upper bound need: occupations and the
+    /// single-valued fields.
+    fn fill_head(&self, doc: DocId, c: &mut Candidate) {
         let one = |i: usize| self.cols[i].first(doc).unwrap_or(0);
         c.unit_groups.clear();
         c.unit_groups
             .extend(self.cols[0].values_for_doc(doc).map(|v| v as u32));
+        c.education = one(3).checked_sub(1).map(|e| e as u8);
+        c.licences = one(4) as u16;
+        c.department = Some(one(6) as u32).filter(|d| *d != 0);
+        c.hours = one(7) as u8;
+        c.contracts = one(8) as u8;
+        c.salary_expectation = one(9).checked_sub(1).map(|s| s as i64);
+    }
+
+    /// Reads the rest: experience, skills and languages.
+    fn fill_lists(&self, doc: DocId, c: &mut Candidate) {
         c.experience.clear();
         c.experience.extend(
             self.cols[1]
@@ -104,18 +115,18 @@ impl Columns {
         );
         c.skills.clear();
         c.skills.extend(self.cols[2].values_for_doc(doc));
-        c.education = one(3).checked_sub(1).map(|e| e as u8);
-        c.licences = one(4) as u16;
         c.languages.clear();
         c.languages.extend(
             self.cols[5]
                 .values_for_doc(doc)
                 .map(|v| ((v / 16) as u8, (v % 16) as u8)),
         );
-        c.department = Some(one(6) as u32).filter(|d| *d != 0);
-        c.hours = one(7) as u8;
-        c.contracts = one(8) as u8;
-        c.salary_expectation = one(9).checked_sub(1).map(|s| s as i64);
+    }
+
+    /// Reads a document's candidate into `c`, reusing its buffers.
+    fn fill(&self, doc: DocId, c: &mut Candidate) {
+        self.fill_head(doc, c);
+        self.fill_lists(doc, c);
     }
 
     fn id(&self, doc: DocId) -> Option<Uuid> {
@@ -253,15 +264,27 @@ impl SegmentCollector for SegmentTop {
     type Fruit = (Vec<(u32, DocAddress)>, u64);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.columns.fill(doc, &mut self.scratch);
-        let c = &self.scratch;
         let req = &*self.req;
+        self.columns.fill_head(doc, &mut self.scratch);
+        let c = &self.scratch;
         if !score::passes(req, c) || !within(self.reach, req.department, c.department) {
             return;
         }
         self.scored += 1;
-        // Scores are non-negative, so their bits order like the numbers.
-        let bits = score::factors(req, c).score(&self.weights).to_bits();
+        // Scores are non-negative, so their bits order like the numbers. A full top
+        // only takes someone who beats its last (an equal score keeps the earlier doc).
+        let worst = (self.heap.len() >= self.limit)
+            .then(|| self.heap.peek().map(|Reverse((bits, _))| *bits))
+            .flatten();
+        if let Some(worst) = worst
+            && score::upper_bound(req, c, &self.weights).to_bits() <= worst
+        {
+            return;
+        }
+        self.columns.fill_lists(doc, &mut self.scratch);
+        let bits = score::factors(req, &self.scratch)
+            .score(&self.weights)
+            .to_bits();
         let entry = Reverse((bits, Reverse(doc)));
         if self.heap.len() < self.limit {
             self.heap.push(entry);
@@ -461,5 +484,61 @@ mod tests {
         assert_eq!(r.scored, 2);
         assert_eq!(r.items.len(), 1, "limit");
         assert_eq!(r.items[0].person_id, docs[0].id);
+    }
+
+    #[test]
+    fn skipping_by_the_upper_bound_keeps_the_true_top() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let index = PersonIndex::in_memory().unwrap();
+        let office = Uuid::now_v7();
+        let groups = [9321, 9329, 9312, 7112, 5223];
+        let docs: Vec<PersonDoc> = (0..400)
+            .map(|_| {
+                let g = groups[rng.random_range(0..groups.len())];
+                let c = Candidate {
+                    unit_groups: vec![g],
+                    experience: vec![(g, rng.random_range(0..30))],
+                    skills: (0..rng.random_range(0..4))
+                        .map(|_| rng.random_range(1..6))
+                        .collect(),
+                    education: Some(rng.random_range(0..6)),
+                    licences: rng.random_range(0..4),
+                    languages: vec![(1, rng.random_range(0..6))],
+                    department: Some([90084, 90119, 6007][rng.random_range(0..3)]),
+                    hours: rng.random_range(0..4),
+                    contracts: rng.random_range(0..8),
+                    salary_expectation: None,
+                };
+                doc(office, c, true)
+            })
+            .collect();
+        index.upsert(&docs, None).unwrap();
+        let req = Requirements {
+            unit_group: 9321,
+            required_skills: vec![1, 2],
+            desired_skills: vec![3],
+            education_min: Some(3),
+            experience_months: Some(12),
+            languages: vec![(1, 3)],
+            department: Some(90084),
+            hours: score::HOURS_FULL,
+            ..Default::default()
+        };
+        let filters = MatchFilters {
+            offices: None,
+            occupation_digits: 0,
+            reach: Reach::Anywhere,
+        };
+        let w = Weights::default();
+        let r = index.match_candidates(&req, &filters, &w, 12).unwrap();
+        assert_eq!(r.scored, 400, "everyone passes, skipped or not");
+        let mut all: Vec<f32> = docs
+            .iter()
+            .map(|d| score::factors(&req, &d.candidate).score(&w))
+            .collect();
+        all.sort_by(|a, b| b.total_cmp(a));
+        let got: Vec<f32> = r.items.iter().map(|i| i.score).collect();
+        assert_eq!(got, all[..12]);
     }
 }

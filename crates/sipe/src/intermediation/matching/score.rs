@@ -237,36 +237,34 @@ pub fn passes(r: &Requirements, c: &Candidate) -> bool {
     licence_ok && education_ok
 }
 
-/// Every factor of a vacancy–candidate pair.
-pub fn factors(r: &Requirements, c: &Candidate) -> Factors {
-    let education = match (r.education_min, c.education) {
+fn education_factor(r: &Requirements, c: &Candidate) -> f32 {
+    match (r.education_min, c.education) {
         (None, _) => 1.0,
         (Some(min), Some(e)) if e >= min => 1.0,
         (Some(min), Some(e)) if e + 1 == min => 0.5,
         _ => 0.0,
-    };
-    let experience = match r.experience_months {
-        None | Some(0) => 1.0,
-        Some(need) => (months_in(c, r.unit_group) as f32 / need as f32).min(1.0),
-    };
-    let languages = if r.languages.is_empty() {
-        1.0
-    } else {
-        let met = r.languages.iter().filter(|l| language_met(c, **l)).count();
-        met as f32 / r.languages.len() as f32
-    };
-    let distance = match (r.department, c.department) {
+    }
+}
+
+fn distance_factor(r: &Requirements, c: &Candidate) -> f32 {
+    match (r.department, c.department) {
         (Some(a), Some(b)) if a == b => 1.0,
         (Some(a), Some(b)) if a / 1000 == b / 1000 => 0.5,
         (None, _) | (_, None) => 0.25,
         _ => 0.0,
-    };
-    let availability = match (r.hours, c.hours) {
+    }
+}
+
+fn availability_factor(r: &Requirements, c: &Candidate) -> f32 {
+    match (r.hours, c.hours) {
         (HOURS_UNKNOWN, _) | (_, HOURS_ANY) => 1.0,
         (_, HOURS_UNKNOWN) => 0.5,
         (want, have) if want == have => 1.0,
         _ => 0.0,
-    };
+    }
+}
+
+fn preferences_factor(r: &Requirements, c: &Candidate) -> f32 {
     let contract = match r.contract {
         None => 1.0,
         Some(_) if c.contracts == 0 => 1.0,
@@ -277,24 +275,63 @@ pub fn factors(r: &Requirements, c: &Candidate) -> Factors {
         (Some(max), Some(want)) if want > max => 0.0,
         _ => 1.0,
     };
-    let licence = match r.licence {
+    (contract + salary) / 2.0
+}
+
+/// A missing licence that is not mandatory counts as a missing required skill.
+fn licence_factor(r: &Requirements, c: &Candidate) -> f32 {
+    match r.licence {
         Some(bit) if c.licences & bit == 0 => 0.0,
         _ => 1.0,
+    }
+}
+
+/// Every factor of a vacancy–candidate pair.
+pub fn factors(r: &Requirements, c: &Candidate) -> Factors {
+    let experience = match r.experience_months {
+        None | Some(0) => 1.0,
+        Some(need) => (months_in(c, r.unit_group) as f32 / need as f32).min(1.0),
+    };
+    let languages = if r.languages.is_empty() {
+        1.0
+    } else {
+        let met = r.languages.iter().filter(|l| language_met(c, **l)).count();
+        met as f32 / r.languages.len() as f32
     };
     Factors {
         values: [
             occupation_proximity(r.unit_group, &c.unit_groups),
-            // A missing licence that is not mandatory counts as a missing requirement.
-            coverage(&r.required_skills, &c.skills) * licence,
+            coverage(&r.required_skills, &c.skills) * licence_factor(r, c),
             coverage(&r.desired_skills, &c.skills),
-            education,
+            education_factor(r, c),
             experience,
             languages,
-            distance,
-            availability,
-            (contract + salary) / 2.0,
+            distance_factor(r, c),
+            availability_factor(r, c),
+            preferences_factor(r, c),
         ],
     }
+}
+
+/// The best score the candidate could reach knowing only their occupations and
+/// single-valued fields (skills, experience and languages taken as fully met). Never
+/// below the real score, so a search can skip reading the rest for people whose best
+/// cannot beat the last of its top.
+pub fn upper_bound(r: &Requirements, c: &Candidate, w: &Weights) -> f32 {
+    Factors {
+        values: [
+            occupation_proximity(r.unit_group, &c.unit_groups),
+            licence_factor(r, c),
+            1.0,
+            education_factor(r, c),
+            1.0,
+            1.0,
+            distance_factor(r, c),
+            availability_factor(r, c),
+            preferences_factor(r, c),
+        ],
+    }
+    .score(w)
 }
 
 /// A requirement the candidate lacks.
@@ -531,5 +568,75 @@ mod tests {
             "no stated preferences fit anything"
         );
         assert_eq!(factors(&r, &open).values[5], 0.0);
+    }
+
+    mod bound {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn candidate() -> impl Strategy<Value = Candidate> {
+            (
+                proptest::collection::vec(9311u32..9335, 0..3),
+                proptest::collection::vec((9311u32..9335, 0u32..60), 0..3),
+                proptest::collection::vec(0u64..6, 0..4),
+                proptest::option::of(0u8..8),
+                0u16..4,
+                proptest::collection::vec((0u8..3, 0u8..6), 0..2),
+                proptest::option::of(prop_oneof![Just(90084u32), Just(90119), Just(6007)]),
+                0u8..4,
+                0u8..8,
+                proptest::option::of(500_000i64..1_500_000),
+            )
+                .prop_map(|(g, x, s, e, l, lang, d, h, ct, sal)| Candidate {
+                    unit_groups: g,
+                    experience: x,
+                    skills: s,
+                    education: e,
+                    licences: l,
+                    languages: lang,
+                    department: d,
+                    hours: h,
+                    contracts: ct,
+                    salary_expectation: sal,
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn the_upper_bound_is_never_below_the_score(
+                c in candidate(),
+                w in (0f32..10.0, 0f32..10.0, 0f32..10.0, 0f32..10.0, 0f32..10.0),
+                licence in proptest::option::of(prop_oneof![Just(1u16), Just(2)]),
+                contract in proptest::option::of(prop_oneof![Just(1u8), Just(4)]),
+            ) {
+                let r = Requirements {
+                    licence,
+                    contract,
+                    languages: vec![(1, 3)],
+                    salary_max: Some(900_000),
+                    ..super::vacancy()
+                };
+                let w = Weights {
+                    occupation: w.0,
+                    required_skills: w.1,
+                    education: w.2,
+                    distance: w.3,
+                    languages: w.4,
+                    ..Weights::default()
+                };
+                let score = factors(&r, &c).score(&w);
+                prop_assert!(upper_bound(&r, &c, &w) >= score);
+                // With skills, experience and languages fully met the bound is the score:
+                // it only assumes the best of what it does not read.
+                let met = Candidate {
+                    unit_groups: vec![r.unit_group],
+                    experience: vec![(r.unit_group, 12)],
+                    skills: vec![1, 2, 3],
+                    languages: vec![(1, 3)],
+                    ..c
+                };
+                prop_assert_eq!(upper_bound(&r, &met, &w), factors(&r, &met).score(&w));
+            }
+        }
     }
 }
