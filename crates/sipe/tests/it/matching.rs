@@ -267,6 +267,15 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
     let summary: Value = res.json().await.unwrap();
     assert_eq!(summary["actively_looking"], true);
     assert_eq!(summary["stated"], true);
+    let today_in_tucuman = chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::Argentina::Tucuman)
+        .date_naive()
+        .to_string();
+    assert_eq!(
+        summary["looking_since"],
+        today_in_tucuman.as_str(),
+        "a local day"
+    );
     app.sync_index().await;
     let body = get(op_a.clone(), "").await;
     assert_eq!(body["scored"], 3);

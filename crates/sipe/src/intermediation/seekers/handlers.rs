@@ -130,7 +130,7 @@ pub async fn update_job_search(
     Path(id): Path<Uuid>,
     Form(form): Form<JobSearchInput>,
 ) -> Result<Response, WebError> {
-    match service::update_job_search(&state.db, &audit, &user.access, id, &form).await {
+    match service::update_job_search(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(_) => {
             reindex_now(&state, id).await;
             Ok(redirect_with_flash(
@@ -179,7 +179,7 @@ pub async fn api_update_job_search(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<JobSearchInput>,
 ) -> Result<Json<Summary>, ApiError> {
-    let s = service::update_job_search(&state.db, &ctx, &access, id, &input)
+    let s = service::update_job_search(&state.db, &ctx, &access, state.tz, id, &input)
         .await
         .map_err(|e| match e {
             PersonError::Invalid(f) => ApiError::Invalid(f),

@@ -68,11 +68,13 @@ fn validate(input: &JobSearchInput) -> Result<Valid, FieldErrors> {
     })
 }
 
-/// Records a person's job search (capture scope).
+/// Records a person's job search (capture scope). A search that starts now starts on
+/// today's date in the deployment's time zone `tz`.
 pub async fn update_job_search(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
+    tz: chrono_tz::Tz,
     person_id: Uuid,
     input: &JobSearchInput,
 ) -> Result<Summary, PersonError> {
@@ -84,10 +86,11 @@ pub async fn update_job_search(
     let current = job_seeker::Entity::find_by_id(person_id).one(&tx).await?;
     let before = Summary::of(current.as_ref(), p.employment_status.as_deref());
     let now = Utc::now();
+    let today = now.with_timezone(&tz).date_naive();
     let looking_since = match (&current, v.looking) {
         (Some(c), true) if c.actively_looking => c.looking_since,
-        (None, true) if before.actively_looking => p.unemployed_since.or(Some(now.date_naive())),
-        (_, true) => Some(now.date_naive()),
+        (None, true) if before.actively_looking => p.unemployed_since.or(Some(today)),
+        (_, true) => Some(today),
         (_, false) => None,
     };
     let row = job_seeker::ActiveModel {
