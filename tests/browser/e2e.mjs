@@ -137,6 +137,7 @@ const ADMIN_SCREENS = [
   { path: '/employers/new' },
   { path: '/vacancies', detail: '[data-testid=vacancies-table] tbody a', phone: true },
   { path: '/vacancies/new' },
+  { path: '/referrals', detail: '[data-testid=referrals-table] tbody a', phone: true },
   { path: '/follow-ups', phone: true },
   { path: '/indicators/intermediation', phone: true },
   { path: '/account' },

@@ -267,6 +267,7 @@ impl Modify for BearerAuth {
         crate::intermediation::employers::api::add_contact,
         crate::intermediation::employers::api::remove_contact,
         crate::intermediation::employers::api::add_site,
+        crate::intermediation::referrals::list::api_list,
         crate::intermediation::employers::api::remove_site,
         crate::intermediation::employers::api::add_agreement,
         crate::intermediation::employers::api::remove_agreement,

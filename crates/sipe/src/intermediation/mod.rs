@@ -27,6 +27,21 @@ pub fn routes() -> crate::web::Routes {
             Guard::Web(Permission::EditPersons),
             seekers::handlers::update_job_search,
         )
+        .get(
+            "/referrals",
+            Guard::Web(Permission::ViewIntermediation),
+            referrals::list::page,
+        )
+        .get(
+            "/referrals.csv",
+            Guard::Web(Permission::ViewIntermediation),
+            referrals::list::export,
+        )
+        .get(
+            "/api/v1/referrals",
+            Guard::Api(Permission::ViewIntermediation),
+            referrals::list::api_list,
+        )
         .post(
             "/vacancies/{id}/referrals",
             Guard::Web(Permission::EditIntermediation),

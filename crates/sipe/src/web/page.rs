@@ -64,7 +64,7 @@ pub struct PageCtx {
     pub tz: chrono_tz::Tz,
 }
 
-const NAV: [(&str, &str, Option<Permission>); 16] = [
+const NAV: [(&str, &str, Option<Permission>); 17] = [
     ("/", "nav-home", None),
     ("/persons", "nav-persons", Some(Permission::ViewPersons)),
     (
@@ -75,6 +75,11 @@ const NAV: [(&str, &str, Option<Permission>); 16] = [
     (
         "/vacancies",
         "nav-vacancies",
+        Some(Permission::ViewIntermediation),
+    ),
+    (
+        "/referrals",
+        "nav-referrals",
         Some(Permission::ViewIntermediation),
     ),
     (

@@ -540,3 +540,114 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         .unwrap();
     assert!(html.contains("chart-states") && html.contains("25 %"));
 }
+
+#[tokio::test]
+async fn the_referrals_list_shows_those_of_the_callers_vacancies_and_people() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let ea = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Citrícola A").await;
+    let eb = crate::vacancies::employer(&app, "OE-B", "30-71234569-8", "Ingenio B").await;
+    let va = open_vacancy(&app, ea, "Embalador", 1).await;
+    let vb = open_vacancy(&app, eb, "Cosechero", 1).await;
+    let pa = person(&app, seeker("31000031", "Alba")).await;
+    let pb = person(
+        &app,
+        Person {
+            office: "OE-B",
+            ..seeker("31000032", "Berta")
+        },
+    )
+    .await;
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    for (vacancy, person, origin) in [(va, pa, ""), (vb, pb, ""), (vb, pa, "applied")] {
+        sipe::intermediation::referrals::service::refer(
+            &app.db,
+            &ctx,
+            &system,
+            &sipe::intermediation::referrals::service::ReferralInput {
+                vacancy_id: Some(vacancy),
+                person_id: Some(person),
+                origin: origin.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let op_a = app
+        .token(app.user("op_a", "operator", &["OE-A"]).await)
+        .await;
+    let op_b = app
+        .token(app.user("op_b", "operator", &["OE-B"]).await)
+        .await;
+    let people = |v: &Value| {
+        let mut names: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} → {}",
+                    i["person"].as_str().unwrap(),
+                    i["vacancy"].as_str().unwrap()
+                )
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    // Office A: its vacancy's referral and its person's application to office B's vacancy.
+    let a = app.get_json(&op_a, "/api/v1/referrals").await;
+    assert_eq!(a["total"], 2);
+    let a_names = people(&a);
+    assert!(
+        a_names[0].contains("Alba") && a_names[0].ends_with("→ Cosechero"),
+        "{a_names:?}"
+    );
+    assert!(
+        a_names[1].contains("Alba") && a_names[1].ends_with("→ Embalador"),
+        "{a_names:?}"
+    );
+    // Office B: both referrals to its vacancy, never office A's own one.
+    let b = app.get_json(&op_b, "/api/v1/referrals").await;
+    assert_eq!(b["total"], 2);
+    assert!(people(&b).iter().all(|n| n.ends_with("→ Cosechero")));
+    let applied = app
+        .get_json(&op_b, "/api/v1/referrals?origin=applied")
+        .await;
+    assert_eq!(applied["total"], 1);
+    assert_eq!(applied["items"][0]["origin"], "applied");
+    let none = app.get_json(&op_b, "/api/v1/referrals?state=hired").await;
+    assert_eq!(none["total"], 0);
+
+    // The page and the export, for an operator of office A.
+    let (c, _) = app.signed_in("web_a", "operator", &["OE-A"]).await;
+    let html = c
+        .get(app.url("/referrals?origin=applied"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Cosechero") && !html.contains("Embalador"),
+        "filtered"
+    );
+    assert!(!html.contains("Berta"), "office B's person");
+    let csv = c
+        .get(app.url("/referrals.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "header and two rows: {csv}");
+    assert!(lines[0].starts_with("derivacion_id,estado,origen"));
+    assert!(!csv.contains("Berta"));
+    assert_eq!(app.audit_count("referral.export").await, 1);
+}

@@ -11,6 +11,7 @@ pub mod api;
 pub mod entity;
 pub mod follow_ups;
 pub mod handlers;
+pub mod list;
 pub mod service;
 pub mod state;
 
