@@ -182,6 +182,17 @@ async fn an_operator_registers_a_vacancy_and_moves_it_through_its_states() {
     assert!(html.contains("Embalador de cítricos"));
     let html = get(&c, &app, "/vacancies?state=open").await;
     assert!(!html.contains("Embalador de cítricos"));
+    assert!(
+        html.contains("/vacancies.csv?state=open"),
+        "the export keeps the filters"
+    );
+    let csv = get(&c, &app, "/vacancies.csv?state=filled").await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("oferta_id,titulo,empleador,ocupacion_codigo"));
+    assert!(lines[1].contains("Embalador de cítricos") && lines[1].contains(",filled,"));
+    let csv = get(&c, &app, "/vacancies.csv?state=open").await;
+    assert_eq!(csv.lines().count(), 1, "only the header");
 }
 
 #[tokio::test]

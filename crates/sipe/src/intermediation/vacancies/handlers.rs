@@ -1,7 +1,7 @@
 //! HTML handlers of vacancies: extract, parse, call, render.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
@@ -53,6 +53,122 @@ pub struct VacancyListQuery {
     list: ListQuery,
 }
 
+impl VacancyListQuery {
+    fn filter(&self) -> VacancyFilter {
+        VacancyFilter {
+            q: self.q.trim().to_owned(),
+            state: VacancyState::parse(&self.state).map(|s| s.as_str().to_owned()),
+            employer_id: self.employer_id.parse().ok(),
+            occupation_prefix: None,
+        }
+    }
+
+    /// The export's address with these filters.
+    fn export_href(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("state", &self.state),
+            ("employer_id", &self.employer_id),
+        ] {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        format!("/vacancies.csv?{}", q.finish())
+    }
+}
+
+/// Most rows one export writes.
+const EXPORT_MAX: u64 = 100_000;
+
+/// `GET /vacancies.csv`: the filtered list, for spreadsheets.
+pub async fn export_vacancies(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Query(query): Query<VacancyListQuery>,
+) -> Result<Response, WebError> {
+    let filter = query.filter();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| WebError::Internal(e.into());
+    w.write_record([
+        "oferta_id",
+        "titulo",
+        "empleador",
+        "ocupacion_codigo",
+        "ocupacion",
+        "puestos",
+        "estado",
+        "oficina",
+        "departamento",
+        "jornada",
+        "tipo_contrato",
+        "salario_min",
+        "salario_max",
+        "accesible",
+        "abierta",
+        "registrada",
+    ])
+    .map_err(err)?;
+    let mut page = 1u64;
+    loop {
+        let pager = Pager::new(
+            "/vacancies.csv",
+            &ListQuery {
+                page: Some(page.to_string()),
+                per_page: Some("100".into()),
+                ..Default::default()
+            },
+            &SORTS,
+            true,
+        );
+        let (rows, total) = store::list_vacancies(&state.db, &user.access, &filter, &pager).await?;
+        let names =
+            employers::store::legal_names(&state.db, rows.iter().map(|v| v.employer_id)).await?;
+        let codes =
+            crate::territory::store::office_codes(&state.db, rows.iter().map(|v| v.office_id))
+                .await?;
+        for v in &rows {
+            let opt = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+            w.write_record([
+                v.id.to_string(),
+                v.title.clone(),
+                names.get(&v.employer_id).cloned().unwrap_or_default(),
+                v.occupation_code.clone(),
+                v.occupation_label.clone(),
+                v.positions.to_string(),
+                v.state.clone(),
+                codes.get(&v.office_id).cloned().unwrap_or_default(),
+                v.territory_code.clone().unwrap_or_default(),
+                v.hours.clone().unwrap_or_default(),
+                v.contract_type.clone().unwrap_or_default(),
+                opt(v.salary_min),
+                opt(v.salary_max),
+                if v.accessible { "si" } else { "no" }.into(),
+                v.opened_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                v.created_at.to_rfc3339(),
+            ])
+            .map_err(err)?;
+        }
+        if rows.is_empty() || page * 100 >= total.min(EXPORT_MAX) {
+            break;
+        }
+        page += 1;
+    }
+    let body = w.into_inner().map_err(|e| WebError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ofertas.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// `GET /vacancies`.
 pub async fn list_vacancies(
     State(state): State<AppState>,
@@ -64,12 +180,7 @@ pub async fn list_vacancies(
         .keep("q", &query.q)
         .keep("state", &query.state)
         .keep("employer_id", &query.employer_id);
-    let filter = VacancyFilter {
-        q: query.q.trim().to_owned(),
-        state: VacancyState::parse(&query.state).map(|s| s.as_str().to_owned()),
-        employer_id: query.employer_id.parse().ok(),
-        occupation_prefix: None,
-    };
+    let filter = query.filter();
     let (rows, total) = store::list_vacancies(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
     let names =
@@ -88,6 +199,7 @@ pub async fn list_vacancies(
                 })
                 .collect(),
             pager,
+            export_href: query.export_href(),
             q: query.q,
             can_edit: user.access.can(Permission::EditIntermediation),
         },
