@@ -20,6 +20,65 @@ pub struct ListQuery {
 /// Largest page size any list serves.
 pub const MAX_PER_PAGE: u64 = 100;
 
+/// Most rows one CSV export of a list writes.
+pub const EXPORT_MAX: u64 = 100_000;
+
+/// Walks a list's pages for an export: the largest pages, in the list's default order,
+/// until the rows run out or `EXPORT_MAX` is reached.
+///
+/// ```text
+/// let mut pages = ExportPages::new("/vacancies.csv", &SORTS, true);
+/// while let Some(pager) = pages.next_page() {
+///     let (rows, total) = list(&db, &access, &filter, &pager).await?;
+///     // write rows
+///     pages.read(rows.len(), total);
+/// }
+/// ```
+pub struct ExportPages {
+    base: String,
+    sorts: Vec<String>,
+    desc: bool,
+    page: u64,
+    done: bool,
+}
+
+impl ExportPages {
+    /// Pages of the list at `base` sorted by the first of `sorts`.
+    pub fn new(base: &str, sorts: &[&str], default_desc: bool) -> Self {
+        Self {
+            base: base.to_owned(),
+            sorts: sorts.iter().map(|s| (*s).to_owned()).collect(),
+            desc: default_desc,
+            page: 0,
+            done: false,
+        }
+    }
+
+    /// The next page to read, or `None` when the export is complete.
+    pub fn next_page(&mut self) -> Option<Pager> {
+        if self.done {
+            return None;
+        }
+        self.page += 1;
+        let sorts: Vec<&str> = self.sorts.iter().map(String::as_str).collect();
+        Some(Pager::new(
+            &self.base,
+            &ListQuery {
+                page: Some(self.page.to_string()),
+                per_page: Some(MAX_PER_PAGE.to_string()),
+                ..Default::default()
+            },
+            &sorts,
+            self.desc,
+        ))
+    }
+
+    /// Records what the last page held: `rows` of a `total`.
+    pub fn read(&mut self, rows: usize, total: u64) {
+        self.done = rows == 0 || self.page * MAX_PER_PAGE >= total.min(EXPORT_MAX);
+    }
+}
+
 /// A validated list request and its result size, rendered by `partials/pager.html`.
 #[derive(Debug, Clone)]
 pub struct Pager {
@@ -161,6 +220,25 @@ fn number(s: &Option<String>) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_reads_every_page_up_to_its_limit() {
+        let pages = |total: u64| {
+            let mut p = ExportPages::new("/x.csv", &["name"], false);
+            let mut seen = Vec::new();
+            while let Some(pager) = p.next_page() {
+                assert_eq!(pager.per_page, MAX_PER_PAGE);
+                let rows = total.saturating_sub(pager.offset()).min(MAX_PER_PAGE);
+                seen.push(pager.page);
+                p.read(rows as usize, total);
+            }
+            seen
+        };
+        assert_eq!(pages(0), [1]);
+        assert_eq!(pages(100), [1]);
+        assert_eq!(pages(101), [1, 2]);
+        assert_eq!(pages(250_000).len() as u64, EXPORT_MAX / MAX_PER_PAGE);
+    }
 
     #[test]
     fn unknown_sort_column_falls_back_to_the_first() {

@@ -19,7 +19,7 @@ use crate::territory::views::Choice;
 use crate::validation::FieldErrors;
 use crate::web::auth::{Authenticated, Ctx};
 use crate::web::page::redirect_with_flash;
-use crate::web::table::{ListQuery, Pager};
+use crate::web::table::{ExportPages, ListQuery, Pager};
 use crate::web::{AppState, PageCtx, WebError};
 
 fn render(status: StatusCode, t: impl askama::Template) -> Result<Response, WebError> {
@@ -88,9 +88,6 @@ impl EmployerListQuery {
     }
 }
 
-/// Most rows one export writes.
-const EXPORT_MAX: u64 = 100_000;
-
 /// `GET /employers.csv`: the filtered list (without contacts), for spreadsheets.
 pub async fn export_employers(
     State(state): State<AppState>,
@@ -115,18 +112,8 @@ pub async fn export_employers(
         "activo",
     ])
     .map_err(err)?;
-    let mut page = 1u64;
-    loop {
-        let pager = Pager::new(
-            "/employers.csv",
-            &ListQuery {
-                page: Some(page.to_string()),
-                per_page: Some("100".into()),
-                ..Default::default()
-            },
-            &super::api::SORTS,
-            false,
-        );
+    let mut pages = ExportPages::new("/employers.csv", &super::api::SORTS, false);
+    while let Some(pager) = pages.next_page() {
         let (rows, total) = store::list_employers(&state.db, &user.access, &filter, &pager).await?;
         let codes =
             crate::territory::store::office_codes(&state.db, rows.iter().map(|e| e.office_id))
@@ -157,10 +144,7 @@ pub async fn export_employers(
             ])
             .map_err(err)?;
         }
-        if rows.is_empty() || page * 100 >= total.min(EXPORT_MAX) {
-            break;
-        }
-        page += 1;
+        pages.read(rows.len(), total);
     }
     let bytes = w
         .into_inner()

@@ -26,14 +26,11 @@ use crate::intermediation::vacancies::entity::vacancy;
 use crate::persons::entity::person;
 use crate::territory::views::Choice;
 use crate::web::auth::{Authenticated, Ctx};
-use crate::web::table::{ListQuery, Pager};
+use crate::web::table::{ExportPages, ListQuery, Pager};
 use crate::web::{AppState, PageCtx, WebError};
 
 /// Columns the list sorts by.
 pub const SORTS: [&str; 3] = ["updated_at", "created_at", "state"];
-
-/// Most rows one export writes.
-const EXPORT_MAX: u64 = 100_000;
 
 /// Filters of the list.
 #[derive(Debug, Clone, Default)]
@@ -264,19 +261,9 @@ pub async fn export(
         "actualizada",
     ])
     .map_err(err)?;
-    let mut page = 1u64;
+    let mut pages = ExportPages::new("/referrals.csv", &SORTS, true);
     let mut written = 0u64;
-    loop {
-        let pager = Pager::new(
-            "/referrals.csv",
-            &ListQuery {
-                page: Some(page.to_string()),
-                per_page: Some("100".into()),
-                ..Default::default()
-            },
-            &SORTS,
-            true,
-        );
+    while let Some(pager) = pages.next_page() {
         let (rows, total) = list(&state.db, &user.access, &filter, &pager).await?;
         for r in &rows {
             w.write_record([
@@ -294,10 +281,7 @@ pub async fn export(
             .map_err(err)?;
         }
         written += rows.len() as u64;
-        if rows.is_empty() || page * 100 >= total.min(EXPORT_MAX) {
-            break;
-        }
-        page += 1;
+        pages.read(rows.len(), total);
     }
     let tx = crate::db::begin_write(&state.db).await?;
     audit::record(

@@ -21,7 +21,7 @@ use crate::territory::views::Choice;
 use crate::validation::FieldErrors;
 use crate::web::auth::{Authenticated, Ctx};
 use crate::web::page::redirect_with_flash;
-use crate::web::table::{ListQuery, Pager};
+use crate::web::table::{ExportPages, ListQuery, Pager};
 use crate::web::{AppState, PageCtx, WebError};
 
 fn render(status: StatusCode, t: impl askama::Template) -> Result<Response, WebError> {
@@ -79,9 +79,6 @@ impl VacancyListQuery {
     }
 }
 
-/// Most rows one export writes.
-const EXPORT_MAX: u64 = 100_000;
-
 /// `GET /vacancies.csv`: the filtered list, for spreadsheets.
 pub async fn export_vacancies(
     State(state): State<AppState>,
@@ -110,18 +107,8 @@ pub async fn export_vacancies(
         "registrada",
     ])
     .map_err(err)?;
-    let mut page = 1u64;
-    loop {
-        let pager = Pager::new(
-            "/vacancies.csv",
-            &ListQuery {
-                page: Some(page.to_string()),
-                per_page: Some("100".into()),
-                ..Default::default()
-            },
-            &SORTS,
-            true,
-        );
+    let mut pages = ExportPages::new("/vacancies.csv", &SORTS, true);
+    while let Some(pager) = pages.next_page() {
         let (rows, total) = store::list_vacancies(&state.db, &user.access, &filter, &pager).await?;
         let names =
             employers::store::legal_names(&state.db, rows.iter().map(|v| v.employer_id)).await?;
@@ -150,10 +137,7 @@ pub async fn export_vacancies(
             ])
             .map_err(err)?;
         }
-        if rows.is_empty() || page * 100 >= total.min(EXPORT_MAX) {
-            break;
-        }
-        page += 1;
+        pages.read(rows.len(), total);
     }
     let body = w.into_inner().map_err(|e| WebError::Internal(e.into()))?;
     Ok((
