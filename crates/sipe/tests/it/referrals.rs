@@ -497,6 +497,11 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         .await;
     let total = &report["total"];
     assert_eq!(total["vacancies_opened"], 2);
+    assert_eq!(
+        (&total["vacancies_open"], &total["open_positions"]),
+        (&json!(2), &json!(2)),
+        "the filled one was open during the period too"
+    );
     assert_eq!(total["referrals_total"], 4);
     assert_eq!(total["referrals"]["hired"], 1);
     assert_eq!(total["referrals"]["obsolete"], 1);
@@ -511,6 +516,13 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let last_year: Value = app
+        .get_json(
+            &token,
+            "/api/v1/indicators/intermediation?from=2025-01-01&to=2025-12-31",
+        )
+        .await;
+    assert_eq!(last_year["total"]["vacancies_open"], 0, "opened after it");
     let csv = c
         .get(app.url("/indicators/intermediation.csv"))
         .send()
@@ -519,8 +531,13 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         .text()
         .await
         .unwrap();
-    assert!(csv.starts_with("oficina,ofertas_abiertas,vacantes,derivaciones"));
-    assert!(csv.lines().any(|l| l.starts_with("OE-A,2,2,4,")), "{csv}");
+    assert!(csv.starts_with(
+        "oficina,ofertas_vigentes,vacantes_vigentes,ofertas_abiertas,vacantes,derivaciones"
+    ));
+    assert!(
+        csv.lines().any(|l| l.starts_with("OE-A,2,2,2,2,4,")),
+        "{csv}"
+    );
     let res = c
         .get(app.url("/indicators/intermediation.xlsx"))
         .send()

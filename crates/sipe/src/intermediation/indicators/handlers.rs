@@ -81,7 +81,7 @@ async fn report(
         .await?
         .into_iter()
         .map(|o| compute(&data, &o.code, |id| id == o.id))
-        .filter(|i| i.vacancies_opened + i.referrals_total + i.placements > 0)
+        .filter(|i| i.vacancies_open + i.referrals_total + i.placements > 0)
         .collect();
     Ok(Report {
         from,
@@ -222,9 +222,16 @@ pub async fn page(
 }
 
 fn table(r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header: Vec<String> = ["oficina", "ofertas_abiertas", "vacantes", "derivaciones"]
-        .map(String::from)
-        .to_vec();
+    let mut header: Vec<String> = [
+        "oficina",
+        "ofertas_vigentes",
+        "vacantes_vigentes",
+        "ofertas_abiertas",
+        "vacantes",
+        "derivaciones",
+    ]
+    .map(String::from)
+    .to_vec();
     header.extend(
         ReferralState::ALL
             .iter()
@@ -250,6 +257,8 @@ fn table(r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
         .map(|i| {
             let mut row = vec![
                 i.office.clone(),
+                i.vacancies_open.to_string(),
+                i.open_positions.to_string(),
                 i.vacancies_opened.to_string(),
                 i.positions.to_string(),
                 i.referrals_total.to_string(),

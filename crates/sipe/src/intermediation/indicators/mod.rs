@@ -1,5 +1,5 @@
-//! Intermediation indicators per office and period: vacancies opened and their
-//! positions, referrals by state, placements, placement rate, median days from opening to
+//! Intermediation indicators per office and period: vacancies open during the period
+//! and opened in it, with their positions, referrals by state, placements, placement rate, median days from opening to
 //! the first referral and to the first hire, and retention at 3, 6 and 12 months.
 //! Computed from the rows of the period (nothing stored), as tables, SVG charts, CSV,
 //! XLSX and JSON.
@@ -23,6 +23,11 @@ use crate::access::Access;
 pub struct Indicators {
     /// Office code (`total` for the sum).
     pub office: String,
+    /// Vacancies open at some time during the period (opened before its end, not ended
+    /// before its start).
+    pub vacancies_open: u64,
+    /// Their positions.
+    pub open_positions: u64,
     /// Vacancies opened in the period.
     pub vacancies_opened: u64,
     /// Their positions.
@@ -46,7 +51,9 @@ pub struct Indicators {
 /// The rows indicators are computed from.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
-    /// Vacancies opened in the period: (office, positions, opened at).
+    /// Vacancies open during the period: (office, positions).
+    pub open: Vec<(Uuid, i32)>,
+    /// Vacancies opened in the period: (id, office, positions, opened at).
     pub vacancies: Vec<(Uuid, Uuid, i32, DateTime<Utc>)>,
     /// Referrals: (office, vacancy, state, created at).
     pub referrals: Vec<(Uuid, Uuid, String, DateTime<Utc>)>,
@@ -121,8 +128,11 @@ pub fn compute(rows: &Rows, label: &str, keep: impl Fn(Uuid) -> bool) -> Indicat
         })
         .collect();
     let referrals_total = referrals.len() as u64;
+    let open: Vec<_> = rows.open.iter().filter(|v| keep(v.0)).collect();
     Indicators {
         office: label.to_owned(),
+        vacancies_open: open.len() as u64,
+        open_positions: open.iter().map(|v| v.1.max(0) as u64).sum(),
         vacancies_opened: vacancies.len() as u64,
         positions: vacancies.iter().map(|v| v.2.max(0) as u64).sum(),
         referrals: by_state,
@@ -158,6 +168,19 @@ pub async fn rows(
 ) -> Result<Rows, DbErr> {
     let start = local_midnight(from, tz);
     let end = local_midnight(to + chrono::Days::new(1), tz);
+    let open = vacancy::Entity::find()
+        .filter(access.view.owns(vacancy::Column::OfficeId))
+        .filter(vacancy::Column::OpenedAt.lt(end))
+        .filter(
+            sea_orm::Condition::any()
+                .add(vacancy::Column::EndedAt.is_null())
+                .add(vacancy::Column::EndedAt.gte(start)),
+        )
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|v| (v.office_id, v.positions))
+        .collect();
     let vacancies = vacancy::Entity::find()
         .filter(access.view.owns(vacancy::Column::OfficeId))
         .filter(vacancy::Column::OpenedAt.gte(start))
@@ -195,6 +218,7 @@ pub async fn rows(
         }
     }
     Ok(Rows {
+        open,
         vacancies,
         referrals,
         placements: placed
@@ -221,6 +245,7 @@ mod tests {
                 .and_utc()
         };
         let rows = Rows {
+            open: vec![(a, 3), (a, 1), (a, 5), (b, 10)],
             vacancies: vec![(v1, a, 3, t(1)), (v2, a, 1, t(2)), (v3, b, 10, t(1))],
             referrals: vec![
                 (a, v1, "hired".into(), t(3)),
@@ -232,6 +257,8 @@ mod tests {
             follow_ups: vec![(a, 3, true), (a, 6, false), (a, 6, true)],
         };
         let office_a = compute(&rows, "A", |o| o == a);
+        assert_eq!(office_a.vacancies_open, 3, "one opened before the period");
+        assert_eq!(office_a.open_positions, 9);
         assert_eq!(office_a.vacancies_opened, 2);
         assert_eq!(office_a.positions, 4);
         assert_eq!(office_a.referrals_total, 3);
