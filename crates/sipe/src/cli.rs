@@ -618,6 +618,7 @@ async fn import_persons(
     let summary = crate::persons::import::import_file(
         &db,
         &AuditCtx::cli(),
+        config.tz(),
         &file,
         &report,
         update,

@@ -317,6 +317,7 @@ async fn seed_persons(db: &Db, config: &Config, count: u64) -> anyhow::Result<()
     let summary = crate::persons::import::import_file(
         db,
         &AuditCtx::system(),
+        config.tz(),
         &file,
         &report,
         false,

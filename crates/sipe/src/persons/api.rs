@@ -174,7 +174,7 @@ pub async fn create_person(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<(StatusCode, Json<PersonDto>), ApiError> {
-    match service::register(&state.db, &ctx, &access, &input)
+    match service::register(&state.db, &ctx, &access, state.tz, &input)
         .await
         .map_err(map_err)?
     {
@@ -207,7 +207,7 @@ pub async fn update_person(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<Json<PersonDto>, ApiError> {
-    service::update(&state.db, &ctx, &access, id, &input)
+    service::update(&state.db, &ctx, &access, state.tz, id, &input)
         .await
         .map_err(map_err)?;
     super::handlers::reindex_now(&state, id).await;

@@ -292,7 +292,7 @@ pub async fn create_person(
     Ctx(audit): Ctx,
     Form(form): Form<PersonInput>,
 ) -> Result<Response, WebError> {
-    match service::register(&state.db, &audit, &user.access, &form).await {
+    match service::register(&state.db, &audit, &user.access, state.tz, &form).await {
         Ok(RegisterOutcome::Created(id)) => {
             reindex_now(&state, id).await;
             Ok(redirect_with_flash(
@@ -544,7 +544,7 @@ pub async fn update_person(
     Path(id): Path<Uuid>,
     Form(form): Form<PersonInput>,
 ) -> Result<Response, WebError> {
-    match service::update(&state.db, &audit, &user.access, id, &form).await {
+    match service::update(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(()) => {
             reindex_now(&state, id).await;
             Ok(redirect_with_flash(

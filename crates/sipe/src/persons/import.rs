@@ -263,6 +263,7 @@ impl Offices {
 pub async fn import_file(
     db: &Db,
     ctx: &AuditCtx,
+    tz: chrono_tz::Tz,
     path: &Path,
     report_path: &Path,
     update: bool,
@@ -346,7 +347,7 @@ pub async fn import_file(
             .map_err(|e| ImportError::Report(report_path.display().to_string(), e.to_string()))?;
     }
 
-    let today = Utc::now().date_naive();
+    let today = super::service::local_today(tz);
     let mut summary = ImportSummary {
         accepted: run.accepted as u64,
         rejected: run.rejected as u64,

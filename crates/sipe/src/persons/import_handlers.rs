@@ -36,6 +36,19 @@ pub struct ImportJob {
     pub actor_id: Option<Uuid>,
     /// Who uploaded it, by name.
     pub actor_name: String,
+    /// The deployment's time zone (IANA name), for "today" in the checks. Jobs queued
+    /// before it was recorded run with Tucumán's.
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+impl ImportJob {
+    fn tz(&self) -> chrono_tz::Tz {
+        self.timezone
+            .as_deref()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(chrono_tz::America::Argentina::Tucuman)
+    }
 }
 
 /// Runs an uploaded import (the job's body). Resumable: a retried job continues.
@@ -47,8 +60,16 @@ pub async fn run_job(db: &crate::db::Db, payload: &serde_json::Value) -> anyhow:
         ip: None,
         request_id: None,
     };
-    let summary =
-        super::import::import_file(db, &ctx, &job.file, &job.report, job.update, |_, _| {}).await?;
+    let summary = super::import::import_file(
+        db,
+        &ctx,
+        job.tz(),
+        &job.file,
+        &job.report,
+        job.update,
+        |_, _| {},
+    )
+    .await?;
     tracing::info!(
         accepted = summary.accepted,
         rejected = summary.rejected,
@@ -262,6 +283,7 @@ pub async fn upload_import(
         update,
         actor_id: audit.actor_id,
         actor_name: audit.actor_name.clone(),
+        timezone: Some(state.tz.name().to_owned()),
     };
     let tx = crate::db::begin_write(&state.db).await?;
     jobs::store::enqueue(

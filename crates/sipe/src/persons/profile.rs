@@ -339,11 +339,12 @@ pub async fn add_item(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
+    tz: chrono_tz::Tz,
     person_id: Uuid,
     input: &ItemInput,
 ) -> Result<Uuid, PersonError> {
     let skills = crate::taxonomy::skills::catalog(db).await?;
-    let v = validate_item(input, &skills, Utc::now().date_naive())?;
+    let v = validate_item(input, &skills, super::service::local_today(tz))?;
     let tx = db::begin_write(db).await?;
     let id = add_valid(&tx, ctx, access, person_id, v).await?;
     tx.commit().await?;
@@ -459,10 +460,11 @@ pub async fn update_situation(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
+    tz: chrono_tz::Tz,
     person_id: Uuid,
     input: &SituationInput,
 ) -> Result<(), PersonError> {
-    let today = Utc::now().date_naive();
+    let today = super::service::local_today(tz);
     let mut e = FieldErrors::new();
     let has_disability = flag(&input.has_disability);
     let disability_type = optional_choice(

@@ -104,7 +104,7 @@ pub async fn create_item(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ItemInput>,
 ) -> Result<(StatusCode, Json<ItemDto>), ApiError> {
-    let item_id = profile::add_item(&state.db, &ctx, &access, id, &input)
+    let item_id = profile::add_item(&state.db, &ctx, &access, state.tz, id, &input)
         .await
         .map_err(map_err)?;
     super::handlers::reindex_now(&state, id).await;
@@ -144,7 +144,7 @@ pub async fn update_situation(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<SituationInput>,
 ) -> Result<Json<ProfileDto>, ApiError> {
-    profile::update_situation(&state.db, &ctx, &access, id, &input)
+    profile::update_situation(&state.db, &ctx, &access, state.tz, id, &input)
         .await
         .map_err(map_err)?;
     super::handlers::reindex_now(&state, id).await;

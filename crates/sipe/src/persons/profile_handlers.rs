@@ -166,7 +166,7 @@ pub async fn create_item(
     Path(id): Path<Uuid>,
     Form(form): Form<ItemInput>,
 ) -> Result<Response, WebError> {
-    match profile::add_item(&state.db, &audit, &user.access, id, &form).await {
+    match profile::add_item(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(_) => {
             reindex_now(&state, id).await;
             Ok(redirect_with_flash(
@@ -294,7 +294,7 @@ pub async fn update_situation(
     Path(id): Path<Uuid>,
     Form(form): Form<SituationInput>,
 ) -> Result<Response, WebError> {
-    match profile::update_situation(&state.db, &audit, &user.access, id, &form).await {
+    match profile::update_situation(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(()) => {
             reindex_now(&state, id).await;
             Ok(redirect_with_flash(

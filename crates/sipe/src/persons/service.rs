@@ -168,14 +168,21 @@ pub fn display_name(p: &person::Model) -> String {
     }
 }
 
+/// Today in the deployment's time zone: what "not in the future" and ages are measured
+/// against (the UTC date runs a day ahead in the Argentine evening).
+pub fn local_today(tz: chrono_tz::Tz) -> chrono::NaiveDate {
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
 /// Registers a person, after the duplicate checks.
 pub async fn register(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
+    tz: chrono_tz::Tz,
     input: &PersonInput,
 ) -> Result<RegisterOutcome, PersonError> {
-    let v = input::validate(input, Utc::now().date_naive())?;
+    let v = input::validate(input, local_today(tz))?;
     if let Some(existing) = store::find_by_document(db, v.doc_type.as_str(), v.doc_number.as_str())
         .await?
         .or(match &v.cuil {
@@ -271,10 +278,11 @@ pub async fn update(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
+    tz: chrono_tz::Tz,
     id: Uuid,
     input: &PersonInput,
 ) -> Result<(), PersonError> {
-    let v = input::validate(input, Utc::now().date_naive())?;
+    let v = input::validate(input, local_today(tz))?;
     let tx = db::begin_write(db).await?;
     update_valid(&tx, ctx, access, id, &v).await?;
     tx.commit().await?;

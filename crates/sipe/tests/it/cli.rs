@@ -326,6 +326,7 @@ async fn check_reports_drift_and_reindex_repairs_it() {
         &db,
         &sipe::audit::AuditCtx::system(),
         &sipe::access::Access::system("t"),
+        crate::helpers::TZ,
         &input,
     )
     .await

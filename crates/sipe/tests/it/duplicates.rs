@@ -55,6 +55,7 @@ async fn a_coordinator_reviews_the_queue_and_merges_keeping_both_ids() {
         &app.db,
         &ctx,
         &system,
+        crate::helpers::TZ,
         gone,
         &sipe::persons::profile::SituationInput {
             travel_radius_km: "30".into(),

@@ -10,6 +10,7 @@ async fn profile(app: &TestApp, id: uuid::Uuid, occupation: &str, disability: bo
         &app.db,
         &ctx,
         &system,
+        crate::helpers::TZ,
         id,
         &sipe::persons::profile::ItemInput {
             kind: "work".into(),
@@ -25,6 +26,7 @@ async fn profile(app: &TestApp, id: uuid::Uuid, occupation: &str, disability: bo
         &app.db,
         &ctx,
         &system,
+        crate::helpers::TZ,
         id,
         &sipe::persons::profile::SituationInput {
             has_disability: if disability {

@@ -11,6 +11,9 @@ use sipe::territory::domain::OfficeInput;
 use sipe::web::RouteDef;
 use uuid::Uuid;
 
+/// The deployment time zone the tests run with (the default configuration's).
+pub const TZ: chrono_tz::Tz = chrono_tz::America::Argentina::Tucuman;
+
 /// Password of every test user.
 pub const PASSWORD: &str = "una clave de prueba";
 

@@ -162,6 +162,7 @@ async fn an_interrupted_import_resumes_without_duplicating_anyone() {
         sipe::persons::import::import_file(
             &db,
             &sipe::audit::AuditCtx::cli(),
+            crate::helpers::TZ,
             &f,
             &r,
             false,
@@ -175,6 +176,7 @@ async fn an_interrupted_import_resumes_without_duplicating_anyone() {
     let summary = sipe::persons::import::import_file(
         &app.db,
         &sipe::audit::AuditCtx::cli(),
+        crate::helpers::TZ,
         &file,
         &report,
         false,
@@ -203,6 +205,7 @@ async fn latin1_files_import_with_their_accents() {
     let summary = sipe::persons::import::import_file(
         &app.db,
         &sipe::audit::AuditCtx::cli(),
+        crate::helpers::TZ,
         &file,
         &dir.path().join("r.csv"),
         false,
@@ -256,6 +259,7 @@ async fn xlsx_workbooks_import_with_numbers_and_dates_as_typed_in_a_spreadsheet(
     let summary = sipe::persons::import::import_file(
         &app.db,
         &sipe::audit::AuditCtx::cli(),
+        crate::helpers::TZ,
         &file,
         &report,
         false,
@@ -294,13 +298,28 @@ async fn import_with_update_keeps_the_field_history() {
     .unwrap();
     let report = dir.path().join("r.csv");
     let ctx = sipe::audit::AuditCtx::cli();
-    sipe::persons::import::import_file(&app.db, &ctx, &first, &report, false, |_, _| {})
-        .await
-        .unwrap();
-    let summary =
-        sipe::persons::import::import_file(&app.db, &ctx, &second, &report, true, |_, _| {})
-            .await
-            .unwrap();
+    sipe::persons::import::import_file(
+        &app.db,
+        &ctx,
+        crate::helpers::TZ,
+        &first,
+        &report,
+        false,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let summary = sipe::persons::import::import_file(
+        &app.db,
+        &ctx,
+        crate::helpers::TZ,
+        &second,
+        &report,
+        true,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     assert_eq!((summary.accepted, summary.duplicates), (1, 0));
     let p = person::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!(p.email.as_deref(), Some("ana@example.com"));

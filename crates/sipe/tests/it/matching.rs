@@ -35,18 +35,20 @@ pub async fn person(app: &TestApp, p: Person<'_>) -> Uuid {
         confirm_duplicates: "true".into(),
         ..Default::default()
     };
-    let id = match sipe::persons::service::register(&app.db, &ctx, &system, &input)
-        .await
-        .unwrap()
-    {
-        sipe::persons::service::RegisterOutcome::Created(id) => id,
-        other => panic!("{other:?}"),
-    };
+    let id =
+        match sipe::persons::service::register(&app.db, &ctx, &system, crate::helpers::TZ, &input)
+            .await
+            .unwrap()
+        {
+            sipe::persons::service::RegisterOutcome::Created(id) => id,
+            other => panic!("{other:?}"),
+        };
     for (kind, code, from, to) in p.items {
         sipe::persons::profile::add_item(
             &app.db,
             &ctx,
             &system,
+            crate::helpers::TZ,
             id,
             &sipe::persons::profile::ItemInput {
                 kind: (*kind).into(),

@@ -30,6 +30,7 @@ pub async fn register(
         &app.db,
         &sipe::audit::AuditCtx::system(),
         &sipe::access::Access::system("t"),
+        crate::helpers::TZ,
         &input,
     )
     .await
@@ -493,4 +494,49 @@ async fn a_new_office_below_a_coordinators_zone_is_searchable_at_once() {
     app.sync_index().await;
     let html = page("gonzalez").await;
     assert!(found(&html, "30123456") && found(&html, "30999999"));
+}
+
+#[tokio::test]
+async fn the_minimum_age_is_checked_against_the_local_day() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let today = sipe::persons::service::local_today(crate::helpers::TZ);
+    let fourteen_today = today - chrono::Months::new(14 * 12);
+    let system = sipe::access::Access::system("t");
+    let ctx = sipe::audit::AuditCtx::system();
+    let input = |dni: &str, birth: chrono::NaiveDate| PersonInput {
+        doc_type: "dni".into(),
+        doc_number: dni.into(),
+        surnames: "Joven".into(),
+        names: "Catorce".into(),
+        birth_date: birth.to_string(),
+        sex: "F".into(),
+        office_code: "OE-A".into(),
+        ..Default::default()
+    };
+    // Fourteen tomorrow in Tucumán is still thirteen, even when it is tomorrow in UTC.
+    let tomorrow = sipe::persons::service::register(
+        &app.db,
+        &ctx,
+        &system,
+        crate::helpers::TZ,
+        &input("44555666", fourteen_today + chrono::Days::new(1)),
+    )
+    .await;
+    match tomorrow {
+        Err(sipe::persons::service::PersonError::Invalid(e)) => {
+            assert!(e.0.iter().any(|f| f.field == "birth_date"), "{e:?}")
+        }
+        other => panic!("thirteen accepted: {other:?}"),
+    }
+    let today_outcome = sipe::persons::service::register(
+        &app.db,
+        &ctx,
+        &system,
+        crate::helpers::TZ,
+        &input("44555667", fourteen_today),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(today_outcome, RegisterOutcome::Created(_)));
 }

@@ -62,6 +62,7 @@ async fn fixture() -> Fixture {
         &app.db,
         &ctx,
         &system,
+        crate::helpers::TZ,
         person_b,
         &sipe::persons::profile::ItemInput {
             kind: "work".into(),
