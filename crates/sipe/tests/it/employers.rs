@@ -35,14 +35,7 @@ async fn an_operator_registers_an_employer_with_contacts_and_agreements() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let detail = location(res.headers());
-    let html = c
-        .get(app.url(&detail))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&c, &detail).await;
     assert_eq!(
         text_of(&html, "h1").unwrap(),
         "Citrícola San Miguel S.A. (Citrus SM)"
@@ -78,14 +71,7 @@ async fn an_operator_registers_an_employer_with_contacts_and_agreements() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = c
-        .get(app.url(&detail))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&c, &detail).await;
     assert!(html.contains("Marta Ruiz") && html.contains("+5493815442347"));
     assert!(html.contains("Convenio de prácticas 12/2026"));
     assert!(html.contains("Prácticas o entrenamiento laboral"));
@@ -118,24 +104,12 @@ async fn an_operator_registers_an_employer_with_contacts_and_agreements() {
 
     // Listed, and found by words of its name and by CUIT digits.
     for q in ["san miguel", "citricola", "71234567"] {
-        let html = c
-            .get(app.url(&format!("/employers?q={}", q.replace(' ', "+"))))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app
+            .get_page(&c, &format!("/employers?q={}", q.replace(' ', "+")))
+            .await;
         assert!(html.contains("Citrícola San Miguel S.A."), "found by {q}");
     }
-    let html = c
-        .get(app.url("/employers?q=ingenio"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&c, "/employers?q=ingenio").await;
     assert!(!html.contains("Citrícola San Miguel S.A."));
 
     // The filtered list as CSV.
@@ -152,14 +126,7 @@ async fn an_operator_registers_an_employer_with_contacts_and_agreements() {
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(lines[1].starts_with("30712345671,Citrícola San Miguel S.A.,Citrus SM,01,"));
     assert!(lines[1].contains("OE-A") && lines[1].ends_with(",si"));
-    let csv = c
-        .get(app.url("/employers.csv?q=ingenio"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_page(&c, "/employers.csv?q=ingenio").await;
     assert_eq!(csv.lines().count(), 1, "only the header");
 }
 
@@ -197,14 +164,7 @@ async fn a_duplicate_cuit_is_refused_with_a_link_only_when_the_employer_is_visib
     // Nor can the other office open, list or edit it.
     let res = b.get(app.url(&detail)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let html = b
-        .get(app.url("/employers"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&b, "/employers").await;
     assert!(!html.contains("Ingenio Concepción"));
     let res = app
         .post_form(

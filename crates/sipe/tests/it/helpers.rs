@@ -165,6 +165,18 @@ impl TestApp {
     }
 
     /// GETs an API path with a bearer token, expecting 200, and returns the JSON body.
+    /// The body of a page as `client` (a signed-in browser) sees it.
+    pub async fn get_page(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn get_json(&self, token: &str, path: &str) -> serde_json::Value {
         let res = reqwest::Client::new()
             .get(self.url(path))

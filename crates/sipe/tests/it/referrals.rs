@@ -131,17 +131,8 @@ async fn a_person_applies_to_a_suggested_vacancy_through_an_operator() {
 
     // On the page of suggested vacancies: one applied to, the other offers "Postular".
     let (c, csrf) = app.signed_in("web_a", "operator", &["OE-A"]).await;
-    let suggestions = app.url(&format!("/persons/{p}/vacancies"));
-    let page = || async {
-        c.get(&suggestions)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
-    let html = page().await;
+    let suggestions = format!("/persons/{p}/vacancies");
+    let html = app.get_page(&c, &suggestions).await;
     assert_eq!(html.matches("Postular").count(), 1, "{html}");
     assert!(html.contains("Propuesta"));
     let res = app
@@ -155,17 +146,10 @@ async fn a_person_applies_to_a_suggested_vacancy_through_an_operator() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with("/referrals/"), "{location}");
-    let shown = c
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let shown = app.get_page(&c, &location).await;
     assert!(shown.contains("Postulación de la persona"));
     assert!(
-        !page().await.contains("Postular<"),
+        !app.get_page(&c, &suggestions).await.contains("Postular<"),
         "nothing left to apply to"
     );
     // Applying twice to the same vacancy goes back to the suggestions with the reason.
@@ -402,37 +386,20 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
 
     // The pages: the referral with its history and the printable letter.
     let (c, _) = app.signed_in("web_a", "operator", &["OE-A"]).await;
-    let html = c
-        .get(app.url(&format!("/referrals/{}", referral[&p1])))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .get_page(&c, &format!("/referrals/{}", referral[&p1]))
+        .await;
     assert!(html.contains("Contratada") && html.contains("Llamar antes"));
     assert!(html.contains("15/03/2027"), "follow-up at 3 months");
-    let letter = c
-        .get(app.url(&format!("/referrals/{}/letter", referral[&p1])))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let letter = app
+        .get_page(&c, &format!("/referrals/{}/letter", referral[&p1]))
+        .await;
     assert!(
         letter.contains("DNI 31000001")
             && letter.contains("Citrícola A")
             && letter.contains("Disponible de inmediato")
     );
-    let html = c
-        .get(app.url(&format!("/vacancies/{v1}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&c, &format!("/vacancies/{v1}")).await;
     assert!(html.contains("vacancy-referrals") && html.contains("Rechazada"));
 
     // Follow-ups: the office's to-do list, recorded one by one.
@@ -467,24 +434,10 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let html = c
-        .get(app.url("/follow-ups"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&c, "/follow-ups").await;
     assert!(html.contains("follow-ups-table") && html.contains("Uno Candidata"));
     assert_eq!(app.audit_count("follow_up.record").await, 1);
-    let html = c
-        .get(app.url(&format!("/employers/{employer}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&c, &format!("/employers/{employer}")).await;
     assert!(html.contains("employer-placements") && html.contains("Uno Candidata"));
     assert!(
         html.contains("Contratada: 1")
@@ -523,14 +476,7 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         )
         .await;
     assert_eq!(last_year["total"]["vacancies_open"], 0, "opened after it");
-    let csv = c
-        .get(app.url("/indicators/intermediation.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_page(&c, "/indicators/intermediation.csv").await;
     assert!(csv.starts_with(
         "oficina,ofertas_vigentes,vacantes_vigentes,ofertas_abiertas,vacantes,derivaciones"
     ));
@@ -547,14 +493,7 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         res.headers()["content-type"],
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
-    let html = c
-        .get(app.url("/indicators/intermediation"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&c, "/indicators/intermediation").await;
     assert!(html.contains("chart-states") && html.contains("25 %"));
 }
 
@@ -641,27 +580,13 @@ async fn the_referrals_list_shows_those_of_the_callers_vacancies_and_people() {
 
     // The page and the export, for an operator of office A.
     let (c, _) = app.signed_in("web_a", "operator", &["OE-A"]).await;
-    let html = c
-        .get(app.url("/referrals?origin=applied"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_page(&c, "/referrals?origin=applied").await;
     assert!(
         html.contains("Cosechero") && !html.contains("Embalador"),
         "filtered"
     );
     assert!(!html.contains("Berta"), "office B's person");
-    let csv = c
-        .get(app.url("/referrals.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = app.get_page(&c, "/referrals.csv").await;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "header and two rows: {csv}");
     assert!(lines[0].starts_with("derivacion_id,estado,origen"));

@@ -22,16 +22,6 @@ pub async fn employer(app: &TestApp, office: &str, cuit: &str, name: &str) -> uu
     .unwrap()
 }
 
-async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> String {
-    c.get(app.url(path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_operator_registers_a_vacancy_and_moves_it_through_its_states() {
     let app = TestApp::spawn().await;
@@ -46,7 +36,9 @@ async fn an_operator_registers_a_vacancy_and_moves_it_through_its_states() {
     let (c, csrf) = app.signed_in("op_a", "operator", &["OE-A"]).await;
     let skill = sipe::taxonomy::skills::all(&app.db).await.unwrap()[0].clone();
 
-    let html = get(&c, &app, &format!("/vacancies/new?employer_id={eid}")).await;
+    let html = app
+        .get_page(&c, &format!("/vacancies/new?employer_id={eid}"))
+        .await;
     assert!(
         html.contains(&format!("value=\"{eid}\" selected")),
         "employer preselected"
@@ -80,7 +72,7 @@ async fn an_operator_registers_a_vacancy_and_moves_it_through_its_states() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let detail = location(res.headers());
-    let html = get(&c, &app, &detail).await;
+    let html = app.get_page(&c, &detail).await;
     assert_eq!(text_of(&html, "h1").unwrap(), "Embalador de cítricos");
     assert!(html.contains("Oferta registrada como borrador."));
     assert_eq!(
@@ -105,7 +97,7 @@ async fn an_operator_registers_a_vacancy_and_moves_it_through_its_states() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = get(&c, &app, &detail).await;
+    let html = app.get_page(&c, &detail).await;
     assert!(html.contains("Ese cambio de estado no está permitido"));
     for (to, note) in [
         ("open", ""),
@@ -123,7 +115,7 @@ async fn an_operator_registers_a_vacancy_and_moves_it_through_its_states() {
             .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "to {to}");
     }
-    let html = get(&c, &app, &detail).await;
+    let html = app.get_page(&c, &detail).await;
     assert_eq!(
         text_of(&html, "[data-testid=vacancy-state]").unwrap(),
         "Cubierta"
@@ -167,31 +159,33 @@ async fn an_operator_registers_a_vacancy_and_moves_it_through_its_states() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = get(&c, &app, &detail).await;
+    let html = app.get_page(&c, &detail).await;
     assert!(html.contains("ya no se puede editar"));
     assert_eq!(text_of(&html, "h1").unwrap(), "Embalador de cítricos");
 
     // The employer page lists it; the list filters by state and words.
-    let html = get(&c, &app, &format!("/employers/{eid}")).await;
+    let html = app.get_page(&c, &format!("/employers/{eid}")).await;
     assert!(
         text_of(&html, "[data-testid=employer-vacancies]")
             .unwrap()
             .contains("Embalador de cítricos")
     );
-    let html = get(&c, &app, "/vacancies?q=limoneros&state=filled").await;
+    let html = app
+        .get_page(&c, "/vacancies?q=limoneros&state=filled")
+        .await;
     assert!(html.contains("Embalador de cítricos"));
-    let html = get(&c, &app, "/vacancies?state=open").await;
+    let html = app.get_page(&c, "/vacancies?state=open").await;
     assert!(!html.contains("Embalador de cítricos"));
     assert!(
         html.contains("/vacancies.csv?state=open"),
         "the export keeps the filters"
     );
-    let csv = get(&c, &app, "/vacancies.csv?state=filled").await;
+    let csv = app.get_page(&c, "/vacancies.csv?state=filled").await;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
     assert!(lines[0].starts_with("oferta_id,titulo,empleador,ocupacion_codigo"));
     assert!(lines[1].contains("Embalador de cítricos") && lines[1].contains(",filled,"));
-    let csv = get(&c, &app, "/vacancies.csv?state=open").await;
+    let csv = app.get_page(&c, "/vacancies.csv?state=open").await;
     assert_eq!(csv.lines().count(), 1, "only the header");
 }
 
