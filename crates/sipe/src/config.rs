@@ -39,6 +39,67 @@ pub struct Config {
     pub worker_enabled: bool,
     /// Province whose departments the office forms offer (`AR-90`: Tucumán).
     pub province_code: String,
+    /// The address users type (`https://empleo.example.gob.ar`). When it is https,
+    /// cookies are `Secure` and HSTS is sent even if TLS ends at a proxy; its origin is
+    /// trusted for form posts.
+    pub public_url: Option<String>,
+    /// Reverse proxies in front of sipe (CIDR): behind one of them the client's address is
+    /// read from `X-Forwarded-For` (for the login limit, the audit and `/metrics`).
+    pub trusted_proxies: Vec<String>,
+    /// Client networks (CIDR) that may read `/metrics`; everyone else gets 404.
+    pub metrics_allow: Vec<String>,
+    /// A separate address for `/metrics` (e.g. `10.0.0.5:9100`); when set, the main
+    /// address does not serve it.
+    pub metrics_bind: Option<String>,
+    /// Login and second-factor attempts one client address may make per minute on one
+    /// node (a burst of this many, then one every 60/N seconds); beyond it, 429.
+    pub login_attempts_per_minute: u32,
+    /// Days an API token lives when its creator does not say.
+    pub token_default_days: i64,
+    /// Longest life an API token may be given, in days.
+    pub token_max_days: i64,
+    /// Key of the audit anchors' HMAC (`sipe audit anchor`); prefer
+    /// `audit_anchor_key_file` or the `SIPE_AUDIT_ANCHOR_KEY` variable. Never in the database.
+    pub audit_anchor_key: Option<Secret>,
+    /// File holding the audit anchor key.
+    pub audit_anchor_key_file: Option<PathBuf>,
+}
+
+fn networks(key: &str, list: &[String]) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    list.iter()
+        .map(|n| {
+            n.parse::<ipnet::IpNet>()
+                .or_else(|_| n.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    ConfigError(format!(
+                        "{key}: {n:?} is not a network such as 10.0.0.0/8 or an address"
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// A secret configuration value: `Debug` never shows it.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl Default for Config {
@@ -58,6 +119,15 @@ impl Default for Config {
             trusted_origins: Vec::new(),
             worker_enabled: true,
             province_code: "AR-90".into(),
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            metrics_allow: vec!["127.0.0.1/32".into(), "::1/128".into()],
+            metrics_bind: None,
+            login_attempts_per_minute: 30,
+            token_default_days: 90,
+            token_max_days: 365,
+            audit_anchor_key: None,
+            audit_anchor_key_file: None,
         }
     }
 }
@@ -118,7 +188,79 @@ impl Config {
                 self.bind
             )));
         }
+        if let Some(bind) = &self.metrics_bind
+            && bind.parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err(ConfigError(format!(
+                "metrics_bind must be an address such as 127.0.0.1:9100, not {bind:?}"
+            )));
+        }
+        self.metrics_networks()?;
+        self.proxy_networks()?;
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ConfigError(format!(
+                "public_url must start with https:// or http://, not {url:?}"
+            )));
+        }
+        if self.login_attempts_per_minute < 1 {
+            return Err(ConfigError(
+                "login_attempts_per_minute must be at least 1".into(),
+            ));
+        }
+        if self.token_default_days < 1 || self.token_max_days < self.token_default_days {
+            return Err(ConfigError(
+                "token_default_days must be at least 1 and at most token_max_days".into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// The networks of `metrics_allow`, parsed.
+    pub fn metrics_networks(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        networks("metrics_allow", &self.metrics_allow)
+    }
+
+    /// The networks of `trusted_proxies`, parsed.
+    pub fn proxy_networks(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        networks("trusted_proxies", &self.trusted_proxies)
+    }
+
+    /// Are users served over https (directly, or by a proxy in front)?
+    pub fn secure_cookies(&self) -> bool {
+        self.tls
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// The key of the audit anchors' HMAC: `audit_anchor_key_file`, else
+    /// `audit_anchor_key` (or `SIPE_AUDIT_ANCHOR_KEY`); `None` when neither is set.
+    pub fn anchor_key(&self) -> Result<Option<Secret>, ConfigError> {
+        if let Some(file) = &self.audit_anchor_key_file {
+            let key = std::fs::read_to_string(file).map_err(|e| {
+                ConfigError(format!(
+                    "cannot read audit_anchor_key_file {}: {e}",
+                    file.display()
+                ))
+            })?;
+            let key = key.trim();
+            if key.len() < 32 {
+                return Err(ConfigError(format!(
+                    "the audit anchor key in {} must have at least 32 characters",
+                    file.display()
+                )));
+            }
+            return Ok(Some(Secret::new(key)));
+        }
+        match &self.audit_anchor_key {
+            Some(k) if k.expose().trim().len() < 32 => Err(ConfigError(
+                "audit_anchor_key must have at least 32 characters".into(),
+            )),
+            other => Ok(other.clone()),
+        }
     }
 
     /// The database URL in use: the configured one or the SQLite file in the data dir.

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod csv_export;
 pub mod db;
 pub mod demo;
 pub mod i18n;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::State;
 use axum::http::{HeaderName, StatusCode};
 use axum::middleware;
 use tokio::net::TcpListener;
@@ -163,7 +164,13 @@ pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
     web::metrics::install();
     let (defs, routes) = routes().into_parts();
     let mut csrf = CsrfLayer::new();
-    for origin in &state.config.trusted_origins {
+    let public_origin = state.config.public_url.as_deref().map(origin_of);
+    for origin in state
+        .config
+        .trusted_origins
+        .iter()
+        .chain(public_origin.as_ref())
+    {
         csrf = csrf
             .add_trusted_origin(origin)
             .map_err(|e| StartError::Config(format!("trusted_origins: {e:?}")))?;
@@ -177,6 +184,7 @@ pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
         ))
         .layer(
             ServiceBuilder::new()
+                .map_request(drop_unsafe_request_id)
                 .layer(SetRequestIdLayer::new(
                     request_id.clone(),
                     SequentialRequestId::new(),
@@ -199,6 +207,36 @@ pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
         )
         .with_state(state);
     Ok((defs, app))
+}
+
+/// The scheme, host and port of a URL (`https://empleo.example.gob.ar`).
+fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let end = url[after_scheme..]
+        .find('/')
+        .map(|i| after_scheme + i)
+        .unwrap_or(url.len());
+    url[..end].to_owned()
+}
+
+/// Longest request id accepted from a client.
+const MAX_REQUEST_ID: usize = 64;
+
+/// Removes a client's `x-request-id` unless it is short and of a safe charset (letters,
+/// digits, `-`, `_`, `.`, `:`); the server then makes its own. The id reaches logs, the
+/// audit and its exports, so it must not carry anything else.
+fn drop_unsafe_request_id<B>(mut req: axum::http::Request<B>) -> axum::http::Request<B> {
+    let safe = req.headers().get("x-request-id").map(|v| {
+        let b = v.as_bytes();
+        !b.is_empty()
+            && b.len() <= MAX_REQUEST_ID
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':'))
+    });
+    if safe == Some(false) || req.headers().get_all("x-request-id").iter().count() > 1 {
+        req.headers_mut().remove("x-request-id");
+    }
+    req
 }
 
 /// Request ids `<random process prefix>-<counter>`: unique across nodes and restarts in
@@ -231,6 +269,7 @@ impl MakeRequestId for SequentialRequestId {
 /// A built application, bound to its port, ready to run.
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
     /// The declared routes (tests walk them).
@@ -251,14 +290,14 @@ impl Application {
         let state = AppState::new(db, Arc::new(config), index);
         let (routes, router) = router(state.clone())?;
         let addr = state.config.bind.clone();
-        let listener = TcpListener::bind(&addr)
-            .await
-            .map_err(|e| StartError::Bind {
-                addr: addr.clone(),
-                cause: e.to_string(),
-            })?;
+        let listener = bind(&addr).await?;
+        let metrics_listener = match &state.config.metrics_bind {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
+        };
         Ok(Self {
             listener,
+            metrics_listener,
             router,
             state,
             routes,
@@ -271,6 +310,14 @@ impl Application {
             .local_addr()
             .map(|a| a.port())
             .unwrap_or_default()
+    }
+
+    /// The port of the separate metrics listener, when `metrics_bind` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
+            .map(|a| a.port())
     }
 
     /// The database pool.
@@ -301,6 +348,19 @@ impl Application {
             None
         };
         let indexer = tokio::spawn(follow_persons(self.state.clone(), rx.clone()));
+        let metrics = self.metrics_listener.map(|listener| {
+            let mut stop = rx.clone();
+            let app = metrics_router(self.state.clone())
+                .into_make_service_with_connect_info::<SocketAddr>();
+            tokio::spawn(async move {
+                let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                });
+                if let Err(e) = serve.await {
+                    tracing::warn!(error = %e, "metrics listener stopped");
+                }
+            })
+        });
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -319,8 +379,35 @@ impl Application {
             let _ = s.await;
         }
         let _ = indexer.await;
+        if let Some(m) = metrics {
+            let _ = m.await;
+        }
         result
     }
+}
+
+async fn bind(addr: &str) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr).await.map_err(|e| StartError::Bind {
+        addr: addr.to_owned(),
+        cause: e.to_string(),
+    })
+}
+
+/// The router of the separate metrics listener: `/metrics` and nothing else.
+fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", axum::routing::get(web::metrics::render))
+        .layer(axum::Extension(web::metrics::MetricsListener))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            |State(state): State<AppState>,
+             mut req: axum::extract::Request,
+             next: middleware::Next| async move {
+                web::auth::insert_client_ip(&state, &mut req);
+                next.run(req).await
+            },
+        ))
+        .with_state(state)
 }
 
 /// How long shutdown waits for a running job.

@@ -36,7 +36,7 @@ fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
     Cookie::build((cookies::SESSION, value))
         .path("/")
         .http_only(true)
-        .secure(state.config.tls)
+        .secure(state.secure_cookies())
         .same_site(SameSite::Lax)
         .build()
 }
@@ -565,7 +565,7 @@ pub async fn list_users(
         &query.list,
         &["username", "full_name", "role", "last_login_at"],
         false,
-    )
+    )?
     .keep("q", &query.q)
     .keep("role", &query.role);
     let filter = store::UserFilter {

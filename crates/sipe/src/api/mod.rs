@@ -124,6 +124,12 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::web::table::PageTooDeep> for ApiError {
+    fn from(_: crate::web::table::PageTooDeep) -> Self {
+        ApiError::Invalid(FieldErrors::one("page", "page-too-deep"))
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
         ApiError::Internal(e.into())
@@ -303,10 +309,28 @@ pub async fn openapi_json() -> Response {
     }
 }
 
+/// Deserializes a `page` query parameter: a number too large for a `u64` is a very deep
+/// page (refused as such with 422 on `page`), not a malformed request.
+pub fn page_number<'de, D>(d: D) -> Result<Option<u64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw: Option<String> = serde::Deserialize::deserialize(d)?;
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) if s.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(s.parse().unwrap_or(u64::MAX))),
+        Some(s) => Err(serde::de::Error::custom(format!(
+            "page must be a whole number, not {:?}",
+            s.chars().take(20).collect::<String>()
+        ))),
+    }
+}
+
 /// Page size limits shared by every list endpoint.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
 pub struct PageParams {
     /// 1-based page (default 1).
+    #[serde(default, deserialize_with = "crate::api::page_number")]
     pub page: Option<u64>,
     /// Items per page (default 25, at most 100).
     pub per_page: Option<u64>,

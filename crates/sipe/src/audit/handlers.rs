@@ -7,8 +7,10 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::{NaiveDate, TimeZone};
 use serde::Deserialize;
 
+use super::Change;
 use super::entity::audit_log;
 use super::store::{self, AuditFilter};
+use crate::web::auth::Ctx;
 use crate::web::table::{ListQuery, Pager};
 use crate::web::{AppState, PageCtx, WebError};
 
@@ -78,14 +80,33 @@ fn filter(q: &AuditQuery, tz: chrono_tz::Tz) -> (AuditFilter, bool) {
     )
 }
 
+async fn record_read(
+    state: &AppState,
+    audit: &crate::audit::AuditCtx,
+    action: &str,
+    f: &AuditFilter,
+    rows: usize,
+) -> Result<(), WebError> {
+    let filter = serde_json::json!({
+        "actor": f.actor, "entity_type": f.entity_type, "entity_id": f.entity_id,
+        "action": f.action, "from": f.from, "to": f.to, "rows": rows,
+    });
+    state
+        .reads
+        .record(audit, Change::new(action, "audit_log", "").after(filter))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))
+}
+
 /// `GET /admin/audit`.
 pub async fn list_audit(
     State(state): State<AppState>,
     ctx: PageCtx,
+    Ctx(audit): Ctx,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
     let (f, date_error) = filter(&q, state.config.tz());
-    let mut pager = Pager::new("/admin/audit", &q.list, &["seq"], true)
+    let mut pager = Pager::new("/admin/audit", &q.list, &["seq"], true)?
         .keep("actor", &q.actor)
         .keep("entity_type", &q.entity_type)
         .keep("entity_id", &q.entity_id)
@@ -94,6 +115,8 @@ pub async fn list_audit(
         .keep("to", &q.to);
     let (rows, total) = store::list(&state.db, &f, pager.offset(), pager.per_page).await?;
     pager.total = total;
+    // The entries carry snapshots of people: reading them is audited like any read.
+    record_read(&state, &audit, "audit.view", &f, rows.len()).await?;
     let page = AuditPage {
         ctx,
         rows,
@@ -107,10 +130,11 @@ pub async fn list_audit(
 /// `GET /admin/audit.csv`: the filtered log, in chain order, as CSV.
 pub async fn export_audit(
     State(state): State<AppState>,
+    Ctx(audit): Ctx,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
     let (f, _) = filter(&q, state.config.tz());
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = crate::csv_export::CsvWriter::new();
     let header = [
         "seq",
         "id",
@@ -127,14 +151,16 @@ pub async fn export_audit(
         "prev_hash",
         "hash",
     ];
-    out.write_record(header).map_err(anyhow::Error::from)?;
+    out.row(header).map_err(anyhow::Error::from)?;
     let mut after = 0i64;
+    let mut rows_written = 0;
     loop {
         let rows = store::batch_after(&state.db, &f, after, 1000).await?;
         let Some(last) = rows.last() else { break };
         after = last.seq;
+        rows_written += rows.len();
         for r in &rows {
-            out.write_record([
+            out.row([
                 r.seq.to_string(),
                 r.id.to_string(),
                 r.at.to_rfc3339(),
@@ -153,7 +179,8 @@ pub async fn export_audit(
             .map_err(anyhow::Error::from)?;
         }
     }
-    let body = out.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    let body = out.finish().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    record_read(&state, &audit, "audit.export", &f, rows_written).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

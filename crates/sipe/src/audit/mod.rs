@@ -7,6 +7,7 @@
 
 pub mod entity;
 pub mod handlers;
+pub mod reads;
 pub mod store;
 
 use chrono::{DateTime, SubsecRound, Utc};

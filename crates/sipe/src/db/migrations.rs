@@ -10,6 +10,7 @@ mod m0010_job_seekers;
 mod m0011_referrals;
 mod m0012_employer_sites;
 mod m0013_referral_origin;
+mod m0014_transfer_documents;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_referrals::M0011Referrals),
             Box::new(m0012_employer_sites::M0012EmployerSites),
             Box::new(m0013_referral_origin::M0013ReferralOrigin),
+            Box::new(m0014_transfer_documents::M0014TransferDocuments),
         ]
     }
 }

@@ -129,6 +129,12 @@ pub enum StoreError {
     Other(#[from] DbErr),
 }
 
+impl From<crate::audit::reads::ReadAuditError> for StoreError {
+    fn from(e: crate::audit::reads::ReadAuditError) -> Self {
+        StoreError::Other(DbErr::Custom(e.to_string()))
+    }
+}
+
 impl StoreError {
     /// Maps a database error, turning constraint violations into `Conflict`.
     pub fn from_db(err: DbErr) -> Self {

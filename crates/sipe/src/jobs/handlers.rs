@@ -43,7 +43,7 @@ pub async fn list_jobs(
 ) -> Result<Response, WebError> {
     let status = STATUSES.iter().find(|s| **s == q.status).copied();
     let mut pager =
-        Pager::new("/admin/jobs", &q.list, &["created_at"], true).keep("status", &q.status);
+        Pager::new("/admin/jobs", &q.list, &["created_at"], true)?.keep("status", &q.status);
     let (rows, total) = store::list(&state.db, status, pager.offset(), pager.per_page).await?;
     pager.total = total;
     let page = JobsPage {

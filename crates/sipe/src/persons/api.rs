@@ -16,7 +16,7 @@ use crate::access::ScopeKind;
 use crate::api::{ApiAccess, ApiError, ApiJson, Page};
 use crate::web::AppState;
 use crate::web::auth::Ctx;
-use crate::web::table::MAX_PER_PAGE;
+use crate::web::table::{ListQuery, Pager};
 
 /// A person as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,22 +37,26 @@ pub struct PersonDto {
     pub chosen_name: Option<String>,
     /// Birth date.
     pub birth_date: chrono::NaiveDate,
-    /// Sex.
-    pub sex: String,
+    /// Sex (`null` when `restricted`).
+    pub sex: Option<String>,
     /// Phone (E.164).
     pub phone: Option<String>,
     /// E-mail.
     pub email: Option<String>,
     /// Department code.
     pub department_code: Option<String>,
-    /// Locality.
-    pub locality: String,
+    /// Locality (`null` when `restricted`).
+    pub locality: Option<String>,
     /// Education level (ISCED 2011).
     pub education_level: Option<String>,
     /// Employment status.
     pub employment_status: Option<String>,
     /// Owning office code.
     pub office_code: String,
+    /// The person is in the caller's search scope but not their view scope: only what
+    /// confirms identity is given (names, document, birth date, owning office); every
+    /// other field is `null`.
+    pub restricted: bool,
 }
 
 /// One person with its office code (one query).
@@ -74,14 +78,38 @@ fn to_dto(p: person::Model, office_code: String) -> PersonDto {
         names: p.names,
         chosen_name: p.chosen_name,
         birth_date: p.birth_date,
-        sex: p.sex,
+        sex: Some(p.sex),
         phone: p.phone,
         email: p.email,
         department_code: p.department_code,
-        locality: p.locality,
+        locality: Some(p.locality),
         education_level: p.education_level,
         employment_status: p.employment_status,
         office_code,
+        restricted: false,
+    }
+}
+
+/// What the search scope alone reveals of a person: identity, nothing else.
+fn to_identity_dto(p: person::Model, office_code: String) -> PersonDto {
+    PersonDto {
+        id: p.id,
+        doc_type: p.doc_type,
+        doc_number: p.doc_number,
+        cuil: None,
+        surnames: p.surnames,
+        names: p.names,
+        chosen_name: p.chosen_name,
+        birth_date: p.birth_date,
+        sex: None,
+        phone: None,
+        email: None,
+        department_code: None,
+        locality: None,
+        education_level: None,
+        employment_status: None,
+        office_code,
+        restricted: true,
     }
 }
 
@@ -97,6 +125,7 @@ pub(crate) fn map_err(e: PersonError) -> ApiError {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PersonParams {
     /// 1-based page.
+    #[serde(default, deserialize_with = "crate::api::page_number")]
     pub page: Option<u64>,
     /// Items per page (at most 100).
     pub per_page: Option<u64>,
@@ -108,11 +137,16 @@ pub struct PersonParams {
 pub async fn list_persons(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
     Query(p): Query<PersonParams>,
     Query(filters): Query<PersonFilters>,
 ) -> Result<Json<Page<PersonDto>>, ApiError> {
-    let per_page = p.per_page.unwrap_or(25).clamp(1, MAX_PER_PAGE);
-    let offset = (p.page.unwrap_or(1).max(1) - 1) * per_page;
+    let pager = Pager::new(
+        "/api/v1/persons",
+        &ListQuery::from_api(p.page, p.per_page, None, None),
+        &["name"],
+        false,
+    )?;
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
     let query = filters.to_query(&state.db, &access, today).await?;
     let (rows, total) = store::search(
@@ -122,21 +156,38 @@ pub async fn list_persons(
         &query,
         PersonSort::Name,
         false,
-        offset,
-        per_page,
+        pager.offset(),
+        pager.per_page,
     )
     .await
     .map_err(crate::db::StoreError::from)?;
     // Office codes for the whole page in one query, not one per row.
     let offices =
         crate::territory::store::office_codes(&state.db, rows.iter().map(|r| r.office_id)).await?;
-    let items = rows
+    let viewable = crate::territory::store::office_ids_in_scope(&state.db, &access.view).await?;
+    let items: Vec<PersonDto> = rows
         .into_iter()
         .map(|r| {
             let code = offices.get(&r.office_id).cloned().unwrap_or_default();
-            to_dto(r, code)
+            if viewable
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&r.office_id))
+            {
+                to_dto(r, code)
+            } else {
+                to_identity_dto(r, code)
+            }
         })
         .collect();
+    service::record_shown(
+        &state.reads,
+        &ctx,
+        "person.list",
+        &filters.query_string(),
+        items.iter().map(|i| i.id),
+    )
+    .await
+    .map_err(map_err)?;
     Ok(Json(Page { items, total }))
 }
 
@@ -158,7 +209,7 @@ pub async fn show_person(
             .await?
             .ok_or(ApiError::NotFound)?;
     }
-    service::record_read(&state.db, &ctx, p.id)
+    service::record_read(&state.reads, &ctx, p.id)
         .await
         .map_err(map_err)?;
     Ok(Json(dto(&state, p).await?))
@@ -253,7 +304,7 @@ pub async fn person_timeline(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Page<EventDto>>, ApiError> {
-    service::read_person(&state.db, &ctx, &access, id)
+    service::read_person(&state.db, &state.reads, &ctx, &access, id)
         .await
         .map_err(map_err)?;
     let (rows, total) = store::timeline(&state.db, id, 0, 200).await?;

@@ -45,7 +45,7 @@ pub async fn list_duplicates(
     user: Authenticated,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
-    let mut pager = Pager::new("/persons/duplicates", &q, &["score"], true);
+    let mut pager = Pager::new("/persons/duplicates", &q, &["score"], true)?;
     let (pairs, total) =
         duplicates::open_pairs(&state.db, &user.access, pager.offset(), pager.per_page).await?;
     pager.total = total;
@@ -106,7 +106,7 @@ pub async fn show_pair(
         .await?
         .ok_or(WebError::NotFound)?;
     for p in [view.first.id, view.second.id] {
-        super::service::record_read(&state.db, &audit, p)
+        super::service::record_read(&state.reads, &audit, p)
             .await
             .map_err(web_error)?;
     }

@@ -309,12 +309,16 @@ pub mod transfer_request {
         /// UUIDv7.
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
-        /// The person.
-        pub person_id: Uuid,
-        /// Office owning the person when asked.
-        pub from_office_id: Uuid,
+        /// The person, when the document is registered.
+        pub person_id: Option<Uuid>,
+        /// Office owning the person when asked (with `person_id`).
+        pub from_office_id: Option<Uuid>,
         /// Office asking for the person.
         pub to_office_id: Uuid,
+        /// Document type asked for.
+        pub doc_type: String,
+        /// Document number asked for.
+        pub doc_number: String,
         /// Who asked.
         pub requested_by: Option<Uuid>,
         /// Who asked, by name.

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::entity::person;
 use super::filters::PersonFilters;
 use super::generate::HEADER;
-use super::store::{self, PersonSort};
+use super::store::{self, PersonQuery, PersonSort};
 use crate::access::{Access, ScopeKind};
 use crate::audit::{self, AuditCtx, Change};
 use crate::db::{self, Db, StoreError};
@@ -38,9 +38,21 @@ pub enum ExportError {
     /// Database or index failure.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The filters are invalid (search text over its bounds).
+    #[error(transparent)]
+    Invalid(#[from] crate::validation::FieldErrors),
     /// Writing the file failed.
     #[error("writing the export: {0}")]
     Write(String),
+}
+
+impl From<super::filters::FilterError> for ExportError {
+    fn from(e: super::filters::FilterError) -> Self {
+        match e {
+            super::filters::FilterError::Invalid(f) => ExportError::Invalid(f),
+            super::filters::FilterError::Store(s) => ExportError::Store(s),
+        }
+    }
 }
 
 impl From<sea_orm::DbErr> for ExportError {
@@ -84,7 +96,7 @@ fn row(p: &person::Model, office: &str) -> Vec<String> {
     ]
 }
 
-/// Everyone the filters match in the caller's search scope, in name order; audited.
+/// Everyone the filters match in the caller's view scope, in name order; audited.
 pub async fn search_table(
     db: &Db,
     index: &crate::search::PersonIndex,
@@ -94,7 +106,11 @@ pub async fn search_table(
     today: NaiveDate,
     format: &str,
 ) -> Result<Table, ExportError> {
-    let query = filters.to_query(db, access, today).await?;
+    // An export reads more than identity: the view scope, whatever the filters.
+    let query = PersonQuery {
+        scope: ScopeKind::View,
+        ..filters.to_query(db, access, today).await?
+    };
     let offices: HashMap<Uuid, String> = crate::territory::store::all_offices(db)
         .await?
         .into_iter()
@@ -146,14 +162,13 @@ pub async fn search_table(
 
 /// The table as CSV (UTF-8, the import's format).
 pub fn to_csv(t: &Table) -> Result<Vec<u8>, ExportError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| ExportError::Write(e.to_string());
-    w.write_record(&t.header).map_err(err)?;
+    let mut w = crate::csv_export::CsvWriter::new();
+    let err = |e: crate::csv_export::CsvError| ExportError::Write(e.to_string());
+    w.row(&t.header).map_err(err)?;
     for r in &t.rows {
-        w.write_record(r).map_err(err)?;
+        w.row(r).map_err(err)?;
     }
-    w.into_inner()
-        .map_err(|e| ExportError::Write(e.to_string()))
+    w.finish().map_err(|e| ExportError::Write(e.to_string()))
 }
 
 /// The table as an XLSX workbook (all cells text, so document numbers keep their zeros).

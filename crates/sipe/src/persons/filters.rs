@@ -10,6 +10,43 @@ use super::store::PersonQuery;
 use crate::access::{Access, ScopeKind};
 use crate::db::StoreError;
 
+/// Why the filters cannot become a query.
+#[derive(Debug, thiserror::Error)]
+pub enum FilterError {
+    /// Search text over its bounds.
+    #[error(transparent)]
+    Invalid(#[from] crate::validation::FieldErrors),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for FilterError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        FilterError::Store(StoreError::from_db(e))
+    }
+}
+
+impl From<FilterError> for crate::web::WebError {
+    fn from(e: FilterError) -> Self {
+        match e {
+            FilterError::Invalid(f) => {
+                crate::web::WebError::InvalidQuery(f.0.first().map_or("field-required", |e| e.key))
+            }
+            FilterError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<FilterError> for crate::api::ApiError {
+    fn from(e: FilterError) -> Self {
+        match e {
+            FilterError::Invalid(f) => crate::api::ApiError::Invalid(f),
+            FilterError::Store(s) => s.into(),
+        }
+    }
+}
+
 /// Search text and filters; every value is text so a form can be re-shown as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -97,19 +134,48 @@ impl PersonFilters {
             .map(|h| (crate::taxonomy::unit_group(&h.code).to_owned(), h.label))
     }
 
-    /// The query: unknown values are ignored (a filter never widens the scope).
+    /// Does any filter look at more than identity (names, document, birth date, owning
+    /// office)? Such a search runs over the view scope only: the search scope finds
+    /// people, it does not tell who has a disability in an office one cannot view.
+    pub fn beyond_identity(&self) -> bool {
+        [
+            &self.department,
+            &self.sex,
+            &self.education,
+            &self.employment,
+            &self.disability,
+            &self.occupation,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+    }
+
+    /// The query: unknown values are ignored (a filter never widens the scope). Search
+    /// text beyond `text::MAX_SEARCH_CHARS` or `MAX_SEARCH_WORDS` is refused on `q` (or
+    /// `occupation`). Filters beyond identity narrow the scope to the view scope.
     pub async fn to_query(
         &self,
         conn: &impl sea_orm::ConnectionTrait,
         access: &Access,
         today: NaiveDate,
-    ) -> Result<PersonQuery, StoreError> {
+    ) -> Result<PersonQuery, FilterError> {
+        let mut errors = crate::validation::FieldErrors::new();
+        for (field, value) in [("q", &self.q), ("occupation", &self.occupation)] {
+            if let Err(key) = crate::text::check_search(value) {
+                errors.add(field, key);
+            }
+        }
+        errors.into_result()?;
+        let scope = if self.beyond_identity() {
+            ScopeKind::View
+        } else {
+            ScopeKind::Search
+        };
         let office_id = match self.office.trim() {
             "" => None,
             code => {
                 let searchable =
-                    crate::territory::store::offices_in_scope(conn, access, ScopeKind::Search)
-                        .await?;
+                    crate::territory::store::offices_in_scope(conn, access, scope).await?;
                 // An office outside scope matches no one rather than everyone.
                 Some(
                     searchable
@@ -128,6 +194,7 @@ impl PersonFilters {
             .and_then(|d| d.succ_opt());
         let department = self.department.trim();
         Ok(PersonQuery {
+            scope,
             q: self.q.trim().to_owned(),
             office_id,
             department_code: (!department.is_empty()).then(|| department.to_owned()),

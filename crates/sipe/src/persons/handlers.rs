@@ -74,6 +74,7 @@ pub async fn list_persons(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Query(query): Query<PersonListQuery>,
 ) -> Result<Response, WebError> {
     let access: &Access = &user.access;
@@ -83,7 +84,7 @@ pub async fn list_persons(
         &query.list,
         &["name", "birth_date", "updated_at"],
         false,
-    );
+    )?;
     for (k, v) in f.pairs() {
         pager = pager.keep(k, v);
     }
@@ -107,6 +108,15 @@ pub async fn list_persons(
     .await
     .map_err(crate::db::StoreError::from)?;
     pager.total = total;
+    service::record_shown(
+        &state.reads,
+        &audit,
+        "person.list",
+        &f.query_string(),
+        people.iter().map(|p| p.id),
+    )
+    .await
+    .map_err(web_error)?;
     let searchable =
         crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::Search).await?;
     let offices = searchable
@@ -346,7 +356,7 @@ pub async fn show_person(
             "person-was-merged",
         ));
     }
-    service::record_read(&state.db, &audit, id)
+    service::record_read(&state.reads, &audit, id)
         .await
         .map_err(web_error)?;
     let office = crate::territory::store::office_by_id(&state.db, p.office_id).await?;
@@ -515,11 +525,16 @@ pub async fn edit_person(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    // The form shows the whole record: a read like the person page.
+    service::record_read(&state.reads, &audit, id)
+        .await
+        .map_err(web_error)?;
     let mut form = to_input(&p);
     form.office_code = crate::territory::store::office_by_id(&state.db, p.office_id)
         .await?

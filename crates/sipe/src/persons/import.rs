@@ -583,7 +583,7 @@ fn to_input(rec: Result<csv::StringRecord, csv::Error>, cols: &[usize]) -> Perso
             };
         }
     };
-    let get = |i: usize| r.get(cols[i]).unwrap_or("").trim().to_owned();
+    let get = |i: usize| crate::csv_export::restore(r.get(cols[i]).unwrap_or("").trim()).to_owned();
     let dep = get(10);
     PersonInput {
         doc_type: get(0),
@@ -743,23 +743,20 @@ async fn commit_batch(
     // The report is written before the commit: a crash may repeat lines, never lose them.
     let report_err =
         |e: std::io::Error| ImportError::Report(report_path.display().to_string(), e.to_string());
-    let mut out = String::new();
+    let mut w = crate::csv_export::CsvWriter::new();
     for r in &rejections {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
-        w.write_record([
+        w.row([
             r.line.to_string(),
             r.column.clone(),
             r.value.clone(),
             r.reason.clone(),
         ])
         .map_err(|e| ImportError::Report(report_path.display().to_string(), e.to_string()))?;
-        out.push_str(&String::from_utf8_lossy(
-            &w.into_inner().unwrap_or_default(),
-        ));
     }
-    report.write_all(out.as_bytes()).map_err(report_err)?;
+    let out = w
+        .finish()
+        .map_err(|e| ImportError::Report(report_path.display().to_string(), e.to_string()))?;
+    report.write_all(&out).map_err(report_err)?;
     report.flush().map_err(report_err)?;
 
     let duplicates = dup_lines.len() as u64;

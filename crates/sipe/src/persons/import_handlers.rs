@@ -314,6 +314,7 @@ pub async fn upload_import(
 /// `GET /admin/imports/{run_id}/report`: the rejected rows of an uploaded import.
 pub async fn download_report(
     State(state): State<AppState>,
+    crate::web::auth::Ctx(audit): crate::web::auth::Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let run = import_run::Entity::find_by_id(id)
@@ -331,6 +332,15 @@ pub async fn download_report(
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|_| WebError::NotFound)?;
+    // The report names the people of its rejected rows.
+    state
+        .reads
+        .record(
+            &audit,
+            crate::audit::Change::new("import.report_download", "import_run", id),
+        )
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

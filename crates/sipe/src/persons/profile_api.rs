@@ -87,7 +87,7 @@ pub async fn show_profile(
     Path(id): Path<Uuid>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     let profile = profile_of(&state, &access, id).await?;
-    service::record_read(&state.db, &ctx, id)
+    service::record_read(&state.reads, &ctx, id)
         .await
         .map_err(map_err)?;
     Ok(Json(profile))
@@ -208,7 +208,7 @@ pub async fn list_interviews(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Page<InterviewDto>>, ApiError> {
-    service::read_person(&state.db, &ctx, &access, id)
+    service::read_person(&state.db, &state.reads, &ctx, &access, id)
         .await
         .map_err(map_err)?;
     let rows = super::interview::list(&state.db, id).await?;

@@ -468,7 +468,7 @@ pub async fn show_interview(
     let interview = super::interview::find(&state.db, id, interview_id)
         .await?
         .ok_or(WebError::NotFound)?;
-    super::service::record_read(&state.db, &audit, id)
+    super::service::record_read(&state.reads, &audit, id)
         .await
         .map_err(web_error)?;
     let split = |s: &str, prefix: &str| -> Vec<String> {

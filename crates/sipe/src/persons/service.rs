@@ -12,6 +12,7 @@ use super::input::{self, PersonInput, ValidPerson};
 use super::store;
 use super::timeline::{self, NewEvent};
 use crate::access::{Access, Scope, ScopeKind};
+use crate::audit::reads::ReadLog;
 use crate::audit::{self, AuditCtx, Change};
 use crate::db::{self, Db, StoreError};
 use crate::territory;
@@ -401,6 +402,7 @@ pub(crate) async fn record_changes(
 /// A person in the caller's view scope, with the read audited; not found outside it.
 pub async fn read_person(
     db: &Db,
+    reads: &ReadLog,
     ctx: &AuditCtx,
     access: &Access,
     id: Uuid,
@@ -408,14 +410,38 @@ pub async fn read_person(
     let p = store::find_person(db, access, ScopeKind::View, id)
         .await?
         .ok_or(PersonError::NotFound)?;
-    record_read(db, ctx, id).await?;
+    record_read(reads, ctx, id).await?;
     Ok(p)
 }
 
-/// Records that the caller read a person's record (reads of personal data are audited).
-pub async fn record_read(db: &Db, ctx: &AuditCtx, id: Uuid) -> Result<(), PersonError> {
-    let tx = db::begin_write(db).await?;
-    audit::record(&tx, ctx, Change::new("person.view", "person", id)).await?;
-    tx.commit().await?;
-    Ok(())
+/// Records that the caller read a person's record (reads of personal data are audited),
+/// before the record is shown.
+pub async fn record_read(reads: &ReadLog, ctx: &AuditCtx, id: Uuid) -> Result<(), PersonError> {
+    reads
+        .record(ctx, Change::new("person.view", "person", id))
+        .await
+        .map_err(|e| PersonError::Store(e.into()))
+}
+
+/// Most ids one "shown" audit row lists (a page holds at most 100).
+const SHOWN_MAX: usize = 200;
+
+/// Records which people a list, search or download showed the caller (`action`, with
+/// the query or what was shown in `what`), before it is shown.
+pub async fn record_shown(
+    reads: &ReadLog,
+    ctx: &AuditCtx,
+    action: &str,
+    what: &str,
+    shown: impl Iterator<Item = Uuid>,
+) -> Result<(), PersonError> {
+    let shown: Vec<Uuid> = shown.take(SHOWN_MAX).collect();
+    let what: String = what.chars().take(500).collect();
+    reads
+        .record(
+            ctx,
+            Change::new(action, "person", what).after(serde_json::json!({ "shown": shown })),
+        )
+        .await
+        .map_err(|e| PersonError::Store(e.into()))
 }

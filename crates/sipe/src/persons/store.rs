@@ -74,8 +74,11 @@ pub async fn duplicate_candidates(
 }
 
 /// What the search box asked for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PersonQuery {
+    /// The scope searched: `Search` when the query looks only at identity, `View` when a
+    /// filter or the caller needs more (exports, sensitive filters).
+    pub scope: ScopeKind,
     /// Free text: a DNI/CUIL or words of the name.
     pub q: String,
     /// Only this owning office.
@@ -129,7 +132,25 @@ impl From<SearchFailure> for crate::db::StoreError {
     }
 }
 
-/// One page of people in the caller's search scope, with the total.
+impl Default for PersonQuery {
+    fn default() -> Self {
+        Self {
+            scope: ScopeKind::Search,
+            q: String::new(),
+            office_id: None,
+            department_code: None,
+            sex: None,
+            born_from: None,
+            born_to: None,
+            education: None,
+            employment: None,
+            disability: None,
+            occupation: None,
+        }
+    }
+}
+
+/// One page of people in the query's scope (search or view) of the caller, with the total.
 ///
 /// Words go to the search index (any order, accents folded, small typos forgiven), best
 /// matches first, with the scope as a filter inside the query. Digits (dots and dashes
@@ -153,7 +174,8 @@ pub async fn search(
         .chars()
         .any(|c| c.is_alphabetic());
     if let (Some(index), true) = (index, has_words) {
-        let in_scope = crate::territory::store::office_ids_in_scope(conn, &access.search).await?;
+        let in_scope =
+            crate::territory::store::office_ids_in_scope(conn, access.scope(query.scope)).await?;
         let offices: Option<Vec<Uuid>> = match &in_scope {
             None => query.office_id.map(|o| vec![o]),
             Some(ids) => Some(
@@ -189,7 +211,8 @@ pub async fn search(
         rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
         return Ok((rows, total as u64));
     }
-    let mut q = person::Entity::find().filter(access.search.owns(person::Column::OfficeId));
+    let mut q =
+        person::Entity::find().filter(access.scope(query.scope).owns(person::Column::OfficeId));
     let digits: String = query
         .q
         .chars()

@@ -6,7 +6,7 @@
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -68,14 +68,16 @@ pub async fn request(
     }
     .filter(|o| o.active && access.capture.includes_path(&o.path))
     .ok_or_else(|| FieldErrors::one("office_code", "person-office-not-allowed"))?;
-    let Some(p) = store::find_by_document(&tx, doc_type.as_str(), number.as_str()).await? else {
-        return Ok(None);
-    };
-    if p.office_id == to.id {
+    let found = store::find_by_document(&tx, doc_type.as_str(), number.as_str()).await?;
+    if found.as_ref().is_some_and(|p| p.office_id == to.id) {
+        // Already theirs: nothing to ask, and nothing the requester cannot see anyway.
         return Ok(None);
     }
+    // A request is stored whether or not the document is registered: the requester's
+    // answer and list look the same either way until the owning office approves.
     let pending = transfer_request::Entity::find()
-        .filter(transfer_request::Column::PersonId.eq(p.id))
+        .filter(transfer_request::Column::DocType.eq(doc_type.as_str()))
+        .filter(transfer_request::Column::DocNumber.eq(number.as_str()))
         .filter(transfer_request::Column::ToOfficeId.eq(to.id))
         .filter(transfer_request::Column::Status.eq("pending"))
         .one(&tx)
@@ -86,9 +88,11 @@ pub async fn request(
     let id = Uuid::now_v7();
     transfer_request::ActiveModel {
         id: Set(id),
-        person_id: Set(p.id),
-        from_office_id: Set(p.office_id),
+        person_id: Set(found.as_ref().map(|p| p.id)),
+        from_office_id: Set(found.as_ref().map(|p| p.office_id)),
         to_office_id: Set(to.id),
+        doc_type: Set(doc_type.as_str().to_owned()),
+        doc_number: Set(number.as_str().to_owned()),
         requested_by: Set(ctx.actor_id),
         requested_by_name: Set(ctx.actor_name.clone()),
         reason: Set(reason.clone()),
@@ -99,16 +103,30 @@ pub async fn request(
     }
     .insert(&tx)
     .await?;
+    let change = match &found {
+        Some(p) => Change::new("person.transfer_request", "person", p.id),
+        None => Change {
+            entity_id: None,
+            ..Change::new("person.transfer_request", "person", "")
+        },
+    };
     audit::record(
         &tx,
         ctx,
-        Change::new("person.transfer_request", "person", p.id)
-            .after(serde_json::json!({"request": id, "to_office": to.code, "reason": reason})),
+        change.after(serde_json::json!({
+            "request": id,
+            "to_office": to.code,
+            "reason": reason,
+            "document": format!("{} {}", doc_type.as_str(), number.as_str()),
+        })),
     )
     .await?;
     tx.commit().await?;
     Ok(Some(id))
 }
+
+/// Days after which a request the requester still sees as pending is shown as closed.
+pub const REQUEST_OPEN_DAYS: i64 = 30;
 
 /// A request with what the caller may see of it.
 #[derive(Debug, Clone)]
@@ -117,42 +135,47 @@ pub struct RequestView {
     pub request: transfer_request::Model,
     /// Office asking.
     pub to_office: String,
-    /// Office owning the person.
-    pub from_office: String,
+    /// Office owning the person, only for the owning side (and once approved).
+    pub from_office: Option<String>,
     /// Name of the person, only when the caller may view them.
     pub person_name: Option<String>,
     /// May the caller decide it?
     pub can_decide: bool,
+    /// The status as the caller may know it: the requesting side sees `pending` until
+    /// the owning office approves (a rejection and an unknown document look alike),
+    /// then `approved`, or `closed` after `REQUEST_OPEN_DAYS`.
+    pub status: String,
 }
 
 /// Requests the caller may see: made by their offices (capture scope) or about people
-/// their offices own (capture scope, to decide). Newest first.
+/// their offices own (capture scope, to decide). Newest first, at most `LIST_MAX`.
+///
+/// The requesting side learns nothing about the person until the owning office
+/// approves: not whether the document is registered, not which office owns it, not a
+/// rejection (see [`RequestView::status`]).
 pub async fn list(
     conn: &impl ConnectionTrait,
     access: &Access,
     status: Option<&str>,
 ) -> Result<Vec<RequestView>, PersonError> {
-    let mut q = transfer_request::Entity::find()
+    let q = transfer_request::Entity::find()
         .filter(
             Condition::any()
                 .add(access.capture.owns(transfer_request::Column::FromOfficeId))
                 .add(access.capture.owns(transfer_request::Column::ToOfficeId)),
         )
-        .order_by_desc(transfer_request::Column::CreatedAt);
-    if let Some(s) = status {
-        q = q.filter(transfer_request::Column::Status.eq(s));
-    }
+        .order_by_desc(transfer_request::Column::CreatedAt)
+        .limit(LIST_MAX);
     let rows = q.all(conn).await?;
     let offices = territory::store::all_offices(conn).await?;
-    let office = |id: Uuid| {
+    let office = |id: Option<Uuid>| {
         offices
             .iter()
-            .find(|o| o.id == id)
+            .find(|o| Some(o.id) == id)
             .map(|o| (format!("{} — {}", o.code, o.name), o.path.clone()))
-            .unwrap_or_default()
     };
     // Names only of people the caller may view, in one query for the whole list.
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
+    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.person_id).collect();
     let names: std::collections::HashMap<Uuid, String> = person::Entity::find()
         .filter(person::Column::Id.is_in(ids))
         .filter(access.view.owns(person::Column::OfficeId))
@@ -161,25 +184,43 @@ pub async fn list(
         .into_iter()
         .map(|p| (p.id, super::service::display_name(&p)))
         .collect();
+    let now = Utc::now();
     let out = rows
         .into_iter()
-        .map(|r| {
-            let (from_office, from_path) = office(r.from_office_id);
-            let (to_office, _) = office(r.to_office_id);
-            let owner = access.capture.includes_path(&from_path);
-            RequestView {
+        .filter_map(|r| {
+            let from = office(r.from_office_id);
+            let (to_office, _) = office(Some(r.to_office_id)).unwrap_or_default();
+            let owner = from
+                .as_ref()
+                .is_some_and(|(_, path)| access.capture.includes_path(path));
+            let approved = r.status == "approved";
+            let seen_status = if owner || approved {
+                r.status.clone()
+            } else if now - r.created_at > chrono::Duration::days(REQUEST_OPEN_DAYS) {
+                "closed".to_owned()
+            } else {
+                "pending".to_owned()
+            };
+            if status.is_some_and(|s| s != seen_status) {
+                return None;
+            }
+            Some(RequestView {
                 can_decide: owner
                     && access.can(Permission::CoordinatePersons)
                     && r.status == "pending",
-                person_name: names.get(&r.person_id).cloned(),
+                person_name: r.person_id.and_then(|id| names.get(&id).cloned()),
+                from_office: (owner || approved).then(|| from.map(|(f, _)| f)).flatten(),
+                status: seen_status,
                 request: r,
                 to_office,
-                from_office,
-            }
+            })
         })
         .collect();
     Ok(out)
 }
+
+/// Most requests one list shows.
+pub const LIST_MAX: u64 = 500;
 
 /// Approves or rejects a pending request about a person the caller's offices own.
 pub async fn decide(
@@ -192,6 +233,7 @@ pub async fn decide(
     let tx = db::begin_write(db).await?;
     let r = transfer_request::Entity::find_by_id(request_id)
         .filter(access.capture.owns(transfer_request::Column::FromOfficeId))
+        .filter(transfer_request::Column::PersonId.is_not_null())
         .filter(transfer_request::Column::Status.eq("pending"))
         .one(&tx)
         .await?
@@ -205,7 +247,8 @@ pub async fn decide(
     a.decided_at = Set(Some(Utc::now().trunc_subsecs(6)));
     a.update(&tx).await?;
     if approve {
-        let current = store::find_person(&tx, access, ScopeKind::Capture, r.person_id)
+        let person_id = r.person_id.ok_or(PersonError::NotFound)?;
+        let current = store::find_person(&tx, access, ScopeKind::Capture, person_id)
             .await?
             .ok_or(PersonError::NotFound)?;
         let before = vec![("office_id", Some(current.office_id.to_string()))];
@@ -219,7 +262,7 @@ pub async fn decide(
             &tx,
             ctx,
             NewEvent {
-                person_id: r.person_id,
+                person_id,
                 kind: "person.transferred",
                 summary: format!("Pase a {} — {}", to.code, to.name),
                 link: None,
@@ -231,11 +274,15 @@ pub async fn decide(
         audit::record(
             &tx,
             ctx,
-            Change::new("person.transfer_reject", "person", r.person_id)
-                .after(serde_json::json!({"request": r.id})),
+            Change::new(
+                "person.transfer_reject",
+                "person",
+                r.person_id.map(|id| id.to_string()).unwrap_or_default(),
+            )
+            .after(serde_json::json!({"request": r.id})),
         )
         .await?;
     }
     tx.commit().await?;
-    Ok(r.person_id)
+    Ok(r.person_id.unwrap_or_default())
 }

@@ -38,12 +38,16 @@ pub async fn list_transfers(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Query(q): Query<StatusQuery>,
 ) -> Result<Response, WebError> {
-    let status = ["pending", "approved", "rejected"]
+    let status = ["pending", "approved", "rejected", "closed"]
         .into_iter()
         .find(|s| *s == q.status);
     let rows = transfer::list(&state.db, &user.access, status)
+        .await
+        .map_err(web_error)?;
+    audit_shown(&state, &audit, &rows)
         .await
         .map_err(web_error)?;
     let page = TransfersPage {
@@ -52,6 +56,19 @@ pub async fn list_transfers(
         status: status.unwrap_or_default().to_owned(),
     };
     Ok(Html(page.render().map_err(anyhow::Error::from)?).into_response())
+}
+
+/// The list names people: one audit row with those it showed.
+async fn audit_shown(
+    state: &AppState,
+    audit: &crate::audit::AuditCtx,
+    rows: &[RequestView],
+) -> Result<(), PersonError> {
+    let shown = rows
+        .iter()
+        .filter(|r| r.person_name.is_some())
+        .filter_map(|r| r.request.person_id);
+    super::service::record_shown(&state.reads, audit, "person.transfer_list", "", shown).await
 }
 
 /// `POST /persons/transfers`: ask for a person registered in another office.
@@ -125,13 +142,19 @@ pub struct TransferDto {
     pub id: Uuid,
     /// Person id, only when the caller may view the person.
     pub person_id: Option<Uuid>,
-    /// Office owning the person when asked.
-    pub from_office: String,
+    /// Document type asked for.
+    pub doc_type: String,
+    /// Document number asked for.
+    pub doc_number: String,
+    /// Office owning the person when asked: only for the owning side, and for the
+    /// requesting side once approved.
+    pub from_office: Option<String>,
     /// Office asking.
     pub to_office: String,
     /// Why.
     pub reason: String,
-    /// `pending`, `approved`, `rejected`.
+    /// `pending`, `approved`, `rejected` (owning side) or `closed` (requesting side: not
+    /// approved within 30 days).
     pub status: String,
     /// Who asked.
     pub requested_by: String,
@@ -143,11 +166,13 @@ impl From<RequestView> for TransferDto {
     fn from(v: RequestView) -> Self {
         Self {
             id: v.request.id,
-            person_id: v.person_name.map(|_| v.request.person_id),
+            person_id: v.person_name.and(v.request.person_id),
+            doc_type: v.request.doc_type,
+            doc_number: v.request.doc_number,
             from_office: v.from_office,
             to_office: v.to_office,
             reason: v.request.reason,
-            status: v.request.status,
+            status: v.status,
             requested_by: v.request.requested_by_name,
             created_at: v.request.created_at,
         }
@@ -160,8 +185,12 @@ impl From<RequestView> for TransferDto {
 pub async fn api_list_transfers(
     State(state): State<AppState>,
     crate::api::ApiAccess(access): crate::api::ApiAccess,
+    Ctx(audit): Ctx,
 ) -> Result<axum::Json<crate::api::Page<TransferDto>>, crate::api::ApiError> {
     let rows = transfer::list(&state.db, &access, None)
+        .await
+        .map_err(super::api::map_err)?;
+    audit_shown(&state, &audit, &rows)
         .await
         .map_err(super::api::map_err)?;
     Ok(axum::Json(crate::api::Page {

@@ -48,6 +48,12 @@ pub enum SearchError {
     /// Opened for reading only.
     #[error("the search index was opened for reading only")]
     ReadOnly,
+    /// A page beyond the deepest one any list serves (`web::table::MAX_DEPTH`).
+    #[error(
+        "search results beyond the first {} were asked for",
+        crate::web::table::MAX_DEPTH
+    )]
+    TooDeep,
 }
 
 /// What the index holds about one person.
@@ -412,12 +418,14 @@ impl PersonIndex {
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut analyzer = name_analyzer();
-        let mut stream = analyzer.token_stream(text);
+        // Bounded whatever the caller checked: each word costs a (maybe fuzzy) term query.
+        let text: String = text.chars().take(crate::text::MAX_SEARCH_CHARS).collect();
+        let mut stream = analyzer.token_stream(&text);
         let mut words = Vec::new();
         while let Some(t) = stream.next() {
             words.push(t.text.clone());
         }
-        for word in words {
+        for word in crate::text::bounded_words(words.iter().map(String::as_str)) {
             let term = Term::from_field_text(f.name, &word);
             let letters = word.chars().count();
             // A short word that some name has ("juan", "paz") is taken as typed:
@@ -501,6 +509,11 @@ impl PersonIndex {
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<Uuid>, usize), SearchError> {
+        // The collector reserves room for offset + limit hits up front.
+        let deepest = crate::web::table::MAX_DEPTH + crate::web::table::MAX_PER_PAGE;
+        if offset.saturating_add(limit) as u64 > deepest {
+            return Err(SearchError::TooDeep);
+        }
         let searcher = self.reader.searcher();
         let query = self.query(&searcher, text, filters);
         let (top, total) = searcher.search(

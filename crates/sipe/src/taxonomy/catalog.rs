@@ -131,7 +131,8 @@ impl Catalog {
     /// Best matches for what was typed, best first.
     pub fn search(&self, typed: &str, limit: usize) -> Vec<Hit> {
         let folded = fold(typed);
-        let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+        let words = crate::text::bounded_words(folded.split(' '));
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
         if words.is_empty() {
             return Vec::new();
         }

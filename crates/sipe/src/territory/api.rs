@@ -103,7 +103,11 @@ fn map_err(e: OfficeError) -> ApiError {
     }
 }
 
-fn pager(p: &PageParams, base: &str, columns: &[&str]) -> Pager {
+fn pager(
+    p: &PageParams,
+    base: &str,
+    columns: &[&str],
+) -> Result<Pager, crate::web::table::PageTooDeep> {
     Pager::new(
         base,
         &ListQuery {
@@ -125,7 +129,7 @@ pub async fn list_offices(
     ApiAccess(access): ApiAccess,
     Query(p): Query<PageParams>,
 ) -> Result<Json<Page<OfficeDto>>, ApiError> {
-    let pager = pager(&p, "/api/v1/offices", &["code"]);
+    let pager = pager(&p, "/api/v1/offices", &["code"])?;
     let (rows, total) =
         store::list_offices(&state.db, &access, &Default::default(), &pager).await?;
     Ok(Json(Page {
@@ -200,6 +204,7 @@ pub struct TerritoryParams {
     /// Children of this code; provinces when absent.
     pub parent: Option<String>,
     /// 1-based page.
+    #[serde(default, deserialize_with = "crate::api::page_number")]
     pub page: Option<u64>,
     /// Items per page (at most 100).
     pub per_page: Option<u64>,
@@ -219,7 +224,7 @@ pub async fn list_territories(
         },
         "/api/v1/territories",
         &["code"],
-    );
+    )?;
     let (rows, total) = store::list_territories(&state.db, p.parent.as_deref(), "", &pager).await?;
     Ok(Json(Page {
         items: rows.into_iter().map(Into::into).collect(),

@@ -45,7 +45,7 @@ pub async fn list_offices(
         &query.list,
         &["code", "name", "kind", "updated_at"],
         false,
-    )
+    )?
     .keep("q", &query.q)
     .keep("kind", &query.kind);
     let filter = store::OfficeFilter {
@@ -367,7 +367,7 @@ async fn territories_page(
         None => "/territories".to_owned(),
     };
     let mut pager =
-        Pager::new(&base, &query.list, &["code", "name", "population"], false).keep("q", &query.q);
+        Pager::new(&base, &query.list, &["code", "name", "population"], false)?.keep("q", &query.q);
     let (rows, total) = store::list_territories(
         &state.db,
         current.as_ref().map(|t| t.code.as_str()),

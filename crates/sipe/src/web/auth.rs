@@ -156,8 +156,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 pub fn audit_ctx(parts: &Parts, access: Option<&Access>) -> AuditCtx {
     let ip = parts
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
+        .get::<ClientIp>()
+        .map(|ClientIp(ip)| ip.to_string())
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_string())
+        });
     let request_id = parts
         .headers
         .get("x-request-id")
@@ -188,5 +194,141 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
                 .map(|a| &a.0),
         };
         Ok(Ctx(audit_ctx(parts, access)))
+    }
+}
+
+/// Login and second-factor attempts per client address, on this node.
+///
+/// In memory (the `governor` crate) rather than in the database: a shared table would put
+/// a write on every attempt, and the account lockout, which is in the database, already
+/// bounds guesses per account across nodes. With N nodes an address gets N times the
+/// quota. IPv6 addresses count by their /64 (one household or office network), and the
+/// table of addresses is capped so a flood of new addresses cannot grow it without bound.
+pub struct LoginLimiter {
+    limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
+}
+
+/// Most client addresses the limiter remembers at once.
+const LIMITER_MAX_KEYS: usize = 100_000;
+
+impl LoginLimiter {
+    /// A burst of `per_minute` attempts, then one every 60/`per_minute` seconds.
+    pub fn new(per_minute: u32) -> Self {
+        let per_minute = std::num::NonZeroU32::new(per_minute).unwrap_or(std::num::NonZeroU32::MIN);
+        Self {
+            limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
+        }
+    }
+
+    /// May this address try now? Counts the attempt.
+    pub fn allow(&self, ip: std::net::IpAddr) -> bool {
+        let key = match ip {
+            std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => std::net::IpAddr::V4(v4),
+                None => {
+                    let mut bytes = v6.octets();
+                    bytes[8..].fill(0);
+                    std::net::IpAddr::V6(bytes.into())
+                }
+            },
+            v4 => v4,
+        };
+        if self.limiter.len() >= LIMITER_MAX_KEYS {
+            self.limiter.retain_recent();
+            if self.limiter.len() >= LIMITER_MAX_KEYS {
+                tracing::warn!("login limiter full: refusing attempts from new addresses");
+                return false;
+            }
+        }
+        self.limiter.check_key(&key).is_ok()
+    }
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy, the nearest
+/// address in `X-Forwarded-For` that is not itself a trusted proxy. Set by the pipeline.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// Stores the request's [`ClientIp`] in its extensions.
+pub fn insert_client_ip(state: &AppState, req: &mut Request) {
+    let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() else {
+        return;
+    };
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    let ip = resolve_client_ip(peer.ip(), forwarded, &state.trusted_proxies);
+    req.extensions_mut().insert(ClientIp(ip));
+}
+
+/// Resolves the client's address of a request (see [`ClientIp`]).
+pub fn resolve_client_ip(
+    peer: std::net::IpAddr,
+    forwarded_for: Option<&str>,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    // Entries past these are not read: a client may send any number of them.
+    const MAX_HOPS: usize = 8;
+    if !trusted.iter().any(|n| n.contains(&peer)) {
+        return peer;
+    }
+    let Some(header) = forwarded_for else {
+        return peer;
+    };
+    let mut client = peer;
+    for hop in header.rsplit(',').take(MAX_HOPS) {
+        let Ok(ip) = hop.trim().parse::<std::net::IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !trusted.iter().any(|n| n.contains(&ip)) {
+            break;
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_is_read_only_behind_a_trusted_proxy() {
+        let proxy: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let trusted: Vec<ipnet::IpNet> = vec!["127.0.0.1/32".parse().unwrap()];
+        let xff = Some("203.0.113.9, 198.51.100.7");
+        assert_eq!(
+            resolve_client_ip(proxy, xff, &[]),
+            proxy,
+            "no proxy trusted"
+        );
+        assert_eq!(
+            resolve_client_ip(proxy, xff, &trusted).to_string(),
+            "198.51.100.7",
+            "the hop the proxy saw, not what the client wrote before it"
+        );
+        let other: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        assert_eq!(
+            resolve_client_ip(other, xff, &trusted),
+            other,
+            "untrusted peer"
+        );
+        assert_eq!(resolve_client_ip(proxy, Some("garbage"), &trusted), proxy);
+    }
+
+    #[test]
+    fn the_limiter_refuses_beyond_its_quota_per_address_and_ipv6_network() {
+        let l = LoginLimiter::new(3);
+        let a: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        assert!((0..3).all(|_| l.allow(a)));
+        assert!(!l.allow(a), "the fourth attempt in a minute is refused");
+        assert!(
+            l.allow("192.0.2.2".parse().unwrap()),
+            "another address is not"
+        );
+        let v6 = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        assert!((0..3).all(|i| l.allow(v6(&format!("2001:db8::{i}")))));
+        assert!(!l.allow(v6("2001:db8::ffff")), "one /64 is one client");
     }
 }

@@ -26,6 +26,12 @@ pub enum WebError {
     /// The body is over the limit.
     #[error("request body too large")]
     PayloadTooLarge,
+    /// A list's query is invalid (search text too long); the catalogue key says why.
+    #[error("invalid query: {0}")]
+    InvalidQuery(&'static str),
+    /// A list page beyond the deepest one served.
+    #[error(transparent)]
+    PageTooDeep(#[from] super::table::PageTooDeep),
     /// Anything unexpected: logged once with the request id.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -61,6 +67,10 @@ pub enum ErrorKind {
     NotFound,
     /// 413.
     TooLarge,
+    /// 422 for a page beyond the deepest one served.
+    PageTooDeep,
+    /// 422 for an invalid list query; the key of the message.
+    InvalidQuery(&'static str),
     /// 500.
     Internal,
 }
@@ -73,6 +83,11 @@ impl IntoResponse for WebError {
             WebError::NotFound => (StatusCode::NOT_FOUND, ErrorKind::NotFound),
             WebError::CsrfRejected => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
             WebError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge),
+            WebError::PageTooDeep(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorKind::PageTooDeep),
+            WebError::InvalidQuery(key) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorKind::InvalidQuery(key),
+            ),
             WebError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal)
@@ -127,6 +142,8 @@ pub fn render_error_page(
         ErrorKind::Csrf => ("error-csrf-title", "error-csrf-body"),
         ErrorKind::NotFound => ("error-404-title", "error-404-body"),
         ErrorKind::TooLarge => ("error-413-title", "error-413-body"),
+        ErrorKind::PageTooDeep => ("error-422-page-title", "error-422-page-body"),
+        ErrorKind::InvalidQuery(key) => ("error-422-query-title", key),
         ErrorKind::Internal => ("error-500-title", "error-500-body"),
     };
     let status = response.status();

@@ -4,8 +4,9 @@ use std::collections::HashSet;
 use std::sync::{LazyLock, OnceLock, RwLock};
 use std::time::Duration;
 
+use axum::Extension;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
@@ -30,18 +31,41 @@ pub fn install() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// Label values are a small closed set (route patterns, methods, statuses): each is
-/// allocated once and then shared, so recording a request allocates nothing.
-fn intern(value: &str) -> &'static str {
+/// The method label: one of the methods the route table uses, or `None` for any other
+/// (refused with 405 before routing, so a client cannot mint label values).
+pub fn method_label(method: &Method) -> Option<&'static str> {
+    Some(match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => return None,
+    })
+}
+
+/// The label of a method refused before routing.
+pub const OTHER_METHOD: &str = "OTHER";
+
+/// Status labels: the server itself chooses every status, so the set is small; each is
+/// allocated once and shared, and the set is capped all the same.
+fn status_label(status: StatusCode) -> &'static str {
+    const CAP: usize = 100;
     static SEEN: LazyLock<RwLock<HashSet<&'static str>>> = LazyLock::new(Default::default);
+    let value = status.as_str();
     if let Some(s) = SEEN.read().ok().and_then(|seen| seen.get(value).copied()) {
         return s;
     }
     let Ok(mut seen) = SEEN.write() else {
-        return "poisoned";
+        return "other";
     };
     if let Some(s) = seen.get(value) {
         return s;
+    }
+    if seen.len() >= CAP {
+        return "other";
     }
     let leaked: &'static str = Box::leak(value.to_owned().into_boxed_str());
     seen.insert(leaked);
@@ -49,17 +73,34 @@ fn intern(value: &str) -> &'static str {
 }
 
 /// Counts and times a request under its route pattern (never the raw path: ids would
-/// explode the label set).
-pub fn record(route: &'static str, method: &str, status: StatusCode, elapsed: Duration) {
-    let method = intern(method);
-    let status = intern(status.as_str());
+/// explode the label set). Every label value comes from a closed set.
+pub fn record(route: &'static str, method: &'static str, status: StatusCode, elapsed: Duration) {
+    let status = status_label(status);
     metrics::counter!("http_requests_total", "method" => method, "route" => route, "status" => status).increment(1);
     metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
         .record(elapsed.as_secs_f64());
 }
 
+/// Marks requests that arrived on the separate metrics listener (`metrics_bind`).
+#[derive(Debug, Clone, Copy)]
+pub struct MetricsListener;
+
 /// `/metrics` in the Prometheus text format.
-pub async fn render(State(state): State<AppState>) -> Response {
+///
+/// Served only to addresses in `metrics_allow`, and only on the metrics listener when
+/// `metrics_bind` is set; anyone else gets 404, as if it did not exist.
+pub async fn render(
+    State(state): State<AppState>,
+    client: Option<Extension<super::auth::ClientIp>>,
+    listener: Option<Extension<MetricsListener>>,
+) -> Response {
+    let right_listener = state.config.metrics_bind.is_none() || listener.is_some();
+    let allowed = client.is_some_and(|Extension(super::auth::ClientIp(ip))| {
+        state.metrics_allow.iter().any(|n| n.contains(&ip))
+    });
+    if !right_listener || !allowed {
+        return super::WebError::NotFound.into_response();
+    }
     let (open, idle) = crate::db::pool_stats(&state.db);
     metrics::gauge!("db_pool_connections").set(open as f64);
     metrics::gauge!("db_pool_idle_connections").set(idle as f64);

@@ -38,6 +38,14 @@ pub struct StateInner {
     pub tz: chrono_tz::Tz,
     /// This node's people search index.
     pub persons_index: Arc<crate::search::PersonIndex>,
+    /// Networks that may read `/metrics` (parsed from the configuration).
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// This node's writer of read audit rows (searches, views, downloads).
+    pub reads: crate::audit::reads::ReadLog,
+    /// Login attempts per client address on this node.
+    pub login_limiter: auth::LoginLimiter,
 }
 
 impl AppState {
@@ -48,13 +56,27 @@ impl AppState {
         persons_index: Arc<crate::search::PersonIndex>,
     ) -> Self {
         let tz = config.tz();
+        // Validated at load; an invalid list built in code lets no one in.
+        let metrics_allow = config.metrics_networks().unwrap_or_default();
+        let trusted_proxies = config.proxy_networks().unwrap_or_default();
+        let login_limiter = auth::LoginLimiter::new(config.login_attempts_per_minute);
+        let reads = crate::audit::reads::ReadLog::spawn(db.clone());
         Self(Arc::new(StateInner {
+            reads,
             db,
             config,
             started_at: Instant::now(),
             tz,
             persons_index,
+            metrics_allow,
+            trusted_proxies,
+            login_limiter,
         }))
+    }
+
+    /// Should cookies be `Secure` and HSTS be sent?
+    pub fn secure_cookies(&self) -> bool {
+        self.config.secure_cookies()
     }
 }
 

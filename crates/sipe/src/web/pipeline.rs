@@ -8,9 +8,9 @@
 use std::time::Instant;
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::metrics;
 use super::routes::RouteSlot;
@@ -44,7 +44,18 @@ fn parse_cookies(header: &str) -> Cookies<'_> {
 /// See the module documentation.
 pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().clone();
+    let Some(method) = metrics::method_label(req.method()) else {
+        let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+        security::apply(response.headers_mut(), state.secure_cookies());
+        metrics::record(
+            "unmatched",
+            metrics::OTHER_METHOD,
+            response.status(),
+            start.elapsed(),
+        );
+        return response;
+    };
+    auth::insert_client_ip(&state, &mut req);
     let is_api = req.uri().path().starts_with("/api/");
     // Header values are reference-counted: these clones copy no bytes.
     let request_id = req.headers().get("x-request-id").cloned();
@@ -81,9 +92,9 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     if jar.flash {
         response = page::clear_flash(response);
     }
-    security::apply(response.headers_mut(), state.config.tls);
+    security::apply(response.headers_mut(), state.secure_cookies());
     let route = slot.0.get().copied().unwrap_or("unmatched");
-    metrics::record(route, method.as_str(), response.status(), start.elapsed());
+    metrics::record(route, method, response.status(), start.elapsed());
     response
 }
 

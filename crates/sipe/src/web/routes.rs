@@ -234,10 +234,60 @@ pub fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Is this a safe local redirect target (a path on this site, not `//evil`)?
+/// A same-site redirect target, or `/`.
+///
+/// Accepted: one leading `/` not followed by another `/` (which browsers read as a host),
+/// no backslash anywhere (browsers read it as `/`), no control characters or whitespace
+/// (browsers drop tabs and newlines, so `/\t/evil` becomes `//evil`), and a relative
+/// reference with neither scheme nor authority once parsed.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
+    next.filter(|n| is_same_site_path(n))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+fn is_same_site_path(n: &str) -> bool {
+    const MAX_LEN: usize = 2048;
+    let Some(rest) = n.strip_prefix('/') else {
+        return false;
+    };
+    if n.len() > MAX_LEN
+        || rest.starts_with('/')
+        || n.contains('\\')
+        || n.chars().any(|c| c.is_control() || c.is_whitespace())
+    {
+        return false;
+    }
+    n.parse::<axum::http::Uri>()
+        .is_ok_and(|u| u.scheme().is_none() && u.authority().is_none() && u.path().starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_site_paths_are_redirect_targets() {
+        for good in ["/", "/persons?q=ana", "/persons/1#x", "/a/b?next=//x"] {
+            assert_eq!(safe_next(Some(good)), good, "{good:?} is same-site");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}x",
+            "/\u{85}/evil.example",
+            "/\u{2028}/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "",
+            "\\\\evil.example",
+            "/%09/../\\evil",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?} is refused");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

@@ -23,6 +23,36 @@ pub const MAX_PER_PAGE: u64 = 100;
 /// Most rows one CSV export of a list writes.
 pub const EXPORT_MAX: u64 = 100_000;
 
+/// Deepest row any list, export or API page reaches: a page ending beyond it is refused
+/// (422 on `page`) and never reaches the database or the search index, which would
+/// otherwise reserve room for every row skipped.
+pub const MAX_DEPTH: u64 = EXPORT_MAX;
+
+/// A page ending beyond [`MAX_DEPTH`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("page {page} is beyond the first {MAX_DEPTH} results; refine the search")]
+pub struct PageTooDeep {
+    /// The page asked for.
+    pub page: u64,
+}
+
+impl ListQuery {
+    /// Paging and sorting as an API query gives them (already numbers).
+    pub fn from_api(
+        page: Option<u64>,
+        per_page: Option<u64>,
+        sort: Option<String>,
+        dir: Option<String>,
+    ) -> Self {
+        Self {
+            page: page.map(|n| n.to_string()),
+            per_page: per_page.map(|n| n.to_string()),
+            sort,
+            dir,
+        }
+    }
+}
+
 /// Walks a list's pages for an export: the largest pages, in the list's default order,
 /// until the rows run out or `EXPORT_MAX` is reached.
 ///
@@ -61,7 +91,8 @@ impl ExportPages {
         }
         self.page += 1;
         let sorts: Vec<&str> = self.sorts.iter().map(String::as_str).collect();
-        Some(Pager::new(
+        // Never too deep: an export stops at `EXPORT_MAX`, which is `MAX_DEPTH`.
+        Pager::new(
             &self.base,
             &ListQuery {
                 page: Some(self.page.to_string()),
@@ -70,7 +101,8 @@ impl ExportPages {
             },
             &sorts,
             self.desc,
-        ))
+        )
+        .ok()
     }
 
     /// Records what the last page held: `rows` of a `total`.
@@ -100,16 +132,28 @@ pub struct Pager {
 
 impl Pager {
     /// Validates the query against the sortable `columns` (the first is the default).
-    pub fn new(base: &str, q: &ListQuery, columns: &[&str], default_desc: bool) -> Pager {
+    /// A malformed page number means the first page; a page ending beyond [`MAX_DEPTH`]
+    /// is refused.
+    pub fn new(
+        base: &str,
+        q: &ListQuery,
+        columns: &[&str],
+        default_desc: bool,
+    ) -> Result<Pager, PageTooDeep> {
         let sort = q
             .sort
             .as_deref()
             .filter(|s| columns.contains(s))
             .unwrap_or(columns.first().copied().unwrap_or("id"))
             .to_owned();
-        Pager {
-            page: number(&q.page).unwrap_or(1).max(1),
-            per_page: number(&q.per_page).unwrap_or(25).clamp(1, MAX_PER_PAGE),
+        let page = page_number(&q.page);
+        let per_page = number(&q.per_page).unwrap_or(25).clamp(1, MAX_PER_PAGE);
+        if page.saturating_mul(per_page) > MAX_DEPTH {
+            return Err(PageTooDeep { page });
+        }
+        Ok(Pager {
+            page,
+            per_page,
             total: 0,
             desc: match q.dir.as_deref() {
                 Some("desc") => true,
@@ -119,7 +163,7 @@ impl Pager {
             sort,
             base: base.to_owned(),
             keep: Vec::new(),
-        }
+        })
     }
 
     /// Keeps a filter parameter (when not empty) in every generated link.
@@ -135,9 +179,9 @@ impl Pager {
         (self.page - 1) * self.per_page
     }
 
-    /// Number of pages (at least 1).
+    /// Number of pages that can be shown (at least 1; never beyond [`MAX_DEPTH`]).
     pub fn pages(&self) -> u64 {
-        self.total.div_ceil(self.per_page).max(1)
+        self.total.min(MAX_DEPTH).div_ceil(self.per_page).max(1)
     }
 
     /// Link to page `page` with the current sort.
@@ -217,6 +261,19 @@ fn number(s: &Option<String>) -> Option<u64> {
     s.as_deref().and_then(|v| v.trim().parse().ok())
 }
 
+/// A page number: digits too many for a `u64` are a very deep page, anything else that is
+/// not a number is the first page.
+fn page_number(s: &Option<String>) -> u64 {
+    let Some(v) = s.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+        return 1;
+    };
+    if v.bytes().all(|b| b.is_ascii_digit()) {
+        v.parse().unwrap_or(u64::MAX).max(1)
+    } else {
+        1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,12 +298,41 @@ mod tests {
     }
 
     #[test]
+    fn no_page_ends_beyond_the_depth_limit() {
+        let at = |page: &str, per_page: &str| {
+            Pager::new(
+                "/x",
+                &ListQuery {
+                    page: Some(page.into()),
+                    per_page: Some(per_page.into()),
+                    ..Default::default()
+                },
+                &["code"],
+                false,
+            )
+        };
+        assert_eq!(at("1000", "100").unwrap().offset(), MAX_DEPTH - 100);
+        assert_eq!(at("1001", "100").unwrap_err().page, 1001);
+        assert_eq!(at("4000", "25").unwrap().page, 4000);
+        assert!(at("4001", "25").is_err());
+        assert!(at("10000000000", "25").is_err());
+        assert_eq!(
+            at("99999999999999999999999999", "25").unwrap_err().page,
+            u64::MAX
+        );
+        assert_eq!(at("abc", "25").unwrap().page, 1, "not a number: first page");
+        let mut p = at("1", "100").unwrap();
+        p.total = 5_000_000;
+        assert_eq!(p.pages(), MAX_DEPTH / 100, "links stop at the limit");
+    }
+
+    #[test]
     fn unknown_sort_column_falls_back_to_the_first() {
         let q = ListQuery {
             sort: Some("password_hash".into()),
             ..Default::default()
         };
-        let p = Pager::new("/x", &q, &["code", "name"], false);
+        let p = Pager::new("/x", &q, &["code", "name"], false).unwrap();
         assert_eq!(p.sort, "code");
     }
 
@@ -257,7 +343,7 @@ mod tests {
             page: Some("0".into()),
             ..Default::default()
         };
-        let mut p = Pager::new("/x", &q, &["code"], false);
+        let mut p = Pager::new("/x", &q, &["code"], false).unwrap();
         assert_eq!(p.per_page, MAX_PER_PAGE);
         assert_eq!(p.page, 1);
         p.total = 201;
@@ -271,7 +357,9 @@ mod tests {
             sort: Some("name".into()),
             ..Default::default()
         };
-        let p = Pager::new("/offices", &q, &["code", "name"], false).keep("q", "capital");
+        let p = Pager::new("/offices", &q, &["code", "name"], false)
+            .unwrap()
+            .keep("q", "capital");
         assert_eq!(
             p.sort_href("name"),
             "/offices?q=capital&sort=name&dir=desc&page=1"

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub routes: Vec<RouteDef>,
     pub config: Config,
     pub index: std::sync::Arc<sipe::search::PersonIndex>,
+    /// The separate metrics listener's port, when `metrics_bind` is set.
+    pub metrics_port: Option<u16>,
     _dir: tempfile::TempDir,
     _pg_database: Option<PgDatabase>,
 }
@@ -110,6 +112,7 @@ impl TestApp {
         let db = app.db().clone();
         let routes = app.routes.clone();
         let index = app.persons_index();
+        let metrics_port = app.metrics_port();
         tokio::spawn(app.run_until(std::future::pending()));
         TestApp {
             base,
@@ -117,6 +120,7 @@ impl TestApp {
             routes,
             config,
             index,
+            metrics_port,
             _dir: dir,
             _pg_database: pg_database,
         }
@@ -312,6 +316,16 @@ pub fn text_of(html: &str, selector: &str) -> Option<String> {
     doc.select(&sel)
         .next()
         .map(|e| e.text().collect::<String>().trim().to_owned())
+}
+
+/// The value of attribute `attr` of the first element matching `selector`.
+pub fn attr_of(html: &str, selector: &str, attr: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).ok()?;
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(attr))
+        .map(str::to_owned)
 }
 
 /// The `Location` header of a redirect.

@@ -340,8 +340,41 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
         .collect();
     assert_eq!(ids, [dora.to_string()], "only the search scope is ranked");
     assert_eq!(
+        body["items"][0]["restricted"], false,
+        "Dora is in their view scope"
+    );
+    assert!(!body["items"][0]["factors"].as_object().unwrap().is_empty());
+    // One who may view only office A: Dora is ranked through the search scope, but her
+    // profile (factors, gaps) is not shown.
+    let searcher = sipe::access::service::create_user(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::service::UserInput {
+            username: "coord_a".into(),
+            full_name: "Coordinación A".into(),
+            email: String::new(),
+            role: "coordinator".into(),
+            scopes: sipe::access::service::ScopeInput {
+                capture: vec!["OE-A".into()],
+                view: vec!["OE-A".into()],
+                search: vec!["OE-B".into()],
+                national: false,
+            },
+        },
+        crate::helpers::PASSWORD,
+    )
+    .await
+    .unwrap();
+    let body = get(app.token(searcher).await, "").await;
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["person_id"], dora.to_string());
+    assert_eq!(items[0]["restricted"], true);
+    assert_eq!(items[0]["factors"], json!({}));
+    assert_eq!(items[0]["gaps"], json!([]));
+    assert_eq!(
         app.audit_count("vacancy.match").await,
-        6,
+        7,
         "one row per search shown"
     );
 

@@ -194,6 +194,7 @@ pub struct EmployerParams {
     /// `asc` (default) or `desc`.
     pub dir: Option<String>,
     /// 1-based page.
+    #[serde(default, deserialize_with = "crate::api::page_number")]
     pub page: Option<u64>,
     /// Items per page (at most 100).
     pub per_page: Option<u64>,
@@ -233,7 +234,7 @@ pub async fn list_employers(
         },
         &SORTS,
         false,
-    );
+    )?;
     let filter = EmployerFilter {
         q: p.q.unwrap_or_default().trim().to_owned(),
         division: p.division.filter(|d| activity::division_of(d).is_some()),

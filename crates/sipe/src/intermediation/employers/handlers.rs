@@ -95,9 +95,9 @@ pub async fn export_employers(
     Query(query): Query<EmployerListQuery>,
 ) -> Result<Response, WebError> {
     let filter = query.filter();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| WebError::Internal(e.into());
-    w.write_record([
+    let mut w = crate::csv_export::CsvWriter::new();
+    let err = |e: crate::csv_export::CsvError| WebError::Internal(e.into());
+    w.row([
         "cuit",
         "razon_social",
         "nombre_fantasia",
@@ -125,7 +125,7 @@ pub async fn export_employers(
                 .and_then(activity::division_of)
                 .map(|d| d.title.clone())
                 .unwrap_or_default();
-            w.write_record([
+            w.row([
                 e.cuit.as_str(),
                 &e.legal_name,
                 e.trade_name.as_deref().unwrap_or_default(),
@@ -147,7 +147,7 @@ pub async fn export_employers(
         pages.read(rows.len(), total);
     }
     let bytes = w
-        .into_inner()
+        .finish()
         .map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
     Ok((
         [
@@ -169,7 +169,7 @@ pub async fn list_employers(
     user: Authenticated,
     Query(query): Query<EmployerListQuery>,
 ) -> Result<Response, WebError> {
-    let mut pager = Pager::new("/employers", &query.list, &super::api::SORTS, false)
+    let mut pager = Pager::new("/employers", &query.list, &super::api::SORTS, false)?
         .keep("q", &query.q)
         .keep("division", &query.division)
         .keep("size_band", &query.size_band)
@@ -270,7 +270,7 @@ async fn show_page(
         },
         &crate::intermediation::vacancies::store::SORTS,
         true,
-    );
+    )?;
     let (vacancies, vacancy_total) = crate::intermediation::vacancies::store::list_vacancies(
         &state.db,
         access,

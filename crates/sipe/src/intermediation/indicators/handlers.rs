@@ -334,14 +334,14 @@ pub async fn export(
             &format!("{name}.xlsx"),
         ));
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| WebError::Internal(e.into());
-    w.write_record(&header).map_err(err)?;
+    let mut w = crate::csv_export::CsvWriter::new();
+    let err = |e: crate::csv_export::CsvError| WebError::Internal(e.into());
+    w.row(&header).map_err(err)?;
     for row in &rows {
-        w.write_record(row).map_err(err)?;
+        w.row(row).map_err(err)?;
     }
     let bytes = w
-        .into_inner()
+        .finish()
         .map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(download(
         bytes,

@@ -97,6 +97,7 @@ pub async fn api_candidates(
     let m = service::candidates(
         &state.db,
         &state.persons_index,
+        &state.reads,
         &ctx,
         &access,
         id,
@@ -215,6 +216,7 @@ pub async fn candidates_page(
     let m = match service::candidates(
         &state.db,
         &state.persons_index,
+        &state.reads,
         &audit,
         &user.access,
         id,
@@ -299,7 +301,7 @@ pub async fn api_person_vacancies(
     Path(id): Path<Uuid>,
     Query(p): Query<CandidateParams>,
 ) -> Result<Json<VacanciesDto>, ApiError> {
-    let items = service::vacancies_for(&state.db, &ctx, &access, id, &p.options())
+    let items = service::vacancies_for(&state.db, &state.reads, &ctx, &access, id, &p.options())
         .await
         .map_err(person_error)?;
     Ok(Json(VacanciesDto { items }))
@@ -365,7 +367,7 @@ pub async fn person_vacancies_page(
     Query(p): Query<CandidateParams>,
 ) -> Result<Response, WebError> {
     let opts = p.options();
-    let items = service::vacancies_for(&state.db, &audit, &user.access, id, &opts)
+    let items = service::vacancies_for(&state.db, &state.reads, &audit, &user.access, id, &opts)
         .await
         .map_err(crate::persons::handlers::web_error)?;
     let person = crate::persons::store::find_person(

@@ -11,8 +11,9 @@ use super::codes;
 use super::profile;
 use super::score::{self, Gap, Requirements, Weights};
 use crate::access::{Access, ScopeKind};
-use crate::audit::{self, AuditCtx, Change};
-use crate::db::{self, Db};
+use crate::audit::reads::ReadLog;
+use crate::audit::{AuditCtx, Change};
+use crate::db::Db;
 use crate::intermediation::vacancies::entity::{vacancy, vacancy_requirement};
 use crate::intermediation::vacancies::store as vacancies;
 use crate::persons::entity::person;
@@ -108,6 +109,10 @@ pub struct CandidateMatch {
     /// Department code (not in the API).
     #[serde(skip)]
     pub department: Option<String>,
+    /// In the caller's search scope but not their view scope: ranked, but `factors` and
+    /// `gaps` are left empty (they describe the person's profile, which only the view
+    /// scope may read).
+    pub restricted: bool,
 }
 
 /// The result of a search.
@@ -192,6 +197,7 @@ pub fn factor_map(f: &score::Factors) -> serde_json::Map<String, serde_json::Val
 pub async fn candidates(
     db: &Db,
     index: &PersonIndex,
+    reads: &ReadLog,
     ctx: &AuditCtx,
     access: &Access,
     vacancy_id: Uuid,
@@ -236,6 +242,7 @@ pub async fn candidates(
         })
         .map(|r| (r.id, r))
         .collect();
+    let viewable = crate::territory::store::office_ids_in_scope(db, &access.view).await?;
     let weights = opts.weights.clamped();
     let items: Vec<CandidateMatch> = ranking
         .items
@@ -243,35 +250,46 @@ pub async fn candidates(
         .filter_map(|r| {
             let row = known.get(&r.person_id)?;
             let f = score::factors(&req, &r.candidate);
+            let restricted = viewable
+                .as_ref()
+                .is_some_and(|ids| !ids.contains(&row.office_id));
             Some(CandidateMatch {
                 person_id: r.person_id,
                 score: (f.score(&weights) * 10.0).round() / 10.0,
-                factors: factor_map(&f),
-                gaps: score::gaps(&req, &r.candidate)
-                    .iter()
-                    .map(|g| gap_dto(g, &reqs))
-                    .collect(),
+                factors: if restricted {
+                    Default::default()
+                } else {
+                    factor_map(&f)
+                },
+                gaps: if restricted {
+                    Vec::new()
+                } else {
+                    score::gaps(&req, &r.candidate)
+                        .iter()
+                        .map(|g| gap_dto(g, &reqs))
+                        .collect()
+                },
                 name: format!(
                     "{} {}",
                     row.chosen_name.as_deref().unwrap_or(&row.names),
                     row.surnames
                 ),
-                department: row.department_code.clone(),
+                department: (!restricted).then(|| row.department_code.clone()).flatten(),
+                restricted,
             })
         })
         .collect();
-    let tx = db::begin_write(db).await?;
-    audit::record(
-        &tx,
-        ctx,
-        Change::new("vacancy.match", "vacancy", vacancy_id).after(json!({
-            "shown": items.iter().map(|i| i.person_id).collect::<Vec<_>>(),
-            "scored": ranking.scored,
-            "occupation_digits": filters.occupation_digits,
-        })),
-    )
-    .await?;
-    tx.commit().await?;
+    reads
+        .record(
+            ctx,
+            Change::new("vacancy.match", "vacancy", vacancy_id).after(json!({
+                "shown": items.iter().map(|i| i.person_id).collect::<Vec<_>>(),
+                "scored": ranking.scored,
+                "occupation_digits": filters.occupation_digits,
+            })),
+        )
+        .await
+        .map_err(|e| MatchError::Store(e.into()))?;
     Ok(Matches {
         vacancy: v,
         requirements: reqs,
@@ -304,6 +322,7 @@ pub struct VacancyMatch {
 /// best first. The read of the person's profile is audited.
 pub async fn vacancies_for(
     db: &Db,
+    reads: &ReadLog,
     ctx: &AuditCtx,
     access: &Access,
     person_id: Uuid,
@@ -377,15 +396,14 @@ pub async fn vacancies_for(
             }
         })
         .collect();
-    let tx = db::begin_write(db).await?;
-    audit::record(
-        &tx,
-        ctx,
-        Change::new("person.match", "person", person_id).after(json!({
-            "shown": out.iter().map(|v| v.vacancy_id).collect::<Vec<_>>(),
-        })),
-    )
-    .await?;
-    tx.commit().await?;
+    reads
+        .record(
+            ctx,
+            Change::new("person.match", "person", person_id).after(json!({
+                "shown": out.iter().map(|v| v.vacancy_id).collect::<Vec<_>>(),
+            })),
+        )
+        .await
+        .map_err(|e| PersonError::Store(e.into()))?;
     Ok(out)
 }

@@ -210,7 +210,7 @@ pub async fn page(
     Query(q): Query<FollowUpQuery>,
 ) -> Result<Response, WebError> {
     let pending = q.all.is_empty();
-    let mut pager = Pager::new("/follow-ups", &q.list, &["due_on"], false).keep("all", &q.all);
+    let mut pager = Pager::new("/follow-ups", &q.list, &["due_on"], false)?.keep("all", &q.all);
     let (rows, total) = list(&state.db, &user.access, pending, &pager).await?;
     pager.total = total;
     crate::persons::handlers::html(
@@ -258,6 +258,7 @@ pub struct FollowUpParams {
     /// `true` (default): pending only; `false`: all.
     pub pending: Option<bool>,
     /// 1-based page.
+    #[serde(default, deserialize_with = "crate::api::page_number")]
     pub page: Option<u64>,
     /// Items per page (at most 100).
     pub per_page: Option<u64>,
@@ -289,7 +290,7 @@ pub async fn api_list(
         },
         &["due_on"],
         false,
-    );
+    )?;
     let (items, total) = list(&state.db, &access, p.pending.unwrap_or(true), &pager).await?;
     Ok(Json(FollowUpsDto { items, total }))
 }

@@ -285,7 +285,7 @@ pub async fn letter(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let l = load(&state, &user, id).await?;
-    crate::persons::service::record_read(&state.db, &audit, l.person.id)
+    crate::persons::service::record_read(&state.reads, &audit, l.person.id)
         .await
         .map_err(crate::persons::handlers::web_error)?;
     let office = crate::territory::store::office_by_id(&state.db, l.vacancy.office_id)

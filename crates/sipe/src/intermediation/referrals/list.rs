@@ -209,7 +209,7 @@ pub async fn page(
     user: Authenticated,
     Query(query): Query<ReferralListQuery>,
 ) -> Result<Response, WebError> {
-    let mut pager = Pager::new("/referrals", &query.list, &SORTS, true)
+    let mut pager = Pager::new("/referrals", &query.list, &SORTS, true)?
         .keep("state", &query.state)
         .keep("origin", &query.origin);
     let filter = ReferralFilter::parse(&query.state, &query.origin);
@@ -246,9 +246,9 @@ pub async fn export(
     Query(query): Query<ReferralListQuery>,
 ) -> Result<Response, WebError> {
     let filter = ReferralFilter::parse(&query.state, &query.origin);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| WebError::Internal(e.into());
-    w.write_record([
+    let mut w = crate::csv_export::CsvWriter::new();
+    let err = |e: crate::csv_export::CsvError| WebError::Internal(e.into());
+    w.row([
         "derivacion_id",
         "estado",
         "origen",
@@ -266,7 +266,7 @@ pub async fn export(
     while let Some(pager) = pages.next_page() {
         let (rows, total) = list(&state.db, &user.access, &filter, &pager).await?;
         for r in &rows {
-            w.write_record([
+            w.row([
                 r.id.to_string(),
                 r.state.clone(),
                 r.origin.clone(),
@@ -292,7 +292,7 @@ pub async fn export(
     )
     .await?;
     tx.commit().await?;
-    let body = w.into_inner().map_err(|e| WebError::Internal(e.into()))?;
+    let body = w.finish().map_err(|e| WebError::Internal(e.into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -318,6 +318,7 @@ pub struct ReferralParams {
     /// `asc` or `desc`.
     pub dir: Option<String>,
     /// 1-based page.
+    #[serde(default, deserialize_with = "crate::api::page_number")]
     pub page: Option<u64>,
     /// Items per page (at most 100).
     pub per_page: Option<u64>,
@@ -350,7 +351,7 @@ pub async fn api_list(
         },
         &SORTS,
         true,
-    );
+    )?;
     let filter = ReferralFilter::parse(
         p.state.as_deref().unwrap_or_default(),
         p.origin.as_deref().unwrap_or_default(),

@@ -196,6 +196,7 @@ pub struct VacancyParams {
     /// `asc` or `desc`.
     pub dir: Option<String>,
     /// 1-based page.
+    #[serde(default, deserialize_with = "crate::api::page_number")]
     pub page: Option<u64>,
     /// Items per page (at most 100).
     pub per_page: Option<u64>,
@@ -240,7 +241,7 @@ pub async fn list_vacancies(
         },
         &SORTS,
         true,
-    );
+    )?;
     let filter = VacancyFilter {
         q: p.q.unwrap_or_default().trim().to_owned(),
         state: p

@@ -86,9 +86,9 @@ pub async fn export_vacancies(
     Query(query): Query<VacancyListQuery>,
 ) -> Result<Response, WebError> {
     let filter = query.filter();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| WebError::Internal(e.into());
-    w.write_record([
+    let mut w = crate::csv_export::CsvWriter::new();
+    let err = |e: crate::csv_export::CsvError| WebError::Internal(e.into());
+    w.row([
         "oferta_id",
         "titulo",
         "empleador",
@@ -117,7 +117,7 @@ pub async fn export_vacancies(
                 .await?;
         for v in &rows {
             let opt = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-            w.write_record([
+            w.row([
                 v.id.to_string(),
                 v.title.clone(),
                 names.get(&v.employer_id).cloned().unwrap_or_default(),
@@ -139,7 +139,7 @@ pub async fn export_vacancies(
         }
         pages.read(rows.len(), total);
     }
-    let body = w.into_inner().map_err(|e| WebError::Internal(e.into()))?;
+    let body = w.finish().map_err(|e| WebError::Internal(e.into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -160,7 +160,7 @@ pub async fn list_vacancies(
     user: Authenticated,
     Query(query): Query<VacancyListQuery>,
 ) -> Result<Response, WebError> {
-    let mut pager = Pager::new("/vacancies", &query.list, &SORTS, true)
+    let mut pager = Pager::new("/vacancies", &query.list, &SORTS, true)?
         .keep("q", &query.q)
         .keep("state", &query.state)
         .keep("employer_id", &query.employer_id);
