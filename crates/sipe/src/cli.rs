@@ -191,6 +191,9 @@ pub enum TokenCmd {
         /// What the token is for.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days the token lives (default `token_default_days`, at most `token_max_days`).
+        #[arg(long)]
+        days: Option<u32>,
     },
     /// Revoke a token, given the token itself or its id.
     Revoke {
@@ -493,6 +496,8 @@ async fn office(config: Config, cmd: OfficeCmd) -> anyhow::Result<()> {
 async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
     let db = startup::open_database(&config).await?;
     let ctx = AuditCtx::cli();
+    // Whoever runs the command line administers the whole installation.
+    let system = Access::system("cli");
     match cmd {
         UserCmd::Create {
             username,
@@ -510,7 +515,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
                 role,
                 scopes: access::service::ScopeInput::same_offices(offices),
             };
-            access::service::create_user(&db, &ctx, &input, &password)
+            access::service::create_user(&db, &ctx, &system, &input, &password)
                 .await
                 .map_err(access_error)?;
             println!("user {} created", input.username.trim().to_lowercase());
@@ -540,7 +545,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
         }
         UserCmd::Disable { username } => {
             let u = find_user(&db, &username).await?;
-            access::service::set_active(&db, &ctx, u.id, false)
+            access::service::set_active(&db, &ctx, &system, u.id, false)
                 .await
                 .map_err(access_error)?;
             println!("user {} disabled", u.username);
@@ -551,7 +556,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
         } => {
             let u = find_user(&db, &username).await?;
             let password = read_password()?;
-            access::service::set_password(&db, &ctx, u.id, &password)
+            access::service::set_password(&db, &ctx, &system, u.id, &password)
                 .await
                 .map_err(access_error)?;
             println!("password of {} changed", u.username);
@@ -573,9 +578,15 @@ async fn token(config: Config, cmd: TokenCmd) -> anyhow::Result<()> {
     let db = startup::open_database(&config).await?;
     let ctx = AuditCtx::cli();
     match cmd {
-        TokenCmd::Create { username, name } => {
+        TokenCmd::Create {
+            username,
+            name,
+            days,
+        } => {
             let u = find_user(&db, &username).await?;
-            let secret = access::service::create_token(&db, &ctx, u.id, &name)
+            let life = access::service::TokenLife::of(&config);
+            let days = days.map(|d| d.to_string()).unwrap_or_default();
+            let secret = access::service::create_token(&db, &ctx, u.id, &name, &days, life)
                 .await
                 .map_err(access_error)?;
             println!("{secret}");
@@ -584,13 +595,17 @@ async fn token(config: Config, cmd: TokenCmd) -> anyhow::Result<()> {
             let id = match uuid::Uuid::parse_str(token.trim()) {
                 Ok(id) => id,
                 Err(_) => {
-                    access::store::find_live_token(&db, &access::session::digest(token.trim()))
-                        .await?
-                        .ok_or_else(|| anyhow::anyhow!("no live token matches"))?
-                        .id
+                    access::store::find_live_token(
+                        &db,
+                        &access::session::digest(token.trim()),
+                        chrono::Utc::now(),
+                    )
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no live token matches"))?
+                    .id
                 }
             };
-            access::service::revoke_token(&db, &ctx, id, None)
+            access::service::revoke_token(&db, &ctx, &Access::system("cli"), id, None)
                 .await
                 .map_err(access_error)?;
             println!("token revoked");

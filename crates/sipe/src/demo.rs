@@ -296,7 +296,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
                 office.map(|o| vec![o.to_owned()]).unwrap_or_default(),
             ),
         };
-        access::service::create_user(db, &ctx, &input, &demo_password(username))
+        access::service::create_user(db, &ctx, &system, &input, &demo_password(username))
             .await
             .map_err(|e| anyhow::anyhow!("demo user {username}: {e:?}"))?;
     }

@@ -469,7 +469,9 @@ async fn schedule_platform_jobs(db: Db, mut shutdown: watch::Receiver<bool>) {
         {
             tracing::warn!(error = %e, "scheduling sessions.purge");
         }
+        let scan = crate::persons::duplicates_handlers::SCAN_JOB;
         if let Some(key) = nightly_scan_key(chrono::Utc::now())
+            && !jobs::store::is_active(&db, scan).await.unwrap_or(true)
             && let Err(e) = jobs::store::enqueue(
                 &db,
                 crate::persons::duplicates_handlers::SCAN_JOB,

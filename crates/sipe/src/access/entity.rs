@@ -27,6 +27,8 @@ pub mod user {
         pub totp_secret: Option<String>,
         /// Second factor required at login.
         pub totp_enabled: bool,
+        /// The last TOTP time step accepted: a code is never accepted twice.
+        pub totp_last_step: Option<i64>,
         /// Consecutive failed logins.
         pub failed_logins: i32,
         /// Login refused until this time.
@@ -89,6 +91,8 @@ pub mod session {
         pub csrf_token: String,
         /// Password accepted, TOTP code still due.
         pub second_factor_pending: bool,
+        /// Wrong codes given on this pending login.
+        pub second_factor_failures: i32,
         /// Login time, for the absolute timeout.
         pub created_at: DateTimeUtc,
         /// Last request, for the idle timeout.
@@ -131,6 +135,8 @@ pub mod api_token {
         pub last_used_at: Option<DateTimeUtc>,
         /// Revocation time; revoked tokens are refused.
         pub revoked_at: Option<DateTimeUtc>,
+        /// The token is refused from this time on (every token made since m0015 has one).
+        pub expires_at: Option<DateTimeUtc>,
     }
 
     /// No navigable relations: queries join explicitly.

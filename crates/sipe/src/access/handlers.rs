@@ -2,7 +2,7 @@
 //! API tokens, and the admin screens for users and roles.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::Form;
@@ -12,13 +12,15 @@ use uuid::Uuid;
 
 use super::roles::{Permission, Role};
 use super::scope::Scope;
-use super::service::{self, AccessError, LoginOutcome, ScopeInput, UserInput};
+use super::service::{
+    self, AccessError, LoginOutcome, ScopeInput, SecondFactorOutcome, TokenLife, UserInput,
+};
 use super::views::*;
 use super::{store, totp};
 use crate::i18n::Lang;
 use crate::territory::views::Choice;
 use crate::validation::FieldErrors;
-use crate::web::auth::{Authenticated, Ctx, PendingSecondFactor};
+use crate::web::auth::{Authenticated, Client, Ctx, PendingSecondFactor};
 use crate::web::page::redirect_with_flash;
 use crate::web::routes::safe_next;
 use crate::web::table::{ListQuery, Pager};
@@ -39,13 +41,6 @@ fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .secure(state.secure_cookies())
         .same_site(SameSite::Lax)
         .build()
-}
-
-fn user_agent(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }
 
 fn internal(e: AccessError) -> WebError {
@@ -98,11 +93,22 @@ pub async fn login(
     State(state): State<AppState>,
     ctx: PageCtx,
     Ctx(audit): Ctx,
+    client: Client,
     jar: CookieJar,
-    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let next = safe_next(Some(&form.next));
+    if !allowed(&state, &client) {
+        return render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            LoginPage {
+                ctx,
+                username: form.username,
+                next,
+                error: Some("login-too-many"),
+            },
+        );
+    }
     if form.username.trim().is_empty() || form.password.is_empty() {
         let page = LoginPage {
             ctx,
@@ -117,7 +123,7 @@ pub async fn login(
         &audit,
         &form.username,
         &form.password,
-        user_agent(&headers),
+        client.user_agent.clone(),
     )
     .await
     .map_err(internal)?;
@@ -138,7 +144,7 @@ pub async fn login(
             };
             Ok((jar, Redirect::to(&to)).into_response())
         }
-        LoginOutcome::Invalid => render_status(
+        LoginOutcome::Refused => render_status(
             StatusCode::UNAUTHORIZED,
             LoginPage {
                 ctx,
@@ -147,16 +153,12 @@ pub async fn login(
                 error: Some("login-invalid"),
             },
         ),
-        LoginOutcome::Locked => render_status(
-            StatusCode::TOO_MANY_REQUESTS,
-            LoginPage {
-                ctx,
-                username: form.username,
-                next,
-                error: Some("login-locked"),
-            },
-        ),
     }
+}
+
+/// Counts an attempt of this client against the per-address limit.
+fn allowed(state: &AppState, client: &Client) -> bool {
+    client.ip.is_none_or(|ip| state.login_limiter.allow(ip))
 }
 
 /// `GET /login/totp`.
@@ -182,7 +184,7 @@ pub async fn verify_totp(
     State(state): State<AppState>,
     ctx: PageCtx,
     Ctx(audit): Ctx,
-    headers: HeaderMap,
+    client: Client,
     Query(q): Query<NextQuery>,
     pending: Option<axum::Extension<PendingSecondFactor>>,
     Form(form): Form<CodeForm>,
@@ -190,28 +192,48 @@ pub async fn verify_totp(
     let Some(axum::Extension(pending)) = pending else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let cookie = service::verify_second_factor(
+    if !allowed(&state, &client) {
+        return render_status(
+            StatusCode::TOO_MANY_REQUESTS,
+            TotpLoginPage {
+                ctx,
+                error: Some("login-too-many"),
+            },
+        );
+    }
+    let outcome = service::verify_second_factor(
         &state.db,
         &audit,
         &pending.session_id,
         pending.user_id,
         &form.code,
-        user_agent(&headers),
+        client.user_agent.clone(),
     )
     .await
     .map_err(internal)?;
-    match cookie {
-        Some(cookie) => {
+    match outcome {
+        SecondFactorOutcome::Success(cookie) => {
             let jar = CookieJar::new().add(session_cookie(&state, cookie));
             Ok((jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response())
         }
-        None => render_status(
+        SecondFactorOutcome::Wrong => render_status(
             StatusCode::UNAUTHORIZED,
             TotpLoginPage {
                 ctx,
                 error: Some("totp-code-wrong"),
             },
         ),
+        SecondFactorOutcome::Ended => {
+            let removal = Cookie::build((cookies::SESSION, ""))
+                .path("/")
+                .removal()
+                .build();
+            Ok((
+                CookieJar::new().add(removal),
+                redirect_with_flash("/login", "error", "totp-login-ended"),
+            )
+                .into_response())
+        }
     }
 }
 
@@ -424,15 +446,48 @@ pub async fn change_password(
     }
 }
 
-/// `POST /account/totp/start`.
+/// Forms that only ask for the current password.
+#[derive(Debug, Deserialize)]
+pub struct CurrentPasswordForm {
+    #[serde(default)]
+    current_password: String,
+}
+
+/// `POST /account/totp/start`: needs the current password.
 pub async fn start_totp(
     State(state): State<AppState>,
+    ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<CurrentPasswordForm>,
 ) -> Result<Response, WebError> {
-    service::start_totp(&state.db, user.access.actor.user_id)
-        .await
-        .map_err(internal)?;
-    Ok(Redirect::to("/account#totp").into_response())
+    let id = user.access.actor.user_id;
+    match service::start_totp(&state.db, &audit, id, &form.current_password).await {
+        Ok(_) => Ok(Redirect::to("/account#totp").into_response()),
+        Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
+        Err(e) => Err(internal(e)),
+    }
+}
+
+async fn account_with_errors(
+    state: &AppState,
+    ctx: PageCtx,
+    id: Uuid,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let u = store::find_user(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let enrol = enrolment(&u);
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        AccountPage {
+            ctx,
+            user: u,
+            errors,
+            enrol,
+        },
+    )
 }
 
 /// `POST /account/totp/confirm`.
@@ -465,16 +520,20 @@ pub async fn confirm_totp(
     }
 }
 
-/// `POST /account/totp/disable`.
+/// `POST /account/totp/disable`: needs the current password.
 pub async fn disable_totp(
     State(state): State<AppState>,
+    ctx: PageCtx,
     user: Authenticated,
     Ctx(audit): Ctx,
+    Form(form): Form<CurrentPasswordForm>,
 ) -> Result<Response, WebError> {
-    service::disable_totp(&state.db, &audit, user.access.actor.user_id)
-        .await
-        .map_err(internal)?;
-    Ok(redirect_with_flash("/account", "success", "totp-disabled"))
+    let id = user.access.actor.user_id;
+    match service::disable_own_totp(&state.db, &audit, id, &form.current_password).await {
+        Ok(()) => Ok(redirect_with_flash("/account", "success", "totp-disabled")),
+        Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
+        Err(e) => Err(internal(e)),
+    }
 }
 
 /// `GET /account/tokens`.
@@ -484,11 +543,14 @@ pub async fn tokens(
     user: Authenticated,
 ) -> Result<Response, WebError> {
     let tokens = store::list_tokens(&state.db, user.access.actor.user_id).await?;
+    let life = TokenLife::of(&state.config);
     render(TokensPage {
         ctx,
         tokens,
         new_token: None,
         errors: FieldErrors::new(),
+        default_days: life.default_days,
+        max_days: life.max_days,
     })
 }
 
@@ -497,6 +559,8 @@ pub async fn tokens(
 pub struct TokenForm {
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    days: String,
 }
 
 /// `POST /account/tokens`: creates a token and shows it once.
@@ -508,8 +572,9 @@ pub async fn create_token(
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
     let id = user.access.actor.user_id;
+    let life = TokenLife::of(&state.config);
     let (new_token, errors, status) =
-        match service::create_token(&state.db, &audit, id, &form.name).await {
+        match service::create_token(&state.db, &audit, id, &form.name, &form.days, life).await {
             Ok(secret) => (Some(secret), FieldErrors::new(), StatusCode::OK),
             Err(AccessError::Invalid(errors)) => (None, errors, StatusCode::UNPROCESSABLE_ENTITY),
             Err(e) => return Err(internal(e)),
@@ -522,6 +587,8 @@ pub async fn create_token(
             tokens,
             new_token,
             errors,
+            default_days: life.default_days,
+            max_days: life.max_days,
         },
     )
 }
@@ -533,9 +600,15 @@ pub async fn revoke_own_token(
     Ctx(audit): Ctx,
     Path(token_id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    service::revoke_token(&state.db, &audit, token_id, Some(user.access.actor.user_id))
-        .await
-        .map_err(internal)?;
+    service::revoke_token(
+        &state.db,
+        &audit,
+        &user.access,
+        token_id,
+        Some(user.access.actor.user_id),
+    )
+    .await
+    .map_err(internal)?;
     Ok(redirect_with_flash(
         "/account/tokens",
         "success",
@@ -714,11 +787,20 @@ fn to_input(form: &UserForm) -> UserInput {
 /// `POST /admin/users`.
 pub async fn create_user(
     State(state): State<AppState>,
+    user: Authenticated,
     ctx: PageCtx,
     Ctx(audit): Ctx,
     Form(form): Form<UserForm>,
 ) -> Result<Response, WebError> {
-    match service::create_user(&state.db, &audit, &to_input(&form), &form.password).await {
+    match service::create_user(
+        &state.db,
+        &audit,
+        &user.access,
+        &to_input(&form),
+        &form.password,
+    )
+    .await
+    {
         Ok(id) => Ok(redirect_with_flash(
             &format!("/admin/users/{id}"),
             "success",
@@ -788,12 +870,13 @@ pub async fn edit_user(
 /// `POST /admin/users/{id}`.
 pub async fn update_user(
     State(state): State<AppState>,
+    user: Authenticated,
     ctx: PageCtx,
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
     Form(form): Form<UserForm>,
 ) -> Result<Response, WebError> {
-    match service::update_user(&state.db, &audit, id, &to_input(&form)).await {
+    match service::update_user(&state.db, &audit, &user.access, id, &to_input(&form)).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/admin/users/{id}"),
             "success",
@@ -837,7 +920,7 @@ pub async fn set_user_active(
             "user-cannot-disable-self",
         ));
     }
-    service::set_active(&state.db, &audit, id, active)
+    service::set_active(&state.db, &audit, &user.access, id, active)
         .await
         .map_err(internal)?;
     let key = if active {
@@ -862,12 +945,13 @@ pub struct ResetForm {
 /// `POST /admin/users/{id}/password`.
 pub async fn reset_password(
     State(state): State<AppState>,
+    user: Authenticated,
     ctx: PageCtx,
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
-    match service::set_password(&state.db, &audit, id, &form.password).await {
+    match service::set_password(&state.db, &audit, &user.access, id, &form.password).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/admin/users/{id}"),
             "success",
@@ -881,10 +965,11 @@ pub async fn reset_password(
 /// `POST /admin/users/{id}/totp/disable`.
 pub async fn admin_disable_totp(
     State(state): State<AppState>,
+    user: Authenticated,
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    service::disable_totp(&state.db, &audit, id)
+    service::disable_totp(&state.db, &audit, &user.access, id)
         .await
         .map_err(internal)?;
     Ok(redirect_with_flash(
@@ -897,10 +982,11 @@ pub async fn admin_disable_totp(
 /// `POST /admin/tokens/{token_id}/revoke`.
 pub async fn admin_revoke_token(
     State(state): State<AppState>,
+    user: Authenticated,
     Ctx(audit): Ctx,
     Path(token_id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    service::revoke_token(&state.db, &audit, token_id, None)
+    service::revoke_token(&state.db, &audit, &user.access, token_id, None)
         .await
         .map_err(internal)?;
     Ok(redirect_with_flash(

@@ -69,6 +69,42 @@ pub fn dummy_verify(password: &str) {
     let _ = verify(password, phc);
 }
 
+/// Hashes computed at once, process-wide: each takes ~19 MiB and a core for tens of
+/// milliseconds, so a flood of logins queues here instead of stalling every request.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::sync::Semaphore::new(cores.max(2))
+});
+
+/// Runs a hashing job on a blocking thread, at most `HASHING` at once.
+async fn hashing<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|_| anyhow::anyhow!("password hashing closed"))?;
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| anyhow::anyhow!("password hashing: {e}"))
+}
+
+/// [`verify`] off the async threads, bounded in concurrency.
+pub async fn verify_blocking(password: &str, phc: &str) -> anyhow::Result<bool> {
+    let (password, phc) = (password.to_owned(), phc.to_owned());
+    hashing(move || verify(&password, &phc)).await
+}
+
+/// [`hash`] off the async threads, bounded in concurrency.
+pub async fn hash_blocking(password: &str) -> anyhow::Result<String> {
+    let password = password.to_owned();
+    hashing(move || hash(&password)).await?
+}
+
+/// [`dummy_verify`] off the async threads, bounded in concurrency.
+pub async fn dummy_verify_blocking(password: &str) -> anyhow::Result<()> {
+    let password = password.to_owned();
+    hashing(move || dummy_verify(&password)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

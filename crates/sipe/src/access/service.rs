@@ -1,18 +1,23 @@
 //! Use cases of the access module. Each one runs in one transaction with its audit rows.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, IntoActiveModel, Set};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, Set,
+};
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::entity::{api_token, user};
 use super::password;
 use super::roles::Role;
-use super::scope::ScopeKind;
+use super::scope::{Access, ScopeKind};
 use super::{session, store};
 use crate::audit::{self, AuditCtx, Change};
 use crate::db::{self, Db, StoreError};
 use crate::territory;
+use crate::territory::entity::office;
 use crate::validation::{self, FieldErrors};
 
 /// Failed logins before the account locks.
@@ -106,6 +111,33 @@ fn snapshot(u: &user::Model) -> UserSnapshot<'_> {
     }
 }
 
+/// May `actor` administer a user holding these grants? Every office granted must lie in
+/// the actor's capture scope (a national grant needs a national actor): an admin of a
+/// group of offices manages only the users of those offices.
+fn manages(actor: &Access, grants: &[(String, Option<office::Model>)]) -> bool {
+    grants.iter().all(|(_, o)| match o {
+        Some(o) => actor.capture.includes_path(&o.path),
+        None => actor.capture.is_national(),
+    })
+}
+
+/// The user, if `actor` may administer them (`NotFound` otherwise, as for any record
+/// outside one's scope).
+async fn managed_user(
+    conn: &impl ConnectionTrait,
+    actor: &Access,
+    id: Uuid,
+) -> Result<user::Model, AccessError> {
+    let u = store::find_user(conn, id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    let grants = store::user_grants(conn, id).await?;
+    if !manages(actor, &grants) {
+        return Err(AccessError::NotFound);
+    }
+    Ok(u)
+}
+
 fn valid_username(s: &str) -> bool {
     (3..=40).contains(&s.len())
         && s.chars()
@@ -122,6 +154,7 @@ struct ParsedUser {
 
 async fn parse_user(
     conn: &impl ConnectionTrait,
+    actor: &Access,
     input: &UserInput,
 ) -> Result<ParsedUser, AccessError> {
     let mut errors = FieldErrors::new();
@@ -147,11 +180,15 @@ async fn parse_user(
         let mut ids = Vec::new();
         for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
             match territory::store::find_office_by_code(conn, code).await? {
-                Some(o) => ids.push(Some(o.id)),
+                Some(o) if actor.capture.includes_path(&o.path) => ids.push(Some(o.id)),
+                Some(_) => errors.add("offices", "user-office-outside-scope"),
                 None => errors.add("offices", "user-office-unknown"),
             }
         }
         if ids.is_empty() && input.scopes.national {
+            if !actor.capture.is_national() {
+                errors.add("offices", "user-office-outside-scope");
+            }
             ids.push(None);
         }
         grants.push((kind, ids));
@@ -181,11 +218,13 @@ async fn parse_user(
 pub async fn create_user(
     db: &Db,
     ctx: &AuditCtx,
+    actor: &Access,
     input: &UserInput,
     new_password: &str,
 ) -> Result<Uuid, AccessError> {
+    let password_hash = password::hash_blocking(new_password).await?;
     let tx = db::begin_write(db).await?;
-    let parsed = parse_user(&tx, input).await?;
+    let parsed = parse_user(&tx, actor, input).await?;
     if let Err(e) = password::check_policy(new_password, &parsed.username) {
         return Err(FieldErrors::one("password", e.key()).into());
     }
@@ -204,9 +243,10 @@ pub async fn create_user(
         email: Set(parsed.email),
         role: Set(parsed.role.as_str().to_owned()),
         active: Set(true),
-        password_hash: Set(password::hash(new_password)?),
+        password_hash: Set(password_hash),
         totp_secret: Set(None),
         totp_enabled: Set(false),
+        totp_last_step: Set(None),
         failed_logins: Set(0),
         locked_until: Set(None),
         last_login_at: Set(None),
@@ -245,18 +285,17 @@ fn grants_json(
 pub async fn update_user(
     db: &Db,
     ctx: &AuditCtx,
+    actor: &Access,
     id: Uuid,
     input: &UserInput,
 ) -> Result<(), AccessError> {
     let tx = db::begin_write(db).await?;
-    let current = store::find_user(&tx, id)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let current = managed_user(&tx, actor, id).await?;
     let input = UserInput {
         username: current.username.clone(),
         ..input.clone()
     };
-    let parsed = parse_user(&tx, &input).await?;
+    let parsed = parse_user(&tx, actor, &input).await?;
     let before_scopes = store::user_grants(&tx, id).await?;
     let before =
         serde_json::json!({"user": snapshot(&current), "scopes": grants_json(&before_scopes)});
@@ -283,17 +322,17 @@ pub async fn update_user(
     Ok(())
 }
 
-/// Disables or re-enables a user; disabling ends their sessions.
+/// Disables or re-enables a user; disabling ends their sessions and revokes their API
+/// tokens in the same transaction.
 pub async fn set_active(
     db: &Db,
     ctx: &AuditCtx,
+    actor: &Access,
     id: Uuid,
     active_flag: bool,
 ) -> Result<(), AccessError> {
     let tx = db::begin_write(db).await?;
-    let current = store::find_user(&tx, id)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let current = managed_user(&tx, actor, id).await?;
     let before = serde_json::to_value(snapshot(&current)).unwrap_or_default();
     let mut active = current.into_active_model();
     active.active = Set(active_flag);
@@ -303,6 +342,7 @@ pub async fn set_active(
     let updated = active.update(&tx).await?;
     if !active_flag {
         session::delete_for_user(&tx, id).await?;
+        revoke_all_tokens(&tx, ctx, id).await?;
     }
     let action = if active_flag {
         "user.enable"
@@ -322,27 +362,29 @@ pub async fn set_active(
     Ok(())
 }
 
-/// Sets a new password (admin reset or CLI); ends the user's sessions and unlocks them.
+/// Sets a new password (admin reset or CLI); ends the user's sessions, revokes their
+/// API tokens and unlocks them, in one transaction.
 pub async fn set_password(
     db: &Db,
     ctx: &AuditCtx,
+    actor: &Access,
     id: Uuid,
     new_password: &str,
 ) -> Result<(), AccessError> {
+    let password_hash = password::hash_blocking(new_password).await?;
     let tx = db::begin_write(db).await?;
-    let current = store::find_user(&tx, id)
-        .await?
-        .ok_or(AccessError::NotFound)?;
+    let current = managed_user(&tx, actor, id).await?;
     if let Err(e) = password::check_policy(new_password, &current.username) {
         return Err(FieldErrors::one("password", e.key()).into());
     }
     let mut active = current.into_active_model();
-    active.password_hash = Set(password::hash(new_password)?);
+    active.password_hash = Set(password_hash);
     active.failed_logins = Set(0);
     active.locked_until = Set(None);
     active.updated_at = Set(Utc::now());
     active.update(&tx).await?;
     session::delete_for_user(&tx, id).await?;
+    revoke_all_tokens(&tx, ctx, id).await?;
     audit::record(&tx, ctx, Change::new("user.password_reset", "user", id)).await?;
     tx.commit().await?;
     session::forget_user(id);
@@ -358,18 +400,22 @@ pub async fn change_own_password(
     current_password: &str,
     new_password: &str,
 ) -> Result<(), AccessError> {
-    let tx = db::begin_write(db).await?;
-    let current = store::find_user(&tx, id)
+    let current = store::find_user(db, id)
         .await?
         .ok_or(AccessError::NotFound)?;
-    if !password::verify(current_password, &current.password_hash) {
+    if !password::verify_blocking(current_password, &current.password_hash).await? {
         return Err(FieldErrors::one("current_password", "password-current-wrong").into());
     }
     if let Err(e) = password::check_policy(new_password, &current.username) {
         return Err(FieldErrors::one("new_password", e.key()).into());
     }
+    let password_hash = password::hash_blocking(new_password).await?;
+    let tx = db::begin_write(db).await?;
+    let current = store::find_user(&tx, id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
     let mut active = current.into_active_model();
-    active.password_hash = Set(password::hash(new_password)?);
+    active.password_hash = Set(password_hash);
     active.updated_at = Set(Utc::now());
     active.update(&tx).await?;
     // Other sessions (another browser, a stolen cookie) end with the old password.
@@ -395,13 +441,13 @@ pub enum LoginOutcome {
         /// TOTP code still due.
         second_factor: bool,
     },
-    /// Wrong username or password (never says which).
-    Invalid,
-    /// Too many failures; try again later.
-    Locked,
+    /// Wrong username or password, a disabled user or a locked account: one answer for
+    /// all, so it never tells which usernames exist (the audit says which it was).
+    Refused,
 }
 
-/// Checks a password, counts failures, locks after `MAX_FAILED_LOGINS`, and opens a new session.
+/// Checks a password, counts failures (atomically, in the database), locks after
+/// `MAX_FAILED_LOGINS`, and opens a new session.
 pub async fn login(
     db: &Db,
     ctx: &AuditCtx,
@@ -411,7 +457,7 @@ pub async fn login(
 ) -> Result<LoginOutcome, AccessError> {
     let username = username.trim().to_lowercase();
     let Some(u) = store::find_user_by_username(db, &username).await? else {
-        password::dummy_verify(password_given);
+        password::dummy_verify_blocking(password_given).await?;
         let tx = db::begin_write(db).await?;
         let ctx = AuditCtx {
             actor_name: username.chars().take(40).collect(),
@@ -427,7 +473,7 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
-        return Ok(LoginOutcome::Invalid);
+        return Ok(LoginOutcome::Refused);
     };
     let now = Utc::now();
     let ctx = AuditCtx {
@@ -436,7 +482,7 @@ pub async fn login(
         ..ctx.clone()
     };
     if u.locked_until.is_some_and(|t| t > now) {
-        password::dummy_verify(password_given);
+        password::dummy_verify_blocking(password_given).await?;
         let tx = db::begin_write(db).await?;
         audit::record(
             &tx,
@@ -445,24 +491,37 @@ pub async fn login(
         )
         .await?;
         tx.commit().await?;
-        return Ok(LoginOutcome::Locked);
+        return Ok(LoginOutcome::Refused);
     }
-    let ok = password::verify(password_given, &u.password_hash) && u.active;
-    let tx = db::begin_write(db).await?;
+    let ok = password::verify_blocking(password_given, &u.password_hash).await? && u.active;
     let id = u.id;
     let totp = u.totp_enabled;
-    let failed = u.failed_logins;
-    let mut active = u.into_active_model();
+    let tx = db::begin_write(db).await?;
     if !ok {
-        let failures = failed + 1;
-        let locks = failures >= MAX_FAILED_LOGINS;
-        active.failed_logins = Set(if locks { 0 } else { failures });
-        if locks {
-            active.locked_until = Set(Some(now + Duration::minutes(LOCKOUT_MINUTES)));
-        }
-        active.update(&tx).await?;
+        // Counted in the database, not from the value read above: parallel guesses each
+        // count. The update takes the row's write lock until the commit.
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::FailedLogins,
+                Expr::col(user::Column::FailedLogins).add(1),
+            )
+            .filter(user::Column::Id.eq(id))
+            .exec(&tx)
+            .await?;
+        let failures = store::find_user(&tx, id)
+            .await?
+            .map_or(MAX_FAILED_LOGINS, |u| u.failed_logins);
         audit::record(&tx, &ctx, Change::new("user.login_failed", "user", id)).await?;
-        if locks {
+        if failures >= MAX_FAILED_LOGINS {
+            user::Entity::update_many()
+                .col_expr(user::Column::FailedLogins, Expr::value(0))
+                .col_expr(
+                    user::Column::LockedUntil,
+                    Expr::value(now + Duration::minutes(LOCKOUT_MINUTES)),
+                )
+                .filter(user::Column::Id.eq(id))
+                .exec(&tx)
+                .await?;
             audit::record(
                 &tx,
                 &ctx,
@@ -472,12 +531,9 @@ pub async fn login(
             .await?;
         }
         tx.commit().await?;
-        return Ok(if locks {
-            LoginOutcome::Locked
-        } else {
-            LoginOutcome::Invalid
-        });
+        return Ok(LoginOutcome::Refused);
     }
+    let mut active = u.into_active_model();
     active.failed_logins = Set(0);
     active.locked_until = Set(None);
     if !totp {
@@ -498,7 +554,40 @@ pub async fn login(
     })
 }
 
+/// Wrong codes a pending login may give before it ends.
+pub const MAX_SECOND_FACTOR_FAILURES: i32 = 5;
+
+/// What a second-factor code gave.
+#[derive(Debug)]
+pub enum SecondFactorOutcome {
+    /// Logged in: the cookie value of the new session.
+    Success(String),
+    /// Wrong (or already used) code; the pending login goes on.
+    Wrong,
+    /// Too many wrong codes: the pending login has ended; start again with the password.
+    Ended,
+}
+
+/// Accepts a code once: records its time step if it is newer than the last one
+/// accepted (a conditional update, so two requests with the same code cannot both win).
+async fn claim_step(conn: &impl ConnectionTrait, user_id: Uuid, step: u64) -> Result<bool, DbErr> {
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    let res = user::Entity::update_many()
+        .col_expr(user::Column::TotpLastStep, Expr::value(step))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(user::Column::TotpLastStep.is_null())
+                .add(user::Column::TotpLastStep.lt(step)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
 /// Completes a login with a TOTP code: the pending session is replaced by a new one.
+/// A code is accepted once; after `MAX_SECOND_FACTOR_FAILURES` wrong codes the pending
+/// session ends.
 pub async fn verify_second_factor(
     db: &Db,
     ctx: &AuditCtx,
@@ -506,7 +595,7 @@ pub async fn verify_second_factor(
     user_id: Uuid,
     code: &str,
     user_agent: Option<String>,
-) -> Result<Option<String>, AccessError> {
+) -> Result<SecondFactorOutcome, AccessError> {
     let u = store::find_user(db, user_id)
         .await?
         .ok_or(AccessError::NotFound)?;
@@ -515,24 +604,50 @@ pub async fn verify_second_factor(
         actor_name: u.username.clone(),
         ..ctx.clone()
     };
-    let valid = u
+    let step = u
         .totp_secret
         .as_deref()
-        .is_some_and(|s| super::totp::check(s, &u.username, code));
+        .and_then(|s| super::totp::check(s, &u.username, code));
     let tx = db::begin_write(db).await?;
-    if !valid {
-        audit::record(&tx, &ctx, Change::new("user.totp_failed", "user", u.id)).await?;
+    let accepted = match step {
+        Some(step) => claim_step(&tx, u.id, step).await?,
+        None => false,
+    };
+    if !accepted {
+        let failures = session::count_second_factor_failure(&tx, pending_session).await?;
+        let reason = if step.is_some() { "replayed" } else { "wrong" };
+        audit::record(
+            &tx,
+            &ctx,
+            Change::new("user.totp_failed", "user", u.id)
+                .after(serde_json::json!({"reason": reason, "failures": failures})),
+        )
+        .await?;
+        if failures >= MAX_SECOND_FACTOR_FAILURES {
+            session::delete_by_id(&tx, pending_session).await?;
+            audit::record(
+                &tx,
+                &ctx,
+                Change::new("user.totp_login_ended", "user", u.id)
+                    .after(serde_json::json!({"failures": failures})),
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(SecondFactorOutcome::Ended);
+        }
         tx.commit().await?;
-        return Ok(None);
+        return Ok(SecondFactorOutcome::Wrong);
     }
     session::delete_by_id(&tx, pending_session).await?;
     let cookie = session::create(&tx, u.id, false, ctx.ip.clone(), user_agent).await?;
-    let mut active = u.into_active_model();
-    active.last_login_at = Set(Some(Utc::now()));
-    let u = active.update(&tx).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::LastLoginAt, Expr::value(Utc::now()))
+        .filter(user::Column::Id.eq(u.id))
+        .exec(&tx)
+        .await?;
     audit::record(&tx, &ctx, Change::new("user.login", "user", u.id)).await?;
     tx.commit().await?;
-    Ok(Some(cookie))
+    Ok(SecondFactorOutcome::Success(cookie))
 }
 
 /// Ends a session (logout).
@@ -550,17 +665,45 @@ pub async fn logout(
     Ok(())
 }
 
-/// Starts TOTP enrolment: stores a new secret (not yet required) and returns it.
-pub async fn start_totp(db: &Db, user_id: Uuid) -> Result<String, AccessError> {
+/// Checks the user's current password (second-factor changes ask for it).
+async fn check_current_password(u: &user::Model, given: &str) -> Result<(), AccessError> {
+    if password::verify_blocking(given, &u.password_hash).await? {
+        Ok(())
+    } else {
+        Err(FieldErrors::one("current_password", "password-current-wrong").into())
+    }
+}
+
+/// Starts TOTP enrolment after checking the current password: stores a new secret (not
+/// yet required; an enrolled second factor is off until the new one is confirmed).
+pub async fn start_totp(
+    db: &Db,
+    ctx: &AuditCtx,
+    user_id: Uuid,
+    current_password: &str,
+) -> Result<String, AccessError> {
+    let u = store::find_user(db, user_id)
+        .await?
+        .ok_or(AccessError::NotFound)?;
+    check_current_password(&u, current_password).await?;
     let tx = db::begin_write(db).await?;
     let u = store::find_user(&tx, user_id)
         .await?
         .ok_or(AccessError::NotFound)?;
+    let was_enabled = u.totp_enabled;
     let secret = super::totp::new_secret();
     let mut active = u.into_active_model();
     active.totp_secret = Set(Some(secret.clone()));
     active.totp_enabled = Set(false);
+    active.totp_last_step = Set(None);
     active.update(&tx).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("user.totp_enrolment_started", "user", user_id)
+            .after(serde_json::json!({"replaces_enabled_factor": was_enabled})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(secret)
 }
@@ -576,45 +719,122 @@ pub async fn confirm_totp(
     let u = store::find_user(&tx, user_id)
         .await?
         .ok_or(AccessError::NotFound)?;
-    let ok = u
+    let step = u
         .totp_secret
         .as_deref()
-        .is_some_and(|s| super::totp::check(s, &u.username, code));
-    if !ok {
+        .and_then(|s| super::totp::check(s, &u.username, code));
+    let accepted = match step {
+        Some(step) => claim_step(&tx, user_id, step).await?,
+        None => false,
+    };
+    if !accepted {
         return Err(FieldErrors::one("code", "totp-code-wrong").into());
     }
-    let mut active = u.into_active_model();
-    active.totp_enabled = Set(true);
-    active.update(&tx).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpEnabled, Expr::value(true))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&tx)
+        .await?;
     audit::record(&tx, ctx, Change::new("user.totp_enabled", "user", user_id)).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Turns the second factor off (own account after a password check, or admin).
-pub async fn disable_totp(db: &Db, ctx: &AuditCtx, user_id: Uuid) -> Result<(), AccessError> {
-    let tx = db::begin_write(db).await?;
-    let u = store::find_user(&tx, user_id)
+/// Turns one's own second factor off, after checking the current password.
+pub async fn disable_own_totp(
+    db: &Db,
+    ctx: &AuditCtx,
+    user_id: Uuid,
+    current_password: &str,
+) -> Result<(), AccessError> {
+    let u = store::find_user(db, user_id)
         .await?
         .ok_or(AccessError::NotFound)?;
-    let mut active = u.into_active_model();
-    active.totp_enabled = Set(false);
-    active.totp_secret = Set(None);
-    active.update(&tx).await?;
-    audit::record(&tx, ctx, Change::new("user.totp_disabled", "user", user_id)).await?;
+    check_current_password(&u, current_password).await?;
+    let tx = db::begin_write(db).await?;
+    turn_totp_off(&tx, ctx, user_id).await?;
     tx.commit().await?;
     Ok(())
 }
 
+/// An admin turns a user's second factor off (the user lost their device).
+pub async fn disable_totp(
+    db: &Db,
+    ctx: &AuditCtx,
+    actor: &Access,
+    user_id: Uuid,
+) -> Result<(), AccessError> {
+    let tx = db::begin_write(db).await?;
+    managed_user(&tx, actor, user_id).await?;
+    turn_totp_off(&tx, ctx, user_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn turn_totp_off(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    user_id: Uuid,
+) -> Result<(), AccessError> {
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpEnabled, Expr::value(false))
+        .col_expr(
+            user::Column::TotpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(user::Column::TotpLastStep, Expr::value(Option::<i64>::None))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(tx)
+        .await?;
+    audit::record(tx, ctx, Change::new("user.totp_disabled", "user", user_id)).await?;
+    Ok(())
+}
+
+/// How long API tokens live (from the configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenLife {
+    /// Days when the creator does not say.
+    pub default_days: i64,
+    /// The most days a token may be given.
+    pub max_days: i64,
+}
+
+impl TokenLife {
+    /// The configured lifetimes.
+    pub fn of(config: &crate::config::Config) -> Self {
+        Self {
+            default_days: config.token_default_days,
+            max_days: config.token_max_days,
+        }
+    }
+}
+
 /// Creates an API token for a user and returns the secret (shown once, stored hashed).
+/// `days` is its life as typed (empty: the default), at most `life.max_days`.
 pub async fn create_token(
     db: &Db,
     ctx: &AuditCtx,
     user_id: Uuid,
     name: &str,
+    days: &str,
+    life: TokenLife,
 ) -> Result<String, AccessError> {
     let mut errors = FieldErrors::new();
     let name = validation::text(&mut errors, "name", name, true, 80);
+    let days = match validation::whole_number(&mut errors, "days", days, life.max_days) {
+        Some(0) => {
+            errors.add("days", "tokens-days-invalid");
+            life.default_days
+        }
+        Some(d) => d,
+        None if errors.0.iter().any(|e| e.field == "days") => {
+            // Replace the generic number message with one that says the range.
+            errors.0.retain(|e| e.field != "days");
+            errors.add("days", "tokens-days-invalid");
+            life.default_days
+        }
+        None => life.default_days,
+    };
     errors.into_result()?;
     let tx = db::begin_write(db).await?;
     let u = store::find_user(&tx, user_id)
@@ -625,15 +845,18 @@ pub async fn create_token(
     }
     let secret = format!("sipe_{}", session::new_secret());
     let id = Uuid::now_v7();
+    let now = Utc::now();
+    let expires_at = now + Duration::days(days);
     api_token::ActiveModel {
         id: Set(id),
         user_id: Set(user_id),
         name: Set(name.clone()),
         token_hash: Set(session::digest(&secret)),
         prefix: Set(secret.chars().take(12).collect()),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        expires_at: Set(Some(expires_at)),
     }
     .insert(&tx)
     .await?;
@@ -641,17 +864,43 @@ pub async fn create_token(
         &tx,
         ctx,
         Change::new("api_token.create", "api_token", id)
-            .after(serde_json::json!({"user": u.username, "name": name})),
+            .after(serde_json::json!({"user": u.username, "name": name, "expires_at": expires_at})),
     )
     .await?;
     tx.commit().await?;
     Ok(secret)
 }
 
+/// Revokes every live token of a user (disable, password reset), in the caller's
+/// transaction; the cache forgets them when the caller calls `session::forget_user`.
+async fn revoke_all_tokens(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    user_id: Uuid,
+) -> Result<(), DbErr> {
+    let res = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(tx)
+        .await?;
+    if res.rows_affected > 0 {
+        audit::record(
+            tx,
+            ctx,
+            Change::new("api_token.revoke_all", "user", user_id)
+                .after(serde_json::json!({"tokens": res.rows_affected})),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Revokes a token. With `owner`, only a token of that user may be revoked.
 pub async fn revoke_token(
     db: &Db,
     ctx: &AuditCtx,
+    actor: &Access,
     token_id: Uuid,
     owner: Option<Uuid>,
 ) -> Result<(), AccessError> {
@@ -661,8 +910,12 @@ pub async fn revoke_token(
         .one(&tx)
         .await?
         .ok_or(AccessError::NotFound)?;
-    if owner.is_some_and(|o| o != token.user_id) {
-        return Err(AccessError::NotFound);
+    match owner {
+        Some(o) if o != token.user_id => return Err(AccessError::NotFound),
+        Some(_) => {}
+        None => {
+            managed_user(&tx, actor, token.user_id).await?;
+        }
     }
     if token.revoked_at.is_none() {
         let mut active = token.into_active_model();
@@ -686,13 +939,16 @@ pub async fn revoke_token(
 /// changing its user forgets them here; other nodes follow within that time).
 pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Option<super::Access>, DbErr> {
     let digest = session::digest(secret);
-    if let Some((_, _, access)) = session::TOKEN_CACHE.get(&digest) {
+    if let Some((_, _, access, expires_at)) = session::TOKEN_CACHE.get(&digest)
+        && expires_at > Utc::now()
+    {
         return Ok(Some((*access).clone()));
     }
-    let Some(token) = store::find_live_token(db, &digest).await? else {
+    let Some(token) = store::find_live_token(db, &digest, Utc::now()).await? else {
         return Ok(None);
     };
     let token_id = token.id;
+    let expires_at = token.expires_at.unwrap_or_default();
     let Some(u) = store::find_user(db, token.user_id).await? else {
         return Ok(None);
     };
@@ -711,7 +967,12 @@ pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Option<super::A
     let access = store::load_access(db, &u).await?;
     session::TOKEN_CACHE.insert(
         digest,
-        (u.id, token_id, std::sync::Arc::new(access.clone())),
+        (
+            u.id,
+            token_id,
+            std::sync::Arc::new(access.clone()),
+            expires_at,
+        ),
     );
     Ok(Some(access))
 }

@@ -43,6 +43,7 @@ pub async fn create(
         user_id: Set(user_id),
         csrf_token: Set(new_secret()),
         second_factor_pending: Set(second_factor_pending),
+        second_factor_failures: Set(0),
         created_at: Set(now),
         last_seen_at: Set(now),
         ip: Set(ip),
@@ -51,6 +52,29 @@ pub async fn create(
     .insert(conn)
     .await?;
     Ok(secret)
+}
+
+/// Counts one wrong second-factor code on a pending session (atomically) and returns
+/// the count.
+pub async fn count_second_factor_failure(
+    conn: &impl ConnectionTrait,
+    id: &str,
+) -> Result<i32, sea_orm::DbErr> {
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::SecondFactorFailures,
+            sea_orm::sea_query::ExprTrait::add(
+                sea_orm::sea_query::Expr::col(session::Column::SecondFactorFailures),
+                1,
+            ),
+        )
+        .filter(session::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(session::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+        .map_or(i32::MAX, |s| s.second_factor_failures))
 }
 
 /// Deletes the session with this cookie value (logout).
@@ -146,8 +170,13 @@ struct Cached {
     created_at: chrono::DateTime<Utc>,
 }
 
-/// A resolved API token: its user, its id and the access it grants.
-pub(crate) type CachedToken = (Uuid, Uuid, std::sync::Arc<Access>);
+/// A resolved API token: its user, its id, the access it grants and its expiry.
+pub(crate) type CachedToken = (
+    Uuid,
+    Uuid,
+    std::sync::Arc<Access>,
+    chrono::DateTime<chrono::Utc>,
+);
 
 /// Resolved API tokens, for a few seconds, like sessions (keyed by the token's digest).
 pub(crate) static TOKEN_CACHE: std::sync::LazyLock<TtlCache<String, CachedToken>> =
@@ -156,12 +185,12 @@ pub(crate) static TOKEN_CACHE: std::sync::LazyLock<TtlCache<String, CachedToken>
 /// Forgets the cached sessions and tokens of a user (after a change to the user commits).
 pub fn forget_user(user_id: Uuid) {
     CACHE.remove_where(|c| c.user_id == user_id);
-    TOKEN_CACHE.remove_where(|(user, _, _)| *user == user_id);
+    TOKEN_CACHE.remove_where(|(user, _, _, _)| *user == user_id);
 }
 
 /// Forgets a cached token (after it is revoked).
 pub fn forget_token(token_id: Uuid) {
-    TOKEN_CACHE.remove_where(|(_, id, _)| *id == token_id);
+    TOKEN_CACHE.remove_where(|(_, id, _, _)| *id == token_id);
 }
 
 /// Forgets every cached session (tests that edit sessions in the database directly).

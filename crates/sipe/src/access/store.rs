@@ -220,14 +220,16 @@ pub async fn list_tokens(
         .await
 }
 
-/// A live (not revoked) token by its hash.
+/// A live token (not revoked, not expired at `now`) by its hash.
 pub async fn find_live_token(
     conn: &impl ConnectionTrait,
     token_hash: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<api_token::Model>, DbErr> {
     api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash))
         .filter(api_token::Column::RevokedAt.is_null())
+        .filter(api_token::Column::ExpiresAt.gt(now))
         .one(conn)
         .await
 }

@@ -24,15 +24,25 @@ pub fn new_secret() -> String {
     Secret::generate().to_base32()
 }
 
-/// Is `code` valid now (one step of clock skew allowed)?
-pub fn check(secret_b32: &str, account: &str, code: &str) -> bool {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    totp(secret_b32, account).is_some_and(|t| t.check_current(&code).is_some())
+/// The time step `code` belongs to, if it is valid now (one step of clock skew
+/// allowed). The caller accepts each step once (RFC 6238 §5.2).
+pub fn check(secret_b32: &str, account: &str, code: &str) -> Option<u64> {
+    let code: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(16)
+        .collect();
+    totp(secret_b32, account)?.check_current(&code)
 }
 
 /// The current code (tests and the enrolment check).
 pub fn current(secret_b32: &str, account: &str) -> Option<String> {
     Some(totp(secret_b32, account)?.generate_current().to_string())
+}
+
+/// The code of the step that contains `unix_time` (tests, and codes of the next step).
+pub fn code_at(secret_b32: &str, account: &str, unix_time: u64) -> Option<String> {
+    Some(totp(secret_b32, account)?.generate(unix_time).to_string())
 }
 
 /// The `otpauth://` URL apps scan.
@@ -59,9 +69,9 @@ mod tests {
     fn current_code_checks_and_wrong_code_does_not() {
         let secret = new_secret();
         let code = current(&secret, "ana").expect("code");
-        assert!(check(&secret, "ana", &code));
+        assert!(check(&secret, "ana", &code).is_some());
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        assert!(!check(&secret, "ana", wrong));
+        assert!(check(&secret, "ana", wrong).is_none());
         assert!(qr_svg(&secret, "ana").expect("svg").contains("<svg"));
     }
 }

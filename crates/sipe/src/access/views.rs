@@ -90,6 +90,10 @@ pub struct TokensPage {
     pub new_token: Option<String>,
     /// Field problems.
     pub errors: FieldErrors,
+    /// Days a new token lives by default.
+    pub default_days: i64,
+    /// The most days a token may be given.
+    pub max_days: i64,
 }
 
 impl TokensPage {
@@ -97,6 +101,28 @@ impl TokensPage {
     pub fn err(&self, field: &str) -> Option<String> {
         self.errors.message(self.ctx.lang, field)
     }
+
+    /// Has the token expired?
+    pub fn expired(&self, t: &api_token::Model) -> bool {
+        token_expired(t)
+    }
+
+    /// The hint under the days field.
+    pub fn days_hint(&self) -> String {
+        self.ctx.lang.t_args(
+            "tokens-days-hint",
+            &[
+                ("default", self.default_days.to_string()),
+                ("max", self.max_days.to_string()),
+            ],
+        )
+    }
+}
+
+/// Has the token expired (tokens made before expiry dates existed never do here: the
+/// migration gave them one)?
+pub fn token_expired(t: &api_token::Model) -> bool {
+    t.expires_at.is_none_or(|e| e <= chrono::Utc::now())
 }
 
 /// `/admin/users`.
@@ -142,6 +168,11 @@ pub struct UserPage {
 }
 
 impl UserPage {
+    /// Has the token expired?
+    pub fn expired(&self, t: &api_token::Model) -> bool {
+        token_expired(t)
+    }
+
     /// Translated error of a field.
     pub fn err(&self, field: &str) -> Option<String> {
         self.errors.message(self.ctx.lang, field)

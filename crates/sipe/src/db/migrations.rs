@@ -11,6 +11,7 @@ mod m0011_referrals;
 mod m0012_employer_sites;
 mod m0013_referral_origin;
 mod m0014_transfer_documents;
+mod m0015_login_hardening;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_employer_sites::M0012EmployerSites),
             Box::new(m0013_referral_origin::M0013ReferralOrigin),
             Box::new(m0014_transfer_documents::M0014TransferDocuments),
+            Box::new(m0015_login_hardening::M0015LoginHardening),
         ]
     }
 }

@@ -186,6 +186,27 @@ mod tests {
                     );
                 }
             }
+            // Field errors: `add` and `FieldErrors::one` calls with a field name and a key.
+            for marker in [".add(\"", "::one(\""] {
+                for part in text.split(marker).skip(1) {
+                    let Some((field, rest)) = part.split_once("\", \"") else {
+                        continue;
+                    };
+                    if !field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                        continue;
+                    }
+                    let key = rest.split('"').next().unwrap_or_default();
+                    if key.is_empty() || key.contains(' ') || key.contains('{') {
+                        continue;
+                    }
+                    checked += 1;
+                    assert!(
+                        Lang::EsAr.has(key) && Lang::En.has(key),
+                        "{}: field error key {key} missing in a catalogue",
+                        path.display()
+                    );
+                }
+            }
         }
         assert!(checked > 50, "expected to find many keys, found {checked}");
     }

@@ -42,6 +42,42 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// Is a job of `kind` pending or running?
+pub async fn is_active(conn: &impl ConnectionTrait, kind: &str) -> Result<bool, DbErr> {
+    Ok(job::Entity::find()
+        .filter(job::Column::Kind.eq(kind))
+        .filter(job::Column::Status.is_in(["pending", "running"]))
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// Enqueues a job of `kind` unless one is pending or running; returns whether none was.
+///
+/// The idempotency key counts the jobs of this kind so far: two requests at once
+/// compute the same key, so only one row is inserted, on every database.
+pub async fn enqueue_exclusive(
+    conn: &impl ConnectionTrait,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> Result<bool, DbErr> {
+    if is_active(conn, kind).await? {
+        return Ok(false);
+    }
+    let so_far = job::Entity::find()
+        .filter(job::Column::Kind.eq(kind))
+        .count(conn)
+        .await?;
+    enqueue(
+        conn,
+        kind,
+        payload,
+        Some(format!("{kind}:exclusive:{so_far}")),
+    )
+    .await?;
+    Ok(true)
+}
+
 /// Due jobs: pending and due, or running with an expired lock.
 pub async fn due(conn: &impl ConnectionTrait, limit: u64) -> Result<Vec<job::Model>, DbErr> {
     let now = Utc::now();

@@ -521,7 +521,8 @@ pub async fn merge(
     Ok(kept.id)
 }
 
-/// Marks a pair as not a duplicate (both people in the caller's view scope).
+/// Marks a pair as not a duplicate (both people in the caller's capture scope: the
+/// decision keeps both records as they are, a change like a merge).
 pub async fn dismiss(
     db: &Db,
     ctx: &AuditCtx,
@@ -529,7 +530,7 @@ pub async fn dismiss(
     pair_id: Uuid,
 ) -> Result<(), PersonError> {
     let tx = db::begin_write(db).await?;
-    let view = find_pair(&tx, access, ScopeKind::View, pair_id)
+    let view = find_pair(&tx, access, ScopeKind::Capture, pair_id)
         .await?
         .ok_or(PersonError::NotFound)?;
     let mut a = view.pair.into_active_model();

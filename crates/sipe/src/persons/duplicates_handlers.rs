@@ -26,6 +26,8 @@ pub struct DuplicatesPage {
     pub rows: Vec<PairRow>,
     /// Paging.
     pub pager: Pager,
+    /// May the caller queue a scan of the whole registry (admins)?
+    pub can_scan: bool,
 }
 
 /// A pair as listed.
@@ -43,12 +45,22 @@ pub async fn list_duplicates(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let mut pager = Pager::new("/persons/duplicates", &q, &["score"], true)?;
     let (pairs, total) =
         duplicates::open_pairs(&state.db, &user.access, pager.offset(), pager.per_page).await?;
     pager.total = total;
+    super::service::record_shown(
+        &state.reads,
+        &audit,
+        "person.duplicates_list",
+        "",
+        pairs.iter().flat_map(|p| [p.first.id, p.second.id]),
+    )
+    .await
+    .map_err(web_error)?;
     let rows = pairs
         .into_iter()
         .map(|view| PairRow {
@@ -57,17 +69,39 @@ pub async fn list_duplicates(
             view,
         })
         .collect();
-    let page = DuplicatesPage { ctx, rows, pager };
+    let can_scan = user.access.can(crate::access::Permission::ManageJobs);
+    let page = DuplicatesPage {
+        ctx,
+        rows,
+        pager,
+        can_scan,
+    };
     Ok(Html(page.render().map_err(anyhow::Error::from)?).into_response())
 }
 
-/// `POST /persons/duplicates/scan`: queue a scan of the whole registry.
-pub async fn scan_duplicates(State(state): State<AppState>) -> Result<Response, WebError> {
-    let key = format!(
-        "persons.duplicates_scan:{}",
-        chrono::Utc::now().format("%Y%m%d%H%M")
-    );
-    crate::jobs::store::enqueue(&state.db, SCAN_JOB, &serde_json::json!({}), Some(key)).await?;
+/// `POST /persons/duplicates/scan`: queue a scan of the whole registry (admins; one at
+/// a time: refused while one is queued or running).
+pub async fn scan_duplicates(
+    State(state): State<AppState>,
+    Ctx(audit): Ctx,
+) -> Result<Response, WebError> {
+    let queued =
+        crate::jobs::store::enqueue_exclusive(&state.db, SCAN_JOB, &serde_json::json!({})).await?;
+    if !queued {
+        return Ok(redirect_with_flash(
+            "/persons/duplicates",
+            "error",
+            "duplicates-scan-busy",
+        ));
+    }
+    let tx = crate::db::begin_write(&state.db).await?;
+    crate::audit::record(
+        &tx,
+        &audit,
+        crate::audit::Change::new("person.duplicates_scan", "job", SCAN_JOB),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(redirect_with_flash(
         "/persons/duplicates",
         "success",

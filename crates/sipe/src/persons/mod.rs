@@ -88,7 +88,7 @@ pub fn routes() -> Routes {
         )
         .post(
             "/persons/duplicates/scan",
-            coordinate,
+            Guard::Web(Permission::ManageJobs),
             duplicates_handlers::scan_duplicates,
         )
         .get(

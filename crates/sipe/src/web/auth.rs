@@ -249,6 +249,30 @@ impl LoginLimiter {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub std::net::IpAddr);
 
+/// Who is on the other end: their address and browser (login steps use both).
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    /// The client's address (see [`ClientIp`]).
+    pub ip: Option<std::net::IpAddr>,
+    /// The `User-Agent` header, at most 200 characters.
+    pub user_agent: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Client {
+            ip: parts.extensions.get::<ClientIp>().map(|ClientIp(ip)| *ip),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|ua| ua.chars().take(200).collect()),
+        })
+    }
+}
+
 /// Stores the request's [`ClientIp`] in its extensions.
 pub fn insert_client_ip(state: &AppState, req: &mut Request) {
     let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() else {

@@ -52,9 +52,15 @@ async fn revoked_tokens_stop_working() {
     let id = app.user("ana", "analyst", &[]).await;
     let token = app.token(id).await;
     let token_id = sipe::access::store::list_tokens(&app.db, id).await.unwrap()[0].id;
-    sipe::access::service::revoke_token(&app.db, &sipe::audit::AuditCtx::system(), token_id, None)
-        .await
-        .unwrap();
+    sipe::access::service::revoke_token(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        token_id,
+        None,
+    )
+    .await
+    .unwrap();
     let res = app
         .client()
         .get(app.url("/api/v1/me"))

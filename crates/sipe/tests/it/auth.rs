@@ -76,13 +76,19 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
     }
     assert_eq!(
         app.post_login(&c, "ana", "equivocada!!").await.status(),
-        StatusCode::TOO_MANY_REQUESTS
+        StatusCode::UNAUTHORIZED
     );
-    // Even the right password is refused while locked.
-    assert_eq!(
-        app.post_login(&c, "ana", PASSWORD).await.status(),
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    // Even the right password is refused while locked, with the very answer a wrong
+    // password or an unknown user gets: the lock does not tell that "ana" exists.
+    let locked = app.post_login(&c, "ana", PASSWORD).await;
+    assert_eq!(locked.status(), StatusCode::UNAUTHORIZED);
+    let locked = text_of(&locked.text().await.unwrap(), "[data-testid=flash-error]");
+    let unknown = app.post_login(&c, "nadie", PASSWORD).await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let unknown = text_of(&unknown.text().await.unwrap(), "[data-testid=flash-error]");
+    assert!(locked.is_some());
+    assert_eq!(locked, unknown);
+    assert_eq!(app.audit_count("user.login_refused_locked").await, 1);
     assert_eq!(app.audit_count("user.locked").await, 1);
     let u = user::Entity::find()
         .filter(user::Column::Username.eq("ana"))
@@ -273,7 +279,13 @@ async fn totp_enrolment_then_login_asks_for_the_code() {
     let id = app.user("ana", "analyst", &[]).await;
     let c = app.client();
     let csrf = app.login(&c, "ana").await;
-    app.post_form(&c, &csrf, "/account/totp/start", &[]).await;
+    app.post_form(
+        &c,
+        &csrf,
+        "/account/totp/start",
+        &[("current_password", PASSWORD)],
+    )
+    .await;
     let html = c
         .get(app.url("/account"))
         .send()
@@ -332,7 +344,9 @@ async fn totp_enrolment_then_login_asks_for_the_code() {
         .await
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNAUTHORIZED);
-    let code = sipe::access::totp::current(&secret, "ana").unwrap();
+    // The code of the enrolment's step was used: the next step's code (within the
+    // allowed skew) logs in.
+    let code = next_code(&secret, "ana");
     let ok = fresh
         .post(app.url("/login/totp"))
         .form(&[("_csrf", token.as_str()), ("code", code.as_str())])
@@ -369,4 +383,13 @@ async fn the_language_switch_changes_the_ui_to_english() {
         .await
         .unwrap();
     assert_eq!(location(res.headers()), "/");
+}
+
+/// The code of the next 30-second step (accepted within the one-step skew).
+fn next_code(secret: &str, account: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    sipe::access::totp::code_at(secret, account, now + 30).unwrap()
 }

@@ -176,3 +176,141 @@ async fn a_coordinator_reviews_the_queue_and_merges_keeping_both_ids() {
         .unwrap();
     assert!(html.contains(&format!("/persons/{gone}")));
 }
+
+#[tokio::test]
+async fn dismissing_a_pair_needs_capture_scope_on_both_people() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    // Office A's pair, and a pair across A and B.
+    register(
+        &app,
+        "OE-A",
+        "30123456",
+        "González",
+        "Juan Carlos",
+        "1990-05-01",
+    )
+    .await;
+    register(
+        &app,
+        "OE-A",
+        "30123465",
+        "Gonzales",
+        "Juan Carlos",
+        "1990-05-01",
+    )
+    .await;
+    register(&app, "OE-A", "27111222", "Paz", "Ignacio", "1980-01-02").await;
+    register(&app, "OE-B", "27111223", "Paz", "Ignacio", "1980-01-02").await;
+    sipe::persons::duplicates::scan(&app.db).await.unwrap();
+    // A coordinator who views A and B but captures only A.
+    let id = sipe::access::service::create_user(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        &sipe::access::service::UserInput {
+            username: "coord".into(),
+            full_name: "Coordinación".into(),
+            email: String::new(),
+            role: "coordinator".into(),
+            scopes: sipe::access::service::ScopeInput {
+                capture: vec!["OE-A".into()],
+                view: vec!["OE-A".into(), "OE-B".into()],
+                search: vec!["OE-A".into(), "OE-B".into()],
+                national: false,
+            },
+        },
+        crate::helpers::PASSWORD,
+    )
+    .await
+    .unwrap();
+    let user = sipe::access::store::find_user(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let access = sipe::access::store::load_access(&app.db, &user)
+        .await
+        .unwrap();
+    let (pairs, total) = sipe::persons::duplicates::open_pairs(&app.db, &access, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(total, 2, "both pairs are in the view scope");
+    let c = app.client();
+    let csrf = app.login(&c, "coord").await;
+    let mut dismissed = 0;
+    for p in &pairs {
+        let across = p.first.office_id != p.second.office_id;
+        let res = app
+            .post_form(
+                &c,
+                &csrf,
+                &format!("/persons/duplicates/{}/dismiss", p.pair.id),
+                &[],
+            )
+            .await;
+        if across {
+            assert_eq!(
+                res.status(),
+                StatusCode::NOT_FOUND,
+                "office B's person is not theirs to change"
+            );
+        } else {
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "their own pair");
+            dismissed += 1;
+        }
+    }
+    assert_eq!(dismissed, 1);
+    let (_, total) = sipe::persons::duplicates::open_pairs(&app.db, &access, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(total, 1, "the pair across offices is still open");
+}
+
+#[tokio::test]
+async fn a_full_registry_scan_is_an_admin_action_one_at_a_time() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let (coord, coord_csrf) = app.signed_in("coord", "coordinator", &["OE-A"]).await;
+    let res = app
+        .post_form(&coord, &coord_csrf, "/persons/duplicates/scan", &[])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "coordinators cannot queue it"
+    );
+    assert!(
+        !app.get_page(&coord, "/persons/duplicates")
+            .await
+            .contains("/persons/duplicates/scan")
+    );
+    let (admin, csrf) = app.signed_in("jefa", "admin", &[]).await;
+    let res = app
+        .post_form(&admin, &csrf, "/persons/duplicates/scan", &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app.get_page(&admin, &location(res.headers())).await;
+    assert!(page.contains("quedó en cola"), "queued");
+    let res = app
+        .post_form(&admin, &csrf, "/persons/duplicates/scan", &[])
+        .await;
+    let page = app.get_page(&admin, &location(res.headers())).await;
+    assert!(
+        text_of(&page, "[data-testid=flash-error]")
+            .unwrap()
+            .contains("Ya hay una búsqueda")
+    );
+    let (jobs, total) = sipe::jobs::store::list(&app.db, None, 0, 10).await.unwrap();
+    assert_eq!(total, 1, "{jobs:?}");
+    // Once it has run, another may be queued.
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let mut done = jobs[0].clone().into_active_model();
+    done.status = Set("done".into());
+    done.update(&app.db).await.unwrap();
+    let res = app
+        .post_form(&admin, &csrf, "/persons/duplicates/scan", &[])
+        .await;
+    let page = app.get_page(&admin, &location(res.headers())).await;
+    assert!(page.contains("quedó en cola"));
+}

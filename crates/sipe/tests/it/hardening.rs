@@ -366,6 +366,7 @@ async fn searcher(app: &TestApp) -> (reqwest::Client, String) {
     let id = sipe::access::service::create_user(
         &app.db,
         &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
         &sipe::access::service::UserInput {
             username: "buscador".into(),
             full_name: "Buscador".into(),

@@ -201,9 +201,15 @@ impl TestApp {
             role: role.into(),
             scopes: ScopeInput::same_offices(offices.iter().map(|s| s.to_string()).collect()),
         };
-        sipe::access::service::create_user(&self.db, &AuditCtx::system(), &input, PASSWORD)
-            .await
-            .expect("user created")
+        sipe::access::service::create_user(
+            &self.db,
+            &AuditCtx::system(),
+            &sipe::access::Access::system("t"),
+            &input,
+            PASSWORD,
+        )
+        .await
+        .expect("user created")
     }
 
     /// Creates a user, logs a new client in as them, returns the client and form token.
@@ -288,9 +294,16 @@ impl TestApp {
 
     /// Creates an API token for a user.
     pub async fn token(&self, user_id: Uuid) -> String {
-        sipe::access::service::create_token(&self.db, &AuditCtx::system(), user_id, "test")
-            .await
-            .expect("token")
+        sipe::access::service::create_token(
+            &self.db,
+            &AuditCtx::system(),
+            user_id,
+            "test",
+            "",
+            sipe::access::service::TokenLife::of(&self.config),
+        )
+        .await
+        .expect("token")
     }
 
     /// Number of audit rows with this action.

@@ -315,6 +315,7 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
     let coordinator = sipe::access::service::create_user(
         &app.db,
         &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
         &sipe::access::service::UserInput {
             username: "coord_ab".into(),
             full_name: "Coordinación".into(),
@@ -349,6 +350,7 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
     let searcher = sipe::access::service::create_user(
         &app.db,
         &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
         &sipe::access::service::UserInput {
             username: "coord_a".into(),
             full_name: "Coordinación A".into(),

@@ -596,6 +596,7 @@ async fn a_user_without_any_scope_sees_no_office() {
     sipe::access::service::create_user(
         &app.db,
         &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
         &input,
         crate::helpers::PASSWORD,
     )

@@ -21,6 +21,7 @@ async fn office_roles_without_an_office_are_refused() {
         let err = sipe::access::service::create_user(
             &app.db,
             &AuditCtx::system(),
+            &sipe::access::Access::system("t"),
             &input("xx1", role, &[]),
             PASSWORD,
         )
@@ -43,6 +44,7 @@ async fn office_roles_without_an_office_are_refused() {
         sipe::access::service::create_user(
             &app.db,
             &AuditCtx::system(),
+            &sipe::access::Access::system("t"),
             &input(&name, role, &[]),
             PASSWORD,
         )
@@ -141,9 +143,15 @@ async fn a_disabled_user_cannot_log_in_and_loses_their_sessions() {
     let id = app.user("ana", "analyst", &[]).await;
     let c = app.client();
     app.login(&c, "ana").await;
-    sipe::access::service::set_active(&app.db, &AuditCtx::system(), id, false)
-        .await
-        .unwrap();
+    sipe::access::service::set_active(
+        &app.db,
+        &AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        id,
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         c.get(app.url("/")).send().await.unwrap().status(),
         StatusCode::SEE_OTHER
@@ -180,4 +188,88 @@ async fn non_admins_cannot_reach_user_administration() {
         .await
         .unwrap();
     assert!(!nav.contains("href=\"/admin/users\""));
+}
+
+#[tokio::test]
+async fn an_admin_of_some_offices_manages_only_users_within_them() {
+    let app = TestApp::spawn().await;
+    app.office("ZONA-A", "").await;
+    app.office("OE-A1", "ZONA-A").await;
+    app.office("OE-B", "").await;
+    let (c, csrf) = app.signed_in("admin_zona", "admin", &["ZONA-A"]).await;
+    let mine = app.user("op_a1", "operator", &["OE-A1"]).await;
+    let theirs = app.user("op_b", "operator", &["OE-B"]).await;
+    let national = app.user("planif", "planner", &[]).await;
+    // Granting an office beyond their own scope, or national scope, is refused.
+    for (offices, national_flag) in [(vec![("capture", "OE-B")], false), (vec![], true)] {
+        let mut form: Vec<(&str, &str)> = vec![
+            ("username", "nuevo"),
+            ("full_name", "Nuevo"),
+            ("role", "planner"),
+            ("password", "una clave nueva y larga"),
+        ];
+        form.extend(offices);
+        if national_flag {
+            form.push(("national", "on"));
+        }
+        let res = app.post_form(&c, &csrf, "/admin/users", &form).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains("Solo podés asignar oficinas de tu propio alcance")
+        );
+    }
+    assert!(
+        sipe::access::store::find_user_by_username(&app.db, "nuevo")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A user outside their scope: no reset, no second-factor change, no disable.
+    for target in [theirs, national] {
+        for (path, fields) in [
+            ("password", vec![("password", "una clave nueva y larga")]),
+            ("totp/disable", vec![]),
+            ("active", vec![("active", "false")]),
+        ] {
+            let res = app
+                .post_form(&c, &csrf, &format!("/admin/users/{target}/{path}"), &fields)
+                .await;
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path} of {target}");
+        }
+    }
+    let b = sipe::access::store::find_user(&app.db, theirs)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(b.active && sipe::access::password::verify(PASSWORD, &b.password_hash));
+    // Within it: allowed (the positive control), and the office below their zone counts.
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("/admin/users/{mine}/password"),
+            &[("password", "una clave nueva y larga")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            "/admin/users",
+            &[
+                ("username", "nuevo"),
+                ("full_name", "Nuevo"),
+                ("role", "operator"),
+                ("password", "una clave nueva y larga"),
+                ("capture", "OE-A1"),
+                ("view", "OE-A1"),
+                ("search", "OE-A1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
