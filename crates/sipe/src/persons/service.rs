@@ -2,7 +2,7 @@
 //! warn of likely ones), update with field history, and reads that leave an audit row.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -412,6 +412,38 @@ pub async fn read_person(
         .ok_or(PersonError::NotFound)?;
     record_read(reads, ctx, id).await?;
     Ok(p)
+}
+
+/// Records that a person was hired through another module (a referral's hire), inside
+/// that module's transaction: employment status `employed`, no longer unemployed since
+/// any date, with the field history, the audit row and the timeline event of any edit.
+pub async fn record_hired(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    person_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), PersonError> {
+    let p = person::Entity::find_by_id(person_id)
+        .one(tx)
+        .await?
+        .ok_or(PersonError::NotFound)?;
+    let snapshot = |p: &person::Model| -> Snapshot {
+        vec![
+            ("employment_status", p.employment_status.clone()),
+            (
+                "unemployed_since",
+                p.unemployed_since.map(|d| d.to_string()),
+            ),
+        ]
+    };
+    let before = snapshot(&p);
+    let mut a = p.into_active_model();
+    a.employment_status = Set(Some("employed".into()));
+    a.unemployed_since = Set(None);
+    a.updated_at = Set(now);
+    let updated = a.update(tx).await?;
+    record_changes(tx, ctx, &updated, &before, &snapshot(&updated)).await?;
+    Ok(())
 }
 
 /// Records that the caller read a person's record (reads of personal data are audited),

@@ -382,7 +382,11 @@ async fn refer_three_interview_and_hire_one_whose_other_referral_becomes_obsolet
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.audit_count("referral.create").await, 4);
-    assert_eq!(app.audit_count("referral.transition").await, 6);
+    assert_eq!(
+        app.audit_count("referral.transition").await,
+        7,
+        "six moves and the referral made obsolete by the hire"
+    );
 
     // The pages: the referral with its history and the printable letter.
     let (c, _) = app.signed_in("web_a", "operator", &["OE-A"]).await;
@@ -592,4 +596,79 @@ async fn the_referrals_list_shows_those_of_the_callers_vacancies_and_people() {
     assert!(lines[0].starts_with("derivacion_id,estado,origen"));
     assert!(!csv.contains("Berta"));
     assert_eq!(app.audit_count("referral.export").await, 1);
+}
+
+#[tokio::test]
+async fn a_hire_changes_the_person_through_their_registry_with_history_and_audit() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let ana = person(&app, seeker("30111222", "Ana")).await;
+    let ea = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque A").await;
+    let eb = crate::vacancies::employer(&app, "OE-B", "30-50000000-3", "Empaque B").await;
+    let here = open_vacancy(&app, ea, "Embalador A", 1).await;
+    let there = open_vacancy(&app, eb, "Embalador B", 1).await;
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    let refer = |vacancy| {
+        let (app, ctx, system) = (&app, &ctx, &system);
+        async move {
+            sipe::intermediation::referrals::service::refer(
+                &app.db,
+                ctx,
+                system,
+                &sipe::intermediation::referrals::service::ReferralInput {
+                    vacancy_id: Some(vacancy),
+                    person_id: Some(ana),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let hired = refer(here).await;
+    let elsewhere = refer(there).await;
+    let updates_before = app.audit_count("person.update").await;
+    for (to, start) in [("sent", ""), ("hired", "2026-12-01")] {
+        sipe::intermediation::referrals::service::transition(
+            &app.db,
+            &ctx,
+            &system,
+            crate::helpers::TZ,
+            hired,
+            &sipe::intermediation::referrals::service::TransitionInput {
+                to: to.into(),
+                start_date: start.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // The person's employment changed with a field-history row and an audit row on them.
+    let changes = sipe::persons::store::changes(&app.db, ana).await.unwrap();
+    let employment = changes
+        .iter()
+        .find(|c| c.field == "employment_status")
+        .expect("a history row for the employment status");
+    assert_eq!(employment.old_value.as_deref(), Some("unemployed"));
+    assert_eq!(employment.new_value.as_deref(), Some("employed"));
+    assert_eq!(app.audit_count("person.update").await, updates_before + 1);
+    let f = sipe::audit::store::AuditFilter {
+        action: "person.update".into(),
+        entity_id: ana.to_string(),
+        ..Default::default()
+    };
+    let (rows, _) = sipe::audit::store::list(&app.db, &f, 0, 1).await.unwrap();
+    assert!(rows[0].after.as_deref().unwrap().contains("employed"));
+    // Office B's referral became obsolete with its own audit row.
+    let f = sipe::audit::store::AuditFilter {
+        action: "referral.transition".into(),
+        entity_id: elsewhere.to_string(),
+        ..Default::default()
+    };
+    let (rows, _) = sipe::audit::store::list(&app.db, &f, 0, 10).await.unwrap();
+    assert_eq!(rows.len(), 1, "the obsoleted referral is audited");
+    assert!(rows[0].after.as_deref().unwrap().contains("obsolete"));
 }

@@ -19,7 +19,6 @@ use crate::i18n::Lang;
 use crate::intermediation::seekers::entity::job_seeker;
 use crate::intermediation::vacancies::entity::vacancy;
 use crate::intermediation::vacancies::input::CONTRACT_TYPES;
-use crate::persons::entity::person;
 use crate::persons::timeline::{self, NewEvent};
 use crate::validation::{self, FieldErrors};
 
@@ -449,7 +448,7 @@ pub async fn transition(
             .await?;
         }
         obsolete = make_others_obsolete(&tx, ctx, person_id, id).await?;
-        mark_placed(&tx, person_id, now).await?;
+        mark_placed(&tx, ctx, person_id, now).await?;
         filled = crate::intermediation::vacancies::service::fill_if_complete(&tx, ctx, v).await?;
     }
     audit::record(
@@ -510,6 +509,19 @@ async fn make_others_obsolete(
             (None, None),
         )
         .await?;
+        // Often another office's referral: it gets its own audit row.
+        audit::record(
+            conn,
+            ctx,
+            Change::new("referral.transition", "referral", oid)
+                .before(json!({"state": from.as_str()}))
+                .after(json!({
+                    "state": ReferralState::Obsolete.as_str(),
+                    "reason": "hired_by_another",
+                    "hired_through": hired,
+                })),
+        )
+        .await?;
         timeline::append(
             conn,
             ctx,
@@ -527,10 +539,12 @@ async fn make_others_obsolete(
     Ok(ids)
 }
 
-/// Records the person as placed and no longer looking; their record's change stamp
-/// moves so every node re-indexes them (matching leaves them out).
+/// Records the person as placed and no longer looking, and employed through the persons
+/// module's use case (field history, audit, timeline); their record's change stamp moves
+/// so every node re-indexes them (matching leaves them out).
 async fn mark_placed(
     conn: &impl ConnectionTrait,
+    ctx: &AuditCtx,
     person_id: Uuid,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), ReferralError> {
@@ -551,12 +565,13 @@ async fn mark_placed(
         Some(_) => row.update(conn).await?,
         None => row.insert(conn).await?,
     };
-    if let Some(p) = person::Entity::find_by_id(person_id).one(conn).await? {
-        let mut a = p.into_active_model();
-        a.employment_status = Set(Some("employed".into()));
-        a.unemployed_since = Set(None);
-        a.updated_at = Set(now);
-        a.update(conn).await?;
-    }
+    crate::persons::service::record_hired(conn, ctx, person_id, now)
+        .await
+        .map_err(|e| match e {
+            crate::persons::service::PersonError::Store(s) => ReferralError::Store(s),
+            other => ReferralError::Store(crate::db::StoreError::Other(sea_orm::DbErr::Custom(
+                other.to_string(),
+            ))),
+        })?;
     Ok(())
 }
