@@ -93,3 +93,76 @@ mod tests {
         assert!(words.iter().all(|w| w.len() == MAX_SEARCH_WORD_CHARS));
     }
 }
+
+/// Why text from outside was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unclean {
+    /// A control character other than a newline (NUL, tab, escape...), or a bidirectional
+    /// override that makes text read differently than it is stored.
+    #[error("control character U+{0:04X}")]
+    Control(u32),
+}
+
+impl Unclean {
+    /// Catalogue key of the message.
+    pub fn key(self) -> &'static str {
+        "field-control-chars"
+    }
+}
+
+/// Is `c` refused in any text field? Control characters except the newline, and the
+/// bidirectional embedding, override and isolate characters.
+fn refused(c: char) -> bool {
+    (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text as sipe stores it, whatever channel it came through (form, API body, query,
+/// import row): Unicode NFC, line breaks as `\n`; refused when it holds a control
+/// character other than a newline. Single-line fields refuse newlines too
+/// (`validation::text`).
+pub fn clean(raw: &str) -> Result<std::borrow::Cow<'_, str>, Unclean> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    let unified: std::borrow::Cow<'_, str> = if raw.contains('\r') {
+        std::borrow::Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    };
+    if let Some(c) = unified.chars().find(|c| refused(*c)) {
+        return Err(Unclean::Control(u32::from(c)));
+    }
+    if is_nfc_quick(unified.chars()) == IsNormalized::Yes {
+        return Ok(unified);
+    }
+    Ok(std::borrow::Cow::Owned(unified.nfc().collect()))
+}
+
+#[cfg(test)]
+mod clean_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn text_is_composed_and_control_characters_refused() {
+        assert_eq!(clean("Jose\u{301}").unwrap(), "José");
+        assert_eq!(clean("a\r\nb\rc").unwrap(), "a\nb\nc");
+        assert!(matches!(
+            clean("González"),
+            Ok(std::borrow::Cow::Borrowed(_))
+        ));
+        assert_eq!(clean("Nul\u{0}l"), Err(Unclean::Control(0)));
+        assert_eq!(clean("a\tb"), Err(Unclean::Control(9)));
+        assert_eq!(clean("\u{202E}evil"), Err(Unclean::Control(0x202E)));
+        assert_eq!(clean("\u{1b}[31m"), Err(Unclean::Control(0x1b)));
+    }
+
+    proptest! {
+        #[test]
+        fn clean_text_has_no_refused_character_and_is_stable(s in any::<String>()) {
+            if let Ok(c) = clean(&s) {
+                prop_assert!(!c.chars().any(refused));
+                prop_assert!(!c.contains('\r'));
+                prop_assert_eq!(clean(&c).unwrap(), c.clone());
+            }
+        }
+    }
+}

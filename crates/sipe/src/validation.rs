@@ -61,7 +61,8 @@ impl FieldErrors {
     }
 }
 
-/// Trims a text field and checks its length in characters.
+/// A one-line text field: cleaned (`text::clean`: NFC, no control characters), trimmed,
+/// no line breaks, and checked for presence and length in characters.
 pub fn text(
     errors: &mut FieldErrors,
     field: &'static str,
@@ -69,7 +70,39 @@ pub fn text(
     required: bool,
     max: usize,
 ) -> String {
-    let value = raw.trim().to_owned();
+    let value = any_text(errors, field, raw, required, max);
+    if value.contains('\n') {
+        errors.add(field, "field-single-line");
+    }
+    value
+}
+
+/// A text field of several lines (notes, tasks, reasons): like [`text`], but line
+/// breaks are kept.
+pub fn multiline_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    required: bool,
+    max: usize,
+) -> String {
+    any_text(errors, field, raw, required, max)
+}
+
+fn any_text(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    required: bool,
+    max: usize,
+) -> String {
+    let value = match crate::text::clean(raw) {
+        Ok(v) => v.trim().to_owned(),
+        Err(e) => {
+            errors.add(field, e.key());
+            return String::new();
+        }
+    };
     if required && value.is_empty() {
         errors.add(field, "field-required");
     } else if value.chars().count() > max {
@@ -176,6 +209,27 @@ mod tests {
                 "field-number-invalid",
                 "field-required",
                 "field-date-invalid"
+            ]
+        );
+    }
+
+    #[test]
+    fn text_is_cleaned_and_one_line_unless_several_are_allowed() {
+        let mut e = FieldErrors::new();
+        assert_eq!(text(&mut e, "names", " Jose\u{301} ", true, 10), "José");
+        assert!(e.is_empty());
+        text(&mut e, "surnames", "Nul\u{0}l", true, 10);
+        text(&mut e, "names", "dos\nlíneas", true, 20);
+        assert_eq!(
+            multiline_text(&mut e, "notes", "una\r\notra", false, 20),
+            "una\notra"
+        );
+        let keys: Vec<_> = e.0.iter().map(|x| (x.field, x.key)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("surnames", "field-control-chars"),
+                ("names", "field-single-line")
             ]
         );
     }

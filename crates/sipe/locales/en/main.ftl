@@ -20,6 +20,8 @@ filter-text = Search
 filter-all = All
 filter-apply = Filter
 form-has-errors = Please check the marked fields.
+field-control-chars = It has invisible control characters (pasted from another program, for example): delete them and type it again.
+field-single-line = It must fit on one line.
 field-required = This field is required.
 field-too-long = The text is too long.
 field-email-invalid = The e-mail address is not valid.
@@ -300,7 +302,9 @@ person-cuil-dni-mismatch = The CUIL does not match that DNI.
 person-birth-date-invalid = Give the birth date (yyyy-mm-dd).
 person-birth-date-range = The age must be between 14 and 110.
 person-sex-invalid = Choose the registered sex.
-person-nationality-invalid = Use the country's two-letter code.
+person-nationality-invalid = Use the country's two-letter code (ISO 3166, e.g. AR or PY).
+person-province-unknown = There is no province with that code (use the two-digit INDEC code, e.g. 90 for Tucumán).
+person-department-other-province = The department does not belong to the province given.
 person-education-invalid = Choose an education level from the list.
 person-employment-invalid = Choose an employment status from the list.
 person-office-not-allowed = You cannot register people at that office.
@@ -570,6 +574,7 @@ import-bad-header = The file lacks the canonical header columns (tipo_documento,
 import-queued = File received. The import runs in the background; progress shows below.
 
 ## Intermediación: employers
+employer-too-many-contacts = Up to 20 contacts can be entered at once.
 employer-cuit-malformed = A CUIT has 11 digits (with or without dashes).
 employer-cuit-prefix = A CUIT starts with 20, 23, 24, 27, 30, 33 or 34.
 employer-cuit-check-digit = The CUIT check digit does not match: check the number.

@@ -20,6 +20,8 @@ filter-text = Buscar
 filter-all = Todos
 filter-apply = Filtrar
 form-has-errors = Revisá los campos marcados.
+field-control-chars = Tiene caracteres invisibles de control (por ejemplo, pegados desde otro programa): borralos y volvé a escribirlo.
+field-single-line = Tiene que ocupar una sola línea.
 field-required = Este campo es obligatorio.
 field-too-long = El texto es demasiado largo.
 field-email-invalid = El correo electrónico no es válido.
@@ -300,7 +302,9 @@ person-cuil-dni-mismatch = El CUIL no corresponde a ese DNI.
 person-birth-date-invalid = Indicá la fecha de nacimiento (aaaa-mm-dd).
 person-birth-date-range = La edad debe estar entre 14 y 110 años.
 person-sex-invalid = Elegí el sexo registral.
-person-nationality-invalid = Usá el código de dos letras del país.
+person-nationality-invalid = Usá el código de dos letras del país (ISO 3166, por ejemplo AR o PY).
+person-province-unknown = No existe una provincia con ese código (use el código INDEC de dos cifras, por ejemplo 90 para Tucumán).
+person-department-other-province = El departamento no pertenece a la provincia indicada.
 person-education-invalid = Elegí un nivel educativo de la lista.
 person-employment-invalid = Elegí una situación laboral de la lista.
 person-office-not-allowed = No podés registrar personas en esa oficina.
@@ -570,6 +574,7 @@ import-bad-header = El archivo no tiene las columnas del encabezado canónico (t
 import-queued = Archivo recibido. La importación corre en segundo plano; el avance se ve abajo.
 
 ## Intermediación: employers
+employer-too-many-contacts = Se pueden cargar hasta 20 contactos a la vez.
 employer-cuit-malformed = El CUIT tiene 11 dígitos (con o sin guiones).
 employer-cuit-prefix = El CUIT empieza con 20, 23, 24, 27, 30, 33 o 34.
 employer-cuit-check-digit = El dígito verificador del CUIT no coincide: revisá el número.

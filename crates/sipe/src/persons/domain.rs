@@ -342,9 +342,61 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
     close as f64 / short.len() as f64
 }
 
+/// Is this the shape of a department code (`AR-90084`)? Whether it exists is asked of
+/// the territory store.
+pub fn is_department_code(code: &str) -> bool {
+    code.strip_prefix("AR-")
+        .is_some_and(|d| d.len() == 5 && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A province code of the wrong shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadProvinceCode;
+
+/// A province code as typed (`AR-90`, `90`, empty) as stored (`AR-90`); an error when it
+/// has another shape. Whether it exists is asked of the territory store.
+pub fn province_code(raw: &str) -> Result<Option<String>, BadProvinceCode> {
+    let raw = raw.trim().to_uppercase();
+    let digits = raw.strip_prefix("AR-").unwrap_or(&raw);
+    match digits.len() {
+        0 if raw.is_empty() => Ok(None),
+        2 if digits.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(format!("AR-{digits}"))),
+        _ => Err(BadProvinceCode),
+    }
+}
+
+/// ISO 3166-1 alpha-2 codes of the countries a nationality may name.
+const COUNTRY_CODES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG \
+BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX \
+CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN \
+GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI \
+KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ \
+MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR \
+PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC \
+TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT \
+ZA ZM ZW";
+
+/// Is this an ISO 3166-1 alpha-2 country code?
+pub fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && COUNTRY_CODES.split_whitespace().any(|c| c == code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn territory_and_country_codes_have_their_shapes() {
+        assert!(is_department_code("AR-90084"));
+        assert!(!is_department_code("AR-9008") && !is_department_code("90084"));
+        assert_eq!(province_code("90"), Ok(Some("AR-90".into())));
+        assert_eq!(province_code(" ar-90 "), Ok(Some("AR-90".into())));
+        assert_eq!(province_code(""), Ok(None));
+        assert_eq!(province_code("999"), Err(BadProvinceCode));
+        assert_eq!(COUNTRY_CODES.split_whitespace().count(), 249);
+        assert!(is_country_code("PY") && is_country_code("AR"));
+        assert!(!is_country_code("ZZ") && !is_country_code("AR "));
+    }
     use proptest::prelude::*;
 
     #[test]

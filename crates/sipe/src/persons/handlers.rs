@@ -502,6 +502,7 @@ fn to_input(p: &person::Model) -> PersonInput {
         floor_unit: p.floor_unit.clone(),
         locality: p.locality.clone(),
         department_code: p.department_code.clone().unwrap_or_default(),
+        province_code: p.province_code.clone().unwrap_or_default(),
         postal_code: p.postal_code.clone(),
         education_level: p.education_level.clone().unwrap_or_default(),
         employment_status: p.employment_status.clone().unwrap_or_default(),

@@ -182,6 +182,7 @@ fn column_of_field(field: &str) -> &'static str {
         "phone" => "telefono",
         "email" => "email",
         "department_code" => "departamento_codigo",
+        "province_code" => "provincia_codigo",
         "locality" => "localidad",
         "street" => "calle",
         "street_number" => "numero",
@@ -256,6 +257,71 @@ impl Offices {
                 reason: reason.into(),
             }
         })
+    }
+}
+
+/// The provinces and departments a row may name, with each department's province.
+/// Loaded once per import.
+struct Territories {
+    provinces: HashSet<String>,
+    departments: HashMap<String, String>,
+}
+
+impl Territories {
+    async fn load(conn: &impl ConnectionTrait) -> Result<Self, sea_orm::DbErr> {
+        let mut provinces = HashSet::new();
+        let mut departments = HashMap::new();
+        for t in territory::store::of_kinds(conn, &["province", "department"]).await? {
+            match (t.kind.as_str(), t.parent_code) {
+                ("province", _) => {
+                    provinces.insert(t.code);
+                }
+                ("department", Some(parent)) => {
+                    departments.insert(t.code, parent);
+                }
+                _ => {}
+            }
+        }
+        Ok(Self {
+            provinces,
+            departments,
+        })
+    }
+
+    /// The province and department exist and agree.
+    fn check(&self, v: &ValidPerson) -> Result<(), Rejection> {
+        let reject = |column: &str, value: &str, reason: &str| Rejection {
+            line: 0,
+            column: column.into(),
+            value: value.trim_start_matches("AR-").into(),
+            reason: reason.into(),
+        };
+        if let Some(p) = &v.province_code
+            && !self.provinces.contains(p)
+        {
+            return Err(reject(
+                "provincia_codigo",
+                p,
+                &Lang::EsAr.t("person-province-unknown"),
+            ));
+        }
+        if let Some(d) = &v.department_code {
+            let Some(parent) = self.departments.get(d) else {
+                return Err(reject(
+                    "departamento_codigo",
+                    d,
+                    &Lang::EsAr.t("office-territory-unknown"),
+                ));
+            };
+            if v.province_code.as_ref().is_some_and(|p| p != parent) {
+                return Err(reject(
+                    "departamento_codigo",
+                    d,
+                    &Lang::EsAr.t("person-department-other-province"),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -366,6 +432,7 @@ pub async fn import_file(
         resumed_at,
         today,
         offices: Offices::load(db).await?,
+        territories: Territories::load(db).await?,
         ctx: ctx.clone(),
         backend: db.get_database_backend(),
     };
@@ -443,6 +510,7 @@ struct Reading {
     resumed_at: u64,
     today: chrono::NaiveDate,
     offices: Offices,
+    territories: Territories,
     ctx: AuditCtx,
     backend: sea_orm::DatabaseBackend,
 }
@@ -462,7 +530,7 @@ fn read_and_check(
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut batch: Vec<(u64, PersonInput)> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<(u64, Result<PersonInput, Rejection>)> = Vec::with_capacity(BATCH);
     let mut record_index: u64 = 0;
     let mut records = reader.records();
     loop {
@@ -492,12 +560,20 @@ fn read_and_check(
 
 /// Validates a batch, places each row in its office, sets aside documents repeated in
 /// the batch and builds the INSERTs.
-fn prepare(rows: Vec<(u64, PersonInput)>, next_record: u64, r: &Reading) -> Checked {
+fn prepare(
+    rows: Vec<(u64, Result<PersonInput, Rejection>)>,
+    next_record: u64,
+    r: &Reading,
+) -> Checked {
     let (valid, mut rejections) = check_rows(rows, r.today);
     let mut seen = HashSet::new();
     let mut ready = Vec::with_capacity(valid.len());
     let mut repeated = Vec::new();
     for (line, v) in valid {
+        if let Err(rejection) = r.territories.check(&v) {
+            rejections.push(Rejection { line, ..rejection });
+            continue;
+        }
         let office = match r.offices.resolve(&v) {
             Ok(o) => o,
             Err(rejection) => {
@@ -546,12 +622,14 @@ fn insert_statements(
             created_at: Set(now),
             ..Default::default()
         };
+        // The department exists and lies in the province given (checked by `prepare`).
         let province = row
             .v
             .department_code
             .as_deref()
             .and_then(|d| d.get(..5))
-            .map(str::to_owned);
+            .map(str::to_owned)
+            .or(row.v.province_code.clone());
         service::apply(&mut a, &row.v, province);
         a.updated_at = Set(now);
         people.push(a);
@@ -573,19 +651,32 @@ fn insert_statements(
 }
 
 /// One CSV record as form input (an unreadable record carries its error, marked).
-fn to_input(rec: Result<csv::StringRecord, csv::Error>, cols: &[usize]) -> PersonInput {
-    let r = match rec {
-        Ok(r) => r,
-        Err(e) => {
-            return PersonInput {
-                doc_type: format!("\u{0}{e}"),
-                ..Default::default()
-            };
-        }
-    };
-    let get = |i: usize| crate::csv_export::restore(r.get(cols[i]).unwrap_or("").trim()).to_owned();
+/// A row of the file as the form would have it, each cell cleaned like any text input
+/// (`text::clean`), or why it cannot be read.
+fn to_input(
+    rec: Result<csv::StringRecord, csv::Error>,
+    cols: &[usize],
+) -> Result<PersonInput, Rejection> {
+    let r = rec.map_err(|e| Rejection {
+        line: 0,
+        column: String::new(),
+        value: String::new(),
+        reason: format!("fila ilegible: {e}"),
+    })?;
+    let mut cells = Vec::with_capacity(HEADER.len());
+    for (i, name) in HEADER.iter().enumerate() {
+        let raw = crate::csv_export::restore(r.get(cols[i]).unwrap_or("").trim());
+        let cell = crate::text::clean(raw).map_err(|e| Rejection {
+            line: 0,
+            column: (*name).to_owned(),
+            value: raw.chars().filter(|c| !c.is_control()).take(60).collect(),
+            reason: Lang::EsAr.t(e.key()).into_owned(),
+        })?;
+        cells.push(cell.into_owned());
+    }
+    let get = |i: usize| cells[i].clone();
     let dep = get(10);
-    PersonInput {
+    Ok(PersonInput {
         doc_type: get(0),
         doc_number: get(1),
         cuil: get(2),
@@ -595,6 +686,7 @@ fn to_input(rec: Result<csv::StringRecord, csv::Error>, cols: &[usize]) -> Perso
         sex: get(6),
         phone: get(7),
         email: get(8),
+        province_code: get(9),
         department_code: if dep.is_empty() {
             dep
         } else {
@@ -607,26 +699,24 @@ fn to_input(rec: Result<csv::StringRecord, csv::Error>, cols: &[usize]) -> Perso
         office_code: get(15),
         nationality: "AR".into(),
         ..Default::default()
-    }
+    })
 }
 
 /// Validates a batch: the valid rows, and a reason per problem of the others.
 fn check_rows(
-    rows: Vec<(u64, PersonInput)>,
+    rows: Vec<(u64, Result<PersonInput, Rejection>)>,
     today: chrono::NaiveDate,
 ) -> (Vec<(u64, ValidPerson)>, Vec<Rejection>) {
     let mut rejections: Vec<Rejection> = Vec::new();
     let mut valid = Vec::with_capacity(rows.len());
     for (line, input) in rows {
-        if let Some(msg) = input.doc_type.strip_prefix('\u{0}') {
-            rejections.push(Rejection {
-                line,
-                column: String::new(),
-                value: String::new(),
-                reason: format!("fila ilegible: {msg}"),
-            });
-            continue;
-        }
+        let input = match input {
+            Ok(input) => input,
+            Err(unreadable) => {
+                rejections.push(Rejection { line, ..unreadable });
+                continue;
+            }
+        };
         let v = match input::validate(&input, today) {
             Ok(v) => v,
             Err(errors) => {
@@ -641,6 +731,8 @@ fn check_rows(
                         "phone" => input.phone.clone(),
                         "email" => input.email.clone(),
                         "education_level" => input.education_level.clone(),
+                        "province_code" => input.province_code.clone(),
+                        "department_code" => input.department_code.clone(),
                         _ => String::new(),
                     };
                     rejections.push(Rejection {

@@ -56,6 +56,9 @@ pub struct PersonInput {
     pub locality: String,
     /// Department territory code (`AR-90084`).
     pub department_code: String,
+    /// Province territory code (`AR-90`, or the INDEC code `90`); optional, and when
+    /// given with a department it must be that department's province.
+    pub province_code: String,
     /// Postal code.
     pub postal_code: String,
     /// ISCED 2011 level.
@@ -119,6 +122,8 @@ pub struct ValidPerson {
     pub locality: String,
     /// Department code.
     pub department_code: Option<String>,
+    /// Province code (`AR-90`), when given.
+    pub province_code: Option<String>,
     /// Postal code.
     pub postal_code: String,
     /// Education level.
@@ -190,7 +195,7 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
     };
     let nationality = match input.nationality.trim().to_uppercase() {
         n if n.is_empty() => "AR".to_owned(),
-        n if n.len() == 2 && n.chars().all(|c| c.is_ascii_uppercase()) => n,
+        n if domain::is_country_code(&n) => n,
         _ => {
             e.add("nationality", "person-nationality-invalid");
             String::new()
@@ -226,6 +231,17 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
     let floor_unit = validation::text(&mut e, "floor_unit", &input.floor_unit, false, 40);
     let locality = validation::text(&mut e, "locality", &input.locality, false, 100);
     let postal_code = validation::text(&mut e, "postal_code", &input.postal_code, false, 10);
+    let department_code = input.department_code.trim().to_uppercase();
+    if !department_code.is_empty() && !domain::is_department_code(&department_code) {
+        e.add("department_code", "office-territory-unknown");
+    }
+    let province_code = match domain::province_code(&input.province_code) {
+        Ok(p) => p,
+        Err(domain::BadProvinceCode) => {
+            e.add("province_code", "person-province-unknown");
+            None
+        }
+    };
     e.into_result()?;
     let (Some(doc_type), Some(doc_number), Some(birth_date), Some(sex)) =
         (doc_type, doc_number, birth_date, sex)
@@ -252,7 +268,8 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
         street_number,
         floor_unit,
         locality,
-        department_code: opt(input.department_code.trim().to_owned()),
+        department_code: opt(department_code),
+        province_code,
         postal_code,
         education_level: opt(education_level),
         employment_status: opt(employment_status),

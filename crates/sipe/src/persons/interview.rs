@@ -141,7 +141,7 @@ fn validate(input: &InterviewInput) -> Result<ValidInterview, FieldErrors> {
     if input.barriers.iter().any(|b| !BARRIERS.contains(&b.trim())) {
         e.add("barriers", "field-choice-invalid");
     }
-    let notes = validation::text(&mut e, "notes", &input.notes, false, 4000);
+    let notes = validation::multiline_text(&mut e, "notes", &input.notes, false, 4000);
     e.into_result()?;
     Ok(ValidInterview {
         situation,

@@ -157,7 +157,13 @@ pub fn validate_item(
             ));
             item.from_date = validation::date(&mut e, "from_date", &input.from_date, true);
             item.to_date = validation::date(&mut e, "to_date", &input.to_date, false);
-            item.note = opt(validation::text(&mut e, "note", &input.note, false, 500));
+            item.note = opt(validation::multiline_text(
+                &mut e,
+                "note",
+                &input.note,
+                false,
+                500,
+            ));
         }
         "desired" => {
             (item.code, item.label) = occupation(&mut e);

@@ -89,16 +89,30 @@ async fn owning_office(
     Err(FieldErrors::one("office_code", "person-office-required").into())
 }
 
+/// The person's province: the department's (which must exist), and the province given
+/// (which must exist and, with a department, be its province).
 async fn check_department(
     conn: &impl ConnectionTrait,
     v: &ValidPerson,
 ) -> Result<Option<String>, PersonError> {
-    match &v.department_code {
-        None => Ok(None),
+    let of_department = match &v.department_code {
+        None => None,
         Some(code) => match territory::store::find_territory(conn, code).await? {
-            Some(t) if t.kind == "department" => Ok(t.parent_code),
-            _ => Err(FieldErrors::one("department_code", "office-territory-unknown").into()),
+            Some(t) if t.kind == "department" => t.parent_code,
+            _ => {
+                return Err(FieldErrors::one("department_code", "office-territory-unknown").into());
+            }
         },
+    };
+    match (&v.province_code, of_department) {
+        (Some(given), Some(parent)) if *given != parent => {
+            Err(FieldErrors::one("province_code", "person-department-other-province").into())
+        }
+        (Some(given), None) => match territory::store::find_territory(conn, given).await? {
+            Some(t) if t.kind == "province" => Ok(Some(given.clone())),
+            _ => Err(FieldErrors::one("province_code", "person-province-unknown").into()),
+        },
+        (_, parent) => Ok(parent),
     }
 }
 

@@ -50,7 +50,7 @@ pub async fn request(
     if number.is_none() {
         e.add("doc_number", "person-doc-number-invalid");
     }
-    let reason = validation::text(&mut e, "reason", &input.reason, true, 500);
+    let reason = validation::multiline_text(&mut e, "reason", &input.reason, true, 500);
     e.into_result()?;
     let (Some(doc_type), Some(number)) = (doc_type, number) else {
         return Err(FieldErrors::one("doc_number", "person-doc-number-invalid").into());

@@ -375,6 +375,17 @@ pub async fn departments_of(
         .await
 }
 
+/// Every territory of these kinds (`province`, `department`...), for checks in bulk.
+pub async fn of_kinds(
+    conn: &impl ConnectionTrait,
+    kinds: &[&str],
+) -> Result<Vec<territory::Model>, DbErr> {
+    territory::Entity::find()
+        .filter(territory::Column::Kind.is_in(kinds.iter().copied()))
+        .all(conn)
+        .await
+}
+
 /// Number of territories loaded.
 pub async fn count_territories(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     territory::Entity::find().count(conn).await

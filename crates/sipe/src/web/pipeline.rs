@@ -1,6 +1,7 @@
 //! The one middleware every request passes through, in this order: who is calling
-//! (session cookie or bearer token), the form-token check, the handler, then the error
-//! page, the one-shot message, the security headers and the metrics.
+//! (session cookie or bearer token), the cleaning of every text input (`input`), the
+//! form-token check, the handler, then the error page, the one-shot message, the
+//! security headers and the metrics.
 //!
 //! One function instead of a stack of `from_fn` layers: each layer costs allocations on
 //! every request, and the order of these steps is easier to read in one place.
@@ -14,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::metrics;
 use super::routes::RouteSlot;
-use super::{AppState, auth, cookies, error, page, security};
+use super::{AppState, auth, cookies, error, input, page, security};
 use crate::i18n::Lang;
 
 /// Cookies sipe reads, parsed once.
@@ -78,9 +79,12 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     req.extensions_mut().insert(slot.clone());
     let response = match resolved {
         Err(response) => response,
-        Ok(()) => match auth::check_form_token(req).await {
-            Ok(req) => next.run(req).await,
+        Ok(()) => match input::clean_request(req, is_api).await {
             Err(response) => response,
+            Ok(req) => match auth::check_form_token(req).await {
+                Ok(req) => next.run(req).await,
+                Err(response) => response,
+            },
         },
     };
 

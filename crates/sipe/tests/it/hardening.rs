@@ -530,3 +530,121 @@ async fn reads_of_personal_data_leave_one_audit_row_per_request() {
     let (rows, _) = sipe::audit::store::list(&app.db, &f, 0, 1).await.unwrap();
     assert!(rows[0].after.as_deref().unwrap().contains(&id.to_string()));
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_and_text_is_stored_composed() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let (c, csrf, token) = admin(&app).await;
+    let http = reqwest::Client::new();
+    let person = |surnames: &str, extra: Value| {
+        let mut body = serde_json::json!({
+            "doc_type": "dni", "doc_number": "30111222", "surnames": surnames,
+            "names": "Ana", "birth_date": "1990-01-01", "sex": "F", "office_code": "OE-A",
+            "confirm_duplicates": "true"
+        });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    for (body, field) in [
+        (person("Nul\u{0}l", serde_json::json!({})), "surnames"),
+        (
+            person("Paz", serde_json::json!({"locality": "a\u{1b}[31m"})),
+            "locality",
+        ),
+        (
+            person("Paz", serde_json::json!({"names": "\u{202E}anA"})),
+            "names",
+        ),
+        (
+            person("Paz", serde_json::json!({"province_code": "99"})),
+            "province_code",
+        ),
+        (
+            person(
+                "Paz",
+                serde_json::json!({"province_code": "02", "department_code": "AR-90084"}),
+            ),
+            "province_code",
+        ),
+        (
+            person("Paz", serde_json::json!({"nationality": "ZZ"})),
+            "nationality",
+        ),
+        (
+            person("Paz", serde_json::json!({"names": "dos\nlíneas"})),
+            "names",
+        ),
+    ] {
+        let res = http
+            .post(app.url("/api/v1/persons"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    let count = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            use sea_orm::{EntityTrait, PaginatorTrait};
+            sipe::persons::entity::person::Entity::find()
+                .count(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(&app).await, 0, "nothing was stored");
+    // A query string and a form are cleaned the same way.
+    let res = http
+        .get(app.url("/api/v1/persons?q=a%00b"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            "/persons",
+            &[
+                ("doc_type", "dni"),
+                ("doc_number", "30111222"),
+                ("surnames", "Nul\u{0}l"),
+                ("names", "Ana"),
+                ("birth_date", "1990-01-01"),
+                ("sex", "F"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("caracteres invisibles"));
+    let res = c
+        .get(app.url("/territories/AR-90%00"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(count(&app).await, 0);
+    // Decomposed accents are stored composed (NFC), whatever the channel.
+    let res = http
+        .post(app.url("/api/v1/persons"))
+        .bearer_auth(&token)
+        .json(&person(
+            "Gonza\u{301}lez",
+            serde_json::json!({"province_code": "90", "department_code": "AR-90084"}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["surnames"], "González");
+    assert_eq!(body["surnames"].as_str().unwrap().chars().count(), 8);
+}

@@ -79,6 +79,18 @@ async fn bad_rows_are_reported_with_line_column_and_reason_and_nothing_is_import
         "DNI,30111224,,Pérez,Luz,1990-01-01,F,,,02,02007,Comuna 1,,,,"
     )
     .unwrap();
+    // 57: a province that does not exist; 58: a department of another province; 59: a
+    // department that does not exist (the office is given, so it was never looked up);
+    // 60: a NUL in the surnames; 61: a formula a spreadsheet put a quote before.
+    for row in [
+        "DNI,30111225,,Pérez,Sol,1990-01-01,F,,,99,,Capital,,,,OE-TUC",
+        "DNI,30111226,,Pérez,Mar,1990-01-01,F,,,02,90084,Capital,,,,",
+        "DNI,30111227,,Pérez,Paz,1990-01-01,F,,,90,99999,Capital,,,,OE-TUC",
+        "DNI,30111228,,Pé\u{0}rez,Fe,1990-01-01,F,,,90,90084,Capital,,,,",
+        "DNI,30111229,,'-Pérez,Flor,1990-01-01,F,'+54 381 4123456,,90,90084,Capital,,,,",
+    ] {
+        writeln!(data, "{row}").unwrap();
+    }
     std::fs::write(&file, &data).unwrap();
 
     let out = sipe(&["import", "persons", file.to_str().unwrap()]);
@@ -90,7 +102,7 @@ async fn bad_rows_are_reported_with_line_column_and_reason_and_nothing_is_import
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("50 accepted, 4 rejected, 1 already registered"),
+        stdout.contains("51 accepted, 8 rejected, 1 already registered"),
         "{stdout}"
     );
     let report = std::fs::read_to_string(dir.path().join("personas.rechazos.csv")).unwrap();
@@ -110,6 +122,17 @@ async fn bad_rows_are_reported_with_line_column_and_reason_and_nothing_is_import
     reported("54,numero_documento,", "ya está registrada");
     reported("55,oficina_codigo,OE-NADA,No existe una oficina", "");
     reported("56,departamento_codigo,AR-02007,Ninguna oficina", "");
+    reported("57,provincia_codigo,99,", "No existe una provincia");
+    reported(
+        "58,departamento_codigo,90084,",
+        "no pertenece a la provincia",
+    );
+    reported("59,departamento_codigo,99999,", "");
+    reported("60,apellidos,", "caracteres invisibles");
+    assert!(
+        !report.contains("\u{0}"),
+        "the report carries no control character"
+    );
 
     let again = sipe(&["import", "persons", file.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(0));
@@ -120,7 +143,17 @@ async fn bad_rows_are_reported_with_line_column_and_reason_and_nothing_is_import
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    assert!(String::from_utf8_lossy(&check.stdout).contains("in sync: 50 people"));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("in sync: 51 people"));
+    // The neutralised cells came back as typed.
+    let system = sipe::access::Access::system("t");
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let flor = sipe::persons::store::find_by_document(&db, "dni", "30111229")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(flor.surnames, "-Pérez");
+    assert_eq!(flor.phone.as_deref(), Some("+543814123456"));
+    let _ = system;
 }
 
 #[tokio::test]

@@ -61,6 +61,9 @@ pub const AGREEMENT_KINDS: [&str; 4] = ["collaboration", "internships", "program
 /// Text lengths, shared by forms (`maxlength`) and validation.
 const NAME_MAX: usize = 160;
 
+/// Most contacts one registration may bring (more are added one by one later).
+pub const MAX_CONTACTS: usize = 20;
+
 /// An employer as entered.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct EmployerInput {
@@ -300,7 +303,7 @@ impl TryFrom<&AgreementInput> for ValidAgreement {
         {
             e.add("expires_on", "field-date-before-start");
         }
-        let notes = validation::text(&mut e, "notes", &input.notes, false, 1000);
+        let notes = validation::multiline_text(&mut e, "notes", &input.notes, false, 1000);
         e.into_result()?;
         Ok(ValidAgreement {
             kind: kind.ok_or_else(FieldErrors::new)?,
@@ -347,10 +350,14 @@ impl TryFrom<&EmployerInput> for ValidEmployer {
         let phone = phone(&mut e, "phone", &input.phone);
         let email = email(&mut e, "email", &input.email);
         let website = validation::text(&mut e, "website", &input.website, false, 200);
-        let notes = validation::text(&mut e, "notes", &input.notes, false, 2000);
+        let notes = validation::multiline_text(&mut e, "notes", &input.notes, false, 2000);
+        if input.contacts.len() > MAX_CONTACTS {
+            e.add("contacts", "employer-too-many-contacts");
+        }
         let contacts: Vec<ValidContact> = input
             .contacts
             .iter()
+            .take(MAX_CONTACTS)
             .filter_map(|c| c.validate(&mut e))
             .collect();
         e.into_result()?;

@@ -150,7 +150,7 @@ pub async fn record(
         }
     };
     let employer = validation::text(&mut e, "employer_name", &input.employer_name, false, 160);
-    let note = validation::text(&mut e, "note", &input.note, false, 1000);
+    let note = validation::multiline_text(&mut e, "note", &input.note, false, 1000);
     e.into_result().map_err(RecordError::Invalid)?;
     let tx = db::begin_write(db).await?;
     let f = follow_up::Entity::find_by_id(id)

@@ -173,8 +173,10 @@ pub async fn refer(
     if input.person_id.is_none() {
         e.add("person_id", "field-required");
     }
-    let internal = validation::text(&mut e, "internal_note", &input.internal_note, false, 1000);
-    let employer = validation::text(&mut e, "employer_note", &input.employer_note, false, 1000);
+    let internal =
+        validation::multiline_text(&mut e, "internal_note", &input.internal_note, false, 1000);
+    let employer =
+        validation::multiline_text(&mut e, "employer_note", &input.employer_note, false, 1000);
     let origin = match input.origin.trim() {
         "" => Some("referred"),
         given => ORIGINS.into_iter().find(|o| *o == given),
@@ -284,7 +286,8 @@ fn validate_move(input: &TransitionInput, tz: chrono_tz::Tz) -> Result<Move, Fie
     }
     let reason = input.reason.trim();
     let reason = (!reason.is_empty()).then(|| reason.to_owned());
-    let reason_text = validation::text(&mut e, "reason_text", &input.reason_text, false, 500);
+    let reason_text =
+        validation::multiline_text(&mut e, "reason_text", &input.reason_text, false, 500);
     if to == Some(ReferralState::Rejected) {
         match reason.as_deref() {
             None => e.add("reason", "referral-reason-required"),
@@ -313,8 +316,10 @@ fn validate_move(input: &TransitionInput, tz: chrono_tz::Tz) -> Result<Move, Fie
             }
         },
     };
-    let internal = validation::text(&mut e, "internal_note", &input.internal_note, false, 1000);
-    let employer = validation::text(&mut e, "employer_note", &input.employer_note, false, 1000);
+    let internal =
+        validation::multiline_text(&mut e, "internal_note", &input.internal_note, false, 1000);
+    let employer =
+        validation::multiline_text(&mut e, "employer_note", &input.employer_note, false, 1000);
     let hire = if to == Some(ReferralState::Hired) {
         let start = validation::date(&mut e, "start_date", &input.start_date, true);
         let contract = match input.contract_type.trim() {

@@ -239,12 +239,20 @@ impl VacancyInput {
             }
         };
         let positions = in_range(&mut e, "positions", self.positions, 1, 999).unwrap_or(1);
-        let tasks = validation::text(&mut e, "tasks", &self.tasks, false, 4000);
+        let tasks = validation::multiline_text(&mut e, "tasks", &self.tasks, false, 4000);
         let mut resolved: Vec<SkillRequirement> = Vec::new();
-        for (list, required, field) in [
-            (&self.required_skills, true, "required_skills"),
-            (&self.desired_skills, false, "desired_skills"),
-        ] {
+        // Each skill is looked up in the vocabulary: bound the lists before doing so.
+        let too_many = self.required_skills.len() + self.desired_skills.len() > MAX_SKILLS;
+        let lists = if too_many {
+            e.add("required_skills", "vacancy-too-many-skills");
+            [].as_slice()
+        } else {
+            &[
+                (&self.required_skills, true, "required_skills"),
+                (&self.desired_skills, false, "desired_skills"),
+            ][..]
+        };
+        for &(list, required, field) in lists {
             for typed in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
                 match skills.resolve(typed) {
                     Some(hit) if !resolved.iter().any(|s| s.id == hit.code) => {
@@ -259,9 +267,6 @@ impl VacancyInput {
                 }
             }
         }
-        if resolved.len() > MAX_SKILLS {
-            e.add("required_skills", "vacancy-too-many-skills");
-        }
         let education_min = choice(
             &mut e,
             "education_min",
@@ -271,7 +276,10 @@ impl VacancyInput {
         let experience_months =
             in_range(&mut e, "experience_months", self.experience_months, 0, 600);
         let mut languages: Vec<LanguageRequirement> = Vec::new();
-        for l in &self.languages {
+        if self.languages.len() > LANGUAGES.len() {
+            e.add("languages", "field-choice-invalid");
+        }
+        for l in self.languages.iter().take(LANGUAGES.len()) {
             let code = l.code.trim();
             if code.is_empty() {
                 continue;

@@ -303,7 +303,7 @@ pub async fn change_state(
     let to =
         VacancyState::parse(to).ok_or_else(|| FieldErrors::one("state", "field-choice-invalid"))?;
     let mut e = FieldErrors::new();
-    let note = crate::validation::text(&mut e, "note", note, false, 1000);
+    let note = crate::validation::multiline_text(&mut e, "note", note, false, 1000);
     e.into_result()?;
     let tx = db::begin_write(db).await?;
     let current = editable(&tx, access, id).await?;
