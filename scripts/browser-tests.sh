@@ -57,13 +57,14 @@ server_pid=$!
 
 base_url="http://127.0.0.1:$port"
 deadline=$((SECONDS + 120))
-until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base_url/healthz" || true)" == 200 ]]; do
+# /readyz turns 200 once the demo is seeded and the node's search index caught up.
+until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base_url/readyz" || true)" == 200 ]]; do
   if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "browser-tests: the server exited before answering $base_url/healthz" >&2
+    echo "browser-tests: the server exited before answering $base_url/readyz" >&2
     exit 1
   fi
   if ((SECONDS >= deadline)); then
-    echo "browser-tests: $base_url/healthz did not answer 200 within 120 s" >&2
+    echo "browser-tests: $base_url/readyz did not answer 200 within 120 s" >&2
     exit 1
   fi
   sleep 0.5

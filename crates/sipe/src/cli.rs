@@ -242,7 +242,14 @@ pub enum GenerateCmd {
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
     /// Check the hash chain: exit 0 when intact, 1 with the first broken entry when not.
-    Verify,
+    Verify {
+        /// A file of anchor lines (`sipe audit anchor`): the chain must still reach each.
+        #[arg(long, value_name = "FILE")]
+        anchor: Option<PathBuf>,
+    },
+    /// Print the head of the chain signed with the anchor key (`audit_anchor_key_file` or
+    /// `SIPE_AUDIT_ANCHOR_KEY`): one line to ship off the machine.
+    Anchor,
 }
 
 /// Entry point of the binary.
@@ -393,17 +400,90 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Audit(AuditCmd::Verify) => {
-            let db = startup::open_database(&config).await?;
-            let v = crate::audit::verify(&db).await?;
-            match v.broken {
-                None => println!("audit log intact: {} entries checked", v.checked),
-                Some(b) => {
-                    eprintln!("audit log BROKEN at entry {}: {}", b.seq, b.reason);
-                    return Ok(ExitCode::FAILURE);
-                }
-            }
+        Command::Audit(AuditCmd::Verify { anchor }) => {
+            return audit_verify(&config, anchor.as_deref()).await;
         }
+        Command::Audit(AuditCmd::Anchor) => {
+            let key = anchor_key(&config)?;
+            let db = startup::open_database(&config).await?;
+            println!("{}", crate::audit::anchor::take(&db, &key).await?.line());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn anchor_key(config: &Config) -> anyhow::Result<String> {
+    match config.anchor_key()? {
+        Some(key) => Ok(key.expose().to_owned()),
+        None => anyhow::bail!(
+            "no audit anchor key: set audit_anchor_key_file in the configuration or the \
+             SIPE_AUDIT_ANCHOR_KEY variable (at least 32 characters, kept off the database)"
+        ),
+    }
+}
+
+/// `sipe audit verify [--anchor FILE]`.
+async fn audit_verify(
+    config: &Config,
+    anchors: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    // Read and check the anchors before touching the database: a bad file is the
+    // operator's mistake, reported as such.
+    let anchors = match anchors {
+        None => Vec::new(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("reading anchors from {}: {e}", path.display()))?;
+            let lines: Vec<crate::audit::anchor::Anchor> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(crate::audit::anchor::Anchor::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if lines.is_empty() {
+                anyhow::bail!("{} holds no anchor", path.display());
+            }
+            lines
+        }
+    };
+    let key = if anchors.is_empty() {
+        None
+    } else {
+        Some(anchor_key(config)?)
+    };
+    let db = startup::open_database(config).await?;
+    let v = crate::audit::verify(&db).await?;
+    if let Some(b) = v.broken {
+        eprintln!("audit log BROKEN at entry {}: {}", b.seq, b.reason);
+        return Ok(ExitCode::FAILURE);
+    }
+    for a in &anchors {
+        let key = key.as_deref().unwrap_or_default();
+        match crate::audit::anchor::check(&db, a, key).await {
+            Ok(None) => {}
+            Ok(Some(reason)) => {
+                eprintln!("audit log BROKEN: {reason}");
+                return Ok(ExitCode::FAILURE);
+            }
+            Err(crate::audit::anchor::AnchorError::BadSignature(seq)) => {
+                eprintln!(
+                    "audit anchor of entry {seq} REFUSED: its signature does not match the \
+                     configured key (forged, altered, or signed with another key)"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if anchors.is_empty() {
+        println!("audit log intact: {} entries checked", v.checked);
+    } else {
+        println!(
+            "audit log intact: {} entries checked, reaching {} anchored heads (the last: entry {})",
+            v.checked,
+            anchors.len(),
+            anchors.iter().map(|a| a.seq).max().unwrap_or_default()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -248,14 +248,99 @@ const OFFICES: &[DemoOffice] = &[
     },
 ];
 
-/// Creates the demo offices and users unless they exist; returns whether it created them.
-pub async fn seed(db: &Db) -> anyhow::Result<bool> {
-    if access::store::find_user_by_username(db, "admin")
-        .await?
-        .is_some()
-    {
+/// The setting that records how far seeding got (the last step completed).
+const SEED_SETTING: &str = "demo_seed";
+
+/// The steps of seeding, in order; each one completes on a new run if a run stopped in it.
+const STEPS: [&str; 6] = [
+    "offices_users",
+    "employers",
+    "persons",
+    "profiles",
+    "referrals",
+    "done",
+];
+
+/// Is this a database `sipe demo` may seed (or resume seeding)? Refuses one that holds
+/// users or people the demo did not create. Returns the last step completed, if any.
+async fn seeding_state(db: &Db) -> anyhow::Result<Option<String>> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let done = crate::db::settings::get(db, SEED_SETTING).await?;
+    let users = access::store::all_users(db).await?;
+    let foreign_users: Vec<&str> = users
+        .iter()
+        .map(|u| u.username.as_str())
+        .filter(|u| !DEMO_USERS.iter().any(|(d, _, _, _)| d == u))
+        .collect();
+    let people = crate::persons::entity::person::Entity::find()
+        .count(db)
+        .await?;
+    match done {
+        // Finished: nothing more to seed, whatever was added while using the demo.
+        Some(step) if step == "done" => Ok(Some(step)),
+        Some(step) if foreign_users.is_empty() => Ok(Some(step)),
+        // A demo made before seeding recorded its steps: the demo users, and only them.
+        None if !users.is_empty() && foreign_users.is_empty() => {
+            crate::db::settings::set(db, SEED_SETTING, "done").await?;
+            Ok(Some("done".into()))
+        }
+        None if users.is_empty() && people == 0 => Ok(None),
+        _ => anyhow::bail!(
+            "this database holds users or people that sipe demo did not create ({} users \
+             not of the demo, {people} people); the demo only seeds an empty database. Use \
+             `sipe serve` for this one, or give the demo another --data-dir or --database-url",
+            foreign_users.len()
+        ),
+    }
+}
+
+fn after(done: Option<&str>, step: &str) -> bool {
+    let position = |s: &str| STEPS.iter().position(|x| *x == s);
+    match (done.and_then(position), position(step)) {
+        (Some(d), Some(s)) => d >= s,
+        _ => false,
+    }
+}
+
+/// Seeds what is missing, step by step, recording each step once it is complete, so a
+/// run stopped half-way (a crash, a full disk) is completed by the next one. Returns
+/// whether anything was seeded.
+pub async fn seed(db: &Db, config: &Config, persons: u64) -> anyhow::Result<bool> {
+    let done = seeding_state(db).await?;
+    let done = done.as_deref();
+    if done == Some("done") {
         return Ok(false);
     }
+    if !after(done, "offices_users") {
+        seed_offices_and_users(db).await?;
+        crate::db::settings::set(db, SEED_SETTING, "offices_users").await?;
+    }
+    if !after(done, "employers") {
+        let employers = crate::intermediation::demo::seed(db).await?;
+        tracing::info!(employers, "demo employers added");
+        crate::db::settings::set(db, SEED_SETTING, "employers").await?;
+    }
+    if !after(done, "persons") {
+        seed_persons(db, config, persons).await?;
+        crate::db::settings::set(db, SEED_SETTING, "persons").await?;
+    }
+    if !after(done, "profiles") {
+        // One transaction: all the profiles or none.
+        let items = seed_profiles(db, 2026).await?;
+        println!("{items} profile items (work history, wishes, skills, languages, licences) added");
+        crate::db::settings::set(db, SEED_SETTING, "profiles").await?;
+    }
+    if !after(done, "referrals") {
+        let referrals = crate::intermediation::demo::seed_referrals(db, config.tz()).await?;
+        println!("{referrals} demo referrals in every state");
+        crate::db::settings::set(db, SEED_SETTING, "referrals").await?;
+    }
+    crate::db::settings::set(db, SEED_SETTING, "done").await?;
+    Ok(true)
+}
+
+/// The Tucumán office network and one user per role (those already there are kept).
+async fn seed_offices_and_users(db: &Db) -> anyhow::Result<()> {
     let ctx = AuditCtx::system();
     let system = Access::system("demo");
     for o in OFFICES {
@@ -287,6 +372,12 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
             .map_err(|e| anyhow::anyhow!("demo office {}: {e:?}", o.code))?;
     }
     for (username, role, office, full_name) in DEMO_USERS {
+        if access::store::find_user_by_username(db, username)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
         let input = access::service::UserInput {
             username: username.into(),
             full_name: full_name.into(),
@@ -300,9 +391,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("demo user {username}: {e:?}"))?;
     }
-    let employers = crate::intermediation::demo::seed(db).await?;
-    tracing::info!(employers, "demo employers added");
-    Ok(true)
+    Ok(())
 }
 
 /// Generates and imports `count` synthetic people through the ordinary import.
@@ -311,8 +400,15 @@ async fn seed_persons(db: &Db, config: &Config, count: u64) -> anyhow::Result<()
         return Ok(());
     }
     let file = config.data_dir.join("demo-personas.csv");
-    let out = std::io::BufWriter::new(std::fs::File::create(&file)?);
-    crate::persons::generate::write_csv(out, count, 2026, chrono::Utc::now().date_naive())?;
+    let out = std::fs::File::create(&file)
+        .map_err(|e| anyhow::anyhow!("creating the demo people file {}: {e}", file.display()))?;
+    crate::persons::generate::write_csv(
+        std::io::BufWriter::new(out),
+        count,
+        2026,
+        chrono::Utc::now().date_naive(),
+    )
+    .map_err(|e| anyhow::anyhow!("writing the demo people file {}: {e}", file.display()))?;
     let report = config.data_dir.join("demo-personas.rechazos.csv");
     let summary = crate::persons::import::import_file(
         db,
@@ -325,8 +421,6 @@ async fn seed_persons(db: &Db, config: &Config, count: u64) -> anyhow::Result<()
     )
     .await?;
     println!("{} demo people loaded", summary.accepted);
-    let items = seed_profiles(db, 2026).await?;
-    println!("{items} profile items (work history, wishes, skills, languages, licences) added");
     Ok(())
 }
 
@@ -519,16 +613,14 @@ async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
     Ok(n)
 }
 
-/// `sipe demo`: prepares the data dir, seeds once, prints the logins and serves.
+/// `sipe demo`: prepares the data dir, seeds what is missing, and serves; prints the URL
+/// and the logins once the node is ready (its search index caught up).
 pub async fn run(mut config: Config, port: u16, persons: u64, serve: bool) -> anyhow::Result<()> {
     config.bind = format!("127.0.0.1:{port}");
+    // The data dir holds the index and the demo's files on PostgreSQL too.
+    startup::prepare_data_dir(&config)?;
     let db = startup::open_database(&config).await?;
-    let created = seed(&db).await?;
-    if created {
-        seed_persons(&db, &config, persons).await?;
-        let referrals = crate::intermediation::demo::seed_referrals(&db, config.tz()).await?;
-        println!("{referrals} demo referrals in every state");
-    }
+    let created = seed(&db, &config, persons).await?;
     if !serve {
         println!(
             "demo data {} in {}",
@@ -538,6 +630,15 @@ pub async fn run(mut config: Config, port: u16, persons: u64, serve: bool) -> an
         return Ok(());
     }
     let app = Application::build_with_db(config.clone(), db).await?;
+    let port = app.port();
+    let ready = app.readiness();
+    let server = tokio::spawn(app.run_until(startup::shutdown_signal()));
+    while !ready.load(std::sync::atomic::Ordering::Acquire) {
+        if server.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     println!(
         "sipe demo — {}",
         if created {
@@ -547,10 +648,7 @@ pub async fn run(mut config: Config, port: u16, persons: u64, serve: bool) -> an
         }
     );
     println!("data dir: {}", config.data_dir.display());
-    println!(
-        "open http://127.0.0.1:{}/ and log in with one of:",
-        app.port()
-    );
+    println!("open http://127.0.0.1:{port}/ and log in with one of:");
     for (username, role, office, _) in DEMO_USERS {
         println!(
             "  {:<14} {:<22} {:<18} {}",
@@ -560,7 +658,7 @@ pub async fn run(mut config: Config, port: u16, persons: u64, serve: bool) -> an
             office.unwrap_or("national")
         );
     }
-    app.run_until(startup::shutdown_signal()).await?;
+    server.await??;
     Ok(())
 }
 

@@ -149,10 +149,14 @@ pub fn routes() -> Routes {
         )
 }
 
+/// `/readyz`: 200 once the database answers and this node's search index has caught up
+/// with it (a load balancer sends no traffic before: searches would miss people).
 async fn readyz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> (StatusCode, &'static str) {
-    if db::ping(&state.db).await {
+    if !state.ready.load(std::sync::atomic::Ordering::Acquire) {
+        (StatusCode::SERVICE_UNAVAILABLE, "search index catching up")
+    } else if db::ping(&state.db).await {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
@@ -325,6 +329,11 @@ impl Application {
         &self.state.db
     }
 
+    /// Set once the node is ready (its search index caught up); `/readyz` reads it.
+    pub fn readiness(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.state.ready.clone()
+    }
+
     /// This node's people index.
     pub fn persons_index(&self) -> Arc<crate::search::PersonIndex> {
         self.state.persons_index.clone()
@@ -441,9 +450,30 @@ pub fn platform_jobs(config: &Config) -> Registry {
         )
 }
 
-/// Keeps this node's search index following the database (see `persons::indexer`).
+/// Keeps this node's search index following the database (see `persons::indexer`):
+/// first brings it up to the database as it is at start (rebuilding an index of another
+/// database or one ahead of a restored one) and marks the node ready, then follows.
 async fn follow_persons(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let mut tick: u64 = 0;
+    loop {
+        match crate::persons::indexer::prepare(&state.db, &state.persons_index).await {
+            Ok(rebuilt) => {
+                if let Some(reason) = rebuilt {
+                    tracing::warn!(reason = ?reason, "search index rebuilt from the database at start");
+                }
+                state
+                    .ready
+                    .store(true, std::sync::atomic::Ordering::Release);
+                tracing::info!("search index caught up: ready");
+                break;
+            }
+            Err(e) => tracing::warn!(error = format!("{e:#}"), "preparing the search index"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+    let mut tick: u64 = 1;
     loop {
         // Once a minute (and at start) re-read a few seconds back, for lagging clocks.
         let overlap = tick.is_multiple_of(60);

@@ -5,6 +5,7 @@
 //! Invariant: `record` runs inside the use case's own transaction, so the change and its
 //! audit row commit together or not at all.
 
+pub mod anchor;
 pub mod entity;
 pub mod handlers;
 pub mod reads;

@@ -12,6 +12,7 @@ mod m0012_employer_sites;
 mod m0013_referral_origin;
 mod m0014_transfer_documents;
 mod m0015_login_hardening;
+mod m0016_settings;
 
 /// All migrations, in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_referral_origin::M0013ReferralOrigin),
             Box::new(m0014_transfer_documents::M0014TransferDocuments),
             Box::new(m0015_login_hardening::M0015LoginHardening),
+            Box::new(m0016_settings::M0016Settings),
         ]
     }
 }

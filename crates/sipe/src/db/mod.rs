@@ -5,6 +5,7 @@
 
 pub mod bulk;
 mod migrations;
+pub mod settings;
 
 use std::time::Duration;
 

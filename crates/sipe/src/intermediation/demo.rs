@@ -443,6 +443,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
             }],
             ..Default::default()
         };
+        // A run stopped half-way left some employers: those are kept, not made twice.
+        if let Some(existing) = super::employers::store::find_by_cuit(db, &input.cuit).await? {
+            ids.push(existing.id);
+            continue;
+        }
         let id = service::create_employer(db, &ctx, &system, &input)
             .await
             .map_err(|e| anyhow::anyhow!("demo employer {legal}: {e:?}"))?;
@@ -466,6 +471,10 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         added += 1;
     }
     for (employer, name, address, dep) in SITES {
+        let existing = super::employers::store::sites(db, ids[employer]).await?;
+        if existing.iter().any(|s| s.name == name) {
+            continue;
+        }
         let site = SiteInput {
             name: name.into(),
             address: address.into(),
@@ -475,7 +484,23 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
             .await
             .map_err(|e| anyhow::anyhow!("demo site {name}: {e:?}"))?;
     }
+    let seeded: Vec<(uuid::Uuid, String)> = {
+        use sea_orm::{EntityTrait, QuerySelect};
+        vacancies::entity::vacancy::Entity::find()
+            .select_only()
+            .column(vacancies::entity::vacancy::Column::EmployerId)
+            .column(vacancies::entity::vacancy::Column::Title)
+            .into_tuple()
+            .all(db)
+            .await?
+    };
     for (employer, title, occupation, positions, state) in VACANCIES {
+        if seeded
+            .iter()
+            .any(|(e, t)| *e == ids[employer] && t == title)
+        {
+            continue;
+        }
         let input = VacancyInput {
             employer_id: Some(ids[employer]),
             title: title.into(),
@@ -517,6 +542,9 @@ const REFERRAL_PATHS: [&[&str]; 7] = [
 
 /// Refers demo people of each office to its open vacancies along [`REFERRAL_PATHS`],
 /// through the ordinary use cases. Returns how many referrals were made.
+///
+/// Made through many use cases: a run stopped half-way keeps what it made, and a new run
+/// adds none (referrals that exist are the demo's already).
 pub async fn seed_referrals(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<usize> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -526,6 +554,13 @@ pub async fn seed_referrals(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<usize>
     use crate::intermediation::vacancies::entity::vacancy;
     use crate::persons::entity::person;
 
+    if crate::intermediation::referrals::entity::referral::Entity::find()
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(0);
+    }
     let ctx = AuditCtx::system();
     let system = Access::system("demo");
     let open = vacancy::Entity::find()

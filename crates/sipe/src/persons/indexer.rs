@@ -10,7 +10,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::entity::{person, profile_item};
@@ -197,17 +199,39 @@ pub async fn refresh(db: &Db, index: &Arc<PersonIndex>, id: Uuid) -> anyhow::Res
     Ok(())
 }
 
-/// The position of the last indexed change: `(updated_at, id)`, stored as `time|id`.
-fn parse_watermark(w: &str) -> Option<(DateTime<Utc>, Uuid)> {
-    let (at, id) = w.split_once('|')?;
-    Some((
-        DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc),
-        Uuid::parse_str(id).ok()?,
-    ))
+/// The position of the last indexed change, `(updated_at, id)`, in the database the
+/// index follows: stored in the index's last commit as `database-id|time|id`, so a node
+/// can tell an index of another database (or of this one before a restore).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Watermark {
+    database: String,
+    at: DateTime<Utc>,
+    id: Uuid,
 }
 
-fn watermark(at: &DateTime<Utc>, id: Uuid) -> String {
-    format!("{}|{id}", stamp(at))
+fn parse_watermark(w: &str) -> Option<Watermark> {
+    let mut parts = w.splitn(3, '|');
+    let (database, at, id) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(Watermark {
+        database: database.to_owned(),
+        at: DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc),
+        id: Uuid::parse_str(id).ok()?,
+    })
+}
+
+fn watermark(database: &str, at: &DateTime<Utc>, id: Uuid) -> String {
+    format!("{database}|{}|{id}", stamp(at))
+}
+
+/// The index's position, if it follows `database` (an index of another database, or of
+/// an older format, has none: it is rebuilt).
+fn position_in(index: &PersonIndex, database: &str) -> Option<(DateTime<Utc>, Uuid)> {
+    index
+        .watermark()
+        .as_deref()
+        .and_then(parse_watermark)
+        .filter(|w| w.database == database)
+        .map(|w| (w.at, w.id))
 }
 
 /// Indexes every row changed after the watermark; returns how many.
@@ -217,17 +241,14 @@ fn watermark(at: &DateTime<Utc>, id: Uuid) -> String {
 /// The follower does this once a minute, not every second, so a bulk import's last
 /// seconds are not re-indexed over and over.
 pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::Result<usize> {
-    let mut position = index
-        .watermark()
-        .as_deref()
-        .and_then(parse_watermark)
-        .map(|(at, id)| {
-            if overlap {
-                (at - Duration::seconds(OVERLAP_SECONDS), Uuid::nil())
-            } else {
-                (at, id)
-            }
-        });
+    let database = crate::db::settings::database_id(db).await?;
+    let mut position = position_in(index, &database).map(|(at, id)| {
+        if overlap {
+            (at - Duration::seconds(OVERLAP_SECONDS), Uuid::nil())
+        } else {
+            (at, id)
+        }
+    });
     let mut total = 0;
     let mut bulk: Option<BulkLoad> = None;
     let mut commits = Commits::default();
@@ -251,10 +272,10 @@ pub async fn sync(db: &Db, index: &Arc<PersonIndex>, overlap: bool) -> anyhow::R
         let Some(last) = rows.last() else { break };
         let (last_at, last_id) = (last.updated_at, last.id);
         // Never move the watermark back (an overlap pass re-reads older rows).
-        let current = index.watermark().as_deref().and_then(parse_watermark);
+        let current = position_in(index, &database);
         let mark = match current {
-            Some(c) if c >= (last_at, last_id) => watermark(&c.0, c.1),
-            _ => watermark(&last_at, last_id),
+            Some(c) if c >= (last_at, last_id) => watermark(&database, &c.0, c.1),
+            _ => watermark(&database, &last_at, last_id),
         };
         if total == 0 && rows.len() as u64 == BATCH {
             // A bulk load follows: merge once at the end, not as it goes.
@@ -300,6 +321,7 @@ impl Drop for BulkLoad {
 
 /// Rebuilds the index from the database; returns how many people were indexed.
 pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize> {
+    let database = crate::db::settings::database_id(db).await?;
     let cleared = index.clone();
     tokio::task::spawn_blocking(move || cleared.clear()).await??;
     let _bulk = BulkLoad::start(index)?;
@@ -321,13 +343,85 @@ pub async fn reindex(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<usize>
         let Some(last) = rows.last() else { break };
         after = Some(last.id);
         newest = rows.iter().map(|r| r.updated_at).chain(newest).max();
-        let mark = newest.as_ref().map(|at| watermark(at, Uuid::max()));
+        let mark = newest
+            .as_ref()
+            .map(|at| watermark(&database, at, Uuid::max()));
         commits.push(db, index, &rows, mark).await?;
         total += rows.len();
     }
     commits.wait().await?;
+    if total == 0 {
+        // An empty database: the index still records which one it follows.
+        let index = index.clone();
+        let mark = watermark(&database, &DateTime::<Utc>::MIN_UTC, Uuid::nil());
+        tokio::task::spawn_blocking(move || index.upsert(&[], Some(&mark))).await??;
+    }
     compact(index).await?;
     Ok(total)
+}
+
+/// Why a node rebuilt its index at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rebuilt {
+    /// The index follows another database (or none, or an older format).
+    Foreign,
+    /// The index has seen changes the database does not have (a restored backup).
+    Ahead,
+    /// After catching up, the index and the database count different people.
+    Counts,
+}
+
+/// Brings this node's index up to the database as it is now, before the node says it
+/// is ready: an index of another database, one ahead of it (the database was restored
+/// from a backup) or one whose count disagrees after catching up is rebuilt. Returns
+/// why it was rebuilt, if it was.
+pub async fn prepare(db: &Db, index: &Arc<PersonIndex>) -> anyhow::Result<Option<Rebuilt>> {
+    let database = crate::db::settings::database_id(db).await?;
+    let fresh = index.is_empty() && index.watermark().is_none();
+    let reason = match position_in(index, &database) {
+        None if !fresh => Some(Rebuilt::Foreign),
+        None => None,
+        Some(position) => {
+            let newest = person::Entity::find()
+                .select_only()
+                .column(person::Column::UpdatedAt)
+                .column(person::Column::Id)
+                .order_by_desc(person::Column::UpdatedAt)
+                .order_by_desc(person::Column::Id)
+                .into_tuple::<(DateTime<Utc>, Uuid)>()
+                .one(db)
+                .await?;
+            // reindex marks an empty database with the smallest time.
+            let empty_mark = (DateTime::<Utc>::MIN_UTC, Uuid::nil());
+            match newest {
+                Some(newest) if position > newest => Some(Rebuilt::Ahead),
+                None if position != empty_mark => Some(Rebuilt::Ahead),
+                _ => None,
+            }
+        }
+    };
+    if let Some(reason) = reason {
+        reindex(db, index).await?;
+        return Ok(Some(reason));
+    }
+    sync(db, index, true).await?;
+    let counted = || async {
+        let in_db = person::Entity::find()
+            .filter(person::Column::MergedInto.is_null())
+            .count(db)
+            .await?;
+        anyhow::Ok(in_db == index.len())
+    };
+    if counted().await? {
+        return Ok(None);
+    }
+    // Another node may have written meanwhile: catch up once more before deciding.
+    sync(db, index, false).await?;
+    if counted().await? {
+        return Ok(None);
+    }
+    reindex(db, index).await?;
+    Ok(Some(Rebuilt::Counts))
 }
 
 /// Differences between the index and the database.

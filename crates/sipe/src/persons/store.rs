@@ -209,7 +209,10 @@ pub async fn search(
             rows.retain(|r| offices.contains(&r.office_id));
         }
         rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
-        return Ok((rows, total as u64));
+        // What the index counted but the database cannot show (not there, or moved out
+        // of scope) is not counted either.
+        let unshown = ids.len().saturating_sub(rows.len());
+        return Ok((rows, total.saturating_sub(unshown) as u64));
     }
     let mut q =
         person::Entity::find().filter(access.scope(query.scope).owns(person::Column::OfficeId));

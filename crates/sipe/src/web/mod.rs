@@ -47,6 +47,9 @@ pub struct StateInner {
     pub reads: crate::audit::reads::ReadLog,
     /// Login attempts per client address on this node.
     pub login_limiter: auth::LoginLimiter,
+    /// Set once this node's search index has caught up with the database as it was at
+    /// start (`/readyz` answers 503 until then).
+    pub ready: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -72,6 +75,7 @@ impl AppState {
             metrics_allow,
             trusted_proxies,
             login_limiter,
+            ready: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }))
     }
 

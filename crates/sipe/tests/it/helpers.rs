@@ -113,7 +113,15 @@ impl TestApp {
         let routes = app.routes.clone();
         let index = app.persons_index();
         let metrics_port = app.metrics_port();
+        let ready = app.readiness();
         tokio::spawn(app.run_until(std::future::pending()));
+        // Like a load balancer, tests start once the node says it is ready.
+        for _ in 0..1000 {
+            if ready.load(std::sync::atomic::Ordering::Acquire) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
         TestApp {
             base,
             db,

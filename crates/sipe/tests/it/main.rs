@@ -16,6 +16,7 @@ mod hardening;
 mod health;
 mod import;
 mod jobs;
+mod lifecycle;
 mod login;
 mod matching;
 mod offices;
