@@ -176,19 +176,15 @@ impl TestApp {
         .expect("office created")
     }
 
-    /// GETs an API path with a bearer token, expecting 200, and returns the JSON body.
-    /// The body of a page as `client` (a signed-in browser) sees it.
+    /// The body of a page as `client` (a signed-in browser) sees it; the page must answer
+    /// 200 (a redirect to the login page is not a page).
     pub async fn get_page(&self, client: &reqwest::Client, path: &str) -> String {
-        client
-            .get(self.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        let res = client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.text().await.unwrap()
     }
 
+    /// GETs an API path with a bearer token, expecting 200, and returns the JSON body.
     pub async fn get_json(&self, token: &str, path: &str) -> serde_json::Value {
         let res = reqwest::Client::new()
             .get(self.url(path))
