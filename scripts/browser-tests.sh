@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: starts the sipe demo server on a free local port
 # with a throwaway data dir, then runs tests/browser/e2e.mjs against it
-# (playwright-core + system Chromium + axe-core).
+# (playwright-core + system Chromium + axe-core), then the API contract test
+# (scripts/api-fuzz.sh, schemathesis; SKIP_API_FUZZ=1 to leave it out).
 #
 #   cargo build && scripts/browser-tests.sh
 #
@@ -72,4 +73,9 @@ done
 
 status=0
 BASE_URL="$base_url" node tests/browser/e2e.mjs || status=$?
+# The API contract, against the same server (after the browser tests: it changes data).
+if [[ "${SKIP_API_FUZZ:-}" != 1 ]]; then
+  echo "browser-tests: API contract (schemathesis)"
+  SIPE_BIN="$SIPE_BIN" scripts/api-fuzz.sh "$base_url" "$tmp/data" || status=$?
+fi
 exit "$status"

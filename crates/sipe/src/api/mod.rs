@@ -225,6 +225,65 @@ where
     }
 }
 
+/// Documents on every operation the statuses the platform itself may answer, as
+/// problem documents: 400 (a malformed parameter or body), 401 (no valid token), 403
+/// (the token's owner lacks the permission), 404 (a path naming no record in scope, or
+/// no such route), 413 (a body over the limit), 422 (invalid fields: a page too deep,
+/// search text too long, control characters), 429 (too many requests). Each handler
+/// documents its own successes and the rest.
+struct PlatformResponses;
+
+impl Modify for PlatformResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Required, ResponseBuilder};
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        utoipa::openapi::ContentBuilder::new()
+                            .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                let has_body = op.request_body.is_some();
+                if let Some(RefOr::T(body)) = &mut op.request_body {
+                    body.required = Some(Required::True);
+                }
+                let mut standard = vec![
+                    ("400", "A parameter or the body is malformed."),
+                    ("401", "No valid bearer token."),
+                    ("403", "The token's owner lacks the permission."),
+                    ("404", "No such record within the caller's scope."),
+                    ("422", "Some fields or parameters are invalid."),
+                    ("429", "Too many requests."),
+                ];
+                if has_body {
+                    standard.push(("413", "The body is over the limit."));
+                }
+                for (status, description) in standard {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem(description));
+                }
+            }
+        }
+    }
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -295,11 +354,50 @@ impl Modify for BearerAuth {
         crate::intermediation::seekers::handlers::api_job_search,
         crate::intermediation::seekers::handlers::api_update_job_search,
     ),
-    components(schemas(Problem, FieldProblem)),
-    modifiers(&BearerAuth),
+    components(schemas(Problem, FieldProblem, crate::search::matching::Reach)),
+    modifiers(&BearerAuth, &PlatformResponses),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
+
+/// Turns what the framework answers on its own under `/api/` (a malformed path or query
+/// parameter, an unknown path, a method not allowed) into problem documents, like every
+/// other error of the API.
+pub async fn problem_for_bare_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 4096)
+        .await
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .filter(|d| !d.is_empty());
+    let problem = Problem {
+        kind: "about:blank".into(),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        errors: Vec::new(),
+        possible_duplicates: Vec::new(),
+    };
+    let mut out = (status, Json(problem)).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/problem+json"),
+    );
+    out
+}
 
 /// `/api/v1/openapi.json`.
 pub async fn openapi_json() -> Response {
@@ -343,4 +441,109 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Items matching in all pages.
     pub total: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `$ref` of the document names something the document defines: client
+    /// generators fail on the first one that does not.
+    #[test]
+    fn every_reference_of_the_openapi_document_resolves() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut refs = Vec::new();
+        fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    if let Some(serde_json::Value::String(r)) = m.get("$ref") {
+                        out.push(r.clone());
+                    }
+                    m.values().for_each(|x| walk(x, out));
+                }
+                serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
+        walk(&doc, &mut refs);
+        assert!(
+            refs.len() > 50,
+            "the document has references ({})",
+            refs.len()
+        );
+        for r in &refs {
+            let pointer = r
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("external $ref {r}"));
+            assert!(
+                doc.pointer(pointer).is_some(),
+                "$ref {r} resolves to nothing"
+            );
+        }
+    }
+
+    /// Schemas are named by their type alone: two types of one name would describe one
+    /// of them wrongly (a list answered `ReferralDto` items for `ReferralRow` ones).
+    #[test]
+    fn no_two_documented_types_share_a_name() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut paths,
+        );
+        let mut seen: std::collections::HashMap<String, String> = Default::default();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut documented = false;
+            for line in text.lines() {
+                let line = line.trim();
+                if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                    documented = true;
+                } else if documented
+                    && let Some(rest) = line
+                        .strip_prefix("pub struct ")
+                        .or_else(|| line.strip_prefix("pub enum "))
+                {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let here = path.display().to_string();
+                    if let Some(other) = seen.insert(name.clone(), here.clone()) {
+                        panic!("{name} is documented twice: {other} and {here}");
+                    }
+                    documented = false;
+                }
+            }
+        }
+        assert!(seen.len() > 30, "{} documented types found", seen.len());
+    }
+
+    #[test]
+    fn every_operation_documents_the_platform_statuses() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let mut operations = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                operations += 1;
+                for status in ["400", "401", "403", "404", "422"] {
+                    assert!(
+                        op["responses"].get(status).is_some(),
+                        "{method} {path} does not document {status}"
+                    );
+                }
+            }
+        }
+        assert!(operations > 40);
+    }
 }

@@ -93,6 +93,9 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
     let mut response = error::render_error_page(response, lang, request_id, is_api);
+    if is_api {
+        response = crate::api::problem_for_bare_errors(response).await;
+    }
     if jar.flash {
         response = page::clear_flash(response);
     }

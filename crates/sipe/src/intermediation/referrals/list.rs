@@ -326,7 +326,7 @@ pub struct ReferralParams {
 
 /// A page of referrals.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ReferralsDto {
+pub struct ReferralPage {
     /// This page.
     pub items: Vec<ReferralRow>,
     /// Matching in all pages.
@@ -335,12 +335,12 @@ pub struct ReferralsDto {
 
 /// Referrals of the caller's offices' vacancies and people (view scope).
 #[utoipa::path(get, path = "/api/v1/referrals", params(ReferralParams),
-    responses((status = 200, body = ReferralsDto)))]
+    responses((status = 200, body = ReferralPage)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
     Query(p): Query<ReferralParams>,
-) -> Result<Json<ReferralsDto>, ApiError> {
+) -> Result<Json<ReferralPage>, ApiError> {
     let pager = Pager::new(
         "/api/v1/referrals",
         &ListQuery {
@@ -357,5 +357,5 @@ pub async fn api_list(
         p.origin.as_deref().unwrap_or_default(),
     );
     let (items, total) = list(&state.db, &access, &filter, &pager).await?;
-    Ok(Json(ReferralsDto { items, total }))
+    Ok(Json(ReferralPage { items, total }))
 }
