@@ -233,6 +233,9 @@ async fn a_user_changes_their_password_and_the_old_one_stops_working() {
     app.user("ana", "analyst", &[]).await;
     let c = app.client();
     let csrf = app.login(&c, "ana").await;
+    // Another browser signed in as ana (a forgotten one, or a stolen cookie).
+    let elsewhere = app.client();
+    app.login(&elsewhere, "ana").await;
     let res = app
         .post_form(
             &c,
@@ -260,6 +263,18 @@ async fn a_user_changes_their_password_and_the_old_one_stops_working() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let account = app.url("/account");
+    let status = |client: &reqwest::Client| client.get(&account).send();
+    assert_eq!(
+        status(&c).await.unwrap().status(),
+        StatusCode::OK,
+        "this session stays"
+    );
+    assert_eq!(
+        status(&elsewhere).await.unwrap().status(),
+        StatusCode::SEE_OTHER,
+        "the other session ended with the old password"
+    );
     let other = app.client();
     assert_eq!(
         app.post_login(&other, "ana", PASSWORD).await.status(),

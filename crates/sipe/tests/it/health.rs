@@ -62,6 +62,40 @@ async fn hsts_is_sent_when_served_over_tls() {
     assert!(res.headers().get("strict-transport-security").is_some());
 }
 
+/// The session cookie of a login answer.
+async fn session_cookie_after_login(app: &TestApp) -> String {
+    app.user("ana", "analyst", &[]).await;
+    let res = app
+        .post_login(&app.client(), "ana", crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the login succeeds");
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with(&format!("{}=", sipe::web::cookies::SESSION)))
+        .expect("a session cookie is set")
+}
+
+#[tokio::test]
+async fn session_cookies_are_secure_when_the_public_url_is_https_behind_a_proxy() {
+    // TLS ends at a proxy: sipe itself speaks plain http, but users type https.
+    let app = TestApp::spawn_with(|c| {
+        c.public_url = Some("https://empleo.example.gob.ar".into());
+    })
+    .await;
+    let cookie = session_cookie_after_login(&app).await;
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    let res = app.client().get(app.url("/login")).send().await.unwrap();
+    assert!(res.headers().get("strict-transport-security").is_some());
+
+    // Control: served and reached over plain http, the cookie cannot be Secure.
+    let plain = TestApp::spawn().await;
+    let cookie = session_cookie_after_login(&plain).await;
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
 #[tokio::test]
 async fn html_is_compressed_when_the_client_accepts_gzip() {
     let app = TestApp::spawn().await;
