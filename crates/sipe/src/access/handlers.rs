@@ -427,21 +427,7 @@ pub async fn change_password(
             "success",
             "password-changed",
         )),
-        Err(AccessError::Invalid(errors)) => {
-            let u = store::find_user(&state.db, id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            let enrol = enrolment(&u);
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                AccountPage {
-                    ctx,
-                    user: u,
-                    errors,
-                    enrol,
-                },
-            )
-        }
+        Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
         Err(e) => Err(internal(e)),
     }
 }
@@ -501,21 +487,7 @@ pub async fn confirm_totp(
     let id = user.access.actor.user_id;
     match service::confirm_totp(&state.db, &audit, id, &form.code).await {
         Ok(()) => Ok(redirect_with_flash("/account", "success", "totp-enabled")),
-        Err(AccessError::Invalid(errors)) => {
-            let u = store::find_user(&state.db, id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            let enrol = enrolment(&u);
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                AccountPage {
-                    ctx,
-                    user: u,
-                    errors,
-                    enrol,
-                },
-            )
-        }
+        Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
         Err(e) => Err(internal(e)),
     }
 }
