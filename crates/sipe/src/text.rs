@@ -97,7 +97,7 @@ mod tests {
 /// Why text from outside was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Unclean {
-    /// A control character other than a newline (NUL, tab, escape...), or a bidirectional
+    /// A control character other than a newline or tab (NUL, escape...), or a bidirectional
     /// override that makes text read differently than it is stored.
     #[error("control character U+{0:04X}")]
     Control(u32),
@@ -110,20 +110,25 @@ impl Unclean {
     }
 }
 
-/// Is `c` refused in any text field? Control characters except the newline, and the
-/// bidirectional embedding, override and isolate characters.
+/// Is `c` refused in any text field? Control characters except the newline (tabs are
+/// turned into spaces before), and the bidirectional embedding, override and isolate
+/// characters.
 fn refused(c: char) -> bool {
     (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Text as sipe stores it, whatever channel it came through (form, API body, query,
-/// import row): Unicode NFC, line breaks as `\n`; refused when it holds a control
-/// character other than a newline. Single-line fields refuse newlines too
-/// (`validation::text`).
+/// import row): Unicode NFC, line breaks as `\n`, tabs as spaces (text pasted from a
+/// spreadsheet or a word processor carries them); refused when it holds any other
+/// control character. Single-line fields refuse newlines too (`validation::text`).
 pub fn clean(raw: &str) -> Result<std::borrow::Cow<'_, str>, Unclean> {
     use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
-    let unified: std::borrow::Cow<'_, str> = if raw.contains('\r') {
-        std::borrow::Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
+    let unified: std::borrow::Cow<'_, str> = if raw.contains(['\r', '\t']) {
+        std::borrow::Cow::Owned(
+            raw.replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .replace('\t', " "),
+        )
     } else {
         std::borrow::Cow::Borrowed(raw)
     };
@@ -150,7 +155,7 @@ mod clean_tests {
             Ok(std::borrow::Cow::Borrowed(_))
         ));
         assert_eq!(clean("Nul\u{0}l"), Err(Unclean::Control(0)));
-        assert_eq!(clean("a\tb"), Err(Unclean::Control(9)));
+        assert_eq!(clean("a\tb").unwrap(), "a b", "a pasted tab is a space");
         assert_eq!(clean("\u{202E}evil"), Err(Unclean::Control(0x202E)));
         assert_eq!(clean("\u{1b}[31m"), Err(Unclean::Control(0x1b)));
     }

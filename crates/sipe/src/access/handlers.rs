@@ -450,9 +450,22 @@ pub async fn start_totp(
     let id = user.access.actor.user_id;
     match service::start_totp(&state.db, &audit, id, &form.current_password).await {
         Ok(_) => Ok(Redirect::to("/account#totp").into_response()),
-        Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
+        Err(AccessError::Invalid(errors)) => {
+            account_with_errors(&state, ctx, id, totp_errors(errors)).await
+        }
         Err(e) => Err(internal(e)),
     }
+}
+
+/// The second-factor forms ask for the password too: their errors go under their own
+/// field, not under the password-change form's.
+fn totp_errors(mut errors: FieldErrors) -> FieldErrors {
+    for e in &mut errors.0 {
+        if e.field == "current_password" {
+            e.field = "totp_password";
+        }
+    }
+    errors
 }
 
 async fn account_with_errors(
@@ -503,7 +516,9 @@ pub async fn disable_totp(
     let id = user.access.actor.user_id;
     match service::disable_own_totp(&state.db, &audit, id, &form.current_password).await {
         Ok(()) => Ok(redirect_with_flash("/account", "success", "totp-disabled")),
-        Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
+        Err(AccessError::Invalid(errors)) => {
+            account_with_errors(&state, ctx, id, totp_errors(errors)).await
+        }
         Err(e) => Err(internal(e)),
     }
 }
@@ -523,6 +538,7 @@ pub async fn tokens(
         errors: FieldErrors::new(),
         default_days: life.default_days,
         max_days: life.max_days,
+        typed: Default::default(),
     })
 }
 
@@ -557,6 +573,11 @@ pub async fn create_token(
         TokensPage {
             ctx,
             tokens,
+            typed: if errors.is_empty() {
+                Default::default()
+            } else {
+                (form.name, form.days)
+            },
             new_token,
             errors,
             default_days: life.default_days,

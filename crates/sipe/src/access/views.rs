@@ -94,6 +94,8 @@ pub struct TokensPage {
     pub default_days: i64,
     /// The most days a token may be given.
     pub max_days: i64,
+    /// The form as typed (name, days), shown again when it was refused.
+    pub typed: (String, String),
 }
 
 impl TokensPage {

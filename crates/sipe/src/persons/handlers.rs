@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::domain::{self, Cuil, DocumentType};
 use super::entity::person;
-use super::filters::PersonFilters;
+use super::filters::{FilterError, PersonFilters};
 use super::input::{EDUCATION_LEVELS, EMPLOYMENT_STATUSES, PersonInput};
 use super::service::{self, PersonError, RegisterOutcome, display_name};
 use super::store::{self, PersonSort};
@@ -79,44 +79,69 @@ pub async fn list_persons(
 ) -> Result<Response, WebError> {
     let access: &Access = &user.access;
     let f = &query.filters;
-    let mut pager = Pager::new(
-        "/persons",
-        &query.list,
-        &["name", "birth_date", "updated_at"],
-        false,
-    )?;
+    const SORTS: [&str; 3] = ["name", "birth_date", "updated_at"];
+    // A search the list cannot serve (too deep, too long) is answered on the list page
+    // itself, with the form as typed and the reason beside it.
+    let (mut pager, mut problem) = match Pager::new("/persons", &query.list, &SORTS, false) {
+        Ok(pager) => (pager, None),
+        Err(_) => {
+            let first = ListQuery {
+                page: None,
+                ..query.list.clone()
+            };
+            let pager = Pager::new("/persons", &first, &SORTS, false)
+                .map_err(|e| WebError::Internal(e.into()))?;
+            (
+                pager,
+                Some(SearchProblem::of("page", "error-422-page-body")),
+            )
+        }
+    };
     for (k, v) in f.pairs() {
         pager = pager.keep(k, v);
     }
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
-    let filter = f.to_query(&state.db, access, today).await?;
-    let sort = match pager.sort.as_str() {
-        "birth_date" => PersonSort::BirthDate,
-        "updated_at" => PersonSort::UpdatedAt,
-        _ => PersonSort::Name,
+    let filter = match f.to_query(&state.db, access, today).await {
+        Ok(filter) => Some(filter),
+        Err(FilterError::Invalid(errors)) => {
+            problem = errors.0.first().map(|e| SearchProblem::of(e.field, e.key));
+            None
+        }
+        Err(e) => return Err(e.into()),
     };
-    let (people, total) = store::search(
-        &state.db,
-        Some(&state.persons_index),
-        access,
-        &filter,
-        sort,
-        pager.desc,
-        pager.offset(),
-        pager.per_page,
-    )
-    .await
-    .map_err(crate::db::StoreError::from)?;
-    pager.total = total;
-    service::record_shown(
-        &state.reads,
-        &audit,
-        "person.list",
-        &f.query_string(),
-        people.iter().map(|p| p.id),
-    )
-    .await
-    .map_err(web_error)?;
+    let people = match (&filter, &problem) {
+        (Some(filter), None) => {
+            let sort = match pager.sort.as_str() {
+                "birth_date" => PersonSort::BirthDate,
+                "updated_at" => PersonSort::UpdatedAt,
+                _ => PersonSort::Name,
+            };
+            let (people, total) = store::search(
+                &state.db,
+                Some(&state.persons_index),
+                access,
+                filter,
+                sort,
+                pager.desc,
+                pager.offset(),
+                pager.per_page,
+            )
+            .await
+            .map_err(crate::db::StoreError::from)?;
+            pager.total = total;
+            service::record_shown(
+                &state.reads,
+                &audit,
+                "person.list",
+                &f.query_string(),
+                people.iter().map(|p| p.id),
+            )
+            .await
+            .map_err(web_error)?;
+            people
+        }
+        _ => Vec::new(),
+    };
     let searchable =
         crate::territory::store::offices_in_scope(&state.db, access, ScopeKind::Search).await?;
     let offices = searchable
@@ -164,9 +189,15 @@ pub async fn list_persons(
         export_query,
         can_edit: access.can(Permission::EditPersons),
         can_export: access.can(Permission::CoordinatePersons),
+        status: if problem.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        problem,
         ctx,
     };
-    html(StatusCode::OK, page)
+    html(page.status, page)
 }
 
 struct FormState {

@@ -27,6 +27,10 @@ pub struct PersonRow {
 pub struct PersonsPage {
     /// Page context.
     pub ctx: PageCtx,
+    /// Why the search was not run (the form is shown as typed, with this beside it).
+    pub problem: Option<SearchProblem>,
+    /// 200, or 422 with a problem.
+    pub status: axum::http::StatusCode,
     /// Rows.
     pub rows: Vec<PersonRow>,
     /// Paging.
@@ -140,4 +144,25 @@ pub struct ItemRow {
     pub text: String,
     /// Secondary text (level, employer, dates).
     pub detail: String,
+}
+
+/// A search the list refused: the field it concerns and the message key.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchProblem {
+    /// `q`, `occupation` or `page`.
+    pub field: &'static str,
+    /// Catalogue key of the message.
+    pub key: &'static str,
+}
+
+impl SearchProblem {
+    /// The problem of `field`.
+    pub fn of(field: &'static str, key: &'static str) -> Self {
+        Self { field, key }
+    }
+
+    /// Is it about `field`? (the template marks that input invalid)
+    pub fn is(&self, field: &str) -> bool {
+        self.field == field
+    }
 }

@@ -29,6 +29,9 @@ pub enum WebError {
     /// A list's query is invalid (search text too long); the catalogue key says why.
     #[error("invalid query: {0}")]
     InvalidQuery(&'static str),
+    /// A text field held control characters; the field's name.
+    #[error("control characters in {0}")]
+    InvalidText(String),
     /// A list page beyond the deepest one served.
     #[error(transparent)]
     PageTooDeep(#[from] super::table::PageTooDeep),
@@ -71,6 +74,8 @@ pub enum ErrorKind {
     PageTooDeep,
     /// 422 for an invalid list query; the key of the message.
     InvalidQuery(&'static str),
+    /// 422 for text with control characters (the field travels as [`RefusedField`]).
+    InvalidText,
     /// 500.
     Internal,
 }
@@ -88,6 +93,16 @@ impl IntoResponse for WebError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorKind::InvalidQuery(key),
             ),
+            WebError::InvalidText(field) => {
+                let mut response = StatusCode::UNPROCESSABLE_ENTITY.into_response();
+                response
+                    .extensions_mut()
+                    .insert(ErrorMarker(ErrorKind::InvalidText));
+                response
+                    .extensions_mut()
+                    .insert(RefusedField(field.clone()));
+                return response;
+            }
             WebError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorKind::Internal)
@@ -98,6 +113,10 @@ impl IntoResponse for WebError {
         response
     }
 }
+
+/// The field a text refusal names (printable, short: see `web::input`).
+#[derive(Debug, Clone)]
+pub struct RefusedField(pub String);
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]
@@ -144,14 +163,19 @@ pub fn render_error_page(
         ErrorKind::TooLarge => ("error-413-title", "error-413-body"),
         ErrorKind::PageTooDeep => ("error-422-page-title", "error-422-page-body"),
         ErrorKind::InvalidQuery(key) => ("error-422-query-title", key),
+        ErrorKind::InvalidText => ("error-422-text-title", "error-422-text-body"),
         ErrorKind::Internal => ("error-500-title", "error-500-body"),
+    };
+    let message = match response.extensions().get::<RefusedField>() {
+        Some(RefusedField(field)) => lang.t_args(message, &[("field", field.clone())]),
+        None => lang.t(message).into_owned(),
     };
     let status = response.status();
     let page = ErrorPage {
         lang,
         status: status.as_u16(),
         title: lang.t(title).into_owned(),
-        message: lang.t(message).into_owned(),
+        message,
         request_id: request_id.to_owned(),
     };
     match page.render() {

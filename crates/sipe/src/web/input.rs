@@ -165,7 +165,7 @@ fn short(name: &str) -> String {
 
 fn refusal(field: &str, is_api: bool) -> Response {
     if !is_api {
-        return WebError::InvalidQuery("field-control-chars").into_response();
+        return WebError::InvalidText(field.to_owned()).into_response();
     }
     let body = crate::api::Problem {
         kind: "about:blank".into(),

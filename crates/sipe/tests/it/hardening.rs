@@ -123,6 +123,12 @@ async fn search_text_is_bounded_in_length_and_words() {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // Answered on the list page: the reason, and the form as typed, marked invalid.
+        let html = res.text().await.unwrap();
+        assert!(html.contains("data-testid=\"search-problem\""), "{html}");
+        assert!(html.contains(&format!("como mucho {key}")));
+        assert!(html.contains("aria-invalid=\"true\""));
+        assert!(html.contains(&format!("value=\"{}\"", q.replace('+', " "))));
     }
     let ok = http
         .get(app.url("/api/v1/persons?q=gonzalez+maria+del+valle"))
@@ -624,7 +630,13 @@ async fn control_characters_are_refused_and_text_is_stored_composed() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("caracteres invisibles"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Texto no válido"), "{html}");
+    assert!(html.contains("caracteres de control invisibles"), "{html}");
+    assert!(
+        html.contains("surnames"),
+        "the page names the field: {html}"
+    );
     let res = c
         .get(app.url("/territories/AR-90%00"))
         .send()
@@ -638,7 +650,10 @@ async fn control_characters_are_refused_and_text_is_stored_composed() {
         .bearer_auth(&token)
         .json(&person(
             "Gonza\u{301}lez",
-            serde_json::json!({"province_code": "90", "department_code": "AR-90084"}),
+            serde_json::json!({
+                "province_code": "90", "department_code": "AR-90084",
+                "names": "Ana\tMaría"
+            }),
         ))
         .send()
         .await
@@ -647,4 +662,8 @@ async fn control_characters_are_refused_and_text_is_stored_composed() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["surnames"], "González");
     assert_eq!(body["surnames"].as_str().unwrap().chars().count(), 8);
+    assert_eq!(
+        body["names"], "Ana María",
+        "a pasted tab is stored as a space"
+    );
 }

@@ -141,12 +141,14 @@ async fn second_factor_changes_need_the_current_password() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("La contraseña actual no es correcta")
+    let html = res.text().await.unwrap();
+    // Under the second factor's password only, not under the password-change form's.
+    assert_eq!(
+        html.matches("La contraseña actual no es correcta").count(),
+        1,
+        "{html}"
     );
+    assert!(html.contains("id=\"totp_start_password-error\""));
     assert!(
         user(&app).await.totp_secret.is_none(),
         "no enrolment started"
