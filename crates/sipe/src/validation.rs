@@ -61,6 +61,16 @@ impl FieldErrors {
     }
 }
 
+/// Search text typed in a list's box: trimmed, and refused beyond
+/// `text::MAX_SEARCH_CHARS` characters or `text::MAX_SEARCH_WORDS` words (each word
+/// becomes a condition or a fuzzy query).
+pub fn search_text(field: &'static str, raw: &str) -> Result<String, FieldErrors> {
+    match crate::text::check_search(raw) {
+        Ok(()) => Ok(raw.trim().to_owned()),
+        Err(key) => Err(FieldErrors::one(field, key)),
+    }
+}
+
 /// A one-line text field: cleaned (`text::clean`: NFC, no control characters), trimmed,
 /// no line breaks, and checked for presence and length in characters.
 pub fn text(

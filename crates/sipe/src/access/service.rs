@@ -533,13 +533,37 @@ pub async fn login(
         tx.commit().await?;
         return Ok(LoginOutcome::Refused);
     }
-    let mut active = u.into_active_model();
-    active.failed_logins = Set(0);
-    active.locked_until = Set(None);
+    // The lock is checked again where it is written: guesses sent in parallel with the
+    // right password may have locked the account since it was read above. The update
+    // waits for their row locks and matches nothing if the account is now locked.
+    let mut unlock = user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        );
     if !totp {
-        active.last_login_at = Set(Some(now));
+        unlock = unlock.col_expr(user::Column::LastLoginAt, Expr::value(Some(now)));
     }
-    active.update(&tx).await?;
+    let unlocked = unlock
+        .filter(user::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(user::Column::LockedUntil.is_null())
+                .add(user::Column::LockedUntil.lte(now)),
+        )
+        .exec(&tx)
+        .await?;
+    if unlocked.rows_affected == 0 {
+        audit::record(
+            &tx,
+            &ctx,
+            Change::new("user.login_refused_locked", "user", id),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(LoginOutcome::Refused);
+    }
     let cookie = session::create(&tx, id, totp, ctx.ip.clone(), user_agent).await?;
     let action = if totp {
         "user.login_password_ok"

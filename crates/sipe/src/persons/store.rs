@@ -233,7 +233,7 @@ pub async fn search(
                 .add(person::Column::Cuil.eq(digits)),
         );
     } else {
-        for word in super::domain::fold(&query.q).split_whitespace() {
+        for word in crate::text::bounded_words(super::domain::fold(&query.q).split_whitespace()) {
             q = q.filter(Expr::col(person::Column::SearchName).like(format!("%{word}%")));
         }
     }

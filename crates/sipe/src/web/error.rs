@@ -40,6 +40,13 @@ pub enum WebError {
     Internal(#[from] anyhow::Error),
 }
 
+impl From<crate::validation::FieldErrors> for WebError {
+    /// A list query's field problem (search text too long): the first one's message.
+    fn from(f: crate::validation::FieldErrors) -> Self {
+        WebError::InvalidQuery(f.0.first().map_or("field-required", |e| e.key))
+    }
+}
+
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {

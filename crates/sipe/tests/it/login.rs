@@ -204,6 +204,79 @@ async fn parallel_wrong_passwords_each_count() {
 }
 
 #[tokio::test]
+async fn the_right_password_among_parallel_guesses_never_enters_a_locked_account() {
+    // The right password sent with a burst of wrong ones: the burst locks the account
+    // while the right one is being hashed. It must then be refused: a login recorded
+    // after the lock would let a guesser in despite the lockout. (Concurrency decides
+    // the interleaving, so each round checks the order the audit log recorded.)
+    let app = TestApp::spawn_with(|c| c.login_attempts_per_minute = 1000).await;
+    let id = app.user("ana", "analyst", &[]).await;
+    let mut logins_checked = 0;
+    for round in 0..3 {
+        let guesses = (0..12).map(|i| {
+            let app = &app;
+            async move {
+                let password = if i == 11 {
+                    PASSWORD.to_owned()
+                } else {
+                    format!("adivinanza {round} {i}")
+                };
+                app.post_login(&app.client(), "ana", &password)
+                    .await
+                    .status()
+            }
+        });
+        futures::future::join_all(guesses).await;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        use sipe::audit::entity::audit_log;
+        let rows = audit_log::Entity::find()
+            .filter(audit_log::Column::ActorId.eq(id))
+            .order_by_asc(audit_log::Column::Seq)
+            .all(&app.db)
+            .await
+            .unwrap();
+        let locked = rows
+            .iter()
+            .find(|r| r.action == "user.locked")
+            .map(|r| r.seq);
+        let login = rows
+            .iter()
+            .find(|r| r.action == "user.login")
+            .map(|r| r.seq);
+        assert!(
+            locked.is_some(),
+            "round {round}: the burst locks the account"
+        );
+        if let (Some(locked), Some(login)) = (locked, login) {
+            assert!(login < locked, "round {round}: a login after the lock");
+            logins_checked += 1;
+        }
+        // Start the next round from a clean account (and a clean log to read).
+        audit_log::Entity::delete_many()
+            .filter(audit_log::Column::ActorId.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        sipe::access::entity::user::Entity::update_many()
+            .col_expr(
+                sipe::access::entity::user::Column::LockedUntil,
+                sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<Utc>>::None),
+            )
+            .col_expr(
+                sipe::access::entity::user::Column::FailedLogins,
+                sea_orm::sea_query::Expr::value(0),
+            )
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    // Positive control: alone, the right password opens the account.
+    let res = app.post_login(&app.client(), "ana", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    eprintln!("rounds where the right password got in before the lock: {logins_checked}");
+}
+
+#[tokio::test]
 async fn one_address_is_limited_in_login_and_code_attempts() {
     let app = TestApp::spawn_with(|c| {
         c.login_attempts_per_minute = 3;

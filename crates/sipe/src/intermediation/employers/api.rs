@@ -236,7 +236,7 @@ pub async fn list_employers(
         false,
     )?;
     let filter = EmployerFilter {
-        q: p.q.unwrap_or_default().trim().to_owned(),
+        q: crate::validation::search_text("q", p.q.as_deref().unwrap_or_default())?,
         division: p.division.filter(|d| activity::division_of(d).is_some()),
         size_band: p.size_band.filter(|b| !b.is_empty()),
         office_id: None,

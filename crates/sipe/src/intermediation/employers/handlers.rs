@@ -73,9 +73,9 @@ pub struct EmployerListQuery {
 }
 
 impl EmployerListQuery {
-    fn filter(&self) -> EmployerFilter {
-        EmployerFilter {
-            q: self.q.trim().to_owned(),
+    fn filter(&self) -> Result<EmployerFilter, WebError> {
+        Ok(EmployerFilter {
+            q: crate::validation::search_text("q", &self.q)?,
             division: activity::division_of(&self.division).map(|d| d.code.clone()),
             size_band: SizeBand::parse(&self.size_band).map(|b| b.as_str().to_owned()),
             office_id: None,
@@ -84,7 +84,7 @@ impl EmployerListQuery {
                 "inactive" => Some(false),
                 _ => None,
             },
-        }
+        })
     }
 }
 
@@ -94,7 +94,7 @@ pub async fn export_employers(
     user: Authenticated,
     Query(query): Query<EmployerListQuery>,
 ) -> Result<Response, WebError> {
-    let filter = query.filter();
+    let filter = query.filter()?;
     let mut w = crate::csv_export::CsvWriter::new();
     let err = |e: crate::csv_export::CsvError| WebError::Internal(e.into());
     w.row([
@@ -174,7 +174,7 @@ pub async fn list_employers(
         .keep("division", &query.division)
         .keep("size_band", &query.size_band)
         .keep("state", &query.state);
-    let filter = query.filter();
+    let filter = query.filter()?;
     let (rows, total) = store::list_employers(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
     let codes =

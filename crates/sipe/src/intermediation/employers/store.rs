@@ -33,7 +33,7 @@ fn filter_cond(filter: &EmployerFilter) -> Condition {
     {
         cond = cond.add(employer::Column::Cuit.like(format!("%{digits}%")));
     } else {
-        for word in crate::text::fold(&filter.q).split_whitespace() {
+        for word in crate::text::bounded_words(crate::text::fold(&filter.q).split_whitespace()) {
             cond = cond.add(employer::Column::SearchName.like(format!("%{word}%")));
         }
     }

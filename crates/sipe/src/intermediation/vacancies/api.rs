@@ -243,7 +243,7 @@ pub async fn list_vacancies(
         true,
     )?;
     let filter = VacancyFilter {
-        q: p.q.unwrap_or_default().trim().to_owned(),
+        q: crate::validation::search_text("q", p.q.as_deref().unwrap_or_default())?,
         state: p
             .state
             .as_deref()

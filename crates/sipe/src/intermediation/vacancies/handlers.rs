@@ -54,13 +54,13 @@ pub struct VacancyListQuery {
 }
 
 impl VacancyListQuery {
-    fn filter(&self) -> VacancyFilter {
-        VacancyFilter {
-            q: self.q.trim().to_owned(),
+    fn filter(&self) -> Result<VacancyFilter, WebError> {
+        Ok(VacancyFilter {
+            q: crate::validation::search_text("q", &self.q)?,
             state: VacancyState::parse(&self.state).map(|s| s.as_str().to_owned()),
             employer_id: self.employer_id.parse().ok(),
             occupation_prefix: None,
-        }
+        })
     }
 
     /// The export's address with these filters.
@@ -85,7 +85,7 @@ pub async fn export_vacancies(
     user: Authenticated,
     Query(query): Query<VacancyListQuery>,
 ) -> Result<Response, WebError> {
-    let filter = query.filter();
+    let filter = query.filter()?;
     let mut w = crate::csv_export::CsvWriter::new();
     let err = |e: crate::csv_export::CsvError| WebError::Internal(e.into());
     w.row([
@@ -164,7 +164,7 @@ pub async fn list_vacancies(
         .keep("q", &query.q)
         .keep("state", &query.state)
         .keep("employer_id", &query.employer_id);
-    let filter = query.filter();
+    let filter = query.filter()?;
     let (rows, total) = store::list_vacancies(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
     let names =

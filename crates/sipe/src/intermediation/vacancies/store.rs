@@ -26,7 +26,7 @@ pub struct VacancyFilter {
 
 fn filter_cond(filter: &VacancyFilter) -> Condition {
     let mut cond = Condition::all();
-    for word in crate::text::fold(&filter.q).split_whitespace() {
+    for word in crate::text::bounded_words(crate::text::fold(&filter.q).split_whitespace()) {
         cond = cond.add(vacancy::Column::SearchText.like(format!("%{word}%")));
     }
     if let Some(s) = &filter.state {
