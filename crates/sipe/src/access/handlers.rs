@@ -624,6 +624,7 @@ pub struct UserListQuery {
 pub async fn list_users(
     State(state): State<AppState>,
     ctx: PageCtx,
+    user: Authenticated,
     Query(query): Query<UserListQuery>,
 ) -> Result<Response, WebError> {
     let mut pager = Pager::new(
@@ -639,7 +640,7 @@ pub async fn list_users(
         role: Role::parse(&query.role),
         active: None,
     };
-    let (rows, total) = store::list_users(&state.db, &filter, &pager).await?;
+    let (rows, total) = store::list_users(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
     let roles = role_choices(&ctx, &query.role);
     render(UsersPage {
@@ -693,8 +694,12 @@ async fn user_page(
 pub async fn show_user(
     State(state): State<AppState>,
     ctx: PageCtx,
+    user: Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
+    service::managed_user(&state.db, &user.access, id)
+        .await
+        .map_err(internal)?;
     user_page(&state, ctx, id, FieldErrors::new()).await
 }
 

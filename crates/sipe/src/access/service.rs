@@ -115,6 +115,10 @@ fn snapshot(u: &user::Model) -> UserSnapshot<'_> {
 /// the actor's capture scope (a national grant needs a national actor): an admin of a
 /// group of offices manages only the users of those offices.
 fn manages(actor: &Access, grants: &[(String, Option<office::Model>)]) -> bool {
+    // A user with no office at all is within no office scope: national admins only.
+    if grants.is_empty() {
+        return actor.capture.is_national();
+    }
     grants.iter().all(|(_, o)| match o {
         Some(o) => actor.capture.includes_path(&o.path),
         None => actor.capture.is_national(),
@@ -123,7 +127,7 @@ fn manages(actor: &Access, grants: &[(String, Option<office::Model>)]) -> bool {
 
 /// The user, if `actor` may administer them (`NotFound` otherwise, as for any record
 /// outside one's scope).
-async fn managed_user(
+pub async fn managed_user(
     conn: &impl ConnectionTrait,
     actor: &Access,
     id: Uuid,

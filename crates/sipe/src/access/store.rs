@@ -1,6 +1,6 @@
 //! Every query of the access module.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -88,13 +88,44 @@ pub struct UserFilter {
     pub active: Option<bool>,
 }
 
-/// One page of users with the total.
+/// Users an admin may administer: everyone for a national admin; otherwise those with
+/// at least one grant and every grant on an office within the admin's capture scope
+/// (the same rule as `service::manages`, in SQL).
+fn managed_by(actor: &Access) -> Condition {
+    if actor.capture.is_national() {
+        return Condition::all();
+    }
+    let within = Query::select()
+        .column(office::Column::Id)
+        .from(office::Entity)
+        .cond_where(actor.capture.office_rows())
+        .take();
+    let outside = Query::select()
+        .column(user_scope::Column::UserId)
+        .from(user_scope::Entity)
+        .cond_where(
+            Condition::any()
+                .add(user_scope::Column::OfficeId.is_null())
+                .add(user_scope::Column::OfficeId.not_in_subquery(within)),
+        )
+        .take();
+    let granted = Query::select()
+        .column(user_scope::Column::UserId)
+        .from(user_scope::Entity)
+        .take();
+    Condition::all()
+        .add(user::Column::Id.in_subquery(granted))
+        .add(user::Column::Id.not_in_subquery(outside))
+}
+
+/// One page of the users `actor` may administer, with the total.
 pub async fn list_users(
     conn: &impl ConnectionTrait,
+    actor: &Access,
     filter: &UserFilter,
     pager: &Pager,
 ) -> Result<(Vec<user::Model>, u64), DbErr> {
-    let mut cond = Condition::all();
+    let mut cond = managed_by(actor);
     if !filter.q.is_empty() {
         let like = format!("%{}%", filter.q.to_lowercase());
         cond = cond.add(

@@ -705,3 +705,42 @@ async fn control_characters_are_refused_and_text_is_stored_composed() {
         "a pasted tab is stored as a space"
     );
 }
+
+#[tokio::test]
+async fn an_admin_of_some_offices_reads_no_audit_log_and_runs_no_import() {
+    // The audit log and imports span every office: a zone's admin gets neither.
+    let app = TestApp::spawn().await;
+    app.office("ZONA-A", "").await;
+    let (zone, zone_csrf) = app.signed_in("admin_zona", "admin", &["ZONA-A"]).await;
+    let (national, _) = app.signed_in("admin_pais", "admin", &[]).await;
+    let paths = ["/admin/audit", "/admin/audit.csv", "/admin/imports"];
+    let mut checked = 0;
+    for path in paths {
+        let status = |c: &reqwest::Client| c.get(app.url(path)).send();
+        assert_eq!(
+            status(&national).await.unwrap().status(),
+            StatusCode::OK,
+            "{path}"
+        );
+        assert_eq!(
+            status(&zone).await.unwrap().status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, paths.len());
+    // An upload is refused before anything is stored or queued.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"tipo_documento\n".to_vec()).file_name("p.csv"),
+    );
+    let res = zone
+        .post(app.url(&format!("/admin/imports?_csrf={zone_csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.audit_count("person.import_upload").await, 0);
+}

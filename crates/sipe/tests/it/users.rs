@@ -272,4 +272,53 @@ async fn an_admin_of_some_offices_manages_only_users_within_them() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // A user with no office at all is within no office scope.
+    let nowhere = sipe::access::service::create_user(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        &sipe::access::service::UserInput {
+            username: "sin_oficina".into(),
+            full_name: "Sin Oficina".into(),
+            role: "admin".into(),
+            ..Default::default()
+        },
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("/admin/users/{nowhere}/password"),
+            &[("password", "una clave nueva y larga")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no office, not theirs");
+    // Seeing follows managing: the list and the pages show only users within the zone.
+    let list = app.get_page(&c, "/admin/users").await;
+    assert!(
+        list.contains("op_a1") && list.contains("nuevo"),
+        "their own users"
+    );
+    for other in ["op_b", "planif", "sin_oficina"] {
+        assert!(!list.contains(other), "{other} is listed");
+    }
+    let mut pages = 0;
+    for (id, status) in [
+        (mine, StatusCode::OK),
+        (theirs, StatusCode::NOT_FOUND),
+        (national, StatusCode::NOT_FOUND),
+        (nowhere, StatusCode::NOT_FOUND),
+    ] {
+        let res = c
+            .get(app.url(&format!("/admin/users/{id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "/admin/users/{id}");
+        pages += 1;
+    }
+    assert_eq!(pages, 4);
 }
