@@ -666,7 +666,7 @@ fn to_input(
     let mut cells = Vec::with_capacity(HEADER.len());
     for (i, name) in HEADER.iter().enumerate() {
         let raw = crate::csv_export::restore(r.get(cols[i]).unwrap_or("").trim());
-        let cell = crate::text::clean(raw).map_err(|e| Rejection {
+        let cell = crate::text::clean(&raw).map_err(|e| Rejection {
             line: 0,
             column: (*name).to_owned(),
             value: raw.chars().filter(|c| !c.is_control()).take(60).collect(),

@@ -342,14 +342,39 @@ async fn csv_exports_neutralise_formulas_typed_by_anyone() {
     let typed = "=hyperlink(\"http://x\")";
     let res = app.post_login(&app.client(), typed, "whatever").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // And one that hides its formulas after semicolons, where Excel in Spanish splits.
+    let hidden = "zz;=1+cmd|' /c calc'!a0;@sum(1)";
+    let res = app.post_login(&app.client(), hidden, "whatever").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let (c, _, _) = admin(&app).await;
     let body = app.get_page(&c, "/admin/audit.csv").await;
+    let split_on_semicolons: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(b';')
+        .from_reader(body.as_bytes())
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    assert!(split_on_semicolons.len() > 3, "the export was read");
+    for cell in &split_on_semicolons {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@']),
+            "a cell split on `;` starts a formula: {cell:?}"
+        );
+    }
     let rows = csv_rows(&body);
+    assert!(
+        rows.iter()
+            .flatten()
+            .any(|cell| cell == "zz;'=1+cmd|' /c calc'!a0;'@sum(1)"),
+        "the hidden formulas are neutralised too"
+    );
     let failed: Vec<&Vec<String>> = rows
         .iter()
         .filter(|r| r.get(5).is_some_and(|a| a == "user.login_failed"))
         .collect();
-    assert_eq!(failed.len(), 1, "the failed login is exported");
+    assert_eq!(failed.len(), 2, "the failed logins are exported");
     assert_eq!(
         failed[0][4],
         format!("'{typed}"),
