@@ -121,6 +121,27 @@ fn any_text(
     value
 }
 
+/// Earliest and latest year of any date typed into sipe: nothing it records happened
+/// before 1900 or is planned after 2199, and date arithmetic near chrono's limits
+/// (year ±262,143) would overflow.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// A `YYYY-MM-DD` date within [`YEARS`], as every form, query and API body gives it.
+pub fn parse_date(raw: &str) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike;
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| YEARS.contains(&d.year()))
+}
+
+/// A `YYYY-MM-DDTHH:MM` local date and time (a `datetime-local` field) within [`YEARS`].
+pub fn parse_local_datetime(raw: &str) -> Option<chrono::NaiveDateTime> {
+    use chrono::Datelike;
+    chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .filter(|d| YEARS.contains(&d.year()))
+}
+
 /// A `YYYY-MM-DD` date field: `None` when empty (an error if `required`) or malformed.
 pub fn date(
     errors: &mut FieldErrors,
@@ -135,7 +156,7 @@ pub fn date(
         }
         return None;
     }
-    let parsed = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+    let parsed = parse_date(raw);
     if parsed.is_none() {
         errors.add(field, "field-date-invalid");
     }

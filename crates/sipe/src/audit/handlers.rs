@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{NaiveDate, TimeZone};
+use chrono::TimeZone;
 use serde::Deserialize;
 
 use super::Change;
@@ -52,14 +52,14 @@ fn filter(q: &AuditQuery, tz: chrono_tz::Tz) -> (AuditFilter, bool) {
         if s.trim().is_empty() {
             return None;
         }
-        match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-            Ok(d) => {
+        match crate::validation::parse_date(s) {
+            Some(d) => {
                 let d = if plus_one { d.succ_opt()? } else { d };
                 tz.from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
                     .earliest()
                     .map(|t| t.with_timezone(&chrono::Utc))
             }
-            Err(_) => {
+            None => {
                 bad = true;
                 None
             }

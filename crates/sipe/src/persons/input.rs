@@ -158,7 +158,7 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
     let surnames = validation::text(&mut e, "surnames", &input.surnames, true, 100);
     let names = validation::text(&mut e, "names", &input.names, true, 100);
     let chosen_name = validation::text(&mut e, "chosen_name", &input.chosen_name, false, 100);
-    let birth_date = NaiveDate::parse_from_str(input.birth_date.trim(), "%Y-%m-%d").ok();
+    let birth_date = crate::validation::parse_date(&input.birth_date);
     match birth_date {
         None => e.add("birth_date", "person-birth-date-invalid"),
         Some(d) if domain::age(d, today) < 14 || domain::age(d, today) > 110 => {

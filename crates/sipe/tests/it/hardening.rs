@@ -769,3 +769,40 @@ async fn an_admin_of_some_offices_reads_no_audit_log_and_runs_no_import() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.audit_count("person.import_upload").await, 0);
 }
+
+#[tokio::test]
+async fn dates_far_in_the_past_or_future_are_refused_not_overflowed() {
+    // A date near chrono's limit made `to + 1 day` panic (a 500 with an empty body).
+    let app = TestApp::spawn().await;
+    let (c, _, token) = admin(&app).await;
+    let http = reqwest::Client::new();
+    let ok = http
+        .get(app.url("/api/v1/indicators/intermediation?from=2026-01-01&to=2026-12-31"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    for to in [
+        "%2B262142-12-31",
+        "262143-01-01",
+        "1899-12-31",
+        "2200-01-01",
+    ] {
+        let res = http
+            .get(app.url(&format!("/api/v1/indicators/intermediation?to={to}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{to}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], "to", "{to}: {body}");
+        let res = c
+            .get(app.url(&format!("/admin/audit?to={to}")))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "the audit screen says so: {to}");
+    }
+}

@@ -37,7 +37,7 @@ impl PeriodQuery {
             {
                 "" => Some(default),
                 s => {
-                    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+                    let d = crate::validation::parse_date(s);
                     if d.is_none() {
                         e.add(field, "field-date-invalid");
                     }

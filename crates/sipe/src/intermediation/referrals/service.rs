@@ -2,7 +2,7 @@
 //! a hire records the placement, schedules its follow-ups and makes the person's other
 //! open referrals obsolete, all in one transaction.
 
-use chrono::{Months, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{Months, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
@@ -305,12 +305,12 @@ fn validate_move(input: &TransitionInput, tz: chrono_tz::Tz) -> Result<Move, Fie
             }
             None
         }
-        raw => match NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M") {
-            Ok(local) => tz
+        raw => match validation::parse_local_datetime(raw) {
+            Some(local) => tz
                 .from_local_datetime(&local)
                 .earliest()
                 .map(|t| t.with_timezone(&Utc)),
-            Err(_) => {
+            None => {
                 e.add("interview_at", "field-date-invalid");
                 None
             }
