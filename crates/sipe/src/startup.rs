@@ -194,6 +194,10 @@ pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
                     SequentialRequestId::new(),
                 ))
                 .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    web::pipeline::finish_errors,
+                ))
                 .layer(CatchPanicLayer::custom(|_| {
                     web::WebError::Internal(anyhow::anyhow!("panic in handler"))
                         .into_response_boxed()

@@ -228,8 +228,9 @@ where
 /// Documents on every operation the statuses the platform itself may answer, as
 /// problem documents: 400 (a malformed parameter or body), 401 (no valid token), 403
 /// (the token's owner lacks the permission), 404 (a path naming no record in scope, or
-/// no such route), 413 (a body over the limit), 422 (invalid fields: a page too deep,
-/// search text too long, control characters), 429 (too many requests). Each handler
+/// no such route), 405 (another method), 408 (over the time limit), 413 (a body over
+/// the limit), 422 (invalid fields: a page too deep, search text too long, control
+/// characters), 429 (too many requests), 500 (unexpected). Each handler
 /// documents its own successes and the rest.
 struct PlatformResponses;
 
@@ -267,8 +268,14 @@ impl Modify for PlatformResponses {
                     ("401", "No valid bearer token."),
                     ("403", "The token's owner lacks the permission."),
                     ("404", "No such record within the caller's scope."),
+                    ("405", "The method is not served on this path."),
+                    ("408", "The request took longer than the server's limit."),
                     ("422", "Some fields or parameters are invalid."),
                     ("429", "Too many requests."),
+                    (
+                        "500",
+                        "An unexpected error; the request id identifies it in the logs.",
+                    ),
                 ];
                 if has_body {
                     standard.push(("413", "The body is over the limit."));

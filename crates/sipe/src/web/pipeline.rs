@@ -105,6 +105,35 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
     response
 }
 
+/// The outermost error step: answers produced outside [`pipeline`] (a panic, a timeout,
+/// a body over the limit, the cross-site check, an unknown method) become the same
+/// error page or problem document as every other error, with the security headers.
+pub async fn finish_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let request_id = req.headers().get("x-request-id").cloned();
+    let lang = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|h| parse_cookies(h).lang.and_then(Lang::parse))
+        .unwrap_or_default();
+    let response = next.run(req).await;
+    if !(response.status().is_client_error() || response.status().is_server_error()) {
+        return response;
+    }
+    let request_id = request_id
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    let mut response = if is_api {
+        crate::api::problem_for_bare_errors(response).await
+    } else {
+        error::render_error_page(response, lang, request_id, false)
+    };
+    security::apply(response.headers_mut(), state.secure_cookies());
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -806,3 +806,64 @@ async fn dates_far_in_the_past_or_future_are_refused_not_overflowed() {
         assert!(res.status().is_success(), "the audit screen says so: {to}");
     }
 }
+
+#[tokio::test]
+async fn every_api_error_is_a_problem_document_even_outside_the_handlers() {
+    // A method the route table does not know, a body over the limit and a cross-site
+    // post are answered by layers around the handlers; they answer problems too.
+    let app = TestApp::spawn_with(|c| c.body_limit_bytes = 1024).await;
+    let (_, _, token) = admin(&app).await;
+    let http = reqwest::Client::new();
+    let big = serde_json::json!({ "surnames": "x".repeat(4096) });
+    let cases = [
+        (
+            http.request(
+                reqwest::Method::from_bytes(b"FOO").unwrap(),
+                app.url("/api/v1/persons"),
+            )
+            .bearer_auth(&token),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            http.post(app.url("/api/v1/persons"))
+                .bearer_auth(&token)
+                .json(&big),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            http.post(app.url("/api/v1/persons"))
+                .bearer_auth(&token)
+                .header("origin", "https://evil.example")
+                .header("sec-fetch-site", "cross-site")
+                .json(&serde_json::json!({})),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            http.get(app.url("/api/v1/persons/no-es-un-id"))
+                .bearer_auth(&token),
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    let mut checked = 0;
+    for (req, status) in cases {
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), status);
+        assert_eq!(
+            res.headers().get("content-type").unwrap(),
+            "application/problem+json",
+            "{status}"
+        );
+        assert!(res.headers().get("x-content-type-options").is_some());
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], status.as_u16(), "{body}");
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+    // The same errors on a page are pages: the body limit in Spanish.
+    let (c, csrf) = app.signed_in("ana", "admin", &[]).await;
+    let res = app
+        .post_form(&c, &csrf, "/offices", &[("name", &"x".repeat(4096))])
+        .await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.text().await.unwrap().contains("<h1>"));
+}
