@@ -57,15 +57,29 @@ pub async fn duplicate_candidates(
     phone: Option<&str>,
     email: Option<&str>,
 ) -> Result<Vec<person::Model>, DbErr> {
-    let mut any = Condition::any().add(person::Column::BirthDate.eq(birth_date));
+    // Same birth date (the caller compares the names): identity, so the search scope.
+    // Same phone or e-mail: contact data, which only the view scope may match on;
+    // over the search scope it would tell who owns any phone number or address.
+    let mut any = Condition::any().add(
+        Condition::all()
+            .add(person::Column::BirthDate.eq(birth_date))
+            .add(access.search.owns(person::Column::OfficeId)),
+    );
+    let mut contact = Condition::any();
     if let Some(p) = phone {
-        any = any.add(person::Column::Phone.eq(p));
+        contact = contact.add(person::Column::Phone.eq(p));
     }
     if let Some(e) = email {
-        any = any.add(person::Column::Email.eq(e));
+        contact = contact.add(person::Column::Email.eq(e));
+    }
+    if phone.is_some() || email.is_some() {
+        any = any.add(
+            Condition::all()
+                .add(contact)
+                .add(access.view.owns(person::Column::OfficeId)),
+        );
     }
     person::Entity::find()
-        .filter(access.search.owns(person::Column::OfficeId))
         .filter(person::Column::MergedInto.is_null())
         .filter(any)
         .limit(200)

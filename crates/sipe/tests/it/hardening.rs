@@ -867,3 +867,60 @@ async fn every_api_error_is_a_problem_document_even_outside_the_handlers() {
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(res.text().await.unwrap().contains("<h1>"));
 }
+
+#[tokio::test]
+async fn the_duplicate_check_matches_contact_data_only_within_the_view_scope() {
+    // A phone number typed at registration found its owner in any searchable office,
+    // with name, document and office: a reverse lookup of anyone's phone.
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let own = register(&app, "OE-A", "23456789", "Zapata", "Ana", "1985-03-04").await;
+    let other = register(&app, "OE-B", "27111222", "Quiroga", "Berta", "1986-04-05").await;
+    with_disability(&app, own, "+543814000001").await;
+    with_disability(&app, other, "+543814000002").await;
+    let (_, token) = searcher(&app).await;
+    let body = |phone: &str| {
+        serde_json::json!({
+            "doc_type": "dni", "doc_number": "40111222", "surnames": "Nueva",
+            "names": "Persona", "birth_date": "2000-01-01", "sex": "F",
+            "office_code": "OE-A", "phone": phone
+        })
+    };
+    let http = reqwest::Client::new();
+    // Positive control: office A's own person is found by the phone.
+    let res = http
+        .post(app.url("/api/v1/persons"))
+        .bearer_auth(&token)
+        .json(&body("+543814000001"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["possible_duplicates"], serde_json::json!([own]));
+    // Office B's person (search scope only) is not, and the registration goes ahead.
+    let res = http
+        .post(app.url("/api/v1/persons"))
+        .bearer_auth(&token)
+        .json(&body("+543814000002"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED, "no duplicate by contact");
+    // Identity still matches over the search scope: same names and birth date.
+    let twin = serde_json::json!({
+        "doc_type": "dni", "doc_number": "40111333", "surnames": "Quiroga",
+        "names": "Berta", "birth_date": "1986-04-05", "sex": "F", "office_code": "OE-A"
+    });
+    let res = http
+        .post(app.url("/api/v1/persons"))
+        .bearer_auth(&token)
+        .json(&twin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["possible_duplicates"], serde_json::json!([other]));
+}
