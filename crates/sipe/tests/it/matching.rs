@@ -379,6 +379,31 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
         7,
         "one row per search shown"
     );
+    // Weights of the caller's choosing do not reach her score: all on one factor would
+    // read that factor off it. (Control: for their own people the weights do count.)
+    let searcher_token = app.token(searcher).await;
+    let one_factor = "?w_occupation=0&w_required_skills=0&w_desired_skills=0&w_education=10&w_experience=0&w_languages=0&w_distance=0&w_availability=0&w_preferences=0";
+    let reweighted = get(searcher_token.clone(), one_factor).await;
+    assert_eq!(reweighted["items"][0]["person_id"], dora.to_string());
+    assert_eq!(
+        reweighted["items"][0]["score"], items[0]["score"],
+        "a restricted candidate is scored with the default weights"
+    );
+    let scores = |body: Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| format!("{}={}", i["person_id"], i["score"]))
+            .collect()
+    };
+    let own_default = scores(get(op_a.clone(), "").await);
+    let own_reweighted = scores(get(op_a.clone(), one_factor).await);
+    assert!(own_default.len() > 1);
+    assert_ne!(
+        own_default, own_reweighted,
+        "the weights change the scores of the caller's own people"
+    );
 
     // The other way round: open vacancies for Ana, only those op_a may see.
     let system = sipe::access::Access::system("t");

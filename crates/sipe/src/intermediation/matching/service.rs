@@ -209,13 +209,54 @@ pub async fn candidates(
     let reqs = vacancies::requirements(db, vacancy_id).await?;
     let req: Requirements = profile::requirements(&v, &reqs);
     let in_scope = crate::territory::store::office_ids_in_scope(db, &access.search).await?;
+    let viewable = crate::territory::store::office_ids_in_scope(db, &access.view).await?;
     let filters = MatchFilters {
         offices: in_scope.as_ref().map(|ids| ids.to_vec()),
         occupation_digits: opts.occupation_digits.min(4),
         reach: opts.reach,
     };
-    let ranking =
-        index.match_candidates(&req, &filters, &opts.weights, opts.limit.clamp(1, 200))?;
+    let limit = opts.limit.clamp(1, 200);
+    let defaults = score::Weights::default();
+    let weights = opts.weights.clamped();
+    // The caller's own weights rank only the people they may view. People of the search
+    // scope alone are ranked and scored with the default weights: with weights of their
+    // choosing (all on one factor) a caller could read each factor off the score.
+    let search_only = match &viewable {
+        Some(view) if weights != defaults.clamped() => {
+            let searchable = match &in_scope {
+                Some(ids) => ids.to_vec(),
+                None => crate::territory::store::all_office_ids(db).await?,
+            };
+            let (own, others): (Vec<Uuid>, Vec<Uuid>) =
+                searchable.into_iter().partition(|id| view.contains(id));
+            Some((own, others))
+        }
+        _ => None,
+    };
+    let ranking = match search_only {
+        None => index.match_candidates(&req, &filters, &weights, limit)?,
+        Some((view, others)) => {
+            let own = MatchFilters {
+                offices: Some(view),
+                ..filters.clone()
+            };
+            let rest = MatchFilters {
+                offices: Some(others),
+                ..filters.clone()
+            };
+            let mut a = index.match_candidates(&req, &own, &weights, limit)?;
+            let b = index.match_candidates(&req, &rest, &defaults, limit)?;
+            a.items.extend(b.items);
+            a.items.sort_by(|x, y| {
+                y.score
+                    .total_cmp(&x.score)
+                    .then(x.person_id.cmp(&y.person_id))
+            });
+            a.items.truncate(limit);
+            a.scored += b.scored;
+            a
+        }
+    };
     let ids: Vec<Uuid> = ranking.items.iter().map(|r| r.person_id).collect();
     // The scope again on the rows: the index is derived data and may lag a transfer.
     let rows: Vec<NameRow> = person::Entity::find()
@@ -242,8 +283,6 @@ pub async fn candidates(
         })
         .map(|r| (r.id, r))
         .collect();
-    let viewable = crate::territory::store::office_ids_in_scope(db, &access.view).await?;
-    let weights = opts.weights.clamped();
     let items: Vec<CandidateMatch> = ranking
         .items
         .into_iter()
@@ -253,9 +292,10 @@ pub async fn candidates(
             let restricted = viewable
                 .as_ref()
                 .is_some_and(|ids| !ids.contains(&row.office_id));
+            let shown_weights = if restricted { defaults } else { weights };
             Some(CandidateMatch {
                 person_id: r.person_id,
-                score: (f.score(&weights) * 10.0).round() / 10.0,
+                score: (f.score(&shown_weights) * 10.0).round() / 10.0,
                 factors: if restricted {
                     Default::default()
                 } else {
