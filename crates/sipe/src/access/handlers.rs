@@ -402,9 +402,15 @@ pub async fn change_password(
     ctx: PageCtx,
     user: Authenticated,
     Ctx(audit): Ctx,
+    client: Client,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     let id = user.access.actor.user_id;
+    if let Some(refused) =
+        password_guess_limited(&state, ctx.clone(), &client, id, "current_password").await?
+    {
+        return Ok(refused);
+    }
     let result = if form.new_password != form.confirm_password {
         Err(AccessError::Invalid(FieldErrors::one(
             "confirm_password",
@@ -445,9 +451,15 @@ pub async fn start_totp(
     ctx: PageCtx,
     user: Authenticated,
     Ctx(audit): Ctx,
+    client: Client,
     Form(form): Form<CurrentPasswordForm>,
 ) -> Result<Response, WebError> {
     let id = user.access.actor.user_id;
+    if let Some(refused) =
+        password_guess_limited(&state, ctx.clone(), &client, id, "totp_password").await?
+    {
+        return Ok(refused);
+    }
     match service::start_totp(&state.db, &audit, id, &form.current_password).await {
         Ok(_) => Ok(Redirect::to("/account#totp").into_response()),
         Err(AccessError::Invalid(errors)) => {
@@ -474,12 +486,41 @@ async fn account_with_errors(
     id: Uuid,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
+    account_page(state, ctx, id, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// A check of the current password (password change, second factor) is a guess like a
+/// login: someone holding a stolen session could otherwise try passwords without limit.
+/// It counts against the same per-address limit; beyond it, the form's `field` says so.
+async fn password_guess_limited(
+    state: &AppState,
+    ctx: PageCtx,
+    client: &Client,
+    id: Uuid,
+    field: &'static str,
+) -> Result<Option<Response>, WebError> {
+    if allowed(state, client) {
+        return Ok(None);
+    }
+    let errors = FieldErrors::one(field, "login-too-many");
+    account_page(state, ctx, id, errors, StatusCode::TOO_MANY_REQUESTS)
+        .await
+        .map(Some)
+}
+
+async fn account_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: Uuid,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let u = store::find_user(&state.db, id)
         .await?
         .ok_or(WebError::NotFound)?;
     let enrol = enrolment(&u);
     render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
+        status,
         AccountPage {
             ctx,
             user: u,
@@ -511,9 +552,15 @@ pub async fn disable_totp(
     ctx: PageCtx,
     user: Authenticated,
     Ctx(audit): Ctx,
+    client: Client,
     Form(form): Form<CurrentPasswordForm>,
 ) -> Result<Response, WebError> {
     let id = user.access.actor.user_id;
+    if let Some(refused) =
+        password_guess_limited(&state, ctx.clone(), &client, id, "totp_password").await?
+    {
+        return Ok(refused);
+    }
     match service::disable_own_totp(&state.db, &audit, id, &form.current_password).await {
         Ok(()) => Ok(redirect_with_flash("/account", "success", "totp-disabled")),
         Err(AccessError::Invalid(errors)) => {

@@ -337,6 +337,49 @@ async fn the_code_step_counts_against_the_same_limit() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
+#[tokio::test]
+async fn current_password_checks_count_against_the_same_limit() {
+    // With a stolen session, the password-change and second-factor forms were a way to
+    // guess the password without any limit.
+    let app = TestApp::spawn_with(|c| c.login_attempts_per_minute = 4).await;
+    let (c, csrf) = app.signed_in("ana", "analyst", &[]).await; // one attempt
+    let mut statuses = Vec::new();
+    for path in [
+        "/account/totp/disable",
+        "/account/totp/start",
+        "/account/password",
+        "/account/totp/disable",
+    ] {
+        let res = app
+            .post_form(
+                &c,
+                &csrf,
+                path,
+                &[
+                    ("current_password", "no es esta"),
+                    ("new_password", "otra clave bien larga"),
+                    ("confirm_password", "otra clave bien larga"),
+                ],
+            )
+            .await;
+        statuses.push(res.status());
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            let html = res.text().await.unwrap();
+            assert!(html.contains("Demasiados intentos"), "{html}");
+        }
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::TOO_MANY_REQUESTS,
+        ],
+        "three wrong guesses after the login, then the limit"
+    );
+}
+
 async fn token_of(app: &TestApp, c: &reqwest::Client, csrf: &str, days: &str) -> reqwest::Response {
     app.post_form(
         c,
