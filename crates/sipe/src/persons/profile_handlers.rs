@@ -271,11 +271,15 @@ pub async fn edit_situation(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    super::service::record_read(&state.reads, &audit, id)
+        .await
+        .map_err(web_error)?;
     situation_page(
         ctx,
         id,

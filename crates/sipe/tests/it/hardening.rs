@@ -561,7 +561,18 @@ async fn reads_of_personal_data_leave_one_audit_row_per_request() {
     let id = register(&app, "OE-A", "23456789", "Zapata", "Ana", "1985-03-04").await;
     app.sync_index().await;
     let (c, _, token) = admin(&app).await;
-    let cases: [(&str, &str); 8] = [
+    let cases: [(&str, &str); 19] = [
+        ("/api/v1/persons/{id}/timeline", "person.view"),
+        ("/api/v1/persons/{id}/interviews", "person.view"),
+        ("/api/v1/persons/{id}/profile", "person.view"),
+        ("/persons/{id}/situation", "person.view"),
+        ("/persons/{id}/job-search", "person.view"),
+        ("/api/v1/persons/{id}/job-search", "person.view"),
+        ("/api/v1/persons/{id}/referrals", "referral.list"),
+        ("/referrals", "referral.list"),
+        ("/api/v1/referrals", "referral.list"),
+        ("/follow-ups", "follow_up.list"),
+        ("/api/v1/follow-ups", "follow_up.list"),
         ("/persons?q=zapata", "person.list"),
         ("/api/v1/persons?q=zapata", "person.list"),
         ("/persons/transfers", "person.transfer_list"),

@@ -211,9 +211,19 @@ pub async fn create_referral(
 pub async fn show_referral(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<ReferralDto>, ApiError> {
-    Ok(Json(detail(&state, &access, id).await?))
+    let dto = detail(&state, &access, id).await?;
+    super::record_shown(
+        &state,
+        &ctx,
+        "referral.view",
+        std::iter::once(dto.person_id),
+    )
+    .await
+    .map_err(ApiError::Internal)?;
+    Ok(Json(dto))
 }
 
 /// Moves a referral (`to` plus what the state needs: `reason` to reject, `interview_at`
@@ -243,12 +253,21 @@ pub async fn transition(
 pub async fn vacancy_referrals(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<ReferralsDto>, ApiError> {
     crate::intermediation::vacancies::store::find_vacancy(&state.db, &access, ScopeKind::View, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let items = super::of_vacancy(&state.db, id).await?;
+    super::record_shown(
+        &state,
+        &ctx,
+        "referral.list",
+        items.iter().map(|r| r.person_id),
+    )
+    .await
+    .map_err(ApiError::Internal)?;
     Ok(Json(ReferralsDto {
         items: items.into_iter().map(Into::into).collect(),
     }))
@@ -260,11 +279,15 @@ pub async fn vacancy_referrals(
 pub async fn person_referrals(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<ReferralsDto>, ApiError> {
     crate::persons::store::find_person(&state.db, &access, ScopeKind::View, id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    super::record_shown(&state, &ctx, "referral.list", std::iter::once(id))
+        .await
+        .map_err(ApiError::Internal)?;
     let items = super::of_person(&state.db, id).await?;
     Ok(Json(ReferralsDto {
         items: items.into_iter().map(Into::into).collect(),

@@ -207,11 +207,19 @@ pub async fn page(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Query(q): Query<FollowUpQuery>,
 ) -> Result<Response, WebError> {
     let pending = q.all.is_empty();
     let mut pager = Pager::new("/follow-ups", &q.list, &["due_on"], false)?.keep("all", &q.all);
     let (rows, total) = list(&state.db, &user.access, pending, &pager).await?;
+    super::record_shown(
+        &state,
+        &audit,
+        "follow_up.list",
+        rows.iter().map(|r| r.person_id),
+    )
+    .await?;
     pager.total = total;
     crate::persons::handlers::html(
         StatusCode::OK,
@@ -279,6 +287,7 @@ pub struct FollowUpsDto {
 pub async fn api_list(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(audit): Ctx,
     Query(p): Query<FollowUpParams>,
 ) -> Result<Json<FollowUpsDto>, ApiError> {
     let pager = Pager::new(
@@ -292,6 +301,14 @@ pub async fn api_list(
         false,
     )?;
     let (items, total) = list(&state.db, &access, p.pending.unwrap_or(true), &pager).await?;
+    super::record_shown(
+        &state,
+        &audit,
+        "follow_up.list",
+        items.iter().map(|r| r.person_id),
+    )
+    .await
+    .map_err(ApiError::Internal)?;
     Ok(Json(FollowUpsDto { items, total }))
 }
 

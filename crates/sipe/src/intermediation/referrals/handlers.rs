@@ -187,11 +187,13 @@ async fn page(
     state: &AppState,
     ctx: PageCtx,
     user: &Authenticated,
+    audit: &crate::audit::AuditCtx,
     id: Uuid,
     form: TransitionInput,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let l = load(state, user, id).await?;
+    super::record_shown(state, audit, "referral.view", std::iter::once(l.person.id)).await?;
     let can_move = user.access.can(Permission::EditIntermediation)
         && service::visible(&state.db, &user.access, ScopeKind::Capture, id)
             .await?
@@ -232,12 +234,14 @@ pub async fn show_referral(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     page(
         &state,
         ctx,
         &user,
+        &audit,
         id,
         TransitionInput::default(),
         FieldErrors::new(),
@@ -265,7 +269,9 @@ pub async fn transition(
                 "referral-updated",
             ))
         }
-        Err(ReferralError::Invalid(errors)) => page(&state, ctx, &user, id, form, errors).await,
+        Err(ReferralError::Invalid(errors)) => {
+            page(&state, ctx, &user, &audit, id, form, errors).await
+        }
         Err(ReferralError::Conflict(key)) => Ok(redirect_with_flash(
             &format!("/referrals/{id}"),
             "error",

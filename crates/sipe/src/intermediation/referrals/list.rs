@@ -207,6 +207,7 @@ pub async fn page(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Query(query): Query<ReferralListQuery>,
 ) -> Result<Response, WebError> {
     let mut pager = Pager::new("/referrals", &query.list, &SORTS, true)?
@@ -215,6 +216,13 @@ pub async fn page(
     let filter = ReferralFilter::parse(&query.state, &query.origin);
     let (rows, total) = list(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
+    super::record_shown(
+        &state,
+        &audit,
+        "referral.list",
+        rows.iter().map(|r| r.person_id),
+    )
+    .await?;
     let states = ReferralState::ALL.map(ReferralState::as_str);
     let export_href = {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -339,6 +347,7 @@ pub struct ReferralPage {
 pub async fn api_list(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(audit): Ctx,
     Query(p): Query<ReferralParams>,
 ) -> Result<Json<ReferralPage>, ApiError> {
     let pager = Pager::new(
@@ -357,5 +366,13 @@ pub async fn api_list(
         p.origin.as_deref().unwrap_or_default(),
     );
     let (items, total) = list(&state.db, &access, &filter, &pager).await?;
+    super::record_shown(
+        &state,
+        &audit,
+        "referral.list",
+        items.iter().map(|r| r.person_id),
+    )
+    .await
+    .map_err(ApiError::Internal)?;
     Ok(Json(ReferralPage { items, total }))
 }

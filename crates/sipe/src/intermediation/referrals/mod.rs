@@ -20,6 +20,18 @@ use uuid::Uuid;
 
 use entity::{follow_up, placement, referral, referral_event};
 
+/// Records which people a referral list, record or follow-up list shows the caller
+/// (one audit row per request, through the read log), before it is shown.
+pub async fn record_shown(
+    state: &crate::web::AppState,
+    ctx: &crate::audit::AuditCtx,
+    action: &str,
+    people: impl Iterator<Item = Uuid>,
+) -> anyhow::Result<()> {
+    crate::persons::service::record_shown(&state.reads, ctx, action, "", people).await?;
+    Ok(())
+}
+
 /// Referrals of a vacancy, newest first.
 pub async fn of_vacancy(
     conn: &impl ConnectionTrait,

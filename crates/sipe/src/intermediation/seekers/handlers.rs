@@ -103,11 +103,15 @@ pub async fn edit_job_search(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let p = crate::persons::store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    crate::persons::service::record_read(&state.reads, &audit, id)
+        .await
+        .map_err(web_error)?;
     let rows = super::rows_of(&state.db, &[id]).await?;
     let s = Summary::of(rows.get(&id), p.employment_status.as_deref());
     let form = JobSearchInput {
@@ -156,6 +160,7 @@ pub async fn update_job_search(
 pub async fn api_job_search(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Summary>, ApiError> {
     let s = summary(&state, &access, id, ScopeKind::View)
@@ -163,8 +168,12 @@ pub async fn api_job_search(
         .map_err(|e| match e {
             WebError::NotFound => ApiError::NotFound,
             other => ApiError::Internal(anyhow::anyhow!("{other}")),
-        })?;
-    s.map(Json).ok_or(ApiError::NotFound)
+        })?
+        .ok_or(ApiError::NotFound)?;
+    crate::persons::service::record_read(&state.reads, &ctx, id)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(Json(s))
 }
 
 /// Records a person's job search (capture scope): `actively_looking` (`"true"`),
