@@ -326,10 +326,11 @@ async fn one_address_is_limited_in_login_and_code_attempts() {
 
 #[tokio::test]
 async fn the_code_step_counts_against_the_same_limit() {
-    let app = TestApp::spawn_with(|c| c.login_attempts_per_minute = 3).await;
+    let app = TestApp::spawn_with(|c| c.login_attempts_per_minute = 4).await;
     let (c, csrf) = app.signed_in("ana", "analyst", &[]).await;
     enrol(&app, &c, &csrf, "ana").await;
-    // One attempt spent by the password step above, one by this one.
+    // Spent: the login, the enrolment's password check, the password step below; the
+    // first code is the fourth attempt, the second one is over the limit.
     let (p, token) = pending_login(&app, "ana").await;
     let res = send_code(&app, &p, &token, "000000").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
