@@ -52,6 +52,8 @@ error-422-page-body = A list can only be paged through up to result 100,000. Ref
 error-422-query-title = Invalid search
 error-422-text-title = Invalid text
 error-422-text-body = The field “{ $field }” has invisible control characters (pasted from another program, for example). Go back with the browser: what you typed is still in the form; delete those characters and send it again.
+# The search box, as a field named in an error (`q`).
+field-name-q = Search
 page-too-deep = The page asked for is beyond the first 100,000 results: refine the search.
 search-too-long = The search is too long: use at most 200 characters.
 search-too-many-words = The search has too many words: use at most 10.

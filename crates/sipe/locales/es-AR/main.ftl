@@ -52,6 +52,8 @@ error-422-page-body = La lista solo se puede recorrer hasta el resultado 100.000
 error-422-query-title = Búsqueda no válida
 error-422-text-title = Texto no válido
 error-422-text-body = El campo «{ $field }» tiene caracteres de control invisibles (por ejemplo, pegados desde otro programa). Volvé atrás con el navegador: lo que escribiste sigue en el formulario; borrá esos caracteres y envialo de nuevo.
+# The search box, as a field named in an error (`q`).
+field-name-q = Búsqueda
 page-too-deep = La página pedida está más allá de los primeros 100.000 resultados: refiná la búsqueda.
 search-too-long = La búsqueda es demasiado larga: usá como mucho 200 caracteres.
 search-too-many-words = La búsqueda tiene demasiadas palabras: usá como mucho 10.

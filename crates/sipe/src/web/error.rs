@@ -174,7 +174,7 @@ pub fn render_error_page(
         ErrorKind::Internal => ("error-500-title", "error-500-body"),
     };
     let message = match response.extensions().get::<RefusedField>() {
-        Some(RefusedField(field)) => lang.t_args(message, &[("field", field.clone())]),
+        Some(RefusedField(field)) => lang.t_args(message, &[("field", field_label(lang, field))]),
         None => lang.t(message).into_owned(),
     };
     let status = response.status();
@@ -189,6 +189,26 @@ pub fn render_error_page(
         Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
         Err(_) => response,
     }
+}
+
+/// The label a user knows a form field by (`surnames` → "Apellidos"), found among the
+/// catalogue's labels of the modules' forms; the field's own name when none matches.
+fn field_label(lang: Lang, field: &str) -> String {
+    let key = field.replace('_', "-");
+    [
+        "person",
+        "vacancy",
+        "employer",
+        "office",
+        "transfer",
+        "user",
+        "field-name",
+    ]
+    .iter()
+    .map(|module| format!("{module}-{key}"))
+    .find(|k| lang.has(k))
+    .map(|k| lang.t(&k).into_owned())
+    .unwrap_or_else(|| field.to_owned())
 }
 
 /// Fallback for unknown paths.
