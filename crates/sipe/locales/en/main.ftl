@@ -126,6 +126,7 @@ tokens-days-invalid = The validity must be a whole number of days between 1 and 
 tokens-expires = Expires
 tokens-expired = Expired
 user-office-outside-scope = You can only grant offices within your own scope.
+user-too-many-offices = Too many offices for one scope (at most 100): grant the zone's office, which covers those below it.
 users-title = Users
 user-new-title = New user
 user-edit-title = Edit user

@@ -126,6 +126,7 @@ tokens-days-invalid = La vigencia debe ser un número entero de días entre 1 y 
 tokens-expires = Vence
 tokens-expired = Vencido
 user-office-outside-scope = Solo podés asignar oficinas de tu propio alcance.
+user-too-many-offices = Son demasiadas oficinas para un alcance (como mucho 100): asigná la oficina de la zona, que incluye las de abajo.
 users-title = Usuarios
 user-new-title = Nuevo usuario
 user-edit-title = Editar usuario

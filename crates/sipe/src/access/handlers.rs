@@ -875,11 +875,12 @@ pub async fn create_user(
 pub async fn edit_user(
     State(state): State<AppState>,
     ctx: PageCtx,
+    user: Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let u = store::find_user(&state.db, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let u = service::managed_user(&state.db, &user.access, id)
+        .await
+        .map_err(internal)?;
     let grants = store::user_grants(&state.db, id).await?;
     let codes = |kind: &str| -> Vec<String> {
         grants

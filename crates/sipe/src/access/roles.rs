@@ -63,6 +63,20 @@ pub enum Permission {
     EditIntermediation,
 }
 
+impl Permission {
+    /// Does it act on every office at once? (audit rows, jobs, import rows and the
+    /// taxonomy carry no office to scope by.)
+    pub fn is_system_wide(self) -> bool {
+        matches!(
+            self,
+            Permission::ViewAudit
+                | Permission::ManageJobs
+                | Permission::ManageTaxonomy
+                | Permission::ImportPersons
+        )
+    }
+}
+
 impl Role {
     /// Every role, in the order screens list them.
     pub const ALL: [Role; 11] = [

@@ -150,9 +150,13 @@ impl Access {
         }
     }
 
-    /// Does the role grant `permission`?
+    /// Does the role grant `permission`, within this user's scope? Permissions over the
+    /// whole system (the audit log, background jobs, imports, the shared vocabularies)
+    /// also need a national scope: an admin of some offices has the role, not the reach.
     pub fn can(&self, permission: Permission) -> bool {
         self.role.can(permission)
+            && (!permission.is_system_wide()
+                || (self.capture.is_national() && self.view.is_national()))
     }
 
     /// The scope of one kind.

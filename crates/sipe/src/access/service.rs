@@ -113,6 +113,10 @@ fn snapshot(u: &user::Model) -> UserSnapshot<'_> {
 
 /// May `actor` administer a user holding these grants? Every office granted must lie in
 /// the actor's capture scope (a national grant needs a national actor): an admin of a
+/// Most offices one kind of scope may list (a zone is granted by its parent office, and
+/// covers every office below it).
+pub const MAX_OFFICES_PER_SCOPE: usize = 100;
+
 /// group of offices manages only the users of those offices.
 fn manages(actor: &Access, grants: &[(String, Option<office::Model>)]) -> bool {
     // A user with no office at all is within no office scope: national admins only.
@@ -182,7 +186,19 @@ async fn parse_user(
         (ScopeKind::Search, &input.scopes.search),
     ] {
         let mut ids = Vec::new();
-        for code in codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        let mut wanted: Vec<&str> = codes
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        // Each office of a scope is a condition in every query the user makes: bounded.
+        if wanted.len() > MAX_OFFICES_PER_SCOPE {
+            errors.add("offices", "user-too-many-offices");
+            wanted.clear();
+        }
+        for code in wanted {
             match territory::store::find_office_by_code(conn, code).await? {
                 Some(o) if actor.capture.includes_path(&o.path) => ids.push(Some(o.id)),
                 Some(_) => errors.add("offices", "user-office-outside-scope"),

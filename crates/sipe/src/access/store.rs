@@ -33,16 +33,25 @@ pub async fn load_access(conn: &impl ConnectionTrait, u: &user::Model) -> Result
         if mine.iter().any(|g| g.office_id.is_none()) {
             return Scope::National;
         }
-        Scope::Offices(
-            mine.iter()
-                .filter_map(|g| offices.iter().find(|o| Some(o.id) == g.office_id))
-                .map(|o| ScopedOffice {
-                    id: o.id,
-                    code: o.code.clone(),
-                    path: o.path.clone(),
-                })
-                .collect(),
-        )
+        // One entry per office, and none below another entry (its subtree is covered):
+        // every entry becomes a condition of each query the user makes.
+        let mut list: Vec<ScopedOffice> = mine
+            .iter()
+            .filter_map(|g| offices.iter().find(|o| Some(o.id) == g.office_id))
+            .map(|o| ScopedOffice {
+                id: o.id,
+                code: o.code.clone(),
+                path: o.path.clone(),
+            })
+            .collect();
+        list.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut kept: Vec<ScopedOffice> = Vec::with_capacity(list.len());
+        for o in list {
+            if !kept.iter().any(|k| o.path.starts_with(&k.path)) {
+                kept.push(o);
+            }
+        }
+        Scope::Offices(kept)
     };
     Ok(Access {
         actor: Actor {

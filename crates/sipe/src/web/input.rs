@@ -116,7 +116,7 @@ fn clean_json(raw: &[u8]) -> Result<Option<Vec<u8>>, Refused> {
         return Ok(None);
     };
     let mut changed = false;
-    walk(&mut value, "", &mut changed)?;
+    walk(&mut value, &mut changed).map_err(|inner_first| Refused(json_path(inner_first)))?;
     Ok(if changed {
         serde_json::to_vec(&value).ok()
     } else {
@@ -124,11 +124,36 @@ fn clean_json(raw: &[u8]) -> Result<Option<Vec<u8>>, Refused> {
     })
 }
 
-fn walk(v: &mut serde_json::Value, path: &str, changed: &mut bool) -> Result<(), Refused> {
+/// A step of the path to a refused string: a member's name or an array index.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// `a.b[2].c` from the steps, innermost first.
+fn json_path(inner_first: Vec<Step>) -> String {
+    let mut path = String::new();
+    for step in inner_first.into_iter().rev() {
+        match step {
+            Step::Key(k) if path.is_empty() => path.push_str(&k),
+            Step::Key(k) => {
+                path.push('.');
+                path.push_str(&k);
+            }
+            Step::Index(i) => path.push_str(&format!("[{i}]")),
+        }
+    }
+    path
+}
+
+/// Cleans every string of `v` in place. The path of a refused string is only built on
+/// the way back up (costs nothing per element: a body of half a million array items
+/// under a megabyte-long key once made this quadratic, before any login).
+fn walk(v: &mut serde_json::Value, changed: &mut bool) -> Result<(), Vec<Step>> {
     use serde_json::Value;
     match v {
         Value::String(s) => {
-            let c = clean(s).map_err(|_| Refused(path.to_owned()))?;
+            let c = clean(s).map_err(|_| Vec::new())?;
             if c != s.as_str() {
                 *s = c.into_owned();
                 *changed = true;
@@ -136,19 +161,22 @@ fn walk(v: &mut serde_json::Value, path: &str, changed: &mut bool) -> Result<(),
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                walk(item, &format!("{path}[{i}]"), changed)?;
+                walk(item, changed).map_err(|mut steps| {
+                    steps.push(Step::Index(i));
+                    steps
+                })?;
             }
         }
         Value::Object(map) => {
             let old = std::mem::take(map);
             for (k, mut item) in old {
-                let key = clean(&k).map_err(|_| Refused(short(&k)))?.into_owned();
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                walk(&mut item, &child, changed)?;
+                let key = clean(&k)
+                    .map_err(|_| vec![Step::Key(short(&k))])?
+                    .into_owned();
+                walk(&mut item, changed).map_err(|mut steps| {
+                    steps.push(Step::Key(short(&key)));
+                    steps
+                })?;
                 *changed |= key != k;
                 map.insert(key, item);
             }
@@ -198,6 +226,13 @@ mod tests {
             .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "name=Jos%C3%A9&note=a%0Ab");
         assert_eq!(clean_pairs(b"surnames=Nul%00l").unwrap_err().0, "surnames");
+        assert_eq!(
+            clean_json(br#"{"contacts":[{"name":"x"},{"name":"y\u0000"}]}"#)
+                .unwrap_err()
+                .0,
+            "contacts[1].name",
+            "the path of a refused string, built on the way up"
+        );
         let out = clean_json(br#"{"names":"Jose\u0301","tags":["x"]}"#)
             .unwrap()
             .unwrap();

@@ -744,12 +744,19 @@ async fn control_characters_are_refused_and_text_is_stored_composed() {
 
 #[tokio::test]
 async fn an_admin_of_some_offices_reads_no_audit_log_and_runs_no_import() {
-    // The audit log and imports span every office: a zone's admin gets neither.
+    // The audit log, imports, jobs and vocabularies span every office: a zone's admin
+    // has the role, not the reach.
     let app = TestApp::spawn().await;
     app.office("ZONA-A", "").await;
     let (zone, zone_csrf) = app.signed_in("admin_zona", "admin", &["ZONA-A"]).await;
     let (national, _) = app.signed_in("admin_pais", "admin", &[]).await;
-    let paths = ["/admin/audit", "/admin/audit.csv", "/admin/imports"];
+    let paths = [
+        "/admin/audit",
+        "/admin/audit.csv",
+        "/admin/imports",
+        "/admin/jobs",
+        "/admin/skills",
+    ];
     let mut checked = 0;
     for path in paths {
         let status = |c: &reqwest::Client| c.get(app.url(path)).send();
@@ -760,7 +767,7 @@ async fn an_admin_of_some_offices_reads_no_audit_log_and_runs_no_import() {
         );
         assert_eq!(
             status(&zone).await.unwrap().status(),
-            StatusCode::NOT_FOUND,
+            StatusCode::FORBIDDEN,
             "{path}"
         );
         checked += 1;
@@ -777,7 +784,7 @@ async fn an_admin_of_some_offices_reads_no_audit_log_and_runs_no_import() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.audit_count("person.import_upload").await, 0);
 }
 

@@ -312,13 +312,61 @@ async fn an_admin_of_some_offices_manages_only_users_within_them() {
         (national, StatusCode::NOT_FOUND),
         (nowhere, StatusCode::NOT_FOUND),
     ] {
-        let res = c
-            .get(app.url(&format!("/admin/users/{id}")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), status, "/admin/users/{id}");
-        pages += 1;
+        for page in ["", "/edit"] {
+            let res = c
+                .get(app.url(&format!("/admin/users/{id}{page}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), status, "/admin/users/{id}{page}");
+            pages += 1;
+        }
     }
-    assert_eq!(pages, 4);
+    assert_eq!(pages, 8);
+}
+
+#[tokio::test]
+async fn a_scope_lists_each_office_once_and_a_bounded_number_of_them() {
+    // 3,000 copies of one office in a scope became 3,000 conditions in each of the
+    // user's queries, and the first list they opened overflowed the stack.
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let (c, csrf) = app.signed_in("admin_pais", "admin", &[]).await;
+    let mut form: Vec<(&str, &str)> = vec![
+        ("username", "repetido"),
+        ("full_name", "Repetido"),
+        ("role", "operator"),
+        ("password", "una clave nueva y larga"),
+    ];
+    for kind in ["capture", "view", "search"] {
+        form.extend(std::iter::repeat_n((kind, "OE-A"), 3000));
+    }
+    let res = app.post_form(&c, &csrf, "/admin/users", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = sipe::access::store::find_user_by_username(&app.db, "repetido")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let grants = sipe::access::store::user_grants(&app.db, id).await.unwrap();
+    assert_eq!(grants.len(), 3, "one grant per kind: {grants:?}");
+    let rc = app.client();
+    let res = app
+        .post_login(&rc, "repetido", "una clave nueva y larga")
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app.get_page(&rc, "/employers").await;
+    assert!(page.contains("<h1>"));
+    // More distinct offices than a scope may hold are refused, naming the rule.
+    let codes: Vec<String> = (0..101).map(|i| format!("OE-{i:03}")).collect();
+    let mut form: Vec<(&str, &str)> = vec![
+        ("username", "muchas"),
+        ("full_name", "Muchas"),
+        ("role", "operator"),
+        ("password", "una clave nueva y larga"),
+    ];
+    form.extend(codes.iter().map(|c| ("capture", c.as_str())));
+    let res = app.post_form(&c, &csrf, "/admin/users", &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("como mucho 100"));
 }
