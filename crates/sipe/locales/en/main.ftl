@@ -728,7 +728,6 @@ candidates-reach-anywhere = Anywhere
 candidates-weights = Factor weights
 candidates-scored = { $count } people pass the filters.
 candidates-empty = Nobody passes the filters. Try a wider occupation or distance.
-candidates-restricted = Person of another office: their profile is outside your reach.
 candidates-person = Person
 candidates-score = Score
 candidates-gaps = Lacks

@@ -728,7 +728,6 @@ candidates-reach-anywhere = Cualquiera
 candidates-weights = Pesos de los factores
 candidates-scored = { $count } personas cumplen los filtros.
 candidates-empty = Nadie cumple los filtros. Probá ampliar la ocupación o la distancia.
-candidates-restricted = Persona de otra oficina: su perfil no está a tu alcance.
 candidates-person = Persona
 candidates-score = Puntaje
 candidates-gaps = Le falta

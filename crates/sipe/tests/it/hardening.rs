@@ -602,6 +602,24 @@ async fn reads_of_personal_data_leave_one_audit_row_per_request() {
             "{path} audited once"
         );
     }
+    // A vacancy's page names who was referred to it.
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-50000000-3", "Empaque A").await;
+    let vacancy = sipe::intermediation::vacancies::service::create_vacancy(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        &sipe::intermediation::vacancies::input::VacancyInput {
+            employer_id: Some(employer),
+            title: "Embalador".into(),
+            occupation: "9321.2".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let before = app.audit_count("referral.list").await;
+    app.get_page(&c, &format!("/vacancies/{vacancy}")).await;
+    assert_eq!(app.audit_count("referral.list").await, before + 1);
     // The list's row names who was shown.
     let f = sipe::audit::store::AuditFilter {
         action: "person.list".into(),

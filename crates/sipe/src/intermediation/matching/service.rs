@@ -109,10 +109,6 @@ pub struct CandidateMatch {
     /// Department code (not in the API).
     #[serde(skip)]
     pub department: Option<String>,
-    /// In the caller's search scope but not their view scope: ranked, but `factors` and
-    /// `gaps` are left empty (they describe the person's profile, which only the view
-    /// scope may read).
-    pub restricted: bool,
 }
 
 /// The result of a search.
@@ -208,55 +204,25 @@ pub async fn candidates(
         .ok_or(MatchError::NotFound)?;
     let reqs = vacancies::requirements(db, vacancy_id).await?;
     let req: Requirements = profile::requirements(&v, &reqs);
-    let in_scope = crate::territory::store::office_ids_in_scope(db, &access.search).await?;
+    // Candidates are the people the caller may both search and view. A ranking filtered
+    // by a vacancy's requirements tells facts of every profile it lists (its education,
+    // its department, its occupation), so it is a read of the profile: the search scope
+    // alone, which shows identity only, cannot reach it. Those people are found by name
+    // and referred from their record.
+    let searchable = crate::territory::store::office_ids_in_scope(db, &access.search).await?;
     let viewable = crate::territory::store::office_ids_in_scope(db, &access.view).await?;
+    let in_scope: Option<Vec<Uuid>> = match (searchable, viewable) {
+        (None, None) => None,
+        (Some(ids), None) | (None, Some(ids)) => Some(ids.to_vec()),
+        (Some(s), Some(v)) => Some(s.iter().filter(|id| v.contains(id)).copied().collect()),
+    };
     let filters = MatchFilters {
-        offices: in_scope.as_ref().map(|ids| ids.to_vec()),
+        offices: in_scope.clone(),
         occupation_digits: opts.occupation_digits.min(4),
         reach: opts.reach,
     };
-    let limit = opts.limit.clamp(1, 200);
-    let defaults = score::Weights::default();
     let weights = opts.weights.clamped();
-    // The caller's own weights rank only the people they may view. People of the search
-    // scope alone are ranked and scored with the default weights: with weights of their
-    // choosing (all on one factor) a caller could read each factor off the score.
-    let search_only = match &viewable {
-        Some(view) if weights != defaults.clamped() => {
-            let searchable = match &in_scope {
-                Some(ids) => ids.to_vec(),
-                None => crate::territory::store::all_office_ids(db).await?,
-            };
-            let (own, others): (Vec<Uuid>, Vec<Uuid>) =
-                searchable.into_iter().partition(|id| view.contains(id));
-            Some((own, others))
-        }
-        _ => None,
-    };
-    let ranking = match search_only {
-        None => index.match_candidates(&req, &filters, &weights, limit)?,
-        Some((view, others)) => {
-            let own = MatchFilters {
-                offices: Some(view),
-                ..filters.clone()
-            };
-            let rest = MatchFilters {
-                offices: Some(others),
-                ..filters.clone()
-            };
-            let mut a = index.match_candidates(&req, &own, &weights, limit)?;
-            let b = index.match_candidates(&req, &rest, &defaults, limit)?;
-            a.items.extend(b.items);
-            a.items.sort_by(|x, y| {
-                y.score
-                    .total_cmp(&x.score)
-                    .then(x.person_id.cmp(&y.person_id))
-            });
-            a.items.truncate(limit);
-            a.scored += b.scored;
-            a
-        }
-    };
+    let ranking = index.match_candidates(&req, &filters, &weights, opts.limit.clamp(1, 200))?;
     let ids: Vec<Uuid> = ranking.items.iter().map(|r| r.person_id).collect();
     // The scope again on the rows: the index is derived data and may lag a transfer.
     let rows: Vec<NameRow> = person::Entity::find()
@@ -289,33 +255,20 @@ pub async fn candidates(
         .filter_map(|r| {
             let row = known.get(&r.person_id)?;
             let f = score::factors(&req, &r.candidate);
-            let restricted = viewable
-                .as_ref()
-                .is_some_and(|ids| !ids.contains(&row.office_id));
-            let shown_weights = if restricted { defaults } else { weights };
             Some(CandidateMatch {
                 person_id: r.person_id,
-                score: (f.score(&shown_weights) * 10.0).round() / 10.0,
-                factors: if restricted {
-                    Default::default()
-                } else {
-                    factor_map(&f)
-                },
-                gaps: if restricted {
-                    Vec::new()
-                } else {
-                    score::gaps(&req, &r.candidate)
-                        .iter()
-                        .map(|g| gap_dto(g, &reqs))
-                        .collect()
-                },
+                score: (f.score(&weights) * 10.0).round() / 10.0,
+                factors: factor_map(&f),
+                gaps: score::gaps(&req, &r.candidate)
+                    .iter()
+                    .map(|g| gap_dto(g, &reqs))
+                    .collect(),
                 name: format!(
                     "{} {}",
                     row.chosen_name.as_deref().unwrap_or(&row.names),
                     row.surnames
                 ),
-                department: (!restricted).then(|| row.department_code.clone()).flatten(),
-                restricted,
+                department: row.department_code.clone(),
             })
         })
         .collect();

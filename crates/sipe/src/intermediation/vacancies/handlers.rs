@@ -194,6 +194,7 @@ async fn show_page(
     state: &AppState,
     ctx: PageCtx,
     user: &Authenticated,
+    audit: &crate::audit::AuditCtx,
     id: Uuid,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
@@ -227,6 +228,14 @@ async fn show_page(
     let requirements = store::requirements(&state.db, id).await?;
     let history = store::events(&state.db, id).await?;
     let referrals = crate::intermediation::referrals::of_vacancy(&state.db, id).await?;
+    // The vacancy's page names who was referred and how it went: audited like a list.
+    crate::intermediation::referrals::record_shown(
+        state,
+        audit,
+        "referral.list",
+        referrals.iter().map(|r| r.person_id),
+    )
+    .await?;
     let names = crate::intermediation::referrals::person_names(
         &state.db,
         referrals.iter().map(|r| r.person_id),
@@ -271,9 +280,10 @@ pub async fn show_vacancy(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    show_page(&state, ctx, &user, id, FieldErrors::new()).await
+    show_page(&state, ctx, &user, &audit, id, FieldErrors::new()).await
 }
 
 async fn form_page(
@@ -487,7 +497,9 @@ pub async fn change_state(
             "success",
             "vacancy-state-changed",
         )),
-        Err(VacancyError::Invalid(errors)) => show_page(&state, ctx, &user, id, errors).await,
+        Err(VacancyError::Invalid(errors)) => {
+            show_page(&state, ctx, &user, &audit, id, errors).await
+        }
         Err(VacancyError::WrongState(_)) => Ok(redirect_with_flash(
             &format!("/vacancies/{id}"),
             "error",
