@@ -16,9 +16,7 @@ use crate::web::{AppState, PageCtx, WebError};
 fn web_error(e: ExportError) -> WebError {
     match e {
         ExportError::Store(s) => s.into(),
-        ExportError::Invalid(f) => {
-            WebError::InvalidQuery(f.0.first().map_or("field-required", |e| e.key))
-        }
+        ExportError::Invalid(f) => f.into(),
         other => WebError::Internal(anyhow::anyhow!(other.to_string())),
     }
 }

@@ -30,9 +30,7 @@ impl From<sea_orm::DbErr> for FilterError {
 impl From<FilterError> for crate::web::WebError {
     fn from(e: FilterError) -> Self {
         match e {
-            FilterError::Invalid(f) => {
-                crate::web::WebError::InvalidQuery(f.0.first().map_or("field-required", |e| e.key))
-            }
+            FilterError::Invalid(f) => f.into(),
             FilterError::Store(s) => s.into(),
         }
     }

@@ -179,16 +179,6 @@ pub async fn count_offices_in_scope(
         .await
 }
 
-/// The id of every office (the complement of a scope needs the whole list).
-pub async fn all_office_ids(conn: &impl ConnectionTrait) -> Result<Vec<Uuid>, DbErr> {
-    office::Entity::find()
-        .select_only()
-        .column(office::Column::Id)
-        .into_tuple::<Uuid>()
-        .all(conn)
-        .await
-}
-
 /// Every office (system use: CLI, demo loader, admin selects).
 pub async fn all_offices(conn: &impl ConnectionTrait) -> Result<Vec<office::Model>, DbErr> {
     office::Entity::find()

@@ -110,17 +110,18 @@ pub async fn pipeline(State(state): State<AppState>, mut req: Request, next: Nex
 /// error page or problem document as every other error, with the security headers.
 pub async fn finish_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    // Reference-counted header values: nothing is parsed unless the answer is an error.
     let request_id = req.headers().get("x-request-id").cloned();
-    let lang = req
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|h| parse_cookies(h).lang.and_then(Lang::parse))
-        .unwrap_or_default();
+    let cookie = req.headers().get(header::COOKIE).cloned();
     let response = next.run(req).await;
     if !(response.status().is_client_error() || response.status().is_server_error()) {
         return response;
     }
+    let lang = cookie
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|h| parse_cookies(h).lang.and_then(Lang::parse))
+        .unwrap_or_default();
     let request_id = request_id
         .as_ref()
         .and_then(|v| v.to_str().ok())
