@@ -10,10 +10,10 @@ use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use sipe::intermediation::matching::index::{self, MatchFilters, Reach};
 use sipe::intermediation::matching::open_vacancies::{self, OpenVacancy};
 use sipe::intermediation::matching::score::{self, Candidate, Requirements, Weights};
-use sipe::search::matching::{MatchFilters, Reach};
-use sipe::search::{PersonDoc, PersonIndex};
+use sipe::persons::search::{PersonDoc, PersonIndex};
 use uuid::Uuid;
 
 const OFFICES: usize = 47;
@@ -153,7 +153,12 @@ fn main() -> anyhow::Result<()> {
         rss_mib()
     );
 
-    let index = PersonIndex::open(&dir)?;
+    let index = PersonIndex::open(
+        &dir,
+        vec![std::sync::Arc::new(
+            sipe::intermediation::matching::index::MatchingFields,
+        )],
+    )?;
     if index.len() < people as u64 {
         index.clear()?;
         index.set_bulk(true)?;
@@ -172,9 +177,10 @@ fn main() -> anyhow::Result<()> {
                 employment: None,
                 disability: false,
                 occupations: Vec::new(),
-                looking: rng.random_bool(0.6),
-                placed: rng.random_bool(0.02),
-                candidate: candidate(&mut rng, &groups),
+                extra: {
+                    let (looking, placed) = (rng.random_bool(0.6), rng.random_bool(0.02));
+                    index::candidate_values(&candidate(&mut rng, &groups), looking, placed)
+                },
             });
             if batch.len() == 50_000 {
                 index.upsert(&batch, None)?;
@@ -215,7 +221,7 @@ fn main() -> anyhow::Result<()> {
                 reach: Reach::Anywhere,
             };
             let started = Instant::now();
-            let ranking = index.match_candidates(&req, &filters, &weights, 50)?;
+            let ranking = index::match_candidates(&index, &req, &filters, &weights, 50)?;
             // What the service adds per result: the factors and the gaps.
             let explained: usize = ranking
                 .items

@@ -39,8 +39,7 @@ async fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     let db = sipe::db::connect(&config.effective_database_url()).await?;
-    let index =
-        sipe::search::PersonIndex::open_read_only(&sipe::startup::person_index_dir(&config))?;
+    let index = sipe::persons::module::open_index(&config, &sipe::startup::modules(), false)?;
     println!(
         "people in the index: {} in {} segment(s)",
         index.len(),
@@ -101,7 +100,7 @@ async fn main() -> anyhow::Result<()> {
         let surname = p.surnames.split_whitespace().last().unwrap_or("");
         let q = format!("{} {}", typo(surname, n), first);
         let start = Instant::now();
-        index.search(&q, &sipe::search::Filters::default(), 0, 25)?;
+        index.search(&q, &sipe::persons::search::Filters::default(), 0, 25)?;
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(|a, b| a.total_cmp(b));

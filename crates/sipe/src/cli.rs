@@ -368,7 +368,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(cmd) => token(config, cmd).await?,
         Command::Reindex => {
             let db = startup::open_database(&config).await?;
-            let index = std::sync::Arc::new(startup::open_person_index(&config)?);
+            let index = std::sync::Arc::new(crate::persons::module::open_index(
+                &config,
+                &startup::modules(),
+                true,
+            )?);
             let started = std::time::Instant::now();
             let n = crate::persons::indexer::reindex(&db, &index).await?;
             println!(
@@ -378,8 +382,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check => {
             let db = startup::open_database(&config).await?;
-            let index =
-                crate::search::PersonIndex::open_read_only(&startup::person_index_dir(&config))?;
+            let index = crate::persons::module::open_index(&config, &startup::modules(), false)?;
             let drift = crate::persons::indexer::check(&db, &index).await?;
             if drift.missing.is_empty() && drift.extra.is_empty() {
                 println!("search index in sync: {} people", drift.in_database);
@@ -734,7 +737,7 @@ async fn import_persons(
     }
     let stored = started.elapsed();
     // Index now when no server holds the index; a running server indexes them itself.
-    match startup::open_person_index(&config) {
+    match crate::persons::module::open_index(&config, &startup::modules(), true) {
         Ok(index) => {
             let index = std::sync::Arc::new(index);
             crate::persons::indexer::sync(&db, &index, true).await?;

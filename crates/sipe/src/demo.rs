@@ -264,7 +264,6 @@ const STEPS: [&str; 6] = [
 /// Is this a database `sipe demo` may seed (or resume seeding)? Refuses one that holds
 /// users or people the demo did not create. Returns the last step completed, if any.
 async fn seeding_state(db: &Db) -> anyhow::Result<Option<String>> {
-    use sea_orm::{EntityTrait, PaginatorTrait};
     let done = crate::db::settings::get(db, SEED_SETTING).await?;
     let users = access::store::all_users(db).await?;
     let foreign_users: Vec<&str> = users
@@ -272,9 +271,7 @@ async fn seeding_state(db: &Db) -> anyhow::Result<Option<String>> {
         .map(|u| u.username.as_str())
         .filter(|u| !DEMO_USERS.iter().any(|(d, _, _, _)| d == u))
         .collect();
-    let people = crate::persons::entity::person::Entity::find()
-        .count(db)
-        .await?;
+    let people = crate::persons::store::count_all(db).await?;
     match done {
         // Finished: nothing more to seed, whatever was added while using the demo.
         Some(step) if step == "done" => Ok(Some(step)),

@@ -23,6 +23,7 @@ use tower_http::timeout::TimeoutLayer;
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::jobs::{self, Registry, Worker};
+use crate::module::{Extensions, Modules, StartCtx};
 use crate::web::{self, AppState, Guard, RouteDef, Routes};
 
 /// Why the application could not start.
@@ -53,9 +54,9 @@ pub enum StartError {
     /// Misconfiguration.
     #[error("{0}")]
     Config(String),
-    /// The search index could not be opened.
-    #[error(transparent)]
-    Search(#[from] crate::search::SearchError),
+    /// A module could not start (its search index, say).
+    #[error("starting {0}: {1}")]
+    Module(&'static str, String),
 }
 
 /// Makes sure the data dir exists and is writable.
@@ -105,21 +106,37 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     Ok(db)
 }
 
-/// Folder of this node's people index in the data dir.
-pub fn person_index_dir(config: &Config) -> std::path::PathBuf {
-    config
-        .data_dir
-        .join("index")
-        .join(crate::search::PERSONS_INDEX_DIR)
+/// The application's modules, in the order their navigation and cards appear.
+pub fn modules() -> Modules {
+    Modules::new(vec![
+        &crate::persons::MODULE,
+        &crate::intermediation::MODULE,
+        &crate::taxonomy::MODULE,
+        &crate::territory::MODULE,
+        &crate::access::MODULE,
+        &crate::audit::MODULE,
+        &crate::jobs::MODULE,
+    ])
 }
 
-/// Opens this node's people index in the data dir.
-pub fn open_person_index(config: &Config) -> Result<crate::search::PersonIndex, StartError> {
-    Ok(crate::search::PersonIndex::open(&person_index_dir(config))?)
+/// Runs every module's start step: their per-application state.
+pub fn start_modules(config: &Config, modules: &Modules) -> Result<Extensions, StartError> {
+    let mut extensions = Extensions::default();
+    for m in modules.iter() {
+        if let Some(start) = m.start {
+            let mut ctx = StartCtx {
+                config,
+                contributions: modules.contributions(),
+                extensions: &mut extensions,
+            };
+            start(&mut ctx).map_err(|e| StartError::Module(m.name, format!("{e:#}")))?;
+        }
+    }
+    Ok(extensions)
 }
 
 /// Every route of the application, with its guard.
-pub fn routes() -> Routes {
+pub fn routes(modules: &Modules) -> Routes {
     Routes::new()
         .get("/healthz", Guard::Public, || async { "ok" })
         .get("/readyz", Guard::Public, readyz)
@@ -131,22 +148,7 @@ pub fn routes() -> Routes {
             Guard::Public,
             crate::api::openapi_json,
         )
-        .merge(crate::access::routes())
-        .merge(crate::territory::routes())
-        .merge(crate::persons::routes())
-        .merge(crate::intermediation::routes())
-        .merge(crate::taxonomy::routes())
-        .merge(crate::jobs::routes())
-        .get(
-            "/admin/audit",
-            Guard::Web(crate::access::Permission::ViewAudit),
-            crate::audit::handlers::list_audit,
-        )
-        .get(
-            "/admin/audit.csv",
-            Guard::Web(crate::access::Permission::ViewAudit),
-            crate::audit::handlers::export_audit,
-        )
+        .merge(modules.routes())
 }
 
 /// `/readyz`: 200 once the database answers and this node's search index has caught up
@@ -166,7 +168,7 @@ async fn readyz(
 /// The full router with its middleware stack.
 pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
     web::metrics::install();
-    let (defs, routes) = routes().into_parts();
+    let (defs, routes) = routes(&state.modules).into_parts();
     let mut csrf = CsrfLayer::new();
     let public_origin = state.config.public_url.as_deref().map(origin_of);
     for origin in state
@@ -294,8 +296,9 @@ impl Application {
     /// Builds on an already prepared database.
     pub async fn build_with_db(config: Config, db: Db) -> Result<Self, StartError> {
         prepare_data_dir(&config)?;
-        let index = Arc::new(open_person_index(&config)?);
-        let state = AppState::new(db, Arc::new(config), index);
+        let modules = Arc::new(modules());
+        let extensions = start_modules(&config, &modules)?;
+        let state = AppState::new(db, Arc::new(config), modules, extensions);
         let (routes, router) = router(state.clone())?;
         let addr = state.config.bind.clone();
         let listener = bind(&addr).await?;
@@ -338,9 +341,9 @@ impl Application {
         self.state.ready.clone()
     }
 
-    /// This node's people index.
-    pub fn persons_index(&self) -> Arc<crate::search::PersonIndex> {
-        self.state.persons_index.clone()
+    /// The application state (what handlers reach).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// Serves until `shutdown` resolves, finishing requests in flight; runs the job worker.
@@ -352,7 +355,7 @@ impl Application {
         let worker = if self.state.config.worker_enabled {
             let worker = Worker::new(
                 self.state.db.clone(),
-                platform_jobs(self.state.config.as_ref()),
+                self.state.modules.jobs(platform_jobs(&self.state.config)),
                 Duration::from_secs(2),
             );
             let scheduler = tokio::spawn(schedule_platform_jobs(self.state.db.clone(), rx.clone()));
@@ -360,7 +363,13 @@ impl Application {
         } else {
             None
         };
-        let indexer = tokio::spawn(follow_persons(self.state.clone(), rx.clone()));
+        let tasks: Vec<_> = self
+            .state
+            .modules
+            .iter()
+            .flat_map(|m| m.tasks)
+            .map(|task| tokio::spawn(task(self.state.clone(), rx.clone())))
+            .collect();
         let metrics = self.metrics_listener.map(|listener| {
             let mut stop = rx.clone();
             let app = metrics_router(self.state.clone())
@@ -391,7 +400,9 @@ impl Application {
             }
             let _ = s.await;
         }
-        let _ = indexer.await;
+        for task in tasks {
+            let _ = task.await;
+        }
         if let Some(m) = metrics {
             let _ = m.await;
         }
@@ -426,72 +437,22 @@ fn metrics_router(state: AppState) -> Router {
 /// How long shutdown waits for a running job.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
+/// Every job handler: the platform's and the modules'.
+pub fn job_registry(config: &Config) -> Registry {
+    modules().jobs(platform_jobs(config))
+}
+
 /// Jobs the platform itself runs.
 pub fn platform_jobs(config: &Config) -> Registry {
     let config = config.clone();
-    jobs::Registry::new()
-        .register("sessions.purge", move |db, _payload| {
-            let config = config.clone();
-            async move {
-                let n = crate::access::session::purge_expired(&db, &config).await?;
-                tracing::info!(sessions.purged = n, "expired sessions purged");
-                Ok(())
-            }
-        })
-        .register(
-            crate::persons::import_handlers::IMPORT_JOB,
-            |db, payload| async move {
-                crate::persons::import_handlers::run_job(&db, &payload).await
-            },
-        )
-        .register(
-            crate::persons::duplicates_handlers::SCAN_JOB,
-            |db, _payload| async move {
-                let open = crate::persons::duplicates::scan(&db).await?;
-                tracing::info!(duplicates.open = open, "duplicates scan finished");
-                Ok(())
-            },
-        )
-}
-
-/// Keeps this node's search index following the database (see `persons::indexer`):
-/// first brings it up to the database as it is at start (rebuilding an index of another
-/// database or one ahead of a restored one) and marks the node ready, then follows.
-async fn follow_persons(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    loop {
-        match crate::persons::indexer::prepare(&state.db, &state.persons_index).await {
-            Ok(rebuilt) => {
-                if let Some(reason) = rebuilt {
-                    tracing::warn!(reason = ?reason, "search index rebuilt from the database at start");
-                }
-                state
-                    .ready
-                    .store(true, std::sync::atomic::Ordering::Release);
-                tracing::info!("search index caught up: ready");
-                break;
-            }
-            Err(e) => tracing::warn!(error = format!("{e:#}"), "preparing the search index"),
+    jobs::Registry::new().register("sessions.purge", move |db, _payload| {
+        let config = config.clone();
+        async move {
+            let n = crate::access::session::purge_expired(&db, &config).await?;
+            tracing::info!(sessions.purged = n, "expired sessions purged");
+            Ok(())
         }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = shutdown.changed() => return,
-        }
-    }
-    let mut tick: u64 = 1;
-    loop {
-        // Once a minute (and at start) re-read a few seconds back, for lagging clocks.
-        let overlap = tick.is_multiple_of(60);
-        tick += 1;
-        if let Err(e) =
-            crate::persons::indexer::sync(&state.db, &state.persons_index, overlap).await
-        {
-            tracing::warn!(error = format!("{e:#}"), "search index sync");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            _ = shutdown.changed() => break,
-        }
-    }
+    })
 }
 
 /// Enqueues the hourly housekeeping (idempotent per hour, so several nodes agree).
@@ -503,34 +464,11 @@ async fn schedule_platform_jobs(db: Db, mut shutdown: watch::Receiver<bool>) {
         {
             tracing::warn!(error = %e, "scheduling sessions.purge");
         }
-        let scan = crate::persons::duplicates_handlers::SCAN_JOB;
-        if let Some(key) = nightly_scan_key(chrono::Utc::now())
-            && !jobs::store::is_active(&db, scan).await.unwrap_or(true)
-            && let Err(e) = jobs::store::enqueue(
-                &db,
-                crate::persons::duplicates_handlers::SCAN_JOB,
-                &serde_json::json!({}),
-                Some(key),
-            )
-            .await
-        {
-            tracing::warn!(error = %e, "scheduling the duplicates scan");
-        }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(300)) => {}
             _ = shutdown.changed() => break,
         }
     }
-}
-
-/// The job key of tonight's duplicates scan, if `now` is in the night window: between
-/// 02:00 and 06:00 UTC (23:00–03:00 in Argentina). A node started during the day does not
-/// scan the whole registry while people work; the key makes it once per night whatever
-/// the number of nodes.
-fn nightly_scan_key(now: chrono::DateTime<chrono::Utc>) -> Option<String> {
-    (2..6)
-        .contains(&chrono::Timelike::hour(&now))
-        .then(|| format!("persons.duplicates_scan:nightly:{}", now.format("%Y%m%d")))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -550,29 +488,5 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_duplicates_scan_runs_only_at_night() {
-        let at = |h: u32| {
-            chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
-                .unwrap()
-                .and_hms_opt(h, 30, 0)
-                .unwrap()
-                .and_utc()
-        };
-        assert_eq!(nightly_scan_key(at(1)), None);
-        assert_eq!(
-            nightly_scan_key(at(2)).as_deref(),
-            Some("persons.duplicates_scan:nightly:20261122")
-        );
-        assert_eq!(nightly_scan_key(at(5)), nightly_scan_key(at(2)));
-        assert_eq!(nightly_scan_key(at(6)), None);
-        assert_eq!(nightly_scan_key(at(14)), None);
     }
 }

@@ -48,3 +48,34 @@ const autorefresh = document.querySelector("[data-autorefresh]");
 if (autorefresh) {
   setTimeout(() => window.location.reload(), Number(autorefresh.dataset.autorefresh) * 1000);
 }
+// Navigation: on wide screens the menu is open; one area's dropdown at a time, closed
+// by Escape or a click elsewhere. Without this file the summaries still open and close.
+const menu = document.querySelector("[data-menu]");
+if (menu) {
+  const wide = window.matchMedia("(min-width: 48rem)");
+  const fit = () => { menu.open = wide.matches || menu.open; };
+  fit();
+  wide.addEventListener("change", fit);
+  const areas = [...menu.querySelectorAll("details[data-area]")];
+  for (const area of areas) {
+    area.addEventListener("toggle", () => {
+      if (area.open && wide.matches) {
+        areas.filter((a) => a !== area).forEach((a) => { a.open = false; });
+      }
+    });
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      const open = areas.find((a) => a.open);
+      if (open) {
+        open.open = false;
+        open.querySelector("summary")?.focus();
+      }
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (wide.matches && !menu.contains(event.target)) {
+      areas.forEach((a) => { a.open = false; });
+    }
+  });
+}

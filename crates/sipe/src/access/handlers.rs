@@ -297,33 +297,11 @@ async fn dashboard_counts(
     if let Some(counts) = DASHBOARD.get(&access.actor.user_id) {
         return Ok(counts);
     }
-    let db = &state.db;
-    let mut counts = vec![(
-        "dashboard-offices",
-        crate::territory::store::count_offices_in_scope(db, access).await?,
-        "/offices",
-    )];
-    if access.can(Permission::ManageUsers) {
-        counts.push((
-            "dashboard-users",
-            store::count_active_users(db).await?,
-            "/admin/users",
-        ));
-    }
-    if access.can(Permission::ViewAudit) {
-        let since = chrono::Utc::now() - chrono::Duration::hours(24);
-        counts.push((
-            "dashboard-audit-24h",
-            crate::audit::store::count_since(db, since).await?,
-            "/admin/audit",
-        ));
-    }
-    if access.can(Permission::ManageJobs) {
-        counts.push((
-            "dashboard-jobs-failed",
-            crate::jobs::store::count_by_status(db, "failed").await?,
-            "/admin/jobs",
-        ));
+    let mut counts = Vec::new();
+    for card in state.modules.cards() {
+        if access.can(card.permission) {
+            counts.push((card.label, (card.count)(state, access).await?, card.href));
+        }
     }
     DASHBOARD.insert(access.actor.user_id, counts.clone());
     Ok(counts)

@@ -58,3 +58,40 @@ pub fn routes() -> Routes {
         .get("/admin/roles", users, roles)
         .get("/api/v1/me", Guard::Api(Permission::ViewDashboard), api::me)
 }
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::me,))]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
+/// Users and roles, as the application sees them.
+pub const MODULE: crate::module::Module = crate::module::Module {
+    routes,
+    openapi,
+    nav: &[
+        crate::module::NavEntry {
+            area: crate::module::Area::Administration,
+            href: "/admin/users",
+            label: "nav-users",
+            permission: Permission::ManageUsers,
+        },
+        crate::module::NavEntry {
+            area: crate::module::Area::Administration,
+            href: "/admin/roles",
+            label: "nav-roles",
+            permission: Permission::ManageUsers,
+        },
+    ],
+    cards: &[crate::module::Card {
+        label: "dashboard-users",
+        href: "/admin/users",
+        permission: Permission::ManageUsers,
+        count: |state, _| Box::pin(store::count_active_users(&state.db)),
+    }],
+    ..crate::module::Module::new("access")
+};

@@ -303,69 +303,27 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI document of `/api/v1`.
+/// The platform's part of the OpenAPI document of `/api/v1`: its description, the bearer
+/// scheme and the problem documents. Modules add their paths ([`document`]).
 #[derive(OpenApi)]
 #[openapi(
     info(title = "sipe API", version = "1", description = "JSON API of sipe. Authenticate with `Authorization: Bearer <token>` (create one with `sipe token create`)."),
-    paths(
-        crate::access::api::me,
-        crate::territory::api::list_offices,
-        crate::territory::api::show_office,
-        crate::territory::api::create_office,
-        crate::territory::api::update_office,
-        crate::territory::api::list_territories,
-        crate::territory::api::show_territory,
-        crate::persons::api::list_persons,
-        crate::persons::api::show_person,
-        crate::persons::api::create_person,
-        crate::persons::api::update_person,
-        crate::persons::api::person_timeline,
-        crate::persons::profile_api::show_profile,
-        crate::persons::profile_api::create_item,
-        crate::persons::profile_api::delete_item,
-        crate::persons::profile_api::update_situation,
-        crate::persons::profile_api::list_interviews,
-        crate::persons::profile_api::create_interview,
-        crate::persons::transfer_handlers::api_list_transfers,
-        crate::persons::transfer_handlers::api_request_transfer,
-        crate::persons::transfer_handlers::api_approve_transfer,
-        crate::persons::transfer_handlers::api_reject_transfer,
-        crate::taxonomy::handlers::api_occupations,
-        crate::taxonomy::handlers::api_skills,
-        crate::intermediation::employers::api::list_employers,
-        crate::intermediation::employers::api::show_employer,
-        crate::intermediation::employers::api::create_employer,
-        crate::intermediation::employers::api::update_employer,
-        crate::intermediation::employers::api::add_contact,
-        crate::intermediation::employers::api::remove_contact,
-        crate::intermediation::employers::api::add_site,
-        crate::intermediation::referrals::list::api_list,
-        crate::intermediation::employers::api::remove_site,
-        crate::intermediation::employers::api::add_agreement,
-        crate::intermediation::employers::api::remove_agreement,
-        crate::intermediation::vacancies::api::list_vacancies,
-        crate::intermediation::vacancies::api::show_vacancy,
-        crate::intermediation::vacancies::api::create_vacancy,
-        crate::intermediation::vacancies::api::update_vacancy,
-        crate::intermediation::vacancies::api::change_state,
-        crate::intermediation::matching::handlers::api_candidates,
-        crate::intermediation::matching::handlers::api_person_vacancies,
-        crate::intermediation::referrals::api::create_referral,
-        crate::intermediation::referrals::api::show_referral,
-        crate::intermediation::referrals::api::transition,
-        crate::intermediation::referrals::api::vacancy_referrals,
-        crate::intermediation::referrals::api::person_referrals,
-        crate::intermediation::referrals::follow_ups::api_list,
-        crate::intermediation::referrals::follow_ups::api_record,
-        crate::intermediation::indicators::handlers::api,
-        crate::intermediation::seekers::handlers::api_job_search,
-        crate::intermediation::seekers::handlers::api_update_job_search,
-    ),
-    components(schemas(Problem, FieldProblem, crate::search::matching::Reach)),
-    modifiers(&BearerAuth, &PlatformResponses),
+    components(schemas(Problem, FieldProblem)),
     security(("bearer" = []))
 )]
-pub struct ApiDoc;
+struct PlatformDoc;
+
+/// The whole OpenAPI document: the platform's, every module's paths and schemas, then
+/// the responses every operation shares.
+pub fn document(modules: &crate::module::Modules) -> utoipa::openapi::OpenApi {
+    let mut doc = PlatformDoc::openapi();
+    for m in modules.iter() {
+        doc.merge((m.openapi)());
+    }
+    BearerAuth.modify(&mut doc);
+    PlatformResponses.modify(&mut doc);
+    doc
+}
 
 /// Turns what the framework answers on its own under `/api/` (a malformed path or query
 /// parameter, an unknown path, a method not allowed) into problem documents, like every
@@ -407,8 +365,8 @@ pub async fn problem_for_bare_errors(response: Response) -> Response {
 }
 
 /// `/api/v1/openapi.json`.
-pub async fn openapi_json() -> Response {
-    match ApiDoc::openapi().to_json() {
+pub async fn openapi_json(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match document(&state.modules).to_json() {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(e) => ApiError::Internal(e.into()).into_response(),
     }
@@ -458,7 +416,7 @@ mod tests {
     /// generators fail on the first one that does not.
     #[test]
     fn every_reference_of_the_openapi_document_resolves() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let doc = serde_json::to_value(document(&crate::startup::modules())).unwrap();
         let mut refs = Vec::new();
         fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
             match v {
@@ -538,7 +496,7 @@ mod tests {
 
     #[test]
     fn every_operation_documents_the_platform_statuses() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let doc = serde_json::to_value(document(&crate::startup::modules())).unwrap();
         let mut operations = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {

@@ -265,3 +265,45 @@ pub async fn verify(conn: &impl ConnectionTrait) -> Result<Verification, DbErr> 
         broken: None,
     })
 }
+
+fn routes() -> crate::web::Routes {
+    use crate::access::Permission;
+    use crate::web::Guard;
+    crate::web::Routes::new()
+        .get(
+            "/admin/audit",
+            Guard::Web(Permission::ViewAudit),
+            handlers::list_audit,
+        )
+        .get(
+            "/admin/audit.csv",
+            Guard::Web(Permission::ViewAudit),
+            handlers::export_audit,
+        )
+}
+
+fn count_last_day<'a>(
+    state: &'a crate::web::AppState,
+    _: &'a crate::access::Access,
+) -> crate::module::BoxFuture<'a, Result<u64, DbErr>> {
+    let since = Utc::now() - chrono::Duration::hours(24);
+    Box::pin(store::count_since(&state.db, since))
+}
+
+/// The audit trail, as the application sees it.
+pub const MODULE: crate::module::Module = crate::module::Module {
+    routes,
+    nav: &[crate::module::NavEntry {
+        area: crate::module::Area::Administration,
+        href: "/admin/audit",
+        label: "nav-audit",
+        permission: crate::access::Permission::ViewAudit,
+    }],
+    cards: &[crate::module::Card {
+        label: "dashboard-audit-24h",
+        href: "/admin/audit",
+        permission: crate::access::Permission::ViewAudit,
+        count: count_last_day,
+    }],
+    ..crate::module::Module::new("audit")
+};

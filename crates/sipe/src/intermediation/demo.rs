@@ -546,13 +546,12 @@ const REFERRAL_PATHS: [&[&str]; 7] = [
 /// Made through many use cases: a run stopped half-way keeps what it made, and a new run
 /// adds none (referrals that exist are the demo's already).
 pub async fn seed_referrals(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<usize> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
     use crate::intermediation::referrals::service::{
         self as referrals, ReferralInput, TransitionInput,
     };
     use crate::intermediation::vacancies::entity::vacancy;
-    use crate::persons::entity::person;
 
     if crate::intermediation::referrals::entity::referral::Entity::find()
         .one(db)
@@ -571,17 +570,12 @@ pub async fn seed_referrals(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<usize>
     let today = chrono::Utc::now().with_timezone(&tz).date_naive();
     let mut made = 0;
     for (i, v) in open.iter().enumerate().take(10) {
-        let people: Vec<uuid::Uuid> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .filter(person::Column::OfficeId.eq(v.office_id))
-            .filter(person::Column::MergedInto.is_null())
-            .filter(person::Column::EmploymentStatus.eq("unemployed"))
-            .order_by_asc(person::Column::Id)
-            .limit(REFERRAL_PATHS.len() as u64)
-            .into_tuple()
-            .all(db)
-            .await?;
+        let people = crate::persons::store::unemployed_of_office(
+            db,
+            v.office_id,
+            REFERRAL_PATHS.len() as u64,
+        )
+        .await?;
         for (j, person_id) in people.into_iter().enumerate() {
             let path = REFERRAL_PATHS[(i + j) % REFERRAL_PATHS.len()];
             let refer = |vacancy_id| ReferralInput {

@@ -7,9 +7,12 @@ pub mod domain;
 pub mod employers;
 pub mod indicators;
 pub mod matching;
+pub mod module;
 pub mod referrals;
 pub mod seekers;
 pub mod vacancies;
+
+pub use module::MODULE;
 
 /// Routes of the module.
 pub fn routes() -> crate::web::Routes {
@@ -147,4 +150,46 @@ pub fn routes() -> crate::web::Routes {
             Guard::Api(Permission::EditPersons),
             seekers::handlers::api_update_job_search,
         )
+}
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        employers::api::list_employers,
+        employers::api::show_employer,
+        employers::api::create_employer,
+        employers::api::update_employer,
+        employers::api::add_contact,
+        employers::api::remove_contact,
+        employers::api::add_site,
+        referrals::list::api_list,
+        employers::api::remove_site,
+        employers::api::add_agreement,
+        employers::api::remove_agreement,
+        vacancies::api::list_vacancies,
+        vacancies::api::show_vacancy,
+        vacancies::api::create_vacancy,
+        vacancies::api::update_vacancy,
+        vacancies::api::change_state,
+        matching::handlers::api_candidates,
+        matching::handlers::api_person_vacancies,
+        referrals::api::create_referral,
+        referrals::api::show_referral,
+        referrals::api::transition,
+        referrals::api::vacancy_referrals,
+        referrals::api::person_referrals,
+        referrals::follow_ups::api_list,
+        referrals::follow_ups::api_record,
+        indicators::handlers::api,
+        seekers::handlers::api_job_search,
+        seekers::handlers::api_update_job_search,
+    ),
+    components(schemas(matching::index::Reach))
+)]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
 }

@@ -27,3 +27,21 @@ pub fn routes() -> Routes {
             handlers::retry_job,
         )
 }
+
+/// Background jobs, as the application sees them.
+pub const MODULE: crate::module::Module = crate::module::Module {
+    routes,
+    nav: &[crate::module::NavEntry {
+        area: crate::module::Area::Administration,
+        href: "/admin/jobs",
+        label: "nav-jobs",
+        permission: Permission::ManageJobs,
+    }],
+    cards: &[crate::module::Card {
+        label: "dashboard-jobs-failed",
+        href: "/admin/jobs",
+        permission: Permission::ManageJobs,
+        count: |state, _| Box::pin(store::count_by_status(&state.db, "failed")),
+    }],
+    ..crate::module::Module::new("jobs")
+};

@@ -151,7 +151,7 @@ pub async fn list_persons(
     let query = filters.to_query(&state.db, &access, today).await?;
     let (rows, total) = store::search(
         &state.db,
-        Some(&state.persons_index),
+        Some(super::index(&state).map_err(anyhow::Error::from)?),
         &access,
         &query,
         PersonSort::Name,

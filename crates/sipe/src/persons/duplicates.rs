@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 use super::domain::name_similarity;
 use super::entity::{
-    duplicate_pair, interview, person, profile_item, timeline_event, transfer_request,
+    duplicate_pair, interview, person, person_change, profile_item, timeline_event,
+    transfer_request,
 };
 use super::service::{PersonError, Snapshot, record_changes};
 use super::store;
@@ -220,7 +221,28 @@ pub struct PairView {
     pub second: person::Model,
 }
 
-/// Open pairs whose two people are both in the caller's view scope, best first.
+/// Open pairs whose two people the caller may view (the dashboard's number).
+pub async fn count_open(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+) -> Result<u64, sea_orm::DbErr> {
+    duplicate_pair::Entity::find()
+        .filter(duplicate_pair::Column::Status.eq("open"))
+        .filter(person_in_scope(
+            access,
+            ScopeKind::View,
+            duplicate_pair::Column::FirstId,
+        ))
+        .filter(person_in_scope(
+            access,
+            ScopeKind::View,
+            duplicate_pair::Column::SecondId,
+        ))
+        .count(conn)
+        .await
+}
+
+/// Open pairs whose two people the caller may view, best first, with the total.
 pub async fn open_pairs(
     conn: &impl ConnectionTrait,
     access: &Access,
@@ -386,6 +408,7 @@ pub async fn merge(
     access: &Access,
     pair_id: Uuid,
     input: &MergeInput,
+    hooks: &[crate::module::MergeHook],
 ) -> Result<Uuid, PersonError> {
     let tx = db::begin_write(db).await?;
     let view = find_pair(&tx, access, ScopeKind::Capture, pair_id)
@@ -477,6 +500,31 @@ pub async fn merge(
         .filter(transfer_request::Column::Status.eq("pending"))
         .exec(&tx)
         .await?;
+    // Their decided requests and field history follow them; records merged into the
+    // merged one now point at the kept one.
+    transfer_request::Entity::update_many()
+        .col_expr(transfer_request::Column::PersonId, Expr::value(kept.id))
+        .filter(transfer_request::Column::PersonId.eq(gone.id))
+        .exec(&tx)
+        .await?;
+    person_change::Entity::update_many()
+        .col_expr(person_change::Column::PersonId, Expr::value(kept.id))
+        .filter(person_change::Column::PersonId.eq(gone.id))
+        .exec(&tx)
+        .await?;
+    person::Entity::update_many()
+        .col_expr(person::Column::MergedInto, Expr::value(kept.id))
+        .filter(person::Column::MergedInto.eq(gone.id))
+        .exec(&tx)
+        .await?;
+    // Every other module moves its rows in this transaction.
+    let moved = crate::module::PersonMerge {
+        tx: &tx,
+        ctx,
+        kept: kept.id,
+        gone: gone.id,
+    };
+    crate::module::run_merge_hooks(hooks, &moved).await?;
     let mut g = gone.clone().into_active_model();
     g.merged_into = Set(Some(kept.id));
     g.updated_at = Set(Utc::now());

@@ -175,7 +175,16 @@ pub async fn merge_pair(
     let merged = duplicates::find_pair(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .map(|v| [v.first.id, v.second.id]);
-    match duplicates::merge(&state.db, &audit, &user.access, id, &form).await {
+    match duplicates::merge(
+        &state.db,
+        &audit,
+        &user.access,
+        id,
+        &form,
+        &state.modules.merge_hooks(),
+    )
+    .await
+    {
         Ok(kept) => {
             for p in merged.into_iter().flatten() {
                 reindex_now(&state, p).await;

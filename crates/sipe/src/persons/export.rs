@@ -99,7 +99,7 @@ fn row(p: &person::Model, office: &str) -> Vec<String> {
 /// Everyone the filters match in the caller's view scope, in name order; audited.
 pub async fn search_table(
     db: &Db,
-    index: &crate::search::PersonIndex,
+    index: &crate::persons::search::PersonIndex,
     ctx: &AuditCtx,
     access: &Access,
     filters: &PersonFilters,

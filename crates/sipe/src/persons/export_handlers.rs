@@ -31,7 +31,7 @@ async fn export(
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
     let table = match export::search_table(
         &state.db,
-        &state.persons_index,
+        super::index(state)?,
         audit,
         &user.access,
         filters,

@@ -26,7 +26,10 @@ use crate::web::{AppState, PageCtx, WebError};
 
 /// Indexes a changed person at once on this node; on failure the follower catches up.
 pub async fn reindex_now(state: &AppState, id: Uuid) {
-    if let Err(e) = super::indexer::refresh(&state.db, &state.persons_index, id).await {
+    let Ok(index) = super::index(state) else {
+        return;
+    };
+    if let Err(e) = super::indexer::refresh(&state.db, index, id).await {
         tracing::warn!(person.id = %id, error = format!("{e:#}"), "indexing a changed person");
     }
 }
@@ -118,7 +121,7 @@ pub async fn list_persons(
             };
             let (people, total) = store::search(
                 &state.db,
-                Some(&state.persons_index),
+                Some(super::index(&state)?),
                 access,
                 filter,
                 sort,
@@ -406,13 +409,14 @@ pub async fn show_person(
     let items = super::profile::items(&state.db, id).await?;
     let sections = item_sections(&ctx, items);
     let interviews = super::interview::list(&state.db, id).await?;
-    let seeker = crate::intermediation::seekers::rows_of(&state.db, &[id]).await?;
-    let job_search = crate::intermediation::seekers::Summary::of(
-        seeker.get(&id),
-        p.employment_status.as_deref(),
-    );
+    let facts = super::module::PersonFacts {
+        id,
+        employment_status: p.employment_status.clone(),
+        can_edit,
+    };
+    let module_sections = super::module::person_sections(&state, &ctx, &facts).await?;
     let page = PersonPage {
-        job_search,
+        module_sections,
         name: display_name(&p),
         age: domain::age(
             p.birth_date,

@@ -15,11 +15,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entity::{person, profile_item};
+use super::entity::person;
+use super::profile::ItemParts;
+use super::search::{ExtraValues, IndexBatch, PersonDoc, PersonIndex};
 use crate::db::Db;
-use crate::intermediation::matching::profile::{ITEM_KINDS, ItemParts};
-use crate::intermediation::seekers::Summary;
-use crate::search::{PersonDoc, PersonIndex};
 
 /// Rows read and committed to the index per batch (a tantivy commit flushes segments:
 /// fewer, larger batches index a bulk import several times faster).
@@ -28,43 +27,43 @@ const BATCH: u64 = 20_000;
 const OVERLAP_SECONDS: i64 = 5;
 
 /// The columns of `persons` the index needs (reading a million whole rows costs twice as
-/// much).
+/// much). Index extensions read them too.
 #[derive(Debug, Clone, sea_orm::DerivePartialModel)]
 #[sea_orm(entity = "person::Entity")]
 pub struct IndexRow {
-    id: Uuid,
-    office_id: Uuid,
-    surnames: String,
-    names: String,
-    chosen_name: Option<String>,
-    sex: String,
-    merged_into: Option<Uuid>,
-    birth_date: chrono::NaiveDate,
-    department_code: Option<String>,
-    education_level: Option<String>,
-    employment_status: Option<String>,
-    has_disability: bool,
-    availability_hours: Option<String>,
-    updated_at: DateTime<Utc>,
+    /// Person id.
+    pub id: Uuid,
+    /// Owning office.
+    pub office_id: Uuid,
+    /// Surnames.
+    pub surnames: String,
+    /// Names.
+    pub names: String,
+    /// Self-perceived name.
+    pub chosen_name: Option<String>,
+    /// Registered sex.
+    pub sex: String,
+    /// Set once merged into another record.
+    pub merged_into: Option<Uuid>,
+    /// Birth date.
+    pub birth_date: chrono::NaiveDate,
+    /// Department territory code.
+    pub department_code: Option<String>,
+    /// ISCED level.
+    pub education_level: Option<String>,
+    /// Employment status.
+    pub employment_status: Option<String>,
+    /// Has a disability.
+    pub has_disability: bool,
+    /// Available working time.
+    pub availability_hours: Option<String>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
 }
 
-/// The index entry of a person: their record, their profile items (work history,
-/// wishes, skills, languages, licences) and their job search, as of `today`.
-pub fn to_doc(
-    p: &IndexRow,
-    items: &[ItemParts],
-    seeker: Option<&crate::intermediation::seekers::entity::job_seeker::Model>,
-    today: chrono::NaiveDate,
-) -> PersonDoc {
-    let summary = Summary::of(seeker, p.employment_status.as_deref());
-    let candidate = crate::intermediation::matching::profile::candidate(
-        p.education_level.as_deref(),
-        p.department_code.as_deref(),
-        p.availability_hours.as_deref(),
-        items,
-        &summary,
-        today,
-    );
+/// The index entry of a person: their record, the occupations of their profile items and
+/// what the extensions add.
+pub fn to_doc(p: &IndexRow, items: &[ItemParts], extra: ExtraValues) -> PersonDoc {
     let mut occupations: Vec<String> = Vec::new();
     for i in items
         .iter()
@@ -92,34 +91,8 @@ pub fn to_doc(
         employment: p.employment_status.clone(),
         disability: p.has_disability,
         occupations,
-        looking: summary.actively_looking,
-        placed: summary.placed,
-        candidate,
+        extra,
     }
-}
-
-/// The profile items matching reads, per person.
-async fn items_of(db: &Db, ids: &[Uuid]) -> anyhow::Result<HashMap<Uuid, Vec<ItemParts>>> {
-    let mut out: HashMap<Uuid, Vec<ItemParts>> = HashMap::new();
-    for chunk in ids.chunks(10_000) {
-        let rows: Vec<ItemParts> = profile_item::Entity::find()
-            .select_only()
-            .column(profile_item::Column::PersonId)
-            .column(profile_item::Column::Kind)
-            .column(profile_item::Column::Code)
-            .column(profile_item::Column::Level)
-            .column(profile_item::Column::FromDate)
-            .column(profile_item::Column::ToDate)
-            .filter(profile_item::Column::Kind.is_in(ITEM_KINDS))
-            .filter(profile_item::Column::PersonId.is_in(chunk.iter().copied()))
-            .into_model()
-            .all(db)
-            .await?;
-        for row in rows {
-            out.entry(row.person_id).or_default().push(row);
-        }
-    }
-    Ok(out)
 }
 
 fn stamp(t: &DateTime<Utc>) -> String {
@@ -127,17 +100,30 @@ fn stamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
-/// The index entries of these rows, with their profiles and job searches.
-async fn docs_of(db: &Db, rows: &[IndexRow]) -> anyhow::Result<Vec<PersonDoc>> {
+/// The index entries of these rows, with their profiles and what the extensions add.
+async fn docs_of(
+    db: &Db,
+    index: &PersonIndex,
+    rows: &[IndexRow],
+) -> anyhow::Result<Vec<PersonDoc>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let items = items_of(db, &ids).await?;
-    let seekers = crate::intermediation::seekers::rows_of(db, &ids).await?;
-    let today = Utc::now().date_naive();
+    let items = super::profile::item_parts_of(db, &ids).await?;
+    let batch = IndexBatch {
+        rows,
+        items: &items,
+        today: Utc::now().date_naive(),
+    };
+    let mut extra: HashMap<Uuid, ExtraValues> = HashMap::new();
+    for e in index.extensions() {
+        for (id, values) in e.values(db, &batch).await? {
+            extra.entry(id).or_default().extend(values);
+        }
+    }
     Ok(rows
         .iter()
         .map(|r| {
             let own = items.get(&r.id).map(Vec::as_slice).unwrap_or_default();
-            to_doc(r, own, seekers.get(&r.id), today)
+            to_doc(r, own, extra.remove(&r.id).unwrap_or_default())
         })
         .collect())
 }
@@ -157,7 +143,7 @@ async fn upsert(
 /// files) while the next batch is read from the database, one at a time and in order
 /// (each commit records the watermark of its batch).
 #[derive(Default)]
-struct Commits(Option<tokio::task::JoinHandle<Result<(), crate::search::SearchError>>>);
+struct Commits(Option<tokio::task::JoinHandle<Result<(), super::search::SearchError>>>);
 
 impl Commits {
     /// Queues these rows once the previous batch is committed.
@@ -168,7 +154,7 @@ impl Commits {
         rows: &[IndexRow],
         watermark: Option<String>,
     ) -> anyhow::Result<()> {
-        let docs = docs_of(db, rows).await?;
+        let docs = docs_of(db, index, rows).await?;
         self.wait().await?;
         let index = index.clone();
         self.0 = Some(tokio::task::spawn_blocking(move || {

@@ -22,15 +22,19 @@ pub mod import_handlers;
 pub mod indexer;
 pub mod input;
 pub mod interview;
+pub mod module;
 pub mod profile;
 pub mod profile_api;
 pub mod profile_handlers;
+pub mod search;
 pub mod service;
 pub mod store;
 pub mod timeline;
 pub mod transfer;
 pub mod transfer_handlers;
 pub mod views;
+
+pub use module::{MODULE, index};
 
 use crate::access::Permission;
 use crate::web::{Guard, Routes};
@@ -221,4 +225,30 @@ pub fn routes() -> Routes {
             api_edit,
             profile_api::create_interview,
         )
+}
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list_persons,
+    api::show_person,
+    api::create_person,
+    api::update_person,
+    api::person_timeline,
+    profile_api::show_profile,
+    profile_api::create_item,
+    profile_api::delete_item,
+    profile_api::update_situation,
+    profile_api::list_interviews,
+    profile_api::create_interview,
+    transfer_handlers::api_list_transfers,
+    transfer_handlers::api_request_transfer,
+    transfer_handlers::api_approve_transfer,
+    transfer_handlers::api_reject_transfer,
+))]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
 }

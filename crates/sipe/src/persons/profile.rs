@@ -621,3 +621,51 @@ mod tests {
         );
     }
 }
+
+/// The profile item columns the index and matching read.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct ItemParts {
+    /// The person.
+    pub person_id: Uuid,
+    /// `work`, `desired`, `skill`, `language`, `licence`.
+    pub kind: String,
+    /// Occupation code, skill id, language code or licence class.
+    pub code: String,
+    /// Language level.
+    pub level: Option<String>,
+    /// Start of a job.
+    pub from_date: Option<NaiveDate>,
+    /// End of a job, or expiry of a licence.
+    pub to_date: Option<NaiveDate>,
+}
+
+/// Profile item kinds the index and matching read.
+pub const ITEM_PARTS_KINDS: [&str; 5] = ["work", "desired", "skill", "language", "licence"];
+
+/// The profile items the index and matching read, per person (batched).
+pub async fn item_parts_of(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<ItemParts>>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let mut out: std::collections::HashMap<Uuid, Vec<ItemParts>> = Default::default();
+    for chunk in ids.chunks(10_000) {
+        let rows: Vec<ItemParts> = profile_item::Entity::find()
+            .select_only()
+            .column(profile_item::Column::PersonId)
+            .column(profile_item::Column::Kind)
+            .column(profile_item::Column::Code)
+            .column(profile_item::Column::Level)
+            .column(profile_item::Column::FromDate)
+            .column(profile_item::Column::ToDate)
+            .filter(profile_item::Column::Kind.is_in(ITEM_PARTS_KINDS))
+            .filter(profile_item::Column::PersonId.is_in(chunk.iter().copied()))
+            .into_model()
+            .all(db)
+            .await?;
+        for row in rows {
+            out.entry(row.person_id).or_default().push(row);
+        }
+    }
+    Ok(out)
+}

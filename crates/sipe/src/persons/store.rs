@@ -24,6 +24,15 @@ pub async fn find_person(
         .await
 }
 
+/// Active people in the caller's view scope (the dashboard's number).
+pub async fn count_in_scope(conn: &impl ConnectionTrait, access: &Access) -> Result<u64, DbErr> {
+    person::Entity::find()
+        .filter(access.view.owns(person::Column::OfficeId))
+        .filter(person::Column::MergedInto.is_null())
+        .count(conn)
+        .await
+}
+
 /// A person by document, whatever the scope (duplicate checks only; never shown as such).
 pub async fn find_by_document(
     conn: &impl ConnectionTrait,
@@ -134,7 +143,7 @@ pub enum SearchFailure {
     Db(#[from] DbErr),
     /// The index failed.
     #[error(transparent)]
-    Index(#[from] crate::search::SearchError),
+    Index(#[from] crate::persons::search::SearchError),
 }
 
 impl From<SearchFailure> for crate::db::StoreError {
@@ -176,7 +185,7 @@ impl Default for PersonQuery {
 )]
 pub async fn search(
     conn: &impl ConnectionTrait,
-    index: Option<&crate::search::PersonIndex>,
+    index: Option<&crate::persons::search::PersonIndex>,
     access: &Access,
     query: &PersonQuery,
     sort: PersonSort,
@@ -200,7 +209,7 @@ pub async fn search(
             ),
         };
         let days = |d: chrono::NaiveDate| i64::from(chrono::Datelike::num_days_from_ce(&d));
-        let filters = crate::search::Filters {
+        let filters = crate::persons::search::Filters {
             offices,
             sex: query.sex.clone(),
             born_from: query.born_from.map(days),
@@ -343,4 +352,98 @@ pub async fn timeline(
         .all(conn)
         .await?;
     Ok((rows, total))
+}
+
+/// What other modules show of a person: the name parts, office and department.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct PersonName {
+    /// Person id.
+    pub id: Uuid,
+    /// Owning office.
+    pub office_id: Uuid,
+    /// Surnames.
+    pub surnames: String,
+    /// Names.
+    pub names: String,
+    /// Self-perceived name.
+    pub chosen_name: Option<String>,
+    /// Department territory code.
+    pub department_code: Option<String>,
+    /// Set when merged into another record.
+    pub merged_into: Option<Uuid>,
+}
+
+impl PersonName {
+    /// The name to show: the self-perceived name, else the names, then the surnames.
+    pub fn display(&self) -> String {
+        format!(
+            "{} {}",
+            self.chosen_name.as_deref().unwrap_or(&self.names),
+            self.surnames
+        )
+    }
+}
+
+/// Names of these people, whatever the scope: callers name people
+/// they already may see, or filter by office themselves. Batched.
+pub async fn names_of(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<PersonName>, DbErr> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1_000) {
+        let rows: Vec<PersonName> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::OfficeId,
+                person::Column::Surnames,
+                person::Column::Names,
+                person::Column::ChosenName,
+                person::Column::DepartmentCode,
+                person::Column::MergedInto,
+            ])
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .into_model()
+            .all(conn)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// A subquery of the ids of the people in a scope's offices (for another module's
+/// condition "rows of people I may see").
+pub fn ids_in_scope(scope: &crate::access::Scope) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .cond_where(scope.owns(person::Column::OfficeId))
+        .take()
+}
+
+/// The first `limit` unemployed people of an office, by id (the demo refers them).
+pub async fn unemployed_of_office(
+    conn: &impl ConnectionTrait,
+    office_id: Uuid,
+    limit: u64,
+) -> Result<Vec<Uuid>, DbErr> {
+    person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .filter(person::Column::OfficeId.eq(office_id))
+        .filter(person::Column::MergedInto.is_null())
+        .filter(person::Column::EmploymentStatus.eq("unemployed"))
+        .order_by_asc(person::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// Number of person records, merged ones included (the demo checks it seeds an empty
+/// registry).
+pub async fn count_all(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    person::Entity::find().count(conn).await
 }

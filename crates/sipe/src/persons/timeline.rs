@@ -45,3 +45,12 @@ pub async fn append(
     .await?;
     Ok(())
 }
+
+/// The kinds of timeline events the persons module writes.
+pub const KINDS: &[&str] = &[
+    "person.registered",
+    "person.updated",
+    "person.merged",
+    "person.transferred",
+    "interview",
+];

@@ -98,8 +98,8 @@ impl PersonFormPage {
 #[derive(Template)]
 #[template(path = "persons/show.html")]
 pub struct PersonPage {
-    /// The candidate side of the profile.
-    pub job_search: crate::intermediation::seekers::Summary,
+    /// What other modules show on the page (already rendered by their templates).
+    pub module_sections: Vec<String>,
     /// Page context.
     pub ctx: PageCtx,
     /// The person.

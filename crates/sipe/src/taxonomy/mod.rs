@@ -67,6 +67,27 @@ pub fn routes() -> Routes {
         .post("/admin/skills/{id}/toggle", manage, toggle_skill)
 }
 
+/// Occupations and skills, as the application sees them.
+pub const MODULE: crate::module::Module = crate::module::Module {
+    routes,
+    openapi,
+    nav: &[
+        crate::module::NavEntry {
+            area: crate::module::Area::Administration,
+            href: "/occupations",
+            label: "nav-occupations",
+            permission: Permission::ViewTerritories,
+        },
+        crate::module::NavEntry {
+            area: crate::module::Area::Administration,
+            href: "/admin/skills",
+            label: "nav-skills",
+            permission: Permission::ManageTaxonomy,
+        },
+    ],
+    ..crate::module::Module::new("taxonomy")
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,4 +115,14 @@ mod tests {
         let hits = occupations().search("albanil", 10);
         assert!(hits.iter().any(|h| h.label.contains("albañil")), "{hits:?}");
     }
+}
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(handlers::api_occupations, handlers::api_skills,))]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
 }

@@ -64,3 +64,47 @@ pub fn routes() -> Routes {
             api::show_territory,
         )
 }
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list_offices,
+    api::show_office,
+    api::create_office,
+    api::update_office,
+    api::list_territories,
+    api::show_territory,
+))]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
+/// Offices and territories, as the application sees them.
+pub const MODULE: crate::module::Module = crate::module::Module {
+    routes,
+    openapi,
+    nav: &[
+        crate::module::NavEntry {
+            area: crate::module::Area::Administration,
+            href: "/offices",
+            label: "nav-offices",
+            permission: Permission::ViewOffices,
+        },
+        crate::module::NavEntry {
+            area: crate::module::Area::Administration,
+            href: "/territories",
+            label: "nav-territories",
+            permission: Permission::ViewTerritories,
+        },
+    ],
+    cards: &[crate::module::Card {
+        label: "dashboard-offices",
+        href: "/offices",
+        permission: Permission::ViewOffices,
+        count: |state, access| Box::pin(store::count_offices_in_scope(&state.db, access)),
+    }],
+    ..crate::module::Module::new("territory")
+};

@@ -37,8 +37,10 @@ pub struct StateInner {
     pub started_at: Instant,
     /// The deployment's time zone, parsed once.
     pub tz: chrono_tz::Tz,
-    /// This node's people search index.
-    pub persons_index: Arc<crate::search::PersonIndex>,
+    /// The application's modules.
+    pub modules: Arc<crate::module::Modules>,
+    /// The modules' per-application state (search index, caches).
+    pub extensions: crate::module::Extensions,
     /// Networks that may read `/metrics` (parsed from the configuration).
     pub metrics_allow: Vec<ipnet::IpNet>,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
@@ -57,7 +59,8 @@ impl AppState {
     pub fn new(
         db: Db,
         config: Arc<Config>,
-        persons_index: Arc<crate::search::PersonIndex>,
+        modules: Arc<crate::module::Modules>,
+        extensions: crate::module::Extensions,
     ) -> Self {
         let tz = config.tz();
         // Validated at load; an invalid list built in code lets no one in.
@@ -71,7 +74,8 @@ impl AppState {
             config,
             started_at: Instant::now(),
             tz,
-            persons_index,
+            modules,
+            extensions,
             metrics_allow,
             trusted_proxies,
             login_limiter,

@@ -13,8 +13,19 @@ use chrono::{DateTime, Utc};
 
 use super::auth::{Authenticated, PendingSecondFactor};
 use super::cookies;
-use crate::access::{Access, Permission};
+use crate::access::Access;
 use crate::i18n::Lang;
+
+/// One area of the main navigation with its entries.
+#[derive(Debug, Clone)]
+pub struct NavGroup {
+    /// The area's name.
+    pub label: Cow<'static, str>,
+    /// Its entries the user may follow.
+    pub items: Vec<NavItem>,
+    /// Does it hold the current page?
+    pub current: bool,
+}
 
 /// One entry of the main navigation.
 #[derive(Debug, Clone)]
@@ -52,8 +63,8 @@ pub struct PageCtx {
     pub lang: Lang,
     /// The user, when logged in.
     pub user: Option<UserBadge>,
-    /// Main navigation for the user's role.
-    pub nav: Vec<NavItem>,
+    /// Main navigation for the user's role, by area.
+    pub nav: Vec<NavGroup>,
     /// Form token (empty without a session).
     pub csrf: Arc<str>,
     /// Message from the previous request.
@@ -63,66 +74,6 @@ pub struct PageCtx {
     /// Time zone for displaying times.
     pub tz: chrono_tz::Tz,
 }
-
-const NAV: [(&str, &str, Option<Permission>); 17] = [
-    ("/", "nav-home", None),
-    ("/persons", "nav-persons", Some(Permission::ViewPersons)),
-    (
-        "/employers",
-        "nav-employers",
-        Some(Permission::ViewIntermediation),
-    ),
-    (
-        "/vacancies",
-        "nav-vacancies",
-        Some(Permission::ViewIntermediation),
-    ),
-    (
-        "/referrals",
-        "nav-referrals",
-        Some(Permission::ViewIntermediation),
-    ),
-    (
-        "/follow-ups",
-        "nav-follow-ups",
-        Some(Permission::ViewIntermediation),
-    ),
-    (
-        "/indicators/intermediation",
-        "nav-indicators",
-        Some(Permission::ViewIntermediation),
-    ),
-    (
-        "/persons/duplicates",
-        "nav-duplicates",
-        Some(Permission::CoordinatePersons),
-    ),
-    (
-        "/occupations",
-        "nav-occupations",
-        Some(Permission::ViewTerritories),
-    ),
-    ("/offices", "nav-offices", Some(Permission::ViewOffices)),
-    (
-        "/territories",
-        "nav-territories",
-        Some(Permission::ViewTerritories),
-    ),
-    ("/admin/users", "nav-users", Some(Permission::ManageUsers)),
-    ("/admin/roles", "nav-roles", Some(Permission::ManageUsers)),
-    ("/admin/audit", "nav-audit", Some(Permission::ViewAudit)),
-    ("/admin/jobs", "nav-jobs", Some(Permission::ManageJobs)),
-    (
-        "/admin/skills",
-        "nav-skills",
-        Some(Permission::ManageTaxonomy),
-    ),
-    (
-        "/admin/imports",
-        "nav-imports",
-        Some(Permission::ImportPersons),
-    ),
-];
 
 impl FromRequestParts<super::AppState> for PageCtx {
     type Rejection = std::convert::Infallible;
@@ -139,19 +90,7 @@ impl FromRequestParts<super::AppState> for PageCtx {
         let path = parts.uri.path().to_owned();
         let user = parts.extensions.get::<Authenticated>();
         let nav = match user {
-            Some(u) => NAV
-                .iter()
-                .filter(|(_, _, p)| p.is_none_or(|p| u.access.can(p)))
-                .map(|(href, key, _)| NavItem {
-                    href,
-                    label: lang.t(key),
-                    current: if *href == "/" {
-                        path == "/"
-                    } else {
-                        path.starts_with(href)
-                    },
-                })
-                .collect(),
+            Some(u) => nav_for(state, &u.access, lang, &path),
             None => Vec::new(),
         };
         let csrf = user
@@ -189,6 +128,45 @@ impl FromRequestParts<super::AppState> for PageCtx {
             tz: state.tz,
         })
     }
+}
+
+/// The navigation a user may follow, grouped by area; the entry that best matches the
+/// current path (the longest prefix) is marked current.
+fn nav_for(state: &super::AppState, access: &Access, lang: Lang, path: &str) -> Vec<NavGroup> {
+    let entries: Vec<_> = state
+        .modules
+        .nav()
+        .into_iter()
+        .filter(|e| access.can(e.permission))
+        .collect();
+    let current = entries
+        .iter()
+        .filter(|e| path == e.href || path.starts_with(&format!("{}/", e.href)))
+        .map(|e| e.href)
+        .max_by_key(|href| href.len());
+    let mut groups: Vec<(crate::module::Area, NavGroup)> = Vec::new();
+    for e in entries {
+        let item = NavItem {
+            href: e.href,
+            label: lang.t(e.label),
+            current: current == Some(e.href),
+        };
+        match groups.last_mut() {
+            Some((area, group)) if *area == e.area => {
+                group.current |= item.current;
+                group.items.push(item);
+            }
+            _ => groups.push((
+                e.area,
+                NavGroup {
+                    label: lang.t(e.area.label_key()),
+                    current: item.current,
+                    items: vec![item],
+                },
+            )),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
 }
 
 impl PageCtx {

@@ -23,7 +23,7 @@ pub struct TestApp {
     pub db: Db,
     pub routes: Vec<RouteDef>,
     pub config: Config,
-    pub index: std::sync::Arc<sipe::search::PersonIndex>,
+    pub index: std::sync::Arc<sipe::persons::search::PersonIndex>,
     /// The separate metrics listener's port, when `metrics_bind` is set.
     pub metrics_port: Option<u16>,
     _dir: tempfile::TempDir,
@@ -111,7 +111,9 @@ impl TestApp {
         let base = format!("http://127.0.0.1:{}", app.port());
         let db = app.db().clone();
         let routes = app.routes.clone();
-        let index = app.persons_index();
+        let index = sipe::persons::index(app.state())
+            .expect("people index")
+            .clone();
         let metrics_port = app.metrics_port();
         let ready = app.readiness();
         tokio::spawn(app.run_until(std::future::pending()));

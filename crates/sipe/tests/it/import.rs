@@ -407,7 +407,7 @@ async fn an_admin_uploads_a_file_that_imports_in_the_background() {
     assert_eq!(app.audit_count("person.import_upload").await, 1);
     let worker = sipe::jobs::Worker::new(
         app.db.clone(),
-        sipe::startup::platform_jobs(&app.config),
+        sipe::startup::job_registry(&app.config),
         std::time::Duration::from_millis(10),
     );
     assert!(worker.run_due().await.unwrap() >= 1);

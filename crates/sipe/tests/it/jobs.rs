@@ -109,7 +109,7 @@ async fn the_session_purge_job_deletes_expired_sessions() {
         .unwrap();
     let worker = Worker::new(
         app.db.clone(),
-        sipe::startup::platform_jobs(&app.config),
+        sipe::startup::job_registry(&app.config),
         Duration::from_millis(10),
     );
     worker.run_due().await.unwrap();

@@ -19,6 +19,7 @@ mod jobs;
 mod lifecycle;
 mod login;
 mod matching;
+mod merge;
 mod offices;
 mod persons;
 mod profile;

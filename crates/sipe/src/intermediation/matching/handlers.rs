@@ -13,7 +13,7 @@ use super::score::{FACTOR_NAMES, Weights};
 use super::service::MatchError;
 use super::service::{self, CandidateMatch, GapDto, MatchOptions};
 use crate::api::{ApiAccess, ApiError};
-use crate::search::matching::Reach;
+use crate::intermediation::matching::index::Reach;
 use crate::web::auth::{Authenticated, Ctx};
 use crate::web::{AppState, PageCtx, WebError};
 
@@ -96,7 +96,7 @@ pub async fn api_candidates(
 ) -> Result<Json<CandidatesDto>, ApiError> {
     let m = service::candidates(
         &state.db,
-        &state.persons_index,
+        crate::persons::index(&state).map_err(anyhow::Error::from)?,
         &state.reads,
         &ctx,
         &access,
@@ -215,7 +215,7 @@ pub async fn candidates_page(
     let opts = p.options();
     let m = match service::candidates(
         &state.db,
-        &state.persons_index,
+        crate::persons::index(&state).map_err(anyhow::Error::from)?,
         &state.reads,
         &audit,
         &user.access,

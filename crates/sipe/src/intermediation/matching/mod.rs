@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod handlers;
+pub mod index;
 pub mod open_vacancies;
 pub mod profile;
 pub mod score;

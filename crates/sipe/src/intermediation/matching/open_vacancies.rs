@@ -12,8 +12,8 @@ use super::profile;
 use super::score::{self, Candidate, Requirements, Weights};
 use crate::cache::TtlCache;
 use crate::db::Db;
+use crate::intermediation::matching::index::{Reach, within};
 use crate::intermediation::vacancies::entity::{vacancy, vacancy_requirement};
-use crate::search::matching::{Reach, within};
 
 /// An open vacancy as matching holds it.
 #[derive(Debug, Clone)]

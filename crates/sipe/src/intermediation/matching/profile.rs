@@ -2,32 +2,13 @@
 //! builds candidates with the same function, so a search and an explanation agree.
 
 use chrono::{Datelike, NaiveDate};
-use uuid::Uuid;
 
 use super::codes;
 use super::score::{Candidate, Requirements};
 use crate::intermediation::seekers::Summary;
 use crate::intermediation::vacancies::entity::{vacancy, vacancy_requirement};
 
-/// The profile item columns matching reads.
-#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
-pub struct ItemParts {
-    /// The person.
-    pub person_id: Uuid,
-    /// `work`, `desired`, `skill`, `language`, `licence`.
-    pub kind: String,
-    /// Occupation code, skill id, language code or licence class.
-    pub code: String,
-    /// Language level.
-    pub level: Option<String>,
-    /// Start of a job.
-    pub from_date: Option<NaiveDate>,
-    /// End of a job, or expiry of a licence.
-    pub to_date: Option<NaiveDate>,
-}
-
-/// Profile item kinds matching reads.
-pub const ITEM_KINDS: [&str; 5] = ["work", "desired", "skill", "language", "licence"];
+pub use crate::persons::profile::{ITEM_PARTS_KINDS as ITEM_KINDS, ItemParts};
 
 fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
     if to <= from {
@@ -146,7 +127,7 @@ mod tests {
 
     fn item(kind: &str, code: &str) -> ItemParts {
         ItemParts {
-            person_id: Uuid::nil(),
+            person_id: uuid::Uuid::nil(),
             kind: kind.into(),
             code: code.into(),
             level: None,

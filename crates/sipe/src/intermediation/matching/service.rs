@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -14,11 +13,10 @@ use crate::access::{Access, ScopeKind};
 use crate::audit::reads::ReadLog;
 use crate::audit::{AuditCtx, Change};
 use crate::db::Db;
+use crate::intermediation::matching::index::{MatchFilters, Reach};
 use crate::intermediation::vacancies::entity::{vacancy, vacancy_requirement};
 use crate::intermediation::vacancies::store as vacancies;
-use crate::persons::entity::person;
-use crate::search::PersonIndex;
-use crate::search::matching::{MatchFilters, Reach};
+use crate::persons::search::PersonIndex;
 
 /// Why a matching search failed.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +26,7 @@ pub enum MatchError {
     NotFound,
     /// The people index failed.
     #[error(transparent)]
-    Index(#[from] crate::search::SearchError),
+    Index(#[from] crate::persons::search::SearchError),
     /// Database failure.
     #[error(transparent)]
     Store(#[from] crate::db::StoreError),
@@ -38,17 +36,6 @@ impl From<sea_orm::DbErr> for MatchError {
     fn from(e: sea_orm::DbErr) -> Self {
         MatchError::Store(crate::db::StoreError::from_db(e))
     }
-}
-
-/// What a results page shows of a candidate (read again from the database, in scope).
-#[derive(Debug, sea_orm::FromQueryResult)]
-struct NameRow {
-    id: Uuid,
-    office_id: Uuid,
-    surnames: String,
-    names: String,
-    chosen_name: Option<String>,
-    department_code: Option<String>,
 }
 
 /// What the operator may adjust per search.
@@ -222,26 +209,14 @@ pub async fn candidates(
         reach: opts.reach,
     };
     let weights = opts.weights.clamped();
-    let ranking = index.match_candidates(&req, &filters, &weights, opts.limit.clamp(1, 200))?;
+    let ranking =
+        super::index::match_candidates(index, &req, &filters, &weights, opts.limit.clamp(1, 200))?;
     let ids: Vec<Uuid> = ranking.items.iter().map(|r| r.person_id).collect();
     // The scope again on the rows: the index is derived data and may lag a transfer.
-    let rows: Vec<NameRow> = person::Entity::find()
-        .select_only()
-        .columns([
-            person::Column::Id,
-            person::Column::OfficeId,
-            person::Column::Surnames,
-            person::Column::Names,
-            person::Column::ChosenName,
-            person::Column::DepartmentCode,
-        ])
-        .filter(person::Column::Id.is_in(ids))
-        .filter(person::Column::MergedInto.is_null())
-        .into_model()
-        .all(db)
-        .await?;
-    let known: HashMap<Uuid, NameRow> = rows
+    let rows = crate::persons::store::names_of(db, ids).await?;
+    let known: HashMap<Uuid, crate::persons::store::PersonName> = rows
         .into_iter()
+        .filter(|r| r.merged_into.is_none())
         .filter(|r| {
             in_scope
                 .as_ref()
@@ -325,21 +300,10 @@ pub async fn vacancies_for(
     let p = crate::persons::store::find_person(db, access, ScopeKind::View, person_id)
         .await?
         .ok_or(PersonError::NotFound)?;
-    let items: Vec<profile::ItemParts> = crate::persons::entity::profile_item::Entity::find()
-        .select_only()
-        .columns([
-            crate::persons::entity::profile_item::Column::PersonId,
-            crate::persons::entity::profile_item::Column::Kind,
-            crate::persons::entity::profile_item::Column::Code,
-            crate::persons::entity::profile_item::Column::Level,
-            crate::persons::entity::profile_item::Column::FromDate,
-            crate::persons::entity::profile_item::Column::ToDate,
-        ])
-        .filter(crate::persons::entity::profile_item::Column::PersonId.eq(person_id))
-        .filter(crate::persons::entity::profile_item::Column::Kind.is_in(profile::ITEM_KINDS))
-        .into_model()
-        .all(db)
-        .await?;
+    let items = crate::persons::profile::item_parts_of(db, &[person_id])
+        .await?
+        .remove(&person_id)
+        .unwrap_or_default();
     let seeker = crate::intermediation::seekers::rows_of(db, &[person_id]).await?;
     let summary = crate::intermediation::seekers::Summary::of(
         seeker.get(&person_id),

@@ -65,6 +65,19 @@ pub struct FollowUpInput {
     pub note: String,
 }
 
+/// Pending follow-ups due by today in the caller's view scope (the dashboard's number).
+pub async fn count_due_in_scope(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+) -> Result<u64, sea_orm::DbErr> {
+    follow_up::Entity::find()
+        .filter(access.view.owns(follow_up::Column::OfficeId))
+        .filter(follow_up::Column::DoneAt.is_null())
+        .filter(follow_up::Column::DueOn.lte(chrono::Utc::now().date_naive()))
+        .count(conn)
+        .await
+}
+
 /// Follow-ups of the offices in the caller's view scope: pending ones (due first) or all.
 pub async fn list(
     conn: &impl ConnectionTrait,

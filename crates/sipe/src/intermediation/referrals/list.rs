@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sea_orm::sea_query::Query as SqlQuery;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -23,7 +22,6 @@ use crate::access::Access;
 use crate::api::{ApiAccess, ApiError};
 use crate::audit::{self, Change};
 use crate::intermediation::vacancies::entity::vacancy;
-use crate::persons::entity::person;
 use crate::territory::views::Choice;
 use crate::web::auth::{Authenticated, Ctx};
 use crate::web::table::{ExportPages, ListQuery, Pager};
@@ -86,13 +84,8 @@ fn visible(access: &Access) -> Condition {
     Condition::any()
         .add(access.view.owns(referral::Column::OfficeId))
         .add(
-            referral::Column::PersonId.in_subquery(
-                SqlQuery::select()
-                    .column(person::Column::Id)
-                    .from(person::Entity)
-                    .cond_where(access.view.owns(person::Column::OfficeId))
-                    .take(),
-            ),
+            referral::Column::PersonId
+                .in_subquery(crate::persons::store::ids_in_scope(&access.view)),
         )
 }
 

@@ -95,19 +95,11 @@ pub async fn person_names(
     conn: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = Uuid>,
 ) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
-    use crate::persons::entity::person;
-    let ids: Vec<Uuid> = ids.into_iter().collect();
-    let mut out = std::collections::HashMap::new();
-    for chunk in ids.chunks(1_000) {
-        for p in person::Entity::find()
-            .filter(person::Column::Id.is_in(chunk.iter().copied()))
-            .all(conn)
-            .await?
-        {
-            out.insert(p.id, crate::persons::service::display_name(&p));
-        }
-    }
-    Ok(out)
+    Ok(crate::persons::store::names_of(conn, ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.display()))
+        .collect())
 }
 
 /// Placements at an employer, newest first, with the person's name.

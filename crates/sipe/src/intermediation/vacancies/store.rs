@@ -76,6 +76,18 @@ pub async fn list_vacancies(
     Ok((rows, total))
 }
 
+/// Open vacancies in the caller's view scope (the dashboard's number).
+pub async fn count_open_in_scope(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+) -> Result<u64, DbErr> {
+    vacancy::Entity::find()
+        .filter(access.view.owns(vacancy::Column::OfficeId))
+        .filter(vacancy::Column::State.eq("open"))
+        .count(conn)
+        .await
+}
+
 /// A vacancy in the caller's scope of this kind, or `None`.
 pub async fn find_vacancy(
     conn: &impl ConnectionTrait,

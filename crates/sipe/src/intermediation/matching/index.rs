@@ -11,11 +11,16 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 use uuid::Uuid;
 
-use super::{PersonIndex, SearchError};
+use std::collections::HashMap;
+
+use tantivy::schema::{FAST, OwnedValue, STRING, SchemaBuilder};
+
 use crate::intermediation::matching::score::{self, Candidate, Requirements, Weights};
+use crate::module::BoxFuture;
+use crate::persons::search::{ExtraValues, IndexBatch, IndexExtension, PersonIndex, SearchError};
 
 /// The fast columns holding a candidate, in [`Columns`] order.
 pub const FAST_COLUMNS: [&str; 10] = [
@@ -42,32 +47,106 @@ pub fn isco_terms(group: u32) -> [String; 4] {
     ]
 }
 
-/// Writes a candidate into a document's fast columns.
-pub(super) fn add_candidate(f: &[Field; 10], d: &mut TantivyDocument, c: &Candidate) {
+/// The index fields matching adds: ISCO prefixes as terms (`2:93`) for the occupation
+/// filter, the two flags, then the candidate as fast columns read by the collector.
+const ISCO: &str = "isco";
+const LOOKING: &str = "looking";
+const PLACED: &str = "placed";
+
+/// Adds what matching reads to the people index (contributed through the module kit).
+pub struct MatchingFields;
+
+impl IndexExtension for MatchingFields {
+    fn declare(&self, b: &mut SchemaBuilder) {
+        b.add_text_field(ISCO, STRING);
+        b.add_text_field(LOOKING, STRING);
+        b.add_text_field(PLACED, STRING);
+        for name in FAST_COLUMNS {
+            b.add_u64_field(name, FAST);
+        }
+    }
+
+    fn values<'a>(
+        &'a self,
+        db: &'a crate::db::Db,
+        batch: &'a IndexBatch<'a>,
+    ) -> BoxFuture<'a, anyhow::Result<HashMap<Uuid, ExtraValues>>> {
+        Box::pin(async move {
+            let ids: Vec<Uuid> = batch.rows.iter().map(|r| r.id).collect();
+            let seekers = crate::intermediation::seekers::rows_of(db, &ids).await?;
+            Ok(batch
+                .rows
+                .iter()
+                .map(|p| {
+                    let summary = crate::intermediation::seekers::Summary::of(
+                        seekers.get(&p.id),
+                        p.employment_status.as_deref(),
+                    );
+                    let items = batch
+                        .items
+                        .get(&p.id)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    let candidate = super::profile::candidate(
+                        p.education_level.as_deref(),
+                        p.department_code.as_deref(),
+                        p.availability_hours.as_deref(),
+                        items,
+                        &summary,
+                        batch.today,
+                    );
+                    let values =
+                        candidate_values(&candidate, summary.actively_looking, summary.placed);
+                    (p.id, values)
+                })
+                .collect())
+        })
+    }
+}
+
+fn flag(on: bool) -> OwnedValue {
+    OwnedValue::Str(if on { "1" } else { "0" }.to_owned())
+}
+
+/// A candidate's values in the index.
+pub fn candidate_values(c: &Candidate, looking: bool, placed: bool) -> ExtraValues {
+    let mut v: ExtraValues = vec![(LOOKING, flag(looking)), (PLACED, flag(placed))];
+    let f = &FAST_COLUMNS;
     for g in &c.unit_groups {
-        d.add_u64(f[0], u64::from(*g));
+        for term in isco_terms(*g) {
+            v.push((ISCO, OwnedValue::Str(term)));
+        }
+        v.push((f[0], OwnedValue::U64(u64::from(*g))));
     }
     for (g, months) in &c.experience {
-        d.add_u64(
-            f[1],
-            u64::from(*g) * 10_000 + u64::from((*months).min(9_999)),
-        );
+        let packed = u64::from(*g) * 10_000 + u64::from((*months).min(9_999));
+        v.push((f[1], OwnedValue::U64(packed)));
     }
     for s in &c.skills {
-        d.add_u64(f[2], *s);
+        v.push((f[2], OwnedValue::U64(*s)));
     }
-    d.add_u64(f[3], c.education.map_or(0, |e| u64::from(e) + 1));
-    d.add_u64(f[4], u64::from(c.licences));
-    for (l, v) in &c.languages {
-        d.add_u64(f[5], u64::from(*l) * 16 + u64::from(*v));
+    let single = [
+        (f[3], c.education.map_or(0, |e| u64::from(e) + 1)),
+        (f[4], u64::from(c.licences)),
+    ];
+    v.extend(single.map(|(n, x)| (n, OwnedValue::U64(x))));
+    for (l, level) in &c.languages {
+        v.push((
+            f[5],
+            OwnedValue::U64(u64::from(*l) * 16 + u64::from(*level)),
+        ));
     }
-    d.add_u64(f[6], u64::from(c.department.unwrap_or(0)));
-    d.add_u64(f[7], u64::from(c.hours));
-    d.add_u64(f[8], u64::from(c.contracts));
-    d.add_u64(
-        f[9],
-        c.salary_expectation.map_or(0, |s| s.max(0) as u64 + 1),
-    );
+    let single = [
+        (f[6], u64::from(c.department.unwrap_or(0))),
+        (f[7], u64::from(c.hours)),
+        (f[8], u64::from(c.contracts)),
+        (
+            f[9],
+            c.salary_expectation.map_or(0, |s| s.max(0) as u64 + 1),
+        ),
+    ];
+    v.extend(single.map(|(n, x)| (n, OwnedValue::U64(x))));
+    v
 }
 
 /// A segment's candidate columns.
@@ -307,9 +386,18 @@ impl SegmentCollector for SegmentTop {
     }
 }
 
-impl PersonIndex {
-    fn match_query(&self, req: &Requirements, filters: &MatchFilters) -> Box<dyn Query> {
-        let f = self.fields;
+fn match_query(
+    index: &PersonIndex,
+    req: &Requirements,
+    filters: &MatchFilters,
+) -> Result<Box<dyn Query>, SearchError> {
+    let field = |name: &str| {
+        index
+            .field(name)
+            .ok_or_else(|| SearchError::Directory(format!("the index has no {name} field")))
+    };
+    let (looking, placed, isco) = (field(LOOKING)?, field(PLACED)?, field(ISCO)?);
+    {
         let term = |field: Field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, value),
@@ -317,10 +405,10 @@ impl PersonIndex {
             ))
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, term(f.looking, "1")),
-            (Occur::MustNot, term(f.placed, "1")),
+            (Occur::Must, term(looking, "1")),
+            (Occur::MustNot, term(placed, "1")),
         ];
-        if let Some(scope) = self.office_clause(filters.offices.as_deref()) {
+        if let Some(scope) = index.office_clause(filters.offices.as_deref()) {
             clauses.push((Occur::Must, scope));
         }
         let digits = filters.occupation_digits.min(4);
@@ -329,25 +417,27 @@ impl PersonIndex {
             let wanted = &terms[usize::from(4 - digits)];
             clauses.push((
                 Occur::Must,
-                Box::new(TermSetQuery::new([Term::from_field_text(f.isco, wanted)])),
+                Box::new(TermSetQuery::new([Term::from_field_text(isco, wanted)])),
             ));
         }
         if clauses.is_empty() {
-            return Box::new(AllQuery);
+            return Ok(Box::new(AllQuery));
         }
-        Box::new(BooleanQuery::new(clauses))
+        Ok(Box::new(BooleanQuery::new(clauses)))
     }
+}
 
-    /// The best `limit` candidates for a vacancy.
-    pub fn match_candidates(
-        &self,
-        req: &Requirements,
-        filters: &MatchFilters,
-        weights: &Weights,
-        limit: usize,
-    ) -> Result<Ranking, SearchError> {
-        let searcher = self.reader.searcher();
-        let query = self.match_query(req, filters);
+/// The best `limit` candidates for a vacancy.
+pub fn match_candidates(
+    index: &PersonIndex,
+    req: &Requirements,
+    filters: &MatchFilters,
+    weights: &Weights,
+    limit: usize,
+) -> Result<Ranking, SearchError> {
+    {
+        let searcher = index.searcher();
+        let query = match_query(index, req, filters)?;
         let collector = TopCandidates {
             req: Arc::new(req.clone()),
             weights: weights.clamped(),
@@ -388,7 +478,7 @@ impl PersonIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::PersonDoc;
+    use crate::persons::search::PersonDoc;
 
     fn doc(office: Uuid, candidate: Candidate, looking: bool) -> PersonDoc {
         PersonDoc {
@@ -403,15 +493,13 @@ mod tests {
             employment: None,
             disability: false,
             occupations: Vec::new(),
-            looking,
-            placed: false,
-            candidate,
+            extra: candidate_values(&candidate, looking, false),
         }
     }
 
     #[test]
     fn candidates_round_trip_through_the_fast_columns_and_rank_by_score() {
-        let index = PersonIndex::in_memory().unwrap();
+        let index = PersonIndex::in_memory(vec![Arc::new(MatchingFields)]).unwrap();
         let office = Uuid::now_v7();
         let other = Uuid::now_v7();
         let best = Candidate {
@@ -455,9 +543,7 @@ mod tests {
             occupation_digits: 2,
             reach: Reach::Anywhere,
         };
-        let r = index
-            .match_candidates(&req, &filters, &Weights::default(), 10)
-            .unwrap();
+        let r = match_candidates(&index, &req, &filters, &Weights::default(), 10).unwrap();
         assert_eq!(r.scored, 3, "not looking and other office left out");
         let ids: Vec<Uuid> = r.items.iter().map(|i| i.person_id).collect();
         assert_eq!(ids, [docs[0].id, docs[1].id, docs[2].id]);
@@ -470,17 +556,13 @@ mod tests {
             reach: Reach::Province,
             ..filters.clone()
         };
-        let r = index
-            .match_candidates(&req, &same_province, &Weights::default(), 10)
-            .unwrap();
+        let r = match_candidates(&index, &req, &same_province, &Weights::default(), 10).unwrap();
         assert_eq!(r.items.len(), 2, "Buenos Aires is out of reach");
         let minor = MatchFilters {
             occupation_digits: 3,
             ..filters
         };
-        let r = index
-            .match_candidates(&req, &minor, &Weights::default(), 1)
-            .unwrap();
+        let r = match_candidates(&index, &req, &minor, &Weights::default(), 1).unwrap();
         assert_eq!(r.scored, 2);
         assert_eq!(r.items.len(), 1, "limit");
         assert_eq!(r.items[0].person_id, docs[0].id);
@@ -490,13 +572,13 @@ mod tests {
     fn skipping_by_the_upper_bound_keeps_the_true_top() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-        let index = PersonIndex::in_memory().unwrap();
+        let index = PersonIndex::in_memory(vec![Arc::new(MatchingFields)]).unwrap();
         let office = Uuid::now_v7();
         let groups = [9321, 9329, 9312, 7112, 5223];
-        let docs: Vec<PersonDoc> = (0..400)
+        let candidates: Vec<Candidate> = (0..400)
             .map(|_| {
                 let g = groups[rng.random_range(0..groups.len())];
-                let c = Candidate {
+                Candidate {
                     unit_groups: vec![g],
                     experience: vec![(g, rng.random_range(0..30))],
                     skills: (0..rng.random_range(0..4))
@@ -509,9 +591,12 @@ mod tests {
                     hours: rng.random_range(0..4),
                     contracts: rng.random_range(0..8),
                     salary_expectation: None,
-                };
-                doc(office, c, true)
+                }
             })
+            .collect();
+        let docs: Vec<PersonDoc> = candidates
+            .iter()
+            .map(|c| doc(office, c.clone(), true))
             .collect();
         index.upsert(&docs, None).unwrap();
         let req = Requirements {
@@ -531,11 +616,11 @@ mod tests {
             reach: Reach::Anywhere,
         };
         let w = Weights::default();
-        let r = index.match_candidates(&req, &filters, &w, 12).unwrap();
+        let r = match_candidates(&index, &req, &filters, &w, 12).unwrap();
         assert_eq!(r.scored, 400, "everyone passes, skipped or not");
-        let mut all: Vec<f32> = docs
+        let mut all: Vec<f32> = candidates
             .iter()
-            .map(|d| score::factors(&req, &d.candidate).score(&w))
+            .map(|c| score::factors(&req, c).score(&w))
             .collect();
         all.sort_by(|a, b| b.total_cmp(a));
         let got: Vec<f32> = r.items.iter().map(|i| i.score).collect();

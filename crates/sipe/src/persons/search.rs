@@ -7,9 +7,9 @@
 //! The caller's scope is a filter inside the query, so nothing outside it is ever counted
 //! or returned.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
@@ -17,14 +17,12 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    FAST, Field, INDEXED, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use uuid::Uuid;
-
-pub mod matching;
 
 const NAME_ANALYZER: &str = "name_es";
 
@@ -48,6 +46,9 @@ pub enum SearchError {
     /// Opened for reading only.
     #[error("the search index was opened for reading only")]
     ReadOnly,
+    /// The persons module was not started in this application.
+    #[error("the people index was not opened (the persons module did not start)")]
+    NotStarted,
     /// A page beyond the deepest one any list serves (`web::table::MAX_DEPTH`).
     #[error(
         "search results beyond the first {} were asked for",
@@ -81,12 +82,38 @@ pub struct PersonDoc {
     pub disability: bool,
     /// ISCO-08 unit groups of the work history and desired occupations.
     pub occupations: Vec<String>,
-    /// Actively looking for work (matching only ranks these).
-    pub looking: bool,
-    /// Placed through a referral (matching leaves them out).
-    pub placed: bool,
-    /// What matching compares (fast fields).
-    pub candidate: crate::intermediation::matching::score::Candidate,
+    /// What other modules add (see [`IndexExtension`]), by field name.
+    pub extra: Vec<(&'static str, OwnedValue)>,
+}
+
+/// What another module adds to every person's index entry (intermediation adds what
+/// matching reads), contributed as `Arc<dyn IndexExtension>` through the module kit.
+pub trait IndexExtension: Send + Sync {
+    /// Declares its fields (after the index's own; names must not clash).
+    fn declare(&self, schema: &mut tantivy::schema::SchemaBuilder);
+
+    /// Its values for a batch of people, by person.
+    fn values<'a>(
+        &'a self,
+        db: &'a crate::db::Db,
+        batch: &'a IndexBatch<'a>,
+    ) -> crate::module::BoxFuture<'a, anyhow::Result<HashMap<Uuid, ExtraValues>>>;
+}
+
+/// Values of an extension's fields for one person.
+pub type ExtraValues = Vec<(&'static str, OwnedValue)>;
+
+/// The extensions contributed to the people index.
+pub type Extensions = Vec<Arc<dyn IndexExtension>>;
+
+/// A batch of people being indexed, as the extensions see it.
+pub struct IndexBatch<'a> {
+    /// Their rows.
+    pub rows: &'a [crate::persons::indexer::IndexRow],
+    /// Their profile items.
+    pub items: &'a HashMap<Uuid, Vec<crate::persons::profile::ItemParts>>,
+    /// The day the entries describe.
+    pub today: chrono::NaiveDate,
 }
 
 #[derive(Clone, Copy)]
@@ -103,10 +130,6 @@ struct Fields {
     occupation: Field,
     id_hi: Field,
     id_lo: Field,
-    isco: Field,
-    looking: Field,
-    placed: Field,
-    matching: [Field; matching::FAST_COLUMNS.len()],
 }
 
 /// The two fast columns holding a segment's ids.
@@ -145,9 +168,12 @@ pub struct PersonIndex {
     /// `None` when opened for reading only (another process holds the writer).
     writer: Option<Mutex<IndexWriter>>,
     fields: Fields,
+    /// The extensions' fields by name.
+    extra_fields: HashMap<String, Field>,
+    extensions: Extensions,
 }
 
-fn schema() -> (Schema, Fields) {
+fn schema(extensions: &Extensions) -> (Schema, Fields) {
     let mut b = Schema::builder();
     let name_options = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -169,13 +195,10 @@ fn schema() -> (Schema, Fields) {
         // compressed document store.
         id_hi: b.add_u64_field("id_hi", FAST),
         id_lo: b.add_u64_field("id_lo", FAST),
-        // Matching: ISCO prefixes as terms (`2:93`) for the occupation filter, flags, and
-        // the candidate as fast columns read by the scoring collector (`matching.rs`).
-        isco: b.add_text_field("isco", STRING),
-        looking: b.add_text_field("looking", STRING),
-        placed: b.add_text_field("placed", STRING),
-        matching: matching::FAST_COLUMNS.map(|name| b.add_u64_field(name, FAST)),
     };
+    for e in extensions {
+        e.declare(&mut b);
+    }
     (b.build(), fields)
 }
 
@@ -189,32 +212,37 @@ fn name_analyzer() -> TextAnalyzer {
 
 impl PersonIndex {
     /// Opens (or creates) the index in `dir` for reading and writing.
-    pub fn open(dir: &Path) -> Result<Self, SearchError> {
-        Self::open_mode(dir, true)
+    pub fn open(dir: &Path, extensions: Extensions) -> Result<Self, SearchError> {
+        Self::open_mode(dir, true, extensions)
     }
 
     /// Opens the index in `dir` for reading only (works while a server writes to it).
-    pub fn open_read_only(dir: &Path) -> Result<Self, SearchError> {
-        Self::open_mode(dir, false)
+    pub fn open_read_only(dir: &Path, extensions: Extensions) -> Result<Self, SearchError> {
+        Self::open_mode(dir, false, extensions)
     }
 
-    fn open_mode(dir: &Path, write: bool) -> Result<Self, SearchError> {
+    fn open_mode(dir: &Path, write: bool, extensions: Extensions) -> Result<Self, SearchError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
-        let (schema, fields) = schema();
+        let (schema, fields) = schema(&extensions);
         let directory =
             MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
         let index = Index::open_or_create(directory, schema)?;
-        Self::with_index(index, fields, write)
+        Self::with_index(index, fields, write, extensions)
     }
 
     /// An index in memory (tests of the index itself).
-    pub fn in_memory() -> Result<Self, SearchError> {
-        let (schema, fields) = schema();
-        Self::with_index(Index::create_in_ram(schema), fields, true)
+    pub fn in_memory(extensions: Extensions) -> Result<Self, SearchError> {
+        let (schema, fields) = schema(&extensions);
+        Self::with_index(Index::create_in_ram(schema), fields, true, extensions)
     }
 
-    fn with_index(index: Index, fields: Fields, write: bool) -> Result<Self, SearchError> {
+    fn with_index(
+        index: Index,
+        fields: Fields,
+        write: bool,
+        extensions: Extensions,
+    ) -> Result<Self, SearchError> {
         index.tokenizers().register(NAME_ANALYZER, name_analyzer());
         let reader = index
             .reader_builder()
@@ -229,12 +257,37 @@ impl PersonIndex {
         } else {
             None
         };
+        // Fields after the index's own are the extensions'.
+        let own = usize::try_from(fields.id_lo.field_id()).unwrap_or(usize::MAX);
+        let extra_fields = index
+            .schema()
+            .fields()
+            .skip(own.saturating_add(1))
+            .map(|(field, entry)| (entry.name().to_owned(), field))
+            .collect();
         Ok(Self {
             index,
             reader,
             writer,
             fields,
+            extra_fields,
+            extensions,
         })
+    }
+
+    /// The extensions this index was opened with (the indexer asks them for values).
+    pub fn extensions(&self) -> &Extensions {
+        &self.extensions
+    }
+
+    /// A field by name (extensions find their own fields to query them).
+    pub fn field(&self, name: &str) -> Option<Field> {
+        self.index.schema().get_field(name).ok()
+    }
+
+    /// A searcher over the last commit.
+    pub fn searcher(&self) -> tantivy::Searcher {
+        self.reader.searcher()
     }
 
     fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
@@ -269,14 +322,11 @@ impl PersonIndex {
         for o in &p.occupations {
             d.add_text(f.occupation, o);
         }
-        d.add_text(f.looking, if p.looking { "1" } else { "0" });
-        d.add_text(f.placed, if p.placed { "1" } else { "0" });
-        for g in &p.candidate.unit_groups {
-            for term in matching::isco_terms(*g) {
-                d.add_text(f.isco, term);
+        for (name, value) in &p.extra {
+            if let Some(field) = self.extra_fields.get(*name) {
+                d.add_field_value(*field, value);
             }
         }
-        matching::add_candidate(&f.matching, &mut d, &p.candidate);
         d
     }
 
@@ -395,7 +445,7 @@ impl PersonIndex {
     }
 
     /// The scope clause: people of these offices (`None`: national, no clause).
-    fn office_clause(&self, offices: Option<&[Uuid]>) -> Option<Box<dyn Query>> {
+    pub fn office_clause(&self, offices: Option<&[Uuid]>) -> Option<Box<dyn Query>> {
         let field = self.fields.office;
         match offices {
             None => None,
@@ -544,6 +594,12 @@ impl PersonIndex {
     }
 }
 
+impl From<SearchError> for crate::web::WebError {
+    fn from(e: SearchError) -> Self {
+        crate::web::WebError::Internal(e.into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -561,15 +617,13 @@ mod tests {
             employment: None,
             disability: false,
             occupations: Vec::new(),
-            looking: true,
-            placed: false,
-            candidate: Default::default(),
+            extra: Vec::new(),
         }
     }
 
     #[test]
     fn names_match_in_any_order_without_accents_and_with_a_typo() {
-        let index = PersonIndex::in_memory().unwrap();
+        let index = PersonIndex::in_memory(Vec::new()).unwrap();
         let office = Uuid::now_v7();
         let juan = doc("González Juan", office);
         index
@@ -589,7 +643,7 @@ mod tests {
 
     #[test]
     fn the_scope_filter_hides_other_offices() {
-        let index = PersonIndex::in_memory().unwrap();
+        let index = PersonIndex::in_memory(Vec::new()).unwrap();
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
         index
             .upsert(&[doc("Juan Gómez", a), doc("Juan Gómez", b)], None)
@@ -608,7 +662,7 @@ mod tests {
 
     #[test]
     fn profile_filters_narrow_the_results() {
-        let index = PersonIndex::in_memory().unwrap();
+        let index = PersonIndex::in_memory(Vec::new()).unwrap();
         let office = Uuid::now_v7();
         let mut young = doc("Ana Ruiz", office);
         young.birth_days = 738_000;
@@ -652,7 +706,7 @@ mod tests {
 
     #[test]
     fn compacting_leaves_one_segment_with_every_person() {
-        let index = PersonIndex::in_memory().unwrap();
+        let index = PersonIndex::in_memory(Vec::new()).unwrap();
         let office = Uuid::now_v7();
         index.set_bulk(true).unwrap();
         let people: Vec<PersonDoc> = ["Ana Ruiz", "Juan Gómez", "Rosa Paz"]
@@ -674,7 +728,7 @@ mod tests {
 
     #[test]
     fn upserting_replaces_and_merged_people_disappear() {
-        let index = PersonIndex::in_memory().unwrap();
+        let index = PersonIndex::in_memory(Vec::new()).unwrap();
         let mut p = doc("Ana Ruiz", Uuid::now_v7());
         index.upsert(&[p.clone()], None).unwrap();
         p.name = "Ana Ruiz Díaz".into();

@@ -1,0 +1,261 @@
+//! Merging two people leaves nothing pointing at the merged one, in any module: every
+//! table with a person id (found from the schema, not listed here) is checked.
+
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+use crate::matching::{Person, person};
+
+/// Every (table, column) holding a person id: columns named `person_id` or ending in
+/// `_person_id`, and columns with a foreign key to `persons`.
+async fn person_id_columns(app: &TestApp) -> Vec<(String, String)> {
+    let db = &app.db;
+    let backend = db.get_database_backend();
+    let query = match backend {
+        DbBackend::Sqlite => {
+            "SELECT m.name AS tbl, c.name AS col FROM sqlite_master m \
+             JOIN pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND (c.name = 'person_id' OR c.name LIKE '%\\_person\\_id' ESCAPE '\\') \
+             UNION SELECT m.name, f.\"from\" FROM sqlite_master m \
+             JOIN pragma_foreign_key_list(m.name) f \
+             WHERE m.type = 'table' AND f.\"table\" = 'persons' AND m.name <> 'persons'"
+        }
+        _ => {
+            "SELECT table_name::text AS tbl, column_name::text AS col \
+             FROM information_schema.columns WHERE table_schema = current_schema() \
+             AND (column_name = 'person_id' OR column_name LIKE '%\\_person\\_id') \
+             UNION SELECT c.conrelid::regclass::text, a.attname::text FROM pg_constraint c \
+             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey) \
+             WHERE c.contype = 'f' AND c.confrelid = 'persons'::regclass \
+             AND c.conrelid <> 'persons'::regclass"
+        }
+    };
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, query))
+        .await
+        .unwrap();
+    let mut out: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get::<String>("", "tbl").unwrap(),
+                r.try_get::<String>("", "col").unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+async fn rows_pointing_at(app: &TestApp, table: &str, column: &str, id: Uuid) -> i64 {
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = $1"),
+        _ => format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?"),
+    };
+    let row = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// Gives `gone` a row in every module's person tables, through the use cases.
+async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) {
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    let tz = crate::helpers::TZ;
+    // Persons: an interview, a field change (history) and a pending transfer request.
+    sipe::persons::interview::record(
+        &app.db,
+        &ctx,
+        &system,
+        gone,
+        &sipe::persons::interview::InterviewInput {
+            situation: "unemployed".into(),
+            hours: "any".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::persons::profile::update_situation(
+        &app.db,
+        &ctx,
+        &system,
+        tz,
+        gone,
+        &sipe::persons::profile::SituationInput {
+            travel_radius_km: "30".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::persons::transfer::request(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::persons::transfer::TransferInput {
+            doc_type: "dni".into(),
+            doc_number: "30111223".into(),
+            office_code: "OE-B".into(),
+            reason: "Se mudó".into(),
+        },
+    )
+    .await
+    .unwrap();
+    // Intermediation: both have a job search; the merged one was referred and hired.
+    for id in [gone, kept] {
+        sipe::intermediation::seekers::service::update_job_search(
+            &app.db,
+            &ctx,
+            &system,
+            tz,
+            id,
+            &sipe::intermediation::seekers::service::JobSearchInput {
+                actively_looking: Some("true".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let employer = crate::vacancies::employer(app, "OE-A", "30-71234567-1", "Empaque").await;
+    let vacancy = sipe::intermediation::vacancies::service::create_vacancy(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::intermediation::vacancies::input::VacancyInput {
+            employer_id: Some(employer),
+            title: "Embalador".into(),
+            occupation: "9321.2".into(),
+            contract_type: "seasonal".into(),
+            positions: Some(2),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::intermediation::vacancies::service::change_state(
+        &app.db, &ctx, &system, vacancy, "open", "",
+    )
+    .await
+    .unwrap();
+    let referral = sipe::intermediation::referrals::service::refer(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::intermediation::referrals::service::ReferralInput {
+            vacancy_id: Some(vacancy),
+            person_id: Some(gone),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for (to, start) in [("sent", ""), ("hired", "2026-12-01")] {
+        sipe::intermediation::referrals::service::transition(
+            &app.db,
+            &ctx,
+            &system,
+            tz,
+            referral,
+            &sipe::intermediation::referrals::service::TransitionInput {
+                to: to.into(),
+                start_date: start.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let seeker = |dni| Person {
+        office: "OE-A",
+        dni,
+        names: "Ana",
+        education: "3",
+        department: "AR-90084",
+        employment: "unemployed",
+        items: &[
+            ("desired", "9321.2", "", ""),
+            ("work", "9321.2", "2020-01-01", "2021-06-30"),
+        ],
+    };
+    let kept = person(&app, seeker("30111222")).await;
+    let gone = person(&app, seeker("30111223")).await;
+    give_everything(&app, gone, kept).await;
+
+    let columns = person_id_columns(&app).await;
+    // Positive control: the schema walk finds the tables of both modules, and the
+    // fixture gave the merged person a row in every one of them. A new table with a
+    // person id fails here until the fixture above gives it a row (and then below until
+    // its module has a merge hook).
+    for expected in ["timeline_events", "referrals", "placements", "job_seekers"] {
+        assert!(
+            columns.iter().any(|(t, _)| t == expected),
+            "the schema walk missed {expected}: {columns:?}"
+        );
+    }
+    for (table, column) in &columns {
+        let n = rows_pointing_at(&app, table, column, gone).await;
+        assert!(
+            n > 0,
+            "{table}.{column} holds a person id but the fixture gave the merged person no row \
+             there: add one to give_everything, and a merge hook to its module"
+        );
+    }
+
+    sipe::persons::duplicates::scan(&app.db).await.unwrap();
+    let (c, csrf) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
+    let html = app.get_page(&c, "/persons/duplicates").await;
+    let start = html
+        .find("/persons/duplicates/")
+        .expect("a pair in the queue");
+    let link = &html[start..start + html[start..].find('"').unwrap()];
+    let pair = link.rsplit('/').next().unwrap();
+    let keep = kept.to_string();
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("/persons/duplicates/{pair}/merge"),
+            &[("keep", keep.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let mut checked = 0;
+    for (table, column) in &columns {
+        let left = rows_pointing_at(&app, table, column, gone).await;
+        assert_eq!(
+            left, 0,
+            "{table}.{column} still points at the merged person"
+        );
+        assert!(
+            rows_pointing_at(&app, table, column, kept).await > 0,
+            "{table}.{column}: the kept person has the rows"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "checked {checked} columns: {columns:?}");
+    // Both job searches became one, still looking.
+    let job = sipe::intermediation::seekers::rows_of(&app.db, &[kept, gone])
+        .await
+        .unwrap();
+    assert_eq!(job.len(), 1);
+    assert!(job[&kept].actively_looking);
+    assert_eq!(app.audit_count("intermediation.person_merge").await, 1);
+}
