@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::access::{self, Access};
-use crate::audit::AuditCtx;
-use crate::config::Config;
-use crate::i18n::Lang;
 use crate::startup::{self, Application};
-use crate::territory::{self, domain::OfficeInput};
+use sipe_platform::access::{self, Access};
+use sipe_platform::audit::AuditCtx;
+use sipe_platform::config::Config;
+use sipe_platform::i18n::Lang;
+use sipe_platform::territory::{self, domain::OfficeInput};
 
 /// sipe: information system for public employment services.
 #[derive(Debug, Parser)]
@@ -317,7 +317,7 @@ fn access_error(e: access::service::AccessError) -> anyhow::Error {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut config = load_config(&cli)?;
-    crate::telemetry::init(&config.log_format);
+    sipe_platform::telemetry::init(&config.log_format);
     match cli.command {
         Command::Serve { bind } => {
             if let Some(bind) = bind {
@@ -347,7 +347,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let f = std::fs::File::create(&out)
                 .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
             let started = std::time::Instant::now();
-            crate::persons::generate::write_csv(
+            sipe_persons::generate::write_csv(
                 std::io::BufWriter::new(f),
                 count,
                 seed,
@@ -368,13 +368,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(cmd) => token(config, cmd).await?,
         Command::Reindex => {
             let db = startup::open_database(&config).await?;
-            let index = std::sync::Arc::new(crate::persons::module::open_index(
+            let index = std::sync::Arc::new(sipe_persons::module::open_index(
                 &config,
                 &startup::modules(),
                 true,
             )?);
             let started = std::time::Instant::now();
-            let n = crate::persons::indexer::reindex(&db, &index).await?;
+            let n = sipe_persons::indexer::reindex(&db, &index).await?;
             println!(
                 "search index rebuilt: {n} people in {:.1} s",
                 started.elapsed().as_secs_f64()
@@ -382,8 +382,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check => {
             let db = startup::open_database(&config).await?;
-            let index = crate::persons::module::open_index(&config, &startup::modules(), false)?;
-            let drift = crate::persons::indexer::check(&db, &index).await?;
+            let index = sipe_persons::module::open_index(&config, &startup::modules(), false)?;
+            let drift = sipe_persons::indexer::check(&db, &index).await?;
             if drift.missing.is_empty() && drift.extra.is_empty() {
                 println!("search index in sync: {} people", drift.in_database);
             } else {
@@ -409,7 +409,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(AuditCmd::Anchor) => {
             let key = anchor_key(&config)?;
             let db = startup::open_database(&config).await?;
-            println!("{}", crate::audit::anchor::take(&db, &key).await?.line());
+            println!(
+                "{}",
+                sipe_platform::audit::anchor::take(&db, &key).await?.line()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -437,10 +440,10 @@ async fn audit_verify(
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| anyhow::anyhow!("reading anchors from {}: {e}", path.display()))?;
-            let lines: Vec<crate::audit::anchor::Anchor> = text
+            let lines: Vec<sipe_platform::audit::anchor::Anchor> = text
                 .lines()
                 .filter(|l| !l.trim().is_empty())
-                .map(crate::audit::anchor::Anchor::parse)
+                .map(sipe_platform::audit::anchor::Anchor::parse)
                 .collect::<Result<_, _>>()
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             if lines.is_empty() {
@@ -455,20 +458,20 @@ async fn audit_verify(
         Some(anchor_key(config)?)
     };
     let db = startup::open_database(config).await?;
-    let v = crate::audit::verify(&db).await?;
+    let v = sipe_platform::audit::verify(&db).await?;
     if let Some(b) = v.broken {
         eprintln!("audit log BROKEN at entry {}: {}", b.seq, b.reason);
         return Ok(ExitCode::FAILURE);
     }
     for a in &anchors {
         let key = key.as_deref().unwrap_or_default();
-        match crate::audit::anchor::check(&db, a, key).await {
+        match sipe_platform::audit::anchor::check(&db, a, key).await {
             Ok(None) => {}
             Ok(Some(reason)) => {
                 eprintln!("audit log BROKEN: {reason}");
                 return Ok(ExitCode::FAILURE);
             }
-            Err(crate::audit::anchor::AnchorError::BadSignature(seq)) => {
+            Err(sipe_platform::audit::anchor::AnchorError::BadSignature(seq)) => {
                 eprintln!(
                     "audit anchor of entry {seq} REFUSED: its signature does not match the \
                      configured key (forged, altered, or signed with another key)"
@@ -649,7 +652,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
 }
 
 async fn find_user(
-    db: &crate::db::Db,
+    db: &sipe_platform::db::Db,
     username: &str,
 ) -> anyhow::Result<access::entity::user::Model> {
     access::store::find_user_by_username(db, username)
@@ -704,7 +707,7 @@ async fn import_persons(
     update: bool,
 ) -> anyhow::Result<ExitCode> {
     let db = startup::open_database(&config).await?;
-    let report = report.unwrap_or_else(|| crate::persons::import::default_report(&file));
+    let report = report.unwrap_or_else(|| sipe_persons::import::default_report(&file));
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -713,7 +716,7 @@ async fn import_persons(
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now();
-    let summary = crate::persons::import::import_file(
+    let summary = sipe_persons::import::import_file(
         &db,
         &AuditCtx::cli(),
         config.tz(),
@@ -737,10 +740,10 @@ async fn import_persons(
     }
     let stored = started.elapsed();
     // Index now when no server holds the index; a running server indexes them itself.
-    match crate::persons::module::open_index(&config, &startup::modules(), true) {
+    match sipe_persons::module::open_index(&config, &startup::modules(), true) {
         Ok(index) => {
             let index = std::sync::Arc::new(index);
-            crate::persons::indexer::sync(&db, &index, true).await?;
+            sipe_persons::indexer::sync(&db, &index, true).await?;
             tracing::info!(
                 stored_s = stored.as_secs_f64(),
                 indexed_s = (started.elapsed() - stored).as_secs_f64(),

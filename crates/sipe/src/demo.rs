@@ -1,12 +1,12 @@
 //! `sipe demo`: the Tucumán office network and one user per role, created once in the
 //! data dir, then served.
 
-use crate::access::{self, Access};
-use crate::audit::AuditCtx;
-use crate::config::Config;
-use crate::db::Db;
 use crate::startup::{self, Application};
-use crate::territory::{self, domain::OfficeInput};
+use sipe_platform::access::{self, Access};
+use sipe_platform::audit::AuditCtx;
+use sipe_platform::config::Config;
+use sipe_platform::db::Db;
+use sipe_platform::territory::{self, domain::OfficeInput};
 
 /// Demo users: (username, role, office or none for national, full name).
 pub const DEMO_USERS: [(&str, &str, Option<&str>, &str); 11] = [
@@ -264,21 +264,21 @@ const STEPS: [&str; 6] = [
 /// Is this a database `sipe demo` may seed (or resume seeding)? Refuses one that holds
 /// users or people the demo did not create. Returns the last step completed, if any.
 async fn seeding_state(db: &Db) -> anyhow::Result<Option<String>> {
-    let done = crate::db::settings::get(db, SEED_SETTING).await?;
+    let done = sipe_platform::db::settings::get(db, SEED_SETTING).await?;
     let users = access::store::all_users(db).await?;
     let foreign_users: Vec<&str> = users
         .iter()
         .map(|u| u.username.as_str())
         .filter(|u| !DEMO_USERS.iter().any(|(d, _, _, _)| d == u))
         .collect();
-    let people = crate::persons::store::count_all(db).await?;
+    let people = sipe_persons::store::count_all(db).await?;
     match done {
         // Finished: nothing more to seed, whatever was added while using the demo.
         Some(step) if step == "done" => Ok(Some(step)),
         Some(step) if foreign_users.is_empty() => Ok(Some(step)),
         // A demo made before seeding recorded its steps: the demo users, and only them.
         None if !users.is_empty() && foreign_users.is_empty() => {
-            crate::db::settings::set(db, SEED_SETTING, "done").await?;
+            sipe_platform::db::settings::set(db, SEED_SETTING, "done").await?;
             Ok(Some("done".into()))
         }
         None if users.is_empty() && people == 0 => Ok(None),
@@ -310,29 +310,29 @@ pub async fn seed(db: &Db, config: &Config, persons: u64) -> anyhow::Result<bool
     }
     if !after(done, "offices_users") {
         seed_offices_and_users(db).await?;
-        crate::db::settings::set(db, SEED_SETTING, "offices_users").await?;
+        sipe_platform::db::settings::set(db, SEED_SETTING, "offices_users").await?;
     }
     if !after(done, "employers") {
-        let employers = crate::intermediation::demo::seed(db).await?;
+        let employers = sipe_intermediation::demo::seed(db).await?;
         tracing::info!(employers, "demo employers added");
-        crate::db::settings::set(db, SEED_SETTING, "employers").await?;
+        sipe_platform::db::settings::set(db, SEED_SETTING, "employers").await?;
     }
     if !after(done, "persons") {
         seed_persons(db, config, persons).await?;
-        crate::db::settings::set(db, SEED_SETTING, "persons").await?;
+        sipe_platform::db::settings::set(db, SEED_SETTING, "persons").await?;
     }
     if !after(done, "profiles") {
         // One transaction: all the profiles or none.
         let items = seed_profiles(db, 2026).await?;
         println!("{items} profile items (work history, wishes, skills, languages, licences) added");
-        crate::db::settings::set(db, SEED_SETTING, "profiles").await?;
+        sipe_platform::db::settings::set(db, SEED_SETTING, "profiles").await?;
     }
     if !after(done, "referrals") {
-        let referrals = crate::intermediation::demo::seed_referrals(db, config.tz()).await?;
+        let referrals = sipe_intermediation::demo::seed_referrals(db, config.tz()).await?;
         println!("{referrals} demo referrals in every state");
-        crate::db::settings::set(db, SEED_SETTING, "referrals").await?;
+        sipe_platform::db::settings::set(db, SEED_SETTING, "referrals").await?;
     }
-    crate::db::settings::set(db, SEED_SETTING, "done").await?;
+    sipe_platform::db::settings::set(db, SEED_SETTING, "done").await?;
     Ok(true)
 }
 
@@ -399,7 +399,7 @@ async fn seed_persons(db: &Db, config: &Config, count: u64) -> anyhow::Result<()
     let file = config.data_dir.join("demo-personas.csv");
     let out = std::fs::File::create(&file)
         .map_err(|e| anyhow::anyhow!("creating the demo people file {}: {e}", file.display()))?;
-    crate::persons::generate::write_csv(
+    sipe_persons::generate::write_csv(
         std::io::BufWriter::new(out),
         count,
         2026,
@@ -407,7 +407,7 @@ async fn seed_persons(db: &Db, config: &Config, count: u64) -> anyhow::Result<()
     )
     .map_err(|e| anyhow::anyhow!("writing the demo people file {}: {e}", file.display()))?;
     let report = config.data_dir.join("demo-personas.rechazos.csv");
-    let summary = crate::persons::import::import_file(
+    let summary = sipe_persons::import::import_file(
         db,
         &AuditCtx::system(),
         config.tz(),
@@ -470,18 +470,18 @@ async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
     use rand::{Rng, SeedableRng};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-    use crate::persons::entity::{person, profile_item};
+    use sipe_persons::entity::{person, profile_item};
 
-    let occupations: Vec<crate::taxonomy::Hit> = DEMO_OCCUPATIONS
+    let occupations: Vec<sipe_platform::taxonomy::Hit> = DEMO_OCCUPATIONS
         .iter()
         .filter_map(|w| {
-            crate::taxonomy::occupations()
+            sipe_platform::taxonomy::occupations()
                 .search(w, 1)
                 .into_iter()
                 .next()
         })
         .collect();
-    let skills: Vec<(uuid::Uuid, String)> = crate::taxonomy::skills::all(db)
+    let skills: Vec<(uuid::Uuid, String)> = sipe_platform::taxonomy::skills::all(db)
         .await?
         .into_iter()
         .filter(|s| s.source == "local")
@@ -507,7 +507,7 @@ async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
         created_at: Set(now),
         created_by: Set("demo".into()),
     };
-    let tx = crate::db::begin_write(db).await?;
+    let tx = sipe_platform::db::begin_write(db).await?;
     let mut n = 0;
     // People are read and written in pages so a million of them fit in little memory.
     let mut after: Option<uuid::Uuid> = None;
@@ -664,7 +664,7 @@ mod profile_tests {
     #[test]
     fn every_demo_occupation_is_in_the_taxonomy() {
         for word in super::DEMO_OCCUPATIONS {
-            let hit = crate::taxonomy::occupations().search(word, 1);
+            let hit = sipe_platform::taxonomy::occupations().search(word, 1);
             assert!(!hit.is_empty(), "{word} resolves to no occupation");
         }
     }

@@ -1,28 +1,20 @@
 //! sipe: information system for public employment services and labour administration.
 //!
-//! The binary only parses the command line; everything else lives here so the tests
-//! run exactly what production runs.
+//! This crate assembles the application: the modules it is made of (`startup::modules`),
+//! the migration list, the command line and the demo. The binary only parses the command
+//! line; everything else lives here so the tests run exactly what production runs.
 
-pub mod access;
-pub mod api;
-pub mod audit;
-pub mod cache;
 pub mod cli;
-pub mod config;
-pub mod csv_export;
-pub mod db;
 pub mod demo;
-pub mod i18n;
-pub mod intermediation;
-pub mod jobs;
-pub mod module;
-pub mod persons;
 pub mod startup;
-pub mod taxonomy;
-pub mod telemetry;
-pub mod territory;
-pub mod text;
-pub mod validation;
-pub mod web;
 
+pub use sipe_intermediation as intermediation;
+pub use sipe_persons as persons;
+pub use sipe_platform::{
+    access, api, audit, cache, config, csv_export, db, i18n, jobs, module, taxonomy, telemetry,
+    territory, text, validation, web,
+};
 pub use startup::Application;
+
+#[cfg(test)]
+mod openapi_tests;

@@ -20,11 +20,11 @@ use tower_http::request_id::{
 };
 use tower_http::timeout::TimeoutLayer;
 
-use crate::config::Config;
-use crate::db::{self, Db};
-use crate::jobs::{self, Registry, Worker};
-use crate::module::{Extensions, Modules, StartCtx};
-use crate::web::{self, AppState, Guard, RouteDef, Routes};
+use sipe_platform::config::Config;
+use sipe_platform::db::{self, Db};
+use sipe_platform::jobs::{self, Registry, Worker};
+use sipe_platform::module::{Extensions, Modules, StartCtx};
+use sipe_platform::web::{self, AppState, Guard, RouteDef, Routes};
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
@@ -82,24 +82,24 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     db::migrate(&db)
         .await
         .map_err(|e| StartError::Prepare(e.to_string()))?;
-    if crate::territory::store::count_territories(&db)
+    if sipe_platform::territory::store::count_territories(&db)
         .await
         .map_err(|e| StartError::Prepare(e.to_string()))?
         == 0
     {
-        crate::territory::reference::load(&db)
+        sipe_platform::territory::reference::load(&db)
             .await
             .map_err(|e| StartError::Prepare(e.to_string()))?;
     }
     // A bulk import killed half-way leaves its dropped indexes to rebuild.
-    crate::persons::import::ensure_secondary_indexes(&db)
+    sipe_persons::import::ensure_secondary_indexes(&db)
         .await
         .map_err(|e| StartError::Prepare(e.to_string()))?;
-    if crate::taxonomy::reference::needs_load(&db)
+    if sipe_platform::taxonomy::reference::needs_load(&db)
         .await
         .map_err(|e| StartError::Prepare(e.to_string()))?
     {
-        crate::taxonomy::reference::load(&db)
+        sipe_platform::taxonomy::reference::load(&db)
             .await
             .map_err(|e| StartError::Prepare(e.to_string()))?;
     }
@@ -109,13 +109,13 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
 /// The application's modules, in the order their navigation and cards appear.
 pub fn modules() -> Modules {
     Modules::new(vec![
-        &crate::persons::MODULE,
-        &crate::intermediation::MODULE,
-        &crate::taxonomy::MODULE,
-        &crate::territory::MODULE,
-        &crate::access::MODULE,
-        &crate::audit::MODULE,
-        &crate::jobs::MODULE,
+        &sipe_persons::MODULE,
+        &sipe_intermediation::MODULE,
+        &sipe_platform::taxonomy::MODULE,
+        &sipe_platform::territory::MODULE,
+        &sipe_platform::access::MODULE,
+        &sipe_platform::audit::MODULE,
+        &sipe_platform::jobs::MODULE,
     ])
 }
 
@@ -146,7 +146,7 @@ pub fn routes(modules: &Modules) -> Routes {
         .get(
             "/api/v1/openapi.json",
             Guard::Public,
-            crate::api::openapi_json,
+            sipe_platform::api::openapi_json,
         )
         .merge(modules.routes())
 }
@@ -448,7 +448,7 @@ pub fn platform_jobs(config: &Config) -> Registry {
     jobs::Registry::new().register("sessions.purge", move |db, _payload| {
         let config = config.clone();
         async move {
-            let n = crate::access::session::purge_expired(&db, &config).await?;
+            let n = sipe_platform::access::session::purge_expired(&db, &config).await?;
             tracing::info!(sessions.purged = n, "expired sessions purged");
             Ok(())
         }

@@ -1,0 +1,402 @@
+//! `/vacancies/{id}/candidates` and its API: the ranking with filters and weights the
+//! operator adjusts, every result with its factors and gaps.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::score::{FACTOR_NAMES, Weights};
+use super::service::MatchError;
+use super::service::{self, CandidateMatch, GapDto, MatchOptions};
+use crate::matching::index::Reach;
+use sipe_platform::api::{ApiAccess, ApiError};
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+/// Query of a matching search (API and page).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+pub struct CandidateParams {
+    /// How many results (default 50, at most 200).
+    pub limit: Option<usize>,
+    /// Leading ISCO-08 digits a candidate's occupation must share with the vacancy's:
+    /// 4 unit group, 3 minor group, 2 sub-major group (default), 1 major group, 0 any.
+    pub occupation_digits: Option<u8>,
+    /// `department`, `province` or `anywhere` (default).
+    pub reach: Option<Reach>,
+    /// Weight of occupation proximity (default 3).
+    pub w_occupation: Option<f32>,
+    /// Weight of required skills (default 2).
+    pub w_required_skills: Option<f32>,
+    /// Weight of desired skills (default 0.5).
+    pub w_desired_skills: Option<f32>,
+    /// Weight of education (default 1).
+    pub w_education: Option<f32>,
+    /// Weight of experience (default 1).
+    pub w_experience: Option<f32>,
+    /// Weight of languages (default 0.5).
+    pub w_languages: Option<f32>,
+    /// Weight of distance (default 1.5).
+    pub w_distance: Option<f32>,
+    /// Weight of availability (default 0.5).
+    pub w_availability: Option<f32>,
+    /// Weight of preferences (default 0.5).
+    pub w_preferences: Option<f32>,
+}
+
+impl CandidateParams {
+    /// The options of the search, defaults where absent.
+    pub fn options(&self) -> MatchOptions {
+        let d = MatchOptions::default();
+        let w = d.weights;
+        MatchOptions {
+            limit: self.limit.unwrap_or(d.limit).clamp(1, 200),
+            occupation_digits: self.occupation_digits.unwrap_or(d.occupation_digits).min(4),
+            reach: self.reach.unwrap_or(d.reach),
+            weights: Weights {
+                occupation: self.w_occupation.unwrap_or(w.occupation),
+                required_skills: self.w_required_skills.unwrap_or(w.required_skills),
+                desired_skills: self.w_desired_skills.unwrap_or(w.desired_skills),
+                education: self.w_education.unwrap_or(w.education),
+                experience: self.w_experience.unwrap_or(w.experience),
+                languages: self.w_languages.unwrap_or(w.languages),
+                distance: self.w_distance.unwrap_or(w.distance),
+                availability: self.w_availability.unwrap_or(w.availability),
+                preferences: self.w_preferences.unwrap_or(w.preferences),
+            }
+            .clamped(),
+        }
+    }
+}
+
+/// Ranked candidates of a vacancy.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CandidatesDto {
+    /// Best first.
+    pub items: Vec<CandidateMatch>,
+    /// People who passed every filter and were scored.
+    pub scored: u64,
+}
+
+/// The best candidates for a vacancy among the caller's search scope: people actively
+/// looking and not placed, who meet the vacancy's mandatory requirements, ordered by
+/// score; each with `factors` (name → 0–1) and `gaps`.
+#[utoipa::path(get, path = "/api/v1/vacancies/{id}/candidates",
+    params(("id" = Uuid, Path, description = "Vacancy id"), CandidateParams),
+    responses((status = 200, body = CandidatesDto), (status = 404, body = sipe_platform::api::Problem)))]
+pub async fn api_candidates(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    Query(p): Query<CandidateParams>,
+) -> Result<Json<CandidatesDto>, ApiError> {
+    let m = service::candidates(
+        &state.db,
+        sipe_persons::index(&state).map_err(anyhow::Error::from)?,
+        &state.reads,
+        &ctx,
+        &access,
+        id,
+        &p.options(),
+    )
+    .await
+    .map_err(|e| match e {
+        MatchError::NotFound => ApiError::NotFound,
+        MatchError::Index(e) => ApiError::Internal(e.into()),
+        MatchError::Store(s) => s.into(),
+    })?;
+    Ok(Json(CandidatesDto {
+        items: m.items,
+        scored: m.scored,
+    }))
+}
+
+/// A weight's row in the form.
+pub struct WeightRow {
+    /// Factor name.
+    pub name: &'static str,
+    /// Current weight.
+    pub value: f32,
+}
+
+/// `/vacancies/{id}/candidates`.
+#[derive(Template)]
+#[template(path = "intermediation/candidates.html")]
+pub struct CandidatesPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Vacancy id.
+    pub id: Uuid,
+    /// Vacancy title.
+    pub title: String,
+    /// Vacancy state.
+    pub state: String,
+    /// Results.
+    pub items: Vec<CandidateMatch>,
+    /// People scored.
+    pub scored: u64,
+    /// The options used.
+    pub digits: u8,
+    /// Reach used.
+    pub reach: &'static str,
+    /// Weights used.
+    pub weights: Vec<WeightRow>,
+    /// Factor names, in column order.
+    pub factor_names: [&'static str; 9],
+    /// May refer (permission, and the vacancy is open).
+    pub can_refer: bool,
+    /// State of each person's latest referral to this vacancy.
+    pub referred: std::collections::HashMap<Uuid, String>,
+}
+
+impl CandidatesPage {
+    /// The state of a person's referral to this vacancy, if any.
+    pub fn referral_state(&self, person: &Uuid) -> Option<&str> {
+        self.referred.get(person).map(String::as_str)
+    }
+
+    /// A factor of a result as a percentage.
+    pub fn pct(&self, m: &CandidateMatch, name: &str) -> u32 {
+        let v = m.factors.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0);
+        (v * 100.0).round() as u32
+    }
+
+    /// One gap in words.
+    pub fn gap(&self, g: &GapDto) -> String {
+        gap_text(&self.ctx, g)
+    }
+}
+
+/// A gap in the page's language.
+fn gap_text(ctx: &PageCtx, g: &GapDto) -> String {
+    let req = g.required.clone().unwrap_or_default();
+    match g.kind.as_str() {
+        "required_skill" | "desired_skill" => format!(
+            "{}: {}",
+            ctx.tp("gap-", &g.kind),
+            g.label.clone().unwrap_or_default()
+        ),
+        "education" => format!("{}: {}", ctx.t("gap-education"), ctx.tp("isced-", &req)),
+        "experience" => ctx.lang.t_args(
+            "gap-experience",
+            &[
+                ("required", req),
+                ("has", g.has.clone().unwrap_or_default()),
+            ],
+        ),
+        "licence" => format!(
+            "{}: {}",
+            ctx.t("gap-licence"),
+            g.code.clone().unwrap_or_default()
+        ),
+        "language" => format!(
+            "{}: {} {}",
+            ctx.t("gap-language"),
+            ctx.tp("lang-", g.code.clone().unwrap_or_default()),
+            req
+        ),
+        other => other.to_owned(),
+    }
+}
+
+/// `GET /vacancies/{id}/candidates`.
+pub async fn candidates_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Query(p): Query<CandidateParams>,
+) -> Result<Response, WebError> {
+    let opts = p.options();
+    let m = match service::candidates(
+        &state.db,
+        sipe_persons::index(&state).map_err(anyhow::Error::from)?,
+        &state.reads,
+        &audit,
+        &user.access,
+        id,
+        &opts,
+    )
+    .await
+    {
+        Ok(m) => m,
+        Err(MatchError::Store(e)) => return Err(e.into()),
+        Err(MatchError::Index(e)) => return Err(WebError::Internal(e.into())),
+        Err(MatchError::NotFound) => return Err(WebError::NotFound),
+    };
+    let mut referred = std::collections::HashMap::new();
+    // Newest first: the first seen per person is their latest referral.
+    for r in crate::referrals::of_vacancy(&state.db, id).await? {
+        referred.entry(r.person_id).or_insert(r.state);
+    }
+    let can_refer = user
+        .access
+        .can(sipe_platform::access::Permission::EditIntermediation)
+        && m.vacancy.state == "open";
+    let w = opts.weights;
+    let values = [
+        w.occupation,
+        w.required_skills,
+        w.desired_skills,
+        w.education,
+        w.experience,
+        w.languages,
+        w.distance,
+        w.availability,
+        w.preferences,
+    ];
+    sipe_platform::web::render::page_with(
+        StatusCode::OK,
+        CandidatesPage {
+            ctx,
+            id,
+            title: m.vacancy.title,
+            state: m.vacancy.state,
+            items: m.items,
+            scored: m.scored,
+            digits: opts.occupation_digits,
+            reach: reach_name(opts.reach),
+            weights: FACTOR_NAMES
+                .iter()
+                .zip(values)
+                .map(|(name, value)| WeightRow { name, value })
+                .collect(),
+            factor_names: FACTOR_NAMES,
+            can_refer,
+            referred,
+        },
+    )
+}
+
+/// Open vacancies ranked for a person.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VacanciesDto {
+    /// Best first.
+    pub items: Vec<super::service::VacancyMatch>,
+}
+
+fn person_error(e: sipe_persons::service::PersonError) -> ApiError {
+    use sipe_persons::service::PersonError;
+    match e {
+        PersonError::NotFound => ApiError::NotFound,
+        PersonError::Invalid(f) => ApiError::Invalid(f),
+        PersonError::Store(s) => s.into(),
+    }
+}
+
+/// The open vacancies (in the caller's view scope) that suit a person, best first, each
+/// with `factors` and `gaps`; the same options as the candidates search.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/vacancies",
+    params(("id" = Uuid, Path, description = "Person id"), CandidateParams),
+    responses((status = 200, body = VacanciesDto), (status = 404, body = sipe_platform::api::Problem)))]
+pub async fn api_person_vacancies(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    Query(p): Query<CandidateParams>,
+) -> Result<Json<VacanciesDto>, ApiError> {
+    let items = service::vacancies_for(&state.db, &state.reads, &ctx, &access, id, &p.options())
+        .await
+        .map_err(person_error)?;
+    Ok(Json(VacanciesDto { items }))
+}
+
+/// `/persons/{id}/vacancies`.
+#[derive(Template)]
+#[template(path = "intermediation/person_vacancies.html")]
+pub struct PersonVacanciesPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Person id.
+    pub id: Uuid,
+    /// Person's name.
+    pub name: String,
+    /// Results.
+    pub items: Vec<super::service::VacancyMatch>,
+    /// Digits used.
+    pub digits: u8,
+    /// Reach used.
+    pub reach: &'static str,
+    /// Factor names, in column order.
+    pub factor_names: [&'static str; 9],
+    /// May record an application (permission).
+    pub can_apply: bool,
+    /// State of the person's latest referral to each vacancy.
+    pub referred: std::collections::HashMap<Uuid, String>,
+}
+
+impl PersonVacanciesPage {
+    /// The state of the person's referral to a vacancy, if any.
+    pub fn referral_state(&self, vacancy: &Uuid) -> Option<&str> {
+        self.referred.get(vacancy).map(String::as_str)
+    }
+
+    /// A factor as a percentage.
+    pub fn pct(&self, m: &super::service::VacancyMatch, name: &str) -> u32 {
+        let v = m.factors.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0);
+        (v * 100.0).round() as u32
+    }
+
+    /// One gap in words.
+    pub fn gap(&self, g: &GapDto) -> String {
+        gap_text(&self.ctx, g)
+    }
+}
+
+fn reach_name(reach: Reach) -> &'static str {
+    match reach {
+        Reach::Department => "department",
+        Reach::Province => "province",
+        Reach::Anywhere => "anywhere",
+    }
+}
+
+/// `GET /persons/{id}/vacancies`.
+pub async fn person_vacancies_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Query(p): Query<CandidateParams>,
+) -> Result<Response, WebError> {
+    let opts = p.options();
+    let items = service::vacancies_for(&state.db, &state.reads, &audit, &user.access, id, &opts)
+        .await
+        .map_err(sipe_persons::handlers::web_error)?;
+    let person = sipe_persons::store::find_person(
+        &state.db,
+        &user.access,
+        sipe_platform::access::ScopeKind::View,
+        id,
+    )
+    .await?
+    .ok_or(WebError::NotFound)?;
+    let mut referred = std::collections::HashMap::new();
+    // Newest first: the first seen per vacancy is the person's latest referral to it.
+    for r in crate::referrals::of_person(&state.db, id).await? {
+        referred.entry(r.vacancy_id).or_insert(r.state);
+    }
+    sipe_platform::web::render::page_with(
+        StatusCode::OK,
+        PersonVacanciesPage {
+            ctx,
+            id,
+            name: sipe_persons::service::display_name(&person),
+            items,
+            digits: opts.occupation_digits,
+            reach: reach_name(opts.reach),
+            factor_names: FACTOR_NAMES,
+            can_apply: user
+                .access
+                .can(sipe_platform::access::Permission::EditIntermediation),
+            referred,
+        },
+    )
+}

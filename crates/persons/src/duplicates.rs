@@ -1,0 +1,628 @@
+//! The duplicates queue: a scan finds likely pairs across the whole registry (similar
+//! names in any order with the same birth date; the same phone or e-mail), a coordinator
+//! reviews them and merges or dismisses. Merging keeps both ids resolvable (the merged
+//! record points at the kept one), moves the timeline, interviews and profile items,
+//! and is audited.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, SubsecRound, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::domain::name_similarity;
+use super::entity::{
+    duplicate_pair, interview, person, person_change, profile_item, timeline_event,
+    transfer_request,
+};
+use super::service::{PersonError, Snapshot, record_changes};
+use super::store;
+use super::timeline::{self, NewEvent};
+use sipe_platform::access::{Access, ScopeKind};
+use sipe_platform::audit::{self, AuditCtx, Change};
+use sipe_platform::db::{self, Db};
+
+/// Rows read per query while scanning.
+const SCAN_BATCH: u64 = 20_000;
+/// Shared contact values (an office phone written for many people) are not evidence.
+const MAX_CONTACT_GROUP: usize = 4;
+/// Least name similarity (0–1) for a same-birth-date pair.
+const MIN_SIMILARITY: f64 = 0.75;
+
+#[derive(Debug, FromQueryResult)]
+struct ScanRow {
+    id: Uuid,
+    birth_date: NaiveDate,
+    search_name: String,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ContactRow {
+    id: Uuid,
+    value: Option<String>,
+}
+
+fn ordered(a: Uuid, b: Uuid) -> (Uuid, Uuid) {
+    if a < b { (a, b) } else { (b, a) }
+}
+
+/// Pairs of one birth date with similar names, with their score (0–100).
+fn similar_pairs(group: &[ScanRow], out: &mut Vec<(Uuid, Uuid, &'static str, i32)>) {
+    for (i, a) in group.iter().enumerate() {
+        for b in &group[i + 1..] {
+            let s = name_similarity(&a.search_name, &b.search_name);
+            if s >= MIN_SIMILARITY {
+                let (x, y) = ordered(a.id, b.id);
+                out.push((x, y, "name_birth", (s * 100.0).round() as i32));
+            }
+        }
+    }
+}
+
+async fn store_pairs(
+    db: &Db,
+    pairs: &[(Uuid, Uuid, &'static str, i32)],
+) -> Result<(), sea_orm::DbErr> {
+    let now = Utc::now().trunc_subsecs(6);
+    for chunk in pairs.chunks(500) {
+        duplicate_pair::Entity::insert_many(chunk.iter().map(|(a, b, reason, score)| {
+            duplicate_pair::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                first_id: Set(*a),
+                second_id: Set(*b),
+                reason: Set((*reason).to_owned()),
+                score: Set(*score),
+                status: Set("open".into()),
+                found_at: Set(now),
+            }
+        }))
+        .on_conflict_do_nothing_on([
+            duplicate_pair::Column::FirstId,
+            duplicate_pair::Column::SecondId,
+        ])
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Scans the whole registry for likely duplicates; known pairs keep their status.
+/// Returns how many open pairs there are afterwards.
+pub async fn scan(db: &Db) -> Result<u64, sea_orm::DbErr> {
+    let mut pairs = Vec::new();
+    // Same birth date and similar names: walk the registry by birth date in batches,
+    // carrying the last (possibly incomplete) date over to the next batch.
+    let mut group: Vec<ScanRow> = Vec::new();
+    let mut after: Option<(NaiveDate, Uuid)> = None;
+    loop {
+        let mut q = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::BirthDate)
+            .column(person::Column::SearchName)
+            .filter(person::Column::MergedInto.is_null())
+            .order_by_asc(person::Column::BirthDate)
+            .order_by_asc(person::Column::Id)
+            .limit(SCAN_BATCH);
+        if let Some((d, id)) = after {
+            q = q.filter(
+                Condition::any().add(person::Column::BirthDate.gt(d)).add(
+                    Condition::all()
+                        .add(person::Column::BirthDate.eq(d))
+                        .add(person::Column::Id.gt(id)),
+                ),
+            );
+        }
+        let rows: Vec<ScanRow> = q.into_model().all(db).await?;
+        let done = (rows.len() as u64) < SCAN_BATCH;
+        for r in rows {
+            after = Some((r.birth_date, r.id));
+            if group.first().is_some_and(|g| g.birth_date != r.birth_date) {
+                similar_pairs(&group, &mut pairs);
+                group.clear();
+            }
+            group.push(r);
+        }
+        if pairs.len() >= 5_000 {
+            store_pairs(db, &pairs).await?;
+            pairs.clear();
+        }
+        if done {
+            break;
+        }
+    }
+    similar_pairs(&group, &mut pairs);
+    // The same phone or e-mail.
+    for (column, reason) in [
+        (person::Column::Phone, "phone"),
+        (person::Column::Email, "email"),
+    ] {
+        let shared: Vec<String> = person::Entity::find()
+            .select_only()
+            .column(column)
+            .filter(column.is_not_null())
+            .filter(person::Column::MergedInto.is_null())
+            .group_by(column)
+            .having(Expr::expr(Func::count(Expr::col(person::Column::Id))).gt(1))
+            .into_tuple::<Option<String>>()
+            .all(db)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        for values in shared.chunks(500) {
+            let rows: Vec<ContactRow> = person::Entity::find()
+                .select_only()
+                .column(person::Column::Id)
+                .column_as(column, "value")
+                .filter(column.is_in(values.iter().cloned()))
+                .filter(person::Column::MergedInto.is_null())
+                .order_by_asc(column)
+                .into_model()
+                .all(db)
+                .await?;
+            for v in values {
+                let ids: Vec<Uuid> = rows
+                    .iter()
+                    .filter(|r| r.value.as_deref() == Some(v.as_str()))
+                    .map(|r| r.id)
+                    .collect();
+                if ids.len() > MAX_CONTACT_GROUP {
+                    continue;
+                }
+                for (i, a) in ids.iter().enumerate() {
+                    for b in &ids[i + 1..] {
+                        let (x, y) = ordered(*a, *b);
+                        pairs.push((x, y, reason, 100));
+                    }
+                }
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    pairs.retain(|(a, b, _, _)| seen.insert((*a, *b)));
+    store_pairs(db, &pairs).await?;
+    duplicate_pair::Entity::find()
+        .filter(duplicate_pair::Column::Status.eq("open"))
+        .count(db)
+        .await
+}
+
+/// The person in `column` lies in the caller's `kind` scope: a correlated EXISTS, so the
+/// database walks the pairs and probes each person by key (an `IN (SELECT ...)` here
+/// made SQLite drive the pair index from the whole persons table).
+fn person_in_scope(access: &Access, kind: ScopeKind, column: duplicate_pair::Column) -> Condition {
+    let p = sea_orm::sea_query::Alias::new("p");
+    Condition::all().add(Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from_as(person::Entity, p.clone())
+            .and_where(
+                Expr::col((p.clone(), person::Column::Id)).equals((duplicate_pair::Entity, column)),
+            )
+            .cond_where(access.scope(kind).owns((p, person::Column::OfficeId)))
+            .take(),
+    ))
+}
+
+/// A pair with both people, as the queue shows it.
+#[derive(Debug, Clone)]
+pub struct PairView {
+    /// The pair.
+    pub pair: duplicate_pair::Model,
+    /// First person.
+    pub first: person::Model,
+    /// Second person.
+    pub second: person::Model,
+}
+
+/// Open pairs whose two people the caller may view (the dashboard's number).
+pub async fn count_open(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+) -> Result<u64, sea_orm::DbErr> {
+    duplicate_pair::Entity::find()
+        .filter(duplicate_pair::Column::Status.eq("open"))
+        .filter(person_in_scope(
+            access,
+            ScopeKind::View,
+            duplicate_pair::Column::FirstId,
+        ))
+        .filter(person_in_scope(
+            access,
+            ScopeKind::View,
+            duplicate_pair::Column::SecondId,
+        ))
+        .count(conn)
+        .await
+}
+
+/// Open pairs whose two people the caller may view, best first, with the total.
+pub async fn open_pairs(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<PairView>, u64), sea_orm::DbErr> {
+    let q = duplicate_pair::Entity::find()
+        .filter(duplicate_pair::Column::Status.eq("open"))
+        .filter(person_in_scope(
+            access,
+            ScopeKind::View,
+            duplicate_pair::Column::FirstId,
+        ))
+        .filter(person_in_scope(
+            access,
+            ScopeKind::View,
+            duplicate_pair::Column::SecondId,
+        ));
+    let total = q.clone().count(conn).await?;
+    let pairs = q
+        .order_by_desc(duplicate_pair::Column::Score)
+        .order_by_asc(duplicate_pair::Column::FoundAt)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    let ids: Vec<Uuid> = pairs
+        .iter()
+        .flat_map(|p| [p.first_id, p.second_id])
+        .collect();
+    let people = person::Entity::find()
+        .filter(person::Column::Id.is_in(ids))
+        .all(conn)
+        .await?;
+    let out = pairs
+        .into_iter()
+        .filter_map(|pair| {
+            let first = people.iter().find(|p| p.id == pair.first_id)?.clone();
+            let second = people.iter().find(|p| p.id == pair.second_id)?.clone();
+            Some(PairView {
+                pair,
+                first,
+                second,
+            })
+        })
+        .collect();
+    Ok((out, total))
+}
+
+/// One open pair, when both people are in the caller's `kind` scope.
+pub async fn find_pair(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    kind: ScopeKind,
+    id: Uuid,
+) -> Result<Option<PairView>, sea_orm::DbErr> {
+    let Some(pair) = duplicate_pair::Entity::find_by_id(id)
+        .filter(duplicate_pair::Column::Status.eq("open"))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let first = store::find_person(conn, access, kind, pair.first_id).await?;
+    let second = store::find_person(conn, access, kind, pair.second_id).await?;
+    Ok(match (first, second) {
+        (Some(first), Some(second)) => Some(PairView {
+            pair,
+            first,
+            second,
+        }),
+        _ => None,
+    })
+}
+
+/// Fields a merge lets the coordinator choose. The document and CUIL stay with each
+/// record (both stay resolvable by document); the kept record is chosen as a whole.
+pub const MERGE_FIELDS: [&str; 17] = [
+    "surnames",
+    "names",
+    "chosen_name",
+    "gender",
+    "marital_status",
+    "phone",
+    "email",
+    "street",
+    "street_number",
+    "floor_unit",
+    "locality",
+    "department_code",
+    "postal_code",
+    "education_level",
+    "employment_status",
+    "availability_hours",
+    "travel_radius_km",
+];
+
+/// A field's value as text, for the merge screen and history.
+pub fn field_value(p: &person::Model, field: &str) -> Option<String> {
+    let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    match field {
+        "surnames" => text(&p.surnames),
+        "names" => text(&p.names),
+        "chosen_name" => p.chosen_name.clone(),
+        "gender" => p.gender.clone(),
+        "marital_status" => p.marital_status.clone(),
+        "phone" => p.phone.clone(),
+        "email" => p.email.clone(),
+        "street" => text(&p.street),
+        "street_number" => text(&p.street_number),
+        "floor_unit" => text(&p.floor_unit),
+        "locality" => text(&p.locality),
+        "department_code" => p.department_code.clone(),
+        "postal_code" => text(&p.postal_code),
+        "education_level" => p.education_level.clone(),
+        "employment_status" => p.employment_status.clone(),
+        "availability_hours" => p.availability_hours.clone(),
+        "travel_radius_km" => p.travel_radius_km.map(|r| r.to_string()),
+        _ => None,
+    }
+}
+
+fn set_field(a: &mut person::ActiveModel, field: &str, v: Option<String>) {
+    let s = v.clone().unwrap_or_default();
+    match field {
+        "surnames" => a.surnames = Set(s),
+        "names" => a.names = Set(s),
+        "chosen_name" => a.chosen_name = Set(v),
+        "gender" => a.gender = Set(v),
+        "marital_status" => a.marital_status = Set(v),
+        "phone" => a.phone = Set(v),
+        "email" => a.email = Set(v),
+        "street" => a.street = Set(s),
+        "street_number" => a.street_number = Set(s),
+        "floor_unit" => a.floor_unit = Set(s),
+        "locality" => a.locality = Set(s),
+        "department_code" => a.department_code = Set(v),
+        "postal_code" => a.postal_code = Set(s),
+        "education_level" => a.education_level = Set(v),
+        "employment_status" => a.employment_status = Set(v),
+        "availability_hours" => a.availability_hours = Set(v),
+        "travel_radius_km" => a.travel_radius_km = Set(v.and_then(|r| r.parse().ok())),
+        _ => {}
+    }
+}
+
+/// What the coordinator chose on the merge screen.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MergeInput {
+    /// Id of the record to keep (one of the pair).
+    pub keep: String,
+    /// Field → `first` or `second`: whose value the kept record takes. Fields not named
+    /// keep the kept record's value, or take the other's when the kept one is empty.
+    #[serde(flatten)]
+    pub choices: std::collections::BTreeMap<String, String>,
+}
+
+/// Merges a pair (both people in the caller's capture scope). Returns the kept id.
+pub async fn merge(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    pair_id: Uuid,
+    input: &MergeInput,
+    hooks: &[sipe_platform::module::MergeHook],
+) -> Result<Uuid, PersonError> {
+    let tx = db::begin_write(db).await?;
+    let view = find_pair(&tx, access, ScopeKind::Capture, pair_id)
+        .await?
+        .ok_or(PersonError::NotFound)?;
+    let keep_id: Uuid = input
+        .keep
+        .parse()
+        .map_err(|_| sipe_platform::validation::FieldErrors::one("keep", "field-choice-invalid"))?;
+    let (kept, gone) = if keep_id == view.first.id {
+        (view.first, view.second)
+    } else if keep_id == view.second.id {
+        (view.second, view.first)
+    } else {
+        return Err(
+            sipe_platform::validation::FieldErrors::one("keep", "field-choice-invalid").into(),
+        );
+    };
+    let first_id = view.pair.first_id;
+    let before: Snapshot = MERGE_FIELDS
+        .iter()
+        .map(|f| (*f, field_value(&kept, f)))
+        .collect();
+    let mut a = kept.clone().into_active_model();
+    for field in MERGE_FIELDS {
+        let from_gone = match input.choices.get(field).map(String::as_str) {
+            Some("first") => gone.id == first_id,
+            Some("second") => gone.id != first_id,
+            Some(_) => {
+                return Err(sipe_platform::validation::FieldErrors::one(
+                    "keep",
+                    "field-choice-invalid",
+                )
+                .into());
+            }
+            None => field_value(&kept, field).is_none(),
+        };
+        if from_gone {
+            set_field(&mut a, field, field_value(&gone, field));
+        }
+    }
+    a.search_name = Set(sipe_platform::text::fold(&format!(
+        "{} {} {}",
+        a.surnames.as_ref(),
+        a.names.as_ref(),
+        a.chosen_name.as_ref().as_deref().unwrap_or("")
+    )));
+    a.updated_at = Set(Utc::now());
+    let updated = a.update(&tx).await?;
+    let after: Snapshot = MERGE_FIELDS
+        .iter()
+        .map(|f| (*f, field_value(&updated, f)))
+        .collect();
+    record_changes(&tx, ctx, &updated, &before, &after).await?;
+    // Move what hangs off the merged record.
+    timeline_event::Entity::update_many()
+        .col_expr(timeline_event::Column::PersonId, Expr::value(kept.id))
+        .filter(timeline_event::Column::PersonId.eq(gone.id))
+        .exec(&tx)
+        .await?;
+    interview::Entity::update_many()
+        .col_expr(interview::Column::PersonId, Expr::value(kept.id))
+        .filter(interview::Column::PersonId.eq(gone.id))
+        .exec(&tx)
+        .await?;
+    let kept_items = super::profile::items(&tx, kept.id).await?;
+    for item in super::profile::items(&tx, gone.id).await? {
+        let repeated = item.kind != "work"
+            && kept_items
+                .iter()
+                .any(|k| k.kind == item.kind && k.code == item.code);
+        if repeated
+            || (item.kind == "desired"
+                && kept_items.iter().filter(|k| k.kind == "desired").count()
+                    >= super::profile::MAX_DESIRED)
+        {
+            profile_item::Entity::delete_by_id(item.id)
+                .exec(&tx)
+                .await?;
+        } else {
+            let mut m = item.into_active_model();
+            m.person_id = Set(kept.id);
+            m.update(&tx).await?;
+        }
+    }
+    transfer_request::Entity::update_many()
+        .col_expr(transfer_request::Column::Status, Expr::value("rejected"))
+        .col_expr(
+            transfer_request::Column::DecidedByName,
+            Expr::value(ctx.actor_name.clone()),
+        )
+        .filter(transfer_request::Column::PersonId.eq(gone.id))
+        .filter(transfer_request::Column::Status.eq("pending"))
+        .exec(&tx)
+        .await?;
+    // Their decided requests and field history follow them; records merged into the
+    // merged one now point at the kept one.
+    transfer_request::Entity::update_many()
+        .col_expr(transfer_request::Column::PersonId, Expr::value(kept.id))
+        .filter(transfer_request::Column::PersonId.eq(gone.id))
+        .exec(&tx)
+        .await?;
+    person_change::Entity::update_many()
+        .col_expr(person_change::Column::PersonId, Expr::value(kept.id))
+        .filter(person_change::Column::PersonId.eq(gone.id))
+        .exec(&tx)
+        .await?;
+    person::Entity::update_many()
+        .col_expr(person::Column::MergedInto, Expr::value(kept.id))
+        .filter(person::Column::MergedInto.eq(gone.id))
+        .exec(&tx)
+        .await?;
+    // Every other module moves its rows in this transaction.
+    let moved = sipe_platform::module::PersonMerge {
+        tx: &tx,
+        ctx,
+        kept: kept.id,
+        gone: gone.id,
+    };
+    sipe_platform::module::run_merge_hooks(hooks, &moved).await?;
+    let mut g = gone.clone().into_active_model();
+    g.merged_into = Set(Some(kept.id));
+    g.updated_at = Set(Utc::now());
+    g.update(&tx).await?;
+    duplicate_pair::Entity::update_many()
+        .col_expr(duplicate_pair::Column::Status, Expr::value("merged"))
+        .filter(
+            Condition::any()
+                .add(duplicate_pair::Column::FirstId.eq(gone.id))
+                .add(duplicate_pair::Column::SecondId.eq(gone.id)),
+        )
+        .exec(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("person.merge", "person", kept.id).after(serde_json::json!({
+            "kept": kept.id,
+            "merged": gone.id,
+            "merged_document": format!("{} {}", gone.doc_type, gone.doc_number),
+            "pair": pair_id,
+        })),
+    )
+    .await?;
+    timeline::append(
+        &tx,
+        ctx,
+        NewEvent {
+            person_id: kept.id,
+            kind: "person.merged",
+            summary: format!(
+                "Fusión con el registro duplicado {} {}",
+                gone.doc_type.to_uppercase(),
+                gone.doc_number
+            ),
+            link: Some(format!("/persons/{}", gone.id)),
+            office_id: Some(kept.office_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(kept.id)
+}
+
+/// Marks a pair as not a duplicate (both people in the caller's capture scope: the
+/// decision keeps both records as they are, a change like a merge).
+pub async fn dismiss(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    pair_id: Uuid,
+) -> Result<(), PersonError> {
+    let tx = db::begin_write(db).await?;
+    let view = find_pair(&tx, access, ScopeKind::Capture, pair_id)
+        .await?
+        .ok_or(PersonError::NotFound)?;
+    let mut a = view.pair.into_active_model();
+    a.status = Set("dismissed".into());
+    a.update(&tx).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("person.duplicate_dismiss", "duplicate_pair", pair_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str) -> ScanRow {
+        ScanRow {
+            id: Uuid::now_v7(),
+            birth_date: NaiveDate::from_ymd_opt(1990, 1, 1).unwrap(),
+            search_name: name.into(),
+        }
+    }
+
+    #[test]
+    fn similar_names_of_one_birth_date_pair_up_in_any_order() {
+        let group = [
+            row("gonzalez juan carlos"),
+            row("juan carlos gonzales"),
+            row("perez maria"),
+        ];
+        let mut out = Vec::new();
+        similar_pairs(&group, &mut out);
+        assert_eq!(out.len(), 1);
+        let (a, b, reason, score) = out[0];
+        assert!(a < b);
+        assert_eq!(reason, "name_birth");
+        assert!(score >= 75);
+    }
+}

@@ -1,0 +1,225 @@
+//! The duplicates queue and the merge screen.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum_extra::extract::Form;
+use uuid::Uuid;
+
+use super::duplicates::{self, MERGE_FIELDS, MergeInput, PairView};
+use super::handlers::reindex_now;
+use super::handlers::web_error;
+use super::service::{PersonError, display_name};
+use sipe_platform::access::ScopeKind;
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::table::{ListQuery, Pager};
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+/// `/persons/duplicates`.
+#[derive(Template)]
+#[template(path = "persons/duplicates.html")]
+pub struct DuplicatesPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Pairs.
+    pub rows: Vec<PairRow>,
+    /// Paging.
+    pub pager: Pager,
+    /// May the caller queue a scan of the whole registry (admins)?
+    pub can_scan: bool,
+}
+
+/// A pair as listed.
+pub struct PairRow {
+    /// The pair.
+    pub view: PairView,
+    /// First name shown.
+    pub first_name: String,
+    /// Second name shown.
+    pub second_name: String,
+}
+
+/// `GET /persons/duplicates`.
+pub async fn list_duplicates(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let mut pager = Pager::new("/persons/duplicates", &q, &["score"], true)?;
+    let (pairs, total) =
+        duplicates::open_pairs(&state.db, &user.access, pager.offset(), pager.per_page).await?;
+    pager.total = total;
+    super::service::record_shown(
+        &state.reads,
+        &audit,
+        "person.duplicates_list",
+        "",
+        pairs.iter().flat_map(|p| [p.first.id, p.second.id]),
+    )
+    .await
+    .map_err(web_error)?;
+    let rows = pairs
+        .into_iter()
+        .map(|view| PairRow {
+            first_name: display_name(&view.first),
+            second_name: display_name(&view.second),
+            view,
+        })
+        .collect();
+    let can_scan = user
+        .access
+        .can(sipe_platform::access::Permission::ManageJobs);
+    let page = DuplicatesPage {
+        ctx,
+        rows,
+        pager,
+        can_scan,
+    };
+    sipe_platform::web::render::page(page)
+}
+
+/// `POST /persons/duplicates/scan`: queue a scan of the whole registry (admins; one at
+/// a time: refused while one is queued or running).
+pub async fn scan_duplicates(
+    State(state): State<AppState>,
+    Ctx(audit): Ctx,
+) -> Result<Response, WebError> {
+    let queued =
+        sipe_platform::jobs::store::enqueue_exclusive(&state.db, SCAN_JOB, &serde_json::json!({}))
+            .await?;
+    if !queued {
+        return Ok(redirect_with_flash(
+            "/persons/duplicates",
+            "error",
+            "duplicates-scan-busy",
+        ));
+    }
+    let tx = sipe_platform::db::begin_write(&state.db).await?;
+    sipe_platform::audit::record(
+        &tx,
+        &audit,
+        sipe_platform::audit::Change::new("person.duplicates_scan", "job", SCAN_JOB),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        "/persons/duplicates",
+        "success",
+        "duplicates-scan-queued",
+    ))
+}
+
+/// Kind of the background job that scans for duplicates.
+pub const SCAN_JOB: &str = "persons.duplicates_scan";
+
+/// `/persons/duplicates/{pair_id}`.
+#[derive(Template)]
+#[template(path = "persons/merge.html")]
+pub struct MergePage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// The pair.
+    pub view: PairView,
+    /// First name shown.
+    pub first_name: String,
+    /// Second name shown.
+    pub second_name: String,
+    /// (field, first value, second value).
+    pub fields: Vec<(&'static str, String, String)>,
+}
+
+/// `GET /persons/duplicates/{pair_id}`: both records side by side.
+pub async fn show_pair(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let view = duplicates::find_pair(&state.db, &user.access, ScopeKind::View, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    for p in [view.first.id, view.second.id] {
+        super::service::record_read(&state.reads, &audit, p)
+            .await
+            .map_err(web_error)?;
+    }
+    let fields = MERGE_FIELDS
+        .iter()
+        .map(|f| {
+            (
+                *f,
+                duplicates::field_value(&view.first, f).unwrap_or_default(),
+                duplicates::field_value(&view.second, f).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let page = MergePage {
+        first_name: display_name(&view.first),
+        second_name: display_name(&view.second),
+        view,
+        fields,
+        ctx,
+    };
+    sipe_platform::web::render::page(page)
+}
+
+/// `POST /persons/duplicates/{pair_id}/merge`.
+pub async fn merge_pair(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<MergeInput>,
+) -> Result<Response, WebError> {
+    let merged = duplicates::find_pair(&state.db, &user.access, ScopeKind::Capture, id)
+        .await?
+        .map(|v| [v.first.id, v.second.id]);
+    match duplicates::merge(
+        &state.db,
+        &audit,
+        &user.access,
+        id,
+        &form,
+        &state.modules.merge_hooks(),
+    )
+    .await
+    {
+        Ok(kept) => {
+            for p in merged.into_iter().flatten() {
+                reindex_now(&state, p).await;
+            }
+            Ok(redirect_with_flash(
+                &format!("/persons/{kept}"),
+                "success",
+                "duplicates-merged",
+            ))
+        }
+        Err(PersonError::Invalid(_)) => Ok(redirect_with_flash(
+            &format!("/persons/duplicates/{id}"),
+            "error",
+            "duplicates-choose-keep",
+        )),
+        Err(e) => Err(web_error(e)),
+    }
+}
+
+/// `POST /persons/duplicates/{pair_id}/dismiss`.
+pub async fn dismiss_pair(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    duplicates::dismiss(&state.db, &audit, &user.access, id)
+        .await
+        .map_err(web_error)?;
+    Ok(redirect_with_flash(
+        "/persons/duplicates",
+        "success",
+        "duplicates-dismissed",
+    ))
+}

@@ -1,0 +1,254 @@
+//! Persona: the person registry at the centre of sipe. Every module's activity about a
+//! person converges on the person's timeline.
+//!
+//! Invariants: a person belongs to one office (`office_id`), and every query filters by
+//! the caller's scope on that column: `search` to find, `view` to open, `capture` to
+//! change; a document (type + number) and a CUIL identify at most one person; every
+//! change of a field leaves a history row, an audit row and a timeline event in the same
+//! transaction; reads of a record are audited.
+
+pub mod api;
+pub mod domain;
+pub mod duplicates;
+pub mod duplicates_handlers;
+pub mod entity;
+pub mod export;
+pub mod export_handlers;
+pub mod filters;
+pub mod generate;
+pub mod handlers;
+pub mod import;
+pub mod import_handlers;
+pub mod indexer;
+pub mod input;
+pub mod interview;
+pub mod module;
+pub mod profile;
+pub mod profile_api;
+pub mod profile_handlers;
+pub mod search;
+pub mod service;
+pub mod store;
+pub mod timeline;
+pub mod transfer;
+pub mod transfer_handlers;
+pub mod views;
+
+pub use module::{MODULE, index};
+
+use sipe_platform::access::Permission;
+use sipe_platform::web::{Guard, Routes};
+
+/// Routes of the module.
+pub fn routes() -> Routes {
+    use handlers::*;
+    let view = Guard::Web(Permission::ViewPersons);
+    let edit = Guard::Web(Permission::EditPersons);
+    let coordinate = Guard::Web(Permission::CoordinatePersons);
+    let api_view = Guard::Api(Permission::ViewPersons);
+    let api_edit = Guard::Api(Permission::EditPersons);
+    Routes::new()
+        .get("/persons", view, list_persons)
+        .get("/persons/new", edit, new_person)
+        .get(
+            "/admin/imports",
+            Guard::Web(Permission::ImportPersons),
+            import_handlers::list_imports,
+        )
+        .post(
+            "/admin/imports",
+            Guard::Web(Permission::ImportPersons),
+            import_handlers::upload_import,
+        )
+        .get(
+            "/admin/imports/{run_id}/report",
+            Guard::Web(Permission::ImportPersons),
+            import_handlers::download_report,
+        )
+        .get(
+            "/persons/export.csv",
+            coordinate,
+            export_handlers::export_csv,
+        )
+        .get(
+            "/persons/export.xlsx",
+            coordinate,
+            export_handlers::export_xlsx,
+        )
+        .get(
+            "/persons/{id}/record",
+            coordinate,
+            export_handlers::record_html,
+        )
+        .get(
+            "/persons/{id}/record.json",
+            coordinate,
+            export_handlers::record_json,
+        )
+        .get(
+            "/persons/duplicates",
+            coordinate,
+            duplicates_handlers::list_duplicates,
+        )
+        .post(
+            "/persons/duplicates/scan",
+            Guard::Web(Permission::ManageJobs),
+            duplicates_handlers::scan_duplicates,
+        )
+        .get(
+            "/persons/duplicates/{pair_id}",
+            coordinate,
+            duplicates_handlers::show_pair,
+        )
+        .post(
+            "/persons/duplicates/{pair_id}/merge",
+            coordinate,
+            duplicates_handlers::merge_pair,
+        )
+        .post(
+            "/persons/duplicates/{pair_id}/dismiss",
+            coordinate,
+            duplicates_handlers::dismiss_pair,
+        )
+        .get(
+            "/persons/transfers",
+            edit,
+            transfer_handlers::list_transfers,
+        )
+        .post(
+            "/persons/transfers",
+            edit,
+            transfer_handlers::request_transfer,
+        )
+        .post(
+            "/persons/transfers/{request_id}/approve",
+            coordinate,
+            transfer_handlers::approve_transfer,
+        )
+        .post(
+            "/persons/transfers/{request_id}/reject",
+            coordinate,
+            transfer_handlers::reject_transfer,
+        )
+        .post("/persons", edit, create_person)
+        .get("/persons/{id}", view, show_person)
+        .get("/persons/{id}/edit", edit, edit_person)
+        .post("/persons/{id}", edit, update_person)
+        .get("/persons/{id}/items/new", edit, profile_handlers::new_item)
+        .post("/persons/{id}/items", edit, profile_handlers::create_item)
+        .post(
+            "/persons/{id}/items/{item_id}/delete",
+            edit,
+            profile_handlers::delete_item,
+        )
+        .get(
+            "/persons/{id}/situation",
+            edit,
+            profile_handlers::edit_situation,
+        )
+        .post(
+            "/persons/{id}/situation",
+            edit,
+            profile_handlers::update_situation,
+        )
+        .get(
+            "/persons/{id}/interviews/new",
+            edit,
+            profile_handlers::new_interview,
+        )
+        .post(
+            "/persons/{id}/interviews",
+            edit,
+            profile_handlers::create_interview,
+        )
+        .get(
+            "/persons/{id}/interviews/{interview_id}",
+            view,
+            profile_handlers::show_interview,
+        )
+        .get("/api/v1/persons", api_view, api::list_persons)
+        .post("/api/v1/persons", api_edit, api::create_person)
+        .get("/api/v1/persons/{id}", api_view, api::show_person)
+        .patch("/api/v1/persons/{id}", api_edit, api::update_person)
+        .get(
+            "/api/v1/persons/{id}/timeline",
+            api_view,
+            api::person_timeline,
+        )
+        .get(
+            "/api/v1/transfer-requests",
+            api_edit,
+            transfer_handlers::api_list_transfers,
+        )
+        .post(
+            "/api/v1/transfer-requests",
+            api_edit,
+            transfer_handlers::api_request_transfer,
+        )
+        .post(
+            "/api/v1/transfer-requests/{request_id}/approve",
+            Guard::Api(Permission::CoordinatePersons),
+            transfer_handlers::api_approve_transfer,
+        )
+        .post(
+            "/api/v1/transfer-requests/{request_id}/reject",
+            Guard::Api(Permission::CoordinatePersons),
+            transfer_handlers::api_reject_transfer,
+        )
+        .get(
+            "/api/v1/persons/{id}/profile",
+            api_view,
+            profile_api::show_profile,
+        )
+        .post(
+            "/api/v1/persons/{id}/items",
+            api_edit,
+            profile_api::create_item,
+        )
+        .delete(
+            "/api/v1/persons/{id}/items/{item_id}",
+            api_edit,
+            profile_api::delete_item,
+        )
+        .put(
+            "/api/v1/persons/{id}/situation",
+            api_edit,
+            profile_api::update_situation,
+        )
+        .get(
+            "/api/v1/persons/{id}/interviews",
+            api_view,
+            profile_api::list_interviews,
+        )
+        .post(
+            "/api/v1/persons/{id}/interviews",
+            api_edit,
+            profile_api::create_interview,
+        )
+}
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list_persons,
+    api::show_person,
+    api::create_person,
+    api::update_person,
+    api::person_timeline,
+    profile_api::show_profile,
+    profile_api::create_item,
+    profile_api::delete_item,
+    profile_api::update_situation,
+    profile_api::list_interviews,
+    profile_api::create_interview,
+    transfer_handlers::api_list_transfers,
+    transfer_handlers::api_request_transfer,
+    transfer_handlers::api_approve_transfer,
+    transfer_handlers::api_reject_transfer,
+))]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}

@@ -1,0 +1,1035 @@
+//! HTML handlers of the access module: login, logout, language, dashboard, own account,
+//! API tokens, and the admin screens for users and roles.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::Form;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::roles::{Permission, Role};
+use super::scope::Scope;
+use super::service::{
+    self, AccessError, LoginOutcome, ScopeInput, SecondFactorOutcome, TokenLife, UserInput,
+};
+use super::views::*;
+use super::{store, totp};
+use crate::i18n::Lang;
+use crate::territory::views::Choice;
+use crate::validation::FieldErrors;
+use crate::web::auth::{Authenticated, Client, Ctx, PendingSecondFactor};
+use crate::web::page::redirect_with_flash;
+use crate::web::routes::safe_next;
+use crate::web::table::{ListQuery, Pager};
+use crate::web::{AppState, PageCtx, WebError, cookies};
+
+fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build((cookies::SESSION, value))
+        .path("/")
+        .http_only(true)
+        .secure(state.secure_cookies())
+        .same_site(SameSite::Lax)
+        .build()
+}
+
+fn internal(e: AccessError) -> WebError {
+    match e {
+        AccessError::NotFound => WebError::NotFound,
+        AccessError::Store(s) => s.into(),
+        AccessError::Other(e) => WebError::Internal(e),
+        AccessError::Invalid(f) => {
+            WebError::Internal(anyhow::anyhow!("unexpected validation error: {f}"))
+        }
+    }
+}
+
+/// Query of the login page.
+#[derive(Debug, Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn login_page(
+    ctx: PageCtx,
+    user: Option<axum::Extension<Authenticated>>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    if user.is_some() {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    }
+    crate::web::render::page(LoginPage {
+        ctx,
+        username: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /login`: checks the password, rotates the session, asks for TOTP when enrolled.
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    client: Client,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let next = safe_next(Some(&form.next));
+    if !allowed(&state, &client) {
+        return crate::web::render::page_with(
+            StatusCode::TOO_MANY_REQUESTS,
+            LoginPage {
+                ctx,
+                username: form.username,
+                next,
+                error: Some("login-too-many"),
+            },
+        );
+    }
+    if form.username.trim().is_empty() || form.password.is_empty() {
+        let page = LoginPage {
+            ctx,
+            username: form.username,
+            next,
+            error: Some("login-missing"),
+        };
+        return crate::web::render::page_with(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let outcome = service::login(
+        &state.db,
+        &audit,
+        &form.username,
+        &form.password,
+        client.user_agent.clone(),
+    )
+    .await
+    .map_err(internal)?;
+    match outcome {
+        LoginOutcome::Success {
+            cookie,
+            second_factor,
+        } => {
+            // The session the browser held before (if any) ends: ids change at login.
+            if let Some(old) = jar.get(cookies::SESSION) {
+                super::session::delete(&state.db, old.value()).await?;
+            }
+            let jar = CookieJar::new().add(session_cookie(&state, cookie));
+            let to = if second_factor {
+                format!("/login/totp?next={}", crate::web::routes::urlencode(&next))
+            } else {
+                next
+            };
+            Ok((jar, Redirect::to(&to)).into_response())
+        }
+        LoginOutcome::Refused => crate::web::render::page_with(
+            StatusCode::UNAUTHORIZED,
+            LoginPage {
+                ctx,
+                username: form.username,
+                next,
+                error: Some("login-invalid"),
+            },
+        ),
+    }
+}
+
+/// Counts an attempt of this client against the per-address limit.
+fn allowed(state: &AppState, client: &Client) -> bool {
+    client.ip.is_none_or(|ip| state.login_limiter.allow(ip))
+}
+
+/// `GET /login/totp`.
+pub async fn totp_page(
+    ctx: PageCtx,
+    pending: Option<axum::Extension<PendingSecondFactor>>,
+) -> Result<Response, WebError> {
+    if pending.is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    crate::web::render::page(TotpLoginPage { ctx, error: None })
+}
+
+/// The TOTP code form.
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /login/totp`.
+pub async fn verify_totp(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    client: Client,
+    Query(q): Query<NextQuery>,
+    pending: Option<axum::Extension<PendingSecondFactor>>,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let Some(axum::Extension(pending)) = pending else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    if !allowed(&state, &client) {
+        return crate::web::render::page_with(
+            StatusCode::TOO_MANY_REQUESTS,
+            TotpLoginPage {
+                ctx,
+                error: Some("login-too-many"),
+            },
+        );
+    }
+    let outcome = service::verify_second_factor(
+        &state.db,
+        &audit,
+        &pending.session_id,
+        pending.user_id,
+        &form.code,
+        client.user_agent.clone(),
+    )
+    .await
+    .map_err(internal)?;
+    match outcome {
+        SecondFactorOutcome::Success(cookie) => {
+            let jar = CookieJar::new().add(session_cookie(&state, cookie));
+            Ok((jar, Redirect::to(&safe_next(q.next.as_deref()))).into_response())
+        }
+        SecondFactorOutcome::Wrong => crate::web::render::page_with(
+            StatusCode::UNAUTHORIZED,
+            TotpLoginPage {
+                ctx,
+                error: Some("totp-code-wrong"),
+            },
+        ),
+        SecondFactorOutcome::Ended => {
+            let removal = Cookie::build((cookies::SESSION, ""))
+                .path("/")
+                .removal()
+                .build();
+            Ok((
+                CookieJar::new().add(removal),
+                redirect_with_flash("/login", "error", "totp-login-ended"),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+) -> Result<Response, WebError> {
+    service::logout(
+        &state.db,
+        &audit,
+        &user.session_id,
+        user.access.actor.user_id,
+    )
+    .await
+    .map_err(internal)?;
+    let removal = Cookie::build((cookies::SESSION, ""))
+        .path("/")
+        .removal()
+        .build();
+    Ok((
+        CookieJar::new().add(removal),
+        redirect_with_flash("/login", "success", "logout-done"),
+    )
+        .into_response())
+}
+
+/// `GET /lang/{lang}`: remembers the UI language in a cookie and goes back.
+pub async fn set_language(
+    Path(lang): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let lang = Lang::parse(&lang).ok_or(WebError::NotFound)?;
+    let cookie = Cookie::build((cookies::LANG, lang.tag()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build();
+    Ok((
+        CookieJar::new().add(cookie),
+        Redirect::to(&safe_next(q.next.as_deref())),
+    )
+        .into_response())
+}
+
+/// One number on the dashboard: catalogue key of its label, value, link.
+type Count = (&'static str, u64, &'static str);
+
+/// Dashboard counts per user, reused for a few seconds: the home page is the most
+/// visited page and its numbers need not be exact to the second.
+static DASHBOARD: std::sync::LazyLock<crate::cache::TtlCache<Uuid, Vec<Count>>> =
+    std::sync::LazyLock::new(|| {
+        crate::cache::TtlCache::new(std::time::Duration::from_secs(10), 10_000)
+    });
+
+async fn dashboard_counts(
+    state: &AppState,
+    access: &super::Access,
+) -> Result<Vec<Count>, WebError> {
+    if let Some(counts) = DASHBOARD.get(&access.actor.user_id) {
+        return Ok(counts);
+    }
+    let mut counts = Vec::new();
+    for card in state.modules.cards() {
+        if access.can(card.permission) {
+            counts.push((card.label, (card.count)(state, access).await?, card.href));
+        }
+    }
+    DASHBOARD.insert(access.actor.user_id, counts.clone());
+    Ok(counts)
+}
+
+/// `GET /`: the home page of each role: the counts its permissions allow.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+) -> Result<Response, WebError> {
+    let access = &user.access;
+    let tiles = dashboard_counts(&state, access)
+        .await?
+        .into_iter()
+        .map(|(key, value, href)| Tile {
+            label: ctx.t(key).into_owned(),
+            value: value.to_string(),
+            href,
+        })
+        .collect();
+    let (national, scope_offices) = match &access.view {
+        Scope::National => (true, Vec::new()),
+        Scope::Offices(list) => (false, list.iter().map(|o| o.code.clone()).collect()),
+    };
+    crate::web::render::page(DashboardPage {
+        ctx,
+        tiles,
+        scope_offices,
+        national,
+    })
+}
+
+/// `GET /account`.
+pub async fn account(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+) -> Result<Response, WebError> {
+    let u = store::find_user(&state.db, user.access.actor.user_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let enrol = enrolment(&u);
+    crate::web::render::page(AccountPage {
+        ctx,
+        user: u,
+        errors: FieldErrors::new(),
+        enrol,
+    })
+}
+
+fn enrolment(u: &super::entity::user::Model) -> Option<(String, String)> {
+    match (&u.totp_secret, u.totp_enabled) {
+        (Some(secret), false) => Some((
+            totp::qr_svg(secret, &u.username).unwrap_or_default(),
+            secret.clone(),
+        )),
+        _ => None,
+    }
+}
+
+/// The password change form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// `POST /account/password`.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    client: Client,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let id = user.access.actor.user_id;
+    if let Some(refused) =
+        password_guess_limited(&state, ctx.clone(), &client, id, "current_password").await?
+    {
+        return Ok(refused);
+    }
+    let result = if form.new_password != form.confirm_password {
+        Err(AccessError::Invalid(FieldErrors::one(
+            "confirm_password",
+            "password-mismatch",
+        )))
+    } else {
+        service::change_own_password(
+            &state.db,
+            &audit,
+            id,
+            &user.session_id,
+            &form.current_password,
+            &form.new_password,
+        )
+        .await
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(
+            "/account",
+            "success",
+            "password-changed",
+        )),
+        Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Forms that only ask for the current password.
+#[derive(Debug, Deserialize)]
+pub struct CurrentPasswordForm {
+    #[serde(default)]
+    current_password: String,
+}
+
+/// `POST /account/totp/start`: needs the current password.
+pub async fn start_totp(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    client: Client,
+    Form(form): Form<CurrentPasswordForm>,
+) -> Result<Response, WebError> {
+    let id = user.access.actor.user_id;
+    if let Some(refused) =
+        password_guess_limited(&state, ctx.clone(), &client, id, "totp_password").await?
+    {
+        return Ok(refused);
+    }
+    match service::start_totp(&state.db, &audit, id, &form.current_password).await {
+        Ok(_) => Ok(Redirect::to("/account#totp").into_response()),
+        Err(AccessError::Invalid(errors)) => {
+            account_with_errors(&state, ctx, id, totp_errors(errors)).await
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// The second-factor forms ask for the password too: their errors go under their own
+/// field, not under the password-change form's.
+fn totp_errors(mut errors: FieldErrors) -> FieldErrors {
+    for e in &mut errors.0 {
+        if e.field == "current_password" {
+            e.field = "totp_password";
+        }
+    }
+    errors
+}
+
+async fn account_with_errors(
+    state: &AppState,
+    ctx: PageCtx,
+    id: Uuid,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    account_page(state, ctx, id, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// A check of the current password (password change, second factor) is a guess like a
+/// login: someone holding a stolen session could otherwise try passwords without limit.
+/// It counts against the same per-address limit; beyond it, the form's `field` says so.
+async fn password_guess_limited(
+    state: &AppState,
+    ctx: PageCtx,
+    client: &Client,
+    id: Uuid,
+    field: &'static str,
+) -> Result<Option<Response>, WebError> {
+    if allowed(state, client) {
+        return Ok(None);
+    }
+    let errors = FieldErrors::one(field, "login-too-many");
+    account_page(state, ctx, id, errors, StatusCode::TOO_MANY_REQUESTS)
+        .await
+        .map(Some)
+}
+
+async fn account_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: Uuid,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let u = store::find_user(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let enrol = enrolment(&u);
+    crate::web::render::page_with(
+        status,
+        AccountPage {
+            ctx,
+            user: u,
+            errors,
+            enrol,
+        },
+    )
+}
+
+/// `POST /account/totp/confirm`.
+pub async fn confirm_totp(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let id = user.access.actor.user_id;
+    match service::confirm_totp(&state.db, &audit, id, &form.code).await {
+        Ok(()) => Ok(redirect_with_flash("/account", "success", "totp-enabled")),
+        Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `POST /account/totp/disable`: needs the current password.
+pub async fn disable_totp(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    client: Client,
+    Form(form): Form<CurrentPasswordForm>,
+) -> Result<Response, WebError> {
+    let id = user.access.actor.user_id;
+    if let Some(refused) =
+        password_guess_limited(&state, ctx.clone(), &client, id, "totp_password").await?
+    {
+        return Ok(refused);
+    }
+    match service::disable_own_totp(&state.db, &audit, id, &form.current_password).await {
+        Ok(()) => Ok(redirect_with_flash("/account", "success", "totp-disabled")),
+        Err(AccessError::Invalid(errors)) => {
+            account_with_errors(&state, ctx, id, totp_errors(errors)).await
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `GET /account/tokens`.
+pub async fn tokens(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+) -> Result<Response, WebError> {
+    let tokens = store::list_tokens(&state.db, user.access.actor.user_id).await?;
+    let life = TokenLife::of(&state.config);
+    crate::web::render::page(TokensPage {
+        ctx,
+        tokens,
+        new_token: None,
+        errors: FieldErrors::new(),
+        default_days: life.default_days,
+        max_days: life.max_days,
+        typed: Default::default(),
+    })
+}
+
+/// The new-token form.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    days: String,
+}
+
+/// `POST /account/tokens`: creates a token and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    let id = user.access.actor.user_id;
+    let life = TokenLife::of(&state.config);
+    let (new_token, errors, status) =
+        match service::create_token(&state.db, &audit, id, &form.name, &form.days, life).await {
+            Ok(secret) => (Some(secret), FieldErrors::new(), StatusCode::OK),
+            Err(AccessError::Invalid(errors)) => (None, errors, StatusCode::UNPROCESSABLE_ENTITY),
+            Err(e) => return Err(internal(e)),
+        };
+    let tokens = store::list_tokens(&state.db, id).await?;
+    crate::web::render::page_with(
+        status,
+        TokensPage {
+            ctx,
+            tokens,
+            typed: if errors.is_empty() {
+                Default::default()
+            } else {
+                (form.name, form.days)
+            },
+            new_token,
+            errors,
+            default_days: life.default_days,
+            max_days: life.max_days,
+        },
+    )
+}
+
+/// `POST /account/tokens/{token_id}/revoke`.
+pub async fn revoke_own_token(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(token_id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    service::revoke_token(
+        &state.db,
+        &audit,
+        &user.access,
+        token_id,
+        Some(user.access.actor.user_id),
+    )
+    .await
+    .map_err(internal)?;
+    Ok(redirect_with_flash(
+        "/account/tokens",
+        "success",
+        "token-revoked",
+    ))
+}
+
+/// Filters of the users list.
+#[derive(Debug, Deserialize, Default)]
+pub struct UserListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    role: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+/// `GET /admin/users`.
+pub async fn list_users(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Query(query): Query<UserListQuery>,
+) -> Result<Response, WebError> {
+    let mut pager = Pager::new(
+        "/admin/users",
+        &query.list,
+        &["username", "full_name", "role", "last_login_at"],
+        false,
+    )?
+    .keep("q", &query.q)
+    .keep("role", &query.role);
+    let filter = store::UserFilter {
+        q: query.q.trim().to_owned(),
+        role: Role::parse(&query.role),
+        active: None,
+    };
+    let (rows, total) = store::list_users(&state.db, &user.access, &filter, &pager).await?;
+    pager.total = total;
+    let roles = role_choices(&ctx, &query.role);
+    crate::web::render::page(UsersPage {
+        ctx,
+        rows,
+        pager,
+        q: query.q,
+        role: query.role,
+        roles,
+    })
+}
+
+async fn user_page(
+    state: &AppState,
+    ctx: PageCtx,
+    id: Uuid,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let u = store::find_user(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let grants = store::user_grants(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|(kind, office)| GrantView {
+            kind: ctx.tp("scope-", &kind).into_owned(),
+            office: office
+                .map(|o| format!("{} — {}", o.code, o.name))
+                .unwrap_or_else(|| ctx.t("scope-national").into_owned()),
+        })
+        .collect();
+    let tokens = store::list_tokens(&state.db, id).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    crate::web::render::page_with(
+        status,
+        UserPage {
+            ctx,
+            user: u,
+            grants,
+            tokens,
+            errors,
+        },
+    )
+}
+
+/// `GET /admin/users/{id}`.
+pub async fn show_user(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    service::managed_user(&state.db, &user.access, id)
+        .await
+        .map_err(internal)?;
+    user_page(&state, ctx, id, FieldErrors::new()).await
+}
+
+async fn user_form(
+    state: &AppState,
+    ctx: PageCtx,
+    action: String,
+    title_key: &'static str,
+    creating: bool,
+    form: UserForm,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let offices = crate::territory::store::all_offices(&state.db).await?;
+    let choices = |selected: &[String]| -> Vec<Choice> {
+        offices
+            .iter()
+            .map(|o| Choice {
+                value: o.code.clone(),
+                label: format!("{} — {}", o.code, o.name),
+                selected: selected.iter().any(|s| s == &o.code),
+            })
+            .collect()
+    };
+    let scopes = vec![
+        ("scope-capture", "capture", choices(&form.capture)),
+        ("scope-view", "view", choices(&form.view)),
+        ("scope-search", "search", choices(&form.search)),
+    ];
+    let roles = role_choices(&ctx, &form.role);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    crate::web::render::page_with(
+        status,
+        UserFormPage {
+            ctx,
+            action,
+            title_key,
+            creating,
+            form,
+            errors,
+            roles,
+            scopes,
+        },
+    )
+}
+
+/// `GET /admin/users/new`.
+pub async fn new_user(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, WebError> {
+    let form = UserForm {
+        role: "operator".into(),
+        ..Default::default()
+    };
+    user_form(
+        &state,
+        ctx,
+        "/admin/users".into(),
+        "user-new-title",
+        true,
+        form,
+        FieldErrors::new(),
+    )
+    .await
+}
+
+fn to_input(form: &UserForm) -> UserInput {
+    UserInput {
+        username: form.username.clone(),
+        full_name: form.full_name.clone(),
+        email: form.email.clone(),
+        role: form.role.clone(),
+        scopes: ScopeInput {
+            capture: form.capture.clone(),
+            view: form.view.clone(),
+            search: form.search.clone(),
+            national: form.national.is_some(),
+        },
+    }
+}
+
+/// `POST /admin/users`.
+pub async fn create_user(
+    State(state): State<AppState>,
+    user: Authenticated,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    Form(form): Form<UserForm>,
+) -> Result<Response, WebError> {
+    match service::create_user(
+        &state.db,
+        &audit,
+        &user.access,
+        &to_input(&form),
+        &form.password,
+    )
+    .await
+    {
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/admin/users/{id}"),
+            "success",
+            "user-created",
+        )),
+        Err(AccessError::Invalid(errors)) => {
+            let form = UserForm {
+                password: String::new(),
+                ..form
+            };
+            user_form(
+                &state,
+                ctx,
+                "/admin/users".into(),
+                "user-new-title",
+                true,
+                form,
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `GET /admin/users/{id}/edit`.
+pub async fn edit_user(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let u = service::managed_user(&state.db, &user.access, id)
+        .await
+        .map_err(internal)?;
+    let grants = store::user_grants(&state.db, id).await?;
+    let codes = |kind: &str| -> Vec<String> {
+        grants
+            .iter()
+            .filter(|(k, _)| k == kind)
+            .filter_map(|(_, o)| o.as_ref().map(|o| o.code.clone()))
+            .collect()
+    };
+    let national = grants.iter().any(|(_, o)| o.is_none());
+    let form = UserForm {
+        username: u.username,
+        full_name: u.full_name,
+        email: u.email,
+        role: u.role,
+        password: String::new(),
+        capture: codes("capture"),
+        view: codes("view"),
+        search: codes("search"),
+        national: national.then(|| "on".into()),
+    };
+    user_form(
+        &state,
+        ctx,
+        format!("/admin/users/{id}"),
+        "user-edit-title",
+        false,
+        form,
+        FieldErrors::new(),
+    )
+    .await
+}
+
+/// `POST /admin/users/{id}`.
+pub async fn update_user(
+    State(state): State<AppState>,
+    user: Authenticated,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<UserForm>,
+) -> Result<Response, WebError> {
+    match service::update_user(&state.db, &audit, &user.access, id, &to_input(&form)).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/admin/users/{id}"),
+            "success",
+            "user-updated",
+        )),
+        Err(AccessError::Invalid(errors)) => {
+            user_form(
+                &state,
+                ctx,
+                format!("/admin/users/{id}"),
+                "user-edit-title",
+                false,
+                form,
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Body of the enable/disable buttons.
+#[derive(Debug, Deserialize)]
+pub struct ActiveForm {
+    active: String,
+}
+
+/// `POST /admin/users/{id}/active`.
+pub async fn set_user_active(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ActiveForm>,
+) -> Result<Response, WebError> {
+    let active = form.active == "true";
+    if !active && id == user.access.actor.user_id {
+        return Ok(redirect_with_flash(
+            &format!("/admin/users/{id}"),
+            "error",
+            "user-cannot-disable-self",
+        ));
+    }
+    service::set_active(&state.db, &audit, &user.access, id, active)
+        .await
+        .map_err(internal)?;
+    let key = if active {
+        "user-enabled"
+    } else {
+        "user-disabled-done"
+    };
+    Ok(redirect_with_flash(
+        &format!("/admin/users/{id}"),
+        "success",
+        key,
+    ))
+}
+
+/// The admin's password reset form.
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/users/{id}/password`.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    user: Authenticated,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    match service::set_password(&state.db, &audit, &user.access, id, &form.password).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/admin/users/{id}"),
+            "success",
+            "password-reset-done",
+        )),
+        Err(AccessError::Invalid(errors)) => user_page(&state, ctx, id, errors).await,
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// `POST /admin/users/{id}/totp/disable`.
+pub async fn admin_disable_totp(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    service::disable_totp(&state.db, &audit, &user.access, id)
+        .await
+        .map_err(internal)?;
+    Ok(redirect_with_flash(
+        &format!("/admin/users/{id}"),
+        "success",
+        "totp-disabled",
+    ))
+}
+
+/// `POST /admin/tokens/{token_id}/revoke`.
+pub async fn admin_revoke_token(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(token_id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    service::revoke_token(&state.db, &audit, &user.access, token_id, None)
+        .await
+        .map_err(internal)?;
+    Ok(redirect_with_flash(
+        "/admin/users",
+        "success",
+        "token-revoked",
+    ))
+}
+
+/// `GET /admin/roles`.
+pub async fn roles(ctx: PageCtx) -> Result<Response, WebError> {
+    let permissions = Permission::ALL
+        .iter()
+        .map(|p| ctx.t(p.label_key()).into_owned())
+        .collect();
+    let rows = Role::ALL
+        .iter()
+        .map(|r| RoleRow {
+            role: ctx.role(r.as_str()).into_owned(),
+            id: r.as_str(),
+            grants: Permission::ALL.iter().map(|p| r.can(*p)).collect(),
+            national: r.may_be_national(),
+        })
+        .collect();
+    crate::web::render::page(RolesPage {
+        ctx,
+        permissions,
+        rows,
+    })
+}

@@ -1,0 +1,236 @@
+//! Occupation browser and type-ahead, skills vocabulary admin, and their API.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::Form;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::entity::skill;
+use super::skills::{self, SkillError};
+use super::{Hit, occupations, unit_group};
+use crate::api::ApiError;
+use crate::validation::FieldErrors;
+use crate::web::auth::Ctx;
+use crate::web::page::redirect_with_flash;
+use crate::web::{AppState, PageCtx, WebError};
+
+/// Type-ahead query.
+#[derive(Debug, Deserialize, IntoParams, Default)]
+pub struct SuggestQuery {
+    /// What was typed.
+    #[serde(default)]
+    pub q: String,
+    /// Most results (default 10, at most 50).
+    pub limit: Option<usize>,
+}
+
+impl SuggestQuery {
+    fn limit(&self) -> usize {
+        self.limit.unwrap_or(10).clamp(1, 50)
+    }
+}
+
+/// Type-ahead results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Suggestions {
+    /// Best first.
+    pub items: Vec<Hit>,
+}
+
+/// `GET /occupations/suggest`: JSON for the forms' type-ahead.
+pub async fn suggest_occupations(Query(q): Query<SuggestQuery>) -> Json<Suggestions> {
+    Json(Suggestions {
+        items: occupations().search(&q.q, q.limit()),
+    })
+}
+
+/// Occupations matching the text, accent- and typo-tolerant, over preferred and
+/// alternative labels (ISCO-08, Argentine Spanish).
+#[utoipa::path(get, path = "/api/v1/occupations", params(SuggestQuery),
+    responses((status = 200, body = Suggestions)))]
+pub async fn api_occupations(q: Query<SuggestQuery>) -> Json<Suggestions> {
+    suggest_occupations(q).await
+}
+
+/// `GET /skills/suggest`.
+pub async fn suggest_skills(
+    State(state): State<AppState>,
+    Query(q): Query<SuggestQuery>,
+) -> Result<Json<Suggestions>, WebError> {
+    let catalog = skills::catalog(&state.db).await?;
+    Ok(Json(Suggestions {
+        items: catalog.search(&q.q, q.limit()),
+    }))
+}
+
+/// Active skills of the vocabulary matching the text (codes are skill ids).
+#[utoipa::path(get, path = "/api/v1/skills", params(SuggestQuery),
+    responses((status = 200, body = Suggestions)))]
+pub async fn api_skills(
+    State(state): State<AppState>,
+    Query(q): Query<SuggestQuery>,
+) -> Result<Json<Suggestions>, ApiError> {
+    let catalog = skills::catalog(&state.db).await?;
+    Ok(Json(Suggestions {
+        items: catalog.search(&q.q, q.limit()),
+    }))
+}
+
+/// A row of the occupation browser.
+pub struct OccupationRow {
+    /// The hit.
+    pub hit: Hit,
+    /// Unit group code.
+    pub group: String,
+}
+
+/// `/occupations`.
+#[derive(Template)]
+#[template(path = "taxonomy/occupations.html")]
+pub struct OccupationsPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Search text.
+    pub q: String,
+    /// Results.
+    pub rows: Vec<OccupationRow>,
+    /// Occupations in the taxonomy.
+    pub total: usize,
+}
+
+/// `GET /occupations`: search the taxonomy.
+pub async fn list_occupations(
+    ctx: PageCtx,
+    Query(q): Query<SuggestQuery>,
+) -> Result<Response, WebError> {
+    let rows = occupations()
+        .search(&q.q, 50)
+        .into_iter()
+        .map(|hit| OccupationRow {
+            group: unit_group(&hit.code).to_owned(),
+            hit,
+        })
+        .collect();
+    let page = OccupationsPage {
+        ctx,
+        q: q.q,
+        rows,
+        total: occupations().len(),
+    };
+    crate::web::render::page(page)
+}
+
+/// `/admin/skills`.
+#[derive(Template)]
+#[template(path = "taxonomy/skills.html")]
+pub struct SkillsPage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// Filter text.
+    pub q: String,
+    /// Skills shown.
+    pub skills: Vec<skill::Model>,
+    /// Skills in the vocabulary.
+    pub total: usize,
+    /// Label typed in the add form.
+    pub label: String,
+    /// Problems of the add form.
+    pub errors: FieldErrors,
+}
+
+impl SkillsPage {
+    /// Translated error of a field.
+    pub fn err(&self, field: &str) -> Option<String> {
+        self.errors.message(self.ctx.lang, field)
+    }
+}
+
+async fn skills_page(
+    state: &AppState,
+    ctx: PageCtx,
+    q: String,
+    label: String,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let all = skills::all(&state.db).await?;
+    let total = all.len();
+    let folded = crate::text::fold(&q);
+    let skills = all
+        .into_iter()
+        .filter(|s| folded.is_empty() || crate::text::fold(&s.label).contains(&folded))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = SkillsPage {
+        ctx,
+        q,
+        skills,
+        total,
+        label,
+        errors,
+    };
+    crate::web::render::page_with(status, page)
+}
+
+/// `GET /admin/skills`.
+pub async fn list_skills(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<SuggestQuery>,
+) -> Result<Response, WebError> {
+    skills_page(&state, ctx, q.q, String::new(), FieldErrors::new()).await
+}
+
+/// The add form.
+#[derive(Debug, Deserialize)]
+pub struct SkillForm {
+    #[serde(default)]
+    label: String,
+}
+
+/// `POST /admin/skills`.
+pub async fn create_skill(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Ctx(audit): Ctx,
+    Form(form): Form<SkillForm>,
+) -> Result<Response, WebError> {
+    match skills::create(&state.db, &audit, &form.label).await {
+        Ok(_) => Ok(redirect_with_flash(
+            "/admin/skills",
+            "success",
+            "skill-created",
+        )),
+        Err(SkillError::Invalid(errors)) => {
+            skills_page(&state, ctx, String::new(), form.label, errors).await
+        }
+        Err(SkillError::NotFound) => Err(WebError::NotFound),
+        Err(SkillError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// `POST /admin/skills/{id}/toggle`.
+pub async fn toggle_skill(
+    State(state): State<AppState>,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    match skills::toggle(&state.db, &audit, id).await {
+        Ok(_) => Ok(redirect_with_flash(
+            "/admin/skills",
+            "success",
+            "skill-updated",
+        )),
+        Err(SkillError::NotFound) => Err(WebError::NotFound),
+        Err(SkillError::Invalid(_)) => Err(WebError::NotFound),
+        Err(SkillError::Store(e)) => Err(e.into()),
+    }
+}
