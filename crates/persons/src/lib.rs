@@ -8,10 +8,11 @@
 //! transaction; reads of a record are audited.
 
 pub mod api;
+pub mod demo;
 pub mod domain;
 pub mod duplicates;
 pub mod duplicates_handlers;
-pub mod entity;
+mod entity;
 pub mod export;
 pub mod export_handlers;
 pub mod filters;
@@ -34,6 +35,7 @@ pub mod transfer;
 pub mod transfer_handlers;
 pub mod views;
 
+pub use entity::person::Model as Person;
 pub use module::{MODULE, index};
 
 use sipe_platform::access::Permission;

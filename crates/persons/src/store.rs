@@ -452,3 +452,11 @@ pub async fn unemployed_of_office(
 pub async fn count_all(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     person::Entity::find().count(conn).await
 }
+
+/// The oldest person record, whatever the scope (tools and tests that need someone).
+pub async fn first_record(conn: &impl ConnectionTrait) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find()
+        .order_by_asc(person::Column::Id)
+        .one(conn)
+        .await
+}

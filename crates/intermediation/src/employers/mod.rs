@@ -6,7 +6,7 @@
 //! whose managing office lies in the relevant scope.
 
 pub mod api;
-pub mod entity;
+pub(crate) mod entity;
 pub mod handlers;
 pub mod input;
 pub mod service;

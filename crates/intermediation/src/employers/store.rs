@@ -192,3 +192,9 @@ pub async fn legal_names(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// Number of employers, whatever the scope (the demo and its tests).
+pub async fn count_all(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    employer::Entity::find().count(conn).await
+}

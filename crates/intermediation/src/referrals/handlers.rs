@@ -145,7 +145,7 @@ struct Loaded {
     referral: referral::Model,
     vacancy: vacancy::Model,
     employer: crate::employers::entity::employer::Model,
-    person: sipe_persons::entity::person::Model,
+    person: sipe_persons::Person,
 }
 
 /// The referral and what its pages show, if the caller may see it. Names of the person

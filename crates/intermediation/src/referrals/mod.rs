@@ -8,7 +8,7 @@
 //! its vacancy and of its person.
 
 pub mod api;
-pub mod entity;
+pub(crate) mod entity;
 pub mod follow_ups;
 pub mod handlers;
 pub mod list;

@@ -5,7 +5,7 @@
 //! A person without a row is taken as actively looking when their employment status is
 //! `unemployed` (what the registry knows until they say more).
 
-pub mod entity;
+pub(crate) mod entity;
 pub mod handlers;
 pub mod service;
 

@@ -6,7 +6,7 @@
 //! through an `Access` and sees only vacancies whose managing office is in scope.
 
 pub mod api;
-pub mod entity;
+pub(crate) mod entity;
 pub mod form;
 pub mod handlers;
 pub mod input;

@@ -689,13 +689,7 @@ async fn control_characters_are_refused_and_text_is_stored_composed() {
     }
     let count = |app: &TestApp| {
         let db = app.db.clone();
-        async move {
-            use sea_orm::{EntityTrait, PaginatorTrait};
-            sipe::persons::entity::person::Entity::find()
-                .count(&db)
-                .await
-                .unwrap()
-        }
+        async move { sipe::persons::store::count_all(&db).await.unwrap() }
     };
     assert_eq!(count(&app).await, 0, "nothing was stored");
     // A query string and a form are cleaned the same way.

@@ -2,8 +2,6 @@ use std::io::Write;
 use std::process::Command;
 
 use reqwest::StatusCode;
-use sea_orm::{EntityTrait, PaginatorTrait};
-use sipe::persons::entity::person;
 
 use crate::helpers::{TestApp, fresh_database};
 
@@ -205,7 +203,10 @@ async fn an_interrupted_import_resumes_without_duplicating_anyone() {
     })
     .await;
     assert!(crashed.is_err());
-    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), batch);
+    assert_eq!(
+        sipe::persons::store::count_all(&app.db).await.unwrap(),
+        batch
+    );
     let summary = sipe::persons::import::import_file(
         &app.db,
         &sipe::audit::AuditCtx::cli(),
@@ -220,7 +221,10 @@ async fn an_interrupted_import_resumes_without_duplicating_anyone() {
     assert_eq!(summary.resumed_at, batch);
     assert_eq!(summary.accepted, rows);
     assert_eq!(summary.duplicates, 0);
-    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), rows);
+    assert_eq!(
+        sipe::persons::store::count_all(&app.db).await.unwrap(),
+        rows
+    );
     assert!(sipe::audit::verify(&app.db).await.unwrap().broken.is_none());
 }
 
@@ -247,7 +251,10 @@ async fn latin1_files_import_with_their_accents() {
     .await
     .unwrap();
     assert_eq!(summary.accepted, 1);
-    let p = person::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let p = sipe::persons::store::first_record(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (p.surnames.as_str(), p.names.as_str()),
         ("González", "María")
@@ -301,7 +308,10 @@ async fn xlsx_workbooks_import_with_numbers_and_dates_as_typed_in_a_spreadsheet(
     .await
     .unwrap();
     assert_eq!((summary.accepted, summary.rejected), (1, 1));
-    let p = person::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let p = sipe::persons::store::first_record(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(p.doc_number, "30111222");
     assert_eq!(p.birth_date.to_string(), "1990-01-31");
     assert_eq!(p.names, "Íñigo");
@@ -354,7 +364,10 @@ async fn import_with_update_keeps_the_field_history() {
     .await
     .unwrap();
     assert_eq!((summary.accepted, summary.duplicates), (1, 0));
-    let p = person::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let p = sipe::persons::store::first_record(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(p.email.as_deref(), Some("ana@example.com"));
     let changes = sipe::persons::store::changes(&app.db, p.id).await.unwrap();
     assert!(
@@ -424,7 +437,7 @@ async fn an_admin_uploads_a_file_that_imports_in_the_background() {
         table.contains("Terminada") && table.contains("100 %"),
         "{table}"
     );
-    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 30);
+    assert_eq!(sipe::persons::store::count_all(&app.db).await.unwrap(), 30);
     let start = html.find("/admin/imports/").unwrap();
     let link = &html[start..start + html[start..].find('"').unwrap()];
     let report = c

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::Value;
 
 use crate::helpers::{PASSWORD, PgDatabase, fresh_database};
@@ -282,8 +282,7 @@ async fn a_node_is_ready_only_once_its_index_caught_up() {
     server.wait_ready().await;
     assert!(server.ready.load(std::sync::atomic::Ordering::Acquire));
     let db = sipe::db::connect(&inst.url).await.unwrap();
-    let someone = sipe::persons::entity::person::Entity::find()
-        .one(&db)
+    let someone = sipe::persons::store::first_record(&db)
         .await
         .unwrap()
         .unwrap();
@@ -315,13 +314,9 @@ async fn the_demo_seeds_any_database_in_steps_a_new_run_completes() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("demo data created"));
     let db = sipe::db::connect(&inst.url).await.unwrap();
-    let people = sipe::persons::entity::person::Entity::find()
-        .count(&db)
-        .await
-        .unwrap();
+    let people = sipe::persons::store::count_all(&db).await.unwrap();
     assert_eq!(people, 40);
-    let employers = sipe::intermediation::employers::entity::employer::Entity::find()
-        .count(&db)
+    let employers = sipe::intermediation::employers::store::count_all(&db)
         .await
         .unwrap();
     assert_eq!(
@@ -368,10 +363,7 @@ async fn the_demo_seeds_any_database_in_steps_a_new_run_completes() {
     );
     let db = sipe::db::connect(&other.url).await.unwrap();
     assert_eq!(
-        sipe::persons::entity::person::Entity::find()
-            .count(&db)
-            .await
-            .unwrap(),
+        sipe::persons::store::count_all(&db).await.unwrap(),
         0,
         "nothing was seeded"
     );
