@@ -7,6 +7,7 @@ pub mod domain;
 pub mod employers;
 pub mod indicators;
 pub mod matching;
+pub mod migrations;
 pub mod module;
 pub mod referrals;
 pub mod seekers;

@@ -53,6 +53,7 @@ pub const MODULE: Module = Module {
     timeline_kinds: &["referral.proposed", "referral.state"],
     person_merge: Some(merge_person),
     contribute,
+    migrations: crate::migrations::all,
     ..Module::new("intermediation")
 };
 

@@ -559,11 +559,14 @@ pub async fn merge(
         NewEvent {
             person_id: kept.id,
             kind: "person.merged",
-            summary: format!(
-                "Fusión con el registro duplicado {} {}",
-                gone.doc_type.to_uppercase(),
-                gone.doc_number
-            ),
+            args: vec![(
+                "document",
+                timeline::Arg::text(format!(
+                    "{} {}",
+                    gone.doc_type.to_uppercase(),
+                    gone.doc_number
+                )),
+            )],
             link: Some(format!("/persons/{}", gone.id)),
             office_id: Some(kept.office_id),
         },

@@ -143,8 +143,11 @@ pub mod timeline_event {
         pub person_id: Uuid,
         /// Dotted kind: `person.registered`, `person.updated`, `interview`...
         pub kind: String,
-        /// One-line summary (already in Spanish, written by the module).
+        /// One-line summary in the deployment's first language (kept for readers of the
+        /// raw rows; pages render `args`).
         pub summary: String,
+        /// The arguments of its catalogue message, as JSON (`None` on old events).
+        pub args: Option<String>,
         /// Link to the record the event is about.
         pub link: Option<String>,
         /// Office where it happened.

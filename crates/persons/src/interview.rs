@@ -251,7 +251,10 @@ pub async fn record(
         NewEvent {
             person_id,
             kind: "interview",
-            summary: format!("Entrevista: {}", situation_label(&v.situation)),
+            args: vec![(
+                "situation",
+                timeline::Arg::key(format!("situation-{}", v.situation)),
+            )],
             link: Some(format!("/persons/{person_id}/interviews/{id}")),
             office_id: Some(updated.office_id),
         },
@@ -259,17 +262,6 @@ pub async fn record(
     .await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// Spanish label of a situation for timeline summaries (stored text, not UI chrome).
-fn situation_label(code: &str) -> &'static str {
-    match code {
-        "first_job" => "busca su primer empleo",
-        "unemployed" => "desocupada/o",
-        "underemployed" => "subocupada/o",
-        "employed_seeking" => "ocupada/o que busca otro empleo",
-        _ => "inactiva/o",
-    }
 }
 
 /// A person's interviews, newest first.

@@ -23,6 +23,7 @@ pub mod import_handlers;
 pub mod indexer;
 pub mod input;
 pub mod interview;
+pub mod migrations;
 pub mod module;
 pub mod profile;
 pub mod profile_api;

@@ -54,6 +54,7 @@ pub const MODULE: Module = Module {
     timeline_kinds: super::timeline::KINDS,
     start: Some(start),
     tasks: &[follow_task, schedule_task],
+    migrations: crate::migrations::all,
     ..Module::new("persons")
 };
 

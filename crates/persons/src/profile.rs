@@ -329,7 +329,7 @@ async fn touch(tx: &impl ConnectionTrait, person_id: Uuid) -> Result<(), sea_orm
     Ok(())
 }
 
-fn field_of(kind: &str) -> &'static str {
+pub(crate) fn field_of(kind: &str) -> &'static str {
     match kind {
         "work" => "work_history",
         "skill" => "skills",

@@ -278,7 +278,7 @@ pub async fn register(
         NewEvent {
             person_id: id,
             kind: "person.registered",
-            summary: format!("Registro en {}", office.name),
+            args: vec![("office", timeline::Arg::text(&office.name))],
             link: None,
             office_id: Some(office.id),
         },
@@ -348,6 +348,28 @@ pub(crate) async fn update_valid(
 /// A field's value before or after a change, for the history.
 pub(crate) type Snapshot = Vec<(&'static str, Option<String>)>;
 
+/// The catalogue key of a person field's label (the timeline names changed fields).
+pub fn field_label_key(field: &str) -> String {
+    let label = match field {
+        "department_code" => "department",
+        "education_level" => "education",
+        "employment_status" => "employment",
+        "availability_hours" => "availability",
+        "office_id" => "office",
+        "doc_number" => "document",
+        // Profile items are named like their section of the profile.
+        "work_history" => return "item-kind-work".into(),
+        "skills" => return "item-kind-skill".into(),
+        "languages" => return "item-kind-language".into(),
+        "driving_licences" => return "item-kind-licence".into(),
+        "benefits" => return "item-kind-benefit".into(),
+        "consents" => return "item-kind-consent".into(),
+        "desired_occupations" => return "item-kind-desired".into(),
+        other => other,
+    };
+    format!("person-{}", label.replace('_', "-"))
+}
+
 /// Keeps the history of every changed field, with one audit row and one timeline event
 /// for the whole change. Returns the changed fields.
 pub(crate) async fn record_changes(
@@ -404,7 +426,12 @@ pub(crate) async fn record_changes(
         NewEvent {
             person_id: person.id,
             kind: "person.updated",
-            summary: format!("Datos actualizados: {}", changed.join(", ")),
+            args: vec![(
+                "fields",
+                timeline::Arg::Keys {
+                    keys: changed.iter().map(|f| field_label_key(f)).collect(),
+                },
+            )],
             link: None,
             office_id: Some(person.office_id),
         },

@@ -1,13 +1,86 @@
 //! The timeline mechanism: any module appends dated events about a person here, inside
 //! its own transaction; the person page reads them back in order. No module's tables
-//! are joined: each event carries its own summary and link.
+//! are joined: each event carries its kind, its arguments and its link, and is written
+//! in the reader's language from the catalogue message `timeline-<kind>` (dots become
+//! dashes). Events written before arguments were stored show their stored summary.
 
 use chrono::{SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::entity::timeline_event;
 use sipe_platform::audit::AuditCtx;
+use sipe_platform::i18n::Lang;
+
+/// One argument of an event's message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Arg {
+    /// Words shown as they are (a name, a document number).
+    Text(String),
+    /// A catalogue key, shown translated (`situation-unemployed`).
+    Key {
+        /// The key.
+        key: String,
+    },
+    /// Catalogue keys, shown translated and joined with commas (changed fields).
+    Keys {
+        /// The keys.
+        keys: Vec<String>,
+    },
+}
+
+impl Arg {
+    /// Words shown as they are.
+    pub fn text(s: impl Into<String>) -> Self {
+        Arg::Text(s.into())
+    }
+
+    /// A catalogue key.
+    pub fn key(k: impl Into<String>) -> Self {
+        Arg::Key { key: k.into() }
+    }
+
+    fn show(&self, lang: Lang) -> String {
+        match self {
+            Arg::Text(s) => s.clone(),
+            Arg::Key { key } => lang.t(key).into_owned(),
+            Arg::Keys { keys } => keys
+                .iter()
+                .map(|k| lang.t(k).into_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+}
+
+/// The arguments of an event, by name.
+pub type Args = Vec<(&'static str, Arg)>;
+
+/// The catalogue key of an event kind.
+pub fn message_key(kind: &str) -> String {
+    format!("timeline-{}", kind.replace('.', "-"))
+}
+
+/// An event's text in a language: its message with its arguments, or the summary stored
+/// with it when it has no arguments (events older than them).
+pub fn render(lang: Lang, kind: &str, args: Option<&str>, summary: &str) -> String {
+    let Some(args) =
+        args.and_then(|a| serde_json::from_str::<std::collections::BTreeMap<String, Arg>>(a).ok())
+    else {
+        return summary.to_owned();
+    };
+    let key = message_key(kind);
+    if !lang.has(&key) {
+        return summary.to_owned();
+    }
+    let shown: Vec<(&str, String)> = args
+        .iter()
+        .map(|(name, arg)| (name.as_str(), arg.show(lang)))
+        .collect();
+    lang.t_args(&key, &shown)
+}
 
 /// An event to append.
 #[derive(Debug, Clone)]
@@ -16,8 +89,8 @@ pub struct NewEvent<'a> {
     pub person_id: Uuid,
     /// Dotted kind (`person.registered`, `interview`, `referral.sent`...).
     pub kind: &'a str,
-    /// One-line summary, in the deployment's language.
-    pub summary: String,
+    /// The arguments of its message (`timeline-<kind>` in the catalogues).
+    pub args: Args,
     /// Link to the record the event is about.
     pub link: Option<String>,
     /// Office where it happened.
@@ -30,11 +103,20 @@ pub async fn append(
     ctx: &AuditCtx,
     event: NewEvent<'_>,
 ) -> Result<(), DbErr> {
+    let args: serde_json::Map<String, serde_json::Value> = event
+        .args
+        .iter()
+        .map(|(name, arg)| ((*name).to_owned(), serde_json::json!(arg)))
+        .collect();
+    let args = serde_json::Value::Object(args).to_string();
+    // The summary in the deployment's first language, for readers of the raw rows.
+    let summary = render(Lang::EsAr, event.kind, Some(&args), event.kind);
     timeline_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         person_id: Set(event.person_id),
         kind: Set(event.kind.to_owned()),
-        summary: Set(event.summary.chars().take(300).collect()),
+        summary: Set(summary.chars().take(300).collect()),
+        args: Set(Some(args)),
         link: Set(event.link),
         office_id: Set(event.office_id),
         author_id: Set(ctx.actor_id),
@@ -49,8 +131,56 @@ pub async fn append(
 /// The kinds of timeline events the persons module writes.
 pub const KINDS: &[&str] = &[
     "person.registered",
+    "person.imported",
     "person.updated",
     "person.merged",
     "person.transferred",
     "interview",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_reads_in_the_readers_language_and_old_events_keep_their_summary() {
+        let args = serde_json::json!({
+            "situation": {"key": "situation-unemployed"},
+            "fields": {"keys": ["person-phone", "person-email"]},
+            "office": "OE-01 — Capital",
+        })
+        .to_string();
+        let es = render(Lang::EsAr, "interview", Some(&args), "viejo");
+        let en = render(Lang::En, "interview", Some(&args), "viejo");
+        assert!(es.starts_with("Entrevista: "), "{es}");
+        assert!(en.starts_with("Interview: "), "{en}");
+        assert_ne!(es, en);
+        let updated = render(Lang::En, "person.updated", Some(&args), "");
+        assert!(updated.contains(", "), "{updated}");
+        assert_eq!(render(Lang::En, "interview", None, "viejo"), "viejo");
+        assert_eq!(render(Lang::En, "unknown.kind", Some(&args), "x"), "x");
+    }
+
+    #[test]
+    fn every_changed_field_has_a_label_in_both_languages() {
+        let fields = crate::duplicates::MERGE_FIELDS
+            .iter()
+            .copied()
+            .chain(["office_id", "employment_status", "cuil", "doc_number"])
+            .chain(crate::profile::ITEM_KINDS.map(crate::profile::field_of))
+            .chain([
+                "has_disability",
+                "disability_type",
+                "cud_expiry",
+                "dependants",
+                "head_of_household",
+                "unemployed_since",
+                "availability_hours",
+                "travel_radius_km",
+            ]);
+        for field in fields {
+            let key = crate::service::field_label_key(field);
+            assert!(Lang::EsAr.has(&key) && Lang::En.has(&key), "{field}: {key}");
+        }
+    }
+}

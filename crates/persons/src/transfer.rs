@@ -264,7 +264,10 @@ pub async fn decide(
             NewEvent {
                 person_id,
                 kind: "person.transferred",
-                summary: format!("Pase a {} — {}", to.code, to.name),
+                args: vec![(
+                    "office",
+                    timeline::Arg::text(format!("{} — {}", to.code, to.name)),
+                )],
                 link: None,
                 office_id: Some(to.id),
             },

@@ -166,3 +166,10 @@ impl SearchProblem {
         self.field == field
     }
 }
+
+impl PersonPage {
+    /// A timeline event in the reader's language.
+    pub fn event_text(&self, e: &TimelineEvent) -> String {
+        super::timeline::render(self.ctx.lang, &e.kind, e.args.as_deref(), &e.summary)
+    }
+}

@@ -158,6 +158,8 @@ pub struct Module {
     pub start: Option<StartFn>,
     /// Its long-running tasks.
     pub tasks: &'static [TaskFn],
+    /// Its migrations (the application orders every module's by name).
+    pub migrations: fn() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>>,
 }
 
 fn no_routes() -> Routes {
@@ -174,6 +176,10 @@ fn no_jobs(r: Registry) -> Registry {
 
 fn no_contributions(_: &mut Contributions) {}
 
+fn no_migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {
+    Vec::new()
+}
+
 impl Module {
     /// A module that adds nothing yet (fill the fields it has with struct update syntax).
     pub const fn new(name: &'static str) -> Self {
@@ -189,6 +195,7 @@ impl Module {
             contribute: no_contributions,
             start: None,
             tasks: &[],
+            migrations: no_migrations,
         }
     }
 }
@@ -301,6 +308,16 @@ impl Modules {
     /// Every job handler.
     pub fn jobs(&self, registry: Registry) -> Registry {
         self.iter().fold(registry, |r, m| (m.jobs)(r))
+    }
+
+    /// Every migration: the platform's and the modules', in name order.
+    pub fn migrations(&self) -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {
+        let mut all = crate::db::migrations::platform();
+        for m in self.iter() {
+            all.extend((m.migrations)());
+        }
+        all.sort_by(|a, b| a.name().cmp(b.name()));
+        all
     }
 
     /// Every timeline event kind, with the module that writes it.

@@ -79,7 +79,7 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
         prepare_data_dir(config)?;
     }
     let db = db::connect(&config.effective_database_url()).await?;
-    db::migrate(&db)
+    db::migrate::<Migrator>(&db)
         .await
         .map_err(|e| StartError::Prepare(e.to_string()))?;
     if sipe_platform::territory::store::count_territories(&db)
@@ -117,6 +117,16 @@ pub fn modules() -> Modules {
         &sipe_platform::audit::MODULE,
         &sipe_platform::jobs::MODULE,
     ])
+}
+
+/// The application's migrations: the platform's and every module's, in name order.
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl sea_orm_migration::MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> {
+        modules().migrations()
+    }
 }
 
 /// Runs every module's start step: their per-application state.
@@ -488,5 +498,41 @@ pub async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_timeline_kind_of_every_module_has_a_message_in_both_languages() {
+        let mut checked = 0;
+        for (module, kind) in modules().timeline_kinds() {
+            let key = sipe_persons::timeline::message_key(kind);
+            for lang in [
+                sipe_platform::i18n::Lang::EsAr,
+                sipe_platform::i18n::Lang::En,
+            ] {
+                assert!(lang.has(&key), "{module}: {kind} has no {key} in {lang:?}");
+            }
+            checked += 1;
+        }
+        assert!(checked >= 8, "{checked} kinds");
+    }
+
+    #[test]
+    fn migrations_are_ordered_by_name_and_named_once() {
+        let names: Vec<String> = modules()
+            .migrations()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+        assert!(names.iter().any(|n| n == "m0001_platform"));
+        assert!(names.iter().any(|n| n == "m0008_employers"));
     }
 }

@@ -19,7 +19,6 @@ use sipe_persons::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
-use sipe_platform::i18n::Lang;
 use sipe_platform::validation::{self, FieldErrors};
 
 /// Why a referral use case failed.
@@ -105,12 +104,15 @@ fn optional(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// The one-line summary a person's timeline shows.
-fn summary(title: &str, state: ReferralState) -> String {
-    format!(
-        "Derivación a «{title}»: {}",
-        Lang::EsAr.t(&format!("referral-state-{}", state.as_str()))
-    )
+/// The arguments of a referral's timeline message.
+fn event_args(title: &str, state: ReferralState) -> timeline::Args {
+    vec![
+        ("vacancy", timeline::Arg::text(title)),
+        (
+            "state",
+            timeline::Arg::key(format!("referral-state-{}", state.as_str())),
+        ),
+    ]
 }
 
 /// May the caller read this referral? (The vacancy's or the person's office in scope.)
@@ -239,7 +241,7 @@ pub async fn refer(
         NewEvent {
             person_id,
             kind: "referral.proposed",
-            summary: summary(&v.title, ReferralState::Proposed),
+            args: event_args(&v.title, ReferralState::Proposed),
             link: Some(format!("/referrals/{id}")),
             office_id: Some(v.office_id),
         },
@@ -407,7 +409,7 @@ pub async fn transition(
         NewEvent {
             person_id,
             kind: "referral.state",
-            summary: summary(&v.title, m.to),
+            args: event_args(&v.title, m.to),
             link: Some(format!("/referrals/{id}")),
             office_id: Some(v.office_id),
         },
@@ -528,7 +530,7 @@ async fn make_others_obsolete(
             NewEvent {
                 person_id,
                 kind: "referral.state",
-                summary: summary(&vacancy_title, ReferralState::Obsolete),
+                args: event_args(&vacancy_title, ReferralState::Obsolete),
                 link: Some(format!("/referrals/{oid}")),
                 office_id: Some(office_id),
             },

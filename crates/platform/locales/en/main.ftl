@@ -856,3 +856,16 @@ indicators-total = Total
 indicators-chart-states = Referrals by state
 indicators-chart-placements = Placements by office
 employers-export = Download CSV
+
+# Timeline: one message per event kind (`timeline-<kind>`, dots as dashes).
+timeline-person-registered = Registered at { $office }
+timeline-person-imported = Registered by spreadsheet import
+timeline-person-updated = Details updated: { $fields }
+timeline-person-merged = Merged with the duplicate record { $document }
+timeline-person-transferred = Transferred to { $office }
+timeline-interview = Interview: { $situation }
+timeline-referral-proposed = Referral to “{ $vacancy }”: { $state }
+timeline-referral-state = Referral to “{ $vacancy }”: { $state }
+person-cuil = CUIL
+person-marital-status = Marital status
+person-travel-radius-km = Travel radius

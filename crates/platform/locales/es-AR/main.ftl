@@ -856,3 +856,16 @@ indicators-total = Total
 indicators-chart-states = Derivaciones por estado
 indicators-chart-placements = Colocaciones por oficina
 employers-export = Descargar CSV
+
+# Timeline: one message per event kind (`timeline-<kind>`, dots as dashes).
+timeline-person-registered = Registro en { $office }
+timeline-person-imported = Alta por importación de planilla
+timeline-person-updated = Datos actualizados: { $fields }
+timeline-person-merged = Fusión con el registro duplicado { $document }
+timeline-person-transferred = Pase a { $office }
+timeline-interview = Entrevista: { $situation }
+timeline-referral-proposed = Derivación a «{ $vacancy }»: { $state }
+timeline-referral-state = Derivación a «{ $vacancy }»: { $state }
+person-cuil = CUIL
+person-marital-status = Estado civil
+person-travel-radius-km = Distancia que puede viajar

@@ -4,7 +4,7 @@
 //! Per-database SQL lives here and nowhere else.
 
 pub mod bulk;
-mod migrations;
+pub mod migrations;
 pub mod settings;
 
 use std::time::Duration;
@@ -14,8 +14,6 @@ use sea_orm::{
     DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
-
-pub use migrations::Migrator;
 
 /// The one connection pool of the process.
 pub type Db = DatabaseConnection;
@@ -79,9 +77,9 @@ pub async fn connect(url: &str) -> Result<Db, ConnectError> {
         })
 }
 
-/// Applies every pending migration.
-pub async fn migrate(db: &Db) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+/// Applies every pending migration of a migration list (the application's).
+pub async fn migrate<M: MigratorTrait>(db: &Db) -> Result<(), DbErr> {
+    M::up(db, None).await
 }
 
 /// Begins a transaction for a use case that writes.

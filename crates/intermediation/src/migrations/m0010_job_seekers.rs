@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use super::{ts, ts_null};
+use sipe_platform::db::migrations::schema::{ts, ts_null};
 
 /// `job_seekers`.
 pub struct M0010JobSeekers;

@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use super::{index, ts};
+use sipe_platform::db::migrations::schema::{index, ts};
 
 /// `employer_sites`.
 pub struct M0012EmployerSites;

@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use super::{index, ts, ts_null};
+use sipe_platform::db::migrations::schema::{index, ts, ts_null};
 
 /// `vacancies`, `vacancy_requirements`, `vacancy_events`.
 pub struct M0009Vacancies;

@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use super::{index, ts};
+use sipe_platform::db::migrations::schema::{index, ts};
 
 /// `employers`, `employer_contacts`, `employer_agreements`.
 pub struct M0008Employers;
