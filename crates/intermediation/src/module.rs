@@ -4,9 +4,12 @@
 use std::sync::Arc;
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
 
 use super::referrals::entity::{placement, referral};
+use super::referrals::service::{ReferralError, make_obsolete, open_states};
 use super::seekers::entity::job_seeker;
 use sipe_persons::module::{PersonFacts, PersonSection};
 use sipe_persons::search::IndexExtension;
@@ -39,7 +42,7 @@ pub const MODULE: Module = Module {
     cards: &[
         Card {
             label: "dashboard-open-vacancies",
-            href: "/vacancies",
+            href: "/vacancies?state=open",
             permission: VIEW,
             count: count_open_vacancies,
         },
@@ -81,9 +84,12 @@ impl PersonSection for JobSearchSection {
         &'a self,
         state: &'a AppState,
         ctx: &'a sipe_platform::web::PageCtx,
-        person: &'a PersonFacts,
+        person: &'a PersonFacts<'a>,
     ) -> BoxFuture<'a, Result<Option<String>, sipe_platform::web::WebError>> {
         Box::pin(async move {
+            if !person.access.can(VIEW) {
+                return Ok(None);
+            }
             let rows = super::seekers::rows_of(&state.db, &[person.id]).await?;
             let view = JobSearchView {
                 ctx,
@@ -113,15 +119,40 @@ fn count_follow_ups_due<'a>(
     state: &'a AppState,
     access: &'a sipe_platform::access::Access,
 ) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
     Box::pin(super::referrals::follow_ups::count_due_in_scope(
-        &state.db, access,
+        &state.db, access, today,
     ))
 }
 
 /// Moves the merged person's referrals, placements and job search to the kept person.
-/// Both job searches: the kept one stays, looking if either was, placed at the later date.
+/// A referral of both to the same vacancy leaves the merged one's obsolete; of the two
+/// job searches the newest state wins, and if that is a placement the person's other
+/// open referrals become obsolete, as at a hire.
 fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm::DbErr>> {
     Box::pin(async move {
+        let failed = |e: ReferralError| match e {
+            ReferralError::Store(s) => sea_orm::DbErr::Custom(s.to_string()),
+            other => sea_orm::DbErr::Custom(other.to_string()),
+        };
+        let open = open_states();
+        let kept_vacancies: Vec<uuid::Uuid> = referral::Entity::find()
+            .filter(referral::Column::PersonId.eq(m.kept))
+            .filter(referral::Column::State.is_in(open.clone()))
+            .all(m.tx)
+            .await?
+            .into_iter()
+            .map(|r| r.vacancy_id)
+            .collect();
+        let twins = referral::Entity::find()
+            .filter(referral::Column::PersonId.eq(m.gone))
+            .filter(referral::Column::State.is_in(open.clone()))
+            .filter(referral::Column::VacancyId.is_in(kept_vacancies))
+            .all(m.tx)
+            .await?;
+        let twins = make_obsolete(m.tx, m.ctx, m.kept, twins, "merged_duplicate", None)
+            .await
+            .map_err(failed)?;
         let referrals = referral::Entity::update_many()
             .col_expr(referral::Column::PersonId, Expr::value(m.kept))
             .filter(referral::Column::PersonId.eq(m.gone))
@@ -138,29 +169,50 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
         let kept_search = job_seeker::Entity::find_by_id(m.kept).one(m.tx).await?;
         let job_search = match (gone_search, kept_search) {
             (None, _) => "none",
-            (Some(gone), None) => {
-                // The primary key is the person: insert the kept copy, drop the old one.
-                let mut moved = gone.clone().into_active_model();
-                moved.person_id = Set(m.kept);
-                job_seeker::Entity::delete_by_id(m.gone).exec(m.tx).await?;
-                moved.insert(m.tx).await?;
-                "moved"
-            }
-            (Some(gone), Some(kept)) => {
-                let mut a = kept.clone().into_active_model();
-                if gone.actively_looking && !kept.actively_looking {
-                    a.actively_looking = Set(true);
-                    a.looking_since = Set(gone.looking_since);
-                }
-                if gone.placed_at > kept.placed_at {
-                    a.placed_at = Set(gone.placed_at);
-                }
-                a.updated_at = Set(chrono::Utc::now());
-                a.update(m.tx).await?;
-                job_seeker::Entity::delete_by_id(m.gone).exec(m.tx).await?;
+            (Some(gone), kept) => {
+                // The newest statement of the two is the person's state now.
+                let newest = match kept {
+                    Some(k) if k.updated_at >= gone.updated_at => k,
+                    _ => gone.clone(),
+                };
+                let mut row = newest.clone().into_active_model();
+                row.person_id = Set(m.kept);
+                job_seeker::Entity::delete_many()
+                    .filter(job_seeker::Column::PersonId.is_in([m.gone, m.kept]))
+                    .exec(m.tx)
+                    .await?;
+                row.insert(m.tx).await?;
                 "combined"
             }
         };
+        // Placed now: what else was in progress for them is over, as at a hire.
+        let now_placed = job_seeker::Entity::find_by_id(m.kept)
+            .one(m.tx)
+            .await?
+            .is_some_and(|j| j.placed_at.is_some() && !j.actively_looking);
+        let mut closed_by_hire = Vec::new();
+        if now_placed {
+            let hired = placement::Entity::find()
+                .filter(placement::Column::PersonId.eq(m.kept))
+                .order_by_desc(placement::Column::StartDate)
+                .one(m.tx)
+                .await?;
+            let still_open = referral::Entity::find()
+                .filter(referral::Column::PersonId.eq(m.kept))
+                .filter(referral::Column::State.is_in(open))
+                .all(m.tx)
+                .await?;
+            closed_by_hire = make_obsolete(
+                m.tx,
+                m.ctx,
+                m.kept,
+                still_open,
+                "hired_by_another",
+                hired.map(|h| h.referral_id),
+            )
+            .await
+            .map_err(failed)?;
+        }
         sipe_platform::audit::record(
             m.tx,
             m.ctx,
@@ -170,6 +222,8 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
                     "referrals": referrals,
                     "placements": placements,
                     "job_search": job_search,
+                    "duplicate_referrals_closed": twins,
+                    "referrals_closed_by_placement": closed_by_hire,
                 })),
         )
         .await?;

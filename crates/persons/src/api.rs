@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::entity::{person, timeline_event};
 use super::filters::PersonFilters;
 use super::input::PersonInput;
-use super::service::{self, PersonError, RegisterOutcome};
+use super::service::{self, RegisterOutcome};
 use super::store::{self, PersonSort};
 use sipe_platform::access::ScopeKind;
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson, Page};
@@ -113,14 +113,6 @@ fn to_identity_dto(p: person::Model, office_code: String) -> PersonDto {
     }
 }
 
-pub(crate) fn map_err(e: PersonError) -> ApiError {
-    match e {
-        PersonError::Invalid(f) => ApiError::Invalid(f),
-        PersonError::NotFound => ApiError::NotFound,
-        PersonError::Store(s) => s.into(),
-    }
-}
-
 /// Query of the persons list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct PersonParams {
@@ -188,8 +180,7 @@ pub async fn list_persons(
         &filters.query_string(),
         items.iter().map(|i| i.id),
     )
-    .await
-    .map_err(map_err)?;
+    .await?;
     Ok(Json(Page { items, total }))
 }
 
@@ -211,9 +202,7 @@ pub async fn show_person(
             .await?
             .ok_or(ApiError::NotFound)?;
     }
-    service::record_read(&state.reads, &ctx, p.id)
-        .await
-        .map_err(map_err)?;
+    service::record_read(&state.reads, &ctx, p.id).await?;
     Ok(Json(dto(&state, p).await?))
 }
 
@@ -227,10 +216,7 @@ pub async fn create_person(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<(StatusCode, Json<PersonDto>), ApiError> {
-    match service::register(&state.db, &ctx, &access, state.tz, &input)
-        .await
-        .map_err(map_err)?
-    {
+    match service::register(&state.db, &ctx, &access, state.tz, &input).await? {
         RegisterOutcome::Created(id) => {
             super::handlers::reindex_now(&state, id).await;
             let p = store::find_person(&state.db, &access, ScopeKind::View, id)
@@ -260,9 +246,7 @@ pub async fn update_person(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<Json<PersonDto>, ApiError> {
-    service::update(&state.db, &ctx, &access, state.tz, id, &input)
-        .await
-        .map_err(map_err)?;
+    service::update(&state.db, &ctx, &access, state.tz, id, &input).await?;
     super::handlers::reindex_now(&state, id).await;
     let p = store::find_person(&state.db, &access, ScopeKind::View, id)
         .await?
@@ -306,9 +290,7 @@ pub async fn person_timeline(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Page<EventDto>>, ApiError> {
-    service::read_person(&state.db, &state.reads, &ctx, &access, id)
-        .await
-        .map_err(map_err)?;
+    service::read_person(&state.db, &state.reads, &ctx, &access, id).await?;
     let (rows, total) = store::timeline(&state.db, id, 0, 200).await?;
     Ok(Json(Page {
         items: rows.into_iter().map(Into::into).collect(),

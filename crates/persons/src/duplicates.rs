@@ -309,11 +309,16 @@ pub async fn find_pair(
     let first = store::find_person(conn, access, kind, pair.first_id).await?;
     let second = store::find_person(conn, access, kind, pair.second_id).await?;
     Ok(match (first, second) {
-        (Some(first), Some(second)) => Some(PairView {
-            pair,
-            first,
-            second,
-        }),
+        // A pair with a record merged since the scan is stale.
+        (Some(first), Some(second))
+            if first.merged_into.is_none() && second.merged_into.is_none() =>
+        {
+            Some(PairView {
+                pair,
+                first,
+                second,
+            })
+        }
         _ => None,
     })
 }
@@ -464,6 +469,21 @@ pub async fn merge(
         .collect();
     record_changes(&tx, ctx, &updated, &before, &after).await?;
     // Move what hangs off the merged record.
+    // Moved events keep working links: `/persons/{gone}/…` becomes `/persons/{kept}/…`.
+    timeline_event::Entity::update_many()
+        .col_expr(
+            timeline_event::Column::Link,
+            Expr::expr(
+                sea_orm::sea_query::Func::cust("REPLACE")
+                    .arg(Expr::col(timeline_event::Column::Link))
+                    .arg(format!("/persons/{}/", gone.id))
+                    .arg(format!("/persons/{}/", kept.id)),
+            ),
+        )
+        .filter(timeline_event::Column::PersonId.eq(gone.id))
+        .filter(timeline_event::Column::Link.is_not_null())
+        .exec(&tx)
+        .await?;
     timeline_event::Entity::update_many()
         .col_expr(timeline_event::Column::PersonId, Expr::value(kept.id))
         .filter(timeline_event::Column::PersonId.eq(gone.id))
@@ -529,10 +549,27 @@ pub async fn merge(
         gone: gone.id,
     };
     sipe_platform::module::run_merge_hooks(hooks, &moved).await?;
-    let mut g = gone.clone().into_active_model();
-    g.merged_into = Set(Some(kept.id));
-    g.updated_at = Set(Utc::now());
-    g.update(&tx).await?;
+    // Claim both records: on PostgreSQL a concurrent merge of either one makes one of
+    // the two updates find no unmerged row, and that merge stops here.
+    let now = Utc::now();
+    let claimed = person::Entity::update_many()
+        .col_expr(person::Column::MergedInto, Expr::value(kept.id))
+        .col_expr(person::Column::UpdatedAt, Expr::value(now))
+        .filter(person::Column::Id.eq(gone.id))
+        .filter(person::Column::MergedInto.is_null())
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    let kept_still = person::Entity::update_many()
+        .col_expr(person::Column::UpdatedAt, Expr::value(now))
+        .filter(person::Column::Id.eq(kept.id))
+        .filter(person::Column::MergedInto.is_null())
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    if claimed != 1 || kept_still != 1 {
+        return Err(PersonError::NotFound);
+    }
     duplicate_pair::Entity::update_many()
         .col_expr(duplicate_pair::Column::Status, Expr::value("merged"))
         .filter(

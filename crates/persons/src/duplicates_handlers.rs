@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use super::duplicates::{self, MERGE_FIELDS, MergeInput, PairView};
 use super::handlers::reindex_now;
-use super::handlers::web_error;
 use super::service::{PersonError, display_name};
 use sipe_platform::access::ScopeKind;
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -59,8 +58,7 @@ pub async fn list_duplicates(
         "",
         pairs.iter().flat_map(|p| [p.first.id, p.second.id]),
     )
-    .await
-    .map_err(web_error)?;
+    .await?;
     let rows = pairs
         .into_iter()
         .map(|view| PairRow {
@@ -143,9 +141,7 @@ pub async fn show_pair(
         .await?
         .ok_or(WebError::NotFound)?;
     for p in [view.first.id, view.second.id] {
-        super::service::record_read(&state.reads, &audit, p)
-            .await
-            .map_err(web_error)?;
+        super::service::record_read(&state.reads, &audit, p).await?;
     }
     let fields = MERGE_FIELDS
         .iter()
@@ -203,7 +199,7 @@ pub async fn merge_pair(
             "error",
             "duplicates-choose-keep",
         )),
-        Err(e) => Err(web_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -214,9 +210,7 @@ pub async fn dismiss_pair(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    duplicates::dismiss(&state.db, &audit, &user.access, id)
-        .await
-        .map_err(web_error)?;
+    duplicates::dismiss(&state.db, &audit, &user.access, id).await?;
     Ok(redirect_with_flash(
         "/persons/duplicates",
         "success",

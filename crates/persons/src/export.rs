@@ -275,3 +275,14 @@ pub async fn subject_record(
     tx.commit().await?;
     Ok(Some(record))
 }
+
+impl sipe_platform::failure::UseCaseError for ExportError {
+    fn failure(self) -> sipe_platform::failure::Failure {
+        use sipe_platform::failure::Failure;
+        match self {
+            ExportError::Invalid(f) => Failure::Invalid(f),
+            ExportError::Store(s) => Failure::Store(s),
+            other => Failure::Internal(anyhow::anyhow!(other.to_string())),
+        }
+    }
+}

@@ -13,14 +13,6 @@ use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
-fn web_error(e: ExportError) -> WebError {
-    match e {
-        ExportError::Store(s) => s.into(),
-        ExportError::Invalid(f) => f.into(),
-        other => WebError::Internal(anyhow::anyhow!(other.to_string())),
-    }
-}
-
 async fn export(
     state: &AppState,
     user: &Authenticated,
@@ -48,19 +40,16 @@ async fn export(
                 "export-too-many",
             ));
         }
-        Err(e) => return Err(web_error(e)),
+        Err(e) => return Err(e.into()),
     };
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M");
     let (body, mime) = if format == "xlsx" {
         (
-            export::to_xlsx(&table).map_err(web_error)?,
+            export::to_xlsx(&table)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     } else {
-        (
-            export::to_csv(&table).map_err(web_error)?,
-            "text/csv; charset=utf-8",
-        )
+        (export::to_csv(&table)?, "text/csv; charset=utf-8")
     };
     Ok((
         [
@@ -104,8 +93,7 @@ pub async fn record_json(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let record = export::subject_record(&state.db, &audit, &user.access, id)
-        .await
-        .map_err(web_error)?
+        .await?
         .ok_or(WebError::NotFound)?;
     Ok((
         [
@@ -204,8 +192,7 @@ pub async fn record_html(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let record = export::subject_record(&state.db, &audit, &user.access, id)
-        .await
-        .map_err(web_error)?
+        .await?
         .ok_or(WebError::NotFound)?;
     let (facts, tables) = layout(&record);
     let page = RecordPage {

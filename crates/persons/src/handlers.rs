@@ -33,17 +33,6 @@ pub async fn reindex_now(state: &AppState, id: Uuid) {
     }
 }
 
-/// A use-case failure as a page error (validation errors are handled by each form).
-pub fn web_error(e: PersonError) -> WebError {
-    match e {
-        PersonError::NotFound => WebError::NotFound,
-        PersonError::Store(s) => s.into(),
-        PersonError::Invalid(f) => {
-            WebError::Internal(anyhow::anyhow!("unexpected validation error: {f}"))
-        }
-    }
-}
-
 async fn rows(state: &AppState, people: Vec<person::Model>) -> Result<Vec<PersonRow>, WebError> {
     let offices = sipe_platform::territory::store::office_codes(
         &state.db,
@@ -136,8 +125,7 @@ pub async fn list_persons(
                 &f.query_string(),
                 people.iter().map(|p| p.id),
             )
-            .await
-            .map_err(web_error)?;
+            .await?;
             people
         }
         _ => Vec::new(),
@@ -367,7 +355,7 @@ pub async fn create_person(
         Err(PersonError::Invalid(errors)) => {
             form_page(&state, ctx, &user.access, form, new_state(errors)).await
         }
-        Err(e) => Err(web_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -390,9 +378,7 @@ pub async fn show_person(
             "person-was-merged",
         ));
     }
-    service::record_read(&state.reads, &audit, id)
-        .await
-        .map_err(web_error)?;
+    service::record_read(&state.reads, &audit, id).await?;
     let office = sipe_platform::territory::store::office_by_id(&state.db, p.office_id).await?;
     let department = match &p.department_code {
         Some(code) => sipe_platform::territory::store::find_territory(&state.db, code)
@@ -410,6 +396,7 @@ pub async fn show_person(
     let sections = item_sections(&ctx, items);
     let interviews = super::interview::list(&state.db, id).await?;
     let facts = super::module::PersonFacts {
+        access,
         id,
         employment_status: p.employment_status.clone(),
         can_edit,
@@ -568,9 +555,7 @@ pub async fn edit_person(
         .await?
         .ok_or(WebError::NotFound)?;
     // The form shows the whole record: a read like the person page.
-    service::record_read(&state.reads, &audit, id)
-        .await
-        .map_err(web_error)?;
+    service::record_read(&state.reads, &audit, id).await?;
     let mut form = to_input(&p);
     form.office_code = sipe_platform::territory::store::office_by_id(&state.db, p.office_id)
         .await?
@@ -607,6 +592,6 @@ pub async fn update_person(
         Err(PersonError::Invalid(errors)) => {
             form_page(&state, ctx, &user.access, form, edit_state(id, errors)).await
         }
-        Err(e) => Err(web_error(e)),
+        Err(e) => Err(e.into()),
     }
 }

@@ -614,6 +614,12 @@ fn insert_statements(
 ) -> Vec<sea_orm::Statement> {
     let mut people = Vec::with_capacity(rows.len());
     let mut events = Vec::with_capacity(rows.len());
+    let imported_summary = super::timeline::render(
+        sipe_platform::i18n::Lang::EsAr,
+        "person.imported",
+        Some("{}"),
+        "person.imported",
+    );
     for row in rows {
         let mut a = person::ActiveModel {
             id: Set(row.id),
@@ -637,12 +643,7 @@ fn insert_statements(
             id: Set(Uuid::now_v7()),
             person_id: Set(row.id),
             kind: Set("person.imported".into()),
-            summary: Set(super::timeline::render(
-                sipe_platform::i18n::Lang::EsAr,
-                "person.imported",
-                Some("{}"),
-                "person.imported",
-            )),
+            summary: Set(imported_summary.clone()),
             args: Set(Some("{}".into())),
             link: Set(None),
             office_id: Set(Some(row.office)),

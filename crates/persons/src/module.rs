@@ -67,12 +67,14 @@ pub trait PersonSection: Send + Sync {
         &'a self,
         state: &'a AppState,
         ctx: &'a sipe_platform::web::PageCtx,
-        person: &'a PersonFacts,
+        person: &'a PersonFacts<'a>,
     ) -> BoxFuture<'a, Result<Option<String>, sipe_platform::web::WebError>>;
 }
 
-/// What a person-page section is told about the person.
-pub struct PersonFacts {
+/// What a person-page section is told about the person and the reader.
+pub struct PersonFacts<'a> {
+    /// Who reads the page (a section checks its own module's permission).
+    pub access: &'a sipe_platform::access::Access,
     /// The person.
     pub id: uuid::Uuid,
     /// Their employment status.
@@ -85,7 +87,7 @@ pub struct PersonFacts {
 pub async fn person_sections(
     state: &AppState,
     ctx: &sipe_platform::web::PageCtx,
-    person: &PersonFacts,
+    person: &PersonFacts<'_>,
 ) -> Result<Vec<String>, sipe_platform::web::WebError> {
     let mut out = Vec::new();
     for section in state

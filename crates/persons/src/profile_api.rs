@@ -7,7 +7,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::api::map_err;
 use super::entity::{interview, profile_item};
 use super::interview::InterviewInput;
 use super::profile::{self, ItemInput, SituationInput};
@@ -87,9 +86,7 @@ pub async fn show_profile(
     Path(id): Path<Uuid>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     let profile = profile_of(&state, &access, id).await?;
-    service::record_read(&state.reads, &ctx, id)
-        .await
-        .map_err(map_err)?;
+    service::record_read(&state.reads, &ctx, id).await?;
     Ok(Json(profile))
 }
 
@@ -104,9 +101,7 @@ pub async fn create_item(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ItemInput>,
 ) -> Result<(StatusCode, Json<ItemDto>), ApiError> {
-    let item_id = profile::add_item(&state.db, &ctx, &access, state.tz, id, &input)
-        .await
-        .map_err(map_err)?;
+    let item_id = profile::add_item(&state.db, &ctx, &access, state.tz, id, &input).await?;
     super::handlers::reindex_now(&state, id).await;
     let item = profile::items(&state.db, id)
         .await?
@@ -126,9 +121,7 @@ pub async fn delete_item(
     Ctx(ctx): Ctx,
     Path((id, item_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    profile::remove_item(&state.db, &ctx, &access, id, item_id)
-        .await
-        .map_err(map_err)?;
+    profile::remove_item(&state.db, &ctx, &access, id, item_id).await?;
     super::handlers::reindex_now(&state, id).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -144,9 +137,7 @@ pub async fn update_situation(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<SituationInput>,
 ) -> Result<Json<ProfileDto>, ApiError> {
-    profile::update_situation(&state.db, &ctx, &access, state.tz, id, &input)
-        .await
-        .map_err(map_err)?;
+    profile::update_situation(&state.db, &ctx, &access, state.tz, id, &input).await?;
     super::handlers::reindex_now(&state, id).await;
     Ok(Json(profile_of(&state, &access, id).await?))
 }
@@ -208,9 +199,7 @@ pub async fn list_interviews(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Page<InterviewDto>>, ApiError> {
-    service::read_person(&state.db, &state.reads, &ctx, &access, id)
-        .await
-        .map_err(map_err)?;
+    service::read_person(&state.db, &state.reads, &ctx, &access, id).await?;
     let rows = super::interview::list(&state.db, id).await?;
     Ok(Json(Page {
         total: rows.len() as u64,
@@ -230,9 +219,7 @@ pub async fn create_interview(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<InterviewInput>,
 ) -> Result<(StatusCode, Json<InterviewDto>), ApiError> {
-    let iid = super::interview::record(&state.db, &ctx, &access, id, &input)
-        .await
-        .map_err(map_err)?;
+    let iid = super::interview::record(&state.db, &ctx, &access, id, &input).await?;
     super::handlers::reindex_now(&state, id).await;
     let row = super::interview::find(&state.db, id, iid)
         .await?

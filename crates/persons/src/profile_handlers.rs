@@ -10,7 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::entity::interview;
-use super::handlers::{reindex_now, web_error};
+use super::handlers::reindex_now;
 use super::interview::{BARRIERS, DAYS, InterviewInput, SITUATIONS};
 use super::profile::{self, ITEM_KINDS, ItemInput, SituationInput};
 use super::service::{PersonError, display_name};
@@ -19,6 +19,7 @@ use sipe_platform::access::ScopeKind;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::form::choices;
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
@@ -28,18 +29,6 @@ fn status_of(errors: &FieldErrors) -> StatusCode {
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     }
-}
-
-/// Choices of a coded field, labelled through `prefix` + code.
-fn choices(ctx: &PageCtx, prefix: &str, codes: &[&str], current: &str) -> Vec<Choice> {
-    codes
-        .iter()
-        .map(|c| Choice {
-            value: (*c).to_owned(),
-            label: ctx.tp(prefix, c).into_owned(),
-            selected: *c == current,
-        })
-        .collect()
 }
 
 /// The name of a person in the caller's capture scope, or not found.
@@ -180,7 +169,7 @@ pub async fn create_item(
             item_page(ctx, id, name, form, errors)
         }
         Err(PersonError::Invalid(_)) => Err(WebError::NotFound),
-        Err(e) => Err(web_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -191,9 +180,7 @@ pub async fn delete_item(
     Ctx(audit): Ctx,
     Path((id, item_id)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, WebError> {
-    profile::remove_item(&state.db, &audit, &user.access, id, item_id)
-        .await
-        .map_err(web_error)?;
+    profile::remove_item(&state.db, &audit, &user.access, id, item_id).await?;
     reindex_now(&state, id).await;
     Ok(redirect_with_flash(
         &format!("/persons/{id}#profile"),
@@ -277,9 +264,7 @@ pub async fn edit_situation(
     let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    super::service::record_read(&state.reads, &audit, id)
-        .await
-        .map_err(web_error)?;
+    super::service::record_read(&state.reads, &audit, id).await?;
     situation_page(
         ctx,
         id,
@@ -311,7 +296,7 @@ pub async fn update_situation(
             let name = capture_name(&state, &user, id).await?;
             situation_page(ctx, id, name, form, errors)
         }
-        Err(e) => Err(web_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -434,7 +419,7 @@ pub async fn create_interview(
             let name = capture_name(&state, &user, id).await?;
             interview_page(ctx, id, name, form, errors)
         }
-        Err(e) => Err(web_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -472,9 +457,7 @@ pub async fn show_interview(
     let interview = super::interview::find(&state.db, id, interview_id)
         .await?
         .ok_or(WebError::NotFound)?;
-    super::service::record_read(&state.reads, &audit, id)
-        .await
-        .map_err(web_error)?;
+    super::service::record_read(&state.reads, &audit, id).await?;
     let split = |s: &str, prefix: &str| -> Vec<String> {
         s.split(',')
             .filter(|x| !x.is_empty())

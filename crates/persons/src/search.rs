@@ -227,7 +227,23 @@ impl PersonIndex {
         let (schema, fields) = schema(&extensions);
         let directory =
             MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
-        let index = Index::open_or_create(directory, schema)?;
+        let index = match Index::open_or_create(directory, schema.clone()) {
+            // The modules' fields changed (one was added or removed): the index is
+            // derived data, so the old one is moved aside and a new one is built from the
+            // database by the follower (its watermark starts empty).
+            Err(tantivy::TantivyError::SchemaError(_)) if write => {
+                let aside =
+                    dir.with_extension(format!("replaced-{}", chrono::Utc::now().timestamp()));
+                std::fs::rename(dir, &aside)
+                    .and_then(|()| std::fs::create_dir_all(dir))
+                    .map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
+                tracing::warn!(old = %aside.display(), "people index fields changed; rebuilding it");
+                let directory =
+                    MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+                Index::open_or_create(directory, schema)?
+            }
+            other => other?,
+        };
         Self::with_index(index, fields, write, extensions)
     }
 
@@ -323,7 +339,10 @@ impl PersonIndex {
             d.add_text(f.occupation, o);
         }
         for (name, value) in &p.extra {
-            if let Some(field) = self.extra_fields.get(*name) {
+            let field = self.extra_fields.get(*name);
+            // An extension gave a value for a field it did not declare.
+            debug_assert!(field.is_some(), "undeclared index field {name}");
+            if let Some(field) = field {
                 d.add_field_value(*field, value);
             }
         }
@@ -728,6 +747,49 @@ mod tests {
         assert_eq!((index.segments(), index.len()), (1, 3));
         let (ids, total) = index.search("gomez", &Filters::default(), 0, 10).unwrap();
         assert_eq!((ids, total), (vec![people[1].id], 1));
+    }
+
+    /// A module that adds one field.
+    struct OneMore;
+
+    impl IndexExtension for OneMore {
+        fn declare(&self, schema: &mut tantivy::schema::SchemaBuilder) {
+            schema.add_text_field("one_more", STRING);
+        }
+
+        fn values<'a>(
+            &'a self,
+            _: &'a sipe_platform::db::Db,
+            _: &'a IndexBatch<'a>,
+        ) -> sipe_platform::module::BoxFuture<'a, anyhow::Result<HashMap<Uuid, ExtraValues>>>
+        {
+            Box::pin(async { Ok(HashMap::new()) })
+        }
+    }
+
+    #[test]
+    fn an_index_of_other_fields_is_set_aside_and_started_again() {
+        let dir = std::env::temp_dir().join(format!("sipe-index-{}", Uuid::now_v7()));
+        let before = PersonIndex::open(&dir, Vec::new()).unwrap();
+        before
+            .upsert(&[doc("Ana Ruiz", Uuid::now_v7())], Some("w1"))
+            .unwrap();
+        drop(before);
+        // Read-only opening reports the difference; a writer starts a fresh index.
+        assert!(PersonIndex::open_read_only(&dir, vec![Arc::new(OneMore)]).is_err());
+        let after = PersonIndex::open(&dir, vec![Arc::new(OneMore)]).unwrap();
+        assert!(after.is_empty() && after.watermark().is_none());
+        assert!(after.field("one_more").is_some());
+        drop(after);
+        let _ = std::fs::remove_dir_all(&dir);
+        for e in std::fs::read_dir(std::env::temp_dir()).unwrap().flatten() {
+            if e.file_name().to_string_lossy().starts_with(&format!(
+                "{}.replaced-",
+                dir.file_name().unwrap().to_string_lossy()
+            )) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
     }
 
     #[test]

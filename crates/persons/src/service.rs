@@ -348,6 +348,19 @@ pub(crate) async fn update_valid(
 /// A field's value before or after a change, for the history.
 pub(crate) type Snapshot = Vec<(&'static str, Option<String>)>;
 
+/// Moves a person's change stamp, so every node re-indexes them: another module changed
+/// what the index holds of them (their job search), in the caller's transaction.
+pub async fn touch(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    person::Entity::update_many()
+        .col_expr(person::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(person::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// The catalogue key of a person field's label (the timeline names changed fields).
 pub fn field_label_key(field: &str) -> String {
     let label = match field {
@@ -517,4 +530,15 @@ pub async fn record_shown(
         )
         .await
         .map_err(|e| PersonError::Store(e.into()))
+}
+
+impl sipe_platform::failure::UseCaseError for PersonError {
+    fn failure(self) -> sipe_platform::failure::Failure {
+        use sipe_platform::failure::Failure;
+        match self {
+            PersonError::Invalid(f) => Failure::Invalid(f),
+            PersonError::NotFound => Failure::NotFound,
+            PersonError::Store(s) => Failure::Store(s),
+        }
+    }
 }

@@ -18,10 +18,14 @@ pub async fn find_person(
     kind: ScopeKind,
     id: Uuid,
 ) -> Result<Option<person::Model>, DbErr> {
-    person::Entity::find_by_id(id)
-        .filter(access.scope(kind).owns(person::Column::OfficeId))
-        .one(conn)
-        .await
+    let mut q =
+        person::Entity::find_by_id(id).filter(access.scope(kind).owns(person::Column::OfficeId));
+    if kind == ScopeKind::Capture {
+        // A merged record stays readable (it leads to the kept one) but takes no changes:
+        // a stale page or API call would hang rows on it again.
+        q = q.filter(person::Column::MergedInto.is_null());
+    }
+    q.one(conn).await
 }
 
 /// Active people in the caller's view scope (the dashboard's number).

@@ -7,7 +7,6 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::handlers::web_error;
 use super::service::PersonError;
 use super::transfer::{self, RequestView, TransferInput};
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -44,12 +43,8 @@ pub async fn list_transfers(
     let status = ["pending", "approved", "rejected", "closed"]
         .into_iter()
         .find(|s| *s == q.status);
-    let rows = transfer::list(&state.db, &user.access, status)
-        .await
-        .map_err(web_error)?;
-    audit_shown(&state, &audit, &rows)
-        .await
-        .map_err(web_error)?;
+    let rows = transfer::list(&state.db, &user.access, status).await?;
+    audit_shown(&state, &audit, &rows).await?;
     let page = TransfersPage {
         ctx,
         rows,
@@ -89,7 +84,7 @@ pub async fn request_transfer(
             "error",
             "transfer-invalid",
         )),
-        Err(e) => Err(web_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -100,9 +95,7 @@ async fn decide(
     id: Uuid,
     approve: bool,
 ) -> Result<Response, WebError> {
-    let person = transfer::decide(&state.db, audit, &user.access, id, approve)
-        .await
-        .map_err(web_error)?;
+    let person = transfer::decide(&state.db, audit, &user.access, id, approve).await?;
     super::handlers::reindex_now(state, person).await;
     Ok(redirect_with_flash(
         "/persons/transfers",
@@ -187,12 +180,8 @@ pub async fn api_list_transfers(
     sipe_platform::api::ApiAccess(access): sipe_platform::api::ApiAccess,
     Ctx(audit): Ctx,
 ) -> Result<axum::Json<sipe_platform::api::Page<TransferDto>>, sipe_platform::api::ApiError> {
-    let rows = transfer::list(&state.db, &access, None)
-        .await
-        .map_err(super::api::map_err)?;
-    audit_shown(&state, &audit, &rows)
-        .await
-        .map_err(super::api::map_err)?;
+    let rows = transfer::list(&state.db, &access, None).await?;
+    audit_shown(&state, &audit, &rows).await?;
     Ok(axum::Json(sipe_platform::api::Page {
         total: rows.len() as u64,
         items: rows.into_iter().map(Into::into).collect(),
@@ -209,9 +198,7 @@ pub async fn api_request_transfer(
     Ctx(audit): Ctx,
     sipe_platform::api::ApiJson(input): sipe_platform::api::ApiJson<TransferInput>,
 ) -> Result<axum::http::StatusCode, sipe_platform::api::ApiError> {
-    transfer::request(&state.db, &audit, &access, &input)
-        .await
-        .map_err(super::api::map_err)?;
+    transfer::request(&state.db, &audit, &access, &input).await?;
     Ok(axum::http::StatusCode::ACCEPTED)
 }
 
@@ -225,9 +212,7 @@ pub async fn api_approve_transfer(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<axum::http::StatusCode, sipe_platform::api::ApiError> {
-    let person = transfer::decide(&state.db, &audit, &access, id, true)
-        .await
-        .map_err(super::api::map_err)?;
+    let person = transfer::decide(&state.db, &audit, &access, id, true).await?;
     super::handlers::reindex_now(&state, person).await;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
@@ -242,8 +227,6 @@ pub async fn api_reject_transfer(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<axum::http::StatusCode, sipe_platform::api::ApiError> {
-    let _ = transfer::decide(&state.db, &audit, &access, id, false)
-        .await
-        .map_err(super::api::map_err)?;
+    let _ = transfer::decide(&state.db, &audit, &access, id, false).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

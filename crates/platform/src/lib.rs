@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod csv_export;
 pub mod db;
+pub mod failure;
 pub mod i18n;
 pub mod jobs;
 pub mod module;

@@ -49,13 +49,13 @@ if (autorefresh) {
   setTimeout(() => window.location.reload(), Number(autorefresh.dataset.autorefresh) * 1000);
 }
 // Navigation: on wide screens the menu is open; one area's dropdown at a time, closed
-// by Escape or a click elsewhere. Without this file the summaries still open and close.
+// by Escape, a click elsewhere or the focus leaving it. Without this file the summaries
+// still open and close.
 const menu = document.querySelector("[data-menu]");
 if (menu) {
   const wide = window.matchMedia("(min-width: 48rem)");
-  const fit = () => { menu.open = wide.matches || menu.open; };
-  fit();
-  wide.addEventListener("change", fit);
+  menu.open = wide.matches;
+  wide.addEventListener("change", () => { menu.open = wide.matches; });
   const areas = [...menu.querySelectorAll("details[data-area]")];
   for (const area of areas) {
     area.addEventListener("toggle", () => {
@@ -63,14 +63,22 @@ if (menu) {
         areas.filter((a) => a !== area).forEach((a) => { a.open = false; });
       }
     });
+    // A dropdown left open would cover the field the keyboard moved to.
+    area.addEventListener("focusout", (event) => {
+      if (wide.matches && !area.contains(event.relatedTarget)) {
+        area.open = false;
+      }
+    });
   }
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") {
-      const open = areas.find((a) => a.open);
-      if (open) {
-        open.open = false;
-        open.querySelector("summary")?.focus();
-      }
+    if (event.key !== "Escape") {
+      return;
+    }
+    const inUse = document.activeElement?.closest?.("details[data-area]");
+    const open = inUse && inUse.open ? inUse : areas.find((a) => a.open && wide.matches);
+    if (open) {
+      open.open = false;
+      open.querySelector("summary")?.focus();
     }
   });
   document.addEventListener("click", (event) => {

@@ -528,10 +528,9 @@ mod tests {
             .iter()
             .map(|m| m.name().to_owned())
             .collect();
-        let mut sorted = names.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(names, sorted);
+        let mut unique = names.clone();
+        unique.dedup();
+        assert_eq!(names, unique, "two migrations share a name");
         assert!(names.iter().any(|n| n == "m0001_platform"));
         assert!(names.iter().any(|n| n == "m0008_employers"));
     }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::entity::{employer, employer_agreement, employer_contact, employer_site};
 use super::input::{AgreementInput, ContactInput, EmployerInput, SiteInput};
-use super::service::{self, EmployerError};
+use super::service::{self};
 use super::store::{self, EmployerFilter};
 use crate::activity;
 use sipe_platform::access::ScopeKind;
@@ -203,19 +203,6 @@ pub struct EmployerParams {
 /// The sortable columns of employer lists (the first is the default).
 pub const SORTS: [&str; 4] = ["legal_name", "cuit", "activity", "updated_at"];
 
-fn map_err(e: EmployerError) -> ApiError {
-    match e {
-        EmployerError::Invalid(f) => ApiError::Invalid(f),
-        EmployerError::NotFound => ApiError::NotFound,
-        EmployerError::CuitTaken { id, visible } => ApiError::Conflict(if visible {
-            format!("An employer with this CUIT is already registered: /api/v1/employers/{id}")
-        } else {
-            "An employer with this CUIT is already registered by another office.".into()
-        }),
-        EmployerError::Store(s) => s.into(),
-    }
-}
-
 /// Employers managed by offices in the caller's view scope.
 #[utoipa::path(get, path = "/api/v1/employers", params(EmployerParams),
     responses((status = 200, body = Page<EmployerDto>), (status = 401, body = sipe_platform::api::Problem)))]
@@ -293,9 +280,7 @@ pub async fn create_employer(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<EmployerInput>,
 ) -> Result<(StatusCode, Json<EmployerDto>), ApiError> {
-    let id = service::create_employer(&state.db, &ctx, &access, &input)
-        .await
-        .map_err(map_err)?;
+    let id = service::create_employer(&state.db, &ctx, &access, &input).await?;
     let e = visible(&state, &access, id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
 }
@@ -311,9 +296,7 @@ pub async fn update_employer(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<EmployerInput>,
 ) -> Result<Json<EmployerDto>, ApiError> {
-    service::update_employer(&state.db, &ctx, &access, id, &input)
-        .await
-        .map_err(map_err)?;
+    service::update_employer(&state.db, &ctx, &access, id, &input).await?;
     let e = visible(&state, &access, id).await?;
     Ok(Json(detail(&state, e).await?))
 }
@@ -329,9 +312,7 @@ pub async fn add_contact(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<(StatusCode, Json<EmployerDto>), ApiError> {
-    service::add_contact(&state.db, &ctx, &access, id, &input)
-        .await
-        .map_err(map_err)?;
+    service::add_contact(&state.db, &ctx, &access, id, &input).await?;
     let e = visible(&state, &access, id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
 }
@@ -347,9 +328,7 @@ pub async fn add_site(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> Result<(StatusCode, Json<EmployerDto>), ApiError> {
-    service::add_site(&state.db, &ctx, &access, id, &input)
-        .await
-        .map_err(map_err)?;
+    service::add_site(&state.db, &ctx, &access, id, &input).await?;
     let e = visible(&state, &access, id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
 }
@@ -364,9 +343,7 @@ pub async fn remove_site(
     Ctx(ctx): Ctx,
     Path((id, site_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    service::remove_site(&state.db, &ctx, &access, id, site_id)
-        .await
-        .map_err(map_err)?;
+    service::remove_site(&state.db, &ctx, &access, id, site_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -380,9 +357,7 @@ pub async fn remove_contact(
     Ctx(ctx): Ctx,
     Path((id, contact_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    service::remove_contact(&state.db, &ctx, &access, id, contact_id)
-        .await
-        .map_err(map_err)?;
+    service::remove_contact(&state.db, &ctx, &access, id, contact_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -397,9 +372,7 @@ pub async fn add_agreement(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<AgreementInput>,
 ) -> Result<(StatusCode, Json<EmployerDto>), ApiError> {
-    service::add_agreement(&state.db, &ctx, &access, id, &input)
-        .await
-        .map_err(map_err)?;
+    service::add_agreement(&state.db, &ctx, &access, id, &input).await?;
     let e = visible(&state, &access, id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
 }
@@ -414,8 +387,6 @@ pub async fn remove_agreement(
     Ctx(ctx): Ctx,
     Path((id, agreement_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    service::remove_agreement(&state.db, &ctx, &access, id, agreement_id)
-        .await
-        .map_err(map_err)?;
+    service::remove_agreement(&state.db, &ctx, &access, id, agreement_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -460,3 +460,19 @@ pub async fn remove_site(
     tx.commit().await?;
     Ok(())
 }
+
+impl sipe_platform::failure::UseCaseError for EmployerError {
+    fn failure(self) -> sipe_platform::failure::Failure {
+        use sipe_platform::failure::Failure;
+        match self {
+            EmployerError::Invalid(f) => Failure::Invalid(f),
+            EmployerError::NotFound => Failure::NotFound,
+            EmployerError::CuitTaken { id, visible } => Failure::Conflict(if visible {
+                format!("An employer with this CUIT is already registered: /api/v1/employers/{id}")
+            } else {
+                "An employer with this CUIT is already registered by another office.".into()
+            }),
+            EmployerError::Store(s) => Failure::Store(s),
+        }
+    }
+}

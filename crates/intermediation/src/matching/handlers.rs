@@ -280,15 +280,6 @@ pub struct VacanciesDto {
     pub items: Vec<super::service::VacancyMatch>,
 }
 
-fn person_error(e: sipe_persons::service::PersonError) -> ApiError {
-    use sipe_persons::service::PersonError;
-    match e {
-        PersonError::NotFound => ApiError::NotFound,
-        PersonError::Invalid(f) => ApiError::Invalid(f),
-        PersonError::Store(s) => s.into(),
-    }
-}
-
 /// The open vacancies (in the caller's view scope) that suit a person, best first, each
 /// with `factors` and `gaps`; the same options as the candidates search.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/vacancies",
@@ -301,9 +292,8 @@ pub async fn api_person_vacancies(
     Path(id): Path<Uuid>,
     Query(p): Query<CandidateParams>,
 ) -> Result<Json<VacanciesDto>, ApiError> {
-    let items = service::vacancies_for(&state.db, &state.reads, &ctx, &access, id, &p.options())
-        .await
-        .map_err(person_error)?;
+    let items =
+        service::vacancies_for(&state.db, &state.reads, &ctx, &access, id, &p.options()).await?;
     Ok(Json(VacanciesDto { items }))
 }
 
@@ -367,9 +357,8 @@ pub async fn person_vacancies_page(
     Query(p): Query<CandidateParams>,
 ) -> Result<Response, WebError> {
     let opts = p.options();
-    let items = service::vacancies_for(&state.db, &state.reads, &audit, &user.access, id, &opts)
-        .await
-        .map_err(sipe_persons::handlers::web_error)?;
+    let items =
+        service::vacancies_for(&state.db, &state.reads, &audit, &user.access, id, &opts).await?;
     let person = sipe_persons::store::find_person(
         &state.db,
         &user.access,

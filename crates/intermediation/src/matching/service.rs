@@ -361,3 +361,14 @@ pub async fn vacancies_for(
         .map_err(|e| PersonError::Store(e.into()))?;
     Ok(out)
 }
+
+impl sipe_platform::failure::UseCaseError for MatchError {
+    fn failure(self) -> sipe_platform::failure::Failure {
+        use sipe_platform::failure::Failure;
+        match self {
+            MatchError::NotFound => Failure::NotFound,
+            MatchError::Index(e) => Failure::Internal(e.into()),
+            MatchError::Store(s) => Failure::Store(s),
+        }
+    }
+}

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::entity::{follow_up, placement, referral, referral_event};
-use super::service::{self, ReferralError, ReferralInput, TransitionInput};
+use super::service::{self, ReferralInput, TransitionInput};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson};
 use sipe_platform::web::AppState;
@@ -160,17 +160,6 @@ pub struct ReferralsDto {
     pub items: Vec<ReferralDto>,
 }
 
-pub(crate) fn map_err(e: ReferralError) -> ApiError {
-    match e {
-        ReferralError::Invalid(f) => ApiError::Invalid(f),
-        ReferralError::NotFound => ApiError::NotFound,
-        ReferralError::Conflict(key) => {
-            ApiError::Conflict(sipe_platform::i18n::Lang::En.t(key).into_owned())
-        }
-        ReferralError::Store(s) => s.into(),
-    }
-}
-
 async fn detail(state: &AppState, access: &Access, id: Uuid) -> Result<ReferralDto, ApiError> {
     let r = service::visible(&state.db, access, ScopeKind::View, id)
         .await?
@@ -193,9 +182,7 @@ pub async fn create_referral(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<ReferralInput>,
 ) -> Result<(StatusCode, Json<ReferralDto>), ApiError> {
-    let id = service::refer(&state.db, &ctx, &access, &input)
-        .await
-        .map_err(map_err)?;
+    let id = service::refer(&state.db, &ctx, &access, &input).await?;
     if let Some(person) = input.person_id {
         sipe_persons::handlers::reindex_now(&state, person).await;
     }
@@ -239,9 +226,7 @@ pub async fn transition(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<TransitionInput>,
 ) -> Result<Json<ReferralDto>, ApiError> {
-    service::transition(&state.db, &ctx, &access, state.tz, id, &input)
-        .await
-        .map_err(map_err)?;
+    service::transition(&state.db, &ctx, &access, state.tz, id, &input).await?;
     let dto = detail(&state, &access, id).await?;
     sipe_persons::handlers::reindex_now(&state, dto.person_id).await;
     Ok(Json(dto))

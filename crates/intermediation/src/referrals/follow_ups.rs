@@ -69,11 +69,12 @@ pub struct FollowUpInput {
 pub async fn count_due_in_scope(
     conn: &impl ConnectionTrait,
     access: &Access,
+    today: chrono::NaiveDate,
 ) -> Result<u64, sea_orm::DbErr> {
     follow_up::Entity::find()
         .filter(access.view.owns(follow_up::Column::OfficeId))
         .filter(follow_up::Column::DoneAt.is_null())
-        .filter(follow_up::Column::DueOn.lte(chrono::Utc::now().date_naive()))
+        .filter(follow_up::Column::DueOn.lte(today))
         .count(conn)
         .await
 }
@@ -339,5 +340,16 @@ pub async fn api_record(
         Err(RecordError::Invalid(f)) => Err(ApiError::Invalid(f)),
         Err(RecordError::NotFound) => Err(ApiError::NotFound),
         Err(RecordError::Store(s)) => Err(s.into()),
+    }
+}
+
+impl sipe_platform::failure::UseCaseError for RecordError {
+    fn failure(self) -> sipe_platform::failure::Failure {
+        use sipe_platform::failure::Failure;
+        match self {
+            RecordError::Invalid(f) => Failure::Invalid(f),
+            RecordError::NotFound => Failure::NotFound,
+            RecordError::Store(s) => Failure::Store(s),
+        }
     }
 }

@@ -291,9 +291,7 @@ pub async fn letter(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let l = load(&state, &user, id).await?;
-    sipe_persons::service::record_read(&state.reads, &audit, l.person.id)
-        .await
-        .map_err(sipe_persons::handlers::web_error)?;
+    sipe_persons::service::record_read(&state.reads, &audit, l.person.id).await?;
     let office = sipe_platform::territory::store::office_by_id(&state.db, l.vacancy.office_id)
         .await?
         .map(|o| (o.name, o.address, o.phone))

@@ -24,6 +24,7 @@ use sipe_platform::api::{ApiAccess, ApiError};
 use sipe_platform::audit::{self, Change};
 use sipe_platform::territory::views::Choice;
 use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::form::choices;
 use sipe_platform::web::table::{ExportPages, ListQuery, Pager};
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
@@ -178,17 +179,6 @@ pub struct ReferralsPage {
     pub origins: Vec<Choice>,
     /// The export's address with the current filters.
     pub export_href: String,
-}
-
-fn choices(ctx: &PageCtx, prefix: &str, codes: &[&str], current: &str) -> Vec<Choice> {
-    codes
-        .iter()
-        .map(|c| Choice {
-            value: (*c).into(),
-            label: ctx.tp(prefix, c).into_owned(),
-            selected: current == *c,
-        })
-        .collect()
 }
 
 /// `GET /referrals`.

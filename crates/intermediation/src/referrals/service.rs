@@ -475,17 +475,42 @@ async fn make_others_obsolete(
     person_id: Uuid,
     hired: Uuid,
 ) -> Result<Vec<Uuid>, ReferralError> {
-    let open_states: Vec<&str> = ReferralState::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str())
-        .collect();
     let others = referral::Entity::find()
         .filter(referral::Column::PersonId.eq(person_id))
         .filter(referral::Column::Id.ne(hired))
-        .filter(referral::Column::State.is_in(open_states))
+        .filter(referral::Column::State.is_in(open_states()))
         .all(conn)
         .await?;
+    make_obsolete(
+        conn,
+        ctx,
+        person_id,
+        others,
+        "hired_by_another",
+        Some(hired),
+    )
+    .await
+}
+
+/// The states of a referral still in progress.
+pub(crate) fn open_states() -> Vec<&'static str> {
+    ReferralState::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// Closes these referrals as obsolete for `reason`, each with its event, audit row and an
+/// entry on the timeline of `person_id` (the person they are about now).
+pub(crate) async fn make_obsolete(
+    conn: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    person_id: Uuid,
+    others: Vec<referral::Model>,
+    reason: &'static str,
+    hired: Option<Uuid>,
+) -> Result<Vec<Uuid>, ReferralError> {
     let mut ids = Vec::new();
     for other in others {
         let from = ReferralState::parse(&other.state).unwrap_or(ReferralState::Proposed);
@@ -498,7 +523,7 @@ async fn make_others_obsolete(
         let office_id = other.office_id;
         let mut a = other.into_active_model();
         a.state = Set(ReferralState::Obsolete.as_str().into());
-        a.reason = Set(Some("hired_by_another".into()));
+        a.reason = Set(Some(reason.into()));
         a.updated_at = Set(Utc::now());
         a.update(conn).await?;
         record_event(
@@ -507,7 +532,7 @@ async fn make_others_obsolete(
             oid,
             Some(from),
             ReferralState::Obsolete,
-            Some("hired_by_another".into()),
+            Some(reason.into()),
             (None, None),
         )
         .await?;
@@ -519,7 +544,7 @@ async fn make_others_obsolete(
                 .before(json!({"state": from.as_str()}))
                 .after(json!({
                     "state": ReferralState::Obsolete.as_str(),
-                    "reason": "hired_by_another",
+                    "reason": reason,
                     "hired_through": hired,
                 })),
         )
@@ -576,4 +601,18 @@ async fn mark_placed(
             )),
         })?;
     Ok(())
+}
+
+impl sipe_platform::failure::UseCaseError for ReferralError {
+    fn failure(self) -> sipe_platform::failure::Failure {
+        use sipe_platform::failure::Failure;
+        match self {
+            ReferralError::Invalid(f) => Failure::Invalid(f),
+            ReferralError::NotFound => Failure::NotFound,
+            ReferralError::Conflict(key) => {
+                Failure::Conflict(sipe_platform::i18n::Lang::En.t(key).into_owned())
+            }
+            ReferralError::Store(s) => Failure::Store(s),
+        }
+    }
 }

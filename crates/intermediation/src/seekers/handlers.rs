@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::Summary;
 use super::service::{self, JobSearchInput};
 use crate::vacancies::input::CONTRACT_TYPES;
-use sipe_persons::handlers::{reindex_now, web_error};
+use sipe_persons::handlers::reindex_now;
 use sipe_persons::service::{PersonError, display_name};
 use sipe_platform::access::ScopeKind;
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson};
@@ -109,9 +109,7 @@ pub async fn edit_job_search(
     let p = sipe_persons::store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    sipe_persons::service::record_read(&state.reads, &audit, id)
-        .await
-        .map_err(web_error)?;
+    sipe_persons::service::record_read(&state.reads, &audit, id).await?;
     let rows = super::rows_of(&state.db, &[id]).await?;
     let s = Summary::of(rows.get(&id), p.employment_status.as_deref());
     let form = JobSearchInput {
@@ -150,7 +148,7 @@ pub async fn update_job_search(
                     .ok_or(WebError::NotFound)?;
             page(ctx, id, display_name(&p), &form, errors)
         }
-        Err(e) => Err(web_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

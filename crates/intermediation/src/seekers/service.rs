@@ -1,7 +1,7 @@
 //! Changing a person's job search: one transaction, audited, and the person re-indexed.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -107,9 +107,7 @@ pub async fn update_job_search(
         None => row.insert(&tx).await?,
     };
     // The person's change stamp moves so every node re-indexes them for matching.
-    let mut a = p.clone().into_active_model();
-    a.updated_at = Set(now);
-    a.update(&tx).await?;
+    sipe_persons::service::touch(&tx, p.id).await?;
     let after = Summary::of(Some(&saved), p.employment_status.as_deref());
     audit::record(
         &tx,

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::entity::{vacancy, vacancy_event, vacancy_requirement};
 use super::input::VacancyInput;
-use super::service::{self, VacancyError};
+use super::service::{self};
 use super::state::VacancyState;
 use super::store::{self, SORTS, VacancyFilter};
 use sipe_platform::access::{Access, ScopeKind};
@@ -212,17 +212,6 @@ pub struct StateChangeInput {
     pub note: String,
 }
 
-pub(crate) fn map_err(e: VacancyError) -> ApiError {
-    match e {
-        VacancyError::Invalid(f) => ApiError::Invalid(f),
-        VacancyError::NotFound => ApiError::NotFound,
-        VacancyError::WrongState(s) => {
-            ApiError::Conflict(format!("Not allowed while the vacancy is {s}."))
-        }
-        VacancyError::Store(s) => s.into(),
-    }
-}
-
 /// Vacancies managed by offices in the caller's view scope.
 #[utoipa::path(get, path = "/api/v1/vacancies", params(VacancyParams),
     responses((status = 200, body = Page<VacancyDto>), (status = 401, body = sipe_platform::api::Problem)))]
@@ -292,9 +281,7 @@ pub async fn create_vacancy(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<VacancyInput>,
 ) -> Result<(StatusCode, Json<VacancyDto>), ApiError> {
-    let id = service::create_vacancy(&state.db, &ctx, &access, &input)
-        .await
-        .map_err(map_err)?;
+    let id = service::create_vacancy(&state.db, &ctx, &access, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(detail(&state, &access, id).await?),
@@ -312,9 +299,7 @@ pub async fn update_vacancy(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<VacancyInput>,
 ) -> Result<Json<VacancyDto>, ApiError> {
-    service::update_vacancy(&state.db, &ctx, &access, id, &input)
-        .await
-        .map_err(map_err)?;
+    service::update_vacancy(&state.db, &ctx, &access, id, &input).await?;
     Ok(Json(detail(&state, &access, id).await?))
 }
 
@@ -330,8 +315,6 @@ pub async fn change_state(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<StateChangeInput>,
 ) -> Result<Json<VacancyDto>, ApiError> {
-    service::change_state(&state.db, &ctx, &access, id, &input.state, &input.note)
-        .await
-        .map_err(map_err)?;
+    service::change_state(&state.db, &ctx, &access, id, &input.state, &input.note).await?;
     Ok(Json(detail(&state, &access, id).await?))
 }

@@ -20,20 +20,10 @@ use sipe_platform::access::{Permission, ScopeKind};
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::form::choices;
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::table::{ExportPages, ListQuery, Pager};
 use sipe_platform::web::{AppState, PageCtx, WebError};
-
-fn choices(ctx: &PageCtx, prefix: &str, codes: &[&str], current: &str) -> Vec<Choice> {
-    codes
-        .iter()
-        .map(|c| Choice {
-            value: (*c).into(),
-            label: ctx.tp(prefix, c).into_owned(),
-            selected: current == *c,
-        })
-        .collect()
-}
 
 /// Filters of the vacancies list.
 #[derive(Debug, Deserialize, Default)]

@@ -378,3 +378,17 @@ pub(crate) async fn fill_if_complete(
     .await?;
     Ok(true)
 }
+
+impl sipe_platform::failure::UseCaseError for VacancyError {
+    fn failure(self) -> sipe_platform::failure::Failure {
+        use sipe_platform::failure::Failure;
+        match self {
+            VacancyError::Invalid(f) => Failure::Invalid(f),
+            VacancyError::NotFound => Failure::NotFound,
+            VacancyError::WrongState(s) => {
+                Failure::Conflict(format!("Not allowed while the vacancy is {s}."))
+            }
+            VacancyError::Store(s) => Failure::Store(s),
+        }
+    }
+}

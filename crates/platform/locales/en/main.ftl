@@ -811,6 +811,7 @@ referral-reason-unreachable = Could not be reached
 referral-reason-did_not_attend = Did not attend
 referral-reason-lacks_skills = Lacks the skills
 referral-reason-lacks_experience = Lacks the experience
+referral-reason-merged_duplicate = Duplicate record merged
 referral-reason-hired_by_another = Hired elsewhere
 referral-reason-declined_offer = Declined the offer
 referral-reason-other = Other

@@ -811,6 +811,7 @@ referral-reason-unreachable = No se la pudo contactar
 referral-reason-did_not_attend = No asistió
 referral-reason-lacks_skills = No tiene las habilidades
 referral-reason-lacks_experience = No tiene la experiencia
+referral-reason-merged_duplicate = Registro duplicado fusionado
 referral-reason-hired_by_another = Contratada en otro empleo
 referral-reason-declined_offer = Rechazó la oferta
 referral-reason-other = Otro

@@ -35,17 +35,6 @@ fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
         .build()
 }
 
-fn internal(e: AccessError) -> WebError {
-    match e {
-        AccessError::NotFound => WebError::NotFound,
-        AccessError::Store(s) => s.into(),
-        AccessError::Other(e) => WebError::Internal(e),
-        AccessError::Invalid(f) => {
-            WebError::Internal(anyhow::anyhow!("unexpected validation error: {f}"))
-        }
-    }
-}
-
 /// Query of the login page.
 #[derive(Debug, Deserialize, Default)]
 pub struct NextQuery {
@@ -117,8 +106,7 @@ pub async fn login(
         &form.password,
         client.user_agent.clone(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     match outcome {
         LoginOutcome::Success {
             cookie,
@@ -201,8 +189,7 @@ pub async fn verify_totp(
         &form.code,
         client.user_agent.clone(),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     match outcome {
         SecondFactorOutcome::Success(cookie) => {
             let jar = CookieJar::new().add(session_cookie(&state, cookie));
@@ -241,8 +228,7 @@ pub async fn logout(
         &user.session_id,
         user.access.actor.user_id,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let removal = Cookie::build((cookies::SESSION, ""))
         .path("/")
         .removal()
@@ -404,7 +390,7 @@ pub async fn change_password(
             "password-changed",
         )),
         Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -435,7 +421,7 @@ pub async fn start_totp(
         Err(AccessError::Invalid(errors)) => {
             account_with_errors(&state, ctx, id, totp_errors(errors)).await
         }
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -512,7 +498,7 @@ pub async fn confirm_totp(
     match service::confirm_totp(&state.db, &audit, id, &form.code).await {
         Ok(()) => Ok(redirect_with_flash("/account", "success", "totp-enabled")),
         Err(AccessError::Invalid(errors)) => account_with_errors(&state, ctx, id, errors).await,
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -536,7 +522,7 @@ pub async fn disable_totp(
         Err(AccessError::Invalid(errors)) => {
             account_with_errors(&state, ctx, id, totp_errors(errors)).await
         }
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -582,7 +568,7 @@ pub async fn create_token(
         match service::create_token(&state.db, &audit, id, &form.name, &form.days, life).await {
             Ok(secret) => (Some(secret), FieldErrors::new(), StatusCode::OK),
             Err(AccessError::Invalid(errors)) => (None, errors, StatusCode::UNPROCESSABLE_ENTITY),
-            Err(e) => return Err(internal(e)),
+            Err(e) => return Err(e.into()),
         };
     let tokens = store::list_tokens(&state.db, id).await?;
     crate::web::render::page_with(
@@ -617,8 +603,7 @@ pub async fn revoke_own_token(
         token_id,
         Some(user.access.actor.user_id),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(redirect_with_flash(
         "/account/tokens",
         "success",
@@ -714,9 +699,7 @@ pub async fn show_user(
     user: Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    service::managed_user(&state.db, &user.access, id)
-        .await
-        .map_err(internal)?;
+    service::managed_user(&state.db, &user.access, id).await?;
     user_page(&state, ctx, id, FieldErrors::new()).await
 }
 
@@ -837,7 +820,7 @@ pub async fn create_user(
             )
             .await
         }
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -848,9 +831,7 @@ pub async fn edit_user(
     user: Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let u = service::managed_user(&state.db, &user.access, id)
-        .await
-        .map_err(internal)?;
+    let u = service::managed_user(&state.db, &user.access, id).await?;
     let grants = store::user_grants(&state.db, id).await?;
     let codes = |kind: &str| -> Vec<String> {
         grants
@@ -910,7 +891,7 @@ pub async fn update_user(
             )
             .await
         }
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -936,9 +917,7 @@ pub async fn set_user_active(
             "user-cannot-disable-self",
         ));
     }
-    service::set_active(&state.db, &audit, &user.access, id, active)
-        .await
-        .map_err(internal)?;
+    service::set_active(&state.db, &audit, &user.access, id, active).await?;
     let key = if active {
         "user-enabled"
     } else {
@@ -974,7 +953,7 @@ pub async fn reset_password(
             "password-reset-done",
         )),
         Err(AccessError::Invalid(errors)) => user_page(&state, ctx, id, errors).await,
-        Err(e) => Err(internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -985,9 +964,7 @@ pub async fn admin_disable_totp(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    service::disable_totp(&state.db, &audit, &user.access, id)
-        .await
-        .map_err(internal)?;
+    service::disable_totp(&state.db, &audit, &user.access, id).await?;
     Ok(redirect_with_flash(
         &format!("/admin/users/{id}"),
         "success",
@@ -1002,9 +979,7 @@ pub async fn admin_revoke_token(
     Ctx(audit): Ctx,
     Path(token_id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    service::revoke_token(&state.db, &audit, &user.access, token_id, None)
-        .await
-        .map_err(internal)?;
+    service::revoke_token(&state.db, &audit, &user.access, token_id, None).await?;
     Ok(redirect_with_flash(
         "/admin/users",
         "success",

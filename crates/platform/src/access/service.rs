@@ -1020,3 +1020,15 @@ pub async fn authenticate_token(db: &Db, secret: &str) -> Result<Option<super::A
     );
     Ok(Some(access))
 }
+
+impl crate::failure::UseCaseError for AccessError {
+    fn failure(self) -> crate::failure::Failure {
+        use crate::failure::Failure;
+        match self {
+            AccessError::Invalid(f) => Failure::Invalid(f),
+            AccessError::NotFound => Failure::NotFound,
+            AccessError::Store(s) => Failure::Store(s),
+            AccessError::Other(e) => Failure::Internal(e),
+        }
+    }
+}

@@ -39,7 +39,7 @@ pub const MODULE: crate::module::Module = crate::module::Module {
     }],
     cards: &[crate::module::Card {
         label: "dashboard-jobs-failed",
-        href: "/admin/jobs",
+        href: "/admin/jobs?status=failed",
         permission: Permission::ManageJobs,
         count: |state, _| Box::pin(store::count_by_status(&state.db, "failed")),
     }],

@@ -116,3 +116,14 @@ pub async fn toggle(db: &Db, ctx: &AuditCtx, id: Uuid) -> Result<bool, SkillErro
     cache().remove(&());
     Ok(active)
 }
+
+impl crate::failure::UseCaseError for SkillError {
+    fn failure(self) -> crate::failure::Failure {
+        use crate::failure::Failure;
+        match self {
+            SkillError::Invalid(f) => Failure::Invalid(f),
+            SkillError::NotFound => Failure::NotFound,
+            SkillError::Store(s) => Failure::Store(s),
+        }
+    }
+}

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::domain::OfficeInput;
 use super::entity::{office, territory};
-use super::service::{self, OfficeError};
+use super::service::{self};
 use super::store;
 use crate::api::{ApiAccess, ApiError, ApiJson, Page, PageParams};
 use crate::web::AppState;
@@ -95,14 +95,6 @@ impl From<territory::Model> for TerritoryDto {
     }
 }
 
-fn map_err(e: OfficeError) -> ApiError {
-    match e {
-        OfficeError::Invalid(f) => ApiError::Invalid(f),
-        OfficeError::NotFound => ApiError::NotFound,
-        OfficeError::Store(s) => s.into(),
-    }
-}
-
 fn pager(
     p: &PageParams,
     base: &str,
@@ -169,9 +161,7 @@ pub async fn create_office(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<OfficeInput>,
 ) -> Result<(StatusCode, Json<OfficeDto>), ApiError> {
-    let id = service::create_office(&state.db, &ctx, &access, &input)
-        .await
-        .map_err(map_err)?;
+    let id = service::create_office(&state.db, &ctx, &access, &input).await?;
     let o = store::find_office(&state.db, &access, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -189,9 +179,7 @@ pub async fn update_office(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<OfficeInput>,
 ) -> Result<Json<OfficeDto>, ApiError> {
-    service::update_office(&state.db, &ctx, &access, id, &input)
-        .await
-        .map_err(map_err)?;
+    service::update_office(&state.db, &ctx, &access, id, &input).await?;
     let o = store::find_office(&state.db, &access, id)
         .await?
         .ok_or(ApiError::NotFound)?;

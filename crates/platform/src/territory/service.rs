@@ -244,3 +244,14 @@ pub async fn set_office_active(
     super::store::forget_office_scopes();
     Ok(())
 }
+
+impl crate::failure::UseCaseError for OfficeError {
+    fn failure(self) -> crate::failure::Failure {
+        use crate::failure::Failure;
+        match self {
+            OfficeError::Invalid(f) => Failure::Invalid(f),
+            OfficeError::NotFound => Failure::NotFound,
+            OfficeError::Store(s) => Failure::Store(s),
+        }
+    }
+}

@@ -47,15 +47,7 @@ pub struct OfficePage {
     pub can_manage: bool,
 }
 
-/// A department offered in the form.
-pub struct Choice {
-    /// Value.
-    pub value: String,
-    /// Label.
-    pub label: String,
-    /// Selected?
-    pub selected: bool,
-}
+pub use crate::web::form::Choice;
 
 /// `/offices/new` and `/offices/{id}/edit`.
 #[derive(Template)]

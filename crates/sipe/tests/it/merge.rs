@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, location};
 use crate::matching::{Person, person};
 
 /// Every (table, column) holding a person id: columns named `person_id` or ending in
@@ -65,8 +65,98 @@ async fn rows_pointing_at(app: &TestApp, table: &str, column: &str, id: Uuid) ->
     row.try_get::<i64>("", "n").unwrap()
 }
 
-/// Gives `gone` a row in every module's person tables, through the use cases.
-async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) {
+async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str) -> Uuid {
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    let vacancy = sipe::intermediation::vacancies::service::create_vacancy(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::intermediation::vacancies::input::VacancyInput {
+            employer_id: Some(employer),
+            title: title.into(),
+            occupation: "9321.2".into(),
+            contract_type: "seasonal".into(),
+            positions: Some(2),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::intermediation::vacancies::service::change_state(
+        &app.db, &ctx, &system, vacancy, "open", "",
+    )
+    .await
+    .unwrap();
+    vacancy
+}
+
+async fn refer(app: &TestApp, vacancy: Uuid, person: Uuid) -> Uuid {
+    sipe::intermediation::referrals::service::refer(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        &sipe::intermediation::referrals::service::ReferralInput {
+            vacancy_id: Some(vacancy),
+            person_id: Some(person),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Merges the one open pair of the queue as office A's coordinator, keeping `kept`.
+async fn merge_keeping(app: &TestApp, kept: Uuid) -> reqwest::Response {
+    sipe::persons::duplicates::scan(&app.db).await.unwrap();
+    let (c, csrf) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
+    let html = app.get_page(&c, "/persons/duplicates").await;
+    let start = html
+        .find("/persons/duplicates/")
+        .expect("a pair in the queue");
+    let link = &html[start..start + html[start..].find('"').unwrap()];
+    let pair = link.rsplit('/').next().unwrap().to_owned();
+    let keep = kept.to_string();
+    app.post_form(
+        &c,
+        &csrf,
+        &format!("/persons/duplicates/{pair}/merge"),
+        &[("keep", keep.as_str())],
+    )
+    .await
+}
+
+fn seeker(dni: &str) -> Person<'_> {
+    Person {
+        office: "OE-A",
+        dni,
+        names: "Ana",
+        education: "3",
+        department: "AR-90084",
+        employment: "unemployed",
+        items: &[
+            ("desired", "9321.2", "", ""),
+            ("work", "9321.2", "2020-01-01", "2021-06-30"),
+        ],
+    }
+}
+
+async fn referral_state(app: &TestApp, id: Uuid) -> (String, Option<String>) {
+    let r = sipe::intermediation::referrals::service::visible(
+        &app.db,
+        &sipe::access::Access::system("t"),
+        sipe::access::ScopeKind::View,
+        id,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    (r.state, r.reason)
+}
+
+/// Gives `gone` a row in every module's person tables, through the use cases; `kept`
+/// looks for work and has an open referral elsewhere, returned.
+async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     let ctx = sipe::audit::AuditCtx::system();
     let system = sipe::access::Access::system("t");
     let tz = crate::helpers::TZ;
@@ -127,38 +217,10 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) {
         .unwrap();
     }
     let employer = crate::vacancies::employer(app, "OE-A", "30-71234567-1", "Empaque").await;
-    let vacancy = sipe::intermediation::vacancies::service::create_vacancy(
-        &app.db,
-        &ctx,
-        &system,
-        &sipe::intermediation::vacancies::input::VacancyInput {
-            employer_id: Some(employer),
-            title: "Embalador".into(),
-            occupation: "9321.2".into(),
-            contract_type: "seasonal".into(),
-            positions: Some(2),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    sipe::intermediation::vacancies::service::change_state(
-        &app.db, &ctx, &system, vacancy, "open", "",
-    )
-    .await
-    .unwrap();
-    let referral = sipe::intermediation::referrals::service::refer(
-        &app.db,
-        &ctx,
-        &system,
-        &sipe::intermediation::referrals::service::ReferralInput {
-            vacancy_id: Some(vacancy),
-            person_id: Some(gone),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let vacancy = open_vacancy(app, employer, "Embalador").await;
+    let elsewhere = open_vacancy(app, employer, "Estibador").await;
+    let kept_elsewhere = refer(app, elsewhere, kept).await;
+    let referral = refer(app, vacancy, gone).await;
     for (to, start) in [("sent", ""), ("hired", "2026-12-01")] {
         sipe::intermediation::referrals::service::transition(
             &app.db,
@@ -175,6 +237,7 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) {
         .await
         .unwrap();
     }
+    kept_elsewhere
 }
 
 #[tokio::test]
@@ -182,21 +245,9 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
     let app = TestApp::spawn().await;
     app.office("OE-A", "").await;
     app.office("OE-B", "").await;
-    let seeker = |dni| Person {
-        office: "OE-A",
-        dni,
-        names: "Ana",
-        education: "3",
-        department: "AR-90084",
-        employment: "unemployed",
-        items: &[
-            ("desired", "9321.2", "", ""),
-            ("work", "9321.2", "2020-01-01", "2021-06-30"),
-        ],
-    };
     let kept = person(&app, seeker("30111222")).await;
     let gone = person(&app, seeker("30111223")).await;
-    give_everything(&app, gone, kept).await;
+    let kept_elsewhere = give_everything(&app, gone, kept).await;
 
     let columns = person_id_columns(&app).await;
     // Positive control: the schema walk finds the tables of both modules, and the
@@ -218,23 +269,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         );
     }
 
-    sipe::persons::duplicates::scan(&app.db).await.unwrap();
-    let (c, csrf) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
-    let html = app.get_page(&c, "/persons/duplicates").await;
-    let start = html
-        .find("/persons/duplicates/")
-        .expect("a pair in the queue");
-    let link = &html[start..start + html[start..].find('"').unwrap()];
-    let pair = link.rsplit('/').next().unwrap();
-    let keep = kept.to_string();
-    let res = app
-        .post_form(
-            &c,
-            &csrf,
-            &format!("/persons/duplicates/{pair}/merge"),
-            &[("keep", keep.as_str())],
-        )
-        .await;
+    let res = merge_keeping(&app, kept).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     let mut checked = 0;
@@ -251,11 +286,122 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         checked += 1;
     }
     assert!(checked >= 8, "checked {checked} columns: {columns:?}");
-    // Both job searches became one, still looking.
+    // Moved events link to the kept record (the merged id would answer 404 below it).
+    let (events, _) = sipe::persons::store::timeline(&app.db, kept, 0, 100)
+        .await
+        .unwrap();
+    let links: Vec<String> = events.iter().filter_map(|e| e.link.clone()).collect();
+    assert!(
+        links
+            .iter()
+            .any(|l| l.starts_with(&format!("/persons/{kept}/interviews/"))),
+        "{links:?}"
+    );
+    assert!(
+        !links
+            .iter()
+            .any(|l| l.starts_with(&format!("/persons/{gone}/"))),
+        "{links:?}"
+    );
+    // Both job searches became one: the newest, the merged record's hire.
     let job = sipe::intermediation::seekers::rows_of(&app.db, &[kept, gone])
         .await
         .unwrap();
     assert_eq!(job.len(), 1);
-    assert!(job[&kept].actively_looking);
+    assert!(job[&kept].placed_at.is_some() && !job[&kept].actively_looking);
+    // Placed now: the kept record's other referral is over, as at a hire.
+    assert_eq!(
+        referral_state(&app, kept_elsewhere).await,
+        ("obsolete".into(), Some("hired_by_another".into()))
+    );
     assert_eq!(app.audit_count("intermediation.person_merge").await, 1);
+}
+
+#[tokio::test]
+async fn referrals_of_both_records_to_one_vacancy_become_one() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let kept = person(&app, seeker("30111222")).await;
+    let gone = person(&app, seeker("30111223")).await;
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque").await;
+    let vacancy = open_vacancy(&app, employer, "Embalador").await;
+    let kept_referral = refer(&app, vacancy, kept).await;
+    let gone_referral = refer(&app, vacancy, gone).await;
+    let res = merge_keeping(&app, kept).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(res.headers()), format!("/persons/{kept}"));
+    // Positive control: the kept one stays as it was.
+    assert_eq!(referral_state(&app, kept_referral).await.0, "proposed");
+    assert_eq!(
+        referral_state(&app, gone_referral).await,
+        ("obsolete".into(), Some("merged_duplicate".into()))
+    );
+}
+
+#[tokio::test]
+async fn a_pair_with_a_record_merged_since_the_scan_cannot_be_merged() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let a = person(&app, seeker("30111222")).await;
+    let b = person(&app, seeker("30111223")).await;
+    let c = person(&app, seeker("30111224")).await;
+    sipe::persons::duplicates::scan(&app.db).await.unwrap();
+    let (client, csrf) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
+    let html = app.get_page(&client, "/persons/duplicates").await;
+    let pairs: Vec<String> = html
+        .match_indices("/persons/duplicates/")
+        .map(|(i, _)| {
+            html[i..i + html[i..].find('"').unwrap()]
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .filter(|p| p.len() == 36)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(pairs.len(), 3, "A–B, A–C and B–C: {pairs:?}");
+    // Merge B into A through the pair A–B (whichever it is), then try every other pair
+    // keeping B: each names the merged B and must be refused.
+    let mut merged = 0;
+    let mut refused = 0;
+    for pair in &pairs {
+        let res = app
+            .post_form(
+                &client,
+                &csrf,
+                &format!("/persons/duplicates/{pair}/merge"),
+                &[(
+                    "keep",
+                    if merged == 0 {
+                        a.to_string()
+                    } else {
+                        b.to_string()
+                    }
+                    .as_str(),
+                )],
+            )
+            .await;
+        if res.status() == StatusCode::SEE_OTHER && merged == 0 {
+            merged += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert_eq!(merged, 1, "one merge went through");
+    assert!(refused >= 1, "a stale pair was refused");
+    // B was merged into A or C's pair was; B itself never received anything afterwards.
+    let rows = sipe::persons::store::names_of(&app.db, [a, b, c])
+        .await
+        .unwrap();
+    let chains = rows
+        .iter()
+        .filter_map(|r| r.merged_into)
+        .filter(|target| {
+            rows.iter()
+                .any(|r| r.id == *target && r.merged_into.is_some())
+        })
+        .count();
+    assert_eq!(chains, 0, "no record was merged into a merged record");
 }
