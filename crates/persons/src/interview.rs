@@ -253,7 +253,7 @@ pub async fn record(
             kind: "interview",
             args: vec![(
                 "situation",
-                timeline::Arg::key(format!("situation-{}", v.situation)),
+                timeline::Arg::key(format!("timeline-situation-{}", v.situation)),
             )],
             link: Some(format!("/persons/{person_id}/interviews/{id}")),
             office_id: Some(updated.office_id),

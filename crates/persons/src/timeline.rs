@@ -145,7 +145,7 @@ mod tests {
     #[test]
     fn an_event_reads_in_the_readers_language_and_old_events_keep_their_summary() {
         let args = serde_json::json!({
-            "situation": {"key": "situation-unemployed"},
+            "situation": {"key": "timeline-situation-unemployed"},
             "fields": {"keys": ["person-phone", "person-email"]},
             "office": "OE-01 — Capital",
         })
@@ -159,6 +159,14 @@ mod tests {
         assert!(updated.contains(", "), "{updated}");
         assert_eq!(render(Lang::En, "interview", None, "viejo"), "viejo");
         assert_eq!(render(Lang::En, "unknown.kind", Some(&args), "x"), "x");
+    }
+
+    #[test]
+    fn every_interview_situation_reads_in_both_languages() {
+        for code in crate::interview::SITUATIONS {
+            let key = format!("timeline-situation-{code}");
+            assert!(Lang::EsAr.has(&key) && Lang::En.has(&key), "{key}");
+        }
     }
 
     #[test]

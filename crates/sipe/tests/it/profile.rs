@@ -172,7 +172,7 @@ async fn an_interview_updates_the_profile_and_the_timeline() {
 
     let (_, html) = page(&app, &c, &format!("/persons/{id}")).await;
     let timeline = text_of(&html, "[data-testid=timeline]").unwrap();
-    assert!(timeline.contains("Entrevista: Desocupada/o"), "{timeline}");
+    assert!(timeline.contains("Entrevista: desocupada/o"), "{timeline}");
     assert!(
         html.contains(&interview),
         "the timeline links the interview"
