@@ -11,7 +11,7 @@ use super::entity::{person, person_change};
 use super::input::{self, PersonInput, ValidPerson};
 use super::store;
 use super::timeline::{self, NewEvent};
-use sipe_platform::access::{Access, Scope, ScopeKind};
+use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::reads::ReadLog;
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
@@ -65,28 +65,18 @@ async fn owning_office(
     access: &Access,
     v: &ValidPerson,
 ) -> Result<office::Model, PersonError> {
-    if let Some(code) = &v.office_code {
-        return match territory::store::find_office_by_code(conn, code).await? {
-            Some(o) if access.capture.includes_path(&o.path) && o.active => Ok(o),
-            _ => Err(FieldErrors::one("office_code", "person-office-not-allowed").into()),
-        };
-    }
-    if let Some(dep) = &v.department_code {
-        let covering = territory::store::offices_covering(conn, dep).await?;
-        if let Some(o) = covering
+    let covering: Vec<Uuid> = match &v.department_code {
+        Some(dep) => territory::store::offices_covering(conn, dep)
+            .await?
             .into_iter()
-            .find(|o| access.capture.includes_path(&o.path))
-        {
-            return Ok(o);
-        }
-    }
-    if let Scope::Offices(list) = &access.capture
-        && let Some(first) = list.first()
-        && let Some(o) = territory::store::office_by_id(conn, first.id).await?
-    {
-        return Ok(o);
-    }
-    Err(FieldErrors::one("office_code", "person-office-required").into())
+            .map(|o| o.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    let chosen =
+        territory::store::capture_office(conn, access, v.office_code.as_deref(), &covering)
+            .await??;
+    Ok(chosen)
 }
 
 /// The person's province: the department's (which must exist), and the province given

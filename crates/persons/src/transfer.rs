@@ -16,7 +16,7 @@ use super::entity::{person, transfer_request};
 use super::service::{PersonError, record_changes};
 use super::store;
 use super::timeline::{self, NewEvent};
-use sipe_platform::access::{Access, Permission, Scope, ScopeKind};
+use sipe_platform::access::{Access, Permission, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
 use sipe_platform::territory;
@@ -56,18 +56,7 @@ pub async fn request(
         return Err(FieldErrors::one("doc_number", "person-doc-number-invalid").into());
     };
     let tx = db::begin_write(db).await?;
-    let to = match input.office_code.trim() {
-        "" => match &access.capture {
-            Scope::Offices(list) => match list.first() {
-                Some(o) => territory::store::office_by_id(&tx, o.id).await?,
-                None => None,
-            },
-            Scope::National => None,
-        },
-        code => territory::store::find_office_by_code(&tx, &code.to_uppercase()).await?,
-    }
-    .filter(|o| o.active && access.capture.includes_path(&o.path))
-    .ok_or_else(|| FieldErrors::one("office_code", "person-office-not-allowed"))?;
+    let to = territory::store::capture_office(&tx, access, Some(&input.office_code), &[]).await??;
     let found = store::find_by_document(&tx, doc_type.as_str(), number.as_str()).await?;
     if found.as_ref().is_some_and(|p| p.office_id == to.id) {
         // Already theirs: nothing to ask, and nothing the requester cannot see anyway.

@@ -14,7 +14,7 @@ use super::input::{
     ValidSite,
 };
 use super::store;
-use sipe_platform::access::{Access, Scope, ScopeKind};
+use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
 use sipe_platform::territory::{self, entity::office};
@@ -55,19 +55,7 @@ async fn managing_office(
     access: &Access,
     code: Option<&str>,
 ) -> Result<office::Model, EmployerError> {
-    if let Some(code) = code {
-        return match territory::store::find_office_by_code(conn, code).await? {
-            Some(o) if access.capture.includes_path(&o.path) && o.active => Ok(o),
-            _ => Err(FieldErrors::one("office_code", "person-office-not-allowed").into()),
-        };
-    }
-    if let Scope::Offices(list) = &access.capture
-        && let Some(first) = list.first()
-        && let Some(o) = territory::store::office_by_id(conn, first.id).await?
-    {
-        return Ok(o);
-    }
-    Err(FieldErrors::one("office_code", "person-office-required").into())
+    Ok(territory::store::capture_office(conn, access, code, &[]).await??)
 }
 
 async fn check_territory(

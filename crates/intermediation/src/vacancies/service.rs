@@ -12,7 +12,7 @@ use super::input::{VacancyInput, ValidVacancy};
 use super::state::VacancyState;
 use super::store;
 use crate::employers::{self, entity::employer};
-use sipe_platform::access::{Access, Scope, ScopeKind};
+use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
 use sipe_platform::territory;
@@ -49,22 +49,9 @@ async fn managing_office(
     code: Option<&str>,
     employer: &employer::Model,
 ) -> Result<Uuid, VacancyError> {
-    let refused = || FieldErrors::one("office_code", "person-office-not-allowed");
-    if let Some(code) = code {
-        return match territory::store::find_office_by_code(conn, code).await? {
-            Some(o) if access.capture.includes_path(&o.path) && o.active => Ok(o.id),
-            _ => Err(refused().into()),
-        };
-    }
-    if let Some(o) = territory::store::office_by_id(conn, employer.office_id).await?
-        && access.capture.includes_path(&o.path)
-    {
-        return Ok(o.id);
-    }
-    match &access.capture {
-        Scope::Offices(list) if !list.is_empty() => Ok(list[0].id),
-        _ => Err(FieldErrors::one("office_code", "person-office-required").into()),
-    }
+    let chosen =
+        territory::store::capture_office(conn, access, code, &[employer.office_id]).await??;
+    Ok(chosen.id)
 }
 
 /// The employer, which the caller must be able to see.

@@ -397,3 +397,39 @@ pub async fn is_department(conn: &impl ConnectionTrait, code: &str) -> Result<bo
         .await?
         .is_some_and(|t| t.kind == "department"))
 }
+
+/// Which office of the caller's capture scope owns a new or moved record: the one asked
+/// for by code (active and inside the scope, else refused on `office_code`), else the
+/// first of `preferred` inside the scope (an office covering the person's department,
+/// the employer's office), else the caller's first capture office.
+pub async fn capture_office(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    asked: Option<&str>,
+    preferred: &[Uuid],
+) -> Result<Result<office::Model, crate::validation::FieldErrors>, DbErr> {
+    use crate::validation::FieldErrors;
+    if let Some(code) = asked.map(str::trim).filter(|c| !c.is_empty()) {
+        return Ok(
+            match find_office_by_code(conn, &code.to_uppercase()).await? {
+                Some(o) if o.active && access.capture.includes_path(&o.path) => Ok(o),
+                _ => Err(FieldErrors::one("office_code", "office-not-in-capture")),
+            },
+        );
+    }
+    for id in preferred {
+        if let Some(o) = office_by_id(conn, *id).await?
+            && o.active
+            && access.capture.includes_path(&o.path)
+        {
+            return Ok(Ok(o));
+        }
+    }
+    if let crate::access::Scope::Offices(list) = &access.capture
+        && let Some(first) = list.first()
+        && let Some(o) = office_by_id(conn, first.id).await?
+    {
+        return Ok(Ok(o));
+    }
+    Ok(Err(FieldErrors::one("office_code", "office-required")))
+}
