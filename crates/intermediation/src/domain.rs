@@ -86,6 +86,7 @@ mod tests {
 
     #[test]
     fn bad_cuits_say_what_is_wrong() {
+        sipe_platform::i18n::register(&crate::MESSAGES);
         assert_eq!(Cuit::parse("30-71234567-2"), Err(CuitError::CheckDigit));
         assert_eq!(Cuit::parse("31-71234567-1"), Err(CuitError::Prefix));
         assert_eq!(Cuit::parse("30-7123456"), Err(CuitError::Malformed));

@@ -57,6 +57,7 @@ pub const MODULE: Module = Module {
     person_merge: Some(merge_person),
     contribute,
     migrations: crate::migrations::all,
+    messages: Some(&crate::MESSAGES),
     ..Module::new("intermediation")
 };
 

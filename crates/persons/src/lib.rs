@@ -255,3 +255,10 @@ struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     <ApiDoc as utoipa::OpenApi>::openapi()
 }
+
+/// The module's UI texts.
+pub static MESSAGES: sipe_platform::i18n::Messages = sipe_platform::i18n::Messages {
+    owner: "persons",
+    es_ar: include_str!("../locales/es-AR/persons.ftl"),
+    en: include_str!("../locales/en/persons.ftl"),
+};

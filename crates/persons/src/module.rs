@@ -55,6 +55,7 @@ pub const MODULE: Module = Module {
     start: Some(start),
     tasks: &[follow_task, schedule_task],
     migrations: crate::migrations::all,
+    messages: Some(&crate::MESSAGES),
     ..Module::new("persons")
 };
 

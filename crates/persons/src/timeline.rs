@@ -144,6 +144,7 @@ mod tests {
 
     #[test]
     fn an_event_reads_in_the_readers_language_and_old_events_keep_their_summary() {
+        sipe_platform::i18n::register(&crate::MESSAGES);
         let args = serde_json::json!({
             "situation": {"key": "timeline-situation-unemployed"},
             "fields": {"keys": ["person-phone", "person-email"]},
@@ -163,6 +164,7 @@ mod tests {
 
     #[test]
     fn every_interview_situation_reads_in_both_languages() {
+        sipe_platform::i18n::register(&crate::MESSAGES);
         for code in crate::interview::SITUATIONS {
             let key = format!("timeline-situation-{code}");
             assert!(Lang::EsAr.has(&key) && Lang::En.has(&key), "{key}");
@@ -171,6 +173,7 @@ mod tests {
 
     #[test]
     fn every_changed_field_has_a_label_in_both_languages() {
+        sipe_platform::i18n::register(&crate::MESSAGES);
         let fields = crate::duplicates::MERGE_FIELDS
             .iter()
             .copied()

@@ -160,6 +160,8 @@ pub struct Module {
     pub tasks: &'static [TaskFn],
     /// Its migrations (the application orders every module's by name).
     pub migrations: fn() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>>,
+    /// Its UI texts (keys it uses that the platform's catalogue does not define).
+    pub messages: Option<&'static crate::i18n::Messages>,
 }
 
 fn no_routes() -> Routes {
@@ -196,6 +198,7 @@ impl Module {
             start: None,
             tasks: &[],
             migrations: no_migrations,
+            messages: None,
         }
     }
 }
@@ -265,6 +268,9 @@ impl Modules {
         let mut contributions = Contributions::default();
         for m in &list {
             (m.contribute)(&mut contributions);
+            if let Some(messages) = m.messages {
+                crate::i18n::register(messages);
+            }
         }
         Self {
             list,

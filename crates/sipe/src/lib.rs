@@ -17,4 +17,6 @@ pub use sipe_platform::{
 pub use startup::Application;
 
 #[cfg(test)]
+mod catalogue_tests;
+#[cfg(test)]
 mod openapi_tests;

@@ -1,19 +1,34 @@
-//! UI texts from the Fluent catalogues in `locales/`: `es-AR` first, `en` second.
+//! UI texts from the Fluent catalogues: `es-AR` first, `en` second.
+//!
+//! Each crate keeps its own catalogue (`locales/<lang>/<crate>.ftl`) and registers it
+//! ([`register`]; the module kit does it for every module). A text is looked up across
+//! every registered catalogue; a key defined twice is a mistake a test reports.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Mutex, RwLock};
 
-use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{LanguageIdentifier, Loader, langid};
+use fluent_templates::fluent_bundle::concurrent::FluentBundle;
+use fluent_templates::fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_templates::{LanguageIdentifier, langid};
 
-fluent_templates::static_loader! {
-    static LOCALES = {
-        locales: "./locales",
-        fallback_language: "es-AR",
-        // Unicode isolation marks around arguments would end up in HTML attributes.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
+/// One crate's catalogue, in both languages (Fluent sources, embedded at build time).
+#[derive(Debug)]
+pub struct Messages {
+    /// Which crate's (for test reports).
+    pub owner: &'static str,
+    /// Spanish (Argentina).
+    pub es_ar: &'static str,
+    /// English.
+    pub en: &'static str,
 }
+
+/// The platform's own catalogue.
+pub static PLATFORM: Messages = Messages {
+    owner: "platform",
+    es_ar: include_str!("../../locales/es-AR/main.ftl"),
+    en: include_str!("../../locales/en/main.ftl"),
+};
 
 /// A supported UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -25,26 +40,101 @@ pub enum Lang {
     En,
 }
 
-const ES_AR_SOURCE: &str = include_str!("../../locales/es-AR/main.ftl");
-const EN_SOURCE: &str = include_str!("../../locales/en/main.ftl");
-
-/// Every message of a catalogue that formats without arguments.
-fn preformat(lang: &LanguageIdentifier, source: &str) -> HashMap<String, String> {
-    source
-        .lines()
-        .filter_map(|line| line.split_once(" = "))
-        .filter(|(key, value)| !key.starts_with('#') && !value.contains('{'))
-        .filter_map(|(key, _)| Some((key.to_owned(), LOCALES.try_lookup(lang, key)?)))
-        .collect()
+/// Every message of one language.
+struct Bundle {
+    bundle: FluentBundle<FluentResource>,
+    /// Messages without arguments, formatted once.
+    plain: HashMap<String, String>,
 }
 
-static ES_AR_TEXTS: std::sync::LazyLock<HashMap<String, String>> =
-    std::sync::LazyLock::new(|| preformat(&ES_AR, ES_AR_SOURCE));
-static EN_TEXTS: std::sync::LazyLock<HashMap<String, String>> =
-    std::sync::LazyLock::new(|| preformat(&EN, EN_SOURCE));
+impl Bundle {
+    fn new(lang: LanguageIdentifier, sources: &[&'static str]) -> Self {
+        let mut bundle = FluentBundle::new_concurrent(vec![lang]);
+        // Unicode isolation marks around arguments would end up in HTML attributes.
+        bundle.set_use_isolating(false);
+        for source in sources {
+            let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(r, _)| r);
+            // A key another catalogue already defines keeps its first text (a test
+            // reports the clash).
+            let _ = bundle.add_resource(resource);
+        }
+        let mut out = Self {
+            bundle,
+            plain: HashMap::new(),
+        };
+        let plain: HashMap<String, String> = sources
+            .iter()
+            .flat_map(|s| s.lines())
+            .filter_map(|line| line.split_once(" = "))
+            .filter(|(key, value)| !key.starts_with('#') && !value.contains('{'))
+            .filter_map(|(key, _)| Some((key.to_owned(), out.format(key, None)?)))
+            .collect();
+        out.plain = plain;
+        out
+    }
 
-static ES_AR: LanguageIdentifier = langid!("es-AR");
-static EN: LanguageIdentifier = langid!("en");
+    fn format(&self, key: &str, args: Option<&FluentArgs<'_>>) -> Option<String> {
+        let pattern = self.bundle.get_message(key)?.value()?;
+        let mut errors = Vec::new();
+        Some(
+            self.bundle
+                .format_pattern(pattern, args, &mut errors)
+                .into_owned(),
+        )
+    }
+}
+
+/// Both languages, from every registered catalogue.
+struct Catalogue {
+    es_ar: Bundle,
+    en: Bundle,
+}
+
+impl Catalogue {
+    fn of(registered: &[&'static Messages]) -> Self {
+        let es: Vec<&'static str> = registered.iter().map(|m| m.es_ar).collect();
+        let en: Vec<&'static str> = registered.iter().map(|m| m.en).collect();
+        Self {
+            es_ar: Bundle::new(langid!("es-AR"), &es),
+            en: Bundle::new(langid!("en"), &en),
+        }
+    }
+}
+
+static REGISTERED: Mutex<Vec<&'static Messages>> = Mutex::new(Vec::new());
+
+/// The current catalogue. Rebuilt (and the old one kept: texts handed out borrow from
+/// it) only when a catalogue is registered, a handful of times per process.
+static CURRENT: std::sync::LazyLock<RwLock<&'static Catalogue>> =
+    std::sync::LazyLock::new(|| RwLock::new(Box::leak(Box::new(Catalogue::of(&[&PLATFORM])))));
+
+/// Adds a crate's catalogue (again is a no-op).
+pub fn register(messages: &'static Messages) {
+    let mut registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
+    if registered.is_empty() {
+        registered.push(&PLATFORM);
+    }
+    if registered.iter().any(|m| std::ptr::eq(*m, messages)) {
+        return;
+    }
+    registered.push(messages);
+    let catalogue: &'static Catalogue = Box::leak(Box::new(Catalogue::of(&registered)));
+    *CURRENT.write().unwrap_or_else(|e| e.into_inner()) = catalogue;
+}
+
+/// Every registered catalogue (the platform's first).
+pub fn registered() -> Vec<&'static Messages> {
+    let registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
+    if registered.is_empty() {
+        vec![&PLATFORM]
+    } else {
+        registered.clone()
+    }
+}
+
+fn current() -> &'static Catalogue {
+    *CURRENT.read().unwrap_or_else(|e| e.into_inner())
+}
 
 impl Lang {
     /// Parses a cookie or query value; unknown values give `None`.
@@ -64,153 +154,37 @@ impl Lang {
         }
     }
 
-    fn id(self) -> &'static LanguageIdentifier {
+    fn bundle(self) -> &'static Bundle {
+        let catalogue = current();
         match self {
-            Lang::EsAr => &ES_AR,
-            Lang::En => &EN,
+            Lang::EsAr => &catalogue.es_ar,
+            Lang::En => &catalogue.en,
         }
     }
 
     /// The text for `key`; the key itself when missing (a test checks none is missing).
     /// Texts without arguments are formatted once and then served from memory.
     pub fn t(self, key: &str) -> Cow<'static, str> {
-        let table = match self {
-            Lang::EsAr => &*ES_AR_TEXTS,
-            Lang::En => &*EN_TEXTS,
-        };
-        match table.get(key) {
+        let bundle = self.bundle();
+        match bundle.plain.get(key) {
             Some(text) => Cow::Borrowed(text.as_str()),
-            None => Cow::Owned(
-                LOCALES
-                    .try_lookup(self.id(), key)
-                    .unwrap_or_else(|| key.to_owned()),
-            ),
+            None => Cow::Owned(bundle.format(key, None).unwrap_or_else(|| key.to_owned())),
         }
     }
 
     /// The text for `key` with named arguments.
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
-            .iter()
-            .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
-            .collect();
-        LOCALES
-            .try_lookup_with_args(self.id(), key, &map)
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, FluentValue::from(value.clone()));
+        }
+        self.bundle()
+            .format(key, Some(&fluent))
             .unwrap_or_else(|| key.to_owned())
     }
 
     /// Does the catalogue of this language define `key`?
     pub fn has(self, key: &str) -> bool {
-        let source = match self {
-            Lang::EsAr => ES_AR_SOURCE,
-            Lang::En => EN_SOURCE,
-        };
-        source.lines().any(|line| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.starts_with(" ="))
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn keys(source: &str) -> Vec<String> {
-        source
-            .lines()
-            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
-            .filter(|k| !k.is_empty() && !k.starts_with('#') && !k.starts_with(' '))
-            .collect()
-    }
-
-    #[test]
-    fn both_catalogues_have_the_same_keys() {
-        let es = keys(include_str!("../../locales/es-AR/main.ftl"));
-        let en = keys(include_str!("../../locales/en/main.ftl"));
-        for k in &es {
-            assert!(en.contains(k), "missing in en: {k}");
-        }
-        for k in &en {
-            assert!(es.contains(k), "missing in es-AR: {k}");
-        }
-    }
-
-    #[test]
-    fn texts_resolve_in_both_languages() {
-        assert_eq!(Lang::EsAr.t("nav-offices"), "Oficinas");
-        assert_eq!(Lang::En.t("nav-offices"), "Offices");
-        assert_eq!(
-            Lang::EsAr.t_args("pager-total", &[("count", "3".into())]),
-            "3 resultados"
-        );
-    }
-
-    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                files(&path, out);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-
-    #[test]
-    fn every_key_used_in_code_and_templates_exists() {
-        // Every crate of the workspace: the catalogue serves all modules.
-        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut paths = Vec::new();
-        for krate in std::fs::read_dir(&crates).into_iter().flatten().flatten() {
-            files(&krate.path().join("src"), &mut paths);
-            files(&krate.path().join("templates"), &mut paths);
-        }
-        let mut checked = 0;
-        for path in paths {
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            // Keys appear as t("key"), t_args("key", ...) and "key" constants ending in _key.
-            for marker in [".t(\"", ".t1(\"", ".t_args(\""] {
-                for part in text.split(marker).skip(1) {
-                    let key = part.split('"').next().unwrap_or_default();
-                    if key.is_empty() || key.contains(' ') || key.contains('{') {
-                        continue;
-                    }
-                    checked += 1;
-                    assert!(
-                        Lang::EsAr.has(key),
-                        "{}: missing es-AR key {key}",
-                        path.display()
-                    );
-                    assert!(
-                        Lang::En.has(key),
-                        "{}: missing en key {key}",
-                        path.display()
-                    );
-                }
-            }
-            // Field errors: `add` and `FieldErrors::one` calls with a field name and a key.
-            for marker in [".add(\"", "::one(\""] {
-                for part in text.split(marker).skip(1) {
-                    let Some((field, rest)) = part.split_once("\", \"") else {
-                        continue;
-                    };
-                    if !field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-                        continue;
-                    }
-                    let key = rest.split('"').next().unwrap_or_default();
-                    if key.is_empty() || key.contains(' ') || key.contains('{') {
-                        continue;
-                    }
-                    checked += 1;
-                    assert!(
-                        Lang::EsAr.has(key) && Lang::En.has(key),
-                        "{}: field error key {key} missing in a catalogue",
-                        path.display()
-                    );
-                }
-            }
-        }
-        assert!(checked > 50, "expected to find many keys, found {checked}");
+        self.bundle().bundle.has_message(key)
     }
 }
