@@ -10,11 +10,11 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::entity::{interview, profile_item};
-use super::profile::{self, AVAILABILITY_HOURS, MAX_DESIRED};
-use super::service::{PersonError, record_changes};
-use super::store;
-use super::timeline::{self, NewEvent};
+use crate::entity::{interview, profile_item};
+use crate::profile::{self, AVAILABILITY_HOURS, MAX_DESIRED};
+use crate::service::{PersonError, record_changes};
+use crate::store;
+use crate::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};

@@ -7,37 +7,24 @@
 //! change of a field leaves a history row, an audit row and a timeline event in the same
 //! transaction; reads of a record are audited.
 
-pub mod api;
 pub mod demo;
-pub mod domain;
 pub mod duplicates;
-pub mod duplicates_handlers;
 mod entity;
 pub mod export;
-pub mod export_handlers;
-pub mod filters;
-pub mod generate;
-pub mod handlers;
 pub mod import;
-pub mod import_handlers;
-pub mod indexer;
-pub mod input;
 pub mod interview;
 pub mod migrations;
 pub mod module;
 pub mod profile;
-pub mod profile_api;
-pub mod profile_handlers;
+pub mod registry;
 pub mod search;
-pub mod service;
-pub mod store;
 pub mod timeline;
 pub mod transfer;
-pub mod transfer_handlers;
-pub mod views;
 
 pub use entity::person::Model as Person;
+// The registry's parts are the crate's facade under their short names.
 pub use module::{MODULE, index};
+pub use registry::{api, domain, filters, handlers, input, service, store, views};
 
 use sipe_platform::access::Permission;
 use sipe_platform::web::{Guard, Routes};
@@ -56,118 +43,118 @@ pub fn routes() -> Routes {
         .get(
             "/admin/imports",
             Guard::Web(Permission::ImportPersons),
-            import_handlers::list_imports,
+            import::handlers::list_imports,
         )
         .post(
             "/admin/imports",
             Guard::Web(Permission::ImportPersons),
-            import_handlers::upload_import,
+            import::handlers::upload_import,
         )
         .get(
             "/admin/imports/{run_id}/report",
             Guard::Web(Permission::ImportPersons),
-            import_handlers::download_report,
+            import::handlers::download_report,
         )
         .get(
             "/persons/export.csv",
             coordinate,
-            export_handlers::export_csv,
+            export::handlers::export_csv,
         )
         .get(
             "/persons/export.xlsx",
             coordinate,
-            export_handlers::export_xlsx,
+            export::handlers::export_xlsx,
         )
         .get(
             "/persons/{id}/record",
             coordinate,
-            export_handlers::record_html,
+            export::handlers::record_html,
         )
         .get(
             "/persons/{id}/record.json",
             coordinate,
-            export_handlers::record_json,
+            export::handlers::record_json,
         )
         .get(
             "/persons/duplicates",
             coordinate,
-            duplicates_handlers::list_duplicates,
+            duplicates::handlers::list_duplicates,
         )
         .post(
             "/persons/duplicates/scan",
             Guard::Web(Permission::ManageJobs),
-            duplicates_handlers::scan_duplicates,
+            duplicates::handlers::scan_duplicates,
         )
         .get(
             "/persons/duplicates/{pair_id}",
             coordinate,
-            duplicates_handlers::show_pair,
+            duplicates::handlers::show_pair,
         )
         .post(
             "/persons/duplicates/{pair_id}/merge",
             coordinate,
-            duplicates_handlers::merge_pair,
+            duplicates::handlers::merge_pair,
         )
         .post(
             "/persons/duplicates/{pair_id}/dismiss",
             coordinate,
-            duplicates_handlers::dismiss_pair,
+            duplicates::handlers::dismiss_pair,
         )
         .get(
             "/persons/transfers",
             edit,
-            transfer_handlers::list_transfers,
+            transfer::handlers::list_transfers,
         )
         .post(
             "/persons/transfers",
             edit,
-            transfer_handlers::request_transfer,
+            transfer::handlers::request_transfer,
         )
         .post(
             "/persons/transfers/{request_id}/approve",
             coordinate,
-            transfer_handlers::approve_transfer,
+            transfer::handlers::approve_transfer,
         )
         .post(
             "/persons/transfers/{request_id}/reject",
             coordinate,
-            transfer_handlers::reject_transfer,
+            transfer::handlers::reject_transfer,
         )
         .post("/persons", edit, create_person)
         .get("/persons/{id}", view, show_person)
         .get("/persons/{id}/edit", edit, edit_person)
         .post("/persons/{id}", edit, update_person)
-        .get("/persons/{id}/items/new", edit, profile_handlers::new_item)
-        .post("/persons/{id}/items", edit, profile_handlers::create_item)
+        .get("/persons/{id}/items/new", edit, profile::handlers::new_item)
+        .post("/persons/{id}/items", edit, profile::handlers::create_item)
         .post(
             "/persons/{id}/items/{item_id}/delete",
             edit,
-            profile_handlers::delete_item,
+            profile::handlers::delete_item,
         )
         .get(
             "/persons/{id}/situation",
             edit,
-            profile_handlers::edit_situation,
+            profile::handlers::edit_situation,
         )
         .post(
             "/persons/{id}/situation",
             edit,
-            profile_handlers::update_situation,
+            profile::handlers::update_situation,
         )
         .get(
             "/persons/{id}/interviews/new",
             edit,
-            profile_handlers::new_interview,
+            profile::handlers::new_interview,
         )
         .post(
             "/persons/{id}/interviews",
             edit,
-            profile_handlers::create_interview,
+            profile::handlers::create_interview,
         )
         .get(
             "/persons/{id}/interviews/{interview_id}",
             view,
-            profile_handlers::show_interview,
+            profile::handlers::show_interview,
         )
         .get("/api/v1/persons", api_view, api::list_persons)
         .post("/api/v1/persons", api_edit, api::create_person)
@@ -181,52 +168,52 @@ pub fn routes() -> Routes {
         .get(
             "/api/v1/transfer-requests",
             api_edit,
-            transfer_handlers::api_list_transfers,
+            transfer::handlers::api_list_transfers,
         )
         .post(
             "/api/v1/transfer-requests",
             api_edit,
-            transfer_handlers::api_request_transfer,
+            transfer::handlers::api_request_transfer,
         )
         .post(
             "/api/v1/transfer-requests/{request_id}/approve",
             Guard::Api(Permission::CoordinatePersons),
-            transfer_handlers::api_approve_transfer,
+            transfer::handlers::api_approve_transfer,
         )
         .post(
             "/api/v1/transfer-requests/{request_id}/reject",
             Guard::Api(Permission::CoordinatePersons),
-            transfer_handlers::api_reject_transfer,
+            transfer::handlers::api_reject_transfer,
         )
         .get(
             "/api/v1/persons/{id}/profile",
             api_view,
-            profile_api::show_profile,
+            profile::api::show_profile,
         )
         .post(
             "/api/v1/persons/{id}/items",
             api_edit,
-            profile_api::create_item,
+            profile::api::create_item,
         )
         .delete(
             "/api/v1/persons/{id}/items/{item_id}",
             api_edit,
-            profile_api::delete_item,
+            profile::api::delete_item,
         )
         .put(
             "/api/v1/persons/{id}/situation",
             api_edit,
-            profile_api::update_situation,
+            profile::api::update_situation,
         )
         .get(
             "/api/v1/persons/{id}/interviews",
             api_view,
-            profile_api::list_interviews,
+            profile::api::list_interviews,
         )
         .post(
             "/api/v1/persons/{id}/interviews",
             api_edit,
-            profile_api::create_interview,
+            profile::api::create_interview,
         )
 }
 
@@ -238,16 +225,16 @@ pub fn routes() -> Routes {
     api::create_person,
     api::update_person,
     api::person_timeline,
-    profile_api::show_profile,
-    profile_api::create_item,
-    profile_api::delete_item,
-    profile_api::update_situation,
-    profile_api::list_interviews,
-    profile_api::create_interview,
-    transfer_handlers::api_list_transfers,
-    transfer_handlers::api_request_transfer,
-    transfer_handlers::api_approve_transfer,
-    transfer_handlers::api_reject_transfer,
+    profile::api::show_profile,
+    profile::api::create_item,
+    profile::api::delete_item,
+    profile::api::update_situation,
+    profile::api::list_interviews,
+    profile::api::create_interview,
+    transfer::handlers::api_list_transfers,
+    transfer::handlers::api_request_transfer,
+    transfer::handlers::api_approve_transfer,
+    transfer::handlers::api_reject_transfer,
 ))]
 struct ApiDoc;
 

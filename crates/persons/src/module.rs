@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::search::{IndexExtension, PersonIndex, SearchError};
+use crate::search::{IndexExtension, PersonIndex, SearchError};
 use sipe_platform::access::Permission;
 use sipe_platform::jobs::{self, Registry};
 use sipe_platform::module::{Area, BoxFuture, Card, Module, NavEntry, StartCtx};
@@ -14,8 +14,8 @@ use sipe_platform::web::AppState;
 
 /// The persons module.
 pub const MODULE: Module = Module {
-    routes: super::routes,
-    openapi: super::openapi,
+    routes: crate::routes,
+    openapi: crate::openapi,
     nav: &[
         NavEntry {
             area: Area::Persons,
@@ -51,7 +51,7 @@ pub const MODULE: Module = Module {
         },
     ],
     jobs,
-    timeline_kinds: super::timeline::KINDS,
+    timeline_kinds: crate::timeline::KINDS,
     start: Some(start),
     tasks: &[follow_task, schedule_task],
     migrations: crate::migrations::all,
@@ -108,13 +108,13 @@ pub fn index_dir(config: &sipe_platform::config::Config) -> std::path::PathBuf {
     config
         .data_dir
         .join("index")
-        .join(super::search::PERSONS_INDEX_DIR)
+        .join(crate::search::PERSONS_INDEX_DIR)
 }
 
 /// The index extensions the modules contributed.
 pub fn index_extensions(
     contributions: &sipe_platform::module::Contributions,
-) -> super::search::Extensions {
+) -> crate::search::Extensions {
     contributions
         .all::<Arc<dyn IndexExtension>>()
         .cloned()
@@ -152,13 +152,13 @@ fn start(ctx: &mut StartCtx<'_>) -> anyhow::Result<()> {
 
 fn jobs(r: Registry) -> Registry {
     r.register(
-        super::import_handlers::IMPORT_JOB,
-        |db, payload| async move { super::import_handlers::run_job(&db, &payload).await },
+        crate::import::handlers::IMPORT_JOB,
+        |db, payload| async move { crate::import::handlers::run_job(&db, &payload).await },
     )
     .register(
-        super::duplicates_handlers::SCAN_JOB,
+        crate::duplicates::handlers::SCAN_JOB,
         |db, _payload| async move {
-            let open = super::duplicates::scan(&db).await?;
+            let open = crate::duplicates::scan(&db).await?;
             tracing::info!(duplicates.open = open, "duplicates scan finished");
             Ok(())
         },
@@ -169,14 +169,14 @@ fn count_persons<'a>(
     state: &'a AppState,
     access: &'a sipe_platform::access::Access,
 ) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
-    Box::pin(super::store::count_in_scope(&state.db, access))
+    Box::pin(crate::store::count_in_scope(&state.db, access))
 }
 
 fn count_duplicates<'a>(
     state: &'a AppState,
     access: &'a sipe_platform::access::Access,
 ) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
-    Box::pin(super::duplicates::count_open(&state.db, access))
+    Box::pin(crate::duplicates::count_open(&state.db, access))
 }
 
 fn follow_task(state: AppState, shutdown: watch::Receiver<bool>) -> BoxFuture<'static, ()> {
@@ -191,7 +191,7 @@ fn schedule_task(state: AppState, shutdown: watch::Receiver<bool>) -> BoxFuture<
 /// first brings it up to the database as it is at start (rebuilding an index of another
 /// database or one ahead of a restored one) and marks the node ready, then follows.
 async fn follow_persons(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let index = match super::index(&state) {
+    let index = match crate::index(&state) {
         Ok(index) => index.clone(),
         Err(e) => {
             tracing::error!(error = %e, "no people index to follow");
@@ -199,7 +199,7 @@ async fn follow_persons(state: AppState, mut shutdown: watch::Receiver<bool>) {
         }
     };
     loop {
-        match super::indexer::prepare(&state.db, &index).await {
+        match crate::search::indexer::prepare(&state.db, &index).await {
             Ok(rebuilt) => {
                 if let Some(reason) = rebuilt {
                     tracing::warn!(reason = ?reason, "search index rebuilt from the database at start");
@@ -222,7 +222,7 @@ async fn follow_persons(state: AppState, mut shutdown: watch::Receiver<bool>) {
         // Once a minute (and at start) re-read a few seconds back, for lagging clocks.
         let overlap = tick.is_multiple_of(60);
         tick += 1;
-        if let Err(e) = super::indexer::sync(&state.db, &index, overlap).await {
+        if let Err(e) = crate::search::indexer::sync(&state.db, &index, overlap).await {
             tracing::warn!(error = format!("{e:#}"), "search index sync");
         }
         tokio::select! {
@@ -239,12 +239,12 @@ async fn schedule_scan(state: AppState, mut shutdown: watch::Receiver<bool>) {
     }
     let db = &state.db;
     loop {
-        let scan = super::duplicates_handlers::SCAN_JOB;
+        let scan = crate::duplicates::handlers::SCAN_JOB;
         if let Some(key) = nightly_scan_key(chrono::Utc::now())
             && !jobs::store::is_active(db, scan).await.unwrap_or(true)
             && let Err(e) = jobs::store::enqueue(
                 db,
-                super::duplicates_handlers::SCAN_JOB,
+                crate::duplicates::handlers::SCAN_JOB,
                 &serde_json::json!({}),
                 Some(key),
             )

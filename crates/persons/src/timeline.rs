@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::entity::timeline_event;
+use crate::entity::timeline_event;
 use sipe_platform::audit::AuditCtx;
 use sipe_platform::i18n::Lang;
 

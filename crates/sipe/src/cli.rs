@@ -347,7 +347,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let f = std::fs::File::create(&out)
                 .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
             let started = std::time::Instant::now();
-            sipe_persons::generate::write_csv(
+            sipe_persons::import::generate::write_csv(
                 std::io::BufWriter::new(f),
                 count,
                 seed,
@@ -374,7 +374,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 true,
             )?);
             let started = std::time::Instant::now();
-            let n = sipe_persons::indexer::reindex(&db, &index).await?;
+            let n = sipe_persons::search::indexer::reindex(&db, &index).await?;
             println!(
                 "search index rebuilt: {n} people in {:.1} s",
                 started.elapsed().as_secs_f64()
@@ -383,7 +383,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check => {
             let db = startup::open_database(&config).await?;
             let index = sipe_persons::module::open_index(&config, &startup::modules(), false)?;
-            let drift = sipe_persons::indexer::check(&db, &index).await?;
+            let drift = sipe_persons::search::indexer::check(&db, &index).await?;
             if drift.missing.is_empty() && drift.extra.is_empty() {
                 println!("search index in sync: {} people", drift.in_database);
             } else {
@@ -743,7 +743,7 @@ async fn import_persons(
     match sipe_persons::module::open_index(&config, &startup::modules(), true) {
         Ok(index) => {
             let index = std::sync::Arc::new(index);
-            sipe_persons::indexer::sync(&db, &index, true).await?;
+            sipe_persons::search::indexer::sync(&db, &index, true).await?;
             tracing::info!(
                 stored_s = stored.as_secs_f64(),
                 indexed_s = (started.elapsed() - stored).as_secs_f64(),

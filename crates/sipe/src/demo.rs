@@ -399,7 +399,7 @@ async fn seed_persons(db: &Db, config: &Config, count: u64) -> anyhow::Result<()
     let file = config.data_dir.join("demo-personas.csv");
     let out = std::fs::File::create(&file)
         .map_err(|e| anyhow::anyhow!("creating the demo people file {}: {e}", file.display()))?;
-    sipe_persons::generate::write_csv(
+    sipe_persons::import::generate::write_csv(
         std::io::BufWriter::new(out),
         count,
         2026,

@@ -139,7 +139,7 @@ impl TestApp {
     /// Brings the search index up to date with the database (what the follower task
     /// does every second).
     pub async fn sync_index(&self) {
-        sipe::persons::indexer::sync(&self.db, &self.index, true)
+        sipe::persons::search::indexer::sync(&self.db, &self.index, true)
             .await
             .expect("index sync");
     }

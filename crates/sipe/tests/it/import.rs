@@ -21,8 +21,13 @@ async fn office_covering_tucuman(app: &TestApp) {
 
 fn generated(count: u64, seed: u64) -> Vec<u8> {
     let mut out = Vec::new();
-    sipe::persons::generate::write_csv(&mut out, count, seed, chrono::Utc::now().date_naive())
-        .unwrap();
+    sipe::persons::import::generate::write_csv(
+        &mut out,
+        count,
+        seed,
+        chrono::Utc::now().date_naive(),
+    )
+    .unwrap();
     out
 }
 
@@ -234,7 +239,9 @@ async fn latin1_files_import_with_their_accents() {
     office_covering_tucuman(&app).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("latin1.csv");
-    let mut bytes = sipe::persons::generate::HEADER.join(",").into_bytes();
+    let mut bytes = sipe::persons::import::generate::HEADER
+        .join(",")
+        .into_bytes();
     bytes.extend_from_slice(
         b"\nDNI,30111222,,Gonz\xe1lez,Mar\xeda,1990-01-01,F,,,90,90084,Capital,,,,\n",
     );
@@ -269,7 +276,7 @@ async fn xlsx_workbooks_import_with_numbers_and_dates_as_typed_in_a_spreadsheet(
     let file = dir.path().join("planilla.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, h) in sipe::persons::generate::HEADER.iter().enumerate() {
+    for (c, h) in sipe::persons::import::generate::HEADER.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
@@ -324,7 +331,7 @@ async fn import_with_update_keeps_the_field_history() {
     let app = TestApp::spawn().await;
     office_covering_tucuman(&app).await;
     let dir = tempfile::tempdir().unwrap();
-    let header = sipe::persons::generate::HEADER.join(",");
+    let header = sipe::persons::import::generate::HEADER.join(",");
     let first = dir.path().join("a.csv");
     std::fs::write(
         &first,

@@ -211,8 +211,13 @@ fn import_people(inst: &Installation, count: u64, seed: u64) {
     inst.sipe(&covers);
     let file = inst.dir.path().join(format!("personas-{seed}.csv"));
     let mut data = Vec::new();
-    sipe::persons::generate::write_csv(&mut data, count, seed, chrono::Utc::now().date_naive())
-        .unwrap();
+    sipe::persons::import::generate::write_csv(
+        &mut data,
+        count,
+        seed,
+        chrono::Utc::now().date_naive(),
+    )
+    .unwrap();
     std::fs::write(&file, data).unwrap();
     let out = inst.sipe(&["import", "persons", file.to_str().unwrap()]);
     assert!(

@@ -433,13 +433,13 @@ async fn the_index_follows_changes_without_reading_them_twice() {
     }
     let index = &app.index;
     assert_eq!(
-        sipe::persons::indexer::sync(&app.db, index, false)
+        sipe::persons::search::indexer::sync(&app.db, index, false)
             .await
             .unwrap(),
         3
     );
     assert_eq!(
-        sipe::persons::indexer::sync(&app.db, index, false)
+        sipe::persons::search::indexer::sync(&app.db, index, false)
             .await
             .unwrap(),
         0,
@@ -447,24 +447,24 @@ async fn the_index_follows_changes_without_reading_them_twice() {
     );
     let id = register(&app, "OE-A", "30000009", "Paz", "Berta", "1990-01-01").await;
     // Indexing one person at once keeps the follower's position.
-    sipe::persons::indexer::refresh(&app.db, index, id)
+    sipe::persons::search::indexer::refresh(&app.db, index, id)
         .await
         .unwrap();
     assert_eq!(
-        sipe::persons::indexer::sync(&app.db, index, false)
+        sipe::persons::search::indexer::sync(&app.db, index, false)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        sipe::persons::indexer::sync(&app.db, index, false)
+        sipe::persons::search::indexer::sync(&app.db, index, false)
             .await
             .unwrap(),
         0
     );
     assert_eq!(index.len(), 4);
     assert!(
-        sipe::persons::indexer::check(&app.db, index)
+        sipe::persons::search::indexer::check(&app.db, index)
             .await
             .unwrap()
             .missing

@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
 
-use super::domain::{Cuil, DocumentNumber, DocumentType, Sex};
+use crate::domain::{Cuil, DocumentNumber, DocumentType, Sex};
 
 /// The canonical import header.
 pub const HEADER: [&str; 16] = [
@@ -436,7 +436,7 @@ impl Generator {
             String::new()
         };
         let email = if self.rng.random_bool(0.6) {
-            let user = super::domain::fold(&format!("{first} {surname}")).replace(' ', ".");
+            let user = crate::domain::fold(&format!("{first} {surname}")).replace(' ', ".");
             let domain = ["gmail.com", "hotmail.com", "yahoo.com.ar", "outlook.com"]
                 [self.rng.random_range(0..4)];
             format!("{user}{}@{domain}", dni_n % 1000)

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::export::{self, ExportError};
-use super::filters::PersonFilters;
+use crate::export::{self, ExportError};
+use crate::filters::PersonFilters;
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::{AppState, PageCtx, WebError};
@@ -23,7 +23,7 @@ async fn export(
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
     let table = match export::search_table(
         &state.db,
-        super::index(state)?,
+        crate::index(state)?,
         audit,
         &user.access,
         filters,

@@ -2,16 +2,18 @@
 //! profile's situation, so an export can be imported elsewhere), and a person's full
 //! record for data-subject access (Ley 25.326, art. 14). Both are audited.
 
+pub mod handlers;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::entity::person;
-use super::filters::PersonFilters;
-use super::generate::HEADER;
-use super::store::{self, PersonQuery, PersonSort};
+use crate::entity::person;
+use crate::filters::PersonFilters;
+use crate::import::generate::HEADER;
+use crate::store::{self, PersonQuery, PersonSort};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
@@ -46,11 +48,11 @@ pub enum ExportError {
     Write(String),
 }
 
-impl From<super::filters::FilterError> for ExportError {
-    fn from(e: super::filters::FilterError) -> Self {
+impl From<crate::filters::FilterError> for ExportError {
+    fn from(e: crate::filters::FilterError) -> Self {
         match e {
-            super::filters::FilterError::Invalid(f) => ExportError::Invalid(f),
-            super::filters::FilterError::Store(s) => ExportError::Store(s),
+            crate::filters::FilterError::Invalid(f) => ExportError::Invalid(f),
+            crate::filters::FilterError::Store(s) => ExportError::Store(s),
         }
     }
 }
@@ -206,8 +208,8 @@ pub async fn subject_record(
         return Ok(None);
     };
     let office = sipe_platform::territory::store::office_by_id(db, p.office_id).await?;
-    let items = super::profile::items(db, id).await?;
-    let interviews = super::interview::list(db, id).await?;
+    let items = crate::profile::items(db, id).await?;
+    let interviews = crate::interview::list(db, id).await?;
     let (events, _) = store::timeline(db, id, 0, 100_000).await?;
     let changes = store::changes(db, id).await?;
     let record = json!({

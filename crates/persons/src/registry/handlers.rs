@@ -8,13 +8,13 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::domain::{self, Cuil, DocumentType};
-use super::entity::person;
-use super::filters::{FilterError, PersonFilters};
-use super::input::{EDUCATION_LEVELS, EMPLOYMENT_STATUSES, PersonInput};
-use super::service::{self, PersonError, RegisterOutcome, display_name};
-use super::store::{self, PersonSort};
-use super::views::*;
+use crate::domain::{self, Cuil, DocumentType};
+use crate::entity::person;
+use crate::filters::{FilterError, PersonFilters};
+use crate::input::{EDUCATION_LEVELS, EMPLOYMENT_STATUSES, PersonInput};
+use crate::service::{self, PersonError, RegisterOutcome, display_name};
+use crate::store::{self, PersonSort};
+use crate::views::*;
 use sipe_platform::access::{Access, Permission, ScopeKind};
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
@@ -25,10 +25,10 @@ use sipe_platform::web::{AppState, PageCtx, WebError};
 
 /// Indexes a changed person at once on this node; on failure the follower catches up.
 pub async fn reindex_now(state: &AppState, id: Uuid) {
-    let Ok(index) = super::index(state) else {
+    let Ok(index) = crate::index(state) else {
         return;
     };
-    if let Err(e) = super::indexer::refresh(&state.db, index, id).await {
+    if let Err(e) = crate::search::indexer::refresh(&state.db, index, id).await {
         tracing::warn!(person.id = %id, error = format!("{e:#}"), "indexing a changed person");
     }
 }
@@ -107,7 +107,7 @@ pub async fn list_persons(
             };
             let (people, total) = store::search(
                 &state.db,
-                Some(super::index(&state)?),
+                Some(crate::index(&state)?),
                 access,
                 filter,
                 sort,
@@ -392,16 +392,16 @@ pub async fn show_person(
         && office
             .as_ref()
             .is_some_and(|o| access.capture.includes_path(&o.path));
-    let items = super::profile::items(&state.db, id).await?;
+    let items = crate::profile::items(&state.db, id).await?;
     let sections = item_sections(&ctx, items);
-    let interviews = super::interview::list(&state.db, id).await?;
-    let facts = super::module::PersonFacts {
+    let interviews = crate::interview::list(&state.db, id).await?;
+    let facts = crate::module::PersonFacts {
         access,
         id,
         employment_status: p.employment_status.clone(),
         can_edit,
     };
-    let module_sections = super::module::person_sections(&state, &ctx, &facts).await?;
+    let module_sections = crate::module::person_sections(&state, &ctx, &facts).await?;
     let page = PersonPage {
         module_sections,
         name: display_name(&p),
@@ -434,10 +434,10 @@ pub async fn show_person(
 /// Groups items by kind and words them for the page.
 fn item_sections(
     ctx: &PageCtx,
-    items: Vec<super::entity::profile_item::Model>,
+    items: Vec<crate::entity::profile_item::Model>,
 ) -> Vec<ItemSection> {
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string());
-    super::profile::ITEM_KINDS
+    crate::profile::ITEM_KINDS
         .iter()
         .map(|kind| ItemSection {
             kind,

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::domain::{self, Cuil, DocumentNumber, DocumentType, PhoneE164, Sex};
+use crate::domain::{self, Cuil, DocumentNumber, DocumentType, PhoneE164, Sex};
 use sipe_platform::validation::{self, FieldErrors};
 
 /// ISCED 2011 levels offered in forms.

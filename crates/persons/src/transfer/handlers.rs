@@ -7,8 +7,8 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::service::PersonError;
-use super::transfer::{self, RequestView, TransferInput};
+use crate::service::PersonError;
+use crate::transfer::{self, RequestView, TransferInput};
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::{AppState, PageCtx, WebError};
@@ -63,7 +63,7 @@ async fn audit_shown(
         .iter()
         .filter(|r| r.person_name.is_some())
         .filter_map(|r| r.request.person_id);
-    super::service::record_shown(&state.reads, audit, "person.transfer_list", "", shown).await
+    crate::service::record_shown(&state.reads, audit, "person.transfer_list", "", shown).await
 }
 
 /// `POST /persons/transfers`: ask for a person registered in another office.
@@ -96,7 +96,7 @@ async fn decide(
     approve: bool,
 ) -> Result<Response, WebError> {
     let person = transfer::decide(&state.db, audit, &user.access, id, approve).await?;
-    super::handlers::reindex_now(state, person).await;
+    crate::handlers::reindex_now(state, person).await;
     Ok(redirect_with_flash(
         "/persons/transfers",
         "success",
@@ -213,7 +213,7 @@ pub async fn api_approve_transfer(
     Path(id): Path<Uuid>,
 ) -> Result<axum::http::StatusCode, sipe_platform::api::ApiError> {
     let person = transfer::decide(&state.db, &audit, &access, id, true).await?;
-    super::handlers::reindex_now(&state, person).await;
+    crate::handlers::reindex_now(&state, person).await;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::entity::{person, timeline_event};
-use super::filters::PersonFilters;
-use super::input::PersonInput;
-use super::service::{self, RegisterOutcome};
-use super::store::{self, PersonSort};
+use crate::entity::{person, timeline_event};
+use crate::filters::PersonFilters;
+use crate::input::PersonInput;
+use crate::service::{self, RegisterOutcome};
+use crate::store::{self, PersonSort};
 use sipe_platform::access::ScopeKind;
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson, Page};
 use sipe_platform::web::AppState;
@@ -143,7 +143,7 @@ pub async fn list_persons(
     let query = filters.to_query(&state.db, &access, today).await?;
     let (rows, total) = store::search(
         &state.db,
-        Some(super::index(&state).map_err(anyhow::Error::from)?),
+        Some(crate::index(&state).map_err(anyhow::Error::from)?),
         &access,
         &query,
         PersonSort::Name,
@@ -218,7 +218,7 @@ pub async fn create_person(
 ) -> Result<(StatusCode, Json<PersonDto>), ApiError> {
     match service::register(&state.db, &ctx, &access, state.tz, &input).await? {
         RegisterOutcome::Created(id) => {
-            super::handlers::reindex_now(&state, id).await;
+            crate::handlers::reindex_now(&state, id).await;
             let p = store::find_person(&state.db, &access, ScopeKind::View, id)
                 .await?
                 .ok_or(ApiError::NotFound)?;
@@ -247,7 +247,7 @@ pub async fn update_person(
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<Json<PersonDto>, ApiError> {
     service::update(&state.db, &ctx, &access, state.tz, id, &input).await?;
-    super::handlers::reindex_now(&state, id).await;
+    crate::handlers::reindex_now(&state, id).await;
     let p = store::find_person(&state.db, &access, ScopeKind::View, id)
         .await?
         .ok_or(ApiError::NotFound)?;

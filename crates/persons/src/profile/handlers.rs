@@ -9,12 +9,12 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::entity::interview;
-use super::handlers::reindex_now;
-use super::interview::{BARRIERS, DAYS, InterviewInput, SITUATIONS};
-use super::profile::{self, ITEM_KINDS, ItemInput, SituationInput};
-use super::service::{PersonError, display_name};
-use super::store;
+use crate::entity::interview;
+use crate::handlers::reindex_now;
+use crate::interview::{BARRIERS, DAYS, InterviewInput, SITUATIONS};
+use crate::profile::{self, ITEM_KINDS, ItemInput, SituationInput};
+use crate::service::{PersonError, display_name};
+use crate::store;
 use sipe_platform::access::ScopeKind;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
@@ -235,7 +235,7 @@ fn situation_page(
         employment: choices(
             &ctx,
             "employment-",
-            &super::input::EMPLOYMENT_STATUSES,
+            &crate::input::EMPLOYMENT_STATUSES,
             &form.employment_status,
         ),
         hours: choices(
@@ -264,7 +264,7 @@ pub async fn edit_situation(
     let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    super::service::record_read(&state.reads, &audit, id).await?;
+    crate::service::record_read(&state.reads, &audit, id).await?;
     situation_page(
         ctx,
         id,
@@ -406,7 +406,7 @@ pub async fn create_interview(
     Path(id): Path<Uuid>,
     Form(form): Form<InterviewInput>,
 ) -> Result<Response, WebError> {
-    match super::interview::record(&state.db, &audit, &user.access, id, &form).await {
+    match crate::interview::record(&state.db, &audit, &user.access, id, &form).await {
         Ok(iid) => {
             reindex_now(&state, id).await;
             Ok(redirect_with_flash(
@@ -454,10 +454,10 @@ pub async fn show_interview(
     let p = store::find_person(&state.db, &user.access, ScopeKind::View, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let interview = super::interview::find(&state.db, id, interview_id)
+    let interview = crate::interview::find(&state.db, id, interview_id)
         .await?
         .ok_or(WebError::NotFound)?;
-    super::service::record_read(&state.reads, &audit, id).await?;
+    crate::service::record_read(&state.reads, &audit, id).await?;
     let split = |s: &str, prefix: &str| -> Vec<String> {
         s.split(',')
             .filter(|x| !x.is_empty())

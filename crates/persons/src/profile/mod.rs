@@ -3,6 +3,9 @@
 //! household, unemployment, availability). Every change keeps field history, an audit
 //! row and a timeline event, like the identity fields.
 
+pub mod api;
+pub mod handlers;
+
 use chrono::{NaiveDate, SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait,
@@ -11,9 +14,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::entity::{person, profile_item};
-use super::service::{PersonError, Snapshot, record_changes};
-use super::store;
+use crate::entity::{person, profile_item};
+use crate::service::{PersonError, Snapshot, record_changes};
+use crate::store;
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::AuditCtx;
 use sipe_platform::db::{self, Db};
@@ -351,7 +354,7 @@ pub async fn add_item(
     input: &ItemInput,
 ) -> Result<Uuid, PersonError> {
     let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
-    let v = validate_item(input, &skills, super::service::local_today(tz))?;
+    let v = validate_item(input, &skills, crate::service::local_today(tz))?;
     let tx = db::begin_write(db).await?;
     let id = add_valid(&tx, ctx, access, person_id, v).await?;
     tx.commit().await?;
@@ -471,7 +474,7 @@ pub async fn update_situation(
     person_id: Uuid,
     input: &SituationInput,
 ) -> Result<(), PersonError> {
-    let today = super::service::local_today(tz);
+    let today = crate::service::local_today(tz);
     let mut e = FieldErrors::new();
     let has_disability = flag(&input.has_disability);
     let disability_type = optional_choice(
@@ -489,7 +492,7 @@ pub async fn update_situation(
         &mut e,
         "employment_status",
         &input.employment_status,
-        &super::input::EMPLOYMENT_STATUSES,
+        &crate::input::EMPLOYMENT_STATUSES,
     );
     let unemployed_since =
         validation::date(&mut e, "unemployed_since", &input.unemployed_since, false);

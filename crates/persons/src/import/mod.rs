@@ -6,6 +6,9 @@
 //! resumes at the first uncommitted row and never stores anyone twice. Rejected rows go
 //! to a report (line, column, value, reason) written before the batch commits.
 
+pub mod generate;
+pub mod handlers;
+
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,10 +21,10 @@ use sea_orm::{
 use sha2::Digest;
 use uuid::Uuid;
 
-use super::entity::{import_run, person, timeline_event};
-use super::generate::HEADER;
-use super::input::{self, PersonInput, ValidPerson};
-use super::service;
+use crate::entity::{import_run, person, timeline_event};
+use crate::import::generate::HEADER;
+use crate::input::{self, PersonInput, ValidPerson};
+use crate::service;
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
 use sipe_platform::i18n::Lang;
@@ -413,7 +416,7 @@ pub async fn import_file(
             .map_err(|e| ImportError::Report(report_path.display().to_string(), e.to_string()))?;
     }
 
-    let today = super::service::local_today(tz);
+    let today = crate::service::local_today(tz);
     let mut summary = ImportSummary {
         accepted: run.accepted as u64,
         rejected: run.rejected as u64,
@@ -614,7 +617,7 @@ fn insert_statements(
 ) -> Vec<sea_orm::Statement> {
     let mut people = Vec::with_capacity(rows.len());
     let mut events = Vec::with_capacity(rows.len());
-    let imported_summary = super::timeline::render(
+    let imported_summary = crate::timeline::render(
         sipe_platform::i18n::Lang::EsAr,
         "person.imported",
         Some("{}"),

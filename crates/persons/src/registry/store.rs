@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entity::{person, person_change, timeline_event};
+use crate::entity::{person, person_change, timeline_event};
 use sipe_platform::access::{Access, ScopeKind};
 
 /// A person in the given scope of the caller; `None` also when outside it.
@@ -199,7 +199,7 @@ pub async fn search(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<person::Model>, u64), SearchFailure> {
-    let has_words = super::domain::fold(&query.q)
+    let has_words = crate::domain::fold(&query.q)
         .chars()
         .any(|c| c.is_alphabetic());
     if let (Some(index), true) = (index, has_words) {
@@ -264,7 +264,7 @@ pub async fn search(
         );
     } else {
         for word in
-            sipe_platform::text::bounded_words(super::domain::fold(&query.q).split_whitespace())
+            sipe_platform::text::bounded_words(crate::domain::fold(&query.q).split_whitespace())
         {
             q = q.filter(Expr::col(person::Column::SearchName).like(format!("%{word}%")));
         }
@@ -297,14 +297,14 @@ pub async fn search(
         q = q.filter(
             Expr::col(person::Column::Id).in_subquery(
                 sea_orm::sea_query::Query::select()
-                    .column(super::entity::profile_item::Column::PersonId)
-                    .from(super::entity::profile_item::Entity)
+                    .column(crate::entity::profile_item::Column::PersonId)
+                    .from(crate::entity::profile_item::Entity)
                     .and_where(
-                        Expr::col(super::entity::profile_item::Column::Kind)
+                        Expr::col(crate::entity::profile_item::Column::Kind)
                             .is_in(["work", "desired"]),
                     )
                     .and_where(
-                        Expr::col(super::entity::profile_item::Column::Code).like(format!("{o}%")),
+                        Expr::col(crate::entity::profile_item::Column::Code).like(format!("{o}%")),
                     )
                     .take(),
             ),

@@ -7,11 +7,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::entity::{interview, profile_item};
-use super::interview::InterviewInput;
-use super::profile::{self, ItemInput, SituationInput};
-use super::service;
-use super::store;
+use crate::entity::{interview, profile_item};
+use crate::interview::InterviewInput;
+use crate::profile::{self, ItemInput, SituationInput};
+use crate::service;
+use crate::store;
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson, Page};
 use sipe_platform::web::AppState;
@@ -102,7 +102,7 @@ pub async fn create_item(
     ApiJson(input): ApiJson<ItemInput>,
 ) -> Result<(StatusCode, Json<ItemDto>), ApiError> {
     let item_id = profile::add_item(&state.db, &ctx, &access, state.tz, id, &input).await?;
-    super::handlers::reindex_now(&state, id).await;
+    crate::handlers::reindex_now(&state, id).await;
     let item = profile::items(&state.db, id)
         .await?
         .into_iter()
@@ -122,7 +122,7 @@ pub async fn delete_item(
     Path((id, item_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
     profile::remove_item(&state.db, &ctx, &access, id, item_id).await?;
-    super::handlers::reindex_now(&state, id).await;
+    crate::handlers::reindex_now(&state, id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -138,7 +138,7 @@ pub async fn update_situation(
     ApiJson(input): ApiJson<SituationInput>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     profile::update_situation(&state.db, &ctx, &access, state.tz, id, &input).await?;
-    super::handlers::reindex_now(&state, id).await;
+    crate::handlers::reindex_now(&state, id).await;
     Ok(Json(profile_of(&state, &access, id).await?))
 }
 
@@ -200,7 +200,7 @@ pub async fn list_interviews(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Page<InterviewDto>>, ApiError> {
     service::read_person(&state.db, &state.reads, &ctx, &access, id).await?;
-    let rows = super::interview::list(&state.db, id).await?;
+    let rows = crate::interview::list(&state.db, id).await?;
     Ok(Json(Page {
         total: rows.len() as u64,
         items: rows.into_iter().map(Into::into).collect(),
@@ -219,9 +219,9 @@ pub async fn create_interview(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<InterviewInput>,
 ) -> Result<(StatusCode, Json<InterviewDto>), ApiError> {
-    let iid = super::interview::record(&state.db, &ctx, &access, id, &input).await?;
-    super::handlers::reindex_now(&state, id).await;
-    let row = super::interview::find(&state.db, id, iid)
+    let iid = crate::interview::record(&state.db, &ctx, &access, id, &input).await?;
+    crate::handlers::reindex_now(&state, id).await;
+    let row = crate::interview::find(&state.db, id, iid)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(row.into())))

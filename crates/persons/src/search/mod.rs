@@ -7,6 +7,8 @@
 //! The caller's scope is a filter inside the query, so nothing outside it is ever counted
 //! or returned.
 
+pub mod indexer;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -109,7 +111,7 @@ pub type Extensions = Vec<Arc<dyn IndexExtension>>;
 /// A batch of people being indexed, as the extensions see it.
 pub struct IndexBatch<'a> {
     /// Their rows.
-    pub rows: &'a [crate::indexer::IndexRow],
+    pub rows: &'a [crate::search::indexer::IndexRow],
     /// Their profile items.
     pub items: &'a HashMap<Uuid, Vec<crate::profile::ItemParts>>,
     /// The day the entries describe.

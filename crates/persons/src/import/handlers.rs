@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
-use super::entity::import_run;
+use crate::entity::import_run;
 use sipe_platform::audit::AuditCtx;
 use sipe_platform::jobs;
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -63,7 +63,7 @@ pub async fn run_job(
         ip: None,
         request_id: None,
     };
-    let summary = super::import::import_file(
+    let summary = crate::import::import_file(
         db,
         &ctx,
         job.tz(),
@@ -262,12 +262,12 @@ pub async fn upload_import(
     }
     // The kind is decided by content; a CSV's header is checked now, so a wrong file
     // is refused with a clear message instead of failing later in the job.
-    let ext = if super::import::is_xlsx(&head) {
+    let ext = if crate::import::is_xlsx(&head) {
         "xlsx"
     } else {
-        let text = super::import::decode(&head);
+        let text = crate::import::decode(&head);
         let first = text.lines().next().unwrap_or("").to_lowercase();
-        let missing = super::generate::HEADER
+        let missing = crate::import::generate::HEADER
             .iter()
             .any(|h| !first.split(',').any(|c| c.trim() == *h));
         if missing {

@@ -3,6 +3,8 @@
 //! coordinator of the owning office approves (the owning office changes, with field
 //! history, audit and timeline) or rejects.
 
+pub mod handlers;
+
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -11,11 +13,11 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::domain::{DocumentNumber, DocumentType};
-use super::entity::{person, transfer_request};
-use super::service::{PersonError, record_changes};
-use super::store;
-use super::timeline::{self, NewEvent};
+use crate::domain::{DocumentNumber, DocumentType};
+use crate::entity::{person, transfer_request};
+use crate::service::{PersonError, record_changes};
+use crate::store;
+use crate::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, Permission, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
@@ -171,7 +173,7 @@ pub async fn list(
         .all(conn)
         .await?
         .into_iter()
-        .map(|p| (p.id, super::service::display_name(&p)))
+        .map(|p| (p.id, crate::service::display_name(&p)))
         .collect();
     let now = Utc::now();
     let out = rows

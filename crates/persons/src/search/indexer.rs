@@ -15,9 +15,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entity::person;
-use super::profile::ItemParts;
-use super::search::{ExtraValues, IndexBatch, PersonDoc, PersonIndex};
+use crate::entity::person;
+use crate::profile::ItemParts;
+use crate::search::{ExtraValues, IndexBatch, PersonDoc, PersonIndex};
 use sipe_platform::db::Db;
 
 /// Rows read and committed to the index per batch (a tantivy commit flushes segments:
@@ -107,7 +107,7 @@ async fn docs_of(
     rows: &[IndexRow],
 ) -> anyhow::Result<Vec<PersonDoc>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let items = super::profile::item_parts_of(db, &ids).await?;
+    let items = crate::profile::item_parts_of(db, &ids).await?;
     let batch = IndexBatch {
         rows,
         items: &items,
@@ -143,7 +143,7 @@ async fn upsert(
 /// files) while the next batch is read from the database, one at a time and in order
 /// (each commit records the watermark of its batch).
 #[derive(Default)]
-struct Commits(Option<tokio::task::JoinHandle<Result<(), super::search::SearchError>>>);
+struct Commits(Option<tokio::task::JoinHandle<Result<(), crate::search::SearchError>>>);
 
 impl Commits {
     /// Queues these rows once the previous batch is committed.

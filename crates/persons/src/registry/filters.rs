@@ -4,9 +4,9 @@
 use chrono::{Months, NaiveDate};
 use serde::Deserialize;
 
-use super::domain::Sex;
-use super::input::{EDUCATION_LEVELS, EMPLOYMENT_STATUSES};
-use super::store::PersonQuery;
+use crate::domain::Sex;
+use crate::input::{EDUCATION_LEVELS, EMPLOYMENT_STATUSES};
+use crate::store::PersonQuery;
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::db::StoreError;
 
@@ -234,6 +234,6 @@ mod tests {
             .and_then(|d| d.succ_opt());
         assert_eq!(born_from, NaiveDate::from_ymd_opt(2001, 11, 23));
         // Someone born 2001-11-23 is 24 today; born 2001-11-22, 25.
-        assert_eq!(super::super::domain::age(born_from.unwrap(), today), 24);
+        assert_eq!(crate::domain::age(born_from.unwrap(), today), 24);
     }
 }

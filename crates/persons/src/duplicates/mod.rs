@@ -4,6 +4,8 @@
 //! record points at the kept one), moves the timeline, interviews and profile items,
 //! and is audited.
 
+pub mod handlers;
+
 use std::collections::HashSet;
 
 use chrono::{NaiveDate, SubsecRound, Utc};
@@ -15,14 +17,14 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::domain::name_similarity;
-use super::entity::{
+use crate::domain::name_similarity;
+use crate::entity::{
     duplicate_pair, interview, person, person_change, profile_item, timeline_event,
     transfer_request,
 };
-use super::service::{PersonError, Snapshot, record_changes};
-use super::store;
-use super::timeline::{self, NewEvent};
+use crate::service::{PersonError, Snapshot, record_changes};
+use crate::store;
+use crate::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
@@ -494,8 +496,8 @@ pub async fn merge(
         .filter(interview::Column::PersonId.eq(gone.id))
         .exec(&tx)
         .await?;
-    let kept_items = super::profile::items(&tx, kept.id).await?;
-    for item in super::profile::items(&tx, gone.id).await? {
+    let kept_items = crate::profile::items(&tx, kept.id).await?;
+    for item in crate::profile::items(&tx, gone.id).await? {
         let repeated = item.kind != "work"
             && kept_items
                 .iter()
@@ -503,7 +505,7 @@ pub async fn merge(
         if repeated
             || (item.kind == "desired"
                 && kept_items.iter().filter(|k| k.kind == "desired").count()
-                    >= super::profile::MAX_DESIRED)
+                    >= crate::profile::MAX_DESIRED)
         {
             profile_item::Entity::delete_by_id(item.id)
                 .exec(&tx)

@@ -6,11 +6,11 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, S
 use serde_json::json;
 use uuid::Uuid;
 
-use super::domain;
-use super::entity::{person, person_change};
-use super::input::{self, PersonInput, ValidPerson};
-use super::store;
-use super::timeline::{self, NewEvent};
+use crate::domain;
+use crate::entity::{person, person_change};
+use crate::input::{self, PersonInput, ValidPerson};
+use crate::store;
+use crate::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::reads::ReadLog;
 use sipe_platform::audit::{self, AuditCtx, Change};

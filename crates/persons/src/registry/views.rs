@@ -2,10 +2,10 @@
 
 use askama::Template;
 
-use super::entity::person::Model as Person;
-use super::entity::person_change::Model as PersonChange;
-use super::entity::timeline_event::Model as TimelineEvent;
-use super::input::PersonInput;
+use crate::entity::person::Model as Person;
+use crate::entity::person_change::Model as PersonChange;
+use crate::entity::timeline_event::Model as TimelineEvent;
+use crate::input::PersonInput;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::PageCtx;
@@ -170,6 +170,6 @@ impl SearchProblem {
 impl PersonPage {
     /// A timeline event in the reader's language.
     pub fn event_text(&self, e: &TimelineEvent) -> String {
-        super::timeline::render(self.ctx.lang, &e.kind, e.args.as_deref(), &e.summary)
+        crate::timeline::render(self.ctx.lang, &e.kind, e.args.as_deref(), &e.summary)
     }
 }

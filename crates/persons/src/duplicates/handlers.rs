@@ -6,9 +6,9 @@ use axum::response::Response;
 use axum_extra::extract::Form;
 use uuid::Uuid;
 
-use super::duplicates::{self, MERGE_FIELDS, MergeInput, PairView};
-use super::handlers::reindex_now;
-use super::service::{PersonError, display_name};
+use crate::duplicates::{self, MERGE_FIELDS, MergeInput, PairView};
+use crate::handlers::reindex_now;
+use crate::service::{PersonError, display_name};
 use sipe_platform::access::ScopeKind;
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::page::redirect_with_flash;
@@ -51,7 +51,7 @@ pub async fn list_duplicates(
     let (pairs, total) =
         duplicates::open_pairs(&state.db, &user.access, pager.offset(), pager.per_page).await?;
     pager.total = total;
-    super::service::record_shown(
+    crate::service::record_shown(
         &state.reads,
         &audit,
         "person.duplicates_list",
@@ -141,7 +141,7 @@ pub async fn show_pair(
         .await?
         .ok_or(WebError::NotFound)?;
     for p in [view.first.id, view.second.id] {
-        super::service::record_read(&state.reads, &audit, p).await?;
+        crate::service::record_read(&state.reads, &audit, p).await?;
     }
     let fields = MERGE_FIELDS
         .iter()
