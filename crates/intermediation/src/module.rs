@@ -168,16 +168,23 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             .rows_affected;
         let gone_search = job_seeker::Entity::find_by_id(m.gone).one(m.tx).await?;
         let kept_search = job_seeker::Entity::find_by_id(m.kept).one(m.tx).await?;
+        let mut brought_by_gone = false;
         let job_search = match (gone_search, kept_search) {
             (None, _) => "none",
             (Some(gone), kept) => {
-                // The newest statement of the two is the person's state now.
+                // The newest statement of the two is the person's state now; the last
+                // placement date is kept whichever it is.
+                let placed_at = gone.placed_at.max(kept.as_ref().and_then(|k| k.placed_at));
                 let newest = match kept {
                     Some(k) if k.updated_at >= gone.updated_at => k,
-                    _ => gone.clone(),
+                    _ => {
+                        brought_by_gone = true;
+                        gone.clone()
+                    }
                 };
                 let mut row = newest.clone().into_active_model();
                 row.person_id = Set(m.kept);
+                row.placed_at = Set(placed_at);
                 job_seeker::Entity::delete_many()
                     .filter(job_seeker::Column::PersonId.is_in([m.gone, m.kept]))
                     .exec(m.tx)
@@ -187,12 +194,15 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             }
         };
         // Placed now: what else was in progress for them is over, as at a hire.
-        let now_placed = job_seeker::Entity::find_by_id(m.kept)
+        // Only a placement the merged record brought ends what was in progress for the
+        // kept one, and only what began before it.
+        let placed_at = job_seeker::Entity::find_by_id(m.kept)
             .one(m.tx)
             .await?
-            .is_some_and(|j| j.placed_at.is_some() && !j.actively_looking);
+            .filter(|j| !j.actively_looking)
+            .and_then(|j| j.placed_at);
         let mut closed_by_hire = Vec::new();
-        if now_placed {
+        if let Some(placed_at) = placed_at.filter(|_| brought_by_gone) {
             let hired = placement::Entity::find()
                 .filter(placement::Column::PersonId.eq(m.kept))
                 .order_by_desc(placement::Column::StartDate)
@@ -201,6 +211,7 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             let still_open = referral::Entity::find()
                 .filter(referral::Column::PersonId.eq(m.kept))
                 .filter(referral::Column::State.is_in(open))
+                .filter(referral::Column::CreatedAt.lt(placed_at))
                 .all(m.tx)
                 .await?;
             closed_by_hire = make_obsolete(

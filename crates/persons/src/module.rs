@@ -187,7 +187,7 @@ fn schedule_task(state: AppState, shutdown: watch::Receiver<bool>) -> BoxFuture<
     Box::pin(schedule_scan(state, shutdown))
 }
 
-/// Keeps this node's search index following the database (see `persons::indexer`):
+/// Keeps this node's search index following the database (see `search::indexer`):
 /// first brings it up to the database as it is at start (rebuilding an index of another
 /// database or one ahead of a restored one) and marks the node ready, then follows.
 async fn follow_persons(state: AppState, mut shutdown: watch::Receiver<bool>) {

@@ -200,6 +200,8 @@ pub async fn refer(
     }
     sipe_persons::store::find_person(&tx, access, ScopeKind::Search, person_id)
         .await?
+        // A merged record takes no new referral (its person is the kept record).
+        .filter(|p| p.merged_into.is_none())
         .ok_or(ReferralError::NotFound)?;
     let open_states: Vec<&str> = ReferralState::ALL
         .iter()

@@ -434,6 +434,33 @@ pub async fn merge(
             sipe_platform::validation::FieldErrors::one("keep", "field-choice-invalid").into(),
         );
     };
+    // Claim both records before anything else is written, in id order: a concurrent
+    // merge of either one (PostgreSQL) waits on these rows, then finds one of them
+    // merged and stops here; nothing it reads afterwards misses the other's changes.
+    let now = Utc::now();
+    let claim_gone = || {
+        person::Entity::update_many()
+            .col_expr(person::Column::MergedInto, Expr::value(kept.id))
+            .col_expr(person::Column::UpdatedAt, Expr::value(now))
+            .filter(person::Column::Id.eq(gone.id))
+            .filter(person::Column::MergedInto.is_null())
+    };
+    let claim_kept = || {
+        person::Entity::update_many()
+            .col_expr(person::Column::UpdatedAt, Expr::value(now))
+            .filter(person::Column::Id.eq(kept.id))
+            .filter(person::Column::MergedInto.is_null())
+    };
+    let (claimed, kept_still) = if gone.id < kept.id {
+        let g = claim_gone().exec(&tx).await?.rows_affected;
+        (g, claim_kept().exec(&tx).await?.rows_affected)
+    } else {
+        let k = claim_kept().exec(&tx).await?.rows_affected;
+        (claim_gone().exec(&tx).await?.rows_affected, k)
+    };
+    if claimed != 1 || kept_still != 1 {
+        return Err(PersonError::NotFound);
+    }
     let first_id = view.pair.first_id;
     let before: Snapshot = MERGE_FIELDS
         .iter()
@@ -551,27 +578,6 @@ pub async fn merge(
         gone: gone.id,
     };
     sipe_platform::module::run_merge_hooks(hooks, &moved).await?;
-    // Claim both records: on PostgreSQL a concurrent merge of either one makes one of
-    // the two updates find no unmerged row, and that merge stops here.
-    let now = Utc::now();
-    let claimed = person::Entity::update_many()
-        .col_expr(person::Column::MergedInto, Expr::value(kept.id))
-        .col_expr(person::Column::UpdatedAt, Expr::value(now))
-        .filter(person::Column::Id.eq(gone.id))
-        .filter(person::Column::MergedInto.is_null())
-        .exec(&tx)
-        .await?
-        .rows_affected;
-    let kept_still = person::Entity::update_many()
-        .col_expr(person::Column::UpdatedAt, Expr::value(now))
-        .filter(person::Column::Id.eq(kept.id))
-        .filter(person::Column::MergedInto.is_null())
-        .exec(&tx)
-        .await?
-        .rows_affected;
-    if claimed != 1 || kept_still != 1 {
-        return Err(PersonError::NotFound);
-    }
     duplicate_pair::Entity::update_many()
         .col_expr(duplicate_pair::Column::Status, Expr::value("merged"))
         .filter(

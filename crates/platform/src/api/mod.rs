@@ -318,7 +318,21 @@ struct PlatformDoc;
 pub fn document(modules: &crate::module::Modules) -> utoipa::openapi::OpenApi {
     let mut doc = PlatformDoc::openapi();
     for m in modules.iter() {
-        doc.merge((m.openapi)());
+        let mut part = (m.openapi)();
+        // Operations are grouped by module (not by the Rust path of their handler).
+        for item in part.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                op.tags = Some(vec![m.name.to_owned()]);
+            }
+        }
+        doc.merge(part);
     }
     BearerAuth.modify(&mut doc);
     PlatformResponses.modify(&mut doc);

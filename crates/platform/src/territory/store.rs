@@ -400,8 +400,8 @@ pub async fn is_department(conn: &impl ConnectionTrait, code: &str) -> Result<bo
 
 /// Which office of the caller's capture scope owns a new or moved record: the one asked
 /// for by code (active and inside the scope, else refused on `office_code`), else the
-/// first of `preferred` inside the scope (an office covering the person's department,
-/// the employer's office), else the caller's first capture office.
+/// first active one of `preferred` inside the scope (an office covering the person's
+/// department, the employer's office), else the caller's first active capture office.
 pub async fn capture_office(
     conn: &impl ConnectionTrait,
     access: &Access,
@@ -425,11 +425,14 @@ pub async fn capture_office(
             return Ok(Ok(o));
         }
     }
-    if let crate::access::Scope::Offices(list) = &access.capture
-        && let Some(first) = list.first()
-        && let Some(o) = office_by_id(conn, first.id).await?
-    {
-        return Ok(Ok(o));
+    if let crate::access::Scope::Offices(list) = &access.capture {
+        for entry in list {
+            if let Some(o) = office_by_id(conn, entry.id).await?
+                && o.active
+            {
+                return Ok(Ok(o));
+            }
+        }
     }
     Ok(Err(FieldErrors::one("office_code", "office-required")))
 }

@@ -405,3 +405,39 @@ async fn a_pair_with_a_record_merged_since_the_scan_cannot_be_merged() {
         .count();
     assert_eq!(chains, 0, "no record was merged into a merged record");
 }
+
+#[tokio::test]
+async fn a_merge_closes_nothing_the_kept_record_began_after_its_own_placement() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let kept = person(&app, seeker("30111222")).await;
+    // The duplicate, with no job search of its own.
+    person(&app, seeker("30111223")).await;
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque").await;
+    let first = open_vacancy(&app, employer, "Embalador").await;
+    let hired = refer(&app, first, kept).await;
+    for (to, start) in [("sent", ""), ("hired", "2026-12-01")] {
+        sipe::intermediation::referrals::service::transition(
+            &app.db,
+            &sipe::audit::AuditCtx::system(),
+            &sipe::access::Access::system("t"),
+            crate::helpers::TZ,
+            hired,
+            &sipe::intermediation::referrals::service::TransitionInput {
+                to: to.into(),
+                start_date: start.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    // Placed, then proposed for another job: the merge of a record with no job search
+    // must leave that referral open.
+    let later = open_vacancy(&app, employer, "Estibador").await;
+    let after_placement = refer(&app, later, kept).await;
+    let res = merge_keeping(&app, kept).await;
+    assert_eq!(location(res.headers()), format!("/persons/{kept}"));
+    assert_eq!(referral_state(&app, after_placement).await.0, "proposed");
+    assert_eq!(referral_state(&app, hired).await.0, "hired");
+}
