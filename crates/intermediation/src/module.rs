@@ -55,6 +55,11 @@ pub const MODULE: Module = Module {
     ],
     timeline_kinds: &["referral.proposed", "referral.state"],
     person_merge: Some(merge_person),
+    start: Some(|ctx| {
+        ctx.extensions
+            .insert(super::matching::open_vacancies::OpenVacancies::default());
+        Ok(())
+    }),
     contribute,
     migrations: crate::migrations::all,
     messages: Some(&crate::MESSAGES),

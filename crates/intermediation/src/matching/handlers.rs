@@ -292,8 +292,16 @@ pub async fn api_person_vacancies(
     Path(id): Path<Uuid>,
     Query(p): Query<CandidateParams>,
 ) -> Result<Json<VacanciesDto>, ApiError> {
-    let items =
-        service::vacancies_for(&state.db, &state.reads, &ctx, &access, id, &p.options()).await?;
+    let items = service::vacancies_for(
+        &state.db,
+        &state.reads,
+        &ctx,
+        &access,
+        id,
+        &p.options(),
+        state.extensions.get(),
+    )
+    .await?;
     Ok(Json(VacanciesDto { items }))
 }
 
@@ -357,8 +365,16 @@ pub async fn person_vacancies_page(
     Query(p): Query<CandidateParams>,
 ) -> Result<Response, WebError> {
     let opts = p.options();
-    let items =
-        service::vacancies_for(&state.db, &state.reads, &audit, &user.access, id, &opts).await?;
+    let items = service::vacancies_for(
+        &state.db,
+        &state.reads,
+        &audit,
+        &user.access,
+        id,
+        &opts,
+        state.extensions.get(),
+    )
+    .await?;
     let person = sipe_persons::store::find_person(
         &state.db,
         &user.access,

@@ -1,9 +1,8 @@
-//! Person → vacancies: every open vacancy's requirements, held per node (ADR 0003) and
-//! scored against one candidate. The list is re-read from the database every few
-//! seconds and at once after a vacancy changes on this node.
+//! Person → vacancies: every open vacancy's requirements, held per application (ADR
+//! 0003) and scored against one candidate. The copy is read again whenever the vacancies
+//! table has changed (its stamp: count and last change).
 
-use std::sync::{Arc, LazyLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -12,7 +11,6 @@ use super::profile;
 use super::score::{self, Candidate, Requirements, Weights};
 use crate::matching::index::{Reach, within};
 use crate::vacancies::entity::{vacancy, vacancy_requirement};
-use sipe_platform::cache::TtlCache;
 use sipe_platform::db::Db;
 
 /// An open vacancy as matching holds it.
@@ -32,19 +30,56 @@ pub struct OpenVacancy {
     pub skills: Vec<vacancy_requirement::Model>,
 }
 
-static OPEN: LazyLock<TtlCache<(), Arc<Vec<OpenVacancy>>>> =
-    LazyLock::new(|| TtlCache::new(Duration::from_secs(10), 1));
+/// This application's copy of the open vacancies, with the stamp of the table it was read
+/// at (the number of vacancies and their last change) and when. A change moves the
+/// stamp; a node whose clock lags could write an older change time, so a copy is also
+/// read again after [`MAX_AGE`].
+#[derive(Default)]
+pub struct OpenVacancies(Mutex<Option<Held>>);
 
-/// Forgets the list after a vacancy changed on this node.
-pub fn forget() {
-    OPEN.remove_where(|_| true);
+/// A copy: the stamp it was read at, when, and the vacancies.
+type Held = (Stamp, std::time::Instant, Arc<Vec<OpenVacancy>>);
+
+/// The longest a copy is used without reading the vacancies again.
+pub const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(10);
+
+type Stamp = (u64, Option<chrono::DateTime<chrono::Utc>>);
+
+async fn stamp(db: &Db) -> Result<Stamp, sea_orm::DbErr> {
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let count = vacancy::Entity::find().count(db).await?;
+    let last: Option<chrono::DateTime<chrono::Utc>> = vacancy::Entity::find()
+        .select_only()
+        .column(vacancy::Column::UpdatedAt)
+        .order_by_desc(vacancy::Column::UpdatedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok((count, last))
 }
 
-/// Every open vacancy, from the per-node list or the database.
-pub async fn open_vacancies(db: &Db) -> Result<Arc<Vec<OpenVacancy>>, sea_orm::DbErr> {
-    if let Some(list) = OPEN.get(&()) {
-        return Ok(list);
+/// Every open vacancy, from this application's copy when the table has not changed.
+pub async fn open_vacancies(
+    db: &Db,
+    copy: Option<&OpenVacancies>,
+) -> Result<Arc<Vec<OpenVacancy>>, sea_orm::DbErr> {
+    let now = stamp(db).await?;
+    if let Some(copy) = copy
+        && let Some((at, read, list)) = copy.0.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+        && *at == now
+        && read.elapsed() < MAX_AGE
+    {
+        return Ok(list.clone());
     }
+    let list = Arc::new(read_open(db).await?);
+    if let Some(copy) = copy {
+        *copy.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((now, std::time::Instant::now(), list.clone()));
+    }
+    Ok(list)
+}
+
+async fn read_open(db: &Db) -> Result<Vec<OpenVacancy>, sea_orm::DbErr> {
     let rows = vacancy::Entity::find()
         .filter(vacancy::Column::State.eq("open"))
         .all(db)
@@ -61,23 +96,20 @@ pub async fn open_vacancies(db: &Db) -> Result<Arc<Vec<OpenVacancy>>, sea_orm::D
             reqs.entry(r.vacancy_id).or_default().push(r);
         }
     }
-    let list: Arc<Vec<OpenVacancy>> = Arc::new(
-        rows.into_iter()
-            .map(|v| {
-                let own = reqs.remove(&v.id).unwrap_or_default();
-                OpenVacancy {
-                    requirements: profile::requirements(&v, &own),
-                    skills: own,
-                    id: v.id,
-                    office_id: v.office_id,
-                    employer_id: v.employer_id,
-                    title: v.title,
-                }
-            })
-            .collect(),
-    );
-    OPEN.insert((), list.clone());
-    Ok(list)
+    Ok(rows
+        .into_iter()
+        .map(|v| {
+            let own = reqs.remove(&v.id).unwrap_or_default();
+            OpenVacancy {
+                requirements: profile::requirements(&v, &own),
+                skills: own,
+                id: v.id,
+                office_id: v.office_id,
+                employer_id: v.employer_id,
+                title: v.title,
+            }
+        })
+        .collect())
 }
 
 /// The best `limit` open vacancies for a candidate among those whose office passes

@@ -296,6 +296,7 @@ pub async fn vacancies_for(
     access: &Access,
     person_id: Uuid,
     opts: &MatchOptions,
+    copy: Option<&super::open_vacancies::OpenVacancies>,
 ) -> Result<Vec<VacancyMatch>, sipe_persons::service::PersonError> {
     use sipe_persons::service::PersonError;
     let p = sipe_persons::store::find_person(db, access, ScopeKind::View, person_id)
@@ -316,7 +317,7 @@ pub async fn vacancies_for(
         &summary,
         chrono::Utc::now().date_naive(),
     );
-    let list = super::open_vacancies::open_vacancies(db).await?;
+    let list = super::open_vacancies::open_vacancies(db, copy).await?;
     let in_scope = sipe_platform::territory::store::office_ids_in_scope(db, &access.view).await?;
     let ranked = super::open_vacancies::rank(
         &list,

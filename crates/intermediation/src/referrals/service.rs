@@ -418,7 +418,6 @@ pub async fn transition(
     )
     .await?;
     let mut obsolete = Vec::new();
-    let mut filled = false;
     if let Some(hire) = &m.hire {
         let placement_id = Uuid::now_v7();
         placement::ActiveModel {
@@ -453,7 +452,7 @@ pub async fn transition(
         }
         obsolete = make_others_obsolete(&tx, ctx, person_id, id).await?;
         mark_placed(&tx, ctx, person_id, now).await?;
-        filled = crate::vacancies::service::fill_if_complete(&tx, ctx, v).await?;
+        crate::vacancies::service::fill_if_complete(&tx, ctx, v).await?;
     }
     audit::record(
         &tx,
@@ -464,9 +463,6 @@ pub async fn transition(
     )
     .await?;
     tx.commit().await?;
-    if filled {
-        crate::matching::open_vacancies::forget();
-    }
     Ok(obsolete)
 }
 

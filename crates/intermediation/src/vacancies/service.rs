@@ -216,7 +216,6 @@ pub async fn create_vacancy(
     )
     .await?;
     tx.commit().await?;
-    crate::matching::open_vacancies::forget();
     Ok(id)
 }
 
@@ -274,7 +273,6 @@ pub async fn update_vacancy(
     )
     .await?;
     tx.commit().await?;
-    crate::matching::open_vacancies::forget();
     Ok(())
 }
 
@@ -321,7 +319,6 @@ pub async fn change_state(
     )
     .await?;
     tx.commit().await?;
-    crate::matching::open_vacancies::forget();
     Ok(())
 }
 

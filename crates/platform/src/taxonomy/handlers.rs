@@ -57,12 +57,23 @@ pub async fn api_occupations(q: Query<SuggestQuery>) -> Json<Suggestions> {
     suggest_occupations(q).await
 }
 
+/// This application's copy of the skills (started with the taxonomy module; an empty
+/// one otherwise, which reads the database every time).
+fn skills_cache(state: &AppState) -> &skills::SkillsCache {
+    static NONE: std::sync::LazyLock<skills::SkillsCache> =
+        std::sync::LazyLock::new(skills::SkillsCache::uncached);
+    state
+        .extensions
+        .get::<skills::SkillsCache>()
+        .unwrap_or(&NONE)
+}
+
 /// `GET /skills/suggest`.
 pub async fn suggest_skills(
     State(state): State<AppState>,
     Query(q): Query<SuggestQuery>,
 ) -> Result<Json<Suggestions>, WebError> {
-    let catalog = skills::catalog(&state.db).await?;
+    let catalog = skills_cache(&state).get(&state.db).await?;
     Ok(Json(Suggestions {
         items: catalog.search(&q.q, q.limit()),
     }))
@@ -75,7 +86,7 @@ pub async fn api_skills(
     State(state): State<AppState>,
     Query(q): Query<SuggestQuery>,
 ) -> Result<Json<Suggestions>, ApiError> {
-    let catalog = skills::catalog(&state.db).await?;
+    let catalog = skills_cache(&state).get(&state.db).await?;
     Ok(Json(Suggestions {
         items: catalog.search(&q.q, q.limit()),
     }))
@@ -203,6 +214,7 @@ pub async fn create_skill(
     Ctx(audit): Ctx,
     Form(form): Form<SkillForm>,
 ) -> Result<Response, WebError> {
+    skills_cache(&state).forget();
     match skills::create(&state.db, &audit, &form.label).await {
         Ok(_) => Ok(redirect_with_flash(
             "/admin/skills",
@@ -223,6 +235,7 @@ pub async fn toggle_skill(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
+    skills_cache(&state).forget();
     match skills::toggle(&state.db, &audit, id).await {
         Ok(_) => Ok(redirect_with_flash(
             "/admin/skills",

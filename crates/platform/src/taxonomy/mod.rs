@@ -85,6 +85,10 @@ pub const MODULE: crate::module::Module = crate::module::Module {
             permission: Permission::ManageTaxonomy,
         },
     ],
+    start: Some(|ctx| {
+        ctx.extensions.insert(skills::SkillsCache::default());
+        Ok(())
+    }),
     ..crate::module::Module::new("taxonomy")
 };
 

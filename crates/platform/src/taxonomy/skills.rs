@@ -1,6 +1,6 @@
 //! The skills vocabulary: list, add, (de)activate, and a cached type-ahead catalogue.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -43,25 +43,47 @@ pub async fn all(conn: &impl sea_orm::ConnectionTrait) -> Result<Vec<skill::Mode
         .await?)
 }
 
-fn cache() -> &'static TtlCache<(), Arc<Catalog>> {
-    static CACHE: OnceLock<TtlCache<(), Arc<Catalog>>> = OnceLock::new();
-    // Other nodes see an admin's change within a minute.
-    CACHE.get_or_init(|| TtlCache::new(Duration::from_secs(60), 1))
+/// This application's copy of the active skills (the type-ahead reads it on every key
+/// press); other nodes see an admin's change within a minute.
+pub struct SkillsCache(TtlCache<(), Arc<Catalog>>);
+
+impl Default for SkillsCache {
+    fn default() -> Self {
+        Self(TtlCache::new(Duration::from_secs(60), 1))
+    }
 }
 
-/// The active skills as a type-ahead catalogue (codes are skill ids).
-pub async fn catalog(db: &Db) -> Result<Arc<Catalog>, StoreError> {
-    if let Some(c) = cache().get(&()) {
-        return Ok(c);
+impl SkillsCache {
+    /// A copy that keeps nothing (an application without the taxonomy module).
+    pub fn uncached() -> Self {
+        Self(TtlCache::new(Duration::ZERO, 0))
     }
+
+    /// The catalogue, from this copy or the database.
+    pub async fn get(&self, db: &Db) -> Result<Arc<Catalog>, StoreError> {
+        if let Some(c) = self.0.get(&()) {
+            return Ok(c);
+        }
+        let c = catalog(db).await?;
+        self.0.insert((), c.clone());
+        Ok(c)
+    }
+
+    /// Forgets the copy (after an admin changed the vocabulary on this node).
+    pub fn forget(&self) {
+        self.0.remove(&());
+    }
+}
+
+/// The active skills as a type-ahead catalogue (codes are skill ids), read now: use
+/// cases validate against the vocabulary as it is.
+pub async fn catalog(db: &Db) -> Result<Arc<Catalog>, StoreError> {
     let list = all(db).await?;
-    let c = Arc::new(Catalog::new(
+    Ok(Arc::new(Catalog::new(
         list.into_iter()
             .filter(|s| s.active)
             .map(|s| (s.id.to_string(), s.label, Vec::new())),
-    ));
-    cache().insert((), c.clone());
-    Ok(c)
+    )))
 }
 
 /// Adds a skill (labels are unique ignoring accents and case).
@@ -91,7 +113,6 @@ pub async fn create(db: &Db, ctx: &AuditCtx, label: &str) -> Result<Uuid, SkillE
     )
     .await?;
     tx.commit().await?;
-    cache().remove(&());
     Ok(id)
 }
 
@@ -113,7 +134,6 @@ pub async fn toggle(db: &Db, ctx: &AuditCtx, id: Uuid) -> Result<bool, SkillErro
     )
     .await?;
     tx.commit().await?;
-    cache().remove(&());
     Ok(active)
 }
 

@@ -441,3 +441,42 @@ async fn a_merge_closes_nothing_the_kept_record_began_after_its_own_placement() 
     assert_eq!(referral_state(&app, after_placement).await.0, "proposed");
     assert_eq!(referral_state(&app, hired).await.0, "hired");
 }
+
+/// Two applications in one process (as in these tests) keep their own copies of the
+/// open vacancies: a national user of one never gets the other's vacancies suggested.
+#[tokio::test]
+async fn two_applications_do_not_share_their_open_vacancies() {
+    let mut apps = Vec::new();
+    for title in ["Embalador de la app uno", "Embalador de la app dos"] {
+        let app = TestApp::spawn().await;
+        app.office("OE-A", "").await;
+        let ana = person(&app, seeker("30111222")).await;
+        let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque").await;
+        let vacancy = open_vacancy(&app, employer, title).await;
+        let admin = app.user("nacional", "admin", &[]).await;
+        let token = app.token(admin).await;
+        apps.push((app, ana, vacancy, token));
+    }
+    let suggested = |i: usize| {
+        let (app, ana, _, token) = &apps[i];
+        async move {
+            let body = app
+                .get_json(token, &format!("/api/v1/persons/{ana}/vacancies"))
+                .await;
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["vacancy_id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Each sees its own vacancy (positive control), and only it, whichever asked last.
+    for i in [0, 1, 0, 1] {
+        assert_eq!(
+            suggested(i).await,
+            [apps[i].2.to_string()],
+            "application {i}"
+        );
+    }
+}
