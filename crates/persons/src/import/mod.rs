@@ -821,6 +821,7 @@ async fn commit_batch(
     let existing = registered_already(db, &fresh).await?;
     let mut to_insert: Vec<&ReadyRow> = Vec::with_capacity(fresh.len());
     let mut to_update = Vec::new();
+    let mut merged_lines: Vec<(u64, String)> = Vec::new();
     for row in &fresh {
         let v = &row.v;
         let hit = existing.iter().find(|p| {
@@ -828,10 +829,25 @@ async fn commit_batch(
                 || (v.cuil.is_some() && p.cuil.as_deref() == v.cuil.as_ref().map(|c| c.as_str()))
         });
         match hit {
+            // A merged record takes no changes: its person is the kept record, under
+            // another document; the row is reported, not silently dropped.
+            Some(p) if update && p.merged_into.is_some() => {
+                merged_lines.push((row.line, v.doc_number.as_str().to_owned()))
+            }
             Some(p) if update => to_update.push((p.id, v)),
             Some(_) => dup_lines.push((row.line, v.doc_number.as_str().to_owned())),
             None => to_insert.push(row),
         }
+    }
+    for (line, number) in &merged_lines {
+        rejections.push(Rejection {
+            line: *line,
+            column: "numero_documento".into(),
+            value: number.clone(),
+            reason: "Ese documento es de un registro fusionado con otro: actualizá la persona \
+                     que quedó (por su propio documento)."
+                .into(),
+        });
     }
     for (line, number) in &dup_lines {
         rejections.push(Rejection {

@@ -11,7 +11,7 @@ const TUCUMAN: [&str; 17] = [
     "AR-90119",
 ];
 
-async fn office_covering_tucuman(app: &TestApp) {
+pub async fn office_covering_tucuman(app: &TestApp) {
     let id = app.office("OE-TUC", "").await;
     let codes: Vec<String> = TUCUMAN.iter().map(|s| s.to_string()).collect();
     sipe::territory::store::replace_coverage(&app.db, id, &codes)

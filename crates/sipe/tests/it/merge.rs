@@ -480,3 +480,75 @@ async fn two_applications_do_not_share_their_open_vacancies() {
         );
     }
 }
+
+/// `import --update` with the document of a merged record reports the row (the person is
+/// the kept record, under its own document) instead of dropping it silently.
+#[tokio::test]
+async fn an_update_import_reports_rows_of_merged_records() {
+    let app = TestApp::spawn().await;
+    crate::import::office_covering_tucuman(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let header = sipe::persons::import::generate::HEADER.join(",");
+    let write = |name: &str, body: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("{header}\n{body}")).unwrap();
+        path
+    };
+    let both = write(
+        "a.csv",
+        "DNI,30111222,,Gómez,Ana,1990-01-01,F,,,90,90084,Capital,,,,\n\
+         DNI,30111223,,Gomez,Ana,1990-01-01,F,,,90,90084,Capital,,,,\n",
+    );
+    let report = dir.path().join("r.csv");
+    let ctx = sipe::audit::AuditCtx::cli();
+    let import = |file, update| {
+        let (db, ctx, report) = (&app.db, &ctx, &report);
+        async move {
+            sipe::persons::import::import_file(
+                db,
+                ctx,
+                crate::helpers::TZ,
+                file,
+                report,
+                update,
+                |_, _| {},
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(import(&both, false).await.accepted, 2);
+    let kept = sipe::persons::store::find_by_document(&app.db, "dni", "30111222")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    sipe::persons::duplicates::scan(&app.db).await.unwrap();
+    let (c, csrf) = app.signed_in("coordtuc", "coordinator", &["OE-TUC"]).await;
+    let html = app.get_page(&c, "/persons/duplicates").await;
+    let start = html
+        .find("/persons/duplicates/")
+        .expect("a pair in the queue");
+    let link = &html[start..start + html[start..].find('"').unwrap()];
+    let pair = link.rsplit('/').next().unwrap().to_owned();
+    let keep = kept.to_string();
+    let res = app
+        .post_form(
+            &c,
+            &csrf,
+            &format!("/persons/duplicates/{pair}/merge"),
+            &[("keep", keep.as_str())],
+        )
+        .await;
+    assert_eq!(location(res.headers()), format!("/persons/{kept}"));
+    let update = write(
+        "b.csv",
+        "DNI,30111222,,Gómez,Ana,1990-01-01,F,,ana@example.com,90,90084,Capital,,,,\n\
+         DNI,30111223,,Gomez,Ana,1990-01-01,F,,otra@example.com,90,90084,Capital,,,,\n",
+    );
+    let summary = import(&update, true).await;
+    // The kept record's row updates it (positive control); the merged one's is reported.
+    assert_eq!((summary.accepted, summary.rejected), (1, 1));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("fusionado"), "{text}");
+}
