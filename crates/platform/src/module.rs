@@ -260,6 +260,8 @@ impl Extensions {
 pub struct Modules {
     list: Vec<&'static Module>,
     contributions: Contributions,
+    /// The navigation, sorted once (every page reads it).
+    nav: Vec<&'static NavEntry>,
 }
 
 impl Modules {
@@ -272,9 +274,12 @@ impl Modules {
                 crate::i18n::register(messages);
             }
         }
+        let mut nav: Vec<&'static NavEntry> = list.iter().flat_map(|m| m.nav).collect();
+        nav.sort_by_key(|e| e.area);
         Self {
             list,
             contributions,
+            nav,
         }
     }
 
@@ -289,10 +294,8 @@ impl Modules {
     }
 
     /// Every navigation entry, grouped by area in [`Area`] order (stable within one).
-    pub fn nav(&self) -> Vec<&'static NavEntry> {
-        let mut entries: Vec<&'static NavEntry> = self.iter().flat_map(|m| m.nav).collect();
-        entries.sort_by_key(|e| e.area);
-        entries
+    pub fn nav(&self) -> &[&'static NavEntry] {
+        &self.nav
     }
 
     /// Every dashboard card, in module order.

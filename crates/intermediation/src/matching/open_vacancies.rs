@@ -46,16 +46,19 @@ pub const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(10);
 type Stamp = (u64, Option<chrono::DateTime<chrono::Utc>>);
 
 async fn stamp(db: &Db) -> Result<Stamp, sea_orm::DbErr> {
-    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
-    let count = vacancy::Entity::find().count(db).await?;
-    let last: Option<chrono::DateTime<chrono::Utc>> = vacancy::Entity::find()
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, Func};
+    let row: Option<(i64, Option<chrono::DateTime<chrono::Utc>>)> = vacancy::Entity::find()
         .select_only()
-        .column(vacancy::Column::UpdatedAt)
-        .order_by_desc(vacancy::Column::UpdatedAt)
+        .column_as(Expr::expr(Func::count(Expr::col(vacancy::Column::Id))), "n")
+        .column_as(
+            Expr::expr(Func::max(Expr::col(vacancy::Column::UpdatedAt))),
+            "last",
+        )
         .into_tuple()
         .one(db)
         .await?;
-    Ok((count, last))
+    Ok(row.map_or((0, None), |(n, last)| (u64::try_from(n).unwrap_or(0), last)))
 }
 
 /// Every open vacancy, from this application's copy when the table has not changed.

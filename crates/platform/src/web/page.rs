@@ -15,6 +15,7 @@ use super::auth::{Authenticated, PendingSecondFactor};
 use super::cookies;
 use crate::access::Access;
 use crate::i18n::Lang;
+use crate::module::NavEntry;
 
 /// One area of the main navigation with its entries.
 #[derive(Debug, Clone)]
@@ -133,15 +134,19 @@ impl FromRequestParts<super::AppState> for PageCtx {
 /// The navigation a user may follow, grouped by area; the entry that best matches the
 /// current path (the longest prefix) is marked current.
 fn nav_for(state: &super::AppState, access: &Access, lang: Lang, path: &str) -> Vec<NavGroup> {
-    let entries: Vec<_> = state
+    let entries: Vec<&NavEntry> = state
         .modules
         .nav()
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|e| access.can(e.permission))
         .collect();
     let current = entries
         .iter()
-        .filter(|e| path == e.href || path.starts_with(&format!("{}/", e.href)))
+        .filter(|e| {
+            path.strip_prefix(e.href)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
         .map(|e| e.href)
         .max_by_key(|href| href.len());
     let mut groups: Vec<(crate::module::Area, NavGroup)> = Vec::new();

@@ -108,8 +108,15 @@ async fn refer(app: &TestApp, vacancy: Uuid, person: Uuid) -> Uuid {
 
 /// Merges the one open pair of the queue as office A's coordinator, keeping `kept`.
 async fn merge_keeping(app: &TestApp, kept: Uuid) -> reqwest::Response {
+    merge_in(app, "OE-A", kept).await
+}
+
+/// Merges the one open pair of the queue as a coordinator of `office`, keeping `kept`.
+async fn merge_in(app: &TestApp, office: &str, kept: Uuid) -> reqwest::Response {
     sipe::persons::duplicates::scan(&app.db).await.unwrap();
-    let (c, csrf) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
+    let (c, csrf) = app
+        .signed_in(&format!("coord-{office}"), "coordinator", &[office])
+        .await;
     let html = app.get_page(&c, "/persons/duplicates").await;
     let start = html
         .find("/persons/duplicates/")
@@ -523,23 +530,7 @@ async fn an_update_import_reports_rows_of_merged_records() {
         .unwrap()
         .unwrap()
         .id;
-    sipe::persons::duplicates::scan(&app.db).await.unwrap();
-    let (c, csrf) = app.signed_in("coordtuc", "coordinator", &["OE-TUC"]).await;
-    let html = app.get_page(&c, "/persons/duplicates").await;
-    let start = html
-        .find("/persons/duplicates/")
-        .expect("a pair in the queue");
-    let link = &html[start..start + html[start..].find('"').unwrap()];
-    let pair = link.rsplit('/').next().unwrap().to_owned();
-    let keep = kept.to_string();
-    let res = app
-        .post_form(
-            &c,
-            &csrf,
-            &format!("/persons/duplicates/{pair}/merge"),
-            &[("keep", keep.as_str())],
-        )
-        .await;
+    let res = merge_in(&app, "OE-TUC", kept).await;
     assert_eq!(location(res.headers()), format!("/persons/{kept}"));
     let update = write(
         "b.csv",
