@@ -6,8 +6,10 @@
 //! resumes at the first uncommitted row and never stores anyone twice. Rejected rows go
 //! to a report (line, column, value, reason) written before the batch commits.
 
+mod file;
 pub mod generate;
 pub mod handlers;
+mod reference;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -28,7 +30,9 @@ use crate::service;
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
 use sipe_platform::i18n::Lang;
-use sipe_platform::territory;
+
+pub use file::{decode, is_xlsx, xlsx_to_csv};
+use reference::{Offices, Territories};
 
 /// Rows per transaction.
 pub const BATCH: usize = 10_000;
@@ -114,56 +118,6 @@ struct Rejection {
     reason: String,
 }
 
-/// Decodes UTF-8, or Latin-1 when the bytes are not valid UTF-8 (spreadsheets saved on
-/// Windows). A UTF-8 byte-order mark is dropped.
-pub fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
-    }
-}
-
-/// Is this an XLSX workbook (a zip archive)? Decided by content, not by name.
-pub fn is_xlsx(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04")
-}
-
-fn cell_text(c: &calamine::Data) -> String {
-    use calamine::Data;
-    match c {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        // Spreadsheets store document numbers as numbers: 30123456.0 → "30123456".
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(d) => d
-            .as_datetime()
-            .map(|dt| dt.date().to_string())
-            .unwrap_or_else(|| d.as_f64().to_string()),
-    }
-}
-
-/// The first sheet of an XLSX workbook as CSV text (dates as `yyyy-mm-dd`).
-pub fn xlsx_to_csv(bytes: &[u8]) -> Result<String, String> {
-    use calamine::Reader;
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| e.to_string())?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| "the workbook has no sheet".to_owned())?
-        .map_err(|e| e.to_string())?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in range.rows() {
-        w.write_record(row.iter().map(cell_text))
-            .map_err(|e| e.to_string())?;
-    }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
-}
-
 /// Default report path: beside the input, `NAME.rechazos.csv`.
 pub fn default_report(input: &Path) -> PathBuf {
     let stem = input
@@ -192,139 +146,6 @@ fn column_of_field(field: &str) -> &'static str {
         "education_level" => "nivel_educativo",
         "office_code" => "oficina_codigo",
         _ => "",
-    }
-}
-
-/// Where rows go: active offices by code, and the office serving each department (the
-/// first active employment office covering it, by code). Loaded once per import.
-struct Offices {
-    by_code: HashMap<String, Uuid>,
-    by_department: HashMap<String, Uuid>,
-}
-
-impl Offices {
-    async fn load(conn: &impl ConnectionTrait) -> Result<Self, sea_orm::DbErr> {
-        let offices = territory::store::all_offices(conn).await?;
-        let by_code = offices
-            .iter()
-            .filter(|o| o.active)
-            .map(|o| (o.code.clone(), o.id))
-            .collect();
-        let coverage = territory::entity::office_coverage::Entity::find()
-            .all(conn)
-            .await?;
-        let mut by_department: HashMap<String, Uuid> = HashMap::new();
-        // `all_offices` is ordered by code: the first serving office wins.
-        for o in offices
-            .iter()
-            .filter(|o| o.active && o.kind == "employment_office")
-        {
-            for c in coverage.iter().filter(|c| c.office_id == o.id) {
-                by_department
-                    .entry(c.territory_code.clone())
-                    .or_insert(o.id);
-            }
-        }
-        Ok(Self {
-            by_code,
-            by_department,
-        })
-    }
-
-    fn resolve(&self, v: &ValidPerson) -> Result<Uuid, Rejection> {
-        let found = match (&v.office_code, &v.department_code) {
-            (Some(code), _) => self.by_code.get(&code.trim().to_uppercase()),
-            (None, Some(dep)) => self.by_department.get(dep),
-            (None, None) => None,
-        };
-        found.copied().ok_or_else(|| {
-            let (column, reason) = if v.office_code.is_some() {
-                (
-                    "oficina_codigo",
-                    "No existe una oficina activa con ese código.",
-                )
-            } else {
-                (
-                    "departamento_codigo",
-                    "Ninguna oficina atiende ese departamento: indicá oficina_codigo.",
-                )
-            };
-            Rejection {
-                line: 0,
-                column: column.into(),
-                value: v
-                    .office_code
-                    .clone()
-                    .or(v.department_code.clone())
-                    .unwrap_or_default(),
-                reason: reason.into(),
-            }
-        })
-    }
-}
-
-/// The provinces and departments a row may name, with each department's province.
-/// Loaded once per import.
-struct Territories {
-    provinces: HashSet<String>,
-    departments: HashMap<String, String>,
-}
-
-impl Territories {
-    async fn load(conn: &impl ConnectionTrait) -> Result<Self, sea_orm::DbErr> {
-        let mut provinces = HashSet::new();
-        let mut departments = HashMap::new();
-        for t in territory::store::of_kinds(conn, &["province", "department"]).await? {
-            match (t.kind.as_str(), t.parent_code) {
-                ("province", _) => {
-                    provinces.insert(t.code);
-                }
-                ("department", Some(parent)) => {
-                    departments.insert(t.code, parent);
-                }
-                _ => {}
-            }
-        }
-        Ok(Self {
-            provinces,
-            departments,
-        })
-    }
-
-    /// The province and department exist and agree.
-    fn check(&self, v: &ValidPerson) -> Result<(), Rejection> {
-        let reject = |column: &str, value: &str, reason: &str| Rejection {
-            line: 0,
-            column: column.into(),
-            value: value.trim_start_matches("AR-").into(),
-            reason: reason.into(),
-        };
-        if let Some(p) = &v.province_code
-            && !self.provinces.contains(p)
-        {
-            return Err(reject(
-                "provincia_codigo",
-                p,
-                &Lang::EsAr.t("person-province-unknown"),
-            ));
-        }
-        if let Some(d) = &v.department_code {
-            let Some(parent) = self.departments.get(d) else {
-                return Err(reject(
-                    "departamento_codigo",
-                    d,
-                    &Lang::EsAr.t("office-territory-unknown"),
-                ));
-            };
-            if v.province_code.as_ref().is_some_and(|p| p != parent) {
-                return Err(reject(
-                    "departamento_codigo",
-                    d,
-                    &Lang::EsAr.t("person-department-other-province"),
-                ));
-            }
-        }
-        Ok(())
     }
 }
 

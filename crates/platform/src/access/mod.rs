@@ -4,6 +4,7 @@
 //! `Access` and filters by it in the query; passwords are argon2id; session and token
 //! secrets are stored only as SHA-256 digests.
 
+pub mod admin_handlers;
 pub mod api;
 pub mod entity;
 pub mod handlers;
@@ -23,6 +24,7 @@ use crate::web::{Guard, Routes};
 
 /// Routes of the module.
 pub fn routes() -> Routes {
+    use admin_handlers::*;
     use handlers::*;
     let users = Guard::Web(Permission::ManageUsers);
     Routes::new()
