@@ -42,6 +42,11 @@ pub fn routes() -> sipe_platform::web::Routes {
             referrals::list::export,
         )
         .get(
+            "/referrals.xlsx",
+            Guard::Web(Permission::ViewIntermediation),
+            referrals::list::export,
+        )
+        .get(
             "/api/v1/referrals",
             Guard::Api(Permission::ViewIntermediation),
             referrals::list::api_list,
@@ -74,12 +79,12 @@ pub fn routes() -> sipe_platform::web::Routes {
         .get(
             "/indicators/intermediation.csv",
             Guard::Web(Permission::ViewIntermediation),
-            indicators::handlers::csv_export,
+            indicators::handlers::export,
         )
         .get(
             "/indicators/intermediation.xlsx",
             Guard::Web(Permission::ViewIntermediation),
-            indicators::handlers::xlsx_export,
+            indicators::handlers::export,
         )
         .get(
             "/api/v1/indicators/intermediation",

@@ -55,16 +55,8 @@ pub fn routes() -> Routes {
             Guard::Web(Permission::ImportPersons),
             import::handlers::download_report,
         )
-        .get(
-            "/persons/export.csv",
-            coordinate,
-            export::handlers::export_csv,
-        )
-        .get(
-            "/persons/export.xlsx",
-            coordinate,
-            export::handlers::export_xlsx,
-        )
+        .get("/persons/export.csv", coordinate, export::handlers::export)
+        .get("/persons/export.xlsx", coordinate, export::handlers::export)
         .get(
             "/persons/{id}/record",
             coordinate,

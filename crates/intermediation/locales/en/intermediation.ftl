@@ -257,6 +257,5 @@ indicators-retention = Retention at months
 indicators-total = Total
 indicators-chart-states = Referrals by state
 indicators-chart-placements = Placements by office
-employers-export = Download CSV
 timeline-referral-proposed = Referral to “{ $vacancy }”: { $state }
 timeline-referral-state = Referral to “{ $vacancy }”: { $state }

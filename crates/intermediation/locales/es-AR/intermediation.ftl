@@ -257,6 +257,5 @@ indicators-retention = Retención a los meses
 indicators-total = Total
 indicators-chart-states = Derivaciones por estado
 indicators-chart-placements = Colocaciones por oficina
-employers-export = Descargar CSV
 timeline-referral-proposed = Derivación a «{ $vacancy }»: { $state }
 timeline-referral-state = Derivación a «{ $vacancy }»: { $state }

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use sipe_platform::access::{Permission, ScopeKind};
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::export::{Export, Format};
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::table::{ExportPages, ListQuery, Pager};
 use sipe_platform::web::{AppState, PageCtx, WebError};
@@ -68,6 +69,15 @@ pub struct EmployerListQuery {
 }
 
 impl EmployerListQuery {
+    /// The list's pager, its links keeping the filters.
+    fn pager(&self, list: &ListQuery) -> Result<Pager, WebError> {
+        Ok(Pager::new("/employers", list, &super::api::SORTS, false)?
+            .keep("q", &self.q)
+            .keep("division", &self.division)
+            .keep("size_band", &self.size_band)
+            .keep("state", &self.state))
+    }
+
     fn filter(&self) -> Result<EmployerFilter, WebError> {
         Ok(EmployerFilter {
             q: sipe_platform::validation::search_text("q", &self.q)?,
@@ -83,33 +93,25 @@ impl EmployerListQuery {
     }
 }
 
-/// `GET /employers.csv`: the filtered list (without contacts), for spreadsheets.
+/// `GET /employers.csv` and `.xlsx`: the filtered list (without contacts).
 pub async fn export_employers(
     State(state): State<AppState>,
     user: Authenticated,
+    Ctx(audit): Ctx,
+    format: Format,
     Query(query): Query<EmployerListQuery>,
 ) -> Result<Response, WebError> {
     let filter = query.filter()?;
-    let mut w = sipe_platform::csv_export::CsvWriter::new();
-    let err = |e: sipe_platform::csv_export::CsvError| WebError::Internal(e.into());
-    w.row([
-        "cuit",
-        "razon_social",
-        "nombre_fantasia",
-        "actividad",
-        "division",
-        "tamano",
-        "oficina",
-        "departamento",
-        "domicilio",
-        "telefono",
-        "email",
-        "activo",
-    ])
-    .map_err(err)?;
+    let list = query.pager(&ListQuery::default())?;
+    let mut out = Export::new(format, "empleadores", &EXPORT_HEADER)
+        .audit("employer.export", "employer_list", list.filters())
+        .back_to(&list.href(1));
     let mut pages = ExportPages::new("/employers.csv", &super::api::SORTS, false);
     while let Some(pager) = pages.next_page() {
         let (rows, total) = store::list_employers(&state.db, &user.access, &filter, &pager).await?;
+        if !out.expect(total) {
+            break;
+        }
         let codes = sipe_platform::territory::store::office_codes(
             &state.db,
             rows.iter().map(|e| e.office_id),
@@ -122,42 +124,42 @@ pub async fn export_employers(
                 .and_then(activity::division_of)
                 .map(|d| d.title.clone())
                 .unwrap_or_default();
-            w.row([
-                e.cuit.as_str(),
-                &e.legal_name,
-                e.trade_name.as_deref().unwrap_or_default(),
-                e.activity_code.as_deref().unwrap_or_default(),
-                &division,
-                e.size_band.as_deref().unwrap_or_default(),
-                codes
-                    .get(&e.office_id)
-                    .map(String::as_str)
-                    .unwrap_or_default(),
-                e.territory_code.as_deref().unwrap_or_default(),
-                e.address.as_deref().unwrap_or_default(),
-                e.phone.as_deref().unwrap_or_default(),
-                e.email.as_deref().unwrap_or_default(),
-                if e.active { "si" } else { "no" },
-            ])
-            .map_err(err)?;
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
+            out.row([
+                e.cuit.clone(),
+                e.legal_name.clone(),
+                text(&e.trade_name),
+                text(&e.activity_code),
+                division,
+                text(&e.size_band),
+                codes.get(&e.office_id).cloned().unwrap_or_default(),
+                text(&e.territory_code),
+                text(&e.address),
+                text(&e.phone),
+                text(&e.email),
+                if e.active { "si" } else { "no" }.to_owned(),
+            ]);
         }
         pages.read(rows.len(), total);
     }
-    let bytes = w
-        .finish()
-        .map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"empleadores.csv\"",
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    out.respond(&state, &audit).await
 }
+
+/// Columns of the employers export.
+const EXPORT_HEADER: [&str; 12] = [
+    "cuit",
+    "razon_social",
+    "nombre_fantasia",
+    "actividad",
+    "division",
+    "tamano",
+    "oficina",
+    "departamento",
+    "domicilio",
+    "telefono",
+    "email",
+    "activo",
+];
 
 /// `GET /employers`.
 pub async fn list_employers(
@@ -166,11 +168,7 @@ pub async fn list_employers(
     user: Authenticated,
     Query(query): Query<EmployerListQuery>,
 ) -> Result<Response, WebError> {
-    let mut pager = Pager::new("/employers", &query.list, &super::api::SORTS, false)?
-        .keep("q", &query.q)
-        .keep("division", &query.division)
-        .keep("size_band", &query.size_band)
-        .keep("state", &query.state);
+    let mut pager = query.pager(&query.list)?;
     let filter = query.filter()?;
     let (rows, total) = store::list_employers(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;

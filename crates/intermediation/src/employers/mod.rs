@@ -26,6 +26,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/employers", view, list_employers)
         .get("/employers.csv", view, export_employers)
+        .get("/employers.xlsx", view, export_employers)
         .get("/employers/new", edit, new_employer)
         .post("/employers", edit, create_employer)
         .get("/employers/{id}", view, show_employer)

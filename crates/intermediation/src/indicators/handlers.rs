@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,8 @@ use crate::referrals::state::ReferralState;
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::api::{ApiAccess, ApiError};
 use sipe_platform::validation::FieldErrors;
-use sipe_platform::web::auth::Authenticated;
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::export::{Export, ExportLinks, Format};
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
 /// The period asked for.
@@ -141,7 +142,7 @@ pub struct IndicatorsPage {
     /// Referral states, in column order.
     pub states: Vec<&'static str>,
     /// `from=…&to=…` for the export links.
-    pub query_string: String,
+    pub export: ExportLinks,
 }
 
 impl IndicatorsPage {
@@ -211,7 +212,14 @@ pub async fn page(
         status,
         IndicatorsPage {
             ctx,
-            query_string: format!("from={}&to={}", report.from, report.to),
+            export: ExportLinks::new(
+                "/indicators/intermediation",
+                [
+                    ("from", report.from.to_string().as_str()),
+                    ("to", report.to.to_string().as_str()),
+                ],
+                "indicators-export",
+            ),
             report,
             query: q,
             errors,
@@ -286,87 +294,30 @@ fn table(r: &Report) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-fn download(bytes: Vec<u8>, mime: &str, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// `GET /indicators/intermediation.csv` and `.xlsx`.
+/// `GET /indicators/intermediation.csv` and `.xlsx` (counts written as numbers in XLSX).
 pub async fn export(
-    state: &AppState,
-    user: &Authenticated,
-    q: &PeriodQuery,
-    xlsx: bool,
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    format: Format,
+    Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
-    let (from, to) = q.period(today(state)).map_err(|_| WebError::NotFound)?;
-    let r = report(state, &user.access, from, to).await?;
+    let (from, to) = q.period(today(&state)).map_err(|_| WebError::NotFound)?;
+    let r = report(&state, &user.access, from, to).await?;
     let (header, rows) = table(&r);
-    let name = format!("indicadores-intermediacion-{from}-{to}");
-    if xlsx {
-        let err = |e: rust_xlsxwriter::XlsxError| WebError::Internal(e.into());
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let sheet = book.add_worksheet();
-        sheet.set_name("indicadores").map_err(err)?;
-        for (c, h) in header.iter().enumerate() {
-            sheet.write_string(0, c as u16, h).map_err(err)?;
-        }
-        for (r, values) in rows.iter().enumerate() {
-            for (c, v) in values.iter().enumerate() {
-                match v.parse::<f64>() {
-                    Ok(n) if c > 0 => sheet.write_number(r as u32 + 1, c as u16, n),
-                    _ => sheet.write_string(r as u32 + 1, c as u16, v),
-                }
-                .map_err(err)?;
-            }
-        }
-        let bytes = book.save_to_buffer().map_err(err)?;
-        return Ok(download(
-            bytes,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("{name}.xlsx"),
-        ));
+    let period = serde_json::json!({"from": from, "to": to});
+    let mut out = Export::new(
+        format,
+        &format!("indicadores-intermediacion-{from}-{to}"),
+        &header,
+    )
+    .numeric_from(1)
+    .audit("indicators.export", "intermediation_indicators", period)
+    .back_to(&format!("/indicators/intermediation?from={from}&to={to}"));
+    for row in rows {
+        out.row(row);
     }
-    let mut w = sipe_platform::csv_export::CsvWriter::new();
-    let err = |e: sipe_platform::csv_export::CsvError| WebError::Internal(e.into());
-    w.row(&header).map_err(err)?;
-    for row in &rows {
-        w.row(row).map_err(err)?;
-    }
-    let bytes = w
-        .finish()
-        .map_err(|e| WebError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(download(
-        bytes,
-        "text/csv; charset=utf-8",
-        &format!("{name}.csv"),
-    ))
-}
-
-/// `GET /indicators/intermediation.csv`.
-pub async fn csv_export(
-    State(state): State<AppState>,
-    user: Authenticated,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response, WebError> {
-    export(&state, &user, &q, false).await
-}
-
-/// `GET /indicators/intermediation.xlsx`.
-pub async fn xlsx_export(
-    State(state): State<AppState>,
-    user: Authenticated,
-    Query(q): Query<PeriodQuery>,
-) -> Result<Response, WebError> {
-    export(&state, &user, &q, true).await
+    out.respond(&state, &audit).await
 }
 
 /// Intermediation indicators per office of the caller's view scope and in total.

@@ -5,14 +5,13 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::entity::referral;
@@ -21,9 +20,9 @@ use super::state::ReferralState;
 use crate::vacancies::entity::vacancy;
 use sipe_platform::access::Access;
 use sipe_platform::api::{ApiAccess, ApiError};
-use sipe_platform::audit::{self, Change};
 use sipe_platform::territory::views::Choice;
 use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::export::{Export, Format};
 use sipe_platform::web::form::choices;
 use sipe_platform::web::table::{ExportPages, ListQuery, Pager};
 use sipe_platform::web::{AppState, PageCtx, WebError};
@@ -163,6 +162,15 @@ pub struct ReferralListQuery {
     list: ListQuery,
 }
 
+impl ReferralListQuery {
+    /// The list's pager, its links keeping the filters.
+    fn pager(&self, list: &ListQuery) -> Result<Pager, WebError> {
+        Ok(Pager::new("/referrals", list, &SORTS, true)?
+            .keep("state", &self.state)
+            .keep("origin", &self.origin))
+    }
+}
+
 /// `/referrals`.
 #[derive(Template)]
 #[template(path = "intermediation/referrals.html")]
@@ -177,8 +185,6 @@ pub struct ReferralsPage {
     pub states: Vec<Choice>,
     /// Origin filter.
     pub origins: Vec<Choice>,
-    /// The export's address with the current filters.
-    pub export_href: String,
 }
 
 /// `GET /referrals`.
@@ -189,9 +195,7 @@ pub async fn page(
     Ctx(audit): Ctx,
     Query(query): Query<ReferralListQuery>,
 ) -> Result<Response, WebError> {
-    let mut pager = Pager::new("/referrals", &query.list, &SORTS, true)?
-        .keep("state", &query.state)
-        .keep("origin", &query.origin);
+    let mut pager = query.pager(&query.list)?;
     let filter = ReferralFilter::parse(&query.state, &query.origin);
     let (rows, total) = list(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
@@ -203,57 +207,39 @@ pub async fn page(
     )
     .await?;
     let states = ReferralState::ALL.map(ReferralState::as_str);
-    let export_href = {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [("state", &query.state), ("origin", &query.origin)] {
-            if !v.is_empty() {
-                q.append_pair(k, v);
-            }
-        }
-        format!("/referrals.csv?{}", q.finish())
-    };
     let html = ReferralsPage {
         states: choices(&ctx, "referral-state-", &states, &query.state),
         origins: choices(&ctx, "referral-origin-", &ORIGINS, &query.origin),
         ctx,
         rows,
         pager,
-        export_href,
     }
     .render()
     .map_err(anyhow::Error::from)?;
     Ok((StatusCode::OK, axum::response::Html(html)).into_response())
 }
 
-/// `GET /referrals.csv`: the filtered list for spreadsheets (it names people: audited).
+/// `GET /referrals.csv` and `.xlsx`: the filtered list (it names people: audited).
 pub async fn export(
     State(state): State<AppState>,
     user: Authenticated,
     Ctx(audit): Ctx,
+    format: Format,
     Query(query): Query<ReferralListQuery>,
 ) -> Result<Response, WebError> {
     let filter = ReferralFilter::parse(&query.state, &query.origin);
-    let mut w = sipe_platform::csv_export::CsvWriter::new();
-    let err = |e: sipe_platform::csv_export::CsvError| WebError::Internal(e.into());
-    w.row([
-        "derivacion_id",
-        "estado",
-        "origen",
-        "persona_id",
-        "persona",
-        "oferta",
-        "empleador",
-        "entrevista",
-        "creada",
-        "actualizada",
-    ])
-    .map_err(err)?;
+    let list_page = query.pager(&ListQuery::default())?;
+    let mut out = Export::new(format, "derivaciones", &EXPORT_HEADER)
+        .audit("referral.export", "referral_list", list_page.filters())
+        .back_to(&list_page.href(1));
     let mut pages = ExportPages::new("/referrals.csv", &SORTS, true);
-    let mut written = 0u64;
     while let Some(pager) = pages.next_page() {
         let (rows, total) = list(&state.db, &user.access, &filter, &pager).await?;
+        if !out.expect(total) {
+            break;
+        }
         for r in &rows {
-            w.row([
+            out.row([
                 r.id.to_string(),
                 r.state.clone(),
                 r.origin.clone(),
@@ -264,34 +250,26 @@ pub async fn export(
                 r.interview_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                 r.created_at.to_rfc3339(),
                 r.updated_at.to_rfc3339(),
-            ])
-            .map_err(err)?;
+            ]);
         }
-        written += rows.len() as u64;
         pages.read(rows.len(), total);
     }
-    let tx = sipe_platform::db::begin_write(&state.db).await?;
-    audit::record(
-        &tx,
-        &audit,
-        Change::new("referral.export", "referral_list", "csv")
-            .after(json!({"state": filter.state, "origin": filter.origin, "rows": written})),
-    )
-    .await?;
-    tx.commit().await?;
-    let body = w.finish().map_err(|e| WebError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"derivaciones.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    out.respond(&state, &audit).await
 }
+
+/// Columns of the export.
+const EXPORT_HEADER: [&str; 10] = [
+    "derivacion_id",
+    "estado",
+    "origen",
+    "persona_id",
+    "persona",
+    "oferta",
+    "empleador",
+    "entrevista",
+    "creada",
+    "actualizada",
+];
 
 /// Query of the API list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

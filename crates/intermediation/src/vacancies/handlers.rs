@@ -1,8 +1,8 @@
 //! HTML handlers of vacancies: extract, parse, call, render.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -20,6 +20,7 @@ use sipe_platform::access::{Permission, ScopeKind};
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::export::{Export, Format};
 use sipe_platform::web::form::choices;
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::table::{ExportPages, ListQuery, Pager};
@@ -48,53 +49,34 @@ impl VacancyListQuery {
         })
     }
 
-    /// The export's address with these filters.
-    fn export_href(&self) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &self.q),
-            ("state", &self.state),
-            ("employer_id", &self.employer_id),
-        ] {
-            if !v.is_empty() {
-                q.append_pair(k, v);
-            }
-        }
-        format!("/vacancies.csv?{}", q.finish())
+    /// The list's pager, its links keeping the filters.
+    fn pager(&self, list: &ListQuery) -> Result<Pager, WebError> {
+        Ok(Pager::new("/vacancies", list, &SORTS, true)?
+            .keep("q", &self.q)
+            .keep("state", &self.state)
+            .keep("employer_id", &self.employer_id))
     }
 }
 
-/// `GET /vacancies.csv`: the filtered list, for spreadsheets.
+/// `GET /vacancies.csv` and `.xlsx`: the filtered list.
 pub async fn export_vacancies(
     State(state): State<AppState>,
     user: Authenticated,
+    Ctx(audit): Ctx,
+    format: Format,
     Query(query): Query<VacancyListQuery>,
 ) -> Result<Response, WebError> {
     let filter = query.filter()?;
-    let mut w = sipe_platform::csv_export::CsvWriter::new();
-    let err = |e: sipe_platform::csv_export::CsvError| WebError::Internal(e.into());
-    w.row([
-        "oferta_id",
-        "titulo",
-        "empleador",
-        "ocupacion_codigo",
-        "ocupacion",
-        "puestos",
-        "estado",
-        "oficina",
-        "departamento",
-        "jornada",
-        "tipo_contrato",
-        "salario_min",
-        "salario_max",
-        "accesible",
-        "abierta",
-        "registrada",
-    ])
-    .map_err(err)?;
+    let list = query.pager(&ListQuery::default())?;
+    let mut out = Export::new(format, "ofertas", &EXPORT_HEADER)
+        .audit("vacancy.export", "vacancy_list", list.filters())
+        .back_to(&list.href(1));
     let mut pages = ExportPages::new("/vacancies.csv", &SORTS, true);
     while let Some(pager) = pages.next_page() {
         let (rows, total) = store::list_vacancies(&state.db, &user.access, &filter, &pager).await?;
+        if !out.expect(total) {
+            break;
+        }
         let names =
             employers::store::legal_names(&state.db, rows.iter().map(|v| v.employer_id)).await?;
         let codes = sipe_platform::territory::store::office_codes(
@@ -104,7 +86,7 @@ pub async fn export_vacancies(
         .await?;
         for v in &rows {
             let opt = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-            w.row([
+            out.row([
                 v.id.to_string(),
                 v.title.clone(),
                 names.get(&v.employer_id).cloned().unwrap_or_default(),
@@ -121,24 +103,32 @@ pub async fn export_vacancies(
                 if v.accessible { "si" } else { "no" }.into(),
                 v.opened_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                 v.created_at.to_rfc3339(),
-            ])
-            .map_err(err)?;
+            ]);
         }
         pages.read(rows.len(), total);
     }
-    let body = w.finish().map_err(|e| WebError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ofertas.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    out.respond(&state, &audit).await
 }
+
+/// Columns of the vacancies export.
+const EXPORT_HEADER: [&str; 16] = [
+    "oferta_id",
+    "titulo",
+    "empleador",
+    "ocupacion_codigo",
+    "ocupacion",
+    "puestos",
+    "estado",
+    "oficina",
+    "departamento",
+    "jornada",
+    "tipo_contrato",
+    "salario_min",
+    "salario_max",
+    "accesible",
+    "abierta",
+    "registrada",
+];
 
 /// `GET /vacancies`.
 pub async fn list_vacancies(
@@ -147,10 +137,7 @@ pub async fn list_vacancies(
     user: Authenticated,
     Query(query): Query<VacancyListQuery>,
 ) -> Result<Response, WebError> {
-    let mut pager = Pager::new("/vacancies", &query.list, &SORTS, true)?
-        .keep("q", &query.q)
-        .keep("state", &query.state)
-        .keep("employer_id", &query.employer_id);
+    let mut pager = query.pager(&query.list)?;
     let filter = query.filter()?;
     let (rows, total) = store::list_vacancies(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
@@ -170,7 +157,6 @@ pub async fn list_vacancies(
                 })
                 .collect(),
             pager,
-            export_href: query.export_href(),
             q: query.q,
             can_edit: user.access.can(Permission::EditIntermediation),
         },

@@ -28,6 +28,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/vacancies", view, list_vacancies)
         .get("/vacancies.csv", view, export_vacancies)
+        .get("/vacancies.xlsx", view, export_vacancies)
         .get("/vacancies/new", edit, new_vacancy)
         .post("/vacancies", edit, create_vacancy)
         .get("/vacancies/{id}", view, show_vacancy)

@@ -31,8 +31,6 @@ pub struct VacanciesPage {
     pub q: String,
     /// State filter.
     pub states: Vec<Choice>,
-    /// The export's address with the current filters.
-    pub export_href: String,
     /// May register vacancies.
     pub can_edit: bool,
 }

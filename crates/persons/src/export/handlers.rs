@@ -7,82 +7,39 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::export::{self, ExportError};
+use crate::export;
 use crate::filters::PersonFilters;
 use sipe_platform::web::auth::{Authenticated, Ctx};
-use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::export::{Export, Format};
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
-async fn export(
-    state: &AppState,
-    user: &Authenticated,
-    audit: &sipe_platform::audit::AuditCtx,
-    filters: &PersonFilters,
-    format: &str,
+/// `GET /persons/export.csv` and `.xlsx`: the filtered search (audited).
+pub async fn export(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    format: Format,
+    Query(filters): Query<PersonFilters>,
 ) -> Result<Response, WebError> {
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
-    let table = match export::search_table(
-        &state.db,
-        crate::index(state)?,
-        audit,
-        &user.access,
-        filters,
-        today,
-        format,
-    )
-    .await
-    {
-        Ok(t) => t,
-        Err(ExportError::TooMany(_)) => {
-            return Ok(redirect_with_flash(
-                &format!("/persons?{}", filters.query_string()),
-                "error",
-                "export-too-many",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M");
-    let (body, mime) = if format == "xlsx" {
-        (
-            export::to_xlsx(&table)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    let query = filters.query_string();
+    let mut out = Export::new(format, "personas", &export::header())
+        .audit(
+            "person.export",
+            "person_search",
+            Value::from(query.as_str()),
         )
-    } else {
-        (export::to_csv(&table)?, "text/csv; charset=utf-8")
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"personas-{stamp}.{format}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
+        .back_to(&format!("/persons?{query}"));
+    export::search_into(
+        &state.db,
+        crate::index(&state)?,
+        &user.access,
+        &filters,
+        today,
+        &mut out,
     )
-        .into_response())
-}
-
-/// `GET /persons/export.csv`: the filtered search as CSV (audited).
-pub async fn export_csv(
-    State(state): State<AppState>,
-    user: Authenticated,
-    Ctx(audit): Ctx,
-    Query(filters): Query<PersonFilters>,
-) -> Result<Response, WebError> {
-    export(&state, &user, &audit, &filters, "csv").await
-}
-
-/// `GET /persons/export.xlsx`: the filtered search as XLSX (audited).
-pub async fn export_xlsx(
-    State(state): State<AppState>,
-    user: Authenticated,
-    Ctx(audit): Ctx,
-    Query(filters): Query<PersonFilters>,
-) -> Result<Response, WebError> {
-    export(&state, &user, &audit, &filters, "xlsx").await
+    .await?;
+    out.respond(&state, &audit).await
 }
 
 /// `GET /persons/{id}/record.json`: everything kept about the person (audited).

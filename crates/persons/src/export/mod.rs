@@ -17,9 +17,8 @@ use crate::store::{self, PersonQuery, PersonSort};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
+use sipe_platform::web::export::Export;
 
-/// Most rows one export may hold: beyond this the filters must be narrowed.
-pub const EXPORT_MAX: u64 = 100_000;
 const PAGE: u64 = 1_000;
 
 /// Columns after the canonical ones.
@@ -34,18 +33,12 @@ const EXTRA: [&str; 5] = [
 /// Why an export could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// More rows than `EXPORT_MAX`.
-    #[error("{0} rows match; narrow the filters")]
-    TooMany(u64),
     /// Database or index failure.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The filters are invalid (search text over its bounds).
     #[error(transparent)]
     Invalid(#[from] sipe_platform::validation::FieldErrors),
-    /// Writing the file failed.
-    #[error("writing the export: {0}")]
-    Write(String),
 }
 
 impl From<crate::filters::FilterError> for ExportError {
@@ -61,14 +54,6 @@ impl From<sea_orm::DbErr> for ExportError {
     fn from(e: sea_orm::DbErr) -> Self {
         ExportError::Store(StoreError::from_db(e))
     }
-}
-
-/// The rows of an export: the header, then one line per person.
-pub struct Table {
-    /// Column names.
-    pub header: Vec<&'static str>,
-    /// Values.
-    pub rows: Vec<Vec<String>>,
 }
 
 fn row(p: &person::Model, office: &str) -> Vec<String> {
@@ -98,16 +83,23 @@ fn row(p: &person::Model, office: &str) -> Vec<String> {
     ]
 }
 
-/// Everyone the filters match in the caller's view scope, in name order; audited.
-pub async fn search_table(
+/// The export's columns: the import's canonical ones, then the profile's situation.
+pub fn header() -> Vec<&'static str> {
+    let mut header: Vec<&'static str> = HEADER.to_vec();
+    header.extend(EXTRA);
+    header
+}
+
+/// Writes everyone the filters match in the caller's view scope, in name order, into
+/// `out` (which refuses more than its limit; it audits the download).
+pub async fn search_into(
     db: &Db,
     index: &crate::search::PersonIndex,
-    ctx: &AuditCtx,
     access: &Access,
     filters: &PersonFilters,
     today: NaiveDate,
-    format: &str,
-) -> Result<Table, ExportError> {
+    out: &mut Export,
+) -> Result<(), ExportError> {
     // An export reads more than identity: the view scope, whatever the filters.
     let query = PersonQuery {
         scope: ScopeKind::View,
@@ -118,7 +110,6 @@ pub async fn search_table(
         .into_iter()
         .map(|o| (o.id, o.code))
         .collect();
-    let mut rows = Vec::new();
     let mut offset = 0;
     loop {
         let (page, total) = store::search(
@@ -133,67 +124,18 @@ pub async fn search_table(
         )
         .await
         .map_err(StoreError::from)?;
-        if total > EXPORT_MAX {
-            return Err(ExportError::TooMany(total));
+        if !out.expect(total) {
+            return Ok(());
         }
         let n = page.len() as u64;
-        rows.extend(
-            page.iter()
-                .map(|p| row(p, offices.get(&p.office_id).map_or("", String::as_str))),
-        );
+        for p in &page {
+            out.row(row(p, offices.get(&p.office_id).map_or("", String::as_str)));
+        }
         offset += PAGE;
         if n < PAGE || offset >= total {
-            break;
+            return Ok(());
         }
     }
-    let tx = db::begin_write(db).await?;
-    audit::record(
-        &tx,
-        ctx,
-        Change::new("person.export", "person_search", filters.query_string()).after(json!({
-            "format": format,
-            "rows": rows.len(),
-        })),
-    )
-    .await?;
-    tx.commit().await?;
-    let mut header: Vec<&'static str> = HEADER.to_vec();
-    header.extend(EXTRA);
-    Ok(Table { header, rows })
-}
-
-/// The table as CSV (UTF-8, the import's format).
-pub fn to_csv(t: &Table) -> Result<Vec<u8>, ExportError> {
-    let mut w = sipe_platform::csv_export::CsvWriter::new();
-    let err = |e: sipe_platform::csv_export::CsvError| ExportError::Write(e.to_string());
-    w.row(&t.header).map_err(err)?;
-    for r in &t.rows {
-        w.row(r).map_err(err)?;
-    }
-    w.finish().map_err(|e| ExportError::Write(e.to_string()))
-}
-
-/// The table as an XLSX workbook (all cells text, so document numbers keep their zeros).
-pub fn to_xlsx(t: &Table) -> Result<Vec<u8>, ExportError> {
-    let err = |e: rust_xlsxwriter::XlsxError| ExportError::Write(e.to_string());
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("personas").map_err(err)?;
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    for (c, h) in t.header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(err)?;
-    }
-    for (r, values) in t.rows.iter().enumerate() {
-        for (c, v) in values.iter().enumerate() {
-            if !v.is_empty() {
-                sheet.write_string(r as u32 + 1, c as u16, v).map_err(err)?;
-            }
-        }
-    }
-    sheet.set_freeze_panes(1, 0).map_err(err)?;
-    book.save_to_buffer().map_err(err)
 }
 
 /// A person's full record for data-subject access: identity, profile, interviews,
@@ -284,7 +226,6 @@ impl sipe_platform::failure::UseCaseError for ExportError {
         match self {
             ExportError::Invalid(f) => Failure::Invalid(f),
             ExportError::Store(s) => Failure::Store(s),
-            other => Failure::Internal(anyhow::anyhow!(other.to_string())),
         }
     }
 }

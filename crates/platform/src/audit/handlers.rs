@@ -1,9 +1,8 @@
-//! `/admin/audit` and its CSV export.
+//! `/admin/audit` and its export.
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::TimeZone;
 use serde::Deserialize;
 
@@ -11,6 +10,7 @@ use super::Change;
 use super::entity::audit_log;
 use super::store::{self, AuditFilter};
 use crate::web::auth::Ctx;
+use crate::web::export::{Export, Format};
 use crate::web::table::{ListQuery, Pager};
 use crate::web::{AppState, PageCtx, WebError};
 
@@ -98,6 +98,17 @@ async fn record_read(
         .map_err(|e| WebError::Internal(e.into()))
 }
 
+/// The pager's links keep the filters.
+fn keep_filters(pager: Pager, q: &AuditQuery) -> Pager {
+    pager
+        .keep("actor", &q.actor)
+        .keep("entity_type", &q.entity_type)
+        .keep("entity_id", &q.entity_id)
+        .keep("action", &q.action)
+        .keep("from", &q.from)
+        .keep("to", &q.to)
+}
+
 /// `GET /admin/audit`.
 pub async fn list_audit(
     State(state): State<AppState>,
@@ -106,13 +117,7 @@ pub async fn list_audit(
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
     let (f, date_error) = filter(&q, state.config.tz());
-    let mut pager = Pager::new("/admin/audit", &q.list, &["seq"], true)?
-        .keep("actor", &q.actor)
-        .keep("entity_type", &q.entity_type)
-        .keep("entity_id", &q.entity_id)
-        .keep("action", &q.action)
-        .keep("from", &q.from)
-        .keep("to", &q.to);
+    let mut pager = keep_filters(Pager::new("/admin/audit", &q.list, &["seq"], true)?, &q);
     let (rows, total) = store::list(&state.db, &f, pager.offset(), pager.per_page).await?;
     pager.total = total;
     // The entries carry snapshots of people: reading them is audited like any read.
@@ -127,14 +132,14 @@ pub async fn list_audit(
     crate::web::render::page(page)
 }
 
-/// `GET /admin/audit.csv`: the filtered log, in chain order, as CSV.
+/// `GET /admin/audit.csv` and `.xlsx`: the filtered log, in chain order.
 pub async fn export_audit(
     State(state): State<AppState>,
     Ctx(audit): Ctx,
+    format: Format,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, WebError> {
     let (f, _) = filter(&q, state.config.tz());
-    let mut out = crate::csv_export::CsvWriter::new();
     let header = [
         "seq",
         "id",
@@ -151,46 +156,37 @@ pub async fn export_audit(
         "prev_hash",
         "hash",
     ];
-    out.row(header).map_err(anyhow::Error::from)?;
+    let filters = serde_json::json!({
+        "actor": f.actor, "entity_type": f.entity_type, "entity_id": f.entity_id,
+        "action": f.action, "from": f.from, "to": f.to,
+    });
+    let back = Pager::new("/admin/audit", &ListQuery::default(), &["seq"], true)?;
+    let mut out = Export::new(format, "auditoria", &header)
+        .audit("audit.export", "audit_log", filters)
+        .back_to(&keep_filters(back, &q).href(1));
     let mut after = 0i64;
-    let mut rows_written = 0;
-    // Bounded like every export; a longer stretch is read with narrower dates.
-    while rows_written < crate::web::table::EXPORT_MAX as usize {
+    while out.wants_more() {
         let rows = store::batch_after(&state.db, &f, after, 1000).await?;
         let Some(last) = rows.last() else { break };
         after = last.seq;
-        rows_written += rows.len();
-        for r in &rows {
+        for r in rows {
             out.row([
                 r.seq.to_string(),
                 r.id.to_string(),
                 r.at.to_rfc3339(),
                 r.actor_id.map(|u| u.to_string()).unwrap_or_default(),
-                r.actor_name.clone(),
-                r.action.clone(),
-                r.entity_type.clone(),
-                r.entity_id.clone().unwrap_or_default(),
-                r.before.clone().unwrap_or_default(),
-                r.after.clone().unwrap_or_default(),
-                r.ip.clone().unwrap_or_default(),
-                r.request_id.clone().unwrap_or_default(),
-                r.prev_hash.clone(),
-                r.hash.clone(),
-            ])
-            .map_err(anyhow::Error::from)?;
+                r.actor_name,
+                r.action,
+                r.entity_type,
+                r.entity_id.unwrap_or_default(),
+                r.before.unwrap_or_default(),
+                r.after.unwrap_or_default(),
+                r.ip.unwrap_or_default(),
+                r.request_id.unwrap_or_default(),
+                r.prev_hash,
+                r.hash,
+            ]);
         }
     }
-    let body = out.finish().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
-    record_read(&state, &audit, "audit.export", &f, rows_written).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"auditoria.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    out.respond(&state, &audit).await
 }

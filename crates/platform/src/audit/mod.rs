@@ -280,6 +280,11 @@ fn routes() -> crate::web::Routes {
             Guard::Web(Permission::ViewAudit),
             handlers::export_audit,
         )
+        .get(
+            "/admin/audit.xlsx",
+            Guard::Web(Permission::ViewAudit),
+            handlers::export_audit,
+        )
 }
 
 fn count_last_day<'a>(

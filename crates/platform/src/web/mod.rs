@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod export;
 pub mod form;
 pub mod input;
 pub mod metrics;

@@ -233,13 +233,22 @@ impl Pager {
         self.href(self.page + 1)
     }
 
-    /// Link to the same list as CSV (for lists that export).
-    pub fn export_href(&self, path: &str) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &self.keep {
-            s.append_pair(k, v);
-        }
-        format!("{path}?{}", s.finish())
+    /// The kept filters as a JSON object (for an export's audit row).
+    pub fn filters(&self) -> serde_json::Value {
+        self.keep
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    }
+
+    /// Links to the same list's export (`base.csv`, `base.xlsx`) with its filters.
+    pub fn export_links(&self, base: &str, testid: &'static str) -> super::export::ExportLinks {
+        super::export::ExportLinks::new(
+            base,
+            self.keep.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            testid,
+        )
     }
 
     fn link(&self, page: u64, sort: &str, desc: bool) -> String {

@@ -183,3 +183,113 @@ async fn a_coordinator_produces_the_full_record_of_a_person() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// Rows of the first sheet of an XLSX download.
+fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = calamine::Reader::worksheet_range_at(&mut book, 0)
+        .unwrap()
+        .unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_list_exports_the_same_rows_as_csv_and_xlsx_and_each_download_is_audited() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let person = register(&app, "OE-A", "40111222", "Ibáñez", "Lucía", "2004-02-10").await;
+    let employer =
+        crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "=Empaque Los Limoneros").await;
+    crate::vacancies::employer(&app, "OE-B", "30-70000000-8", "Ingenio de otra oficina").await;
+    let vacancy = crate::merge::open_vacancy(&app, employer, "Embalador de cítricos").await;
+    crate::merge::refer(&app, vacancy, person).await;
+    app.sync_index().await;
+    let (c, _) = app.signed_in("coord_a", "coordinator", &["OE-A"]).await;
+
+    // (list, export without extension, audit action, a cell the list must hold)
+    let cases = [
+        ("/employers", "/employers", "employer.export", "30712345671"),
+        (
+            "/vacancies",
+            "/vacancies",
+            "vacancy.export",
+            "Embalador de cítricos",
+        ),
+        (
+            "/referrals",
+            "/referrals",
+            "referral.export",
+            "Embalador de cítricos",
+        ),
+        (
+            "/persons?q=ibanez",
+            "/persons/export",
+            "person.export",
+            "40111222",
+        ),
+        (
+            "/indicators/intermediation",
+            "/indicators/intermediation",
+            "indicators.export",
+            "OE-A",
+        ),
+    ];
+    let mut checked = 0;
+    for (list, base, action, cell) in cases {
+        let page = app.get_page(&c, list).await;
+        assert!(
+            page.contains(&format!("{base}.xlsx?")),
+            "{list} links its XLSX export"
+        );
+        let query = list.split_once('?').map_or("", |(_, q)| q);
+        let before = app.audit_count(action).await;
+        let csv = c
+            .get(app.url(&format!("{base}.csv?{query}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), StatusCode::OK, "{base}.csv");
+        assert_eq!(csv.headers()["cache-control"], "no-store");
+        let csv = csv.text().await.unwrap();
+        let csv_rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        let xlsx = c
+            .get(app.url(&format!("{base}.xlsx?{query}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(xlsx.status(), StatusCode::OK, "{base}.xlsx");
+        assert!(
+            xlsx.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .ends_with(".xlsx\""),
+            "{base}"
+        );
+        let xlsx_rows = xlsx_rows(&xlsx.bytes().await.unwrap());
+        assert!(csv_rows.len() >= 2, "{base}: a header and rows: {csv}");
+        assert_eq!(csv_rows.len(), xlsx_rows.len(), "{base}: the same rows");
+        assert_eq!(csv_rows[0], xlsx_rows[0], "{base}: the same header");
+        assert!(
+            csv_rows.iter().flatten().any(|c| c == cell)
+                && xlsx_rows.iter().flatten().any(|c| c == cell),
+            "{base}: {cell} in both"
+        );
+        assert_eq!(app.audit_count(action).await, before + 2, "{base}: audited");
+        checked += 1;
+    }
+    assert_eq!(checked, cases.len());
+    // Office A's export names its own employer (whose formula-like name is neutralised
+    // in the CSV and kept as text in the XLSX) and not office B's.
+    let csv = app.get_page(&c, "/employers.csv").await;
+    assert!(csv.contains("'=Empaque Los Limoneros") && !csv.contains("Ingenio de otra"));
+}

@@ -65,7 +65,7 @@ async fn rows_pointing_at(app: &TestApp, table: &str, column: &str, id: Uuid) ->
     row.try_get::<i64>("", "n").unwrap()
 }
 
-async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str) -> Uuid {
+pub async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str) -> Uuid {
     let ctx = sipe::audit::AuditCtx::system();
     let system = sipe::access::Access::system("t");
     let vacancy = sipe::intermediation::vacancies::service::create_vacancy(
@@ -91,7 +91,7 @@ async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str) -> Uuid {
     vacancy
 }
 
-async fn refer(app: &TestApp, vacancy: Uuid, person: Uuid) -> Uuid {
+pub async fn refer(app: &TestApp, vacancy: Uuid, person: Uuid) -> Uuid {
     sipe::intermediation::referrals::service::refer(
         &app.db,
         &sipe::audit::AuditCtx::system(),
