@@ -2,7 +2,7 @@
 //! construction, retail, services and public administration. Names and CUITs are
 //! invented; the CUITs carry valid check digits.
 
-use crate::employers::input::{AgreementInput, ContactInput, EmployerInput, SiteInput};
+use crate::employers::input::{AgreementInput, ContactInput, EmployerInput, NewItem, SiteInput};
 use crate::employers::service;
 use crate::vacancies::{self, input::VacancyInput};
 use sipe_platform::access::Access;
@@ -461,7 +461,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
                 signed_on: format!("2026-{:02}-15", 1 + i % 9),
                 ..Default::default()
             };
-            service::add_agreement(db, &ctx, &system, id, &agreement)
+            service::add_item(db, &ctx, &system, id, NewItem::Agreement(&agreement))
                 .await
                 .map_err(|e| anyhow::anyhow!("demo agreement {legal}: {e:?}"))?;
         }
@@ -478,7 +478,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
             address: address.into(),
             territory_code: format!("AR-{dep}"),
         };
-        service::add_site(db, &ctx, &system, ids[employer], &site)
+        service::add_item(db, &ctx, &system, ids[employer], NewItem::Site(&site))
             .await
             .map_err(|e| anyhow::anyhow!("demo site {name}: {e:?}"))?;
     }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::entity::{employer, employer_agreement, employer_contact, employer_site};
-use super::input::{AgreementInput, ContactInput, EmployerInput, SiteInput};
+use super::input::{AgreementInput, ContactInput, EmployerInput, ItemInput, ItemKind, SiteInput};
 use super::service::{self};
 use super::store::{self, EmployerFilter};
 use crate::activity;
@@ -312,7 +312,7 @@ pub async fn add_contact(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ContactInput>,
 ) -> Result<(StatusCode, Json<EmployerDto>), ApiError> {
-    service::add_contact(&state.db, &ctx, &access, id, &input).await?;
+    service::add_item(&state.db, &ctx, &access, id, input.item()).await?;
     let e = visible(&state, &access, id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
 }
@@ -328,7 +328,7 @@ pub async fn add_site(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<SiteInput>,
 ) -> Result<(StatusCode, Json<EmployerDto>), ApiError> {
-    service::add_site(&state.db, &ctx, &access, id, &input).await?;
+    service::add_item(&state.db, &ctx, &access, id, input.item()).await?;
     let e = visible(&state, &access, id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
 }
@@ -343,7 +343,7 @@ pub async fn remove_site(
     Ctx(ctx): Ctx,
     Path((id, site_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    service::remove_site(&state.db, &ctx, &access, id, site_id).await?;
+    service::remove_item(&state.db, &ctx, &access, id, ItemKind::Site, site_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -357,7 +357,7 @@ pub async fn remove_contact(
     Ctx(ctx): Ctx,
     Path((id, contact_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    service::remove_contact(&state.db, &ctx, &access, id, contact_id).await?;
+    service::remove_item(&state.db, &ctx, &access, id, ItemKind::Contact, contact_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -372,7 +372,7 @@ pub async fn add_agreement(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<AgreementInput>,
 ) -> Result<(StatusCode, Json<EmployerDto>), ApiError> {
-    service::add_agreement(&state.db, &ctx, &access, id, &input).await?;
+    service::add_item(&state.db, &ctx, &access, id, input.item()).await?;
     let e = visible(&state, &access, id).await?;
     Ok((StatusCode::CREATED, Json(detail(&state, e).await?)))
 }
@@ -387,6 +387,14 @@ pub async fn remove_agreement(
     Ctx(ctx): Ctx,
     Path((id, agreement_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
-    service::remove_agreement(&state.db, &ctx, &access, id, agreement_id).await?;
+    service::remove_item(
+        &state.db,
+        &ctx,
+        &access,
+        id,
+        ItemKind::Agreement,
+        agreement_id,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

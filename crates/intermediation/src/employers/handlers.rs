@@ -8,7 +8,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::input::{
-    AGREEMENT_KINDS, AgreementInput, ContactInput, EmployerInput, SiteInput, SizeBand,
+    AGREEMENT_KINDS, AgreementInput, ContactInput, EmployerInput, ItemInput, ItemKind, NewItem,
+    SiteInput, SizeBand,
 };
 use super::service::{self, EmployerError};
 use super::store::{self, EmployerFilter};
@@ -202,6 +203,19 @@ struct SubForms {
     contact: ContactInput,
     site: SiteInput,
     agreement: AgreementInput,
+}
+
+impl SubForms {
+    /// Empty forms but the one holding `item`.
+    fn holding(item: NewItem<'_>) -> Self {
+        let mut forms = Self::default();
+        match item {
+            NewItem::Contact(c) => forms.contact = c.clone(),
+            NewItem::Site(s) => forms.site = s.clone(),
+            NewItem::Agreement(a) => forms.agreement = a.clone(),
+        }
+        forms
+    }
 }
 
 async fn show_page(
@@ -565,42 +579,45 @@ async fn after_item(
     }
 }
 
-/// `POST /employers/{id}/contacts`.
-pub async fn add_contact(
+/// `POST /employers/{id}/contacts`, `/sites` and `/agreements`.
+pub async fn add_item<I: ItemInput>(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
-    Form(form): Form<ContactInput>,
+    Form(form): Form<I>,
 ) -> Result<Response, WebError> {
-    let result = service::add_contact(&state.db, &audit, &user.access, id, &form)
+    let item = form.item();
+    let result = service::add_item(&state.db, &audit, &user.access, id, item)
         .await
         .map(|_| ());
+    let added = match I::KIND {
+        ItemKind::Contact => "employer-contact-added",
+        ItemKind::Site => "employer-site-added",
+        ItemKind::Agreement => "employer-agreement-added",
+    };
     after_item(
         &state,
         ctx,
         &user,
         id,
         result,
-        "employer-contact-added",
-        SubForms {
-            contact: form,
-            ..Default::default()
-        },
+        added,
+        SubForms::holding(item),
     )
     .await
 }
 
-/// `POST /employers/{id}/contacts/{contact_id}/delete`.
-pub async fn remove_contact(
+/// `POST /employers/{id}/{contacts,sites,agreements}/{item_id}/delete`.
+pub async fn remove_item<I: ItemInput>(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
     Ctx(audit): Ctx,
-    Path((id, contact_id)): Path<(Uuid, Uuid)>,
+    Path((id, item_id)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, WebError> {
-    let result = service::remove_contact(&state.db, &audit, &user.access, id, contact_id).await;
+    let result = service::remove_item(&state.db, &audit, &user.access, id, I::KIND, item_id).await;
     after_item(
         &state,
         ctx,
@@ -608,103 +625,7 @@ pub async fn remove_contact(
         id,
         result,
         "employer-item-removed",
-        Default::default(),
-    )
-    .await
-}
-
-/// `POST /employers/{id}/sites`.
-pub async fn add_site(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    user: Authenticated,
-    Ctx(audit): Ctx,
-    Path(id): Path<Uuid>,
-    Form(form): Form<SiteInput>,
-) -> Result<Response, WebError> {
-    let result = service::add_site(&state.db, &audit, &user.access, id, &form)
-        .await
-        .map(|_| ());
-    after_item(
-        &state,
-        ctx,
-        &user,
-        id,
-        result,
-        "employer-site-added",
-        SubForms {
-            site: form,
-            ..Default::default()
-        },
-    )
-    .await
-}
-
-/// `POST /employers/{id}/sites/{site_id}/delete`.
-pub async fn remove_site(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    user: Authenticated,
-    Ctx(audit): Ctx,
-    Path((id, site_id)): Path<(Uuid, Uuid)>,
-) -> Result<Response, WebError> {
-    let result = service::remove_site(&state.db, &audit, &user.access, id, site_id).await;
-    after_item(
-        &state,
-        ctx,
-        &user,
-        id,
-        result,
-        "employer-item-removed",
-        Default::default(),
-    )
-    .await
-}
-
-/// `POST /employers/{id}/agreements`.
-pub async fn add_agreement(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    user: Authenticated,
-    Ctx(audit): Ctx,
-    Path(id): Path<Uuid>,
-    Form(form): Form<AgreementInput>,
-) -> Result<Response, WebError> {
-    let result = service::add_agreement(&state.db, &audit, &user.access, id, &form)
-        .await
-        .map(|_| ());
-    after_item(
-        &state,
-        ctx,
-        &user,
-        id,
-        result,
-        "employer-agreement-added",
-        SubForms {
-            agreement: form,
-            ..Default::default()
-        },
-    )
-    .await
-}
-
-/// `POST /employers/{id}/agreements/{agreement_id}/delete`.
-pub async fn remove_agreement(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    user: Authenticated,
-    Ctx(audit): Ctx,
-    Path((id, agreement_id)): Path<(Uuid, Uuid)>,
-) -> Result<Response, WebError> {
-    let result = service::remove_agreement(&state.db, &audit, &user.access, id, agreement_id).await;
-    after_item(
-        &state,
-        ctx,
-        &user,
-        id,
-        result,
-        "employer-item-removed",
-        Default::default(),
+        SubForms::default(),
     )
     .await
 }

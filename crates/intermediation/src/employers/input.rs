@@ -213,6 +213,79 @@ pub struct ValidEmployer {
     pub contacts: Vec<ValidContact>,
 }
 
+/// The three kinds of item listed under an employer, added and removed alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A contact person.
+    Contact,
+    /// Another site.
+    Site,
+    /// An agreement with the office.
+    Agreement,
+}
+
+impl ItemKind {
+    /// The name in audit actions (`employer.<kind>.add`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Contact => "contact",
+            ItemKind::Site => "site",
+            ItemKind::Agreement => "agreement",
+        }
+    }
+}
+
+/// An item to add, as entered.
+#[derive(Debug, Clone, Copy)]
+pub enum NewItem<'a> {
+    /// A contact person.
+    Contact(&'a ContactInput),
+    /// Another site.
+    Site(&'a SiteInput),
+    /// An agreement.
+    Agreement(&'a AgreementInput),
+}
+
+impl NewItem<'_> {
+    /// Which kind it is.
+    pub fn kind(&self) -> ItemKind {
+        match self {
+            NewItem::Contact(_) => ItemKind::Contact,
+            NewItem::Site(_) => ItemKind::Site,
+            NewItem::Agreement(_) => ItemKind::Agreement,
+        }
+    }
+}
+
+/// The form of one kind of item (the web and API handlers are generic over it).
+pub trait ItemInput: serde::de::DeserializeOwned + Send + Sync + 'static {
+    /// Its kind.
+    const KIND: ItemKind;
+    /// The input as an item to add.
+    fn item(&self) -> NewItem<'_>;
+}
+
+impl ItemInput for ContactInput {
+    const KIND: ItemKind = ItemKind::Contact;
+    fn item(&self) -> NewItem<'_> {
+        NewItem::Contact(self)
+    }
+}
+
+impl ItemInput for SiteInput {
+    const KIND: ItemKind = ItemKind::Site;
+    fn item(&self) -> NewItem<'_> {
+        NewItem::Site(self)
+    }
+}
+
+impl ItemInput for AgreementInput {
+    const KIND: ItemKind = ItemKind::Agreement;
+    fn item(&self) -> NewItem<'_> {
+        NewItem::Agreement(self)
+    }
+}
+
 /// A validated contact.
 #[derive(Debug, Clone, Serialize)]
 pub struct ValidContact {

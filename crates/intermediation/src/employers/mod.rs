@@ -19,6 +19,7 @@ use sipe_platform::web::{Guard, Routes};
 /// Routes of employers.
 pub fn routes() -> Routes {
     use handlers::*;
+    use input::{AgreementInput, ContactInput, SiteInput};
     let view = Guard::Web(Permission::ViewIntermediation);
     let edit = Guard::Web(Permission::EditIntermediation);
     let api_view = Guard::Api(Permission::ViewIntermediation);
@@ -33,19 +34,27 @@ pub fn routes() -> Routes {
         .get("/employers/{id}/edit", edit, edit_employer)
         .post("/employers/{id}", edit, update_employer)
         .post("/employers/{id}/active", edit, set_employer_active)
-        .post("/employers/{id}/contacts", edit, add_contact)
+        .post("/employers/{id}/contacts", edit, add_item::<ContactInput>)
         .post(
             "/employers/{id}/contacts/{contact_id}/delete",
             edit,
-            remove_contact,
+            remove_item::<ContactInput>,
         )
-        .post("/employers/{id}/sites", edit, add_site)
-        .post("/employers/{id}/sites/{site_id}/delete", edit, remove_site)
-        .post("/employers/{id}/agreements", edit, add_agreement)
+        .post("/employers/{id}/sites", edit, add_item::<SiteInput>)
+        .post(
+            "/employers/{id}/sites/{site_id}/delete",
+            edit,
+            remove_item::<SiteInput>,
+        )
+        .post(
+            "/employers/{id}/agreements",
+            edit,
+            add_item::<AgreementInput>,
+        )
         .post(
             "/employers/{id}/agreements/{agreement_id}/delete",
             edit,
-            remove_agreement,
+            remove_item::<AgreementInput>,
         )
         .get("/api/v1/employers", api_view, api::list_employers)
         .post("/api/v1/employers", api_edit, api::create_employer)

@@ -10,8 +10,7 @@ use uuid::Uuid;
 
 use super::entity::{employer, employer_agreement, employer_contact, employer_site};
 use super::input::{
-    AgreementInput, ContactInput, EmployerInput, SiteInput, ValidAgreement, ValidEmployer,
-    ValidSite,
+    EmployerInput, ItemKind, NewItem, ValidAgreement, ValidContact, ValidEmployer, ValidSite,
 };
 use super::store;
 use sipe_platform::access::{Access, ScopeKind};
@@ -156,9 +155,8 @@ pub async fn create_employer(
     };
     apply(&mut a, &v, office.id);
     let model = a.insert(&tx).await.map_err(conflict_as_cuit_taken)?;
-    let mut contacts = Vec::new();
     for c in &v.contacts {
-        contacts.push(insert_contact(&tx, id, c).await?);
+        insert_contact(&tx, Uuid::now_v7(), id, c).await?;
     }
     audit::record(
         &tx,
@@ -253,11 +251,12 @@ pub async fn set_employer_active(
 
 async fn insert_contact(
     conn: &impl ConnectionTrait,
+    id: Uuid,
     employer_id: Uuid,
-    c: &super::input::ValidContact,
-) -> Result<employer_contact::Model, EmployerError> {
-    Ok(employer_contact::ActiveModel {
-        id: Set(Uuid::now_v7()),
+    c: &ValidContact,
+) -> Result<(), EmployerError> {
+    employer_contact::ActiveModel {
+        id: Set(id),
         employer_id: Set(employer_id),
         name: Set(c.name.clone()),
         role: Set(c.role.clone()),
@@ -266,183 +265,138 @@ async fn insert_contact(
         created_at: Set(Utc::now()),
     }
     .insert(conn)
-    .await?)
-}
-
-/// Adds a contact person; returns its id.
-pub async fn add_contact(
-    db: &Db,
-    ctx: &AuditCtx,
-    access: &Access,
-    employer_id: Uuid,
-    input: &ContactInput,
-) -> Result<Uuid, EmployerError> {
-    let mut e = FieldErrors::new();
-    let valid = input.validate(&mut e);
-    e.into_result()?;
-    let c = valid.ok_or_else(FieldErrors::new)?;
-    let tx = db::begin_write(db).await?;
-    editable(&tx, access, employer_id).await?;
-    let model = insert_contact(&tx, employer_id, &c).await?;
-    audit::record(
-        &tx,
-        ctx,
-        Change::new("employer.contact.add", "employer", employer_id)
-            .after(json!({"contact_id": model.id, "contact": c})),
-    )
     .await?;
-    tx.commit().await?;
-    Ok(model.id)
-}
-
-/// Removes a contact person.
-pub async fn remove_contact(
-    db: &Db,
-    ctx: &AuditCtx,
-    access: &Access,
-    employer_id: Uuid,
-    contact_id: Uuid,
-) -> Result<(), EmployerError> {
-    let tx = db::begin_write(db).await?;
-    editable(&tx, access, employer_id).await?;
-    let contact = employer_contact::Entity::find_by_id(contact_id)
-        .filter(employer_contact::Column::EmployerId.eq(employer_id))
-        .one(&tx)
-        .await?
-        .ok_or(EmployerError::NotFound)?;
-    let before = json!({"contact_id": contact.id, "name": contact.name, "role": contact.role,
-        "phone": contact.phone, "email": contact.email});
-    contact.delete(&tx).await?;
-    audit::record(
-        &tx,
-        ctx,
-        Change::new("employer.contact.remove", "employer", employer_id).before(before),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Records an agreement with the employer's office; returns its id.
-pub async fn add_agreement(
+/// Adds a contact, site or agreement to an employer the caller may edit; returns its id.
+pub async fn add_item(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
     employer_id: Uuid,
-    input: &AgreementInput,
+    item: NewItem<'_>,
 ) -> Result<Uuid, EmployerError> {
-    let v = ValidAgreement::try_from(input)?;
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    // Validate before opening the transaction: bad input never waits for the write lock.
+    let valid = match item {
+        NewItem::Contact(input) => {
+            let mut e = FieldErrors::new();
+            let valid = input.validate(&mut e);
+            e.into_result()?;
+            ValidItem::Contact(valid.ok_or_else(FieldErrors::new)?)
+        }
+        NewItem::Site(input) => ValidItem::Site(ValidSite::try_from(input)?),
+        NewItem::Agreement(input) => ValidItem::Agreement(ValidAgreement::try_from(input)?),
+    };
     let tx = db::begin_write(db).await?;
     editable(&tx, access, employer_id).await?;
-    let id = Uuid::now_v7();
-    employer_agreement::ActiveModel {
-        id: Set(id),
-        employer_id: Set(employer_id),
-        kind: Set(v.kind.to_owned()),
-        title: Set(v.title.clone()),
-        signed_on: Set(v.signed_on),
-        expires_on: Set(v.expires_on),
-        notes: Set(v.notes.clone()),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&tx)
-    .await?;
+    let after = match &valid {
+        ValidItem::Contact(c) => {
+            insert_contact(&tx, id, employer_id, c).await?;
+            json!({"contact_id": id, "contact": c})
+        }
+        ValidItem::Site(v) => {
+            check_territory(&tx, "site_territory_code", Some(&v.territory_code)).await?;
+            employer_site::ActiveModel {
+                id: Set(id),
+                employer_id: Set(employer_id),
+                name: Set(v.name.clone()),
+                address: Set(v.address.clone()),
+                territory_code: Set(v.territory_code.clone()),
+                created_at: Set(now),
+            }
+            .insert(&tx)
+            .await?;
+            json!({"site_id": id, "site": v})
+        }
+        ValidItem::Agreement(v) => {
+            employer_agreement::ActiveModel {
+                id: Set(id),
+                employer_id: Set(employer_id),
+                kind: Set(v.kind.to_owned()),
+                title: Set(v.title.clone()),
+                signed_on: Set(v.signed_on),
+                expires_on: Set(v.expires_on),
+                notes: Set(v.notes.clone()),
+                created_at: Set(now),
+            }
+            .insert(&tx)
+            .await?;
+            json!({"agreement_id": id, "agreement": v})
+        }
+    };
+    let action = format!("employer.{}.add", item.kind().as_str());
     audit::record(
         &tx,
         ctx,
-        Change::new("employer.agreement.add", "employer", employer_id)
-            .after(json!({"agreement_id": id, "agreement": v})),
+        Change::new(&action, "employer", employer_id).after(after),
     )
     .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-/// Removes an agreement recorded by mistake.
-pub async fn remove_agreement(
+/// An item's input once valid.
+enum ValidItem {
+    Contact(ValidContact),
+    Site(ValidSite),
+    Agreement(ValidAgreement),
+}
+
+/// Removes one of an employer's contacts, sites or agreements (recorded by mistake, or
+/// no longer true); the audit row keeps what it held.
+pub async fn remove_item(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
     employer_id: Uuid,
-    agreement_id: Uuid,
+    kind: ItemKind,
+    item_id: Uuid,
 ) -> Result<(), EmployerError> {
     let tx = db::begin_write(db).await?;
     editable(&tx, access, employer_id).await?;
-    let agreement = employer_agreement::Entity::find_by_id(agreement_id)
-        .filter(employer_agreement::Column::EmployerId.eq(employer_id))
-        .one(&tx)
-        .await?
-        .ok_or(EmployerError::NotFound)?;
-    let before = json!({"agreement_id": agreement.id, "kind": agreement.kind,
-        "title": agreement.title, "signed_on": agreement.signed_on,
-        "expires_on": agreement.expires_on});
-    agreement.delete(&tx).await?;
+    let before = match kind {
+        ItemKind::Contact => {
+            let c = employer_contact::Entity::find_by_id(item_id)
+                .filter(employer_contact::Column::EmployerId.eq(employer_id))
+                .one(&tx)
+                .await?
+                .ok_or(EmployerError::NotFound)?;
+            let before = json!({"contact_id": c.id, "name": c.name, "role": c.role,
+                "phone": c.phone, "email": c.email});
+            c.delete(&tx).await?;
+            before
+        }
+        ItemKind::Site => {
+            let s = employer_site::Entity::find_by_id(item_id)
+                .filter(employer_site::Column::EmployerId.eq(employer_id))
+                .one(&tx)
+                .await?
+                .ok_or(EmployerError::NotFound)?;
+            let before = json!({"site_id": s.id, "name": s.name, "address": s.address,
+                "territory_code": s.territory_code});
+            s.delete(&tx).await?;
+            before
+        }
+        ItemKind::Agreement => {
+            let a = employer_agreement::Entity::find_by_id(item_id)
+                .filter(employer_agreement::Column::EmployerId.eq(employer_id))
+                .one(&tx)
+                .await?
+                .ok_or(EmployerError::NotFound)?;
+            let before = json!({"agreement_id": a.id, "kind": a.kind, "title": a.title,
+                "signed_on": a.signed_on, "expires_on": a.expires_on});
+            a.delete(&tx).await?;
+            before
+        }
+    };
+    let action = format!("employer.{}.remove", kind.as_str());
     audit::record(
         &tx,
         ctx,
-        Change::new("employer.agreement.remove", "employer", employer_id).before(before),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Adds another site (plant, branch, warehouse) in a department; returns its id.
-pub async fn add_site(
-    db: &Db,
-    ctx: &AuditCtx,
-    access: &Access,
-    employer_id: Uuid,
-    input: &SiteInput,
-) -> Result<Uuid, EmployerError> {
-    let v = ValidSite::try_from(input)?;
-    let tx = db::begin_write(db).await?;
-    editable(&tx, access, employer_id).await?;
-    check_territory(&tx, "site_territory_code", Some(&v.territory_code)).await?;
-    let id = Uuid::now_v7();
-    employer_site::ActiveModel {
-        id: Set(id),
-        employer_id: Set(employer_id),
-        name: Set(v.name.clone()),
-        address: Set(v.address.clone()),
-        territory_code: Set(v.territory_code.clone()),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&tx)
-    .await?;
-    audit::record(
-        &tx,
-        ctx,
-        Change::new("employer.site.add", "employer", employer_id)
-            .after(json!({"site_id": id, "site": v})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// Removes one of the employer's other sites.
-pub async fn remove_site(
-    db: &Db,
-    ctx: &AuditCtx,
-    access: &Access,
-    employer_id: Uuid,
-    site_id: Uuid,
-) -> Result<(), EmployerError> {
-    let tx = db::begin_write(db).await?;
-    editable(&tx, access, employer_id).await?;
-    let site = employer_site::Entity::find_by_id(site_id)
-        .filter(employer_site::Column::EmployerId.eq(employer_id))
-        .one(&tx)
-        .await?
-        .ok_or(EmployerError::NotFound)?;
-    let before = json!({"site_id": site.id, "name": site.name, "address": site.address,
-        "territory_code": site.territory_code});
-    site.delete(&tx).await?;
-    audit::record(
-        &tx,
-        ctx,
-        Change::new("employer.site.remove", "employer", employer_id).before(before),
+        Change::new(&action, "employer", employer_id).before(before),
     )
     .await?;
     tx.commit().await?;

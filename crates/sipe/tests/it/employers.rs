@@ -409,3 +409,90 @@ async fn the_api_lists_creates_updates_and_refuses_duplicates() {
     assert!(doc["paths"]["/api/v1/employers/{id}/contacts"]["post"].is_object());
     assert!(doc["paths"]["/api/v1/employers/{id}/sites"]["post"].is_object());
 }
+
+#[tokio::test]
+async fn contacts_sites_and_agreements_are_added_and_removed_alike_on_the_page() {
+    let app = TestApp::spawn().await;
+    two_offices(&app).await;
+    let eid = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque Norte").await;
+    let (c, csrf) = app.signed_in("op_a", "operator", &["OE-A"]).await;
+    let (other, other_csrf) = app.signed_in("op_b", "operator", &["OE-B"]).await;
+    let eid_s = eid.to_string();
+    // (sub-form path, a valid form, the field that names it on the page, a bad form)
+    let cases: [(&str, Vec<(&str, &str)>, &str, Vec<(&str, &str)>); 3] = [
+        (
+            "contacts",
+            vec![("name", "Marta Quiroga"), ("role", "RR.HH.")],
+            "Marta Quiroga",
+            vec![("name", ""), ("role", "Capataz Sin Nombre")],
+        ),
+        (
+            "sites",
+            vec![
+                ("name", "Planta Famaillá"),
+                ("address", "Ruta 38"),
+                ("territory_code", "AR-90063"),
+            ],
+            "Planta Famaillá",
+            vec![
+                ("name", "Planta Sin Departamento"),
+                ("territory_code", "AR-90"),
+            ],
+        ),
+        (
+            "agreements",
+            vec![
+                ("kind", "internships"),
+                ("title", "Convenio 12/2026"),
+                ("signed_on", "2026-03-02"),
+            ],
+            "Convenio 12/2026",
+            vec![
+                ("kind", "internships"),
+                ("title", "Convenio Sin Fecha"),
+                ("signed_on", ""),
+            ],
+        ),
+    ];
+    let mut checked = 0;
+    for (path, good, shown, bad) in cases {
+        let kind = path.trim_end_matches('s');
+        // Bad input: the page again with the problem and what was typed, nothing stored.
+        let res = app
+            .post_form(&c, &csrf, &format!("/employers/{eid_s}/{path}"), &bad)
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let html = res.text().await.unwrap();
+        assert!(
+            html.contains(bad[1].1) || html.contains(bad[0].1),
+            "{path}: input kept"
+        );
+        assert_eq!(app.audit_count(&format!("employer.{kind}.add")).await, 0);
+        // Good input: back to the page, which lists it.
+        let res = app
+            .post_form(&c, &csrf, &format!("/employers/{eid_s}/{path}"), &good)
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+        let html = app.get_page(&c, &format!("/employers/{eid_s}")).await;
+        assert!(html.contains(shown), "{path}: listed");
+        let prefix = format!("/employers/{eid_s}/{path}/");
+        let delete = html
+            .split("action=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap())
+            .find(|a| a.starts_with(&prefix) && a.ends_with("/delete"))
+            .unwrap_or_else(|| panic!("{path}: a remove button"))
+            .to_owned();
+        // Another office's operator cannot remove it; the owner can.
+        let res = app.post_form(&other, &other_csrf, &delete, &[]).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}: other office");
+        let res = app.post_form(&c, &csrf, &delete, &[]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}: owner");
+        let html = app.get_page(&c, &format!("/employers/{eid_s}")).await;
+        assert!(!html.contains(shown), "{path}: gone");
+        assert_eq!(app.audit_count(&format!("employer.{kind}.add")).await, 1);
+        assert_eq!(app.audit_count(&format!("employer.{kind}.remove")).await, 1);
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+}

@@ -325,30 +325,34 @@ async fn side(
     let mut sites = [Uuid::nil(); 2];
     let mut agreements = [Uuid::nil(); 2];
     for i in 0..2 {
-        sites[i] = sipe::intermediation::employers::service::add_site(
+        sites[i] = sipe::intermediation::employers::service::add_item(
             &app.db,
             &ctx(),
             &system(),
             employer,
-            &sipe::intermediation::employers::input::SiteInput {
-                name: format!("Planta Reservada {tag}{i}"),
-                territory_code: "AR-90084".into(),
-                ..Default::default()
-            },
+            sipe::intermediation::employers::input::NewItem::Site(
+                &sipe::intermediation::employers::input::SiteInput {
+                    name: format!("Planta Reservada {tag}{i}"),
+                    territory_code: "AR-90084".into(),
+                    ..Default::default()
+                },
+            ),
         )
         .await
         .unwrap();
-        agreements[i] = sipe::intermediation::employers::service::add_agreement(
+        agreements[i] = sipe::intermediation::employers::service::add_item(
             &app.db,
             &ctx(),
             &system(),
             employer,
-            &sipe::intermediation::employers::input::AgreementInput {
-                kind: "other".into(),
-                title: format!("Convenio Reservado {tag}{i}"),
-                signed_on: "2026-01-02".into(),
-                ..Default::default()
-            },
+            sipe::intermediation::employers::input::NewItem::Agreement(
+                &sipe::intermediation::employers::input::AgreementInput {
+                    kind: "other".into(),
+                    title: format!("Convenio Reservado {tag}{i}"),
+                    signed_on: "2026-01-02".into(),
+                    ..Default::default()
+                },
+            ),
         )
         .await
         .unwrap();
