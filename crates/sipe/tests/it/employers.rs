@@ -419,7 +419,8 @@ async fn contacts_sites_and_agreements_are_added_and_removed_alike_on_the_page()
     let (other, other_csrf) = app.signed_in("op_b", "operator", &["OE-B"]).await;
     let eid_s = eid.to_string();
     // (sub-form path, a valid form, the field that names it on the page, a bad form)
-    let cases: [(&str, Vec<(&str, &str)>, &str, Vec<(&str, &str)>); 3] = [
+    type Fields = Vec<(&'static str, &'static str)>;
+    let cases: [(&str, Fields, &str, Fields); 3] = [
         (
             "contacts",
             vec![("name", "Marta Quiroga"), ("role", "RR.HH.")],
