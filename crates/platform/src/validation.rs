@@ -38,8 +38,14 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Does the field have a problem?
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
     /// The translated message for a field, if it has one.
-    pub fn message(&self, lang: Lang, field: &str) -> Option<String> {
+    pub fn message(&self, lang: impl std::borrow::Borrow<Lang>, field: &str) -> Option<String> {
+        let lang = *lang.borrow();
         self.0
             .iter()
             .find(|e| e.field == field)

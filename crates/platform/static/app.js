@@ -43,6 +43,12 @@ document.addEventListener("input", (event) => {
     }
   }, 150);
 });
+// A form sent back with problems: the first field with one takes the focus (its
+// message is tied to it by aria-describedby, so it is read out).
+const invalid = document.querySelector("form [aria-invalid=\"true\"]");
+if (invalid) {
+  invalid.focus();
+}
 // Pages showing work in progress (imports) refresh themselves while it runs.
 const autorefresh = document.querySelector("[data-autorefresh]");
 if (autorefresh) {

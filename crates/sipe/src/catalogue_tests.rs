@@ -92,6 +92,30 @@ fn used_keys(text: &str) -> Vec<String> {
             }
         }
     }
+    // The form field builder: `f.text("name", "key"`, `f.input("tel", "name", "key"`,
+    // and its `.hint("key")` / `.blank("key")`.
+    for (marker, skip) in [
+        ("f.text(\"", 1),
+        ("f.date(\"", 1),
+        ("f.textarea(\"", 1),
+        ("f.checkbox(\"", 1),
+        ("f.select(\"", 1),
+        ("f.codes(\"", 1),
+        ("f.input(\"", 2),
+        (".hint(\"", 0),
+        (".blank(\"", 0),
+    ] {
+        for part in text.split(marker).skip(1) {
+            let key = part
+                .split("\", \"")
+                .nth(skip)
+                .and_then(|k| k.split('"').next())
+                .unwrap_or_default();
+            if plain(key) {
+                out.push(key.to_owned());
+            }
+        }
+    }
     for marker in [".add(\"", "::one(\""] {
         for part in text.split(marker).skip(1) {
             let Some((field, rest)) = part.split_once("\", \"") else {

@@ -83,11 +83,6 @@ pub struct EmployerPage {
 }
 
 impl EmployerPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-
     /// The activity code with its division's title.
     pub fn activity(&self) -> String {
         self.employer
@@ -124,9 +119,4 @@ pub struct EmployerFormPage {
     pub departments: Vec<Choice>,
 }
 
-impl EmployerFormPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl EmployerFormPage {}

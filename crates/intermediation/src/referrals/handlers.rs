@@ -110,11 +110,6 @@ pub struct ReferralPage {
 }
 
 impl ReferralPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-
     /// The interview time in the deployment's zone.
     pub fn interview(&self) -> String {
         self.ctx.time_opt(&self.referral.interview_at)

@@ -41,12 +41,7 @@ pub struct JobSearchPage {
     pub errors: FieldErrors,
 }
 
-impl JobSearchPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl JobSearchPage {}
 
 /// The job search of a person the caller may read.
 pub async fn summary(

@@ -64,11 +64,6 @@ pub struct VacancyPage {
 }
 
 impl VacancyPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-
     /// `$ 800.000 – $ 950.000`, or a dash.
     pub fn salary(&self) -> String {
         let money = |n: i64| {
@@ -126,11 +121,6 @@ pub struct VacancyFormPage {
 }
 
 impl VacancyFormPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-
     /// The `n`-th required skill as entered.
     pub fn required(&self, n: &usize) -> &str {
         VacancyForm::nth(&self.form.required_skills, *n)

@@ -63,12 +63,7 @@ pub struct ItemFormPage {
     pub levels: Vec<Choice>,
 }
 
-impl ItemFormPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl ItemFormPage {}
 
 /// Which kind of item to add.
 #[derive(Debug, Deserialize, Default)]
@@ -211,12 +206,7 @@ pub struct SituationPage {
     pub hours: Vec<Choice>,
 }
 
-impl SituationPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl SituationPage {}
 
 fn situation_page(
     ctx: PageCtx,
@@ -326,12 +316,7 @@ pub struct InterviewFormPage {
     pub barriers: Vec<Choice>,
 }
 
-impl InterviewFormPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl InterviewFormPage {}
 
 fn checks(ctx: &PageCtx, prefix: &str, codes: &[&str], on: &[String]) -> Vec<Choice> {
     codes

@@ -87,12 +87,7 @@ pub struct PersonFormPage {
     pub employment: Vec<Choice>,
 }
 
-impl PersonFormPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl PersonFormPage {}
 
 /// `/persons/{id}`.
 #[derive(Template)]

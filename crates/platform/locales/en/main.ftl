@@ -36,6 +36,7 @@ form-has-errors = Please check the marked fields.
 field-control-chars = It has invisible control characters (pasted from another program, for example): delete them and type it again.
 field-single-line = It must fit on one line.
 field-required = This field is required.
+form-required-note = Fields marked * are required.
 field-too-long = The text is too long.
 field-email-invalid = The e-mail address is not valid.
 field-phone-invalid = The phone may only contain digits, spaces and + - ( ) /.

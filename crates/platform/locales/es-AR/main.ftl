@@ -36,6 +36,7 @@ form-has-errors = Revisá los campos marcados.
 field-control-chars = Tiene caracteres invisibles de control (por ejemplo, pegados desde otro programa): borralos y volvé a escribirlo.
 field-single-line = Tiene que ocupar una sola línea.
 field-required = Este campo es obligatorio.
+form-required-note = Los campos marcados con * son obligatorios.
 field-too-long = El texto es demasiado largo.
 field-email-invalid = El correo electrónico no es válido.
 field-phone-invalid = El teléfono solo puede tener números, espacios y + - ( ) /.

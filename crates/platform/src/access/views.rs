@@ -71,12 +71,7 @@ pub struct AccountPage {
     pub enrol: Option<(String, String)>,
 }
 
-impl AccountPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl AccountPage {}
 
 /// `/account/tokens`.
 #[derive(Template)]
@@ -99,11 +94,6 @@ pub struct TokensPage {
 }
 
 impl TokensPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-
     /// Has the token expired?
     pub fn expired(&self, t: &api_token::Model) -> bool {
         token_expired(t)
@@ -174,11 +164,6 @@ impl UserPage {
     pub fn expired(&self, t: &api_token::Model) -> bool {
         token_expired(t)
     }
-
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
 }
 
 /// Values of the user form.
@@ -235,12 +220,7 @@ pub struct UserFormPage {
     pub scopes: Vec<(&'static str, &'static str, Vec<Choice>)>,
 }
 
-impl UserFormPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl UserFormPage {}
 
 /// A row of the roles matrix.
 pub struct RoleRow {

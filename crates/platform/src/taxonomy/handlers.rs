@@ -154,12 +154,7 @@ pub struct SkillsPage {
     pub errors: FieldErrors,
 }
 
-impl SkillsPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl SkillsPage {}
 
 async fn skills_page(
     state: &AppState,

@@ -73,12 +73,7 @@ pub struct OfficeFormPage {
     pub coverage: Vec<Choice>,
 }
 
-impl OfficeFormPage {
-    /// Translated error of a field.
-    pub fn err(&self, field: &str) -> Option<String> {
-        self.errors.message(self.ctx.lang, field)
-    }
-}
+impl OfficeFormPage {}
 
 /// `/territories` and `/territories/{code}`.
 #[derive(Template)]

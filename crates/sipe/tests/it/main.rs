@@ -12,6 +12,7 @@ mod cli;
 mod duplicates;
 mod employers;
 mod export;
+mod forms;
 mod hardening;
 mod health;
 mod import;
