@@ -8,6 +8,7 @@ use crate::vacancies::{self, input::VacancyInput};
 use sipe_platform::access::Access;
 use sipe_platform::audit::AuditCtx;
 use sipe_platform::db::Db;
+use sipe_platform::module::{DemoStage, DemoStep};
 
 /// (legal name, trade name, CLAE/ISIC code, size band, office, department, address, contact).
 type DemoEmployer = (
@@ -404,6 +405,33 @@ const SITES: [(usize, &str, &str, &str); 4] = [
     (3, "Planta de empaque", "Ruta 38 km 775, Famaillá", "90028"),
     (3, "Finca Los Nogales", "Camino a Los Nogales s/n", "90105"),
     (7, "Obrador Lules", "Ruta 301 km 4, Lules", "90063"),
+];
+
+/// Intermediation's steps of `sipe demo`: employers and vacancies first, referrals once
+/// there are people.
+pub const STEPS: &[DemoStep] = &[
+    DemoStep {
+        name: "employers",
+        stage: DemoStage::Partners,
+        run: |ctx| {
+            Box::pin(async move {
+                let employers = seed(ctx.db).await?;
+                Ok(format!(
+                    "{employers} demo employers with their vacancies added"
+                ))
+            })
+        },
+    },
+    DemoStep {
+        name: "referrals",
+        stage: DemoStage::Activity,
+        run: |ctx| {
+            Box::pin(async move {
+                let referrals = seed_referrals(ctx.db, ctx.config.tz()).await?;
+                Ok(format!("{referrals} demo referrals in every state"))
+            })
+        },
+    },
 ];
 
 /// Registers the demo employers (with a contact each, an agreement for every third and

@@ -63,6 +63,7 @@ pub const MODULE: Module = Module {
     contribute,
     migrations: crate::migrations::all,
     messages: Some(&crate::MESSAGES),
+    demo: super::demo::STEPS,
     ..Module::new("intermediation")
 };
 

@@ -1,6 +1,63 @@
 //! Demo data of the person registry: plausible work profiles for generated people.
 
+use sipe_platform::audit::AuditCtx;
 use sipe_platform::db::Db;
+use sipe_platform::module::{DemoCtx, DemoStage, DemoStep};
+
+/// The registry's steps of `sipe demo`: generated people through the ordinary import,
+/// then their work profiles.
+pub const STEPS: &[DemoStep] = &[
+    DemoStep {
+        name: "persons",
+        stage: DemoStage::People,
+        run: |ctx| Box::pin(seed_people(ctx)),
+    },
+    DemoStep {
+        name: "profiles",
+        stage: DemoStage::Profiles,
+        run: |ctx| {
+            Box::pin(async move {
+                // One transaction: all the profiles or none.
+                let items = seed_profiles(ctx.db, 2026).await?;
+                Ok(format!(
+                    "{items} profile items (work history, wishes, skills, languages, \
+                     licences) added"
+                ))
+            })
+        },
+    },
+];
+
+/// Generates and imports the asked number of synthetic people through the ordinary
+/// import (which skips documents already there, so a stopped run completes).
+async fn seed_people(ctx: &DemoCtx<'_>) -> anyhow::Result<String> {
+    if ctx.persons == 0 {
+        return Ok("no demo people asked for".into());
+    }
+    let config = ctx.config;
+    let file = config.data_dir.join("demo-personas.csv");
+    let out = std::fs::File::create(&file)
+        .map_err(|e| anyhow::anyhow!("creating the demo people file {}: {e}", file.display()))?;
+    crate::import::generate::write_csv(
+        std::io::BufWriter::new(out),
+        ctx.persons,
+        2026,
+        chrono::Utc::now().date_naive(),
+    )
+    .map_err(|e| anyhow::anyhow!("writing the demo people file {}: {e}", file.display()))?;
+    let report = config.data_dir.join("demo-personas.rechazos.csv");
+    let summary = crate::import::import_file(
+        ctx.db,
+        &AuditCtx::system(),
+        config.tz(),
+        &file,
+        &report,
+        false,
+        |_, _| {},
+    )
+    .await?;
+    Ok(format!("{} demo people loaded", summary.accepted))
+}
 
 /// Occupations common in Tucumán, as words the occupation catalogue resolves.
 const DEMO_OCCUPATIONS: [&str; 20] = [

@@ -56,6 +56,7 @@ pub const MODULE: Module = Module {
     tasks: &[follow_task, schedule_task],
     migrations: crate::migrations::all,
     messages: Some(&crate::MESSAGES),
+    demo: crate::demo::STEPS,
     ..Module::new("persons")
 };
 

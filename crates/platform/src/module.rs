@@ -133,6 +133,43 @@ pub struct StartCtx<'a> {
     pub extensions: &'a mut Extensions,
 }
 
+/// When a demo step runs: every step of a stage after every step of the stages before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DemoStage {
+    /// Employers, institutions: what people are later tied to.
+    Partners,
+    /// The people themselves.
+    People,
+    /// What people's records hold (work history, skills).
+    Profiles,
+    /// Activity between them (referrals, enrolments).
+    Activity,
+}
+
+/// What a demo step reaches.
+pub struct DemoCtx<'a> {
+    /// The database.
+    pub db: &'a crate::db::Db,
+    /// The configuration (data folder, time zone).
+    pub config: &'a crate::config::Config,
+    /// How many people the demo asked for.
+    pub persons: u64,
+}
+
+/// Seeds a module's demo data through its ordinary use cases; returns a line saying what
+/// it added. A step that stopped half-way must complete (not duplicate) on the next run.
+pub type DemoFn = for<'a> fn(&'a DemoCtx<'a>) -> BoxFuture<'a, anyhow::Result<String>>;
+
+/// One step of `sipe demo`, recorded once complete.
+pub struct DemoStep {
+    /// Unique name (recorded in the settings once done).
+    pub name: &'static str,
+    /// When it runs.
+    pub stage: DemoStage,
+    /// What it does.
+    pub run: DemoFn,
+}
+
 /// A feature module, as the application sees it.
 pub struct Module {
     /// Short identifier (`persons`).
@@ -162,6 +199,8 @@ pub struct Module {
     pub migrations: fn() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>>,
     /// Its UI texts (keys it uses that the platform's catalogue does not define).
     pub messages: Option<&'static crate::i18n::Messages>,
+    /// Its steps of `sipe demo`.
+    pub demo: &'static [DemoStep],
 }
 
 fn no_routes() -> Routes {
@@ -199,6 +238,7 @@ impl Module {
             tasks: &[],
             migrations: no_migrations,
             messages: None,
+            demo: &[],
         }
     }
 }
@@ -312,6 +352,13 @@ impl Modules {
     pub fn routes(&self) -> Routes {
         self.iter()
             .fold(Routes::new(), |all, m| all.merge((m.routes)()))
+    }
+
+    /// Every demo step, by stage (in module order within one).
+    pub fn demo_steps(&self) -> Vec<&'static DemoStep> {
+        let mut steps: Vec<&'static DemoStep> = self.iter().flat_map(|m| m.demo).collect();
+        steps.sort_by_key(|s| s.stage);
+        steps
     }
 
     /// Every job handler.

@@ -6,6 +6,7 @@ use sipe_platform::access::{self, Access};
 use sipe_platform::audit::AuditCtx;
 use sipe_platform::config::Config;
 use sipe_platform::db::Db;
+use sipe_platform::module::DemoCtx;
 use sipe_platform::territory::{self, domain::OfficeInput};
 
 /// Demo users: (username, role, office or none for national, full name).
@@ -248,11 +249,13 @@ const OFFICES: &[DemoOffice] = &[
     },
 ];
 
-/// The setting that records how far seeding got (the last step completed).
+/// The setting that records which seeding steps are complete (comma-separated names,
+/// and `done` once a run finished). Older demos recorded only the last step of
+/// [`LEGACY_STEPS`].
 const SEED_SETTING: &str = "demo_seed";
 
-/// The steps of seeding, in order; each one completes on a new run if a run stopped in it.
-const STEPS: [&str; 6] = [
+/// The steps as older demos recorded them, in their order.
+const LEGACY_STEPS: [&str; 6] = [
     "offices_users",
     "employers",
     "persons",
@@ -261,10 +264,25 @@ const STEPS: [&str; 6] = [
     "done",
 ];
 
+/// The steps a recorded value says are complete.
+fn completed(recorded: Option<&str>) -> Vec<String> {
+    let Some(recorded) = recorded else {
+        return Vec::new();
+    };
+    match LEGACY_STEPS.iter().position(|s| *s == recorded) {
+        Some(last) => LEGACY_STEPS[..=last]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        None => recorded.split(',').map(str::to_owned).collect(),
+    }
+}
+
 /// Is this a database `sipe demo` may seed (or resume seeding)? Refuses one that holds
-/// users or people the demo did not create. Returns the last step completed, if any.
-async fn seeding_state(db: &Db) -> anyhow::Result<Option<String>> {
-    let done = sipe_platform::db::settings::get(db, SEED_SETTING).await?;
+/// users or people the demo did not create. Returns the steps completed.
+async fn seeding_state(db: &Db) -> anyhow::Result<Vec<String>> {
+    let recorded = sipe_platform::db::settings::get(db, SEED_SETTING).await?;
+    let done = completed(recorded.as_deref());
     let users = access::store::all_users(db).await?;
     let foreign_users: Vec<&str> = users
         .iter()
@@ -272,16 +290,15 @@ async fn seeding_state(db: &Db) -> anyhow::Result<Option<String>> {
         .filter(|u| !DEMO_USERS.iter().any(|(d, _, _, _)| d == u))
         .collect();
     let people = sipe_persons::store::count_all(db).await?;
-    match done {
-        // Finished: nothing more to seed, whatever was added while using the demo.
-        Some(step) if step == "done" => Ok(Some(step)),
-        Some(step) if foreign_users.is_empty() => Ok(Some(step)),
+    if done.iter().any(|s| s == "done") {
+        // Finished once: whatever was added while using the demo is the demo's.
+        return Ok(done);
+    }
+    match recorded {
+        Some(_) if foreign_users.is_empty() => Ok(done),
         // A demo made before seeding recorded its steps: the demo users, and only them.
-        None if !users.is_empty() && foreign_users.is_empty() => {
-            sipe_platform::db::settings::set(db, SEED_SETTING, "done").await?;
-            Ok(Some("done".into()))
-        }
-        None if users.is_empty() && people == 0 => Ok(None),
+        None if !users.is_empty() && foreign_users.is_empty() => Ok(completed(Some("done"))),
+        None if users.is_empty() && people == 0 => Ok(done),
         _ => anyhow::bail!(
             "this database holds users or people that sipe demo did not create ({} users \
              not of the demo, {people} people); the demo only seeds an empty database. Use \
@@ -291,49 +308,47 @@ async fn seeding_state(db: &Db) -> anyhow::Result<Option<String>> {
     }
 }
 
-fn after(done: Option<&str>, step: &str) -> bool {
-    let position = |s: &str| STEPS.iter().position(|x| *x == s);
-    match (done.and_then(position), position(step)) {
-        (Some(d), Some(s)) => d >= s,
-        _ => false,
-    }
+/// Records a completed step.
+async fn record_step(db: &Db, done: &mut Vec<String>, step: &str) -> anyhow::Result<()> {
+    done.push(step.to_owned());
+    sipe_platform::db::settings::set(db, SEED_SETTING, &done.join(",")).await?;
+    Ok(())
 }
 
-/// Seeds what is missing, step by step, recording each step once it is complete, so a
-/// run stopped half-way (a crash, a full disk) is completed by the next one. Returns
-/// whether anything was seeded.
+/// Seeds what is missing, step by step (the offices and users, then every module's
+/// steps by stage), recording each step once it is complete, so a run stopped half-way
+/// (a crash, a full disk) is completed by the next one, and a module added later seeds
+/// its data into an existing demo. Returns whether anything was seeded.
 pub async fn seed(db: &Db, config: &Config, persons: u64) -> anyhow::Result<bool> {
-    let done = seeding_state(db).await?;
-    let done = done.as_deref();
-    if done == Some("done") {
-        return Ok(false);
-    }
-    if !after(done, "offices_users") {
+    let mut done = seeding_state(db).await?;
+    let is_done = |done: &[String], step: &str| done.iter().any(|s| s == step);
+    let mut seeded = false;
+    if !is_done(&done, "offices_users") {
         seed_offices_and_users(db).await?;
-        sipe_platform::db::settings::set(db, SEED_SETTING, "offices_users").await?;
+        record_step(db, &mut done, "offices_users").await?;
+        seeded = true;
     }
-    if !after(done, "employers") {
-        let employers = sipe_intermediation::demo::seed(db).await?;
-        tracing::info!(employers, "demo employers added");
-        sipe_platform::db::settings::set(db, SEED_SETTING, "employers").await?;
+    let modules = startup::modules();
+    let ctx = DemoCtx {
+        db,
+        config,
+        persons,
+    };
+    for step in modules.demo_steps() {
+        if is_done(&done, step.name) {
+            continue;
+        }
+        let line = (step.run)(&ctx)
+            .await
+            .map_err(|e| e.context(format!("demo step {}", step.name)))?;
+        println!("{line}");
+        record_step(db, &mut done, step.name).await?;
+        seeded = true;
     }
-    if !after(done, "persons") {
-        seed_persons(db, config, persons).await?;
-        sipe_platform::db::settings::set(db, SEED_SETTING, "persons").await?;
+    if !is_done(&done, "done") {
+        record_step(db, &mut done, "done").await?;
     }
-    if !after(done, "profiles") {
-        // One transaction: all the profiles or none.
-        let items = sipe_persons::demo::seed_profiles(db, 2026).await?;
-        println!("{items} profile items (work history, wishes, skills, languages, licences) added");
-        sipe_platform::db::settings::set(db, SEED_SETTING, "profiles").await?;
-    }
-    if !after(done, "referrals") {
-        let referrals = sipe_intermediation::demo::seed_referrals(db, config.tz()).await?;
-        println!("{referrals} demo referrals in every state");
-        sipe_platform::db::settings::set(db, SEED_SETTING, "referrals").await?;
-    }
-    sipe_platform::db::settings::set(db, SEED_SETTING, "done").await?;
-    Ok(true)
+    Ok(seeded)
 }
 
 /// The Tucumán office network and one user per role (those already there are kept).
@@ -391,36 +406,6 @@ async fn seed_offices_and_users(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Generates and imports `count` synthetic people through the ordinary import.
-async fn seed_persons(db: &Db, config: &Config, count: u64) -> anyhow::Result<()> {
-    if count == 0 {
-        return Ok(());
-    }
-    let file = config.data_dir.join("demo-personas.csv");
-    let out = std::fs::File::create(&file)
-        .map_err(|e| anyhow::anyhow!("creating the demo people file {}: {e}", file.display()))?;
-    sipe_persons::import::generate::write_csv(
-        std::io::BufWriter::new(out),
-        count,
-        2026,
-        chrono::Utc::now().date_naive(),
-    )
-    .map_err(|e| anyhow::anyhow!("writing the demo people file {}: {e}", file.display()))?;
-    let report = config.data_dir.join("demo-personas.rechazos.csv");
-    let summary = sipe_persons::import::import_file(
-        db,
-        &AuditCtx::system(),
-        config.tz(),
-        &file,
-        &report,
-        false,
-        |_, _| {},
-    )
-    .await?;
-    println!("{} demo people loaded", summary.accepted);
-    Ok(())
-}
-
 /// `sipe demo`: prepares the data dir, seeds what is missing, and serves; prints the URL
 /// and the logins once the node is ready (its search index caught up).
 pub async fn run(mut config: Config, port: u16, persons: u64, serve: bool) -> anyhow::Result<()> {
@@ -468,4 +453,33 @@ pub async fn run(mut config: Config, port: u16, persons: u64, serve: bool) -> an
     }
     server.await??;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn older_demos_recorded_their_last_step_and_newer_ones_every_step() {
+        assert!(completed(None).is_empty());
+        assert_eq!(
+            completed(Some("persons")),
+            ["offices_users", "employers", "persons"]
+        );
+        assert_eq!(completed(Some("done")).len(), LEGACY_STEPS.len());
+        assert_eq!(
+            completed(Some("offices_users,employers")),
+            ["offices_users", "employers"]
+        );
+    }
+
+    #[test]
+    fn the_modules_steps_run_by_stage() {
+        let names: Vec<&str> = startup::modules()
+            .demo_steps()
+            .iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["employers", "persons", "profiles", "referrals"]);
+    }
 }

@@ -60,9 +60,9 @@ fn form_problems(html: &str) -> (Vec<String>, usize) {
 async fn every_form_labels_its_controls_and_ties_messages_to_them() {
     let app = TestApp::spawn().await;
     app.office("OE-A", "").await;
-    let person = crate::persons::register(&app, "OE-A", "30111222", "Paz", "Ana", "1990-01-02").await;
-    let employer =
-        crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque Norte").await;
+    let person =
+        crate::persons::register(&app, "OE-A", "30111222", "Paz", "Ana", "1990-01-02").await;
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque Norte").await;
     let (admin, _) = app.signed_in("admin1", "admin", &[]).await;
     let (op, _) = app.signed_in("op_a", "operator", &["OE-A"]).await;
     let mut total = 0;
@@ -128,7 +128,10 @@ async fn a_registration_sent_back_marks_only_the_invalid_fields() {
         let field = doc.select(&sel).next().unwrap();
         let described = field.value().attr("aria-describedby").unwrap();
         let error_id = format!("{name}-error");
-        assert!(described.split(' ').any(|d| d == error_id), "{name}: {described}");
+        assert!(
+            described.split(' ').any(|d| d == error_id),
+            "{name}: {described}"
+        );
         let message = doc
             .select(&Selector::parse(&format!("#{error_id}")).unwrap())
             .next()
@@ -154,6 +157,10 @@ fn the_form_check_finds_what_it_looks_for() {
     assert_eq!(checked, 2);
     assert_eq!(
         problems,
-        ["a: no label", "b: describedby b-error missing", "id x twice"]
+        [
+            "a: no label",
+            "b: describedby b-error missing",
+            "id x twice"
+        ]
     );
 }
