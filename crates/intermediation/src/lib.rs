@@ -34,22 +34,22 @@ pub fn routes() -> sipe_platform::web::Routes {
         .get(
             "/referrals",
             Guard::Web(Permission::ViewIntermediation),
-            referrals::list::page,
+            referrals::handlers::list_page,
         )
         .get(
             "/referrals.csv",
             Guard::Web(Permission::ViewIntermediation),
-            referrals::list::export,
+            referrals::handlers::export,
         )
         .get(
             "/referrals.xlsx",
             Guard::Web(Permission::ViewIntermediation),
-            referrals::list::export,
+            referrals::handlers::export,
         )
         .get(
             "/api/v1/referrals",
             Guard::Api(Permission::ViewIntermediation),
-            referrals::list::api_list,
+            referrals::api::api_list,
         )
         .post(
             "/vacancies/{id}/referrals",
@@ -94,22 +94,22 @@ pub fn routes() -> sipe_platform::web::Routes {
         .get(
             "/follow-ups",
             Guard::Web(Permission::ViewIntermediation),
-            referrals::follow_ups::page,
+            referrals::handlers::follow_ups_page,
         )
         .post(
             "/follow-ups/{id}",
             Guard::Web(Permission::EditIntermediation),
-            referrals::follow_ups::record_form,
+            referrals::handlers::record_form,
         )
         .get(
             "/api/v1/follow-ups",
             Guard::Api(Permission::ViewIntermediation),
-            referrals::follow_ups::api_list,
+            referrals::api::api_follow_ups,
         )
         .post(
             "/api/v1/follow-ups/{id}",
             Guard::Api(Permission::EditIntermediation),
-            referrals::follow_ups::api_record,
+            referrals::api::api_record_follow_up,
         )
         .post(
             "/api/v1/referrals",
@@ -169,7 +169,7 @@ pub fn routes() -> sipe_platform::web::Routes {
         employers::api::add_contact,
         employers::api::remove_contact,
         employers::api::add_site,
-        referrals::list::api_list,
+        referrals::api::api_list,
         employers::api::remove_site,
         employers::api::add_agreement,
         employers::api::remove_agreement,
@@ -185,8 +185,8 @@ pub fn routes() -> sipe_platform::web::Routes {
         referrals::api::transition,
         referrals::api::vacancy_referrals,
         referrals::api::person_referrals,
-        referrals::follow_ups::api_list,
-        referrals::follow_ups::api_record,
+        referrals::api::api_follow_ups,
+        referrals::api::api_record_follow_up,
         indicators::handlers::api,
         seekers::handlers::api_job_search,
         seekers::handlers::api_update_job_search,

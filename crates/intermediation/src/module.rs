@@ -127,7 +127,7 @@ fn count_follow_ups_due<'a>(
     access: &'a sipe_platform::access::Access,
 ) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
-    Box::pin(super::referrals::follow_ups::count_due_in_scope(
+    Box::pin(super::referrals::store::count_due_in_scope(
         &state.db, access, today,
     ))
 }

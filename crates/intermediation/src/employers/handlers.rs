@@ -318,8 +318,9 @@ async fn show_page(
             errors,
             vacancies,
             vacancy_total,
-            referral_counts: crate::referrals::referral_counts_of_employer(&state.db, id).await?,
-            placements: crate::referrals::placements_of_employer(&state.db, id).await?,
+            referral_counts: crate::referrals::store::referral_counts_of_employer(&state.db, id)
+                .await?,
+            placements: crate::referrals::store::placements_of_employer(&state.db, id).await?,
         },
     )
 }

@@ -231,7 +231,7 @@ pub async fn candidates_page(
     };
     let mut referred = std::collections::HashMap::new();
     // Newest first: the first seen per person is their latest referral.
-    for r in crate::referrals::of_vacancy(&state.db, id).await? {
+    for r in crate::referrals::store::of_vacancy(&state.db, id).await? {
         referred.entry(r.person_id).or_insert(r.state);
     }
     let can_refer = user
@@ -385,7 +385,7 @@ pub async fn person_vacancies_page(
     .ok_or(WebError::NotFound)?;
     let mut referred = std::collections::HashMap::new();
     // Newest first: the first seen per vacancy is the person's latest referral to it.
-    for r in crate::referrals::of_person(&state.db, id).await? {
+    for r in crate::referrals::store::of_person(&state.db, id).await? {
         referred.entry(r.vacancy_id).or_insert(r.state);
     }
     sipe_platform::web::render::page_with(

@@ -1,18 +1,20 @@
-//! `/api/v1/referrals` and the referral lists of vacancies and people.
+//! `/api/v1/referrals`, the referral lists of vacancies and people, and the follow-ups.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::entity::{follow_up, placement, referral, referral_event};
-use super::service::{self, ReferralInput, TransitionInput};
+use super::service::{self, FollowUpInput, RecordError, ReferralInput, TransitionInput};
+use super::store::{self, FollowUpRow, ReferralFilter, ReferralRow, SORTS};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson};
 use sipe_platform::web::AppState;
 use sipe_platform::web::auth::Ctx;
+use sipe_platform::web::table::{ListQuery, Pager};
 
 /// A referral as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -164,8 +166,8 @@ async fn detail(state: &AppState, access: &Access, id: Uuid) -> Result<ReferralD
     let r = service::visible(&state.db, access, ScopeKind::View, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let history = super::events(&state.db, id).await?;
-    let placement = super::placement_of(&state.db, id).await?;
+    let history = super::store::events(&state.db, id).await?;
+    let placement = super::store::placement_of(&state.db, id).await?;
     Ok(ReferralDto {
         history: Some(history.into_iter().map(Into::into).collect()),
         placement: placement.map(placement_dto),
@@ -244,7 +246,7 @@ pub async fn vacancy_referrals(
     crate::vacancies::store::find_vacancy(&state.db, &access, ScopeKind::View, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let items = super::of_vacancy(&state.db, id).await?;
+    let items = super::store::of_vacancy(&state.db, id).await?;
     super::record_shown(
         &state,
         &ctx,
@@ -273,8 +275,143 @@ pub async fn person_referrals(
     super::record_shown(&state, &ctx, "referral.list", std::iter::once(id))
         .await
         .map_err(ApiError::Internal)?;
-    let items = super::of_person(&state.db, id).await?;
+    let items = super::store::of_person(&state.db, id).await?;
     Ok(Json(ReferralsDto {
         items: items.into_iter().map(Into::into).collect(),
     }))
+}
+
+/// Query of the API list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ReferralParams {
+    /// One state (`proposed`, `sent`, `interview_scheduled`, `hired`, …).
+    pub state: Option<String>,
+    /// `referred` or `applied`.
+    pub origin: Option<String>,
+    /// `updated_at` (default, newest first), `created_at`, `state`.
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub dir: Option<String>,
+    /// 1-based page.
+    #[serde(default, deserialize_with = "sipe_platform::api::page_number")]
+    pub page: Option<u64>,
+    /// Items per page (at most 100).
+    pub per_page: Option<u64>,
+}
+
+/// A page of referrals.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReferralPage {
+    /// This page.
+    pub items: Vec<ReferralRow>,
+    /// Matching in all pages.
+    pub total: u64,
+}
+
+/// Referrals of the caller's offices' vacancies and people (view scope).
+#[utoipa::path(get, path = "/api/v1/referrals", params(ReferralParams),
+    responses((status = 200, body = ReferralPage)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(audit): Ctx,
+    Query(p): Query<ReferralParams>,
+) -> Result<Json<ReferralPage>, ApiError> {
+    let pager = Pager::new(
+        "/api/v1/referrals",
+        &ListQuery {
+            page: p.page.map(|n| n.to_string()),
+            per_page: p.per_page.map(|n| n.to_string()),
+            sort: p.sort,
+            dir: p.dir,
+        },
+        &SORTS,
+        true,
+    )?;
+    let filter = ReferralFilter::parse(
+        p.state.as_deref().unwrap_or_default(),
+        p.origin.as_deref().unwrap_or_default(),
+    );
+    let (items, total) = store::list(&state.db, &access, &filter, &pager).await?;
+    super::record_shown(
+        &state,
+        &audit,
+        "referral.list",
+        items.iter().map(|r| r.person_id),
+    )
+    .await
+    .map_err(ApiError::Internal)?;
+    Ok(Json(ReferralPage { items, total }))
+}
+
+/// Query of the API list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct FollowUpParams {
+    /// `true` (default): pending only; `false`: all.
+    pub pending: Option<bool>,
+    /// 1-based page.
+    #[serde(default, deserialize_with = "sipe_platform::api::page_number")]
+    pub page: Option<u64>,
+    /// Items per page (at most 100).
+    pub per_page: Option<u64>,
+}
+
+/// Follow-ups page.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FollowUpsDto {
+    /// Due first.
+    pub items: Vec<FollowUpRow>,
+    /// Matching in all pages.
+    pub total: u64,
+}
+
+/// Follow-ups of placements in the caller's offices (view scope), due first.
+#[utoipa::path(get, path = "/api/v1/follow-ups", params(FollowUpParams),
+    responses((status = 200, body = FollowUpsDto)))]
+pub async fn api_follow_ups(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(audit): Ctx,
+    Query(p): Query<FollowUpParams>,
+) -> Result<Json<FollowUpsDto>, ApiError> {
+    let pager = Pager::new(
+        "/api/v1/follow-ups",
+        &ListQuery {
+            page: p.page.map(|n| n.to_string()),
+            per_page: p.per_page.map(|n| n.to_string()),
+            ..Default::default()
+        },
+        &["due_on"],
+        false,
+    )?;
+    let (items, total) =
+        store::follow_ups(&state.db, &access, p.pending.unwrap_or(true), &pager).await?;
+    super::record_shown(
+        &state,
+        &audit,
+        "follow_up.list",
+        items.iter().map(|r| r.person_id),
+    )
+    .await
+    .map_err(ApiError::Internal)?;
+    Ok(Json(FollowUpsDto { items, total }))
+}
+
+/// Records a follow-up: `still_employed` (`"true"`/`"false"`), `employer_name`, `note`.
+#[utoipa::path(post, path = "/api/v1/follow-ups/{id}", request_body = FollowUpInput,
+    params(("id" = Uuid, Path, description = "Follow-up id")),
+    responses((status = 204), (status = 404, body = sipe_platform::api::Problem), (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn api_record_follow_up(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<FollowUpInput>,
+) -> Result<StatusCode, ApiError> {
+    match service::record_follow_up(&state.db, &ctx, &access, id, &input).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(RecordError::Invalid(f)) => Err(ApiError::Invalid(f)),
+        Err(RecordError::NotFound) => Err(ApiError::NotFound),
+        Err(RecordError::Store(s)) => Err(s.into()),
+    }
 }

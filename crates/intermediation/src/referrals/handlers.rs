@@ -1,23 +1,31 @@
-//! HTML handlers of referrals: refer from the candidates page, the referral page with its
-//! transitions, and the printable letter.
+//! HTML handlers of referrals: the work list and its export, refer from the candidates
+//! page, the referral page with its transitions, the printable letter, and the follow-ups.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::entity::{follow_up, placement, referral, referral_event};
-use super::service::{self, ReferralError, ReferralInput, TransitionInput};
+use super::entity::referral;
+use super::service::{
+    self, FollowUpInput, ORIGINS, RecordError, ReferralError, ReferralInput, TransitionInput,
+};
 use super::state::{REJECT_REASONS, ReferralState};
+use super::store::{self, ReferralFilter, SORTS};
+use super::views::{FollowUpsPage, LetterPage, ReferralPage, ReferralsPage};
 use crate::vacancies::entity::vacancy;
+use axum::response::IntoResponse;
 use sipe_persons::handlers::reindex_now;
 use sipe_platform::access::{Permission, ScopeKind};
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::export::{Export, Format};
+use sipe_platform::web::form::choices;
 use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::table::{ExportPages, ListQuery, Pager};
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
 fn web(e: ReferralError) -> WebError {
@@ -79,63 +87,6 @@ pub async fn refer(
     }
 }
 
-/// `/referrals/{id}`.
-#[derive(Template)]
-#[template(path = "intermediation/referral.html")]
-pub struct ReferralPage {
-    /// Page context.
-    pub ctx: PageCtx,
-    /// The referral.
-    pub referral: referral::Model,
-    /// Its vacancy.
-    pub vacancy: vacancy::Model,
-    /// The employer's legal name.
-    pub employer: String,
-    /// The person's name.
-    pub person: String,
-    /// History.
-    pub history: Vec<referral_event::Model>,
-    /// Placement and follow-ups, once hired.
-    pub placement: Option<(placement::Model, Vec<follow_up::Model>)>,
-    /// States it may move to (empty when the caller may not).
-    pub next_states: Vec<&'static str>,
-    /// Rejection reasons.
-    pub reasons: [&'static str; 7],
-    /// Contract types.
-    pub contracts: [&'static str; 6],
-    /// The transition as entered (after an error).
-    pub form: TransitionInput,
-    /// Problems.
-    pub errors: FieldErrors,
-}
-
-impl ReferralPage {
-    /// The interview time in the deployment's zone.
-    pub fn interview(&self) -> String {
-        self.ctx.time_opt(&self.referral.interview_at)
-    }
-}
-
-/// `/referrals/{id}/letter`.
-#[derive(Template)]
-#[template(path = "intermediation/referral_letter.html")]
-pub struct LetterPage {
-    /// Page context.
-    pub ctx: PageCtx,
-    /// The referral.
-    pub referral: referral::Model,
-    /// Its vacancy.
-    pub vacancy: vacancy::Model,
-    /// The employer's legal name and address.
-    pub employer: (String, String),
-    /// The person's name and document.
-    pub person: (String, String),
-    /// The office's name, address and phone.
-    pub office: (String, String, String),
-    /// Today, as the letter is dated.
-    pub today: String,
-}
-
 struct Loaded {
     referral: referral::Model,
     vacancy: vacancy::Model,
@@ -194,8 +145,8 @@ async fn page(
             .await?
             .is_some();
     let current = ReferralState::parse(&l.referral.state).unwrap_or(ReferralState::Proposed);
-    let history = super::events(&state.db, id).await?;
-    let placement = super::placement_of(&state.db, id).await?;
+    let history = super::store::events(&state.db, id).await?;
+    let placement = super::store::placement_of(&state.db, id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -322,4 +273,175 @@ pub async fn letter(
             today,
         },
     )
+}
+
+/// Filters of the page and the export.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReferralListQuery {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    origin: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+impl ReferralListQuery {
+    /// The list's pager, its links keeping the filters.
+    fn pager(&self, list: &ListQuery) -> Result<Pager, WebError> {
+        Ok(Pager::new("/referrals", list, &SORTS, true)?
+            .keep("state", &self.state)
+            .keep("origin", &self.origin))
+    }
+}
+
+/// `GET /referrals`.
+pub async fn list_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Query(query): Query<ReferralListQuery>,
+) -> Result<Response, WebError> {
+    let mut pager = query.pager(&query.list)?;
+    let filter = ReferralFilter::parse(&query.state, &query.origin);
+    let (rows, total) = store::list(&state.db, &user.access, &filter, &pager).await?;
+    pager.total = total;
+    super::record_shown(
+        &state,
+        &audit,
+        "referral.list",
+        rows.iter().map(|r| r.person_id),
+    )
+    .await?;
+    let states = ReferralState::ALL.map(ReferralState::as_str);
+    let html = ReferralsPage {
+        states: choices(&ctx, "referral-state-", &states, &query.state),
+        origins: choices(&ctx, "referral-origin-", &ORIGINS, &query.origin),
+        ctx,
+        rows,
+        pager,
+    }
+    .render()
+    .map_err(anyhow::Error::from)?;
+    Ok((StatusCode::OK, axum::response::Html(html)).into_response())
+}
+
+/// Columns of the export.
+const EXPORT_HEADER: [&str; 10] = [
+    "derivacion_id",
+    "estado",
+    "origen",
+    "persona_id",
+    "persona",
+    "oferta",
+    "empleador",
+    "entrevista",
+    "creada",
+    "actualizada",
+];
+
+/// `GET /referrals.csv` and `.xlsx`: the filtered list (it names people: audited).
+pub async fn export(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    format: Format,
+    Query(query): Query<ReferralListQuery>,
+) -> Result<Response, WebError> {
+    let filter = ReferralFilter::parse(&query.state, &query.origin);
+    let list_page = query.pager(&ListQuery::default())?;
+    let mut out = Export::new(format, "derivaciones", &EXPORT_HEADER)
+        .audit("referral.export", "referral_list", list_page.filters())
+        .back_to(&list_page.href(1));
+    let mut pages = ExportPages::new("/referrals.csv", &SORTS, true);
+    while let Some(pager) = pages.next_page() {
+        let (rows, total) = store::list(&state.db, &user.access, &filter, &pager).await?;
+        if !out.expect(total) {
+            break;
+        }
+        for r in &rows {
+            out.row([
+                r.id.to_string(),
+                r.state.clone(),
+                r.origin.clone(),
+                r.person_id.to_string(),
+                r.person.clone(),
+                r.vacancy.clone(),
+                r.employer.clone(),
+                r.interview_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                r.created_at.to_rfc3339(),
+                r.updated_at.to_rfc3339(),
+            ]);
+        }
+        pages.read(rows.len(), total);
+    }
+    out.respond(&state, &audit).await
+}
+
+/// Query of the list.
+#[derive(Debug, Default, Deserialize)]
+pub struct FollowUpQuery {
+    #[serde(default)]
+    all: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+/// `GET /follow-ups`.
+pub async fn follow_ups_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Query(q): Query<FollowUpQuery>,
+) -> Result<Response, WebError> {
+    let pending = q.all.is_empty();
+    let mut pager = Pager::new("/follow-ups", &q.list, &["due_on"], false)?.keep("all", &q.all);
+    let (rows, total) = store::follow_ups(&state.db, &user.access, pending, &pager).await?;
+    super::record_shown(
+        &state,
+        &audit,
+        "follow_up.list",
+        rows.iter().map(|r| r.person_id),
+    )
+    .await?;
+    pager.total = total;
+    sipe_platform::web::render::page_with(
+        StatusCode::OK,
+        FollowUpsPage {
+            ctx,
+            rows,
+            pager,
+            pending,
+            today: chrono::Utc::now().with_timezone(&state.tz).date_naive(),
+            can_record: user
+                .access
+                .can(sipe_platform::access::Permission::EditIntermediation),
+        },
+    )
+}
+
+/// `POST /follow-ups/{id}`.
+pub async fn record_form(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<FollowUpInput>,
+) -> Result<Response, WebError> {
+    match service::record_follow_up(&state.db, &audit, &user.access, id, &form).await {
+        Ok(()) => Ok(redirect_with_flash(
+            "/follow-ups",
+            "success",
+            "follow-up-recorded",
+        )),
+        Err(RecordError::Invalid(_)) => Ok(redirect_with_flash(
+            "/follow-ups",
+            "error",
+            "follow-up-answer-required",
+        )),
+        Err(RecordError::NotFound) => Err(WebError::NotFound),
+        Err(RecordError::Store(e)) => Err(e.into()),
+    }
 }

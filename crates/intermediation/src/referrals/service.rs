@@ -614,3 +614,87 @@ impl sipe_platform::failure::UseCaseError for ReferralError {
         }
     }
 }
+
+/// A follow-up as recorded.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct FollowUpInput {
+    /// `true` or `false`.
+    pub still_employed: String,
+    /// The employer now, when another.
+    #[serde(default)]
+    pub employer_name: String,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Why recording failed.
+#[derive(Debug)]
+pub enum RecordError {
+    /// Bad input.
+    Invalid(FieldErrors),
+    /// Not in the caller's capture scope.
+    NotFound,
+    /// Database failure.
+    Store(sipe_platform::db::StoreError),
+}
+
+impl From<sea_orm::DbErr> for RecordError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        RecordError::Store(sipe_platform::db::StoreError::from_db(e))
+    }
+}
+
+/// Records a follow-up (capture scope of its office), audited.
+pub async fn record_follow_up(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    id: Uuid,
+    input: &FollowUpInput,
+) -> Result<(), RecordError> {
+    let mut e = FieldErrors::new();
+    let still = match input.still_employed.trim() {
+        "true" | "on" | "si" | "sí" => Some(true),
+        "false" | "no" => Some(false),
+        _ => {
+            e.add("still_employed", "field-choice-invalid");
+            None
+        }
+    };
+    let employer = validation::text(&mut e, "employer_name", &input.employer_name, false, 160);
+    let note = validation::multiline_text(&mut e, "note", &input.note, false, 1000);
+    e.into_result().map_err(RecordError::Invalid)?;
+    let tx = db::begin_write(db).await?;
+    let f = follow_up::Entity::find_by_id(id)
+        .filter(access.capture.owns(follow_up::Column::OfficeId))
+        .one(&tx)
+        .await?
+        .ok_or(RecordError::NotFound)?;
+    let mut a = f.into_active_model();
+    a.done_at = Set(Some(Utc::now()));
+    a.still_employed = Set(still);
+    a.employer_name = Set((!employer.is_empty()).then_some(employer.clone()));
+    a.note = Set((!note.is_empty()).then_some(note));
+    a.update(&tx).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("follow_up.record", "follow_up", id)
+            .after(json!({"still_employed": still, "employer_name": employer})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+impl sipe_platform::failure::UseCaseError for RecordError {
+    fn failure(self) -> sipe_platform::failure::Failure {
+        use sipe_platform::failure::Failure;
+        match self {
+            RecordError::Invalid(f) => Failure::Invalid(f),
+            RecordError::NotFound => Failure::NotFound,
+            RecordError::Store(s) => Failure::Store(s),
+        }
+    }
+}

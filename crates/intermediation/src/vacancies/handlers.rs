@@ -200,7 +200,7 @@ async fn show_page(
     };
     let requirements = store::requirements(&state.db, id).await?;
     let history = store::events(&state.db, id).await?;
-    let referrals = crate::referrals::of_vacancy(&state.db, id).await?;
+    let referrals = crate::referrals::store::of_vacancy(&state.db, id).await?;
     // The vacancy's page names who was referred and how it went: audited like a list.
     crate::referrals::record_shown(
         state,
@@ -210,7 +210,8 @@ async fn show_page(
     )
     .await?;
     let names =
-        crate::referrals::person_names(&state.db, referrals.iter().map(|r| r.person_id)).await?;
+        crate::referrals::store::person_names(&state.db, referrals.iter().map(|r| r.person_id))
+            .await?;
     let referrals = referrals
         .into_iter()
         .map(|r| {

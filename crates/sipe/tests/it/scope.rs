@@ -379,14 +379,15 @@ async fn side(
         &["sent", "hired"],
     )
     .await;
-    let follow_ups: Vec<Uuid> = sipe::intermediation::referrals::placement_of(&app.db, hired)
-        .await
-        .unwrap()
-        .unwrap()
-        .1
-        .iter()
-        .map(|f| f.id)
-        .collect();
+    let follow_ups: Vec<Uuid> =
+        sipe::intermediation::referrals::store::placement_of(&app.db, hired)
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .iter()
+            .map(|f| f.id)
+            .collect();
     let mut referrals = [Uuid::nil(); 2];
     for (i, r) in referrals.iter_mut().enumerate() {
         let p = person(
