@@ -8,6 +8,7 @@ use crate::vacancies::{self, input::VacancyInput};
 use sipe_platform::access::Access;
 use sipe_platform::audit::AuditCtx;
 use sipe_platform::db::Db;
+use sipe_platform::ids::OfficeId;
 use sipe_platform::module::{DemoStage, DemoStep};
 
 /// (legal name, trade name, CLAE/ISIC code, size band, office, department, address, contact).
@@ -594,14 +595,17 @@ pub async fn seed_referrals(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<usize>
     let today = chrono::Utc::now().with_timezone(&tz).date_naive();
     let mut made = 0;
     for (i, v) in open.iter().enumerate().take(10) {
-        let people =
-            sipe_persons::store::unemployed_of_office(db, v.office_id, REFERRAL_PATHS.len() as u64)
-                .await?;
+        let people = sipe_persons::store::unemployed_of_office(
+            db,
+            OfficeId(v.office_id),
+            REFERRAL_PATHS.len() as u64,
+        )
+        .await?;
         for (j, person_id) in people.into_iter().enumerate() {
             let path = REFERRAL_PATHS[(i + j) % REFERRAL_PATHS.len()];
             let refer = |vacancy_id| ReferralInput {
                 vacancy_id: Some(vacancy_id),
-                person_id: Some(person_id),
+                person_id: Some(person_id.uuid()),
                 internal_note: String::new(),
                 employer_note: "Presentarse con DNI y CV.".into(),
                 // Every third person asked to apply; the office proposed the others.

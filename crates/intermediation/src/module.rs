@@ -157,7 +157,7 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             .filter(referral::Column::VacancyId.is_in(kept_vacancies))
             .all(m.tx)
             .await?;
-        let twins = make_obsolete(m.tx, m.ctx, m.kept, twins, "merged_duplicate", None)
+        let twins = make_obsolete(m.tx, m.ctx, m.kept.uuid(), twins, "merged_duplicate", None)
             .await
             .map_err(failed)?;
         let referrals = referral::Entity::update_many()
@@ -189,7 +189,7 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
                     }
                 };
                 let mut row = newest.clone().into_active_model();
-                row.person_id = Set(m.kept);
+                row.person_id = Set(m.kept.uuid());
                 row.placed_at = Set(placed_at);
                 job_seeker::Entity::delete_many()
                     .filter(job_seeker::Column::PersonId.is_in([m.gone, m.kept]))
@@ -223,7 +223,7 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             closed_by_hire = make_obsolete(
                 m.tx,
                 m.ctx,
-                m.kept,
+                m.kept.uuid(),
                 still_open,
                 "hired_by_another",
                 hired.map(|h| h.referral_id),

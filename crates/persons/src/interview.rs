@@ -18,6 +18,7 @@ use crate::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
+use sipe_platform::ids::PersonId;
 use sipe_platform::validation::{self, FieldErrors};
 
 /// Situations an interview records.
@@ -165,7 +166,7 @@ pub async fn record(
 ) -> Result<Uuid, PersonError> {
     let v = validate(input)?;
     let tx = db::begin_write(db).await?;
-    let person = store::find_person(&tx, access, ScopeKind::Capture, person_id)
+    let person = store::find_person(&tx, access, ScopeKind::Capture, PersonId(person_id))
         .await?
         .ok_or(PersonError::NotFound)?;
     let id = Uuid::now_v7();

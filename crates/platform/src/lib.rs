@@ -13,6 +13,7 @@ pub mod csv_export;
 pub mod db;
 pub mod failure;
 pub mod i18n;
+pub mod ids;
 pub mod jobs;
 pub mod module;
 pub mod taxonomy;

@@ -13,7 +13,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use sea_orm::{DatabaseTransaction, DbErr};
-use uuid::Uuid;
 
 use crate::access::{Access, Permission};
 use crate::audit::AuditCtx;
@@ -109,9 +108,9 @@ pub struct PersonMerge<'a> {
     /// Who merges (for audit rows).
     pub ctx: &'a AuditCtx,
     /// The surviving person.
-    pub kept: Uuid,
+    pub kept: crate::ids::PersonId,
     /// The person merged away.
-    pub gone: Uuid,
+    pub gone: crate::ids::PersonId,
 }
 
 /// Re-points a module's rows from the merged person to the surviving one.

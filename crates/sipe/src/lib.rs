@@ -11,8 +11,8 @@ pub mod startup;
 pub use sipe_intermediation as intermediation;
 pub use sipe_persons as persons;
 pub use sipe_platform::{
-    access, api, audit, cache, config, csv_export, db, i18n, jobs, module, taxonomy, telemetry,
-    territory, text, validation, web,
+    access, api, audit, cache, config, csv_export, db, i18n, ids, jobs, module, taxonomy,
+    telemetry, territory, text, validation, web,
 };
 pub use startup::Application;
 

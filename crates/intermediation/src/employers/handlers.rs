@@ -16,6 +16,7 @@ use super::store::{self, EmployerFilter};
 use super::views::*;
 use crate::activity;
 use sipe_platform::access::{Permission, ScopeKind};
+use sipe_platform::ids::OfficeId;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -115,7 +116,7 @@ pub async fn export_employers(
         }
         let codes = sipe_platform::territory::store::office_codes(
             &state.db,
-            rows.iter().map(|e| e.office_id),
+            rows.iter().map(|e| OfficeId(e.office_id)),
         )
         .await?;
         for e in &rows {
@@ -133,7 +134,10 @@ pub async fn export_employers(
                 text(&e.activity_code),
                 division,
                 text(&e.size_band),
-                codes.get(&e.office_id).cloned().unwrap_or_default(),
+                codes
+                    .get(&OfficeId(e.office_id))
+                    .cloned()
+                    .unwrap_or_default(),
                 text(&e.territory_code),
                 text(&e.address),
                 text(&e.phone),
@@ -173,9 +177,11 @@ pub async fn list_employers(
     let filter = query.filter()?;
     let (rows, total) = store::list_employers(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
-    let codes =
-        sipe_platform::territory::store::office_codes(&state.db, rows.iter().map(|e| e.office_id))
-            .await?;
+    let codes = sipe_platform::territory::store::office_codes(
+        &state.db,
+        rows.iter().map(|e| OfficeId(e.office_id)),
+    )
+    .await?;
     sipe_platform::web::render::page_with(
         StatusCode::OK,
         EmployersPage {
@@ -185,7 +191,10 @@ pub async fn list_employers(
             rows: rows
                 .into_iter()
                 .map(|e| EmployerRow {
-                    office_code: codes.get(&e.office_id).cloned().unwrap_or_default(),
+                    office_code: codes
+                        .get(&OfficeId(e.office_id))
+                        .cloned()
+                        .unwrap_or_default(),
                     employer: e,
                 })
                 .collect(),
@@ -239,10 +248,11 @@ async fn show_page(
         && store::find_employer(&state.db, access, ScopeKind::Capture, id)
             .await?
             .is_some();
-    let office = sipe_platform::territory::store::office_by_id(&state.db, employer.office_id)
-        .await?
-        .map(|o| format!("{} — {}", o.code, o.name))
-        .unwrap_or_default();
+    let office =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(employer.office_id))
+            .await?
+            .map(|o| format!("{} — {}", o.code, o.name))
+            .unwrap_or_default();
     let territory = match &employer.territory_code {
         Some(code) => sipe_platform::territory::store::find_territory(&state.db, code)
             .await?
@@ -492,10 +502,11 @@ pub async fn edit_employer(
     let e = store::find_employer(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let office_code = sipe_platform::territory::store::office_by_id(&state.db, e.office_id)
-        .await?
-        .map(|o| o.code)
-        .unwrap_or_default();
+    let office_code =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(e.office_id))
+            .await?
+            .map(|o| o.code)
+            .unwrap_or_default();
     let form = EmployerInput {
         cuit: e.cuit,
         legal_name: e.legal_name,

@@ -14,6 +14,7 @@ use super::service::MatchError;
 use super::service::{self, CandidateMatch, GapDto, MatchOptions};
 use crate::matching::index::Reach;
 use sipe_platform::api::{ApiAccess, ApiError};
+use sipe_platform::ids::PersonId;
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
@@ -379,7 +380,7 @@ pub async fn person_vacancies_page(
         &state.db,
         &user.access,
         sipe_platform::access::ScopeKind::View,
-        id,
+        PersonId(id),
     )
     .await?
     .ok_or(WebError::NotFound)?;

@@ -84,7 +84,7 @@ impl IndexExtension for MatchingFields {
                     );
                     let items = batch
                         .items
-                        .get(&p.id)
+                        .get(&sipe_platform::ids::PersonId(p.id))
                         .map(Vec::as_slice)
                         .unwrap_or_default();
                     let candidate = super::profile::candidate(

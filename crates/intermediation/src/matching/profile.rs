@@ -127,7 +127,7 @@ mod tests {
 
     fn item(kind: &str, code: &str) -> ItemParts {
         ItemParts {
-            person_id: uuid::Uuid::nil(),
+            person_id: sipe_platform::ids::PersonId(uuid::Uuid::nil()),
             kind: kind.into(),
             code: code.into(),
             level: None,

@@ -17,6 +17,7 @@ use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::reads::ReadLog;
 use sipe_platform::audit::{AuditCtx, Change};
 use sipe_platform::db::Db;
+use sipe_platform::ids::PersonId;
 
 /// Why a matching search failed.
 #[derive(Debug, thiserror::Error)]
@@ -214,16 +215,16 @@ pub async fn candidates(
         super::index::match_candidates(index, &req, &filters, &weights, opts.limit.clamp(1, 200))?;
     let ids: Vec<Uuid> = ranking.items.iter().map(|r| r.person_id).collect();
     // The scope again on the rows: the index is derived data and may lag a transfer.
-    let rows = sipe_persons::store::names_of(db, ids).await?;
+    let rows = sipe_persons::store::names_of(db, ids.into_iter().map(PersonId)).await?;
     let known: HashMap<Uuid, sipe_persons::store::PersonName> = rows
         .into_iter()
         .filter(|r| r.merged_into.is_none())
         .filter(|r| {
             in_scope
                 .as_ref()
-                .is_none_or(|ids| ids.contains(&r.office_id))
+                .is_none_or(|ids| ids.contains(&r.office_id.uuid()))
         })
-        .map(|r| (r.id, r))
+        .map(|r| (r.id.uuid(), r))
         .collect();
     let items: Vec<CandidateMatch> = ranking
         .items
@@ -299,12 +300,12 @@ pub async fn vacancies_for(
     copy: Option<&super::open_vacancies::OpenVacancies>,
 ) -> Result<Vec<VacancyMatch>, sipe_persons::service::PersonError> {
     use sipe_persons::service::PersonError;
-    let p = sipe_persons::store::find_person(db, access, ScopeKind::View, person_id)
+    let p = sipe_persons::store::find_person(db, access, ScopeKind::View, PersonId(person_id))
         .await?
         .ok_or(PersonError::NotFound)?;
-    let items = sipe_persons::profile::item_parts_of(db, &[person_id])
+    let items = sipe_persons::profile::item_parts_of(db, &[PersonId(person_id)])
         .await?
-        .remove(&person_id)
+        .remove(&PersonId(person_id))
         .unwrap_or_default();
     let seeker = crate::seekers::rows_of(db, &[person_id]).await?;
     let summary =

@@ -12,6 +12,7 @@ use super::service::{self, FollowUpInput, RecordError, ReferralInput, Transition
 use super::store::{self, FollowUpRow, ReferralFilter, ReferralRow, SORTS};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson};
+use sipe_platform::ids::PersonId;
 use sipe_platform::web::AppState;
 use sipe_platform::web::auth::Ctx;
 use sipe_platform::web::table::{ListQuery, Pager};
@@ -186,7 +187,7 @@ pub async fn create_referral(
 ) -> Result<(StatusCode, Json<ReferralDto>), ApiError> {
     let id = service::refer(&state.db, &ctx, &access, &input).await?;
     if let Some(person) = input.person_id {
-        sipe_persons::handlers::reindex_now(&state, person).await;
+        sipe_persons::handlers::reindex_now(&state, PersonId(person)).await;
     }
     Ok((
         StatusCode::CREATED,
@@ -230,7 +231,7 @@ pub async fn transition(
 ) -> Result<Json<ReferralDto>, ApiError> {
     service::transition(&state.db, &ctx, &access, state.tz, id, &input).await?;
     let dto = detail(&state, &access, id).await?;
-    sipe_persons::handlers::reindex_now(&state, dto.person_id).await;
+    sipe_persons::handlers::reindex_now(&state, PersonId(dto.person_id)).await;
     Ok(Json(dto))
 }
 
@@ -269,7 +270,7 @@ pub async fn person_referrals(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<ReferralsDto>, ApiError> {
-    sipe_persons::store::find_person(&state.db, &access, ScopeKind::View, id)
+    sipe_persons::store::find_person(&state.db, &access, ScopeKind::View, PersonId(id))
         .await?
         .ok_or(ApiError::NotFound)?;
     super::record_shown(&state, &ctx, "referral.list", std::iter::once(id))

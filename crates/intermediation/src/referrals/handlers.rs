@@ -20,6 +20,8 @@ use crate::vacancies::entity::vacancy;
 use axum::response::IntoResponse;
 use sipe_persons::handlers::reindex_now;
 use sipe_platform::access::{Permission, ScopeKind};
+use sipe_platform::ids::OfficeId;
+use sipe_platform::ids::PersonId;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::export::{Export, Format};
@@ -72,7 +74,7 @@ pub async fn refer(
     };
     match service::refer(&state.db, &audit, &user.access, &input).await {
         Ok(id) => {
-            reindex_now(&state, form.person_id).await;
+            reindex_now(&state, PersonId(form.person_id)).await;
             Ok(redirect_with_flash(
                 &format!("/referrals/{id}"),
                 "success",
@@ -117,10 +119,14 @@ async fn load(state: &AppState, user: &Authenticated, id: Uuid) -> Result<Loaded
     )
     .await?
     .ok_or(WebError::NotFound)?;
-    let person =
-        sipe_persons::store::find_person(&state.db, &system, ScopeKind::View, referral.person_id)
-            .await?
-            .ok_or(WebError::NotFound)?;
+    let person = sipe_persons::store::find_person(
+        &state.db,
+        &system,
+        ScopeKind::View,
+        PersonId(referral.person_id),
+    )
+    .await?
+    .ok_or(WebError::NotFound)?;
     Ok(Loaded {
         referral,
         vacancy,
@@ -207,7 +213,7 @@ pub async fn transition(
     match service::transition(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(_) => {
             if let Some(r) = service::visible(&state.db, &user.access, ScopeKind::View, id).await? {
-                reindex_now(&state, r.person_id).await;
+                reindex_now(&state, PersonId(r.person_id)).await;
             }
             Ok(redirect_with_flash(
                 &format!("/referrals/{id}"),
@@ -237,11 +243,12 @@ pub async fn letter(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let l = load(&state, &user, id).await?;
-    sipe_persons::service::record_read(&state.reads, &audit, l.person.id).await?;
-    let office = sipe_platform::territory::store::office_by_id(&state.db, l.vacancy.office_id)
-        .await?
-        .map(|o| (o.name, o.address, o.phone))
-        .unwrap_or_default();
+    sipe_persons::service::record_read(&state.reads, &audit, PersonId(l.person.id)).await?;
+    let office =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(l.vacancy.office_id))
+            .await?
+            .map(|o| (o.name, o.address, o.phone))
+            .unwrap_or_default();
     let today = chrono::Utc::now()
         .with_timezone(&state.tz)
         .date_naive()

@@ -25,6 +25,7 @@ pub async fn record_shown(
     action: &str,
     people: impl Iterator<Item = Uuid>,
 ) -> anyhow::Result<()> {
+    let people = people.map(sipe_platform::ids::PersonId);
     sipe_persons::service::record_shown(&state.reads, ctx, action, "", people).await?;
     Ok(())
 }

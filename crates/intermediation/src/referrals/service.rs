@@ -19,6 +19,8 @@ use sipe_persons::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
+use sipe_platform::ids::OfficeId;
+use sipe_platform::ids::PersonId;
 use sipe_platform::validation::{self, FieldErrors};
 
 /// Why a referral use case failed.
@@ -126,10 +128,10 @@ pub async fn visible(
         return Ok(None);
     };
     let scope = access.scope(kind);
-    let by_vacancy = sipe_platform::territory::store::office_by_id(conn, r.office_id)
+    let by_vacancy = sipe_platform::territory::store::office_by_id(conn, OfficeId(r.office_id))
         .await?
         .is_some_and(|o| scope.includes_path(&o.path));
-    let by_person = sipe_persons::store::find_person(conn, access, kind, r.person_id)
+    let by_person = sipe_persons::store::find_person(conn, access, kind, PersonId(r.person_id))
         .await?
         .is_some();
     Ok((by_vacancy || by_person).then_some(r))
@@ -198,7 +200,7 @@ pub async fn refer(
     if v.state != "open" {
         return Err(ReferralError::Conflict("referral-vacancy-not-open"));
     }
-    sipe_persons::store::find_person(&tx, access, ScopeKind::Search, person_id)
+    sipe_persons::store::find_person(&tx, access, ScopeKind::Search, PersonId(person_id))
         .await?
         // A merged record takes no new referral (its person is the kept record).
         .filter(|p| p.merged_into.is_none())
@@ -590,7 +592,7 @@ async fn mark_placed(
         Some(_) => row.update(conn).await?,
         None => row.insert(conn).await?,
     };
-    sipe_persons::service::record_hired(conn, ctx, person_id, now)
+    sipe_persons::service::record_hired(conn, ctx, PersonId(person_id), now)
         .await
         .map_err(|e| match e {
             sipe_persons::service::PersonError::Store(s) => ReferralError::Store(s),

@@ -14,6 +14,7 @@ use super::service::ORIGINS;
 use super::state::{self, ReferralState};
 use crate::vacancies::entity::vacancy;
 use sipe_platform::access::Access;
+use sipe_platform::ids::PersonId;
 use sipe_platform::web::table::Pager;
 
 /// Referrals of a vacancy, newest first.
@@ -79,10 +80,12 @@ pub async fn person_names(
     conn: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = Uuid>,
 ) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    // Collected before the await: a borrowing iterator would make the future not Send.
+    let ids: Vec<PersonId> = ids.into_iter().map(PersonId).collect();
     Ok(sipe_persons::store::names_of(conn, ids)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.display()))
+        .map(|p| (p.id.uuid(), p.display()))
         .collect())
 }
 

@@ -15,6 +15,7 @@ use sipe_persons::handlers::reindex_now;
 use sipe_persons::service::{PersonError, display_name};
 use sipe_platform::access::ScopeKind;
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson};
+use sipe_platform::ids::PersonId;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -50,7 +51,8 @@ pub async fn summary(
     id: Uuid,
     kind: ScopeKind,
 ) -> Result<Option<Summary>, WebError> {
-    let Some(p) = sipe_persons::store::find_person(&state.db, access, kind, id).await? else {
+    let Some(p) = sipe_persons::store::find_person(&state.db, access, kind, PersonId(id)).await?
+    else {
         return Ok(None);
     };
     let rows = super::rows_of(&state.db, &[id]).await?;
@@ -101,10 +103,11 @@ pub async fn edit_job_search(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let p = sipe_persons::store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    sipe_persons::service::record_read(&state.reads, &audit, id).await?;
+    let p =
+        sipe_persons::store::find_person(&state.db, &user.access, ScopeKind::Capture, PersonId(id))
+            .await?
+            .ok_or(WebError::NotFound)?;
+    sipe_persons::service::record_read(&state.reads, &audit, PersonId(id)).await?;
     let rows = super::rows_of(&state.db, &[id]).await?;
     let s = Summary::of(rows.get(&id), p.employment_status.as_deref());
     let form = JobSearchInput {
@@ -129,7 +132,7 @@ pub async fn update_job_search(
 ) -> Result<Response, WebError> {
     match service::update_job_search(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(_) => {
-            reindex_now(&state, id).await;
+            reindex_now(&state, PersonId(id)).await;
             Ok(redirect_with_flash(
                 &format!("/persons/{id}"),
                 "success",
@@ -137,10 +140,14 @@ pub async fn update_job_search(
             ))
         }
         Err(PersonError::Invalid(errors)) => {
-            let p =
-                sipe_persons::store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
-                    .await?
-                    .ok_or(WebError::NotFound)?;
+            let p = sipe_persons::store::find_person(
+                &state.db,
+                &user.access,
+                ScopeKind::Capture,
+                PersonId(id),
+            )
+            .await?
+            .ok_or(WebError::NotFound)?;
             page(ctx, id, display_name(&p), &form, errors)
         }
         Err(e) => Err(e.into()),
@@ -163,7 +170,7 @@ pub async fn api_job_search(
             other => ApiError::Internal(anyhow::anyhow!("{other}")),
         })?
         .ok_or(ApiError::NotFound)?;
-    sipe_persons::service::record_read(&state.reads, &ctx, id)
+    sipe_persons::service::record_read(&state.reads, &ctx, PersonId(id))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(Json(s))
@@ -188,6 +195,6 @@ pub async fn api_update_job_search(
             PersonError::NotFound => ApiError::NotFound,
             PersonError::Store(s) => s.into(),
         })?;
-    reindex_now(&state, id).await;
+    reindex_now(&state, PersonId(id)).await;
     Ok(Json(s))
 }

@@ -13,6 +13,7 @@ use sipe_persons::service::PersonError;
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
+use sipe_platform::ids::PersonId;
 use sipe_platform::validation::FieldErrors;
 
 /// The job search as entered (forms send text; the API may send the same).
@@ -80,7 +81,7 @@ pub async fn update_job_search(
 ) -> Result<Summary, PersonError> {
     let v = validate(input)?;
     let tx = db::begin_write(db).await?;
-    let p = sipe_persons::store::find_person(&tx, access, ScopeKind::Capture, person_id)
+    let p = sipe_persons::store::find_person(&tx, access, ScopeKind::Capture, PersonId(person_id))
         .await?
         .ok_or(PersonError::NotFound)?;
     let current = job_seeker::Entity::find_by_id(person_id).one(&tx).await?;
@@ -107,7 +108,7 @@ pub async fn update_job_search(
         None => row.insert(&tx).await?,
     };
     // The person's change stamp moves so every node re-indexes them for matching.
-    sipe_persons::service::touch(&tx, p.id).await?;
+    sipe_persons::service::touch(&tx, PersonId(p.id)).await?;
     let after = Summary::of(Some(&saved), p.employment_status.as_deref());
     audit::record(
         &tx,

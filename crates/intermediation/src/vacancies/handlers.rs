@@ -17,6 +17,7 @@ use crate::employers;
 use sipe_persons::input::EDUCATION_LEVELS;
 use sipe_persons::profile::{LANGUAGE_LEVELS, LANGUAGES, LICENCE_CLASSES};
 use sipe_platform::access::{Permission, ScopeKind};
+use sipe_platform::ids::OfficeId;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -81,7 +82,7 @@ pub async fn export_vacancies(
             employers::store::legal_names(&state.db, rows.iter().map(|v| v.employer_id)).await?;
         let codes = sipe_platform::territory::store::office_codes(
             &state.db,
-            rows.iter().map(|v| v.office_id),
+            rows.iter().map(|v| OfficeId(v.office_id)),
         )
         .await?;
         for v in &rows {
@@ -94,7 +95,10 @@ pub async fn export_vacancies(
                 v.occupation_label.clone(),
                 v.positions.to_string(),
                 v.state.clone(),
-                codes.get(&v.office_id).cloned().unwrap_or_default(),
+                codes
+                    .get(&OfficeId(v.office_id))
+                    .cloned()
+                    .unwrap_or_default(),
                 v.territory_code.clone().unwrap_or_default(),
                 v.hours.clone().unwrap_or_default(),
                 v.contract_type.clone().unwrap_or_default(),
@@ -188,10 +192,11 @@ async fn show_page(
             .remove(&vacancy.employer_id)
             .unwrap_or_default(),
     );
-    let office = sipe_platform::territory::store::office_by_id(&state.db, vacancy.office_id)
-        .await?
-        .map(|o| format!("{} — {}", o.code, o.name))
-        .unwrap_or_default();
+    let office =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(vacancy.office_id))
+            .await?
+            .map(|o| format!("{} — {}", o.code, o.name))
+            .unwrap_or_default();
     let territory = match &vacancy.territory_code {
         Some(code) => sipe_platform::territory::store::find_territory(&state.db, code)
             .await?
@@ -413,10 +418,11 @@ pub async fn edit_vacancy(
     let v = store::find_vacancy(&state.db, &user.access, ScopeKind::Capture, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let office_code = sipe_platform::territory::store::office_by_id(&state.db, v.office_id)
-        .await?
-        .map(|o| o.code)
-        .unwrap_or_default();
+    let office_code =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(v.office_id))
+            .await?
+            .map(|o| o.code)
+            .unwrap_or_default();
     let reqs = store::requirements(&state.db, id).await?;
     let form = VacancyForm::of(&v, office_code, &reqs);
     form_page(&state, ctx, &user, Some(id), form, FieldErrors::new()).await

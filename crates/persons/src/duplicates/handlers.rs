@@ -10,6 +10,7 @@ use crate::duplicates::{self, MERGE_FIELDS, MergeInput, PairView};
 use crate::handlers::reindex_now;
 use crate::service::{PersonError, display_name};
 use sipe_platform::access::ScopeKind;
+use sipe_platform::ids::PersonId;
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::table::{ListQuery, Pager};
@@ -56,7 +57,9 @@ pub async fn list_duplicates(
         &audit,
         "person.duplicates_list",
         "",
-        pairs.iter().flat_map(|p| [p.first.id, p.second.id]),
+        pairs
+            .iter()
+            .flat_map(|p| [PersonId(p.first.id), PersonId(p.second.id)]),
     )
     .await?;
     let rows = pairs
@@ -141,7 +144,7 @@ pub async fn show_pair(
         .await?
         .ok_or(WebError::NotFound)?;
     for p in [view.first.id, view.second.id] {
-        crate::service::record_read(&state.reads, &audit, p).await?;
+        crate::service::record_read(&state.reads, &audit, PersonId(p)).await?;
     }
     let fields = MERGE_FIELDS
         .iter()
@@ -186,7 +189,7 @@ pub async fn merge_pair(
     {
         Ok(kept) => {
             for p in merged.into_iter().flatten() {
-                reindex_now(&state, p).await;
+                reindex_now(&state, PersonId(p)).await;
             }
             Ok(redirect_with_flash(
                 &format!("/persons/{kept}"),

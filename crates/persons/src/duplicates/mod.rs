@@ -28,6 +28,7 @@ use crate::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
+use sipe_platform::ids::PersonId;
 
 /// Rows read per query while scanning.
 const SCAN_BATCH: u64 = 20_000;
@@ -308,8 +309,8 @@ pub async fn find_pair(
     else {
         return Ok(None);
     };
-    let first = store::find_person(conn, access, kind, pair.first_id).await?;
-    let second = store::find_person(conn, access, kind, pair.second_id).await?;
+    let first = store::find_person(conn, access, kind, PersonId(pair.first_id)).await?;
+    let second = store::find_person(conn, access, kind, PersonId(pair.second_id)).await?;
     Ok(match (first, second) {
         // A pair with a record merged since the scan is stale.
         (Some(first), Some(second))
@@ -574,8 +575,8 @@ pub async fn merge(
     let moved = sipe_platform::module::PersonMerge {
         tx: &tx,
         ctx,
-        kept: kept.id,
-        gone: gone.id,
+        kept: PersonId(kept.id),
+        gone: PersonId(gone.id),
     };
     sipe_platform::module::run_merge_hooks(hooks, &moved).await?;
     duplicate_pair::Entity::update_many()

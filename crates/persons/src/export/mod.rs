@@ -17,6 +17,8 @@ use crate::store::{self, PersonQuery, PersonSort};
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
+use sipe_platform::ids::OfficeId;
+use sipe_platform::ids::PersonId;
 use sipe_platform::web::export::Export;
 
 const PAGE: u64 = 1_000;
@@ -146,10 +148,10 @@ pub async fn subject_record(
     access: &Access,
     id: Uuid,
 ) -> Result<Option<serde_json::Value>, ExportError> {
-    let Some(p) = store::find_person(db, access, ScopeKind::View, id).await? else {
+    let Some(p) = store::find_person(db, access, ScopeKind::View, PersonId(id)).await? else {
         return Ok(None);
     };
-    let office = sipe_platform::territory::store::office_by_id(db, p.office_id).await?;
+    let office = sipe_platform::territory::store::office_by_id(db, OfficeId(p.office_id)).await?;
     let items = crate::profile::items(db, id).await?;
     let interviews = crate::interview::list(db, id).await?;
     let (events, _) = store::timeline(db, id, 0, 100_000).await?;

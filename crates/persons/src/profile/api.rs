@@ -14,6 +14,7 @@ use crate::service;
 use crate::store;
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson, Page};
+use sipe_platform::ids::PersonId;
 use sipe_platform::web::AppState;
 use sipe_platform::web::auth::Ctx;
 
@@ -66,7 +67,7 @@ pub struct ProfileDto {
 }
 
 async fn profile_of(state: &AppState, access: &Access, id: Uuid) -> Result<ProfileDto, ApiError> {
-    let p = store::find_person(&state.db, access, ScopeKind::View, id)
+    let p = store::find_person(&state.db, access, ScopeKind::View, PersonId(id))
         .await?
         .ok_or(ApiError::NotFound)?;
     let items = profile::items(&state.db, id).await?;
@@ -86,7 +87,7 @@ pub async fn show_profile(
     Path(id): Path<Uuid>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     let profile = profile_of(&state, &access, id).await?;
-    service::record_read(&state.reads, &ctx, id).await?;
+    service::record_read(&state.reads, &ctx, PersonId(id)).await?;
     Ok(Json(profile))
 }
 
@@ -102,7 +103,7 @@ pub async fn create_item(
     ApiJson(input): ApiJson<ItemInput>,
 ) -> Result<(StatusCode, Json<ItemDto>), ApiError> {
     let item_id = profile::add_item(&state.db, &ctx, &access, state.tz, id, &input).await?;
-    crate::handlers::reindex_now(&state, id).await;
+    crate::handlers::reindex_now(&state, PersonId(id)).await;
     let item = profile::items(&state.db, id)
         .await?
         .into_iter()
@@ -122,7 +123,7 @@ pub async fn delete_item(
     Path((id, item_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode, ApiError> {
     profile::remove_item(&state.db, &ctx, &access, id, item_id).await?;
-    crate::handlers::reindex_now(&state, id).await;
+    crate::handlers::reindex_now(&state, PersonId(id)).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -138,7 +139,7 @@ pub async fn update_situation(
     ApiJson(input): ApiJson<SituationInput>,
 ) -> Result<Json<ProfileDto>, ApiError> {
     profile::update_situation(&state.db, &ctx, &access, state.tz, id, &input).await?;
-    crate::handlers::reindex_now(&state, id).await;
+    crate::handlers::reindex_now(&state, PersonId(id)).await;
     Ok(Json(profile_of(&state, &access, id).await?))
 }
 
@@ -220,7 +221,7 @@ pub async fn create_interview(
     ApiJson(input): ApiJson<InterviewInput>,
 ) -> Result<(StatusCode, Json<InterviewDto>), ApiError> {
     let iid = crate::interview::record(&state.db, &ctx, &access, id, &input).await?;
-    crate::handlers::reindex_now(&state, id).await;
+    crate::handlers::reindex_now(&state, PersonId(id)).await;
     let row = crate::interview::find(&state.db, id, iid)
         .await?
         .ok_or(ApiError::NotFound)?;

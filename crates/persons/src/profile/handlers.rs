@@ -16,6 +16,8 @@ use crate::profile::{self, ITEM_KINDS, ItemInput, SituationInput};
 use crate::service::{PersonError, display_name};
 use crate::store;
 use sipe_platform::access::ScopeKind;
+use sipe_platform::ids::OfficeId;
+use sipe_platform::ids::PersonId;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -37,7 +39,7 @@ async fn capture_name(
     user: &Authenticated,
     id: Uuid,
 ) -> Result<String, WebError> {
-    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
+    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, PersonId(id))
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(display_name(&p))
@@ -152,7 +154,7 @@ pub async fn create_item(
 ) -> Result<Response, WebError> {
     match profile::add_item(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(_) => {
-            reindex_now(&state, id).await;
+            reindex_now(&state, PersonId(id)).await;
             Ok(redirect_with_flash(
                 &format!("/persons/{id}#profile"),
                 "success",
@@ -176,7 +178,7 @@ pub async fn delete_item(
     Path((id, item_id)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, WebError> {
     profile::remove_item(&state.db, &audit, &user.access, id, item_id).await?;
-    reindex_now(&state, id).await;
+    reindex_now(&state, PersonId(id)).await;
     Ok(redirect_with_flash(
         &format!("/persons/{id}#profile"),
         "success",
@@ -251,10 +253,10 @@ pub async fn edit_situation(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
+    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, PersonId(id))
         .await?
         .ok_or(WebError::NotFound)?;
-    crate::service::record_read(&state.reads, &audit, id).await?;
+    crate::service::record_read(&state.reads, &audit, PersonId(id)).await?;
     situation_page(
         ctx,
         id,
@@ -275,7 +277,7 @@ pub async fn update_situation(
 ) -> Result<Response, WebError> {
     match profile::update_situation(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(()) => {
-            reindex_now(&state, id).await;
+            reindex_now(&state, PersonId(id)).await;
             Ok(redirect_with_flash(
                 &format!("/persons/{id}"),
                 "success",
@@ -360,7 +362,7 @@ pub async fn new_interview(
     user: Authenticated,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
+    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, PersonId(id))
         .await?
         .ok_or(WebError::NotFound)?;
     let desired = profile::items(&state.db, id)
@@ -393,7 +395,7 @@ pub async fn create_interview(
 ) -> Result<Response, WebError> {
     match crate::interview::record(&state.db, &audit, &user.access, id, &form).await {
         Ok(iid) => {
-            reindex_now(&state, id).await;
+            reindex_now(&state, PersonId(id)).await;
             Ok(redirect_with_flash(
                 &format!("/persons/{id}/interviews/{iid}"),
                 "success",
@@ -436,23 +438,24 @@ pub async fn show_interview(
     Ctx(audit): Ctx,
     Path((id, interview_id)): Path<(Uuid, Uuid)>,
 ) -> Result<Response, WebError> {
-    let p = store::find_person(&state.db, &user.access, ScopeKind::View, id)
+    let p = store::find_person(&state.db, &user.access, ScopeKind::View, PersonId(id))
         .await?
         .ok_or(WebError::NotFound)?;
     let interview = crate::interview::find(&state.db, id, interview_id)
         .await?
         .ok_or(WebError::NotFound)?;
-    crate::service::record_read(&state.reads, &audit, id).await?;
+    crate::service::record_read(&state.reads, &audit, PersonId(id)).await?;
     let split = |s: &str, prefix: &str| -> Vec<String> {
         s.split(',')
             .filter(|x| !x.is_empty())
             .map(|x| ctx.tp(prefix, x).into_owned())
             .collect()
     };
-    let office = sipe_platform::territory::store::office_by_id(&state.db, interview.office_id)
-        .await?
-        .map(|o| format!("{} — {}", o.code, o.name))
-        .unwrap_or_default();
+    let office =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(interview.office_id))
+            .await?
+            .map(|o| format!("{} — {}", o.code, o.name))
+            .unwrap_or_default();
     let page = InterviewPage {
         days: split(&interview.days, "day-"),
         barriers: split(&interview.barriers, "barrier-"),

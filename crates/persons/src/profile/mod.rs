@@ -20,6 +20,7 @@ use crate::store;
 use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::AuditCtx;
 use sipe_platform::db::{self, Db};
+use sipe_platform::ids::PersonId;
 use sipe_platform::validation::{self, FieldErrors};
 
 /// The kinds of profile items, as stored.
@@ -260,7 +261,7 @@ async fn capture(
     access: &Access,
     id: Uuid,
 ) -> Result<person::Model, PersonError> {
-    store::find_person(conn, access, ScopeKind::Capture, id)
+    store::find_person(conn, access, ScopeKind::Capture, PersonId(id))
         .await?
         .ok_or(PersonError::NotFound)
 }
@@ -630,7 +631,7 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
 pub struct ItemParts {
     /// The person.
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     /// `work`, `desired`, `skill`, `language`, `licence`.
     pub kind: String,
     /// Occupation code, skill id, language code or licence class.
@@ -649,10 +650,10 @@ pub const ITEM_PARTS_KINDS: [&str; 5] = ["work", "desired", "skill", "language",
 /// The profile items the index and matching read, per person (batched).
 pub async fn item_parts_of(
     db: &impl sea_orm::ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<std::collections::HashMap<Uuid, Vec<ItemParts>>, sea_orm::DbErr> {
+    ids: &[PersonId],
+) -> Result<std::collections::HashMap<PersonId, Vec<ItemParts>>, sea_orm::DbErr> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-    let mut out: std::collections::HashMap<Uuid, Vec<ItemParts>> = Default::default();
+    let mut out: std::collections::HashMap<PersonId, Vec<ItemParts>> = Default::default();
     for chunk in ids.chunks(10_000) {
         let rows: Vec<ItemParts> = profile_item::Entity::find()
             .select_only()

@@ -14,6 +14,8 @@ use crate::service::{self, RegisterOutcome};
 use crate::store::{self, PersonSort};
 use sipe_platform::access::ScopeKind;
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson, Page};
+use sipe_platform::ids::OfficeId;
+use sipe_platform::ids::PersonId;
 use sipe_platform::web::AppState;
 use sipe_platform::web::auth::Ctx;
 use sipe_platform::web::table::{ListQuery, Pager};
@@ -61,10 +63,11 @@ pub struct PersonDto {
 
 /// One person with its office code (one query).
 async fn dto(state: &AppState, p: person::Model) -> Result<PersonDto, ApiError> {
-    let office_code = sipe_platform::territory::store::office_by_id(&state.db, p.office_id)
-        .await?
-        .map(|o| o.code)
-        .unwrap_or_default();
+    let office_code =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(p.office_id))
+            .await?
+            .map(|o| o.code)
+            .unwrap_or_default();
     Ok(to_dto(p, office_code))
 }
 
@@ -154,15 +157,20 @@ pub async fn list_persons(
     .await
     .map_err(sipe_platform::db::StoreError::from)?;
     // Office codes for the whole page in one query, not one per row.
-    let offices =
-        sipe_platform::territory::store::office_codes(&state.db, rows.iter().map(|r| r.office_id))
-            .await?;
+    let offices = sipe_platform::territory::store::office_codes(
+        &state.db,
+        rows.iter().map(|r| OfficeId(r.office_id)),
+    )
+    .await?;
     let viewable =
         sipe_platform::territory::store::office_ids_in_scope(&state.db, &access.view).await?;
     let items: Vec<PersonDto> = rows
         .into_iter()
         .map(|r| {
-            let code = offices.get(&r.office_id).cloned().unwrap_or_default();
+            let code = offices
+                .get(&OfficeId(r.office_id))
+                .cloned()
+                .unwrap_or_default();
             if viewable
                 .as_ref()
                 .is_none_or(|ids| ids.contains(&r.office_id))
@@ -178,7 +186,7 @@ pub async fn list_persons(
         &ctx,
         "person.list",
         &filters.query_string(),
-        items.iter().map(|i| i.id),
+        items.iter().map(|i| PersonId(i.id)),
     )
     .await?;
     Ok(Json(Page { items, total }))
@@ -193,16 +201,16 @@ pub async fn show_person(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<PersonDto>, ApiError> {
-    let mut p = store::find_person(&state.db, &access, ScopeKind::View, id)
+    let mut p = store::find_person(&state.db, &access, ScopeKind::View, PersonId(id))
         .await?
         .ok_or(ApiError::NotFound)?;
     // A merged id stays resolvable: it answers with the record it was merged into.
     if let Some(kept) = p.merged_into {
-        p = store::find_person(&state.db, &access, ScopeKind::View, kept)
+        p = store::find_person(&state.db, &access, ScopeKind::View, PersonId(kept))
             .await?
             .ok_or(ApiError::NotFound)?;
     }
-    service::record_read(&state.reads, &ctx, p.id).await?;
+    service::record_read(&state.reads, &ctx, PersonId(p.id)).await?;
     Ok(Json(dto(&state, p).await?))
 }
 
@@ -218,8 +226,8 @@ pub async fn create_person(
 ) -> Result<(StatusCode, Json<PersonDto>), ApiError> {
     match service::register(&state.db, &ctx, &access, state.tz, &input).await? {
         RegisterOutcome::Created(id) => {
-            crate::handlers::reindex_now(&state, id).await;
-            let p = store::find_person(&state.db, &access, ScopeKind::View, id)
+            crate::handlers::reindex_now(&state, PersonId(id)).await;
+            let p = store::find_person(&state.db, &access, ScopeKind::View, PersonId(id))
                 .await?
                 .ok_or(ApiError::NotFound)?;
             Ok((StatusCode::CREATED, Json(dto(&state, p).await?)))
@@ -247,8 +255,8 @@ pub async fn update_person(
     ApiJson(input): ApiJson<PersonInput>,
 ) -> Result<Json<PersonDto>, ApiError> {
     service::update(&state.db, &ctx, &access, state.tz, id, &input).await?;
-    crate::handlers::reindex_now(&state, id).await;
-    let p = store::find_person(&state.db, &access, ScopeKind::View, id)
+    crate::handlers::reindex_now(&state, PersonId(id)).await;
+    let p = store::find_person(&state.db, &access, ScopeKind::View, PersonId(id))
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(dto(&state, p).await?))

@@ -16,6 +16,8 @@ use crate::service::{self, PersonError, RegisterOutcome, display_name};
 use crate::store::{self, PersonSort};
 use crate::views::*;
 use sipe_platform::access::{Access, Permission, ScopeKind};
+use sipe_platform::ids::OfficeId;
+use sipe_platform::ids::PersonId;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -24,11 +26,11 @@ use sipe_platform::web::table::{ListQuery, Pager};
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
 /// Indexes a changed person at once on this node; on failure the follower catches up.
-pub async fn reindex_now(state: &AppState, id: Uuid) {
+pub async fn reindex_now(state: &AppState, id: PersonId) {
     let Ok(index) = crate::index(state) else {
         return;
     };
-    if let Err(e) = crate::search::indexer::refresh(&state.db, index, id).await {
+    if let Err(e) = crate::search::indexer::refresh(&state.db, index, id.uuid()).await {
         tracing::warn!(person.id = %id, error = format!("{e:#}"), "indexing a changed person");
     }
 }
@@ -36,14 +38,17 @@ pub async fn reindex_now(state: &AppState, id: Uuid) {
 async fn rows(state: &AppState, people: Vec<person::Model>) -> Result<Vec<PersonRow>, WebError> {
     let offices = sipe_platform::territory::store::office_codes(
         &state.db,
-        people.iter().map(|p| p.office_id),
+        people.iter().map(|p| OfficeId(p.office_id)),
     )
     .await?;
     Ok(people
         .into_iter()
         .map(|p| PersonRow {
             name: display_name(&p),
-            office: offices.get(&p.office_id).cloned().unwrap_or_default(),
+            office: offices
+                .get(&OfficeId(p.office_id))
+                .cloned()
+                .unwrap_or_default(),
             person: p,
         })
         .collect())
@@ -123,7 +128,7 @@ pub async fn list_persons(
                 &audit,
                 "person.list",
                 &f.query_string(),
-                people.iter().map(|p| p.id),
+                people.iter().map(|p| PersonId(p.id)),
             )
             .await?;
             people
@@ -326,7 +331,7 @@ pub async fn create_person(
 ) -> Result<Response, WebError> {
     match service::register(&state.db, &audit, &user.access, state.tz, &form).await {
         Ok(RegisterOutcome::Created(id)) => {
-            reindex_now(&state, id).await;
+            reindex_now(&state, PersonId(id)).await;
             Ok(redirect_with_flash(
                 &format!("/persons/{id}"),
                 "success",
@@ -368,7 +373,7 @@ pub async fn show_person(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let access: &Access = &user.access;
-    let p = store::find_person(&state.db, access, ScopeKind::View, id)
+    let p = store::find_person(&state.db, access, ScopeKind::View, PersonId(id))
         .await?
         .ok_or(WebError::NotFound)?;
     if let Some(kept) = p.merged_into {
@@ -378,8 +383,9 @@ pub async fn show_person(
             "person-was-merged",
         ));
     }
-    service::record_read(&state.reads, &audit, id).await?;
-    let office = sipe_platform::territory::store::office_by_id(&state.db, p.office_id).await?;
+    service::record_read(&state.reads, &audit, PersonId(id)).await?;
+    let office =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(p.office_id)).await?;
     let department = match &p.department_code {
         Some(code) => sipe_platform::territory::store::find_territory(&state.db, code)
             .await?
@@ -551,16 +557,17 @@ pub async fn edit_person(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, id)
+    let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, PersonId(id))
         .await?
         .ok_or(WebError::NotFound)?;
     // The form shows the whole record: a read like the person page.
-    service::record_read(&state.reads, &audit, id).await?;
+    service::record_read(&state.reads, &audit, PersonId(id)).await?;
     let mut form = to_input(&p);
-    form.office_code = sipe_platform::territory::store::office_by_id(&state.db, p.office_id)
-        .await?
-        .map(|o| o.code)
-        .unwrap_or_default();
+    form.office_code =
+        sipe_platform::territory::store::office_by_id(&state.db, OfficeId(p.office_id))
+            .await?
+            .map(|o| o.code)
+            .unwrap_or_default();
     form_page(
         &state,
         ctx,
@@ -582,7 +589,7 @@ pub async fn update_person(
 ) -> Result<Response, WebError> {
     match service::update(&state.db, &audit, &user.access, state.tz, id, &form).await {
         Ok(()) => {
-            reindex_now(&state, id).await;
+            reindex_now(&state, PersonId(id)).await;
             Ok(redirect_with_flash(
                 &format!("/persons/{id}"),
                 "success",

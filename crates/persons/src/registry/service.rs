@@ -15,6 +15,7 @@ use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::reads::ReadLog;
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
+use sipe_platform::ids::PersonId;
 use sipe_platform::territory;
 use sipe_platform::territory::entity::office;
 use sipe_platform::validation::FieldErrors;
@@ -195,7 +196,7 @@ pub async fn register(
             None => None,
         })
     {
-        let visible = store::find_person(db, access, ScopeKind::View, existing.id)
+        let visible = store::find_person(db, access, ScopeKind::View, PersonId(existing.id))
             .await?
             .is_some();
         return Ok(RegisterOutcome::Exists {
@@ -303,7 +304,7 @@ pub(crate) async fn update_valid(
     id: Uuid,
     v: &ValidPerson,
 ) -> Result<(), PersonError> {
-    let current = store::find_person(tx, access, ScopeKind::Capture, id)
+    let current = store::find_person(tx, access, ScopeKind::Capture, PersonId(id))
         .await?
         .ok_or(PersonError::NotFound)?;
     if let Some(other) =
@@ -340,7 +341,7 @@ pub(crate) type Snapshot = Vec<(&'static str, Option<String>)>;
 
 /// Moves a person's change stamp, so every node re-indexes them: another module changed
 /// what the index holds of them (their job search), in the caller's transaction.
-pub async fn touch(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), sea_orm::DbErr> {
+pub async fn touch(conn: &impl ConnectionTrait, id: PersonId) -> Result<(), sea_orm::DbErr> {
     use sea_orm::sea_query::Expr;
     use sea_orm::{ColumnTrait, QueryFilter};
     person::Entity::update_many()
@@ -451,10 +452,10 @@ pub async fn read_person(
     access: &Access,
     id: Uuid,
 ) -> Result<person::Model, PersonError> {
-    let p = store::find_person(db, access, ScopeKind::View, id)
+    let p = store::find_person(db, access, ScopeKind::View, PersonId(id))
         .await?
         .ok_or(PersonError::NotFound)?;
-    record_read(reads, ctx, id).await?;
+    record_read(reads, ctx, PersonId(id)).await?;
     Ok(p)
 }
 
@@ -464,7 +465,7 @@ pub async fn read_person(
 pub async fn record_hired(
     tx: &impl ConnectionTrait,
     ctx: &AuditCtx,
-    person_id: Uuid,
+    person_id: PersonId,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), PersonError> {
     let p = person::Entity::find_by_id(person_id)
@@ -492,7 +493,7 @@ pub async fn record_hired(
 
 /// Records that the caller read a person's record (reads of personal data are audited),
 /// before the record is shown.
-pub async fn record_read(reads: &ReadLog, ctx: &AuditCtx, id: Uuid) -> Result<(), PersonError> {
+pub async fn record_read(reads: &ReadLog, ctx: &AuditCtx, id: PersonId) -> Result<(), PersonError> {
     reads
         .record(ctx, Change::new("person.view", "person", id))
         .await
@@ -509,9 +510,9 @@ pub async fn record_shown(
     ctx: &AuditCtx,
     action: &str,
     what: &str,
-    shown: impl Iterator<Item = Uuid>,
+    shown: impl Iterator<Item = PersonId>,
 ) -> Result<(), PersonError> {
-    let shown: Vec<Uuid> = shown.take(SHOWN_MAX).collect();
+    let shown: Vec<PersonId> = shown.take(SHOWN_MAX).collect();
     let what: String = what.chars().take(500).collect();
     reads
         .record(

@@ -6,6 +6,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
+use sipe_platform::ids::{OfficeId, PersonId};
 use uuid::Uuid;
 
 use crate::entity::{person, person_change, timeline_event};
@@ -16,7 +17,7 @@ pub async fn find_person(
     conn: &impl ConnectionTrait,
     access: &Access,
     kind: ScopeKind,
-    id: Uuid,
+    id: PersonId,
 ) -> Result<Option<person::Model>, DbErr> {
     let mut q =
         person::Entity::find_by_id(id).filter(access.scope(kind).owns(person::Column::OfficeId));
@@ -367,9 +368,9 @@ pub async fn timeline(
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]
 pub struct PersonName {
     /// Person id.
-    pub id: Uuid,
+    pub id: PersonId,
     /// Owning office.
-    pub office_id: Uuid,
+    pub office_id: OfficeId,
     /// Surnames.
     pub surnames: String,
     /// Names.
@@ -379,7 +380,7 @@ pub struct PersonName {
     /// Department territory code.
     pub department_code: Option<String>,
     /// Set when merged into another record.
-    pub merged_into: Option<Uuid>,
+    pub merged_into: Option<PersonId>,
 }
 
 impl PersonName {
@@ -397,9 +398,9 @@ impl PersonName {
 /// they already may see, or filter by office themselves. Batched.
 pub async fn names_of(
     conn: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = Uuid>,
+    ids: impl IntoIterator<Item = PersonId>,
 ) -> Result<Vec<PersonName>, DbErr> {
-    let ids: Vec<Uuid> = ids.into_iter().collect();
+    let ids: Vec<PersonId> = ids.into_iter().collect();
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1_000) {
         let rows: Vec<PersonName> = person::Entity::find()
@@ -435,9 +436,9 @@ pub fn ids_in_scope(scope: &sipe_platform::access::Scope) -> sea_orm::sea_query:
 /// The first `limit` unemployed people of an office, by id (the demo refers them).
 pub async fn unemployed_of_office(
     conn: &impl ConnectionTrait,
-    office_id: Uuid,
+    office_id: OfficeId,
     limit: u64,
-) -> Result<Vec<Uuid>, DbErr> {
+) -> Result<Vec<PersonId>, DbErr> {
     person::Entity::find()
         .select_only()
         .column(person::Column::Id)

@@ -19,6 +19,7 @@ use crate::entity::person;
 use crate::profile::ItemParts;
 use crate::search::{ExtraValues, IndexBatch, PersonDoc, PersonIndex};
 use sipe_platform::db::Db;
+use sipe_platform::ids::PersonId;
 
 /// Rows read and committed to the index per batch (a tantivy commit flushes segments:
 /// fewer, larger batches index a bulk import several times faster).
@@ -106,7 +107,7 @@ async fn docs_of(
     index: &PersonIndex,
     rows: &[IndexRow],
 ) -> anyhow::Result<Vec<PersonDoc>> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<PersonId> = rows.iter().map(|r| PersonId(r.id)).collect();
     let items = crate::profile::item_parts_of(db, &ids).await?;
     let batch = IndexBatch {
         rows,
@@ -122,7 +123,10 @@ async fn docs_of(
     Ok(rows
         .iter()
         .map(|r| {
-            let own = items.get(&r.id).map(Vec::as_slice).unwrap_or_default();
+            let own = items
+                .get(&PersonId(r.id))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             to_doc(r, own, extra.remove(&r.id).unwrap_or_default())
         })
         .collect())

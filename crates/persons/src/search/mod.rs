@@ -113,7 +113,7 @@ pub struct IndexBatch<'a> {
     /// Their rows.
     pub rows: &'a [crate::search::indexer::IndexRow],
     /// Their profile items.
-    pub items: &'a HashMap<Uuid, Vec<crate::profile::ItemParts>>,
+    pub items: &'a HashMap<sipe_platform::ids::PersonId, Vec<crate::profile::ItemParts>>,
     /// The day the entries describe.
     pub today: chrono::NaiveDate,
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::service::PersonError;
 use crate::transfer::{self, RequestView, TransferInput};
+use sipe_platform::ids::PersonId;
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::{AppState, PageCtx, WebError};
@@ -62,7 +63,7 @@ async fn audit_shown(
     let shown = rows
         .iter()
         .filter(|r| r.person_name.is_some())
-        .filter_map(|r| r.request.person_id);
+        .filter_map(|r| r.request.person_id.map(PersonId));
     crate::service::record_shown(&state.reads, audit, "person.transfer_list", "", shown).await
 }
 
@@ -96,7 +97,7 @@ async fn decide(
     approve: bool,
 ) -> Result<Response, WebError> {
     let person = transfer::decide(&state.db, audit, &user.access, id, approve).await?;
-    crate::handlers::reindex_now(state, person).await;
+    crate::handlers::reindex_now(state, PersonId(person)).await;
     Ok(redirect_with_flash(
         "/persons/transfers",
         "success",
@@ -213,7 +214,7 @@ pub async fn api_approve_transfer(
     Path(id): Path<Uuid>,
 ) -> Result<axum::http::StatusCode, sipe_platform::api::ApiError> {
     let person = transfer::decide(&state.db, &audit, &access, id, true).await?;
-    crate::handlers::reindex_now(&state, person).await;
+    crate::handlers::reindex_now(&state, PersonId(person)).await;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

@@ -21,6 +21,8 @@ use crate::timeline::{self, NewEvent};
 use sipe_platform::access::{Access, Permission, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
+use sipe_platform::ids::OfficeId;
+use sipe_platform::ids::PersonId;
 use sipe_platform::territory;
 use sipe_platform::validation::{self, FieldErrors};
 
@@ -229,7 +231,7 @@ pub async fn decide(
         .one(&tx)
         .await?
         .ok_or(PersonError::NotFound)?;
-    let to = territory::store::office_by_id(&tx, r.to_office_id)
+    let to = territory::store::office_by_id(&tx, OfficeId(r.to_office_id))
         .await?
         .ok_or(PersonError::NotFound)?;
     let mut a = r.clone().into_active_model();
@@ -239,7 +241,7 @@ pub async fn decide(
     a.update(&tx).await?;
     if approve {
         let person_id = r.person_id.ok_or(PersonError::NotFound)?;
-        let current = store::find_person(&tx, access, ScopeKind::Capture, person_id)
+        let current = store::find_person(&tx, access, ScopeKind::Capture, PersonId(person_id))
             .await?
             .ok_or(PersonError::NotFound)?;
         let before = vec![("office_id", Some(current.office_id.to_string()))];

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::entity::{office, office_coverage, territory};
 use crate::access::{Access, ScopeKind};
+use crate::ids::OfficeId;
 use crate::web::table::Pager;
 
 /// Filters of the offices list.
@@ -129,17 +130,17 @@ static OFFICE_CODES: std::sync::LazyLock<crate::cache::TtlCache<Uuid, String>> =
 /// The codes of these offices, from the per-node cache or one query for the rest.
 pub async fn office_codes(
     conn: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = Uuid>,
-) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    ids: impl IntoIterator<Item = OfficeId>,
+) -> Result<std::collections::HashMap<OfficeId, String>, DbErr> {
     let mut out = std::collections::HashMap::new();
     let mut missing = Vec::new();
-    for id in ids {
-        if out.contains_key(&id) || missing.contains(&id) {
+    for id in ids.into_iter().map(OfficeId::uuid) {
+        if out.contains_key(&OfficeId(id)) || missing.contains(&id) {
             continue;
         }
         match OFFICE_CODES.get(&id) {
             Some(code) => {
-                out.insert(id, code);
+                out.insert(OfficeId(id), code);
             }
             None => missing.push(id),
         }
@@ -155,7 +156,7 @@ pub async fn office_codes(
             .await?;
         for (id, code) in found {
             OFFICE_CODES.insert(id, code.clone());
-            out.insert(id, code);
+            out.insert(OfficeId(id), code);
         }
     }
     Ok(out)
@@ -288,7 +289,7 @@ pub async fn offices_covering(
 /// An office by id, whatever the scope (system use: labels of records already in scope).
 pub async fn office_by_id(
     conn: &impl ConnectionTrait,
-    id: Uuid,
+    id: OfficeId,
 ) -> Result<Option<office::Model>, DbErr> {
     office::Entity::find_by_id(id).one(conn).await
 }
@@ -418,7 +419,7 @@ pub async fn capture_office(
         );
     }
     for id in preferred {
-        if let Some(o) = office_by_id(conn, *id).await?
+        if let Some(o) = office_by_id(conn, OfficeId(*id)).await?
             && o.active
             && access.capture.includes_path(&o.path)
         {
@@ -427,7 +428,7 @@ pub async fn capture_office(
     }
     if let crate::access::Scope::Offices(list) = &access.capture {
         for entry in list {
-            if let Some(o) = office_by_id(conn, entry.id).await?
+            if let Some(o) = office_by_id(conn, OfficeId(entry.id)).await?
                 && o.active
             {
                 return Ok(Ok(o));

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, location};
 use crate::persons::register;
+use sipe::ids::PersonId;
 
 /// A new admin and their API token.
 async fn admin(app: &TestApp) -> (reqwest::Client, String, String) {
@@ -463,7 +464,7 @@ async fn with_disability(app: &TestApp, id: uuid::Uuid, phone: &str) {
         &app.db,
         &sipe::access::Access::system("t"),
         sipe::access::ScopeKind::View,
-        id,
+        PersonId(id),
     )
     .await
     .unwrap()

@@ -399,7 +399,7 @@ async fn a_pair_with_a_record_merged_since_the_scan_cannot_be_merged() {
     assert_eq!(merged, 1, "one merge went through");
     assert!(refused >= 1, "a stale pair was refused");
     // B was merged into A or C's pair was; B itself never received anything afterwards.
-    let rows = sipe::persons::store::names_of(&app.db, [a, b, c])
+    let rows = sipe::persons::store::names_of(&app.db, [a, b, c].map(sipe::ids::PersonId))
         .await
         .unwrap();
     let chains = rows
