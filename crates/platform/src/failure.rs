@@ -49,9 +49,42 @@ impl<E: UseCaseError> From<E> for crate::web::WebError {
         match e.failure() {
             Failure::Invalid(f) => f.into(),
             Failure::NotFound => WebError::NotFound,
-            Failure::Conflict(text) => WebError::Internal(anyhow::anyhow!(text)),
+            Failure::Conflict(text) => WebError::Conflict(text),
             Failure::Store(s) => s.into(),
             Failure::Internal(e) => WebError::Internal(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::response::IntoResponse;
+
+    struct Refused;
+
+    impl UseCaseError for Refused {
+        fn failure(self) -> Failure {
+            Failure::Conflict("the vacancy is closed".into())
+        }
+    }
+
+    struct Missing;
+
+    impl UseCaseError for Missing {
+        fn failure(self) -> Failure {
+            Failure::NotFound
+        }
+    }
+
+    #[test]
+    fn a_conflict_is_409_on_pages_and_in_the_api_not_an_internal_error() {
+        let page = crate::web::WebError::from(Refused).into_response();
+        assert_eq!(page.status(), axum::http::StatusCode::CONFLICT);
+        let api = crate::api::ApiError::from(Refused).into_response();
+        assert_eq!(api.status(), axum::http::StatusCode::CONFLICT);
+        // The same conversion keeps other kinds apart.
+        let missing = crate::web::WebError::from(Missing).into_response();
+        assert_eq!(missing.status(), axum::http::StatusCode::NOT_FOUND);
     }
 }

@@ -32,6 +32,10 @@ pub enum WebError {
     /// A text field held control characters; the field's name.
     #[error("control characters in {0}")]
     InvalidText(String),
+    /// The record's state or another record forbids the change (its text is logged; the
+    /// page says so in the visitor's language).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// A list page beyond the deepest one served.
     #[error(transparent)]
     PageTooDeep(#[from] super::table::PageTooDeep),
@@ -83,6 +87,8 @@ pub enum ErrorKind {
     InvalidQuery(&'static str),
     /// 422 for text with control characters (the field travels as [`RefusedField`]).
     InvalidText,
+    /// 409.
+    Conflict,
     /// 500.
     Internal,
 }
@@ -96,6 +102,10 @@ impl IntoResponse for WebError {
             WebError::CsrfRejected => (StatusCode::FORBIDDEN, ErrorKind::Csrf),
             WebError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorKind::TooLarge),
             WebError::PageTooDeep(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorKind::PageTooDeep),
+            WebError::Conflict(text) => {
+                tracing::info!(reason = %text, "change refused by the record's state");
+                (StatusCode::CONFLICT, ErrorKind::Conflict)
+            }
             WebError::InvalidQuery(key) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorKind::InvalidQuery(key),
@@ -171,6 +181,7 @@ pub fn render_error_page(
         ErrorKind::PageTooDeep => ("error-422-page-title", "error-422-page-body"),
         ErrorKind::InvalidQuery(key) => ("error-422-query-title", key),
         ErrorKind::InvalidText => ("error-422-text-title", "error-422-text-body"),
+        ErrorKind::Conflict => ("error-409-title", "error-409-body"),
         ErrorKind::Internal => ("error-500-title", "error-500-body"),
     };
     let message = match response.extensions().get::<RefusedField>() {

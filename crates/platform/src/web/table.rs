@@ -204,6 +204,17 @@ impl Pager {
         }
     }
 
+    /// The header of a sortable column: a link that sorts by it (or reverses the order),
+    /// with `aria-sort` and the arrow of the current order.
+    pub fn th(&self, col: &str, label: impl std::fmt::Display) -> SortHeader {
+        SortHeader {
+            href: self.sort_href(col),
+            aria_sort: self.aria_sort(col),
+            arrow: self.arrow(col),
+            label: label.to_string(),
+        }
+    }
+
     /// Arrow shown beside the sorted header.
     pub fn arrow(&self, col: &str) -> &'static str {
         match (self.sort == col, self.desc) {
@@ -265,6 +276,22 @@ impl Pager {
         format!("{}?{}", self.base, s.finish())
     }
 }
+
+/// A sortable column header (see [`Pager::th`]).
+#[derive(askama::Template)]
+#[template(
+    source = r#"<th scope="col" aria-sort="{{ aria_sort }}"><a href="{{ href }}">{{ label }}{% if !arrow.is_empty() %} {{ arrow }}{% endif %}</a></th>"#,
+    ext = "html"
+)]
+pub struct SortHeader {
+    href: String,
+    aria_sort: &'static str,
+    arrow: &'static str,
+    label: String,
+}
+
+// Its template escapes the label and the link.
+impl askama::filters::HtmlSafe for SortHeader {}
 
 fn number(s: &Option<String>) -> Option<u64> {
     s.as_deref().and_then(|v| v.trim().parse().ok())
@@ -375,5 +402,25 @@ mod tests {
         );
         assert_eq!(p.aria_sort("name"), "ascending");
         assert_eq!(p.aria_sort("code"), "none");
+    }
+
+    #[test]
+    fn a_sortable_header_links_marks_and_escapes() {
+        let q = ListQuery {
+            sort: Some("name".into()),
+            ..Default::default()
+        };
+        let p = Pager::new("/offices", &q, &["code", "name"], false)
+            .unwrap()
+            .keep("q", "a&b");
+        assert_eq!(
+            p.th("name", "Nombre <b>").to_string(),
+            "<th scope=\"col\" aria-sort=\"ascending\"><a href=\"/offices?q=a%26b&#38;sort=name&#38;dir=desc&#38;page=1\">Nombre &#60;b&#62; ▲</a></th>"
+        );
+        assert!(
+            p.th("code", "Código")
+                .to_string()
+                .contains("aria-sort=\"none\"")
+        );
     }
 }
