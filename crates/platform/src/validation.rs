@@ -197,6 +197,37 @@ where
     }
 }
 
+/// What is wrong with a phone as typed, as a catalogue key, before it is parsed:
+/// characters a phone does not have (an extension or a note would be lost), or more
+/// digits than any number has. `None` when it may be a phone.
+pub fn phone_shape_problem(raw: &str) -> Option<&'static str> {
+    let raw = raw.trim();
+    if !raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()/.".contains(c))
+    {
+        return Some("field-phone-chars");
+    }
+    (raw.chars().filter(char::is_ascii_digit).count() > 15).then_some("field-phone-too-long")
+}
+
+/// Why a phone that did not parse is wrong, as a catalogue key: its shape (see
+/// [`phone_shape_problem`]), too few digits for an Argentine number (10 with the area
+/// code), or digits that make no number (an unknown area code, say).
+pub fn phone_problem(raw: &str) -> &'static str {
+    if let Some(key) = phone_shape_problem(raw) {
+        return key;
+    }
+    let raw = raw.trim();
+    let digits = raw.chars().filter(char::is_ascii_digit).count();
+    let foreign = raw.starts_with('+') && !raw.starts_with("+54");
+    if digits < if foreign { 8 } else { 10 } {
+        "field-phone-too-short"
+    } else {
+        "field-phone-invalid"
+    }
+}
+
 /// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {

@@ -323,10 +323,14 @@ fn phone(e: &mut FieldErrors, field: &'static str, raw: &str) -> Option<String> 
     if raw.is_empty() {
         return None;
     }
-    match PhoneE164::parse(raw) {
+    match validation::phone_shape_problem(raw)
+        .is_none()
+        .then(|| PhoneE164::parse(raw))
+        .flatten()
+    {
         Some(p) => Some(p.as_str().to_owned()),
         None => {
-            e.add(field, "field-phone-invalid");
+            e.add(field, validation::phone_problem(raw));
             None
         }
     }
@@ -508,7 +512,7 @@ mod tests {
                 ("legal_name", "field-required"),
                 ("activity_code", "employer-activity-invalid"),
                 ("size_band", "field-choice-invalid"),
-                ("phone", "field-phone-invalid"),
+                ("phone", "field-phone-chars"),
                 ("email", "field-email-invalid"),
                 ("contact_name", "field-required"),
             ]

@@ -161,9 +161,9 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
     let birth_date = sipe_platform::validation::parse_date(&input.birth_date);
     match birth_date {
         None => e.add("birth_date", "person-birth-date-invalid"),
-        Some(d) if domain::age(d, today) < 14 || domain::age(d, today) > 110 => {
-            e.add("birth_date", "person-birth-date-range")
-        }
+        Some(d) if d > today => e.add("birth_date", "person-birth-date-future"),
+        Some(d) if domain::age(d, today) < 14 => e.add("birth_date", "person-birth-date-too-young"),
+        Some(d) if domain::age(d, today) > 110 => e.add("birth_date", "person-birth-date-too-old"),
         Some(_) => {}
     }
     let sex = Sex::parse(&input.sex);
@@ -204,9 +204,12 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
     let phone = match input.phone.trim() {
         "" => None,
         raw => {
-            let p = PhoneE164::parse(raw);
+            let p = validation::phone_shape_problem(raw)
+                .is_none()
+                .then(|| PhoneE164::parse(raw))
+                .flatten();
             if p.is_none() {
-                e.add("phone", "field-phone-invalid");
+                e.add("phone", validation::phone_problem(raw));
             }
             p
         }
@@ -359,7 +362,38 @@ mod tests {
         };
         assert_eq!(
             validate(&child, today()).unwrap_err().0[0].key,
-            "person-birth-date-range"
+            "person-birth-date-too-young"
         );
+        let key = |birth: &str| {
+            let p = PersonInput {
+                birth_date: birth.into(),
+                ..input()
+            };
+            validate(&p, today()).unwrap_err().0[0].key
+        };
+        assert_eq!(key("2099-01-01"), "person-birth-date-future");
+        assert_eq!(key("1900-01-01"), "person-birth-date-too-old");
+    }
+
+    #[test]
+    fn a_wrong_phone_is_told_what_is_wrong_with_it() {
+        let key = |phone: &str| {
+            let p = PersonInput {
+                phone: phone.into(),
+                ..input()
+            };
+            validate(&p, today()).unwrap_err().0[0].key
+        };
+        assert_eq!(key("381-12"), "field-phone-too-short");
+        assert_eq!(key("381 4123456 #2"), "field-phone-chars");
+        assert_eq!(key("381 4123456 9999999"), "field-phone-too-long");
+        // A right number of digits that makes no Argentine number.
+        assert_eq!(key("000 0000000"), "field-phone-invalid");
+        // And a good one passes.
+        let ok = PersonInput {
+            phone: "381 4123456".into(),
+            ..input()
+        };
+        assert!(validate(&ok, today()).is_ok());
     }
 }

@@ -147,7 +147,7 @@ impl TryFrom<&OfficeInput> for ValidOffice {
                 .chars()
                 .all(|c| c.is_ascii_digit() || " +-()/".contains(c))
         {
-            e.add("phone", "field-phone-invalid");
+            e.add("phone", "field-phone-chars");
         }
         let email = validation::text(&mut e, "email", &input.email, false, 254);
         if !email.is_empty() && !validation::is_email(&email) {
