@@ -297,7 +297,11 @@ async fn seeding_state(db: &Db) -> anyhow::Result<Vec<String>> {
     match recorded {
         Some(_) if foreign_users.is_empty() => Ok(done),
         // A demo made before seeding recorded its steps: the demo users, and only them.
-        None if !users.is_empty() && foreign_users.is_empty() => Ok(completed(Some("done"))),
+        None if !users.is_empty() && foreign_users.is_empty() => {
+            let done = completed(Some("done"));
+            sipe_platform::db::settings::set(db, SEED_SETTING, &done.join(",")).await?;
+            Ok(done)
+        }
         None if users.is_empty() && people == 0 => Ok(done),
         _ => anyhow::bail!(
             "this database holds users or people that sipe demo did not create ({} users \

@@ -311,7 +311,7 @@ pub async fn export(
         &format!("indicadores-intermediacion-{from}-{to}"),
         &header,
     )
-    .numeric_from(1)
+    .numeric(1..header.len())
     .audit("indicators.export", "intermediation_indicators", period)
     .back_to(&format!("/indicators/intermediation?from={from}&to={to}"));
     for row in rows {

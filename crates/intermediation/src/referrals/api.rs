@@ -209,7 +209,7 @@ pub async fn show_referral(
         &state,
         &ctx,
         "referral.view",
-        std::iter::once(dto.person_id),
+        std::iter::once(PersonId(dto.person_id)),
     )
     .await
     .map_err(ApiError::Internal)?;
@@ -252,7 +252,7 @@ pub async fn vacancy_referrals(
         &state,
         &ctx,
         "referral.list",
-        items.iter().map(|r| r.person_id),
+        items.iter().map(|r| PersonId(r.person_id)),
     )
     .await
     .map_err(ApiError::Internal)?;
@@ -273,7 +273,7 @@ pub async fn person_referrals(
     sipe_persons::store::find_person(&state.db, &access, ScopeKind::View, PersonId(id))
         .await?
         .ok_or(ApiError::NotFound)?;
-    super::record_shown(&state, &ctx, "referral.list", std::iter::once(id))
+    super::record_shown(&state, &ctx, "referral.list", std::iter::once(PersonId(id)))
         .await
         .map_err(ApiError::Internal)?;
     let items = super::store::of_person(&state.db, id).await?;
@@ -338,7 +338,7 @@ pub async fn api_list(
         &state,
         &audit,
         "referral.list",
-        items.iter().map(|r| r.person_id),
+        items.iter().map(|r| PersonId(r.person_id)),
     )
     .await
     .map_err(ApiError::Internal)?;
@@ -391,7 +391,7 @@ pub async fn api_follow_ups(
         &state,
         &audit,
         "follow_up.list",
-        items.iter().map(|r| r.person_id),
+        items.iter().map(|r| PersonId(r.person_id)),
     )
     .await
     .map_err(ApiError::Internal)?;

@@ -145,7 +145,13 @@ async fn page(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let l = load(state, user, id).await?;
-    super::record_shown(state, audit, "referral.view", std::iter::once(l.person.id)).await?;
+    super::record_shown(
+        state,
+        audit,
+        "referral.view",
+        std::iter::once(PersonId(l.person.id)),
+    )
+    .await?;
     let can_move = user.access.can(Permission::EditIntermediation)
         && service::visible(&state.db, &user.access, ScopeKind::Capture, id)
             .await?
@@ -318,7 +324,7 @@ pub async fn list_page(
         &state,
         &audit,
         "referral.list",
-        rows.iter().map(|r| r.person_id),
+        rows.iter().map(|r| PersonId(r.person_id)),
     )
     .await?;
     let states = ReferralState::ALL.map(ReferralState::as_str);
@@ -410,7 +416,7 @@ pub async fn follow_ups_page(
         &state,
         &audit,
         "follow_up.list",
-        rows.iter().map(|r| r.person_id),
+        rows.iter().map(|r| PersonId(r.person_id)),
     )
     .await?;
     pager.total = total;

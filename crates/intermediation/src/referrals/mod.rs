@@ -15,17 +15,14 @@ pub mod state;
 pub mod store;
 pub mod views;
 
-use uuid::Uuid;
-
 /// Records which people a referral list, record or follow-up list shows the caller
 /// (one audit row per request, through the read log), before it is shown.
 pub async fn record_shown(
     state: &sipe_platform::web::AppState,
     ctx: &sipe_platform::audit::AuditCtx,
     action: &str,
-    people: impl Iterator<Item = Uuid>,
+    people: impl Iterator<Item = sipe_platform::ids::PersonId>,
 ) -> anyhow::Result<()> {
-    let people = people.map(sipe_platform::ids::PersonId);
     sipe_persons::service::record_shown(&state.reads, ctx, action, "", people).await?;
     Ok(())
 }

@@ -18,6 +18,7 @@ use sipe_persons::input::EDUCATION_LEVELS;
 use sipe_persons::profile::{LANGUAGE_LEVELS, LANGUAGES, LICENCE_CLASSES};
 use sipe_platform::access::{Permission, ScopeKind};
 use sipe_platform::ids::OfficeId;
+use sipe_platform::ids::PersonId;
 use sipe_platform::territory::views::Choice;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
@@ -69,7 +70,9 @@ pub async fn export_vacancies(
 ) -> Result<Response, WebError> {
     let filter = query.filter()?;
     let list = query.pager(&ListQuery::default())?;
+    // Positions and salaries add up in a spreadsheet.
     let mut out = Export::new(format, "ofertas", &EXPORT_HEADER)
+        .numeric([5, 11, 12])
         .audit("vacancy.export", "vacancy_list", list.filters())
         .back_to(&list.href(1));
     let mut pages = ExportPages::new("/vacancies.csv", &SORTS, true);
@@ -211,7 +214,7 @@ async fn show_page(
         state,
         audit,
         "referral.list",
-        referrals.iter().map(|r| r.person_id),
+        referrals.iter().map(|r| PersonId(r.person_id)),
     )
     .await?;
     let names =

@@ -130,7 +130,7 @@ pub struct Export {
     file_stem: String,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
-    numeric_from: Option<usize>,
+    numeric: Vec<usize>,
     audit: Option<(&'static str, &'static str, Value)>,
     back: String,
     too_many: Option<u64>,
@@ -144,7 +144,7 @@ impl Export {
             file_stem: file_stem.to_owned(),
             header: header.iter().map(|h| h.as_ref().to_owned()).collect(),
             rows: Vec::new(),
-            numeric_from: None,
+            numeric: Vec::new(),
             audit: None,
             back: "/".to_owned(),
             too_many: None,
@@ -168,9 +168,11 @@ impl Export {
         self
     }
 
-    /// In XLSX, cells from column `col` on that read as numbers are written as numbers.
-    pub fn numeric_from(mut self, col: usize) -> Self {
-        self.numeric_from = Some(col);
+    /// In XLSX, cells of these columns (0-based) that read as numbers are written as
+    /// numbers, so a spreadsheet can add them up (never document numbers: they would
+    /// lose their leading zeros).
+    pub fn numeric(mut self, cols: impl IntoIterator<Item = usize>) -> Self {
+        self.numeric = cols.into_iter().collect();
         self
     }
 
@@ -256,7 +258,9 @@ impl Export {
     }
 
     fn csv(&self) -> anyhow::Result<Vec<u8>> {
-        let mut w = crate::csv_export::CsvWriter::new();
+        // The byte-order mark makes a spreadsheet read the file as UTF-8 (accents and
+        // ñ intact); the import skips it.
+        let mut w = crate::csv_export::CsvWriter::from_writer(UTF8_BOM.to_vec());
         w.row(&self.header)?;
         for r in &self.rows {
             w.row(r)?;
@@ -276,21 +280,45 @@ impl Export {
         for (r, values) in self.rows.iter().enumerate() {
             let r = r as u32 + 1;
             for (c, v) in values.iter().enumerate() {
-                let number = self
-                    .numeric_from
-                    .filter(|from| c >= *from)
+                let number = Some(c)
+                    .filter(|c| self.numeric.contains(c))
                     .and_then(|_| v.parse::<f64>().ok())
                     .filter(|n| n.is_finite());
                 match number {
                     Some(n) => sheet.write_number(r, c as u16, n)?,
                     None if v.is_empty() => continue,
-                    None => sheet.write_string(r, c as u16, v)?,
+                    None => sheet.write_string(r, c as u16, xlsx_cell(v))?,
                 };
             }
         }
         sheet.set_freeze_panes(1, 0)?;
         Ok(book.save_to_buffer()?)
     }
+}
+
+/// The UTF-8 byte-order mark.
+const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// Most characters (UTF-16 units) an XLSX cell holds.
+const XLSX_CELL_MAX: usize = 32_767;
+
+/// The cell as an XLSX can hold it: a longer text (an audit snapshot of a whole import)
+/// is cut, saying so at its end; the CSV of the same export keeps it whole.
+fn xlsx_cell(v: &str) -> std::borrow::Cow<'_, str> {
+    const MARK: &str = " […]";
+    if v.encode_utf16().count() <= XLSX_CELL_MAX {
+        return std::borrow::Cow::Borrowed(v);
+    }
+    let room = XLSX_CELL_MAX - MARK.encode_utf16().count();
+    let mut units = 0;
+    let cut: String = v
+        .chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= room
+        })
+        .collect();
+    std::borrow::Cow::Owned(cut + MARK)
 }
 
 #[cfg(test)]
@@ -326,11 +354,23 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_longer_than_an_xlsx_holds_is_cut_and_marked() {
+        let long = "á".repeat(40_000);
+        let cut = xlsx_cell(&long);
+        assert_eq!(cut.encode_utf16().count(), XLSX_CELL_MAX);
+        assert!(cut.ends_with(" […]"));
+        assert_eq!(xlsx_cell("corto"), "corto");
+        let mut e = Export::new(Format::Xlsx, "x", &["after"]);
+        e.row([long]);
+        assert!(e.xlsx().is_ok(), "the workbook is written");
+    }
+
+    #[test]
     fn csv_neutralises_formulas_and_xlsx_keeps_text() {
-        let mut e = Export::new(Format::Csv, "x", &["doc", "n"]).numeric_from(1);
+        let mut e = Export::new(Format::Csv, "x", &["doc", "n"]).numeric([1]);
         e.row(["=1+1", "3"]);
         let csv = String::from_utf8(e.csv().unwrap()).unwrap();
-        assert_eq!(csv, "doc,n\n'=1+1,3\n");
+        assert_eq!(csv, "\u{feff}doc,n\n'=1+1,3\n");
         let book = e.xlsx().unwrap();
         assert!(book.starts_with(b"PK"), "an XLSX is a zip file");
     }

@@ -275,10 +275,21 @@ impl<'a> Field<'a> {
         self
     }
 
-    /// The translated error, if the field has one.
+    /// The translated error, if the field has one. Of a group sharing one error, only
+    /// the inputs that hold something are marked (an unknown skill is in a filled box,
+    /// not in the empty ones), unless the problem is that the group is empty.
     fn error(&self) -> Option<String> {
         let field = self.error_field.as_deref().unwrap_or(&self.name);
-        self.errors.message(self.ctx.lang, field)
+        let key = self.errors.0.iter().find(|e| e.field == field)?.key;
+        let holds_something = !self.value.trim().is_empty()
+            || self
+                .options
+                .iter()
+                .any(|o| o.selected && !o.value.is_empty());
+        if self.group_error.is_some() && !holds_something && key != "field-required" {
+            return None;
+        }
+        Some(self.ctx.t(key).into_owned())
     }
 
     /// Ids of the help text and the error, for `aria-describedby`.
@@ -344,6 +355,41 @@ mod tests {
             !html.contains("aria-invalid") && !html.contains("aria-describedby"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn of_a_group_sharing_one_error_only_the_filled_inputs_are_marked() {
+        let ctx = ctx();
+        let errors = FieldErrors::one("skills", "field-too-long");
+        let f = ctx.fields(&errors);
+        let filled = f
+            .text("skills", "action-save", "amasar")
+            .id("skill-0")
+            .in_group("skills-error")
+            .to_string();
+        assert!(filled.contains(r#"aria-invalid="true""#), "{filled}");
+        assert!(
+            filled.contains(r#"aria-describedby="skills-error""#),
+            "{filled}"
+        );
+        assert!(
+            !filled.contains("field-error"),
+            "the group shows the message once"
+        );
+        let empty = f
+            .text("skills", "action-save", "")
+            .id("skill-1")
+            .in_group("skills-error")
+            .to_string();
+        assert!(!empty.contains("aria-invalid"), "{empty}");
+        // When the group is empty and must not be, every input is marked.
+        let required = FieldErrors::one("skills", "field-required");
+        let empty = ctx
+            .fields(&required)
+            .text("skills", "action-save", "")
+            .in_group("skills-error")
+            .to_string();
+        assert!(empty.contains(r#"aria-invalid="true""#), "{empty}");
     }
 
     #[test]

@@ -120,7 +120,7 @@ async fn an_operator_registers_an_employer_with_contacts_and_agreements() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-    let csv = res.text().await.unwrap();
+    let csv = crate::helpers::without_bom(res.text().await.unwrap());
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("cuit,razon_social,nombre_fantasia,actividad"));
     assert_eq!(lines.len(), 2, "{csv}");

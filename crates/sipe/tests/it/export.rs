@@ -116,7 +116,7 @@ async fn filters_narrow_the_search_and_a_coordinator_exports_it() {
             .unwrap()
             .contains(".csv")
     );
-    let csv = res.text().await.unwrap();
+    let csv = crate::helpers::without_bom(res.text().await.unwrap());
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("tipo_documento,numero_documento,cuil,apellidos"));
     assert_eq!(lines.len(), 2, "{csv}");
@@ -255,7 +255,7 @@ async fn every_list_exports_the_same_rows_as_csv_and_xlsx_and_each_download_is_a
             .unwrap();
         assert_eq!(csv.status(), StatusCode::OK, "{base}.csv");
         assert_eq!(csv.headers()["cache-control"], "no-store");
-        let csv = csv.text().await.unwrap();
+        let csv = crate::helpers::without_bom(csv.text().await.unwrap());
         let csv_rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(csv.as_bytes())
@@ -288,6 +288,24 @@ async fn every_list_exports_the_same_rows_as_csv_and_xlsx_and_each_download_is_a
         checked += 1;
     }
     assert_eq!(checked, cases.len());
+    // Positions and salaries are numbers a spreadsheet adds up; texts stay texts.
+    let bytes = c
+        .get(app.url("/vacancies.xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range_at(&mut book, 0)
+        .unwrap()
+        .unwrap();
+    assert!(matches!(sheet.get((1, 5)), Some(calamine::Data::Float(n)) if *n == 2.0));
+    assert!(
+        matches!(sheet.get((1, 1)), Some(calamine::Data::String(t)) if t == "Embalador de cítricos")
+    );
     // Office A's export names its own employer (whose formula-like name is neutralised
     // in the CSV and kept as text in the XLSX) and not office B's.
     let csv = app.get_page(&c, "/employers.csv").await;

@@ -183,7 +183,7 @@ impl TestApp {
     pub async fn get_page(&self, client: &reqwest::Client, path: &str) -> String {
         let res = client.get(self.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "GET {path}");
-        res.text().await.unwrap()
+        without_bom(res.text().await.unwrap())
     }
 
     /// GETs an API path with a bearer token, expecting 200, and returns the JSON body.
@@ -325,6 +325,14 @@ impl TestApp {
             .iter()
             .filter(|r| r.action == action)
             .count()
+    }
+}
+
+/// A CSV download without the byte-order mark sipe puts first (for spreadsheets).
+pub fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
     }
 }
 
