@@ -7,7 +7,9 @@
 #   cargo build && scripts/browser-tests.sh
 #
 # Env: SIPE_BIN (default target/debug/sipe, relative to the repo root),
-# SCREENSHOT_DIR, ADMIN_USER/ADMIN_PASS, OPERATOR_USER/OPERATOR_PASS (passed to e2e.mjs).
+# SCREENSHOT_DIR (default target/browser-screenshots: every page visited at 1280 and
+# 390 px, kept by CI as an artifact), ADMIN_USER/ADMIN_PASS,
+# OPERATOR_USER/OPERATOR_PASS (passed to e2e.mjs).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -72,7 +74,10 @@ until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base_url/ready
 done
 
 status=0
+export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$PWD/target/browser-screenshots}"
+rm -rf "$SCREENSHOT_DIR"
 BASE_URL="$base_url" node tests/browser/e2e.mjs || status=$?
+echo "browser-tests: screenshots in $SCREENSHOT_DIR"
 # The API contract, against the same server (after the browser tests: it changes data).
 if [[ "${SKIP_API_FUZZ:-}" != 1 ]]; then
   echo "browser-tests: API contract (schemathesis)"

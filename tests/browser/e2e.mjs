@@ -48,7 +48,19 @@ async function screenshot(page, label) {
   if (!SCREENSHOT_DIR) return;
   const slug = label.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '') || 'root';
   shotCount++;
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${String(shotCount).padStart(2, '0')}-${slug}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${String(shotCount).padStart(3, '0')}-${slug}.png`), fullPage: true });
+}
+
+/** The page as a reviewer sees it at a phone's width (390 px) too, then back to the desk. */
+async function phoneScreenshot(page, label) {
+  if (!SCREENSHOT_DIR) return;
+  const desk = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await screenshot(page, `${label === '/' ? 'root' : label}-390`);
+  } finally {
+    await page.setViewportSize(desk);
+  }
 }
 
 // ---- helpers ---------------------------------------------------------------
@@ -64,7 +76,74 @@ async function navigateBy(page, action) {
   await page.waitForLoadState('load');
 }
 
-/** Inject axe-core (context has bypassCSP) and assert zero WCAG 2.0/2.1 A/AA violations. */
+/**
+ * Text contrast of every visible control (links, buttons, fields, labels, summaries),
+ * computed in the page: the text colour against the effective background, found by
+ * walking up to the first opaque background and blending the translucent ones on the
+ * way. axe marks such cases only "incomplete", so white text on a white page passed it.
+ * Returns the controls below 4.5:1 and how many were measured.
+ */
+async function lowContrast(page) {
+  return page.evaluate(() => {
+    const parse = (c) => {
+      const m = /rgba?\(([^)]+)\)/.exec(c || '');
+      if (!m) return null;
+      const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+    };
+    const over = (top, bottom) => ({
+      r: top.r * top.a + bottom.r * (1 - top.a),
+      g: top.g * top.a + bottom.g * (1 - top.a),
+      b: top.b * top.a + bottom.b * (1 - top.a),
+      a: 1,
+    });
+    const luminance = ({ r, g, b }) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      const layers = [];
+      for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+        const c = parse(getComputedStyle(n).backgroundColor);
+        if (c && c.a > 0) {
+          layers.push(c);
+          if (c.a >= 1) break;
+        }
+      }
+      let bg = { r: 255, g: 255, b: 255, a: 1 };
+      for (const layer of layers.reverse()) bg = over(layer, bg);
+      return bg;
+    };
+    const describe = (el) => {
+      const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30);
+      return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${text}"`;
+    };
+    const bad = [];
+    let measured = 0;
+    const fields = ['INPUT', 'SELECT', 'TEXTAREA'];
+    for (const el of document.querySelectorAll('a, button, input, select, textarea, label, summary')) {
+      if (el.disabled || ['hidden', 'checkbox', 'radio', 'file', 'color', 'range'].includes(el.type)) continue;
+      const s = getComputedStyle(el);
+      if (s.visibility !== 'visible' || s.display === 'none' || Number(s.opacity) === 0) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width <= 1 || box.height <= 1) continue; // screen-reader-only text
+      const text = fields.includes(el.tagName) ? el.value || el.placeholder || 'x' : (el.innerText || '').trim();
+      if (!text) continue;
+      const bg = background(el);
+      let fg = parse(s.color);
+      if (!fg) continue;
+      if (fg.a < 1) fg = over(fg, bg);
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      measured++;
+      if (ratio < 4.5) bad.push(`${describe(el)} ${ratio.toFixed(2)}:1 (${s.color} on rgb(${Math.round(bg.r)}, ${Math.round(bg.g)}, ${Math.round(bg.b)}))`);
+    }
+    return { bad, measured };
+  });
+}
+
+/** Inject axe-core (context has bypassCSP) and assert zero WCAG 2.0/2.1 A/AA violations,
+ * then that no visible control's text falls below 4.5:1 contrast. */
 async function axeCheck(page) {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async (tags) => {
@@ -76,7 +155,13 @@ async function axeCheck(page) {
   }, AXE_TAGS);
   const lines = violations.map((v) => `${v.id} (${v.impact}, ${v.count} node${v.count === 1 ? '' : 's'}): ${v.help} -> ${v.targets.join(' | ')}`);
   if (violations.length) assert.fail(`${violations.length} axe violation(s) on ${pathname(page)}:\n${lines.join('\n')}`);
+  const { bad, measured } = await lowContrast(page);
+  contrastMeasured += measured;
+  if (bad.length) assert.fail(`${bad.length} control(s) below 4.5:1 contrast on ${pathname(page)}:\n${bad.join('\n')}`);
 }
+
+/** Controls whose contrast was measured over the run (the check must have looked). */
+let contrastMeasured = 0;
 
 /** Fill the login form and submit it; waits for the resulting page. */
 async function login(page, { user, pass }) {
@@ -102,6 +187,7 @@ async function visit(page, path, { status = 200, label = path } = {}) {
     const res = await page.goto(url(path));
     loaded = true;
     await screenshot(page, label);
+    await phoneScreenshot(page, label);
     assert.equal(res?.status(), status, `GET ${path}: HTTP status`);
     const h1 = page.locator('h1');
     assert.ok((await h1.count()) > 0, `${path}: no <h1>`);
@@ -161,6 +247,23 @@ async function run(browser) {
     await screenshot(page, 'login');
   });
   await check('a. axe /login', () => axeCheck(page));
+  await check('a. the contrast check catches white text on a white page (positive control)', async () => {
+    await page.evaluate(() => {
+      const probe = document.createElement('button');
+      probe.id = 'contrast-probe';
+      probe.className = 'link';
+      probe.textContent = 'Derivar';
+      probe.style.cssText = 'color: #fff; background: transparent; border: 0';
+      document.body.appendChild(probe);
+    });
+    const { bad } = await lowContrast(page);
+    await page.evaluate(() => document.getElementById('contrast-probe').remove());
+    assert.ok(bad.some((line) => line.includes('#contrast-probe')), `probe not caught: ${bad.join('; ')}`);
+    const clean = await lowContrast(page);
+    assert.equal(clean.bad.length, 0, clean.bad.join('; '));
+    assert.ok(clean.measured >= 3, `only ${clean.measured} controls measured on /login`);
+    return `${clean.measured} controls measured`;
+  });
 
   await check('b. wrong password shows flash-error and stays on /login', async () => {
     await login(page, { user: ADMIN.user, pass: `${ADMIN.pass}-wrong` });
@@ -255,6 +358,35 @@ async function run(browser) {
     await op.selectOption('#sex', 'M');
     await op.selectOption('#department_code', 'AR-90084');
   };
+  await check('i0. a registration sent back focuses its first invalid field, labelled above and tied to its message', async () => {
+    for (const width of [1280, 390]) {
+      await op.setViewportSize({ width, height: 844 });
+      await op.goto(url('/persons/new'));
+      await navigateBy(op, () => op.click('[data-testid=person-save]'));
+      const focus = await op.evaluate(() => {
+        const el = document.activeElement;
+        const ids = (el?.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+        return {
+          name: el?.getAttribute('name'),
+          invalid: el?.getAttribute('aria-invalid'),
+          messages: ids.map((id) => document.getElementById(id)?.innerText?.trim() || ''),
+        };
+      });
+      assert.equal(focus.invalid, 'true', `${width}px: focus on ${focus.name}, not an invalid field`);
+      assert.ok(focus.messages.some((m) => m.length > 0), `${width}px: ${focus.name} is described by no message`);
+      const misplaced = await op.evaluate(() => [...document.querySelectorAll('form .field:not(.check) > label[for]')]
+        .filter((label) => {
+          const field = document.getElementById(label.htmlFor);
+          return field && label.getBoundingClientRect().bottom > field.getBoundingClientRect().top + 1;
+        })
+        .map((label) => label.htmlFor));
+      assert.deepEqual(misplaced, [], `${width}px: labels not above their fields`);
+      await screenshot(op, `operator-registration-errors-${width}`);
+    }
+    await op.setViewportSize({ width: 1280, height: 800 });
+    return 'focus on the document number at desk and phone widths';
+  });
+
   await check('i. operator searches, then registers a person and sees the timeline', async () => {
     await visit(op, `/persons?q=${dni}`);
     await navigateBy(op, () => op.click('[data-testid=person-new]'));
@@ -457,6 +589,11 @@ async function run(browser) {
     assert.match(await op.textContent('[data-testid=referral-origin]'), /Postulación de la persona/);
   });
   await op.context().close();
+
+  await check('z. the contrast check measured the controls of every page visited', async () => {
+    assert.ok(contrastMeasured > 1000, `only ${contrastMeasured} controls measured`);
+    return `${contrastMeasured} controls`;
+  });
 }
 
 async function main() {

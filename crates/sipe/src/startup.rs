@@ -153,6 +153,8 @@ pub fn routes(modules: &Modules) -> Routes {
         .get("/metrics", Guard::Public, web::metrics::render)
         .get("/static/app.css", Guard::Public, web::assets::css)
         .get("/static/app.js", Guard::Public, web::assets::js)
+        .get("/static/favicon.svg", Guard::Public, web::assets::favicon)
+        .get("/favicon.ico", Guard::Public, web::assets::favicon)
         .get(
             "/api/v1/openapi.json",
             Guard::Public,

@@ -152,7 +152,9 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
         e.add("doc_type", "person-doc-type-invalid");
     }
     let doc_number = doc_type.and_then(|t| DocumentNumber::parse(t, &input.doc_number).ok());
-    if doc_type.is_some() && doc_number.is_none() {
+    if input.doc_number.trim().is_empty() {
+        e.add("doc_number", "field-required");
+    } else if doc_type.is_some() && doc_number.is_none() {
         e.add("doc_number", "person-doc-number-invalid");
     }
     let surnames = validation::text(&mut e, "surnames", &input.surnames, true, 100);
@@ -160,6 +162,7 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
     let chosen_name = validation::text(&mut e, "chosen_name", &input.chosen_name, false, 100);
     let birth_date = sipe_platform::validation::parse_date(&input.birth_date);
     match birth_date {
+        None if input.birth_date.trim().is_empty() => e.add("birth_date", "field-required"),
         None => e.add("birth_date", "person-birth-date-invalid"),
         Some(d) if d > today => e.add("birth_date", "person-birth-date-future"),
         Some(d) if domain::age(d, today) < 14 => e.add("birth_date", "person-birth-date-too-young"),
