@@ -142,6 +142,28 @@ async function lowContrast(page) {
   });
 }
 
+/**
+ * Internal names in the visible text: snake_case words (field names, codes such as
+ * `travel_radius_km` or `full_time`) and, on Spanish pages, English code values shown
+ * as they are stored. Text inside <code>/<pre> (identifiers an admin filters by) and
+ * typed values do not count. Returns the offending words.
+ */
+async function internalNames(page) {
+  return page.evaluate(() => {
+    const copy = document.body.cloneNode(true);
+    copy.querySelectorAll('pre, code, script, style, input, textarea, [hidden]').forEach((e) => e.remove());
+    const text = copy.innerText || copy.textContent || '';
+    const found = new Set();
+    for (const m of text.matchAll(/(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-])/g)) found.add(m[0]);
+    if (document.documentElement.lang === 'es-AR') {
+      const codes = ['unemployed', 'employed', 'inactive', 'hired', 'proposed', 'draft', 'filled',
+        'cancelled', 'rejected', 'withdrawn', 'obsolete', 'permanent', 'seasonal', 'temporary', 'system'];
+      for (const word of text.split(/[^A-Za-z]+/)) if (codes.includes(word)) found.add(word);
+    }
+    return [...found];
+  });
+}
+
 /** Inject axe-core (context has bypassCSP) and assert zero WCAG 2.0/2.1 A/AA violations,
  * then that no visible control's text falls below 4.5:1 contrast. */
 async function axeCheck(page) {
@@ -158,6 +180,8 @@ async function axeCheck(page) {
   const { bad, measured } = await lowContrast(page);
   contrastMeasured += measured;
   if (bad.length) assert.fail(`${bad.length} control(s) below 4.5:1 contrast on ${pathname(page)}:\n${bad.join('\n')}`);
+  const names = await internalNames(page);
+  if (names.length) assert.fail(`internal names shown on ${pathname(page)}: ${names.join(', ')}`);
 }
 
 /** Controls whose contrast was measured over the run (the check must have looked). */
@@ -263,6 +287,18 @@ async function run(browser) {
     assert.equal(clean.bad.length, 0, clean.bad.join('; '));
     assert.ok(clean.measured >= 3, `only ${clean.measured} controls measured on /login`);
     return `${clean.measured} controls measured`;
+  });
+  await check('a. the internal-names check catches a field name and a code (positive control)', async () => {
+    await page.evaluate(() => {
+      const probe = document.createElement('p');
+      probe.id = 'names-probe';
+      probe.textContent = 'Cambios: travel_radius_km, estado hired';
+      document.body.appendChild(probe);
+    });
+    const found = await internalNames(page);
+    await page.evaluate(() => document.getElementById('names-probe').remove());
+    assert.deepEqual(found.sort(), ['hired', 'travel_radius_km']);
+    assert.deepEqual(await internalNames(page), []);
   });
 
   await check('b. wrong password shows flash-error and stays on /login', async () => {

@@ -91,26 +91,48 @@ pub struct RecordPage {
     pub generated_at: String,
 }
 
-fn cell(v: &Value) -> String {
+/// The label of a key of the record, as the person's page names it.
+fn label(ctx: &PageCtx, key: &str) -> String {
+    [
+        crate::service::field_label_key(key),
+        format!("record-col-{}", key.replace('_', "-")),
+    ]
+    .into_iter()
+    .find(|k| ctx.lang.has(k))
+    .map(|k| ctx.t(&k).into_owned())
+    .unwrap_or_else(|| key.to_owned())
+}
+
+/// A value of the record as people read it: times in the deployment's zone, flags as
+/// yes/no, codes by their names (`field` says which field the value belongs to).
+fn readable(ctx: &PageCtx, field: &str, v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::Bool(b) => ctx.t(if *b { "yes" } else { "no" }).into_owned(),
+        Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(at) => ctx.time(&at.with_timezone(&chrono::Utc)),
+            Err(_) => crate::service::value_text(ctx.lang, field, s),
+        },
         Value::Object(m) => m
             .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| format!("{k}: {}", cell(v)))
+            .filter(|(_, v)| !v.is_null() && v.as_str() != Some(""))
+            .map(|(k, v)| format!("{}: {}", label(ctx, k), readable(ctx, k, v)))
             .collect::<Vec<_>>()
             .join(", "),
         other => other.to_string(),
     }
 }
 
-/// Turns the JSON record into facts and tables, so the printable page shows exactly
-/// what the JSON holds.
-fn layout(record: &Value) -> (Vec<(String, String)>, Vec<RecordTable>) {
+/// Turns the JSON record into facts and tables, so the printable page shows what the
+/// JSON holds, named and written as the rest of sipe shows it.
+fn layout(ctx: &PageCtx, record: &Value) -> (Vec<(String, String)>, Vec<RecordTable>) {
     let facts = record["person"]
         .as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), cell(v))).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (label(ctx, k), readable(ctx, k, v)))
+                .collect()
+        })
         .unwrap_or_default();
     let tables = [
         ("record-profile-items", "profile_items"),
@@ -121,18 +143,34 @@ fn layout(record: &Value) -> (Vec<(String, String)>, Vec<RecordTable>) {
     .into_iter()
     .map(|(title, key)| {
         let list = record[key].as_array().cloned().unwrap_or_default();
-        let columns: Vec<String> = list
+        // The summary already says what an event was; its kind is for programs.
+        let keys: Vec<String> = list
             .first()
             .and_then(|v| v.as_object())
-            .map(|m| m.keys().cloned().collect())
+            .map(|m| {
+                m.keys()
+                    .filter(|k| key != "timeline" || *k != "kind")
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default();
         let rows = list
             .iter()
-            .map(|v| columns.iter().map(|c| cell(&v[c])).collect())
+            .map(|v| {
+                // In the field history, the values belong to the field of their row.
+                let field = v["field"].as_str().unwrap_or_default();
+                keys.iter()
+                    .map(|c| match c.as_str() {
+                        "field" => label(ctx, field),
+                        "old" | "new" => readable(ctx, field, &v[c]),
+                        _ => readable(ctx, c, &v[c]),
+                    })
+                    .collect()
+            })
             .collect();
         RecordTable {
             title,
-            columns,
+            columns: keys.iter().map(|k| label(ctx, k)).collect(),
             rows,
         }
     })
@@ -151,7 +189,7 @@ pub async fn record_html(
     let record = export::subject_record(&state.db, &audit, &user.access, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let (facts, tables) = layout(&record);
+    let (facts, tables) = layout(&ctx, &record);
     let page = RecordPage {
         generated_at: ctx.time(&chrono::Utc::now()),
         ctx,

@@ -232,7 +232,8 @@ pub fn validate_item(
 
 /// The history line of an item: what the person page shows as old or new value.
 fn describe(i: &profile_item::Model) -> String {
-    let mut s = format!("{} {}", i.kind, i.label);
+    // The field of the history line already names the kind.
+    let mut s = i.label.clone();
     if let Some(l) = &i.level {
         s.push_str(&format!(" ({l})"));
     }

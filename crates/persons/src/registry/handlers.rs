@@ -393,7 +393,11 @@ pub async fn show_person(
         None => None,
     };
     let (events, _) = store::timeline(&state.db, id, 0, 100).await?;
-    let changes = store::changes(&state.db, id).await?;
+    let changes = store::changes(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|c| ChangeRow::of(ctx.lang, c))
+        .collect();
     let can_edit = access.can(Permission::EditPersons)
         && office
             .as_ref()

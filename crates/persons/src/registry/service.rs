@@ -374,6 +374,55 @@ pub fn field_label_key(field: &str) -> String {
     format!("person-{}", label.replace('_', "-"))
 }
 
+/// A stored history value as a person reads it: yes/no for flags, the catalogue's name
+/// of a coded value, a date as dd/mm/yyyy, a profile item without its internal kind.
+pub fn value_text(lang: sipe_platform::i18n::Lang, field: &str, value: &str) -> String {
+    let value = value.trim();
+    match value {
+        "" => return String::new(),
+        "true" => return lang.t("yes").into_owned(),
+        "false" => return lang.t("no").into_owned(),
+        _ => {}
+    }
+    let prefix = match field {
+        "employment_status" => "employment-",
+        "availability_hours" | "hours" => "hours-",
+        "situation" => "situation-",
+        "days" => "day-",
+        "barriers" => "barrier-",
+        "kind" => "item-kind-",
+        "education_level" => "isced-",
+        "sex" => "sex-",
+        "doc_type" => "doc-",
+        "disability_type" => "disability-",
+        _ => "",
+    };
+    if !prefix.is_empty() {
+        // One code, or a list of them (`transport,care_duties`).
+        let named: Option<Vec<String>> = value
+            .split(',')
+            .map(|code| {
+                let key = format!("{prefix}{}", code.trim());
+                lang.has(&key).then(|| lang.t(&key).into_owned())
+            })
+            .collect();
+        if let Some(named) = named {
+            return named.join(", ");
+        }
+    }
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return date.format("%d/%m/%Y").to_string();
+    }
+    // Older history lines of profile items begin with the item's kind code.
+    let kinds = [
+        "work", "desired", "skill", "language", "licence", "benefit", "consent",
+    ];
+    match value.split_once(' ') {
+        Some((kind, rest)) if kinds.contains(&kind) => rest.to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
 /// Keeps the history of every changed field, with one audit row and one timeline event
 /// for the whole change. Returns the changed fields.
 pub(crate) async fn record_changes(

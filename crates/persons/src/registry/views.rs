@@ -89,6 +89,38 @@ pub struct PersonFormPage {
 
 impl PersonFormPage {}
 
+/// One change of a field, with the field's name and values as people read them.
+pub struct ChangeRow {
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The field's label.
+    pub field: String,
+    /// Value before.
+    pub old: String,
+    /// Value after.
+    pub new: String,
+    /// Who.
+    pub actor: String,
+}
+
+impl ChangeRow {
+    /// The row of a stored change in `lang`.
+    pub fn of(lang: sipe_platform::i18n::Lang, c: PersonChange) -> Self {
+        let text = |v: &Option<String>| {
+            crate::service::value_text(lang, &c.field, v.as_deref().unwrap_or_default())
+        };
+        Self {
+            at: c.at,
+            field: lang
+                .t(&crate::service::field_label_key(&c.field))
+                .into_owned(),
+            old: text(&c.old_value),
+            new: text(&c.new_value),
+            actor: sipe_platform::audit::actor_label(lang, &c.actor_name),
+        }
+    }
+}
+
 /// `/persons/{id}`.
 #[derive(Template)]
 #[template(path = "persons/show.html")]
@@ -111,8 +143,8 @@ pub struct PersonPage {
     pub cuil: String,
     /// Timeline, newest first.
     pub events: Vec<TimelineEvent>,
-    /// Field history, newest first.
-    pub changes: Vec<PersonChange>,
+    /// Field history, newest first, as people read it.
+    pub changes: Vec<ChangeRow>,
     /// May edit.
     pub can_edit: bool,
     /// Profile items, grouped by kind in display order.

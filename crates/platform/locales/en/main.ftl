@@ -57,6 +57,7 @@ export-too-many = Too many rows to export (more than 100,000); add filters and e
 confirm-generic = Do you confirm this action?
 yes = Yes
 no = No
+actor-system = System
 error-code = Code
 error-request-id = Request id
 error-home = Back to the home page

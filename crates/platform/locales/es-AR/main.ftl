@@ -57,6 +57,7 @@ export-too-many = Hay demasiadas filas para exportar (más de 100.000): agregá 
 confirm-generic = ¿Confirmás esta acción?
 yes = Sí
 no = No
+actor-system = Sistema
 error-code = Código
 error-request-id = Identificador de la solicitud
 error-home = Volver al inicio

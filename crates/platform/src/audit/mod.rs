@@ -312,3 +312,12 @@ pub const MODULE: crate::module::Module = crate::module::Module {
     }],
     ..crate::module::Module::new("audit")
 };
+
+/// The name of who did something, as people read it: the system's own work is named in
+/// the reader's language, not by its internal actor name.
+pub fn actor_label(lang: crate::i18n::Lang, actor_name: &str) -> String {
+    match actor_name {
+        "system" | "" => lang.t("actor-system").into_owned(),
+        name => name.to_owned(),
+    }
+}

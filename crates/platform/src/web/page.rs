@@ -175,6 +175,11 @@ fn nav_for(state: &super::AppState, access: &Access, lang: Lang, path: &str) -> 
 }
 
 impl PageCtx {
+    /// Who did something, as the reader names it (the system's own work in their language).
+    pub fn actor(&self, name: &str) -> String {
+        crate::audit::actor_label(self.lang, name)
+    }
+
     /// Translated text.
     pub fn t(&self, key: impl AsRef<str>) -> std::borrow::Cow<'static, str> {
         self.lang.t(key.as_ref())

@@ -296,8 +296,10 @@ async fn an_update_keeps_the_history_of_each_field() {
         .await
         .unwrap();
     let history = text_of(&html, "[data-testid=history-table]").unwrap();
-    assert!(history.contains("email") && history.contains("juan@example.com"));
-    assert!(history.contains("employment_status"));
+    // Fields by their labels and codes by their names, never as stored.
+    assert!(history.contains("Correo electrónico") && history.contains("juan@example.com"));
+    assert!(history.contains("Situación laboral") && history.contains("Desocupada"));
+    assert!(!history.contains("employment_status") && !history.contains("unemployed"));
     assert!(
         text_of(&html, "[data-testid=timeline]")
             .unwrap()

@@ -124,14 +124,15 @@ async fn an_operator_builds_the_profile_and_every_change_is_kept() {
     assert!(situation.contains("Motora") && situation.contains("2 personas a cargo"));
     let history = text_of(&html, "[data-testid=history-table]").unwrap();
     for field in [
-        "work_history",
-        "languages",
-        "skills",
-        "has_disability",
-        "dependants",
+        "Experiencia laboral",
+        "Idiomas",
+        "Habilidades",
+        "Tiene discapacidad",
+        "Personas a cargo",
     ] {
         assert!(history.contains(field), "history lacks {field}: {history}");
     }
+    assert!(!history.contains("work_history") && !history.contains("has_disability"));
     assert!(app.audit_count("person.update").await >= 4);
 }
 
