@@ -383,6 +383,18 @@ async function run(browser) {
     await screenshot(op, 'operator-admin-users');
   });
 
+  await check('h2. from any page the header box finds people by the beginning of a name', async () => {
+    await op.goto(url('/vacancies'));
+    await op.fill('[data-testid=top-search]', 'gonz');
+    await navigateBy(op, () => op.press('[data-testid=top-search]', 'Enter'));
+    assert.equal(pathname(op), '/persons');
+    const rows = await op.locator('table tbody tr').count();
+    assert.ok(rows > 0, 'no one found by "gonz"');
+    assert.equal(await op.evaluate(() => document.activeElement?.id), 'q', 'the search box has the focus');
+    await phoneScreenshot(op, 'operator-header-search');
+    return `${rows} rows`;
+  });
+
   // --- operator registers a person: search first, register, duplicate warning, timeline ---
   const dni = String(30000000 + Math.floor(Math.random() * 9000000));
   let personPath = null;

@@ -47,6 +47,18 @@ pub const MODULE: Module = Module {
             count: count_open_vacancies,
         },
         Card {
+            label: "dashboard-interviews-today",
+            href: "/referrals?state=interview_scheduled",
+            permission: VIEW,
+            count: count_interviews_today,
+        },
+        Card {
+            label: "dashboard-referrals-waiting",
+            href: "/referrals?state=sent",
+            permission: VIEW,
+            count: count_referrals_waiting,
+        },
+        Card {
             label: "dashboard-follow-ups-due",
             href: "/follow-ups",
             permission: VIEW,
@@ -119,6 +131,37 @@ fn count_open_vacancies<'a>(
 ) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
     Box::pin(super::vacancies::store::count_open_in_scope(
         &state.db, access,
+    ))
+}
+
+fn count_interviews_today<'a>(
+    state: &'a AppState,
+    access: &'a sipe_platform::access::Access,
+) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
+    use chrono::TimeZone;
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+    let start = |d: chrono::NaiveDate| {
+        state
+            .tz
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_default()
+    };
+    let (from, to) = (start(today), start(today + chrono::Duration::days(1)));
+    Box::pin(super::referrals::store::count_interviews_between(
+        &state.db, access, from, to,
+    ))
+}
+
+fn count_referrals_waiting<'a>(
+    state: &'a AppState,
+    access: &'a sipe_platform::access::Access,
+) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
+    Box::pin(super::referrals::store::count_in_state(
+        &state.db,
+        access,
+        super::referrals::state::ReferralState::Sent,
     ))
 }
 

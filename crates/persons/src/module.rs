@@ -9,7 +9,7 @@ use tokio::sync::watch;
 use crate::search::{IndexExtension, PersonIndex, SearchError};
 use sipe_platform::access::Permission;
 use sipe_platform::jobs::{self, Registry};
-use sipe_platform::module::{Area, BoxFuture, Card, Module, NavEntry, StartCtx};
+use sipe_platform::module::{Area, BoxFuture, Card, HeaderSearch, Module, NavEntry, StartCtx};
 use sipe_platform::web::AppState;
 
 /// The persons module.
@@ -44,6 +44,12 @@ pub const MODULE: Module = Module {
             count: count_persons,
         },
         Card {
+            label: "dashboard-persons-week",
+            href: "/persons?sort=updated_at&dir=desc",
+            permission: Permission::EditPersons,
+            count: count_registered_this_week,
+        },
+        Card {
             label: "dashboard-duplicates",
             href: "/persons/duplicates",
             permission: Permission::CoordinatePersons,
@@ -57,6 +63,12 @@ pub const MODULE: Module = Module {
     migrations: crate::migrations::all,
     messages: Some(&crate::MESSAGES),
     demo: crate::demo::STEPS,
+    header_search: Some(HeaderSearch {
+        action: "/persons",
+        label: "header-search-label",
+        placeholder: "header-search-placeholder",
+        permission: Permission::ViewPersons,
+    }),
     ..Module::new("persons")
 };
 
@@ -171,6 +183,16 @@ fn count_persons<'a>(
     access: &'a sipe_platform::access::Access,
 ) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
     Box::pin(crate::store::count_in_scope(&state.db, access))
+}
+
+fn count_registered_this_week<'a>(
+    state: &'a AppState,
+    access: &'a sipe_platform::access::Access,
+) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
+    let since = chrono::Utc::now() - chrono::Duration::days(7);
+    Box::pin(crate::store::count_registered_since(
+        &state.db, access, since,
+    ))
 }
 
 fn count_duplicates<'a>(

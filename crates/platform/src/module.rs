@@ -84,6 +84,19 @@ pub struct NavEntry {
     pub permission: Permission,
 }
 
+/// A search box in the header of every page (the registry's: DNI or name).
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderSearch {
+    /// Where the box sends `q`.
+    pub action: &'static str,
+    /// Catalogue key of its label (read by screen readers).
+    pub label: &'static str,
+    /// Catalogue key of its placeholder.
+    pub placeholder: &'static str,
+    /// Who sees it.
+    pub permission: Permission,
+}
+
 /// Counts one dashboard number for a user (already allowed to see it).
 pub type CountFn = for<'a> fn(&'a AppState, &'a Access) -> BoxFuture<'a, Result<u64, DbErr>>;
 
@@ -200,6 +213,8 @@ pub struct Module {
     pub messages: Option<&'static crate::i18n::Messages>,
     /// Its steps of `sipe demo`.
     pub demo: &'static [DemoStep],
+    /// Its search box in the header of every page, if it has one.
+    pub header_search: Option<HeaderSearch>,
 }
 
 fn no_routes() -> Routes {
@@ -238,6 +253,7 @@ impl Module {
             migrations: no_migrations,
             messages: None,
             demo: &[],
+            header_search: None,
         }
     }
 }
@@ -340,6 +356,11 @@ impl Modules {
     /// Every dashboard card, in module order.
     pub fn cards(&self) -> impl Iterator<Item = &'static Card> + '_ {
         self.iter().flat_map(|m| m.cards)
+    }
+
+    /// The header search boxes, in module order.
+    pub fn header_searches(&self) -> impl Iterator<Item = &'static HeaderSearch> + '_ {
+        self.iter().filter_map(|m| m.header_search.as_ref())
     }
 
     /// Every person-merge hook.

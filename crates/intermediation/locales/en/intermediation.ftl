@@ -1,6 +1,8 @@
 # intermediation: English.
 dashboard-open-vacancies = Open vacancies
 dashboard-follow-ups-due = Follow-ups due
+dashboard-interviews-today = Interviews today
+dashboard-referrals-waiting = Referrals awaiting the employer's answer
 
 ## Intermediación: employers
 employer-too-many-contacts = Up to 20 contacts can be entered at once.

@@ -1,6 +1,8 @@
 # intermediation: Spanish (Argentina).
 dashboard-open-vacancies = Ofertas abiertas
 dashboard-follow-ups-due = Seguimientos vencidos
+dashboard-interviews-today = Entrevistas de hoy
+dashboard-referrals-waiting = Derivaciones esperando respuesta del empleador
 
 ## Intermediación: employers
 employer-too-many-contacts = Se pueden cargar hasta 20 contactos a la vez.

@@ -202,6 +202,36 @@ fn visible(access: &Access) -> Condition {
         )
 }
 
+/// Referrals the caller may see in one state (those waiting for the employer's answer,
+/// on the home page).
+pub async fn count_in_state(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    state: ReferralState,
+) -> Result<u64, DbErr> {
+    referral::Entity::find()
+        .filter(visible(access))
+        .filter(referral::Column::State.eq(state.as_str()))
+        .count(conn)
+        .await
+}
+
+/// Interviews the caller may see between two instants (today's, on the home page).
+pub async fn count_interviews_between(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    referral::Entity::find()
+        .filter(visible(access))
+        .filter(referral::Column::State.eq(ReferralState::InterviewScheduled.as_str()))
+        .filter(referral::Column::InterviewAt.gte(from))
+        .filter(referral::Column::InterviewAt.lt(to))
+        .count(conn)
+        .await
+}
+
 /// One page of the referrals the caller may see, newest change first by default.
 pub async fn list(
     conn: &impl ConnectionTrait,

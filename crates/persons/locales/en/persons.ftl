@@ -1,9 +1,12 @@
 # persons: English.
 dashboard-persons = People in your scope
+dashboard-persons-week = People registered in the last 7 days
 dashboard-duplicates = Open possible duplicates
 locality = Locality
 nav-persons = People
 persons-title = People
+header-search-label = Find a person
+header-search-placeholder = DNI or name
 persons-search = DNI, CUIL or name
 persons-search-hint = Search before registering: the document with or without dots, or names in any order.
 persons-none-found = Nobody matches.
@@ -225,7 +228,6 @@ merge-keep-this = Keep this one
 merge-submit = Merge
 merge-dismiss = Not the same person
 person-was-merged = That record was merged into this one.
-action-search = Search
 filter-more = More filters
 person-department = Department
 filter-age-min = Age from

@@ -1,9 +1,12 @@
 # persons: Spanish (Argentina).
 dashboard-persons = Personas a tu alcance
+dashboard-persons-week = Personas registradas en los últimos 7 días
 dashboard-duplicates = Posibles duplicados abiertos
 locality = Localidad
 nav-persons = Personas
 persons-title = Personas
+header-search-label = Buscar persona
+header-search-placeholder = DNI o nombre
 persons-search = DNI, CUIL o nombre
 persons-search-hint = Buscá antes de registrar: el documento con o sin puntos, o nombres y apellidos en cualquier orden.
 persons-none-found = No se encontró a nadie con esos datos.
@@ -225,7 +228,6 @@ merge-keep-this = Conservar este
 merge-submit = Fusionar
 merge-dismiss = No son la misma persona
 person-was-merged = Ese registro se fusionó con este.
-action-search = Buscar
 filter-more = Más filtros
 person-department = Departamento
 filter-age-min = Edad desde

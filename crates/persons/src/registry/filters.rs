@@ -99,6 +99,11 @@ impl PersonFilters {
         .any(|v| !v.trim().is_empty())
     }
 
+    /// Is the search box the only thing filled?
+    pub fn other_filters_empty(&self) -> bool {
+        self.pairs().iter().all(|(k, _)| *k == "q")
+    }
+
     /// The filters that are set, as query parameters (for links that keep them).
     pub fn pairs(&self) -> Vec<(&'static str, &str)> {
         [

@@ -63,6 +63,20 @@ pub struct PersonListQuery {
     list: ListQuery,
 }
 
+/// The digits of a search that is a document number (dots, dashes and spaces dropped),
+/// or nothing when it holds anything else.
+fn document_digits(q: &str) -> String {
+    let digits: String = q
+        .chars()
+        .filter(|c| !matches!(c, '.' | '-' | ' '))
+        .collect();
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        digits
+    } else {
+        String::new()
+    }
+}
+
 /// `GET /persons`: one search box (DNI, CUIL or names), filters, results.
 pub async fn list_persons(
     State(state): State<AppState>,
@@ -131,6 +145,18 @@ pub async fn list_persons(
                 people.iter().map(|p| PersonId(p.id)),
             )
             .await?;
+            // A whole document number that finds one person opens the record: the
+            // operator typed the DNI of someone at the counter.
+            if let [only] = people.as_slice()
+                && total == 1
+                && f.other_filters_empty()
+                && only.doc_number == document_digits(&f.q)
+            {
+                use axum::response::IntoResponse;
+                return Ok(
+                    axum::response::Redirect::to(&format!("/persons/{}", only.id)).into_response(),
+                );
+            }
             people
         }
         _ => Vec::new(),
@@ -301,6 +327,13 @@ pub async fn new_person(
     Query(q): Query<NewQuery>,
 ) -> Result<Response, WebError> {
     let digits: String = q.q.chars().filter(|c| c.is_ascii_digit()).collect();
+    // What was searched comes along: a DNI to its field, a name (surnames first, as
+    // people say it at the counter) to the surnames.
+    let words: String =
+        q.q.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .collect::<Vec<_>>()
+            .join(" ");
     let form = PersonInput {
         doc_type: "dni".into(),
         doc_number: if (7..=8).contains(&digits.len()) {
@@ -308,6 +341,7 @@ pub async fn new_person(
         } else {
             String::new()
         },
+        surnames: words.chars().take(100).collect(),
         nationality: "AR".into(),
         ..Default::default()
     };

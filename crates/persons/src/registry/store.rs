@@ -38,6 +38,21 @@ pub async fn count_in_scope(conn: &impl ConnectionTrait, access: &Access) -> Res
         .await
 }
 
+/// People of the caller's view scope registered since `since` (the week's new people on
+/// the home page).
+pub async fn count_registered_since(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    person::Entity::find()
+        .filter(access.view.owns(person::Column::OfficeId))
+        .filter(person::Column::MergedInto.is_null())
+        .filter(person::Column::CreatedAt.gte(since))
+        .count(conn)
+        .await
+}
+
 /// A person by document, whatever the scope (duplicate checks only; never shown as such).
 pub async fn find_by_document(
     conn: &impl ConnectionTrait,
@@ -180,11 +195,15 @@ impl Default for PersonQuery {
     }
 }
 
+/// Fewest digits that search by the beginning of a document number.
+pub const DOC_PREFIX_MIN: usize = 5;
+
 /// One page of people in the query's scope (search or view) of the caller, with the total.
 ///
-/// Words go to the search index (any order, accents folded, small typos forgiven), best
-/// matches first, with the scope as a filter inside the query. Digits (dots and dashes
-/// ignored) look the document or CUIL up exactly in the database; an empty query lists
+/// Words go to the search index (any order, accents folded, small typos forgiven, the
+/// last word also as the beginning of a name), best matches first, with the scope as a
+/// filter inside the query. Digits (dots and dashes ignored) look the document or CUIL up
+/// in the database, five or more also the documents they begin; an empty query lists
 /// everyone in scope in the requested order.
 #[expect(
     clippy::too_many_arguments,
@@ -258,11 +277,19 @@ pub async fn search(
         q = q.filter(person::Column::MergedInto.is_null());
     }
     if by_document {
-        q = q.filter(
-            Condition::any()
-                .add(person::Column::DocNumber.eq(digits.clone()))
-                .add(person::Column::Cuil.eq(digits)),
-        );
+        let mut any = Condition::any()
+            .add(person::Column::DocNumber.eq(digits.clone()))
+            .add(person::Column::Cuil.eq(digits.clone()));
+        // Five digits or more also find the documents they begin: a range on the
+        // indexed column (":" follows "9"), which every database serves from its index.
+        if digits.len() >= DOC_PREFIX_MIN {
+            any = any.add(
+                Condition::all()
+                    .add(person::Column::DocNumber.gte(digits.clone()))
+                    .add(person::Column::DocNumber.lt(format!("{digits}:"))),
+            );
+        }
+        q = q.filter(any);
     } else {
         for word in
             sipe_platform::text::bounded_words(crate::domain::fold(&query.q).split_whitespace())

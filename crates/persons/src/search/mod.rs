@@ -499,7 +499,9 @@ impl PersonIndex {
         while let Some(t) = stream.next() {
             words.push(t.text.clone());
         }
-        for word in sipe_platform::text::bounded_words(words.iter().map(String::as_str)) {
+        let bounded = sipe_platform::text::bounded_words(words.iter().map(String::as_str));
+        let last = bounded.len().saturating_sub(1);
+        for (i, word) in bounded.into_iter().enumerate() {
             let term = Term::from_field_text(f.name, &word);
             let letters = word.chars().count();
             // A short word that some name has ("juan", "paz") is taken as typed:
@@ -514,6 +516,30 @@ impl PersonIndex {
                 _ => 2,
             };
             let exact = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
+            // The word being typed may be the beginning of a name ("gonz", "villag"): it
+            // matches as typed (within its edits) or as a prefix, the typed word first.
+            if i == last && letters >= 2 {
+                let typed: Box<dyn Query> = if distance == 0 {
+                    Box::new(BoostQuery::new(exact, 2.0))
+                } else {
+                    Box::new(BooleanQuery::new(vec![
+                        (
+                            Occur::Should,
+                            Box::new(FuzzyTermQuery::new(term.clone(), distance, true)),
+                        ),
+                        (Occur::Should, Box::new(BoostQuery::new(exact, 2.0))),
+                    ]))
+                };
+                let prefix = Box::new(FuzzyTermQuery::new_prefix(term, 0, true));
+                clauses.push((
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, typed),
+                        (Occur::Should, prefix),
+                    ])),
+                ));
+                continue;
+            }
             if distance == 0 {
                 clauses.push((Occur::Must, exact));
             } else {

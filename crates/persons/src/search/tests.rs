@@ -40,6 +40,32 @@ fn names_match_in_any_order_without_accents_and_with_a_typo() {
 }
 
 #[test]
+fn the_word_being_typed_matches_the_beginning_of_a_name_and_keeps_its_typos() {
+    let index = PersonIndex::in_memory(Vec::new()).unwrap();
+    let office = Uuid::now_v7();
+    let zoilo = doc("Anzoátegui Zoilo", office);
+    let typo = doc("Anzoategi Zoilo", office);
+    let lucia = doc("Villagra Lucía", office);
+    index
+        .upsert(&[zoilo.clone(), typo.clone(), lucia.clone()], None)
+        .unwrap();
+    let found = |q: &str| index.search(q, &Filters::default(), 0, 10).unwrap().0;
+    assert_eq!(found("villag"), [lucia.id]);
+    assert_eq!(found("lucia vill"), [lucia.id]);
+    // A last word that some name has is still matched within its edits.
+    let both = found("zoilo anzoategi");
+    assert!(
+        both.contains(&zoilo.id) && both.contains(&typo.id),
+        "{both:?}"
+    );
+    assert!(found("zoilo anzo").len() == 2);
+    assert!(
+        found("xq").is_empty(),
+        "a beginning no name has finds nobody"
+    );
+}
+
+#[test]
 fn the_scope_filter_hides_other_offices() {
     let index = PersonIndex::in_memory(Vec::new()).unwrap();
     let (a, b) = (Uuid::now_v7(), Uuid::now_v7());

@@ -24,7 +24,10 @@ nav-jobs = Background jobs
 nav-logout = Log out
 footer-text = Employment Policy Information System
 pager-label = Pagination
-pager-total = { $count } results
+pager-total = { $count ->
+    [one] 1 result
+   *[other] { $count } results
+}
 pager-page = Page
 pager-prev = Previous
 pager-next = Next
@@ -32,6 +35,7 @@ list-empty = There is nothing to show.
 filter-text = Search
 filter-all = All
 filter-apply = Filter
+action-search = Search
 form-has-errors = Please check the marked fields.
 field-control-chars = It has invisible control characters (pasted from another program, for example): delete them and type it again.
 field-single-line = It must fit on one line.

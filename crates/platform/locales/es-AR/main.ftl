@@ -24,7 +24,10 @@ nav-jobs = Tareas en segundo plano
 nav-logout = Cerrar sesión
 footer-text = Sistema de Información de Políticas de Empleo
 pager-label = Paginación
-pager-total = { $count } resultados
+pager-total = { $count ->
+    [one] 1 resultado
+   *[other] { $count } resultados
+}
 pager-page = Página
 pager-prev = Anterior
 pager-next = Siguiente
@@ -32,6 +35,7 @@ list-empty = No hay resultados para mostrar.
 filter-text = Buscar
 filter-all = Todos
 filter-apply = Filtrar
+action-search = Buscar
 form-has-errors = Revisá los campos marcados.
 field-control-chars = Tiene caracteres invisibles de control (por ejemplo, pegados desde otro programa): borralos y volvé a escribirlo.
 field-single-line = Tiene que ocupar una sola línea.

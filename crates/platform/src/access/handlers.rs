@@ -292,7 +292,7 @@ pub async fn dashboard(
         .into_iter()
         .map(|(key, value, href)| Tile {
             label: ctx.t(key).into_owned(),
-            value: value.to_string(),
+            value: ctx.number(value),
             href,
         })
         .collect();

@@ -176,7 +176,16 @@ impl Lang {
     pub fn t_args(self, key: &str, args: &[(&str, String)]) -> String {
         let mut fluent = FluentArgs::new();
         for (name, value) in args {
-            fluent.set(*name, FluentValue::from(value.clone()));
+            // A count travels as a number, so a message can choose its plural form
+            // (`1 resultado`, `2 resultados`); digits with a leading zero stay text.
+            let number = value
+                .parse::<i64>()
+                .ok()
+                .filter(|_| value.len() < 16 && (value == "0" || !value.starts_with('0')));
+            match number {
+                Some(n) => fluent.set(*name, FluentValue::from(n)),
+                None => fluent.set(*name, FluentValue::from(value.clone())),
+            }
         }
         self.bundle()
             .format(key, Some(&fluent))

@@ -323,7 +323,17 @@ mod tests {
             flash: None,
             path: "/".into(),
             tz: chrono_tz::America::Argentina::Tucuman,
+            search: None,
         }
+    }
+
+    #[test]
+    fn numbers_are_grouped_as_the_reader_writes_them() {
+        let ctx = ctx();
+        assert_eq!(ctx.number(0), "0");
+        assert_eq!(ctx.number(999), "999");
+        assert_eq!(ctx.number(20_001), "20.001");
+        assert_eq!(ctx.number(1_234_567), "1.234.567");
     }
 
     #[test]

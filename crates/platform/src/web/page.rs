@@ -74,6 +74,19 @@ pub struct PageCtx {
     pub path: String,
     /// Time zone for displaying times.
     pub tz: chrono_tz::Tz,
+    /// The header's search box, when the user may use one.
+    pub search: Option<SearchBox>,
+}
+
+/// The header's search box, translated.
+#[derive(Debug, Clone)]
+pub struct SearchBox {
+    /// Where it sends `q`.
+    pub action: &'static str,
+    /// Its label.
+    pub label: String,
+    /// Its placeholder.
+    pub placeholder: String,
 }
 
 impl FromRequestParts<super::AppState> for PageCtx {
@@ -103,6 +116,17 @@ impl FromRequestParts<super::AppState> for PageCtx {
                     .map(|p| Arc::from(p.csrf_token.as_str()))
             })
             .unwrap_or_else(|| Arc::from(""));
+        let search = user.and_then(|u| {
+            state
+                .modules
+                .header_searches()
+                .find(|s| u.access.can(s.permission))
+                .map(|s| SearchBox {
+                    action: s.action,
+                    label: lang.t(s.label).into_owned(),
+                    placeholder: lang.t(s.placeholder).into_owned(),
+                })
+        });
         let flash = jar.get(cookies::FLASH).and_then(|c| {
             let (kind, key) = c.value().split_once(':')?;
             let kind = if kind == "error" { "error" } else { "success" };
@@ -127,6 +151,7 @@ impl FromRequestParts<super::AppState> for PageCtx {
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or(path),
             tz: state.tz,
+            search,
         })
     }
 }
@@ -175,6 +200,25 @@ fn nav_for(state: &super::AppState, access: &Access, lang: Lang, path: &str) -> 
 }
 
 impl PageCtx {
+    /// May the reader open the audit log (links to it are shown only then)?
+    pub fn can_audit(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.access.can(crate::access::Permission::ViewAudit))
+    }
+    /// A whole number as the reader writes it: `20.001` in Spanish, `20,001` in English.
+    pub fn number(&self, n: u64) -> String {
+        let sep = if self.lang == Lang::En { ',' } else { '.' };
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(d);
+        }
+        out
+    }
     /// Who did something, as the reader names it (the system's own work in their language).
     pub fn actor(&self, name: &str) -> String {
         crate::audit::actor_label(self.lang, name)

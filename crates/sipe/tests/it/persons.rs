@@ -241,28 +241,57 @@ async fn invalid_input_is_reported_in_spanish_and_nothing_is_stored() {
 async fn search_finds_by_document_and_by_names_in_any_order_but_never_outside_scope() {
     let app = TestApp::spawn().await;
     let (c, _) = operator_a(&app).await;
-    register(&app, "OE-A", "30123456", "González", "Juan", "1990-05-01").await;
-    register(&app, "OE-B", "30999999", "González", "Juana", "1991-05-01").await;
+    let juan = register(&app, "OE-A", "30123456", "González", "Juan", "1990-05-01").await;
+    register(&app, "OE-B", "30123999", "González", "Juana", "1991-05-01").await;
+    register(&app, "OE-A", "41222333", "Villagra", "Lucía", "2001-03-04").await;
     // Registered through the service (not a request), so this node indexes them now.
     app.sync_index().await;
+    let get = |q: &str| {
+        let res = c
+            .get(app.url(&format!("/persons?q={}", urlencode(q))))
+            .send();
+        async move { res.await.unwrap() }
+    };
+    // A whole document number of one person opens the record.
+    let res = get("30.123.456").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(res.headers()), format!("/persons/{juan}"));
+    // Names in any order, accents and small typos forgiven, the word being typed as
+    // the beginning of a name, and the beginning of a document from five digits.
+    let mut checked = 0;
     for q in [
-        "30.123.456",
         "gonzalez juan",
         "JUAN GONZÁLEZ",
         "gonzales juan",
+        "juan gonz",
+        "gonzalez ju",
+        "30123",
     ] {
-        let html = c
-            .get(app.url(&format!("/persons?q={}", urlencode(q))))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert!(html.contains("1 resultados"), "{q}");
+        let html = get(q).await.text().await.unwrap();
+        assert!(
+            html.contains("1 resultado<") || html.contains("1 resultado "),
+            "{q}: {}",
+            text_of(&html, ".pager").unwrap_or_default()
+        );
         assert!(html.contains("30123456"), "{q}");
-        assert!(!html.contains("30999999"), "{q}: office B's person leaked");
+        assert!(!html.contains("30123999"), "{q}: office B's person leaked");
+        checked += 1;
     }
+    let html = get("villag").await.text().await.unwrap();
+    assert!(html.contains("41222333"), "a surname by its beginning");
+    // Four digits are too few to search by the beginning of a document.
+    let html = get("3012").await.text().await.unwrap();
+    assert!(
+        !html.contains("30123456"),
+        "four digits match no document prefix"
+    );
+    assert_eq!(checked, 6);
+    // Registering from a search that found nobody brings the typed name along.
+    let html = app.get_page(&c, "/persons/new?q=Paz%20Ledesma").await;
+    assert!(
+        html.contains(r#"value="Paz Ledesma""#),
+        "surnames carried over"
+    );
 }
 
 fn urlencode(s: &str) -> String {
