@@ -613,6 +613,27 @@ async function run(browser) {
     await screenshot(op, 'operator-hire');
     await navigateBy(op, () => op.click('[data-testid=referral-letter]'));
     assert.match(await op.textContent('h1'), /Carta de presentación/);
+    // Printed: its stylesheet applies (the CSP blocks inline styles), the toolbar is
+    // gone, the two signature blocks sit side by side, and the short code is there.
+    assert.match(await op.textContent('[data-testid=letter-code]'), /^[A-Z0-9-]+-\d{4}-\d{5}$/);
+    await op.emulateMedia({ media: 'print' });
+    try {
+      const printed = await op.evaluate(() => {
+        const toolbar = document.querySelector('.toolbar');
+        const [office, employer] = [...document.querySelectorAll('.signature')].map((s) => s.getBoundingClientRect());
+        return {
+          toolbar: toolbar ? getComputedStyle(toolbar).display : 'missing',
+          side: office && employer && Math.abs(office.top - employer.top) < 2 && employer.left > office.right,
+          ruled: office ? getComputedStyle(document.querySelector('.signature')).borderTopStyle : 'missing',
+        };
+      });
+      assert.equal(printed.toolbar, 'none', 'the toolbar prints');
+      assert.ok(printed.side, 'the signature blocks are not side by side');
+      assert.equal(printed.ruled, 'solid', 'no signature line');
+      await screenshot(op, 'operator-letter-print');
+    } finally {
+      await op.emulateMedia({ media: 'screen' });
+    }
     await op.goto(url(vacancyPath));
     const listed = await op.textContent('[data-testid=vacancy-referrals]');
     assert.match(listed, /Contratada/);

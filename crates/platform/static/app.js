@@ -49,6 +49,12 @@ const invalid = document.querySelector("form [aria-invalid=\"true\"]");
 if (invalid) {
   invalid.focus();
 }
+// Print buttons (a printed document's own page; without this file, the browser's menu).
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
 // Pages showing work in progress (imports) refresh themselves while it runs.
 const autorefresh = document.querySelector("[data-autorefresh]");
 if (autorefresh) {

@@ -154,6 +154,7 @@ pub fn routes(modules: &Modules) -> Routes {
         .get("/static/app.css", Guard::Public, web::assets::css)
         .get("/static/app.js", Guard::Public, web::assets::js)
         .get("/static/favicon.svg", Guard::Public, web::assets::favicon)
+        .get("/static/print.css", Guard::Public, web::assets::print_css)
         .get("/favicon.ico", Guard::Public, web::assets::favicon)
         .get(
             "/api/v1/openapi.json",

@@ -8,6 +8,7 @@ mod m0010_job_seekers;
 mod m0011_referrals;
 mod m0012_employer_sites;
 mod m0013_referral_origin;
+mod m0018_referral_codes;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -18,5 +19,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0011_referrals::M0011Referrals),
         Box::new(m0012_employer_sites::M0012EmployerSites),
         Box::new(m0013_referral_origin::M0013ReferralOrigin),
+        Box::new(m0018_referral_codes::M0018ReferralCodes),
     ]
 }

@@ -22,6 +22,8 @@ use sipe_platform::web::table::{ListQuery, Pager};
 pub struct ReferralDto {
     /// Id.
     pub id: Uuid,
+    /// Short human code (office, year, sequence), as printed on the letter.
+    pub code: Option<String>,
     /// The vacancy.
     pub vacancy_id: Uuid,
     /// The person.
@@ -57,6 +59,7 @@ impl From<referral::Model> for ReferralDto {
     fn from(r: referral::Model) -> Self {
         Self {
             id: r.id,
+            code: r.code,
             vacancy_id: r.vacancy_id,
             person_id: r.person_id,
             office_id: r.office_id,

@@ -33,9 +33,36 @@ pub mod referral {
         pub created_at: DateTimeUtc,
         /// Last change.
         pub updated_at: DateTimeUtc,
+        /// Short human code: office, year, sequence (`OE-CAP-01-2026-00042`).
+        pub code: Option<String>,
     }
 
     /// No navigable relations: queries join explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The last referral number given per office and year (codes are numbered from it).
+pub mod referral_sequence {
+    use sea_orm::entity::prelude::*;
+
+    /// One office's year.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "referral_sequences")]
+    pub struct Model {
+        /// The office.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub office_id: Uuid,
+        /// The year.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        /// Last number given.
+        pub last: i32,
+    }
+
+    /// No navigable relations.
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
 

@@ -260,9 +260,27 @@ pub async fn letter(
         .date_naive()
         .format("%d/%m/%Y")
         .to_string();
+    // Whom the person asks for: the employer's first contact, else its own phone.
+    let contact = crate::employers::store::contacts(&state.db, l.employer.id)
+        .await?
+        .into_iter()
+        .next()
+        .map(|c| {
+            let reach = c.phone.or(c.email).unwrap_or_default();
+            format!("{} {}", c.name, reach).trim().to_owned()
+        })
+        .or_else(|| l.employer.phone.clone());
+    let place = l
+        .vacancy
+        .address
+        .clone()
+        .or(l.employer.address.clone())
+        .unwrap_or_default();
     sipe_platform::web::render::page_with(
         StatusCode::OK,
         LetterPage {
+            place,
+            contact,
             ctx,
             person: (
                 sipe_persons::service::display_name(&l.person),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::entity::{follow_up, placement, referral, referral_event};
+use super::entity::{follow_up, placement, referral, referral_event, referral_sequence};
 use super::state::{REJECT_REASONS, ReferralState};
 use crate::seekers::entity::job_seeker;
 use crate::vacancies::entity::vacancy;
@@ -163,6 +163,47 @@ async fn record_event(
     Ok(())
 }
 
+/// The next code of an office's referrals this year (`OE-CAP-01-2026-00042`), taken in
+/// the referral's transaction: the sequence row is created once, then incremented under
+/// its row lock, so two referrals never get one number.
+async fn next_code(
+    tx: &impl ConnectionTrait,
+    office_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<String, ReferralError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let year = chrono::Datelike::year(&now);
+    referral_sequence::Entity::insert(referral_sequence::ActiveModel {
+        office_id: Set(office_id),
+        year: Set(year),
+        last: Set(0),
+    })
+    .on_conflict_do_nothing_on([
+        referral_sequence::Column::OfficeId,
+        referral_sequence::Column::Year,
+    ])
+    .exec(tx)
+    .await?;
+    referral_sequence::Entity::update_many()
+        .col_expr(
+            referral_sequence::Column::Last,
+            Expr::col(referral_sequence::Column::Last).add(1),
+        )
+        .filter(referral_sequence::Column::OfficeId.eq(office_id))
+        .filter(referral_sequence::Column::Year.eq(year))
+        .exec(tx)
+        .await?;
+    let last = referral_sequence::Entity::find_by_id((office_id, year))
+        .one(tx)
+        .await?
+        .map_or(1, |s| s.last);
+    let office = sipe_platform::territory::store::office_codes(tx, [OfficeId(office_id)])
+        .await?
+        .remove(&OfficeId(office_id))
+        .unwrap_or_default();
+    Ok(format!("{office}-{year}-{last:05}"))
+}
+
 /// Refers a person to an open vacancy; returns the referral's id.
 pub async fn refer(
     db: &Db,
@@ -234,6 +275,7 @@ pub async fn refer(
         employer_note: Set(optional(employer.clone())),
         created_at: Set(now),
         updated_at: Set(now),
+        code: Set(Some(next_code(&tx, v.office_id, now).await?)),
     }
     .insert(&tx)
     .await?;

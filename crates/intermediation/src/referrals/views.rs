@@ -84,6 +84,10 @@ pub struct LetterPage {
     pub office: (String, String, String),
     /// Today, as the letter is dated.
     pub today: String,
+    /// Where to go for the interview (the vacancy's workplace, else the employer's).
+    pub place: String,
+    /// Whom to ask for at the employer: name and phone or e-mail.
+    pub contact: Option<String>,
 }
 
 /// `/follow-ups`.

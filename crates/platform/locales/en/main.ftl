@@ -36,6 +36,7 @@ filter-text = Search
 filter-all = All
 filter-apply = Filter
 action-search = Search
+action-print = Print
 form-has-errors = Please check the marked fields.
 field-control-chars = It has invisible control characters (pasted from another program, for example): delete them and type it again.
 field-single-line = It must fit on one line.

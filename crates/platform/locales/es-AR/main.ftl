@@ -36,6 +36,7 @@ filter-text = Buscar
 filter-all = Todos
 filter-apply = Filtrar
 action-search = Buscar
+action-print = Imprimir
 form-has-errors = Revisá los campos marcados.
 field-control-chars = Tiene caracteres invisibles de control (por ejemplo, pegados desde otro programa): borralos y volvé a escribirlo.
 field-single-line = Tiene que ocupar una sola línea.

@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 const CSS: &str = include_str!("../../static/app.css");
 const JS: &str = include_str!("../../static/app.js");
 const FAVICON: &str = include_str!("../../static/favicon.svg");
+const PRINT_CSS: &str = include_str!("../../static/print.css");
 
 /// `/static/app.css`.
 pub async fn css() -> impl IntoResponse {
@@ -37,5 +38,16 @@ pub async fn favicon() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         FAVICON,
+    )
+}
+
+/// `/static/print.css`: the style of printed documents.
+pub async fn print_css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        PRINT_CSS,
     )
 }

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, text_of};
 use crate::matching::{Person, person};
 
 async fn open_vacancy(app: &TestApp, employer: Uuid, title: &str, positions: i32) -> Uuid {
@@ -671,4 +671,43 @@ async fn a_hire_changes_the_person_through_their_registry_with_history_and_audit
     let (rows, _) = sipe::audit::store::list(&app.db, &f, 0, 10).await.unwrap();
     assert_eq!(rows.len(), 1, "the obsoleted referral is audited");
     assert!(rows[0].after.as_deref().unwrap().contains("obsolete"));
+}
+
+#[tokio::test]
+async fn each_referral_gets_a_short_code_of_its_office_and_year_printed_on_the_letter() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque Norte").await;
+    let vacancy = crate::merge::open_vacancy(&app, employer, "Embalador").await;
+    let ana = crate::persons::register(&app, "OE-A", "30111222", "Paz", "Ana", "1990-01-02").await;
+    let eva = crate::persons::register(&app, "OE-A", "30111333", "Paz", "Eva", "1991-01-02").await;
+    let first = crate::merge::refer(&app, vacancy, ana).await;
+    let second = crate::merge::refer(&app, vacancy, eva).await;
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let (c, _) = app.signed_in("op_a", "operator", &["OE-A"]).await;
+    let mut codes = Vec::new();
+    for id in [first, second] {
+        let html = app.get_page(&c, &format!("/referrals/{id}")).await;
+        codes.push(text_of(&html, "[data-testid=referral-code]").unwrap_or_default());
+    }
+    assert_eq!(
+        codes,
+        [format!("OE-A-{year}-00001"), format!("OE-A-{year}-00002")]
+    );
+    let letter = app
+        .get_page(&c, &format!("/referrals/{first}/letter"))
+        .await;
+    assert_eq!(
+        text_of(&letter, "[data-testid=letter-code]").as_deref(),
+        Some(codes[0].as_str())
+    );
+    assert!(
+        letter.contains(r#"href="/static/print.css""#),
+        "styles from a file"
+    );
+    assert!(letter.contains("data-print"), "a print button");
+    assert!(
+        !letter.contains("<style"),
+        "no inline style (the CSP blocks it)"
+    );
 }
