@@ -215,7 +215,7 @@ async fn invalid_vacancies_are_reported_in_spanish_and_nothing_is_stored() {
         res.text()
             .await
             .unwrap()
-            .contains("Escriba un número entero")
+            .contains("Escribí un número entero")
     );
     let res = app
         .post_form(
