@@ -510,6 +510,22 @@ async function run(browser) {
     assert.equal(pathname(op), personPath);
     assert.match(await op.textContent('[data-testid=profile]'), /Citrícola San Miguel/);
   });
+  await check('m2. the operator prints the person a registration certificate with the CV', async () => {
+    assert.ok(personPath, 'skipped: no person registered');
+    await op.goto(url(personPath));
+    await navigateBy(op, () => op.click('[data-testid=person-certificate]'));
+    assert.match(await op.textContent('h1'), /Constancia de inscripción/);
+    assert.match(await op.textContent('[data-testid=certificate-work]'), /Citrícola San Miguel/);
+    await axeCheck(op);
+    await op.emulateMedia({ media: 'print' });
+    try {
+      const toolbar = await op.evaluate(() => getComputedStyle(document.querySelector('.toolbar')).display);
+      assert.equal(toolbar, 'none', 'the toolbar prints');
+      await screenshot(op, 'operator-certificate-print');
+    } finally {
+      await op.emulateMedia({ media: 'screen' });
+    }
+  });
   let employer = null;
   await check('n. the operator registers an employer; the same CUIT again links to it', async () => {
     await visit(op, '/employers');

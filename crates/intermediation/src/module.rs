@@ -84,6 +84,67 @@ fn contribute(c: &mut Contributions) {
     c.add(matching);
     let job_search: Arc<dyn PersonSection> = Arc::new(JobSearchSection);
     c.add(job_search);
+    let referrals: Arc<dyn PersonSection> = Arc::new(ReferralsSection);
+    c.add(referrals);
+}
+
+/// The person's referrals on their page: where they were sent and how it went.
+#[derive(askama::Template)]
+#[template(path = "intermediation/person_referrals.html")]
+struct ReferralsView<'a> {
+    ctx: &'a sipe_platform::web::PageCtx,
+    rows: Vec<PersonReferral>,
+}
+
+/// One referral of the person, with the names its row shows.
+struct PersonReferral {
+    id: uuid::Uuid,
+    code: String,
+    state: String,
+    vacancy: String,
+    employer: String,
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+struct ReferralsSection;
+
+impl PersonSection for ReferralsSection {
+    fn render<'a>(
+        &'a self,
+        state: &'a AppState,
+        ctx: &'a sipe_platform::web::PageCtx,
+        person: &'a PersonFacts<'a>,
+    ) -> BoxFuture<'a, Result<Option<String>, sipe_platform::web::WebError>> {
+        Box::pin(async move {
+            if !person.access.can(VIEW) {
+                return Ok(None);
+            }
+            let referrals = super::referrals::store::of_person(&state.db, person.id).await?;
+            let vacancies = super::vacancies::store::titles_and_employers(
+                &state.db,
+                referrals.iter().map(|r| r.vacancy_id),
+            )
+            .await?;
+            let rows = referrals
+                .into_iter()
+                .map(|r| {
+                    let (vacancy, employer) =
+                        vacancies.get(&r.vacancy_id).cloned().unwrap_or_default();
+                    PersonReferral {
+                        id: r.id,
+                        code: r.code.unwrap_or_default(),
+                        state: r.state,
+                        vacancy,
+                        employer,
+                        updated_at: r.updated_at,
+                    }
+                })
+                .collect();
+            let html = askama::Template::render(&ReferralsView { ctx, rows })
+                .map_err(anyhow::Error::from)?;
+            Ok(Some(html))
+        })
+    }
 }
 
 /// The job search on a person's page.

@@ -114,6 +114,7 @@ pub fn routes() -> Routes {
         )
         .post("/persons", edit, create_person)
         .get("/persons/{id}", view, show_person)
+        .get("/persons/{id}/certificate", view, certificate)
         .get("/persons/{id}/edit", edit, edit_person)
         .post("/persons/{id}", edit, update_person)
         .get("/persons/{id}/items/new", edit, profile::handlers::new_item)

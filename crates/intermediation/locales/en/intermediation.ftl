@@ -226,6 +226,7 @@ referral-reason-hired_by_another = Hired elsewhere
 referral-reason-declined_offer = Declined the offer
 referral-reason-other = Other
 referrals-title = Referrals
+person-referrals-none = Not referred to any vacancy yet.
 placement-title = Hire
 placement-start = Start date
 placement-salary = Gross monthly salary

@@ -226,6 +226,7 @@ referral-reason-hired_by_another = Contratada en otro empleo
 referral-reason-declined_offer = Rechazó la oferta
 referral-reason-other = Otro
 referrals-title = Derivaciones
+person-referrals-none = No fue derivada a ninguna oferta todavía.
 placement-title = Contratación
 placement-start = Fecha de ingreso
 placement-salary = Salario mensual bruto

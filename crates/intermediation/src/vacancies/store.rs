@@ -129,3 +129,25 @@ pub async fn events(
         .all(conn)
         .await
 }
+
+/// Titles of these vacancies and their employers' legal names, by vacancy id (for rows
+/// that name where a person was referred).
+pub async fn titles_and_employers(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, (String, String)>, DbErr> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    let rows = vacancy::Entity::find()
+        .filter(vacancy::Column::Id.is_in(ids))
+        .all(conn)
+        .await?;
+    let names =
+        crate::employers::store::legal_names(conn, rows.iter().map(|v| v.employer_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|v| {
+            let employer = names.get(&v.employer_id).cloned().unwrap_or_default();
+            (v.id, (v.title, employer))
+        })
+        .collect())
+}

@@ -640,3 +640,63 @@ pub async fn update_person(
         Err(e) => Err(e.into()),
     }
 }
+
+/// `GET /persons/{id}/certificate`: the registration certificate with the person's work
+/// profile, for the person to take away (view scope; audited as a read of the record).
+pub async fn certificate(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let p = store::find_person(&state.db, &user.access, ScopeKind::View, PersonId(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    service::record_read(&state.reads, &audit, PersonId(id)).await?;
+    let office = sipe_platform::territory::store::office_by_id(&state.db, OfficeId(p.office_id))
+        .await?
+        .map(|o| (o.name, o.address, o.phone))
+        .unwrap_or_default();
+    let items = crate::profile::items(&state.db, id).await?;
+    let sections = item_sections(&ctx, items)
+        .into_iter()
+        .filter(|s| !s.rows.is_empty() && s.kind != "consent" && s.kind != "benefit")
+        .collect();
+    let today = chrono::Utc::now()
+        .with_timezone(&state.tz)
+        .date_naive()
+        .format("%d/%m/%Y")
+        .to_string();
+    let name = display_name(&p);
+    let since = p
+        .created_at
+        .with_timezone(&state.tz)
+        .date_naive()
+        .format("%d/%m/%Y")
+        .to_string();
+    let statement = ctx.lang.t_args(
+        "certificate-statement",
+        &[
+            ("name", name.clone()),
+            ("office", office.0.clone()),
+            ("date", since),
+        ],
+    );
+    let page = CertificatePage {
+        statement,
+        name,
+        cuil: p
+            .cuil
+            .as_deref()
+            .and_then(|c| Cuil::parse(c).ok())
+            .map(|c| c.formatted())
+            .unwrap_or_default(),
+        person: p,
+        office,
+        sections,
+        today,
+        ctx,
+    };
+    sipe_platform::web::render::page(page)
+}

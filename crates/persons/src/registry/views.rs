@@ -163,6 +163,29 @@ pub struct ItemSection {
     pub rows: Vec<ItemRow>,
 }
 
+/// `/persons/{id}/certificate`: the registration certificate and work profile (CV) the
+/// person takes away, printable.
+#[derive(Template)]
+#[template(path = "persons/certificate.html")]
+pub struct CertificatePage {
+    /// Page context.
+    pub ctx: PageCtx,
+    /// The person.
+    pub person: Person,
+    /// Name to show.
+    pub name: String,
+    /// CUIL formatted.
+    pub cuil: String,
+    /// The office: name, address, phone.
+    pub office: (String, String, String),
+    /// Profile items, grouped by kind (empty kinds left out).
+    pub sections: Vec<ItemSection>,
+    /// Today, as the certificate is dated.
+    pub today: String,
+    /// What it certifies: who is registered, where and since when.
+    pub statement: String,
+}
+
 /// A profile item as the person page shows it.
 pub struct ItemRow {
     /// Item id.

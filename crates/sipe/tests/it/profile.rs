@@ -314,3 +314,48 @@ async fn the_profile_api_adds_items_situation_and_interviews_within_scope() {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+#[tokio::test]
+async fn an_operator_prints_a_registration_certificate_with_the_work_profile() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let id = crate::persons::register(&app, "OE-A", "30111222", "Paz", "Ana", "1990-01-02").await;
+    sipe::persons::profile::add_item(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        crate::helpers::TZ,
+        id,
+        &sipe::persons::profile::ItemInput {
+            kind: "work".into(),
+            code: "albañil".into(),
+            employer: "Constructora del Norte".into(),
+            from_date: "2015-05-01".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (a, _) = app.signed_in("op_a", "operator", &["OE-A"]).await;
+    let (b, _) = app.signed_in("op_b", "operator", &["OE-B"]).await;
+    let path = format!("/persons/{id}/certificate");
+    let before = app.audit_count("person.view").await;
+    let html = app.get_page(&a, &path).await;
+    assert!(html.contains("Constancia de inscripción") && html.contains("Ana Paz"));
+    let statement = text_of(&html, "[data-testid=certificate-statement]").unwrap();
+    assert!(
+        statement.contains("Ana Paz") && !statement.contains('\u{2068}'),
+        "{statement}"
+    );
+    assert!(
+        text_of(&html, "[data-testid=certificate-work]")
+            .unwrap_or_default()
+            .contains("Constructora del Norte")
+    );
+    assert!(html.contains(r#"href="/static/print.css""#));
+    assert_eq!(app.audit_count("person.view").await, before + 1, "audited");
+    // Another office's operator cannot print it.
+    let res = b.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::NOT_FOUND);
+}

@@ -710,4 +710,15 @@ async fn each_referral_gets_a_short_code_of_its_office_and_year_printed_on_the_l
         !letter.contains("<style"),
         "no inline style (the CSP blocks it)"
     );
+    // The person's page lists where they were referred, by code, with the state.
+    let page = app.get_page(&c, &format!("/persons/{ana}")).await;
+    let listed = text_of(&page, "[data-testid=person-referrals]").unwrap_or_default();
+    assert!(
+        listed.contains(&codes[0]) && listed.contains("Embalador"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("Propuesta") && !listed.contains(&codes[1]),
+        "{listed}"
+    );
 }
