@@ -650,10 +650,7 @@ pub async fn certificate(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let p = store::find_person(&state.db, &user.access, ScopeKind::View, PersonId(id))
-        .await?
-        .ok_or(WebError::NotFound)?;
-    service::record_read(&state.reads, &audit, PersonId(id)).await?;
+    let p = service::read_person(&state.db, &state.reads, &audit, &user.access, id).await?;
     let office = sipe_platform::territory::store::office_by_id(&state.db, OfficeId(p.office_id))
         .await?
         .map(|o| (o.name, o.address, o.phone))
