@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
@@ -264,18 +263,12 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
         let twins = make_obsolete(m.tx, m.ctx, m.kept.uuid(), twins, "merged_duplicate", None)
             .await
             .map_err(failed)?;
-        let referrals = referral::Entity::update_many()
-            .col_expr(referral::Column::PersonId, Expr::value(m.kept))
-            .filter(referral::Column::PersonId.eq(m.gone))
-            .exec(m.tx)
-            .await?
-            .rows_affected;
-        let placements = placement::Entity::update_many()
-            .col_expr(placement::Column::PersonId, Expr::value(m.kept))
-            .filter(placement::Column::PersonId.eq(m.gone))
-            .exec(m.tx)
-            .await?
-            .rows_affected;
+        let referrals = m
+            .repoint::<referral::Entity>(referral::Column::PersonId)
+            .await?;
+        let placements = m
+            .repoint::<placement::Entity>(placement::Column::PersonId)
+            .await?;
         let gone_search = job_seeker::Entity::find_by_id(m.gone).one(m.tx).await?;
         let kept_search = job_seeker::Entity::find_by_id(m.kept).one(m.tx).await?;
         let mut brought_by_gone = false;

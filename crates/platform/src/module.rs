@@ -126,6 +126,20 @@ pub struct PersonMerge<'a> {
     pub gone: crate::ids::PersonId,
 }
 
+impl PersonMerge<'_> {
+    /// Re-points every row of `E` whose `column` holds the merged person to the kept
+    /// one, in the merge's transaction; returns how many rows moved.
+    pub async fn repoint<E: sea_orm::EntityTrait>(&self, column: E::Column) -> Result<u64, DbErr> {
+        use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+        Ok(E::update_many()
+            .col_expr(column, Expr::value(self.kept))
+            .filter(column.eq(self.gone))
+            .exec(self.tx)
+            .await?
+            .rows_affected)
+    }
+}
+
 /// Re-points a module's rows from the merged person to the surviving one.
 pub type MergeHook = for<'a> fn(&'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), DbErr>>;
 

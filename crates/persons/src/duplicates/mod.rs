@@ -514,15 +514,17 @@ pub async fn merge(
         .filter(timeline_event::Column::Link.is_not_null())
         .exec(&tx)
         .await?;
-    timeline_event::Entity::update_many()
-        .col_expr(timeline_event::Column::PersonId, Expr::value(kept.id))
-        .filter(timeline_event::Column::PersonId.eq(gone.id))
-        .exec(&tx)
+    let merge = sipe_platform::module::PersonMerge {
+        tx: &tx,
+        ctx,
+        kept: PersonId(kept.id),
+        gone: PersonId(gone.id),
+    };
+    merge
+        .repoint::<timeline_event::Entity>(timeline_event::Column::PersonId)
         .await?;
-    interview::Entity::update_many()
-        .col_expr(interview::Column::PersonId, Expr::value(kept.id))
-        .filter(interview::Column::PersonId.eq(gone.id))
-        .exec(&tx)
+    merge
+        .repoint::<interview::Entity>(interview::Column::PersonId)
         .await?;
     let kept_items = crate::profile::items(&tx, kept.id).await?;
     for item in crate::profile::items(&tx, gone.id).await? {
@@ -556,29 +558,17 @@ pub async fn merge(
         .await?;
     // Their decided requests and field history follow them; records merged into the
     // merged one now point at the kept one.
-    transfer_request::Entity::update_many()
-        .col_expr(transfer_request::Column::PersonId, Expr::value(kept.id))
-        .filter(transfer_request::Column::PersonId.eq(gone.id))
-        .exec(&tx)
+    merge
+        .repoint::<transfer_request::Entity>(transfer_request::Column::PersonId)
         .await?;
-    person_change::Entity::update_many()
-        .col_expr(person_change::Column::PersonId, Expr::value(kept.id))
-        .filter(person_change::Column::PersonId.eq(gone.id))
-        .exec(&tx)
+    merge
+        .repoint::<person_change::Entity>(person_change::Column::PersonId)
         .await?;
-    person::Entity::update_many()
-        .col_expr(person::Column::MergedInto, Expr::value(kept.id))
-        .filter(person::Column::MergedInto.eq(gone.id))
-        .exec(&tx)
+    merge
+        .repoint::<person::Entity>(person::Column::MergedInto)
         .await?;
     // Every other module moves its rows in this transaction.
-    let moved = sipe_platform::module::PersonMerge {
-        tx: &tx,
-        ctx,
-        kept: PersonId(kept.id),
-        gone: PersonId(gone.id),
-    };
-    sipe_platform::module::run_merge_hooks(hooks, &moved).await?;
+    sipe_platform::module::run_merge_hooks(hooks, &merge).await?;
     duplicate_pair::Entity::update_many()
         .col_expr(duplicate_pair::Column::Status, Expr::value("merged"))
         .filter(
