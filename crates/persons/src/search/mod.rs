@@ -518,7 +518,9 @@ impl PersonIndex {
             let exact = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
             // The word being typed may be the beginning of a name ("gonz", "villag"): it
             // matches as typed (within its edits) or as a prefix, the typed word first.
-            if i == last && letters >= 2 {
+            // A last word that is itself a name ("juan") is matched as before: the prefix
+            // would only add the cost of a union on the common full-name search.
+            if i == last && letters >= 2 && !known {
                 let typed: Box<dyn Query> = if distance == 0 {
                     Box::new(BoostQuery::new(exact, 2.0))
                 } else {
