@@ -62,6 +62,8 @@ pub struct InterviewInput {
     pub barriers: Vec<String>,
     /// Counselor notes.
     pub notes: String,
+    /// Keep desired occupations not in the vocabulary as typed, "sin codificar".
+    pub uncoded: String,
 }
 
 #[derive(Debug)]
@@ -75,7 +77,10 @@ struct ValidInterview {
     notes: String,
 }
 
-fn validate(input: &InterviewInput) -> Result<ValidInterview, FieldErrors> {
+fn validate(
+    input: &InterviewInput,
+    occupations: &sipe_platform::taxonomy::Occupations,
+) -> Result<ValidInterview, FieldErrors> {
     let mut e = FieldErrors::new();
     let situation = input.situation.trim().to_owned();
     if !SITUATIONS.contains(&situation.as_str()) {
@@ -99,10 +104,23 @@ fn validate(input: &InterviewInput) -> Result<ValidInterview, FieldErrors> {
     }
     let mut desired: Vec<sipe_platform::taxonomy::Hit> = Vec::new();
     for t in typed.iter().take(MAX_DESIRED) {
-        match sipe_platform::taxonomy::resolve_occupation(t) {
+        match occupations.resolve(t, sipe_platform::taxonomy::Gender::Unknown) {
             Some(hit) if !desired.iter().any(|d| d.code == hit.code) => desired.push(hit),
             Some(_) => {}
-            None => e.add("desired", "occupation-unknown"),
+            None if profile::flag(&input.uncoded) => {
+                let label = validation::text(&mut e, "desired", t, true, 120);
+                if !desired
+                    .iter()
+                    .any(|d| d.code.is_empty() && d.label == label)
+                {
+                    desired.push(sipe_platform::taxonomy::Hit {
+                        code: crate::profile::UNCODED.to_owned(),
+                        label,
+                        matched: None,
+                    });
+                }
+            }
+            None => e.add("desired", "occupation-not-found"),
         }
     }
     let hours = input.hours.trim().to_owned();
@@ -164,11 +182,16 @@ pub async fn record(
     person_id: Uuid,
     input: &InterviewInput,
 ) -> Result<Uuid, PersonError> {
-    let v = validate(input)?;
+    let occupations = sipe_platform::taxonomy::Occupations::read(db).await?;
+    let mut v = validate(input, &occupations)?;
     let tx = db::begin_write(db).await?;
     let person = store::find_person(&tx, access, ScopeKind::Capture, PersonId(person_id))
         .await?
         .ok_or(PersonError::NotFound)?;
+    let gender = sipe_platform::taxonomy::Gender::parse(&person.sex);
+    for hit in &mut v.desired {
+        hit.label = occupations.gendered(&hit.code, &hit.label, gender);
+    }
     let id = Uuid::now_v7();
     let now = Utc::now().trunc_subsecs(6);
     interview::ActiveModel {
@@ -305,7 +328,7 @@ mod tests {
             days: vec!["mon".into(), "funday".into()],
             ..Default::default()
         };
-        let fields: Vec<_> = validate(&bad)
+        let fields: Vec<_> = validate(&bad, &sipe_platform::taxonomy::Occupations::new(Vec::new()))
             .unwrap_err()
             .0
             .iter()
@@ -319,7 +342,11 @@ mod tests {
             days: vec!["tue".into(), "mon".into()],
             ..Default::default()
         };
-        let v = validate(&good).unwrap();
+        let v = validate(
+            &good,
+            &sipe_platform::taxonomy::Occupations::new(Vec::new()),
+        )
+        .unwrap();
         assert_eq!(v.desired.len(), 1);
         assert_eq!(v.days, ["mon", "tue"]);
     }

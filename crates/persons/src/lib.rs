@@ -67,6 +67,8 @@ pub fn routes() -> Routes {
             coordinate,
             export::handlers::record_json,
         )
+        .get("/occupations/uncoded", coordinate, profile::uncoded::list)
+        .post("/occupations/uncoded", coordinate, profile::uncoded::code)
         .get(
             "/persons/duplicates",
             coordinate,

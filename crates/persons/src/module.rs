@@ -30,6 +30,12 @@ pub const MODULE: Module = Module {
             permission: Permission::CoordinatePersons,
         },
         NavEntry {
+            area: Area::Persons,
+            href: "/occupations/uncoded",
+            label: "nav-uncoded",
+            permission: Permission::CoordinatePersons,
+        },
+        NavEntry {
             area: Area::Administration,
             href: "/admin/imports",
             label: "nav-imports",

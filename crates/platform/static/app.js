@@ -21,7 +21,9 @@ document.addEventListener("input", (event) => {
     if (q.length < 2 || q.endsWith(")")) {
       return;
     }
-    const url = `${input.dataset.suggest}?q=${encodeURIComponent(q)}&limit=10`;
+    const url = new URL(input.dataset.suggest, window.location.href);
+    url.searchParams.set("q", q);
+    url.searchParams.set("limit", "10");
     try {
       const res = await fetch(url, { credentials: "same-origin" });
       if (!res.ok) {
@@ -31,7 +33,8 @@ document.addEventListener("input", (event) => {
       list.replaceChildren(
         ...body.items.map((item) => {
           const option = document.createElement("option");
-          option.value = `${item.label} (${item.code})`;
+          // Skills go by their (unique) label; occupations show their ISCO code.
+          option.value = "suggestPlain" in input.dataset ? item.label : `${item.label} (${item.code})`;
           if (item.matched) {
             option.label = item.matched;
           }

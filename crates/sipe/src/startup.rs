@@ -103,6 +103,10 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
             .await
             .map_err(|e| StartError::Prepare(e.to_string()))?;
     }
+    // The job titles' vocabulary, seeded once (admins edit it afterwards).
+    sipe_platform::taxonomy::titles::load(&db)
+        .await
+        .map_err(|e| StartError::Prepare(e.to_string()))?;
     Ok(db)
 }
 

@@ -155,7 +155,8 @@ impl VacancyForm {
         let skills = |required: bool| {
             reqs.iter()
                 .filter(|r| r.kind == "skill" && r.required == required)
-                .map(|r| format!("{} ({})", r.label, r.code))
+                // Skills are named by label (unique); their ids are not for people.
+                .map(|r| r.label.clone())
                 .collect()
         };
         let languages: Vec<&vacancy_requirement::Model> =

@@ -218,8 +218,12 @@ fn in_range<T: PartialOrd + Copy>(
 }
 
 impl VacancyInput {
-    /// Validates the input; `skills` is the active skills vocabulary.
-    pub fn validate(&self, skills: &Catalog) -> Result<ValidVacancy, FieldErrors> {
+    /// Validates the input against the active skills and the occupation vocabulary.
+    pub fn validate(
+        &self,
+        skills: &Catalog,
+        occupations: &sipe_platform::taxonomy::Occupations,
+    ) -> Result<ValidVacancy, FieldErrors> {
         let mut e = FieldErrors::new();
         if self.employer_id.is_none() {
             e.add("employer_id", "field-required");
@@ -231,7 +235,7 @@ impl VacancyInput {
                 None
             }
             typed => {
-                let hit = sipe_platform::taxonomy::resolve_occupation(typed);
+                let hit = occupations.resolve(typed, sipe_platform::taxonomy::Gender::Unknown);
                 if hit.is_none() {
                     e.add("occupation", "occupation-unknown");
                 }
@@ -403,7 +407,12 @@ mod tests {
 
     #[test]
     fn a_valid_vacancy_resolves_its_occupation_and_skills() {
-        let v = input().validate(&skills()).expect("valid");
+        let v = input()
+            .validate(
+                &skills(),
+                &sipe_platform::taxonomy::Occupations::new(Vec::new()),
+            )
+            .expect("valid");
         assert_eq!(
             sipe_platform::taxonomy::unit_group(&v.occupation_code),
             "9321"
@@ -444,7 +453,12 @@ mod tests {
             published_until: "2026-04-01".into(),
             ..Default::default()
         };
-        let errors = bad.validate(&skills()).expect_err("invalid");
+        let errors = bad
+            .validate(
+                &skills(),
+                &sipe_platform::taxonomy::Occupations::new(Vec::new()),
+            )
+            .expect_err("invalid");
         let fields: Vec<_> = errors.0.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,

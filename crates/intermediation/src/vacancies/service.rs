@@ -180,7 +180,8 @@ async fn record_event(
 
 async fn validated(db: &Db, input: &VacancyInput) -> Result<ValidVacancy, VacancyError> {
     let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
-    Ok(input.validate(&skills)?)
+    let occupations = sipe_platform::taxonomy::Occupations::read(db).await?;
+    Ok(input.validate(&skills, &occupations)?)
 }
 
 /// Registers a vacancy as a draft; returns its id.

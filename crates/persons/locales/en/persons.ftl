@@ -310,3 +310,17 @@ record-col-number = Number
 record-col-province-code = Province
 record-col-field = Field
 record-col-situation = Situation
+
+nav-uncoded = Uncoded occupations
+uncoded-title = Uncoded occupations
+uncoded-intro = What was entered in the work history or desired occupations of people in your offices and is not in the vocabulary. Assign each one an occupation of the classification: every person with the same wording is updated and keeps their words.
+uncoded-empty = There are no uncoded occupations in your offices.
+uncoded-wording = As written
+uncoded-persons = People
+uncoded-assign = Occupation in the classification
+uncoded-assign-to = Occupation for "{ $wording }"
+uncoded-code = Code
+uncoded-coded-one = 1 record coded.
+uncoded-coded = The records with that occupation were coded.
+uncoded-gone = That occupation is no longer uncoded (someone else coded it or the profile changed).
+licence-expired = Expired on { $date }: renew it to apply for vacancies that ask for it.

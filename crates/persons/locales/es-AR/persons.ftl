@@ -310,3 +310,17 @@ record-col-number = Número
 record-col-province-code = Provincia
 record-col-field = Dato
 record-col-situation = Situación
+
+nav-uncoded = Ocupaciones sin codificar
+uncoded-title = Ocupaciones sin codificar
+uncoded-intro = Lo que se cargó en la experiencia laboral o en las ocupaciones buscadas de las personas de tus oficinas y no está en el vocabulario. Asigná a cada una la ocupación del clasificador: se actualizan todas las personas con esa misma forma escrita, que conservan sus palabras.
+uncoded-empty = No hay ocupaciones sin codificar en tus oficinas.
+uncoded-wording = Como se escribió
+uncoded-persons = Personas
+uncoded-assign = Ocupación del clasificador
+uncoded-assign-to = Ocupación para «{ $wording }»
+uncoded-code = Codificar
+uncoded-coded-one = Se codificó 1 registro.
+uncoded-coded = Se codificaron los registros con esa ocupación.
+uncoded-gone = Esa ocupación ya no está sin codificar (otra persona la codificó o se modificó el perfil).
+licence-expired = Vencida el { $date }: renovala para postularse a búsquedas que la piden.

@@ -33,16 +33,35 @@ fn status_of(errors: &FieldErrors) -> StatusCode {
     }
 }
 
-/// The name of a person in the caller's capture scope, or not found.
-async fn capture_name(
-    state: &AppState,
-    user: &Authenticated,
-    id: Uuid,
-) -> Result<String, WebError> {
+/// A person in the caller's capture scope as a form names them, or not found.
+async fn capture_name(state: &AppState, user: &Authenticated, id: Uuid) -> Result<Named, WebError> {
     let p = store::find_person(&state.db, &user.access, ScopeKind::Capture, PersonId(id))
         .await?
         .ok_or(WebError::NotFound)?;
-    Ok(display_name(&p))
+    Ok(Named::of(&p))
+}
+
+/// The person a form is about: their name, and the occupation type-ahead that offers
+/// job titles in their gender ("moza" for a woman).
+pub struct Named {
+    /// Display name.
+    pub name: String,
+    /// URL of the occupation type-ahead.
+    pub occupation_suggest: String,
+}
+
+impl Named {
+    fn of(p: &crate::entity::person::Model) -> Self {
+        let g = match p.sex.as_str() {
+            "F" => "?g=f",
+            "M" => "?g=m",
+            _ => "",
+        };
+        Self {
+            name: display_name(p),
+            occupation_suggest: format!("/occupations/suggest{g}"),
+        }
+    }
 }
 
 /// `/persons/{id}/items/new`.
@@ -55,6 +74,8 @@ pub struct ItemFormPage {
     pub id: Uuid,
     /// Person name.
     pub name: String,
+    /// URL of the occupation type-ahead (titles in the person's gender).
+    pub occupation_suggest: String,
     /// Values.
     pub form: ItemInput,
     /// Problems.
@@ -77,7 +98,7 @@ pub struct KindQuery {
 fn item_page(
     ctx: PageCtx,
     id: Uuid,
-    name: String,
+    named: Named,
     form: ItemInput,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
@@ -115,7 +136,8 @@ fn item_page(
         ItemFormPage {
             ctx,
             id,
-            name,
+            name: named.name,
+            occupation_suggest: named.occupation_suggest,
             form,
             errors,
             codes,
@@ -286,7 +308,7 @@ pub async fn update_situation(
         }
         Err(PersonError::Invalid(errors)) => {
             let name = capture_name(&state, &user, id).await?;
-            situation_page(ctx, id, name, form, errors)
+            situation_page(ctx, id, name.name, form, errors)
         }
         Err(e) => Err(e.into()),
     }
@@ -302,6 +324,8 @@ pub struct InterviewFormPage {
     pub id: Uuid,
     /// Person name.
     pub name: String,
+    /// URL of the occupation type-ahead (titles in the person's gender).
+    pub occupation_suggest: String,
     /// Values.
     pub form: InterviewInput,
     /// Desired occupation inputs (always three).
@@ -334,7 +358,7 @@ fn checks(ctx: &PageCtx, prefix: &str, codes: &[&str], on: &[String]) -> Vec<Cho
 fn interview_page(
     ctx: PageCtx,
     id: Uuid,
-    name: String,
+    named: Named,
     form: InterviewInput,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
@@ -348,7 +372,8 @@ fn interview_page(
         desired,
         ctx,
         id,
-        name,
+        name: named.name,
+        occupation_suggest: named.occupation_suggest,
         form,
         errors,
     };
@@ -369,10 +394,19 @@ pub async fn new_interview(
         .await?
         .into_iter()
         .filter(|i| i.kind == "desired")
-        .map(|i| format!("{} ({})", i.label, i.code))
+        .collect::<Vec<_>>();
+    // Uncoded occupations come back as typed, with the box that keeps them so ticked.
+    let uncoded = desired.iter().any(|i| i.code == profile::UNCODED);
+    let desired = desired
+        .into_iter()
+        .map(|i| match i.code.as_str() {
+            profile::UNCODED => i.label,
+            code => format!("{} ({code})", i.label),
+        })
         .collect();
     let form = InterviewInput {
         desired,
+        uncoded: if uncoded { "on".into() } else { String::new() },
         hours: p.availability_hours.clone().unwrap_or_default(),
         travel_radius_km: p
             .travel_radius_km
@@ -381,7 +415,7 @@ pub async fn new_interview(
         days: DAYS[..5].iter().map(|d| (*d).to_owned()).collect(),
         ..Default::default()
     };
-    interview_page(ctx, id, display_name(&p), form, FieldErrors::new())
+    interview_page(ctx, id, Named::of(&p), form, FieldErrors::new())
 }
 
 /// `POST /persons/{id}/interviews`.

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod handlers;
+pub mod uncoded;
 
 use chrono::{NaiveDate, SubsecRound, Utc};
 use sea_orm::{
@@ -77,6 +78,9 @@ pub struct ItemInput {
     pub to_date: String,
     /// Tasks (work), detail (benefit `other`).
     pub note: String,
+    /// Keep an occupation that is not in the vocabulary as typed, "sin codificar"
+    /// (`on`/`true`); a coordinator codes it later.
+    pub uncoded: String,
 }
 
 /// A validated item.
@@ -111,10 +115,15 @@ fn opt(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// Validates an item. Skills are resolved against the vocabulary given (active skills).
+/// Occupation text kept without a code ("sin codificar") is stored with this code.
+pub const UNCODED: &str = "";
+
+/// Validates an item. Skills and occupations are resolved against the vocabularies
+/// given (active skills; titles over the reference taxonomy).
 pub fn validate_item(
     input: &ItemInput,
     skills: &sipe_platform::taxonomy::Catalog,
+    occupations: &sipe_platform::taxonomy::Occupations,
     today: NaiveDate,
 ) -> Result<ValidItem, FieldErrors> {
     let mut e = FieldErrors::new();
@@ -135,21 +144,24 @@ pub fn validate_item(
         to_date: None,
         note: None,
     };
-    let occupation =
-        |e: &mut FieldErrors| match sipe_platform::taxonomy::resolve_occupation(&input.code) {
+    let occupation = |e: &mut FieldErrors| {
+        let typed = input.code.trim();
+        match occupations.resolve(typed, sipe_platform::taxonomy::Gender::Unknown) {
             Some(hit) => (hit.code, hit.label),
-            None => {
-                e.add(
-                    "code",
-                    if input.code.trim().is_empty() {
-                        "field-required"
-                    } else {
-                        "occupation-unknown"
-                    },
-                );
+            None if typed.is_empty() => {
+                e.add("code", "field-required");
                 (String::new(), String::new())
             }
-        };
+            None if flag(&input.uncoded) => {
+                let label = validation::text(e, "code", typed, true, 120);
+                (UNCODED.to_owned(), label)
+            }
+            None => {
+                e.add("code", "occupation-not-found");
+                (String::new(), String::new())
+            }
+        }
+    };
     match kind {
         "work" => {
             (item.code, item.label) = occupation(&mut e);
@@ -274,12 +286,22 @@ pub(crate) async fn add_valid(
     ctx: &AuditCtx,
     access: &Access,
     person_id: Uuid,
-    v: ValidItem,
+    mut v: ValidItem,
+    occupations: &sipe_platform::taxonomy::Occupations,
 ) -> Result<Uuid, PersonError> {
     let person = capture(tx, access, person_id).await?;
+    if matches!(v.kind, "work" | "desired") {
+        let gender = sipe_platform::taxonomy::Gender::parse(&person.sex);
+        v.label = occupations.gendered(&v.code, &v.label, gender);
+    }
     let existing = items(tx, person_id).await?;
     let same_kind: Vec<_> = existing.iter().filter(|i| i.kind == v.kind).collect();
-    if v.kind != "work" && same_kind.iter().any(|i| i.code == v.code) {
+    let same = |i: &&profile_item::Model| {
+        i.code == v.code
+            && (v.code != UNCODED
+                || sipe_platform::text::fold(&i.label) == sipe_platform::text::fold(&v.label))
+    };
+    if v.kind != "work" && same_kind.iter().any(same) {
         return Err(FieldErrors::one("code", "profile-item-exists").into());
     }
     if v.kind == "desired" && same_kind.len() >= MAX_DESIRED {
@@ -356,9 +378,15 @@ pub async fn add_item(
     input: &ItemInput,
 ) -> Result<Uuid, PersonError> {
     let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
-    let v = validate_item(input, &skills, crate::service::local_today(tz))?;
+    let occupations = sipe_platform::taxonomy::Occupations::read(db).await?;
+    let v = validate_item(
+        input,
+        &skills,
+        &occupations,
+        crate::service::local_today(tz),
+    )?;
     let tx = db::begin_write(db).await?;
-    let id = add_valid(&tx, ctx, access, person_id, v).await?;
+    let id = add_valid(&tx, ctx, access, person_id, v, &occupations).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -411,7 +439,7 @@ pub struct SituationInput {
     pub travel_radius_km: String,
 }
 
-fn flag(s: &str) -> bool {
+pub(crate) fn flag(s: &str) -> bool {
     matches!(s.trim(), "on" | "true" | "1" | "si" | "sí")
 }
 
@@ -564,6 +592,36 @@ mod tests {
         sipe_platform::taxonomy::Catalog::new([("s1".to_owned(), "albañilería".to_owned(), vec![])])
     }
 
+    /// The reference taxonomy without local titles.
+    fn occupations() -> sipe_platform::taxonomy::Occupations {
+        sipe_platform::taxonomy::Occupations::new(Vec::new())
+    }
+
+    #[test]
+    fn an_occupation_not_in_the_vocabulary_is_kept_uncoded_only_when_asked() {
+        let input = ItemInput {
+            kind: "desired".into(),
+            code: "cosechero de arándanos xq".into(),
+            ..Default::default()
+        };
+        let err = validate_item(&input, &skills(), &occupations(), today()).unwrap_err();
+        assert_eq!(err.0[0].key, "occupation-not-found");
+        let kept = validate_item(
+            &ItemInput {
+                uncoded: "on".into(),
+                ..input
+            },
+            &skills(),
+            &occupations(),
+            today(),
+        )
+        .unwrap();
+        assert_eq!(
+            (kept.code.as_str(), kept.label.as_str()),
+            (UNCODED, "cosechero de arándanos xq")
+        );
+    }
+
     #[test]
     fn work_history_resolves_the_occupation_and_checks_dates() {
         let input = ItemInput {
@@ -574,7 +632,7 @@ mod tests {
             to_date: "2019-01-01".into(),
             ..Default::default()
         };
-        let err = validate_item(&input, &skills(), today()).unwrap_err();
+        let err = validate_item(&input, &skills(), &occupations(), today()).unwrap_err();
         assert_eq!(err.0[0].field, "to_date");
         let ok = validate_item(
             &ItemInput {
@@ -582,6 +640,7 @@ mod tests {
                 ..input
             },
             &skills(),
+            &occupations(),
             today(),
         )
         .unwrap();
@@ -599,7 +658,7 @@ mod tests {
             level: "B9".into(),
             ..Default::default()
         };
-        let fields: Vec<_> = validate_item(&lang, &skills(), today())
+        let fields: Vec<_> = validate_item(&lang, &skills(), &occupations(), today())
             .unwrap_err()
             .0
             .iter()
@@ -613,7 +672,9 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            validate_item(&skill, &skills(), today()).unwrap().code,
+            validate_item(&skill, &skills(), &occupations(), today())
+                .unwrap()
+                .code,
             "s1"
         );
         let other = ItemInput {
@@ -622,7 +683,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            validate_item(&other, &skills(), today()).unwrap_err().0[0].field,
+            validate_item(&other, &skills(), &occupations(), today())
+                .unwrap_err()
+                .0[0]
+                .field,
             "note"
         );
     }

@@ -132,13 +132,18 @@ impl PersonFilters {
     }
 
     /// The ISCO-08 unit group the occupation filter names, with its label.
-    pub fn occupation_group(&self) -> Option<(String, String)> {
-        sipe_platform::taxonomy::resolve_occupation(&self.occupation).map(|h| {
-            (
-                sipe_platform::taxonomy::unit_group(&h.code).to_owned(),
-                h.label,
-            )
-        })
+    pub fn occupation_group(
+        &self,
+        occupations: &sipe_platform::taxonomy::Occupations,
+    ) -> Option<(String, String)> {
+        occupations
+            .resolve(&self.occupation, sipe_platform::taxonomy::Gender::Unknown)
+            .map(|h| {
+                (
+                    sipe_platform::taxonomy::unit_group(&h.code).to_owned(),
+                    h.label,
+                )
+            })
     }
 
     /// Does any filter look at more than identity (names, document, birth date, owning
@@ -215,7 +220,9 @@ impl PersonFilters {
                 "no" => Some(false),
                 _ => None,
             },
-            occupation: self.occupation_group().map(|(g, _)| g),
+            occupation: self
+                .occupation_group(&sipe_platform::taxonomy::Occupations::read(conn).await?)
+                .map(|(g, _)| g),
         })
     }
 }

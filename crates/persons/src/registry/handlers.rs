@@ -194,7 +194,10 @@ pub async fn list_persons(
     };
     let education = choice("isced-", &EDUCATION_LEVELS, &f.education);
     let employment = choice("employment-", &EMPLOYMENT_STATUSES, &f.employment);
-    let occupation_label = f.occupation_group().map(|(g, l)| format!("{l} ({g})"));
+    let vocabulary = sipe_platform::taxonomy::handlers::occupation_vocabulary(&state).await?;
+    let occupation_label = f
+        .occupation_group(&vocabulary)
+        .map(|(g, l)| format!("{l} ({g})"));
     let export_query = f.query_string();
     let page = PersonsPage {
         rows: rows(&state, people).await?,
@@ -481,6 +484,14 @@ fn item_sections(
     items: Vec<crate::entity::profile_item::Model>,
 ) -> Vec<ItemSection> {
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d/%m/%Y").to_string());
+    let today = chrono::Utc::now().with_timezone(&ctx.tz).date_naive();
+    let uncoded = |i: &crate::entity::profile_item::Model| {
+        if i.code == crate::profile::UNCODED {
+            format!("{} · ", ctx.t("occupation-uncoded-badge"))
+        } else {
+            String::new()
+        }
+    };
     crate::profile::ITEM_KINDS
         .iter()
         .map(|kind| ItemSection {
@@ -494,7 +505,8 @@ fn item_sections(
                         "work" => (
                             i.label.clone(),
                             format!(
-                                "{} · {} – {}{}",
+                                "{}{} · {} – {}{}",
+                                uncoded(i),
                                 i.employer.clone().unwrap_or_default(),
                                 date(i.from_date).unwrap_or_default(),
                                 date(i.to_date)
@@ -512,9 +524,16 @@ fn item_sections(
                         ),
                         "licence" => (
                             ctx.tp("licence-", &i.code).into_owned(),
-                            date(i.to_date)
-                                .map(|d| format!("{} {d}", ctx.t("item-to-licence")))
-                                .unwrap_or_default(),
+                            match i.to_date {
+                                // An expired licence is said so: it does not count for
+                                // vacancies that ask for one.
+                                Some(d) if d < today => {
+                                    ctx.t1("licence-expired", "date", d.format("%d/%m/%Y"))
+                                }
+                                d => date(d)
+                                    .map(|d| format!("{} {d}", ctx.t("item-to-licence")))
+                                    .unwrap_or_default(),
+                            },
                         ),
                         "benefit" => (
                             ctx.tp("benefit-", &i.code).into_owned(),
@@ -531,6 +550,10 @@ fn item_sections(
                                 ctx.tp("consent-basis-", &level),
                                 date(i.from_date).unwrap_or_default()
                             ),
+                        ),
+                        _ if i.code == crate::profile::UNCODED => (
+                            format!("{level}. {}", i.label),
+                            ctx.t("occupation-uncoded-badge").into_owned(),
                         ),
                         _ => (format!("{level}. {}", i.label), i.code.clone()),
                     };

@@ -7,6 +7,7 @@ use sea_orm_migration::schema::*;
 
 mod m0015_login_hardening;
 mod m0016_settings;
+mod m0019_occupation_titles;
 
 /// Column and index helpers shared by every module's migrations.
 pub mod schema {
@@ -47,6 +48,7 @@ pub fn platform() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(M0005Taxonomy),
         Box::new(m0015_login_hardening::M0015LoginHardening),
         Box::new(m0016_settings::M0016Settings),
+        Box::new(m0019_occupation_titles::M0019OccupationTitles),
     ]
 }
 

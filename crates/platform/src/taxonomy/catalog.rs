@@ -43,6 +43,8 @@ fn tolerance(len: usize) -> usize {
 }
 
 /// How well a typed word matches a label word: 3 exact, 2 prefix, 1 close, 0 none.
+/// A close match keeps the first letter: typos rarely hit it, and without the rule
+/// "niñera" finds "minera" and "mozo" finds "pozo".
 fn word_score(typed: &str, word: &str, last: bool) -> u32 {
     if typed == word {
         return 3;
@@ -51,7 +53,10 @@ fn word_score(typed: &str, word: &str, last: bool) -> u32 {
     if word.starts_with(typed) && (last || typed.len() >= 4) {
         return 2;
     }
-    if k == 0 || word.len().abs_diff(typed.len()) > k + usize::from(last) * 4 {
+    if k == 0
+        || typed.chars().next() != word.chars().next()
+        || word.len().abs_diff(typed.len()) > k + usize::from(last) * 4
+    {
         return 0;
     }
     if levenshtein(typed, word) <= k {
@@ -66,6 +71,47 @@ fn word_score(typed: &str, word: &str, last: bool) -> u32 {
         }
     }
     0
+}
+
+/// A scored match, comparable across catalogues (higher ranks first).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rank {
+    /// Every typed word matched whole or as a prefix (no typo tolerated).
+    pub exact: bool,
+    /// Sum of the word scores.
+    pub score: u32,
+    /// Catalogue priority given by the caller (a local vocabulary over the reference).
+    pub priority: u8,
+    /// The preferred label matched (not an alternative one).
+    pub preferred: bool,
+    /// Fewer words in the matched label rank first.
+    pub shortness: std::cmp::Reverse<usize>,
+}
+
+/// One match with its rank and the index of the label that matched (0 = preferred).
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// How well it matched.
+    pub rank: Rank,
+    /// The hit.
+    pub hit: Hit,
+    /// Which label matched (0 = preferred, n = the n-th alternative).
+    pub label_index: usize,
+}
+
+/// Keeps the best `limit` matches; when some match without typos, the typo-tolerant
+/// ones are dropped (a fuzzy match only helps when nothing else does).
+pub fn best(mut scored: Vec<Scored>, limit: usize) -> Vec<Scored> {
+    if scored.iter().any(|s| s.rank.exact) {
+        scored.retain(|s| s.rank.exact);
+    }
+    scored.sort_by(|a, b| {
+        b.rank
+            .cmp(&a.rank)
+            .then_with(|| a.hit.label.cmp(&b.hit.label))
+    });
+    scored.truncate(limit);
+    scored
 }
 
 impl Catalog {
@@ -106,8 +152,26 @@ impl Catalog {
             .map(|e| e.label.as_str())
     }
 
-    /// What a form sent: a code, `label (code)` as the type-ahead writes it, or words
-    /// whose best match is taken.
+    /// The entry one of whose labels is exactly the text (ignoring accents and case).
+    pub fn exact(&self, typed: &str) -> Option<Hit> {
+        let words: Vec<String> = fold(typed).split(' ').map(str::to_owned).collect();
+        self.entries.iter().enumerate().find_map(|(i, e)| {
+            let j = e.labels.iter().position(|l| *l == words)?;
+            Some(self.hit(i, j))
+        })
+    }
+
+    fn hit(&self, i: usize, j: usize) -> Hit {
+        Hit {
+            code: self.entries[i].code.clone(),
+            label: self.entries[i].label.clone(),
+            matched: (j > 0).then(|| self.alts[i][j - 1].clone()),
+        }
+    }
+
+    /// What a form sent: a code, `label (code)` as the type-ahead writes it, a label
+    /// exactly, or words that every match takes without a typo (the best is taken).
+    /// Text that only a typo-tolerant match explains is not guessed.
     pub fn resolve(&self, typed: &str) -> Option<Hit> {
         let typed = typed.trim();
         if typed.is_empty() {
@@ -125,24 +189,50 @@ impl Catalog {
                 matched: None,
             });
         }
-        self.search(typed, 1).into_iter().next()
+        if let Some(hit) = self.exact(typed) {
+            return Some(hit);
+        }
+        best(self.scored_complete(typed, 0), 1)
+            .into_iter()
+            .find(|s| s.rank.exact)
+            .map(|s| s.hit)
     }
 
     /// Best matches for what was typed, best first.
     pub fn search(&self, typed: &str, limit: usize) -> Vec<Hit> {
+        best(self.scored(typed, 0), limit)
+            .into_iter()
+            .map(|s| s.hit)
+            .collect()
+    }
+
+    /// Every match with its rank (unsorted); `priority` is copied into the ranks. The
+    /// last word may be one still being typed (it matches as a prefix).
+    pub fn scored(&self, typed: &str, priority: u8) -> Vec<Scored> {
+        self.scored_inner(typed, priority, true)
+    }
+
+    /// Like [`Catalog::scored`] for text sent as complete (a form submitted): a short
+    /// last word is a word, not the start of one ("… Qx a" does not match "albañil").
+    pub fn scored_complete(&self, typed: &str, priority: u8) -> Vec<Scored> {
+        self.scored_inner(typed, priority, false)
+    }
+
+    fn scored_inner(&self, typed: &str, priority: u8, typing: bool) -> Vec<Scored> {
         let folded = fold(typed);
         let words = crate::text::bounded_words(folded.split(' '));
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         if words.is_empty() {
             return Vec::new();
         }
-        let mut scored: Vec<(u32, usize, usize, usize)> = Vec::new();
+        let mut out = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
-            let mut best: Option<(u32, usize)> = None;
+            let mut best: Option<(Rank, usize)> = None;
             for (j, label) in e.labels.iter().enumerate() {
                 let mut total = 0;
+                let mut exact = true;
                 for (n, w) in words.iter().enumerate() {
-                    let last = n + 1 == words.len();
+                    let last = typing && n + 1 == words.len();
                     let s = label
                         .iter()
                         .map(|lw| word_score(w, lw, last))
@@ -152,32 +242,33 @@ impl Catalog {
                         total = 0;
                         break;
                     }
+                    exact &= s >= 2;
                     total += s;
                 }
                 if total == 0 {
                     continue;
                 }
                 // The preferred label and shorter labels rank first on equal matches.
-                let score = total * 4 + u32::from(j == 0);
-                if best.is_none_or(|(b, _)| score > b) {
-                    best = Some((score, j));
+                let rank = Rank {
+                    exact,
+                    score: total,
+                    priority,
+                    preferred: j == 0,
+                    shortness: std::cmp::Reverse(label.len()),
+                };
+                if best.as_ref().is_none_or(|(b, _)| rank > *b) {
+                    best = Some((rank, j));
                 }
             }
-            if let Some((score, j)) = best {
-                let len = e.labels[j].len();
-                scored.push((score, len, i, j));
+            if let Some((rank, j)) = best {
+                out.push(Scored {
+                    rank,
+                    hit: self.hit(i, j),
+                    label_index: j,
+                });
             }
         }
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        scored
-            .into_iter()
-            .take(limit)
-            .map(|(_, _, i, j)| Hit {
-                code: self.entries[i].code.clone(),
-                label: self.entries[i].label.clone(),
-                matched: (j > 0).then(|| self.alts[i][j - 1].clone()),
-            })
-            .collect()
+        out
     }
 }
 

@@ -82,3 +82,40 @@ pub mod skill {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The local vocabulary: job titles as people in Argentina say them, each mapped to an
+/// ISCO-08 unit group.
+pub mod occupation_title {
+    use sea_orm::entity::prelude::*;
+
+    /// One title.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "occupation_titles")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Masculine (or only) form: `mozo`.
+        pub masculine: String,
+        /// Feminine form: `moza`.
+        pub feminine: Option<String>,
+        /// ISCO-08 unit group (`5131`).
+        pub unit_group: String,
+        /// Sector of the labour market (`agro`, `comercio`, …).
+        pub sector: String,
+        /// Offered in forms.
+        pub active: bool,
+        /// `seed` or `admin`.
+        pub source: String,
+        /// When added.
+        pub created_at: DateTimeUtc,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -12,12 +12,15 @@ use uuid::Uuid;
 
 use super::entity::skill;
 use super::skills::{self, SkillError};
+use super::titles::{Gender, Occupations, OccupationsCache};
 use super::{Hit, occupations, unit_group};
 use crate::api::ApiError;
+use crate::db::StoreError;
 use crate::validation::FieldErrors;
 use crate::web::auth::Ctx;
 use crate::web::page::redirect_with_flash;
 use crate::web::{AppState, PageCtx, WebError};
+use std::sync::Arc;
 
 /// Type-ahead query.
 #[derive(Debug, Deserialize, IntoParams, Default)]
@@ -27,6 +30,9 @@ pub struct SuggestQuery {
     pub q: String,
     /// Most results (default 10, at most 50).
     pub limit: Option<usize>,
+    /// Show job titles in this gender: `f` or `m` (the person's, when known).
+    #[serde(default)]
+    pub g: String,
 }
 
 impl SuggestQuery {
@@ -42,19 +48,43 @@ pub struct Suggestions {
     pub items: Vec<Hit>,
 }
 
-/// `GET /occupations/suggest`: JSON for the forms' type-ahead.
-pub async fn suggest_occupations(Query(q): Query<SuggestQuery>) -> Json<Suggestions> {
-    Json(Suggestions {
-        items: occupations().search(&q.q, q.limit()),
-    })
+/// This application's copy of the occupation vocabulary (started with the taxonomy
+/// module; an empty one otherwise, which reads the database every time).
+pub async fn occupation_vocabulary(state: &AppState) -> Result<Arc<Occupations>, StoreError> {
+    static NONE: std::sync::LazyLock<OccupationsCache> =
+        std::sync::LazyLock::new(OccupationsCache::uncached);
+    state
+        .extensions
+        .get::<OccupationsCache>()
+        .unwrap_or(&NONE)
+        .get(&state.db)
+        .await
 }
 
-/// Occupations matching the text, accent- and typo-tolerant, over preferred and
-/// alternative labels (ISCO-08, Argentine Spanish).
+/// `GET /occupations/suggest`: JSON for the forms' type-ahead.
+pub async fn suggest_occupations(
+    State(state): State<AppState>,
+    Query(q): Query<SuggestQuery>,
+) -> Result<Json<Suggestions>, WebError> {
+    let vocabulary = occupation_vocabulary(&state).await?;
+    Ok(Json(Suggestions {
+        items: vocabulary.search(&q.q, q.limit(), Gender::parse(&q.g)),
+    }))
+}
+
+/// Occupations matching the text: Argentine job titles (in the gender asked) over the
+/// ISCO-08 taxonomy in Argentine Spanish; whole words and prefixes before typo-tolerant
+/// matches. A title's code is its ISCO-08 unit group.
 #[utoipa::path(get, path = "/api/v1/occupations", params(SuggestQuery),
     responses((status = 200, body = Suggestions)))]
-pub async fn api_occupations(q: Query<SuggestQuery>) -> Json<Suggestions> {
-    suggest_occupations(q).await
+pub async fn api_occupations(
+    State(state): State<AppState>,
+    Query(q): Query<SuggestQuery>,
+) -> Result<Json<Suggestions>, ApiError> {
+    let vocabulary = occupation_vocabulary(&state).await?;
+    Ok(Json(Suggestions {
+        items: vocabulary.search(&q.q, q.limit(), Gender::parse(&q.g)),
+    }))
 }
 
 /// This application's copy of the skills (started with the taxonomy module; an empty
@@ -116,11 +146,13 @@ pub struct OccupationsPage {
 
 /// `GET /occupations`: search the taxonomy.
 pub async fn list_occupations(
+    State(state): State<AppState>,
     ctx: PageCtx,
     Query(q): Query<SuggestQuery>,
 ) -> Result<Response, WebError> {
-    let rows = occupations()
-        .search(&q.q, 50)
+    let rows = occupation_vocabulary(&state)
+        .await?
+        .search(&q.q, 50, Gender::Unknown)
         .into_iter()
         .map(|hit| OccupationRow {
             group: unit_group(&hit.code).to_owned(),

@@ -99,6 +99,10 @@ impl Rows {
         Ok(Self { headers, records })
     }
 
+    pub(crate) fn records(&self) -> &[csv::StringRecord] {
+        &self.records
+    }
+
     pub(crate) fn column(&self, name: &str) -> Result<usize, TaxonomyError> {
         self.headers
             .iter()

@@ -75,14 +75,78 @@ impl SkillsCache {
     }
 }
 
+/// Words people use for the local skills ("excel", "niñera"), so the type-ahead finds
+/// the skill instead of a look-alike of another field.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "planillas de cálculo",
+        &["excel", "hojas de cálculo", "google sheets"],
+    ),
+    (
+        "uso de computadora y ofimática",
+        &["word", "paquete office", "computación", "pc"],
+    ),
+    ("cuidado de niños", &["niñera", "niñero", "babysitter"]),
+    (
+        "cuidado de personas mayores",
+        &["cuidadora", "cuidador", "geriatría", "adultos mayores"],
+    ),
+    (
+        "manejo de caja y cobranzas",
+        &["cajera", "cajero", "posnet"],
+    ),
+    (
+        "reposición y control de stock",
+        &["repositor", "repositora", "inventario"],
+    ),
+    ("manejo de autoelevador", &["clark", "montacargas"]),
+    ("conducción de vehículos de carga", &["camión", "camionero"]),
+    (
+        "redes sociales y comercio electrónico",
+        &["instagram", "facebook", "mercado libre"],
+    ),
+    ("soldadura eléctrica", &["soldador", "soldar"]),
+    (
+        "cocina y manipulación de alimentos",
+        &["manipulador de alimentos", "cocinar"],
+    ),
+    ("programación", &["programador", "desarrollo de software"]),
+    ("atención al cliente", &["atención al público"]),
+    (
+        "limpieza y mantenimiento de edificios",
+        &["limpieza", "maestranza"],
+    ),
+    ("albañilería", &["albañil"]),
+    ("electricidad domiciliaria", &["electricista"]),
+    ("plomería y gas", &["plomero", "gasista"]),
+    (
+        "peluquería y estética",
+        &["peluquera", "peluquero", "manicura"],
+    ),
+    ("costura y confección", &["costurera", "modista"]),
+    ("telemarketing", &["call center"]),
+    ("liquidación de sueldos", &["sueldos"]),
+];
+
+/// The synonyms of a skill label.
+fn synonyms(label: &str) -> Vec<String> {
+    let folded = fold(label);
+    SYNONYMS
+        .iter()
+        .filter(|(l, _)| fold(l) == folded)
+        .flat_map(|(_, s)| s.iter().map(|x| (*x).to_owned()))
+        .collect()
+}
+
 /// The active skills as a type-ahead catalogue (codes are skill ids), read now: use
 /// cases validate against the vocabulary as it is.
 pub async fn catalog(db: &Db) -> Result<Arc<Catalog>, StoreError> {
     let list = all(db).await?;
     Ok(Arc::new(Catalog::new(
-        list.into_iter()
-            .filter(|s| s.active)
-            .map(|s| (s.id.to_string(), s.label, Vec::new())),
+        list.into_iter().filter(|s| s.active).map(|s| {
+            let alts = synonyms(&s.label);
+            (s.id.to_string(), s.label, alts)
+        }),
     )))
 }
 
@@ -145,5 +209,41 @@ impl crate::failure::UseCaseError for SkillError {
             SkillError::NotFound => Failure::NotFound,
             SkillError::Store(s) => Failure::Store(s),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_skills_are_found_by_the_words_people_use() {
+        let seeded = super::super::reference::seed_skills().unwrap();
+        for (label, _) in SYNONYMS {
+            assert!(
+                seeded.iter().any(|(l, _)| fold(l) == fold(label)),
+                "{label} is not a seeded skill"
+            );
+        }
+        let catalog = Catalog::new(
+            seeded
+                .iter()
+                .enumerate()
+                .map(|(i, (l, _))| (i.to_string(), l.clone(), synonyms(l))),
+        );
+        let first = |q: &str| catalog.search(q, 1).first().map(|h| h.label.clone());
+        assert_eq!(first("excel").as_deref(), Some("planillas de cálculo"));
+        assert_eq!(first("niñera").as_deref(), Some("cuidado de niños"));
+        assert_eq!(
+            first("repositor").as_deref(),
+            Some("reposición y control de stock")
+        );
+        // Without a synonym, a look-alike of another field is not offered first.
+        assert!(
+            catalog
+                .search("humanidades", 3)
+                .iter()
+                .all(|h| h.label != "planillas de cálculo")
+        );
     }
 }

@@ -207,7 +207,8 @@ impl PageCtx {
             .is_some_and(|u| u.access.can(crate::access::Permission::ViewAudit))
     }
     /// A whole number as the reader writes it: `20.001` in Spanish, `20,001` in English.
-    pub fn number(&self, n: u64) -> String {
+    pub fn number(&self, n: impl std::borrow::Borrow<u64>) -> String {
+        let n = *n.borrow();
         let sep = if self.lang == Lang::En { ',' } else { '.' };
         let digits = n.to_string();
         let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -241,6 +242,19 @@ impl PageCtx {
     /// Translated text with one argument.
     pub fn t1(&self, key: &str, name: &str, value: impl ToString) -> String {
         self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    /// Translated text with two arguments.
+    pub fn t2(
+        &self,
+        key: &str,
+        n1: &str,
+        v1: impl ToString,
+        n2: &str,
+        v2: impl ToString,
+    ) -> String {
+        self.lang
+            .t_args(key, &[(n1, v1.to_string()), (n2, v2.to_string())])
     }
 
     /// Translated name of a role identifier.

@@ -22,6 +22,7 @@ mod lifecycle;
 mod login;
 mod matching;
 mod merge;
+mod occupations;
 mod offices;
 mod persons;
 mod profile;

@@ -143,7 +143,8 @@ async fn an_interview_updates_the_profile_and_the_timeline() {
     let id = register(&app, "OE-A", "30123456", "Paz", "Ana", "1990-05-01").await;
     let (status, form) = page(&app, &c, &format!("/persons/{id}/interviews/new")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(form.contains("data-suggest=\"/occupations/suggest\""));
+    // Ana is registered as a woman: the type-ahead offers titles in the feminine.
+    assert!(form.contains("data-suggest=\"/occupations/suggest?g=f\""));
     let res = app
         .post_form(
             &c,
@@ -179,7 +180,7 @@ async fn an_interview_updates_the_profile_and_the_timeline() {
         "the timeline links the interview"
     );
     let profile = text_of(&html, "[data-testid=profile]").unwrap();
-    assert!(profile.contains("1. cocinero"), "{profile}");
+    assert!(profile.contains("1. cocinera"), "{profile}");
     assert!(profile.contains("electricista"));
     assert!(
         text_of(&html, "[data-testid=situation]")

@@ -216,6 +216,35 @@ async fn side(
     let secret_employer = format!("Empleador Secreto {tag}");
     let item1 = item(app, main, &secret_employer).await;
     let item2 = item(app, main, &secret_employer).await;
+    // An occupation kept uncoded, on someone the walk does not transfer or merge: the
+    // coordinator's queue codes only their office's.
+    let coder = person(
+        app,
+        office,
+        &doc(60),
+        &format!("Ibarra{tag}"),
+        "Teo",
+        "1990-01-01",
+    )
+    .await;
+    sipe::persons::profile::add_item(
+        &app.db,
+        &ctx(),
+        &system(),
+        crate::helpers::TZ,
+        coder,
+        &sipe::persons::profile::ItemInput {
+            // Work history: an interview in the walk replaces desired occupations.
+            kind: "work".into(),
+            code: format!("Domador de zánganos Qx{tag}"),
+            uncoded: "on".into(),
+            employer: "Finca".into(),
+            from_date: "2021-01-01".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let interview = sipe::persons::interview::record(
         &app.db,
         &ctx(),
@@ -520,6 +549,8 @@ fn concrete(path: &str, s: &Side) -> String {
             "id" if path.contains("/users/") => s.user.to_string(),
             "id" if path.contains("/persons/") => s.person.to_string(),
             "id" if path.contains("/skills/") => Uuid::nil().to_string(),
+            // The vocabulary is not office data: admins only.
+            "id" if path.contains("/occupation-titles/") => Uuid::nil().to_string(),
             "id" if path.ends_with("/employers/{id}/active") => s.employer2.to_string(),
             "id" if path.contains("/employers/") => s.employer.to_string(),
             "id" if path.ends_with("/state") && !api => s.vacancies_to_move[0].to_string(),
@@ -713,6 +744,18 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         ],
         ("POST", "/admin/users/{id}/password") => vec![("password", "hacked password 123".into())],
         ("POST", "/admin/skills") => vec![("label", "Habilidad Nueva".into())],
+        ("POST", "/admin/occupation-titles") | ("POST", "/api/v1/occupation-titles") => vec![
+            ("masculine", "Ocupación Nueva".into()),
+            ("unit_group", "9211".into()),
+            ("sector", "agro".into()),
+        ],
+        ("POST", "/occupations/uncoded") => vec![
+            (
+                "key",
+                format!("domador de zanganos qx{}", s.tag.to_lowercase()),
+            ),
+            ("occupation", "9211".into()),
+        ],
         _ => vec![],
     };
     if fields.is_empty() && def.method != reqwest::Method::POST {
@@ -1061,7 +1104,13 @@ async fn every_route_hides_office_b_from_office_a_and_serves_office_a_its_own() 
             failed.push(format!(
                 "{} {path} → {status} {flash} {}",
                 def.method,
-                body.chars().take(300).collect::<String>()
+                body.find("flash-error")
+                    .or(body.find("field-error"))
+                    .map(|i| &body[i..])
+                    .unwrap_or(&body)
+                    .chars()
+                    .take(300)
+                    .collect::<String>()
             ));
         }
     }
