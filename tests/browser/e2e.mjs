@@ -594,8 +594,24 @@ async function run(browser) {
     const rows = op.locator('[data-testid=candidates-table] tbody tr');
     assert.ok((await rows.count()) > 0, 'demo people in the operator\'s scope are ranked');
     const header = await op.textContent('[data-testid=candidates-table] thead');
-    assert.match(header, /Ocupación/);
-    assert.match(header, /Le falta/);
+    assert.match(header, /Puntaje/);
+    assert.match(header, /Resumen/);
+    // Every candidate reads in plain words; factors the vacancy does not ask are "No se
+    // pide", not 100 %; a score shared with a neighbour shows what broke the tie.
+    const summaries = await op.locator('[data-testid=candidate-summary]').allTextContents();
+    assert.equal(summaries.length, await rows.count());
+    assert.ok(summaries.every((t) => /Cumple|Le falta/.test(t)), summaries.slice(0, 3).join(' | '));
+    assert.match(await op.textContent('[data-testid=candidates-table] tbody'), /No se pide/);
+    const scores = await op.locator('[data-testid=candidate-score]').allTextContents();
+    const tiedRows = scores.filter((s, i) => s === scores[i - 1] || s === scores[i + 1]).length;
+    assert.equal(await op.locator('[data-testid=candidate-tie]').count(), tiedRows, 'each tied score shows its tie-break');
+    // It fits a desk and a phone without sideways scrolling.
+    for (const width of [1280, 390]) {
+      await op.setViewportSize({ width, height: 844 });
+      const overflow = await op.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `candidates scroll sideways by ${overflow}px at ${width}px`);
+    }
+    await op.setViewportSize({ width: 1280, height: 800 });
     await op.selectOption('#reach', 'department');
     await navigateBy(op, () => op.click('[data-testid=candidates-search]'));
     assert.match(op.url(), /reach=department/);

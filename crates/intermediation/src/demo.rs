@@ -366,6 +366,132 @@ const VACANCIES: [(usize, &str, &str, i32, &str); 30] = [
     ),
 ];
 
+/// What a demo vacancy asks beyond its occupation, by the word of its occupation, so
+/// rankings separate people who meet it from those who do not: (required skills,
+/// desired skills, months of experience, English level, licence class).
+type Asks = (
+    &'static [&'static str],
+    &'static [&'static str],
+    i32,
+    &'static str,
+    &'static str,
+);
+
+fn asks(occupation: &str) -> Asks {
+    match occupation {
+        "peón agrícola" | "recolector de fruta" => (
+            &["cosecha y empaque de cítricos"],
+            &["poda y raleo de frutales", "trabajo en equipo"],
+            3,
+            "",
+            "",
+        ),
+        "operador de maquinaria agrícola" => (
+            &["manejo de tractor y maquinaria agrícola"],
+            &["riego y fertilización"],
+            12,
+            "",
+            "B1",
+        ),
+        "electricista" => (
+            &["electricidad domiciliaria"],
+            &["lectura de planos", "trabajo en altura"],
+            24,
+            "",
+            "",
+        ),
+        "mecánico de vehículos" => (
+            &["mecánica de automotores"],
+            &["soldadura eléctrica"],
+            24,
+            "",
+            "B1",
+        ),
+        "conductor de camión" => (
+            &["conducción de vehículos de carga"],
+            &["reparto y logística de última milla"],
+            12,
+            "",
+            "C",
+        ),
+        "empacador" => (
+            &["clasificación y embalaje de frutas"],
+            &["manejo de autoelevador", "trabajo en equipo"],
+            0,
+            "",
+            "",
+        ),
+        "albañil" => (
+            &["albañilería"],
+            &["lectura de planos", "trabajo en altura"],
+            12,
+            "",
+            "",
+        ),
+        "cajero" => (
+            &["manejo de caja y cobranzas", "atención al cliente"],
+            &["uso de computadora y ofimática"],
+            6,
+            "",
+            "",
+        ),
+        "reponedor" => (
+            &["reposición y control de stock"],
+            &["manejo de autoelevador"],
+            0,
+            "",
+            "",
+        ),
+        "vendedor" => (
+            &["ventas y atención comercial"],
+            &["atención al cliente"],
+            6,
+            "",
+            "",
+        ),
+        "recepcionista" => (
+            &[
+                "recepción y atención telefónica",
+                "uso de computadora y ofimática",
+            ],
+            &["atención al cliente"],
+            6,
+            "B1",
+            "",
+        ),
+        "camarero" => (
+            &["atención al cliente"],
+            &["cocina y manipulación de alimentos"],
+            6,
+            "A2",
+            "",
+        ),
+        "cocinero" => (
+            &["cocina y manipulación de alimentos"],
+            &["panadería y pastelería"],
+            12,
+            "",
+            "",
+        ),
+        "enfermero" => (
+            &["primeros auxilios"],
+            &["cuidado de personas mayores"],
+            12,
+            "",
+            "",
+        ),
+        "empleado doméstico" => (&["limpieza y mantenimiento de edificios"], &[], 0, "", ""),
+        "guardia de seguridad" => (
+            &["vigilancia y seguridad"],
+            &["primeros auxilios"],
+            6,
+            "",
+            "",
+        ),
+        _ => (&[], &["trabajo en equipo"], 0, "", ""),
+    }
+}
+
 /// The states a demo vacancy passes through to reach `state`.
 fn path_to(state: &str) -> &'static [&'static str] {
     match state {
@@ -528,11 +654,26 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
         {
             continue;
         }
+        let (required, desired, months, english, licence) = asks(occupation);
         let input = VacancyInput {
             employer_id: Some(ids[employer]),
             title: title.into(),
             occupation: occupation.into(),
             positions: Some(positions),
+            required_skills: required.iter().map(|s| (*s).to_owned()).collect(),
+            desired_skills: desired.iter().map(|s| (*s).to_owned()).collect(),
+            experience_months: (months > 0).then_some(months),
+            languages: if english.is_empty() {
+                Vec::new()
+            } else {
+                vec![vacancies::input::LanguageRequirement {
+                    code: "en".into(),
+                    level: english.into(),
+                }]
+            },
+            licence_class: licence.into(),
+            territory_code: format!("AR-{}", EMPLOYERS[employer].5),
+            salary_max: Some(if positions > 10 { 700_000 } else { 1_100_000 }),
             hours: "full_time".into(),
             contract_type: if positions > 10 {
                 "seasonal"
@@ -648,6 +789,20 @@ pub async fn seed_referrals(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_vacancies_ask_for_skills_of_the_vocabulary() {
+        let seeded = sipe_platform::taxonomy::reference::seed_skills().unwrap();
+        for (_, _, occupation, _, _) in VACANCIES {
+            let (required, desired, ..) = asks(occupation);
+            for skill in required.iter().chain(desired) {
+                assert!(
+                    seeded.iter().any(|(l, _)| l == skill),
+                    "{occupation}: {skill} is not a seeded skill"
+                );
+            }
+        }
+    }
 
     #[test]
     fn demo_cuits_and_activities_are_valid_and_distinct() {

@@ -98,6 +98,9 @@ const DEMO_EMPLOYERS: [&str; 12] = [
     "Taller Mecánico Lules",
 ];
 
+/// How long ago demo people became unemployed, at most (days).
+const UNEMPLOYED_DAYS: usize = 4 * 365;
+
 /// People given a profile per page of `seed_profiles`.
 const PROFILE_PAGE: u64 = 20_000;
 
@@ -110,14 +113,12 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
 
     use crate::entity::{person, profile_item};
 
+    // The same vocabulary operators and vacancies use, so demo people and demo
+    // vacancies meet on the same unit groups.
+    let vocabulary = sipe_platform::taxonomy::Occupations::read(db).await?;
     let occupations: Vec<sipe_platform::taxonomy::Hit> = DEMO_OCCUPATIONS
         .iter()
-        .filter_map(|w| {
-            sipe_platform::taxonomy::occupations()
-                .search(w, 1)
-                .into_iter()
-                .next()
-        })
+        .filter_map(|w| vocabulary.resolve(w, sipe_platform::taxonomy::Gender::Unknown))
         .collect();
     let skills: Vec<(uuid::Uuid, String)> = sipe_platform::taxonomy::skills::all(db)
         .await?
@@ -154,13 +155,15 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
             .select_only()
             .column(person::Column::Id)
             .column(person::Column::BirthDate)
+            .column(person::Column::Sex)
             .order_by_asc(person::Column::Id)
             .limit(PROFILE_PAGE);
         if let Some(last) = after {
             page = page.filter(person::Column::Id.gt(last));
         }
-        let people: Vec<(uuid::Uuid, chrono::NaiveDate)> = page.into_tuple().all(&tx).await?;
-        let Some((last, _)) = people.last() else {
+        let people: Vec<(uuid::Uuid, chrono::NaiveDate, String)> =
+            page.into_tuple().all(&tx).await?;
+        let Some((last, _, _)) = people.last() else {
             break;
         };
         after = Some(*last);
@@ -168,9 +171,21 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
         // Most people an employment office serves are looking for work: matching ranks them.
         let mut statuses: [(&str, Vec<uuid::Uuid>); 2] =
             [("unemployed", Vec::new()), ("employed", Vec::new())];
-        for (id, birth) in people {
+        let mut since: Vec<Vec<uuid::Uuid>> = vec![Vec::new(); UNEMPLOYED_DAYS];
+        for (id, birth, sex) in people {
+            let gender = sipe_platform::taxonomy::Gender::parse(&sex);
+            let titled = |o: &sipe_platform::taxonomy::Hit| {
+                (
+                    o.code.clone(),
+                    vocabulary.gendered(&o.code, &o.label, gender),
+                )
+            };
             match rng.random_range(0..100) {
-                0..60 => statuses[0].1.push(id),
+                0..60 => {
+                    statuses[0].1.push(id);
+                    // Unemployed for up to four years: the ranking's tie-break uses it.
+                    since[rng.random_range(0..UNEMPLOYED_DAYS)].push(id);
+                }
                 60..85 => statuses[1].1.push(id),
                 _ => {}
             }
@@ -183,7 +198,8 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
                     let to = (rng.random_bool(0.7))
                         .then(|| from + chrono::Duration::days(rng.random_range(60..1500)))
                         .filter(|t| *t < today);
-                    let mut a = item(id, "work", o.code.clone(), o.label.clone());
+                    let (code, label) = titled(o);
+                    let mut a = item(id, "work", code, label);
                     a.employer = Set(Some(
                         DEMO_EMPLOYERS[rng.random_range(0..DEMO_EMPLOYERS.len())].to_owned(),
                     ));
@@ -194,19 +210,27 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
             }
             if rng.random_bool(0.5) {
                 let o = &occupations[rng.random_range(0..occupations.len())];
-                let mut a = item(id, "desired", o.code.clone(), o.label.clone());
+                let (code, label) = titled(o);
+                let mut a = item(id, "desired", code, label);
                 a.level = Set(Some("1".into()));
                 items.push(a);
             }
-            if rng.random_bool(0.4) {
-                let (skill, label) = &skills[rng.random_range(0..skills.len())];
+            // Zero to four different skills: rankings separate who has what a vacancy asks.
+            let mut chosen = Vec::new();
+            for _ in 0..rng.random_range(0..=4) {
+                let k = rng.random_range(0..skills.len());
+                if chosen.contains(&k) {
+                    continue;
+                }
+                chosen.push(k);
+                let (skill, label) = &skills[k];
                 let mut a = item(id, "skill", skill.to_string(), label.clone());
                 a.level = Set(Some(
                     ["basic", "intermediate", "advanced"][rng.random_range(0..3)].to_owned(),
                 ));
                 items.push(a);
             }
-            if rng.random_bool(0.15) {
+            if rng.random_bool(0.2) {
                 let mut a = item(id, "language", "en".into(), "en".into());
                 a.level = Set(Some(
                     ["A1", "A2", "B1", "B2"][rng.random_range(0..4)].to_owned(),
@@ -216,12 +240,28 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
             if rng.random_bool(0.2) {
                 items.push(item(id, "licence", "B1".into(), "B1".into()));
             }
+            if rng.random_bool(0.06) {
+                items.push(item(id, "licence", "C".into(), "C".into()));
+            }
         }
         n += items.len();
         for chunk in items.chunks(1000) {
             profile_item::Entity::insert_many(chunk.to_vec())
                 .exec(&tx)
                 .await?;
+        }
+        for (days, ids) in since.iter().enumerate().filter(|(_, ids)| !ids.is_empty()) {
+            let date = today - chrono::Duration::days(days as i64);
+            for chunk in ids.chunks(10_000) {
+                person::Entity::update_many()
+                    .col_expr(
+                        person::Column::UnemployedSince,
+                        sea_orm::sea_query::Expr::value(date),
+                    )
+                    .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                    .exec(&tx)
+                    .await?;
+            }
         }
         for (status, ids) in &statuses {
             for chunk in ids.chunks(10_000) {
@@ -251,10 +291,29 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
 #[cfg(test)]
 mod profile_tests {
     #[test]
-    fn every_demo_occupation_is_in_the_taxonomy() {
+    fn every_demo_occupation_is_in_the_vocabulary() {
+        let now = chrono::Utc::now();
+        let titles = sipe_platform::taxonomy::titles::seed()
+            .unwrap()
+            .into_iter()
+            .map(
+                |t| sipe_platform::taxonomy::entity::occupation_title::Model {
+                    id: uuid::Uuid::now_v7(),
+                    masculine: t.masculine,
+                    feminine: t.feminine,
+                    unit_group: t.unit_group,
+                    sector: t.sector,
+                    active: true,
+                    source: "seed".into(),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .collect();
+        let vocabulary = sipe_platform::taxonomy::Occupations::new(titles);
         for word in super::DEMO_OCCUPATIONS {
-            let hit = sipe_platform::taxonomy::occupations().search(word, 1);
-            assert!(!hit.is_empty(), "{word} resolves to no occupation");
+            let hit = vocabulary.resolve(word, sipe_platform::taxonomy::Gender::Unknown);
+            assert!(hit.is_some(), "{word} resolves to no occupation");
         }
     }
 }

@@ -221,7 +221,14 @@ fn main() -> anyhow::Result<()> {
                 reach: Reach::Anywhere,
             };
             let started = Instant::now();
-            let ranking = index::match_candidates(&index, &req, &filters, &weights, 50)?;
+            let ranking = index::match_candidates(
+                &index,
+                &req,
+                &filters,
+                &weights,
+                50,
+                chrono::Utc::now().date_naive(),
+            )?;
             // What the service adds per result: the factors and the gaps.
             let explained: usize = ranking
                 .items

@@ -143,7 +143,7 @@ job-search-placed = Placed through a referral
 job-search-derived = From their employment status; not stated yet.
 job-search-no-preference = No preference
 candidates-title = Candidates
-candidates-caption = Candidates ordered by score; each column shows how far each factor is met.
+candidates-caption = Candidates ordered by score and, at equal score, by the tie-break shown. Each row opens its detail by factor.
 candidates-not-open = The vacancy is not open: you may look, but referrals go only to open vacancies.
 candidates-occupation = Occupation
 candidates-digits-4 = Same unit group
@@ -269,3 +269,20 @@ indicators-chart-states = Referrals by state
 indicators-chart-placements = Placements by office
 timeline-referral-proposed = Referral to “{ $vacancy }”: { $state }
 timeline-referral-state = Referral to “{ $vacancy }”: { $state }
+
+candidates-summary = Summary
+candidates-detail = Detail by factor
+summary-meets = Meets
+summary-lacks = Lacks
+factor-not-asked = Not asked
+tie-label = Tie-break
+tie-contact = { $days ->
+    [0] last contact today
+    [one] last contact 1 day ago
+   *[other] last contact { $days } days ago
+}
+tie-unemployed = { $months ->
+    [0] looking for work since { $since }
+    [one] looking for work since { $since } (1 month)
+   *[other] looking for work since { $since } ({ $months } months)
+}

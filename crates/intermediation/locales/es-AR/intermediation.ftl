@@ -143,7 +143,7 @@ job-search-placed = Colocada a través de una derivación
 job-search-derived = Según su situación laboral; todavía no lo indicó.
 job-search-no-preference = Sin preferencia
 candidates-title = Candidatos
-candidates-caption = Candidatos ordenados por puntaje; cada columna muestra cuánto cumple cada factor.
+candidates-caption = Candidatos ordenados por puntaje y, a igual puntaje, por el desempate que se indica. El detalle por factor se abre en cada fila.
 candidates-not-open = La oferta no está abierta: se puede consultar, pero solo se deriva a ofertas abiertas.
 candidates-occupation = Ocupación
 candidates-digits-4 = Mismo grupo primario
@@ -269,3 +269,20 @@ indicators-chart-states = Derivaciones por estado
 indicators-chart-placements = Colocaciones por oficina
 timeline-referral-proposed = Derivación a «{ $vacancy }»: { $state }
 timeline-referral-state = Derivación a «{ $vacancy }»: { $state }
+
+candidates-summary = Resumen
+candidates-detail = Detalle por factor
+summary-meets = Cumple
+summary-lacks = Le falta
+factor-not-asked = No se pide
+tie-label = Desempate
+tie-contact = { $days ->
+    [0] último contacto hoy
+    [one] último contacto hace 1 día
+   *[other] último contacto hace { $days } días
+}
+tie-unemployed = { $months ->
+    [0] busca trabajo desde el { $since }
+    [one] busca trabajo desde el { $since } (1 mes)
+   *[other] busca trabajo desde el { $since } ({ $months } meses)
+}

@@ -21,8 +21,10 @@ use sipe_platform::web::{AppState, PageCtx, WebError};
 /// Query of a matching search (API and page).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 pub struct CandidateParams {
-    /// How many results (default 50, at most 200).
+    /// How many results per page (default 50, at most 200).
     pub limit: Option<usize>,
+    /// Page of the ranking, from 1 (pages × limit at most 1,000).
+    pub page: Option<usize>,
     /// Leading ISCO-08 digits a candidate's occupation must share with the vacancy's:
     /// 4 unit group, 3 minor group, 2 sub-major group (default), 1 major group, 0 any.
     pub occupation_digits: Option<u8>,
@@ -53,8 +55,13 @@ impl CandidateParams {
     pub fn options(&self) -> MatchOptions {
         let d = MatchOptions::default();
         let w = d.weights;
+        let limit = self.limit.unwrap_or(d.limit).clamp(1, 200);
         MatchOptions {
-            limit: self.limit.unwrap_or(d.limit).clamp(1, 200),
+            limit,
+            page: self
+                .page
+                .unwrap_or(1)
+                .clamp(1, super::service::MAX_RANKED / limit),
             occupation_digits: self.occupation_digits.unwrap_or(d.occupation_digits).min(4),
             reach: self.reach.unwrap_or(d.reach),
             weights: Weights {
@@ -152,9 +159,97 @@ pub struct CandidatesPage {
     pub can_refer: bool,
     /// State of each person's latest referral to this vacancy.
     pub referred: std::collections::HashMap<Uuid, String>,
+    /// Link to the previous page of the ranking.
+    pub prev: Option<String>,
+    /// Link to the next page.
+    pub next: Option<String>,
+    /// Page shown.
+    pub page: usize,
+}
+
+/// What a candidate meets, lacks and what the vacancy does not ask, in words.
+pub struct Summary {
+    /// Factors fully met.
+    pub meets: Vec<String>,
+    /// Requirements lacking (specific gaps first, then partly met factors).
+    pub lacks: Vec<String>,
+    /// Factors the vacancy does not ask for.
+    pub not_asked: Vec<String>,
 }
 
 impl CandidatesPage {
+    /// Does the vacancy ask for this factor? (Not asked: `null`, neutral.)
+    pub fn asked(&self, m: &CandidateMatch, name: &str) -> bool {
+        m.factors.get(name).is_some_and(|v| !v.is_null())
+    }
+
+    /// A candidate's result in plain words.
+    pub fn summary(&self, m: &CandidateMatch) -> Summary {
+        let ctx = &self.ctx;
+        let mut out = Summary {
+            meets: Vec::new(),
+            lacks: m.gaps.iter().map(|g| gap_text(ctx, g)).collect(),
+            not_asked: Vec::new(),
+        };
+        for name in FACTOR_NAMES {
+            let label = ctx.tp("factor-", name).to_lowercase();
+            match m.factors.get(name).and_then(|v| v.as_f64()) {
+                None => out.not_asked.push(label),
+                Some(v) if v >= 0.999 => out.meets.push(label),
+                // Skills, education, experience and languages name their gaps already.
+                Some(_)
+                    if matches!(
+                        name,
+                        "required_skills"
+                            | "desired_skills"
+                            | "education"
+                            | "experience"
+                            | "languages"
+                    ) => {}
+                Some(v) => out
+                    .lacks
+                    .push(format!("{label} ({} %)", (v * 100.0).round())),
+            }
+        }
+        out
+    }
+
+    /// The tie-break of a result in words.
+    pub fn tie_break(&self, m: &CandidateMatch) -> String {
+        let t = &m.tie_break;
+        let contact = self.ctx.t1(
+            "tie-contact",
+            "days",
+            self.ctx.number(u64::from(t.days_since_contact)),
+        );
+        if t.days_unemployed > 0 {
+            let since = chrono::Utc::now().with_timezone(&self.ctx.tz).date_naive()
+                - chrono::Duration::days(i64::from(t.days_unemployed));
+            format!(
+                "{contact} · {}",
+                self.ctx.t2(
+                    "tie-unemployed",
+                    "months",
+                    t.months_unemployed(),
+                    "since",
+                    since.format("%d/%m/%Y"),
+                )
+            )
+        } else {
+            contact
+        }
+    }
+
+    /// Is this result's score shared with the one before or after it on the page?
+    pub fn tied(&self, index: impl std::borrow::Borrow<usize>) -> bool {
+        let index = *index.borrow();
+        let score = self.items[index].score;
+        let same = |i: Option<usize>| {
+            i.and_then(|i| self.items.get(i))
+                .is_some_and(|o| o.score == score)
+        };
+        same(index.checked_sub(1)) || same(Some(index + 1))
+    }
     /// The state of a person's referral to this vacancy, if any.
     pub fn referral_state(&self, person: &Uuid) -> Option<&str> {
         self.referred.get(person).map(String::as_str)
@@ -239,6 +334,31 @@ pub async fn candidates_page(
         .access
         .can(sipe_platform::access::Permission::EditIntermediation)
         && m.vacancy.state == "open";
+    let link = |page: usize| {
+        let params = CandidateParams {
+            page: Some(page),
+            ..p.clone()
+        };
+        // The search's own options, as they came, with the page changed.
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&params) {
+            for (k, v) in map {
+                match v {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(s) => {
+                        q.append_pair(&k, &s);
+                    }
+                    other => {
+                        q.append_pair(&k, &other.to_string());
+                    }
+                }
+            }
+        }
+        format!("/vacancies/{id}/candidates?{}", q.finish())
+    };
+    let reachable = (m.scored as usize).min(super::service::MAX_RANKED);
+    let prev = (m.page > 1).then(|| link(m.page - 1));
+    let next = (m.page * m.per_page < reachable).then(|| link(m.page + 1));
     let w = opts.weights;
     let values = [
         w.occupation,
@@ -270,6 +390,9 @@ pub async fn candidates_page(
             factor_names: FACTOR_NAMES,
             can_refer,
             referred,
+            prev,
+            next,
+            page: m.page,
         },
     )
 }
@@ -336,7 +459,12 @@ impl PersonVacanciesPage {
         self.referred.get(vacancy).map(String::as_str)
     }
 
-    /// A factor as a percentage.
+    /// Does the vacancy ask for this factor? (Not asked: neutral.)
+    pub fn asked(&self, m: &super::service::VacancyMatch, name: &str) -> bool {
+        m.factors.get(name).is_some_and(|v| !v.is_null())
+    }
+
+    /// A factor of a result as a percentage.
     pub fn pct(&self, m: &super::service::VacancyMatch, name: &str) -> u32 {
         let v = m.factors.get(name).and_then(|v| v.as_f64()).unwrap_or(0.0);
         (v * 100.0).round() as u32

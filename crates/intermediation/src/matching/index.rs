@@ -23,7 +23,7 @@ use sipe_persons::search::{ExtraValues, IndexBatch, IndexExtension, PersonIndex,
 use sipe_platform::module::BoxFuture;
 
 /// The fast columns holding a candidate, in [`Columns`] order.
-pub const FAST_COLUMNS: [&str; 10] = [
+pub const FAST_COLUMNS: [&str; 12] = [
     "m_groups",
     "m_exp",
     "m_skills",
@@ -34,6 +34,8 @@ pub const FAST_COLUMNS: [&str; 10] = [
     "m_hours",
     "m_contracts",
     "m_salary",
+    "m_contact",
+    "m_unemp",
 ];
 
 /// The terms of an ISCO unit group at each level of the hierarchy: `4:9321`, `3:932`,
@@ -87,13 +89,20 @@ impl IndexExtension for MatchingFields {
                         .get(&sipe_platform::ids::PersonId(p.id))
                         .map(Vec::as_slice)
                         .unwrap_or_default();
-                    let candidate = super::profile::candidate(
+                    let mut candidate = super::profile::candidate(
                         p.education_level.as_deref(),
                         p.department_code.as_deref(),
                         p.availability_hours.as_deref(),
                         items,
                         &summary,
                         batch.today,
+                    );
+                    super::profile::tie_break_facts(
+                        &mut candidate,
+                        p.updated_at,
+                        p.employment_status.as_deref(),
+                        p.unemployed_since,
+                        summary.looking_since,
                     );
                     let values =
                         candidate_values(&candidate, summary.actively_looking, summary.placed);
@@ -144,6 +153,8 @@ pub fn candidate_values(c: &Candidate, looking: bool, placed: bool) -> ExtraValu
             f[9],
             c.salary_expectation.map_or(0, |s| s.max(0) as u64 + 1),
         ),
+        (f[10], u64::from(c.last_contact_day)),
+        (f[11], u64::from(c.unemployed_since_day)),
     ];
     v.extend(single.map(|(n, x)| (n, OwnedValue::U64(x))));
     v
@@ -182,6 +193,8 @@ impl Columns {
         c.hours = one(7) as u8;
         c.contracts = one(8) as u8;
         c.salary_expectation = one(9).checked_sub(1).map(|s| s as i64);
+        c.last_contact_day = one(10) as u32;
+        c.unemployed_since_day = one(11) as u32;
     }
 
     /// Reads the rest: experience, skills and languages.
@@ -260,6 +273,8 @@ pub struct Ranked {
     pub score: f32,
     /// Their profile as the score saw it (for the explanation).
     pub candidate: Candidate,
+    /// What ordered them among equal scores.
+    pub tie_break: score::TieBreak,
 }
 
 /// The best candidates and how many passed the filters.
@@ -286,23 +301,28 @@ struct TopCandidates {
     weights: Weights,
     reach: Reach,
     limit: usize,
+    today: u32,
 }
+
+/// How a candidate ranks: score in tenths, then the tie-break key (higher first).
+type RankKey = (u32, u64);
 
 struct SegmentTop {
     req: Arc<Requirements>,
     weights: Weights,
     reach: Reach,
     limit: usize,
+    today: u32,
     columns: Columns,
     segment: SegmentOrdinal,
     scratch: Candidate,
-    /// Min-heap of (score bits, reversed doc) so the worst is on top.
-    heap: BinaryHeap<Reverse<(u32, Reverse<DocId>)>>,
+    /// Min-heap of (rank key, reversed doc) so the worst is on top.
+    heap: BinaryHeap<Reverse<(RankKey, Reverse<DocId>)>>,
     scored: u64,
 }
 
 impl Collector for TopCandidates {
-    type Fruit = (Vec<(u32, DocAddress)>, u64);
+    type Fruit = (Vec<(RankKey, DocAddress)>, u64);
     type Child = SegmentTop;
 
     fn for_segment(
@@ -315,6 +335,7 @@ impl Collector for TopCandidates {
             weights: self.weights,
             reach: self.reach,
             limit: self.limit,
+            today: self.today,
             columns: Columns::open(reader)?,
             segment,
             scratch: Candidate::default(),
@@ -329,10 +350,10 @@ impl Collector for TopCandidates {
 
     fn merge_fruits(
         &self,
-        fruits: Vec<(Vec<(u32, DocAddress)>, u64)>,
+        fruits: Vec<(Vec<(RankKey, DocAddress)>, u64)>,
     ) -> tantivy::Result<Self::Fruit> {
         let scored = fruits.iter().map(|f| f.1).sum();
-        let mut all: Vec<(u32, DocAddress)> = fruits.into_iter().flat_map(|f| f.0).collect();
+        let mut all: Vec<(RankKey, DocAddress)> = fruits.into_iter().flat_map(|f| f.0).collect();
         all.sort_by_key(|entry| Reverse(entry.0));
         all.truncate(self.limit);
         Ok((all, scored))
@@ -340,7 +361,7 @@ impl Collector for TopCandidates {
 }
 
 impl SegmentCollector for SegmentTop {
-    type Fruit = (Vec<(u32, DocAddress)>, u64);
+    type Fruit = (Vec<(RankKey, DocAddress)>, u64);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let req = &*self.req;
@@ -350,21 +371,21 @@ impl SegmentCollector for SegmentTop {
             return;
         }
         self.scored += 1;
-        // Scores are non-negative, so their bits order like the numbers. A full top
-        // only takes someone who beats its last (an equal score keeps the earlier doc).
+        // A full top only takes someone who beats its last. The bound is on the score
+        // alone: a candidate whose best equals the last's score may still win the
+        // tie-break, so only a lower bound is skipped.
         let worst = (self.heap.len() >= self.limit)
-            .then(|| self.heap.peek().map(|Reverse((bits, _))| *bits))
+            .then(|| self.heap.peek().map(|Reverse((key, _))| *key))
             .flatten();
-        if let Some(worst) = worst
-            && score::upper_bound(req, c, &self.weights).to_bits() <= worst
+        if let Some((worst_score, _)) = worst
+            && score::tenths(score::upper_bound(req, c, &self.weights)) < worst_score
         {
             return;
         }
         self.columns.fill_lists(doc, &mut self.scratch);
-        let bits = score::factors(req, &self.scratch)
-            .score(&self.weights)
-            .to_bits();
-        let entry = Reverse((bits, Reverse(doc)));
+        let tenths = score::tenths(score::factors(req, &self.scratch).score(&self.weights));
+        let tie = score::TieBreak::of(&self.scratch, self.today).key();
+        let entry = Reverse(((tenths, tie), Reverse(doc)));
         if self.heap.len() < self.limit {
             self.heap.push(entry);
         } else if let Some(worst) = self.heap.peek()
@@ -380,7 +401,7 @@ impl SegmentCollector for SegmentTop {
         let items = self
             .heap
             .into_iter()
-            .map(|Reverse((bits, Reverse(doc)))| (bits, DocAddress::new(segment, doc)))
+            .map(|Reverse((key, Reverse(doc)))| (key, DocAddress::new(segment, doc)))
             .collect();
         (items, self.scored)
     }
@@ -434,7 +455,10 @@ pub fn match_candidates(
     filters: &MatchFilters,
     weights: &Weights,
     limit: usize,
+    today: chrono::NaiveDate,
 ) -> Result<Ranking, SearchError> {
+    use chrono::Datelike;
+    let today = u32::try_from(today.num_days_from_ce()).unwrap_or_default();
     {
         let searcher = index.searcher();
         let query = match_query(index, req, filters)?;
@@ -443,13 +467,14 @@ pub fn match_candidates(
             weights: weights.clamped(),
             reach: filters.reach,
             limit: limit.max(1),
+            today,
         };
         let (top, scored) = searcher.search(&query, &collector)?;
         let mut columns: Vec<Option<Columns>> = (0..searcher.segment_readers().len())
             .map(|_| None)
             .collect();
         let mut items = Vec::with_capacity(top.len());
-        for (bits, address) in top {
+        for (key, address) in top {
             let slot = &mut columns[address.segment_ord as usize];
             if slot.is_none() {
                 *slot = Some(Columns::open(searcher.segment_reader(address.segment_ord))?);
@@ -460,17 +485,18 @@ pub fn match_candidates(
             };
             let mut candidate = Candidate::default();
             cols.fill(address.doc_id, &mut candidate);
-            items.push(Ranked {
-                person_id,
-                score: f32::from_bits(bits),
-                candidate,
-            });
+            items.push((
+                key,
+                Ranked {
+                    person_id,
+                    score: score::factors(req, &candidate).score(weights),
+                    tie_break: score::TieBreak::of(&candidate, today),
+                    candidate,
+                },
+            ));
         }
-        items.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.person_id.cmp(&b.person_id))
-        });
+        items.sort_by(|(a, ra), (b, rb)| b.cmp(a).then_with(|| ra.person_id.cmp(&rb.person_id)));
+        let items = items.into_iter().map(|(_, r)| r).collect();
         Ok(Ranking { items, scored })
     }
 }
@@ -479,6 +505,10 @@ pub fn match_candidates(
 mod tests {
     use super::*;
     use sipe_persons::search::PersonDoc;
+
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
 
     fn doc(office: Uuid, candidate: Candidate, looking: bool) -> PersonDoc {
         PersonDoc {
@@ -513,6 +543,7 @@ mod tests {
             hours: score::HOURS_ANY,
             contracts: 0b100,
             salary_expectation: Some(800_000),
+            ..Default::default()
         };
         let near = Candidate {
             unit_groups: vec![9329],
@@ -543,7 +574,7 @@ mod tests {
             occupation_digits: 2,
             reach: Reach::Anywhere,
         };
-        let r = match_candidates(&index, &req, &filters, &Weights::default(), 10).unwrap();
+        let r = match_candidates(&index, &req, &filters, &Weights::default(), 10, today()).unwrap();
         assert_eq!(r.scored, 3, "not looking and other office left out");
         let ids: Vec<Uuid> = r.items.iter().map(|i| i.person_id).collect();
         assert_eq!(ids, [docs[0].id, docs[1].id, docs[2].id]);
@@ -556,16 +587,76 @@ mod tests {
             reach: Reach::Province,
             ..filters.clone()
         };
-        let r = match_candidates(&index, &req, &same_province, &Weights::default(), 10).unwrap();
+        let r = match_candidates(
+            &index,
+            &req,
+            &same_province,
+            &Weights::default(),
+            10,
+            today(),
+        )
+        .unwrap();
         assert_eq!(r.items.len(), 2, "Buenos Aires is out of reach");
         let minor = MatchFilters {
             occupation_digits: 3,
             ..filters
         };
-        let r = match_candidates(&index, &req, &minor, &Weights::default(), 1).unwrap();
+        let r = match_candidates(&index, &req, &minor, &Weights::default(), 1, today()).unwrap();
         assert_eq!(r.scored, 2);
         assert_eq!(r.items.len(), 1, "limit");
         assert_eq!(r.items[0].person_id, docs[0].id);
+    }
+
+    #[test]
+    fn equal_scores_are_ordered_by_recent_contact_then_months_unemployed() {
+        use chrono::Datelike;
+        let index = PersonIndex::in_memory(vec![Arc::new(MatchingFields)]).unwrap();
+        let office = Uuid::now_v7();
+        let day = |y, m, d| {
+            chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .num_days_from_ce() as u32
+        };
+        let base = Candidate {
+            unit_groups: vec![9321],
+            department: Some(90084),
+            ..Default::default()
+        };
+        let with = |contact: u32, unemployed: u32| Candidate {
+            last_contact_day: contact,
+            unemployed_since_day: unemployed,
+            ..base.clone()
+        };
+        let docs = vec![
+            doc(office, with(day(2026, 6, 1), day(2020, 1, 1)), true), // old contact
+            doc(office, with(day(2026, 11, 20), 0), true),             // recent, employed
+            doc(office, with(day(2026, 11, 10), day(2024, 1, 1)), true), // recent, long
+            doc(office, with(day(2026, 11, 25), day(2026, 6, 1)), true), // recent, short
+        ];
+        index.upsert(&docs, None).unwrap();
+        let req = Requirements {
+            unit_group: 9321,
+            department: Some(90084),
+            ..Default::default()
+        };
+        let filters = MatchFilters {
+            offices: None,
+            occupation_digits: 0,
+            reach: Reach::Anywhere,
+        };
+        let r = match_candidates(&index, &req, &filters, &Weights::default(), 10, today()).unwrap();
+        let scores: Vec<f32> = r.items.iter().map(|i| i.score).collect();
+        assert!(scores.iter().all(|s| *s == scores[0]), "a tie: {scores:?}");
+        let ids: Vec<Uuid> = r.items.iter().map(|i| i.person_id).collect();
+        assert_eq!(ids, [docs[2].id, docs[3].id, docs[1].id, docs[0].id]);
+        assert_eq!(r.items[0].tie_break.months_unemployed(), 35);
+        assert_eq!(r.items[3].tie_break.days_since_contact, 181);
+        // Paging deeper keeps the order: the top 2 are the first two of the top 4.
+        let r2 = match_candidates(&index, &req, &filters, &Weights::default(), 2, today()).unwrap();
+        assert_eq!(
+            r2.items.iter().map(|i| i.person_id).collect::<Vec<_>>(),
+            ids[..2]
+        );
     }
 
     #[test]
@@ -591,6 +682,8 @@ mod tests {
                     hours: rng.random_range(0..4),
                     contracts: rng.random_range(0..8),
                     salary_expectation: None,
+                    last_contact_day: rng.random_range(738_000..739_000),
+                    unemployed_since_day: rng.random_range(0..739_000),
                 }
             })
             .collect();
@@ -616,14 +709,16 @@ mod tests {
             reach: Reach::Anywhere,
         };
         let w = Weights::default();
-        let r = match_candidates(&index, &req, &filters, &w, 12).unwrap();
+        let r = match_candidates(&index, &req, &filters, &w, 12, today()).unwrap();
         assert_eq!(r.scored, 400, "everyone passes, skipped or not");
         let mut all: Vec<f32> = candidates
             .iter()
             .map(|c| score::factors(&req, c).score(&w))
             .collect();
         all.sort_by(|a, b| b.total_cmp(a));
-        let got: Vec<f32> = r.items.iter().map(|i| i.score).collect();
-        assert_eq!(got, all[..12]);
+        // Ranked by the score as shown (tenths), equal ones by the tie-break.
+        let got: Vec<u32> = r.items.iter().map(|i| score::tenths(i.score)).collect();
+        let want: Vec<u32> = all[..12].iter().map(|s| score::tenths(*s)).collect();
+        assert_eq!(got, want);
     }
 }

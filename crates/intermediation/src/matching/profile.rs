@@ -92,6 +92,24 @@ pub fn candidate(
     c
 }
 
+/// Sets what breaks ties between equal scores: the day of the last change to the
+/// person's record, and since when they look for work (unemployed since, or else the
+/// start of their stated job search).
+pub fn tie_break_facts(
+    c: &mut Candidate,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    employment_status: Option<&str>,
+    unemployed_since: Option<NaiveDate>,
+    looking_since: Option<NaiveDate>,
+) {
+    let day = |d: NaiveDate| u32::try_from(d.num_days_from_ce()).unwrap_or_default();
+    c.last_contact_day = day(updated_at.date_naive());
+    c.unemployed_since_day = match (employment_status, unemployed_since) {
+        (Some("unemployed"), Some(since)) => day(since),
+        _ => looking_since.map(day).unwrap_or(0),
+    };
+}
+
 /// The requirements of a vacancy.
 pub fn requirements(v: &vacancy::Model, reqs: &[vacancy_requirement::Model]) -> Requirements {
     let skills = |required: bool| {

@@ -60,6 +60,56 @@ pub struct Candidate {
     pub contracts: u8,
     /// Salary expectation.
     pub salary_expectation: Option<i64>,
+    /// Day (days from the Common Era) of the last change to their record: interviews,
+    /// profile updates, referrals. Not scored: it breaks ties.
+    pub last_contact_day: u32,
+    /// Day they started looking for work: unemployed since, or the start of their job
+    /// search (0: not known). Breaks ties: longer first.
+    pub unemployed_since_day: u32,
+}
+
+/// What breaks a tie between candidates of equal score, in the order a counsellor uses
+/// it: who was in touch with the office recently (by month), then who has been
+/// unemployed longest, then the most recent contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TieBreak {
+    /// Days since the last contact (change to the record).
+    pub days_since_contact: u32,
+    /// Days looking for work: unemployed, or in a stated job search (0: not known).
+    pub days_unemployed: u32,
+}
+
+impl TieBreak {
+    /// The tie-break of a candidate as of `today` (days from the Common Era).
+    pub fn of(c: &Candidate, today: u32) -> Self {
+        Self {
+            days_since_contact: today.saturating_sub(c.last_contact_day),
+            days_unemployed: if c.unemployed_since_day == 0 {
+                0
+            } else {
+                today.saturating_sub(c.unemployed_since_day)
+            },
+        }
+    }
+
+    /// Whole months unemployed.
+    pub fn months_unemployed(&self) -> u32 {
+        self.days_unemployed / 30
+    }
+
+    /// A key that orders better tie-breaks higher.
+    pub fn key(&self) -> u64 {
+        let recent_month = 0xFFFF - (self.days_since_contact / 30).min(0xFFFF);
+        let unemployed = self.days_unemployed.min(0xFFFF);
+        let recent_day = 0xFFFF_FFFF - self.days_since_contact;
+        (u64::from(recent_month) << 48) | (u64::from(unemployed) << 32) | u64::from(recent_day)
+    }
+}
+
+/// A score as ranked and shown: tenths (97.6 → 976), so equal as shown is equal as
+/// ranked and the tie-break decides.
+pub fn tenths(score: f32) -> u32 {
+    (score.max(0.0) * 10.0).round() as u32
 }
 
 /// Working time unknown.
@@ -172,18 +222,51 @@ pub const FACTOR_NAMES: [&str; FACTORS] = [
 pub struct Factors {
     /// Values in [`FACTOR_NAMES`] order.
     pub values: [f32; FACTORS],
+    /// Which factors the vacancy asks for; the others are neutral ("no se pide"): they
+    /// neither add nor take away, so a person without languages does not "meet" a
+    /// language requirement that does not exist.
+    pub asked: [bool; FACTORS],
 }
 
 impl Factors {
-    /// The weighted mean, scaled to 0–100.
+    /// The weighted mean over the factors asked for, scaled to 0–100.
     pub fn score(&self, w: &Weights) -> f32 {
         let weights = w.as_array();
-        let total: f32 = weights.iter().sum();
+        let total: f32 = weights
+            .iter()
+            .zip(self.asked)
+            .filter(|(_, a)| *a)
+            .map(|(w, _)| w)
+            .sum();
         if total <= 0.0 {
             return 0.0;
         }
-        let sum: f32 = self.values.iter().zip(weights).map(|(v, w)| v * w).sum();
+        let sum: f32 = self
+            .values
+            .iter()
+            .zip(weights)
+            .zip(self.asked)
+            .filter(|(_, a)| *a)
+            .map(|((v, w), _)| v * w)
+            .sum();
         100.0 * sum / total
+    }
+}
+
+impl Requirements {
+    /// Which factors this vacancy asks for, in [`FACTOR_NAMES`] order.
+    pub fn asked(&self) -> [bool; FACTORS] {
+        [
+            self.unit_group > 0,
+            !self.required_skills.is_empty() || self.licence.is_some(),
+            !self.desired_skills.is_empty(),
+            self.education_min.is_some(),
+            self.experience_months.is_some_and(|m| m > 0),
+            !self.languages.is_empty(),
+            self.department.is_some(),
+            self.hours != HOURS_UNKNOWN,
+            self.contract.is_some() || self.salary_max.is_some(),
+        ]
     }
 }
 
@@ -310,6 +393,7 @@ pub fn factors(r: &Requirements, c: &Candidate) -> Factors {
             availability_factor(r, c),
             preferences_factor(r, c),
         ],
+        asked: r.asked(),
     }
 }
 
@@ -330,6 +414,7 @@ pub fn upper_bound(r: &Requirements, c: &Candidate, w: &Weights) -> f32 {
             availability_factor(r, c),
             preferences_factor(r, c),
         ],
+        asked: r.asked(),
     }
     .score(w)
 }
@@ -437,6 +522,36 @@ mod tests {
             hours: HOURS_FULL,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn factors_the_vacancy_does_not_ask_for_are_neutral() {
+        // A receptionist vacancy asking for nothing but the occupation and the place.
+        let r = Requirements {
+            unit_group: 4226,
+            department: Some(90084),
+            ..Default::default()
+        };
+        let nothing = Candidate {
+            unit_groups: vec![4226],
+            department: Some(90084),
+            ..Default::default()
+        };
+        let f = factors(&r, &nothing);
+        assert_eq!(
+            f.asked,
+            [true, false, false, false, false, false, true, false, false]
+        );
+        assert_eq!(f.score(&Weights::default()), 100.0);
+        // Asking for English makes the person without it lose points, and say why.
+        let bilingual = Requirements {
+            languages: vec![(1, 3)],
+            ..r.clone()
+        };
+        let f = factors(&bilingual, &nothing);
+        assert!(f.asked[5] && f.values[5] == 0.0);
+        assert!(f.score(&Weights::default()) < 100.0);
+        assert_eq!(gaps(&bilingual, &nothing).len(), 1);
     }
 
     #[test]
@@ -598,6 +713,7 @@ mod tests {
                     hours: h,
                     contracts: ct,
                     salary_expectation: sal,
+                    ..Candidate::default()
                 })
         }
 

@@ -39,11 +39,16 @@ impl From<sea_orm::DbErr> for MatchError {
     }
 }
 
+/// How deep a ranking may be paged (pages × page size).
+pub const MAX_RANKED: usize = 1_000;
+
 /// What the operator may adjust per search.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MatchOptions {
-    /// How many results (1–200).
+    /// How many results per page (1–200).
     pub limit: usize,
+    /// Page of the ranking, from 1 (page × limit at most [`MAX_RANKED`]).
+    pub page: usize,
     /// Factor weights.
     pub weights: Weights,
     /// Leading ISCO digits a candidate's occupation must share (0–4).
@@ -56,6 +61,7 @@ impl Default for MatchOptions {
     fn default() -> Self {
         Self {
             limit: 50,
+            page: 1,
             weights: Weights::default(),
             occupation_digits: 2,
             reach: Reach::Anywhere,
@@ -82,10 +88,14 @@ pub struct GapDto {
 /// One ranked candidate with the explanation of their place.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CandidateMatch {
+    /// Place in the ranking, from 1.
+    pub rank: usize,
     /// The person.
     pub person_id: Uuid,
-    /// Score, 0–100.
+    /// Score, 0–100 (one decimal; equal scores are ordered by `tie_break`).
     pub score: f32,
+    /// What orders them among equal scores.
+    pub tie_break: score::TieBreak,
     /// Every factor that entered the score, each 0–1.
     #[schema(value_type = Object)]
     pub factors: serde_json::Map<String, serde_json::Value>,
@@ -110,6 +120,10 @@ pub struct Matches {
     pub items: Vec<CandidateMatch>,
     /// People who passed every filter.
     pub scored: u64,
+    /// The page shown and the page size.
+    pub page: usize,
+    /// Results per page.
+    pub per_page: usize,
 }
 
 fn gap_dto(g: &Gap, reqs: &[vacancy_requirement::Model]) -> GapDto {
@@ -162,16 +176,20 @@ fn gap_dto(g: &Gap, reqs: &[vacancy_requirement::Model]) -> GapDto {
     }
 }
 
-/// The factors of a pair as a JSON object (name → value, rounded to 3 decimals).
+/// The factors of a pair as a JSON object (name → value, rounded to 3 decimals; `null`
+/// for a factor the vacancy does not ask for, which does not enter the score).
 pub fn factor_map(f: &score::Factors) -> serde_json::Map<String, serde_json::Value> {
     score::FACTOR_NAMES
         .iter()
         .zip(f.values)
-        .map(|(name, v)| {
-            (
-                (*name).to_owned(),
-                json!((f64::from(v) * 1000.0).round() / 1000.0),
-            )
+        .zip(f.asked)
+        .map(|((name, v), asked)| {
+            let value = if asked {
+                json!((f64::from(v) * 1000.0).round() / 1000.0)
+            } else {
+                serde_json::Value::Null
+            };
+            ((*name).to_owned(), value)
         })
         .collect()
 }
@@ -211,8 +229,18 @@ pub async fn candidates(
         reach: opts.reach,
     };
     let weights = opts.weights.clamped();
-    let ranking =
-        super::index::match_candidates(index, &req, &filters, &weights, opts.limit.clamp(1, 200))?;
+    let per_page = opts.limit.clamp(1, 200);
+    let page = opts.page.clamp(1, MAX_RANKED / per_page);
+    let mut ranking = super::index::match_candidates(
+        index,
+        &req,
+        &filters,
+        &weights,
+        page * per_page,
+        chrono::Utc::now().date_naive(),
+    )?;
+    let skip = (page - 1) * per_page;
+    ranking.items = ranking.items.split_off(skip.min(ranking.items.len()));
     let ids: Vec<Uuid> = ranking.items.iter().map(|r| r.person_id).collect();
     // The scope again on the rows: the index is derived data and may lag a transfer.
     let rows = sipe_persons::store::names_of(db, ids.into_iter().map(PersonId)).await?;
@@ -229,10 +257,13 @@ pub async fn candidates(
     let items: Vec<CandidateMatch> = ranking
         .items
         .into_iter()
-        .filter_map(|r| {
+        .enumerate()
+        .filter_map(|(n, r)| {
             let row = known.get(&r.person_id)?;
             let f = score::factors(&req, &r.candidate);
             Some(CandidateMatch {
+                rank: skip + n + 1,
+                tie_break: r.tie_break,
                 person_id: r.person_id,
                 score: (f.score(&weights) * 10.0).round() / 10.0,
                 factors: factor_map(&f),
@@ -265,6 +296,8 @@ pub async fn candidates(
         requirements: reqs,
         items,
         scored: ranking.scored,
+        page,
+        per_page,
     })
 }
 

@@ -58,6 +58,8 @@ pub struct IndexRow {
     pub has_disability: bool,
     /// Available working time.
     pub availability_hours: Option<String>,
+    /// Unemployed since (matching's tie-break: longer first).
+    pub unemployed_since: Option<chrono::NaiveDate>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
 }

@@ -244,6 +244,16 @@ impl PageCtx {
         self.lang.t_args(key, &[(name, value.to_string())])
     }
 
+    /// A number with one decimal in the reader's format (`97,6` in Spanish).
+    pub fn decimal(&self, n: impl std::borrow::Borrow<f32>) -> String {
+        let s = format!("{:.1}", n.borrow());
+        if self.lang == Lang::En {
+            s
+        } else {
+            s.replace('.', ",")
+        }
+    }
+
     /// Translated text with two arguments.
     pub fn t2(
         &self,

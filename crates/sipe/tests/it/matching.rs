@@ -218,15 +218,29 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
         "Caro is not looking, Dora is out of scope, Eva out of the occupation group"
     );
     assert_eq!(body["scored"], 2);
+    // Pages go past the first: the second page of one is the second candidate.
+    let second = get(op_a.clone(), "?limit=1&page=2").await;
+    assert_eq!(second["items"][0]["person_id"], bea.to_string());
+    assert_eq!(second["items"][0]["rank"], 2);
+    let beyond = get(op_a.clone(), "?limit=1&page=99999999999").await;
+    assert_eq!(
+        beyond["items"].as_array().unwrap().len(),
+        0,
+        "a bounded page past the end"
+    );
     let a = &body["items"][0];
     assert_eq!(
         a["factors"],
         json!({
             "occupation": 1.0, "required_skills": 1.0, "desired_skills": 1.0, "education": 1.0,
-            "experience": 1.0, "languages": 1.0, "distance": 1.0, "availability": 1.0, "preferences": 1.0
-        })
+            "experience": 1.0, "languages": null, "distance": 1.0, "availability": null,
+            "preferences": null
+        }),
+        "what the vacancy does not ask (languages, hours, contract, salary) is null: neutral"
     );
     assert_eq!(a["score"], 100.0);
+    assert_eq!(a["rank"], 1);
+    assert!(a["tie_break"]["days_since_contact"].is_u64());
     assert_eq!(a["gaps"], json!([]));
     let b = &body["items"][1];
     assert_eq!(b["factors"]["occupation"], 0.6, "same minor group");
@@ -374,8 +388,8 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
     }
     assert_eq!(
         app.audit_count("vacancy.match").await,
-        8,
-        "one row per search shown"
+        10,
+        "one row per search shown (the two pages included)"
     );
     // The weights are the caller's to choose for their own people.
     let scores = |body: Value| -> Vec<String> {
