@@ -240,6 +240,8 @@ const ADMIN_SCREENS = [
   { path: '/admin/audit' },
   { path: '/admin/jobs' },
   { path: '/admin/skills' },
+  { path: '/admin/occupation-titles?q=moz' },
+  { path: '/occupations/uncoded' },
   { path: '/occupations?q=albanil' },
   { path: '/persons/duplicates' },
   { path: '/persons/transfers' },
@@ -354,6 +356,43 @@ async function run(browser) {
       if (href) await visit(page, href);
     }
   }
+
+  await check('e2. the merge screen shows both records in full, with the evidence and named confirmation', async () => {
+    // A coordinator who recognises someone registered twice puts the pair in the queue
+    // from the person's page with the other record's document.
+    await page.goto(url('/persons'));
+    const people = await page.locator('[data-testid=persons-table] tbody a[href^="/persons/"]').evaluateAll(
+      (links) => [...new Set(links.map((a) => a.getAttribute('href')).filter((h) => /^\/persons\/[0-9a-f-]{36}$/.test(h)))],
+    );
+    assert.ok(people.length >= 2, 'the demo lists people');
+    await page.goto(url(people[1]));
+    const doc = (await page.locator('dl.facts dd').first().textContent()).replace(/\D/g, '');
+    assert.ok(doc.length >= 7, `a document: ${doc}`);
+    await page.goto(url(people[0]));
+    await page.click('[data-testid=duplicate-add] summary');
+    await page.fill('[data-testid=duplicate-add-doc]', doc);
+    await navigateBy(page, () => page.click('[data-testid=duplicate-add-submit]'));
+    assert.match(pathname(page), /^\/persons\/duplicates\/[0-9a-f-]{36}$/);
+    assert.match(await page.textContent('[data-testid=merge-reason]'), /Motivo: .+ · Evidencia \(0 a 100\) \d+/);
+    const table = await page.textContent('[data-testid=merge-table]');
+    for (const label of ['Fecha de nacimiento', 'CUIL', 'Sexo registral', 'Documento', 'Apellidos']) {
+      assert.ok(table.includes(label), `merge table lacks ${label}`);
+    }
+    const confirm = await page.getAttribute('form.merge', 'data-confirm');
+    assert.match(confirm, /^¿Unir los registros de .+ \(\d+\) y .+ \(\d+\)\?/);
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 844 });
+      const fit = await page.evaluate(() => {
+        const cells = [...document.querySelectorAll('[data-testid=merge-table] thead th')];
+        const right = Math.max(...cells.map((c) => c.getBoundingClientRect().right));
+        return { overflow: document.documentElement.scrollWidth - window.innerWidth, right, vw: window.innerWidth };
+      });
+      assert.ok(fit.overflow <= 0 && fit.right <= fit.vw, `the second record is cut at ${width}px: ${JSON.stringify(fit)}`);
+      await screenshot(page, `coordinator-merge-${width}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await axeCheck(page);
+  });
 
   await visit(page, '/no-such-page', { status: 404, label: '404' });
 

@@ -67,6 +67,11 @@ pub fn routes() -> Routes {
             coordinate,
             export::handlers::record_json,
         )
+        .post(
+            "/persons/{id}/duplicates",
+            coordinate,
+            duplicates::handlers::add_pair,
+        )
         .get("/occupations/uncoded", coordinate, profile::uncoded::list)
         .post("/occupations/uncoded", coordinate, profile::uncoded::code)
         .get(

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use uuid::Uuid;
 
@@ -28,6 +28,13 @@ pub struct DuplicatesPage {
     pub pager: Pager,
     /// May the caller queue a scan of the whole registry (admins)?
     pub can_scan: bool,
+}
+
+impl DuplicatesPage {
+    /// Why a pair was found, in words.
+    pub fn reason(&self, r: &PairRow) -> String {
+        reason_text(&self.ctx, &r.view.pair.reason)
+    }
 }
 
 /// A pair as listed.
@@ -128,8 +135,28 @@ pub struct MergePage {
     pub first_name: String,
     /// Second name shown.
     pub second_name: String,
-    /// (field, first value, second value).
-    pub fields: Vec<(&'static str, String, String)>,
+    /// Identity (not chosen: each record keeps its own): (label, first, second).
+    pub identity: Vec<(String, String, String)>,
+    /// Fields to choose: (field, label, first value, second value).
+    pub fields: Vec<(&'static str, String, String, String)>,
+    /// The question the merge button asks, naming both people.
+    pub confirm: String,
+}
+
+impl MergePage {
+    /// Why the pair was found, in words.
+    pub fn reason(&self) -> String {
+        reason_text(&self.ctx, &self.view.pair.reason)
+    }
+}
+
+/// A pair's reasons (`name_birth+phone`) in words.
+pub fn reason_text(ctx: &PageCtx, reason: &str) -> String {
+    reason
+        .split('+')
+        .map(|r| ctx.tp("duplicates-reason-", r).into_owned())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// `GET /persons/duplicates/{pair_id}`: both records side by side.
@@ -146,24 +173,110 @@ pub async fn show_pair(
     for p in [view.first.id, view.second.id] {
         crate::service::record_read(&state.reads, &audit, PersonId(p)).await?;
     }
+    let lang = ctx.lang;
+    let shown =
+        |f: &str, v: Option<String>| crate::service::value_text(lang, f, &v.unwrap_or_default());
+    let offices = sipe_platform::territory::store::office_codes(
+        &state.db,
+        [view.first.office_id, view.second.office_id]
+            .into_iter()
+            .map(sipe_platform::ids::OfficeId),
+    )
+    .await?;
+    let office = |p: &crate::entity::person::Model| {
+        offices
+            .get(&sipe_platform::ids::OfficeId(p.office_id))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let date = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let (a, b) = (&view.first, &view.second);
+    let identity = vec![
+        (
+            ctx.t("person-document").into_owned(),
+            format!("{} {}", ctx.tp("doc-", &a.doc_type), a.doc_number),
+            format!("{} {}", ctx.tp("doc-", &b.doc_type), b.doc_number),
+        ),
+        (
+            ctx.t("person-cuil").into_owned(),
+            a.cuil.clone().unwrap_or_else(|| "—".into()),
+            b.cuil.clone().unwrap_or_else(|| "—".into()),
+        ),
+        (
+            ctx.t("person-birth-date").into_owned(),
+            date(a.birth_date),
+            date(b.birth_date),
+        ),
+        (
+            ctx.t("person-sex").into_owned(),
+            ctx.tp("sex-", &a.sex).into_owned(),
+            ctx.tp("sex-", &b.sex).into_owned(),
+        ),
+        (ctx.t("person-office").into_owned(), office(a), office(b)),
+        (
+            ctx.t("merge-registered").into_owned(),
+            ctx.time(&a.created_at),
+            ctx.time(&b.created_at),
+        ),
+    ];
     let fields = MERGE_FIELDS
         .iter()
         .map(|f| {
             (
                 *f,
-                duplicates::field_value(&view.first, f).unwrap_or_default(),
-                duplicates::field_value(&view.second, f).unwrap_or_default(),
+                ctx.t(crate::service::field_label_key(f)).into_owned(),
+                shown(f, duplicates::field_value(a, f)),
+                shown(f, duplicates::field_value(b, f)),
             )
         })
         .collect();
+    let (first_name, second_name) = (display_name(a), display_name(b));
+    let confirm = ctx.t2(
+        "merge-confirm",
+        "first",
+        format!("{first_name} ({})", a.doc_number),
+        "second",
+        format!("{second_name} ({})", b.doc_number),
+    );
     let page = MergePage {
-        first_name: display_name(&view.first),
-        second_name: display_name(&view.second),
-        view,
+        first_name,
+        second_name,
+        identity,
         fields,
+        confirm,
+        view,
         ctx,
     };
     sipe_platform::web::render::page(page)
+}
+
+/// The form that puts a pair in the queue from a person's page.
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AddPairForm {
+    /// The other record's document number.
+    pub other_document: String,
+}
+
+/// `POST /persons/{id}/duplicates`: compare this person with another record now.
+pub async fn add_pair(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<AddPairForm>,
+) -> Result<Response, WebError> {
+    match duplicates::add_pair(&state.db, &audit, &user.access, id, &form.other_document).await {
+        Ok(pair) => Ok(
+            axum::response::Redirect::to(&format!("/persons/duplicates/{pair}")).into_response(),
+        ),
+        Err(PersonError::Invalid(e)) => Ok(redirect_with_flash(
+            &format!("/persons/{id}"),
+            "error",
+            e.0.first().map_or("form-has-errors", |f| f.key),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `POST /persons/duplicates/{pair_id}/merge`.

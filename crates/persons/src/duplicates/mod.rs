@@ -6,8 +6,6 @@
 
 pub mod handlers;
 
-use std::collections::HashSet;
-
 use chrono::{NaiveDate, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
@@ -37,6 +35,31 @@ const MAX_CONTACT_GROUP: usize = 4;
 /// Least name similarity (0–1) for a same-birth-date pair.
 const MIN_SIMILARITY: f64 = 0.75;
 
+/// How much each kind of evidence weighs (0–100): the same CUIL (a national id) is
+/// near proof; a similar name with the same birth date strong; a shared phone or e-mail
+/// alone weak (families and neighbours share them). A pair found by more than one
+/// gains a little per extra reason, below the CUIL.
+fn evidence_score(reason: &str, similarity: f64) -> i32 {
+    match reason {
+        "cuil" | "manual" => 100,
+        "name_birth" => 60 + (similarity * 30.0).round() as i32,
+        _ => 40,
+    }
+}
+
+/// One score for a pair found by several reasons (`name_birth+phone`).
+fn combined(found: &[(&'static str, i32)]) -> (String, i32) {
+    let best = found.iter().map(|(_, s)| *s).max().unwrap_or(0);
+    let extra = (found.len() as i32 - 1) * 5;
+    let score = if best >= 100 {
+        100
+    } else {
+        Ord::min(best + extra, 99)
+    };
+    let reasons: Vec<&str> = found.iter().map(|(r, _)| *r).collect();
+    (reasons.join("+"), score)
+}
+
 #[derive(Debug, FromQueryResult)]
 struct ScanRow {
     id: Uuid,
@@ -61,16 +84,13 @@ fn similar_pairs(group: &[ScanRow], out: &mut Vec<(Uuid, Uuid, &'static str, i32
             let s = name_similarity(&a.search_name, &b.search_name);
             if s >= MIN_SIMILARITY {
                 let (x, y) = ordered(a.id, b.id);
-                out.push((x, y, "name_birth", (s * 100.0).round() as i32));
+                out.push((x, y, "name_birth", evidence_score("name_birth", s)));
             }
         }
     }
 }
 
-async fn store_pairs(
-    db: &Db,
-    pairs: &[(Uuid, Uuid, &'static str, i32)],
-) -> Result<(), sea_orm::DbErr> {
+async fn store_pairs(db: &Db, pairs: &[(Uuid, Uuid, String, i32)]) -> Result<(), sea_orm::DbErr> {
     let now = Utc::now().trunc_subsecs(6);
     for chunk in pairs.chunks(500) {
         duplicate_pair::Entity::insert_many(chunk.iter().map(|(a, b, reason, score)| {
@@ -78,7 +98,7 @@ async fn store_pairs(
                 id: Set(Uuid::now_v7()),
                 first_id: Set(*a),
                 second_id: Set(*b),
-                reason: Set((*reason).to_owned()),
+                reason: Set(reason.clone()),
                 score: Set(*score),
                 status: Set("open".into()),
                 found_at: Set(now),
@@ -98,6 +118,7 @@ async fn store_pairs(
 /// Returns how many open pairs there are afterwards.
 pub async fn scan(db: &Db) -> Result<u64, sea_orm::DbErr> {
     let mut pairs = Vec::new();
+    let mut found_by_name: Vec<(Uuid, Uuid, &'static str, i32)> = Vec::new();
     // Same birth date and similar names: walk the registry by birth date in batches,
     // carrying the last (possibly incomplete) date over to the next batch.
     let mut group: Vec<ScanRow> = Vec::new();
@@ -132,16 +153,18 @@ pub async fn scan(db: &Db) -> Result<u64, sea_orm::DbErr> {
             group.push(r);
         }
         if pairs.len() >= 5_000 {
-            store_pairs(db, &pairs).await?;
-            pairs.clear();
+            // Kept in memory: a pair may also share a phone, found below.
+            found_by_name.append(&mut pairs);
         }
         if done {
             break;
         }
     }
     similar_pairs(&group, &mut pairs);
-    // The same phone or e-mail.
+    pairs.append(&mut found_by_name);
+    // The same CUIL, phone or e-mail.
     for (column, reason) in [
+        (person::Column::Cuil, "cuil"),
         (person::Column::Phone, "phone"),
         (person::Column::Email, "email"),
     ] {
@@ -181,14 +204,28 @@ pub async fn scan(db: &Db) -> Result<u64, sea_orm::DbErr> {
                 for (i, a) in ids.iter().enumerate() {
                     for b in &ids[i + 1..] {
                         let (x, y) = ordered(*a, *b);
-                        pairs.push((x, y, reason, 100));
+                        pairs.push((x, y, reason, evidence_score(reason, 0.0)));
                     }
                 }
             }
         }
     }
-    let mut seen = HashSet::new();
-    pairs.retain(|(a, b, _, _)| seen.insert((*a, *b)));
+    // One row per pair, scored by all its evidence.
+    let mut by_pair: std::collections::BTreeMap<(Uuid, Uuid), Vec<(&'static str, i32)>> =
+        std::collections::BTreeMap::new();
+    for (a, b, reason, score) in pairs {
+        let found = by_pair.entry((a, b)).or_default();
+        if !found.iter().any(|(r, _)| *r == reason) {
+            found.push((reason, score));
+        }
+    }
+    let pairs: Vec<(Uuid, Uuid, String, i32)> = by_pair
+        .into_iter()
+        .map(|((a, b), found)| {
+            let (reason, score) = combined(&found);
+            (a, b, reason, score)
+        })
+        .collect();
     store_pairs(db, &pairs).await?;
     duplicate_pair::Entity::find()
         .filter(duplicate_pair::Column::Status.eq("open"))
@@ -293,6 +330,86 @@ pub async fn open_pairs(
         })
         .collect();
     Ok((out, total))
+}
+
+/// Puts a pair in the queue on demand (a coordinator who recognises the same person
+/// registered twice): both in the caller's capture scope, not the same record. A pair
+/// already known is opened again. Returns the pair id.
+pub async fn add_pair(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    person_id: Uuid,
+    other_document: &str,
+) -> Result<Uuid, PersonError> {
+    use sipe_platform::validation::FieldErrors;
+    let doc: String = other_document
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(20)
+        .collect();
+    if doc.is_empty() {
+        return Err(FieldErrors::one("other_document", "field-required").into());
+    }
+    let tx = db::begin_write(db).await?;
+    let this = store::find_person(&tx, access, ScopeKind::Capture, PersonId(person_id))
+        .await?
+        .ok_or(PersonError::NotFound)?;
+    // Only someone the caller may change: a document outside their scope reads the same
+    // as one not registered, so the form tells nothing about other offices.
+    let other = person::Entity::find()
+        .filter(person::Column::DocNumber.eq(doc.to_uppercase()))
+        .filter(person::Column::MergedInto.is_null())
+        .filter(
+            access
+                .scope(ScopeKind::Capture)
+                .owns(person::Column::OfficeId),
+        )
+        .one(&tx)
+        .await?
+        .ok_or_else(|| FieldErrors::one("other_document", "duplicates-add-unknown"))?;
+    if other.id == this.id {
+        return Err(FieldErrors::one("other_document", "duplicates-add-same").into());
+    }
+    let (a, b) = ordered(this.id, other.id);
+    let existing = duplicate_pair::Entity::find()
+        .filter(duplicate_pair::Column::FirstId.eq(a))
+        .filter(duplicate_pair::Column::SecondId.eq(b))
+        .one(&tx)
+        .await?;
+    let id = match existing {
+        Some(p) => {
+            let id = p.id;
+            let mut m = p.into_active_model();
+            m.status = Set("open".into());
+            m.update(&tx).await?;
+            id
+        }
+        None => {
+            let id = Uuid::now_v7();
+            duplicate_pair::ActiveModel {
+                id: Set(id),
+                first_id: Set(a),
+                second_id: Set(b),
+                reason: Set("manual".into()),
+                score: Set(evidence_score("manual", 0.0)),
+                status: Set("open".into()),
+                found_at: Set(Utc::now().trunc_subsecs(6)),
+            }
+            .insert(&tx)
+            .await?;
+            id
+        }
+    };
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("person.duplicate_add", "duplicate_pair", id)
+            .after(serde_json::json!({ "first": a, "second": b })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// One open pair, when both people are in the caller's `kind` scope.

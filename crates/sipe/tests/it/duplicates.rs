@@ -1,6 +1,6 @@
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, location, text_of};
+use crate::helpers::{TestApp, attr_of, location, text_of};
 use crate::persons::{operator_a, register};
 
 #[tokio::test]
@@ -313,4 +313,141 @@ async fn a_full_registry_scan_is_an_admin_action_one_at_a_time() {
         .await;
     let page = app.get_page(&admin, &location(res.headers())).await;
     assert!(page.contains("quedó en cola"));
+}
+
+#[tokio::test]
+async fn a_coordinator_adds_a_pair_on_demand_and_sees_both_records_in_full() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let ana = crate::persons::register(&app, "OE-A", "30100001", "Paz", "Ana", "1990-05-01").await;
+    let anita =
+        crate::persons::register(&app, "OE-A", "30100002", "Paz Ruiz", "Ana", "1990-05-02").await;
+    crate::persons::register(&app, "OE-B", "30100003", "Paz", "Ana", "1990-05-01").await;
+    let (c, csrf) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
+    let add = |doc: &'static str| {
+        let c = c.clone();
+        let csrf = csrf.clone();
+        let app = &app;
+        async move {
+            app.post_form(
+                &c,
+                &csrf,
+                &format!("/persons/{ana}/duplicates"),
+                &[("other_document", doc)],
+            )
+            .await
+        }
+    };
+    // Another office's record and the same record are refused alike, with a reason.
+    for (doc, flash) in [
+        ("30100003", "duplicates-add-unknown"),
+        ("30100001", "duplicates-add-same"),
+    ] {
+        let res = add(doc).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(res.headers()), format!("/persons/{ana}"));
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join(";");
+        assert!(cookie.contains(flash), "{doc}: {cookie}");
+    }
+    // Her own office's second record: the pair opens at once, named and explained.
+    let res = add("30.100.002").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let pair_page = location(res.headers());
+    assert!(pair_page.starts_with("/persons/duplicates/"), "{pair_page}");
+    assert_eq!(app.audit_count("person.duplicate_add").await, 1);
+    let html = c
+        .get(app.url(&pair_page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let reason = text_of(&html, "[data-testid=merge-reason]").unwrap();
+    assert!(
+        reason.contains("Marcado por un coordinador") && reason.contains("100"),
+        "{reason}"
+    );
+    let table = text_of(&html, "[data-testid=merge-table]").unwrap();
+    for expected in [
+        "30100001",
+        "30100002",
+        "01/05/1990",
+        "02/05/1990",
+        "Fecha de nacimiento",
+        "CUIL",
+        "Sexo registral",
+        "Apellidos",
+    ] {
+        assert!(table.contains(expected), "{expected} missing: {table}");
+    }
+    assert!(
+        !table.contains("surnames") && !table.contains("department_code"),
+        "{table}"
+    );
+    let confirm = attr_of(&html, "form.merge", "data-confirm").unwrap();
+    assert!(
+        confirm.contains("Ana Paz (30100001)") && confirm.contains("Ana Paz Ruiz (30100002)"),
+        "{confirm}"
+    );
+    assert!(anita != ana);
+}
+
+#[tokio::test]
+async fn the_scan_scores_pairs_by_their_evidence() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let id = |doc, surname, names, birth| {
+        crate::persons::register(&app, "OE-A", doc, surname, names, birth)
+    };
+    let a = id("30200001", "Gómez", "Luis", "1980-01-01").await;
+    let b = id("30200002", "Gomez", "Luis", "1980-01-01").await;
+    let c = id("30200003", "Ibarra", "Teo", "1970-01-01").await;
+    let d = id("30200004", "Sosa", "Eva", "1999-09-09").await;
+    // Teo and Eva share only a phone; Luis and Luis a name and birth date, and a phone.
+    for (p, phone) in [
+        (a, "+5493815550001"),
+        (b, "+5493815550001"),
+        (c, "+5493815550002"),
+        (d, "+5493815550002"),
+    ] {
+        use sea_orm::ConnectionTrait;
+        use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+        let stmt = Query::update()
+            .table(Alias::new("persons"))
+            .value(Alias::new("phone"), phone)
+            .and_where(Expr::col(Alias::new("id")).eq(p))
+            .to_owned();
+        let backend = app.db.get_database_backend();
+        app.db.execute_raw(backend.build(&stmt)).await.unwrap();
+    }
+    sipe::persons::duplicates::scan(&app.db).await.unwrap();
+    let pairs =
+        sipe::persons::duplicates::open_pairs(&app.db, &sipe::access::Access::system("t"), 0, 10)
+            .await
+            .unwrap()
+            .0;
+    let of = |x: uuid::Uuid| {
+        pairs
+            .iter()
+            .find(|p| p.first.id == x || p.second.id == x)
+            .unwrap()
+    };
+    let luis = &of(a).pair;
+    let phone_only = &of(c).pair;
+    assert_eq!(luis.reason, "name_birth+phone");
+    assert_eq!(phone_only.reason, "phone");
+    assert!(luis.score > 90 && luis.score < 100, "{}", luis.score);
+    assert_eq!(
+        phone_only.score, 40,
+        "a shared phone alone is weak evidence"
+    );
+    assert_eq!(pairs.len(), 2);
 }

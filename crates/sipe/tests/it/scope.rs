@@ -30,6 +30,8 @@ struct Side {
     /// A registered document that is not a marker (transfer requests type it: what one
     /// types is no leak).
     ask_doc: &'static str,
+    /// Another person of the side (for pairs added on demand).
+    other_doc: &'static str,
     item: Uuid,
     item2: Uuid,
     interview: Uuid,
@@ -471,6 +473,7 @@ async fn side(
         person: main,
         person_doc,
         ask_doc: Box::leak(doc(40).into_boxed_str()),
+        other_doc: Box::leak(doc(60).into_boxed_str()),
         item: item1,
         item2,
         interview,
@@ -749,6 +752,7 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
             ("unit_group", "9211".into()),
             ("sector", "agro".into()),
         ],
+        ("POST", "/persons/{id}/duplicates") => vec![("other_document", s.other_doc.into())],
         ("POST", "/occupations/uncoded") => vec![
             (
                 "key",
