@@ -109,9 +109,10 @@ fn validate(
             Some(_) => {}
             None if profile::flag(&input.uncoded) => {
                 let label = validation::text(&mut e, "desired", t, true, 120);
+                let folded = sipe_platform::text::fold(&label);
                 if !desired
                     .iter()
-                    .any(|d| d.code.is_empty() && d.label == label)
+                    .any(|d| d.code.is_empty() && sipe_platform::text::fold(&d.label) == folded)
                 {
                     desired.push(sipe_platform::taxonomy::Hit {
                         code: crate::profile::UNCODED.to_owned(),

@@ -171,3 +171,52 @@ mod clean_tests {
         }
     }
 }
+
+/// Four-digit area codes of Tucumán's interior (the rest of the province dials 381).
+const AREA_CODES_4: [&str; 8] = [
+    "3862", "3863", "3865", "3867", "3869", "3891", "3892", "3894",
+];
+
+/// An Argentine mobile or landline in E.164 as people read it: `+5493816581591` →
+/// `+54 9 381 658-1591`. Other numbers are returned as stored.
+pub fn phone_display(e164: &str) -> String {
+    let Some(rest) = e164.strip_prefix("+54") else {
+        return e164.to_owned();
+    };
+    if !rest.bytes().all(|b| b.is_ascii_digit()) || !(10..=11).contains(&rest.len()) {
+        return e164.to_owned();
+    }
+    let (mobile, national) = match rest.strip_prefix('9') {
+        Some(n) if n.len() == 10 => ("9 ", n),
+        _ => ("", rest),
+    };
+    if national.len() != 10 {
+        return e164.to_owned();
+    }
+    let area_len = if national.starts_with("11") {
+        2
+    } else if AREA_CODES_4.iter().any(|a| national.starts_with(a)) {
+        4
+    } else {
+        3
+    };
+    let (area, local) = national.split_at(area_len);
+    let (head, tail) = local.split_at(local.len() - 4);
+    format!("+54 {mobile}{area} {head}-{tail}")
+}
+
+#[cfg(test)]
+mod phone_tests {
+    use super::phone_display;
+
+    #[test]
+    fn argentine_numbers_read_as_people_write_them() {
+        assert_eq!(phone_display("+5493816581591"), "+54 9 381 658-1591");
+        assert_eq!(phone_display("+5491145678901"), "+54 9 11 4567-8901");
+        assert_eq!(phone_display("+5493863412345"), "+54 9 3863 41-2345");
+        assert_eq!(phone_display("+543814221234"), "+54 381 422-1234");
+        // Anything else is shown as stored.
+        assert_eq!(phone_display("+34911234567"), "+34911234567");
+        assert_eq!(phone_display("+54 381"), "+54 381");
+    }
+}

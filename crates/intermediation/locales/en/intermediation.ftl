@@ -263,7 +263,7 @@ indicators-placements = Placements
 indicators-rate = Placement rate
 indicators-days-referral = Days to first referral (median)
 indicators-days-hire = Days to hire (median)
-indicators-retention = Retention at months
+indicators-retention = Retention at { $months } months
 indicators-total = Total
 indicators-chart-states = Referrals by state
 indicators-chart-placements = Placements by office
@@ -277,9 +277,9 @@ summary-lacks = Lacks
 factor-not-asked = Not asked
 tie-label = Tie-break
 tie-contact = { $days ->
-    [0] last contact today
-    [one] last contact 1 day ago
-   *[other] last contact { $days } days ago
+    [0] record updated today
+    [one] record updated 1 day ago
+   *[other] record updated { $days } days ago
 }
 tie-unemployed = { $months ->
     [0] looking for work since { $since }

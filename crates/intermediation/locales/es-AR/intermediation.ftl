@@ -263,7 +263,7 @@ indicators-placements = Colocaciones
 indicators-rate = Tasa de colocación
 indicators-days-referral = Días a la primera derivación (mediana)
 indicators-days-hire = Días a la contratación (mediana)
-indicators-retention = Retención a los meses
+indicators-retention = Retención a { $months } meses
 indicators-total = Total
 indicators-chart-states = Derivaciones por estado
 indicators-chart-placements = Colocaciones por oficina
@@ -277,9 +277,9 @@ summary-lacks = Le falta
 factor-not-asked = No se pide
 tie-label = Desempate
 tie-contact = { $days ->
-    [0] último contacto hoy
-    [one] último contacto hace 1 día
-   *[other] último contacto hace { $days } días
+    [0] registro actualizado hoy
+    [one] registro actualizado hace 1 día
+   *[other] registro actualizado hace { $days } días
 }
 tie-unemployed = { $months ->
     [0] busca trabajo desde el { $since }

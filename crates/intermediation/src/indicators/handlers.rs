@@ -154,7 +154,8 @@ impl IndicatorsPage {
 
     /// Days, or a dash.
     pub fn days(&self, v: &Option<f64>) -> String {
-        v.map(|x| format!("{x:.1}")).unwrap_or_else(|| "—".into())
+        v.map(|x| self.ctx.decimal(x as f32))
+            .unwrap_or_else(|| "—".into())
     }
 
     /// A count of a state.

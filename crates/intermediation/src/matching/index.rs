@@ -304,8 +304,9 @@ struct TopCandidates {
     today: u32,
 }
 
-/// How a candidate ranks: score in tenths, then the tie-break key (higher first).
-type RankKey = (u32, u64);
+/// How a candidate ranks: score in tenths, then the tie-break key (higher first), then
+/// the person id (lower first) — one total order, so pages of any size agree.
+type RankKey = (u32, u64, Reverse<u128>);
 
 struct SegmentTop {
     req: Arc<Requirements>,
@@ -316,8 +317,8 @@ struct SegmentTop {
     columns: Columns,
     segment: SegmentOrdinal,
     scratch: Candidate,
-    /// Min-heap of (rank key, reversed doc) so the worst is on top.
-    heap: BinaryHeap<Reverse<(RankKey, Reverse<DocId>)>>,
+    /// Min-heap of (rank key, doc) so the worst is on top.
+    heap: BinaryHeap<Reverse<(RankKey, DocId)>>,
     scored: u64,
 }
 
@@ -377,7 +378,7 @@ impl SegmentCollector for SegmentTop {
         let worst = (self.heap.len() >= self.limit)
             .then(|| self.heap.peek().map(|Reverse((key, _))| *key))
             .flatten();
-        if let Some((worst_score, _)) = worst
+        if let Some((worst_score, _, _)) = worst
             && score::tenths(score::upper_bound(req, c, &self.weights)) < worst_score
         {
             return;
@@ -385,7 +386,8 @@ impl SegmentCollector for SegmentTop {
         self.columns.fill_lists(doc, &mut self.scratch);
         let tenths = score::tenths(score::factors(req, &self.scratch).score(&self.weights));
         let tie = score::TieBreak::of(&self.scratch, self.today).key();
-        let entry = Reverse(((tenths, tie), Reverse(doc)));
+        let id = self.columns.id(doc).map_or(u128::MAX, |u| u.as_u128());
+        let entry = Reverse(((tenths, tie, Reverse(id)), doc));
         if self.heap.len() < self.limit {
             self.heap.push(entry);
         } else if let Some(worst) = self.heap.peek()
@@ -401,7 +403,7 @@ impl SegmentCollector for SegmentTop {
         let items = self
             .heap
             .into_iter()
-            .map(|Reverse((key, Reverse(doc)))| (key, DocAddress::new(segment, doc)))
+            .map(|Reverse((key, doc))| (key, DocAddress::new(segment, doc)))
             .collect();
         (items, self.scored)
     }
@@ -495,7 +497,7 @@ pub fn match_candidates(
                 },
             ));
         }
-        items.sort_by(|(a, ra), (b, rb)| b.cmp(a).then_with(|| ra.person_id.cmp(&rb.person_id)));
+        items.sort_by(|(a, _), (b, _)| b.cmp(a));
         let items = items.into_iter().map(|(_, r)| r).collect();
         Ok(Ranking { items, scored })
     }

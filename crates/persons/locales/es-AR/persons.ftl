@@ -79,9 +79,9 @@ doc-foreign = Documento extranjero
 sex-F = Femenino
 sex-M = Masculino
 sex-X = X (no binario)
-employment-employed = Ocupada
-employment-unemployed = Desocupada
-employment-inactive = Inactiva
+employment-employed = Ocupada/o
+employment-unemployed = Desocupada/o
+employment-inactive = Inactiva/o
 action-open = Abrir
 nav-duplicates = Duplicados
 field-date-future = La fecha no puede ser futura.
@@ -331,6 +331,22 @@ duplicates-add-same = Ese documento es el de esta misma persona.
 duplicates-add-title = ¿Está registrada dos veces?
 duplicates-add-label = Documento del otro registro
 duplicates-add-submit = Comparar
-merge-registered = Registrada el
+merge-registered = Fecha de alta
 merge-confirm = ¿Unir los registros de { $first } y { $second }? Se conserva el registro marcado; el otro queda unido a él y no se puede deshacer.
 merge-identity-hint = Documento, CUIL, fecha de nacimiento y sexo quedan como están en cada registro; los resaltados difieren.
+employment-of-employed = { $sex ->
+    [F] Ocupada
+    [M] Ocupado
+   *[other] Ocupada/o
+}
+employment-of-unemployed = { $sex ->
+    [F] Desocupada
+    [M] Desocupado
+   *[other] Desocupada/o
+}
+employment-of-inactive = { $sex ->
+    [F] Inactiva
+    [M] Inactivo
+   *[other] Inactiva/o
+}
+duplicates-add-ambiguous = Ese número corresponde a más de un registro (distintos tipos de documento): abrí el otro registro y comparalo desde ahí.

@@ -176,18 +176,34 @@ pub async fn show_pair(
     let lang = ctx.lang;
     let shown =
         |f: &str, v: Option<String>| crate::service::value_text(lang, f, &v.unwrap_or_default());
-    let offices = sipe_platform::territory::store::office_codes(
-        &state.db,
-        [view.first.office_id, view.second.office_id]
-            .into_iter()
-            .map(sipe_platform::ids::OfficeId),
-    )
-    .await?;
+    // Offices and departments by name, as the person page shows them.
+    let mut office_names = std::collections::HashMap::new();
+    for id in [view.first.office_id, view.second.office_id] {
+        if let Some(o) = sipe_platform::territory::store::office_by_id(
+            &state.db,
+            sipe_platform::ids::OfficeId(id),
+        )
+        .await?
+        {
+            office_names.insert(id, format!("{} — {}", o.code, o.name));
+        }
+    }
     let office = |p: &crate::entity::person::Model| {
-        offices
-            .get(&sipe_platform::ids::OfficeId(p.office_id))
-            .cloned()
-            .unwrap_or_default()
+        office_names.get(&p.office_id).cloned().unwrap_or_default()
+    };
+    let mut department_names = std::collections::HashMap::new();
+    for code in [&view.first.department_code, &view.second.department_code]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(t) = sipe_platform::territory::store::find_territory(&state.db, code).await? {
+            department_names.insert(code.clone(), t.name);
+        }
+    }
+    let shown = |f: &str, v: Option<String>| match (f, v) {
+        ("department_code", Some(code)) => department_names.get(&code).cloned().unwrap_or(code),
+        ("phone", Some(phone)) => sipe_platform::text::phone_display(&phone),
+        (f, v) => shown(f, v),
     };
     let date = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
     let (a, b) = (&view.first, &view.second);

@@ -35,13 +35,13 @@ const MAX_CONTACT_GROUP: usize = 4;
 /// Least name similarity (0–1) for a same-birth-date pair.
 const MIN_SIMILARITY: f64 = 0.75;
 
-/// How much each kind of evidence weighs (0–100): the same CUIL (a national id) is
-/// near proof; a similar name with the same birth date strong; a shared phone or e-mail
-/// alone weak (families and neighbours share them). A pair found by more than one
-/// gains a little per extra reason, below the CUIL.
+/// How much each kind of evidence weighs (0–100): a coordinator who recognises the same
+/// person is proof; a similar name with the same birth date strong; a shared phone or
+/// e-mail alone weak (families and neighbours share them). A pair found by more than one
+/// gains a little per extra reason, below 100.
 fn evidence_score(reason: &str, similarity: f64) -> i32 {
     match reason {
-        "cuil" | "manual" => 100,
+        "manual" => 100,
         "name_birth" => 60 + (similarity * 30.0).round() as i32,
         _ => 40,
     }
@@ -162,9 +162,9 @@ pub async fn scan(db: &Db) -> Result<u64, sea_orm::DbErr> {
     }
     similar_pairs(&group, &mut pairs);
     pairs.append(&mut found_by_name);
-    // The same CUIL, phone or e-mail.
+    // The same phone or e-mail. (Documents and CUILs are unique in the registry: the
+    // same person under two of them is found by name and birth date, or added by hand.)
     for (column, reason) in [
-        (person::Column::Cuil, "cuil"),
         (person::Column::Phone, "phone"),
         (person::Column::Email, "email"),
     ] {
@@ -357,7 +357,7 @@ pub async fn add_pair(
         .ok_or(PersonError::NotFound)?;
     // Only someone the caller may change: a document outside their scope reads the same
     // as one not registered, so the form tells nothing about other offices.
-    let other = person::Entity::find()
+    let mut found = person::Entity::find()
         .filter(person::Column::DocNumber.eq(doc.to_uppercase()))
         .filter(person::Column::MergedInto.is_null())
         .filter(
@@ -365,12 +365,21 @@ pub async fn add_pair(
                 .scope(ScopeKind::Capture)
                 .owns(person::Column::OfficeId),
         )
-        .one(&tx)
-        .await?
-        .ok_or_else(|| FieldErrors::one("other_document", "duplicates-add-unknown"))?;
-    if other.id == this.id {
+        .filter(person::Column::Id.ne(this.id))
+        .limit(2)
+        .all(&tx)
+        .await?;
+    if found.is_empty() && this.doc_number == doc.to_uppercase() {
         return Err(FieldErrors::one("other_document", "duplicates-add-same").into());
     }
+    // One number under two document types (a DNI and a passport): the coordinator
+    // compares from the other record's page instead.
+    if found.len() > 1 {
+        return Err(FieldErrors::one("other_document", "duplicates-add-ambiguous").into());
+    }
+    let other = found
+        .pop()
+        .ok_or_else(|| FieldErrors::one("other_document", "duplicates-add-unknown"))?;
     let (a, b) = ordered(this.id, other.id);
     let existing = duplicate_pair::Entity::find()
         .filter(duplicate_pair::Column::FirstId.eq(a))
@@ -381,7 +390,10 @@ pub async fn add_pair(
         Some(p) => {
             let id = p.id;
             let mut m = p.into_active_model();
+            // Known (even dismissed): open again as the coordinator's own finding.
             m.status = Set("open".into());
+            m.reason = Set("manual".into());
+            m.score = Set(evidence_score("manual", 0.0));
             m.update(&tx).await?;
             id
         }
@@ -648,7 +660,7 @@ pub async fn merge(
         let repeated = item.kind != "work"
             && kept_items
                 .iter()
-                .any(|k| k.kind == item.kind && k.code == item.code);
+                .any(|k| k.kind == item.kind && crate::profile::same_value(k, &item));
         if repeated
             || (item.kind == "desired"
                 && kept_items.iter().filter(|k| k.kind == "desired").count()

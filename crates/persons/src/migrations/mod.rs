@@ -6,6 +6,7 @@ use sipe_platform::db::migrations::schema::{index, ts, ts_null};
 
 mod m0014_transfer_documents;
 mod m0017_timeline_args;
+mod m0020_duplicate_evidence;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -18,6 +19,7 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(M0007PersonChangeOrder),
         Box::new(m0014_transfer_documents::M0014TransferDocuments),
         Box::new(m0017_timeline_args::M0017TimelineArgs),
+        Box::new(m0020_duplicate_evidence::M0020DuplicateEvidence),
     ]
 }
 

@@ -118,6 +118,13 @@ fn opt(s: String) -> Option<String> {
 /// Occupation text kept without a code ("sin codificar") is stored with this code.
 pub const UNCODED: &str = "";
 
+/// Do two items of one kind hold the same value? (Uncoded ones compare their words.)
+pub fn same_value(a: &profile_item::Model, b: &profile_item::Model) -> bool {
+    a.code == b.code
+        && (a.code != UNCODED
+            || sipe_platform::text::fold(&a.label) == sipe_platform::text::fold(&b.label))
+}
+
 /// Validates an item. Skills and occupations are resolved against the vocabularies
 /// given (active skills; titles over the reference taxonomy).
 pub fn validate_item(

@@ -134,14 +134,24 @@ pub async fn code_term(
             .await?
             .ok_or(PersonError::NotFound)?;
         let field = field_of(&item.kind);
-        let before = vec![(field, Some(format!("{} (sin codificar)", describe(item))))];
-        let mut a = item.clone().into_active_model();
-        a.code = Set(hit.code.clone());
-        let after_item = a.update(&tx).await?;
-        let after = vec![(
-            field,
-            Some(format!("{} ({})", describe(&after_item), hit.code)),
-        )];
+        let before = vec![(field, Some(describe(item)))];
+        // A person who already has that occupation keeps one: the coded copy goes.
+        let has_it = item.kind != "work"
+            && super::items(&tx, item.person_id)
+                .await?
+                .iter()
+                .any(|i| i.id != item.id && i.kind == item.kind && i.code == hit.code);
+        let after = if has_it {
+            profile_item::Entity::delete_by_id(item.id)
+                .exec(&tx)
+                .await?;
+            vec![(field, None)]
+        } else {
+            let mut a = item.clone().into_active_model();
+            a.code = Set(hit.code.clone());
+            let coded = a.update(&tx).await?;
+            vec![(field, Some(format!("{} ({})", describe(&coded), hit.code)))]
+        };
         touch(&tx, item.person_id).await?;
         record_changes(&tx, ctx, &person, &before, &after).await?;
     }

@@ -220,9 +220,12 @@ impl PersonFilters {
                 "no" => Some(false),
                 _ => None,
             },
-            occupation: self
-                .occupation_group(&sipe_platform::taxonomy::Occupations::read(conn).await?)
-                .map(|(g, _)| g),
+            occupation: if self.occupation.trim().is_empty() {
+                None
+            } else {
+                self.occupation_group(&sipe_platform::taxonomy::Occupations::read(conn).await?)
+                    .map(|(g, _)| g)
+            },
         })
     }
 }

@@ -194,10 +194,13 @@ pub async fn list_persons(
     };
     let education = choice("isced-", &EDUCATION_LEVELS, &f.education);
     let employment = choice("employment-", &EMPLOYMENT_STATUSES, &f.employment);
-    let vocabulary = sipe_platform::taxonomy::handlers::occupation_vocabulary(&state).await?;
-    let occupation_label = f
-        .occupation_group(&vocabulary)
-        .map(|(g, l)| format!("{l} ({g})"));
+    let occupation_label = if f.occupation.trim().is_empty() {
+        None
+    } else {
+        let vocabulary = sipe_platform::taxonomy::handlers::occupation_vocabulary(&state).await?;
+        f.occupation_group(&vocabulary)
+            .map(|(g, l)| format!("{l} ({g})"))
+    };
     let export_query = f.query_string();
     let page = PersonsPage {
         rows: rows(&state, people).await?,

@@ -136,7 +136,7 @@ pub fn routes() -> Routes {
             Guard::Api(Permission::ManageTaxonomy),
             titles_web::api_create_title,
         )
-        .patch(
+        .put(
             "/api/v1/occupation-titles/{id}",
             Guard::Api(Permission::ManageTaxonomy),
             titles_web::api_update_title,

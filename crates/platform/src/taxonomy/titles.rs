@@ -105,7 +105,12 @@ pub fn seed() -> Result<Vec<SeedTitle>, TaxonomyError> {
 }
 
 /// Seeds the vocabulary when it is empty. Returns the titles added.
-pub async fn load(conn: &impl ConnectionTrait) -> Result<usize, TaxonomyError> {
+pub async fn load(db: &Db) -> Result<usize, TaxonomyError> {
+    // One transaction: a start stopped half-way seeds nothing, and the next one all.
+    let tx = db::begin_write(db)
+        .await
+        .map_err(|e| TaxonomyError::Data(e.to_string()))?;
+    let conn = &tx;
     if occupation_title::Entity::find().count(conn).await? > 0 {
         return Ok(0);
     }
@@ -128,6 +133,7 @@ pub async fn load(conn: &impl ConnectionTrait) -> Result<usize, TaxonomyError> {
         .exec(conn)
         .await?;
     }
+    tx.commit().await?;
     Ok(titles.len())
 }
 

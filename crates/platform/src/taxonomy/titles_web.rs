@@ -326,8 +326,9 @@ pub async fn api_create_title(
     Ok((StatusCode::CREATED, Json(t.into())))
 }
 
-/// Replaces a job title's forms, group and sector (admins).
-#[utoipa::path(patch, path = "/api/v1/occupation-titles/{id}", request_body = TitleInput,
+/// Replaces a job title's forms, group and sector (admins): every field is sent; an
+/// empty `feminine` means the title has one form.
+#[utoipa::path(put, path = "/api/v1/occupation-titles/{id}", request_body = TitleInput,
     params(("id" = Uuid, Path, description = "Title id")),
     responses((status = 200, body = TitleDto), (status = 404, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
 pub async fn api_update_title(

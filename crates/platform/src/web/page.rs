@@ -244,6 +244,11 @@ impl PageCtx {
         self.lang.t_args(key, &[(name, value.to_string())])
     }
 
+    /// A stored phone as people read it (`+54 9 381 658-1591`).
+    pub fn phone(&self, e164: &str) -> String {
+        crate::text::phone_display(e164)
+    }
+
     /// A number with one decimal in the reader's format (`97,6` in Spanish).
     pub fn decimal(&self, n: impl std::borrow::Borrow<f32>) -> String {
         let s = format!("{:.1}", n.borrow());

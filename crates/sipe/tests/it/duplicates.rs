@@ -321,8 +321,7 @@ async fn a_coordinator_adds_a_pair_on_demand_and_sees_both_records_in_full() {
     app.office("OE-A", "").await;
     app.office("OE-B", "").await;
     let ana = crate::persons::register(&app, "OE-A", "30100001", "Paz", "Ana", "1990-05-01").await;
-    let anita =
-        crate::persons::register(&app, "OE-A", "30100002", "Paz Ruiz", "Ana", "1990-05-02").await;
+    crate::persons::register(&app, "OE-A", "30100002", "Paz Ruiz", "Ana", "1990-05-02").await;
     crate::persons::register(&app, "OE-B", "30100003", "Paz", "Ana", "1990-05-01").await;
     let (c, csrf) = app.signed_in("coorda", "coordinator", &["OE-A"]).await;
     let add = |doc: &'static str| {
@@ -397,7 +396,6 @@ async fn a_coordinator_adds_a_pair_on_demand_and_sees_both_records_in_full() {
         confirm.contains("Ana Paz (30100001)") && confirm.contains("Ana Paz Ruiz (30100002)"),
         "{confirm}"
     );
-    assert!(anita != ana);
 }
 
 #[tokio::test]

@@ -106,7 +106,10 @@ async fn an_operator_registers_a_person_and_sees_the_timeline() {
         html.contains("20-30123456-"),
         "CUIL derived from DNI and sex"
     );
-    assert!(html.contains("+5493815442347"), "phone in E.164");
+    assert!(
+        html.contains("+54 9 381 544-2347"),
+        "phone stored in E.164, shown as people read it"
+    );
     assert!(
         text_of(&html, "[data-testid=timeline]")
             .unwrap()
