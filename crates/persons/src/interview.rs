@@ -195,13 +195,22 @@ pub async fn record(
     }
     let id = Uuid::now_v7();
     let now = Utc::now().trunc_subsecs(6);
+    // The interview names the counsellor as people know them, not by user name.
+    let interviewer = match ctx.actor_id {
+        Some(user) => sipe_platform::access::store::find_user(&tx, user)
+            .await?
+            .map(|u| u.full_name)
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| ctx.actor_name.clone()),
+        None => ctx.actor_name.clone(),
+    };
     interview::ActiveModel {
         id: Set(id),
         person_id: Set(person_id),
         office_id: Set(person.office_id),
         at: Set(now),
         interviewer_id: Set(ctx.actor_id),
-        interviewer_name: Set(ctx.actor_name.clone()),
+        interviewer_name: Set(interviewer),
         situation: Set(v.situation.clone()),
         hours: Set(v.hours.clone()),
         days: Set(v.days.join(",")),

@@ -128,7 +128,7 @@ pub struct PersonParams {
 
 /// People in the caller's search scope, filtered.
 #[utoipa::path(get, path = "/api/v1/persons", params(PersonParams, PersonFilters),
-    responses((status = 200, body = Page<PersonDto>), (status = 401, body = sipe_platform::api::Problem)))]
+    responses((status = 200, body = Page<PersonDto>), (status = 401, body = sipe_platform::api::Problem), (status = 422, body = sipe_platform::api::Problem)))]
 pub async fn list_persons(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,

@@ -175,6 +175,11 @@ impl PersonFilters {
         for (field, value) in [("q", &self.q), ("occupation", &self.occupation)] {
             if let Err(key) = sipe_platform::text::check_search(value) {
                 errors.add(field, key);
+            } else if field == "q"
+                && value.trim().chars().filter(|c| c.is_alphanumeric()).count() == 1
+            {
+                // One letter matches half the registry: ask for a little more.
+                errors.add(field, "search-too-short");
             }
         }
         errors.into_result()?;

@@ -392,3 +392,4 @@ sector-educacion = Education
 sector-industria = Industry and trades
 sector-servicios = Services
 sector-otros = Other
+search-too-short = Type at least two letters of the name or five digits of the document.

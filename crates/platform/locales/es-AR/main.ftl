@@ -392,3 +392,4 @@ sector-educacion = Educación
 sector-industria = Industria y oficios
 sector-servicios = Servicios
 sector-otros = Otros
+search-too-short = Escribí al menos dos letras del nombre o cinco dígitos del documento.

@@ -574,3 +574,34 @@ async fn the_minimum_age_is_checked_against_the_local_day() {
     .unwrap();
     assert!(matches!(today_outcome, RegisterOutcome::Created(_)));
 }
+
+#[tokio::test]
+async fn a_one_letter_search_asks_for_more_instead_of_listing_half_the_registry() {
+    let app = TestApp::spawn().await;
+    let (c, _) = operator_a(&app).await;
+    register(&app, "OE-A", "30123400", "Abalos", "Ana", "1990-01-01").await;
+    app.sync_index().await;
+    let get = |q: &'static str| {
+        let c = c.clone();
+        let url = app.url(&format!("/persons?q={q}"));
+        async move {
+            let res = c.get(url).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (_, html) = get("a").await;
+    assert!(
+        html.contains("Escribí al menos dos letras"),
+        "one letter is explained"
+    );
+    assert!(text_of(&html, "[data-testid=persons-table]").is_none());
+    // Two letters search (positive control): Ana Abalos is found.
+    let (status, html) = get("ab").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(!html.contains("Escribí al menos dos letras"));
+    assert!(
+        text_of(&html, "[data-testid=persons-table]")
+            .unwrap()
+            .contains("Abalos")
+    );
+}

@@ -170,6 +170,10 @@ async fn an_interview_updates_the_profile_and_the_timeline() {
     assert_eq!(status, StatusCode::OK);
     let shown = text_of(&html, "[data-testid=interview]").unwrap();
     assert!(shown.contains("Media jornada") && shown.contains("Miércoles"));
+    assert!(
+        shown.contains("Usuario opa"),
+        "the counsellor by full name, not user name: {shown}"
+    );
     assert!(shown.contains("Tareas de cuidado"));
 
     let (_, html) = page(&app, &c, &format!("/persons/{id}")).await;
