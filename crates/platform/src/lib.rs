@@ -9,6 +9,7 @@ pub mod api;
 pub mod audit;
 pub mod cache;
 pub mod config;
+pub mod countries;
 pub mod csv_export;
 pub mod db;
 pub mod failure;

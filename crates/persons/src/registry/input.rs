@@ -196,13 +196,15 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
             }
         }
     };
-    let nationality = match input.nationality.trim().to_uppercase() {
-        n if n.is_empty() => "AR".to_owned(),
-        n if domain::is_country_code(&n) => n,
-        _ => {
-            e.add("nationality", "person-nationality-invalid");
-            String::new()
-        }
+    let nationality = match input.nationality.trim() {
+        "" => "AR".to_owned(),
+        typed => match sipe_platform::countries::resolve(typed) {
+            Some(c) => c.code.clone(),
+            None => {
+                e.add("nationality", "person-nationality-invalid");
+                String::new()
+            }
+        },
     };
     let phone = match input.phone.trim() {
         "" => None,
@@ -312,6 +314,30 @@ mod tests {
         assert_eq!(p.cuil.unwrap().dni_part(), "30123456");
         assert_eq!(p.phone.unwrap().as_str(), "+5493815442347");
         assert_eq!(p.nationality, "AR");
+    }
+
+    #[test]
+    fn nationality_is_chosen_by_country_name_or_code() {
+        for (typed, code) in [("Paraguay (PY)", "PY"), ("bolivia", "BO"), ("pe", "PE")] {
+            let p = validate(
+                &PersonInput {
+                    nationality: typed.into(),
+                    ..input()
+                },
+                today(),
+            )
+            .unwrap();
+            assert_eq!(p.nationality, code, "{typed}");
+        }
+        let bad = validate(
+            &PersonInput {
+                nationality: "Narnia".into(),
+                ..input()
+            },
+            today(),
+        )
+        .unwrap_err();
+        assert!(bad.has("nationality"));
     }
 
     #[test]

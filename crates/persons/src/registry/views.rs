@@ -87,7 +87,21 @@ pub struct PersonFormPage {
     pub employment: Vec<Choice>,
 }
 
-impl PersonFormPage {}
+impl PersonFormPage {
+    /// Every country, for the nationality list.
+    pub fn countries(&self) -> &'static [sipe_platform::countries::Country] {
+        sipe_platform::countries::all()
+    }
+
+    /// The nationality as the field shows it: `Argentina (AR)`, or what was typed.
+    pub fn nationality_label(&self) -> String {
+        let typed = self.form.nationality.trim();
+        match sipe_platform::countries::resolve(typed) {
+            Some(c) if !typed.is_empty() => c.label(self.ctx.lang),
+            _ => typed.to_owned(),
+        }
+    }
+}
 
 /// One change of a field, with the field's name and values as people read them.
 pub struct ChangeRow {
