@@ -292,25 +292,7 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
 mod profile_tests {
     #[test]
     fn every_demo_occupation_is_in_the_vocabulary() {
-        let now = chrono::Utc::now();
-        let titles = sipe_platform::taxonomy::titles::seed()
-            .unwrap()
-            .into_iter()
-            .map(
-                |t| sipe_platform::taxonomy::entity::occupation_title::Model {
-                    id: uuid::Uuid::now_v7(),
-                    masculine: t.masculine,
-                    feminine: t.feminine,
-                    unit_group: t.unit_group,
-                    sector: t.sector,
-                    active: true,
-                    source: "seed".into(),
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .collect();
-        let vocabulary = sipe_platform::taxonomy::Occupations::new(titles);
+        let vocabulary = sipe_platform::taxonomy::titles::seed_vocabulary();
         for word in super::DEMO_OCCUPATIONS {
             let hit = vocabulary.resolve(word, sipe_platform::taxonomy::Gender::Unknown);
             assert!(hit.is_some(), "{word} resolves to no occupation");

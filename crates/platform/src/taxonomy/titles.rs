@@ -303,6 +303,27 @@ impl Occupations {
     }
 }
 
+/// The type-ahead over the compiled-in seed, without a database (tests, tools).
+pub fn seed_vocabulary() -> Occupations {
+    let now = Utc::now();
+    let rows = seed()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| occupation_title::Model {
+            id: Uuid::now_v7(),
+            masculine: t.masculine,
+            feminine: t.feminine,
+            unit_group: t.unit_group,
+            sector: t.sector,
+            active: true,
+            source: "seed".into(),
+            created_at: now,
+            updated_at: now,
+        })
+        .collect();
+    Occupations::new(rows)
+}
+
 /// Every title, by masculine form.
 pub async fn all(
     conn: &impl ConnectionTrait,
@@ -578,23 +599,7 @@ mod tests {
     use crate::taxonomy::unit_group;
 
     fn vocabulary() -> Occupations {
-        let now = Utc::now();
-        let rows = seed()
-            .unwrap()
-            .into_iter()
-            .map(|t| occupation_title::Model {
-                id: Uuid::now_v7(),
-                masculine: t.masculine,
-                feminine: t.feminine,
-                unit_group: t.unit_group,
-                sector: t.sector,
-                active: true,
-                source: "seed".into(),
-                created_at: now,
-                updated_at: now,
-            })
-            .collect();
-        Occupations::new(rows)
+        seed_vocabulary()
     }
 
     #[test]
