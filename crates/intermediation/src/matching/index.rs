@@ -372,20 +372,27 @@ impl SegmentCollector for SegmentTop {
             return;
         }
         self.scored += 1;
-        // A full top only takes someone who beats its last. The bound is on the score
-        // alone: a candidate whose best equals the last's score may still win the
-        // tie-break, so only a lower bound is skipped.
+        // A full top only takes someone who beats its last. The tie-break is known from
+        // the head columns, so a candidate whose best score only equals the last's is
+        // skipped too when its tie-break is lower.
+        let tie = score::TieBreak::of(c, self.today).key();
         let worst = (self.heap.len() >= self.limit)
             .then(|| self.heap.peek().map(|Reverse((key, _))| *key))
             .flatten();
-        if let Some((worst_score, _, _)) = worst
-            && score::tenths(score::upper_bound(req, c, &self.weights)) < worst_score
-        {
-            return;
+        if let Some((worst_score, worst_tie, _)) = worst {
+            let best = score::tenths(score::upper_bound(req, c, &self.weights));
+            if best < worst_score || (best == worst_score && tie < worst_tie) {
+                return;
+            }
         }
         self.columns.fill_lists(doc, &mut self.scratch);
         let tenths = score::tenths(score::factors(req, &self.scratch).score(&self.weights));
-        let tie = score::TieBreak::of(&self.scratch, self.today).key();
+        if let Some((worst_score, worst_tie, _)) = worst
+            && (tenths, tie) < (worst_score, worst_tie)
+        {
+            return;
+        }
+        // The id (two more column reads) only for who may enter the top.
         let id = self.columns.id(doc).map_or(u128::MAX, |u| u.as_u128());
         let entry = Reverse(((tenths, tie, Reverse(id)), doc));
         if self.heap.len() < self.limit {
