@@ -7,6 +7,7 @@
 //! never deleted, only deactivated, so profiles keep pointing at them.
 
 pub mod catalog;
+pub mod copy;
 pub mod entity;
 pub mod handlers;
 pub mod reference;

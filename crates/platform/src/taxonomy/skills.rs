@@ -1,7 +1,6 @@
 //! The skills vocabulary: list, add, (de)activate, and a cached type-ahead catalogue.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, QueryOrder, Set};
@@ -10,7 +9,6 @@ use uuid::Uuid;
 use super::Catalog;
 use super::entity::skill;
 use crate::audit::{self, AuditCtx, Change};
-use crate::cache::TtlCache;
 use crate::db::{self, Db, StoreError};
 use crate::text::fold;
 use crate::validation::{self, FieldErrors};
@@ -44,34 +42,13 @@ pub async fn all(conn: &impl sea_orm::ConnectionTrait) -> Result<Vec<skill::Mode
 }
 
 /// This application's copy of the active skills (the type-ahead reads it on every key
-/// press); other nodes see an admin's change within a minute.
-pub struct SkillsCache(TtlCache<(), Arc<Catalog>>);
-
-impl Default for SkillsCache {
-    fn default() -> Self {
-        Self(TtlCache::new(Duration::from_secs(60), 1))
-    }
-}
+/// press).
+pub type SkillsCache = super::copy::VocabularyCopy<Catalog>;
 
 impl SkillsCache {
-    /// A copy that keeps nothing (an application without the taxonomy module).
-    pub fn uncached() -> Self {
-        Self(TtlCache::new(Duration::ZERO, 0))
-    }
-
     /// The catalogue, from this copy or the database.
     pub async fn get(&self, db: &Db) -> Result<Arc<Catalog>, StoreError> {
-        if let Some(c) = self.0.get(&()) {
-            return Ok(c);
-        }
-        let c = catalog(db).await?;
-        self.0.insert((), c.clone());
-        Ok(c)
-    }
-
-    /// Forgets the copy (after an admin changed the vocabulary on this node).
-    pub fn forget(&self) {
-        self.0.remove(&());
+        self.get_or_load(catalog(db)).await
     }
 }
 

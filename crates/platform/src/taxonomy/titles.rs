@@ -9,7 +9,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use chrono::Utc;
 use sea_orm::{
@@ -22,7 +21,6 @@ use super::catalog::{self, Catalog, Hit, Scored};
 use super::entity::occupation_title;
 use super::reference::{self, Rows, TaxonomyError};
 use crate::audit::{self, AuditCtx, Change};
-use crate::cache::TtlCache;
 use crate::db::{self, Db, StoreError};
 use crate::text::fold;
 use crate::validation::{self, FieldErrors};
@@ -324,6 +322,11 @@ pub fn seed_vocabulary() -> Occupations {
     Occupations::new(rows)
 }
 
+/// One title by id.
+pub async fn find(db: &Db, id: Uuid) -> Result<Option<occupation_title::Model>, StoreError> {
+    Ok(occupation_title::Entity::find_by_id(id).one(db).await?)
+}
+
 /// Every title, by masculine form.
 pub async fn all(
     conn: &impl ConnectionTrait,
@@ -334,35 +337,14 @@ pub async fn all(
         .await
 }
 
-/// This application's copy of the type-ahead (read on every key press); other nodes
-/// see an admin's change within a minute, this node at once.
-pub struct OccupationsCache(TtlCache<(), Arc<Occupations>>);
-
-impl Default for OccupationsCache {
-    fn default() -> Self {
-        Self(TtlCache::new(Duration::from_secs(60), 1))
-    }
-}
+/// This application's copy of the type-ahead (read on every key press).
+pub type OccupationsCache = super::copy::VocabularyCopy<Occupations>;
 
 impl OccupationsCache {
-    /// A copy that keeps nothing (an application without the taxonomy module).
-    pub fn uncached() -> Self {
-        Self(TtlCache::new(Duration::ZERO, 0))
-    }
-
     /// The type-ahead, from this copy or the database.
     pub async fn get(&self, db: &Db) -> Result<Arc<Occupations>, StoreError> {
-        if let Some(c) = self.0.get(&()) {
-            return Ok(c);
-        }
-        let c = Arc::new(Occupations::read(db).await?);
-        self.0.insert((), c.clone());
-        Ok(c)
-    }
-
-    /// Forgets the copy (after an admin changed the vocabulary on this node).
-    pub fn forget(&self) {
-        self.0.remove(&());
+        self.get_or_load(async { Ok(Arc::new(Occupations::read(db).await?)) })
+            .await
     }
 }
 

@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -195,10 +194,8 @@ pub async fn edit_title(
     ctx: PageCtx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let t = occupation_title::Entity::find_by_id(id)
-        .one(&state.db)
-        .await
-        .map_err(crate::db::StoreError::from_db)?
+    let t = titles::find(&state.db, id)
+        .await?
         .ok_or(WebError::NotFound)?;
     let form = TitleInput {
         masculine: t.masculine,
@@ -318,10 +315,8 @@ pub async fn api_create_title(
 ) -> Result<(StatusCode, Json<TitleDto>), ApiError> {
     let id = titles::create(&state.db, &ctx, &input).await?;
     forget(&state);
-    let t = occupation_title::Entity::find_by_id(id)
-        .one(&state.db)
-        .await
-        .map_err(crate::db::StoreError::from_db)?
+    let t = titles::find(&state.db, id)
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(t.into())))
 }
@@ -339,10 +334,8 @@ pub async fn api_update_title(
 ) -> Result<Json<TitleDto>, ApiError> {
     titles::update(&state.db, &ctx, id, &input).await?;
     forget(&state);
-    let t = occupation_title::Entity::find_by_id(id)
-        .one(&state.db)
-        .await
-        .map_err(crate::db::StoreError::from_db)?
+    let t = titles::find(&state.db, id)
+        .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(t.into()))
 }
