@@ -115,6 +115,7 @@ pub fn modules() -> Modules {
     Modules::new(vec![
         &sipe_persons::MODULE,
         &sipe_intermediation::MODULE,
+        &sipe_training::MODULE,
         &sipe_platform::taxonomy::MODULE,
         &sipe_platform::territory::MODULE,
         &sipe_platform::access::MODULE,

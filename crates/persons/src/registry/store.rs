@@ -450,6 +450,93 @@ pub async fn names_of(
     Ok(out)
 }
 
+/// A person's identity and contact: what a module that lists people to work with them
+/// (a cohort's roster, an attendance sheet) needs, and nothing else of the record.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct PersonCard {
+    /// Person id.
+    pub id: Uuid,
+    /// Owning office.
+    pub office_id: Uuid,
+    /// Surnames.
+    pub surnames: String,
+    /// Names.
+    pub names: String,
+    /// Self-perceived name.
+    pub chosen_name: Option<String>,
+    /// Document type.
+    pub doc_type: String,
+    /// Document number.
+    pub doc_number: String,
+    /// Phone, E.164.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Birth date (eligibility by age).
+    pub birth_date: chrono::NaiveDate,
+    /// ISCED level (eligibility by education).
+    pub education_level: Option<String>,
+}
+
+impl PersonCard {
+    /// The name to show: the self-perceived name, else the names, then the surnames.
+    pub fn display(&self) -> String {
+        match &self.chosen_name {
+            Some(chosen) => format!("{chosen} {}", self.surnames),
+            None => format!("{} {}", self.names, self.surnames),
+        }
+    }
+}
+
+/// Identity and contact of these people, whatever the scope: callers list people they
+/// already may see, or filter by office themselves. Batched.
+pub async fn cards_of(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = PersonId>,
+) -> Result<Vec<PersonCard>, DbErr> {
+    let ids: Vec<PersonId> = ids.into_iter().collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1_000) {
+        let rows: Vec<PersonCard> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::OfficeId,
+                person::Column::Surnames,
+                person::Column::Names,
+                person::Column::ChosenName,
+                person::Column::DocType,
+                person::Column::DocNumber,
+                person::Column::Phone,
+                person::Column::Email,
+                person::Column::BirthDate,
+                person::Column::EducationLevel,
+            ])
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .into_model()
+            .all(conn)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// People by document number (any type), within the caller's search scope; at most 2
+/// (a number shared by two document types is ambiguous to the caller).
+pub async fn find_by_number_in_scope(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    doc_number: &str,
+) -> Result<Vec<person::Model>, DbErr> {
+    person::Entity::find()
+        .filter(person::Column::DocNumber.eq(doc_number))
+        .filter(person::Column::MergedInto.is_null())
+        .filter(access.search.owns(person::Column::OfficeId))
+        .limit(2)
+        .all(conn)
+        .await
+}
+
 /// A subquery of the ids of the people in a scope's offices (for another module's
 /// condition "rows of people I may see").
 pub fn ids_in_scope(scope: &sipe_platform::access::Scope) -> sea_orm::sea_query::SelectStatement {

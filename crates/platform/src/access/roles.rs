@@ -61,6 +61,14 @@ pub enum Permission {
     ViewIntermediation,
     /// Register employers and vacancies, refer candidates, record outcomes.
     EditIntermediation,
+    /// See courses, cohorts, enrolments and certificates.
+    ViewTraining,
+    /// Enrol and withdraw people, take attendance, record outcomes.
+    EditTraining,
+    /// Open cohorts and move them through their states; revoke their certificates.
+    ManageCohorts,
+    /// Keep the training catalogue: institutions and courses (system-wide).
+    ManageTraining,
 }
 
 impl Permission {
@@ -73,6 +81,7 @@ impl Permission {
                 | Permission::ManageJobs
                 | Permission::ManageTaxonomy
                 | Permission::ImportPersons
+                | Permission::ManageTraining
         )
     }
 }
@@ -175,6 +184,29 @@ impl Role {
                 self,
                 Role::Admin | Role::Coordinator | Role::Operator | Role::Counselor
             ),
+            ViewTraining => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::Operator
+                    | Role::Counselor
+                    | Role::HelpDesk
+                    | Role::TrainingManager
+                    | Role::ProgrammeManager
+            ),
+            EditTraining => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::Operator
+                    | Role::Counselor
+                    | Role::TrainingManager
+            ),
+            ManageCohorts => matches!(
+                self,
+                Role::Admin | Role::Coordinator | Role::TrainingManager
+            ),
+            ManageTraining => matches!(self, Role::Admin | Role::TrainingManager),
         }
     }
 
@@ -189,7 +221,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 18] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -204,6 +236,10 @@ impl Permission {
         Permission::ImportPersons,
         Permission::ViewIntermediation,
         Permission::EditIntermediation,
+        Permission::ViewTraining,
+        Permission::EditTraining,
+        Permission::ManageCohorts,
+        Permission::ManageTraining,
     ];
 
     /// Catalogue key of the permission's name.
@@ -223,6 +259,10 @@ impl Permission {
             Permission::ImportPersons => "perm-import-persons",
             Permission::ViewIntermediation => "perm-view-intermediation",
             Permission::EditIntermediation => "perm-edit-intermediation",
+            Permission::ViewTraining => "perm-view-training",
+            Permission::EditTraining => "perm-edit-training",
+            Permission::ManageCohorts => "perm-manage-cohorts",
+            Permission::ManageTraining => "perm-manage-training",
         }
     }
 }

@@ -28,6 +28,7 @@ mod persons;
 mod profile;
 mod referrals;
 mod scope;
+mod training;
 mod transfers;
 mod users;
 mod vacancies;

@@ -244,6 +244,15 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
         .await
         .unwrap();
     }
+    // Training: the merged one finished a course and holds its certificate.
+    let institution = crate::training::institution(app, "30-71234567-1", "CFP 1").await;
+    let course = crate::training::course(app, "Electricidad", "").await;
+    let cohort = crate::training::cohort(app, course, institution, "OE-A", 5, &["enrolling"]).await;
+    let enrolled = crate::training::enrol(app, cohort, gone).await.id;
+    crate::training::move_to(app, cohort, "running").await;
+    crate::training::take_attendance(app, cohort, None).await;
+    crate::training::grade(app, cohort, enrolled, "8").await;
+    crate::training::move_to(app, cohort, "finished").await;
     kept_elsewhere
 }
 
@@ -261,7 +270,14 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
     // fixture gave the merged person a row in every one of them. A new table with a
     // person id fails here until the fixture above gives it a row (and then below until
     // its module has a merge hook).
-    for expected in ["timeline_events", "referrals", "placements", "job_seekers"] {
+    for expected in [
+        "timeline_events",
+        "referrals",
+        "placements",
+        "job_seekers",
+        "training_enrolments",
+        "training_certificates",
+    ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),
             "the schema walk missed {expected}: {columns:?}"
@@ -322,6 +338,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         ("obsolete".into(), Some("hired_by_another".into()))
     );
     assert_eq!(app.audit_count("intermediation.person_merge").await, 1);
+    assert_eq!(app.audit_count("training.person_merge").await, 1);
 }
 
 #[tokio::test]

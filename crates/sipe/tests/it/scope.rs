@@ -49,9 +49,96 @@ struct Side {
     hired: Uuid,
     follow_ups: [Uuid; 2],
     candidates: [Uuid; 2],
+    training: Training,
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
+}
+
+/// One office's training records: an institution and a course (catalogue, seen by all),
+/// two cohorts taking enrolments (web, API), a running one with its people, and
+/// certificates of a finished one.
+struct Training {
+    institution: Uuid,
+    course: Uuid,
+    enrolling: [Uuid; 2],
+    running: Uuid,
+    session: Uuid,
+    marked: Uuid,
+    to_withdraw: [Uuid; 2],
+    certificates: [String; 2],
+    learner_doc: &'static str,
+    learner: Uuid,
+}
+
+/// The side's training records; their people are named without markers (a certificate
+/// is public by its code).
+async fn training(
+    app: &TestApp,
+    tag: &str,
+    office: &str,
+    doc: &dyn Fn(u32) -> String,
+    cuit: &str,
+) -> Training {
+    let institution = crate::training::institution(app, cuit, &format!("Instituto {tag}")).await;
+    let course = crate::training::course(app, &format!("Curso {tag}"), "").await;
+    let mut people = Vec::new();
+    for i in 0..7u32 {
+        let p = person(
+            app,
+            office,
+            &doc(70 + i),
+            &format!("Aprendiz{tag}{i}"),
+            ["Sol", "Mar", "Luz", "Paz", "Ema", "Ada", "Isa"][i as usize],
+            &format!("198{i}-0{}-1{i}", 1 + i),
+        )
+        .await;
+        people.push(p);
+    }
+    let enrolling = [
+        crate::training::cohort(app, course, institution, office, 9, &["enrolling"]).await,
+        crate::training::cohort(app, course, institution, office, 9, &["enrolling"]).await,
+    ];
+    let running =
+        crate::training::cohort(app, course, institution, office, 9, &["enrolling"]).await;
+    let marked = crate::training::enrol(app, running, people[0]).await.id;
+    let to_withdraw = [
+        crate::training::enrol(app, running, people[1]).await.id,
+        crate::training::enrol(app, running, people[2]).await.id,
+    ];
+    crate::training::move_to(app, running, "running").await;
+    let session = sipe::training::cohorts::sessions(&app.db, running)
+        .await
+        .unwrap()[0]
+        .id;
+    let finished =
+        crate::training::cohort(app, course, institution, office, 9, &["enrolling"]).await;
+    let mut holders = Vec::new();
+    for p in &people[3..5] {
+        holders.push(crate::training::enrol(app, finished, *p).await.id);
+    }
+    crate::training::move_to(app, finished, "running").await;
+    crate::training::take_attendance(app, finished, None).await;
+    // The course asks for a pass.
+    for e in holders {
+        crate::training::grade(app, finished, e, "8").await;
+    }
+    crate::training::move_to(app, finished, "finished").await;
+    let certs = sipe::training::certificates::of_cohort(&app.db, finished)
+        .await
+        .unwrap();
+    Training {
+        institution,
+        course,
+        enrolling,
+        running,
+        session,
+        marked,
+        to_withdraw,
+        certificates: [certs[0].code.clone(), certs[1].code.clone()],
+        learner_doc: Box::leak(doc(75).into_boxed_str()),
+        learner: people[6],
+    }
 }
 
 /// A valid CUIT `30-<n>-<check>` near `n`, as a `'static` string.
@@ -444,6 +531,7 @@ async fn side(
         )
         .await;
     }
+    let training = training(app, tag, office, &doc, cuit(base + 200)).await;
     let markers = vec![
         format!("Puesto Reservado {tag}"),
         format!("Nota interna reservada {tag}"),
@@ -491,6 +579,7 @@ async fn side(
         hired,
         follow_ups: [follow_ups[0], follow_ups[1]],
         candidates,
+        training,
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -552,6 +641,25 @@ fn concrete(path: &str, s: &Side) -> String {
             "id" if path.contains("/users/") => s.user.to_string(),
             "id" if path.contains("/persons/") => s.person.to_string(),
             "id" if path.contains("/skills/") => Uuid::nil().to_string(),
+            "id" if path.contains("institutions/") => s.training.institution.to_string(),
+            "id" if path.contains("courses/") => s.training.course.to_string(),
+            "id" if path.contains("cohorts/") && path.ends_with("/outcomes") => {
+                s.training.running.to_string()
+            }
+            "id" if path.contains("cohorts/") && path.ends_with("/transitions") => {
+                s.training.enrolling[usize::from(api)].to_string()
+            }
+            "id" if path.contains("cohorts/") && path.ends_with("/enrolments") => {
+                s.training.enrolling[usize::from(api)].to_string()
+            }
+            "id" if path.contains("cohorts/") => s.training.running.to_string(),
+            "id" if path.contains("/sessions/") => s.training.session.to_string(),
+            "id" if path.contains("/enrolments/") => {
+                s.training.to_withdraw[usize::from(api)].to_string()
+            }
+            "code" if path.contains("certificates/") || path.starts_with("/verificar") => {
+                s.training.certificates[usize::from(api)].clone()
+            }
             // The vocabulary is not office data: admins only.
             "id" if path.contains("/occupation-titles/") => Uuid::nil().to_string(),
             "id" if path.ends_with("/employers/{id}/active") => s.employer2.to_string(),
@@ -753,6 +861,57 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
             ("sector", "agro".into()),
         ],
         ("POST", "/persons/{id}/duplicates") => vec![("other_document", s.other_doc.into())],
+        ("POST", "/training/cohorts") | ("POST", "/api/v1/cohorts") => vec![
+            ("course_id", s.training.course.to_string()),
+            ("institution_id", s.training.institution.to_string()),
+            ("office_code", s.office.into()),
+            ("starts_on", "2026-04-06".into()),
+            ("ends_on", "2026-04-30".into()),
+            ("weekdays", "1".into()),
+            ("start_time", "09:00".into()),
+            ("end_time", "12:00".into()),
+            ("place", "institution".into()),
+            ("capacity", "20".into()),
+        ],
+        ("POST", "/training/cohorts/{id}/transitions")
+        | ("POST", "/api/v1/cohorts/{id}/transitions") => vec![("to", "running".into())],
+        ("POST", "/training/cohorts/{id}/enrolments") => {
+            vec![("document", s.training.learner_doc.into())]
+        }
+        ("POST", "/api/v1/cohorts/{id}/enrolments") => {
+            vec![("person_id", s.training.learner.to_string())]
+        }
+        ("POST", "/persons/{id}/training") => {
+            vec![("cohort_id", s.training.enrolling[0].to_string())]
+        }
+        ("POST", "/training/cohorts/{id}/outcomes") => {
+            vec![(
+                Box::leak(format!("grade_{}", s.training.marked).into_boxed_str()) as &str,
+                "7".into(),
+            )]
+        }
+        ("POST", "/training/sessions/{id}/attendance") => {
+            vec![(
+                Box::leak(format!("mark_{}", s.training.marked).into_boxed_str()) as &str,
+                "absent".into(),
+            )]
+        }
+        ("PUT", "/api/v1/cohorts/{id}/outcomes") => {
+            return Payload::Json(
+                json!({"outcomes": [{"enrolment_id": s.training.marked, "grade": "6"}]}),
+            );
+        }
+        ("PUT", "/api/v1/sessions/{id}/attendance") => {
+            return Payload::Json(
+                json!({"marks": [{"enrolment_id": s.training.marked, "status": "present"}]}),
+            );
+        }
+        ("POST", "/training/enrolments/{id}/withdrawal")
+        | ("POST", "/api/v1/enrolments/{id}/withdrawal") => vec![("reason", "other".into())],
+        ("POST", "/training/certificates/{code}/revoke")
+        | ("POST", "/api/v1/certificates/{code}/revocation") => {
+            vec![("reason", "Error de carga".into())]
+        }
         ("POST", "/occupations/uncoded") => vec![
             (
                 "key",
@@ -771,6 +930,7 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
             let value = match (k, v.as_str()) {
                 ("positions", n) => json!(n.parse::<i64>().unwrap_or(1)),
                 ("vacancy_id" | "person_id" | "employer_id", id) => json!(id),
+                ("weekdays", d) => json!([d]),
                 (_, "true") if k == "has_disability" => json!("true"),
                 (_, v) => json!(v),
             };

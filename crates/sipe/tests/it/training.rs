@@ -1,0 +1,503 @@
+//! Training: cohorts with a waiting list, eligibility explained per criterion, attendance
+//! and outcomes, the completion rule, certificates verified without logging in and
+//! revoked, and the roster within the reader's scope.
+
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, location, text_of};
+use sipe::training::{cohorts, courses, enrolment, institutions};
+
+fn ctx() -> sipe::audit::AuditCtx {
+    sipe::audit::AuditCtx::system()
+}
+
+fn system() -> sipe::access::Access {
+    sipe::access::Access::system("t")
+}
+
+/// An institution with this CUIT.
+pub async fn institution(app: &TestApp, cuit: &str, name: &str) -> Uuid {
+    institutions::create(
+        &app.db,
+        &ctx(),
+        &institutions::InstitutionInput {
+            cuit: cuit.into(),
+            name: name.into(),
+            kind: "centre".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// A course from 18 years, completed with 75 % attendance and a pass.
+pub async fn course(app: &TestApp, name: &str, skills: &str) -> Uuid {
+    courses::create(
+        &app.db,
+        &ctx(),
+        &courses::CourseInput {
+            name: name.into(),
+            family: "Construcción".into(),
+            skills: skills.into(),
+            hours: "40".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// A cohort of the office, moved through `states`, Mondays in March 2026 (5 sessions).
+pub async fn cohort(
+    app: &TestApp,
+    course: Uuid,
+    institution: Uuid,
+    office: &str,
+    capacity: u32,
+    states: &[&str],
+) -> Uuid {
+    let id = cohorts::create(
+        &app.db,
+        &ctx(),
+        &system(),
+        &cohorts::CohortInput {
+            course_id: course.to_string(),
+            institution_id: institution.to_string(),
+            office_code: office.into(),
+            starts_on: "2026-03-02".into(),
+            ends_on: "2026-03-31".into(),
+            weekdays: vec!["1".into()],
+            start_time: "18:00".into(),
+            end_time: "21:00".into(),
+            place: "institution".into(),
+            capacity: capacity.to_string(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for s in states {
+        move_to(app, id, s).await;
+    }
+    id
+}
+
+/// Moves a cohort to a state, as the system.
+pub async fn move_to(app: &TestApp, cohort: Uuid, to: &str) {
+    cohorts::transition(
+        &app.db,
+        &ctx(),
+        &system(),
+        cohort,
+        sipe::training::domain::CohortState::parse(to).unwrap(),
+        "",
+    )
+    .await
+    .unwrap();
+}
+
+/// Enrols a person, as the system.
+pub async fn enrol(app: &TestApp, cohort: Uuid, person: Uuid) -> enrolment::Enrolled {
+    enrolment::enrol(
+        &app.db,
+        &ctx(),
+        &system(),
+        cohort,
+        person,
+        enrolment::Origin::Api,
+    )
+    .await
+    .unwrap()
+}
+
+/// Marks every person in a place present at every session but `absent_from` of `absent`.
+pub async fn take_attendance(app: &TestApp, cohort: Uuid, absent: Option<(Uuid, usize)>) {
+    let sessions = cohorts::sessions(&app.db, cohort).await.unwrap();
+    let c = cohorts::find(&app.db, cohort).await.unwrap().unwrap();
+    let (roster, _) = enrolment::roster(&app.db, &system(), &c).await.unwrap();
+    for (i, s) in sessions.iter().enumerate() {
+        let marks: Vec<sipe::training::attendance::MarkInput> = roster
+            .iter()
+            .filter(|r| r.enrolment.state == "enrolled")
+            .map(|r| sipe::training::attendance::MarkInput {
+                enrolment_id: r.enrolment.id,
+                status: match absent {
+                    Some((who, n)) if who == r.enrolment.id && i < n => "absent".into(),
+                    _ => "present".into(),
+                },
+            })
+            .collect();
+        sipe::training::attendance::save(&app.db, &ctx(), &system(), s.id, &marks)
+            .await
+            .unwrap();
+    }
+}
+
+/// Records a grade.
+pub async fn grade(app: &TestApp, cohort: Uuid, enrolment: Uuid, grade: &str) {
+    sipe::training::attendance::record_outcomes(
+        &app.db,
+        &ctx(),
+        &system(),
+        cohort,
+        &[sipe::training::attendance::OutcomeInput {
+            enrolment_id: enrolment,
+            grade: grade.into(),
+            result: String::new(),
+        }],
+    )
+    .await
+    .unwrap();
+}
+
+async fn state_of(app: &TestApp, enrolment: Uuid) -> String {
+    enrolment::find(&app.db, enrolment)
+        .await
+        .unwrap()
+        .unwrap()
+        .state
+}
+
+#[tokio::test]
+async fn the_third_waits_and_moves_up_when_a_place_frees_and_the_timeline_says_so() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP 1").await;
+    let c = course(&app, "Electricidad", "").await;
+    let k = cohort(&app, c, i, "OE-A", 2, &["enrolling"]).await;
+    let mut people = Vec::new();
+    for (n, dni) in ["30111001", "30111002", "30111003"].iter().enumerate() {
+        let p = crate::persons::register(
+            &app,
+            "OE-A",
+            dni,
+            &format!("Alumno{n}"),
+            "Sol",
+            "1990-01-01",
+        )
+        .await;
+        people.push(p);
+    }
+    let a = enrol(&app, k, people[0]).await;
+    let b = enrol(&app, k, people[1]).await;
+    let third = enrol(&app, k, people[2]).await;
+    assert!(!a.waitlisted && !b.waitlisted);
+    assert!(third.waitlisted, "capacity 2: the third waits");
+    // Enrolling twice is refused.
+    let again = enrolment::enrol(
+        &app.db,
+        &ctx(),
+        &system(),
+        k,
+        people[0],
+        enrolment::Origin::Api,
+    )
+    .await;
+    assert!(matches!(
+        again,
+        Err(sipe::training::error::TrainingError::Conflict(
+            "enrol-already"
+        ))
+    ));
+    enrolment::withdraw(
+        &app.db,
+        &ctx(),
+        &system(),
+        a.id,
+        sipe::training::domain::WithdrawalReason::Employment,
+    )
+    .await
+    .unwrap();
+    assert_eq!(state_of(&app, a.id).await, "withdrawn");
+    assert_eq!(
+        state_of(&app, third.id).await,
+        "enrolled",
+        "the first waiting got the place"
+    );
+    let (events, _) = sipe::persons::store::timeline(&app.db, people[2], 0, 50)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"training.waitlisted") && kinds.contains(&"training.promoted"),
+        "{kinds:?}"
+    );
+    let promoted = events
+        .iter()
+        .find(|e| e.kind == "training.promoted")
+        .unwrap();
+    assert!(
+        promoted.summary.contains("Electricidad"),
+        "{}",
+        promoted.summary
+    );
+    assert_eq!(app.audit_count("training.withdraw").await, 1);
+}
+
+#[tokio::test]
+async fn eligibility_names_each_failed_criterion_and_lets_the_eligible_in() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP 1").await;
+    let c = course(&app, "Soldadura", "").await;
+    let k = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let young =
+        crate::persons::register(&app, "OE-A", "45111001", "Joven", "Leo", "2010-06-01").await;
+    let adult =
+        crate::persons::register(&app, "OE-A", "30111001", "Adulta", "Eva", "1990-06-01").await;
+    match enrolment::enrol(&app.db, &ctx(), &system(), k, young, enrolment::Origin::Api).await {
+        Err(sipe::training::error::TrainingError::Ineligible(unmet)) => {
+            assert_eq!(unmet.len(), 1, "{unmet:?}");
+            assert_eq!(unmet[0].key, "eligibility-age");
+            assert_eq!(
+                (unmet[0].required.as_str(), unmet[0].actual.as_str()),
+                ("18", "15")
+            );
+        }
+        other => panic!("the 15-year-old was let in: {other:?}"),
+    }
+    assert!(!enrol(&app, k, adult).await.waitlisted, "the adult is in");
+    // The page says why, in Spanish, per criterion.
+    let (client, csrf) = app.signed_in("opa", "operator", &["OE-A"]).await;
+    let res = app
+        .post_form(
+            &client,
+            &csrf,
+            &format!("/training/cohorts/{k}/enrolments"),
+            &[("document", "45.111.001")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    let why = text_of(&html, "[data-testid=enrol-unmet]").unwrap();
+    assert!(
+        why.contains("tiene 15 años") && why.contains("desde 18"),
+        "{why}"
+    );
+}
+
+#[tokio::test]
+async fn finishing_applies_the_completion_rule_and_certificates_verify_without_login() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP Norte").await;
+    let c = course(&app, "Instalaciones eléctricas", "").await;
+    let k = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let good =
+        crate::persons::register(&app, "OE-A", "30111001", "Godoy", "Ana", "1990-01-01").await;
+    let absent =
+        crate::persons::register(&app, "OE-A", "30111002", "Paz", "Luis", "1991-01-01").await;
+    let failed =
+        crate::persons::register(&app, "OE-A", "30111003", "Ruiz", "Ema", "1992-01-01").await;
+    let eg = enrol(&app, k, good).await.id;
+    let ea = enrol(&app, k, absent).await.id;
+    let ef = enrol(&app, k, failed).await.id;
+    move_to(&app, k, "running").await;
+    // 5 sessions: absent from 2 is 60 %, under the 75 % the course asks.
+    take_attendance(&app, k, Some((ea, 2))).await;
+    for (e, g) in [(eg, "8"), (ea, "9"), (ef, "3,5")] {
+        grade(&app, k, e, g).await;
+    }
+    move_to(&app, k, "finished").await;
+    assert_eq!(state_of(&app, eg).await, "completed");
+    assert_eq!(
+        state_of(&app, ea).await,
+        "not_completed",
+        "attendance under the rule"
+    );
+    assert_eq!(
+        state_of(&app, ef).await,
+        "not_completed",
+        "failed the assessment"
+    );
+    let e = enrolment::find(&app.db, ea).await.unwrap().unwrap();
+    assert_eq!(e.attendance, Some(60));
+
+    let certs = sipe::training::certificates::of_cohort(&app.db, k)
+        .await
+        .unwrap();
+    assert_eq!(certs.len(), 1, "only who completed is certified");
+    let code = certs[0].code.clone();
+    assert_eq!(certs[0].person_id, good);
+    // Anyone verifies it, logged out, with or without the dashes of the print.
+    let anon = app.client();
+    let grouped = sipe::training::domain::grouped_code(&code);
+    let res = anon
+        .get(app.url(&format!("/verificar/{grouped}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        text_of(&html, "[data-testid=verify-status]")
+            .unwrap()
+            .contains("válido")
+    );
+    assert_eq!(
+        text_of(&html, "[data-testid=verify-holder]").unwrap(),
+        "Ana Godoy"
+    );
+    assert_eq!(
+        text_of(&html, "[data-testid=verify-document]").unwrap(),
+        "30****01"
+    );
+    assert!(
+        !html.contains("30111001"),
+        "the document is never shown whole"
+    );
+    let json: serde_json::Value = anon
+        .get(app.url(&format!("/api/v1/certificates/{}", code.to_lowercase())))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["status"], "valid");
+    assert_eq!(json["holder_name"], "Ana Godoy");
+    assert_eq!(json["course"], "Instalaciones eléctricas");
+    assert_eq!(json["hours"], 40);
+    assert_eq!(json["institution"], "CFP Norte");
+    assert!(json["issued_on"].is_string());
+    // An unknown code is 404 on both.
+    let unknown = "ABCD-EFGH-JKLM-NPQR-STUV";
+    assert_eq!(
+        anon.get(app.url(&format!("/verificar/{unknown}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        anon.get(app.url(&format!("/api/v1/certificates/{unknown}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Revoked by the cohort's coordinator, at once visible to everyone.
+    let (client, csrf) = app.signed_in("coa", "coordinator", &["OE-A"]).await;
+    let res = app
+        .post_form(
+            &client,
+            &csrf,
+            &format!("/training/certificates/{code}/revoke"),
+            &[("reason", "Error de carga")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(res.headers()), format!("/training/cohorts/{k}"));
+    let html = anon
+        .get(app.url(&format!("/verificar/{code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text_of(&html, "[data-testid=verify-status]")
+            .unwrap()
+            .contains("revocado"),
+        "{html}"
+    );
+    let json: serde_json::Value = anon
+        .get(app.url(&format!("/api/v1/certificates/{code}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(json["status"], "revoked");
+    assert!(json["revoked_on"].is_string());
+    assert_eq!(app.audit_count("training.certificate.revoke").await, 1);
+    // The staff list names it revoked.
+    let coa = sipe::access::store::find_user_by_username(&app.db, "coa")
+        .await
+        .unwrap()
+        .unwrap();
+    let token = app.token(coa.id).await;
+    let list = app.get_json(&token, "/api/v1/certificates").await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["code"], code.as_str());
+    assert_eq!(list["items"][0]["status"], "revoked");
+    assert_eq!(list["items"][0]["holder_name"], "Ana Godoy");
+}
+
+#[tokio::test]
+async fn another_office_sees_the_offer_but_only_its_own_people_in_it() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP 1").await;
+    let c = course(&app, "Cocina", "").await;
+    let k = cohort(&app, c, i, "OE-A", 9, &["enrolling"]).await;
+    let ours =
+        crate::persons::register(&app, "OE-A", "30111001", "Propia", "Ana", "1990-01-01").await;
+    let theirs =
+        crate::persons::register(&app, "OE-B", "30111002", "Ajena", "Bea", "1990-02-01").await;
+    enrol(&app, k, ours).await;
+    // An operator of B enrols one of theirs into A's cohort from the cohort page.
+    let (client_b, csrf_b) = app.signed_in("opb", "operator", &["OE-B"]).await;
+    let res = app
+        .post_form(
+            &client_b,
+            &csrf_b,
+            &format!("/training/cohorts/{k}/enrolments"),
+            &[("document", "30111002")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // But not one of A's.
+    let res = app
+        .post_form(
+            &client_b,
+            &csrf_b,
+            &format!("/training/cohorts/{k}/enrolments"),
+            &[("document", "30111001")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = app
+        .get_page(&client_b, &format!("/training/cohorts/{k}"))
+        .await;
+    assert!(
+        html.contains("Ajena"),
+        "B sees its own person in A's cohort"
+    );
+    assert!(!html.contains("Propia"), "B does not see A's person");
+    let (client_a, _) = app.signed_in("opa", "operator", &["OE-A"]).await;
+    let html = app
+        .get_page(&client_a, &format!("/training/cohorts/{k}"))
+        .await;
+    assert!(
+        html.contains("Ajena") && html.contains("Propia"),
+        "who runs the cohort sees everyone"
+    );
+    // B cannot take attendance or move A's cohort.
+    let session = cohorts::sessions(&app.db, k).await.unwrap()[0].id;
+    let res = client_b
+        .get(app.url(&format!("/training/sessions/{session}/attendance")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = client_a
+        .get(app.url(&format!("/training/sessions/{session}/attendance")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "A takes attendance of its cohort"
+    );
+    assert!(theirs != ours);
+}

@@ -1,0 +1,332 @@
+//! Certificates: issued when an enrolment completes, each with a random verification
+//! code that anyone may check without logging in, revocable with a reason.
+//!
+//! What a certificate says (holder, document, course, hours, institution, dates) is
+//! copied at issue: a later edit of the course or the person never changes a
+//! certificate already printed. Scope for staff: a certificate is seen by those who see
+//! its holder, and by those who run its cohort.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::cohorts::Cohort;
+use crate::courses::Course;
+use crate::domain;
+use crate::enrolment::Enrolment;
+use crate::entity::{certificate, cohort};
+use crate::error::TrainingError;
+use crate::institutions::Institution;
+use sipe_persons::timeline::Arg;
+use sipe_platform::access::Access;
+use sipe_platform::audit::{self, AuditCtx, Change};
+use sipe_platform::db::{self, Db};
+use sipe_platform::ids::PersonId;
+use sipe_platform::validation::{self, FieldErrors};
+use sipe_platform::web::table::Pager;
+
+pub use certificate::Model as Certificate;
+
+/// `valid` or `revoked`.
+pub const VALID: &str = "valid";
+/// A revoked certificate.
+pub const REVOKED: &str = "revoked";
+
+/// Issues the certificate of a completed enrolment (inside the finishing transaction).
+pub async fn issue(
+    conn: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    e: &Enrolment,
+    c: &Cohort,
+    course: &Course,
+    institution: &Institution,
+) -> Result<Certificate, TrainingError> {
+    let card = sipe_persons::store::cards_of(conn, [PersonId(e.person_id)])
+        .await?
+        .pop()
+        .ok_or(TrainingError::NotFound)?;
+    let last: Option<i32> = certificate::Entity::find()
+        .select_only()
+        .column_as(certificate::Column::StatusIndex.max(), "m")
+        .into_tuple()
+        .one(conn)
+        .await?
+        .flatten();
+    let code = domain::new_code(&mut rand::rng());
+    let today = Utc::now().date_naive();
+    let model = certificate::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        code: Set(code.clone()),
+        enrolment_id: Set(e.id),
+        person_id: Set(e.person_id),
+        cohort_id: Set(c.id),
+        status_index: Set(last.map_or(0, |n| n + 1)),
+        holder_name: Set(format!(
+            "{} {}",
+            card.chosen_name.as_deref().unwrap_or(&card.names),
+            card.surnames
+        )),
+        holder_doc: Set(card.doc_number.clone()),
+        course_name: Set(course.name.clone()),
+        hours: Set(course.hours),
+        institution_name: Set(institution.name.clone()),
+        starts_on: Set(c.starts_on),
+        ends_on: Set(c.ends_on),
+        issued_on: Set(today),
+        kind: Set(course.certification.clone()),
+        status: Set(VALID.to_owned()),
+        revoked_at: Set(None),
+        revocation_reason: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await?;
+    crate::enrolment::on_timeline(
+        conn,
+        ctx,
+        e.person_id,
+        "training.certified",
+        c,
+        Some(("code", Arg::text(domain::grouped_code(&code)))),
+    )
+    .await?;
+    audit::record(
+        conn,
+        ctx,
+        Change::new(
+            "training.certificate.issue",
+            "training_certificate",
+            model.id,
+        )
+        .after(json!({"enrolment_id": e.id, "person_id": e.person_id, "cohort_id": c.id})),
+    )
+    .await?;
+    Ok(model)
+}
+
+/// A certificate by its verification code, whoever asks (the code is the secret).
+pub async fn by_code(conn: &impl ConnectionTrait, raw: &str) -> Result<Option<Certificate>, DbErr> {
+    let Some(code) = domain::parse_code(raw) else {
+        return Ok(None);
+    };
+    certificate::Entity::find()
+        .filter(certificate::Column::Code.eq(code))
+        .one(conn)
+        .await
+}
+
+fn in_scope(access: &Access) -> Condition {
+    let run_here = sea_orm::sea_query::Query::select()
+        .column(cohort::Column::Id)
+        .from(cohort::Entity)
+        .cond_where(access.view.owns(cohort::Column::OfficeId))
+        .take();
+    Condition::any()
+        .add(
+            certificate::Column::PersonId
+                .in_subquery(sipe_persons::store::ids_in_scope(&access.view)),
+        )
+        .add(certificate::Column::CohortId.in_subquery(run_here))
+}
+
+/// A certificate by code, if the caller may see it as staff.
+pub async fn by_code_in_scope(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    raw: &str,
+) -> Result<Option<Certificate>, DbErr> {
+    let Some(code) = domain::parse_code(raw) else {
+        return Ok(None);
+    };
+    certificate::Entity::find()
+        .filter(certificate::Column::Code.eq(code))
+        .filter(in_scope(access))
+        .one(conn)
+        .await
+}
+
+/// Sort columns of the list.
+pub const SORTS: [&str; 3] = ["issued_on", "holder_name", "course_name"];
+
+/// Filters of the list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only this cohort's.
+    pub cohort_id: Option<Uuid>,
+    /// Only this person's.
+    pub person_id: Option<Uuid>,
+    /// `valid` or `revoked`.
+    pub status: Option<&'static str>,
+}
+
+/// A page of the certificates the caller may see, and the total.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    filter: &Filter,
+    pager: &Pager,
+) -> Result<(Vec<Certificate>, u64), DbErr> {
+    let mut cond = in_scope(access);
+    if let Some(c) = filter.cohort_id {
+        cond = Condition::all()
+            .add(cond)
+            .add(certificate::Column::CohortId.eq(c));
+    }
+    if let Some(p) = filter.person_id {
+        cond = Condition::all()
+            .add(cond)
+            .add(certificate::Column::PersonId.eq(p));
+    }
+    if let Some(s) = filter.status {
+        cond = Condition::all()
+            .add(cond)
+            .add(certificate::Column::Status.eq(s));
+    }
+    let query = certificate::Entity::find().filter(cond);
+    let total = query.clone().count(conn).await?;
+    let col = match pager.sort.as_str() {
+        "holder_name" => certificate::Column::HolderName,
+        "course_name" => certificate::Column::CourseName,
+        _ => certificate::Column::IssuedOn,
+    };
+    let order = if pager.desc {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let rows = query
+        .order_by(col, order)
+        .order_by_asc(certificate::Column::Id)
+        .offset(pager.offset())
+        .limit(pager.per_page)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The certificates of a cohort (printing them all), by holder.
+pub async fn of_cohort(
+    conn: &impl ConnectionTrait,
+    cohort_id: Uuid,
+) -> Result<Vec<Certificate>, DbErr> {
+    certificate::Entity::find()
+        .filter(certificate::Column::CohortId.eq(cohort_id))
+        .order_by_asc(certificate::Column::HolderName)
+        .limit(5_000)
+        .all(conn)
+        .await
+}
+
+/// Revokes a certificate, with the reason. Those who run its cohort may.
+pub async fn revoke(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    raw_code: &str,
+    reason: &str,
+) -> Result<(), TrainingError> {
+    let mut errors = FieldErrors::new();
+    let reason = validation::multiline_text(&mut errors, "reason", reason, true, 500);
+    errors.into_result()?;
+    let tx = db::begin_write(db).await?;
+    let cert = by_code(&tx, raw_code)
+        .await?
+        .ok_or(TrainingError::NotFound)?;
+    crate::cohorts::editable(&tx, access, cert.cohort_id).await?;
+    let now = Utc::now();
+    let done = certificate::Entity::update_many()
+        .col_expr(certificate::Column::Status, Expr::value(REVOKED))
+        .col_expr(certificate::Column::RevokedAt, Expr::value(now))
+        .col_expr(
+            certificate::Column::RevocationReason,
+            Expr::value(reason.clone()),
+        )
+        .filter(certificate::Column::Id.eq(cert.id))
+        .filter(certificate::Column::Status.eq(VALID))
+        .exec(&tx)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(TrainingError::Conflict("certificate-already-revoked"));
+    }
+    let c = crate::cohorts::find(&tx, cert.cohort_id)
+        .await?
+        .ok_or(TrainingError::NotFound)?;
+    crate::enrolment::on_timeline(
+        &tx,
+        ctx,
+        cert.person_id,
+        "training.revoked",
+        &c,
+        Some(("code", Arg::text(domain::grouped_code(&cert.code)))),
+    )
+    .await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new(
+            "training.certificate.revoke",
+            "training_certificate",
+            cert.id,
+        )
+        .before(json!({"status": VALID}))
+        .after(json!({"status": REVOKED, "reason": reason})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the public sees of a certificate: no more than its reader needs to trust it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Verification {
+    /// The code, grouped as printed.
+    pub code: String,
+    /// `valid` or `revoked`.
+    pub status: String,
+    /// Holder's name.
+    pub holder_name: String,
+    /// Holder's document with its middle digits hidden.
+    pub holder_document: String,
+    /// Course.
+    pub course: String,
+    /// Hours.
+    pub hours: i32,
+    /// Institution.
+    pub institution: String,
+    /// First day.
+    pub starts_on: chrono::NaiveDate,
+    /// Last day.
+    pub ends_on: chrono::NaiveDate,
+    /// Issued on.
+    pub issued_on: chrono::NaiveDate,
+    /// `attendance`, `approval`, `competency`.
+    pub kind: String,
+    /// Revoked on (local date), if revoked.
+    pub revoked_on: Option<chrono::NaiveDate>,
+}
+
+impl Verification {
+    /// The public view of a certificate; dates in the deployment's zone.
+    pub fn of(c: &Certificate, tz: chrono_tz::Tz) -> Self {
+        Verification {
+            code: domain::grouped_code(&c.code),
+            status: c.status.clone(),
+            holder_name: c.holder_name.clone(),
+            holder_document: domain::masked_doc(&c.holder_doc),
+            course: c.course_name.clone(),
+            hours: c.hours,
+            institution: c.institution_name.clone(),
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+            issued_on: c.issued_on,
+            kind: c.kind.clone(),
+            revoked_on: c.revoked_at.map(|t| t.with_timezone(&tz).date_naive()),
+        }
+    }
+}

@@ -1,0 +1,423 @@
+//! The course catalogue: what is taught, for which occupation and skills, to whom, and
+//! what completing it takes.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::{Certification, Modality};
+use crate::entity::{course, course_skill};
+use crate::error::TrainingError;
+use sipe_platform::audit::{self, AuditCtx, Change};
+use sipe_platform::db::{self, Db};
+use sipe_platform::taxonomy::Catalog;
+use sipe_platform::validation::{self, FieldErrors};
+use sipe_platform::web::table::Pager;
+
+pub use course::Model as Course;
+
+/// Most skills a course lists.
+pub const MAX_SKILLS: usize = 30;
+
+/// A course as forms and the API give it.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct CourseInput {
+    /// Name.
+    pub name: String,
+    /// Occupational family (construction, gastronomy, ...).
+    pub family: String,
+    /// Target occupation: a code, or its title as the type-ahead writes it.
+    #[serde(default)]
+    pub occupation: String,
+    /// Skills it teaches: labels or codes of the skills vocabulary, one per line or
+    /// separated by semicolons.
+    #[serde(default)]
+    pub skills: String,
+    /// Hours.
+    pub hours: String,
+    /// `in_person`, `virtual`, `blended`.
+    pub modality: String,
+    /// Minimum age on the first day (empty: none).
+    #[serde(default)]
+    pub min_age: String,
+    /// Minimum ISCED level `0`–`8` (empty: none).
+    #[serde(default)]
+    pub min_education: String,
+    /// Other requirements, as text.
+    #[serde(default)]
+    pub other_requirements: String,
+    /// `attendance`, `approval`, `competency`.
+    pub certification: String,
+    /// Minimum attendance to complete, percent (default 75).
+    #[serde(default)]
+    pub min_attendance: String,
+    /// Must the assessment be passed? (`true`/`on` or empty.)
+    #[serde(default)]
+    pub requires_pass: String,
+}
+
+impl Default for CourseInput {
+    fn default() -> Self {
+        CourseInput {
+            name: String::new(),
+            family: String::new(),
+            occupation: String::new(),
+            skills: String::new(),
+            hours: String::new(),
+            modality: Modality::InPerson.as_str().into(),
+            min_age: "18".into(),
+            min_education: String::new(),
+            other_requirements: String::new(),
+            certification: Certification::Approval.as_str().into(),
+            min_attendance: "75".into(),
+            requires_pass: "true".into(),
+        }
+    }
+}
+
+struct Valid {
+    name: String,
+    family: String,
+    occupation_code: Option<String>,
+    skills: Vec<String>,
+    hours: i32,
+    modality: Modality,
+    min_age: Option<i32>,
+    min_education: Option<String>,
+    other_requirements: Option<String>,
+    certification: Certification,
+    min_attendance: i32,
+    requires_pass: bool,
+}
+
+fn is_true(s: &str) -> bool {
+    matches!(s.trim(), "true" | "on" | "1" | "si" | "sí")
+}
+
+fn validate(i: &CourseInput, skills: &Catalog) -> Result<Valid, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let name = validation::text(&mut errors, "name", &i.name, true, 160);
+    let family = validation::text(&mut errors, "family", &i.family, true, 80);
+    let occupation_code = match i.occupation.trim() {
+        "" => None,
+        typed if typed.chars().count() > 200 => {
+            errors.add("occupation", "field-too-long");
+            None
+        }
+        typed => match sipe_platform::taxonomy::occupations().resolve(typed) {
+            Some(hit) => Some(hit.code),
+            None => {
+                errors.add("occupation", "course-occupation-unknown");
+                None
+            }
+        },
+    };
+    let mut codes = Vec::new();
+    if i.skills.chars().count() > 4_000 {
+        errors.add("skills", "field-too-long");
+    } else {
+        for typed in i
+            .skills
+            .split(['\n', ';'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match skills.resolve(typed) {
+                Some(hit) if !codes.contains(&hit.code) => codes.push(hit.code),
+                Some(_) => {}
+                None => {
+                    errors.add("skills", "course-skill-unknown");
+                    break;
+                }
+            }
+        }
+        if codes.len() > MAX_SKILLS {
+            errors.add("skills", "course-skills-too-many");
+        }
+    }
+    let hours = crate::number(&mut errors, "hours", &i.hours, 1..=2_000, true);
+    let modality = Modality::parse(&i.modality);
+    if modality.is_none() {
+        errors.add("modality", "field-choice-invalid");
+    }
+    let min_age = if i.min_age.trim().is_empty() {
+        None
+    } else {
+        crate::number(&mut errors, "min_age", &i.min_age, 14..=99, false)
+    };
+    let min_education = match i.min_education.trim() {
+        "" => None,
+        l if l.len() == 1 && ("0"..="8").contains(&l) => Some(l.to_owned()),
+        _ => {
+            errors.add("min_education", "field-choice-invalid");
+            None
+        }
+    };
+    let other_requirements = validation::multiline_text(
+        &mut errors,
+        "other_requirements",
+        &i.other_requirements,
+        false,
+        1_000,
+    );
+    let certification = Certification::parse(&i.certification);
+    if certification.is_none() {
+        errors.add("certification", "field-choice-invalid");
+    }
+    let min_attendance = if i.min_attendance.trim().is_empty() {
+        Some(75)
+    } else {
+        crate::number(
+            &mut errors,
+            "min_attendance",
+            &i.min_attendance,
+            0..=100,
+            false,
+        )
+    };
+    errors.into_result()?;
+    let certification = certification.unwrap_or(Certification::Attendance);
+    Ok(Valid {
+        name,
+        family,
+        occupation_code,
+        skills: codes,
+        hours: hours.unwrap_or(1),
+        modality: modality.unwrap_or(Modality::InPerson),
+        min_age,
+        min_education,
+        other_requirements: (!other_requirements.is_empty()).then_some(other_requirements),
+        // An attendance certificate never asks for a pass.
+        requires_pass: certification != Certification::Attendance && is_true(&i.requires_pass),
+        certification,
+        min_attendance: min_attendance.unwrap_or(75),
+    })
+}
+
+fn apply(a: &mut course::ActiveModel, v: &Valid) {
+    a.name = Set(v.name.clone());
+    a.search_name = Set(sipe_platform::text::fold(&format!(
+        "{} {}",
+        v.name, v.family
+    )));
+    a.family = Set(v.family.clone());
+    a.occupation_code = Set(v.occupation_code.clone());
+    a.hours = Set(v.hours);
+    a.modality = Set(v.modality.as_str().to_owned());
+    a.min_age = Set(v.min_age);
+    a.min_education = Set(v.min_education.clone());
+    a.other_requirements = Set(v.other_requirements.clone());
+    a.certification = Set(v.certification.as_str().to_owned());
+    a.min_attendance = Set(v.min_attendance);
+    a.requires_pass = Set(v.requires_pass);
+    a.updated_at = Set(Utc::now());
+}
+
+fn snapshot(c: &Course, skills: &[String]) -> serde_json::Value {
+    json!({
+        "name": c.name, "family": c.family, "occupation_code": c.occupation_code,
+        "hours": c.hours, "modality": c.modality, "min_age": c.min_age,
+        "min_education": c.min_education, "other_requirements": c.other_requirements,
+        "certification": c.certification, "min_attendance": c.min_attendance,
+        "requires_pass": c.requires_pass, "active": c.active, "skills": skills,
+    })
+}
+
+async fn replace_skills(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    codes: &[String],
+) -> Result<(), DbErr> {
+    course_skill::Entity::delete_many()
+        .filter(course_skill::Column::CourseId.eq(id))
+        .exec(conn)
+        .await?;
+    if codes.is_empty() {
+        return Ok(());
+    }
+    course_skill::Entity::insert_many(codes.iter().map(|code| course_skill::ActiveModel {
+        course_id: Set(id),
+        skill_code: Set(code.clone()),
+    }))
+    .exec(conn)
+    .await?;
+    Ok(())
+}
+
+/// Adds a course to the catalogue.
+pub async fn create(db: &Db, ctx: &AuditCtx, input: &CourseInput) -> Result<Uuid, TrainingError> {
+    let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
+    let v = validate(input, &skills)?;
+    let tx = db::begin_write(db).await?;
+    let id = Uuid::now_v7();
+    let mut a = course::ActiveModel {
+        id: Set(id),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    apply(&mut a, &v);
+    let model = a.insert(&tx).await?;
+    replace_skills(&tx, id, &v.skills).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("training.course.create", "training_course", id)
+            .after(snapshot(&model, &v.skills)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Replaces a course's fields and skills. Certificates already issued keep what they
+/// said.
+pub async fn update(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    input: &CourseInput,
+) -> Result<(), TrainingError> {
+    let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
+    let v = validate(input, &skills)?;
+    let tx = db::begin_write(db).await?;
+    let current = course::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(TrainingError::NotFound)?;
+    let before = snapshot(&current, &skill_codes(&tx, id).await?);
+    let mut a = current.into_active_model();
+    apply(&mut a, &v);
+    let model = a.update(&tx).await?;
+    replace_skills(&tx, id, &v.skills).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("training.course.update", "training_course", id)
+            .before(before)
+            .after(snapshot(&model, &v.skills)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One course.
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Course>, DbErr> {
+    course::Entity::find_by_id(id).one(conn).await
+}
+
+/// The skill codes a course teaches.
+pub async fn skill_codes(conn: &impl ConnectionTrait, id: Uuid) -> Result<Vec<String>, DbErr> {
+    Ok(course_skill::Entity::find()
+        .filter(course_skill::Column::CourseId.eq(id))
+        .order_by_asc(course_skill::Column::SkillCode)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.skill_code)
+        .collect())
+}
+
+/// The ids of the courses that teach any of these skills.
+pub async fn teaching(
+    conn: &impl ConnectionTrait,
+    skill_codes: &[String],
+) -> Result<Vec<Uuid>, DbErr> {
+    if skill_codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(course_skill::Entity::find()
+        .filter(course_skill::Column::SkillCode.is_in(skill_codes.iter().take(200).cloned()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.course_id)
+        .collect())
+}
+
+/// The form of an existing course.
+pub fn input_of(c: &Course, skills: &[String], catalog: &Catalog) -> CourseInput {
+    CourseInput {
+        name: c.name.clone(),
+        family: c.family.clone(),
+        occupation: c
+            .occupation_code
+            .as_deref()
+            .map(|code| {
+                sipe_platform::taxonomy::occupations()
+                    .label(code)
+                    .map(|l| format!("{l} ({code})"))
+                    .unwrap_or_else(|| code.to_owned())
+            })
+            .unwrap_or_default(),
+        skills: skills
+            .iter()
+            .map(|code| catalog.label(code).unwrap_or(code).to_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        hours: c.hours.to_string(),
+        modality: c.modality.clone(),
+        min_age: c.min_age.map(|a| a.to_string()).unwrap_or_default(),
+        min_education: c.min_education.clone().unwrap_or_default(),
+        other_requirements: c.other_requirements.clone().unwrap_or_default(),
+        certification: c.certification.clone(),
+        min_attendance: c.min_attendance.to_string(),
+        requires_pass: if c.requires_pass {
+            "true".into()
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// Sort columns of the list.
+pub const SORTS: [&str; 3] = ["name", "family", "hours"];
+
+/// A page of courses matching the words, and the total.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    q: &str,
+    pager: &Pager,
+) -> Result<(Vec<Course>, u64), DbErr> {
+    let mut cond = Condition::all();
+    for word in sipe_platform::text::bounded_words(sipe_platform::text::fold(q).split_whitespace())
+    {
+        cond = cond.add(course::Column::SearchName.like(format!("%{word}%")));
+    }
+    let query = course::Entity::find().filter(cond);
+    let total = query.clone().count(conn).await?;
+    let col = match pager.sort.as_str() {
+        "family" => course::Column::Family,
+        "hours" => course::Column::Hours,
+        _ => course::Column::SearchName,
+    };
+    let order = if pager.desc {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let rows = query
+        .order_by(col, order)
+        .order_by_asc(course::Column::Id)
+        .offset(pager.offset())
+        .limit(pager.per_page)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Active courses, by name (form choices).
+pub async fn active(conn: &impl ConnectionTrait) -> Result<Vec<Course>, DbErr> {
+    course::Entity::find()
+        .filter(course::Column::Active.eq(true))
+        .order_by_asc(course::Column::SearchName)
+        .limit(2_000)
+        .all(conn)
+        .await
+}

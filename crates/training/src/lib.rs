@@ -1,0 +1,220 @@
+//! Formación Profesional and Aula Virtual: training institutions, the course catalogue,
+//! cohorts with their sessions, enrolment with a waiting list, attendance, outcomes and
+//! verifiable certificates.
+//!
+//! Invariants: a cohort's state moves forward only and each change is in its history;
+//! a cohort holds at most `capacity` people in a place, the rest wait in order of
+//! enrolment and move up when a place frees; finishing applies the course's completion
+//! rule once, in the same transaction that issues the certificates; a certificate
+//! copies what it certifies at issue and is only ever revoked, never edited or deleted;
+//! personal data is read through the persons facade, within the caller's scope.
+
+pub mod api;
+pub mod attendance;
+pub mod certificates;
+pub mod cohorts;
+pub mod completion;
+pub mod courses;
+pub mod domain;
+pub mod enrolment;
+mod entity;
+pub mod error;
+pub mod institutions;
+pub mod migrations;
+pub mod module;
+pub mod web;
+
+pub use module::MODULE;
+
+use sipe_platform::validation::FieldErrors;
+
+/// A whole number within `range`; `None` (and an error when `required`) when empty.
+pub(crate) fn number(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    range: std::ops::RangeInclusive<i32>,
+    required: bool,
+) -> Option<i32> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        if required {
+            errors.add(field, "field-required");
+        }
+        return None;
+    }
+    match raw.parse::<i32>() {
+        Ok(n) if range.contains(&n) => Some(n),
+        _ => {
+            errors.add(field, "field-number-invalid");
+            None
+        }
+    }
+}
+
+/// Routes of the module.
+pub fn routes() -> sipe_platform::web::Routes {
+    use sipe_platform::access::Permission::{
+        EditTraining, ManageCohorts, ManageTraining, ViewTraining,
+    };
+    use sipe_platform::web::{Guard, Routes};
+    use web::{catalogue, certificates, cohorts, person};
+    let view = Guard::Web(ViewTraining);
+    let edit = Guard::Web(EditTraining);
+    let manage = Guard::Web(ManageTraining);
+    let run = Guard::Web(ManageCohorts);
+    Routes::new()
+        .get("/training/institutions", view, catalogue::list_institutions)
+        .get(
+            "/training/institutions/new",
+            manage,
+            catalogue::new_institution,
+        )
+        .post(
+            "/training/institutions",
+            manage,
+            catalogue::save_institution,
+        )
+        .get(
+            "/training/institutions/{id}",
+            view,
+            catalogue::show_institution,
+        )
+        .post(
+            "/training/institutions/{id}",
+            manage,
+            catalogue::save_institution,
+        )
+        .get("/training/courses", view, catalogue::list_courses)
+        .get("/training/courses/new", manage, catalogue::new_course)
+        .post("/training/courses", manage, catalogue::save_course)
+        .get("/training/courses/{id}", view, catalogue::show_course)
+        .post("/training/courses/{id}", manage, catalogue::save_course)
+        .get("/training/cohorts", view, cohorts::list_cohorts)
+        .get("/training/cohorts/new", run, cohorts::new_cohort)
+        .post("/training/cohorts", run, cohorts::create_cohort)
+        .get("/training/cohorts/{id}", view, cohorts::show_cohort)
+        .post(
+            "/training/cohorts/{id}/transitions",
+            run,
+            cohorts::transition,
+        )
+        .post("/training/cohorts/{id}/enrolments", edit, cohorts::enrol)
+        .post("/training/cohorts/{id}/outcomes", edit, cohorts::outcomes)
+        .post(
+            "/training/enrolments/{id}/withdrawal",
+            edit,
+            cohorts::withdraw,
+        )
+        .get(
+            "/training/sessions/{id}/attendance",
+            edit,
+            cohorts::attendance_sheet,
+        )
+        .post(
+            "/training/sessions/{id}/attendance",
+            edit,
+            cohorts::save_attendance,
+        )
+        .get("/training/certificates", view, certificates::list_page)
+        .post(
+            "/training/certificates/{code}/revoke",
+            run,
+            certificates::revoke,
+        )
+        .get("/persons/{id}/training", edit, person::offers)
+        .post("/persons/{id}/training", edit, person::enrol_person)
+        .get("/verificar", Guard::Public, certificates::verify_form)
+        .get(
+            "/verificar/{code}",
+            Guard::Public,
+            certificates::verify_page,
+        )
+        .merge(api_routes())
+}
+
+fn api_routes() -> sipe_platform::web::Routes {
+    use sipe_platform::access::Permission::{
+        EditTraining, ManageCohorts, ManageTraining, ViewTraining,
+    };
+    use sipe_platform::web::{Guard, Routes};
+    let view = Guard::Api(ViewTraining);
+    let edit = Guard::Api(EditTraining);
+    let manage = Guard::Api(ManageTraining);
+    let run = Guard::Api(ManageCohorts);
+    Routes::new()
+        .get("/api/v1/institutions", view, api::list_institutions)
+        .post("/api/v1/institutions", manage, api::create_institution)
+        .get("/api/v1/institutions/{id}", view, api::show_institution)
+        .put("/api/v1/institutions/{id}", manage, api::update_institution)
+        .get("/api/v1/courses", view, api::list_courses)
+        .post("/api/v1/courses", manage, api::create_course)
+        .get("/api/v1/courses/{id}", view, api::show_course)
+        .put("/api/v1/courses/{id}", manage, api::update_course)
+        .get("/api/v1/cohorts", view, api::list_cohorts)
+        .post("/api/v1/cohorts", run, api::create_cohort)
+        .get("/api/v1/cohorts/{id}", view, api::show_cohort)
+        .post("/api/v1/cohorts/{id}/transitions", run, api::transition)
+        .get(
+            "/api/v1/cohorts/{id}/enrolments",
+            view,
+            api::list_enrolments,
+        )
+        .post("/api/v1/cohorts/{id}/enrolments", edit, api::enrol)
+        .put("/api/v1/cohorts/{id}/outcomes", edit, api::save_outcomes)
+        .post("/api/v1/enrolments/{id}/withdrawal", edit, api::withdraw)
+        .put(
+            "/api/v1/sessions/{id}/attendance",
+            edit,
+            api::save_attendance,
+        )
+        .get("/api/v1/certificates", view, web::certificates::api_list)
+        .get(
+            "/api/v1/certificates/{code}",
+            Guard::Public,
+            web::certificates::api_verify,
+        )
+        .post(
+            "/api/v1/certificates/{code}/revocation",
+            run,
+            web::certificates::api_revoke,
+        )
+}
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list_institutions,
+    api::create_institution,
+    api::show_institution,
+    api::update_institution,
+    api::list_courses,
+    api::create_course,
+    api::show_course,
+    api::update_course,
+    api::list_cohorts,
+    api::create_cohort,
+    api::show_cohort,
+    api::transition,
+    api::list_enrolments,
+    api::enrol,
+    api::save_outcomes,
+    api::withdraw,
+    api::save_attendance,
+    web::certificates::api_list,
+    web::certificates::api_verify,
+    web::certificates::api_revoke,
+))]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
+/// The module's UI texts.
+pub static MESSAGES: sipe_platform::i18n::Messages = sipe_platform::i18n::Messages {
+    owner: "training",
+    es_ar: include_str!("../locales/es-AR/training.ftl"),
+    en: include_str!("../locales/en/training.ftl"),
+};

@@ -1,0 +1,10 @@
+//! Training's migrations. A merged migration is never edited: add a new one.
+
+use sea_orm_migration::MigrationTrait;
+
+mod m0021_training;
+
+/// The module's migrations (the application orders every module's by name).
+pub fn all() -> Vec<Box<dyn MigrationTrait>> {
+    vec![Box::new(m0021_training::M0021Training)]
+}

@@ -1,0 +1,342 @@
+//! Certificates for staff (the list, revocation, the PDF) and for anyone (the
+//! verification page and its JSON twin, rate-limited per address).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+
+use crate::certificates::{self, Certificate, Verification};
+use crate::error::TrainingError;
+use sipe_platform::api::{ApiAccess, ApiError, Page};
+use sipe_platform::web::auth::{Authenticated, Client, Ctx};
+use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::render::page_with;
+use sipe_platform::web::table::{ListQuery, Pager};
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+/// Filters of the certificates list.
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+pub struct CertificateQuery {
+    /// `valid` or `revoked`.
+    #[serde(default)]
+    pub status: String,
+    /// Page number.
+    #[serde(default)]
+    pub page: Option<String>,
+    /// Rows per page.
+    #[serde(default)]
+    pub per_page: Option<String>,
+    /// Sort column.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    #[serde(default)]
+    pub dir: Option<String>,
+}
+
+impl CertificateQuery {
+    fn list(&self) -> ListQuery {
+        ListQuery {
+            page: self.page.clone(),
+            per_page: self.per_page.clone(),
+            sort: self.sort.clone(),
+            dir: self.dir.clone(),
+        }
+    }
+
+    fn filter(&self) -> certificates::Filter {
+        certificates::Filter {
+            status: match self.status.as_str() {
+                "valid" => Some(certificates::VALID),
+                "revoked" => Some(certificates::REVOKED),
+                _ => None,
+            },
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "training/certificates.html")]
+struct CertificatesPage {
+    ctx: PageCtx,
+    rows: Vec<Certificate>,
+    pager: Pager,
+    status: String,
+}
+
+/// `GET /training/certificates`.
+pub async fn list_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Query(query): Query<CertificateQuery>,
+) -> Result<Response, WebError> {
+    let mut pager = Pager::new(
+        "/training/certificates",
+        &query.list(),
+        &certificates::SORTS,
+        true,
+    )?
+    .keep("status", &query.status);
+    let (rows, total) =
+        certificates::list(&state.db, &user.access, &query.filter(), &pager).await?;
+    pager.total = total;
+    page_with(
+        StatusCode::OK,
+        CertificatesPage {
+            ctx,
+            rows,
+            pager,
+            status: query.status,
+        },
+    )
+}
+
+/// A certificate in the staff list.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CertificateDto {
+    /// Verification code.
+    pub code: String,
+    /// `valid` or `revoked`.
+    pub status: String,
+    /// Holder's name.
+    pub holder_name: String,
+    /// Holder's document number.
+    pub holder_document: String,
+    /// The holder (person id).
+    pub person_id: uuid::Uuid,
+    /// The cohort.
+    pub cohort_id: uuid::Uuid,
+    /// Course.
+    pub course: String,
+    /// Hours.
+    pub hours: i32,
+    /// Institution.
+    pub institution: String,
+    /// Issued on.
+    pub issued_on: chrono::NaiveDate,
+    /// When revoked.
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why.
+    pub revocation_reason: Option<String>,
+}
+
+impl From<Certificate> for CertificateDto {
+    fn from(c: Certificate) -> Self {
+        CertificateDto {
+            code: c.code,
+            status: c.status,
+            holder_name: c.holder_name,
+            holder_document: c.holder_doc,
+            person_id: c.person_id,
+            cohort_id: c.cohort_id,
+            course: c.course_name,
+            hours: c.hours,
+            institution: c.institution_name,
+            issued_on: c.issued_on,
+            revoked_at: c.revoked_at,
+            revocation_reason: c.revocation_reason,
+        }
+    }
+}
+
+/// The certificates the token's owner may see.
+#[utoipa::path(get, path = "/api/v1/certificates", params(CertificateQuery),
+    responses((status = 200, body = Page<CertificateDto>), (status = 401, body = sipe_platform::api::Problem)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Query(query): Query<CertificateQuery>,
+) -> Result<Json<Page<CertificateDto>>, ApiError> {
+    let pager = Pager::new(
+        "/api/v1/certificates",
+        &query.list(),
+        &certificates::SORTS,
+        true,
+    )?;
+    let (rows, total) = certificates::list(&state.db, &access, &query.filter(), &pager).await?;
+    Ok(Json(Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        total,
+    }))
+}
+
+/// The revocation form.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RevokeForm {
+    /// Why (required).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /training/certificates/{code}/revoke`.
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(code): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, WebError> {
+    let cert = certificates::by_code_in_scope(&state.db, &user.access, &code)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let back = format!("/training/cohorts/{}", cert.cohort_id);
+    match certificates::revoke(&state.db, &audit, &user.access, &code, &form.reason).await {
+        Ok(()) => Ok(redirect_with_flash(&back, "success", "certificate-revoked")),
+        Err(TrainingError::Invalid(_)) => Ok(redirect_with_flash(
+            &back,
+            "error",
+            "certificate-reason-required",
+        )),
+        Err(TrainingError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Revokes a certificate (those who run its cohort).
+#[utoipa::path(post, path = "/api/v1/certificates/{code}/revocation", request_body = RevokeForm,
+    params(("code" = String, Path, description = "Verification code")),
+    responses((status = 200, body = CertificateDto), (status = 404, body = sipe_platform::api::Problem), (status = 409, body = sipe_platform::api::Problem), (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn api_revoke(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(audit): Ctx,
+    Path(code): Path<String>,
+    sipe_platform::api::ApiJson(form): sipe_platform::api::ApiJson<RevokeForm>,
+) -> Result<Json<CertificateDto>, ApiError> {
+    certificates::by_code_in_scope(&state.db, &access, &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    certificates::revoke(&state.db, &audit, &access, &code, &form.reason).await?;
+    let cert = certificates::by_code(&state.db, &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(cert.into()))
+}
+
+/// Verification requests per minute and address (the code is the secret: guessing is
+/// hopeless at 100 bits, and the limit keeps it so).
+pub struct VerifyLimiter(sipe_platform::web::auth::LoginLimiter);
+
+impl Default for VerifyLimiter {
+    fn default() -> Self {
+        VerifyLimiter(sipe_platform::web::auth::LoginLimiter::new(120))
+    }
+}
+
+fn allowed(state: &AppState, client: &Client) -> bool {
+    match (state.extensions.get::<VerifyLimiter>(), client.ip) {
+        (Some(l), Some(ip)) => l.0.allow(ip),
+        _ => true,
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "training/verify.html")]
+struct VerifyPage {
+    ctx: PageCtx,
+    found: Option<Verification>,
+    asked: bool,
+    code: String,
+}
+
+/// `GET /verificar` (a box to type the code) and `?code=`.
+#[derive(Debug, Deserialize, Default)]
+pub struct VerifyQuery {
+    #[serde(default)]
+    code: String,
+}
+
+async fn verify(
+    state: &AppState,
+    ctx: PageCtx,
+    client: &Client,
+    code: &str,
+) -> Result<Response, WebError> {
+    if !allowed(state, client) {
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "60")],
+            "429",
+        )
+            .into_response());
+    }
+    let asked = !code.trim().is_empty();
+    let found = if asked {
+        certificates::by_code(&state.db, code)
+            .await?
+            .map(|c| Verification::of(&c, state.tz))
+    } else {
+        None
+    };
+    let status = if asked && found.is_none() {
+        StatusCode::NOT_FOUND
+    } else {
+        StatusCode::OK
+    };
+    page_with(
+        status,
+        VerifyPage {
+            ctx,
+            found,
+            asked,
+            code: code.chars().take(64).collect(),
+        },
+    )
+}
+
+/// `GET /verificar/{code}`: public, no login.
+pub async fn verify_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    client: Client,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    verify(&state, ctx, &client, &code).await
+}
+
+/// `GET /verificar`.
+pub async fn verify_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    client: Client,
+    Query(q): Query<VerifyQuery>,
+) -> Result<Response, WebError> {
+    verify(&state, ctx, &client, &q.code).await
+}
+
+/// A certificate as anyone may verify it: public, rate-limited per address.
+#[utoipa::path(get, path = "/api/v1/certificates/{code}",
+    params(("code" = String, Path, description = "Verification code, with or without dashes")),
+    responses((status = 200, body = Verification), (status = 404, body = sipe_platform::api::Problem), (status = 429)))]
+pub async fn api_verify(
+    State(state): State<AppState>,
+    client: Client,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    if !allowed(&state, &client) {
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "60")],
+            "",
+        )
+            .into_response());
+    }
+    let cert = certificates::by_code(&state.db, &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(Verification::of(&cert, state.tz)).into_response())
+}
+
+/// The verification address printed on a certificate.
+pub fn verification_url(state: &AppState, headers: &HeaderMap, code: &str) -> String {
+    format!(
+        "{}/verificar/{}",
+        super::base_url(state, headers),
+        crate::domain::grouped_code(code)
+    )
+}
