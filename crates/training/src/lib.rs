@@ -22,6 +22,7 @@ pub mod error;
 pub mod institutions;
 pub mod migrations;
 pub mod module;
+pub mod pdf;
 pub mod web;
 
 pub use module::MODULE;
@@ -117,6 +118,21 @@ pub fn routes() -> sipe_platform::web::Routes {
             cohorts::save_attendance,
         )
         .get("/training/certificates", view, certificates::list_page)
+        .get(
+            "/training/certificates/{code}/certificate.pdf",
+            view,
+            certificates::pdf_page,
+        )
+        .get(
+            "/training/cohorts/{id}/certificates.pdf",
+            view,
+            certificates::cohort_pdf,
+        )
+        .get(
+            "/training/cohorts/{id}/certificates.zip",
+            view,
+            certificates::cohort_pdf,
+        )
         .post(
             "/training/certificates/{code}/revoke",
             run,
@@ -170,6 +186,11 @@ fn api_routes() -> sipe_platform::web::Routes {
         )
         .get("/api/v1/certificates", view, web::certificates::api_list)
         .get(
+            "/api/v1/certificates/{code}/certificate.pdf",
+            view,
+            web::certificates::api_pdf,
+        )
+        .get(
             "/api/v1/certificates/{code}",
             Guard::Public,
             web::certificates::api_verify,
@@ -204,6 +225,7 @@ fn api_routes() -> sipe_platform::web::Routes {
     web::certificates::api_list,
     web::certificates::api_verify,
     web::certificates::api_revoke,
+    web::certificates::api_pdf,
 ))]
 struct ApiDoc;
 

@@ -63,6 +63,7 @@ struct Training {
     course: Uuid,
     enrolling: [Uuid; 2],
     running: Uuid,
+    finished: Uuid,
     session: Uuid,
     marked: Uuid,
     to_withdraw: [Uuid; 2],
@@ -132,6 +133,7 @@ async fn training(
         course,
         enrolling,
         running,
+        finished,
         session,
         marked,
         to_withdraw,
@@ -643,6 +645,7 @@ fn concrete(path: &str, s: &Side) -> String {
             "id" if path.contains("/skills/") => Uuid::nil().to_string(),
             "id" if path.contains("institutions/") => s.training.institution.to_string(),
             "id" if path.contains("courses/") => s.training.course.to_string(),
+            "id" if path.contains("/certificates.") => s.training.finished.to_string(),
             "id" if path.contains("cohorts/") && path.ends_with("/outcomes") => {
                 s.training.running.to_string()
             }

@@ -501,3 +501,115 @@ async fn another_office_sees_the_offer_but_only_its_own_people_in_it() {
     );
     assert!(theirs != ours);
 }
+
+#[tokio::test]
+async fn a_certificate_prints_as_one_pdf_and_a_cohort_as_one_document_or_a_zip() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP Norte").await;
+    let c = course(&app, "Gastronomía", "").await;
+    let k = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let mut ids = Vec::new();
+    for (n, dni) in ["30111001", "30111002"].iter().enumerate() {
+        let p = crate::persons::register(
+            &app,
+            "OE-A",
+            dni,
+            &format!("Núñez{n}"),
+            "María José",
+            "1990-01-01",
+        )
+        .await;
+        ids.push(enrol(&app, k, p).await.id);
+    }
+    move_to(&app, k, "running").await;
+    take_attendance(&app, k, None).await;
+    for e in &ids {
+        grade(&app, k, *e, "9").await;
+    }
+    move_to(&app, k, "finished").await;
+    let code = sipe::training::certificates::of_cohort(&app.db, k)
+        .await
+        .unwrap()[0]
+        .code
+        .clone();
+    let coa = app.user("coa", "coordinator", &["OE-A"]).await;
+    let token = app.token(coa).await;
+    let res = app
+        .client()
+        .get(app.url(&format!("/api/v1/certificates/{code}/certificate.pdf")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    assert!(
+        pdf.len() < 120_000,
+        "the fonts are subset: {} bytes",
+        pdf.len()
+    );
+    assert_eq!(
+        app.audit_count("training.certificate.print").await,
+        1,
+        "the print is audited"
+    );
+    // Another office's coordinator: not found.
+    let cob = app.user("cob", "coordinator", &["OE-B"]).await;
+    let other = app.token(cob).await;
+    let res = app
+        .client()
+        .get(app.url(&format!("/api/v1/certificates/{code}/certificate.pdf")))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // The whole cohort: one document of two pages, and a ZIP of two PDFs.
+    let (client, _) = {
+        let c = app.client();
+        let csrf = app.login(&c, "coa").await;
+        (c, csrf)
+    };
+    let all = client
+        .get(app.url(&format!("/training/cohorts/{k}/certificates.pdf")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(all.starts_with(b"%PDF-"));
+    let pages = all
+        .windows(b"/Type /Page\n".len())
+        .filter(|w| *w == b"/Type /Page\n")
+        .count()
+        + all
+            .windows(b"/Type /Page/".len())
+            .filter(|w| *w == b"/Type /Page/")
+            .count()
+        + all
+            .windows(b"/Type /Page>".len())
+            .filter(|w| *w == b"/Type /Page>")
+            .count();
+    assert!(pages == 2 || all.len() > pdf.len(), "two pages ({pages})");
+    let zip = client
+        .get(app.url(&format!("/training/cohorts/{k}/certificates.zip")))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(zip.starts_with(b"PK"), "a ZIP");
+    let entries = zip.windows(4).filter(|w| *w == b"PK\x01\x02").count();
+    assert_eq!(entries, 2, "one PDF per person");
+    assert!(
+        zip.windows(b"maria-jose-nunez0".len())
+            .any(|w| w == b"maria-jose-nunez0"),
+        "files named by holder"
+    );
+}

@@ -340,3 +340,151 @@ pub fn verification_url(state: &AppState, headers: &HeaderMap, code: &str) -> St
         crate::domain::grouped_code(code)
     )
 }
+
+fn pdf_response(bytes: Vec<u8>, name: &str, kind: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Renders off the async threads: a cohort's certificates take a while.
+async fn rendered(
+    pairs: Vec<(Certificate, String)>,
+    zip: bool,
+) -> Result<Vec<u8>, crate::pdf::PdfError> {
+    tokio::task::spawn_blocking(move || {
+        if zip {
+            crate::pdf::zip(&pairs)
+        } else {
+            crate::pdf::render(&pairs)
+        }
+    })
+    .await
+    .map_err(|e| crate::pdf::PdfError::Write(e.to_string()))?
+}
+
+async fn one_pdf(
+    state: &AppState,
+    access: &sipe_platform::access::Access,
+    audit: &sipe_platform::audit::AuditCtx,
+    headers: &HeaderMap,
+    code: &str,
+) -> Result<Option<Response>, WebError> {
+    let Some(cert) = certificates::by_code_in_scope(&state.db, access, code).await? else {
+        return Ok(None);
+    };
+    state
+        .reads
+        .record(
+            audit,
+            sipe_platform::audit::Change::new(
+                "training.certificate.print",
+                "training_certificate",
+                cert.id,
+            ),
+        )
+        .await
+        .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
+    let url = verification_url(state, headers, &cert.code);
+    let name = format!("certificado-{}.pdf", cert.code);
+    let bytes = rendered(vec![(cert, url)], false)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok(Some(pdf_response(bytes, &name, "application/pdf")))
+}
+
+/// `GET /training/certificates/{code}/certificate.pdf`.
+pub async fn pdf_page(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    one_pdf(&state, &user.access, &audit, &headers, &code)
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+/// The printable certificate (A4 landscape PDF with the verification QR code).
+#[utoipa::path(get, path = "/api/v1/certificates/{code}/certificate.pdf",
+    params(("code" = String, Path, description = "Verification code")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = sipe_platform::api::Problem)))]
+pub async fn api_pdf(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(audit): Ctx,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    match one_pdf(&state, &access, &audit, &headers, &code).await {
+        Ok(Some(r)) => Ok(r),
+        Ok(None) | Err(WebError::NotFound) => Err(ApiError::NotFound),
+        Err(e) => Err(ApiError::Internal(anyhow::anyhow!(e.to_string()))),
+    }
+}
+
+/// `GET /training/cohorts/{id}/certificates.pdf` and `.zip`: every certificate of the
+/// cohort, for those who run it.
+pub async fn cohort_pdf(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<Response, WebError> {
+    let cohort = crate::cohorts::find(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let (_, runs_it) = crate::enrolment::roster(&state.db, &user.access, &cohort).await?;
+    if !runs_it {
+        return Err(WebError::NotFound);
+    }
+    let certs = certificates::of_cohort(&state.db, id).await?;
+    if certs.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    state
+        .reads
+        .record(
+            &audit,
+            sipe_platform::audit::Change::new("training.certificate.print", "training_cohort", id)
+                .after(serde_json::json!({"certificates": certs.len()})),
+        )
+        .await
+        .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
+    let zip = uri.path().ends_with(".zip");
+    let pairs = certs
+        .into_iter()
+        .map(|c| {
+            let url = verification_url(&state, &headers, &c.code);
+            (c, url)
+        })
+        .collect();
+    let bytes = rendered(pairs, zip)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    Ok(if zip {
+        pdf_response(
+            bytes,
+            &format!("certificados-{}.zip", cohort.code),
+            "application/zip",
+        )
+    } else {
+        pdf_response(
+            bytes,
+            &format!("certificados-{}.pdf", cohort.code),
+            "application/pdf",
+        )
+    })
+}
