@@ -147,7 +147,7 @@ fn doc_display(doc: &str) -> String {
     }
     let mut out = String::new();
     for (i, c) in doc.chars().enumerate() {
-        if i > 0 && (doc.len() - i) % 3 == 0 {
+        if i > 0 && (doc.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
