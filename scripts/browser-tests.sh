@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: starts the sipe demo server on a free local port
 # with a throwaway data dir, then runs tests/browser/e2e.mjs against it
-# (playwright-core + system Chromium + axe-core), then the API contract test
+# (playwright-core + system Chromium + axe-core), the certificates it issued against
+# pdftotext (tests/counterparts), then the API contract test
 # (scripts/api-fuzz.sh, schemathesis; SKIP_API_FUZZ=1 to leave it out).
 #
 #   cargo build && scripts/browser-tests.sh
@@ -24,6 +25,12 @@ if [[ ! -x /usr/bin/chromium ]]; then
   echo "browser-tests: installing Chromium (Debian package)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+
+if ! command -v pdftotext >/dev/null; then
+  echo "browser-tests: installing poppler-utils (pdftotext, to read the certificates' PDFs)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
 fi
 
 if [[ ! -f tests/browser/node_modules/.package-lock.json ||
@@ -76,8 +83,16 @@ done
 status=0
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$PWD/target/browser-screenshots}"
 rm -rf "$SCREENSHOT_DIR"
-BASE_URL="$base_url" node tests/browser/e2e.mjs || status=$?
+BASE_URL="$base_url" CODES_FILE="$tmp/codes.json" node tests/browser/e2e.mjs || status=$?
 echo "browser-tests: screenshots in $SCREENSHOT_DIR"
+# The certificates the flow issued, read back with tools sipe does not use.
+if [[ -f "$tmp/codes.json" ]]; then
+  echo "browser-tests: certificates against pdftotext"
+  BASE_URL="$base_url" CODES_FILE="$tmp/codes.json" python3 tests/counterparts/certificates.py || status=$?
+else
+  echo "browser-tests: the browser flow issued no certificates to check" >&2
+  status=1
+fi
 # The API contract, against the same server (after the browser tests: it changes data).
 if [[ "${SKIP_API_FUZZ:-}" != 1 ]]; then
   echo "browser-tests: API contract (schemathesis)"

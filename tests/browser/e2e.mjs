@@ -9,10 +9,11 @@
 // Prints one line per check, then "N passed, M failed"; exit 0 only if all pass.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { trainingFlow } from './training.mjs';
 
 const env = process.env;
 const BASE_URL = (env.BASE_URL || '').replace(/\/+$/, '');
@@ -729,6 +730,9 @@ async function run(browser) {
     assert.match(await op.textContent('[data-testid=referral-origin]'), /Postulación de la persona/);
   });
   await op.context().close();
+
+  const training = await trainingFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
+  if (env.CODES_FILE) writeFileSync(env.CODES_FILE, JSON.stringify(training));
 
   await check('z. the contrast check measured the controls of every page visited', async () => {
     assert.ok(contrastMeasured > 1000, `only ${contrastMeasured} controls measured`);

@@ -15,6 +15,7 @@ pub mod certificates;
 pub mod cohorts;
 pub mod completion;
 pub mod courses;
+pub mod demo;
 pub mod domain;
 pub mod enrolment;
 mod entity;

@@ -67,6 +67,7 @@ pub const MODULE: Module = Module {
     contribute,
     migrations: crate::migrations::all,
     messages: Some(&crate::MESSAGES),
+    demo: crate::demo::STEPS,
     ..Module::new("training")
 };
 
