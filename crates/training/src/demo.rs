@@ -413,9 +413,9 @@ async fn run_sessions(
             .enumerate()
             .map(|(j, e)| MarkInput {
                 enrolment_id: *e,
-                status: if (j + seed) % 5 == 0 && i % 2 == 0 {
+                status: if (j + seed).is_multiple_of(5) && i.is_multiple_of(2) {
                     "absent"
-                } else if (i + j) % 11 == 0 {
+                } else if (i + j).is_multiple_of(11) {
                     "justified"
                 } else {
                     "present"
@@ -430,7 +430,7 @@ async fn run_sessions(
         .enumerate()
         .map(|(j, e)| OutcomeInput {
             enrolment_id: *e,
-            grade: if (j + seed) % 7 == 0 {
+            grade: if (j + seed).is_multiple_of(7) {
                 "3"
             } else {
                 ["7", "8", "9", "6,5"][j % 4]
