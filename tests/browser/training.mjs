@@ -135,6 +135,17 @@ export async function trainingFlow(browser, h) {
       await anon.context().close();
     }
   });
+  await check('t8. the holder\'s page lists the course\'s skill as certified', async () => {
+    await tm.goto(url('/training/certificates?status=valid&sort=issued_on&dir=desc'));
+    const row = tm.locator('[data-testid=certificates-table] tbody tr', { hasText: codes[1].replace(/-/g, '') });
+    await navigateBy(tm, () => row.locator('a[href^="/persons/"]').click());
+    assert.match(pathname(tm), /^\/persons\/[0-9a-f-]{36}$/);
+    const page = await tm.textContent('main');
+    assert.match(page, /electricidad domiciliaria/);
+    assert.match(page, /Certificada \(certificado [A-Z0-9]{20}\)/);
+    assert.match(page, /Instalaciones solares \(e2e\)/, 'the enrolment is on the person page');
+    await axeCheck(tm);
+  });
   await tm.context().close();
   return { codes };
 }

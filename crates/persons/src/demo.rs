@@ -145,6 +145,7 @@ pub async fn seed_profiles(db: &Db, seed: u64) -> anyhow::Result<usize> {
         note: Set(None),
         created_at: Set(now),
         created_by: Set("demo".into()),
+        evidence: Set(None),
     };
     let tx = sipe_platform::db::begin_write(db).await?;
     let mut n = 0;

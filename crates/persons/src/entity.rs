@@ -249,6 +249,9 @@ pub mod profile_item {
         pub created_at: DateTimeUtc,
         /// Who added it.
         pub created_by: String,
+        /// What proves it: `certificate:<code>` for a skill a training certificate
+        /// certifies (see `profile::certify_skills`).
+        pub evidence: Option<String>,
     }
 
     /// No navigable relations.

@@ -249,6 +249,7 @@ pub async fn record(
                 note: Set(None),
                 created_at: Set(now),
                 created_by: Set(ctx.actor_name.clone()),
+                evidence: Set(None),
             }
             .insert(&tx)
             .await?;

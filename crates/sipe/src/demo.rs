@@ -484,6 +484,16 @@ mod tests {
             .iter()
             .map(|s| s.name)
             .collect();
-        assert_eq!(names, ["employers", "persons", "profiles", "referrals"]);
+        assert_eq!(
+            names,
+            [
+                "employers",
+                "training-catalogue",
+                "persons",
+                "profiles",
+                "referrals",
+                "training-cohorts"
+            ]
+        );
     }
 }

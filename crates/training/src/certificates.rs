@@ -87,6 +87,21 @@ pub async fn issue(
     }
     .insert(conn)
     .await?;
+    // What the course teaches becomes certified in the person's profile.
+    let codes = crate::courses::skill_codes(conn, course.id).await?;
+    let skills: Vec<(String, String)> = if codes.is_empty() {
+        Vec::new()
+    } else {
+        sipe_platform::taxonomy::skills::all(conn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.to_string(), s.label))
+            .filter(|(id, _)| codes.contains(id))
+            .collect()
+    };
+    let certified =
+        sipe_persons::profile::certify_skills(conn, ctx, PersonId(e.person_id), &skills, &code)
+            .await?;
     crate::enrolment::on_timeline(
         conn,
         ctx,
@@ -104,7 +119,10 @@ pub async fn issue(
             "training_certificate",
             model.id,
         )
-        .after(json!({"enrolment_id": e.id, "person_id": e.person_id, "cohort_id": c.id})),
+        .after(json!({
+            "enrolment_id": e.id, "person_id": e.person_id, "cohort_id": c.id,
+            "skills_certified": certified,
+        })),
     )
     .await?;
     Ok(model)
@@ -257,6 +275,9 @@ pub async fn revoke(
     let c = crate::cohorts::find(&tx, cert.cohort_id)
         .await?
         .ok_or(TrainingError::NotFound)?;
+    let uncertified =
+        sipe_persons::profile::withdraw_certification(&tx, PersonId(cert.person_id), &cert.code)
+            .await?;
     crate::enrolment::on_timeline(
         &tx,
         ctx,
@@ -275,7 +296,7 @@ pub async fn revoke(
             cert.id,
         )
         .before(json!({"status": VALID}))
-        .after(json!({"status": REVOKED, "reason": reason})),
+        .after(json!({"status": REVOKED, "reason": reason, "skills_uncertified": uncertified})),
     )
     .await?;
     tx.commit().await?;

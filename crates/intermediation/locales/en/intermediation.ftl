@@ -272,6 +272,9 @@ timeline-referral-state = Referral to “{ $vacancy }”: { $state }
 
 candidates-summary = Summary
 candidates-detail = Detail by factor
+summary-certified = Skills with a certificate
+skill-certified = certified
+summary-courses = Courses teaching what they lack
 summary-meets = Meets
 summary-lacks = Lacks
 factor-not-asked = Not asked

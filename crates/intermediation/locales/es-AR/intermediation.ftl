@@ -272,6 +272,9 @@ timeline-referral-state = Derivación a «{ $vacancy }»: { $state }
 
 candidates-summary = Resumen
 candidates-detail = Detalle por factor
+summary-certified = Competencias con certificado
+skill-certified = certificada
+summary-courses = Cursos que enseñan lo que le falta
 summary-meets = Cumple
 summary-lacks = Le falta
 factor-not-asked = No se pide

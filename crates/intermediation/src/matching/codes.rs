@@ -21,14 +21,19 @@ pub fn department(code: &str) -> Option<u32> {
 
 /// A 64-bit key of a skill id (ids are UUIDs; their random low half is key enough).
 pub fn skill(id: &str) -> u64 {
-    match Uuid::parse_str(id) {
+    let key = match Uuid::parse_str(id) {
         Ok(u) => u.as_u64_pair().1,
         // Not expected: skill ids are UUIDs. A stable hash keeps matching working.
         Err(_) => id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         }),
-    }
+    };
+    key & !CERTIFIED
 }
+
+/// The bit that marks a skill key certified in the index. The low half of an RFC 4122
+/// UUID starts with the variant bits `10`, so bit 62 is always clear in a skill key.
+pub const CERTIFIED: u64 = 1 << 62;
 
 /// The bit of a driving licence class.
 pub fn licence_bit(class: &str) -> Option<u16> {

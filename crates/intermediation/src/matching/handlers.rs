@@ -165,6 +165,8 @@ pub struct CandidatesPage {
     pub next: Option<String>,
     /// Page shown.
     pub page: usize,
+    /// May enrol people in training (the link to courses for what they lack).
+    pub can_train: bool,
 }
 
 /// What a candidate meets, lacks and what the vacancy does not ask, in words.
@@ -178,6 +180,24 @@ pub struct Summary {
 }
 
 impl CandidatesPage {
+    /// Does the candidate lack skills a course could teach (and may the reader enrol)?
+    pub fn teachable(&self, m: &CandidateMatch) -> bool {
+        self.can_train
+            && m.gaps
+                .iter()
+                .any(|g| g.kind.ends_with("_skill") && g.code.is_some())
+    }
+
+    /// The codes of the skills the candidate lacks, for the courses that teach them.
+    pub fn missing_skills(&self, m: &CandidateMatch) -> String {
+        m.gaps
+            .iter()
+            .filter(|g| g.kind.ends_with("_skill"))
+            .filter_map(|g| g.code.clone())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// Does the vacancy ask for this factor? (Not asked: `null`, neutral.)
     pub fn asked(&self, m: &CandidateMatch, name: &str) -> bool {
         m.factors.get(name).is_some_and(|v| !v.is_null())
@@ -196,6 +216,22 @@ impl CandidatesPage {
             match m.factors.get(name).and_then(|v| v.as_f64()) {
                 None => out.not_asked.push(label),
                 Some(v) if v >= 0.999 => out.meets.push(label),
+                // Every skill held: met, declared (0.8) or certified alike.
+                Some(_)
+                    if name == "required_skills"
+                        && !m
+                            .gaps
+                            .iter()
+                            .any(|g| g.kind == "required_skill" || g.kind == "licence") =>
+                {
+                    out.meets.push(label)
+                }
+                Some(_)
+                    if name == "desired_skills"
+                        && !m.gaps.iter().any(|g| g.kind == "desired_skill") =>
+                {
+                    out.meets.push(label)
+                }
                 // Skills, education, experience and languages name their gaps already.
                 Some(_)
                     if matches!(
@@ -393,6 +429,9 @@ pub async fn candidates_page(
             prev,
             next,
             page: m.page,
+            can_train: user
+                .access
+                .can(sipe_platform::access::Permission::EditTraining),
         },
     )
 }

@@ -132,7 +132,12 @@ pub fn candidate_values(c: &Candidate, looking: bool, placed: bool) -> ExtraValu
         v.push((f[1], OwnedValue::U64(packed)));
     }
     for s in &c.skills {
-        v.push((f[2], OwnedValue::U64(*s)));
+        let key = if c.certified.contains(s) {
+            s | crate::matching::codes::CERTIFIED
+        } else {
+            *s
+        };
+        v.push((f[2], OwnedValue::U64(key)));
     }
     let single = [
         (f[3], c.education.map_or(0, |e| u64::from(e) + 1)),
@@ -206,7 +211,14 @@ impl Columns {
                 .map(|v| ((v / 10_000) as u32, (v % 10_000) as u32)),
         );
         c.skills.clear();
-        c.skills.extend(self.cols[2].values_for_doc(doc));
+        c.certified.clear();
+        for v in self.cols[2].values_for_doc(doc) {
+            let key = v & !crate::matching::codes::CERTIFIED;
+            c.skills.push(key);
+            if v != key {
+                c.certified.push(key);
+            }
+        }
         c.languages.clear();
         c.languages.extend(
             self.cols[5]
@@ -693,7 +705,15 @@ mod tests {
                     salary_expectation: None,
                     last_contact_day: rng.random_range(738_000..739_000),
                     unemployed_since_day: rng.random_range(0..739_000),
+                    certified: Vec::new(),
                 }
+            })
+            .map(|mut c: Candidate| {
+                // Some skills certified: the flag travels through the index.
+                c.skills.sort_unstable();
+                c.skills.dedup();
+                c.certified = c.skills.iter().copied().filter(|s| s % 2 == 0).collect();
+                c
             })
             .collect();
         let docs: Vec<PersonDoc> = candidates

@@ -65,6 +65,9 @@ pub fn candidate(
                 if !c.skills.contains(&key) {
                     c.skills.push(key);
                 }
+                if item.evidence.is_some() && !c.certified.contains(&key) {
+                    c.certified.push(key);
+                }
             }
             "language" => {
                 if let Some(pair) = item
@@ -88,6 +91,7 @@ pub fn candidate(
     c.unit_groups.sort_unstable();
     c.experience.sort_unstable();
     c.skills.sort_unstable();
+    c.certified.sort_unstable();
     c.languages.sort_unstable();
     c
 }
@@ -151,6 +155,7 @@ mod tests {
             level: None,
             from_date: None,
             to_date: None,
+            evidence: None,
         }
     }
 

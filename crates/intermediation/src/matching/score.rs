@@ -46,6 +46,8 @@ pub struct Candidate {
     pub experience: Vec<(u32, u32)>,
     /// Skills (ids as 64-bit keys).
     pub skills: Vec<u64>,
+    /// Those of `skills` a training certificate certifies.
+    pub certified: Vec<u64>,
     /// ISCED level.
     pub education: Option<u8>,
     /// Driving licence classes held (bit set).
@@ -290,12 +292,37 @@ pub fn occupation_proximity(wanted: u32, have: &[u32]) -> f32 {
         .fold(0.0, f32::max)
 }
 
-fn coverage(wanted: &[u64], have: &[u64]) -> f32 {
+/// What a skill the person only declared counts for, against 1 for a certified one:
+/// a certificate is evidence, a declaration is a claim.
+pub const DECLARED_SKILL: f32 = 0.8;
+
+fn coverage(wanted: &[u64], c: &Candidate) -> f32 {
     if wanted.is_empty() {
         return 1.0;
     }
-    let met = wanted.iter().filter(|s| have.contains(s)).count();
-    met as f32 / wanted.len() as f32
+    let met: f32 = wanted
+        .iter()
+        .map(|s| {
+            if c.certified.contains(s) {
+                1.0
+            } else if c.skills.contains(s) {
+                DECLARED_SKILL
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    met / wanted.len() as f32
+}
+
+/// The wanted skills the candidate holds certified.
+pub fn certified_met(r: &Requirements, c: &Candidate) -> Vec<u64> {
+    r.required_skills
+        .iter()
+        .chain(&r.desired_skills)
+        .filter(|s| c.certified.contains(s))
+        .copied()
+        .collect()
 }
 
 fn months_in(c: &Candidate, unit_group: u32) -> u32 {
@@ -384,8 +411,8 @@ pub fn factors(r: &Requirements, c: &Candidate) -> Factors {
     Factors {
         values: [
             occupation_proximity(r.unit_group, &c.unit_groups),
-            coverage(&r.required_skills, &c.skills) * licence_factor(r, c),
-            coverage(&r.desired_skills, &c.skills),
+            coverage(&r.required_skills, c) * licence_factor(r, c),
+            coverage(&r.desired_skills, c),
             education_factor(r, c),
             experience,
             languages,

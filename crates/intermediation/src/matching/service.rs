@@ -101,6 +101,9 @@ pub struct CandidateMatch {
     pub factors: serde_json::Map<String, serde_json::Value>,
     /// What they lack of the vacancy's requirements.
     pub gaps: Vec<GapDto>,
+    /// The vacancy's skills they hold certified by a training certificate (these weigh
+    /// more than declared ones).
+    pub certified_skills: Vec<String>,
     /// Name to show (not in the API).
     #[serde(skip)]
     pub name: String,
@@ -124,6 +127,22 @@ pub struct Matches {
     pub page: usize,
     /// Results per page.
     pub per_page: usize,
+}
+
+/// The labels of the vacancy's skills the candidate holds certified.
+fn certified_labels(
+    r: &score::Requirements,
+    c: &score::Candidate,
+    reqs: &[vacancy_requirement::Model],
+) -> Vec<String> {
+    score::certified_met(r, c)
+        .into_iter()
+        .filter_map(|key| {
+            reqs.iter()
+                .find(|q| q.kind == "skill" && codes::skill(&q.code) == key)
+                .map(|q| q.label.clone())
+        })
+        .collect()
 }
 
 fn gap_dto(g: &Gap, reqs: &[vacancy_requirement::Model]) -> GapDto {
@@ -271,6 +290,7 @@ pub async fn candidates(
                     .iter()
                     .map(|g| gap_dto(g, &reqs))
                     .collect(),
+                certified_skills: certified_labels(&req, &r.candidate, &reqs),
                 name: format!(
                     "{} {}",
                     row.chosen_name.as_deref().unwrap_or(&row.names),
@@ -319,6 +339,8 @@ pub struct VacancyMatch {
     pub factors: serde_json::Map<String, serde_json::Value>,
     /// What the person lacks of the vacancy's requirements.
     pub gaps: Vec<GapDto>,
+    /// The vacancy's skills the person holds certified.
+    pub certified_skills: Vec<String>,
 }
 
 /// The open vacancies (in the caller's view scope) that suit a person the caller may see,
@@ -382,6 +404,7 @@ pub async fn vacancies_for(
                     .iter()
                     .map(|g| gap_dto(g, &v.skills))
                     .collect(),
+                certified_skills: certified_labels(&v.requirements, &candidate, &v.skills),
             }
         })
         .collect();

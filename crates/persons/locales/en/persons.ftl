@@ -151,6 +151,7 @@ item-to-benefit = To
 item-to-licence = Expires
 item-note-work = Tasks
 item-note-benefit = Detail
+skill-certified-by = Certified (certificate { $code })
 skill-level-basic = Basic
 skill-level-intermediate = Intermediate
 skill-level-advanced = Advanced

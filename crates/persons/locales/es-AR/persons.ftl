@@ -151,6 +151,7 @@ item-to-benefit = Hasta
 item-to-licence = Vence
 item-note-work = Tareas
 item-note-benefit = Detalle
+skill-certified-by = Certificada (certificado { $code })
 skill-level-basic = Básico
 skill-level-intermediate = Intermedio
 skill-level-advanced = Avanzado

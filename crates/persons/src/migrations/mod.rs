@@ -7,6 +7,7 @@ use sipe_platform::db::migrations::schema::{index, ts, ts_null};
 mod m0014_transfer_documents;
 mod m0017_timeline_args;
 mod m0020_duplicate_evidence;
+mod m0022_certified_items;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -20,6 +21,7 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0014_transfer_documents::M0014TransferDocuments),
         Box::new(m0017_timeline_args::M0017TimelineArgs),
         Box::new(m0020_duplicate_evidence::M0020DuplicateEvidence),
+        Box::new(m0022_certified_items::M0022CertifiedItems),
     ]
 }
 

@@ -520,7 +520,18 @@ fn item_sections(
                                     .unwrap_or_default()
                             ),
                         ),
-                        "skill" => (i.label.clone(), ctx.tp("skill-level-", &level).into_owned()),
+                        "skill" => {
+                            let mut parts = Vec::new();
+                            if !level.is_empty() {
+                                parts.push(ctx.tp("skill-level-", &level).into_owned());
+                            }
+                            if let Some(code) =
+                                crate::profile::certificate_of(i.evidence.as_deref())
+                            {
+                                parts.push(ctx.t1("skill-certified-by", "code", code));
+                            }
+                            (i.label.clone(), parts.join(" · "))
+                        }
                         "language" => (
                             ctx.tp("lang-", &i.code).into_owned(),
                             ctx.tp("lang-level-", &level).into_owned(),

@@ -232,19 +232,24 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
     assert_eq!(
         a["factors"],
         json!({
-            "occupation": 1.0, "required_skills": 1.0, "desired_skills": 1.0, "education": 1.0,
+            "occupation": 1.0, "required_skills": 0.8, "desired_skills": 0.8, "education": 1.0,
             "experience": 1.0, "languages": null, "distance": 1.0, "availability": null,
             "preferences": null
         }),
-        "what the vacancy does not ask (languages, hours, contract, salary) is null: neutral"
+        "what the vacancy does not ask (languages, hours, contract, salary) is null: neutral; \
+         a declared skill counts 0.8 (a certified one 1)"
     );
-    assert_eq!(a["score"], 100.0);
+    assert_eq!(
+        a["score"], 94.4,
+        "100 × (3 + 2 × 0.8 + 0.5 × 0.8 + 1 + 1 + 1.5) / 9"
+    );
+    assert_eq!(a["certified_skills"], json!([]));
     assert_eq!(a["rank"], 1);
     assert!(a["tie_break"]["days_since_contact"].is_u64());
     assert_eq!(a["gaps"], json!([]));
     let b = &body["items"][1];
     assert_eq!(b["factors"]["occupation"], 0.6, "same minor group");
-    assert_eq!(b["factors"]["required_skills"], 1.0);
+    assert_eq!(b["factors"]["required_skills"], 0.8);
     assert_eq!(b["factors"]["desired_skills"], 0.0);
     assert_eq!(
         b["factors"]["education"], 0.5,
@@ -443,7 +448,7 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
     let items = body["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "office B's vacancy is not op_a's to offer");
     assert_eq!(items[0]["vacancy_id"], vacancy.to_string());
-    assert_eq!(items[0]["score"], 100.0);
+    assert_eq!(items[0]["score"], 94.4, "the same score both ways");
     assert_eq!(items[0]["employer"], "Empaque A");
     let res = http
         .get(app.url(&format!("/api/v1/persons/{dora}/vacancies")))

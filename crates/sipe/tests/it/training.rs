@@ -613,3 +613,163 @@ async fn a_certificate_prints_as_one_pdf_and_a_cohort_as_one_document_or_a_zip()
         "files named by holder"
     );
 }
+
+#[tokio::test]
+async fn a_certificate_certifies_the_courses_skills_and_matching_weighs_them_more() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let skills = sipe::taxonomy::skills::all(&app.db).await.unwrap();
+    let skill = skills
+        .iter()
+        .find(|s| s.label == "electricidad domiciliaria")
+        .unwrap()
+        .clone();
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Obras SA").await;
+    let vacancy = sipe::intermediation::vacancies::service::create_vacancy(
+        &app.db,
+        &ctx(),
+        &system(),
+        &sipe::intermediation::vacancies::input::VacancyInput {
+            employer_id: Some(employer),
+            title: "Electricista".into(),
+            occupation: "7411.1".into(),
+            required_skills: vec![skill.label.clone()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::intermediation::vacancies::service::change_state(
+        &app.db,
+        &ctx(),
+        &system(),
+        vacancy,
+        "open",
+        "",
+    )
+    .await
+    .unwrap();
+    // Two electricians alike; one declares the skill, the other gets it certified.
+    let who =
+        |dni: &'static str,
+         names: &'static str,
+         items: &'static [(&'static str, &'static str, &'static str, &'static str)]| {
+            crate::matching::Person {
+                office: "OE-A",
+                dni,
+                names,
+                education: "3",
+                department: "AR-90084",
+                employment: "unemployed",
+                items,
+            }
+        };
+    let declared = crate::matching::person(
+        &app,
+        who(
+            "30111001",
+            "Decla",
+            &[
+                ("work", "7411.1", "2020-01-01", ""),
+                ("skill", "electricidad domiciliaria", "", ""),
+            ],
+        ),
+    )
+    .await;
+    let certified = crate::matching::person(
+        &app,
+        who("30111002", "Certi", &[("work", "7411.1", "2020-01-01", "")]),
+    )
+    .await;
+    let i = institution(&app, "30-71234567-1", "CFP 1").await;
+    let c = course(
+        &app,
+        "Electricidad domiciliaria",
+        "electricidad domiciliaria",
+    )
+    .await;
+    let k = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let e = enrol(&app, k, certified).await.id;
+    move_to(&app, k, "running").await;
+    take_attendance(&app, k, None).await;
+    grade(&app, k, e, "9").await;
+    move_to(&app, k, "finished").await;
+    let code = sipe::training::certificates::of_cohort(&app.db, k)
+        .await
+        .unwrap()[0]
+        .code
+        .clone();
+    app.sync_index().await;
+
+    // The person page says the skill is certified, and by which certificate.
+    let (client, _) = app.signed_in("opa", "operator", &["OE-A"]).await;
+    let page = app
+        .get_page(&client, &format!("/persons/{certified}"))
+        .await;
+    assert!(
+        page.contains(&format!("Certificada (certificado {code})")),
+        "the profile shows the certification"
+    );
+    let page = app.get_page(&client, &format!("/persons/{declared}")).await;
+    assert!(
+        !page.contains("Certificada (certificado"),
+        "a declared skill stays declared"
+    );
+
+    // Matching: the certified one first, with the explanation; the declared one counts 0.8.
+    let token = app
+        .token(app.user("opa2", "operator", &["OE-A"]).await)
+        .await;
+    let body = app
+        .get_json(&token, &format!("/api/v1/vacancies/{vacancy}/candidates"))
+        .await;
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{body}");
+    assert_eq!(
+        items[0]["person_id"],
+        certified.to_string(),
+        "the certified skill weighs more"
+    );
+    assert_eq!(items[0]["factors"]["required_skills"], 1.0);
+    assert_eq!(
+        items[0]["certified_skills"],
+        serde_json::json!(["electricidad domiciliaria"])
+    );
+    assert_eq!(items[1]["person_id"], declared.to_string());
+    assert_eq!(items[1]["factors"]["required_skills"], 0.8);
+    assert_eq!(items[1]["certified_skills"], serde_json::json!([]));
+    let html = app
+        .get_page(&client, &format!("/vacancies/{vacancy}/candidates"))
+        .await;
+    let explained = text_of(&html, "[data-testid=candidate-certified]").unwrap();
+    assert!(
+        explained.contains("electricidad domiciliaria (certificada)"),
+        "{explained}"
+    );
+
+    // Revoked: the certification goes, and so does the extra weight.
+    sipe::training::certificates::revoke(&app.db, &ctx(), &system(), &code, "Error de carga")
+        .await
+        .unwrap();
+    app.sync_index().await;
+    let page = app
+        .get_page(&client, &format!("/persons/{certified}"))
+        .await;
+    assert!(
+        !page.contains("Certificada (certificado"),
+        "the certification is withdrawn"
+    );
+    let body = app
+        .get_json(&token, &format!("/api/v1/vacancies/{vacancy}/candidates"))
+        .await;
+    let certi = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["person_id"] == certified.to_string())
+        .cloned();
+    assert!(
+        certi.is_none_or(|c| c["factors"]["required_skills"] == 0.0),
+        "the skill the certificate added is gone"
+    );
+}

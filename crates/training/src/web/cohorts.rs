@@ -265,6 +265,19 @@ impl CohortPage {
             .unwrap_or_default()
     }
 
+    /// The grade as the roster shows it (decimal comma in Spanish).
+    fn grade_text(&self, r: &RosterRow) -> String {
+        r.enrolment
+            .grade
+            .map(|g| self.ctx.decimal(g as f32))
+            .unwrap_or_default()
+    }
+
+    /// A verification code in groups of four, as printed.
+    fn grouped(&self, code: &str) -> String {
+        domain::grouped_code(code)
+    }
+
     /// The result of the outcomes form.
     fn result_of(&self, r: &RosterRow) -> &'static str {
         match r.enrolment.passed {
