@@ -54,6 +54,9 @@ pub struct Config {
     /// Login and second-factor attempts one client address may make per minute on one
     /// node (a burst of this many, then one every 60/N seconds); beyond it, 429.
     pub login_attempts_per_minute: u32,
+    /// Lookups one client address may make per minute on the public verification pages
+    /// (certificates by code); beyond it, 429.
+    pub public_lookups_per_minute: u32,
     /// Days an API token lives when its creator does not say.
     pub token_default_days: i64,
     /// Longest life an API token may be given, in days.
@@ -124,6 +127,7 @@ impl Default for Config {
             metrics_allow: vec!["127.0.0.1/32".into(), "::1/128".into()],
             metrics_bind: None,
             login_attempts_per_minute: 30,
+            public_lookups_per_minute: 120,
             token_default_days: 90,
             token_max_days: 365,
             audit_anchor_key: None,
@@ -203,6 +207,11 @@ impl Config {
             return Err(ConfigError(format!(
                 "public_url must start with https:// or http://, not {url:?}"
             )));
+        }
+        if self.public_lookups_per_minute < 1 {
+            return Err(ConfigError(
+                "public_lookups_per_minute must be at least 1".into(),
+            ));
         }
         if self.login_attempts_per_minute < 1 {
             return Err(ConfigError(

@@ -61,7 +61,9 @@ pub const MODULE: Module = Module {
     person_merge: Some(merge_person),
     start: Some(|ctx| {
         ctx.extensions
-            .insert(crate::web::certificates::VerifyLimiter::default());
+            .insert(crate::web::certificates::VerifyLimiter::new(
+                ctx.config.public_lookups_per_minute,
+            ));
         Ok(())
     }),
     contribute,

@@ -773,3 +773,31 @@ async fn a_certificate_certifies_the_courses_skills_and_matching_weighs_them_mor
         "the skill the certificate added is gone"
     );
 }
+
+#[tokio::test]
+async fn public_lookups_are_limited_per_address() {
+    let app = TestApp::spawn_with(|c| c.public_lookups_per_minute = 3).await;
+    let anon = app.client();
+    let code = "ABCD-EFGH-JKLM-NPQR-STUV";
+    let mut statuses = Vec::new();
+    for path in [
+        format!("/verificar/{code}"),
+        format!("/api/v1/certificates/{code}"),
+        format!("/verificar?code={code}"),
+        format!("/api/v1/certificates/{code}"),
+        format!("/verificar/{code}"),
+    ] {
+        statuses.push(anon.get(app.url(&path)).send().await.unwrap().status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::NOT_FOUND,
+            StatusCode::NOT_FOUND,
+            StatusCode::NOT_FOUND,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::TOO_MANY_REQUESTS
+        ],
+        "three lookups answered, then refused"
+    );
+}

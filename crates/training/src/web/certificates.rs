@@ -222,9 +222,10 @@ pub async fn api_revoke(
 /// hopeless at 100 bits, and the limit keeps it so).
 pub struct VerifyLimiter(sipe_platform::web::auth::LoginLimiter);
 
-impl Default for VerifyLimiter {
-    fn default() -> Self {
-        VerifyLimiter(sipe_platform::web::auth::LoginLimiter::new(120))
+impl VerifyLimiter {
+    /// A limiter of `per_minute` lookups per address.
+    pub fn new(per_minute: u32) -> Self {
+        VerifyLimiter(sipe_platform::web::auth::LoginLimiter::new(per_minute))
     }
 }
 
