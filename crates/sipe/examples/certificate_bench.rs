@@ -6,6 +6,8 @@
 //!
 //! Defaults: 500 single renders, a cohort of 1,000.
 
+#![expect(clippy::expect_used, reason = "a benchmark fails loudly")]
+
 use std::time::Instant;
 
 use sipe::training::certificates::Certificate;
