@@ -36,8 +36,9 @@ export async function trainingFlow(browser, h) {
     const today = new Date();
     await tm.selectOption('[data-testid=cohort-institution]', { index: 1 });
     await tm.selectOption('#office_code', 'OE-CAP-01');
-    await tm.fill('[data-testid=cohort-starts]', iso(new Date(today.getTime() - 14 * 86400e3)));
-    await tm.fill('[data-testid=cohort-ends]', iso(new Date(today.getTime() + 30 * 86400e3)));
+    // Over yesterday: a cohort is finished from its last day on.
+    await tm.fill('[data-testid=cohort-starts]', iso(new Date(today.getTime() - 30 * 86400e3)));
+    await tm.fill('[data-testid=cohort-ends]', iso(new Date(today.getTime() - 1 * 86400e3)));
     for (const d of [1, 2, 3, 4, 5]) await tm.check(`#weekdays-${d}`);
     await tm.fill('[data-testid=cohort-capacity]', '2');
     await navigateBy(tm, () => tm.click('[data-testid=cohort-save]'));
@@ -64,7 +65,7 @@ export async function trainingFlow(browser, h) {
     assert.match(flashes[0], /inscripta/);
     assert.match(flashes[2], /lista de espera/, flashes.join(' | '));
     const states = await tm.locator('[data-testid=roster-state]').allTextContents();
-    assert.deepEqual(states.map((s) => s.trim()), ['Inscripta', 'Inscripta', 'En lista de espera']);
+    assert.deepEqual(states.map((s) => s.trim()), ['Con vacante', 'Con vacante', 'En lista de espera']);
     await axeCheck(tm);
   });
   await check('t4. attendance taken on a phone: toggles for each person, saved at once', async () => {

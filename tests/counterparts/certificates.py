@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
 
@@ -39,8 +40,18 @@ form = urllib.parse.urlencode({"next": "/", "username": USER, "password": PASS})
 opener.open(BASE + "/login", form)
 
 check("two certificate codes from the browser flow", len(CODES) == 2, str(CODES))
+printed = 0
 for code in [c.replace("-", "") for c in CODES]:
     public = json.load(urllib.request.urlopen(f"{BASE}/api/v1/certificates/{code}"))
+    if public["status"] == "revoked":
+        # A revoked certificate is not printed again: a fresh copy would look valid.
+        try:
+            opener.open(f"{BASE}/training/certificates/{code}/certificate.pdf")
+            refused = None
+        except urllib.error.HTTPError as e:
+            refused = e.code
+        check(f"{code}: revoked, and its PDF is refused", refused == 409, str(refused))
+        continue
     pdf = opener.open(f"{BASE}/training/certificates/{code}/certificate.pdf").read()
     check(f"{code}: the answer is a PDF", pdf.startswith(b"%PDF-"), f"{len(pdf)} bytes")
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
@@ -55,5 +66,8 @@ for code in [c.replace("-", "") for c in CODES]:
     check(f"{code}: and the course", public["course"] in flat, public["course"])
     page = urllib.request.urlopen(address).read().decode()
     check(f"{code}: the printed address opens the verification page", public["holder_name"] in page)
+    printed += 1
+
+check("a valid certificate was read back from its PDF", printed >= 1, str(printed))
 
 sys.exit(1 if failed else 0)

@@ -28,6 +28,7 @@ fn certificate(n: usize) -> (Certificate, String) {
         cohort_id: uuid::Uuid::nil(),
         status_index: n as i32,
         holder_name: format!("María José Núñez Ibáñez {n}"),
+        holder_doc_type: "dni".into(),
         holder_doc: format!("{}", 30_000_000 + n),
         course_name: "Operación de cosechadora de caña de azúcar".into(),
         hours: 160,

@@ -484,7 +484,7 @@ pub async fn transition(
 ) -> Result<Json<CohortDto>, ApiError> {
     let to = CohortState::parse(&input.to)
         .ok_or_else(|| sipe_platform::validation::FieldErrors::one("to", "field-choice-invalid"))?;
-    cohorts::transition(&state.db, &ctx, &access, id, to, &input.note).await?;
+    cohorts::transition(&state.db, &ctx, &access, id, to, &input.note, today(&state)).await?;
     Ok(Json(cohort_detail(&state, &access, id).await?))
 }
 
@@ -625,7 +625,7 @@ pub async fn save_attendance(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<AttendanceInput>,
 ) -> Result<StatusCode, ApiError> {
-    attendance::save(&state.db, &ctx, &access, id, &input.marks).await?;
+    attendance::save(&state.db, &ctx, &access, id, &input.marks, today(&state)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -649,4 +649,9 @@ pub async fn save_outcomes(
 ) -> Result<StatusCode, ApiError> {
     attendance::record_outcomes(&state.db, &ctx, &access, id, &input.outcomes).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Today in the deployment's time zone.
+fn today(state: &AppState) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&state.tz).date_naive()
 }

@@ -38,7 +38,8 @@ async fn running(
     access: &Access,
     cohort_id: Uuid,
 ) -> Result<crate::cohorts::Cohort, TrainingError> {
-    let c = crate::cohorts::editable(conn, access, cohort_id).await?;
+    // Locked: marks and grades never land after the finish read them.
+    let c = crate::cohorts::lock_editable(conn, access, cohort_id).await?;
     if c.state != CohortState::Running.as_str() {
         return Err(TrainingError::Conflict("attendance-not-running"));
     }
@@ -67,6 +68,7 @@ pub async fn save(
     access: &Access,
     session_id: Uuid,
     marks: &[MarkInput],
+    today: chrono::NaiveDate,
 ) -> Result<usize, TrainingError> {
     if marks.len() > MAX_MARKS {
         return Err(FieldErrors::one("marks", "attendance-too-many").into());
@@ -83,6 +85,9 @@ pub async fn save(
         .await?
         .ok_or(TrainingError::NotFound)?;
     running(&tx, access, s.cohort_id).await?;
+    if s.on_date > today {
+        return Err(TrainingError::Conflict("attendance-future"));
+    }
     let enrolled: std::collections::HashSet<Uuid> = enrolment::Entity::find()
         .filter(enrolment::Column::CohortId.eq(s.cohort_id))
         .filter(enrolment::Column::State.eq(EnrolmentState::Enrolled.as_str()))

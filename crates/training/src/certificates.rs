@@ -51,13 +51,7 @@ pub async fn issue(
         .await?
         .pop()
         .ok_or(TrainingError::NotFound)?;
-    let last: Option<i32> = certificate::Entity::find()
-        .select_only()
-        .column_as(certificate::Column::StatusIndex.max(), "m")
-        .into_tuple()
-        .one(conn)
-        .await?
-        .flatten();
+    let position = crate::cohorts::next_number(conn, "status-list").await? - 1;
     let code = domain::new_code(&mut rand::rng());
     let today = Utc::now().date_naive();
     let model = certificate::ActiveModel {
@@ -66,12 +60,13 @@ pub async fn issue(
         enrolment_id: Set(e.id),
         person_id: Set(e.person_id),
         cohort_id: Set(c.id),
-        status_index: Set(last.map_or(0, |n| n + 1)),
+        status_index: Set(position),
         holder_name: Set(format!(
             "{} {}",
             card.chosen_name.as_deref().unwrap_or(&card.names),
             card.surnames
         )),
+        holder_doc_type: Set(card.doc_type.clone()),
         holder_doc: Set(card.doc_number.clone()),
         course_name: Set(course.name.clone()),
         hours: Set(course.hours),
@@ -88,17 +83,7 @@ pub async fn issue(
     .insert(conn)
     .await?;
     // What the course teaches becomes certified in the person's profile.
-    let codes = crate::courses::skill_codes(conn, course.id).await?;
-    let skills: Vec<(String, String)> = if codes.is_empty() {
-        Vec::new()
-    } else {
-        sipe_platform::taxonomy::skills::all(conn)
-            .await?
-            .into_iter()
-            .map(|s| (s.id.to_string(), s.label))
-            .filter(|(id, _)| codes.contains(id))
-            .collect()
-    };
+    let skills = course_skills(conn, course.id).await?;
     let certified =
         sipe_persons::profile::certify_skills(conn, ctx, PersonId(e.person_id), &skills, &code)
             .await?;
@@ -126,6 +111,47 @@ pub async fn issue(
     )
     .await?;
     Ok(model)
+}
+
+/// The skills (code, label) a course teaches.
+async fn course_skills(
+    conn: &impl ConnectionTrait,
+    course_id: Uuid,
+) -> Result<Vec<(String, String)>, TrainingError> {
+    let codes = crate::courses::skill_codes(conn, course_id).await?;
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(sipe_platform::taxonomy::skills::all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.to_string(), s.label))
+        .filter(|(id, _)| codes.contains(id))
+        .collect())
+}
+
+/// Certifies again, in the person's profile, what each of their valid certificates
+/// certifies (after another certificate of a shared skill was revoked, or a merge).
+pub async fn recertify(
+    conn: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    person: PersonId,
+) -> Result<usize, TrainingError> {
+    let valid = certificate::Entity::find()
+        .filter(certificate::Column::PersonId.eq(person))
+        .filter(certificate::Column::Status.eq(VALID))
+        .all(conn)
+        .await?;
+    let mut changed = 0;
+    for cert in valid {
+        let Some(c) = crate::cohorts::find(conn, cert.cohort_id).await? else {
+            continue;
+        };
+        let skills = course_skills(conn, c.course_id).await?;
+        changed +=
+            sipe_persons::profile::certify_skills(conn, ctx, person, &skills, &cert.code).await?;
+    }
+    Ok(changed)
 }
 
 /// A certificate by its verification code, whoever asks (the code is the secret).
@@ -278,6 +304,8 @@ pub async fn revoke(
     let uncertified =
         sipe_persons::profile::withdraw_certification(&tx, PersonId(cert.person_id), &cert.code)
             .await?;
+    // A skill another valid certificate also certifies stays certified.
+    recertify(&tx, ctx, PersonId(cert.person_id)).await?;
     crate::enrolment::on_timeline(
         &tx,
         ctx,

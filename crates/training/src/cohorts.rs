@@ -187,16 +187,8 @@ fn snapshot(c: &Cohort) -> serde_json::Value {
 }
 
 async fn next_code(conn: &impl ConnectionTrait, year: i32) -> Result<String, DbErr> {
-    let prefix = format!("FP-{year}-");
-    let last = cohort::Entity::find()
-        .filter(cohort::Column::Code.like(format!("{prefix}%")))
-        .order_by_desc(cohort::Column::Code)
-        .one(conn)
-        .await?;
-    let n = last
-        .and_then(|c| c.code[prefix.len()..].parse::<u32>().ok())
-        .unwrap_or(0);
-    Ok(format!("{prefix}{:04}", n + 1))
+    let n = next_number(conn, &format!("cohort-{year}")).await?;
+    Ok(format!("FP-{year}-{n:04}"))
 }
 
 async fn write_sessions(
@@ -327,16 +319,22 @@ pub async fn transition(
     id: Uuid,
     to: CohortState,
     note: &str,
+    today: NaiveDate,
 ) -> Result<(), TrainingError> {
     let mut errors = FieldErrors::new();
     let note = validation::multiline_text(&mut errors, "note", note, false, 1_000);
     errors.into_result()?;
     let tx = db::begin_write(db).await?;
-    let current = editable(&tx, access, id).await?;
+    let current = lock_editable(&tx, access, id).await?;
     let from = CohortState::parse(&current.state)
         .ok_or(TrainingError::Conflict("cohort-state-invalid"))?;
     if !from.may_become(to) {
         return Err(TrainingError::Conflict("cohort-state-invalid"));
+    }
+    // Finished applies the completion rule and issues certificates: not before the last
+    // day (a cohort that ends early is cancelled, or its end date corrected).
+    if to == CohortState::Finished && today < current.ends_on {
+        return Err(TrainingError::Conflict("cohort-not-over"));
     }
     // The update is conditional on the state read: two concurrent changes cannot both
     // apply.
@@ -507,4 +505,62 @@ pub async fn count_in_state(conn: &impl ConnectionTrait, state: CohortState) -> 
         .filter(cohort::Column::State.eq(state.as_str()))
         .count(conn)
         .await
+}
+
+/// The next number of a sequence, in the caller's transaction: the row is created once,
+/// then incremented under its row lock, so two transactions never get one number.
+pub(crate) async fn next_number(conn: &impl ConnectionTrait, name: &str) -> Result<i32, DbErr> {
+    use crate::entity::sequence;
+    use sea_orm::sea_query::ExprTrait;
+    sequence::Entity::insert(sequence::ActiveModel {
+        name: Set(name.to_owned()),
+        last: Set(0),
+    })
+    .on_conflict_do_nothing_on([sequence::Column::Name])
+    .exec(conn)
+    .await?;
+    sequence::Entity::update_many()
+        .col_expr(
+            sequence::Column::Last,
+            Expr::col(sequence::Column::Last).add(1),
+        )
+        .filter(sequence::Column::Name.eq(name))
+        .exec(conn)
+        .await?;
+    Ok(sequence::Entity::find_by_id(name.to_owned())
+        .one(conn)
+        .await?
+        .map_or(1, |s| s.last))
+}
+
+/// The cohort, locked for the rest of the transaction (PostgreSQL; SQLite's writers are
+/// serialised already), if the caller may change it (its office in the capture scope).
+pub async fn lock_editable(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: Uuid,
+) -> Result<Cohort, TrainingError> {
+    cohort::Entity::find_by_id(id)
+        .filter(access.capture.owns(cohort::Column::OfficeId))
+        .lock_exclusive()
+        .one(conn)
+        .await?
+        .ok_or(TrainingError::NotFound)
+}
+
+/// The cohort, locked for the rest of the transaction, whoever asks.
+pub async fn lock(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Cohort>, DbErr> {
+    cohort::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await
+}
+
+/// Does the caller run or oversee this cohort (its office in the view scope)?
+pub async fn runs(conn: &impl ConnectionTrait, access: &Access, id: Uuid) -> Result<bool, DbErr> {
+    Ok(cohort::Entity::find_by_id(id)
+        .filter(access.view.owns(cohort::Column::OfficeId))
+        .count(conn)
+        .await?
+        > 0)
 }

@@ -99,7 +99,11 @@ fn is_true(s: &str) -> bool {
     matches!(s.trim(), "true" | "on" | "1" | "si" | "sí")
 }
 
-fn validate(i: &CourseInput, skills: &Catalog) -> Result<Valid, FieldErrors> {
+fn validate(
+    i: &CourseInput,
+    skills: &Catalog,
+    occupations: &sipe_platform::taxonomy::Occupations,
+) -> Result<Valid, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = validation::text(&mut errors, "name", &i.name, true, 160);
     let family = validation::text(&mut errors, "family", &i.family, true, 80);
@@ -109,7 +113,7 @@ fn validate(i: &CourseInput, skills: &Catalog) -> Result<Valid, FieldErrors> {
             errors.add("occupation", "field-too-long");
             None
         }
-        typed => match sipe_platform::taxonomy::occupations().resolve(typed) {
+        typed => match occupations.resolve(typed, sipe_platform::taxonomy::Gender::Unknown) {
             Some(hit) => Some(hit.code),
             None => {
                 errors.add("occupation", "course-occupation-unknown");
@@ -252,7 +256,8 @@ async fn replace_skills(
 /// Adds a course to the catalogue.
 pub async fn create(db: &Db, ctx: &AuditCtx, input: &CourseInput) -> Result<Uuid, TrainingError> {
     let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
-    let v = validate(input, &skills)?;
+    let occupations = sipe_platform::taxonomy::Occupations::read(db).await?;
+    let v = validate(input, &skills, &occupations)?;
     let tx = db::begin_write(db).await?;
     let id = Uuid::now_v7();
     let mut a = course::ActiveModel {
@@ -284,7 +289,8 @@ pub async fn update(
     input: &CourseInput,
 ) -> Result<(), TrainingError> {
     let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
-    let v = validate(input, &skills)?;
+    let occupations = sipe_platform::taxonomy::Occupations::read(db).await?;
+    let v = validate(input, &skills, &occupations)?;
     let tx = db::begin_write(db).await?;
     let current = course::Entity::find_by_id(id)
         .one(&tx)
@@ -349,12 +355,7 @@ pub fn input_of(c: &Course, skills: &[String], catalog: &Catalog) -> CourseInput
         occupation: c
             .occupation_code
             .as_deref()
-            .map(|code| {
-                sipe_platform::taxonomy::occupations()
-                    .label(code)
-                    .map(|l| format!("{l} ({code})"))
-                    .unwrap_or_else(|| code.to_owned())
-            })
+            .map(|code| format!("{} ({code})", occupation_label(code)))
             .unwrap_or_default(),
         skills: skills
             .iter()
@@ -420,4 +421,13 @@ pub async fn active(conn: &impl ConnectionTrait) -> Result<Vec<Course>, DbErr> {
         .limit(2_000)
         .all(conn)
         .await
+}
+
+/// The title of an occupation code: a reference occupation, else its unit group.
+pub fn occupation_label(code: &str) -> String {
+    sipe_platform::taxonomy::occupations()
+        .label(code)
+        .or_else(|| sipe_platform::taxonomy::titles::unit_group_label(code))
+        .unwrap_or(code)
+        .to_owned()
 }

@@ -334,7 +334,7 @@ pub async fn seed_cohorts(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<(usize, 
         if *target == CohortState::Planned {
             continue;
         }
-        cohorts::transition(db, &ctx, &system, id, CohortState::Enrolling, "").await?;
+        cohorts::transition(db, &ctx, &system, id, CohortState::Enrolling, "", today).await?;
         let office_id = sipe_platform::territory::store::find_office_by_code(db, office)
             .await?
             .map(|o| o.id);
@@ -363,11 +363,12 @@ pub async fn seed_cohorts(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<(usize, 
                     id,
                     CohortState::Cancelled,
                     "Sin sede disponible",
+                    today,
                 )
                 .await?;
             }
             CohortState::Running | CohortState::Finished => {
-                cohorts::transition(db, &ctx, &system, id, CohortState::Running, "").await?;
+                cohorts::transition(db, &ctx, &system, id, CohortState::Running, "", today).await?;
                 let until = if *target == CohortState::Finished {
                     ends
                 } else {
@@ -375,7 +376,8 @@ pub async fn seed_cohorts(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<(usize, 
                 };
                 run_sessions(db, &ctx, &system, id, until, n).await?;
                 if *target == CohortState::Finished {
-                    cohorts::transition(db, &ctx, &system, id, CohortState::Finished, "").await?;
+                    cohorts::transition(db, &ctx, &system, id, CohortState::Finished, "", today)
+                        .await?;
                     certified += crate::certificates::of_cohort(db, id).await?.len();
                 }
             }
@@ -423,7 +425,7 @@ async fn run_sessions(
                 .into(),
             })
             .collect();
-        attendance::save(db, ctx, system, s.id, &marks).await?;
+        attendance::save(db, ctx, system, s.id, &marks, until.max(s.on_date)).await?;
     }
     let outcomes: Vec<OutcomeInput> = people
         .iter()

@@ -120,10 +120,7 @@ impl CohortState {
 
     /// Does it take enrolments (including onto the waiting list)?
     pub fn takes_enrolments(self) -> bool {
-        matches!(
-            self,
-            CohortState::Planned | CohortState::Enrolling | CohortState::Running
-        )
+        matches!(self, CohortState::Enrolling | CohortState::Running)
     }
 }
 
@@ -274,7 +271,8 @@ pub fn unmet(req: &Requirements, who: &Applicant, starts_on: NaiveDate) -> Vec<U
             });
         }
     }
-    if let Some(min) = req.min_education.as_deref() {
+    // Level 0 (no schooling) is everyone's: no requirement at all.
+    if let Some(min) = req.min_education.as_deref().filter(|m| *m != "0") {
         let has = who.education_level.as_deref().unwrap_or("");
         if has.is_empty() || has < min {
             out.push(Unmet {
@@ -332,7 +330,10 @@ pub struct CompletionRule {
 
 /// Does an enrolment with these marks and this outcome complete the course?
 pub fn completes(rule: CompletionRule, marks: Marks, passed: Option<bool>) -> bool {
-    let attended = marks.percent().is_some_and(|p| p >= rule.min_attendance);
+    // A minimum of 0 asks for no attendance (a virtual course graded on its work); any
+    // other needs sessions taken and the share met.
+    let attended =
+        rule.min_attendance <= 0 || marks.percent().is_some_and(|p| p >= rule.min_attendance);
     attended && (!rule.requires_pass || passed == Some(true))
 }
 
@@ -377,13 +378,13 @@ pub fn grouped_code(code: &str) -> String {
 pub fn masked_doc(doc: &str) -> String {
     let chars: Vec<char> = doc.chars().collect();
     let n = chars.len();
-    if n <= 4 {
-        return "*".repeat(n);
-    }
+    // At most a quarter of the characters at each end, two at most: a short document
+    // keeps more than half of it hidden.
+    let shown = (n / 4).min(2);
     chars
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < 2 || i >= n - 2 { *c } else { '*' })
+        .map(|(i, c)| if i < shown || i + shown >= n { *c } else { '*' })
         .collect()
 }
 
@@ -471,6 +472,15 @@ mod tests {
         };
         assert!(!completes(rule, poor, Some(true)));
         assert!(!completes(rule, Marks::default(), Some(true)));
+        let graded_only = CompletionRule {
+            min_attendance: 0,
+            requires_pass: true,
+        };
+        assert!(
+            completes(graded_only, Marks::default(), Some(true)),
+            "no attendance asked"
+        );
+        assert!(!completes(graded_only, Marks::default(), Some(false)));
         let attendance_only = CompletionRule {
             requires_pass: false,
             ..rule
@@ -491,6 +501,12 @@ mod tests {
         assert_eq!(parse_code("not-a-code"), None);
         assert_eq!(parse_code(&"A".repeat(100)), None);
         assert_eq!(masked_doc("12345678"), "12****78");
+        assert_eq!(
+            masked_doc("12345"),
+            "1***5",
+            "a short document keeps most hidden"
+        );
+        assert_eq!(masked_doc("123"), "***");
     }
 
     proptest! {

@@ -28,6 +28,7 @@ use sipe_platform::access::{Access, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
 use sipe_platform::ids::PersonId;
+use sipe_platform::validation::FieldErrors;
 
 pub use enrolment::Model as Enrolment;
 
@@ -211,7 +212,9 @@ pub async fn enrol_in(
     person_id: Uuid,
     origin: Origin,
 ) -> Result<Enrolled, TrainingError> {
-    let c = crate::cohorts::find(tx, cohort_id)
+    // Locked: two enrolments for the last place, or one racing the cohort's finish,
+    // take turns.
+    let c = crate::cohorts::lock(tx, cohort_id)
         .await?
         .ok_or(TrainingError::NotFound)?;
     let card = card_in_scope(tx, access, ScopeKind::Search, person_id).await?;
@@ -241,12 +244,20 @@ pub async fn enrol_in(
     };
     let now = Utc::now();
     let id = match existing {
-        // Coming back after a withdrawal: the same row, at the end of the queue.
+        // Coming back after a withdrawal: the same row, at the end of the queue, with
+        // nothing of the earlier attempt (marks, grade, outcome).
         Some(e) => {
             let id = e.id;
+            crate::entity::attendance::Entity::delete_many()
+                .filter(crate::entity::attendance::Column::EnrolmentId.eq(id))
+                .exec(tx)
+                .await?;
             let mut a = e.into_active_model();
             a.state = Set(state.as_str().to_owned());
             a.withdrawal_reason = Set(None);
+            a.grade = Set(None);
+            a.passed = Set(None);
+            a.attendance = Set(None);
             a.origin = Set(origin.as_str().to_owned());
             a.created_at = Set(now);
             a.updated_at = Set(now);
@@ -293,26 +304,31 @@ pub async fn enrol_in(
 
 /// Withdraws a person from a cohort, with a coded reason, and gives a freed place to the
 /// first on the waiting list. Those who run the cohort, and those who may change the
-/// person, may do it.
+/// person, may do it. Says whether someone waiting got the place.
 pub async fn withdraw(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
     enrolment_id: Uuid,
     reason: WithdrawalReason,
-) -> Result<(), TrainingError> {
+) -> Result<bool, TrainingError> {
+    // The system's own reasons (a cohort called off or over) are not the user's to give.
+    if matches!(
+        reason,
+        WithdrawalReason::Cancelled | WithdrawalReason::NoPlace
+    ) {
+        return Err(FieldErrors::one("reason", "field-choice-invalid").into());
+    }
     let tx = db::begin_write(db).await?;
+    let e = visible_to_change(&tx, access, enrolment_id).await?;
+    // Locked, then read again: a concurrent withdrawal promotes the same person once.
+    let c = crate::cohorts::lock(&tx, e.cohort_id)
+        .await?
+        .ok_or(TrainingError::NotFound)?;
     let e = enrolment::Entity::find_by_id(enrolment_id)
         .one(&tx)
         .await?
         .ok_or(TrainingError::NotFound)?;
-    let c = crate::cohorts::find(&tx, e.cohort_id)
-        .await?
-        .ok_or(TrainingError::NotFound)?;
-    let runs_it = crate::cohorts::editable(&tx, access, c.id).await.is_ok();
-    if !runs_it {
-        card_in_scope(&tx, access, ScopeKind::Capture, e.person_id).await?;
-    }
     let from = EnrolmentState::parse(&e.state);
     if !from.is_some_and(|s| ACTIVE.contains(&s)) {
         return Err(TrainingError::Conflict("enrol-not-active"));
@@ -349,7 +365,27 @@ pub async fn withdraw(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(promoted.is_some())
+}
+
+/// The enrolment, if the caller may change it: they run its cohort (capture scope), or
+/// they may change its person. Anything else is "not found", whether or not it exists.
+pub async fn visible_to_change(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    enrolment_id: Uuid,
+) -> Result<Enrolment, TrainingError> {
+    let e = enrolment::Entity::find_by_id(enrolment_id)
+        .one(conn)
+        .await?
+        .ok_or(TrainingError::NotFound)?;
+    if crate::cohorts::editable(conn, access, e.cohort_id)
+        .await
+        .is_err()
+    {
+        card_in_scope(conn, access, ScopeKind::Capture, e.person_id).await?;
+    }
+    Ok(e)
 }
 
 /// Gives free places to the first on the waiting list, in order of enrolment; the ids
@@ -455,11 +491,7 @@ pub async fn roster(
     access: &Access,
     c: &Cohort,
 ) -> Result<(Vec<RosterRow>, bool), DbErr> {
-    let runs_it = cohort::Entity::find_by_id(c.id)
-        .filter(access.view.owns(cohort::Column::OfficeId))
-        .count(conn)
-        .await?
-        > 0;
+    let runs_it = crate::cohorts::runs(conn, access, c.id).await?;
     let mut cond = Condition::all().add(enrolment::Column::CohortId.eq(c.id));
     if !runs_it {
         cond = cond.add(

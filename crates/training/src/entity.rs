@@ -308,6 +308,8 @@ pub mod certificate {
         pub status_index: i32,
         /// Holder's name at issue.
         pub holder_name: String,
+        /// Holder's document type at issue (`dni`, `py_ci`, `passport`, `foreign`).
+        pub holder_doc_type: String,
         /// Holder's document number at issue.
         pub holder_doc: String,
         /// Course name.
@@ -332,6 +334,25 @@ pub mod certificate {
         pub revocation_reason: Option<String>,
         /// Created.
         pub created_at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+/// Numbers handed out one by one (cohort codes per year, positions in the status list),
+/// each incremented under its row lock.
+pub mod sequence {
+    use sea_orm::entity::prelude::*;
+
+    /// One sequence.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_sequences")]
+    pub struct Model {
+        /// Its name (`cohort-2026`, `status-list`).
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        /// The last number handed out.
+        pub last: i32,
     }
 
     no_relations!();

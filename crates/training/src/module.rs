@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::entity::{certificate, enrolment};
 use sipe_persons::module::PersonSection;
@@ -64,6 +64,8 @@ pub const MODULE: Module = Module {
             .insert(crate::web::certificates::VerifyLimiter::new(
                 ctx.config.public_lookups_per_minute,
             ));
+        ctx.extensions
+            .insert(crate::web::certificates::PrintPermits::default());
         Ok(())
     }),
     contribute,
@@ -78,11 +80,25 @@ fn contribute(c: &mut Contributions) {
     c.add(section);
 }
 
+/// How much an enrolment is worth keeping when both records of a person are in one
+/// cohort: a valid certificate, any certificate, then how far it got.
+fn worth(state: &str) -> u8 {
+    match state {
+        "completed" => 5,
+        "enrolled" => 4,
+        "waitlisted" => 3,
+        "not_completed" => 2,
+        _ => 1,
+    }
+}
+
 /// Moves the merged person's enrolments and certificates to the kept person. When both
-/// records were in the same cohort, one enrolment stands: the one holding a certificate,
-/// else the kept record's; the other is deleted with its attendance, its row kept in the
-/// audit. Both holding a certificate of one cohort stops the merge: one must be revoked
-/// and the merge decided by a person.
+/// records were in the same cohort, the enrolment worth more stands (a valid certificate,
+/// then any certificate, then how far it got) and the other is deleted with its
+/// attendance, its row kept in the audit; a place it held goes to the first waiting.
+/// Both holding a certificate of one cohort stops the merge with a reason. The kept
+/// person's valid certificates certify their skills again (the persons merge may have
+/// folded a certified skill into a declared one).
 fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm::DbErr>> {
     Box::pin(async move {
         let kept_rows = enrolment::Entity::find()
@@ -93,32 +109,41 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             .filter(enrolment::Column::PersonId.eq(m.gone))
             .all(m.tx)
             .await?;
-        let certified = |id: uuid::Uuid| async move {
-            certificate::Entity::find()
+        let certificates_of = |id: uuid::Uuid| async move {
+            let rows = certificate::Entity::find()
                 .filter(certificate::Column::EnrolmentId.eq(id))
-                .count(m.tx)
-                .await
-                .map(|n| n > 0)
+                .all(m.tx)
+                .await?;
+            Ok::<_, sea_orm::DbErr>((
+                rows.iter().any(|c| c.status == crate::certificates::VALID),
+                !rows.is_empty(),
+            ))
         };
+        let failed = |e: crate::error::TrainingError| sea_orm::DbErr::Custom(e.to_string());
         let mut dropped = Vec::new();
         for gone in &gone_rows {
             let Some(kept) = kept_rows.iter().find(|k| k.cohort_id == gone.cohort_id) else {
                 continue;
             };
-            let drop = match (certified(kept.id).await?, certified(gone.id).await?) {
-                (true, true) => {
-                    return Err(sea_orm::DbErr::Custom(
-                        "both records hold a certificate of the same cohort".into(),
-                    ));
-                }
-                (false, true) => kept,
-                _ => gone,
-            };
+            let (kv, ka) = certificates_of(kept.id).await?;
+            let (gv, ga) = certificates_of(gone.id).await?;
+            if ka && ga {
+                return Err(sea_orm::DbErr::Custom(
+                    "both records hold a certificate of the same cohort".into(),
+                ));
+            }
+            let keep_gone = (gv, ga, worth(&gone.state)) > (kv, ka, worth(&kept.state));
+            let drop = if keep_gone { kept } else { gone };
             dropped.push(serde_json::json!({
                 "enrolment_id": drop.id, "cohort_id": drop.cohort_id, "state": drop.state,
                 "person_id": drop.person_id,
             }));
             enrolment::Entity::delete_by_id(drop.id).exec(m.tx).await?;
+            if drop.state == "enrolled"
+                && let Some(c) = crate::cohorts::lock(m.tx, drop.cohort_id).await?
+            {
+                crate::enrolment::promote(m.tx, m.ctx, &c).await?;
+            }
         }
         let enrolments = m
             .repoint::<enrolment::Entity>(enrolment::Column::PersonId)
@@ -126,6 +151,9 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
         let certificates = m
             .repoint::<certificate::Entity>(certificate::Column::PersonId)
             .await?;
+        crate::certificates::recertify(m.tx, m.ctx, m.kept)
+            .await
+            .map_err(failed)?;
         sipe_platform::audit::record(
             m.tx,
             m.ctx,

@@ -140,6 +140,16 @@ fn qr(surface: &mut Surface, url: &str, x: f32, y: f32, side: f32) {
     }
 }
 
+/// The document types the certificate names (anything else is "documento").
+fn doc_kind(doc_type: &str) -> &'static str {
+    match doc_type {
+        "dni" => "dni",
+        "py_ci" => "py_ci",
+        "passport" => "passport",
+        _ => "other",
+    }
+}
+
 /// A document number with thousands dots (`12.345.678`) when it is all digits.
 fn doc_display(doc: &str) -> String {
     if doc.is_empty() || !doc.bytes().all(|b| b.is_ascii_digit()) {
@@ -213,7 +223,7 @@ fn page(doc: &mut Document, faces: &Faces, c: &Certificate, url: &str) -> Result
         13.0,
         264.0,
         &lang.t_args(
-            "certificate-pdf-document",
+            &format!("certificate-pdf-document-{}", doc_kind(&c.holder_doc_type)),
             &[("document", doc_display(&c.holder_doc))],
         ),
     );

@@ -602,6 +602,7 @@ mod tests {
             unit_groups: vec![9321],
             experience: vec![(9321, 8), (9321, 6)],
             skills: vec![1, 2, 3],
+            certified: vec![1, 2, 3],
             education: Some(3),
             department: Some(90084),
             hours: HOURS_ANY,
@@ -611,6 +612,17 @@ mod tests {
         assert_eq!(f.values, [1.0; FACTORS]);
         assert!((f.score(&Weights::default()) - 100.0).abs() < 1e-4);
         assert!(gaps(&vacancy(), &c).is_empty());
+        // The same skills only declared count 0.8 each: no gap, a lower score.
+        let declared = Candidate {
+            certified: Vec::new(),
+            ..c
+        };
+        let f = factors(&vacancy(), &declared);
+        assert_eq!(f.values[1], DECLARED_SKILL);
+        assert_eq!(f.values[2], DECLARED_SKILL);
+        assert!(f.score(&Weights::default()) < 100.0);
+        assert!(gaps(&vacancy(), &declared).is_empty());
+        assert_eq!(certified_met(&vacancy(), &declared), Vec::<u64>::new());
     }
 
     #[test]
@@ -628,7 +640,10 @@ mod tests {
         let by_name: std::collections::HashMap<_, _> =
             FACTOR_NAMES.iter().copied().zip(f.values).collect();
         assert_eq!(by_name["occupation"], 0.6);
-        assert_eq!(by_name["required_skills"], 0.5);
+        assert_eq!(
+            by_name["required_skills"], 0.4,
+            "one of two, declared (0.8)"
+        );
         assert_eq!(by_name["desired_skills"], 0.0);
         assert_eq!(by_name["education"], 0.5, "one level below");
         assert_eq!(by_name["experience"], 0.25);
@@ -775,6 +790,7 @@ mod tests {
                     unit_groups: vec![r.unit_group],
                     experience: vec![(r.unit_group, 12)],
                     skills: vec![1, 2, 3],
+                    certified: vec![1, 2, 3],
                     languages: vec![(1, 3)],
                     ..c
                 };

@@ -16,6 +16,12 @@ fn system() -> sipe::access::Access {
     sipe::access::Access::system("t")
 }
 
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&crate::helpers::TZ)
+        .date_naive()
+}
+
 /// An institution with this CUIT.
 pub async fn institution(app: &TestApp, cuit: &str, name: &str) -> Uuid {
     institutions::create(
@@ -93,6 +99,7 @@ pub async fn move_to(app: &TestApp, cohort: Uuid, to: &str) {
         cohort,
         sipe::training::domain::CohortState::parse(to).unwrap(),
         "",
+        today(),
     )
     .await
     .unwrap();
@@ -129,7 +136,7 @@ pub async fn take_attendance(app: &TestApp, cohort: Uuid, absent: Option<(Uuid, 
                 },
             })
             .collect();
-        sipe::training::attendance::save(&app.db, &ctx(), &system(), s.id, &marks)
+        sipe::training::attendance::save(&app.db, &ctx(), &system(), s.id, &marks, today())
             .await
             .unwrap();
     }
@@ -272,10 +279,7 @@ async fn eligibility_names_each_failed_criterion_and_lets_the_eligible_in() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     let why = text_of(&html, "[data-testid=enrol-unmet]").unwrap();
-    assert!(
-        why.contains("tiene 15 años") && why.contains("desde 18"),
-        "{why}"
-    );
+    assert!(why.contains("15 años") && why.contains("desde 18"), "{why}");
 }
 
 #[tokio::test]
@@ -574,15 +578,17 @@ async fn a_certificate_prints_as_one_pdf_and_a_cohort_as_one_document_or_a_zip()
         let csrf = app.login(&c, "coa").await;
         (c, csrf)
     };
-    let all = client
+    let res = client
         .get(app.url(&format!("/training/cohorts/{k}/certificates.pdf")))
         .send()
         .await
-        .unwrap()
-        .bytes()
-        .await
         .unwrap();
-    assert!(all.starts_with(b"%PDF-"));
+    let all = res.bytes().await.unwrap();
+    assert!(
+        all.starts_with(b"%PDF-"),
+        "{}",
+        String::from_utf8_lossy(&all[..all.len().min(300)])
+    );
     let pages = all
         .windows(b"/Type /Page\n".len())
         .filter(|w| *w == b"/Type /Page\n")
@@ -799,5 +805,190 @@ async fn public_lookups_are_limited_per_address() {
             StatusCode::TOO_MANY_REQUESTS
         ],
         "three lookups answered, then refused"
+    );
+}
+
+#[tokio::test]
+async fn the_rules_of_states_dates_and_withdrawals_hold_in_the_data_layer() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP 1").await;
+    let c = course(&app, "Carpintería", "").await;
+    let ana = crate::persons::register(&app, "OE-A", "30111001", "Ana", "Sol", "1990-01-01").await;
+    // A planned cohort takes no enrolments yet.
+    let planned = cohort(&app, c, i, "OE-A", 5, &[]).await;
+    let refused = enrolment::enrol(
+        &app.db,
+        &ctx(),
+        &system(),
+        planned,
+        ana,
+        enrolment::Origin::Api,
+    )
+    .await;
+    assert!(matches!(
+        refused,
+        Err(sipe::training::error::TrainingError::Conflict(
+            "enrol-cohort-closed"
+        ))
+    ));
+    // A cohort ending in the future is not finished, and its future classes take no marks.
+    let future = cohorts::create(
+        &app.db,
+        &ctx(),
+        &system(),
+        &cohorts::CohortInput {
+            course_id: c.to_string(),
+            institution_id: i.to_string(),
+            office_code: "OE-A".into(),
+            starts_on: "2026-01-05".into(),
+            ends_on: (today() + chrono::Duration::days(30)).to_string(),
+            weekdays: vec!["1".into(), "2".into(), "3".into(), "4".into(), "5".into()],
+            start_time: "09:00".into(),
+            end_time: "12:00".into(),
+            place: "institution".into(),
+            capacity: "5".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    move_to(&app, future, "enrolling").await;
+    let e = enrol(&app, future, ana).await.id;
+    move_to(&app, future, "running").await;
+    let tomorrow = cohorts::sessions(&app.db, future)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.on_date > today())
+        .unwrap();
+    let mark = [sipe::training::attendance::MarkInput {
+        enrolment_id: e,
+        status: "present".into(),
+    }];
+    let err =
+        sipe::training::attendance::save(&app.db, &ctx(), &system(), tomorrow.id, &mark, today())
+            .await;
+    assert!(matches!(
+        err,
+        Err(sipe::training::error::TrainingError::Conflict(
+            "attendance-future"
+        ))
+    ));
+    let past = cohorts::sessions(&app.db, future).await.unwrap()[0].id;
+    sipe::training::attendance::save(&app.db, &ctx(), &system(), past, &mark, today())
+        .await
+        .expect("a past class takes its marks");
+    let err = cohorts::transition(
+        &app.db,
+        &ctx(),
+        &system(),
+        future,
+        sipe::training::domain::CohortState::Finished,
+        "",
+        today(),
+    )
+    .await;
+    assert!(matches!(
+        err,
+        Err(sipe::training::error::TrainingError::Conflict(
+            "cohort-not-over"
+        ))
+    ));
+    // The system's own withdrawal reasons are refused; another office's operator gets
+    // "not found", A's own operator withdraws.
+    let no_place = enrolment::withdraw(
+        &app.db,
+        &ctx(),
+        &system(),
+        e,
+        sipe::training::domain::WithdrawalReason::NoPlace,
+    )
+    .await;
+    assert!(matches!(
+        no_place,
+        Err(sipe::training::error::TrainingError::Invalid(_))
+    ));
+    let (client_b, csrf_b) = app.signed_in("opb", "operator", &["OE-B"]).await;
+    let res = app
+        .post_form(
+            &client_b,
+            &csrf_b,
+            &format!("/training/enrolments/{e}/withdrawal"),
+            &[("reason", "bogus"), ("back", "person")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "not even the person's id in a redirect"
+    );
+    let (client_a, csrf_a) = app.signed_in("opa", "operator", &["OE-A"]).await;
+    let res = app
+        .post_form(
+            &client_a,
+            &csrf_a,
+            &format!("/training/enrolments/{e}/withdrawal"),
+            &[("reason", "schedule")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(state_of(&app, e).await, "withdrawn");
+}
+
+#[tokio::test]
+async fn a_revoked_certificate_is_not_printed_again_and_a_course_without_attendance_completes() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let i = institution(&app, "30-71234567-1", "Aula Virtual").await;
+    let c = courses::create(
+        &app.db,
+        &ctx(),
+        &courses::CourseInput {
+            name: "Herramientas digitales".into(),
+            family: "Digital".into(),
+            hours: "40".into(),
+            modality: "virtual".into(),
+            min_attendance: "0".into(),
+            min_education: "0".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let k = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let p = crate::persons::register(&app, "OE-A", "30111001", "Vera", "Ana", "1990-01-01").await;
+    let e = enrol(&app, k, p).await.id;
+    move_to(&app, k, "running").await;
+    grade(&app, k, e, "8").await;
+    move_to(&app, k, "finished").await;
+    assert_eq!(
+        state_of(&app, e).await,
+        "completed",
+        "graded only: no attendance asked"
+    );
+    let code = sipe::training::certificates::of_cohort(&app.db, k)
+        .await
+        .unwrap()[0]
+        .code
+        .clone();
+    sipe::training::certificates::revoke(&app.db, &ctx(), &system(), &code, "Error")
+        .await
+        .unwrap();
+    let token = app
+        .token(app.user("coa", "coordinator", &["OE-A"]).await)
+        .await;
+    let res = app
+        .client()
+        .get(app.url(&format!("/api/v1/certificates/{code}/certificate.pdf")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "a fresh copy would look valid"
     );
 }

@@ -280,6 +280,7 @@ impl MigrationTrait for M0021Training {
                 .col(uuid("cohort_id"))
                 .col(integer_uniq("status_index"))
                 .col(string("holder_name"))
+                .col(string("holder_doc_type"))
                 .col(string("holder_doc"))
                 .col(string("course_name"))
                 .col(integer("hours"))
@@ -317,11 +318,20 @@ impl MigrationTrait for M0021Training {
             "ix_training_certificates_cohort",
             &["cohort_id"],
         ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("training_sequences")
+                .col(string("name").primary_key())
+                .col(integer("last"))
+                .take(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            "training_sequences",
             "training_certificates",
             "training_attendance",
             "training_enrolments",

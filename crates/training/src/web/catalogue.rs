@@ -289,8 +289,7 @@ async fn course_page(
     let occupation = course
         .as_ref()
         .and_then(|c| c.occupation_code.as_deref())
-        .and_then(|code| sipe_platform::taxonomy::occupations().label(code))
-        .map(str::to_owned);
+        .map(courses::occupation_label);
     let cohorts = match &course {
         Some(c) => {
             let pager = Pager::new(

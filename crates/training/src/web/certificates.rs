@@ -218,6 +218,15 @@ pub async fn api_revoke(
     Ok(Json(cert.into()))
 }
 
+/// Cohort prints running at once on this node.
+pub struct PrintPermits(tokio::sync::Semaphore);
+
+impl Default for PrintPermits {
+    fn default() -> Self {
+        PrintPermits(tokio::sync::Semaphore::new(2))
+    }
+}
+
 /// Verification requests per minute and address (the code is the secret: guessing is
 /// hopeless at 100 bits, and the limit keeps it so).
 pub struct VerifyLimiter(sipe_platform::web::auth::LoginLimiter);
@@ -383,6 +392,10 @@ async fn one_pdf(
     let Some(cert) = certificates::by_code_in_scope(&state.db, access, code).await? else {
         return Ok(None);
     };
+    // A revoked certificate is never printed again: a fresh copy would look valid.
+    if cert.status != certificates::VALID {
+        return Err(WebError::Conflict("certificate-revoked-no-print".into()));
+    }
     state
         .reads
         .record(
@@ -419,7 +432,7 @@ pub async fn pdf_page(
 /// The printable certificate (A4 landscape PDF with the verification QR code).
 #[utoipa::path(get, path = "/api/v1/certificates/{code}/certificate.pdf",
     params(("code" = String, Path, description = "Verification code")),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = sipe_platform::api::Problem)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = sipe_platform::api::Problem), (status = 409, body = sipe_platform::api::Problem)))]
 pub async fn api_pdf(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
@@ -430,6 +443,7 @@ pub async fn api_pdf(
     match one_pdf(&state, &access, &audit, &headers, &code).await {
         Ok(Some(r)) => Ok(r),
         Ok(None) | Err(WebError::NotFound) => Err(ApiError::NotFound),
+        Err(WebError::Conflict(key)) => Err(ApiError::Conflict(key)),
         Err(e) => Err(ApiError::Internal(anyhow::anyhow!(e.to_string()))),
     }
 }
@@ -447,11 +461,27 @@ pub async fn cohort_pdf(
     let cohort = crate::cohorts::find(&state.db, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let (_, runs_it) = crate::enrolment::roster(&state.db, &user.access, &cohort).await?;
-    if !runs_it {
+    if !crate::cohorts::runs(&state.db, &user.access, cohort.id).await? {
         return Err(WebError::NotFound);
     }
-    let certs = certificates::of_cohort(&state.db, id).await?;
+    // Two cohort prints at a time per node: each takes a core for seconds.
+    let Some(_permit) = state
+        .extensions
+        .get::<PrintPermits>()
+        .and_then(|p| p.0.try_acquire().ok())
+    else {
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "10")],
+            "",
+        )
+            .into_response());
+    };
+    let certs: Vec<Certificate> = certificates::of_cohort(&state.db, id)
+        .await?
+        .into_iter()
+        .filter(|c| c.status == certificates::VALID)
+        .collect();
     if certs.is_empty() {
         return Err(WebError::NotFound);
     }

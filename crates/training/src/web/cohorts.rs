@@ -249,9 +249,16 @@ struct CohortPage {
     unmet: Vec<Unmet>,
     errors: FieldErrors,
     today: chrono::NaiveDate,
+    /// Attendance so far per enrolment, while the cohort runs.
+    so_far: HashMap<Uuid, i32>,
 }
 
 impl CohortPage {
+    /// Attendance of a person in a place while the cohort runs (present over taken).
+    fn so_far(&self, r: &RosterRow) -> Option<i32> {
+        self.so_far.get(&r.enrolment.id).copied()
+    }
+
     /// The message of a failed criterion.
     fn unmet_text(&self, u: &Unmet) -> String {
         unmet_text(&self.ctx, u)
@@ -407,6 +414,15 @@ async fn cohort_page(
             can_enrol: access.can(Permission::EditTraining)
                 && state_now.is_some_and(CohortState::takes_enrolments),
             running: state_now == Some(CohortState::Running),
+            so_far: if state_now == Some(CohortState::Running) {
+                crate::attendance::marks_of_cohort(&state.db, id)
+                    .await?
+                    .into_iter()
+                    .filter_map(|(e, m)| m.percent().map(|p| (e, p)))
+                    .collect()
+            } else {
+                HashMap::new()
+            },
             today: chrono::Utc::now().with_timezone(&state.tz).date_naive(),
             certificates,
             ctx,
@@ -457,7 +473,8 @@ pub async fn transition(
     let Some(to) = CohortState::parse(&form.to) else {
         return Ok(redirect_with_flash(&back, "error", "cohort-state-invalid"));
     };
-    match cohorts::transition(&state.db, &audit, &user.access, id, to, &form.note).await {
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+    match cohorts::transition(&state.db, &audit, &user.access, id, to, &form.note, today).await {
         Ok(()) => Ok(redirect_with_flash(
             &back,
             "success",
@@ -554,6 +571,17 @@ pub async fn enrol(
             },
         )),
         Err(TrainingError::Ineligible(unmet)) => {
+            // Why, in detail (education, other enrolments), only to those who may read
+            // the person's record; search scope finds a person, it does not open them.
+            let readable = sipe_persons::store::find_person(
+                &state.db,
+                &user.access,
+                ScopeKind::View,
+                sipe_platform::ids::PersonId(person),
+            )
+            .await?
+            .is_some();
+            let unmet = if readable { unmet } else { Vec::new() };
             let errors = FieldErrors::one("document", "enrol-ineligible");
             let attempt = Attempt {
                 document: form.document,
@@ -598,9 +626,9 @@ pub async fn withdraw(
     Path(id): Path<Uuid>,
     Form(form): Form<WithdrawForm>,
 ) -> Result<Response, WebError> {
-    let e = enrolment::find(&state.db, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    // Authorised before anything of it is used: another office's enrolment is "not
+    // found", whatever the form says.
+    let e = enrolment::visible_to_change(&state.db, &user.access, id).await?;
     // Back to the person's page when asked from there, else to the cohort.
     let back = if form.back == "person" {
         format!("/persons/{}", e.person_id)
@@ -615,8 +643,21 @@ pub async fn withdraw(
         ));
     };
     match enrolment::withdraw(&state.db, &audit, &user.access, id, reason).await {
-        Ok(()) => Ok(redirect_with_flash(&back, "success", "withdrawal-done")),
+        Ok(promoted) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            if promoted {
+                "withdrawal-done-promoted"
+            } else {
+                "withdrawal-done"
+            },
+        )),
         Err(TrainingError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
+        Err(TrainingError::Invalid(_)) => Ok(redirect_with_flash(
+            &back,
+            "error",
+            "withdrawal-reason-required",
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -746,7 +787,8 @@ pub async fn save_attendance(
             })
         })
         .collect();
-    match attendance::save(&state.db, &audit, &user.access, id, &marks).await {
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+    match attendance::save(&state.db, &audit, &user.access, id, &marks, today).await {
         Ok(_) => Ok(redirect_with_flash(&back, "success", "attendance-saved")),
         Err(TrainingError::Invalid(errors)) => Ok(redirect_with_flash(
             &back,

@@ -163,7 +163,8 @@ pub struct OffersQuery {
 /// Most cohorts offered at once.
 const MAX_OFFERS: u64 = 60;
 
-/// `GET /persons/{id}/training`: open cohorts for the person, eligibility explained.
+/// `GET /persons/{id}/training`: open cohorts for the person, eligibility explained (to
+/// those who may read the person: the reasons show their education and enrolments).
 pub async fn offers(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -172,7 +173,7 @@ pub async fn offers(
     Query(q): Query<OffersQuery>,
 ) -> Result<Response, WebError> {
     let person =
-        sipe_persons::store::find_person(&state.db, &user.access, ScopeKind::Search, PersonId(id))
+        sipe_persons::store::find_person(&state.db, &user.access, ScopeKind::View, PersonId(id))
             .await?
             .filter(|p| p.merged_into.is_none())
             .ok_or(WebError::NotFound)?;
