@@ -66,6 +66,8 @@ pub const MODULE: Module = Module {
             ));
         ctx.extensions
             .insert(crate::web::certificates::PrintPermits::default());
+        ctx.extensions
+            .insert(crate::web::certificates::VerifyCache::default());
         Ok(())
     }),
     contribute,

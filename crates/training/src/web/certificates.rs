@@ -185,7 +185,9 @@ pub async fn revoke(
         .await?
         .ok_or(WebError::NotFound)?;
     let back = format!("/training/cohorts/{}", cert.cohort_id);
-    match certificates::revoke(&state.db, &audit, &user.access, &code, &form.reason).await {
+    let revoked = certificates::revoke(&state.db, &audit, &user.access, &code, &form.reason).await;
+    forget(&state, &code);
+    match revoked {
         Ok(()) => Ok(redirect_with_flash(&back, "success", "certificate-revoked")),
         Err(TrainingError::Invalid(_)) => Ok(redirect_with_flash(
             &back,
@@ -211,11 +213,55 @@ pub async fn api_revoke(
     certificates::by_code_in_scope(&state.db, &access, &code)
         .await?
         .ok_or(ApiError::NotFound)?;
-    certificates::revoke(&state.db, &audit, &access, &code, &form.reason).await?;
+    let revoked = certificates::revoke(&state.db, &audit, &access, &code, &form.reason).await;
+    forget(&state, &code);
+    revoked?;
     let cert = certificates::by_code(&state.db, &code)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(cert.into()))
+}
+
+/// This node's answers to verification lookups, for a few seconds: the page is public
+/// and each answer otherwise costs a database read. A revocation on this node removes
+/// the code at once; another node's copy is at most [`VERIFY_TTL`] old.
+pub struct VerifyCache(sipe_platform::cache::TtlCache<String, Verification>);
+
+/// How long a node reuses a verification answer.
+pub const VERIFY_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl Default for VerifyCache {
+    fn default() -> Self {
+        VerifyCache(sipe_platform::cache::TtlCache::new(VERIFY_TTL, 50_000))
+    }
+}
+
+/// The public view of the certificate with this code (typed in any writing).
+async fn lookup(state: &AppState, raw: &str) -> Result<Option<Verification>, sea_orm::DbErr> {
+    let Some(code) = crate::domain::parse_code(raw) else {
+        return Ok(None);
+    };
+    let cache = state.extensions.get::<VerifyCache>();
+    if let Some(hit) = cache.and_then(|c| c.0.get(&code)) {
+        return Ok(Some(hit));
+    }
+    let found = certificates::by_code(&state.db, &code)
+        .await?
+        .map(|c| Verification::of(&c, state.tz));
+    if let (Some(cache), Some(v)) = (cache, &found) {
+        cache.0.insert(code, v.clone());
+    }
+    Ok(found)
+}
+
+/// Forgets this node's answer for a code (after a revocation).
+fn forget(state: &AppState, raw: &str) {
+    if let (Some(cache), Some(code)) = (
+        state.extensions.get::<VerifyCache>(),
+        crate::domain::parse_code(raw),
+    ) {
+        cache.0.remove(&code);
+    }
 }
 
 /// Cohort prints running at once on this node.
@@ -276,13 +322,7 @@ async fn verify(
             .into_response());
     }
     let asked = !code.trim().is_empty();
-    let found = if asked {
-        certificates::by_code(&state.db, code)
-            .await?
-            .map(|c| Verification::of(&c, state.tz))
-    } else {
-        None
-    };
+    let found = if asked { lookup(state, code).await? } else { None };
     let status = if asked && found.is_none() {
         StatusCode::NOT_FOUND
     } else {
@@ -336,10 +376,8 @@ pub async fn api_verify(
         )
             .into_response());
     }
-    let cert = certificates::by_code(&state.db, &code)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(Verification::of(&cert, state.tz)).into_response())
+    let found = lookup(&state, &code).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(found).into_response())
 }
 
 /// The verification address printed on a certificate.
