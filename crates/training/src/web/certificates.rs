@@ -322,7 +322,11 @@ async fn verify(
             .into_response());
     }
     let asked = !code.trim().is_empty();
-    let found = if asked { lookup(state, code).await? } else { None };
+    let found = if asked {
+        lookup(state, code).await?
+    } else {
+        None
+    };
     let status = if asked && found.is_none() {
         StatusCode::NOT_FOUND
     } else {
