@@ -314,6 +314,14 @@ pub struct CohortDto {
     pub place_detail: Option<String>,
     /// Places.
     pub capacity: i32,
+    /// Hours (the course's when the cohort opened).
+    pub hours: i32,
+    /// Certification type (idem).
+    pub certification: String,
+    /// Minimum attendance to complete, % (idem).
+    pub min_attendance: i32,
+    /// Must the assessment be passed? (idem)
+    pub requires_pass: bool,
     /// Instructor.
     pub instructor: Option<String>,
     /// State.
@@ -354,6 +362,10 @@ impl From<Cohort> for CohortDto {
             place: c.place,
             place_detail: c.place_detail,
             capacity: c.capacity,
+            hours: c.hours,
+            certification: c.certification,
+            min_attendance: c.min_attendance,
+            requires_pass: c.requires_pass,
             instructor: c.instructor,
             state: c.state,
             moodle_course_id: c.moodle_course_id,

@@ -9,8 +9,8 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -69,12 +69,12 @@ pub async fn issue(
         holder_doc_type: Set(card.doc_type.clone()),
         holder_doc: Set(card.doc_number.clone()),
         course_name: Set(course.name.clone()),
-        hours: Set(course.hours),
+        hours: Set(c.hours),
         institution_name: Set(institution.name.clone()),
         starts_on: Set(c.starts_on),
         ends_on: Set(c.ends_on),
         issued_on: Set(today),
-        kind: Set(course.certification.clone()),
+        kind: Set(c.certification.clone()),
         status: Set(VALID.to_owned()),
         revoked_at: Set(None),
         revocation_reason: Set(None),
@@ -233,25 +233,12 @@ pub async fn list(
             .add(certificate::Column::Status.eq(s));
     }
     let query = certificate::Entity::find().filter(cond);
-    let total = query.clone().count(conn).await?;
     let col = match pager.sort.as_str() {
         "holder_name" => certificate::Column::HolderName,
         "course_name" => certificate::Column::CourseName,
         _ => certificate::Column::IssuedOn,
     };
-    let order = if pager.desc {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
-    let rows = query
-        .order_by(col, order)
-        .order_by_asc(certificate::Column::Id)
-        .offset(pager.offset())
-        .limit(pager.per_page)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    crate::page(conn, query, col, certificate::Column::Id, pager).await
 }
 
 /// The certificates of a cohort (printing them all), by holder.

@@ -182,6 +182,8 @@ fn snapshot(c: &Cohort) -> serde_json::Value {
         "office_id": c.office_id, "starts_on": c.starts_on, "ends_on": c.ends_on,
         "weekdays": c.weekdays, "start_time": c.start_time, "end_time": c.end_time,
         "place": c.place, "place_detail": c.place_detail, "capacity": c.capacity,
+        "hours": c.hours, "certification": c.certification,
+        "min_attendance": c.min_attendance, "requires_pass": c.requires_pass,
         "instructor": c.instructor, "state": c.state, "moodle_course_id": c.moodle_course_id,
     })
 }
@@ -221,10 +223,10 @@ pub async fn create(
 ) -> Result<Uuid, TrainingError> {
     let v = validate(input)?;
     let tx = db::begin_write(db).await?;
-    let course = crate::courses::find(&tx, v.course_id).await?;
-    if !course.as_ref().is_some_and(|c| c.active) {
-        return Err(FieldErrors::one("course_id", "field-choice-invalid").into());
-    }
+    let course = crate::courses::find(&tx, v.course_id)
+        .await?
+        .filter(|c| c.active)
+        .ok_or_else(|| FieldErrors::one("course_id", "field-choice-invalid"))?;
     let institution = crate::institutions::find(&tx, v.institution_id).await?;
     if !institution.as_ref().is_some_and(|i| i.active) {
         return Err(FieldErrors::one("institution_id", "field-choice-invalid").into());
@@ -253,6 +255,10 @@ pub async fn create(
         place: Set(v.place.as_str().to_owned()),
         place_detail: Set(v.place_detail),
         capacity: Set(v.capacity),
+        hours: Set(course.hours),
+        certification: Set(course.certification.clone()),
+        min_attendance: Set(course.min_attendance),
+        requires_pass: Set(course.requires_pass),
         instructor: Set(v.instructor),
         state: Set(CohortState::Planned.as_str().to_owned()),
         moodle_course_id: Set(v.moodle_course_id),
@@ -460,25 +466,12 @@ pub async fn list(
     pager: &Pager,
 ) -> Result<(Vec<Cohort>, u64), DbErr> {
     let query = cohort::Entity::find().filter(condition(filter));
-    let total = query.clone().count(conn).await?;
     let col = match pager.sort.as_str() {
         "code" => cohort::Column::Code,
         "state" => cohort::Column::State,
         _ => cohort::Column::StartsOn,
     };
-    let order = if pager.desc {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
-    let rows = query
-        .order_by(col, order)
-        .order_by_asc(cohort::Column::Id)
-        .offset(pager.offset())
-        .limit(pager.per_page)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    crate::page(conn, query, col, cohort::Column::Id, pager).await
 }
 
 /// Cohorts taking enrolments, soonest first, at most `limit`.

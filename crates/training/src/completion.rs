@@ -38,9 +38,11 @@ pub async fn finish(
     let institution = crate::institutions::find(conn, c.institution_id)
         .await?
         .ok_or(TrainingError::NotFound)?;
+    // The rule as it was when the cohort opened: a later edit of the course does not
+    // change what these people were told.
     let rule = CompletionRule {
-        min_attendance: course.min_attendance,
-        requires_pass: course.requires_pass,
+        min_attendance: c.min_attendance,
+        requires_pass: c.requires_pass,
     };
     let marks = crate::attendance::marks_of_cohort(conn, c.id).await?;
     let enrolled = enrolment::Entity::find()

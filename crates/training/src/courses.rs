@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -392,25 +392,12 @@ pub async fn list(
         cond = cond.add(course::Column::SearchName.like(format!("%{word}%")));
     }
     let query = course::Entity::find().filter(cond);
-    let total = query.clone().count(conn).await?;
     let col = match pager.sort.as_str() {
         "family" => course::Column::Family,
         "hours" => course::Column::Hours,
         _ => course::Column::SearchName,
     };
-    let order = if pager.desc {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
-    let rows = query
-        .order_by(col, order)
-        .order_by_asc(course::Column::Id)
-        .offset(pager.offset())
-        .limit(pager.per_page)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    crate::page(conn, query, col, course::Column::Id, pager).await
 }
 
 /// Active courses, by name (form choices).

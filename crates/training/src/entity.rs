@@ -154,6 +154,14 @@ pub mod cohort {
         pub place_detail: Option<String>,
         /// Places.
         pub capacity: i32,
+        /// The course's hours when the cohort opened (what its certificates say).
+        pub hours: i32,
+        /// The course's certification type when the cohort opened.
+        pub certification: String,
+        /// The course's completion rule when the cohort opened: minimum attendance, %.
+        pub min_attendance: i32,
+        /// And whether a pass is required (an edit of the course changes later cohorts).
+        pub requires_pass: bool,
         /// Instructor's name.
         pub instructor: Option<String>,
         /// `planned`, `enrolling`, `running`, `finished`, `cancelled`.

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -341,25 +341,12 @@ pub async fn list(
         cond = cond.add(institution::Column::Active.eq(a));
     }
     let query = institution::Entity::find().filter(cond);
-    let total = query.clone().count(conn).await?;
     let col = match pager.sort.as_str() {
         "kind" => institution::Column::Kind,
         "accredited_until" => institution::Column::AccreditedUntil,
         _ => institution::Column::SearchName,
     };
-    let order = if pager.desc {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
-    let rows = query
-        .order_by(col, order)
-        .order_by_asc(institution::Column::Id)
-        .offset(pager.offset())
-        .limit(pager.per_page)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    crate::page(conn, query, col, institution::Column::Id, pager).await
 }
 
 /// Active institutions, by name (form choices).

@@ -30,6 +30,36 @@ pub use module::MODULE;
 
 use sipe_platform::validation::FieldErrors;
 
+/// A page of `query`, ordered by the pager's direction on `col` then by `id` (so pages
+/// agree), and the total over every page.
+pub(crate) async fn page<E>(
+    conn: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    col: E::Column,
+    id: E::Column,
+    pager: &sipe_platform::web::table::Pager,
+) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Send + Sync,
+{
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let total = query.clone().count(conn).await?;
+    let order = if pager.desc {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let rows = query
+        .order_by(col, order)
+        .order_by_asc(id)
+        .offset(pager.offset())
+        .limit(pager.per_page)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
 /// A whole number within `range`; `None` (and an error when `required`) when empty.
 pub(crate) fn number(
     errors: &mut FieldErrors,

@@ -992,3 +992,48 @@ async fn a_revoked_certificate_is_not_printed_again_and_a_course_without_attenda
         "a fresh copy would look valid"
     );
 }
+
+#[tokio::test]
+async fn a_course_edited_later_does_not_change_a_cohort_already_open() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP 1").await;
+    let c = course(&app, "Soldadura", "").await;
+    let k = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let p = crate::persons::register(&app, "OE-A", "30111001", "Vera", "Ana", "1990-01-01").await;
+    let e = enrol(&app, k, p).await.id;
+    // The course drops its attendance and pass requirements, and doubles its hours.
+    courses::update(
+        &app.db,
+        &ctx(),
+        c,
+        &courses::CourseInput {
+            name: "Soldadura".into(),
+            family: "Construcción".into(),
+            hours: "80".into(),
+            min_attendance: "0".into(),
+            requires_pass: String::new(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    move_to(&app, k, "running").await;
+    take_attendance(&app, k, None).await;
+    move_to(&app, k, "finished").await;
+    assert_eq!(
+        state_of(&app, e).await,
+        "not_completed",
+        "the rule it opened with asks for a pass"
+    );
+    // A new cohort takes the course as it is now, and its certificate says 80 hours.
+    let k2 = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let e2 = enrol(&app, k2, p).await.id;
+    move_to(&app, k2, "running").await;
+    move_to(&app, k2, "finished").await;
+    assert_eq!(state_of(&app, e2).await, "completed");
+    let cert = &sipe::training::certificates::of_cohort(&app.db, k2)
+        .await
+        .unwrap()[0];
+    assert_eq!(cert.hours, 80);
+}
