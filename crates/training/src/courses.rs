@@ -418,3 +418,32 @@ pub fn occupation_label(code: &str) -> String {
         .unwrap_or(code)
         .to_owned()
 }
+
+/// The codes, among `skills`, that a cohort taking enrolments teaches.
+pub async fn taught_in_open_cohorts(
+    conn: &impl ConnectionTrait,
+    skills: &[String],
+) -> Result<std::collections::HashSet<String>, DbErr> {
+    use crate::domain::CohortState;
+    use crate::entity::cohort;
+    if skills.is_empty() {
+        return Ok(Default::default());
+    }
+    let open_courses = sea_orm::QueryTrait::into_query(
+        cohort::Entity::find()
+            .select_only()
+            .column(cohort::Column::CourseId)
+            .filter(cohort::Column::State.is_in([
+                CohortState::Enrolling.as_str(),
+                CohortState::Running.as_str(),
+            ])),
+    );
+    Ok(course_skill::Entity::find()
+        .filter(course_skill::Column::SkillCode.is_in(skills.iter().take(200).cloned()))
+        .filter(course_skill::Column::CourseId.in_subquery(open_courses))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.skill_code)
+        .collect())
+}

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::entity::{certificate, enrolment};
+use sipe_intermediation::matching::handlers::SkillCourses;
 use sipe_persons::module::PersonSection;
 use sipe_platform::access::Permission;
 use sipe_platform::module::{Area, BoxFuture, Card, Contributions, Module, NavEntry, PersonMerge};
@@ -80,6 +81,21 @@ pub const MODULE: Module = Module {
 fn contribute(c: &mut Contributions) {
     let section: Arc<dyn PersonSection> = Arc::new(crate::web::person::TrainingSection);
     c.add(section);
+    let courses: Arc<dyn SkillCourses> = Arc::new(OpenCourses);
+    c.add(courses);
+}
+
+/// The skills an open cohort teaches, for the candidates page's gap links.
+struct OpenCourses;
+
+impl SkillCourses for OpenCourses {
+    fn taught<'a>(
+        &'a self,
+        state: &'a sipe_platform::web::AppState,
+        skills: &'a [String],
+    ) -> BoxFuture<'a, Result<std::collections::HashSet<String>, sea_orm::DbErr>> {
+        Box::pin(crate::courses::taught_in_open_cohorts(&state.db, skills))
+    }
 }
 
 /// How much an enrolment is worth keeping when both records of a person are in one

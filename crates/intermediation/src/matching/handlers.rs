@@ -165,8 +165,8 @@ pub struct CandidatesPage {
     pub next: Option<String>,
     /// Page shown.
     pub page: usize,
-    /// May enrol people in training (the link to courses for what they lack).
-    pub can_train: bool,
+    /// The lacked skills an open course teaches (empty when the reader may not enrol).
+    pub taught: std::collections::HashSet<String>,
 }
 
 /// What a candidate meets, lacks and what the vacancy does not ask, in words.
@@ -180,12 +180,11 @@ pub struct Summary {
 }
 
 impl CandidatesPage {
-    /// Does the candidate lack skills a course could teach (and may the reader enrol)?
+    /// Does the candidate lack a skill an open course teaches (to a reader who may enrol)?
     pub fn teachable(&self, m: &CandidateMatch) -> bool {
-        self.can_train
-            && m.gaps
-                .iter()
-                .any(|g| g.kind.ends_with("_skill") && g.code.is_some())
+        m.gaps.iter().any(|g| {
+            g.kind.ends_with("_skill") && g.code.as_ref().is_some_and(|c| self.taught.contains(c))
+        })
     }
 
     /// The codes of the skills the candidate lacks, for the courses that teach them.
@@ -194,6 +193,7 @@ impl CandidatesPage {
             .iter()
             .filter(|g| g.kind.ends_with("_skill"))
             .filter_map(|g| g.code.clone())
+            .filter(|c| self.taught.contains(c))
             .collect::<Vec<_>>()
             .join(",")
     }
@@ -335,6 +335,20 @@ fn gap_text(ctx: &PageCtx, g: &GapDto) -> String {
     }
 }
 
+/// Which skills some open course teaches: a training module contributes it (as
+/// `Arc<dyn SkillCourses>`), so a candidate's gap links to courses only when there is one.
+pub trait SkillCourses: Send + Sync {
+    /// The codes, among `skills`, that an open cohort teaches.
+    fn taught<'a>(
+        &'a self,
+        state: &'a AppState,
+        skills: &'a [String],
+    ) -> sipe_platform::module::BoxFuture<
+        'a,
+        Result<std::collections::HashSet<String>, sea_orm::DbErr>,
+    >;
+}
+
 /// `GET /vacancies/{id}/candidates`.
 pub async fn candidates_page(
     State(state): State<AppState>,
@@ -370,6 +384,30 @@ pub async fn candidates_page(
         .access
         .can(sipe_platform::access::Permission::EditIntermediation)
         && m.vacancy.state == "open";
+    // The skills lacked on this page that an open course teaches (one question for all).
+    let lacked: Vec<String> = m
+        .items
+        .iter()
+        .flat_map(|c| c.gaps.iter())
+        .filter(|g| g.kind.ends_with("_skill"))
+        .filter_map(|g| g.code.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut taught = std::collections::HashSet::new();
+    if user
+        .access
+        .can(sipe_platform::access::Permission::EditTraining)
+        && !lacked.is_empty()
+    {
+        for courses in state
+            .modules
+            .contributions()
+            .all::<std::sync::Arc<dyn SkillCourses>>()
+        {
+            taught.extend(courses.taught(&state, &lacked).await?);
+        }
+    }
     let link = |page: usize| {
         let params = CandidateParams {
             page: Some(page),
@@ -429,9 +467,7 @@ pub async fn candidates_page(
             prev,
             next,
             page: m.page,
-            can_train: user
-                .access
-                .can(sipe_platform::access::Permission::EditTraining),
+            taught,
         },
     )
 }

@@ -778,6 +778,28 @@ async fn a_certificate_certifies_the_courses_skills_and_matching_weighs_them_mor
         certi.is_none_or(|c| c["factors"]["required_skills"] == 0.0),
         "the skill the certificate added is gone"
     );
+    // Lacking it now, the gap links to courses only when an open cohort teaches it.
+    let page = |html: String| html.contains("data-testid=\"candidate-courses\"");
+    let html = app
+        .get_page(
+            &client,
+            &format!("/vacancies/{vacancy}/candidates?occupation_digits=0"),
+        )
+        .await;
+    assert!(html.contains("Certi"), "the one who lacks it is listed");
+    assert!(!page(html), "no open cohort teaches it yet");
+    cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let html = app
+        .get_page(
+            &client,
+            &format!("/vacancies/{vacancy}/candidates?occupation_digits=0"),
+        )
+        .await;
+    let link = crate::helpers::attr_of(&html, "[data-testid=candidate-courses]", "href").unwrap();
+    assert_eq!(
+        link,
+        format!("/persons/{certified}/training?skills={}", skill.id)
+    );
 }
 
 #[tokio::test]
