@@ -38,14 +38,15 @@ pub const VALID: &str = "valid";
 /// A revoked certificate.
 pub const REVOKED: &str = "revoked";
 
-/// Issues the certificate of a completed enrolment (inside the finishing transaction).
+/// Issues the certificate of a completed enrolment (inside the finishing transaction);
+/// `skills` are the course's (code, label), read once for the whole cohort.
 pub async fn issue(
     conn: &impl ConnectionTrait,
     ctx: &AuditCtx,
     e: &Enrolment,
     c: &Cohort,
-    course: &Course,
-    institution: &Institution,
+    (course, institution): (&Course, &Institution),
+    skills: &[(String, String)],
 ) -> Result<Certificate, TrainingError> {
     let card = sipe_persons::store::cards_of(conn, [PersonId(e.person_id)])
         .await?
@@ -83,9 +84,8 @@ pub async fn issue(
     .insert(conn)
     .await?;
     // What the course teaches becomes certified in the person's profile.
-    let skills = course_skills(conn, course.id).await?;
     let certified =
-        sipe_persons::profile::certify_skills(conn, ctx, PersonId(e.person_id), &skills, &code)
+        sipe_persons::profile::certify_skills(conn, ctx, PersonId(e.person_id), skills, &code)
             .await?;
     crate::enrolment::on_timeline(
         conn,
@@ -114,7 +114,7 @@ pub async fn issue(
 }
 
 /// The skills (code, label) a course teaches.
-async fn course_skills(
+pub(crate) async fn course_skills(
     conn: &impl ConnectionTrait,
     course_id: Uuid,
 ) -> Result<Vec<(String, String)>, TrainingError> {

@@ -45,6 +45,7 @@ pub async fn finish(
         requires_pass: c.requires_pass,
     };
     let marks = crate::attendance::marks_of_cohort(conn, c.id).await?;
+    let skills = crate::certificates::course_skills(conn, course.id).await?;
     let enrolled = enrolment::Entity::find()
         .filter(enrolment::Column::CohortId.eq(c.id))
         .filter(enrolment::Column::State.eq(EnrolmentState::Enrolled.as_str()))
@@ -73,7 +74,7 @@ pub async fn finish(
         };
         crate::enrolment::on_timeline(conn, ctx, e.person_id, kind, c, None).await?;
         if done {
-            crate::certificates::issue(conn, ctx, &e, c, &course, &institution).await?;
+            crate::certificates::issue(conn, ctx, &e, c, (&course, &institution), &skills).await?;
             out.certificates += 1;
         }
     }

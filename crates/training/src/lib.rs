@@ -90,7 +90,7 @@ pub fn routes() -> sipe_platform::web::Routes {
         EditTraining, ManageCohorts, ManageTraining, ViewTraining,
     };
     use sipe_platform::web::{Guard, Routes};
-    use web::{catalogue, certificates, cohorts, person};
+    use web::{attendance, catalogue, certificates, cohorts, person};
     let view = Guard::Web(ViewTraining);
     let edit = Guard::Web(EditTraining);
     let manage = Guard::Web(ManageTraining);
@@ -132,7 +132,11 @@ pub fn routes() -> sipe_platform::web::Routes {
             cohorts::transition,
         )
         .post("/training/cohorts/{id}/enrolments", edit, cohorts::enrol)
-        .post("/training/cohorts/{id}/outcomes", edit, cohorts::outcomes)
+        .post(
+            "/training/cohorts/{id}/outcomes",
+            edit,
+            attendance::outcomes,
+        )
         .post(
             "/training/enrolments/{id}/withdrawal",
             edit,
@@ -141,12 +145,12 @@ pub fn routes() -> sipe_platform::web::Routes {
         .get(
             "/training/sessions/{id}/attendance",
             edit,
-            cohorts::attendance_sheet,
+            attendance::attendance_sheet,
         )
         .post(
             "/training/sessions/{id}/attendance",
             edit,
-            cohorts::save_attendance,
+            attendance::save_attendance,
         )
         .get("/training/certificates", view, certificates::list_page)
         .get(

@@ -1,5 +1,6 @@
 //! The module's HTML pages: extract, call the use case, render.
 
+pub mod attendance;
 pub mod catalogue;
 pub mod certificates;
 pub mod cohorts;
