@@ -2,7 +2,8 @@
 # Browser end-to-end tests: starts the sipe demo server on a free local port
 # with a throwaway data dir, then runs tests/browser/e2e.mjs against it
 # (playwright-core + system Chromium + axe-core), the certificates it issued against
-# pdftotext (tests/counterparts), then the API contract test
+# pdftotext and their credentials against PyJWT (tests/counterparts), then the API
+# contract test
 # (scripts/api-fuzz.sh, schemathesis; SKIP_API_FUZZ=1 to leave it out).
 #
 #   cargo build && scripts/browser-tests.sh
@@ -31,6 +32,16 @@ if ! command -v pdftotext >/dev/null; then
   echo "browser-tests: installing poppler-utils (pdftotext, to read the certificates' PDFs)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+fi
+
+# PyJWT and cryptography: the independent JOSE library the credentials are checked with.
+venv="target/counterparts-venv"
+if [[ ! -x "$venv/bin/python" ]] || ! cmp -s tests/counterparts/requirements.txt "$venv/requirements.txt"; then
+  echo "browser-tests: creating $venv (tests/counterparts/requirements.txt)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/counterparts/requirements.txt
+  cp tests/counterparts/requirements.txt "$venv/requirements.txt"
 fi
 
 if [[ ! -f tests/browser/node_modules/.package-lock.json ||
@@ -89,6 +100,8 @@ echo "browser-tests: screenshots in $SCREENSHOT_DIR"
 if [[ -f "$tmp/codes.json" ]]; then
   echo "browser-tests: certificates against pdftotext"
   BASE_URL="$base_url" CODES_FILE="$tmp/codes.json" python3 tests/counterparts/certificates.py || status=$?
+  echo "browser-tests: Open Badges credentials against PyJWT"
+  BASE_URL="$base_url" CODES_FILE="$tmp/codes.json" "$venv/bin/python" tests/counterparts/credentials.py || status=$?
 else
   echo "browser-tests: the browser flow issued no certificates to check" >&2
   status=1

@@ -4,6 +4,7 @@
 // verifies one; it is revoked and shows revoked. Called from e2e.mjs with its helpers.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 
 const TRAINING = { user: 'formacion', pass: 'sipe-demo-formacion' };
 
@@ -104,6 +105,14 @@ export async function trainingFlow(browser, h) {
     codes.push(...links.map((c) => c.trim()));
     const states = await tm.locator('[data-testid=roster-state]').allTextContents();
     assert.ok(states.some((s) => /No obtuvo vacante/.test(s)), `the one waiting leaves: ${states}`);
+    // The digital credential downloads as a .jwt file: a compact JWS (PyJWT checks it).
+    const [download] = await Promise.all([
+      tm.waitForEvent('download'),
+      tm.locator('[data-testid=certificate-credential]').first().click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^credencial-[0-9A-Z]{20}\.jwt$/);
+    const jwt = (await fs.readFile(await download.path(), 'utf8')).trim();
+    assert.equal(jwt.split('.').length, 3, 'header.payload.signature');
     await screenshot(tm, 'training-cohort-finished');
     await axeCheck(tm);
   });

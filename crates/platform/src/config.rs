@@ -66,6 +66,12 @@ pub struct Config {
     pub audit_anchor_key: Option<Secret>,
     /// File holding the audit anchor key.
     pub audit_anchor_key_file: Option<PathBuf>,
+    /// Key that seals the institutions' credential signing keys in the database; prefer
+    /// `credential_key_file` or `SIPE_CREDENTIAL_KEY`. Without either, a key file is
+    /// created in the data dir on first start.
+    pub credential_key: Option<Secret>,
+    /// File holding the credential sealing key.
+    pub credential_key_file: Option<PathBuf>,
 }
 
 fn networks(key: &str, list: &[String]) -> Result<Vec<ipnet::IpNet>, ConfigError> {
@@ -80,6 +86,32 @@ fn networks(key: &str, list: &[String]) -> Result<Vec<ipnet::IpNet>, ConfigError
                 })
         })
         .collect()
+}
+
+/// A secret of at least 32 characters from `{name}_file`, else from `{name}`.
+fn secret(
+    name: &str,
+    file: Option<&Path>,
+    value: Option<&Secret>,
+) -> Result<Option<Secret>, ConfigError> {
+    if let Some(file) = file {
+        let key = std::fs::read_to_string(file)
+            .map_err(|e| ConfigError(format!("cannot read {name}_file {}: {e}", file.display())))?;
+        let key = key.trim();
+        if key.len() < 32 {
+            return Err(ConfigError(format!(
+                "the {name} in {} must have at least 32 characters",
+                file.display()
+            )));
+        }
+        return Ok(Some(Secret::new(key)));
+    }
+    match value {
+        Some(k) if k.expose().trim().len() < 32 => Err(ConfigError(format!(
+            "{name} must have at least 32 characters"
+        ))),
+        other => Ok(other.cloned()),
+    }
 }
 
 /// A secret configuration value: `Debug` never shows it.
@@ -132,6 +164,8 @@ impl Default for Config {
             token_max_days: 365,
             audit_anchor_key: None,
             audit_anchor_key_file: None,
+            credential_key: None,
+            credential_key_file: None,
         }
     }
 }
@@ -248,28 +282,21 @@ impl Config {
     /// The key of the audit anchors' HMAC: `audit_anchor_key_file`, else
     /// `audit_anchor_key` (or `SIPE_AUDIT_ANCHOR_KEY`); `None` when neither is set.
     pub fn anchor_key(&self) -> Result<Option<Secret>, ConfigError> {
-        if let Some(file) = &self.audit_anchor_key_file {
-            let key = std::fs::read_to_string(file).map_err(|e| {
-                ConfigError(format!(
-                    "cannot read audit_anchor_key_file {}: {e}",
-                    file.display()
-                ))
-            })?;
-            let key = key.trim();
-            if key.len() < 32 {
-                return Err(ConfigError(format!(
-                    "the audit anchor key in {} must have at least 32 characters",
-                    file.display()
-                )));
-            }
-            return Ok(Some(Secret::new(key)));
-        }
-        match &self.audit_anchor_key {
-            Some(k) if k.expose().trim().len() < 32 => Err(ConfigError(
-                "audit_anchor_key must have at least 32 characters".into(),
-            )),
-            other => Ok(other.clone()),
-        }
+        secret(
+            "audit_anchor_key",
+            self.audit_anchor_key_file.as_deref(),
+            self.audit_anchor_key.as_ref(),
+        )
+    }
+
+    /// The key sealing the credential signing keys: `credential_key_file`, else
+    /// `credential_key` (or `SIPE_CREDENTIAL_KEY`); `None` when neither is set.
+    pub fn credential_key(&self) -> Result<Option<Secret>, ConfigError> {
+        secret(
+            "credential_key",
+            self.credential_key_file.as_deref(),
+            self.credential_key.as_ref(),
+        )
     }
 
     /// The database URL in use: the configured one or the SQLite file in the data dir.

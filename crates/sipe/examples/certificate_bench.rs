@@ -41,6 +41,7 @@ fn certificate(n: usize) -> (Certificate, String) {
         revoked_at: None,
         revocation_reason: None,
         created_at: chrono::Utc::now(),
+        skills: None,
     };
     (
         cert,

@@ -80,6 +80,7 @@ pub async fn issue(
         revoked_at: Set(None),
         revocation_reason: Set(None),
         created_at: Set(Utc::now()),
+        skills: Set(Some(json!(skills).to_string())),
     }
     .insert(conn)
     .await?;

@@ -342,6 +342,8 @@ pub mod certificate {
         pub revocation_reason: Option<String>,
         /// Created.
         pub created_at: DateTimeUtc,
+        /// The skills it certified, as issued: a JSON list of `[code, label]`.
+        pub skills: Option<String>,
     }
 
     no_relations!();
@@ -361,6 +363,31 @@ pub mod sequence {
         pub name: String,
         /// The last number handed out.
         pub last: i32,
+    }
+
+    no_relations!();
+}
+
+/// The Ed25519 keys that sign the Open Badges credentials and the status lists.
+pub mod issuer_key {
+    use sea_orm::entity::prelude::*;
+
+    /// One key pair; the private half only sealed.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_issuer_keys")]
+    pub struct Model {
+        /// UUIDv7; the last segment of the key's URL (`kid`).
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// An institution's id, or `sipe` for the deployment.
+        #[sea_orm(unique)]
+        pub owner: String,
+        /// base64url of the public key.
+        pub public_key: String,
+        /// base64url of nonce ‖ AES-256-GCM(PKCS#8 private key).
+        pub sealed_private_key: String,
+        /// Created.
+        pub created_at: DateTimeUtc,
     }
 
     no_relations!();

@@ -23,6 +23,9 @@ pub enum TrainingError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Anything else unexpected (a sealed key the configured key does not open).
+    #[error(transparent)]
+    Internal(anyhow::Error),
 }
 
 impl From<sea_orm::DbErr> for TrainingError {
@@ -39,6 +42,7 @@ impl From<TrainingError> for WebError {
             TrainingError::Conflict(key) => WebError::Conflict(key.to_owned()),
             TrainingError::Ineligible(_) => WebError::Conflict("enrol-ineligible".to_owned()),
             TrainingError::Store(s) => s.into(),
+            TrainingError::Internal(e) => WebError::Internal(e),
         }
     }
 }
@@ -54,6 +58,7 @@ impl From<TrainingError> for ApiError {
                 unmet.iter().map(|u| u.key).collect::<Vec<_>>().join(", ")
             )),
             TrainingError::Store(s) => s.into(),
+            TrainingError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod certificates;
 pub mod cohorts;
 pub mod completion;
 pub mod courses;
+pub mod credentials;
 pub mod demo;
 pub mod domain;
 pub mod enrolment;
@@ -235,6 +236,31 @@ fn api_routes() -> sipe_platform::web::Routes {
             run,
             web::certificates::api_revoke,
         )
+        .get(
+            "/api/v1/certificates/{code}/credential.jwt",
+            Guard::Public,
+            web::credentials::api_credential,
+        )
+        .get(
+            "/api/v1/status-lists/{n}",
+            Guard::Public,
+            web::credentials::api_status_list,
+        )
+        .get(
+            "/api/v1/issuers/{owner}",
+            Guard::Public,
+            web::credentials::api_issuer,
+        )
+        .get(
+            "/api/v1/issuers/{owner}/jwks",
+            Guard::Public,
+            web::credentials::api_key_set,
+        )
+        .get(
+            "/api/v1/issuers/{owner}/keys/{id}",
+            Guard::Public,
+            web::credentials::api_key,
+        )
 }
 
 /// The module's part of the API document.
@@ -261,6 +287,11 @@ fn api_routes() -> sipe_platform::web::Routes {
     web::certificates::api_verify,
     web::certificates::api_revoke,
     web::certificates::api_pdf,
+    web::credentials::api_credential,
+    web::credentials::api_status_list,
+    web::credentials::api_issuer,
+    web::credentials::api_key_set,
+    web::credentials::api_key,
 ))]
 struct ApiDoc;
 

@@ -69,6 +69,10 @@ pub const MODULE: Module = Module {
             .insert(crate::web::certificates::PrintPermits::default());
         ctx.extensions
             .insert(crate::web::certificates::VerifyCache::default());
+        let secret = crate::credentials::secret(ctx.config)?;
+        ctx.extensions.insert(crate::credentials::Keys::new(
+            crate::credentials::Sealer::new(&secret)?,
+        ));
         Ok(())
     }),
     contribute,

@@ -29,6 +29,7 @@ mod profile;
 mod referrals;
 mod scope;
 mod training;
+mod training_credentials;
 mod transfers;
 mod users;
 mod vacancies;

@@ -70,6 +70,8 @@ struct Training {
     certificates: [String; 2],
     learner_doc: &'static str,
     learner: Uuid,
+    /// The institution's credential signing key (created by its first credential).
+    issuer_key: Uuid,
 }
 
 /// The side's training records; their people are named without markers (a certificate
@@ -128,7 +130,36 @@ async fn training(
     let certs = sipe::training::certificates::of_cohort(&app.db, finished)
         .await
         .unwrap();
+    // The first credential creates the institution's key, the first status list the
+    // deployment's: the walk below then reads keys, it does not add them.
+    let anon = app.client();
+    let jwt = anon
+        .get(app.url(&format!(
+            "/api/v1/certificates/{}/credential.jwt",
+            certs[0].code
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(jwt.status(), StatusCode::OK);
+    let list = anon
+        .get(app.url("/api/v1/status-lists/0"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
+    let jwks: Value = anon
+        .get(app.url(&format!("/api/v1/issuers/{institution}/jwks")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kid = jwks["keys"][0]["kid"].as_str().unwrap();
+    let issuer_key = kid.rsplit('/').next().unwrap().parse().unwrap();
     Training {
+        issuer_key,
         institution,
         course,
         enrolling,
@@ -660,6 +691,9 @@ fn concrete(path: &str, s: &Side) -> String {
             "id" if path.contains("/enrolments/") => {
                 s.training.to_withdraw[usize::from(api)].to_string()
             }
+            "owner" => s.training.institution.to_string(),
+            "id" if path.contains("/issuers/") => s.training.issuer_key.to_string(),
+            "n" => "0".to_owned(),
             "code" if path.contains("certificates/") || path.starts_with("/verificar") => {
                 s.training.certificates[usize::from(api)].clone()
             }

@@ -8,11 +8,11 @@ use uuid::Uuid;
 use crate::helpers::{TestApp, location, text_of};
 use sipe::training::{cohorts, courses, enrolment, institutions};
 
-fn ctx() -> sipe::audit::AuditCtx {
+pub fn ctx() -> sipe::audit::AuditCtx {
     sipe::audit::AuditCtx::system()
 }
 
-fn system() -> sipe::access::Access {
+pub fn system() -> sipe::access::Access {
     sipe::access::Access::system("t")
 }
 

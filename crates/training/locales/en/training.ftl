@@ -241,6 +241,7 @@ certificate-pdf-verify = Verify this certificate at:
 certificate-pdf-code = Code: { $code }
 certificate-pdf-signature = Signature and stamp of the institution
 certificate-pdf = PDF
+certificate-credential = Digital credential (.jwt)
 certificates-pdf-all = Print all (PDF)
 certificates-zip = One PDF per person (ZIP)
 cohort-not-over = The cohort ends after today: it is finished from its last day on (if it ended earlier, correct its end date or cancel it).

@@ -241,6 +241,7 @@ certificate-pdf-verify = Verificá este certificado en:
 certificate-pdf-code = Código: { $code }
 certificate-pdf-signature = Firma y sello de la institución
 certificate-pdf = PDF
+certificate-credential = Credencial digital (.jwt)
 certificates-pdf-all = Imprimir todos (PDF)
 certificates-zip = Un PDF por persona (ZIP)
 cohort-not-over = La comisión termina después de hoy: se finaliza desde su último día (si terminó antes, corregí la fecha de fin o cancelala).

@@ -3,8 +3,12 @@
 use sea_orm_migration::MigrationTrait;
 
 mod m0021_training;
+mod m0023_training_credentials;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(m0021_training::M0021Training)]
+    vec![
+        Box::new(m0021_training::M0021Training),
+        Box::new(m0023_training_credentials::M0023TrainingCredentials),
+    ]
 }

@@ -284,7 +284,8 @@ impl VerifyLimiter {
     }
 }
 
-fn allowed(state: &AppState, client: &Client) -> bool {
+/// Whether this address may make another public lookup now.
+pub(crate) fn allowed(state: &AppState, client: &Client) -> bool {
     match (state.extensions.get::<VerifyLimiter>(), client.ip) {
         (Some(l), Some(ip)) => l.0.allow(ip),
         _ => true,

@@ -4,6 +4,7 @@ pub mod attendance;
 pub mod catalogue;
 pub mod certificates;
 pub mod cohorts;
+pub mod credentials;
 pub mod person;
 
 use axum::http::StatusCode;
