@@ -182,6 +182,11 @@ pub struct DemoCtx<'a> {
     pub persons: u64,
 }
 
+/// The demo password of a demo user (every module's demo users follow it).
+pub fn demo_password(username: &str) -> String {
+    format!("sipe-demo-{username}")
+}
+
 /// Seeds a module's demo data through its ordinary use cases; returns a line saying what
 /// it added. A step that stopped half-way must complete (not duplicate) on the next run.
 pub type DemoFn = for<'a> fn(&'a DemoCtx<'a>) -> BoxFuture<'a, anyhow::Result<String>>;

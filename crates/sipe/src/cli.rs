@@ -147,7 +147,7 @@ pub enum UserCmd {
         #[arg(long)]
         username: String,
         /// Role (admin, coordinator, operator, counselor, training_manager, programme_manager,
-        /// help_desk, records_clerk, planner, inspector, analyst).
+        /// help_desk, records_clerk, planner, inspector, analyst, institution_staff).
         #[arg(long)]
         role: String,
         /// Office code for the capture, view and search scopes (repeat); none means national.
@@ -159,6 +159,9 @@ pub enum UserCmd {
         /// E-mail.
         #[arg(long)]
         email: Option<String>,
+        /// The training institution (its id) an `institution_staff` user works for.
+        #[arg(long, value_name = "ID")]
+        affiliation: Option<String>,
         /// Read the password from standard input.
         #[arg(long = "password-stdin", required = true)]
         password_stdin: bool,
@@ -591,6 +594,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
             offices,
             full_name,
             email,
+            affiliation,
             password_stdin: _,
         } => {
             let password = read_password()?;
@@ -600,6 +604,7 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
                 email: email.unwrap_or_default(),
                 role,
                 scopes: access::service::ScopeInput::same_offices(offices),
+                affiliation: affiliation.unwrap_or_default(),
             };
             access::service::create_user(&db, &ctx, &system, &input, &password)
                 .await

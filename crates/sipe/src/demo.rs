@@ -39,10 +39,14 @@ pub const DEMO_USERS: [(&str, &str, Option<&str>, &str); 11] = [
     ("analista", "analyst", None, "Ana Analista"),
 ];
 
-/// The demo password of a demo user.
-pub fn demo_password(username: &str) -> String {
-    format!("sipe-demo-{username}")
-}
+pub use sipe_platform::module::demo_password;
+
+/// Demo users the modules' demo steps add (affiliated with what those steps create).
+pub const MODULE_DEMO_USERS: [(&str, &str, &str); 1] = [(
+    sipe_training::demo::STAFF_USER,
+    "institution_staff",
+    "CFP N.º 1",
+)];
 
 struct DemoOffice {
     code: &'static str,
@@ -288,6 +292,7 @@ async fn seeding_state(db: &Db) -> anyhow::Result<Vec<String>> {
         .iter()
         .map(|u| u.username.as_str())
         .filter(|u| !DEMO_USERS.iter().any(|(d, _, _, _)| d == u))
+        .filter(|u| !MODULE_DEMO_USERS.iter().any(|(d, _, _)| d == u))
         .collect();
     let people = sipe_persons::store::count_all(db).await?;
     if done.iter().any(|s| s == "done") {
@@ -402,6 +407,7 @@ async fn seed_offices_and_users(db: &Db) -> anyhow::Result<()> {
             scopes: access::service::ScopeInput::same_offices(
                 office.map(|o| vec![o.to_owned()]).unwrap_or_default(),
             ),
+            affiliation: String::new(),
         };
         access::service::create_user(db, &ctx, &system, &input, &demo_password(username))
             .await
@@ -455,6 +461,15 @@ pub async fn run(mut config: Config, port: u16, persons: u64, serve: bool) -> an
             office.unwrap_or("national")
         );
     }
+    for (username, role, place) in MODULE_DEMO_USERS {
+        println!(
+            "  {:<14} {:<22} {:<18} {}",
+            username,
+            demo_password(username),
+            role,
+            place
+        );
+    }
     server.await??;
     Ok(())
 }
@@ -489,6 +504,7 @@ mod tests {
             [
                 "employers",
                 "training-catalogue",
+                "training-staff",
                 "persons",
                 "profiles",
                 "referrals",

@@ -405,7 +405,7 @@ async fn cohort_detail(
     access: &sipe_platform::access::Access,
     id: Uuid,
 ) -> Result<CohortDto, ApiError> {
-    let c = cohorts::find(&state.db, id)
+    let c = cohorts::find_visible(&state.db, access, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let sessions = cohorts::sessions(&state.db, id)
@@ -437,7 +437,7 @@ pub async fn list_cohorts(
         state: p.state.as_deref().and_then(CohortState::parse),
         ..Default::default()
     };
-    let (rows, total) = cohorts::list(&state.db, &filter, &pager).await?;
+    let (rows, total) = cohorts::list(&state.db, &access, &filter, &pager).await?;
     let seen = seen_offices(&state, &access).await?;
     Ok(Json(Page {
         items: rows.into_iter().map(|c| cohort_for(c, &seen)).collect(),
@@ -536,7 +536,7 @@ pub async fn list_enrolments(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Page<EnrolmentDto>>, ApiError> {
-    let c = cohorts::find(&state.db, id)
+    let c = cohorts::find_visible(&state.db, &access, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let (rows, _) = enrolment::roster(&state.db, &access, &c).await?;

@@ -170,7 +170,7 @@ fn in_scope(access: &Access) -> Condition {
     let run_here = sea_orm::sea_query::Query::select()
         .column(cohort::Column::Id)
         .from(cohort::Entity)
-        .cond_where(access.view.owns(cohort::Column::OfficeId))
+        .cond_where(crate::cohorts::run_by(access, &access.view))
         .take();
     Condition::any()
         .add(

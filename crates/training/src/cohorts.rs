@@ -303,6 +303,24 @@ async fn record_event(
     Ok(())
 }
 
+/// The cohorts the caller runs in `scope`: an institution's staff run their
+/// institution's, everyone else the cohorts of the offices in the scope.
+pub(crate) fn run_by(access: &Access, scope: &sipe_platform::access::Scope) -> Condition {
+    match access.affiliation {
+        Some(institution) => Condition::all().add(cohort::Column::InstitutionId.eq(institution)),
+        None => scope.owns(cohort::Column::OfficeId),
+    }
+}
+
+/// The cohorts the caller sees: the whole offer, or only their institution's for its
+/// staff.
+pub(crate) fn offered_to(access: &Access) -> Condition {
+    match access.affiliation {
+        Some(institution) => Condition::all().add(cohort::Column::InstitutionId.eq(institution)),
+        None => Condition::all(),
+    }
+}
+
 /// The cohort, if the caller may change it (its office in the capture scope).
 pub async fn editable(
     conn: &impl ConnectionTrait,
@@ -310,7 +328,7 @@ pub async fn editable(
     id: Uuid,
 ) -> Result<Cohort, TrainingError> {
     cohort::Entity::find_by_id(id)
-        .filter(access.capture.owns(cohort::Column::OfficeId))
+        .filter(run_by(access, &access.capture))
         .one(conn)
         .await?
         .ok_or(TrainingError::NotFound)
@@ -383,9 +401,22 @@ pub async fn transition(
     Ok(())
 }
 
-/// One cohort (every training user sees the offer).
+/// One cohort, whoever asks (for use cases that scope otherwise).
 pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Cohort>, DbErr> {
     cohort::Entity::find_by_id(id).one(conn).await
+}
+
+/// One cohort the caller sees (every training user sees the offer; an institution's
+/// staff only their institution's).
+pub async fn find_visible(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: Uuid,
+) -> Result<Option<Cohort>, DbErr> {
+    cohort::Entity::find_by_id(id)
+        .filter(offered_to(access))
+        .one(conn)
+        .await
 }
 
 /// The cohort's sessions, by day.
@@ -459,13 +490,16 @@ fn condition(filter: &Filter) -> Condition {
     cond
 }
 
-/// A page of cohorts and the total.
+/// A page of the cohorts the caller sees, and the total.
 pub async fn list(
     conn: &impl ConnectionTrait,
+    access: &Access,
     filter: &Filter,
     pager: &Pager,
 ) -> Result<(Vec<Cohort>, u64), DbErr> {
-    let query = cohort::Entity::find().filter(condition(filter));
+    let query = cohort::Entity::find()
+        .filter(condition(filter))
+        .filter(offered_to(access));
     let col = match pager.sort.as_str() {
         "code" => cohort::Column::Code,
         "state" => cohort::Column::State,
@@ -534,7 +568,7 @@ pub async fn lock_editable(
     id: Uuid,
 ) -> Result<Cohort, TrainingError> {
     cohort::Entity::find_by_id(id)
-        .filter(access.capture.owns(cohort::Column::OfficeId))
+        .filter(run_by(access, &access.capture))
         .lock_exclusive()
         .one(conn)
         .await?
@@ -552,7 +586,7 @@ pub async fn lock(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Cohort
 /// Does the caller run or oversee this cohort (its office in the view scope)?
 pub async fn runs(conn: &impl ConnectionTrait, access: &Access, id: Uuid) -> Result<bool, DbErr> {
     Ok(cohort::Entity::find_by_id(id)
-        .filter(access.view.owns(cohort::Column::OfficeId))
+        .filter(run_by(access, &access.view))
         .count(conn)
         .await?
         > 0)

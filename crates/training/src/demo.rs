@@ -191,6 +191,19 @@ pub const STEPS: &[DemoStep] = &[
         },
     },
     DemoStep {
+        name: "training-staff",
+        stage: DemoStage::Partners,
+        run: |ctx| {
+            Box::pin(async move {
+                Ok(if seed_staff(ctx.db).await? {
+                    format!("the staff user {STAFF_USER} of {}", INSTITUTIONS[0].0)
+                } else {
+                    String::new()
+                })
+            })
+        },
+    },
+    DemoStep {
         name: "training-cohorts",
         stage: DemoStage::Activity,
         run: |ctx| {
@@ -204,6 +217,42 @@ pub const STEPS: &[DemoStep] = &[
         },
     },
 ];
+
+/// The demo's institution staff user (of the first institution).
+pub const STAFF_USER: &str = "institucion";
+
+/// The staff user of the first institution; `false` when it exists already.
+async fn seed_staff(db: &Db) -> anyhow::Result<bool> {
+    if sipe_platform::access::store::find_user_by_username(db, STAFF_USER)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let first = institutions::active_names(db)
+        .await?
+        .into_iter()
+        .find(|(_, name)| name == INSTITUTIONS[0].0)
+        .ok_or_else(|| anyhow::anyhow!("the demo's first institution is missing"))?;
+    let input = sipe_platform::access::service::UserInput {
+        username: STAFF_USER.into(),
+        full_name: "Irene Instructora".into(),
+        email: format!("{STAFF_USER}@example.edu.ar"),
+        role: "institution_staff".into(),
+        affiliation: first.0.to_string(),
+        ..Default::default()
+    };
+    sipe_platform::access::service::create_user(
+        db,
+        &AuditCtx::system(),
+        &Access::system("demo"),
+        &input,
+        &sipe_platform::module::demo_password(STAFF_USER),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo user {STAFF_USER}: {e:?}"))?;
+    Ok(true)
+}
 
 /// A valid CUIT of a legal entity from a serial (apart from the employers' range).
 fn cuit(serial: u32) -> String {

@@ -358,3 +358,17 @@ pub async fn active(conn: &impl ConnectionTrait) -> Result<Vec<Institution>, DbE
         .all(conn)
         .await
 }
+
+/// Every active institution as (id, name), by name: those a user may work for.
+pub async fn active_names(conn: &impl ConnectionTrait) -> Result<Vec<(Uuid, String)>, DbErr> {
+    institution::Entity::find()
+        .select_only()
+        .column(institution::Column::Id)
+        .column(institution::Column::Name)
+        .filter(institution::Column::Active.eq(true))
+        .order_by_asc(institution::Column::Name)
+        .limit(5_000)
+        .into_tuple()
+        .all(conn)
+        .await
+}

@@ -87,6 +87,20 @@ fn contribute(c: &mut Contributions) {
     c.add(section);
     let courses: Arc<dyn SkillCourses> = Arc::new(OpenCourses);
     c.add(courses);
+    let institutions: Arc<dyn sipe_platform::access::Affiliations> = Arc::new(Institutions);
+    c.add(institutions);
+}
+
+/// Training institutions, whose staff are users affiliated with them.
+struct Institutions;
+
+impl sipe_platform::access::Affiliations for Institutions {
+    fn choices<'a>(
+        &'a self,
+        state: &'a sipe_platform::web::AppState,
+    ) -> BoxFuture<'a, Result<Vec<(uuid::Uuid, String)>, sea_orm::DbErr>> {
+        Box::pin(crate::institutions::active_names(&state.db))
+    }
 }
 
 /// The skills an open cohort teaches, for the candidates page's gap links.

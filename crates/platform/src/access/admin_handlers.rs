@@ -137,6 +137,25 @@ async fn user_form(
         ("scope-search", "search", choices(&form.search)),
     ];
     let roles = role_choices(&ctx, &form.role);
+    let mut affiliations: Vec<Choice> = affiliation_choices(state)
+        .await?
+        .into_iter()
+        .map(|(id, name)| Choice {
+            selected: form.affiliation == id.to_string(),
+            value: id.to_string(),
+            label: name,
+        })
+        .collect();
+    if !affiliations.is_empty() {
+        affiliations.insert(
+            0,
+            Choice {
+                value: String::new(),
+                label: ctx.t("user-affiliation-none").into_owned(),
+                selected: form.affiliation.is_empty(),
+            },
+        );
+    }
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -153,8 +172,39 @@ async fn user_form(
             errors,
             roles,
             scopes,
+            affiliations,
         },
     )
+}
+
+/// What the modules offer as partner organisations.
+async fn affiliation_choices(state: &AppState) -> Result<Vec<(Uuid, String)>, WebError> {
+    let mut out = Vec::new();
+    for source in state
+        .modules
+        .contributions()
+        .all::<std::sync::Arc<dyn super::Affiliations>>()
+    {
+        out.extend(source.choices(state).await?);
+    }
+    Ok(out)
+}
+
+/// The form as the use case takes it; an affiliation no module offers is dropped (the
+/// use case then asks for one).
+async fn checked_input(state: &AppState, form: &UserForm) -> Result<UserInput, WebError> {
+    let mut input = to_input(form);
+    let wanted = form.affiliation.trim();
+    if !wanted.is_empty()
+        && Role::parse(&form.role).is_some_and(Role::is_affiliated)
+        && !affiliation_choices(state)
+            .await?
+            .iter()
+            .any(|(id, _)| id.to_string() == wanted)
+    {
+        input.affiliation = String::new();
+    }
+    Ok(input)
 }
 
 /// `GET /admin/users/new`.
@@ -187,6 +237,7 @@ fn to_input(form: &UserForm) -> UserInput {
             search: form.search.clone(),
             national: form.national.is_some(),
         },
+        affiliation: form.affiliation.clone(),
     }
 }
 
@@ -202,7 +253,7 @@ pub async fn create_user(
         &state.db,
         &audit,
         &user.access,
-        &to_input(&form),
+        &checked_input(&state, &form).await?,
         &form.password,
     )
     .await
@@ -259,6 +310,7 @@ pub async fn edit_user(
         view: codes("view"),
         search: codes("search"),
         national: national.then(|| "on".into()),
+        affiliation: u.affiliation_id.map(|a| a.to_string()).unwrap_or_default(),
     };
     user_form(
         &state,
@@ -281,7 +333,15 @@ pub async fn update_user(
     Path(id): Path<Uuid>,
     Form(form): Form<UserForm>,
 ) -> Result<Response, WebError> {
-    match service::update_user(&state.db, &audit, &user.access, id, &to_input(&form)).await {
+    match service::update_user(
+        &state.db,
+        &audit,
+        &user.access,
+        id,
+        &checked_input(&state, &form).await?,
+    )
+    .await
+    {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/admin/users/{id}"),
             "success",

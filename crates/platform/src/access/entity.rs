@@ -39,6 +39,9 @@ pub mod user {
         pub created_at: DateTimeUtc,
         /// Last change.
         pub updated_at: DateTimeUtc,
+        /// The partner organisation the user works for (a training institution), if
+        /// not the secretariat.
+        pub affiliation_id: Option<Uuid>,
     }
 
     /// No navigable relations: queries join explicitly.

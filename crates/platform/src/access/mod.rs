@@ -97,3 +97,13 @@ pub const MODULE: crate::module::Module = crate::module::Module {
     }],
     ..crate::module::Module::new("access")
 };
+
+/// The partner organisations users may work for (training institutions), offered by
+/// the modules that own them: the user form lists them, and keeps only one of them.
+pub trait Affiliations: Send + Sync {
+    /// Every organisation a user may be affiliated with, as (id, name), by name.
+    fn choices<'a>(
+        &'a self,
+        state: &'a crate::web::AppState,
+    ) -> crate::module::BoxFuture<'a, Result<Vec<(uuid::Uuid, String)>, sea_orm::DbErr>>;
+}

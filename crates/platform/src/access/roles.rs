@@ -28,6 +28,9 @@ pub enum Role {
     Inspector,
     /// Employment observatory.
     Analyst,
+    /// Staff of a training institution: its cohorts, attendance and assessments, and of
+    /// a person only what training needs.
+    InstitutionStaff,
 }
 
 /// Something a role may do. Checked by the router for every route.
@@ -88,7 +91,7 @@ impl Permission {
 
 impl Role {
     /// Every role, in the order screens list them.
-    pub const ALL: [Role; 11] = [
+    pub const ALL: [Role; 12] = [
         Role::Admin,
         Role::Coordinator,
         Role::Operator,
@@ -100,6 +103,7 @@ impl Role {
         Role::Planner,
         Role::Inspector,
         Role::Analyst,
+        Role::InstitutionStaff,
     ];
 
     /// The identifier used in the database, the CLI and the API.
@@ -116,6 +120,7 @@ impl Role {
             Role::Planner => "planner",
             Role::Inspector => "inspector",
             Role::Analyst => "analyst",
+            Role::InstitutionStaff => "institution_staff",
         }
     }
 
@@ -133,6 +138,7 @@ impl Role {
             Role::Planner => "role-planner",
             Role::Inspector => "role-inspector",
             Role::Analyst => "role-analyst",
+            Role::InstitutionStaff => "role-institution_staff",
         }
     }
 
@@ -145,8 +151,18 @@ impl Role {
     pub fn may_be_national(self) -> bool {
         !matches!(
             self,
-            Role::Operator | Role::Counselor | Role::Coordinator | Role::Inspector
+            Role::Operator
+                | Role::Counselor
+                | Role::Coordinator
+                | Role::Inspector
+                | Role::InstitutionStaff
         )
+    }
+
+    /// Roles of a partner organisation's staff: scoped by their affiliation, never by
+    /// offices (they hold no office scope, so the persons registry finds nobody).
+    pub fn is_affiliated(self) -> bool {
+        self == Role::InstitutionStaff
     }
 
     /// Does this role grant `permission`?
@@ -164,6 +180,7 @@ impl Role {
                     | Role::HelpDesk
                     | Role::TrainingManager
                     | Role::ProgrammeManager
+                    | Role::InstitutionStaff
             ),
             EditPersons => matches!(
                 self,
@@ -193,6 +210,7 @@ impl Role {
                     | Role::HelpDesk
                     | Role::TrainingManager
                     | Role::ProgrammeManager
+                    | Role::InstitutionStaff
             ),
             EditTraining => matches!(
                 self,
@@ -201,10 +219,11 @@ impl Role {
                     | Role::Operator
                     | Role::Counselor
                     | Role::TrainingManager
+                    | Role::InstitutionStaff
             ),
             ManageCohorts => matches!(
                 self,
-                Role::Admin | Role::Coordinator | Role::TrainingManager
+                Role::Admin | Role::Coordinator | Role::TrainingManager | Role::InstitutionStaff
             ),
             ManageTraining => matches!(self, Role::Admin | Role::TrainingManager),
         }

@@ -132,6 +132,9 @@ pub struct Access {
     pub view: Scope,
     /// Where they may look people up.
     pub search: Scope,
+    /// The partner organisation they work for (a training institution's staff), which
+    /// the modules scope by instead of offices.
+    pub affiliation: Option<Uuid>,
 }
 
 impl Access {
@@ -147,6 +150,7 @@ impl Access {
             capture: Scope::National,
             view: Scope::National,
             search: Scope::National,
+            affiliation: None,
         }
     }
 

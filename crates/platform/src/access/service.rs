@@ -87,6 +87,9 @@ pub struct UserInput {
     pub role: String,
     /// Scopes.
     pub scopes: ScopeInput,
+    /// The partner organisation (a training institution's id) of an affiliated role;
+    /// empty for everyone else.
+    pub affiliation: String,
 }
 
 /// Audit snapshot of a user: never the password hash or TOTP secret.
@@ -98,6 +101,7 @@ struct UserSnapshot<'a> {
     role: &'a str,
     active: bool,
     totp_enabled: bool,
+    affiliation_id: Option<Uuid>,
 }
 
 fn snapshot(u: &user::Model) -> UserSnapshot<'_> {
@@ -108,15 +112,16 @@ fn snapshot(u: &user::Model) -> UserSnapshot<'_> {
         role: &u.role,
         active: u.active,
         totp_enabled: u.totp_enabled,
+        affiliation_id: u.affiliation_id,
     }
 }
 
-/// May `actor` administer a user holding these grants? Every office granted must lie in
-/// the actor's capture scope (a national grant needs a national actor): an admin of a
 /// Most offices one kind of scope may list (a zone is granted by its parent office, and
 /// covers every office below it).
 pub const MAX_OFFICES_PER_SCOPE: usize = 100;
 
+/// May `actor` administer a user holding these grants? Every office granted must lie in
+/// the actor's capture scope (a national grant needs a national actor): an admin of a
 /// group of offices manages only the users of those offices.
 fn manages(actor: &Access, grants: &[(String, Option<office::Model>)]) -> bool {
     // A user with no office at all is within no office scope: national admins only.
@@ -158,6 +163,7 @@ struct ParsedUser {
     email: String,
     role: Role,
     grants: Vec<(ScopeKind, Vec<Option<Uuid>>)>,
+    affiliation: Option<Uuid>,
 }
 
 async fn parse_user(
@@ -213,7 +219,35 @@ async fn parse_user(
         }
         grants.push((kind, ids));
     }
-    if let Some(role) = role {
+    let affiliation = input.affiliation.trim();
+    let affiliation = match role {
+        Some(r) if r.is_affiliated() => {
+            // Such a user is in no office: only a national admin manages them.
+            if !actor.capture.is_national() {
+                errors.add("role", "user-affiliation-national-only");
+            }
+            if grants
+                .iter()
+                .any(|(_, ids)| ids.iter().any(Option::is_some))
+            {
+                errors.add("offices", "user-affiliated-no-offices");
+            }
+            // Not even national: such a user reaches no office's people.
+            grants.iter_mut().for_each(|(_, ids)| ids.clear());
+            let id = affiliation.parse::<Uuid>().ok();
+            if id.is_none() {
+                errors.add("affiliation", "user-affiliation-required");
+            }
+            id
+        }
+        _ => {
+            if !affiliation.is_empty() {
+                errors.add("affiliation", "user-affiliation-not-allowed");
+            }
+            None
+        }
+    };
+    if let Some(role) = role.filter(|r| !r.is_affiliated()) {
         let any_national = grants.iter().any(|(_, ids)| ids.contains(&None));
         let capture_empty = grants
             .iter()
@@ -231,6 +265,7 @@ async fn parse_user(
         email,
         role: role.unwrap_or(Role::Analyst),
         grants,
+        affiliation,
     })
 }
 
@@ -272,6 +307,7 @@ pub async fn create_user(
         last_login_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        affiliation_id: Set(parsed.affiliation),
     }
     .insert(&tx)
     .await?;
@@ -323,6 +359,7 @@ pub async fn update_user(
     active.full_name = Set(parsed.full_name);
     active.email = Set(parsed.email);
     active.role = Set(parsed.role.as_str().to_owned());
+    active.affiliation_id = Set(parsed.affiliation);
     active.updated_at = Set(Utc::now());
     let updated = active.update(&tx).await?;
     for (kind, ids) in &parsed.grants {

@@ -53,6 +53,16 @@ pub async fn load_access(conn: &impl ConnectionTrait, u: &user::Model) -> Result
         }
         Scope::Offices(kept)
     };
+    let role = Role::parse(&u.role).unwrap_or(Role::Analyst);
+    // An affiliated user reaches no office's people: whatever grants the table holds.
+    let affiliated = role.is_affiliated();
+    let scope = |kind| {
+        if affiliated {
+            Scope::Offices(Vec::new())
+        } else {
+            scope_of(kind)
+        }
+    };
     Ok(Access {
         actor: Actor {
             user_id: u.id,
@@ -60,10 +70,16 @@ pub async fn load_access(conn: &impl ConnectionTrait, u: &user::Model) -> Result
             full_name: u.full_name.clone(),
         },
         // An unknown role in the database (edited by hand) gets the least privileged role.
-        role: Role::parse(&u.role).unwrap_or(Role::Analyst),
-        capture: scope_of(ScopeKind::Capture),
-        view: scope_of(ScopeKind::View),
-        search: scope_of(ScopeKind::Search),
+        role,
+        capture: scope(ScopeKind::Capture),
+        view: scope(ScopeKind::View),
+        search: scope(ScopeKind::Search),
+        // Without an affiliation an affiliated role reaches nothing at all.
+        affiliation: if affiliated {
+            Some(u.affiliation_id.unwrap_or(Uuid::nil()))
+        } else {
+            None
+        },
     })
 }
 

@@ -196,6 +196,9 @@ pub struct UserForm {
     /// National for the empty kinds.
     #[serde(default)]
     pub national: Option<String>,
+    /// The partner organisation of an affiliated role.
+    #[serde(default)]
+    pub affiliation: String,
 }
 
 /// `/admin/users/new` and `/admin/users/{id}/edit`.
@@ -218,6 +221,8 @@ pub struct UserFormPage {
     pub roles: Vec<Choice>,
     /// Offices for each scope kind: (kind key, field, choices).
     pub scopes: Vec<(&'static str, &'static str, Vec<Choice>)>,
+    /// Partner organisations (empty when no module offers any).
+    pub affiliations: Vec<Choice>,
 }
 
 impl UserFormPage {}

@@ -8,6 +8,7 @@ use sea_orm_migration::schema::*;
 mod m0015_login_hardening;
 mod m0016_settings;
 mod m0019_occupation_titles;
+mod m0024_user_affiliation;
 
 /// Column and index helpers shared by every module's migrations.
 pub mod schema {
@@ -49,6 +50,7 @@ pub fn platform() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0015_login_hardening::M0015LoginHardening),
         Box::new(m0016_settings::M0016Settings),
         Box::new(m0019_occupation_titles::M0019OccupationTitles),
+        Box::new(m0024_user_affiliation::M0024UserAffiliation),
     ]
 }
 

@@ -220,6 +220,7 @@ async fn dismissing_a_pair_needs_capture_scope_on_both_people() {
                 search: vec!["OE-A".into(), "OE-B".into()],
                 national: false,
             },
+            affiliation: String::new(),
         },
         crate::helpers::PASSWORD,
     )

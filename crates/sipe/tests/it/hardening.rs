@@ -448,6 +448,7 @@ async fn searcher(app: &TestApp) -> (reqwest::Client, String) {
                 search: vec!["OE-A".into(), "OE-B".into()],
                 national: false,
             },
+            affiliation: String::new(),
         },
         crate::helpers::PASSWORD,
     )

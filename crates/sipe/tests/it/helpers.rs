@@ -206,6 +206,7 @@ impl TestApp {
             email: String::new(),
             role: role.into(),
             scopes: ScopeInput::same_offices(offices.iter().map(|s| s.to_string()).collect()),
+            affiliation: String::new(),
         };
         sipe::access::service::create_user(
             &self.db,

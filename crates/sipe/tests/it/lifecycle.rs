@@ -247,6 +247,7 @@ async fn admin_token(inst: &Installation) -> String {
                 email: String::new(),
                 role: "admin".into(),
                 scopes: sipe::access::service::ScopeInput::same_offices(vec![]),
+                affiliation: String::new(),
             },
             PASSWORD,
         )

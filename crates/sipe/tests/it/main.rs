@@ -30,6 +30,7 @@ mod referrals;
 mod scope;
 mod training;
 mod training_credentials;
+mod training_staff;
 mod transfers;
 mod users;
 mod vacancies;

@@ -346,6 +346,7 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
                 search: vec!["OE-B".into()],
                 national: false,
             },
+            affiliation: String::new(),
         },
         crate::helpers::PASSWORD,
     )
@@ -379,6 +380,7 @@ async fn candidates_rank_by_explained_factors_within_the_callers_search_scope() 
                 search: vec!["OE-B".into()],
                 national: false,
             },
+            affiliation: String::new(),
         },
         crate::helpers::PASSWORD,
     )

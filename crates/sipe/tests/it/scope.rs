@@ -1456,6 +1456,7 @@ async fn a_user_without_any_scope_sees_no_office() {
         email: String::new(),
         role: "analyst".into(),
         scopes: sipe::access::service::ScopeInput::default(),
+        affiliation: String::new(),
     };
     sipe::access::service::create_user(
         &app.db,

@@ -11,6 +11,7 @@ fn input(username: &str, role: &str, offices: &[&str]) -> UserInput {
         email: String::new(),
         role: role.into(),
         scopes: ScopeInput::same_offices(offices.iter().map(|s| s.to_string()).collect()),
+        affiliation: String::new(),
     }
 }
 

@@ -130,6 +130,7 @@ async fn institution_page(
             )?;
             cohorts::list(
                 &state.db,
+                &user.access,
                 &cohorts::Filter {
                     institution_id: Some(i.id),
                     ..Default::default()
@@ -300,6 +301,7 @@ async fn course_page(
             )?;
             cohorts::list(
                 &state.db,
+                &user.access,
                 &cohorts::Filter {
                     course_id: Some(c.id),
                     ..Default::default()

@@ -501,7 +501,7 @@ pub async fn cohort_pdf(
     uri: axum::http::Uri,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<Response, WebError> {
-    let cohort = crate::cohorts::find(&state.db, id)
+    let cohort = crate::cohorts::find_visible(&state.db, &user.access, id)
         .await?
         .ok_or(WebError::NotFound)?;
     if !crate::cohorts::runs(&state.db, &user.access, cohort.id).await? {

@@ -100,7 +100,7 @@ pub async fn list_cohorts(
         state: CohortState::parse(&query.state),
         ..Default::default()
     };
-    let (rows, total) = cohorts::list(&state.db, &filter, &pager).await?;
+    let (rows, total) = cohorts::list(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
     let rows = named(&state, rows).await?;
     page_with(
@@ -338,7 +338,7 @@ async fn cohort_page(
         errors,
     } = attempt;
     let access = &user.access;
-    let cohort = cohorts::find(&state.db, id)
+    let cohort = cohorts::find_visible(&state.db, access, id)
         .await?
         .ok_or(WebError::NotFound)?;
     let course = crate::courses::find(&state.db, cohort.course_id)
