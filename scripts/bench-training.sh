@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Training benchmarks of issue #15:
+#  - bulk enrolment of 10,000 people into one cohort of 2,000 places on SQLite: the
+#    check of the list and its confirmed enrolment (examples/bulk_enrol_bench.rs, on a
+#    demo data dir of 20,000 people);
 #  - a certificate's PDF, p50/p99 of one render, and a cohort of 1,000 as one document
 #    and as a ZIP (examples/certificate_bench.rs, no database);
 #  - the public verification page and its JSON over HTTP, requests/s and p99, beside a
@@ -15,7 +18,13 @@ DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-cargo build --release --bin sipe --example hello --example certificate_bench
+cargo build --release --bin sipe --example hello --example certificate_bench --example bulk_enrol_bench
+
+bulk="$(mktemp -d)"
+echo "== bulk enrolment (seeding a demo of 20,000 people in $bulk)"
+SIPE_LOG=warn target/release/sipe --data-dir "$bulk" demo --persons 20000 --no-serve >/dev/null
+target/release/examples/bulk_enrol_bench "$bulk" 10000 2000
+rm -rf "$bulk"
 
 echo "== certificate PDFs"
 target/release/examples/certificate_bench 500 1000

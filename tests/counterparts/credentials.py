@@ -56,6 +56,7 @@ def status_bit(credential):
     entry = credential["credentialStatus"]
     check("  status entry is a BitstringStatusListEntry", entry["type"] == "BitstringStatusListEntry")
     listing = verified(get(entry["statusListCredential"]))
+    check("  the list's issuer is the credential's", listing["issuer"] == credential["issuer"]["id"], listing["issuer"])
     subject = listing["credentialSubject"]
     check("  the list is a BitstringStatusList for revocation",
           subject["type"] == "BitstringStatusList" and subject["statusPurpose"] == "revocation")

@@ -597,6 +597,19 @@ async fn user(config: Config, cmd: UserCmd) -> anyhow::Result<()> {
             affiliation,
             password_stdin: _,
         } => {
+            // The form offers only existing institutions; the command line checks it.
+            if let Some(a) = affiliation.as_deref() {
+                let known = match a.trim().parse::<uuid::Uuid>() {
+                    Ok(id) => crate::training::institutions::find(&db, id)
+                        .await?
+                        .is_some(),
+                    Err(_) => false,
+                };
+                anyhow::ensure!(
+                    known,
+                    "--affiliation {a}: no training institution has this id"
+                );
+            }
             let password = read_password()?;
             let input = access::service::UserInput {
                 full_name: full_name.unwrap_or_else(|| username.clone()),

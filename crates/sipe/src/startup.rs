@@ -316,10 +316,17 @@ impl Application {
         prepare_data_dir(&config)?;
         let modules = Arc::new(modules());
         let extensions = start_modules(&config, &modules)?;
-        let state = AppState::new(db, Arc::new(config), modules, extensions);
+        let listener = bind(&config.bind).await?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| StartError::Prepare(format!("cannot read the bound address: {e}")))?;
+        if config.public_url.is_none() {
+            tracing::info!(
+                "public_url is not set: printed and published addresses use http://{bound}"
+            );
+        }
+        let state = AppState::new(db, Arc::new(config), modules, extensions, bound);
         let (routes, router) = router(state.clone())?;
-        let addr = state.config.bind.clone();
-        let listener = bind(&addr).await?;
         let metrics_listener = match &state.config.metrics_bind {
             Some(addr) => Some(bind(addr).await?),
             None => None,

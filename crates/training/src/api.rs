@@ -592,6 +592,102 @@ pub async fn enrol(
     Ok((StatusCode::CREATED, Json(e)))
 }
 
+/// A list of documents to enrol at once.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BulkInput {
+    /// Document numbers (digits; dots are dropped), at most 20,000.
+    pub documents: Vec<String>,
+    /// Only check the list: nothing changes.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// One document of the list and what happens to it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkLineDto {
+    /// The document as read.
+    pub document: String,
+    /// What happens: `place`, `waiting`, `invalid`, `not_found`, `ambiguous`,
+    /// `repeated`, `already`, `ineligible`.
+    pub verdict: crate::bulk::Verdict,
+    /// Who holds it, when found.
+    pub person_id: Option<Uuid>,
+    /// Every failed requirement (`key`, `required`, `actual`), when ineligible.
+    pub unmet: Vec<crate::domain::Unmet>,
+}
+
+/// The list checked (and, unless a dry run, applied).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkDto {
+    /// Were the enrolments made?
+    pub applied: bool,
+    /// How many get a place.
+    pub places: usize,
+    /// How many join the waiting list.
+    pub waiting: usize,
+    /// How many are not enrolled.
+    pub refused: usize,
+    /// Every document, in the list's order.
+    pub lines: Vec<BulkLineDto>,
+}
+
+/// Enrols a list of documents: each is checked (found in the caller's search scope,
+/// not in already, the course's requirements met); the free places go in the list's
+/// order and the rest join the waiting list, in one transaction. `dry_run` only checks.
+#[utoipa::path(post, path = "/api/v1/cohorts/{id}/bulk-enrolments", request_body = BulkInput,
+    params(("id" = Uuid, Path, description = "Cohort id")),
+    responses((status = 200, body = BulkDto), (status = 404, body = sipe_platform::api::Problem),
+        (status = 409, body = sipe_platform::api::Problem), (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn bulk_enrol(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<BulkInput>,
+) -> Result<Json<BulkDto>, ApiError> {
+    if input.documents.len() > crate::bulk::MAX_DOCUMENTS {
+        return Err(
+            sipe_platform::validation::FieldErrors::one("documents", "bulk-too-many").into(),
+        );
+    }
+    let text: String = input
+        .documents
+        .iter()
+        .map(|d| {
+            d.chars()
+                .take(40)
+                .collect::<String>()
+                .replace(['\n', '\r'], "")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let documents = crate::bulk::parse_documents(&text)?;
+    let plan = if input.dry_run {
+        let c = cohorts::find_visible(&state.db, &access, id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        crate::bulk::plan(&state.db, &access, &c, &documents).await?
+    } else {
+        crate::bulk::confirm(&state.db, &ctx, &access, id, &documents).await?
+    };
+    Ok(Json(BulkDto {
+        applied: !input.dry_run,
+        places: plan.places,
+        waiting: plan.waiting,
+        refused: plan.refused(),
+        lines: plan
+            .lines
+            .into_iter()
+            .map(|l| BulkLineDto {
+                document: l.document,
+                verdict: l.verdict,
+                person_id: l.person.map(|p| p.id),
+                unmet: l.unmet,
+            })
+            .collect(),
+    }))
+}
+
 /// A withdrawal.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct WithdrawInput {

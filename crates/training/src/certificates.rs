@@ -9,8 +9,8 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -52,7 +52,7 @@ pub async fn issue(
         .await?
         .pop()
         .ok_or(TrainingError::NotFound)?;
-    let position = crate::cohorts::next_number(conn, "status-list").await? - 1;
+    let position = status_position(conn).await?;
     let code = domain::new_code(&mut rand::rng());
     let today = Utc::now().date_naive();
     let model = certificate::ActiveModel {
@@ -112,6 +112,31 @@ pub async fn issue(
     )
     .await?;
     Ok(model)
+}
+
+/// A free position in the status lists, at random within the current list (a position
+/// says nothing of the order of issue; Bitstring Status List's group privacy). Each
+/// list is filled to half before the next one opens, so a free position is found in a
+/// few tries. Issuing is serialised by the sequence's row lock.
+async fn status_position(conn: &impl ConnectionTrait) -> Result<i32, TrainingError> {
+    use crate::credentials::LIST_SIZE;
+    use rand::Rng;
+    let issued = crate::cohorts::next_number(conn, "status-list").await? - 1;
+    let first = (issued / (LIST_SIZE / 2)) * LIST_SIZE;
+    for _ in 0..64 {
+        let candidate = first + rand::rng().random_range(0..LIST_SIZE);
+        let taken = certificate::Entity::find()
+            .filter(certificate::Column::StatusIndex.eq(candidate))
+            .count(conn)
+            .await?
+            > 0;
+        if !taken {
+            return Ok(candidate);
+        }
+    }
+    Err(TrainingError::Internal(anyhow::anyhow!(
+        "no free status list position after 64 tries in the list from {first}"
+    )))
 }
 
 /// The skills (code, label) a course teaches.

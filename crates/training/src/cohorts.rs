@@ -231,8 +231,17 @@ pub async fn create(
     if !institution.as_ref().is_some_and(|i| i.active) {
         return Err(FieldErrors::one("institution_id", "field-choice-invalid").into());
     }
+    // An institution's staff open cohorts of their institution only, at any office
+    // (the office then coordinates it too); everyone else at an office they capture for.
+    if access.affiliation.is_some_and(|a| a != v.institution_id) {
+        return Err(FieldErrors::one("institution_id", "cohort-institution-not-yours").into());
+    }
+    let reach = match access.affiliation {
+        Some(_) => Access::system(&access.actor.username),
+        None => access.clone(),
+    };
     let office =
-        sipe_platform::territory::store::capture_office(&tx, access, Some(&input.office_code), &[])
+        sipe_platform::territory::store::capture_office(&tx, &reach, Some(&input.office_code), &[])
             .await??;
     let id = Uuid::now_v7();
     let now = Utc::now();
@@ -527,9 +536,14 @@ pub async fn open(
 }
 
 /// Cohorts in a state (the home page's card: the offer open for enrolment).
-pub async fn count_in_state(conn: &impl ConnectionTrait, state: CohortState) -> Result<u64, DbErr> {
+pub async fn count_in_state(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    state: CohortState,
+) -> Result<u64, DbErr> {
     cohort::Entity::find()
         .filter(cohort::Column::State.eq(state.as_str()))
+        .filter(offered_to(access))
         .count(conn)
         .await
 }

@@ -247,7 +247,7 @@ pub struct Requirements {
 }
 
 /// A failed criterion: its catalogue key and the values its message shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Unmet {
     /// Catalogue key (`eligibility-age`, ...).
     pub key: &'static str,

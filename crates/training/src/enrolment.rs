@@ -35,7 +35,7 @@ pub use enrolment::Model as Enrolment;
 /// States that hold or wait for a place.
 pub const ACTIVE: [EnrolmentState; 2] = [EnrolmentState::Enrolled, EnrolmentState::Waitlisted];
 
-fn active_codes() -> impl Iterator<Item = &'static str> {
+pub(crate) fn active_codes() -> impl Iterator<Item = &'static str> {
     ACTIVE.iter().map(|s| s.as_str())
 }
 
@@ -50,15 +50,18 @@ pub enum Origin {
     CohortPage,
     /// Through the API.
     Api,
+    /// In bulk, from a list of documents.
+    Bulk,
 }
 
 impl Origin {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Origin::PersonPage => "person_page",
             Origin::SkillGap => "skill_gap",
             Origin::CohortPage => "cohort_page",
             Origin::Api => "api",
+            Origin::Bulk => "bulk",
         }
     }
 }
@@ -146,7 +149,10 @@ async fn card_in_scope(
         .ok_or(TrainingError::NotFound)
 }
 
-async fn holding_places(conn: &impl ConnectionTrait, cohort_id: Uuid) -> Result<u64, DbErr> {
+pub(crate) async fn holding_places(
+    conn: &impl ConnectionTrait,
+    cohort_id: Uuid,
+) -> Result<u64, DbErr> {
     enrolment::Entity::find()
         .filter(enrolment::Column::CohortId.eq(cohort_id))
         .filter(enrolment::Column::State.eq(EnrolmentState::Enrolled.as_str()))
@@ -154,7 +160,7 @@ async fn holding_places(conn: &impl ConnectionTrait, cohort_id: Uuid) -> Result<
         .await
 }
 
-async fn course_name(conn: &impl ConnectionTrait, c: &Cohort) -> Result<String, DbErr> {
+pub(crate) async fn course_name(conn: &impl ConnectionTrait, c: &Cohort) -> Result<String, DbErr> {
     Ok(crate::courses::find(conn, c.course_id)
         .await?
         .map(|c| c.name)

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod attendance;
+pub mod bulk;
 pub mod certificates;
 pub mod cohorts;
 pub mod completion;
@@ -133,6 +134,13 @@ pub fn routes() -> sipe_platform::web::Routes {
             cohorts::transition,
         )
         .post("/training/cohorts/{id}/enrolments", edit, cohorts::enrol)
+        .get("/training/cohorts/{id}/bulk", edit, web::bulk::bulk_form)
+        .post("/training/cohorts/{id}/bulk", edit, web::bulk::bulk_check)
+        .post(
+            "/training/cohorts/{id}/bulk/confirm",
+            edit,
+            web::bulk::bulk_confirm,
+        )
         .post(
             "/training/cohorts/{id}/outcomes",
             edit,
@@ -213,6 +221,11 @@ fn api_routes() -> sipe_platform::web::Routes {
             api::list_enrolments,
         )
         .post("/api/v1/cohorts/{id}/enrolments", edit, api::enrol)
+        .post(
+            "/api/v1/cohorts/{id}/bulk-enrolments",
+            edit,
+            api::bulk_enrol,
+        )
         .put("/api/v1/cohorts/{id}/outcomes", edit, api::save_outcomes)
         .post("/api/v1/enrolments/{id}/withdrawal", edit, api::withdraw)
         .put(
@@ -242,7 +255,7 @@ fn api_routes() -> sipe_platform::web::Routes {
             web::credentials::api_credential,
         )
         .get(
-            "/api/v1/status-lists/{n}",
+            "/api/v1/issuers/{owner}/status-lists/{n}",
             Guard::Public,
             web::credentials::api_status_list,
         )
@@ -280,6 +293,7 @@ fn api_routes() -> sipe_platform::web::Routes {
     api::transition,
     api::list_enrolments,
     api::enrol,
+    api::bulk_enrol,
     api::save_outcomes,
     api::withdraw,
     api::save_attendance,

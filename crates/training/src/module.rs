@@ -42,9 +42,10 @@ pub const MODULE: Module = Module {
         label: "dashboard-cohorts-enrolling",
         href: "/training/cohorts?state=enrolling",
         permission: Permission::ViewTraining,
-        count: |state, _| {
+        count: |state, access| {
             Box::pin(crate::cohorts::count_in_state(
                 &state.db,
+                access,
                 crate::domain::CohortState::Enrolling,
             ))
         },

@@ -537,6 +537,41 @@ pub async fn find_by_number_in_scope(
         .await
 }
 
+/// The cards of the people with these document numbers (any type), within the caller's
+/// search scope, in no order (a number may give two people of different types).
+pub async fn cards_by_numbers_in_scope(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    numbers: &[String],
+) -> Result<Vec<PersonCard>, DbErr> {
+    let mut out = Vec::with_capacity(numbers.len());
+    for chunk in numbers.chunks(1_000) {
+        let rows: Vec<PersonCard> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::OfficeId,
+                person::Column::Surnames,
+                person::Column::Names,
+                person::Column::ChosenName,
+                person::Column::DocType,
+                person::Column::DocNumber,
+                person::Column::Phone,
+                person::Column::Email,
+                person::Column::BirthDate,
+                person::Column::EducationLevel,
+            ])
+            .filter(person::Column::DocNumber.is_in(chunk.iter().cloned()))
+            .filter(person::Column::MergedInto.is_null())
+            .filter(access.search.owns(person::Column::OfficeId))
+            .into_model()
+            .all(conn)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// A subquery of the ids of the people in a scope's offices (for another module's
 /// condition "rows of people I may see").
 pub fn ids_in_scope(scope: &sipe_platform::access::Scope) -> sea_orm::sea_query::SelectStatement {

@@ -32,6 +32,9 @@ pub struct AppState(Arc<StateInner>);
 
 /// The contents of `AppState`.
 pub struct StateInner {
+    /// This server's address as its users reach it: `public_url`, else `http://` and
+    /// the bound address. Never the request's `Host`, which the client chooses.
+    pub base_url: String,
     /// The database pool.
     pub db: Db,
     /// The validated configuration.
@@ -64,14 +67,21 @@ impl AppState {
         config: Arc<Config>,
         modules: Arc<crate::module::Modules>,
         extensions: crate::module::Extensions,
+        bound: std::net::SocketAddr,
     ) -> Self {
         let tz = config.tz();
+        let base_url = match &config.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None if bound.ip().is_unspecified() => format!("http://localhost:{}", bound.port()),
+            None => format!("http://{bound}"),
+        };
         // Validated at load; an invalid list built in code lets no one in.
         let metrics_allow = config.metrics_networks().unwrap_or_default();
         let trusted_proxies = config.proxy_networks().unwrap_or_default();
         let login_limiter = auth::LoginLimiter::new(config.login_attempts_per_minute);
         let reads = crate::audit::reads::ReadLog::spawn(db.clone());
         Self(Arc::new(StateInner {
+            base_url,
             reads,
             db,
             config,

@@ -29,6 +29,7 @@ mod profile;
 mod referrals;
 mod scope;
 mod training;
+mod training_bulk;
 mod training_credentials;
 mod training_staff;
 mod transfers;

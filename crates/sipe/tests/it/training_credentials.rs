@@ -79,6 +79,10 @@ async fn status_bit(app: &TestApp, credential: &Value) -> u8 {
         .unwrap();
     let list = verified(app, &token).await;
     assert_eq!(list["credentialSubject"]["type"], "BitstringStatusList");
+    assert_eq!(
+        list["issuer"], credential["issuer"]["id"],
+        "the list's issuer is the credential's"
+    );
     let encoded = list["credentialSubject"]["encodedList"].as_str().unwrap();
     let gz = B64.decode(encoded.strip_prefix('u').unwrap()).unwrap();
     let mut bits = Vec::new();
@@ -151,7 +155,7 @@ async fn a_certificate_is_an_open_badge_whose_status_bit_flips_on_revocation() {
     let raw = serde_json::to_string(&first).unwrap();
     assert!(
         !raw.contains("30111001") && !raw.contains("30111002"),
-        "the document only as a salted digest"
+        "no document in a public credential"
     );
     // The issuer's profile names the institution and its key.
     let profile: Value = fetch(&app, first["iss"].as_str().unwrap())
@@ -175,6 +179,24 @@ async fn a_certificate_is_an_open_badge_whose_status_bit_flips_on_revocation() {
         .unwrap();
     assert_eq!(status_bit(&app, &first).await, 1);
     assert_eq!(status_bit(&app, &second).await, 0);
+    // A forged Host header changes nothing: the addresses are the server's own.
+    let forged = app
+        .client()
+        .get(app.url(&format!("/api/v1/certificates/{}/credential.jwt", codes[1])))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let header: Value =
+        serde_json::from_slice(&B64.decode(forged.split('.').next().unwrap()).unwrap()).unwrap();
+    assert!(
+        header["kid"].as_str().unwrap().starts_with(&app.base),
+        "{header}"
+    );
+    assert!(!forged.contains("evil"));
     // The same certificate gives the same credential (Ed25519 is deterministic).
     let again = credential(&app, &codes[0]).await;
     assert_eq!(again, first);
@@ -182,10 +204,12 @@ async fn a_certificate_is_an_open_badge_whose_status_bit_flips_on_revocation() {
     // Unknown codes, lists and issuers are 404.
     for path in [
         "/api/v1/certificates/ABCDEFGHJKLMNPQRSTUV/credential.jwt".to_owned(),
-        "/api/v1/status-lists/1".to_owned(),
-        "/api/v1/status-lists/-1".to_owned(),
-        "/api/v1/status-lists/99999999999".to_owned(),
+        format!("/api/v1/issuers/{i}/status-lists/1"),
+        format!("/api/v1/issuers/{i}/status-lists/-1"),
+        format!("/api/v1/issuers/{i}/status-lists/99999999999"),
+        format!("/api/v1/issuers/{}/status-lists/0", uuid::Uuid::now_v7()),
         "/api/v1/issuers/nobody".to_owned(),
+        "/api/v1/issuers/sipe/status-lists/0".to_owned(),
         format!("/api/v1/issuers/{}", uuid::Uuid::now_v7()),
         format!("/api/v1/issuers/{i}/keys/{}", uuid::Uuid::now_v7()),
     ] {
@@ -212,7 +236,11 @@ async fn a_certificate_is_an_open_badge_whose_status_bit_flips_on_revocation() {
         ))
         .await
         .unwrap();
-    assert_eq!(rows.len(), 2, "the institution's key and the deployment's");
+    assert_eq!(
+        rows.len(),
+        1,
+        "the institution's key, created by its first credential"
+    );
     for row in rows {
         let sealed = B64
             .decode(row.try_get::<String>("", "sealed_private_key").unwrap())

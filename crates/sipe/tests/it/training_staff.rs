@@ -193,6 +193,44 @@ async fn institution_staff_run_their_cohorts_and_find_no_other_cohort_and_no_per
             .unwrap()
             .is_empty()
     );
+    // They open cohorts of their institution, at any office; never of another one.
+    let cohort_form = |institution: Uuid| {
+        vec![
+            ("course_id".to_owned(), c.to_string()),
+            ("institution_id".to_owned(), institution.to_string()),
+            ("office_code".to_owned(), "OE-A".to_owned()),
+            ("starts_on".to_owned(), "2026-04-06".to_owned()),
+            ("ends_on".to_owned(), "2026-04-27".to_owned()),
+            ("weekdays".to_owned(), "1".to_owned()),
+            ("start_time".to_owned(), "09:00".to_owned()),
+            ("end_time".to_owned(), "12:00".to_owned()),
+            ("place".to_owned(), "institution".to_owned()),
+            ("capacity".to_owned(), "10".to_owned()),
+        ]
+    };
+    let post_cohort = |fields: Vec<(String, String)>| {
+        let client = client.clone();
+        let csrf = csrf.clone();
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.post_form(&client, &csrf, "/training/cohorts", &pairs)
+                .await
+        }
+    };
+    let res = post_cohort(cohort_form(other)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = post_cohort(cohort_form(mine)).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "their own institution's"
+    );
+    let api = app.get_json(&token, "/api/v1/cohorts").await;
+    assert_eq!(api["total"], 2, "the new cohort is theirs to see");
     // The registry's lists find nobody.
     let people = get("/persons?q=Quiroga".into()).await.text().await.unwrap();
     assert!(!people.contains("30111001") && !people.contains("30.111.001"));

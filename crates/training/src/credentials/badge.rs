@@ -48,14 +48,6 @@ pub fn payload(cert: &certificate::Model, facts: &Facts) -> Value {
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or_default();
     let (_, index) = super::status_list::locate(cert.status_index);
-    // The document's digest lets a verifier who is shown the document confirm it; the
-    // name is in the clear, as on the printed certificate.
-    let salt = cert.id.simple().to_string();
-    let digest = ring::digest::digest(
-        &ring::digest::SHA256,
-        format!("{}{salt}", cert.holder_doc).as_bytes(),
-    );
-    let doc_hash: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
     json!({
         "@context": [super::VC_CONTEXT, OB_CONTEXT],
         "id": id,
@@ -75,13 +67,6 @@ pub fn payload(cert: &certificate::Model, facts: &Facts) -> Value {
                     "identityType": "name",
                     "hashed": false,
                     "identityHash": cert.holder_name,
-                },
-                {
-                    "type": "IdentityObject",
-                    "identityType": "nationalIdentityNumber",
-                    "hashed": true,
-                    "identityHash": format!("sha256${doc_hash}"),
-                    "salt": salt,
                 },
             ],
             "achievement": {

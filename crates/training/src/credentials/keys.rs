@@ -18,9 +18,6 @@ use uuid::Uuid;
 use crate::entity::issuer_key;
 use crate::error::TrainingError;
 
-/// The owner of the deployment's key (it signs the status lists).
-pub const DEPLOYMENT: &str = "sipe";
-
 const NONCE_LEN: usize = aead::NONCE_LEN;
 
 fn internal(what: &str) -> TrainingError {
@@ -178,6 +175,18 @@ pub async fn stored(
         .await?)
 }
 
+fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
+    let key = std::fs::read_to_string(path)
+        .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+    let key = key.trim();
+    anyhow::ensure!(
+        key.len() >= 32,
+        "{} must hold at least 32 characters",
+        path.display()
+    );
+    Ok(key.to_owned())
+}
+
 /// The secret that seals the keys: the configured one, else the data dir's
 /// `credential.key`, created (owner-only) on first start.
 pub fn secret(config: &sipe_platform::config::Config) -> anyhow::Result<String> {
@@ -185,38 +194,43 @@ pub fn secret(config: &sipe_platform::config::Config) -> anyhow::Result<String> 
         return Ok(key.expose().trim().to_owned());
     }
     let path = config.data_dir.join("credential.key");
-    match std::fs::read_to_string(&path) {
-        Ok(key) if key.trim().len() >= 32 => return Ok(key.trim().to_owned()),
-        Ok(_) => anyhow::bail!("{} must hold at least 32 characters", path.display()),
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            anyhow::bail!("cannot read {}: {e}", path.display())
-        }
-        Err(_) => {}
+    if path.exists() {
+        return read_secret(&path);
     }
     let mut raw = [0u8; 32];
     SystemRandom::new()
         .fill(&mut raw)
         .map_err(|_| anyhow!("no randomness for the credential key"))?;
-    let key = B64.encode(raw);
     std::fs::create_dir_all(&config.data_dir)?;
+    // Written whole under a private name, then linked into place: a process starting at
+    // the same time either wins the link or reads the complete file of the one that did.
+    let mut nonce = [0u8; 8];
+    SystemRandom::new()
+        .fill(&mut nonce)
+        .map_err(|_| anyhow!("no randomness for a file name"))?;
+    let tmp = config
+        .data_dir
+        .join(format!(".credential.key.{}", B64.encode(nonce)));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&path) {
-        Ok(mut file) => {
-            std::io::Write::write_all(&mut file, key.as_bytes())?;
+    let written = options.open(&tmp).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, B64.encode(raw).as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&tmp, &path));
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
             tracing::warn!(
                 path = %path.display(),
                 "created the credential sealing key in the data dir; \
                  set credential_key_file to keep it off the data dir's backups"
             );
-            Ok(key)
+            read_secret(&path)
         }
-        // Another process created it between the read and the open.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Ok(std::fs::read_to_string(&path)?.trim().to_owned())
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_secret(&path),
         Err(e) => Err(anyhow!("cannot create {}: {e}", path.display())),
     }
 }

@@ -1,8 +1,10 @@
 //! Open Badges 3.0 credentials of the certificates, as VC-JWTs signed with each
-//! institution's Ed25519 key, and the revocation status lists the deployment signs.
+//! institution's Ed25519 key, and each institution's revocation status lists, signed
+//! with the same key (verifiers check that a status list's issuer is the credential's).
 //!
 //! Every URL a verifier follows is public and answers JSON: the issuer's profile, each
-//! key as a JWK (the JWT's `kid` is that key's URL), the status list. A credential is
+//! key as a JWK (the JWT's `kid` is that key's URL), the status lists. The addresses
+//! come from `public_url` (else the bound address), never from the request's `Host`. A credential is
 //! built again on each download from the certificate's stored snapshot; Ed25519 is
 //! deterministic, so the same certificate on the same address gives the same token.
 
@@ -12,13 +14,13 @@ mod keys;
 mod status_list;
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::entity::certificate;
+use crate::entity::{certificate, cohort};
 use crate::error::TrainingError;
-pub use keys::{DEPLOYMENT, Keys, Sealer, secret};
+pub use keys::{Keys, Sealer, secret};
 pub use status_list::LIST_SIZE;
 
 /// The W3C Verifiable Credentials 2.0 context.
@@ -29,7 +31,7 @@ const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 pub struct Urls<'a>(pub &'a str);
 
 impl Urls<'_> {
-    /// An issuer's profile: an institution's id, or [`DEPLOYMENT`].
+    /// An issuer's profile (an institution's id).
     pub fn issuer(&self, owner: &str) -> String {
         format!("{}/api/v1/issuers/{owner}", self.0)
     }
@@ -39,9 +41,9 @@ impl Urls<'_> {
         format!("{}/keys/{id}", self.issuer(owner))
     }
 
-    /// Status list number `n`.
-    pub fn status_list(&self, n: i32) -> String {
-        format!("{}/api/v1/status-lists/{n}", self.0)
+    /// An issuer's status list number `n`.
+    pub fn status_list(&self, owner: &str, n: i32) -> String {
+        format!("{}/status-lists/{n}", self.issuer(owner))
     }
 }
 
@@ -64,20 +66,32 @@ pub async fn credential(
     let facts = badge::Facts {
         issuer: urls.issuer(&owner),
         course_id: cohort.course_id,
-        status_list: urls.status_list(status_list::locate(cert.status_index).0),
+        status_list: urls.status_list(&owner, status_list::locate(cert.status_index).0),
     };
     let payload = badge::payload(&cert, &facts);
     let token = jose::sign(&key, &urls.key(&owner, key.id), "vc+jwt", &payload);
     Ok(Some((cert, token)))
 }
 
-/// Status list `n` as a VC-JWT signed by the deployment; `None` past the last list.
+/// An institution's status list `n` as a VC-JWT signed with its key: one bit per
+/// position of the list, set for its revoked certificates. `None` for an unknown
+/// institution or past the last list.
 pub async fn status_list(
     conn: &impl ConnectionTrait,
     keys: &Keys,
     urls: Urls<'_>,
+    owner: &str,
     n: i32,
 ) -> Result<Option<String>, TrainingError> {
+    let Ok(institution) = owner.parse::<Uuid>() else {
+        return Ok(None);
+    };
+    if crate::institutions::find(conn, institution)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
     let last: Option<i32> = certificate::Entity::find()
         .select_only()
         .expr(certificate::Column::StatusIndex.max())
@@ -91,67 +105,70 @@ pub async fn status_list(
         return Ok(None);
     }
     let first = n * LIST_SIZE;
+    let theirs = cohort::Entity::find()
+        .select_only()
+        .column(cohort::Column::Id)
+        .filter(cohort::Column::InstitutionId.eq(institution));
     let revoked: Vec<i32> = certificate::Entity::find()
         .select_only()
         .column(certificate::Column::StatusIndex)
         .filter(certificate::Column::Status.eq(crate::certificates::REVOKED))
         .filter(certificate::Column::StatusIndex.between(first, first + LIST_SIZE - 1))
+        .filter(certificate::Column::CohortId.in_subquery(QueryTrait::into_query(theirs)))
         .into_tuple()
         .all(conn)
         .await?;
     let encoded = status_list::encode(revoked.into_iter().map(|p| p - first))
         .map_err(|e| TrainingError::Internal(e.into()))?;
-    let key = keys.signing(conn, DEPLOYMENT).await?;
-    let id = urls.status_list(n);
-    let now = Utc::now();
+    let key = keys.signing(conn, owner).await?;
+    let id = urls.status_list(owner, n);
+    // No `nbf`: a verifier whose clock runs behind ours would refuse a list made "now".
     let payload = json!({
         "@context": [VC_CONTEXT],
         "id": id,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": urls.issuer(DEPLOYMENT),
-        "validFrom": now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "issuer": urls.issuer(owner),
+        "validFrom": Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         "credentialSubject": {
             "id": format!("{id}#list"),
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
             "encodedList": encoded,
         },
-        "iss": urls.issuer(DEPLOYMENT),
+        "iss": urls.issuer(owner),
         "jti": id,
-        "nbf": now.timestamp(),
     });
-    let kid = urls.key(DEPLOYMENT, key.id);
-    Ok(Some(jose::sign(&key, &kid, "vc+jwt", &payload)))
+    Ok(Some(jose::sign(
+        &key,
+        &urls.key(owner, key.id),
+        "vc+jwt",
+        &payload,
+    )))
 }
 
-/// An issuer's Open Badges profile; `deployment_name` names the deployment's own.
+/// An institution's Open Badges issuer profile, with the URLs of its keys.
 pub async fn issuer_profile(
     conn: &impl ConnectionTrait,
     urls: Urls<'_>,
     owner: &str,
-    deployment_name: &str,
 ) -> Result<Option<Value>, TrainingError> {
     let mut profile = json!({
         "@context": [VC_CONTEXT, badge::OB_CONTEXT],
         "id": urls.issuer(owner),
         "type": ["Profile"],
     });
-    if owner == DEPLOYMENT {
-        profile["name"] = json!(deployment_name);
-    } else {
-        let Ok(id) = owner.parse::<Uuid>() else {
-            return Ok(None);
-        };
-        let Some(inst) = crate::institutions::find(conn, id).await? else {
-            return Ok(None);
-        };
-        profile["name"] = json!(inst.name);
-        if let Some(email) = inst.email {
-            profile["email"] = json!(email);
-        }
-        if let Some(phone) = inst.phone {
-            profile["phone"] = json!(phone);
-        }
+    let Ok(id) = owner.parse::<Uuid>() else {
+        return Ok(None);
+    };
+    let Some(inst) = crate::institutions::find(conn, id).await? else {
+        return Ok(None);
+    };
+    profile["name"] = json!(inst.name);
+    if let Some(email) = inst.email {
+        profile["email"] = json!(email);
+    }
+    if let Some(phone) = inst.phone {
+        profile["phone"] = json!(phone);
     }
     if let Some(key) = keys::stored(conn, owner).await? {
         profile["jwks"] = json!(format!("{}/jwks", urls.issuer(owner)));

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
@@ -386,10 +386,10 @@ pub async fn api_verify(
 }
 
 /// The verification address printed on a certificate.
-pub fn verification_url(state: &AppState, headers: &HeaderMap, code: &str) -> String {
+pub fn verification_url(state: &AppState, code: &str) -> String {
     format!(
         "{}/verificar/{}",
-        super::base_url(state, headers),
+        super::base_url(state),
         crate::domain::grouped_code(code)
     )
 }
@@ -429,7 +429,6 @@ async fn one_pdf(
     state: &AppState,
     access: &sipe_platform::access::Access,
     audit: &sipe_platform::audit::AuditCtx,
-    headers: &HeaderMap,
     code: &str,
 ) -> Result<Option<Response>, WebError> {
     let Some(cert) = certificates::by_code_in_scope(&state.db, access, code).await? else {
@@ -451,7 +450,7 @@ async fn one_pdf(
         )
         .await
         .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
-    let url = verification_url(state, headers, &cert.code);
+    let url = verification_url(state, &cert.code);
     let name = format!("certificado-{}.pdf", cert.code);
     let bytes = rendered(vec![(cert, url)], false)
         .await
@@ -464,10 +463,9 @@ pub async fn pdf_page(
     State(state): State<AppState>,
     user: Authenticated,
     Ctx(audit): Ctx,
-    headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    one_pdf(&state, &user.access, &audit, &headers, &code)
+    one_pdf(&state, &user.access, &audit, &code)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -480,10 +478,9 @@ pub async fn api_pdf(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
     Ctx(audit): Ctx,
-    headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
-    match one_pdf(&state, &access, &audit, &headers, &code).await {
+    match one_pdf(&state, &access, &audit, &code).await {
         Ok(Some(r)) => Ok(r),
         Ok(None) | Err(WebError::NotFound) => Err(ApiError::NotFound),
         Err(WebError::Conflict(key)) => Err(ApiError::Conflict(key)),
@@ -497,7 +494,6 @@ pub async fn cohort_pdf(
     State(state): State<AppState>,
     user: Authenticated,
     Ctx(audit): Ctx,
-    headers: HeaderMap,
     uri: axum::http::Uri,
     Path(id): Path<uuid::Uuid>,
 ) -> Result<Response, WebError> {
@@ -541,7 +537,7 @@ pub async fn cohort_pdf(
     let pairs = certs
         .into_iter()
         .map(|c| {
-            let url = verification_url(&state, &headers, &c.code);
+            let url = verification_url(&state, &c.code);
             (c, url)
         })
         .collect();

@@ -143,16 +143,19 @@ async fn form_page(
     let institutions = crate::institutions::active(&state.db)
         .await?
         .into_iter()
+        .filter(|i| user.access.affiliation.is_none_or(|a| a == i.id))
         .map(|i| (i.id.to_string(), i.name));
-    let offices = sipe_platform::territory::store::offices_in_scope(
-        &state.db,
-        &user.access,
-        ScopeKind::Capture,
-    )
-    .await?
-    .into_iter()
-    .filter(|o| o.active)
-    .map(|o| (o.code.clone(), format!("{} — {}", o.code, o.name)));
+    // An institution's staff open cohorts at any office (see `cohorts::create`).
+    let reach = match user.access.affiliation {
+        Some(_) => sipe_platform::access::Access::system(&user.access.actor.username),
+        None => (*user.access).clone(),
+    };
+    let offices =
+        sipe_platform::territory::store::offices_in_scope(&state.db, &reach, ScopeKind::Capture)
+            .await?
+            .into_iter()
+            .filter(|o| o.active)
+            .map(|o| (o.code.clone(), format!("{} — {}", o.code, o.name)));
     let weekdays = (1..=7)
         .map(|d: u32| Choice {
             value: d.to_string(),

@@ -4,12 +4,11 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::credentials::{self, Keys, Urls};
 use sipe_platform::api::ApiError;
-use sipe_platform::i18n::Lang;
 use sipe_platform::web::AppState;
 use sipe_platform::web::auth::Client;
 
@@ -62,13 +61,12 @@ fn token(body: String, cache: &'static str, download: Option<String>) -> Respons
 pub async fn api_credential(
     State(state): State<AppState>,
     client: Client,
-    headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
     if let Some(refused) = limited(&state, &client) {
         return Ok(refused);
     }
-    let base = super::base_url(&state, &headers);
+    let base = super::base_url(&state);
     let (cert, jwt) = credentials::credential(&state.db, keys(&state)?, Urls(&base), &code)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -79,47 +77,44 @@ pub async fn api_credential(
     ))
 }
 
-/// A revocation status list (W3C Bitstring Status List) as a VC-JWT signed by the
-/// deployment. Public, rate-limited, never cached: a revocation shows at once.
-#[utoipa::path(get, path = "/api/v1/status-lists/{n}",
-    params(("n" = String, Path, description = "List number, from 0")),
+/// An institution's revocation status list (W3C Bitstring Status List) as a VC-JWT
+/// signed with its key. Public, rate-limited, never cached: a revocation shows at once.
+#[utoipa::path(get, path = "/api/v1/issuers/{owner}/status-lists/{n}",
+    params(("owner" = String, Path, description = "The institution's id"),
+        ("n" = String, Path, description = "List number, from 0")),
     responses((status = 200, description = "The VC-JWT", content_type = "application/vc+jwt", body = String),
         (status = 404, body = sipe_platform::api::Problem), (status = 429)))]
 pub async fn api_status_list(
     State(state): State<AppState>,
     client: Client,
-    headers: HeaderMap,
-    Path(n): Path<String>,
+    Path((owner, n)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     if let Some(refused) = limited(&state, &client) {
         return Ok(refused);
     }
     let n: i32 = n.parse().map_err(|_| ApiError::NotFound)?;
-    let base = super::base_url(&state, &headers);
-    let jwt = credentials::status_list(&state.db, keys(&state)?, Urls(&base), n)
+    let base = super::base_url(&state);
+    let jwt = credentials::status_list(&state.db, keys(&state)?, Urls(&base), &owner, n)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(token(jwt, "no-cache", None))
 }
 
-/// An issuer's Open Badges profile (an institution's id, or `sipe` for the deployment
-/// that signs the status lists), with the URLs of its keys.
+/// An institution's Open Badges issuer profile, with the URLs of its keys.
 #[utoipa::path(get, path = "/api/v1/issuers/{owner}",
-    params(("owner" = String, Path, description = "An institution's id, or `sipe`")),
+    params(("owner" = String, Path, description = "The institution's id")),
     responses((status = 200, description = "The Profile", body = Object),
         (status = 404, body = sipe_platform::api::Problem), (status = 429)))]
 pub async fn api_issuer(
     State(state): State<AppState>,
     client: Client,
-    headers: HeaderMap,
     Path(owner): Path<String>,
 ) -> Result<Response, ApiError> {
     if let Some(refused) = limited(&state, &client) {
         return Ok(refused);
     }
-    let base = super::base_url(&state, &headers);
-    let name = Lang::EsAr.t("certificate-pdf-issuer");
-    let profile = credentials::issuer_profile(&state.db, Urls(&base), &owner, &name)
+    let base = super::base_url(&state);
+    let profile = credentials::issuer_profile(&state.db, Urls(&base), &owner)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(profile).into_response())
@@ -127,39 +122,37 @@ pub async fn api_issuer(
 
 /// An issuer's public keys as a JWK set.
 #[utoipa::path(get, path = "/api/v1/issuers/{owner}/jwks",
-    params(("owner" = String, Path, description = "An institution's id, or `sipe`")),
+    params(("owner" = String, Path, description = "The institution's id")),
     responses((status = 200, description = "A JWK set", body = Object), (status = 429)))]
 pub async fn api_key_set(
     State(state): State<AppState>,
     client: Client,
-    headers: HeaderMap,
     Path(owner): Path<String>,
 ) -> Result<Response, ApiError> {
     if let Some(refused) = limited(&state, &client) {
         return Ok(refused);
     }
-    let base = super::base_url(&state, &headers);
+    let base = super::base_url(&state);
     let set = credentials::key_set(&state.db, Urls(&base), &owner).await?;
     Ok(Json(set).into_response())
 }
 
 /// One public key of an issuer as a JWK: the `kid` of the JWTs it signed.
 #[utoipa::path(get, path = "/api/v1/issuers/{owner}/keys/{id}",
-    params(("owner" = String, Path, description = "An institution's id, or `sipe`"),
+    params(("owner" = String, Path, description = "The institution's id"),
         ("id" = String, Path, description = "The key's id")),
     responses((status = 200, description = "A JWK", body = Object),
         (status = 404, body = sipe_platform::api::Problem), (status = 429)))]
 pub async fn api_key(
     State(state): State<AppState>,
     client: Client,
-    headers: HeaderMap,
     Path((owner, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     if let Some(refused) = limited(&state, &client) {
         return Ok(refused);
     }
     let id: uuid::Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
-    let base = super::base_url(&state, &headers);
+    let base = super::base_url(&state);
     let jwk = credentials::public_key(&state.db, Urls(&base), &owner, id)
         .await?
         .ok_or(ApiError::NotFound)?;

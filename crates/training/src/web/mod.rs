@@ -1,6 +1,7 @@
 //! The module's HTML pages: extract, call the use case, render.
 
 pub mod attendance;
+pub mod bulk;
 pub mod catalogue;
 pub mod certificates;
 pub mod cohorts;
@@ -35,24 +36,9 @@ pub(crate) fn options(
         .collect()
 }
 
-/// The server's address as its users reach it: `public_url`, else the request's host
-/// (only host characters are kept).
-pub fn base_url(state: &sipe_platform::web::AppState, headers: &axum::http::HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host: String = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        .take(255)
-        .collect();
-    let scheme = if state.config.secure_cookies() {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
+/// The server's address as its users reach it (`public_url`, else the bound address;
+/// never the request's `Host`: it would end up in printed QR codes and signed
+/// credentials).
+pub fn base_url(state: &sipe_platform::web::AppState) -> String {
+    state.base_url.clone()
 }

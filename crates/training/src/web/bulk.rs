@@ -1,0 +1,264 @@
+//! Bulk enrolment pages: the list (pasted or a CSV file), the check of every document
+//! against the cohort before anything changes, and the confirmation.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::bulk::{self, Line, Plan};
+use crate::cohorts::{self, Cohort};
+use crate::error::TrainingError;
+use sipe_platform::validation::FieldErrors;
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::render::page_with;
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+/// The most bytes of a list read from the form and its file together.
+const MAX_BYTES: usize = 1024 * 1024;
+/// Rows of each kind the check shows (the counts cover them all).
+const SHOWN: usize = 300;
+
+#[derive(askama::Template)]
+#[template(path = "training/bulk.html")]
+struct BulkPage {
+    ctx: PageCtx,
+    cohort: Cohort,
+    course: String,
+    errors: FieldErrors,
+    text: String,
+    plan: Option<Plan>,
+    /// The whole list, for the confirmation.
+    documents: String,
+    done: bool,
+}
+
+impl BulkPage {
+    fn refused(&self) -> Vec<&Line> {
+        self.plan
+            .iter()
+            .flat_map(|p| p.lines.iter())
+            .filter(|l| !l.verdict.enrols())
+            .take(SHOWN)
+            .collect()
+    }
+
+    fn accepted(&self) -> Vec<&Line> {
+        self.plan
+            .iter()
+            .flat_map(|p| p.lines.iter())
+            .filter(|l| l.verdict.enrols())
+            .take(SHOWN)
+            .collect()
+    }
+
+    fn name(&self, l: &Line) -> String {
+        l.person
+            .as_ref()
+            .map(|p| {
+                format!(
+                    "{}, {}",
+                    p.surnames,
+                    p.chosen_name.as_deref().unwrap_or(&p.names)
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// A sentence with the plan's three counts.
+    fn counts(&self, key: &str) -> String {
+        let Some(p) = &self.plan else {
+            return String::new();
+        };
+        self.ctx.lang.t_args(
+            key,
+            &[
+                ("places", p.places.to_string()),
+                ("waiting", p.waiting.to_string()),
+                ("refused", p.refused().to_string()),
+            ],
+        )
+    }
+
+    fn reasons(&self, l: &Line) -> String {
+        l.unmet
+            .iter()
+            .map(|u| super::cohorts::unmet_text(&self.ctx, u))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
+async fn cohort_of(
+    state: &AppState,
+    user: &Authenticated,
+    id: Uuid,
+) -> Result<(Cohort, String), WebError> {
+    let cohort = cohorts::find_visible(&state.db, &user.access, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let course = crate::courses::find(&state.db, cohort.course_id)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default();
+    Ok((cohort, course))
+}
+
+fn render(page: BulkPage) -> Result<Response, WebError> {
+    let status = super::status_of(&page.errors);
+    page_with(status, page)
+}
+
+/// `GET /training/cohorts/{id}/bulk`: the form.
+pub async fn bulk_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let (cohort, course) = cohort_of(&state, &user, id).await?;
+    render(BulkPage {
+        ctx,
+        cohort,
+        course,
+        errors: FieldErrors::new(),
+        text: String::new(),
+        plan: None,
+        documents: String::new(),
+        done: false,
+    })
+}
+
+/// The list's text: the pasted part, then the file's (bounded together).
+async fn read_list(mut multipart: Multipart) -> Result<String, &'static str> {
+    let mut text = String::new();
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err("bulk-too-large"),
+            Err(_) => return Err("bulk-bad-upload"),
+        };
+        if !matches!(field.name(), Some("documents" | "file")) {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if text.len() + bytes.len() + chunk.len() > MAX_BYTES {
+                        return Err("bulk-too-large");
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(_) => return Err("bulk-bad-upload"),
+            }
+        }
+        // A spreadsheet saved as CSV may come in Latin-1: its digits read the same.
+        let part = String::from_utf8(bytes)
+            .unwrap_or_else(|e| e.into_bytes().iter().map(|b| char::from(*b)).collect());
+        text.push_str(&part);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// `POST /training/cohorts/{id}/bulk?_csrf=…` (multipart: `documents`, `file`): checks
+/// the list and shows what would happen, changing nothing.
+pub async fn bulk_check(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Path(id): Path<Uuid>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    let (cohort, course) = cohort_of(&state, &user, id).await?;
+    let mut page = BulkPage {
+        ctx,
+        cohort,
+        course,
+        errors: FieldErrors::new(),
+        text: String::new(),
+        plan: None,
+        documents: String::new(),
+        done: false,
+    };
+    let text = match read_list(multipart).await {
+        Ok(text) => text,
+        Err(key) => {
+            page.errors = FieldErrors::one("documents", key);
+            return render(page);
+        }
+    };
+    let documents = match bulk::parse_documents(&text) {
+        Ok(d) => d,
+        Err(errors) => {
+            page.errors = errors;
+            page.text = text.chars().take(20_000).collect();
+            return render(page);
+        }
+    };
+    match bulk::plan(&state.db, &user.access, &page.cohort, &documents).await {
+        Ok(plan) => {
+            page.documents = documents.join("\n");
+            page.plan = Some(plan);
+            render(page)
+        }
+        Err(TrainingError::Conflict(key)) => {
+            page.errors = FieldErrors::one("documents", key);
+            render(page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The confirmation: the list as checked.
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    documents: String,
+}
+
+/// `POST /training/cohorts/{id}/bulk/confirm`: checks the list again and enrols.
+pub async fn bulk_confirm(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, WebError> {
+    let (cohort, course) = cohort_of(&state, &user, id).await?;
+    let mut page = BulkPage {
+        ctx,
+        cohort,
+        course,
+        errors: FieldErrors::new(),
+        text: String::new(),
+        plan: None,
+        documents: String::new(),
+        done: false,
+    };
+    let documents = match bulk::parse_documents(&form.documents) {
+        Ok(d) => d,
+        Err(errors) => {
+            page.errors = errors;
+            return render(page);
+        }
+    };
+    match bulk::confirm(&state.db, &audit, &user.access, id, &documents).await {
+        Ok(plan) => {
+            page.plan = Some(plan);
+            page.done = true;
+            render(page)
+        }
+        Err(TrainingError::Conflict(key)) => {
+            page.errors = FieldErrors::one("documents", key);
+            render(page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
