@@ -72,6 +72,14 @@ pub struct Config {
     pub credential_key: Option<Secret>,
     /// File holding the credential sealing key.
     pub credential_key_file: Option<PathBuf>,
+    /// The Aula Virtual's Moodle (`https://aula.example.gob.ar`); no sync without it.
+    pub moodle_url: Option<String>,
+    /// Moodle web-service token; prefer `moodle_token_file` or `SIPE_MOODLE_TOKEN`.
+    pub moodle_token: Option<Secret>,
+    /// File holding the Moodle token.
+    pub moodle_token_file: Option<PathBuf>,
+    /// Minutes between two Moodle syncs of the virtual cohorts.
+    pub moodle_sync_minutes: u64,
 }
 
 fn networks(key: &str, list: &[String]) -> Result<Vec<ipnet::IpNet>, ConfigError> {
@@ -166,6 +174,10 @@ impl Default for Config {
             audit_anchor_key_file: None,
             credential_key: None,
             credential_key_file: None,
+            moodle_url: None,
+            moodle_token: None,
+            moodle_token_file: None,
+            moodle_sync_minutes: 15,
         }
     }
 }
@@ -242,6 +254,18 @@ impl Config {
                 "public_url must start with https:// or http://, not {url:?}"
             )));
         }
+        if let Some(url) = &self.moodle_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ConfigError(format!(
+                "moodle_url must start with https:// or http://, not {url:?}"
+            )));
+        }
+        if !(1..=1440).contains(&self.moodle_sync_minutes) {
+            return Err(ConfigError(
+                "moodle_sync_minutes must be between 1 and 1440".into(),
+            ));
+        }
         if self.public_lookups_per_minute < 1 {
             return Err(ConfigError(
                 "public_lookups_per_minute must be at least 1".into(),
@@ -297,6 +321,21 @@ impl Config {
             self.credential_key_file.as_deref(),
             self.credential_key.as_ref(),
         )
+    }
+
+    /// The Moodle web-service token: `moodle_token_file`, else `moodle_token` (or
+    /// `SIPE_MOODLE_TOKEN`); `None` when neither is set.
+    pub fn moodle_token(&self) -> Result<Option<Secret>, ConfigError> {
+        if let Some(file) = &self.moodle_token_file {
+            let token = std::fs::read_to_string(file).map_err(|e| {
+                ConfigError(format!(
+                    "cannot read moodle_token_file {}: {e}",
+                    file.display()
+                ))
+            })?;
+            return Ok(Some(Secret::new(token.trim())));
+        }
+        Ok(self.moodle_token.clone())
     }
 
     /// The database URL in use: the configured one or the SQLite file in the data dir.

@@ -392,3 +392,65 @@ pub mod issuer_key {
 
     no_relations!();
 }
+
+/// Per enrolment of a virtual cohort: what was pushed to Moodle and pulled back.
+pub mod moodle_link {
+    use sea_orm::entity::prelude::*;
+
+    /// One enrolment's sync state.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_moodle_links")]
+    pub struct Model {
+        /// The enrolment.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub enrolment_id: Uuid,
+        /// Its cohort.
+        pub cohort_id: Uuid,
+        /// The Moodle user, once found or created.
+        pub moodle_user_id: Option<i64>,
+        /// `enrolled`, `unenrolled`, or empty before the first push.
+        pub pushed: String,
+        /// Failed pushes in a row.
+        pub attempts: i32,
+        /// Not before (backoff after a failure).
+        pub next_attempt_at: Option<DateTimeUtc>,
+        /// The last failure.
+        pub last_error: Option<String>,
+        /// Completed in Moodle, as last pulled.
+        pub completed: Option<bool>,
+        /// Course total on 0–10, as last pulled.
+        pub grade: Option<f64>,
+        /// Last pulled.
+        pub pulled_at: Option<DateTimeUtc>,
+        /// Last changed.
+        pub updated_at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+/// Per cohort: the last Moodle sync.
+pub mod moodle_run {
+    use sea_orm::entity::prelude::*;
+
+    /// A cohort's last sync.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_moodle_runs")]
+    pub struct Model {
+        /// The cohort.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub cohort_id: Uuid,
+        /// When.
+        pub ran_at: DateTimeUtc,
+        /// Enrolments pushed.
+        pub pushed: i32,
+        /// Outcomes pulled.
+        pub pulled: i32,
+        /// Enrolments that failed.
+        pub failed: i32,
+        /// What stopped the run, if anything did.
+        pub error: Option<String>,
+    }
+
+    no_relations!();
+}

@@ -25,6 +25,7 @@ pub mod error;
 pub mod institutions;
 pub mod migrations;
 pub mod module;
+pub mod moodle;
 pub mod pdf;
 pub mod web;
 
@@ -135,6 +136,12 @@ pub fn routes() -> sipe_platform::web::Routes {
         )
         .post("/training/cohorts/{id}/enrolments", edit, cohorts::enrol)
         .get("/training/cohorts/{id}/bulk", edit, web::bulk::bulk_form)
+        .get(
+            "/training/cohorts/{id}/moodle",
+            view,
+            web::moodle::status_page,
+        )
+        .post("/training/cohorts/{id}/moodle", edit, web::moodle::sync_now)
         .post("/training/cohorts/{id}/bulk", edit, web::bulk::bulk_check)
         .post(
             "/training/cohorts/{id}/bulk/confirm",

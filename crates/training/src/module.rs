@@ -61,6 +61,7 @@ pub const MODULE: Module = Module {
         "training.revoked",
     ],
     person_merge: Some(merge_person),
+    tasks: &[moodle_task],
     start: Some(|ctx| {
         ctx.extensions
             .insert(crate::web::certificates::VerifyLimiter::new(
@@ -70,10 +71,22 @@ pub const MODULE: Module = Module {
             .insert(crate::web::certificates::PrintPermits::default());
         ctx.extensions
             .insert(crate::web::certificates::VerifyCache::default());
+        // The process's TLS provider for outgoing HTTPS (Moodle); once per process.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let secret = crate::credentials::secret(ctx.config)?;
         ctx.extensions.insert(crate::credentials::Keys::new(
             crate::credentials::Sealer::new(&secret)?,
         ));
+        if let Some(url) = &ctx.config.moodle_url {
+            let token = ctx.config.moodle_token()?.ok_or_else(|| {
+                anyhow::anyhow!("moodle_url is set but neither moodle_token nor moodle_token_file")
+            })?;
+            ctx.extensions
+                .insert(crate::moodle::Moodle(crate::moodle::Client::new(
+                    url,
+                    token.expose(),
+                )?));
+        }
         Ok(())
     }),
     contribute,
@@ -204,4 +217,39 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
         .await?;
         Ok(())
     })
+}
+
+fn moodle_task(
+    state: sipe_platform::web::AppState,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> BoxFuture<'static, ()> {
+    Box::pin(moodle_loop(state, shutdown))
+}
+
+/// Syncs the virtual cohorts with Moodle every `moodle_sync_minutes`, on nodes that run
+/// background work, when a Moodle is configured.
+async fn moodle_loop(
+    state: sipe_platform::web::AppState,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    if !state.config.worker_enabled {
+        return;
+    }
+    let Some(client) = state
+        .extensions
+        .get::<crate::moodle::Moodle>()
+        .map(|m| m.0.clone())
+    else {
+        return;
+    };
+    let every = std::time::Duration::from_secs(state.config.moodle_sync_minutes * 60);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => break,
+        }
+        if let Err(e) = crate::moodle::sync_all(&state.db, &client).await {
+            tracing::warn!(error = %e, "Moodle sync round failed");
+        }
+    }
 }

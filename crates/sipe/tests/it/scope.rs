@@ -623,10 +623,18 @@ struct Fixture {
     app: TestApp,
     a: Side,
     b: Side,
+    /// The Aula Virtual's Moodle (its "sync now" is a route like any other).
+    _moodle: crate::training_moodle::MoodleServer,
 }
 
 async fn fixture() -> Fixture {
-    let app = TestApp::spawn().await;
+    let moodle = crate::training_moodle::MoodleServer::start();
+    let url = moodle.url.clone();
+    let app = TestApp::spawn_with(|c| {
+        c.moodle_url = Some(url);
+        c.moodle_token = Some(sipe::config::Secret::new(crate::training_moodle::TOKEN));
+    })
+    .await;
     app.office("OE-C", "").await;
     let uc = app.user("usuarioc", "coordinator", &["OE-C"]).await;
     let uc = sipe::access::store::find_user(&app.db, uc)
@@ -656,7 +664,12 @@ async fn fixture() -> Fixture {
     app.user("opa", "operator", &["OE-A"]).await;
     app.user("coa", "coordinator", &["OE-A"]).await;
     app.sync_index().await;
-    Fixture { app, a, b }
+    Fixture {
+        app,
+        a,
+        b,
+        _moodle: moodle,
+    }
 }
 
 /// The route's path with the side's ids in it.

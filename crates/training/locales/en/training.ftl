@@ -280,3 +280,27 @@ bulk-empty = The list holds no documents.
 bulk-too-large = The list is over 1 MB: split it.
 bulk-bad-upload = The file could not be read; upload it again.
 cohort-institution-not-yours = Choose your institution: you open cohorts of the institution you work for only.
+
+## Aula Virtual (Moodle)
+moodle-title = Aula Virtual (Moodle)
+moodle-link = Sync with the Aula Virtual
+moodle-course = Moodle course
+moodle-no-course = No Moodle course: not synced
+moodle-last-run = Last sync
+moodle-never = Not synced yet
+moodle-run-counts = { $pushed } pushed, { $pulled } outcomes pulled
+moodle-run-failed = { $count } failed (retried)
+moodle-sync-now = Sync now
+moodle-in-moodle = In Moodle
+moodle-outcome = Outcome in Moodle
+moodle-problem = Problem
+moodle-pending = Pending
+moodle-pushed-enrolled = Enrolled
+moodle-pushed-unenrolled = Unenrolled
+moodle-completed = Completed the course
+moodle-in-progress = In progress
+moodle-retry-at = retried from { $time }
+moodle-no-email = The person has no e-mail and Moodle needs one to create the user: add it to their record.
+moodle-not-configured = No Moodle is configured (moodle_url): nothing is synced.
+moodle-synced = Synced with Moodle.
+moodle-sync-failed = The Moodle sync had errors: see the Problem column; it retries by itself.

@@ -280,3 +280,27 @@ bulk-empty = La lista no tiene documentos.
 bulk-too-large = La lista supera 1 MB: divídala.
 bulk-bad-upload = No se pudo leer el archivo; vuelva a subirlo.
 cohort-institution-not-yours = Elija su institución: solo abre comisiones de la institución en la que trabaja.
+
+## Aula Virtual (Moodle)
+moodle-title = Aula Virtual (Moodle)
+moodle-link = Sincronización con el Aula Virtual
+moodle-course = Curso en Moodle
+moodle-no-course = Sin curso de Moodle: no se sincroniza
+moodle-last-run = Última sincronización
+moodle-never = Todavía no se sincronizó
+moodle-run-counts = { $pushed } enviadas, { $pulled } resultados traídos
+moodle-run-failed = { $count } con error (se reintentan)
+moodle-sync-now = Sincronizar ahora
+moodle-in-moodle = En Moodle
+moodle-outcome = Resultado en Moodle
+moodle-problem = Problema
+moodle-pending = Pendiente
+moodle-pushed-enrolled = Matriculada
+moodle-pushed-unenrolled = Dada de baja
+moodle-completed = Completó el curso
+moodle-in-progress = En curso
+moodle-retry-at = se reintenta desde { $time }
+moodle-no-email = La persona no tiene correo electrónico y Moodle lo exige para crear el usuario: cárguelo en su ficha.
+moodle-not-configured = No hay un Moodle configurado (moodle_url): no se sincroniza.
+moodle-synced = Sincronizado con Moodle.
+moodle-sync-failed = La sincronización con Moodle tuvo errores: vea la columna «Problema»; se reintenta sola.

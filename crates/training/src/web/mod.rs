@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod certificates;
 pub mod cohorts;
 pub mod credentials;
+pub mod moodle;
 pub mod person;
 
 use axum::http::StatusCode;
