@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training benchmarks of issue #15:
-#  - bulk enrolment of 10,000 people into one cohort of 2,000 places on SQLite: the
+#  - bulk enrolment of 10,000 people into one cohort of 500 places on SQLite: the
 #    check of the list and its confirmed enrolment (examples/bulk_enrol_bench.rs, on a
 #    demo data dir of 20,000 people);
 #  - a certificate's PDF, p50/p99 of one render, and a cohort of 1,000 as one document
@@ -23,7 +23,7 @@ cargo build --release --bin sipe --example hello --example certificate_bench --e
 bulk="$(mktemp -d)"
 echo "== bulk enrolment (seeding a demo of 20,000 people in $bulk)"
 SIPE_LOG=warn target/release/sipe --data-dir "$bulk" demo --persons 20000 --no-serve >/dev/null
-target/release/examples/bulk_enrol_bench "$bulk" 10000 2000
+target/release/examples/bulk_enrol_bench "$bulk" 10000 500
 rm -rf "$bulk"
 
 echo "== certificate PDFs"

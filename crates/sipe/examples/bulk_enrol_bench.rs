@@ -5,7 +5,8 @@
 //!   sipe --data-dir DIR demo --persons 20000 --no-serve     # once
 //!   cargo run --release --example bulk_enrol_bench -- DIR [DOCUMENTS] [CAPACITY]
 //!
-//! Defaults: 10,000 documents, a cohort of 2,000 places. Each run opens a new cohort.
+//! Defaults: 10,000 documents, a cohort of 500 places (the most a cohort may have), so
+//! 9,500 go to the waiting list. Each run opens a new cohort.
 
 use std::time::Instant;
 
@@ -19,7 +20,7 @@ async fn main() -> anyhow::Result<()> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("usage: bulk_enrol_bench DIR [DOCUMENTS] [CAPACITY]"))?;
     let documents: usize = args.next().map_or(Ok(10_000), |s| s.parse())?;
-    let capacity: usize = args.next().map_or(Ok(2_000), |s| s.parse())?;
+    let capacity: usize = args.next().map_or(Ok(500), |s| s.parse())?;
     let config = sipe::config::Config {
         data_dir: dir.into(),
         ..Default::default()

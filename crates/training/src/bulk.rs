@@ -118,8 +118,25 @@ impl Plan {
 /// The documents of a pasted list or a CSV: the first field of each line (`,`, `;` or a
 /// tab apart), dots and spaces dropped; a first line that is a header is skipped.
 pub fn parse_documents(text: &str) -> Result<Vec<String>, FieldErrors> {
+    parse_parts(&[text])
+}
+
+/// [`parse_documents`] over several lists (the pasted one and a file), each of which
+/// may start with a header; a byte-order mark is dropped.
+pub fn parse_parts(parts: &[&str]) -> Result<Vec<String>, FieldErrors> {
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
+    for part in parts {
+        read_part(part.trim_start_matches('\u{feff}'), &mut out)?;
+    }
+    if out.is_empty() {
+        return Err(FieldErrors::one("documents", "bulk-empty"));
+    }
+    Ok(out)
+}
+
+fn read_part(text: &str, out: &mut Vec<String>) -> Result<(), FieldErrors> {
+    let mut at_start = true;
+    for line in text.lines() {
         let line: String = line.chars().take(MAX_LINE).collect();
         let first = line
             .split([',', ';', '\t'])
@@ -131,7 +148,9 @@ pub fn parse_documents(text: &str) -> Result<Vec<String>, FieldErrors> {
         if cleaned.is_empty() {
             continue;
         }
-        let header = n == 0 && !cleaned.chars().any(|c| c.is_ascii_digit());
+        // The first line of a list, without a digit, is its header.
+        let header = at_start && !cleaned.chars().any(|c| c.is_ascii_digit());
+        at_start = false;
         if header {
             continue;
         }
@@ -140,10 +159,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<String>, FieldErrors> {
         }
         out.push(cleaned.chars().take(20).collect());
     }
-    if out.is_empty() {
-        return Err(FieldErrors::one("documents", "bulk-empty"));
-    }
-    Ok(out)
+    Ok(())
 }
 
 fn valid_number(doc: &str) -> bool {
@@ -457,4 +473,25 @@ async fn write(
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_list_may_start_with_a_header_and_a_byte_order_mark() {
+        let docs = parse_parts(&[
+            "dni\n30.111.001\n",
+            "\u{feff}documento;apellido\n30111002;Paz\n",
+        ])
+        .unwrap();
+        assert_eq!(docs, ["30111001", "30111002"]);
+        // A header is only a first line: later words are refused documents.
+        assert_eq!(
+            parse_documents("30111001\nabc").unwrap(),
+            ["30111001", "abc"]
+        );
+        assert!(parse_documents("dni\n\n").is_err());
+    }
 }

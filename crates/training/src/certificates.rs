@@ -39,7 +39,8 @@ pub const VALID: &str = "valid";
 pub const REVOKED: &str = "revoked";
 
 /// Issues the certificate of a completed enrolment (inside the finishing transaction);
-/// `skills` are the course's (code, label), read once for the whole cohort.
+/// `skills` are the course's (code, label), read once for the whole cohort; `today` is
+/// the deployment's date (not UTC's: an evening issue in Argentina is still today).
 pub async fn issue(
     conn: &impl ConnectionTrait,
     ctx: &AuditCtx,
@@ -47,6 +48,7 @@ pub async fn issue(
     c: &Cohort,
     (course, institution): (&Course, &Institution),
     skills: &[(String, String)],
+    today: chrono::NaiveDate,
 ) -> Result<Certificate, TrainingError> {
     let card = sipe_persons::store::cards_of(conn, [PersonId(e.person_id)])
         .await?
@@ -54,7 +56,6 @@ pub async fn issue(
         .ok_or(TrainingError::NotFound)?;
     let position = status_position(conn).await?;
     let code = domain::new_code(&mut rand::rng());
-    let today = Utc::now().date_naive();
     let model = certificate::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(code.clone()),

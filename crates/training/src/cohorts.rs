@@ -382,7 +382,7 @@ pub async fn transition(
         return Err(TrainingError::Conflict("cohort-state-invalid"));
     }
     let outcome = match to {
-        CohortState::Finished => Some(crate::completion::finish(&tx, ctx, &current).await?),
+        CohortState::Finished => Some(crate::completion::finish(&tx, ctx, &current, today).await?),
         CohortState::Cancelled => {
             crate::enrolment::withdraw_all(&tx, ctx, &current).await?;
             None

@@ -31,6 +31,7 @@ pub async fn finish(
     conn: &impl ConnectionTrait,
     ctx: &AuditCtx,
     c: &Cohort,
+    today: chrono::NaiveDate,
 ) -> Result<Finished, TrainingError> {
     let course = crate::courses::find(conn, c.course_id)
         .await?
@@ -74,7 +75,8 @@ pub async fn finish(
         };
         crate::enrolment::on_timeline(conn, ctx, e.person_id, kind, c, None).await?;
         if done {
-            crate::certificates::issue(conn, ctx, &e, c, (&course, &institution), &skills).await?;
+            crate::certificates::issue(conn, ctx, &e, c, (&course, &institution), &skills, today)
+                .await?;
             out.certificates += 1;
         }
     }

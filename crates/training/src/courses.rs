@@ -447,3 +447,18 @@ pub async fn taught_in_open_cohorts(
         .map(|s| s.skill_code)
         .collect())
 }
+
+/// Every course's name by id (active or not: indicators name past cohorts).
+pub async fn all_names(
+    conn: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(Uuid, String)> = course::Entity::find()
+        .select_only()
+        .column(course::Column::Id)
+        .column(course::Column::Name)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

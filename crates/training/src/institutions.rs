@@ -372,3 +372,17 @@ pub async fn active_names(conn: &impl ConnectionTrait) -> Result<Vec<(Uuid, Stri
         .all(conn)
         .await
 }
+
+/// Every institution's name by id (active or not: indicators name past cohorts).
+pub async fn all_names(
+    conn: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    let rows: Vec<(Uuid, String)> = institution::Entity::find()
+        .select_only()
+        .column(institution::Column::Id)
+        .column(institution::Column::Name)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

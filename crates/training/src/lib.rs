@@ -22,6 +22,7 @@ pub mod domain;
 pub mod enrolment;
 mod entity;
 pub mod error;
+pub mod indicators;
 pub mod institutions;
 pub mod migrations;
 pub mod module;
@@ -136,6 +137,21 @@ pub fn routes() -> sipe_platform::web::Routes {
         )
         .post("/training/cohorts/{id}/enrolments", edit, cohorts::enrol)
         .get("/training/cohorts/{id}/bulk", edit, web::bulk::bulk_form)
+        .get(
+            "/indicators/training",
+            view,
+            crate::indicators::handlers::page,
+        )
+        .get(
+            "/indicators/training.csv",
+            view,
+            crate::indicators::handlers::export,
+        )
+        .get(
+            "/indicators/training.xlsx",
+            view,
+            crate::indicators::handlers::export,
+        )
         .get(
             "/training/cohorts/{id}/moodle",
             view,
@@ -257,6 +273,11 @@ fn api_routes() -> sipe_platform::web::Routes {
             web::certificates::api_revoke,
         )
         .get(
+            "/api/v1/indicators/training",
+            view,
+            crate::indicators::handlers::api,
+        )
+        .get(
             "/api/v1/certificates/{code}/credential.jwt",
             Guard::Public,
             web::credentials::api_credential,
@@ -309,6 +330,7 @@ fn api_routes() -> sipe_platform::web::Routes {
     web::certificates::api_revoke,
     web::certificates::api_pdf,
     web::credentials::api_credential,
+    indicators::handlers::api,
     web::credentials::api_status_list,
     web::credentials::api_issuer,
     web::credentials::api_key_set,

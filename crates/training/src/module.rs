@@ -37,6 +37,11 @@ pub const MODULE: Module = Module {
             "nav-certificates",
             Permission::ViewTraining,
         ),
+        nav(
+            "/indicators/training",
+            "nav-training-indicators",
+            Permission::ViewTraining,
+        ),
     ],
     cards: &[Card {
         label: "dashboard-cohorts-enrolling",

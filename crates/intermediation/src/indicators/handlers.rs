@@ -30,7 +30,8 @@ pub struct PeriodQuery {
 }
 
 impl PeriodQuery {
-    fn period(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), FieldErrors> {
+    /// The period asked for, checked (both dates valid, the last not before the first).
+    pub fn period(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), FieldErrors> {
         let mut e = FieldErrors::new();
         let parse =
             |e: &mut FieldErrors, field: &'static str, raw: &str, default: NaiveDate| match raw
@@ -109,7 +110,8 @@ pub struct Bar {
     pub y: u32,
 }
 
-fn bars(items: Vec<(String, u64)>) -> Vec<Bar> {
+/// Bars of a horizontal chart, scaled to the largest value.
+pub fn bars(items: Vec<(String, u64)>) -> Vec<Bar> {
     let max = items.iter().map(|i| i.1).max().unwrap_or(0).max(1);
     items
         .into_iter()

@@ -26,3 +26,28 @@ pub async fn record_shown(
     sipe_persons::service::record_shown(&state.reads, ctx, action, "", people).await?;
     Ok(())
 }
+
+/// The first days of work of these people's placements, by person (another module's
+/// indicators: who found a job after a course).
+pub async fn placement_starts(
+    conn: &impl sea_orm::ConnectionTrait,
+    people: &[uuid::Uuid],
+) -> Result<std::collections::HashMap<uuid::Uuid, Vec<chrono::NaiveDate>>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let mut out: std::collections::HashMap<uuid::Uuid, Vec<chrono::NaiveDate>> =
+        std::collections::HashMap::new();
+    for chunk in people.chunks(1_000) {
+        let rows: Vec<(uuid::Uuid, chrono::NaiveDate)> = entity::placement::Entity::find()
+            .select_only()
+            .column(entity::placement::Column::PersonId)
+            .column(entity::placement::Column::StartDate)
+            .filter(entity::placement::Column::PersonId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (person, start) in rows {
+            out.entry(person).or_default().push(start);
+        }
+    }
+    Ok(out)
+}

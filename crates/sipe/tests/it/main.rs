@@ -31,6 +31,7 @@ mod scope;
 mod training;
 mod training_bulk;
 mod training_credentials;
+mod training_indicators;
 mod training_moodle;
 mod training_staff;
 mod transfers;

@@ -50,7 +50,13 @@ async fn a_list_is_checked_first_then_enrolled_places_first_and_the_rest_waiting
         .text("documents", list)
         .part(
             "file",
-            reqwest::multipart::Part::bytes(b"30111003\n".to_vec()).file_name("mas.csv"),
+            // A spreadsheet's CSV: a byte-order mark and its own header line.
+            reqwest::multipart::Part::bytes(
+                "\u{feff}documento;apellido\n30111003;Lista\n"
+                    .as_bytes()
+                    .to_vec(),
+            )
+            .file_name("mas.csv"),
         );
     let res = client
         .post(app.url(&format!("/training/cohorts/{k}/bulk?_csrf={csrf}")))
@@ -62,7 +68,7 @@ async fn a_list_is_checked_first_then_enrolled_places_first_and_the_rest_waiting
     let html = res.text().await.unwrap();
     let summary = text_of(&html, "[data-testid=bulk-summary]").unwrap();
     assert!(
-        summary.contains("1 obtienen plaza")
+        summary.contains("1 persona obtiene vacante")
             && summary.contains("2 quedan en lista de espera")
             && summary.contains("5 no se inscriben"),
         "{summary}"
@@ -71,7 +77,7 @@ async fn a_list_is_checked_first_then_enrolled_places_first_and_the_rest_waiting
     for why in [
         "No cumple los requisitos",
         "desde 18",
-        "No está registrada en su alcance",
+        "No está registrada en tu alcance",
         "No es un número de documento",
         "Repetida en la lista",
         "Ya está inscripta",
@@ -79,6 +85,25 @@ async fn a_list_is_checked_first_then_enrolled_places_first_and_the_rest_waiting
         assert!(refused.contains(why), "{why} in {refused}");
     }
     assert_eq!(states(&app, k).await.len(), 1, "the check changes nothing");
+    // A picture is not a list.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec())
+            .file_name("foto.png"),
+    );
+    let res = client
+        .post(app.url(&format!("/training/cohorts/{k}/bulk?_csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("no es una lista de texto")
+    );
 
     // Confirmed with the list as checked.
     let doc = scraper::Html::parse_document(&html);
@@ -102,7 +127,7 @@ async fn a_list_is_checked_first_then_enrolled_places_first_and_the_rest_waiting
     assert!(
         text_of(&html, "[data-testid=bulk-done]")
             .unwrap()
-            .contains("1 inscriptas con plaza")
+            .contains("1 persona inscripta con vacante")
     );
     let now = states(&app, k).await;
     let state_of = |p: Uuid| now.iter().find(|(q, _)| *q == p).map(|(_, s)| s.as_str());

@@ -259,9 +259,15 @@ bulk-documents-hint = One per line; dots are fine. A first header line is skippe
 bulk-file = CSV file
 bulk-file-hint = Optional; up to 1 MB and 20,000 documents in all.
 bulk-check = Check the list
-bulk-summary = With this list: { $places } get a place, { $waiting } join the waiting list and { $refused } are not enrolled. Nothing has changed yet.
+bulk-summary = With this list: { $places ->
+    [one] 1 person gets a place
+   *[other] { $places } people get a place
+}, { $waiting } join the waiting list and { $refused } are not enrolled. Nothing has changed yet.
 bulk-done = Done: { $places } enrolled in a place, { $waiting } on the waiting list and { $refused } not enrolled.
-bulk-confirm = Enrol { $count } people
+bulk-confirm = { $count ->
+    [one] Enrol 1 person
+   *[other] Enrol { $count } people
+}
 bulk-again = Check another list
 bulk-refused = Not enrolled
 bulk-accepted = Enrolled
@@ -288,7 +294,7 @@ moodle-course = Moodle course
 moodle-no-course = No Moodle course: not synced
 moodle-last-run = Last sync
 moodle-never = Not synced yet
-moodle-run-counts = { $pushed } pushed, { $pulled } outcomes pulled
+moodle-run-counts = { $pushed } changes pushed, { $pulled } outcomes received
 moodle-run-failed = { $count } failed (retried)
 moodle-sync-now = Sync now
 moodle-in-moodle = In Moodle
@@ -299,8 +305,35 @@ moodle-pushed-enrolled = Enrolled
 moodle-pushed-unenrolled = Unenrolled
 moodle-completed = Completed the course
 moodle-in-progress = In progress
-moodle-retry-at = retried from { $time }
+moodle-retry-at = next try: { $time }
 moodle-no-email = The person has no e-mail and Moodle needs one to create the user: add it to their record.
 moodle-not-configured = No Moodle is configured (moodle_url): nothing is synced.
 moodle-synced = Synced with Moodle.
 moodle-sync-failed = The Moodle sync had errors: see the Problem column; it retries by itself.
+
+## Indicators
+nav-training-indicators = Training indicators
+tind-title = Training indicators
+tind-by = Group by
+tind-by-office = Office
+tind-by-institution = Institution
+tind-by-course = Course
+tind-hint = Cohorts starting in the period, within your reach. “Employed at 6 months”: people who completed and started a job (a placement) within 6 months after the cohort's last day.
+tind-none = No cohort starts in the period.
+tind-caption = Enrolment, attendance, completion and employment by group
+tind-enrolled = Enrolled
+tind-attending = Attending
+tind-completed = Completed
+tind-certified = Certified
+tind-dropped = Dropped out
+tind-dropout = Drop-out rate
+tind-attendance = Average attendance
+tind-employed = Employed at 6 months
+tind-employment-rate = Employment at 6 months
+tind-chart-funnel = From enrolment to employment (total)
+tind-chart-completed = People who completed, by group
+bulk-not-text = The file is not a text list (CSV): export the spreadsheet as CSV and upload it again.
+bulk-enrolled = Enrolled
+bulk-not-enrolled = Not enrolled
+moodle-user = Moodle user { $id }
+moodle-edit-person = Edit the record

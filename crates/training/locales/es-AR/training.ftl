@@ -253,34 +253,54 @@ roster-attendance-so-far = { $percent } % hasta hoy
 ## Bulk enrolment
 bulk-title = Inscripción masiva
 bulk-link = Inscribir una lista de documentos
-bulk-intro = Pegue los documentos (uno por línea) o suba un CSV cuya primera columna sea el documento. Antes de inscribir verá quién cumple los requisitos y quién no, y por qué.
+bulk-intro = Pegá los documentos (uno por línea) o subí un CSV cuya primera columna sea el documento. Antes de inscribir vas a ver quién cumple los requisitos y quién no, y por qué.
 bulk-documents = Documentos
 bulk-documents-hint = Uno por línea; se aceptan puntos. Una primera línea de encabezado se ignora.
 bulk-file = Archivo CSV
 bulk-file-hint = Opcional; hasta 1 MB y 20.000 documentos en total.
 bulk-check = Revisar la lista
-bulk-summary = Con esta lista: { $places } obtienen plaza, { $waiting } quedan en lista de espera y { $refused } no se inscriben. Nada cambió todavía.
-bulk-done = Listo: { $places } inscriptas con plaza, { $waiting } en lista de espera y { $refused } sin inscribir.
-bulk-confirm = Inscribir a { $count } personas
+bulk-summary = Con esta lista: { $places ->
+    [one] 1 persona obtiene vacante
+   *[other] { $places } personas obtienen vacante
+}, { $waiting ->
+    [one] 1 queda en lista de espera
+   *[other] { $waiting } quedan en lista de espera
+} y { $refused ->
+    [one] 1 no se inscribe
+   *[other] { $refused } no se inscriben
+}. Todavía no cambió nada.
+bulk-done = Listo: { $places ->
+    [one] 1 persona inscripta con vacante
+   *[other] { $places } personas inscriptas con vacante
+}, { $waiting ->
+    [one] 1 en lista de espera
+   *[other] { $waiting } en lista de espera
+} y { $refused ->
+    [one] 1 sin inscribir
+   *[other] { $refused } sin inscribir
+}.
+bulk-confirm = { $count ->
+    [one] Inscribir a 1 persona
+   *[other] Inscribir a { $count } personas
+}
 bulk-again = Revisar otra lista
 bulk-refused = No se inscriben
 bulk-accepted = Se inscriben
 bulk-why = Motivo
 bulk-shown = Se muestran hasta 300 filas de cada grupo; los totales incluyen a todas.
-bulk-place = Plaza
-bulk-waiting = Lista de espera
+bulk-place = Con vacante
+bulk-waiting = En lista de espera
 bulk-invalid = No es un número de documento
-bulk-not-found = No está registrada en su alcance
-bulk-ambiguous = Dos personas tienen ese número: inscríbala desde su ficha
+bulk-not-found = No está registrada en tu alcance
+bulk-ambiguous = Dos personas tienen ese número: inscribila desde su ficha
 bulk-repeated = Repetida en la lista
 bulk-already = Ya está inscripta en esta comisión
 bulk-ineligible = No cumple los requisitos
-bulk-too-many = La lista tiene más de 20.000 documentos: divídala.
+bulk-too-many = La lista tiene más de 20.000 documentos: dividila en partes.
 bulk-empty = La lista no tiene documentos.
-bulk-too-large = La lista supera 1 MB: divídala.
-bulk-bad-upload = No se pudo leer el archivo; vuelva a subirlo.
-cohort-institution-not-yours = Elija su institución: solo abre comisiones de la institución en la que trabaja.
-
+bulk-too-large = La lista supera 1 MB: dividila en partes.
+bulk-bad-upload = No se pudo leer el archivo; volvé a subirlo.
+cohort-institution-not-yours = Elegí tu institución: solo podés abrir comisiones de la institución en la que trabajás.
 ## Aula Virtual (Moodle)
 moodle-title = Aula Virtual (Moodle)
 moodle-link = Sincronización con el Aula Virtual
@@ -288,8 +308,11 @@ moodle-course = Curso en Moodle
 moodle-no-course = Sin curso de Moodle: no se sincroniza
 moodle-last-run = Última sincronización
 moodle-never = Todavía no se sincronizó
-moodle-run-counts = { $pushed } enviadas, { $pulled } resultados traídos
-moodle-run-failed = { $count } con error (se reintentan)
+moodle-run-counts = { $pushed } cambios enviados, { $pulled } resultados recibidos
+moodle-run-failed = { $count ->
+    [one] 1 con error (se reintenta)
+   *[other] { $count } con error (se reintentan)
+}
 moodle-sync-now = Sincronizar ahora
 moodle-in-moodle = En Moodle
 moodle-outcome = Resultado en Moodle
@@ -299,8 +322,34 @@ moodle-pushed-enrolled = Matriculada
 moodle-pushed-unenrolled = Dada de baja
 moodle-completed = Completó el curso
 moodle-in-progress = En curso
-moodle-retry-at = se reintenta desde { $time }
-moodle-no-email = La persona no tiene correo electrónico y Moodle lo exige para crear el usuario: cárguelo en su ficha.
+moodle-retry-at = próximo intento: { $time }
+moodle-no-email = La persona no tiene correo electrónico y Moodle lo necesita para crear el usuario: cargalo en su ficha.
 moodle-not-configured = No hay un Moodle configurado (moodle_url): no se sincroniza.
 moodle-synced = Sincronizado con Moodle.
-moodle-sync-failed = La sincronización con Moodle tuvo errores: vea la columna «Problema»; se reintenta sola.
+moodle-sync-failed = La sincronización con Moodle tuvo errores: revisá la columna «Problema»; se reintenta sola.
+## Indicators
+nav-training-indicators = Indicadores de formación
+tind-title = Indicadores de formación
+tind-by = Agrupar por
+tind-by-office = Oficina
+tind-by-institution = Institución
+tind-by-course = Curso
+tind-hint = Comisiones que empiezan en el período, dentro de su alcance. «Empleadas a 6 meses»: quienes completaron y empezaron un trabajo (colocación) dentro de los 6 meses posteriores al último día de la comisión.
+tind-none = No hay comisiones que empiecen en el período.
+tind-caption = Inscripción, cursada, egreso e inserción laboral por grupo
+tind-enrolled = Inscriptas
+tind-attending = Cursando
+tind-completed = Completaron
+tind-certified = Certificadas
+tind-dropped = Abandonaron
+tind-dropout = Tasa de abandono
+tind-attendance = Asistencia promedio
+tind-employed = Empleadas a 6 meses
+tind-employment-rate = Inserción a 6 meses
+tind-chart-funnel = De la inscripción al empleo (total)
+tind-chart-completed = Quienes completaron, por grupo
+bulk-not-text = El archivo no es una lista de texto (CSV): exportá la planilla como CSV y volvé a subirla.
+bulk-enrolled = Inscriptas
+bulk-not-enrolled = No inscriptas
+moodle-user = usuario { $id } de Moodle
+moodle-edit-person = Editar la ficha

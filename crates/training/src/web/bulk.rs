@@ -33,6 +33,8 @@ struct BulkPage {
     /// The whole list, for the confirmation.
     documents: String,
     done: bool,
+    /// Does the cohort take enrolments?
+    open: bool,
 }
 
 impl BulkPage {
@@ -119,21 +121,29 @@ pub async fn bulk_form(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let (cohort, course) = cohort_of(&state, &user, id).await?;
-    render(BulkPage {
-        ctx,
-        cohort,
-        course,
-        errors: FieldErrors::new(),
-        text: String::new(),
-        plan: None,
-        documents: String::new(),
-        done: false,
-    })
+    // Said at once, not after a list was typed.
+    let open = crate::domain::CohortState::parse(&cohort.state)
+        .is_some_and(crate::domain::CohortState::takes_enrolments);
+    page_with(
+        StatusCode::OK,
+        BulkPage {
+            ctx,
+            cohort,
+            course,
+            errors: FieldErrors::new(),
+            text: String::new(),
+            plan: None,
+            documents: String::new(),
+            done: false,
+            open,
+        },
+    )
 }
 
-/// The list's text: the pasted part, then the file's (bounded together).
-async fn read_list(mut multipart: Multipart) -> Result<String, &'static str> {
-    let mut text = String::new();
+/// The list's parts: the pasted one, then the file's (bounded together).
+async fn read_list(mut multipart: Multipart) -> Result<Vec<String>, &'static str> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut size = 0usize;
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -148,7 +158,8 @@ async fn read_list(mut multipart: Multipart) -> Result<String, &'static str> {
         loop {
             match field.chunk().await {
                 Ok(Some(chunk)) => {
-                    if text.len() + bytes.len() + chunk.len() > MAX_BYTES {
+                    size += chunk.len();
+                    if size > MAX_BYTES {
                         return Err("bulk-too-large");
                     }
                     bytes.extend_from_slice(&chunk);
@@ -157,13 +168,24 @@ async fn read_list(mut multipart: Multipart) -> Result<String, &'static str> {
                 Err(_) => return Err("bulk-bad-upload"),
             }
         }
+        // A picture or a spreadsheet's binary file is not a list.
+        if bytes.contains(&0) {
+            return Err("bulk-not-text");
+        }
         // A spreadsheet saved as CSV may come in Latin-1: its digits read the same.
         let part = String::from_utf8(bytes)
             .unwrap_or_else(|e| e.into_bytes().iter().map(|b| char::from(*b)).collect());
-        text.push_str(&part);
-        text.push('\n');
+        if part
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            .count()
+            > 0
+        {
+            return Err("bulk-not-text");
+        }
+        parts.push(part);
     }
-    Ok(text)
+    Ok(parts)
 }
 
 /// `POST /training/cohorts/{id}/bulk?_csrf=…` (multipart: `documents`, `file`): checks
@@ -185,19 +207,21 @@ pub async fn bulk_check(
         plan: None,
         documents: String::new(),
         done: false,
+        open: true,
     };
-    let text = match read_list(multipart).await {
-        Ok(text) => text,
+    let parts = match read_list(multipart).await {
+        Ok(parts) => parts,
         Err(key) => {
             page.errors = FieldErrors::one("documents", key);
             return render(page);
         }
     };
-    let documents = match bulk::parse_documents(&text) {
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let documents = match bulk::parse_parts(&refs) {
         Ok(d) => d,
         Err(errors) => {
+            // Not echoed back: a list cut to fit the box would lose documents unseen.
             page.errors = errors;
-            page.text = text.chars().take(20_000).collect();
             return render(page);
         }
     };
@@ -241,6 +265,7 @@ pub async fn bulk_confirm(
         plan: None,
         documents: String::new(),
         done: false,
+        open: true,
     };
     let documents = match bulk::parse_documents(&form.documents) {
         Ok(d) => d,

@@ -413,7 +413,9 @@ async fn cohort_page(
                 .filter(|r| !matches!(r, WithdrawalReason::Cancelled | WithdrawalReason::NoPlace))
                 .map(|r| r.as_str())
                 .collect(),
+            // An institution's staff find nobody in the registry: operators enrol.
             can_enrol: access.can(Permission::EditTraining)
+                && access.affiliation.is_none()
                 && state_now.is_some_and(CohortState::takes_enrolments),
             running: state_now == Some(CohortState::Running),
             so_far: if state_now == Some(CohortState::Running) {
