@@ -488,6 +488,23 @@ impl PersonCard {
     }
 }
 
+/// The columns of a [`PersonCard`].
+fn card_select() -> sea_orm::Select<person::Entity> {
+    person::Entity::find().select_only().columns([
+        person::Column::Id,
+        person::Column::OfficeId,
+        person::Column::Surnames,
+        person::Column::Names,
+        person::Column::ChosenName,
+        person::Column::DocType,
+        person::Column::DocNumber,
+        person::Column::Phone,
+        person::Column::Email,
+        person::Column::BirthDate,
+        person::Column::EducationLevel,
+    ])
+}
+
 /// Identity and contact of these people, whatever the scope: callers list people they
 /// already may see, or filter by office themselves. Batched.
 pub async fn cards_of(
@@ -497,21 +514,7 @@ pub async fn cards_of(
     let ids: Vec<PersonId> = ids.into_iter().collect();
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(1_000) {
-        let rows: Vec<PersonCard> = person::Entity::find()
-            .select_only()
-            .columns([
-                person::Column::Id,
-                person::Column::OfficeId,
-                person::Column::Surnames,
-                person::Column::Names,
-                person::Column::ChosenName,
-                person::Column::DocType,
-                person::Column::DocNumber,
-                person::Column::Phone,
-                person::Column::Email,
-                person::Column::BirthDate,
-                person::Column::EducationLevel,
-            ])
+        let rows: Vec<PersonCard> = card_select()
             .filter(person::Column::Id.is_in(chunk.iter().copied()))
             .into_model()
             .all(conn)
@@ -546,21 +549,7 @@ pub async fn cards_by_numbers_in_scope(
 ) -> Result<Vec<PersonCard>, DbErr> {
     let mut out = Vec::with_capacity(numbers.len());
     for chunk in numbers.chunks(1_000) {
-        let rows: Vec<PersonCard> = person::Entity::find()
-            .select_only()
-            .columns([
-                person::Column::Id,
-                person::Column::OfficeId,
-                person::Column::Surnames,
-                person::Column::Names,
-                person::Column::ChosenName,
-                person::Column::DocType,
-                person::Column::DocNumber,
-                person::Column::Phone,
-                person::Column::Email,
-                person::Column::BirthDate,
-                person::Column::EducationLevel,
-            ])
+        let rows: Vec<PersonCard> = card_select()
             .filter(person::Column::DocNumber.is_in(chunk.iter().cloned()))
             .filter(person::Column::MergedInto.is_null())
             .filter(access.search.owns(person::Column::OfficeId))

@@ -337,3 +337,4 @@ bulk-enrolled = Enrolled
 bulk-not-enrolled = Not enrolled
 moodle-user = Moodle user { $id }
 moodle-edit-person = Edit the record
+cohort-choose-state = Choose the new state

@@ -353,3 +353,4 @@ bulk-enrolled = Inscriptas
 bulk-not-enrolled = No inscriptas
 moodle-user = usuario { $id } de Moodle
 moodle-edit-person = Editar la ficha
+cohort-choose-state = Elegí el nuevo estado

@@ -38,6 +38,20 @@ struct BulkPage {
 }
 
 impl BulkPage {
+    fn new(ctx: PageCtx, cohort: Cohort, course: String) -> Self {
+        BulkPage {
+            ctx,
+            cohort,
+            course,
+            errors: FieldErrors::new(),
+            text: String::new(),
+            plan: None,
+            documents: String::new(),
+            done: false,
+            open: true,
+        }
+    }
+
     fn refused(&self) -> Vec<&Line> {
         self.plan
             .iter()
@@ -127,15 +141,8 @@ pub async fn bulk_form(
     page_with(
         StatusCode::OK,
         BulkPage {
-            ctx,
-            cohort,
-            course,
-            errors: FieldErrors::new(),
-            text: String::new(),
-            plan: None,
-            documents: String::new(),
-            done: false,
             open,
+            ..BulkPage::new(ctx, cohort, course)
         },
     )
 }
@@ -198,17 +205,7 @@ pub async fn bulk_check(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     let (cohort, course) = cohort_of(&state, &user, id).await?;
-    let mut page = BulkPage {
-        ctx,
-        cohort,
-        course,
-        errors: FieldErrors::new(),
-        text: String::new(),
-        plan: None,
-        documents: String::new(),
-        done: false,
-        open: true,
-    };
+    let mut page = BulkPage::new(ctx, cohort, course);
     let parts = match read_list(multipart).await {
         Ok(parts) => parts,
         Err(key) => {
@@ -256,17 +253,7 @@ pub async fn bulk_confirm(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, WebError> {
     let (cohort, course) = cohort_of(&state, &user, id).await?;
-    let mut page = BulkPage {
-        ctx,
-        cohort,
-        course,
-        errors: FieldErrors::new(),
-        text: String::new(),
-        plan: None,
-        documents: String::new(),
-        done: false,
-        open: true,
-    };
+    let mut page = BulkPage::new(ctx, cohort, course);
     let documents = match bulk::parse_documents(&form.documents) {
         Ok(d) => d,
         Err(errors) => {
