@@ -173,6 +173,11 @@ pub struct OutcomeInput {
     pub result: String,
 }
 
+/// Is this typed grade not a grade (the form marks it)?
+pub fn grade_is_invalid(raw: &str) -> bool {
+    parse_grade(raw).is_err()
+}
+
 fn parse_grade(raw: &str) -> Result<Option<f64>, ()> {
     let raw = raw.trim().replace(',', ".");
     if raw.is_empty() {

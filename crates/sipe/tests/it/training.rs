@@ -1059,3 +1059,56 @@ async fn a_course_edited_later_does_not_change_a_cohort_already_open() {
         .unwrap()[0];
     assert_eq!(cert.hours, 80);
 }
+
+#[tokio::test]
+async fn a_wrong_grade_brings_the_sheet_back_as_typed_and_saves_nothing() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP 1").await;
+    let c = course(&app, "Soldadura", "").await;
+    let k = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let a = crate::persons::register(&app, "OE-A", "30111001", "Nota", "Ana", "1990-01-01").await;
+    let b = crate::persons::register(&app, "OE-A", "30111002", "Nota", "Beto", "1990-01-01").await;
+    let ea = enrol(&app, k, a).await.id;
+    let eb = enrol(&app, k, b).await.id;
+    move_to(&app, k, "running").await;
+    let (client, csrf) = app.signed_in("coa", "coordinator", &["OE-A"]).await;
+    let (ga, gb) = (format!("grade_{ea}"), format!("grade_{eb}"));
+    let res = app
+        .post_form(
+            &client,
+            &csrf,
+            &format!("/training/cohorts/{k}/outcomes"),
+            &[(ga.as_str(), "7,5"), (gb.as_str(), "11")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("value=\"7,5\"") && html.contains("value=\"11\""),
+        "both as typed"
+    );
+    assert_eq!(
+        html.matches("data-testid=\"outcome-grade-error\"").count(),
+        1,
+        "only the wrong one is marked"
+    );
+    for e in [ea, eb] {
+        let row = enrolment::find(&app.db, e).await.unwrap().unwrap();
+        assert_eq!(row.grade, None, "nothing saved");
+    }
+    // Corrected, both are saved (the positive control).
+    let res = app
+        .post_form(
+            &client,
+            &csrf,
+            &format!("/training/cohorts/{k}/outcomes"),
+            &[(ga.as_str(), "7,5"), (gb.as_str(), "9")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        enrolment::find(&app.db, eb).await.unwrap().unwrap().grade,
+        Some(9.0)
+    );
+}

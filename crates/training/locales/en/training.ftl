@@ -338,3 +338,4 @@ bulk-not-enrolled = Not enrolled
 moodle-user = Moodle user { $id }
 moodle-edit-person = Edit the record
 cohort-choose-state = Choose the new state
+roster-none-yours = None of the people enrolled is from your office.

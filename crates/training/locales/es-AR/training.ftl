@@ -354,3 +354,4 @@ bulk-not-enrolled = No inscriptas
 moodle-user = usuario { $id } de Moodle
 moodle-edit-person = Editar la ficha
 cohort-choose-state = Elegí el nuevo estado
+roster-none-yours = Ninguna de las personas inscriptas es de tu oficina.

@@ -21,6 +21,7 @@ use sipe_platform::web::{AppState, PageCtx, WebError};
 /// `POST /training/cohorts/{id}/outcomes`: `grade_<enrolment>` and `result_<enrolment>`.
 pub async fn outcomes(
     State(state): State<AppState>,
+    ctx: PageCtx,
     user: Authenticated,
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
@@ -52,11 +53,24 @@ pub async fn outcomes(
     let list: Vec<OutcomeInput> = by_enrolment.into_values().collect();
     match attendance::record_outcomes(&state.db, &audit, &user.access, id, &list).await {
         Ok(_) => Ok(redirect_with_flash(&back, "success", "outcomes-saved")),
-        Err(TrainingError::Invalid(errors)) => Ok(redirect_with_flash(
-            &back,
-            "error",
-            errors.0.first().map_or("form-has-errors", |e| e.key),
-        )),
+        // Shown back as typed, the wrong grades marked: nothing of the sheet is lost.
+        Err(TrainingError::Invalid(errors)) => {
+            let bad_grades = list
+                .iter()
+                .filter(|o| attendance::grade_is_invalid(&o.grade))
+                .map(|o| o.enrolment_id)
+                .collect();
+            let attempt = super::cohorts::Attempt {
+                errors,
+                outcomes: list
+                    .into_iter()
+                    .map(|o| (o.enrolment_id, (o.grade, o.result)))
+                    .collect(),
+                bad_grades,
+                ..Default::default()
+            };
+            super::cohorts::cohort_page_again(&state, ctx, &user, &audit, id, attempt).await
+        }
         Err(TrainingError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
         Err(e) => Err(e.into()),
     }

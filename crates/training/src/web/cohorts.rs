@@ -250,6 +250,8 @@ struct CohortPage {
     document: String,
     unmet: Vec<Unmet>,
     errors: FieldErrors,
+    typed: HashMap<Uuid, (String, String)>,
+    bad_grades: Vec<Uuid>,
     today: chrono::NaiveDate,
     /// Attendance so far per enrolment, while the cohort runs.
     so_far: HashMap<Uuid, i32>,
@@ -257,6 +259,10 @@ struct CohortPage {
 
 impl CohortPage {
     /// Attendance of a person in a place while the cohort runs (present over taken).
+    fn bad_grade(&self, r: &RosterRow) -> bool {
+        self.bad_grades.contains(&r.enrolment.id)
+    }
+
     fn so_far(&self, r: &RosterRow) -> Option<i32> {
         self.so_far.get(&r.enrolment.id).copied()
     }
@@ -268,6 +274,9 @@ impl CohortPage {
 
     /// Grade as typed back into the outcomes form.
     fn grade_of(&self, r: &RosterRow) -> String {
+        if let Some((grade, _)) = self.typed.get(&r.enrolment.id) {
+            return grade.clone();
+        }
         r.enrolment
             .grade
             .map(|g| g.to_string().replace('.', ","))
@@ -288,7 +297,10 @@ impl CohortPage {
     }
 
     /// The result of the outcomes form.
-    fn result_of(&self, r: &RosterRow) -> &'static str {
+    fn result_of(&self, r: &RosterRow) -> &str {
+        if let Some((_, result)) = self.typed.get(&r.enrolment.id) {
+            return result.as_str();
+        }
         match r.enrolment.passed {
             Some(true) => "passed",
             Some(false) => "failed",
@@ -319,12 +331,16 @@ pub fn unmet_text(ctx: &PageCtx, u: &Unmet) -> String {
     )
 }
 
-/// An enrolment by document shown back: what was typed, why it was refused.
+/// A form of the cohort page shown back: what was typed, why it was refused.
 #[derive(Default)]
-struct Attempt {
-    document: String,
-    unmet: Vec<Unmet>,
-    errors: FieldErrors,
+pub(crate) struct Attempt {
+    pub(crate) document: String,
+    pub(crate) unmet: Vec<Unmet>,
+    pub(crate) errors: FieldErrors,
+    /// Outcomes as typed (grade, result) by enrolment, shown back after an error.
+    pub(crate) outcomes: HashMap<Uuid, (String, String)>,
+    /// Enrolments whose typed grade is not one.
+    pub(crate) bad_grades: Vec<Uuid>,
 }
 
 async fn cohort_page(
@@ -339,6 +355,8 @@ async fn cohort_page(
         document,
         unmet,
         errors,
+        outcomes,
+        bad_grades,
     } = attempt;
     let access = &user.access;
     let cohort = cohorts::find_visible(&state.db, access, id)
@@ -442,8 +460,22 @@ async fn cohort_page(
             document,
             unmet,
             errors,
+            typed: outcomes,
+            bad_grades,
         },
     )
+}
+
+/// The cohort page again, with what was typed and what is wrong (422).
+pub(crate) async fn cohort_page_again(
+    state: &AppState,
+    ctx: PageCtx,
+    user: &Authenticated,
+    audit: &sipe_platform::audit::AuditCtx,
+    id: Uuid,
+    attempt: Attempt,
+) -> Result<Response, WebError> {
+    cohort_page(state, ctx, user, audit, id, attempt).await
 }
 
 /// `GET /training/cohorts/{id}`.
@@ -547,8 +579,8 @@ pub async fn enrol(
                 id,
                 Attempt {
                     document: form.document,
-                    unmet: Vec::new(),
                     errors,
+                    ..Default::default()
                 },
             )
             .await;
@@ -591,6 +623,7 @@ pub async fn enrol(
                 document: form.document,
                 unmet,
                 errors,
+                ..Default::default()
             };
             cohort_page(&state, ctx, &user, &audit, id, attempt).await
         }
@@ -604,8 +637,8 @@ pub async fn enrol(
                 id,
                 Attempt {
                     document: form.document,
-                    unmet: Vec::new(),
                     errors,
+                    ..Default::default()
                 },
             )
             .await
