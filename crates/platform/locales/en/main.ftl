@@ -112,6 +112,7 @@ totp-enabled = Second factor enabled.
 totp-disabled = Second factor disabled.
 dashboard-title = Home
 dashboard-welcome = Hello, { $name }
+dashboard-affiliation = Institution:
 dashboard-scope-national = Scope: national.
 dashboard-scope-offices = Scope:
 dashboard-offices = Offices in your scope

@@ -112,6 +112,7 @@ totp-enabled = Segundo factor activado.
 totp-disabled = Segundo factor desactivado.
 dashboard-title = Inicio
 dashboard-welcome = Hola, { $name }
+dashboard-affiliation = Institución:
 dashboard-scope-national = Alcance: nacional.
 dashboard-scope-offices = Alcance:
 dashboard-offices = Oficinas a tu alcance

@@ -272,7 +272,7 @@ async fn dashboard_counts(
     }
     let mut counts = Vec::new();
     for card in state.modules.cards() {
-        if access.can(card.permission) {
+        if access.offers(card.permission) {
             counts.push((card.label, (card.count)(state, access).await?, card.href));
         }
     }
@@ -300,11 +300,29 @@ pub async fn dashboard(
         Scope::National => (true, Vec::new()),
         Scope::Offices(list) => (false, list.iter().map(|o| o.code.clone()).collect()),
     };
+    let mut affiliation = None;
+    if let Some(id) = access.affiliation {
+        for source in state
+            .modules
+            .contributions()
+            .all::<std::sync::Arc<dyn super::Affiliations>>()
+        {
+            if let Some((_, name)) = source
+                .choices(&state)
+                .await?
+                .into_iter()
+                .find(|c| c.0 == id)
+            {
+                affiliation = Some(name);
+            }
+        }
+    }
     crate::web::render::page(DashboardPage {
         ctx,
         tiles,
         scope_offices,
         national,
+        affiliation,
     })
 }
 

@@ -163,6 +163,18 @@ impl Access {
                 || (self.capture.is_national() && self.view.is_national()))
     }
 
+    /// Should menus and home cards offer what `permission` guards? What the role may do,
+    /// less the registry's people and offices for an affiliated user, who reaches none
+    /// of them (their pages would only ever be empty or "not found").
+    pub fn offers(&self, permission: Permission) -> bool {
+        self.can(permission)
+            && !(self.affiliation.is_some()
+                && matches!(
+                    permission,
+                    Permission::ViewPersons | Permission::ViewOffices
+                ))
+    }
+
     /// The scope of one kind.
     pub fn scope(&self, kind: ScopeKind) -> &Scope {
         match kind {

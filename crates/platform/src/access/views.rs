@@ -55,6 +55,8 @@ pub struct DashboardPage {
     pub scope_offices: Vec<String>,
     /// National view scope?
     pub national: bool,
+    /// The partner organisation of an affiliated user (by name).
+    pub affiliation: Option<String>,
 }
 
 /// `/account`.

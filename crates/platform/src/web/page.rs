@@ -164,7 +164,7 @@ fn nav_for(state: &super::AppState, access: &Access, lang: Lang, path: &str) -> 
         .nav()
         .iter()
         .copied()
-        .filter(|e| access.can(e.permission))
+        .filter(|e| access.offers(e.permission))
         .collect();
     let current = entries
         .iter()

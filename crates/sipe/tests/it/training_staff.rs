@@ -88,6 +88,14 @@ async fn institution_staff_run_their_cohorts_and_find_no_other_cohort_and_no_per
         async move { client.get(url).send().await.unwrap() }
     };
 
+    // Their home names their institution and offers neither people nor offices.
+    let home = get("/".into()).await.text().await.unwrap();
+    assert!(
+        home.contains("CFP Norte"),
+        "their institution on the home page"
+    );
+    assert!(home.contains("href=\"/training/cohorts\""));
+    assert!(!home.contains("href=\"/persons\"") && !home.contains("href=\"/offices\""));
     // Their institution's cohort: served, with the roster's identity (positive control).
     let mut served = 0;
     let res = get(format!("/training/cohorts/{k_mine}")).await;
