@@ -375,6 +375,12 @@ pub async fn seed_cohorts(db: &Db, tz: chrono_tz::Tz) -> anyhow::Result<(usize, 
                     "Lic. Silvia Agüero",
                 ][n % 3]
                     .into(),
+                // The Aula Virtual's cohorts are linked to its Moodle's courses.
+                moodle_course_id: if *place == "virtual" {
+                    (100 + n).to_string()
+                } else {
+                    String::new()
+                },
                 ..Default::default()
             },
         )
