@@ -477,13 +477,45 @@ async fn another_office_sees_the_offer_but_only_its_own_people_in_it() {
         "B sees its own person in A's cohort"
     );
     assert!(!html.contains("Propia"), "B does not see A's person");
+    // B withdraws its own person from A's roster.
+    assert_eq!(html.matches("data-testid=\"withdraw\"").count(), 1);
+    let (c_theirs, _) = enrolment::roster(
+        &app.db,
+        &system(),
+        &cohorts::find(&app.db, k).await.unwrap().unwrap(),
+    )
+    .await
+    .unwrap();
+    let e_theirs = c_theirs
+        .iter()
+        .find(|r| r.enrolment.person_id == theirs)
+        .unwrap()
+        .enrolment
+        .id;
+    let res = app
+        .post_form(
+            &client_b,
+            &csrf_b,
+            &format!("/training/enrolments/{e_theirs}/withdrawal"),
+            &[("reason", "schedule")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        enrolment::find(&app.db, e_theirs)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        "withdrawn"
+    );
     let (client_a, _) = app.signed_in("opa", "operator", &["OE-A"]).await;
     let html = app
         .get_page(&client_a, &format!("/training/cohorts/{k}"))
         .await;
     assert!(
         html.contains("Ajena") && html.contains("Propia"),
-        "who runs the cohort sees everyone"
+        "who runs the cohort sees everyone (the one who left too)"
     );
     // B cannot take attendance or move A's cohort.
     let session = cohorts::sessions(&app.db, k).await.unwrap()[0].id;

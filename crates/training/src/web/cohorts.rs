@@ -244,6 +244,9 @@ struct CohortPage {
     next_states: Vec<&'static str>,
     reasons: Vec<&'static str>,
     can_edit: bool,
+    /// Withdrawals from the roster: those who run the cohort, and an office's staff for
+    /// their own people in it (the use case checks each person's capture scope).
+    can_withdraw: bool,
     can_run: bool,
     can_enrol: bool,
     running: bool,
@@ -457,6 +460,8 @@ async fn cohort_page(
             roster,
             sees_all,
             can_edit,
+            can_withdraw: can_edit
+                || access.can(Permission::EditTraining) && access.affiliation.is_none(),
             document,
             unmet,
             errors,
