@@ -27,6 +27,9 @@ pub enum MoodleError {
     Unexpected(String),
 }
 
+/// The largest answer read from Moodle (one user's grade items are a few kilobytes).
+const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+
 /// The student role of Moodle's standard installation.
 pub const STUDENT_ROLE: i64 = 5;
 
@@ -79,10 +82,21 @@ impl Client {
         if !status.is_success() {
             return Err(MoodleError::Transport(format!("HTTP {status}")));
         }
-        let body = res
-            .bytes()
+        // Read in chunks and bounded: a misbehaving server does not fill the memory.
+        let mut res = res;
+        let mut body = Vec::new();
+        while let Some(chunk) = res
+            .chunk()
             .await
-            .map_err(|e| MoodleError::Transport(e.without_url().to_string()))?;
+            .map_err(|e| MoodleError::Transport(e.without_url().to_string()))?
+        {
+            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(MoodleError::Unexpected(format!(
+                    "{function}: an answer over {MAX_ANSWER_BYTES} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
         let value: Value = serde_json::from_slice(&body)
             .map_err(|_| MoodleError::Unexpected(format!("{function}: not JSON")))?;
         if let Some(code) = value.get("errorcode").and_then(Value::as_str)
