@@ -508,7 +508,8 @@ mod tests {
                 "persons",
                 "profiles",
                 "referrals",
-                "training-cohorts"
+                "training-cohorts",
+                "training-competency"
             ]
         );
     }

@@ -38,7 +38,7 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn pager(&self, base: &str, sorts: &[&str], desc: bool) -> Result<Pager, ApiError> {
+    pub(crate) fn pager(&self, base: &str, sorts: &[&str], desc: bool) -> Result<Pager, ApiError> {
         Ok(Pager::new(
             base,
             &ListQuery {
@@ -52,7 +52,7 @@ impl ListParams {
         )?)
     }
 
-    fn q(&self) -> Result<String, ApiError> {
+    pub(crate) fn q(&self) -> Result<String, ApiError> {
         Ok(sipe_platform::validation::search_text(
             "q",
             self.q.as_deref().unwrap_or_default(),
@@ -203,6 +203,8 @@ pub struct CourseDto {
     pub requires_pass: bool,
     /// Active?
     pub active: bool,
+    /// The competency standard it leads to.
+    pub standard_id: Option<Uuid>,
 }
 
 fn course_dto(c: Course, skills: Vec<String>) -> CourseDto {
@@ -221,6 +223,7 @@ fn course_dto(c: Course, skills: Vec<String>) -> CourseDto {
         min_attendance: c.min_attendance,
         requires_pass: c.requires_pass,
         active: c.active,
+        standard_id: c.standard_id,
     }
 }
 

@@ -205,7 +205,11 @@ pub async fn record_outcomes(
         return Err(FieldErrors::one("outcomes", "attendance-too-many").into());
     }
     let tx = db::begin_write(db).await?;
-    running(&tx, access, cohort_id).await?;
+    let c = running(&tx, access, cohort_id).await?;
+    // Assessed against a standard, an evaluator decides unit by unit.
+    if crate::assessment::standard_of(&tx, &c).await?.is_some() {
+        return Err(TrainingError::Conflict("outcomes-by-assessment"));
+    }
     let mut changed = Vec::new();
     for o in outcomes {
         let grade = parse_grade(&o.grade)

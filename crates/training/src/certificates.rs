@@ -85,10 +85,21 @@ pub async fn issue(
     }
     .insert(conn)
     .await?;
-    // What the course teaches becomes certified in the person's profile.
-    let certified =
+    // What the course teaches becomes certified in the person's profile, and a
+    // competency standard's occupation too.
+    let mut certified =
         sipe_persons::profile::certify_skills(conn, ctx, PersonId(e.person_id), skills, &code)
             .await?;
+    if let Some(occupation) = certified_occupation(conn, c).await? {
+        certified += sipe_persons::profile::certify_occupation(
+            conn,
+            ctx,
+            PersonId(e.person_id),
+            occupation,
+            &code,
+        )
+        .await?;
+    }
     crate::enrolment::on_timeline(
         conn,
         ctx,
@@ -140,6 +151,21 @@ async fn status_position(conn: &impl ConnectionTrait) -> Result<i32, TrainingErr
     )))
 }
 
+/// The occupation (code, title) a cohort's certificate certifies: its standard's, when
+/// the cohort assesses competency against one that names an occupation.
+async fn certified_occupation(
+    conn: &impl ConnectionTrait,
+    c: &Cohort,
+) -> Result<Option<(String, String)>, DbErr> {
+    Ok(crate::assessment::standard_of(conn, c)
+        .await?
+        .and_then(|s| s.occupation_code)
+        .map(|code| {
+            let label = crate::courses::occupation_label(&code);
+            (code, label)
+        }))
+}
+
 /// The skills (code, label) a course teaches.
 pub(crate) async fn course_skills(
     conn: &impl ConnectionTrait,
@@ -177,6 +203,12 @@ pub async fn recertify(
         let skills = course_skills(conn, c.course_id).await?;
         changed +=
             sipe_persons::profile::certify_skills(conn, ctx, person, &skills, &cert.code).await?;
+        if let Some(occupation) = certified_occupation(conn, &c).await? {
+            changed += sipe_persons::profile::certify_occupation(
+                conn, ctx, person, occupation, &cert.code,
+            )
+            .await?;
+        }
     }
     Ok(changed)
 }

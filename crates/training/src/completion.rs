@@ -77,6 +77,8 @@ pub async fn finish(
         if done {
             crate::certificates::issue(conn, ctx, &e, c, (&course, &institution), &skills, today)
                 .await?;
+            crate::paths::on_course_completed(conn, ctx, e.person_id, course.id, c.office_id)
+                .await?;
             out.certificates += 1;
         }
     }

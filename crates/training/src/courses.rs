@@ -59,6 +59,10 @@ pub struct CourseInput {
     /// Must the assessment be passed? (`true`/`on` or empty.)
     #[serde(default)]
     pub requires_pass: String,
+    /// The competency standard it leads to: its id, or empty. A course that certifies
+    /// competency against a standard is passed by its assessment, unit by unit.
+    #[serde(default)]
+    pub standard: String,
 }
 
 impl Default for CourseInput {
@@ -76,6 +80,7 @@ impl Default for CourseInput {
             certification: Certification::Approval.as_str().into(),
             min_attendance: "75".into(),
             requires_pass: "true".into(),
+            standard: String::new(),
         }
     }
 }
@@ -93,6 +98,7 @@ struct Valid {
     certification: Certification,
     min_attendance: i32,
     requires_pass: bool,
+    standard_id: Option<Uuid>,
 }
 
 fn is_true(s: &str) -> bool {
@@ -103,6 +109,7 @@ fn validate(
     i: &CourseInput,
     skills: &Catalog,
     occupations: &sipe_platform::taxonomy::Occupations,
+    standards: &[Uuid],
 ) -> Result<Valid, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = validation::text(&mut errors, "name", &i.name, true, 160);
@@ -184,8 +191,20 @@ fn validate(
             false,
         )
     };
+    let standard_id = match i.standard.trim() {
+        "" => None,
+        raw => match Uuid::parse_str(raw) {
+            Ok(id) if standards.contains(&id) => Some(id),
+            _ => {
+                errors.add("standard", "field-choice-invalid");
+                None
+            }
+        },
+    };
     errors.into_result()?;
     let certification = certification.unwrap_or(Certification::Attendance);
+    // Assessed against a standard, the assessment is what passing means.
+    let assessed = certification == Certification::Competency && standard_id.is_some();
     Ok(Valid {
         name,
         family,
@@ -197,7 +216,9 @@ fn validate(
         min_education,
         other_requirements: (!other_requirements.is_empty()).then_some(other_requirements),
         // An attendance certificate never asks for a pass.
-        requires_pass: certification != Certification::Attendance && is_true(&i.requires_pass),
+        requires_pass: assessed
+            || (certification != Certification::Attendance && is_true(&i.requires_pass)),
+        standard_id,
         certification,
         min_attendance: min_attendance.unwrap_or(75),
     })
@@ -219,6 +240,7 @@ fn apply(a: &mut course::ActiveModel, v: &Valid) {
     a.certification = Set(v.certification.as_str().to_owned());
     a.min_attendance = Set(v.min_attendance);
     a.requires_pass = Set(v.requires_pass);
+    a.standard_id = Set(v.standard_id);
     a.updated_at = Set(Utc::now());
 }
 
@@ -229,6 +251,7 @@ fn snapshot(c: &Course, skills: &[String]) -> serde_json::Value {
         "min_education": c.min_education, "other_requirements": c.other_requirements,
         "certification": c.certification, "min_attendance": c.min_attendance,
         "requires_pass": c.requires_pass, "active": c.active, "skills": skills,
+        "standard_id": c.standard_id,
     })
 }
 
@@ -257,7 +280,8 @@ async fn replace_skills(
 pub async fn create(db: &Db, ctx: &AuditCtx, input: &CourseInput) -> Result<Uuid, TrainingError> {
     let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
     let occupations = sipe_platform::taxonomy::Occupations::read(db).await?;
-    let v = validate(input, &skills, &occupations)?;
+    let standards = standard_ids(db).await?;
+    let v = validate(input, &skills, &occupations, &standards)?;
     let tx = db::begin_write(db).await?;
     let id = Uuid::now_v7();
     let mut a = course::ActiveModel {
@@ -290,7 +314,8 @@ pub async fn update(
 ) -> Result<(), TrainingError> {
     let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
     let occupations = sipe_platform::taxonomy::Occupations::read(db).await?;
-    let v = validate(input, &skills, &occupations)?;
+    let standards = standard_ids(db).await?;
+    let v = validate(input, &skills, &occupations, &standards)?;
     let tx = db::begin_write(db).await?;
     let current = course::Entity::find_by_id(id)
         .one(&tx)
@@ -311,6 +336,18 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The standards a course may lead to: every one (a retired standard stays on the
+/// courses that led to it).
+async fn standard_ids(db: &Db) -> Result<Vec<Uuid>, DbErr> {
+    use sea_orm::QuerySelect;
+    crate::entity::standard::Entity::find()
+        .select_only()
+        .column(crate::entity::standard::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// One course.
@@ -374,6 +411,7 @@ pub fn input_of(c: &Course, skills: &[String], catalog: &Catalog) -> CourseInput
         } else {
             String::new()
         },
+        standard: c.standard_id.map(|s| s.to_string()).unwrap_or_default(),
     }
 }
 

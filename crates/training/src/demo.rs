@@ -19,7 +19,7 @@ use sipe_platform::ids::OfficeId;
 use sipe_platform::module::{DemoStage, DemoStep};
 
 /// (name, kind, department, address, accreditation)
-const INSTITUTIONS: [(&str, &str, &str, &str, &str); 6] = [
+pub(crate) const INSTITUTIONS: [(&str, &str, &str, &str, &str); 6] = [
     (
         "Centro de Formación Profesional N.º 1 San Miguel de Tucumán",
         "centre",
@@ -215,6 +215,11 @@ pub const STEPS: &[DemoStep] = &[
                 ))
             })
         },
+    },
+    DemoStep {
+        name: "training-competency",
+        stage: DemoStage::Activity,
+        run: |ctx| Box::pin(crate::demo_competency::seed(ctx)),
     },
 ];
 

@@ -95,6 +95,8 @@ pub mod course {
         pub created_at: DateTimeUtc,
         /// Last change.
         pub updated_at: DateTimeUtc,
+        /// The competency standard it leads to.
+        pub standard_id: Option<Uuid>,
     }
 
     no_relations!();
@@ -450,6 +452,204 @@ pub mod moodle_run {
         pub failed: i32,
         /// What stopped the run, if anything did.
         pub error: Option<String>,
+    }
+
+    no_relations!();
+}
+
+/// Labour competency standards (normas de competencia laboral).
+pub mod standard {
+    use sea_orm::entity::prelude::*;
+
+    /// One standard.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_standards")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Registry code, unique (`NCL-0123`).
+        pub code: String,
+        /// Title.
+        pub title: String,
+        /// Folded code and title, for the text filter.
+        pub search_title: String,
+        /// The occupation it certifies.
+        pub occupation_code: Option<String>,
+        /// Still assessed?
+        pub active: bool,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+/// Units of competency of a standard, in order.
+pub mod standard_unit {
+    use sea_orm::entity::prelude::*;
+
+    /// One unit.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_standard_units")]
+    pub struct Model {
+        /// UUIDv7; kept while the unit's code stays.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Its standard.
+        pub standard_id: Uuid,
+        /// Order within the standard, from 1.
+        pub position: i32,
+        /// Code, unique within the standard (`UC1`).
+        pub code: String,
+        /// Title.
+        pub title: String,
+        /// Performance criteria, one per line.
+        pub criteria: String,
+    }
+
+    no_relations!();
+}
+
+/// Users accredited to assess a standard.
+pub mod evaluator {
+    use sea_orm::entity::prelude::*;
+
+    /// One accreditation.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_evaluators")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The standard.
+        pub standard_id: Uuid,
+        /// The evaluator's user.
+        pub user_id: Uuid,
+        /// Accreditation number.
+        pub accreditation_number: String,
+        /// Valid until (inclusive); none: no end.
+        pub valid_until: Option<Date>,
+        /// Who accredited.
+        pub created_by: String,
+        /// When.
+        pub created_at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+/// Training paths (trayectos formativos): ordered courses.
+pub mod path {
+    use sea_orm::entity::prelude::*;
+
+    /// One path.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_paths")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Name.
+        pub name: String,
+        /// Folded name, for the text filter.
+        pub search_name: String,
+        /// Description.
+        pub description: Option<String>,
+        /// The competency standard it leads to.
+        pub standard_id: Option<Uuid>,
+        /// Still offered?
+        pub active: bool,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+/// The courses of a path, in order.
+pub mod path_course {
+    use sea_orm::entity::prelude::*;
+
+    /// One course in a path.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_path_courses")]
+    pub struct Model {
+        /// The path.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub path_id: Uuid,
+        /// The course.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub course_id: Uuid,
+        /// Order, from 1.
+        pub position: i32,
+    }
+
+    no_relations!();
+}
+
+/// An evaluator's result for one unit of competency of one enrolment.
+pub mod unit_result {
+    use sea_orm::entity::prelude::*;
+
+    /// One result.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_unit_results")]
+    pub struct Model {
+        /// The enrolment assessed.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub enrolment_id: Uuid,
+        /// The unit.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub unit_id: Uuid,
+        /// `competent` or `not_yet_competent`.
+        pub result: String,
+        /// What the evaluator observed.
+        pub observations: Option<String>,
+        /// The evaluator.
+        pub evaluator_id: Uuid,
+        /// The evaluator's name then.
+        pub evaluator_name: String,
+        /// When.
+        pub recorded_at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+/// Files of evidence of an assessment, stored by content in the data directory.
+pub mod evidence {
+    use sea_orm::entity::prelude::*;
+
+    /// One file.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "training_evidence")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The enrolment assessed.
+        pub enrolment_id: Uuid,
+        /// The unit it supports, if one.
+        pub unit_id: Option<Uuid>,
+        /// SHA-256 of the bytes, lowercase hex: the stored file's name.
+        pub sha256: String,
+        /// The name it was uploaded with.
+        pub file_name: String,
+        /// Its media type, as detected.
+        pub media_type: String,
+        /// Bytes.
+        pub size: i64,
+        /// Who uploaded it.
+        pub uploaded_by: Option<Uuid>,
+        /// Their name then.
+        pub uploaded_by_name: String,
+        /// When.
+        pub uploaded_at: DateTimeUtc,
     }
 
     no_relations!();

@@ -10,6 +10,8 @@
 //! personal data is read through the persons facade, within the caller's scope.
 
 pub mod api;
+pub mod api_competency;
+pub mod assessment;
 pub mod attendance;
 pub mod bulk;
 pub mod certificates;
@@ -18,6 +20,7 @@ pub mod completion;
 pub mod courses;
 pub mod credentials;
 pub mod demo;
+mod demo_competency;
 pub mod domain;
 pub mod enrolment;
 mod entity;
@@ -27,7 +30,9 @@ pub mod institutions;
 pub mod migrations;
 pub mod module;
 pub mod moodle;
+pub mod paths;
 pub mod pdf;
+pub mod standards;
 pub mod web;
 
 pub use module::MODULE;
@@ -126,6 +131,54 @@ pub fn routes() -> sipe_platform::web::Routes {
         .post("/training/courses", manage, catalogue::save_course)
         .get("/training/courses/{id}", view, catalogue::show_course)
         .post("/training/courses/{id}", manage, catalogue::save_course)
+        .get("/training/standards", view, web::standards::list_standards)
+        .get(
+            "/training/standards/new",
+            manage,
+            web::standards::new_standard,
+        )
+        .post("/training/standards", manage, web::standards::save_standard)
+        .get(
+            "/training/standards/{id}",
+            view,
+            web::standards::show_standard,
+        )
+        .post(
+            "/training/standards/{id}",
+            manage,
+            web::standards::save_standard,
+        )
+        .post(
+            "/training/standards/{id}/evaluators",
+            manage,
+            web::standards::accredit,
+        )
+        .post(
+            "/training/standards/{id}/evaluators/{accreditation}/withdrawal",
+            manage,
+            web::standards::withdraw,
+        )
+        .get("/training/paths", view, web::paths::list_paths)
+        .get("/training/paths/new", manage, web::paths::new_path)
+        .post("/training/paths", manage, web::paths::save_path)
+        .get("/training/paths/{id}", view, web::paths::show_path)
+        .post("/training/paths/{id}", manage, web::paths::save_path)
+        .get(
+            "/training/enrolments/{id}/assessment",
+            view,
+            web::assessment::show,
+        )
+        .post(
+            "/training/enrolments/{id}/assessment",
+            edit,
+            web::assessment::save,
+        )
+        .post(
+            "/training/enrolments/{id}/evidence",
+            edit,
+            web::assessment::upload,
+        )
+        .get("/training/evidence/{id}", view, web::assessment::download)
         .get("/training/cohorts", view, cohorts::list_cohorts)
         .get("/training/cohorts/new", run, cohorts::new_cohort)
         .post("/training/cohorts", run, cohorts::create_cohort)
@@ -234,6 +287,74 @@ fn api_routes() -> sipe_platform::web::Routes {
         .post("/api/v1/courses", manage, api::create_course)
         .get("/api/v1/courses/{id}", view, api::show_course)
         .put("/api/v1/courses/{id}", manage, api::update_course)
+        .get("/api/v1/standards", view, api_competency::list_standards)
+        .post("/api/v1/standards", manage, api_competency::create_standard)
+        .get(
+            "/api/v1/standards/{id}",
+            view,
+            api_competency::show_standard,
+        )
+        .put(
+            "/api/v1/standards/{id}",
+            manage,
+            api_competency::update_standard,
+        )
+        .get(
+            "/api/v1/standards/{id}/evaluators",
+            view,
+            api_competency::list_evaluators,
+        )
+        .post(
+            "/api/v1/standards/{id}/evaluators",
+            manage,
+            api_competency::accredit,
+        )
+        .delete(
+            "/api/v1/standards/{id}/evaluators/{accreditation}",
+            manage,
+            api_competency::withdraw,
+        )
+        .get("/api/v1/training-paths", view, api_competency::list_paths)
+        .post(
+            "/api/v1/training-paths",
+            manage,
+            api_competency::create_path,
+        )
+        .get(
+            "/api/v1/training-paths/{id}",
+            view,
+            api_competency::show_path,
+        )
+        .put(
+            "/api/v1/training-paths/{id}",
+            manage,
+            api_competency::update_path,
+        )
+        .get(
+            "/api/v1/persons/{id}/training-paths",
+            view,
+            api_competency::person_paths,
+        )
+        .get(
+            "/api/v1/enrolments/{id}/assessment",
+            view,
+            api_competency::show_assessment,
+        )
+        .put(
+            "/api/v1/enrolments/{id}/assessment",
+            edit,
+            api_competency::save_assessment,
+        )
+        .post(
+            "/api/v1/enrolments/{id}/evidence",
+            edit,
+            api_competency::upload_evidence,
+        )
+        .get(
+            "/api/v1/evidence/{id}",
+            view,
+            api_competency::download_evidence,
+        )
         .get("/api/v1/cohorts", view, api::list_cohorts)
         .post("/api/v1/cohorts", run, api::create_cohort)
         .get("/api/v1/cohorts/{id}", view, api::show_cohort)
@@ -335,6 +456,22 @@ fn api_routes() -> sipe_platform::web::Routes {
     web::credentials::api_issuer,
     web::credentials::api_key_set,
     web::credentials::api_key,
+    api_competency::list_standards,
+    api_competency::create_standard,
+    api_competency::show_standard,
+    api_competency::update_standard,
+    api_competency::list_evaluators,
+    api_competency::accredit,
+    api_competency::withdraw,
+    api_competency::list_paths,
+    api_competency::create_path,
+    api_competency::show_path,
+    api_competency::update_path,
+    api_competency::person_paths,
+    api_competency::show_assessment,
+    api_competency::save_assessment,
+    api_competency::upload_evidence,
+    api_competency::download_evidence,
 ))]
 struct ApiDoc;
 

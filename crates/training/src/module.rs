@@ -27,6 +27,12 @@ pub const MODULE: Module = Module {
     nav: &[
         nav("/training/cohorts", "nav-cohorts", Permission::ViewTraining),
         nav("/training/courses", "nav-courses", Permission::ViewTraining),
+        nav("/training/paths", "nav-paths", Permission::ViewTraining),
+        nav(
+            "/training/standards",
+            "nav-standards",
+            Permission::ViewTraining,
+        ),
         nav(
             "/training/institutions",
             "nav-institutions",
@@ -64,6 +70,7 @@ pub const MODULE: Module = Module {
         "training.not_completed",
         "training.certified",
         "training.revoked",
+        "training.path_completed",
     ],
     person_merge: Some(merge_person),
     tasks: &[moodle_task],

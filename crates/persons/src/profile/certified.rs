@@ -28,13 +28,36 @@ pub async fn certify_skills(
     skills: &[(String, String)],
     certificate: &str,
 ) -> Result<usize, sea_orm::DbErr> {
+    certify(conn, ctx, person, "skill", skills, certificate).await
+}
+
+/// Marks an occupation (code, label) certified by a competency certificate, as one the
+/// person seeks (`desired`), the same way.
+pub async fn certify_occupation(
+    conn: &impl sea_orm::ConnectionTrait,
+    ctx: &AuditCtx,
+    person: PersonId,
+    occupation: (String, String),
+    certificate: &str,
+) -> Result<usize, sea_orm::DbErr> {
+    certify(conn, ctx, person, "desired", &[occupation], certificate).await
+}
+
+async fn certify(
+    conn: &impl sea_orm::ConnectionTrait,
+    ctx: &AuditCtx,
+    person: PersonId,
+    kind: &str,
+    skills: &[(String, String)],
+    certificate: &str,
+) -> Result<usize, sea_orm::DbErr> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (added, declared) = evidence_of(certificate);
     let mut changed = 0;
     for (code, label) in skills {
         let existing = profile_item::Entity::find()
             .filter(profile_item::Column::PersonId.eq(person))
-            .filter(profile_item::Column::Kind.eq("skill"))
+            .filter(profile_item::Column::Kind.eq(kind))
             .filter(profile_item::Column::Code.eq(code.clone()))
             .one(conn)
             .await?;
@@ -50,7 +73,7 @@ pub async fn certify_skills(
                 profile_item::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     person_id: Set(person.uuid()),
-                    kind: Set("skill".into()),
+                    kind: Set(kind.into()),
                     code: Set(code.clone()),
                     label: Set(label.clone()),
                     level: Set(None),
@@ -106,7 +129,7 @@ pub async fn withdraw_certification(
     Ok(changed)
 }
 
-/// The certificate code of an item's evidence, if it is a certified skill.
+/// The certificate code of an item's evidence, if it is a certified skill or occupation.
 pub fn certificate_of(evidence: Option<&str>) -> Option<&str> {
     let rest = evidence?.strip_prefix("certificate:")?;
     Some(rest.strip_suffix("+declared").unwrap_or(rest))

@@ -5,7 +5,7 @@
 
 pub mod api;
 pub mod certified;
-pub use certified::{certificate_of, certify_skills, withdraw_certification};
+pub use certified::{certificate_of, certify_occupation, certify_skills, withdraw_certification};
 pub mod handlers;
 pub mod uncoded;
 

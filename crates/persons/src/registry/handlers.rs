@@ -569,7 +569,18 @@ fn item_sections(
                             format!("{level}. {}", i.label),
                             ctx.t("occupation-uncoded-badge").into_owned(),
                         ),
-                        _ => (format!("{level}. {}", i.label), i.code.clone()),
+                        // An occupation a competency certificate certifies has no rank.
+                        _ => match crate::profile::certificate_of(i.evidence.as_deref()) {
+                            Some(code) => (
+                                i.label.clone(),
+                                format!(
+                                    "{} · {}",
+                                    ctx.t1("skill-certified-by", "code", code),
+                                    i.code
+                                ),
+                            ),
+                            None => (format!("{level}. {}", i.label), i.code.clone()),
+                        },
                     };
                     ItemRow {
                         id: i.id,

@@ -34,6 +34,14 @@ pub fn apply(h: &mut HeaderMap, tls: bool) {
 
 /// Paths that accept file uploads (bounded by `upload_limit_bytes`).
 pub const UPLOAD_PATHS: [&str; 1] = ["/admin/imports"];
+/// Endings of paths that accept file uploads (a record's evidence files); each use case
+/// bounds its own files further.
+pub const UPLOAD_SUFFIXES: [&str; 1] = ["/evidence"];
+
+/// Does this path accept file uploads?
+pub fn is_upload_path(path: &str) -> bool {
+    UPLOAD_PATHS.contains(&path) || UPLOAD_SUFFIXES.iter().any(|s| path.ends_with(s))
+}
 
 /// Bounds every request body: `body_limit_bytes`, or `upload_limit_bytes` on upload
 /// paths. A declared length over the limit is refused at once; a streamed body fails
@@ -44,7 +52,7 @@ pub async fn limit_body(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let limit = if UPLOAD_PATHS.contains(&req.uri().path()) {
+    let limit = if is_upload_path(req.uri().path()) {
         state.config.upload_limit_bytes
     } else {
         state.config.body_limit_bytes

@@ -30,6 +30,7 @@ mod referrals;
 mod scope;
 mod training;
 mod training_bulk;
+mod training_competency;
 mod training_credentials;
 mod training_indicators;
 mod training_moodle;

@@ -72,6 +72,14 @@ struct Training {
     learner: Uuid,
     /// The institution's credential signing key (created by its first credential).
     issuer_key: Uuid,
+    /// A competency standard and a path (catalogue, seen by all).
+    standard: Uuid,
+    path: Uuid,
+    /// An enrolment assessed against the standard, its evidence file, and the side's
+    /// evaluator's accreditation.
+    assessed: Uuid,
+    evidence: Uuid,
+    accreditation: Uuid,
 }
 
 /// The side's training records; their people are named without markers (a certificate
@@ -158,7 +166,13 @@ async fn training(
         .unwrap();
     let kid = jwks["keys"][0]["kid"].as_str().unwrap();
     let issuer_key = kid.rsplit('/').next().unwrap().parse().unwrap();
+    let competency = competency(app, tag, office, doc, course, institution).await;
     Training {
+        standard: competency.standard,
+        path: competency.path,
+        assessed: competency.assessed,
+        evidence: competency.evidence,
+        accreditation: competency.accreditation,
         issuer_key,
         institution,
         course,
@@ -171,6 +185,140 @@ async fn training(
         certificates: [certs[0].code.clone(), certs[1].code.clone()],
         learner_doc: Box::leak(doc(75).into_boxed_str()),
         learner: people[6],
+    }
+}
+
+struct Competency {
+    standard: Uuid,
+    path: Uuid,
+    assessed: Uuid,
+    evidence: Uuid,
+    accreditation: Uuid,
+}
+
+/// The side's standard and path, a course assessed against the standard, a running
+/// cohort of it with one person assessed by the side's accredited evaluator, with
+/// evidence.
+async fn competency(
+    app: &TestApp,
+    tag: &str,
+    office: &str,
+    doc: &dyn Fn(u32) -> String,
+    course: Uuid,
+    institution: Uuid,
+) -> Competency {
+    use sipe::training::{assessment, courses, paths, standards};
+    let standard = standards::create(
+        &app.db,
+        &ctx(),
+        &standards::StandardInput {
+            code: format!("NCL-{tag}"),
+            title: format!("Norma {tag}"),
+            units: vec![standards::UnitInput {
+                code: "UC1".into(),
+                title: "Unidad".into(),
+                criteria: vec!["Criterio".into()],
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let assessed_course = courses::create(
+        &app.db,
+        &ctx(),
+        &courses::CourseInput {
+            name: format!("Curso por norma {tag}"),
+            family: "Construcción".into(),
+            hours: "40".into(),
+            certification: "competency".into(),
+            standard: standard.to_string(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let path = paths::create(
+        &app.db,
+        &ctx(),
+        &paths::PathInput {
+            name: format!("Trayecto {tag}"),
+            courses: vec![course.to_string(), assessed_course.to_string()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let cohort =
+        crate::training::cohort(app, assessed_course, institution, office, 9, &["enrolling"]).await;
+    let p = person(
+        app,
+        office,
+        &doc(78),
+        &format!("Evaluado{tag}"),
+        "Teo",
+        "1988-02-03",
+    )
+    .await;
+    let assessed = crate::training::enrol(app, cohort, p).await.id;
+    crate::training::move_to(app, cohort, "running").await;
+    let username = format!("evaluador{}", tag.to_lowercase());
+    let user = app.user(&username, "operator", &[office]).await;
+    let accreditation = standards::accredit(
+        &app.db,
+        &ctx(),
+        standard,
+        &standards::AccreditationInput {
+            username,
+            accreditation_number: format!("EV-{tag}"),
+            valid_until: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let user = sipe::access::store::find_user(&app.db, user)
+        .await
+        .unwrap()
+        .unwrap();
+    let access = sipe::access::store::load_access(&app.db, &user)
+        .await
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    assessment::record(
+        &app.db,
+        &ctx(),
+        &access,
+        assessed,
+        &[assessment::ResultInput {
+            unit: "UC1".into(),
+            result: "competent".into(),
+            observations: String::new(),
+        }],
+        today,
+    )
+    .await
+    .unwrap();
+    let evidence = assessment::add_evidence(
+        &app.db,
+        &ctx(),
+        &access,
+        &app.config.data_dir,
+        assessed,
+        assessment::Upload {
+            file_name: "acta.pdf",
+            unit: "UC1",
+            bytes: format!("%PDF-1.4 acta {tag}").as_bytes(),
+        },
+        today,
+    )
+    .await
+    .unwrap();
+    Competency {
+        standard,
+        path,
+        assessed,
+        evidence,
+        accreditation,
     }
 }
 
@@ -663,6 +811,24 @@ async fn fixture() -> Fixture {
     }
     app.user("opa", "operator", &["OE-A"]).await;
     app.user("coa", "coordinator", &["OE-A"]).await;
+    // The walkers assess as accredited evaluators: what refuses office B's enrolments is
+    // the scope, not the accreditation.
+    for username in ["opa", "coa"] {
+        for standard in [a.training.standard, b.training.standard] {
+            sipe::training::standards::accredit(
+                &app.db,
+                &ctx(),
+                standard,
+                &sipe::training::standards::AccreditationInput {
+                    username: username.into(),
+                    accreditation_number: format!("EV-{username}"),
+                    valid_until: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+    }
     app.sync_index().await;
     Fixture {
         app,
@@ -704,6 +870,13 @@ fn concrete(path: &str, s: &Side) -> String {
             }
             "id" if path.contains("cohorts/") => s.training.running.to_string(),
             "id" if path.contains("/sessions/") => s.training.session.to_string(),
+            "id" if path.ends_with("/assessment") || path.ends_with("/evidence") => {
+                s.training.assessed.to_string()
+            }
+            "id" if path.contains("/evidence/") => s.training.evidence.to_string(),
+            "id" if path.contains("/standards/") => s.training.standard.to_string(),
+            "id" if path.contains("paths/") => s.training.path.to_string(),
+            "accreditation" => s.training.accreditation.to_string(),
             "id" if path.contains("/enrolments/") => {
                 s.training.to_withdraw[usize::from(api)].to_string()
             }
@@ -967,6 +1140,13 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         }
         ("POST", "/training/enrolments/{id}/withdrawal")
         | ("POST", "/api/v1/enrolments/{id}/withdrawal") => vec![("reason", "other".into())],
+        ("POST", "/training/enrolments/{id}/assessment") => vec![
+            ("unit", "UC1".into()),
+            ("result", "not_yet_competent".into()),
+        ],
+        ("PUT", "/api/v1/enrolments/{id}/assessment") => {
+            return Payload::Json(json!({"results": [{"unit": "UC1", "result": "competent"}]}));
+        }
         ("POST", "/training/certificates/{code}/revoke")
         | ("POST", "/api/v1/certificates/{code}/revocation") => {
             vec![("reason", "Error de carga".into())]
@@ -1010,6 +1190,8 @@ fn skipped(def: &RouteDef) -> bool {
         || def.path == "/admin/imports" && def.method == reqwest::Method::POST
         // Multipart, and it changes nothing: `training_bulk` and `training_staff` cover it.
         || def.path == "/training/cohorts/{id}/bulk" && def.method == reqwest::Method::POST
+        // Multipart: `training_competency` covers it (and the API's upload is walked).
+        || def.path == "/training/enrolments/{id}/evidence"
 }
 
 /// A signed-in walker: its browser, form token and API token.

@@ -25,9 +25,9 @@ use sipe_platform::web::{AppState, PageCtx, WebError};
 #[derive(Debug, Deserialize, Default)]
 pub struct CatalogueQuery {
     #[serde(default)]
-    q: String,
+    pub(crate) q: String,
     #[serde(flatten)]
-    list: ListQuery,
+    pub(crate) list: ListQuery,
 }
 
 #[derive(askama::Template)]
@@ -254,6 +254,8 @@ struct CoursePage {
     modalities: Vec<&'static str>,
     certifications: Vec<&'static str>,
     education: Vec<Choice>,
+    standards: Vec<Choice>,
+    standard: Option<crate::standards::Standard>,
     can_manage: bool,
     can_run: bool,
 }
@@ -317,9 +319,26 @@ async fn course_page(
         (0..=8).map(|l| (l.to_string(), ctx.tp("isced-", l.to_string()).into_owned())),
         &form.min_education,
     );
+    let standard = match course.as_ref().and_then(|c| c.standard_id) {
+        Some(id) => crate::standards::find(&state.db, id).await?,
+        None => None,
+    };
+    // Active standards, and the course's own even if it was retired since.
+    let mut choices = crate::standards::active(&state.db).await?;
+    if let Some(s) = standard.as_ref().filter(|s| !s.active) {
+        choices.push(s.clone());
+    }
+    let standards = options(
+        choices
+            .into_iter()
+            .map(|s| (s.id.to_string(), format!("{} {}", s.code, s.title))),
+        &form.standard,
+    );
     page_with(
         status_of(&errors),
         CoursePage {
+            standards,
+            standard,
             ctx,
             course,
             occupation,

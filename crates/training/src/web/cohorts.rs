@@ -258,6 +258,8 @@ struct CohortPage {
     today: chrono::NaiveDate,
     /// Attendance so far per enrolment, while the cohort runs.
     so_far: HashMap<Uuid, i32>,
+    /// The competency standard its people are assessed against, unit by unit.
+    standard: Option<crate::standards::Standard>,
 }
 
 impl CohortPage {
@@ -412,9 +414,11 @@ async fn cohort_page(
     } else {
         Vec::new()
     };
+    let standard = crate::assessment::standard_of(&state.db, &cohort).await?;
     page_with(
         status_of(&errors),
         CohortPage {
+            standard,
             sessions: cohorts::sessions(&state.db, id).await?,
             counts: enrolment::counts(&state.db, id)
                 .await?

@@ -1,5 +1,6 @@
 //! The module's HTML pages: extract, call the use case, render.
 
+pub mod assessment;
 pub mod attendance;
 pub mod bulk;
 pub mod catalogue;
@@ -7,7 +8,9 @@ pub mod certificates;
 pub mod cohorts;
 pub mod credentials;
 pub mod moodle;
+pub mod paths;
 pub mod person;
+pub mod standards;
 
 use axum::http::StatusCode;
 use sipe_platform::territory::views::Choice;

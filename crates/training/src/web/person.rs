@@ -37,6 +37,7 @@ struct SectionView<'a> {
     person_id: Uuid,
     rows: Vec<PersonEnrolment>,
     certificates: Vec<Certificate>,
+    paths: Vec<crate::paths::Progress>,
     reasons: Vec<&'static str>,
     can_enrol: bool,
 }
@@ -108,6 +109,7 @@ impl PersonSection for TrainingSection {
                 person_id: person.id,
                 rows,
                 certificates,
+                paths: crate::paths::progress_of(&state.db, person.id).await?,
                 reasons: WithdrawalReason::ALL
                     .iter()
                     .filter(|r| {
