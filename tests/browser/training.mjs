@@ -1,7 +1,8 @@
 // The training flow in the browser: a training manager creates a course and a cohort,
 // enrols three people (the third waits), takes attendance on a phone-sized screen,
 // grades, finishes the cohort and gets the certificates; a visitor who is not logged in
-// verifies one; it is revoked and shows revoked. Called from e2e.mjs with its helpers.
+// verifies one; it is revoked and shows revoked; an accredited evaluator assesses a
+// person against a competency standard. Called from e2e.mjs with its helpers.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -154,6 +155,56 @@ export async function trainingFlow(browser, h) {
     assert.match(page, /electricidad domiciliaria/);
     assert.match(page, /Certificada \(certificado [A-Z0-9]{20}\)/);
     assert.match(page, /Instalaciones solares \(e2e\)/, 'the enrolment is on the person page');
+    await axeCheck(tm);
+  });
+  await check('t9. an accredited evaluator assesses a person unit by unit and uploads evidence, on a phone', async () => {
+    for (const path of ['/training/standards', '/training/paths']) {
+      await visit(tm, path);
+    }
+    await tm.goto(url('/training/standards?q=NCL-TUC-0117'));
+    await navigateBy(tm, () => tm.locator('[data-testid=standards-table] tbody a').first().click());
+    assert.equal(await tm.locator('[data-testid=standard-units] > li').count(), 3, 'three units');
+    assert.match(await tm.textContent('[data-testid=evaluators]'), /formacion/);
+    await axeCheck(tm);
+    await tm.goto(url('/training/courses?q=Electricista instalador'));
+    await navigateBy(tm, () => tm.locator('[data-testid=courses-table] tbody a').first().click());
+    const running = tm.locator('[data-testid=course-cohorts] li', { hasText: 'En curso' });
+    await navigateBy(tm, () => running.locator('a').first().click());
+    // The last of the running cohort is not assessed yet.
+    const links = tm.locator('[data-testid=assessment-link]');
+    assert.ok((await links.count()) >= 2, 'people to assess');
+    await navigateBy(tm, () => links.last().click());
+    assert.match(pathname(tm), /^\/training\/enrolments\/[0-9a-f-]{36}\/assessment$/);
+    assert.match(await tm.textContent('[data-testid=assessment-verdict]'), /Sin evaluar/);
+    await tm.setViewportSize({ width: 390, height: 844 });
+    try {
+      const results = tm.locator('[data-testid=assessment-result]');
+      assert.equal(await results.count(), 3);
+      for (let i = 0; i < 3; i++) await results.nth(i).selectOption('competent');
+      await tm.fill('#observations-1', 'Leyó el plano unifilar sin ayuda');
+      await navigateBy(tm, () => tm.click('[data-testid=assessment-save]'));
+      assert.match(await tm.textContent('[data-testid=flash-success]'), /Evaluación guardada/);
+      assert.match(await tm.textContent('[data-testid=assessment-verdict]'), /Competente/);
+      await tm.setInputFiles('[data-testid=evidence-file]', {
+        name: 'foto-tablero.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f8e1c90000000049454e44ae426082', 'hex'),
+      });
+      await navigateBy(tm, () => tm.click('[data-testid=evidence-upload]'));
+      assert.match(await tm.textContent('[data-testid=evidence-list]'), /foto-tablero\.png/);
+      await screenshot(tm, 'training-assessment-390');
+      await axeCheck(tm);
+    } finally {
+      await tm.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+  await check('t10. a training path lists its courses in order and how many completed it', async () => {
+    await tm.goto(url('/training/paths'));
+    await navigateBy(tm, () => tm.locator('[data-testid=paths-table] tbody a').first().click());
+    const steps = await tm.locator('[data-testid=path-courses] > li').allTextContents();
+    assert.equal(steps.length, 3, steps.join(' | '));
+    assert.match(steps[2], /Electricista instalador/);
+    assert.match(await tm.textContent('[data-testid=path-facts]'), /NCL-TUC-0117/);
     await axeCheck(tm);
   });
   await tm.context().close();

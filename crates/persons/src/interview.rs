@@ -224,7 +224,8 @@ pub async fn record(
     let old: Vec<profile_item::Model> = profile::items(&tx, person_id)
         .await?
         .into_iter()
-        .filter(|i| i.kind == "desired")
+        // Occupations a certificate certifies are not the interview's to replace.
+        .filter(|i| i.kind == "desired" && i.evidence.is_none())
         .collect();
     let describe = |labels: Vec<String>| (!labels.is_empty()).then(|| labels.join("; "));
     let before_desired = describe(old.iter().map(|i| i.label.clone()).collect());
@@ -233,6 +234,7 @@ pub async fn record(
         profile_item::Entity::delete_many()
             .filter(profile_item::Column::PersonId.eq(person_id))
             .filter(profile_item::Column::Kind.eq("desired"))
+            .filter(profile_item::Column::Evidence.is_null())
             .exec(&tx)
             .await?;
         for (rank, hit) in v.desired.iter().enumerate() {

@@ -231,7 +231,10 @@ pub fn router(state: AppState) -> Result<(Vec<RouteDef>, Router), StartError> {
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
                     web::security::limit_body,
-                )),
+                ))
+                // `limit_body` bounds every body, uploads by their route: the
+                // extractors' own 2 MiB default would cut uploads short.
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .with_state(state);
     Ok((defs, app))

@@ -330,15 +330,26 @@ pub struct AssessmentDto {
     pub evidence: Vec<EvidenceDto>,
 }
 
-/// The assessment, when the caller sees the person on the cohort's roster.
+/// The assessment, when the caller sees the person on the cohort's roster; the read of
+/// the person's data is audited.
 async fn visible_assessment(
     state: &AppState,
+    ctx: &sipe_platform::audit::AuditCtx,
     access: &sipe_platform::access::Access,
     id: Uuid,
 ) -> Result<AssessmentDto, ApiError> {
     let a = assessment::find(&state.db, access, id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    sipe_persons::service::record_shown(
+        &state.reads,
+        ctx,
+        "training.assessment.view",
+        &a.cohort.code,
+        std::iter::once(sipe_platform::ids::PersonId(a.person.id)),
+    )
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
     let code_of = |unit: Option<Uuid>| {
         unit.and_then(|u| a.units.iter().find(|(x, _)| x.id == u))
             .map(|(x, _)| x.code.clone())
@@ -383,9 +394,10 @@ async fn visible_assessment(
 pub async fn show_assessment(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Json<AssessmentDto>, ApiError> {
-    Ok(Json(visible_assessment(&state, &access, id).await?))
+    Ok(Json(visible_assessment(&state, &ctx, &access, id).await?))
 }
 
 /// Results to record.
@@ -410,7 +422,7 @@ pub async fn save_assessment(
 ) -> Result<Json<AssessmentDto>, ApiError> {
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
     assessment::record(&state.db, &ctx, &access, id, &input.results, today).await?;
-    Ok(Json(visible_assessment(&state, &access, id).await?))
+    Ok(Json(visible_assessment(&state, &ctx, &access, id).await?))
 }
 
 /// Where an uploaded evidence file goes.
@@ -432,9 +444,11 @@ pub struct EvidenceCreated {
 /// Uploads an evidence file (the body is the file: PDF, JPEG, PNG, WebP or UTF-8 text,
 /// up to 20 MiB).
 #[utoipa::path(post, path = "/api/v1/enrolments/{id}/evidence", params(("id" = Uuid, Path, description = "Enrolment id"), EvidenceParams),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    request_body(content = String, content_type = "application/octet-stream", description = "The file's bytes"),
     responses((status = 201, body = EvidenceCreated), (status = 404, body = sipe_platform::api::Problem),
-        (status = 409, body = sipe_platform::api::Problem), (status = 413, body = sipe_platform::api::Problem), (status = 422, body = sipe_platform::api::Problem)))]
+        (status = 409, body = sipe_platform::api::Problem),
+        (status = 413, description = "Over 21 MiB: refused before it is read"),
+        (status = 422, body = sipe_platform::api::Problem, description = "Invalid, of a kind not accepted, or over 20 MiB")))]
 pub async fn upload_evidence(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, Set,
@@ -42,22 +42,50 @@ pub const COMPETENT: &str = "competent";
 /// `not_yet_competent`.
 pub const NOT_YET_COMPETENT: &str = "not_yet_competent";
 
-/// The standard a cohort's people are assessed against: its course's, when the course
-/// certifies competency.
+/// The standard a cohort's people are assessed against: the one its course led to
+/// when the cohort opened, if it certifies competency.
 pub async fn standard_of(
     conn: &impl ConnectionTrait,
     c: &Cohort,
 ) -> Result<Option<Standard>, DbErr> {
-    if c.certification != Certification::Competency.as_str() {
-        return Ok(None);
+    match c.standard_id {
+        Some(id) if c.certification == Certification::Competency.as_str() => {
+            crate::standards::find(conn, id).await
+        }
+        _ => Ok(None),
     }
-    let Some(course) = crate::courses::find(conn, c.course_id).await? else {
+}
+
+/// Each enrolment's verdict now, from the standard's units as they are (a unit added
+/// since the last result leaves the verdict undecided): what finishing applies.
+pub async fn verdicts(
+    conn: &impl ConnectionTrait,
+    c: &Cohort,
+) -> Result<Option<std::collections::HashMap<Uuid, Option<bool>>>, DbErr> {
+    let Some(standard) = standard_of(conn, c).await? else {
         return Ok(None);
     };
-    match course.standard_id {
-        Some(id) => crate::standards::find(conn, id).await,
-        None => Ok(None),
+    let units = crate::standards::units_of(conn, standard.id).await?;
+    let enrolments = sea_orm::QueryTrait::into_query(sea_orm::QuerySelect::column(
+        sea_orm::QuerySelect::select_only(
+            enrolment::Entity::find().filter(enrolment::Column::CohortId.eq(c.id)),
+        ),
+        enrolment::Column::Id,
+    ));
+    let results = unit_result::Entity::find()
+        .filter(unit_result::Column::EnrolmentId.in_subquery(enrolments))
+        .all(conn)
+        .await?;
+    let mut by_enrolment: std::collections::HashMap<Uuid, Vec<UnitResult>> = Default::default();
+    for r in results {
+        by_enrolment.entry(r.enrolment_id).or_default().push(r);
     }
+    Ok(Some(
+        by_enrolment
+            .into_iter()
+            .map(|(e, rs)| (e, verdict(&units, &rs)))
+            .collect(),
+    ))
 }
 
 /// One unit's result as forms and the API give it.
@@ -71,6 +99,10 @@ pub struct ResultInput {
     /// What the evaluator observed.
     #[serde(default)]
     pub observations: String,
+    /// The unit's `recorded_at` as the caller last saw it (RFC 3339; empty: no result
+    /// then). When given, a result changed since by someone else is not overwritten.
+    #[serde(default)]
+    pub seen: Option<String>,
 }
 
 /// An enrolment's assessment as pages and the API show it.
@@ -244,17 +276,24 @@ pub async fn record(
             errors.add(field, "assessment-observations-too-long");
             continue;
         }
-        wanted.push((unit.id, result, observations));
+        wanted.push((unit.id, result, observations, r.seen.clone()));
     }
     errors.into_result()?;
-    let now = Utc::now();
+    let now = Utc::now().trunc_subsecs(6);
     let evaluator_name = access.actor.full_name.clone();
     let mut changed = Vec::new();
-    for (unit_id, result, observations) in wanted {
+    for (unit_id, result, observations, seen) in wanted {
         let current = unit_result::Entity::find_by_id((e.id, unit_id))
             .one(&tx)
             .await?;
         let observations = (!observations.is_empty()).then_some(observations);
+        let unchanged = match &current {
+            Some(r) => Some(r.result.as_str()) == result && r.observations == observations,
+            None => result.is_none(),
+        };
+        if !unchanged && seen.is_some_and(|s| !same_version(current.as_ref(), &s)) {
+            return Err(TrainingError::Conflict("assessment-changed"));
+        }
         match (current, result) {
             (None, None) => {}
             (Some(r), None) => {
@@ -315,6 +354,16 @@ pub async fn record(
     Ok(passed)
 }
 
+/// Is the result the version the caller saw (`recorded_at`, or empty for none)?
+fn same_version(current: Option<&UnitResult>, seen: &str) -> bool {
+    match (current, seen.trim()) {
+        (None, "") => true,
+        (Some(r), s) => chrono::DateTime::parse_from_rfc3339(s)
+            .is_ok_and(|t| t.timestamp_micros() == r.recorded_at.timestamp_micros()),
+        (None, _) => false,
+    }
+}
+
 /// Passed when every unit is competent, failed when any is not yet, else undecided.
 pub fn verdict(units: &[Unit], results: &[UnitResult]) -> Option<bool> {
     let of = |u: &Unit| results.iter().find(|r| r.unit_id == u.id);
@@ -362,8 +411,10 @@ pub fn stored_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("evidence").join(&sha256[..2]).join(sha256)
 }
 
-/// Writes the bytes under their digest, once: a temporary file renamed into place.
+/// Writes the bytes under their digest, once: a temporary file flushed to disk and
+/// renamed into place.
 async fn store(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
     let dir = data_dir.join("evidence").join(&sha256[..2]);
     let path = dir.join(sha256);
     if tokio::fs::try_exists(&path).await? {
@@ -371,8 +422,43 @@ async fn store(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<(
     }
     tokio::fs::create_dir_all(&dir).await?;
     let tmp = dir.join(format!(".{}.part", Uuid::now_v7()));
-    tokio::fs::write(&tmp, bytes).await?;
+    let mut file = tokio::fs::File::create(&tmp).await?;
+    file.write_all(bytes).await?;
+    file.sync_all().await?;
+    drop(file);
     tokio::fs::rename(&tmp, &path).await
+}
+
+/// The enrolment an evidence file may be added to now, and the unit it supports: every
+/// check before anything is written.
+async fn evidence_target(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    enrolment_id: Uuid,
+    unit: &str,
+    today: chrono::NaiveDate,
+) -> Result<(crate::enrolment::Enrolment, Option<Uuid>), TrainingError> {
+    use sea_orm::PaginatorTrait;
+    let (e, _, standard) = assessable(conn, access, enrolment_id, today).await?;
+    let unit_id = match unit.trim() {
+        "" => None,
+        code => Some(
+            crate::standards::units_of(conn, standard.id)
+                .await?
+                .into_iter()
+                .find(|u| u.code.eq_ignore_ascii_case(code))
+                .ok_or_else(|| FieldErrors::one("unit", "assessment-unit-unknown"))?
+                .id,
+        ),
+    };
+    let files = evidence::Entity::find()
+        .filter(evidence::Column::EnrolmentId.eq(e.id))
+        .count(conn)
+        .await?;
+    if files >= MAX_EVIDENCE_FILES {
+        return Err(FieldErrors::one("file", "evidence-too-many").into());
+    }
+    Ok((e, unit_id))
 }
 
 /// An uploaded evidence file.
@@ -396,7 +482,6 @@ pub async fn add_evidence(
     upload: Upload<'_>,
     today: chrono::NaiveDate,
 ) -> Result<Uuid, TrainingError> {
-    use sea_orm::PaginatorTrait;
     let mut errors = FieldErrors::new();
     let file_name = validation::text(&mut errors, "file", upload.file_name, false, 200);
     let file_name = if file_name.is_empty() {
@@ -425,34 +510,17 @@ pub async fn add_evidence(
     errors.into_result()?;
     let sha256 = hex::encode(ring::digest::digest(&ring::digest::SHA256, upload.bytes));
     {
-        // Checked before writing anything.
+        // Checked before writing anything: a refused upload leaves no file.
         let tx = db::begin_write(db).await?;
-        assessable(&tx, access, enrolment_id, today).await?;
+        evidence_target(&tx, access, enrolment_id, upload.unit, today).await?;
         tx.rollback().await?;
     }
     store(data_dir, &sha256, upload.bytes)
         .await
         .map_err(|e| TrainingError::Internal(e.into()))?;
+    // And again with the row: the cohort may have finished in between.
     let tx = db::begin_write(db).await?;
-    let (e, _, standard) = assessable(&tx, access, enrolment_id, today).await?;
-    let unit_id = match upload.unit.trim() {
-        "" => None,
-        code => Some(
-            crate::standards::units_of(&tx, standard.id)
-                .await?
-                .into_iter()
-                .find(|u| u.code.eq_ignore_ascii_case(code))
-                .ok_or_else(|| FieldErrors::one("unit", "assessment-unit-unknown"))?
-                .id,
-        ),
-    };
-    let files = evidence::Entity::find()
-        .filter(evidence::Column::EnrolmentId.eq(e.id))
-        .count(&tx)
-        .await?;
-    if files >= MAX_EVIDENCE_FILES {
-        return Err(FieldErrors::one("file", "evidence-too-many").into());
-    }
+    let (e, unit_id) = evidence_target(&tx, access, enrolment_id, upload.unit, today).await?;
     let id = Uuid::now_v7();
     evidence::ActiveModel {
         id: Set(id),

@@ -273,6 +273,11 @@ pub async fn create(
         moodle_course_id: Set(v.moodle_course_id),
         created_at: Set(now),
         updated_at: Set(now),
+        // Assessed against the course's standard as it is now: a later edit of the
+        // course does not change what these people are assessed on.
+        standard_id: Set(course
+            .standard_id
+            .filter(|_| course.certification == crate::domain::Certification::Competency.as_str())),
     }
     .insert(&tx)
     .await?;

@@ -46,6 +46,8 @@ pub async fn finish(
         requires_pass: c.requires_pass,
     };
     let marks = crate::attendance::marks_of_cohort(conn, c.id).await?;
+    // Assessed against a standard: the verdict from the units as they are now.
+    let verdicts = crate::assessment::verdicts(conn, c).await?;
     let skills = crate::certificates::course_skills(conn, course.id).await?;
     let enrolled = enrolment::Entity::find()
         .filter(enrolment::Column::CohortId.eq(c.id))
@@ -55,7 +57,11 @@ pub async fn finish(
     let mut out = Finished::default();
     for e in enrolled {
         let m = marks.get(&e.id).copied().unwrap_or_default();
-        let done = domain::completes(rule, m, e.passed);
+        let passed = match &verdicts {
+            Some(v) => v.get(&e.id).copied().flatten(),
+            None => e.passed,
+        };
+        let done = domain::completes(rule, m, passed);
         let state = if done {
             EnrolmentState::Completed
         } else {
@@ -64,6 +70,9 @@ pub async fn finish(
         let mut a = e.clone().into_active_model();
         a.state = Set(state.as_str().to_owned());
         a.attendance = Set(m.percent());
+        if verdicts.is_some() {
+            a.passed = Set(passed);
+        }
         a.updated_at = Set(Utc::now());
         let e = a.update(conn).await?;
         let kind = if done {

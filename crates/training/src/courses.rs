@@ -201,6 +201,9 @@ fn validate(
             }
         },
     };
+    if standard_id.is_some() && certification != Some(Certification::Competency) {
+        errors.add("standard", "course-standard-needs-competency");
+    }
     errors.into_result()?;
     let certification = certification.unwrap_or(Certification::Attendance);
     // Assessed against a standard, the assessment is what passing means.

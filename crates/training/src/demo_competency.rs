@@ -232,6 +232,7 @@ async fn assess(
                 } else {
                     String::new()
                 },
+                seen: None,
             })
             .collect();
         assessment::record(db, &ctx, &access, *e, &results, today).await?;

@@ -174,6 +174,9 @@ pub mod cohort {
         pub created_at: DateTimeUtc,
         /// Last change.
         pub updated_at: DateTimeUtc,
+        /// The competency standard its people are assessed against (its course's, when
+        /// the course certifies competency, as the cohort opened).
+        pub standard_id: Option<Uuid>,
     }
 
     no_relations!();

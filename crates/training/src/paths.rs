@@ -350,10 +350,24 @@ async fn course_states(
         .limit(2_000)
         .all(conn)
         .await?;
-    let course_of = courses_of_cohorts(conn, rows.iter().map(|e| e.cohort_id)).await?;
-    let rows = rows
+    // A completion whose certificate was revoked does not count.
+    let revoked: std::collections::HashSet<Uuid> = crate::entity::certificate::Entity::find()
+        .filter(crate::entity::certificate::Column::PersonId.eq(person_id))
+        .filter(crate::entity::certificate::Column::Status.eq(crate::certificates::REVOKED))
+        .all(conn)
+        .await?
         .into_iter()
-        .filter_map(|e| Some((*course_of.get(&e.cohort_id)?, e.state)));
+        .map(|c| c.enrolment_id)
+        .collect();
+    let course_of = courses_of_cohorts(conn, rows.iter().map(|e| e.cohort_id)).await?;
+    let rows = rows.into_iter().filter_map(|e| {
+        let state = if revoked.contains(&e.id) {
+            EnrolmentState::NotCompleted.as_str().to_owned()
+        } else {
+            e.state
+        };
+        Some((*course_of.get(&e.cohort_id)?, state))
+    });
     let rank = |s: StepState| match s {
         StepState::Completed => 4,
         StepState::Enrolled => 3,
@@ -457,8 +471,9 @@ pub async fn counts(conn: &impl ConnectionTrait, id: Uuid) -> Result<(u64, u64),
     Ok((done, per_person.len() as u64 - done))
 }
 
-/// After a person completed `course_id`: the paths they have now completed because of
-/// it go on their timeline (inside the finishing transaction).
+/// After a person completed `course_id`: the active paths they have now completed
+/// because of it go on their timeline (inside the finishing transaction). Completing a
+/// course they had completed before completes nothing new.
 pub async fn on_course_completed(
     conn: &impl ConnectionTrait,
     ctx: &AuditCtx,
@@ -476,8 +491,33 @@ pub async fn on_course_completed(
     if containing.is_empty() {
         return Ok(());
     }
+    let cohorts_of_course = sea_orm::QueryTrait::into_query(
+        cohort::Entity::find()
+            .select_only()
+            .column(cohort::Column::Id)
+            .filter(cohort::Column::CourseId.eq(course_id)),
+    );
+    let completions = sea_orm::PaginatorTrait::count(
+        enrolment::Entity::find()
+            .filter(enrolment::Column::PersonId.eq(person_id))
+            .filter(enrolment::Column::State.eq(EnrolmentState::Completed.as_str()))
+            .filter(enrolment::Column::CohortId.in_subquery(cohorts_of_course)),
+        conn,
+    )
+    .await?;
+    if completions > 1 {
+        return Ok(());
+    }
+    let active: Vec<Uuid> = path::Entity::find()
+        .filter(path::Column::Id.is_in(containing.clone()))
+        .filter(path::Column::Active.eq(true))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     for progress in progress_of(conn, person_id).await? {
-        if !progress.done || !containing.contains(&progress.path_id) {
+        if !progress.done || !active.contains(&progress.path_id) {
             continue;
         }
         timeline::append(

@@ -123,10 +123,13 @@ fn validate(
         for (n, u) in i.units.iter().enumerate() {
             let field = UNIT_FIELDS[n];
             let code = u.code.trim().to_uppercase();
-            let title = u.title.trim();
+            let mut title_errors = FieldErrors::new();
+            let title = validation::text(&mut title_errors, field, &u.title, false, 200);
+            // One criterion per line, however they came (a list, or lines in one item).
             let criteria: Vec<String> = u
                 .criteria
                 .iter()
+                .flat_map(|c| c.lines())
                 .map(|c| c.trim().to_owned())
                 .filter(|c| !c.is_empty())
                 .collect();
@@ -134,10 +137,10 @@ fn validate(
                 Some(p)
             } else if units.iter().any(|(c, _, _)| c == &code) {
                 Some("standard-unit-code-repeated")
+            } else if let Some(e) = title_errors.0.first() {
+                Some(e.key)
             } else if title.is_empty() {
                 Some("standard-unit-title-required")
-            } else if title.chars().count() > 200 {
-                Some("field-too-long")
             } else if criteria.is_empty() {
                 Some("standard-unit-criteria-required")
             } else if criteria.len() > MAX_CRITERIA {
@@ -149,7 +152,7 @@ fn validate(
             };
             match problem {
                 Some(p) => errors.add(field, p),
-                None => units.push((code, title.to_owned(), criteria)),
+                None => units.push((code, title, criteria)),
             }
         }
     }
@@ -188,7 +191,12 @@ async fn save_units(
             .filter(unit_result::Column::UnitId.eq(gone.id))
             .count(conn)
             .await?
-            > 0;
+            > 0
+            || crate::entity::evidence::Entity::find()
+                .filter(crate::entity::evidence::Column::UnitId.eq(gone.id))
+                .count(conn)
+                .await?
+                > 0;
         if assessed {
             return Err(FieldErrors::one("units", "standard-unit-assessed").into());
         }
@@ -408,7 +416,8 @@ pub struct Evaluator {
     pub id: Uuid,
     /// The user.
     pub user_id: Uuid,
-    /// Login name.
+    /// Login name (for the pages of those who manage the catalogue; not in the API).
+    #[serde(skip)]
     pub username: String,
     /// Full name.
     pub full_name: String,

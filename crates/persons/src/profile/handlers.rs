@@ -393,7 +393,8 @@ pub async fn new_interview(
     let desired = profile::items(&state.db, id)
         .await?
         .into_iter()
-        .filter(|i| i.kind == "desired")
+        // What a certificate certifies is not the interview's to change.
+        .filter(|i| i.kind == "desired" && i.evidence.is_none())
         .collect::<Vec<_>>();
     // Uncoded occupations come back as typed, with the box that keeps them so ticked.
     let uncoded = desired.iter().any(|i| i.code == profile::UNCODED);

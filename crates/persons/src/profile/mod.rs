@@ -313,12 +313,15 @@ pub(crate) async fn add_valid(
     if v.kind != "work" && same_kind.iter().any(same) {
         return Err(FieldErrors::one("code", "profile-item-exists").into());
     }
-    if v.kind == "desired" && same_kind.len() >= MAX_DESIRED {
+    // The three a person chooses; certified ones come on top.
+    if v.kind == "desired"
+        && same_kind.iter().filter(|i| i.evidence.is_none()).count() >= MAX_DESIRED
+    {
         return Err(FieldErrors::one("code", "profile-desired-max").into());
     }
     let id = Uuid::now_v7();
     let level = if v.kind == "desired" {
-        Some((same_kind.len() + 1).to_string())
+        Some((same_kind.iter().filter(|i| i.evidence.is_none()).count() + 1).to_string())
     } else {
         v.level
     };

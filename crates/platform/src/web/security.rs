@@ -32,15 +32,32 @@ pub fn apply(h: &mut HeaderMap, tls: bool) {
     }
 }
 
-/// Paths that accept file uploads (bounded by `upload_limit_bytes`).
-pub const UPLOAD_PATHS: [&str; 1] = ["/admin/imports"];
-/// Endings of paths that accept file uploads (a record's evidence files); each use case
-/// bounds its own files further.
-pub const UPLOAD_SUFFIXES: [&str; 1] = ["/evidence"];
+/// Routes that accept file uploads (`*` stands for one path segment) and the most they
+/// take: `None` is `upload_limit_bytes`; evidence files of a training assessment are at
+/// most 20 MiB (the use case says so), plus the form around them.
+pub const UPLOADS: [(&str, Option<usize>); 3] = [
+    ("/admin/imports", None),
+    ("/training/enrolments/*/evidence", Some(21 * 1024 * 1024)),
+    ("/api/v1/enrolments/*/evidence", Some(21 * 1024 * 1024)),
+];
 
-/// Does this path accept file uploads?
-pub fn is_upload_path(path: &str) -> bool {
-    UPLOAD_PATHS.contains(&path) || UPLOAD_SUFFIXES.iter().any(|s| path.ends_with(s))
+/// The body limit of an upload route, or `None` for any other path.
+pub fn upload_limit(path: &str, configured: usize) -> Option<usize> {
+    let matches = |pattern: &str| {
+        let (mut p, mut a) = (pattern.split('/'), path.split('/'));
+        loop {
+            match (p.next(), a.next()) {
+                (None, None) => return true,
+                (Some("*"), Some(seg)) if !seg.is_empty() => {}
+                (Some(x), Some(y)) if x == y => {}
+                _ => return false,
+            }
+        }
+    };
+    UPLOADS
+        .iter()
+        .find(|(pattern, _)| matches(pattern))
+        .map(|(_, limit)| limit.map_or(configured, |l| l.min(configured)))
 }
 
 /// Bounds every request body: `body_limit_bytes`, or `upload_limit_bytes` on upload
@@ -52,11 +69,8 @@ pub async fn limit_body(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let limit = if is_upload_path(req.uri().path()) {
-        state.config.upload_limit_bytes
-    } else {
-        state.config.body_limit_bytes
-    };
+    let limit = upload_limit(req.uri().path(), state.config.upload_limit_bytes)
+        .unwrap_or(state.config.body_limit_bytes);
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -67,4 +81,32 @@ pub async fn limit_body(
     }
     let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::upload_limit;
+
+    #[test]
+    fn only_the_upload_routes_take_large_bodies() {
+        let mib = 1024 * 1024;
+        assert_eq!(upload_limit("/admin/imports", 200 * mib), Some(200 * mib));
+        assert_eq!(
+            upload_limit("/training/enrolments/0190/evidence", 200 * mib),
+            Some(21 * mib)
+        );
+        assert_eq!(
+            upload_limit("/training/enrolments/0190/evidence", mib),
+            Some(mib)
+        );
+        for other in [
+            "/training/enrolments//evidence",
+            "/training/enrolments/a/b/evidence",
+            "/x/evidence",
+            "/admin/imports/1",
+            "/api/v1/enrolments/1/assessment",
+        ] {
+            assert_eq!(upload_limit(other, 200 * mib), None, "{other}");
+        }
+    }
 }

@@ -292,7 +292,7 @@ async fn competency(
         &[assessment::ResultInput {
             unit: "UC1".into(),
             result: "competent".into(),
-            observations: String::new(),
+            ..Default::default()
         }],
         today,
     )

@@ -278,6 +278,66 @@ async fn a_standard_is_edited_in_its_page_and_assessed_unit_by_unit_into_a_certi
         text_of(&html, "[data-testid=assessment-verdict]").unwrap(),
         "Competente"
     );
+    // A page opened before UC2 was recorded does not overwrite it.
+    let res = app
+        .post_form(
+            &ev,
+            &ecsrf,
+            &page,
+            &[
+                ("unit", "UC2"),
+                ("result", "not_yet_competent"),
+                ("seen", ""),
+            ],
+        )
+        .await;
+    refused_with(&res, "assessment-changed");
+    assert_eq!(passed(&app, e_ana).await, Some(true));
+
+    // The API: the evaluator reads and records with a token.
+    let token = app.token(evaluator).await;
+    let api = app
+        .get_json(&token, &format!("/api/v1/enrolments/{e_luis}/assessment"))
+        .await;
+    assert_eq!(api["standard"], "NCL-0042");
+    assert_eq!(api["units"].as_array().unwrap().len(), 2);
+    assert!(api["passed"].is_null());
+    let res = app
+        .client()
+        .put(app.url(&format!("/api/v1/enrolments/{e_luis}/assessment")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"results": [{"unit": "UC9", "result": "competent"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown unit"
+    );
+    let res = app
+        .client()
+        .put(app.url(&format!("/api/v1/enrolments/{e_luis}/assessment")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"results": [{"unit": "uc1", "result": "not_yet_competent"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["passed"], false);
+    assert_eq!(body["units"][0]["result"], "not_yet_competent");
+    let res = app
+        .client()
+        .post(app.url(&format!(
+            "/api/v1/enrolments/{e_luis}/evidence?file_name=nota.txt&unit=UC1"
+        )))
+        .bearer_auth(&token)
+        .body("No terminó el tendido")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
 
     // Evidence: stored under its digest, the same bytes once, refused if not a document.
     let pdf = b"%PDF-1.4\n% acta de evaluacion de Ana\n".to_vec();
@@ -342,19 +402,60 @@ async fn a_standard_is_edited_in_its_page_and_assessed_unit_by_unit_into_a_certi
             .starts_with("attachment")
     );
     assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
-    // Another office's operator: their own page is served, Ana's assessment and
-    // evidence are not found.
-    let (other, _) = app.signed_in("opb", "operator", &["OE-B"]).await;
-    let mut refused = 0;
-    for path in [
-        page.clone(),
-        format!("/training/evidence/{}", a.evidence[0].id),
+    let files: Vec<_> = std::fs::read_dir(stored.parent().unwrap())
+        .unwrap()
+        .map(|f| f.unwrap().file_name())
+        .collect();
+    assert_eq!(files.len(), 1, "one file for the same bytes: {files:?}");
+    // A photo of 3 MB goes through (past the extractors' 2 MiB default); over 20 MiB
+    // is refused with its reason.
+    let mut photo = b"\x89PNG\r\n\x1a\n".to_vec();
+    photo.resize(3_000_000, 7);
+    let mut huge = b"%PDF-1.4\n".to_vec();
+    huge.resize(20 * 1024 * 1024 + 1, b' ');
+    for (bytes, name, expected) in [
+        (photo, "tablero.png", StatusCode::SEE_OTHER),
+        (huge, "enorme.pdf", StatusCode::UNPROCESSABLE_ENTITY),
     ] {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
+        let res = ev
+            .post(app.url(&format!(
+                "/training/enrolments/{e_ana}/evidence?_csrf={ecsrf}"
+            )))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), expected, "{name}");
+    }
+    let a = assessment::find(&app.db, &crate::training::system(), e_ana)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.evidence.len(), 3);
+    assert!(
+        a.evidence
+            .iter()
+            .any(|e| e.media_type == "image/png" && e.size == 3_000_000)
+    );
+    // Who sees Ana on the roster reads her evidence (the positive control); another
+    // office's operator finds neither her assessment nor her evidence.
+    let evidence_path = format!("/training/evidence/{}", a.evidence[2].id);
+    let res = coordinator
+        .get(app.url(&evidence_path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+    let (other, _) = app.signed_in("opb", "operator", &["OE-B"]).await;
+    for path in [page.clone(), evidence_path] {
         let res = other.get(app.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
-        refused += 1;
     }
-    assert_eq!(refused, 2);
     assert_eq!(
         other
             .get(app.url("/training/standards"))
@@ -402,6 +503,14 @@ async fn a_standard_is_edited_in_its_page_and_assessed_unit_by_unit_into_a_certi
     let html = app.get_page(&manager, &format!("/persons/{ana}")).await;
     assert!(html.contains(&format!("Certificada (certificado {code})")));
     assert!(person_items(&app, luis).await.is_empty());
+    assert_eq!(
+        sipe::training::enrolment::find(&app.db, e_luis)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        "not_completed"
+    );
 
     // Revoked, the occupation goes with it.
     sipe::training::certificates::revoke(
@@ -530,4 +639,151 @@ async fn a_path_is_completed_when_all_its_courses_are_and_the_api_says_how_far_e
     let listed = app.get_json(&token, "/api/v1/training-paths").await;
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["items"][0]["courses"][1], second_s);
+
+    // The second course's certificate revoked: the path is no longer complete.
+    let pager = sipe::web::table::Pager::new(
+        "/",
+        &Default::default(),
+        &sipe::training::certificates::SORTS,
+        true,
+    )
+    .unwrap();
+    let filter = sipe::training::certificates::Filter {
+        person_id: Some(ana),
+        ..Default::default()
+    };
+    let (certs, _) =
+        sipe::training::certificates::list(&app.db, &crate::training::system(), &filter, &pager)
+            .await
+            .unwrap();
+    let cert = certs
+        .into_iter()
+        .find(|c| c.course_name == "Albañilería avanzada")
+        .unwrap();
+    sipe::training::certificates::revoke(
+        &app.db,
+        &ctx(),
+        &crate::training::system(),
+        &cert.code,
+        "Error",
+    )
+    .await
+    .unwrap();
+    let progress = paths::progress_of(&app.db, ana).await.unwrap();
+    assert_eq!((progress[0].completed, progress[0].done), (1, false));
+}
+
+#[tokio::test]
+async fn a_cohort_is_assessed_against_the_standard_as_it_opened_and_its_units_as_they_are() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let standard = standards::create(
+        &app.db,
+        &ctx(),
+        &standards::StandardInput {
+            code: "NCL-1".into(),
+            title: "Norma".into(),
+            units: vec![standards::UnitInput {
+                code: "UC1".into(),
+                title: "Unidad uno".into(),
+                criteria: vec!["Primero\nSegundo".into()],
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let units = standards::units_of(&app.db, standard).await.unwrap();
+    assert_eq!(standards::criteria_of(&units[0]), ["Primero", "Segundo"]);
+    let mut course_input = courses::CourseInput {
+        name: "Curso por norma".into(),
+        family: "Electricidad".into(),
+        hours: "40".into(),
+        certification: "approval".into(),
+        standard: standard.to_string(),
+        ..Default::default()
+    };
+    let refused = courses::create(&app.db, &ctx(), &course_input).await;
+    assert!(
+        matches!(&refused, Err(sipe::training::error::TrainingError::Invalid(f)) if f.has("standard")),
+        "a standard needs a competency course: {refused:?}"
+    );
+    course_input.certification = "competency".into();
+    let c = courses::create(&app.db, &ctx(), &course_input)
+        .await
+        .unwrap();
+    let inst = institution(&app, "30-71234567-1", "CFP").await;
+    let k = cohort(&app, c, inst, "OE-A", 5, &["enrolling"]).await;
+    let ana =
+        crate::persons::register(&app, "OE-A", "30111001", "Quiroga", "Ana", "1990-01-01").await;
+    let e = enrol(&app, k, ana).await.id;
+    move_to(&app, k, "running").await;
+    // The course drops the standard: the open cohort still assesses against it.
+    course_input.certification = "approval".into();
+    course_input.standard = String::new();
+    courses::update(&app.db, &ctx(), c, &course_input)
+        .await
+        .unwrap();
+    let user = app.user("evaluadora", "operator", &["OE-A"]).await;
+    standards::accredit(
+        &app.db,
+        &ctx(),
+        standard,
+        &standards::AccreditationInput {
+            username: "evaluadora".into(),
+            accreditation_number: "EV-1".into(),
+            valid_until: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let user = sipe::access::store::find_user(&app.db, user)
+        .await
+        .unwrap()
+        .unwrap();
+    let access = sipe::access::store::load_access(&app.db, &user)
+        .await
+        .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&crate::helpers::TZ)
+        .date_naive();
+    let competent = assessment::ResultInput {
+        unit: "UC1".into(),
+        result: "competent".into(),
+        ..Default::default()
+    };
+    let passed = assessment::record(&app.db, &ctx(), &access, e, &[competent], today)
+        .await
+        .unwrap();
+    assert_eq!(passed, Some(true));
+    // A unit added since: finishing decides on the units as they are, so Ana, with
+    // UC2 not assessed, does not complete.
+    let mut with_two = standards::input_of(
+        &standards::find(&app.db, standard).await.unwrap().unwrap(),
+        &units,
+    );
+    with_two.units.push(standards::UnitInput {
+        code: "UC2".into(),
+        title: "Unidad dos".into(),
+        criteria: vec!["Tercero".into()],
+    });
+    standards::update(&app.db, &ctx(), standard, &with_two)
+        .await
+        .unwrap();
+    take_attendance(&app, k, None).await;
+    move_to(&app, k, "finished").await;
+    let after = sipe::training::enrolment::find(&app.db, e)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (after.state.as_str(), after.passed),
+        ("not_completed", None)
+    );
+    assert!(
+        sipe::training::certificates::of_cohort(&app.db, k)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -144,15 +144,18 @@ impl MigrationTrait for M0026TrainingPathsStandards {
             &["course_id"],
         ))
         .await?;
-        // The standard a course leads to (no foreign key: SQLite cannot add one to an
-        // existing table; the use case checks it).
-        m.alter_table(
-            Table::alter()
-                .table("training_courses")
-                .add_column(uuid_null("standard_id"))
-                .take(),
-        )
-        .await?;
+        // The standard a course leads to, and the one a cohort assesses against (copied
+        // from its course when it opens, as its completion rule is). No foreign keys:
+        // SQLite cannot add one to an existing table; the use cases check them.
+        for table in ["training_courses", "training_cohorts"] {
+            m.alter_table(
+                Table::alter()
+                    .table(table)
+                    .add_column(uuid_null("standard_id"))
+                    .take(),
+            )
+            .await?;
+        }
         m.create_table(
             Table::create()
                 .table("training_unit_results")
@@ -221,12 +224,15 @@ impl MigrationTrait for M0026TrainingPathsStandards {
         ] {
             m.drop_table(Table::drop().table(table).take()).await?;
         }
-        m.alter_table(
-            Table::alter()
-                .table("training_courses")
-                .drop_column("standard_id")
-                .take(),
-        )
-        .await
+        for table in ["training_cohorts", "training_courses"] {
+            m.alter_table(
+                Table::alter()
+                    .table(table)
+                    .drop_column("standard_id")
+                    .take(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

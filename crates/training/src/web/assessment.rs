@@ -165,6 +165,8 @@ pub struct ResultsForm {
     result: Vec<String>,
     #[serde(default)]
     observations: Vec<String>,
+    #[serde(default)]
+    seen: Vec<String>,
 }
 
 /// `POST /training/enrolments/{id}/assessment`.
@@ -182,6 +184,8 @@ pub async fn save(
             unit: at(&form.unit, i),
             result: at(&form.result, i),
             observations: at(&form.observations, i),
+            // The page's rows say which result they showed.
+            seen: form.seen.get(i).cloned(),
         })
         .collect();
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();

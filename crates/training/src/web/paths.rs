@@ -121,7 +121,13 @@ async fn path_page(
         None => PathInput::default(),
     });
     let active = form.active.unwrap_or(true);
-    let catalogue = crate::courses::active(&state.db).await?;
+    // Active courses, and the path's own even if retired since (saving keeps them).
+    let mut catalogue = crate::courses::active(&state.db).await?;
+    for c in &courses {
+        if !catalogue.iter().any(|a| a.id == c.id) {
+            catalogue.push(c.clone());
+        }
+    }
     let slots = (0..*paths::COURSES.end())
         .map(|i| {
             let current = form.courses.get(i).map(String::as_str).unwrap_or("");
@@ -133,9 +139,12 @@ async fn path_page(
             )
         })
         .collect();
+    let mut standards = crate::standards::active(&state.db).await?;
+    if let Some(s) = standard.as_ref().filter(|s| !s.active) {
+        standards.push(s.clone());
+    }
     let standards = options(
-        crate::standards::active(&state.db)
-            .await?
+        standards
             .into_iter()
             .map(|s| (s.id.to_string(), format!("{} {}", s.code, s.title))),
         &form.standard,
