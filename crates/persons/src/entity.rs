@@ -379,3 +379,31 @@ pub mod duplicate_pair {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A user's saved searches of the persons list.
+pub mod saved_search {
+    use sea_orm::entity::prelude::*;
+
+    /// One saved search.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person_saved_searches")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Its owner.
+        pub user_id: Uuid,
+        /// Name, unique for the user.
+        pub name: String,
+        /// The filters as the list's query string.
+        pub query: String,
+        /// Saved.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -17,6 +17,7 @@ pub mod migrations;
 pub mod module;
 pub mod profile;
 pub mod registry;
+pub mod saved;
 pub mod search;
 pub mod timeline;
 pub mod transfer;
@@ -156,6 +157,27 @@ pub fn routes() -> Routes {
             view,
             profile::handlers::show_interview,
         )
+        .post("/persons/searches", view, saved::handlers::save)
+        .post(
+            "/persons/searches/{id}/delete",
+            view,
+            saved::handlers::delete,
+        )
+        .get(
+            "/api/v1/saved-searches",
+            api_view,
+            saved::handlers::api_list,
+        )
+        .post(
+            "/api/v1/saved-searches",
+            api_view,
+            saved::handlers::api_save,
+        )
+        .delete(
+            "/api/v1/saved-searches/{id}",
+            api_view,
+            saved::handlers::api_delete,
+        )
         .get("/api/v1/persons", api_view, api::list_persons)
         .post("/api/v1/persons", api_edit, api::create_person)
         .get("/api/v1/persons/{id}", api_view, api::show_person)
@@ -220,6 +242,9 @@ pub fn routes() -> Routes {
 /// The module's part of the API document.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
+    saved::handlers::api_list,
+    saved::handlers::api_save,
+    saved::handlers::api_delete,
     api::list_persons,
     api::show_person,
     api::create_person,

@@ -599,7 +599,13 @@ pub async fn enrol(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BulkInput {
     /// Document numbers (digits; dots are dropped), at most 20,000.
+    #[serde(default)]
     pub documents: Vec<String>,
+    /// Instead of `documents`: one of the caller's saved person searches
+    /// (`/api/v1/saved-searches`), whose people now in the caller's view scope are the
+    /// list.
+    #[serde(default)]
+    pub saved_search_id: Option<Uuid>,
     /// Only check the list: nothing changes.
     #[serde(default)]
     pub dry_run: bool,
@@ -664,7 +670,22 @@ pub async fn bulk_enrol(
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let documents = crate::bulk::parse_documents(&text)?;
+    let documents = match input.saved_search_id {
+        Some(_) if !input.documents.is_empty() => {
+            return Err(sipe_platform::validation::FieldErrors::one(
+                "saved_search_id",
+                "bulk-search-or-documents",
+            )
+            .into());
+        }
+        Some(search) => {
+            let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+            let index = sipe_persons::index(&state)
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
+            crate::bulk::documents_of_search(&state.db, index, &access, search, today).await?
+        }
+        None => crate::bulk::parse_documents(&text)?,
+    };
     let plan = if input.dry_run {
         let c = cohorts::find_visible(&state.db, &access, id)
             .await?

@@ -162,6 +162,37 @@ fn read_part(text: &str, out: &mut Vec<String>) -> Result<(), FieldErrors> {
     Ok(())
 }
 
+/// The documents of everyone one of the caller's saved person searches finds now in
+/// their view scope, as a bulk list (at most `MAX_DOCUMENTS`).
+pub async fn documents_of_search(
+    db: &sipe_platform::db::Db,
+    index: &sipe_persons::search::PersonIndex,
+    access: &Access,
+    saved_search: uuid::Uuid,
+    today: chrono::NaiveDate,
+) -> Result<Vec<String>, TrainingError> {
+    use sipe_persons::saved;
+    let search = saved::find_own(db, access.actor.user_id, saved_search)
+        .await?
+        .ok_or_else(|| FieldErrors::one("saved_search", "bulk-search-unknown"))?;
+    let filters = saved::filters_from_query(&search.query);
+    match saved::documents(db, index, access, &filters, today, MAX_DOCUMENTS).await {
+        Ok(found) if found.is_empty() => {
+            Err(FieldErrors::one("saved_search", "bulk-search-empty").into())
+        }
+        Ok(found) => Ok(found.into_iter().map(|(_, number)| number).collect()),
+        Err(saved::PeopleError::TooMany(..)) => {
+            Err(FieldErrors::one("saved_search", "bulk-search-too-many").into())
+        }
+        Err(saved::PeopleError::Person(sipe_persons::service::PersonError::Invalid(_))) => {
+            Err(FieldErrors::one("saved_search", "bulk-search-invalid").into())
+        }
+        Err(saved::PeopleError::Person(e)) => {
+            Err(TrainingError::Internal(anyhow::anyhow!(e.to_string())))
+        }
+    }
+}
+
 fn valid_number(doc: &str) -> bool {
     (6..=12).contains(&doc.len()) && doc.chars().all(|c| c.is_ascii_digit())
 }

@@ -213,6 +213,11 @@ pub fn routes() -> sipe_platform::web::Routes {
         .post("/training/cohorts/{id}/moodle", edit, web::moodle::sync_now)
         .post("/training/cohorts/{id}/bulk", edit, web::bulk::bulk_check)
         .post(
+            "/training/cohorts/{id}/bulk/search",
+            edit,
+            web::bulk::bulk_from_search,
+        )
+        .post(
             "/training/cohorts/{id}/bulk/confirm",
             edit,
             web::bulk::bulk_confirm,

@@ -339,3 +339,19 @@ employment-of-employed = Employed
 employment-of-unemployed = Unemployed
 employment-of-inactive = Inactive
 duplicates-add-ambiguous = That number belongs to more than one record (different document types): open the other record and compare from there.
+
+## Saved searches
+saved-searches-title = { $count ->
+    [one] My saved search
+   *[other] My saved searches ({ $count })
+}
+saved-search-name = Save this search as
+saved-search-save = Save search
+saved-search-delete = Delete
+saved-search-delete-named = Delete the search { $name }
+saved-search-delete-confirm = Delete this saved search? The people do not change.
+saved-search-saved = Search saved: it is above the list, and a source for enrolling in bulk into a cohort.
+saved-search-deleted = Search deleted.
+saved-search-empty = To save a search, type something or choose a filter.
+saved-search-too-many = You already have 50 saved searches: delete one to save another.
+saved-search-name-taken = You already have a search with that name.

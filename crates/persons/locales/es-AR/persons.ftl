@@ -351,3 +351,19 @@ employment-of-inactive = { $sex ->
    *[other] Inactiva/o
 }
 duplicates-add-ambiguous = Ese número corresponde a más de un registro (distintos tipos de documento): abrí el otro registro y comparalo desde ahí.
+
+## Saved searches
+saved-searches-title = { $count ->
+    [one] Mi búsqueda guardada
+   *[other] Mis búsquedas guardadas ({ $count })
+}
+saved-search-name = Guardar esta búsqueda como
+saved-search-save = Guardar búsqueda
+saved-search-delete = Borrar
+saved-search-delete-named = Borrar la búsqueda { $name }
+saved-search-delete-confirm = ¿Borrar esta búsqueda guardada? Las personas no cambian.
+saved-search-saved = Búsqueda guardada: la encontrás arriba de la lista, y para inscribir en bloque en una comisión.
+saved-search-deleted = Búsqueda borrada.
+saved-search-empty = Para guardar una búsqueda, escribí algo o elegí algún filtro.
+saved-search-too-many = Ya tenés 50 búsquedas guardadas: borrá alguna para guardar otra.
+saved-search-name-taken = Ya tenés una búsqueda con ese nombre.

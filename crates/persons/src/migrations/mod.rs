@@ -8,6 +8,7 @@ mod m0014_transfer_documents;
 mod m0017_timeline_args;
 mod m0020_duplicate_evidence;
 mod m0022_certified_items;
+mod m0027_saved_searches;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -22,6 +23,7 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0017_timeline_args::M0017TimelineArgs),
         Box::new(m0020_duplicate_evidence::M0020DuplicateEvidence),
         Box::new(m0022_certified_items::M0022CertifiedItems),
+        Box::new(m0027_saved_searches::M0027SavedSearches),
     ]
 }
 

@@ -213,6 +213,7 @@ pub async fn list_persons(
         employment,
         occupation_label,
         export_query,
+        saved: crate::saved::mine(&state.db, access.actor.user_id).await?,
         can_edit: access.can(Permission::EditPersons),
         can_export: access.can(Permission::CoordinatePersons),
         status: if problem.is_some() {

@@ -49,6 +49,8 @@ pub struct PersonsPage {
     pub occupation_label: Option<String>,
     /// Current filters as a query string, for the export links.
     pub export_query: String,
+    /// The user's saved searches.
+    pub saved: Vec<crate::saved::SavedSearch>,
     /// May register.
     pub can_edit: bool,
     /// May export the results.

@@ -329,6 +329,15 @@ impl TestApp {
     }
 }
 
+/// The id of a user by login name.
+pub async fn user_id(app: &TestApp, username: &str) -> Uuid {
+    sipe::access::store::find_user_by_username(&app.db, username)
+        .await
+        .expect("user")
+        .expect("the user exists")
+        .id
+}
+
 /// A CSV download without the byte-order mark sipe puts first (for spreadsheets).
 pub fn without_bom(text: String) -> String {
     match text.strip_prefix('\u{feff}') {

@@ -50,6 +50,8 @@ struct Side {
     follow_ups: [Uuid; 2],
     candidates: [Uuid; 2],
     training: Training,
+    /// Saved person searches of the side's walker (web, API, bulk source): a user's own.
+    saved_searches: [Uuid; 3],
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -761,6 +763,7 @@ async fn side(
         follow_ups: [follow_ups[0], follow_ups[1]],
         candidates,
         training,
+        saved_searches: [Uuid::nil(); 3],
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -811,6 +814,33 @@ async fn fixture() -> Fixture {
     }
     app.user("opa", "operator", &["OE-A"]).await;
     app.user("coa", "coordinator", &["OE-A"]).await;
+    // Saved searches: office A's are the control walker's own, office B's its user's.
+    let today = chrono::Utc::now().date_naive();
+    for (side, owner) in [(&mut a, "coa"), (&mut b, "usuariob")] {
+        let user = sipe::access::store::find_user_by_username(&app.db, owner)
+            .await
+            .unwrap()
+            .unwrap();
+        let access = sipe::access::store::load_access(&app.db, &user)
+            .await
+            .unwrap();
+        for (i, slot) in side.saved_searches.iter_mut().enumerate() {
+            let filters = sipe::persons::filters::PersonFilters {
+                office: side.office.into(),
+                ..Default::default()
+            };
+            *slot = sipe::persons::saved::save(
+                &app.db,
+                &ctx(),
+                &access,
+                &format!("Oficina {i}"),
+                &filters,
+                today,
+            )
+            .await
+            .unwrap();
+        }
+    }
     // The walkers assess as accredited evaluators: what refuses office B's enrolments is
     // the scope, not the accreditation.
     for username in ["opa", "coa"] {
@@ -851,6 +881,9 @@ fn concrete(path: &str, s: &Side) -> String {
         let value = match name {
             "id" if path.contains("/offices/") => s.office_id.to_string(),
             "id" if path.contains("/users/") => s.user.to_string(),
+            "id" if path.contains("saved-searches/") || path.contains("/persons/searches/") => {
+                s.saved_searches[usize::from(api)].to_string()
+            }
             "id" if path.contains("/persons/") => s.person.to_string(),
             "id" if path.contains("/skills/") => Uuid::nil().to_string(),
             "id" if path.contains("institutions/") => s.training.institution.to_string(),
@@ -1140,6 +1173,18 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         }
         ("POST", "/training/enrolments/{id}/withdrawal")
         | ("POST", "/api/v1/enrolments/{id}/withdrawal") => vec![("reason", "other".into())],
+        ("POST", "/persons/searches") => vec![
+            ("name", format!("Guardada {} {n}", s.tag)),
+            ("office", s.office.into()),
+        ],
+        ("POST", "/api/v1/saved-searches") => {
+            return Payload::Json(
+                json!({"name": format!("Guardada api {} {n}", s.tag), "query": format!("office={}", s.office)}),
+            );
+        }
+        ("POST", "/training/cohorts/{id}/bulk/search") => {
+            vec![("saved_search", s.saved_searches[2].to_string())]
+        }
         ("POST", "/training/enrolments/{id}/assessment") => vec![
             ("unit", "UC1".into()),
             ("result", "not_yet_competent".into()),
@@ -1362,7 +1407,7 @@ fn unchanged(
         let new: Vec<&String> = now.keys().filter(|k| !rows.contains_key(*k)).collect();
         // Asking for a transfer is allowed to anyone (it reveals nothing); new API tokens
         // are the walkers' own.
-        if !["transfer_requests", "api_tokens"].contains(&table.as_str()) {
+        if !["transfer_requests", "api_tokens", "person_saved_searches"].contains(&table.as_str()) {
             assert!(new.is_empty(), "the walk added rows to {table}: {new:?}");
         }
     }
@@ -1406,6 +1451,7 @@ async fn every_route_hides_office_b_from_office_a_and_serves_office_a_its_own() 
             // scope is `not_found` in the answer, and nothing changes (the dump says so).
             let asks = def.path == "/persons/transfers"
                 || def.path == "/api/v1/transfer-requests"
+                || def.path == "/api/v1/saved-searches"
                 || def.path == "/api/v1/cohorts/{id}/bulk-enrolments";
             if changes && !asks {
                 assert!(

@@ -199,3 +199,180 @@ async fn a_list_is_checked_first_then_enrolled_places_first_and_the_rest_waiting
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(states(&app, k).await.len(), 4);
 }
+
+#[tokio::test]
+async fn a_saved_person_search_is_the_list_within_the_scope_of_whoever_runs_it() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let i = institution(&app, "30-71234567-1", "CFP Norte").await;
+    let c = course(&app, "Soldadura", "").await;
+    let k = cohort(&app, c, i, "OE-A", 2, &["enrolling"]).await;
+    let mut people = Vec::new();
+    for (office, dni, name) in [
+        ("OE-A", "30111001", "Ana"),
+        ("OE-A", "30111002", "Beto"),
+        ("OE-A", "30111003", "Ciro"),
+        ("OE-B", "30111004", "Dora"),
+    ] {
+        people.push(
+            crate::persons::register(&app, office, dni, "Segmento", name, "1990-01-01").await,
+        );
+    }
+    app.sync_index().await;
+    let (op, csrf) = app.signed_in("opa", "operator", &["OE-A"]).await;
+
+    // Saving: nothing to save without a filter; a name once.
+    let res = app
+        .post_form(&op, &csrf, "/persons/searches", &[("name", "Todos")])
+        .await;
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("saved-search-empty")
+    );
+    let save = [("name", "Segmento A"), ("q", "Segmento")];
+    let res = app.post_form(&op, &csrf, "/persons/searches", &save).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("success")
+    );
+    let res = app.post_form(&op, &csrf, "/persons/searches", &save).await;
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("saved-search-name-taken")
+    );
+    let html = app.get_page(&op, "/persons").await;
+    assert!(
+        text_of(&html, "[data-testid=saved-searches]")
+            .unwrap()
+            .contains("Segmento A")
+    );
+    let mine = sipe::persons::saved::mine(&app.db, crate::helpers::user_id(&app, "opa").await)
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+
+    // The bulk page offers it; checking it finds A's three (not B's Dora), two places
+    // and one waiting, and changes nothing until confirmed.
+    let page = format!("/training/cohorts/{k}/bulk");
+    let html = app.get_page(&op, &page).await;
+    assert!(html.contains("Segmento A"));
+    let res = app
+        .post_form(
+            &op,
+            &csrf,
+            &format!("{page}/search"),
+            &[("saved_search", &mine[0].id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert_eq!(html.matches("data-testid=\"bulk-accepted-row\"").count(), 3);
+    assert!(
+        !html.contains("30111004"),
+        "B's person is not in A's segment"
+    );
+    assert!(states(&app, k).await.is_empty());
+    let documents = scraper::Html::parse_document(&html)
+        .select(&scraper::Selector::parse("input[name=documents]").unwrap())
+        .next()
+        .and_then(|e| e.value().attr("value").map(str::to_owned))
+        .unwrap();
+    let res = app
+        .post_form(
+            &op,
+            &csrf,
+            &format!("{page}/confirm"),
+            &[("documents", &documents)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let got = states(&app, k).await;
+    assert_eq!(got.iter().filter(|(_, s)| s == "enrolled").count(), 2);
+    assert_eq!(got.iter().filter(|(_, s)| s == "waitlisted").count(), 1);
+    assert!(!got.iter().any(|(p, _)| *p == people[3]));
+
+    // Another user's saved search is not a source; the API takes one's own by id.
+    let (other, ocsrf) = app.signed_in("opa2", "operator", &["OE-A"]).await;
+    let res = app
+        .post_form(
+            &other,
+            &ocsrf,
+            &format!("{page}/search"),
+            &[("saved_search", &mine[0].id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("no existe o no es tuya"));
+    let token = app.token(crate::helpers::user_id(&app, "opa2").await).await;
+    let client = app.client();
+    let res = client
+        .post(app.url("/api/v1/saved-searches"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Mío", "query": "q=Segmento&office=OE-A"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let saved: serde_json::Value = res.json().await.unwrap();
+    let k2 = cohort(&app, c, i, "OE-A", 5, &["enrolling"]).await;
+    let res = client
+        .post(app.url(&format!("/api/v1/cohorts/{k2}/bulk-enrolments")))
+        .bearer_auth(&token)
+        .json(&json!({"saved_search_id": saved["id"], "dry_run": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let plan: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(plan["lines"].as_array().unwrap().len(), 3);
+    let res = client
+        .post(app.url(&format!("/api/v1/cohorts/{k2}/bulk-enrolments")))
+        .bearer_auth(&token)
+        .json(&json!({"saved_search_id": mine[0].id, "dry_run": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not one's own"
+    );
+    let res = client
+        .post(app.url(&format!("/api/v1/cohorts/{k2}/bulk-enrolments")))
+        .bearer_auth(&token)
+        .json(&json!({"saved_search_id": saved["id"], "documents": ["30111001"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one source only"
+    );
+    let res = client
+        .delete(app.url(&format!("/api/v1/saved-searches/{}", mine[0].id)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "another's is not deleted"
+    );
+    assert_eq!(
+        sipe::persons::saved::mine(&app.db, crate::helpers::user_id(&app, "opa").await)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -456,3 +456,13 @@ path-step-waitlisted = on the waiting list
 path-step-not_completed = not completed
 path-step-pending = pending
 timeline-training-path_completed = Completed the path { $path }
+
+bulk-from-search = From a saved search
+bulk-saved-search = Saved search
+bulk-no-searches = You can also enrol the people of a saved search: search and filter in People and save the search.
+bulk-go-persons = Go to People
+bulk-search-unknown = That saved search does not exist or is not yours.
+bulk-search-empty = The search finds nobody within your offices.
+bulk-search-too-many = The search finds more than 20,000 people: add filters.
+bulk-search-invalid = The saved search is no longer valid: build it again in People.
+bulk-search-or-documents = Send a list of documents or a saved search, not both.

@@ -472,3 +472,13 @@ path-step-waitlisted = en lista de espera
 path-step-not_completed = no completado
 path-step-pending = pendiente
 timeline-training-path_completed = Completó el trayecto { $path }
+
+bulk-from-search = Desde una búsqueda guardada
+bulk-saved-search = Búsqueda guardada
+bulk-no-searches = También podés inscribir a las personas de una búsqueda guardada: buscá y filtrá en Personas y guardá la búsqueda.
+bulk-go-persons = Ir a Personas
+bulk-search-unknown = Esa búsqueda guardada no existe o no es tuya.
+bulk-search-empty = La búsqueda no encuentra a nadie dentro de tus oficinas.
+bulk-search-too-many = La búsqueda encuentra a más de 20.000 personas: agregale filtros.
+bulk-search-invalid = La búsqueda guardada ya no es válida: volvé a armarla en Personas.
+bulk-search-or-documents = Mandá una lista de documentos o una búsqueda guardada, no las dos.

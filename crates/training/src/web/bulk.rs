@@ -35,6 +35,8 @@ struct BulkPage {
     done: bool,
     /// Does the cohort take enrolments?
     open: bool,
+    /// The user's saved person searches (id, name), a source of the list.
+    saved: Vec<(Uuid, String)>,
 }
 
 impl BulkPage {
@@ -49,6 +51,7 @@ impl BulkPage {
             documents: String::new(),
             done: false,
             open: true,
+            saved: Vec::new(),
         }
     }
 
@@ -138,10 +141,16 @@ pub async fn bulk_form(
     // Said at once, not after a list was typed.
     let open = crate::domain::CohortState::parse(&cohort.state)
         .is_some_and(crate::domain::CohortState::takes_enrolments);
+    let saved = sipe_persons::saved::mine(&state.db, user.access.actor.user_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
     page_with(
         StatusCode::OK,
         BulkPage {
             open,
+            saved,
             ..BulkPage::new(ctx, cohort, course)
         },
     )
@@ -221,6 +230,65 @@ pub async fn bulk_check(
             page.errors = errors;
             return render(page);
         }
+    };
+    match bulk::plan(&state.db, &user.access, &page.cohort, &documents).await {
+        Ok(plan) => {
+            page.documents = documents.join("\n");
+            page.plan = Some(plan);
+            render(page)
+        }
+        Err(TrainingError::Conflict(key)) => {
+            page.errors = FieldErrors::one("documents", key);
+            render(page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The saved search chosen as the list.
+#[derive(Debug, Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    saved_search: String,
+}
+
+/// `POST /training/cohorts/{id}/bulk/search`: the people a saved person search finds
+/// now, checked as a list, changing nothing.
+pub async fn bulk_from_search(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Path(id): Path<Uuid>,
+    Form(form): Form<SearchForm>,
+) -> Result<Response, WebError> {
+    let (cohort, course) = cohort_of(&state, &user, id).await?;
+    let mut page = BulkPage::new(ctx, cohort, course);
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+    let found = match Uuid::parse_str(form.saved_search.trim()) {
+        Ok(search) => {
+            bulk::documents_of_search(
+                &state.db,
+                sipe_persons::index(&state)?,
+                &user.access,
+                search,
+                today,
+            )
+            .await
+        }
+        Err(_) => Err(FieldErrors::one("saved_search", "bulk-search-unknown").into()),
+    };
+    let documents = match found {
+        Ok(d) => d,
+        Err(TrainingError::Invalid(errors)) => {
+            page.errors = errors;
+            page.saved = sipe_persons::saved::mine(&state.db, user.access.actor.user_id)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.name))
+                .collect();
+            return render(page);
+        }
+        Err(e) => return Err(e.into()),
     };
     match bulk::plan(&state.db, &user.access, &page.cohort, &documents).await {
         Ok(plan) => {
