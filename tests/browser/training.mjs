@@ -14,6 +14,12 @@ const iso = (d) => d.toISOString().slice(0, 10);
 export async function trainingFlow(browser, h) {
   const { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot } = h;
   const tm = await newPage(browser);
+  // Finishing a cohort asks first (a confirm dialog): the manager says yes.
+  const asked = [];
+  tm.on('dialog', (d) => {
+    asked.push(d.message());
+    d.accept();
+  });
   await login(tm, TRAINING);
   for (const path of ['/training/cohorts', '/training/courses', '/training/institutions', '/training/certificates', '/verificar']) {
     await visit(tm, path);
@@ -101,6 +107,7 @@ export async function trainingFlow(browser, h) {
     await tm.selectOption('[data-testid=cohort-to]', 'finished');
     await navigateBy(tm, () => tm.click('[data-testid=cohort-move]'));
     assert.match(await tm.textContent('[data-testid=cohort-state]'), /Finalizada/);
+    assert.ok(asked.some((m) => /No se puede deshacer/.test(m)), `finishing asked first: ${asked}`);
     const links = await tm.locator('[data-testid=certificate-link]').allTextContents();
     assert.equal(links.length, 2, 'two certificates');
     codes.push(...links.map((c) => c.trim()));

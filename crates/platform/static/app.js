@@ -1,8 +1,18 @@
 // sipe: small progressive enhancements; every page works without this file.
 "use strict";
+// A form asks before it is sent when it has data-confirm, or when one of its selects
+// with data-confirm-values has one of those values chosen (its data-confirm asks).
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined;
+  if (!(form instanceof HTMLFormElement)) {
+    return;
+  }
+  let question = form.dataset.confirm;
+  for (const select of form.querySelectorAll("select[data-confirm-values]")) {
+    if (select.dataset.confirmValues.split(",").includes(select.value)) {
+      question = select.dataset.confirm;
+    }
+  }
   if (question && !window.confirm(question)) {
     event.preventDefault();
   }

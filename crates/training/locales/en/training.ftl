@@ -466,3 +466,4 @@ bulk-search-empty = The search finds nobody within your offices.
 bulk-search-too-many = The search finds more than 20,000 people: add filters.
 bulk-search-invalid = The saved search is no longer valid: build it again in People.
 bulk-search-or-documents = Send a list of documents or a saved search, not both.
+cohort-move-confirm = Finishing applies the completion rule and issues the certificates; cancelling withdraws everyone enrolled. It cannot be undone. Go on?

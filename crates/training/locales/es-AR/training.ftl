@@ -482,3 +482,4 @@ bulk-search-empty = La búsqueda no encuentra a nadie dentro de tus oficinas.
 bulk-search-too-many = La búsqueda encuentra a más de 20.000 personas: agregale filtros.
 bulk-search-invalid = La búsqueda guardada ya no es válida: volvé a armarla en Personas.
 bulk-search-or-documents = Mandá una lista de documentos o una búsqueda guardada, no las dos.
+cohort-move-confirm = Finalizar aplica la regla de aprobación y emite los certificados; cancelar da de baja a todas las personas inscriptas. No se puede deshacer. ¿Seguís?

@@ -263,6 +263,16 @@ struct CohortPage {
 }
 
 impl CohortPage {
+    /// The state select asks before finishing or cancelling (they cannot be undone).
+    fn move_attrs(&self) -> String {
+        format!(
+            "data-testid=\"cohort-to\" data-confirm-values=\"finished,cancelled\" data-confirm=\"{}\"",
+            askama::filters::escape(self.ctx.t("cohort-move-confirm"), askama::filters::Html)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        )
+    }
+
     /// Attendance of a person in a place while the cohort runs (present over taken).
     fn bad_grade(&self, r: &RosterRow) -> bool {
         self.bad_grades.contains(&r.enrolment.id)
