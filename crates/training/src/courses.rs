@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
@@ -427,11 +427,7 @@ pub async fn list(
     q: &str,
     pager: &Pager,
 ) -> Result<(Vec<Course>, u64), DbErr> {
-    let mut cond = Condition::all();
-    for word in sipe_platform::text::bounded_words(sipe_platform::text::fold(q).split_whitespace())
-    {
-        cond = cond.add(course::Column::SearchName.like(format!("%{word}%")));
-    }
+    let cond = crate::every_word_in(course::Column::SearchName, q);
     let query = course::Entity::find().filter(cond);
     let col = match pager.sort.as_str() {
         "family" => course::Column::Family,

@@ -331,11 +331,10 @@ pub async fn list(
     if digits.len() >= 4 {
         cond = cond.add(institution::Column::Cuit.like(format!("%{digits}%")));
     } else {
-        for word in sipe_platform::text::bounded_words(
-            sipe_platform::text::fold(&filter.q).split_whitespace(),
-        ) {
-            cond = cond.add(institution::Column::SearchName.like(format!("%{word}%")));
-        }
+        cond = cond.add(crate::every_word_in(
+            institution::Column::SearchName,
+            &filter.q,
+        ));
     }
     if let Some(a) = filter.active {
         cond = cond.add(institution::Column::Active.eq(a));

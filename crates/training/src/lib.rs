@@ -69,6 +69,16 @@ where
     Ok((rows, total))
 }
 
+/// Every word of the search text (folded, bounded) within the folded column.
+pub(crate) fn every_word_in(col: impl sea_orm::ColumnTrait, q: &str) -> sea_orm::Condition {
+    let mut cond = sea_orm::Condition::all();
+    for word in sipe_platform::text::bounded_words(sipe_platform::text::fold(q).split_whitespace())
+    {
+        cond = cond.add(col.like(format!("%{word}%")));
+    }
+    cond
+}
+
 /// A whole number within `range`; `None` (and an error when `required`) when empty.
 pub(crate) fn number(
     errors: &mut FieldErrors,

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
@@ -244,11 +244,7 @@ pub async fn list(
     q: &str,
     pager: &Pager,
 ) -> Result<(Vec<Path>, u64), DbErr> {
-    let mut cond = Condition::all();
-    for word in sipe_platform::text::bounded_words(sipe_platform::text::fold(q).split_whitespace())
-    {
-        cond = cond.add(path::Column::SearchName.like(format!("%{word}%")));
-    }
+    let cond = crate::every_word_in(path::Column::SearchName, q);
     let query = path::Entity::find().filter(cond);
     crate::page(
         conn,

@@ -7,7 +7,7 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
@@ -374,11 +374,7 @@ pub async fn list(
     q: &str,
     pager: &Pager,
 ) -> Result<(Vec<Standard>, u64), DbErr> {
-    let mut cond = Condition::all();
-    for word in sipe_platform::text::bounded_words(sipe_platform::text::fold(q).split_whitespace())
-    {
-        cond = cond.add(standard::Column::SearchTitle.like(format!("%{word}%")));
-    }
+    let cond = crate::every_word_in(standard::Column::SearchTitle, q);
     let query = standard::Entity::find().filter(cond);
     let col = match pager.sort.as_str() {
         "title" => standard::Column::Title,
