@@ -58,7 +58,10 @@ document.addEventListener("input", (event) => {
 });
 // A form sent back with problems: the first field with one takes the focus (its
 // message is tied to it by aria-describedby, so it is read out).
-const invalid = document.querySelector("form [aria-invalid=\"true\"]");
+// A problem of a group of fields, not of one, is a focusable message of its own.
+const invalid = document.querySelector(
+  "form [aria-invalid=\"true\"], form .field-error[tabindex=\"-1\"]",
+);
 if (invalid) {
   invalid.focus();
 }

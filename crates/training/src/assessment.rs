@@ -495,7 +495,7 @@ pub async fn add_evidence(
             .to_owned()
     };
     let media_type = if upload.bytes.is_empty() {
-        errors.add("file", "evidence-empty");
+        errors.add("file", "evidence-file-empty");
         None
     } else if upload.bytes.len() > MAX_EVIDENCE_BYTES {
         errors.add("file", "evidence-too-large");
@@ -531,7 +531,7 @@ pub async fn add_evidence(
         media_type: Set(media_type.unwrap_or("application/octet-stream").to_owned()),
         size: Set(upload.bytes.len() as i64),
         uploaded_by: Set(ctx.actor_id),
-        uploaded_by_name: Set(ctx.actor_name.clone()),
+        uploaded_by_name: Set(access.actor.full_name.clone()),
         uploaded_at: Set(Utc::now()),
     }
     .insert(&tx)

@@ -51,9 +51,23 @@ struct Valid {
     courses: Vec<Uuid>,
 }
 
-async fn validate(conn: &impl ConnectionTrait, i: &PathInput) -> Result<Valid, TrainingError> {
+async fn validate(
+    conn: &impl ConnectionTrait,
+    i: &PathInput,
+    this: Option<Uuid>,
+) -> Result<Valid, TrainingError> {
     let mut errors = FieldErrors::new();
     let name = validation::text(&mut errors, "name", &i.name, true, 160);
+    if !name.is_empty() {
+        let mut same = path::Entity::find()
+            .filter(path::Column::SearchName.eq(sipe_platform::text::fold(&name)));
+        if let Some(id) = this {
+            same = same.filter(path::Column::Id.ne(id));
+        }
+        if sea_orm::PaginatorTrait::count(same, conn).await? > 0 {
+            errors.add("name", "path-name-taken");
+        }
+    }
     let description =
         validation::multiline_text(&mut errors, "description", &i.description, false, 2_000);
     let standard_id = match i.standard.trim() {
@@ -133,7 +147,7 @@ async fn replace_courses(
 /// Adds a path.
 pub async fn create(db: &Db, ctx: &AuditCtx, input: &PathInput) -> Result<Uuid, TrainingError> {
     let tx = db::begin_write(db).await?;
-    let v = validate(&tx, input).await?;
+    let v = validate(&tx, input, None).await?;
     let id = Uuid::now_v7();
     let now = Utc::now();
     let model = path::ActiveModel {
@@ -169,7 +183,7 @@ pub async fn update(
     input: &PathInput,
 ) -> Result<(), TrainingError> {
     let tx = db::begin_write(db).await?;
-    let v = validate(&tx, input).await?;
+    let v = validate(&tx, input, Some(id)).await?;
     let current = find(&tx, id).await?.ok_or(TrainingError::NotFound)?;
     let before = snapshot(&current, &course_ids(&tx, id).await?);
     let mut a = current.into_active_model();

@@ -430,8 +430,9 @@ impl Evaluator {
     }
 }
 
-/// Accredits a user to assess a standard. The user must exist, be active and be able
-/// to record training (their role's `EditTraining`).
+/// Accredits a user to assess a standard, or renews their accreditation (a new number
+/// or end date). The user must exist, be active and be able to record training (their
+/// role's `EditTraining`); the end date, if any, is not past.
 pub async fn accredit(
     db: &Db,
     ctx: &AuditCtx,
@@ -448,6 +449,9 @@ pub async fn accredit(
         60,
     );
     let valid_until = validation::date(&mut errors, "valid_until", &input.valid_until, false);
+    if valid_until.is_some_and(|d| d < chrono::Utc::now().date_naive()) {
+        errors.add("valid_until", "evaluator-expired-date");
+    }
     let username = validation::text(&mut errors, "username", &input.username, true, 80);
     let user = if username.is_empty() {
         None
@@ -478,11 +482,29 @@ pub async fn accredit(
     let already = evaluator::Entity::find()
         .filter(evaluator::Column::StandardId.eq(standard_id))
         .filter(evaluator::Column::UserId.eq(user.id))
-        .count(&tx)
-        .await?
-        > 0;
-    if already {
-        return Err(FieldErrors::one("username", "evaluator-already").into());
+        .one(&tx)
+        .await?;
+    if let Some(current) = already {
+        let before = json!({"accreditation_number": current.accreditation_number,
+                            "valid_until": current.valid_until});
+        let id = current.id;
+        let mut a = current.into_active_model();
+        a.accreditation_number = Set(number.clone());
+        a.valid_until = Set(valid_until);
+        a.update(&tx).await?;
+        audit::record(
+            &tx,
+            ctx,
+            Change::new("training.evaluator.renew", "training_standard", standard_id)
+                .before(before)
+                .after(
+                    json!({"user": user.username, "accreditation_number": number,
+                              "valid_until": valid_until}),
+                ),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(id);
     }
     let id = Uuid::now_v7();
     evaluator::ActiveModel {

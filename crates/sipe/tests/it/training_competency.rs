@@ -159,6 +159,22 @@ async fn a_standard_is_edited_in_its_page_and_assessed_unit_by_unit_into_a_certi
     let evaluators = standards::evaluators_of(&app.db, standard).await.unwrap();
     assert_eq!(evaluators.len(), 1);
     assert_eq!(evaluators[0].user_id, evaluator);
+    // Accrediting again renews (a past end date is refused).
+    let renew = |until: &'static str| standards::AccreditationInput {
+        username: "evaluadora".into(),
+        accreditation_number: "EV-2027-1".into(),
+        valid_until: until.into(),
+    };
+    let past = standards::accredit(&app.db, &ctx(), standard, &renew("2020-01-01")).await;
+    assert!(
+        matches!(&past, Err(sipe::training::error::TrainingError::Invalid(f)) if f.has("valid_until"))
+    );
+    standards::accredit(&app.db, &ctx(), standard, &renew("2099-12-31"))
+        .await
+        .unwrap();
+    let evaluators = standards::evaluators_of(&app.db, standard).await.unwrap();
+    assert_eq!(evaluators.len(), 1);
+    assert_eq!(evaluators[0].accreditation_number, "EV-2027-1");
 
     // A course assessed against the standard, and a running cohort of it.
     let inst = institution(&app, "30-71234567-1", "CFP Electricidad").await;
@@ -291,7 +307,13 @@ async fn a_standard_is_edited_in_its_page_and_assessed_unit_by_unit_into_a_certi
             ],
         )
         .await;
-    refused_with(&res, "assessment-changed");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        text_of(&html, "[data-testid=assessment-conflict]")
+            .unwrap()
+            .contains("cambió mientras la tenías abierta")
+    );
     assert_eq!(passed(&app, e_ana).await, Some(true));
 
     // The API: the evaluator reads and records with a token.
@@ -585,6 +607,20 @@ async fn a_path_is_completed_when_all_its_courses_are_and_the_api_says_how_far_e
     assert_eq!(
         paths::course_ids(&app.db, path).await.unwrap(),
         vec![first, second]
+    );
+    let twin = paths::create(
+        &app.db,
+        &ctx(),
+        &paths::PathInput {
+            name: "albañil".into(),
+            courses: vec![second_s.clone(), first_s.clone()],
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(
+        matches!(&twin, Err(sipe::training::error::TrainingError::Invalid(f)) if f.has("name")),
+        "names are unique, accents and case aside: {twin:?}"
     );
 
     // Ana completes the first course, then the second.

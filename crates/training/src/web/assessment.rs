@@ -66,6 +66,11 @@ impl AssessmentPage {
             .unwrap_or_default()
     }
 
+    /// Some unit has a result, though not every one.
+    fn started(&self) -> bool {
+        self.a.units.iter().any(|(_, r)| r.is_some())
+    }
+
     fn kib(&self, size: &i64) -> String {
         format!("{:.0} KiB", (*size as f64 / 1024.0).ceil())
     }
@@ -196,6 +201,12 @@ pub async fn save(
             "assessment-saved",
         )),
         Err(TrainingError::Invalid(errors)) => {
+            assessment_page(&state, ctx, &user, &audit, id, typed, errors).await
+        }
+        // Changed meanwhile: the page again with the current results, what was typed
+        // kept, and why.
+        Err(TrainingError::Conflict("assessment-changed")) => {
+            let errors = FieldErrors::one("units", "assessment-changed");
             assessment_page(&state, ctx, &user, &audit, id, typed, errors).await
         }
         // Back to the page, which says why (not running, not accredited).
