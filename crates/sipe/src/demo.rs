@@ -507,6 +507,7 @@ mod tests {
                 "training-staff",
                 "persons",
                 "profiles",
+                "programmes-accounts",
                 "referrals",
                 "training-cohorts",
                 "training-competency"

@@ -14,6 +14,7 @@ pub use sipe_platform::{
     access, api, audit, cache, config, csv_export, db, i18n, ids, jobs, module, taxonomy,
     telemetry, territory, text, validation, web,
 };
+pub use sipe_programmes as programmes;
 pub use sipe_training as training;
 pub use startup::Application;
 

@@ -72,6 +72,13 @@ pub enum Permission {
     ManageCohorts,
     /// Keep the training catalogue: institutions and courses (system-wide).
     ManageTraining,
+    /// See programmes, applications, beneficiaries' bank accounts and payment runs.
+    ViewProgrammes,
+    /// Record what an office does for its people in programmes: bank accounts,
+    /// applications, attendance.
+    EditProgrammes,
+    /// Keep the programmes themselves: rules, amounts, quotas (system-wide).
+    ManageProgrammes,
 }
 
 impl Permission {
@@ -85,6 +92,7 @@ impl Permission {
                 | Permission::ManageTaxonomy
                 | Permission::ImportPersons
                 | Permission::ManageTraining
+                | Permission::ManageProgrammes
         )
     }
 }
@@ -226,6 +234,20 @@ impl Role {
                 Role::Admin | Role::Coordinator | Role::TrainingManager | Role::InstitutionStaff
             ),
             ManageTraining => matches!(self, Role::Admin | Role::TrainingManager),
+            ViewProgrammes => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::Operator
+                    | Role::Counselor
+                    | Role::HelpDesk
+                    | Role::ProgrammeManager
+            ),
+            EditProgrammes => matches!(
+                self,
+                Role::Admin | Role::Coordinator | Role::Operator | Role::ProgrammeManager
+            ),
+            ManageProgrammes => matches!(self, Role::Admin | Role::ProgrammeManager),
         }
     }
 
@@ -240,7 +262,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -259,6 +281,9 @@ impl Permission {
         Permission::EditTraining,
         Permission::ManageCohorts,
         Permission::ManageTraining,
+        Permission::ViewProgrammes,
+        Permission::EditProgrammes,
+        Permission::ManageProgrammes,
     ];
 
     /// Catalogue key of the permission's name.
@@ -282,6 +307,9 @@ impl Permission {
             Permission::EditTraining => "perm-edit-training",
             Permission::ManageCohorts => "perm-manage-cohorts",
             Permission::ManageTraining => "perm-manage-training",
+            Permission::ViewProgrammes => "perm-view-programmes",
+            Permission::EditProgrammes => "perm-edit-programmes",
+            Permission::ManageProgrammes => "perm-manage-programmes",
         }
     }
 }

@@ -26,6 +26,7 @@ mod occupations;
 mod offices;
 mod persons;
 mod profile;
+mod programmes;
 mod referrals;
 mod scope;
 mod training;

@@ -253,6 +253,19 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     crate::training::take_attendance(app, cohort, None).await;
     crate::training::grade(app, cohort, enrolled, "8").await;
     crate::training::move_to(app, cohort, "finished").await;
+    // Programmes: the merged one's bank account (the kept one has none: it moves).
+    sipe::programmes::bank::store::set(
+        &app.db,
+        &ctx,
+        &system,
+        gone,
+        &sipe::programmes::bank::AccountInput {
+            cbu: Some("2850590940090418135201".into()),
+            alias: None,
+        },
+    )
+    .await
+    .unwrap();
     kept_elsewhere
 }
 
@@ -277,6 +290,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "job_seekers",
         "training_enrolments",
         "training_certificates",
+        "programme_bank_accounts",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

@@ -841,6 +841,21 @@ async fn fixture() -> Fixture {
             .unwrap();
         }
     }
+    // Each side's person has a bank account to read.
+    for side in [&a, &b] {
+        sipe::programmes::bank::store::set(
+            &app.db,
+            &ctx(),
+            &system(),
+            side.person,
+            &sipe::programmes::bank::AccountInput {
+                cbu: Some("0170099220000067797370".into()),
+                alias: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
     // The walkers assess as accredited evaluators: what refuses office B's enrolments is
     // the scope, not the accreditation.
     for username in ["opa", "coa"] {
@@ -1173,6 +1188,9 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         }
         ("POST", "/training/enrolments/{id}/withdrawal")
         | ("POST", "/api/v1/enrolments/{id}/withdrawal") => vec![("reason", "other".into())],
+        ("POST", "/persons/{id}/bank-account") | ("PUT", "/api/v1/persons/{id}/bank-account") => {
+            vec![("cbu", "2850590940090418135201".into())]
+        }
         ("POST", "/persons/searches") => vec![
             ("name", format!("Guardada {} {n}", s.tag)),
             ("office", s.office.into()),

@@ -1,0 +1,19 @@
+## Employment programmes
+programmes-person-title = Employment programmes
+bank-account-title = Bank account for payments
+bank-account-none = No bank account recorded.
+bank-account-bank = Bank (code)
+bank-account-alias = Alias
+bank-account-recorded = Recorded by
+bank-account-cbu-hint = The 22 digits, as home banking or the ATM shows them.
+bank-account-alias-hint = Or the alias: 6 to 20 letters, digits, dots or hyphens.
+bank-account-save = Save account
+bank-account-saved = Bank account saved.
+bank-account-required = Type the CBU or the alias.
+bank-account-one-only = Type the CBU or the alias, not both.
+cbu-length = A CBU has 22 digits.
+cbu-first-check = The CBU is not valid: check its first 8 digits (bank and branch).
+cbu-second-check = The CBU is not valid: check its last 14 digits (the account).
+alias-length = An alias has 6 to 20 characters.
+alias-characters = An alias has only letters without accents or ñ, digits, dots or hyphens.
+timeline-programmes-bank_account = Bank account for payments: { $account }

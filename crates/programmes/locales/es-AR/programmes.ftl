@@ -1,0 +1,19 @@
+## Programas de empleo
+programmes-person-title = Programas de empleo
+bank-account-title = Cuenta bancaria para cobrar
+bank-account-none = No tiene cuenta bancaria registrada.
+bank-account-bank = Banco (código)
+bank-account-alias = Alias
+bank-account-recorded = Registrada por
+bank-account-cbu-hint = Los 22 números, como figuran en el home banking o el cajero.
+bank-account-alias-hint = O el alias: de 6 a 20 letras, números, puntos o guiones.
+bank-account-save = Guardar cuenta
+bank-account-saved = Cuenta bancaria guardada.
+bank-account-required = Escribí el CBU o el alias.
+bank-account-one-only = Escribí el CBU o el alias, no los dos.
+cbu-length = El CBU tiene 22 números.
+cbu-first-check = El CBU no es válido: revisá los primeros 8 números (banco y sucursal).
+cbu-second-check = El CBU no es válido: revisá los últimos 14 números (la cuenta).
+alias-length = El alias tiene de 6 a 20 caracteres.
+alias-characters = El alias lleva solo letras sin acentos ni ñ, números, puntos o guiones.
+timeline-programmes-bank_account = Cuenta bancaria para cobrar: { $account }

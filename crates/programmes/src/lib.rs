@@ -1,0 +1,57 @@
+//! Promoción: employment programmes (built in slices). Now: where a beneficiary is paid,
+//! a bank account per person (a CBU with both check digits valid, or an alias).
+//!
+//! Invariants: a person has at most one account; it is recorded only for a person in
+//! the caller's capture scope and read only within the view scope; every change is
+//! audited (digits hidden but the bank's and the last four) and on the person's
+//! timeline; a person merge keeps the kept person's account, else takes the other's.
+
+pub mod api;
+pub mod bank;
+pub mod demo;
+mod entity;
+pub mod error;
+pub mod migrations;
+pub mod module;
+pub mod web;
+
+pub use module::MODULE;
+
+/// Routes of the module.
+pub fn routes() -> sipe_platform::web::Routes {
+    use sipe_platform::access::Permission::{EditProgrammes, ViewProgrammes};
+    use sipe_platform::web::{Guard, Routes};
+    Routes::new()
+        .post(
+            "/persons/{id}/bank-account",
+            Guard::Web(EditProgrammes),
+            web::save_account,
+        )
+        .get(
+            "/api/v1/persons/{id}/bank-account",
+            Guard::Api(ViewProgrammes),
+            api::show_account,
+        )
+        .put(
+            "/api/v1/persons/{id}/bank-account",
+            Guard::Api(EditProgrammes),
+            api::set_account,
+        )
+}
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::show_account, api::set_account))]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
+/// The module's UI texts.
+pub static MESSAGES: sipe_platform::i18n::Messages = sipe_platform::i18n::Messages {
+    owner: "programmes",
+    es_ar: include_str!("../locales/es-AR/programmes.ftl"),
+    en: include_str!("../locales/en/programmes.ftl"),
+};

@@ -1,0 +1,57 @@
+//! The programmes module as the application sees it: its descriptor, its section on the
+//! person page, and how it follows a person merge.
+
+use std::sync::Arc;
+
+use sea_orm::EntityTrait;
+
+use crate::entity::bank_account;
+use sipe_persons::module::PersonSection;
+use sipe_platform::module::{BoxFuture, Contributions, Module, PersonMerge};
+
+/// The programmes module.
+pub const MODULE: Module = Module {
+    routes: crate::routes,
+    openapi: crate::openapi,
+    timeline_kinds: &["programmes.bank_account"],
+    person_merge: Some(merge_person),
+    contribute,
+    migrations: crate::migrations::all,
+    messages: Some(&crate::MESSAGES),
+    demo: crate::demo::STEPS,
+    ..Module::new("programmes")
+};
+
+fn contribute(c: &mut Contributions) {
+    let section: Arc<dyn PersonSection> = Arc::new(crate::web::ProgrammesSection);
+    c.add(section);
+}
+
+/// The kept person keeps their account; without one, they take the merged person's.
+fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm::DbErr>> {
+    Box::pin(async move {
+        let kept = bank_account::Entity::find_by_id(m.kept).one(m.tx).await?;
+        let gone = bank_account::Entity::find_by_id(m.gone).one(m.tx).await?;
+        let moved = match (kept, gone) {
+            (None, Some(_)) => {
+                m.repoint::<bank_account::Entity>(bank_account::Column::PersonId)
+                    .await?
+            }
+            (Some(_), Some(g)) => {
+                bank_account::Entity::delete_by_id(g.person_id)
+                    .exec(m.tx)
+                    .await?;
+                0
+            }
+            _ => return Ok(()),
+        };
+        sipe_platform::audit::record(
+            m.tx,
+            m.ctx,
+            sipe_platform::audit::Change::new("programmes.person_merge", "person", m.kept)
+                .after(serde_json::json!({"merged": m.gone, "bank_account_moved": moved == 1})),
+        )
+        .await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,73 @@
+//! The module's HTML: its section on the person page, and the bank account form.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum_extra::extract::Form;
+use uuid::Uuid;
+
+use crate::bank::AccountInput;
+use crate::bank::store::{self, BankAccount};
+use crate::error::ProgrammeError;
+use sipe_persons::module::{PersonFacts, PersonSection};
+use sipe_platform::access::Permission;
+use sipe_platform::module::BoxFuture;
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+#[derive(askama::Template)]
+#[template(path = "programmes/person_section.html")]
+struct SectionView<'a> {
+    ctx: &'a PageCtx,
+    person_id: Uuid,
+    account: Option<BankAccount>,
+    can_edit: bool,
+}
+
+/// The person's programmes on their page: for now, where payments go.
+pub struct ProgrammesSection;
+
+impl PersonSection for ProgrammesSection {
+    fn render<'a>(
+        &'a self,
+        state: &'a AppState,
+        ctx: &'a PageCtx,
+        person: &'a PersonFacts<'a>,
+    ) -> BoxFuture<'a, Result<Option<String>, WebError>> {
+        Box::pin(async move {
+            if !person.access.can(Permission::ViewProgrammes) {
+                return Ok(None);
+            }
+            let view = SectionView {
+                ctx,
+                person_id: person.id,
+                account: store::of_person(&state.db, person.id).await?,
+                can_edit: person.can_edit && person.access.can(Permission::EditProgrammes),
+            };
+            Ok(Some(
+                askama::Template::render(&view).map_err(anyhow::Error::from)?,
+            ))
+        })
+    }
+}
+
+/// `POST /persons/{id}/bank-account` (`cbu` or `alias`): back to the person page, which
+/// says what happened.
+pub async fn save_account(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<AccountInput>,
+) -> Result<Response, WebError> {
+    let back = format!("/persons/{id}#bank-account");
+    match store::set(&state.db, &audit, &user.access, id, &form).await {
+        Ok(_) => Ok(redirect_with_flash(&back, "success", "bank-account-saved")),
+        Err(ProgrammeError::Invalid(errors)) => Ok(redirect_with_flash(
+            &back,
+            "error",
+            errors.0.first().map_or("form-has-errors", |e| e.key),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
