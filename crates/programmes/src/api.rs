@@ -1,4 +1,4 @@
-//! `/api/v1`: a person's bank account.
+//! `/api/v1`: programmes, and a person's bank account.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -42,4 +42,166 @@ pub async fn set_account(
     Ok(Json(
         store::set(&state.db, &ctx, &access, id, &input).await?,
     ))
+}
+
+/// A programme.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ProgrammeDto {
+    /// Id.
+    pub id: Uuid,
+    /// Prefix of its approval numbers.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Legal basis.
+    pub legal_basis: String,
+    /// Its date.
+    pub legal_date: Option<chrono::NaiveDate>,
+    /// First day.
+    pub starts_on: chrono::NaiveDate,
+    /// Last day.
+    pub ends_on: Option<chrono::NaiveDate>,
+    /// Funding source.
+    pub funding_source: Option<String>,
+    /// Longest stay, months.
+    pub max_months: Option<i32>,
+    /// Documents an application needs.
+    pub required_documents: Vec<String>,
+    /// Most people at once.
+    pub quota_total: Option<i32>,
+    /// Taking applications?
+    pub active: bool,
+    /// Amounts per category from a date, in pesos.
+    pub amounts: Vec<AmountDto>,
+}
+
+/// An amount in force from a date.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AmountDto {
+    /// Category.
+    pub category: String,
+    /// In force from.
+    pub effective_from: chrono::NaiveDate,
+    /// Pesos a month.
+    pub amount: f64,
+}
+
+async fn programme_dto(state: &AppState, id: Uuid) -> Result<ProgrammeDto, ApiError> {
+    let p = crate::programmes::find(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let amounts = crate::programmes::amounts_of(&state.db, id).await?;
+    Ok(ProgrammeDto {
+        id: p.id,
+        code: p.code,
+        name: p.name,
+        kind: p.kind,
+        legal_basis: p.legal_basis,
+        legal_date: p.legal_date,
+        starts_on: p.starts_on,
+        ends_on: p.ends_on,
+        funding_source: p.funding_source,
+        max_months: p.max_months,
+        required_documents: p
+            .required_documents
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect(),
+        quota_total: p.quota_total,
+        active: p.active,
+        amounts: amounts
+            .into_iter()
+            .map(|a| AmountDto {
+                category: a.category,
+                effective_from: a.effective_from,
+                amount: a.amount_cents as f64 / 100.0,
+            })
+            .collect(),
+    })
+}
+
+/// Paging and text of the list.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// Words of the code or name.
+    pub q: Option<String>,
+    /// Sort column: `name`, `code`, `starts_on`.
+    pub sort: Option<String>,
+    /// `asc` or `desc`.
+    pub dir: Option<String>,
+    /// Page number, from 1.
+    #[serde(default, deserialize_with = "sipe_platform::api::page_number")]
+    pub page: Option<u64>,
+    /// Rows per page.
+    pub per_page: Option<u64>,
+}
+
+/// The programmes.
+#[utoipa::path(get, path = "/api/v1/programmes", params(ListParams),
+    responses((status = 200, body = sipe_platform::api::Page<ProgrammeDto>), (status = 401, body = sipe_platform::api::Problem)))]
+pub async fn list_programmes(
+    State(state): State<AppState>,
+    axum::extract::Query(p): axum::extract::Query<ListParams>,
+) -> Result<Json<sipe_platform::api::Page<ProgrammeDto>>, ApiError> {
+    let pager = sipe_platform::web::table::Pager::new(
+        "/api/v1/programmes",
+        &sipe_platform::web::table::ListQuery {
+            page: p.page.map(|n| n.to_string()),
+            per_page: p.per_page.map(|n| n.to_string()),
+            sort: p.sort.clone(),
+            dir: p.dir.clone(),
+        },
+        &crate::programmes::SORTS,
+        false,
+    )?;
+    let q = sipe_platform::validation::search_text("q", p.q.as_deref().unwrap_or_default())?;
+    let (rows, total) = crate::programmes::list(&state.db, &q, &pager).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        items.push(programme_dto(&state, r.id).await?);
+    }
+    Ok(Json(sipe_platform::api::Page { items, total }))
+}
+
+/// One programme.
+#[utoipa::path(get, path = "/api/v1/programmes/{id}", params(("id" = Uuid, Path, description = "Programme id")),
+    responses((status = 200, body = ProgrammeDto), (status = 404, body = sipe_platform::api::Problem)))]
+pub async fn show_programme(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<ProgrammeDto>, ApiError> {
+    Ok(Json(programme_dto(&state, id).await?))
+}
+
+/// Adds a programme.
+#[utoipa::path(post, path = "/api/v1/programmes", request_body = crate::programmes::ProgrammeInput,
+    responses((status = 201, body = ProgrammeDto), (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn create_programme(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    ApiJson(input): ApiJson<crate::programmes::ProgrammeInput>,
+) -> Result<(axum::http::StatusCode, Json<ProgrammeDto>), ApiError> {
+    let id = crate::programmes::create(&state.db, &ctx, &input).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(programme_dto(&state, id).await?),
+    ))
+}
+
+/// Replaces a programme's fields and amounts.
+#[utoipa::path(put, path = "/api/v1/programmes/{id}", request_body = crate::programmes::ProgrammeInput,
+    params(("id" = Uuid, Path, description = "Programme id")),
+    responses((status = 200, body = ProgrammeDto), (status = 404, body = sipe_platform::api::Problem), (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn update_programme(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<crate::programmes::ProgrammeInput>,
+) -> Result<Json<ProgrammeDto>, ApiError> {
+    crate::programmes::update(&state.db, &ctx, id, &input).await?;
+    Ok(Json(programme_dto(&state, id).await?))
 }

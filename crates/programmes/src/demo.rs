@@ -9,11 +9,111 @@ use sipe_platform::module::{DemoStage, DemoStep};
 use crate::bank::AccountInput;
 
 /// Programmes' steps of `sipe demo`.
-pub const STEPS: &[DemoStep] = &[DemoStep {
-    name: "programmes-accounts",
-    stage: DemoStage::Profiles,
-    run: |ctx| Box::pin(seed_accounts(ctx.db)),
-}];
+pub const STEPS: &[DemoStep] = &[
+    DemoStep {
+        name: "programmes-catalogue",
+        stage: DemoStage::Partners,
+        run: |ctx| Box::pin(seed_programmes(ctx.db)),
+    },
+    DemoStep {
+        name: "programmes-accounts",
+        stage: DemoStage::Profiles,
+        run: |ctx| Box::pin(seed_accounts(ctx.db)),
+    },
+];
+
+/// (code, name, kind, resolution, months, quota, [(category, amount, from)], documents)
+type Seed = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+    &'static str,
+);
+
+const PROGRAMMES: [Seed; 3] = [
+    (
+        "PEJ",
+        "Jóvenes con Futuro Tucumán",
+        "training_stipend",
+        "Resolución 45/2026 SE",
+        "12",
+        "1200",
+        &[
+            ("general", "85.000", "2026-01-01"),
+            ("general", "97.500", "2026-07-01"),
+        ],
+        "DNI\nConstancia de CUIL\nConstancia de estudios",
+    ),
+    (
+        "ETT",
+        "Entrenamiento para el Trabajo",
+        "work_placement",
+        "Resolución 112/2026 SE",
+        "6",
+        "600",
+        &[
+            ("general", "120.000", "2026-01-01"),
+            ("con hijos", "135.000", "2026-01-01"),
+        ],
+        "DNI\nConstancia de CUIL\nConvenio firmado con la empresa",
+    ),
+    (
+        "INS",
+        "Inserción Laboral — subsidio al salario",
+        "wage_subsidy",
+        "Resolución 131/2026 SE",
+        "12",
+        "",
+        &[("general", "150.000", "2026-03-01")],
+        "Alta temprana en ARCA\nContrato de trabajo",
+    ),
+];
+
+/// The secretariat's three programmes; nothing when there are some already.
+async fn seed_programmes(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
+    use crate::programmes::{self, AmountInput, ProgrammeInput};
+    let pager =
+        sipe_platform::web::table::Pager::new("/", &Default::default(), &programmes::SORTS, false)?;
+    if programmes::list(db, "", &pager).await?.1 > 0 {
+        return Ok(String::new());
+    }
+    let ctx = AuditCtx::system();
+    for (code, name, kind, legal, months, quota, amounts, docs) in PROGRAMMES {
+        programmes::create(
+            db,
+            &ctx,
+            &ProgrammeInput {
+                code: code.into(),
+                name: name.into(),
+                kind: kind.into(),
+                legal_basis: legal.into(),
+                legal_date: "2025-12-15".into(),
+                starts_on: "2026-01-01".into(),
+                ends_on: "2027-12-31".into(),
+                funding_source: "Presupuesto provincial, Secretaría de Empleo".into(),
+                max_months: months.into(),
+                quota_total: quota.into(),
+                required_documents: docs.into(),
+                amounts: amounts
+                    .iter()
+                    .map(|(category, amount, from)| AmountInput {
+                        category: (*category).into(),
+                        amount: (*amount).into(),
+                        effective_from: (*from).into(),
+                    })
+                    .collect(),
+                active: None,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo programme {code}: {e}"))?;
+    }
+    Ok(format!("{} employment programmes", PROGRAMMES.len()))
+}
 
 /// Banks of the province (Banco Macro, Nación, Galicia, Santander, Credicoop).
 const BANKS: [&str; 5] = ["2850590", "0110401", "0070999", "0720035", "1910059"];

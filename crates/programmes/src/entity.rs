@@ -29,3 +29,81 @@ pub mod bank_account {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Employment programmes.
+pub mod programme {
+    use sea_orm::entity::prelude::*;
+
+    /// One programme.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programmes")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Prefix of its approval numbers, unique (`PEJ`).
+        pub code: String,
+        /// Name.
+        pub name: String,
+        /// Folded code and name, for the list's text filter.
+        pub search_name: String,
+        /// Kind (see `Kind`).
+        pub kind: String,
+        /// The resolution that creates it.
+        pub legal_basis: String,
+        /// Its date.
+        pub legal_date: Option<Date>,
+        /// First day.
+        pub starts_on: Date,
+        /// Last day, if it ends.
+        pub ends_on: Option<Date>,
+        /// Where the money comes from (free text until planning links it).
+        pub funding_source: Option<String>,
+        /// Longest a person is in it, months.
+        pub max_months: Option<i32>,
+        /// Documents an application needs, one per line.
+        pub required_documents: Option<String>,
+        /// Most people at once over all offices.
+        pub quota_total: Option<i32>,
+        /// Taking applications?
+        pub active: bool,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A programme's monthly benefit per category, from a date on.
+pub mod amount {
+    use sea_orm::entity::prelude::*;
+
+    /// One amount in force from a date.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_amounts")]
+    pub struct Model {
+        /// The programme.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub programme_id: Uuid,
+        /// Category (`general`, `con hijos`...).
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub category: String,
+        /// In force from.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub effective_from: Date,
+        /// Pesos in cents.
+        pub amount_cents: i64,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

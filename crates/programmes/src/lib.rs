@@ -9,19 +9,58 @@
 pub mod api;
 pub mod bank;
 pub mod demo;
-mod entity;
+pub(crate) mod entity;
 pub mod error;
 pub mod migrations;
 pub mod module;
+pub mod programmes;
 pub mod web;
 
 pub use module::MODULE;
 
 /// Routes of the module.
 pub fn routes() -> sipe_platform::web::Routes {
-    use sipe_platform::access::Permission::{EditProgrammes, ViewProgrammes};
+    use sipe_platform::access::Permission::{EditProgrammes, ManageProgrammes, ViewProgrammes};
     use sipe_platform::web::{Guard, Routes};
+    use web::catalogue;
     Routes::new()
+        .get("/programmes", Guard::Web(ViewProgrammes), catalogue::list)
+        .get(
+            "/programmes/new",
+            Guard::Web(ManageProgrammes),
+            catalogue::new_programme,
+        )
+        .post("/programmes", Guard::Web(ManageProgrammes), catalogue::save)
+        .get(
+            "/programmes/{id}",
+            Guard::Web(ViewProgrammes),
+            catalogue::show,
+        )
+        .post(
+            "/programmes/{id}",
+            Guard::Web(ManageProgrammes),
+            catalogue::save,
+        )
+        .get(
+            "/api/v1/programmes",
+            Guard::Api(ViewProgrammes),
+            api::list_programmes,
+        )
+        .post(
+            "/api/v1/programmes",
+            Guard::Api(ManageProgrammes),
+            api::create_programme,
+        )
+        .get(
+            "/api/v1/programmes/{id}",
+            Guard::Api(ViewProgrammes),
+            api::show_programme,
+        )
+        .put(
+            "/api/v1/programmes/{id}",
+            Guard::Api(ManageProgrammes),
+            api::update_programme,
+        )
         .post(
             "/persons/{id}/bank-account",
             Guard::Web(EditProgrammes),
@@ -41,7 +80,14 @@ pub fn routes() -> sipe_platform::web::Routes {
 
 /// The module's part of the API document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(api::show_account, api::set_account))]
+#[openapi(paths(
+    api::show_account,
+    api::set_account,
+    api::list_programmes,
+    api::create_programme,
+    api::show_programme,
+    api::update_programme,
+))]
 struct ApiDoc;
 
 /// The module's paths and schemas of the API document.

@@ -7,12 +7,19 @@ use sea_orm::EntityTrait;
 
 use crate::entity::bank_account;
 use sipe_persons::module::PersonSection;
-use sipe_platform::module::{BoxFuture, Contributions, Module, PersonMerge};
+use sipe_platform::access::Permission;
+use sipe_platform::module::{Area, BoxFuture, Contributions, Module, NavEntry, PersonMerge};
 
 /// The programmes module.
 pub const MODULE: Module = Module {
     routes: crate::routes,
     openapi: crate::openapi,
+    nav: &[NavEntry {
+        area: Area::Programmes,
+        href: "/programmes",
+        label: "nav-programmes",
+        permission: Permission::ViewProgrammes,
+    }],
     timeline_kinds: &["programmes.bank_account"],
     person_merge: Some(merge_person),
     contribute,

@@ -505,6 +505,7 @@ mod tests {
                 "employers",
                 "training-catalogue",
                 "training-staff",
+                "programmes-catalogue",
                 "persons",
                 "profiles",
                 "programmes-accounts",

@@ -17,3 +17,55 @@ cbu-second-check = The CBU is not valid: check its last 14 digits (the account).
 alias-length = An alias has 6 to 20 characters.
 alias-characters = An alias has only letters without accents or ñ, digits, dots or hyphens.
 timeline-programmes-bank_account = Bank account for payments: { $account }
+
+## Programmes
+nav-programmes = Programmes
+programmes-title = Employment programmes
+programmes-none = No programmes yet.
+programme-new = New programme
+programme-filter-text = Code or name
+programme-code = Code
+programme-code-hint = 2 to 6 capital letters: it heads the approval numbers (PEJ-2026-000123).
+programme-code-invalid = The code has 2 to 6 capital letters, no digits or accents.
+programme-code-taken = There is already a programme with that code.
+programme-name = Programme
+programme-kind = Kind
+programme-kind-training_stipend = Training stipend
+programme-kind-work_placement = Work-training placement
+programme-kind-wage_subsidy = Wage subsidy
+programme-kind-one_off = One-off benefit
+programme-kind-in_kind = In-kind benefit
+programme-legal-basis = Legal basis
+programme-legal-basis-hint = For example: Resolution 123/2026.
+programme-legal-date = Its date
+programme-period = Period
+programme-starts = From
+programme-ends = To
+programme-no-end = no end date
+programme-ends-before = The end cannot be before the start.
+programme-max-months = Longest stay
+programme-months = { $n ->
+    [one] 1 month
+   *[other] { $n } months
+}
+programme-quota-total = Total quota
+programme-no-quota = No quota
+programme-funding = Funding source
+programme-documents = Required documents
+programme-documents-hint = One document per line.
+programme-active = Open
+programme-closed = Closed
+programme-edit = Edit
+programme-data = Programme data
+programme-saved = Programme saved.
+programme-amounts = Monthly amounts
+programme-amounts-hint = Each amount applies from its date until another of the same category replaces it: earlier months keep theirs.
+programme-amount-n = Amount { $n }
+programme-amount-category = Category
+programme-amount = Amount ($)
+programme-amount-from = From
+programme-amounts-required = Enter at least one amount with its date.
+programme-amounts-too-many = Too many amounts.
+programme-amount-invalid = The amount is not valid: write it as 85.000 or 85.000,50.
+programme-amount-date-invalid = The date it applies from is missing or not valid.
+programme-amount-repeated = There is already an amount of that category from that date.

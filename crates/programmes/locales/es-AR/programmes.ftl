@@ -17,3 +17,55 @@ cbu-second-check = El CBU no es válido: revisá los últimos 14 números (la cu
 alias-length = El alias tiene de 6 a 20 caracteres.
 alias-characters = El alias lleva solo letras sin acentos ni ñ, números, puntos o guiones.
 timeline-programmes-bank_account = Cuenta bancaria para cobrar: { $account }
+
+## Programas
+nav-programmes = Programas
+programmes-title = Programas de empleo
+programmes-none = Todavía no hay programas.
+programme-new = Nuevo programa
+programme-filter-text = Código o nombre
+programme-code = Código
+programme-code-hint = De 2 a 6 letras mayúsculas: encabeza los números de aprobación (PEJ-2026-000123).
+programme-code-invalid = El código lleva de 2 a 6 letras mayúsculas, sin números ni acentos.
+programme-code-taken = Ya hay un programa con ese código.
+programme-name = Programa
+programme-kind = Tipo
+programme-kind-training_stipend = Beca de capacitación
+programme-kind-work_placement = Entrenamiento para el trabajo
+programme-kind-wage_subsidy = Subsidio al salario
+programme-kind-one_off = Prestación por única vez
+programme-kind-in_kind = Prestación en especie
+programme-legal-basis = Norma que lo crea
+programme-legal-basis-hint = Por ejemplo: Resolución 123/2026.
+programme-legal-date = Fecha de la norma
+programme-period = Vigencia
+programme-starts = Desde
+programme-ends = Hasta
+programme-no-end = sin fecha de fin
+programme-ends-before = El fin no puede ser anterior al inicio.
+programme-max-months = Duración máxima
+programme-months = { $n ->
+    [one] 1 mes
+   *[other] { $n } meses
+}
+programme-quota-total = Cupo total
+programme-no-quota = Sin cupo
+programme-funding = Fuente de financiamiento
+programme-documents = Documentación requerida
+programme-documents-hint = Un documento por renglón.
+programme-active = Vigente
+programme-closed = Cerrado
+programme-edit = Modificar
+programme-data = Datos del programa
+programme-saved = Programa guardado.
+programme-amounts = Montos mensuales
+programme-amounts-hint = Cada monto rige desde su fecha hasta que lo reemplace otro de la misma categoría: así los meses anteriores conservan el suyo.
+programme-amount-n = Monto { $n }
+programme-amount-category = Categoría
+programme-amount = Monto ($)
+programme-amount-from = Rige desde
+programme-amounts-required = Cargá al menos un monto con su fecha.
+programme-amounts-too-many = Son demasiados montos.
+programme-amount-invalid = El monto no es válido: escribilo como 85.000 o 85.000,50.
+programme-amount-date-invalid = Falta la fecha desde la que rige, o no es válida.
+programme-amount-repeated = Ya hay un monto de esa categoría desde esa fecha.

@@ -1,4 +1,7 @@
-//! The module's HTML: its section on the person page, and the bank account form.
+//! The module's HTML: the programmes, its section on the person page, and the bank
+//! account form.
+
+pub mod catalogue;
 
 use axum::extract::{Path, State};
 use axum::response::Response;

@@ -125,3 +125,93 @@ async fn a_bank_account_is_checked_digit_by_digit_and_kept_within_scope() {
     );
     assert_eq!(app.audit_count("programmes.bank_account.set").await, 3);
 }
+
+#[tokio::test]
+async fn a_programme_is_kept_with_its_amounts_in_force_from_their_dates() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let (manager, csrf) = app.signed_in("programas", "programme_manager", &[]).await;
+    let base = [
+        ("name", "Jóvenes con Futuro"),
+        ("code", "pej"),
+        ("kind", "training_stipend"),
+        ("legal_basis", "Res. 123/2026"),
+        ("starts_on", "2026-01-01"),
+        ("quota_total", "500"),
+        ("required_documents", "DNI\nConstancia de alumno regular"),
+    ];
+    // Without amounts, and with a bad one in the second row: refused beside it.
+    let res = app.post_form(&manager, &csrf, "/programmes", &base).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text_of(&res.text().await.unwrap(), "[data-testid=amounts-error]").is_some());
+    let mut form = base.to_vec();
+    form.extend([
+        ("amount_category", ""),
+        ("amount_value", "85.000"),
+        ("amount_from", "2026-01-01"),
+        ("amount_category", ""),
+        ("amount_value", "mucho"),
+        ("amount_from", "2026-06-01"),
+    ]);
+    let res = app.post_form(&manager, &csrf, "/programmes", &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("El monto no es válido"));
+    assert!(html.contains("Jóvenes con Futuro"), "what was typed stays");
+    // Valid: two amounts of the general category, the second from June.
+    let form: Vec<(&str, &str)> = form
+        .into_iter()
+        .map(|(k, v)| {
+            if v == "mucho" {
+                (k, "97.500,50")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let res = app.post_form(&manager, &csrf, "/programmes", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = crate::helpers::location(res.headers());
+    let html = app.get_page(&manager, &page).await;
+    let amounts = text_of(&html, "[data-testid=programme-amounts]").unwrap();
+    assert!(
+        amounts.contains("$ 85.000,00") && amounts.contains("$ 97.500,50"),
+        "{amounts}"
+    );
+    let again = app.post_form(&manager, &csrf, "/programmes", &form).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the code is unique"
+    );
+
+    // The API lists it for an operator, who may not create one.
+    let op = app.user("opa", "operator", &["OE-A"]).await;
+    let token = app.token(op).await;
+    let list = app.get_json(&token, "/api/v1/programmes").await;
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["name"], "Jóvenes con Futuro");
+    assert_eq!(list["items"][0]["code"], "PEJ");
+    assert_eq!(list["items"][0]["amounts"][1]["amount"], 97500.5);
+    let id: uuid::Uuid = list["items"][0]["id"].as_str().unwrap().parse().unwrap();
+    let res = app
+        .client()
+        .post(app.url("/api/v1/programmes"))
+        .bearer_auth(&token)
+        .json(&json!({"code": "OTR", "name": "Otro", "kind": "one_off", "legal_basis": "x",
+                      "starts_on": "2026-01-01", "amounts": [{"amount": "1000", "effective_from": "2026-01-01"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let amounts = sipe::programmes::programmes::amounts_of(&app.db, id)
+        .await
+        .unwrap();
+    let on =
+        |d: &str| sipe::programmes::programmes::amount_on(&amounts, "general", d.parse().unwrap());
+    assert_eq!(
+        (on("2026-05-31"), on("2026-06-01")),
+        (Some(8_500_000), Some(9_750_050))
+    );
+    assert_eq!(app.audit_count("programmes.programme.create").await, 1);
+}

@@ -52,6 +52,8 @@ struct Side {
     training: Training,
     /// Saved person searches of the side's walker (web, API, bulk source): a user's own.
     saved_searches: [Uuid; 3],
+    /// A programme (catalogue, seen by all).
+    programme: Uuid,
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -764,6 +766,7 @@ async fn side(
         candidates,
         training,
         saved_searches: [Uuid::nil(); 3],
+        programme: Uuid::nil(),
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -840,6 +843,28 @@ async fn fixture() -> Fixture {
             .await
             .unwrap();
         }
+    }
+    // A programme per side (the catalogue is everyone's).
+    for side in [&mut a, &mut b] {
+        side.programme = sipe::programmes::programmes::create(
+            &app.db,
+            &ctx(),
+            &sipe::programmes::programmes::ProgrammeInput {
+                code: format!("PR{}", side.tag),
+                name: format!("Programa {}", side.tag),
+                kind: "training_stipend".into(),
+                legal_basis: "Res. 1/2026".into(),
+                starts_on: "2026-01-01".into(),
+                amounts: vec![sipe::programmes::programmes::AmountInput {
+                    category: String::new(),
+                    amount: "85.000".into(),
+                    effective_from: "2026-01-01".into(),
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     }
     // Each side's person has a bank account to read.
     for side in [&a, &b] {
@@ -923,6 +948,7 @@ fn concrete(path: &str, s: &Side) -> String {
             }
             "id" if path.contains("/evidence/") => s.training.evidence.to_string(),
             "id" if path.contains("/standards/") => s.training.standard.to_string(),
+            "id" if path.contains("/programmes/") => s.programme.to_string(),
             "id" if path.contains("paths/") => s.training.path.to_string(),
             "accreditation" => s.training.accreditation.to_string(),
             "id" if path.contains("/enrolments/") => {
