@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { trainingFlow } from './training.mjs';
+import { programmesFlow } from './programmes.mjs';
 
 const env = process.env;
 const BASE_URL = (env.BASE_URL || '').replace(/\/+$/, '');
@@ -733,6 +734,7 @@ async function run(browser) {
 
   const training = await trainingFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
   if (env.CODES_FILE) writeFileSync(env.CODES_FILE, JSON.stringify(training));
+  await programmesFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
 
   await check('z. the contrast check measured the controls of every page visited', async () => {
     assert.ok(contrastMeasured > 1000, `only ${contrastMeasured} controls measured`);
