@@ -202,6 +202,7 @@ pub async fn update_programme(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<crate::programmes::ProgrammeInput>,
 ) -> Result<Json<ProgrammeDto>, ApiError> {
-    crate::programmes::update(&state.db, &ctx, id, &input).await?;
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+    crate::programmes::update(&state.db, &ctx, id, &input, today).await?;
     Ok(Json(programme_dto(&state, id).await?))
 }

@@ -59,7 +59,7 @@ pub fn cbu_problem(raw: &str) -> Option<&'static str> {
 /// banking).
 pub fn clean_cbu(raw: &str) -> String {
     raw.chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.'))
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.'))
         .take(40)
         .collect()
 }

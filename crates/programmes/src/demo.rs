@@ -78,11 +78,20 @@ async fn seed_programmes(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
     use crate::programmes::{self, AmountInput, ProgrammeInput};
     let pager =
         sipe_platform::web::table::Pager::new("/", &Default::default(), &programmes::SORTS, false)?;
-    if programmes::list(db, "", &pager).await?.1 > 0 {
-        return Ok(String::new());
-    }
+    // Each one once, by code: a run stopped half-way completes on the next.
+    let existing: Vec<String> = programmes::list(db, "", &pager)
+        .await?
+        .0
+        .into_iter()
+        .map(|p| p.code)
+        .collect();
     let ctx = AuditCtx::system();
+    let mut added = 0;
     for (code, name, kind, legal, months, quota, amounts, docs) in PROGRAMMES {
+        if existing.iter().any(|c| c == code) {
+            continue;
+        }
+        added += 1;
         programmes::create(
             db,
             &ctx,
@@ -112,7 +121,11 @@ async fn seed_programmes(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
         .await
         .map_err(|e| anyhow::anyhow!("demo programme {code}: {e}"))?;
     }
-    Ok(format!("{} employment programmes", PROGRAMMES.len()))
+    Ok(if added == 0 {
+        String::new()
+    } else {
+        format!("{added} employment programmes")
+    })
 }
 
 /// Banks of the province (Banco Macro, Nación, Galicia, Santander, Credicoop).

@@ -31,11 +31,24 @@ pub const KINDS: [&str; 5] = [
 ];
 
 /// Most amount rows a programme has.
-pub const MAX_AMOUNTS: usize = 40;
+pub const MAX_AMOUNTS: usize = 12;
 /// The form field of each amount row, so an error shows beside it.
-pub const AMOUNT_FIELDS: [&str; 8] = [
-    "amount_1", "amount_2", "amount_3", "amount_4", "amount_5", "amount_6", "amount_7", "amount_8",
+pub const AMOUNT_FIELDS: [&str; MAX_AMOUNTS] = [
+    "amount_1",
+    "amount_2",
+    "amount_3",
+    "amount_4",
+    "amount_5",
+    "amount_6",
+    "amount_7",
+    "amount_8",
+    "amount_9",
+    "amount_10",
+    "amount_11",
+    "amount_12",
 ];
+/// The largest monthly amount, in cents (a typo of a few zeros is refused).
+pub const MAX_AMOUNT_CENTS: i64 = 100_000_000 * 100;
 
 /// One amount as forms and the API give it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -88,12 +101,26 @@ pub struct ProgrammeInput {
     pub active: Option<bool>,
 }
 
-/// Pesos as people write them (`85.000,50`, `85000`, `85000.5`) in cents.
+/// The digits of an integer part written with dots between thousands (`85.000`) or
+/// without (`85000`); `None` for a misplaced dot (`85.0000`, `8.50.00`).
+fn grouped(int: &str) -> Option<String> {
+    let groups: Vec<&str> = int.split('.').collect();
+    let ok = groups
+        .iter()
+        .all(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit()))
+        && (groups.len() == 1
+            || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
+    ok.then(|| groups.concat())
+}
+
+/// Pesos as people write them (`85.000,50`, `85000`, `85000.5`) in cents, at most
+/// `MAX_AMOUNT_CENTS`. A comma is the decimal mark and dots separate thousands; a
+/// single dot followed by one or two digits is a decimal mark (`85000.5`).
 pub fn parse_amount(raw: &str) -> Option<i64> {
     let s: String = raw
         .trim()
         .chars()
-        .filter(|c| *c != ' ' && *c != '$')
+        .filter(|c| !c.is_whitespace() && *c != '$')
         .collect();
     if s.is_empty() || s.len() > 20 {
         return None;
@@ -101,10 +128,10 @@ pub fn parse_amount(raw: &str) -> Option<i64> {
     // A comma is the decimal mark; dots are thousands, unless a single dot is followed by
     // one or two digits (`85000.5`).
     let (int, frac) = match s.split_once(',') {
-        Some((i, f)) => (i.replace('.', ""), f.to_owned()),
+        Some((i, f)) => (grouped(i)?, f.to_owned()),
         None => match s.rsplit_once('.') {
             Some((i, f)) if f.len() <= 2 && !i.contains('.') => (i.to_owned(), f.to_owned()),
-            _ => (s.replace('.', ""), String::new()),
+            _ => (grouped(&s)?, String::new()),
         },
     };
     if int.is_empty()
@@ -116,11 +143,16 @@ pub fn parse_amount(raw: &str) -> Option<i64> {
     }
     let pesos: i64 = int.parse().ok()?;
     let cents: i64 = format!("{frac:0<2}").parse().ok()?;
-    pesos.checked_mul(100)?.checked_add(cents)
+    pesos
+        .checked_mul(100)?
+        .checked_add(cents)
+        .filter(|c| *c <= MAX_AMOUNT_CENTS)
 }
 
 /// An amount in cents as pesos, Argentine style (`$ 85.000,50`).
 pub fn pesos(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
@@ -129,7 +161,7 @@ pub fn pesos(cents: i64) -> String {
         }
         grouped.push(c);
     }
-    format!("$ {grouped},{:02}", cents % 100)
+    format!("$ {sign}{grouped},{:02}", cents % 100)
 }
 
 struct Valid {
@@ -191,17 +223,19 @@ fn validate(i: &ProgrammeInput) -> Result<Valid, FieldErrors> {
     );
     let quota_total = number(&mut errors, "quota_total", &i.quota_total, 10_000_000);
     let mut amounts: Vec<(String, NaiveDate, i64)> = Vec::new();
-    let rows: Vec<&AmountInput> = i
+    // Numbered as sent, blank rows included, so an error shows beside its own row.
+    let rows: Vec<(usize, &AmountInput)> = i
         .amounts
         .iter()
-        .filter(|a| !(a.amount.trim().is_empty() && a.effective_from.trim().is_empty()))
+        .enumerate()
+        .filter(|(_, a)| !(a.amount.trim().is_empty() && a.effective_from.trim().is_empty()))
         .collect();
     if rows.is_empty() {
         errors.add("amounts", "programme-amounts-required");
-    } else if rows.len() > MAX_AMOUNTS {
+    } else if i.amounts.len() > MAX_AMOUNTS {
         errors.add("amounts", "programme-amounts-too-many");
     } else {
-        for (n, a) in rows.iter().enumerate() {
+        for (n, a) in rows {
             let field = AMOUNT_FIELDS.get(n).copied().unwrap_or("amounts");
             let category = match a.category.trim() {
                 "" => "general".to_owned(),
@@ -338,12 +372,15 @@ pub async fn create(
     Ok(id)
 }
 
-/// Replaces a programme's fields and amounts; `active` closes or reopens it.
+/// Replaces a programme's fields and amounts; `active` closes or reopens it. Amounts
+/// already in force (from `today` or before) stay as they are: a change of amount is a
+/// new row from a later date, so months already paid keep theirs.
 pub async fn update(
     db: &Db,
     ctx: &AuditCtx,
     id: Uuid,
     input: &ProgrammeInput,
+    today: NaiveDate,
 ) -> Result<(), ProgrammeError> {
     let v = validate(input)?;
     let tx = db::begin_write(db).await?;
@@ -351,7 +388,16 @@ pub async fn update(
     if code_taken(&tx, &v.code, Some(id)).await? {
         return Err(FieldErrors::one("code", "programme-code-taken").into());
     }
-    let before = snapshot(&current, &amounts_of(&tx, id).await?);
+    let stored = amounts_of(&tx, id).await?;
+    let kept = |a: &Amount| {
+        v.amounts.iter().any(|(c, d, cents)| {
+            *c == a.category && *d == a.effective_from && *cents == a.amount_cents
+        })
+    };
+    if stored.iter().any(|a| a.effective_from <= today && !kept(a)) {
+        return Err(FieldErrors::one("amounts", "programme-amount-in-force").into());
+    }
+    let before = snapshot(&current, &stored);
     let active = input.active.unwrap_or(current.active);
     let mut a = current.into_active_model();
     apply(&mut a, &v);
@@ -476,6 +522,10 @@ mod tests {
         assert_eq!(parse_amount("abc"), None);
         assert_eq!(parse_amount(""), None);
         assert_eq!(parse_amount("99999999999999999999"), None);
+        assert_eq!(parse_amount("85.0000"), None, "a misplaced dot");
+        assert_eq!(parse_amount("85.000.5"), None);
+        assert_eq!(parse_amount("1.000.000.000"), None, "over the cap");
+        assert_eq!(pesos(-15_000), "$ -150,00");
         assert_eq!(pesos(8_500_050), "$ 85.000,50");
         assert_eq!(pesos(123_456_700), "$ 1.234.567,00");
     }

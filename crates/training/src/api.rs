@@ -682,7 +682,13 @@ pub async fn bulk_enrol(
             let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
             let index = sipe_persons::index(&state)
                 .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
-            crate::bulk::documents_of_search(&state.db, index, &access, search, today).await?
+            let source = crate::bulk::SearchSource {
+                index,
+                reads: &state.reads,
+                field: "saved_search_id",
+            };
+            crate::bulk::documents_of_search(&state.db, source, &ctx, &access, search, today)
+                .await?
         }
         None => crate::bulk::parse_documents(&text)?,
     };

@@ -162,30 +162,52 @@ fn read_part(text: &str, out: &mut Vec<String>) -> Result<(), FieldErrors> {
     Ok(())
 }
 
+/// Where a saved search's problems are reported: the form's field or the API's.
+pub struct SearchSource<'a> {
+    /// The search index.
+    pub index: &'a sipe_persons::search::PersonIndex,
+    /// Where the reads of personal data are recorded.
+    pub reads: &'a sipe_platform::audit::reads::ReadLog,
+    /// The field that names the search (`saved_search`, `saved_search_id`).
+    pub field: &'static str,
+}
+
 /// The documents of everyone one of the caller's saved person searches finds now in
-/// their view scope, as a bulk list (at most `MAX_DOCUMENTS`).
+/// their view scope, as a bulk list (at most `MAX_DOCUMENTS`); the people found are
+/// recorded as shown.
 pub async fn documents_of_search(
     db: &sipe_platform::db::Db,
-    index: &sipe_persons::search::PersonIndex,
+    source: SearchSource<'_>,
+    ctx: &sipe_platform::audit::AuditCtx,
     access: &Access,
     saved_search: uuid::Uuid,
     today: chrono::NaiveDate,
 ) -> Result<Vec<String>, TrainingError> {
     use sipe_persons::saved;
+    let field = source.field;
     let search = saved::find_own(db, access.actor.user_id, saved_search)
         .await?
-        .ok_or_else(|| FieldErrors::one("saved_search", "bulk-search-unknown"))?;
+        .ok_or_else(|| FieldErrors::one(field, "bulk-search-unknown"))?;
     let filters = saved::filters_from_query(&search.query);
-    match saved::documents(db, index, access, &filters, today, MAX_DOCUMENTS).await {
-        Ok(found) if found.is_empty() => {
-            Err(FieldErrors::one("saved_search", "bulk-search-empty").into())
-        }
+    let found = saved::documents(
+        db,
+        source.index,
+        source.reads,
+        ctx,
+        access,
+        &filters,
+        today,
+        MAX_DOCUMENTS,
+    )
+    .await;
+    match found {
+        Ok(found) if found.is_empty() => Err(FieldErrors::one(field, "bulk-search-empty").into()),
         Ok(found) => Ok(found.into_iter().map(|(_, number)| number).collect()),
         Err(saved::PeopleError::TooMany(..)) => {
-            Err(FieldErrors::one("saved_search", "bulk-search-too-many").into())
+            Err(FieldErrors::one(field, "bulk-search-too-many").into())
         }
         Err(saved::PeopleError::Person(sipe_persons::service::PersonError::Invalid(_))) => {
-            Err(FieldErrors::one("saved_search", "bulk-search-invalid").into())
+            Err(FieldErrors::one(field, "bulk-search-invalid").into())
         }
         Err(saved::PeopleError::Person(e)) => {
             Err(TrainingError::Internal(anyhow::anyhow!(e.to_string())))

@@ -161,10 +161,17 @@ pub enum PeopleError {
 }
 
 /// The documents (type, number) of everyone the filters find now in the caller's view
-/// scope (a segment reads more than identity), at most `max`, by name.
+/// scope (a segment reads more than identity), at most `max`, by name. The people found
+/// are recorded as shown, like a page of the persons list.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one search run: where it reads, who asks, what, and its bound"
+)]
 pub async fn documents(
     db: &Db,
     index: &crate::search::PersonIndex,
+    reads: &sipe_platform::audit::reads::ReadLog,
+    ctx: &AuditCtx,
     access: &Access,
     filters: &PersonFilters,
     today: NaiveDate,
@@ -182,6 +189,7 @@ pub async fn documents(
             })?
     };
     let mut out = Vec::new();
+    let mut ids = Vec::new();
     let mut offset = 0;
     loop {
         let (page, total) = store::search(
@@ -199,9 +207,18 @@ pub async fn documents(
         if total > max as u64 {
             return Err(PeopleError::TooMany(total, max));
         }
+        ids.extend(page.iter().map(|p| sipe_platform::ids::PersonId(p.id)));
         out.extend(page.into_iter().map(|p| (p.doc_type, p.doc_number)));
         offset += PAGE;
         if offset >= total {
+            crate::service::record_shown(
+                reads,
+                ctx,
+                "person.segment",
+                &filters.query_string(),
+                ids.into_iter(),
+            )
+            .await?;
             return Ok(out);
         }
     }

@@ -26,6 +26,9 @@ pub struct BankAccount {
     pub bank_code: Option<String>,
     /// When an alias.
     pub alias: Option<String>,
+    /// The account with its digits hidden but the bank's and the last four (what those
+    /// who may not record accounts see).
+    pub masked: String,
     /// Who recorded it.
     pub updated_by: String,
     /// When.
@@ -34,8 +37,10 @@ pub struct BankAccount {
 
 impl From<bank_account::Model> for BankAccount {
     fn from(m: bank_account::Model) -> Self {
+        let masked = masked(m.cbu.as_deref(), m.alias.as_deref());
         BankAccount {
             bank_code: m.cbu.as_deref().map(|c| super::bank_code(c).to_owned()),
+            masked,
             kind: m.kind,
             cbu: m.cbu,
             alias: m.alias,
@@ -45,20 +50,29 @@ impl From<bank_account::Model> for BankAccount {
     }
 }
 
+/// An account with its middle hidden: `CBU 285 … 5201`, `alias ca…`.
+fn masked(cbu: Option<&str>, alias: Option<&str>) -> String {
+    match (cbu, alias) {
+        (Some(c), _) if c.len() == 22 => format!("CBU {} … {}", &c[..3], &c[18..]),
+        (_, Some(a)) => format!("alias {}…", a.chars().take(2).collect::<String>()),
+        _ => String::new(),
+    }
+}
+
 impl BankAccount {
-    /// The account with the CBU's middle hidden (`CBU 285 … 5201`), for the audit and the
-    /// timeline.
-    pub fn masked(&self) -> String {
-        match (&self.cbu, &self.alias) {
-            (Some(c), _) if c.len() == 22 => format!("CBU {} … {}", &c[..3], &c[18..]),
-            (_, Some(a)) => format!("alias {a}"),
-            _ => String::new(),
+    /// The account as this reader may see it: whole for those who record accounts,
+    /// masked (`masked` only) for the rest.
+    pub fn for_reader(mut self, access: &Access) -> Self {
+        if !access.can(sipe_platform::access::Permission::EditProgrammes) {
+            self.cbu = None;
+            self.alias = None;
         }
+        self
     }
 }
 
 /// The person's account, if recorded (the caller has checked the person is visible).
-pub async fn of_person(
+pub(crate) async fn of_person(
     conn: &impl ConnectionTrait,
     person: Uuid,
 ) -> Result<Option<BankAccount>, DbErr> {
@@ -68,8 +82,8 @@ pub async fn of_person(
         .map(BankAccount::from))
 }
 
-/// The person's account, for a caller who may view the person; "not found" outside the
-/// view scope.
+/// The person's account as the caller may see it (masked unless they record accounts);
+/// "not found" outside the view scope.
 pub async fn read(
     db: &Db,
     access: &Access,
@@ -78,7 +92,7 @@ pub async fn read(
     sipe_persons::store::find_person(db, access, ScopeKind::View, PersonId(person))
         .await?
         .ok_or(ProgrammeError::NotFound)?;
-    Ok(of_person(db, person).await?)
+    Ok(of_person(db, person).await?.map(|a| a.for_reader(access)))
 }
 
 /// Records (or replaces) the account of a person in the caller's capture scope, in one
@@ -130,8 +144,8 @@ pub async fn set(
         &tx,
         ctx,
         Change::new("programmes.bank_account.set", "person", person)
-            .before(json!(before.as_ref().map(BankAccount::masked)))
-            .after(json!(after.masked())),
+            .before(json!(before.as_ref().map(|b| b.masked.clone())))
+            .after(json!(after.masked)),
     )
     .await?;
     timeline::append(
@@ -140,7 +154,7 @@ pub async fn set(
         NewEvent {
             person_id: person,
             kind: "programmes.bank_account",
-            args: vec![("account", Arg::text(after.masked()))],
+            args: vec![("account", Arg::text(after.masked.clone()))],
             link: None,
             office_id: Some(p.office_id),
         },

@@ -96,7 +96,7 @@ pub struct ProgrammeForm {
 impl ProgrammeForm {
     fn input(self, existing: bool) -> ProgrammeInput {
         let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
-        let n = self.amount_value.len().min(AMOUNT_FIELDS.len() + 2);
+        let n = self.amount_value.len().min(AMOUNT_FIELDS.len() + 1);
         let f = &self;
         ProgrammeInput {
             amounts: (0..n)
@@ -187,7 +187,7 @@ async fn programme_page(
     let blanks = AMOUNT_FIELDS
         .len()
         .saturating_sub(form.amounts.len())
-        .min(2);
+        .min(3);
     let rows = form
         .amounts
         .iter()
@@ -253,9 +253,15 @@ pub async fn save(
     let id = id.map(|Path(id)| id);
     let input = form.input(id.is_some());
     let done = match id {
-        Some(id) => programmes::update(&state.db, &audit, id, &input)
-            .await
-            .map(|()| id),
+        Some(id) => programmes::update(
+            &state.db,
+            &audit,
+            id,
+            &input,
+            chrono::Utc::now().with_timezone(&state.tz).date_naive(),
+        )
+        .await
+        .map(|()| id),
         None => programmes::create(&state.db, &audit, &input).await,
     };
     match done {

@@ -44,7 +44,9 @@ impl PersonSection for ProgrammesSection {
             let view = SectionView {
                 ctx,
                 person_id: person.id,
-                account: store::of_person(&state.db, person.id).await?,
+                account: store::of_person(&state.db, person.id)
+                    .await?
+                    .map(|a| a.for_reader(person.access)),
                 can_edit: person.can_edit && person.access.can(Permission::EditProgrammes),
             };
             Ok(Some(

@@ -215,3 +215,125 @@ async fn a_programme_is_kept_with_its_amounts_in_force_from_their_dates() {
     );
     assert_eq!(app.audit_count("programmes.programme.create").await, 1);
 }
+
+#[tokio::test]
+async fn those_who_do_not_record_accounts_see_them_masked_and_reading_is_not_changing() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let ana =
+        crate::persons::register(&app, "OE-A", "30111001", "Quiroga", "Ana", "1990-01-01").await;
+    sipe::programmes::bank::store::set(
+        &app.db,
+        &crate::training::ctx(),
+        &crate::training::system(),
+        ana,
+        &sipe::programmes::bank::AccountInput {
+            cbu: Some("0170099220000067797370".into()),
+            alias: None,
+        },
+    )
+    .await
+    .unwrap();
+    // The help desk reads it masked; an operator whole (the positive control).
+    let desk = app.user("mesa", "help_desk", &["OE-A"]).await;
+    let op = app.user("opa", "operator", &["OE-A"]).await;
+    let masked = app
+        .get_json(
+            &app.token(desk).await,
+            &format!("/api/v1/persons/{ana}/bank-account"),
+        )
+        .await;
+    assert!(masked["cbu"].is_null());
+    assert_eq!(masked["masked"], "CBU 017 … 7370");
+    let whole = app
+        .get_json(
+            &app.token(op).await,
+            &format!("/api/v1/persons/{ana}/bank-account"),
+        )
+        .await;
+    assert_eq!(whole["cbu"], "0170099220000067797370");
+    // Viewing an office is not recording for it (this one records for OE-B): read
+    // 200, change 404.
+    let viewer = sipe::access::service::create_user(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        &sipe::access::service::UserInput {
+            username: "mira".into(),
+            full_name: "Solo Mira".into(),
+            email: String::new(),
+            role: "operator".into(),
+            scopes: sipe::access::service::ScopeInput {
+                capture: vec!["OE-B".into()],
+                view: vec!["OE-A".into(), "OE-B".into()],
+                search: vec!["OE-A".into(), "OE-B".into()],
+                national: false,
+            },
+            affiliation: String::new(),
+        },
+        crate::helpers::PASSWORD,
+    )
+    .await
+    .unwrap();
+    let token = app.token(viewer).await;
+    let read = app
+        .client()
+        .get(app.url(&format!("/api/v1/persons/{ana}/bank-account")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    let change = app
+        .client()
+        .put(app.url(&format!("/api/v1/persons/{ana}/bank-account")))
+        .bearer_auth(&token)
+        .json(&json!({"alias": "otra.cuenta"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(change.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_amount_in_force_is_never_rewritten() {
+    let app = TestApp::spawn().await;
+    use sipe::programmes::programmes::{self, AmountInput, ProgrammeInput};
+    let amount = |value: &str, from: &str| AmountInput {
+        category: String::new(),
+        amount: value.into(),
+        effective_from: from.into(),
+    };
+    let mut input = ProgrammeInput {
+        code: "PEJ".into(),
+        name: "Jóvenes".into(),
+        kind: "training_stipend".into(),
+        legal_basis: "Res. 1/2026".into(),
+        starts_on: "2026-01-01".into(),
+        amounts: vec![amount("85.000", "2026-01-01")],
+        ..Default::default()
+    };
+    let ctx = crate::training::ctx();
+    let id = programmes::create(&app.db, &ctx, &input).await.unwrap();
+    let today: chrono::NaiveDate = "2026-03-15".parse().unwrap();
+    input.amounts = vec![amount("90.000", "2026-01-01")];
+    let refused = programmes::update(&app.db, &ctx, id, &input, today).await;
+    assert!(
+        matches!(&refused, Err(sipe::programmes::error::ProgrammeError::Invalid(f)) if f.has("amounts")),
+        "{refused:?}"
+    );
+    input.amounts = vec![
+        amount("85.000", "2026-01-01"),
+        amount("90.000", "2026-04-01"),
+    ];
+    programmes::update(&app.db, &ctx, id, &input, today)
+        .await
+        .unwrap();
+    let rows = programmes::amounts_of(&app.db, id).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        programmes::amount_on(&rows, "general", "2026-03-31".parse().unwrap()),
+        Some(8_500_000)
+    );
+}

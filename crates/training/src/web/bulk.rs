@@ -258,6 +258,7 @@ pub async fn bulk_from_search(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
     Form(form): Form<SearchForm>,
 ) -> Result<Response, WebError> {
@@ -266,14 +267,12 @@ pub async fn bulk_from_search(
     let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
     let found = match Uuid::parse_str(form.saved_search.trim()) {
         Ok(search) => {
-            bulk::documents_of_search(
-                &state.db,
-                sipe_persons::index(&state)?,
-                &user.access,
-                search,
-                today,
-            )
-            .await
+            let source = bulk::SearchSource {
+                index: sipe_persons::index(&state)?,
+                reads: &state.reads,
+                field: "saved_search",
+            };
+            bulk::documents_of_search(&state.db, source, &audit, &user.access, search, today).await
         }
         Err(_) => Err(FieldErrors::one("saved_search", "bulk-search-unknown").into()),
     };
