@@ -397,6 +397,18 @@ pub async fn update(
     if stored.iter().any(|a| a.effective_from <= today && !kept(a)) {
         return Err(FieldErrors::one("amounts", "programme-amount-in-force").into());
     }
+    // Nor does a new amount reach back: it would change months already paid.
+    let is_stored = |(c, d, cents): &(String, NaiveDate, i64)| {
+        stored
+            .iter()
+            .any(|a| a.category == *c && a.effective_from == *d && a.amount_cents == *cents)
+    };
+    if v.amounts
+        .iter()
+        .any(|row| row.1 <= today && !is_stored(row))
+    {
+        return Err(FieldErrors::one("amounts", "programme-amount-in-past").into());
+    }
     let before = snapshot(&current, &stored);
     let active = input.active.unwrap_or(current.active);
     let mut a = current.into_active_model();

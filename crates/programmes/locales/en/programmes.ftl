@@ -70,3 +70,4 @@ programme-amount-invalid = The amount is not valid: write it as 85.000 or 85.000
 programme-amount-date-invalid = The date it applies from is missing or not valid.
 programme-amount-repeated = There is already an amount of that category from that date.
 programme-amount-in-force = An amount already in force is neither changed nor removed: add another from a later date.
+programme-amount-in-past = A new amount applies from tomorrow or later: months already past keep theirs.

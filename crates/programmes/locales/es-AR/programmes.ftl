@@ -70,3 +70,4 @@ programme-amount-invalid = El monto no es válido: escribilo como 85.000 o 85.00
 programme-amount-date-invalid = Falta la fecha desde la que rige, o no es válida.
 programme-amount-repeated = Ya hay un monto de esa categoría desde esa fecha.
 programme-amount-in-force = Un monto que ya rige no se cambia ni se borra: agregá otro desde una fecha posterior.
+programme-amount-in-past = Un monto nuevo rige desde mañana o más adelante: los meses que ya pasaron conservan el suyo.

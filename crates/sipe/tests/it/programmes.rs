@@ -325,6 +325,15 @@ async fn an_amount_in_force_is_never_rewritten() {
     );
     input.amounts = vec![
         amount("85.000", "2026-01-01"),
+        amount("88.000", "2026-02-01"),
+    ];
+    let back = programmes::update(&app.db, &ctx, id, &input, today).await;
+    assert!(
+        matches!(&back, Err(sipe::programmes::error::ProgrammeError::Invalid(f)) if f.has("amounts")),
+        "a new amount from a past date would change paid months: {back:?}"
+    );
+    input.amounts = vec![
+        amount("85.000", "2026-01-01"),
         amount("90.000", "2026-04-01"),
     ];
     programmes::update(&app.db, &ctx, id, &input, today)
