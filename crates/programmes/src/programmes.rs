@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
@@ -491,32 +491,14 @@ pub async fn list(
     q: &str,
     pager: &Pager,
 ) -> Result<(Vec<Programme>, u64), DbErr> {
-    use sea_orm::QuerySelect;
-    let mut cond = Condition::all();
-    for word in sipe_platform::text::bounded_words(sipe_platform::text::fold(q).split_whitespace())
-    {
-        cond = cond.add(programme::Column::SearchName.like(format!("%{word}%")));
-    }
-    let query = programme::Entity::find().filter(cond);
-    let total = query.clone().count(conn).await?;
+    use sipe_platform::web::table::{every_word_in, page_of};
+    let query = programme::Entity::find().filter(every_word_in(programme::Column::SearchName, q));
     let col = match pager.sort.as_str() {
         "code" => programme::Column::Code,
         "starts_on" => programme::Column::StartsOn,
         _ => programme::Column::SearchName,
     };
-    let order = if pager.desc {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
-    let rows = query
-        .order_by(col, order)
-        .order_by_asc(programme::Column::Id)
-        .offset(pager.offset())
-        .limit(pager.per_page)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    page_of(conn, query, col, programme::Column::Id, pager).await
 }
 
 #[cfg(test)]

@@ -297,7 +297,7 @@ pub async fn list(
         "course_name" => certificate::Column::CourseName,
         _ => certificate::Column::IssuedOn,
     };
-    crate::page(conn, query, col, certificate::Column::Id, pager).await
+    sipe_platform::web::table::page_of(conn, query, col, certificate::Column::Id, pager).await
 }
 
 /// The certificates of a cohort (printing them all), by holder.

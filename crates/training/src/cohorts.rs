@@ -519,7 +519,7 @@ pub async fn list(
         "state" => cohort::Column::State,
         _ => cohort::Column::StartsOn,
     };
-    crate::page(conn, query, col, cohort::Column::Id, pager).await
+    sipe_platform::web::table::page_of(conn, query, col, cohort::Column::Id, pager).await
 }
 
 /// Cohorts taking enrolments, soonest first, at most `limit`.

@@ -427,14 +427,14 @@ pub async fn list(
     q: &str,
     pager: &Pager,
 ) -> Result<(Vec<Course>, u64), DbErr> {
-    let cond = crate::every_word_in(course::Column::SearchName, q);
+    let cond = sipe_platform::web::table::every_word_in(course::Column::SearchName, q);
     let query = course::Entity::find().filter(cond);
     let col = match pager.sort.as_str() {
         "family" => course::Column::Family,
         "hours" => course::Column::Hours,
         _ => course::Column::SearchName,
     };
-    crate::page(conn, query, col, course::Column::Id, pager).await
+    sipe_platform::web::table::page_of(conn, query, col, course::Column::Id, pager).await
 }
 
 /// Active courses, by name (form choices).

@@ -331,7 +331,7 @@ pub async fn list(
     if digits.len() >= 4 {
         cond = cond.add(institution::Column::Cuit.like(format!("%{digits}%")));
     } else {
-        cond = cond.add(crate::every_word_in(
+        cond = cond.add(sipe_platform::web::table::every_word_in(
             institution::Column::SearchName,
             &filter.q,
         ));
@@ -345,7 +345,7 @@ pub async fn list(
         "accredited_until" => institution::Column::AccreditedUntil,
         _ => institution::Column::SearchName,
     };
-    crate::page(conn, query, col, institution::Column::Id, pager).await
+    sipe_platform::web::table::page_of(conn, query, col, institution::Column::Id, pager).await
 }
 
 /// Active institutions, by name (form choices).

@@ -39,46 +39,6 @@ pub use module::MODULE;
 
 use sipe_platform::validation::FieldErrors;
 
-/// A page of `query`, ordered by the pager's direction on `col` then by `id` (so pages
-/// agree), and the total over every page.
-pub(crate) async fn page<E>(
-    conn: &impl sea_orm::ConnectionTrait,
-    query: sea_orm::Select<E>,
-    col: E::Column,
-    id: E::Column,
-    pager: &sipe_platform::web::table::Pager,
-) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
-where
-    E: sea_orm::EntityTrait,
-    E::Model: Send + Sync,
-{
-    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
-    let total = query.clone().count(conn).await?;
-    let order = if pager.desc {
-        sea_orm::Order::Desc
-    } else {
-        sea_orm::Order::Asc
-    };
-    let rows = query
-        .order_by(col, order)
-        .order_by_asc(id)
-        .offset(pager.offset())
-        .limit(pager.per_page)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
-}
-
-/// Every word of the search text (folded, bounded) within the folded column.
-pub(crate) fn every_word_in(col: impl sea_orm::ColumnTrait, q: &str) -> sea_orm::Condition {
-    let mut cond = sea_orm::Condition::all();
-    for word in sipe_platform::text::bounded_words(sipe_platform::text::fold(q).split_whitespace())
-    {
-        cond = cond.add(col.like(format!("%{word}%")));
-    }
-    cond
-}
-
 /// A whole number within `range`; `None` (and an error when `required`) when empty.
 pub(crate) fn number(
     errors: &mut FieldErrors,

@@ -258,9 +258,9 @@ pub async fn list(
     q: &str,
     pager: &Pager,
 ) -> Result<(Vec<Path>, u64), DbErr> {
-    let cond = crate::every_word_in(path::Column::SearchName, q);
+    let cond = sipe_platform::web::table::every_word_in(path::Column::SearchName, q);
     let query = path::Entity::find().filter(cond);
-    crate::page(
+    sipe_platform::web::table::page_of(
         conn,
         query,
         path::Column::SearchName,

@@ -374,13 +374,13 @@ pub async fn list(
     q: &str,
     pager: &Pager,
 ) -> Result<(Vec<Standard>, u64), DbErr> {
-    let cond = crate::every_word_in(standard::Column::SearchTitle, q);
+    let cond = sipe_platform::web::table::every_word_in(standard::Column::SearchTitle, q);
     let query = standard::Entity::find().filter(cond);
     let col = match pager.sort.as_str() {
         "title" => standard::Column::Title,
         _ => standard::Column::Code,
     };
-    crate::page(conn, query, col, standard::Column::Id, pager).await
+    sipe_platform::web::table::page_of(conn, query, col, standard::Column::Id, pager).await
 }
 
 /// Active standards, by code (form choices).

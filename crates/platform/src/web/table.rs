@@ -36,6 +36,45 @@ pub struct PageTooDeep {
     pub page: u64,
 }
 
+/// A page of `query`, ordered by the pager's direction on `col` then by `id` (so pages
+/// agree), and the total over every page.
+pub async fn page_of<E>(
+    conn: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    col: E::Column,
+    id: E::Column,
+    pager: &Pager,
+) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Send + Sync,
+{
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let total = query.clone().count(conn).await?;
+    let order = if pager.desc {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let rows = query
+        .order_by(col, order)
+        .order_by_asc(id)
+        .offset(pager.offset())
+        .limit(pager.per_page)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Every word of the search text (folded, bounded) within the folded column.
+pub fn every_word_in(col: impl sea_orm::ColumnTrait, q: &str) -> sea_orm::Condition {
+    let mut cond = sea_orm::Condition::all();
+    for word in crate::text::bounded_words(crate::text::fold(q).split_whitespace()) {
+        cond = cond.add(col.like(format!("%{word}%")));
+    }
+    cond
+}
+
 impl ListQuery {
     /// Paging and sorting as an API query gives them (already numbers).
     pub fn from_api(
