@@ -9,6 +9,7 @@
 
 pub mod demo;
 pub mod duplicates;
+pub mod eligibility;
 mod entity;
 pub mod export;
 pub mod import;

@@ -121,11 +121,85 @@ async fn seed_programmes(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
         .await
         .map_err(|e| anyhow::anyhow!("demo programme {code}: {e}"))?;
     }
-    Ok(if added == 0 {
+    let ruled = seed_rules(db, &ctx).await?;
+    Ok(if added == 0 && ruled == 0 {
         String::new()
     } else {
-        format!("{added} employment programmes")
+        format!("{added} employment programmes, rules of {ruled}")
     })
+}
+
+/// Criteria, office quotas and one incompatibility (PEJ with ETT), for each demo
+/// programme that has no criteria yet.
+async fn seed_rules(db: &sipe_platform::db::Db, ctx: &AuditCtx) -> anyhow::Result<usize> {
+    use crate::eligibility::Criterion;
+    use crate::rules::{OfficeQuotaInput, RulesInput};
+    let all = crate::programmes::all(db).await?;
+    let id_of = |code: &str| all.iter().find(|p| p.code == code).map(|p| p.id);
+    let unemployed = || Criterion::Employment {
+        statuses: vec!["unemployed".into()],
+        min_months_unemployed: None,
+    };
+    let quota = |office: &str, quota| OfficeQuotaInput {
+        office_code: office.into(),
+        quota,
+    };
+    let mut ruled = 0;
+    for p in &all {
+        let (criteria, quotas, incompatible) = match p.code.as_str() {
+            "PEJ" => (
+                vec![
+                    Criterion::Age {
+                        min: 18,
+                        max: 24,
+                        on: None,
+                    },
+                    unemployed(),
+                    Criterion::Education { max_level: 3 },
+                ],
+                vec![quota("OE-CAP-01", 40), quota("OE-CAP-02", 30)],
+                id_of("ETT").into_iter().collect(),
+            ),
+            "ETT" => (
+                vec![
+                    Criterion::Age {
+                        min: 18,
+                        max: 64,
+                        on: None,
+                    },
+                    unemployed(),
+                ],
+                vec![quota("OE-CAP-01", 20), quota("OE-CAP-02", 20)],
+                id_of("PEJ").into_iter().collect(),
+            ),
+            "INS" => (
+                vec![
+                    Criterion::Age {
+                        min: 18,
+                        max: 64,
+                        on: None,
+                    },
+                    unemployed(),
+                ],
+                vec![],
+                vec![],
+            ),
+            _ => continue,
+        };
+        if !crate::eligibility::store::of(db, p.id).await?.is_empty() {
+            continue;
+        }
+        let input = RulesInput {
+            criteria,
+            office_quotas: quotas,
+            incompatible_with: incompatible,
+        };
+        crate::rules::set(db, ctx, p.id, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("rules of demo programme {}: {e}", p.code))?;
+        ruled += 1;
+    }
+    Ok(ruled)
 }
 
 /// Banks of the province (Banco Macro, Nación, Galicia, Santander, Credicoop).

@@ -107,3 +107,78 @@ pub mod amount {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A programme's eligibility criteria, one per kind.
+pub mod criterion {
+    use sea_orm::entity::prelude::*;
+
+    /// One criterion.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_criteria")]
+    pub struct Model {
+        /// The programme.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub programme_id: Uuid,
+        /// Kind of criterion (`age`, `residence`...).
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        /// Order shown.
+        pub position: i32,
+        /// The typed criterion as JSON.
+        pub rule: String,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Most people an office may have in a programme at once.
+pub mod office_quota {
+    use sea_orm::entity::prelude::*;
+
+    /// One office's quota.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_office_quotas")]
+    pub struct Model {
+        /// The programme.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub programme_id: Uuid,
+        /// The office.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub office_id: Uuid,
+        /// Places.
+        pub quota: i32,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Pairs of programmes a person cannot be in at once (smaller id first).
+pub mod incompatibility {
+    use sea_orm::entity::prelude::*;
+
+    /// One pair.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_incompatibilities")]
+    pub struct Model {
+        /// The programme with the smaller id.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub first_id: Uuid,
+        /// The other.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub second_id: Uuid,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -9,11 +9,13 @@
 pub mod api;
 pub mod bank;
 pub mod demo;
+pub mod eligibility;
 pub(crate) mod entity;
 pub mod error;
 pub mod migrations;
 pub mod module;
 pub mod programmes;
+pub mod rules;
 pub mod web;
 
 pub use module::MODULE;
@@ -61,6 +63,51 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Api(ManageProgrammes),
             api::update_programme,
         )
+        .get(
+            "/programmes/{id}/rules",
+            Guard::Web(ManageProgrammes),
+            web::rules::show,
+        )
+        .post(
+            "/programmes/{id}/rules",
+            Guard::Web(ManageProgrammes),
+            web::rules::save,
+        )
+        .get(
+            "/programmes/{id}/eligible",
+            Guard::Web(ViewProgrammes),
+            web::rules::eligible,
+        )
+        .get(
+            "/programmes/{id}/eligible.csv",
+            Guard::Web(ViewProgrammes),
+            web::rules::export,
+        )
+        .get(
+            "/programmes/{id}/eligible.xlsx",
+            Guard::Web(ViewProgrammes),
+            web::rules::export,
+        )
+        .get(
+            "/api/v1/programmes/{id}/rules",
+            Guard::Api(ViewProgrammes),
+            api::show_rules,
+        )
+        .put(
+            "/api/v1/programmes/{id}/rules",
+            Guard::Api(ManageProgrammes),
+            api::set_rules,
+        )
+        .get(
+            "/api/v1/programmes/{id}/eligible",
+            Guard::Api(ViewProgrammes),
+            api::eligible,
+        )
+        .get(
+            "/api/v1/persons/{id}/eligibility",
+            Guard::Api(ViewProgrammes),
+            api::person_eligibility,
+        )
         .post(
             "/persons/{id}/bank-account",
             Guard::Web(EditProgrammes),
@@ -87,6 +134,10 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::create_programme,
     api::show_programme,
     api::update_programme,
+    api::show_rules,
+    api::set_rules,
+    api::eligible,
+    api::person_eligibility,
 ))]
 struct ApiDoc;
 

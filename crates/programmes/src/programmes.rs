@@ -482,6 +482,14 @@ pub fn input_of(p: &Programme, amounts: &[amount::Model]) -> ProgrammeInput {
     }
 }
 
+/// Every programme, by code (pickers; programmes are few).
+pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<Programme>, DbErr> {
+    programme::Entity::find()
+        .order_by_asc(programme::Column::Code)
+        .all(conn)
+        .await
+}
+
 /// Sort columns of the list.
 pub const SORTS: [&str; 3] = ["name", "code", "starts_on"];
 

@@ -71,3 +71,106 @@ programme-amount-date-invalid = The date it applies from is missing or not valid
 programme-amount-repeated = There is already an amount of that category from that date.
 programme-amount-in-force = An amount already in force is neither changed nor removed: add another from a later date.
 programme-amount-in-past = A new amount applies from tomorrow or later: months already past keep theirs.
+
+## Rules: criteria, office quotas, incompatibilities
+programme-rules = Programme rules
+programme-rules-edit = Edit rules
+programme-rules-saved = Rules saved.
+programme-criteria = Eligibility criteria
+programme-criteria-hint = Tick the criteria that apply: a person is eligible when they meet every ticked one.
+programme-criteria-none = No criteria: anyone registered is eligible.
+criterion-apply = Apply this criterion
+criterion-kind-age = Age
+criterion-kind-residence = Residence
+criterion-kind-employment = Employment status
+criterion-kind-education = Education level
+criterion-kind-household = Household
+criterion-kind-disability = Disability
+criterion-kind-registered = Time in sipe
+criterion-age-min = Youngest age
+criterion-age-max = Oldest age
+criterion-age-on = Age reached on
+criterion-age-on-hint = Empty: the age on the day of the evaluation.
+criterion-province = Province
+criterion-departments = Departments
+criterion-departments-hint = None ticked: the whole province.
+criterion-departments-later = Save the province to choose its departments; without departments the whole province counts.
+criterion-statuses = Statuses accepted
+criterion-months-unemployed = Months unemployed, at least
+criterion-months-unemployed-hint = Optional; only for unemployed people.
+criterion-education-max = Highest education level
+criterion-dependants = Dependants, at least
+criterion-head = Head of household
+criterion-disability-apply = Only people with a disability
+criterion-registered-days = Days since registration, at least
+criterion-status-employed = employed
+criterion-status-unemployed = unemployed
+criterion-status-inactive = inactive
+criterion-repeated = Each criterion is entered once.
+criterion-age-range = The oldest age cannot be below the youngest.
+criterion-statuses-required = Tick at least one employment status.
+criterion-months-need-unemployed = Months unemployed require accepting unemployed people.
+criterion-household-empty = Give dependants or tick head of household.
+criterion-department-not-in-province = Some department is not in the chosen province.
+programme-office-quotas = Quotas per office
+programme-office-quotas-hint = Empty: the office is limited only by the total quota.
+programme-quota-total-is = Programme's total quota: { $n }.
+programme-quota = Quota
+programme-quota-invalid = Some quota is not a whole number.
+programme-quota-office-repeated = An office appears twice.
+programme-quota-office-unknown = Some office does not exist.
+programme-quotas-over-total = The office quotas add up to more than the total quota.
+programme-incompatible = Incompatible programmes
+programme-incompatible-none = There are no other programmes.
+programme-incompatible-with = Incompatible with
+programme-incompatible-hint = Nobody can be in this programme and a ticked one at once; it binds both ways.
+programme-incompatible-self = A programme is not incompatible with itself.
+programme-incompatible-unknown = Some ticked programme does not exist.
+programme-col-office = Office
+programme-col-name = Name
+programme-col-document = Document
+
+## Eligibility explained
+criterion-yes = yes
+criterion-no = no
+criterion-unknown = unknown
+criterion-age-value = age { $age }
+criterion-age-rule = between { $min } and { $max } years
+criterion-age-rule-on = between { $min } and { $max } years on { $day }
+criterion-residence-value = lives in { $place }
+criterion-residence-rule = residence in { $place }
+criterion-unemployed-months = unemployed for { $n ->
+    [one] 1 month
+   *[other] { $n } months
+}
+criterion-employment-rule = status: { $statuses }
+criterion-employment-rule-months = status: { $statuses }, unemployed for at least { $n ->
+    [one] 1 month
+   *[other] { $n } months
+}
+criterion-education-rule = education up to { $level }
+criterion-household-value = { $n } dependants, head of household: { $head }
+criterion-household-rule-dependants = at least { $n } dependants
+criterion-household-rule-head = head of household
+criterion-disability-yes = with a disability
+criterion-disability-no = without a disability
+criterion-disability-rule = with a disability
+criterion-registered-value = registered { $n ->
+    [one] 1 day
+   *[other] { $n } days
+} ago
+criterion-registered-rule = registered at least { $n } days
+criterion-sentence-met = { $value } — { $rule }: met
+criterion-sentence-unmet = { $value } — { $rule }: not met
+programme-eligible = Eligible people
+programme-no-criteria = The programme has no criteria: everyone registered is counted.
+programme-eligible-per-office = Eligible in the whole registry
+programme-eligible-total = { $n } eligible people in all.
+programme-eligible-count = Eligible
+programme-eligible-in-scope = Eligible within your scope
+programme-eligible-none = Nobody within your scope meets the criteria.
+programme-eligibility = Eligibility
+programme-eligible-yes = Meets every criterion
+programme-eligible-no = Does not meet every criterion
+programme-eligibility-none = There are no programmes in force.
+programme-eligible-elsewhere = Other offices

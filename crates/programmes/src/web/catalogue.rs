@@ -141,9 +141,16 @@ struct ProgrammePage {
     kinds: Vec<&'static str>,
     errors: FieldErrors,
     can_manage: bool,
+    rules: crate::rules::Rules,
+    incompatible: Vec<Programme>,
+    names: crate::eligibility::explain::Names,
 }
 
 impl ProgrammePage {
+    fn criterion_rule(&self, c: &crate::eligibility::Criterion) -> String {
+        crate::eligibility::explain::rule_text(c, self.ctx.lang, &self.names)
+    }
+
     fn pesos(&self, cents: &i64) -> String {
         programmes::pesos(*cents)
     }
@@ -202,6 +209,20 @@ async fn programme_page(
             field: AMOUNT_FIELDS[i],
         })
         .collect();
+    let (rules, incompatible) = match &programme {
+        Some(p) => {
+            let rules = crate::rules::read(&state.db, p.id).await?;
+            let incompatible = programmes::all(&state.db)
+                .await?
+                .into_iter()
+                .filter(|o| rules.incompatible_with.contains(&o.id))
+                .collect();
+            (rules, incompatible)
+        }
+        None => Default::default(),
+    };
+    let names =
+        crate::eligibility::who::territory_names(&state.db, &rules.criteria, Vec::new()).await?;
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -210,6 +231,9 @@ async fn programme_page(
     page_with(
         status,
         ProgrammePage {
+            rules,
+            incompatible,
+            names,
             ctx,
             programme,
             amounts,

@@ -2,6 +2,7 @@
 //! account form.
 
 pub mod catalogue;
+pub mod rules;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -10,6 +11,7 @@ use uuid::Uuid;
 
 use crate::bank::AccountInput;
 use crate::bank::store::{self, BankAccount};
+use crate::eligibility::explain::{Eligibility, Outcome};
 use crate::error::ProgrammeError;
 use sipe_persons::module::{PersonFacts, PersonSection};
 use sipe_platform::access::Permission;
@@ -25,6 +27,13 @@ struct SectionView<'a> {
     person_id: Uuid,
     account: Option<BankAccount>,
     can_edit: bool,
+    eligibility: Vec<(crate::programmes::Programme, Eligibility)>,
+}
+
+impl SectionView<'_> {
+    fn sentence(&self, o: &Outcome) -> String {
+        o.sentence(self.ctx.lang)
+    }
 }
 
 /// The person's programmes on their page: for now, where payments go.
@@ -48,6 +57,15 @@ impl PersonSection for ProgrammesSection {
                     .await?
                     .map(|a| a.for_reader(person.access)),
                 can_edit: person.can_edit && person.access.can(Permission::EditProgrammes),
+                eligibility: crate::eligibility::who::in_force_for(
+                    &state.db,
+                    person.access,
+                    sipe_platform::ids::PersonId(person.id),
+                    chrono::Utc::now().with_timezone(&state.tz).date_naive(),
+                    ctx.lang,
+                )
+                .await?
+                .unwrap_or_default(),
             };
             Ok(Some(
                 askama::Template::render(&view).map_err(anyhow::Error::from)?,

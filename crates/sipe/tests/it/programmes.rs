@@ -346,3 +346,460 @@ async fn an_amount_in_force_is_never_rewritten() {
         Some(8_500_000)
     );
 }
+
+/// Fields of a person the profile's forms set.
+struct Extra {
+    dependants: Option<i32>,
+    head: bool,
+    disability: bool,
+    unemployed_since: Option<chrono::NaiveDate>,
+    created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Registers a person with the fields eligibility reads, the rest set in the table (the
+/// profile's own forms set them; here only their values matter).
+#[allow(clippy::too_many_arguments)]
+async fn person_with(
+    app: &TestApp,
+    office: &str,
+    dni: &str,
+    birth: &str,
+    department: &str,
+    employment: &str,
+    education: &str,
+    extra: Option<Extra>,
+) -> uuid::Uuid {
+    use sea_orm::ConnectionTrait;
+    let input = sipe::persons::input::PersonInput {
+        doc_type: "dni".into(),
+        doc_number: dni.into(),
+        surnames: format!("Apellido{dni}"),
+        names: "Nombre".into(),
+        birth_date: birth.into(),
+        sex: "F".into(),
+        office_code: office.into(),
+        department_code: department.into(),
+        employment_status: employment.into(),
+        education_level: education.into(),
+        confirm_duplicates: "true".into(),
+        ..Default::default()
+    };
+    let id = match sipe::persons::service::register(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        crate::helpers::TZ,
+        &input,
+    )
+    .await
+    .unwrap()
+    {
+        sipe::persons::service::RegisterOutcome::Created(id) => id,
+        other => panic!("not created: {other:?}"),
+    };
+    if let Some(x) = extra {
+        use sea_orm::sea_query::{Expr, ExprTrait, Query};
+        let stmt = Query::update()
+            .table("persons")
+            .values([
+                ("dependants", x.dependants.into()),
+                ("head_of_household", x.head.into()),
+                ("has_disability", x.disability.into()),
+                ("unemployed_since", x.unemployed_since.into()),
+                ("created_at", x.created_at.into()),
+            ])
+            .and_where(Expr::col("id").eq(id))
+            .take();
+        let done = app.db.execute(&stmt).await.unwrap();
+        assert_eq!(done.rows_affected(), 1);
+    }
+    id
+}
+
+#[tokio::test]
+async fn eligibility_is_explained_per_criterion_and_counted_per_office() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let manager = app.user("programas", "programme_manager", &[]).await;
+    let mtoken = app.token(manager).await;
+    let client = app.client();
+    let res = client
+        .post(app.url("/api/v1/programmes"))
+        .bearer_auth(&mtoken)
+        .json(&json!({"code": "PEJ", "name": "Jóvenes", "kind": "training_stipend", "legal_basis": "Res. 1/2026",
+                      "starts_on": "2020-01-01", "amounts": [{"amount": "85000", "effective_from": "2020-01-01"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let pej = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let today = chrono::Utc::now().date_naive();
+    let born = |years: u32| {
+        today
+            .checked_sub_months(chrono::Months::new(years * 12 + 1))
+            .unwrap()
+            .to_string()
+    };
+    // Two eligible in A, one in B; in A also one too old, one employed, one with a
+    // degree, one with nothing known.
+    let ana = person_with(
+        &app,
+        "OE-A",
+        "40000001",
+        &born(20),
+        "AR-90084",
+        "unemployed",
+        "2",
+        None,
+    )
+    .await;
+    person_with(
+        &app,
+        "OE-A",
+        "40000002",
+        &born(24),
+        "AR-90007",
+        "unemployed",
+        "3",
+        None,
+    )
+    .await;
+    person_with(
+        &app,
+        "OE-B",
+        "40000003",
+        &born(19),
+        "AR-90084",
+        "unemployed",
+        "1",
+        None,
+    )
+    .await;
+    let old = person_with(
+        &app,
+        "OE-A",
+        "40000004",
+        &born(27),
+        "AR-90084",
+        "unemployed",
+        "3",
+        None,
+    )
+    .await;
+    person_with(
+        &app,
+        "OE-A",
+        "40000005",
+        &born(20),
+        "AR-90084",
+        "employed",
+        "3",
+        None,
+    )
+    .await;
+    person_with(
+        &app,
+        "OE-A",
+        "40000006",
+        &born(20),
+        "AR-90084",
+        "unemployed",
+        "6",
+        None,
+    )
+    .await;
+    person_with(&app, "OE-A", "40000007", &born(20), "", "", "", None).await;
+
+    // Rules refused with the field that is wrong, then three criteria saved.
+    let put_rules = |body: serde_json::Value| {
+        let (client, token, url) = (
+            &client,
+            &mtoken,
+            app.url(&format!("/api/v1/programmes/{pej}/rules")),
+        );
+        async move {
+            client
+                .put(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for (body, field) in [
+        (
+            json!({"criteria": [{"kind": "age", "min": 30, "max": 18}]}),
+            "age_max",
+        ),
+        (
+            json!({"criteria": [{"kind": "employment", "statuses": []}]}),
+            "employment_statuses",
+        ),
+        (
+            json!({"criteria": [{"kind": "residence", "province": "AR-90", "departments": ["AR-02007"]}]}),
+            "residence_departments",
+        ),
+        (
+            json!({"office_quotas": [{"office_code": "OE-Z", "quota": 3}]}),
+            "office_quotas",
+        ),
+        (json!({"incompatible_with": [pej]}), "incompatible_with"),
+    ] {
+        let res = put_rules(body.clone()).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let problem = res.text().await.unwrap();
+        assert!(
+            problem.contains(&format!("\"{field}\"")),
+            "{body}: {problem}"
+        );
+    }
+    let res = put_rules(json!({"criteria": [
+        {"kind": "age", "min": 18, "max": 24},
+        {"kind": "employment", "statuses": ["unemployed"]},
+        {"kind": "education", "max_level": 3},
+    ], "office_quotas": [{"office_code": "oe-a", "quota": 2}]}))
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let rules: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(rules["criteria"].as_array().unwrap().len(), 3);
+    assert_eq!(rules["office_quotas"][0]["office_code"], "OE-A");
+    assert_eq!(app.audit_count("programmes.programme.rules").await, 1);
+
+    // The operator of A: each criterion explained, for the eligible and the too old.
+    let op = app.user("opa", "operator", &["OE-A"]).await;
+    let token = app.token(op).await;
+    let verdicts = app
+        .get_json(&token, &format!("/api/v1/persons/{old}/eligibility"))
+        .await;
+    let pej_verdict = &verdicts.as_array().unwrap()[0];
+    assert_eq!(pej_verdict["eligible"], false);
+    let age = &pej_verdict["criteria"][0];
+    assert_eq!(
+        (age["kind"].as_str(), age["met"].as_bool()),
+        (Some("age"), Some(false))
+    );
+    assert_eq!(age["value"], "edad 27");
+    assert_eq!(age["rule"], "entre 18 y 24 años");
+    assert_eq!(pej_verdict["criteria"][1]["met"], true);
+    let verdicts = app
+        .get_json(&token, &format!("/api/v1/persons/{ana}/eligibility"))
+        .await;
+    assert_eq!(verdicts[0]["eligible"], true);
+    let (browser, _) = app.signed_in("opa2", "operator", &["OE-A"]).await;
+    let html = app.get_page(&browser, &format!("/persons/{old}")).await;
+    let section = text_of(&html, "[data-testid=eligibility-PEJ]").unwrap();
+    assert!(
+        section.contains("edad 27 — entre 18 y 24 años: no cumple"),
+        "{section}"
+    );
+    assert!(
+        section.contains("desocupada/o — situación: desocupada/o: cumple"),
+        "{section}"
+    );
+
+    // Counts per office over the registry; the list only within A (B's person counted,
+    // never listed).
+    let eligible = app
+        .get_json(&token, &format!("/api/v1/programmes/{pej}/eligible"))
+        .await;
+    let count = |code: &str| {
+        eligible["counts"]["offices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["office_code"] == code)
+            .map(|o| o["eligible"].as_u64().unwrap())
+    };
+    // B's number only within "elsewhere" for A's operator; the manager sees both.
+    assert_eq!((count("OE-A"), count("OE-B")), (Some(2), None));
+    assert_eq!(
+        (
+            eligible["counts"]["elsewhere"].as_u64(),
+            eligible["counts"]["total"].as_u64()
+        ),
+        (Some(1), Some(3))
+    );
+    let national = app
+        .get_json(&mtoken, &format!("/api/v1/programmes/{pej}/eligible"))
+        .await;
+    let offices = national["counts"]["offices"].as_array().unwrap();
+    assert_eq!(
+        offices
+            .iter()
+            .map(|o| o["eligible"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 1]
+    );
+    assert_eq!(national["total"], 3, "the manager lists everyone");
+    assert_eq!(eligible["total"], 2);
+    let docs: Vec<&str> = eligible["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["doc_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(docs, ["40000001", "40000002"]);
+    let html = app
+        .get_page(&browser, &format!("/programmes/{pej}/eligible"))
+        .await;
+    let listed = text_of(&html, "[data-testid=eligible-people]").unwrap();
+    assert!(
+        listed.contains("40000001") && !listed.contains("40000003"),
+        "{listed}"
+    );
+    let csv = browser
+        .get(app.url(&format!("/programmes/{pej}/eligible.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.contains("40000002") && !csv.contains("40000003"));
+}
+
+#[tokio::test]
+async fn the_registry_count_agrees_with_each_person_explained() {
+    use sipe::programmes::eligibility::{Criterion, explain, who};
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let today = chrono::Utc::now().date_naive();
+    let day = |back: i64| (today - chrono::Duration::days(back)).to_string();
+    // A spread of people over every field a criterion reads (a fixed pseudo-random walk).
+    let statuses = ["unemployed", "employed", "inactive", ""];
+    let departments = ["AR-90084", "AR-90007", "AR-02007", ""];
+    let mut ids = Vec::new();
+    let mut seed: u64 = 7;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    for i in 0..48u64 {
+        let birth = day(365 * 15 + next(365 * 20) as i64);
+        let status = statuses[next(4) as usize];
+        let education = if next(5) == 0 {
+            String::new()
+        } else {
+            next(9).to_string()
+        };
+        let extra = Extra {
+            dependants: (next(3) > 0).then(|| next(4) as i32),
+            head: next(2) == 1,
+            disability: next(4) == 0,
+            unemployed_since: (status == "unemployed" && next(4) > 0)
+                .then(|| today - chrono::Duration::days(next(800) as i64)),
+            created_at: chrono::Utc::now() - chrono::Duration::days(next(60) as i64),
+        };
+        let office = if i % 3 == 0 { "OE-B" } else { "OE-A" };
+        ids.push(
+            person_with(
+                &app,
+                office,
+                &format!("{}", 41_000_000 + i),
+                &birth,
+                departments[next(4) as usize],
+                status,
+                &education,
+                Some(extra),
+            )
+            .await,
+        );
+    }
+    let sets: Vec<Vec<Criterion>> = vec![
+        vec![Criterion::Age {
+            min: 18,
+            max: 24,
+            on: None,
+        }],
+        vec![Criterion::Age {
+            min: 20,
+            max: 30,
+            on: Some(day(400).parse().unwrap()),
+        }],
+        vec![Criterion::Residence {
+            province: "AR-90".into(),
+            departments: vec![],
+        }],
+        vec![Criterion::Residence {
+            province: "AR-90".into(),
+            departments: vec!["AR-90084".into()],
+        }],
+        vec![Criterion::Employment {
+            statuses: vec!["unemployed".into()],
+            min_months_unemployed: Some(6),
+        }],
+        vec![Criterion::Employment {
+            statuses: vec!["employed".into(), "inactive".into()],
+            min_months_unemployed: None,
+        }],
+        vec![Criterion::Education { max_level: 3 }],
+        vec![Criterion::Household {
+            min_dependants: Some(2),
+            head_of_household: true,
+        }],
+        vec![
+            Criterion::Disability,
+            Criterion::Registered { min_days: 30 },
+        ],
+        vec![
+            Criterion::Age {
+                min: 16,
+                max: 30,
+                on: None,
+            },
+            Criterion::Employment {
+                statuses: vec!["unemployed".into()],
+                min_months_unemployed: Some(1),
+            },
+            Criterion::Education { max_level: 4 },
+            Criterion::Household {
+                min_dependants: Some(1),
+                head_of_household: false,
+            },
+            Criterion::Registered { min_days: 10 },
+        ],
+    ];
+    let access = sipe::access::Access::system("t");
+    let ids: Vec<sipe::ids::PersonId> = ids.into_iter().map(sipe::ids::PersonId).collect();
+    let facts = sipe::persons::eligibility::facts_of(&app.db, &access.view, &ids)
+        .await
+        .unwrap();
+    assert_eq!(facts.len(), 48);
+    let mut some_met = 0;
+    for criteria in &sets {
+        let counted: u64 = who::per_office(&app.db, criteria, today)
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| o.eligible)
+            .sum();
+        let explained = facts
+            .iter()
+            .filter(|f| {
+                explain::evaluate(
+                    criteria,
+                    f,
+                    today,
+                    sipe::i18n::Lang::EsAr,
+                    &Default::default(),
+                )
+                .eligible
+            })
+            .count() as u64;
+        assert_eq!(counted, explained, "{criteria:?}");
+        if explained > 0 && explained < 48 {
+            some_met += 1;
+        }
+    }
+    // The data split most sets: the agreement is not the trivial all-or-none one.
+    assert!(some_met >= 8, "only {some_met} sets split the people");
+}
