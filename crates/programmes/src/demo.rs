@@ -20,6 +20,11 @@ pub const STEPS: &[DemoStep] = &[
         stage: DemoStage::Profiles,
         run: |ctx| Box::pin(seed_accounts(ctx.db)),
     },
+    DemoStep {
+        name: "programmes-applications",
+        stage: DemoStage::Activity,
+        run: |ctx| Box::pin(seed_applications(ctx.db)),
+    },
 ];
 
 /// (code, name, kind, resolution, months, quota, [(category, amount, from)], documents)
@@ -240,4 +245,105 @@ async fn seed_accounts(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
     Ok(format!(
         "{recorded} bank accounts of programme beneficiaries"
     ))
+}
+
+/// The steps that take an application (sent) to each state shown in the demo.
+const PATHS: [&[&str]; 9] = [
+    &[],
+    &["review"],
+    &["review", "reject"],
+    &["approve"],
+    &["approve", "activate"],
+    &["approve", "activate"],
+    &["approve", "activate", "suspend"],
+    &["approve", "activate", "finish"],
+    &["approve", "activate"],
+];
+
+/// Applications to PEJ in every state, for eligible people of the first capital office
+/// (each person once: a run stopped half-way goes on with the next people).
+async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
+    use crate::applications::service::{self, ApplyInput, StepInput};
+    let ctx = AuditCtx::system();
+    let system = Access::system("demo");
+    let today = chrono::Utc::now().date_naive();
+    let Some(pej) = crate::programmes::all(db)
+        .await?
+        .into_iter()
+        .find(|p| p.code == "PEJ")
+    else {
+        return Ok(String::new());
+    };
+    let Some(office) =
+        sipe_platform::territory::store::find_office_by_code(db, "OE-CAP-01").await?
+    else {
+        return Ok(String::new());
+    };
+    let criteria = crate::eligibility::store::of(db, pej.id).await?;
+    let pager = sipe_platform::web::table::Pager::new(
+        "/",
+        &sipe_platform::web::table::ListQuery {
+            per_page: Some("100".into()),
+            ..Default::default()
+        },
+        &["name"],
+        false,
+    )?;
+    let (people, _) = crate::eligibility::who::page(db, &system, &criteria, today, &pager).await?;
+    let people: Vec<_> = people
+        .into_iter()
+        .filter(|p| p.office_id == office.id)
+        .take(PATHS.len() + 2)
+        .collect();
+    let mut added = 0;
+    for (n, p) in people.iter().enumerate() {
+        if !crate::applications::store::of_person(db, p.id).await?.is_empty() {
+            continue;
+        }
+        let id = service::apply(
+            db,
+            &ctx,
+            &system,
+            &ApplyInput {
+                programme_id: pej.id,
+                person_id: p.id,
+                category: String::new(),
+                submit: n > 0,
+            },
+            today,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("demo application: {e}"))?;
+        added += 1;
+        let path = PATHS.get(n.saturating_sub(1)).copied().unwrap_or(&[]);
+        for (v, action) in path.iter().enumerate() {
+            let reason = match *action {
+                "reject" => "missing_documents",
+                "suspend" => "absences",
+                "finish" => "completed",
+                _ => "",
+            };
+            service::step(
+                db,
+                &ctx,
+                &system,
+                id,
+                &StepInput {
+                    action: (*action).into(),
+                    version: v as i32 + 1,
+                    reason: reason.into(),
+                    note: String::new(),
+                    date: String::new(),
+                },
+                today,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo application step {action}: {e}"))?;
+        }
+    }
+    Ok(if added == 0 {
+        String::new()
+    } else {
+        format!("{added} applications to PEJ in every state")
+    })
 }

@@ -182,3 +182,97 @@ pub mod incompatibility {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A person's application to a programme.
+pub mod application {
+    use sea_orm::entity::prelude::*;
+
+    /// One application.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_applications")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The programme.
+        pub programme_id: Uuid,
+        /// The person.
+        pub person_id: Uuid,
+        /// The person's office when they applied.
+        pub office_id: Uuid,
+        /// State (see `applications::STATES`).
+        pub state: String,
+        /// Amount category.
+        pub category: String,
+        /// Approval number.
+        pub number: Option<String>,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// By whom.
+        pub created_by: String,
+        /// Sent for review (the waiting list's order).
+        pub submitted_at: Option<DateTimeUtc>,
+        /// Approved or rejected.
+        pub decided_at: Option<DateTimeUtc>,
+        /// Coded reason of a rejection.
+        pub reject_reason: Option<String>,
+        /// First day in the programme.
+        pub starts_on: Option<Date>,
+        /// Last day planned.
+        pub ends_on: Option<Date>,
+        /// Day it finished.
+        pub finished_on: Option<Date>,
+        /// Coded reason it finished.
+        pub finish_reason: Option<String>,
+        /// Bumped by each step (a stale page cannot act twice).
+        pub version: i32,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Each step of an application.
+pub mod application_event {
+    use sea_orm::entity::prelude::*;
+
+    /// One step.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_application_events")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The application.
+        pub application_id: Uuid,
+        /// State before (none at creation).
+        pub from_state: Option<String>,
+        /// State after.
+        pub to_state: String,
+        /// What was done.
+        pub action: String,
+        /// Coded reason.
+        pub reason: Option<String>,
+        /// Free note.
+        pub note: Option<String>,
+        /// Day it takes effect.
+        pub effective_on: Option<Date>,
+        /// When.
+        pub at: DateTimeUtc,
+        /// Who (user id).
+        pub actor_id: Option<Uuid>,
+        /// Who (name).
+        pub actor_name: String,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -7,6 +7,7 @@
 //! timeline; a person merge keeps the kept person's account, else takes the other's.
 
 pub mod api;
+pub mod applications;
 pub mod bank;
 pub mod demo;
 pub mod eligibility;
@@ -108,6 +109,46 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Api(ViewProgrammes),
             api::person_eligibility,
         )
+        .get(
+            "/programmes/{id}/applications",
+            Guard::Web(ViewProgrammes),
+            web::applications::list,
+        )
+        .post(
+            "/programme-applications",
+            Guard::Web(EditProgrammes),
+            web::applications::apply,
+        )
+        .get(
+            "/programme-applications/{id}",
+            Guard::Web(ViewProgrammes),
+            web::applications::show,
+        )
+        .post(
+            "/programme-applications/{id}/steps",
+            Guard::Web(EditProgrammes),
+            web::applications::take_step,
+        )
+        .get(
+            "/api/v1/programme-applications",
+            Guard::Api(ViewProgrammes),
+            api::list_applications,
+        )
+        .post(
+            "/api/v1/programme-applications",
+            Guard::Api(EditProgrammes),
+            api::create_application,
+        )
+        .get(
+            "/api/v1/programme-applications/{id}",
+            Guard::Api(ViewProgrammes),
+            api::show_application,
+        )
+        .post(
+            "/api/v1/programme-applications/{id}/transitions",
+            Guard::Api(EditProgrammes),
+            api::transition_application,
+        )
         .post(
             "/persons/{id}/bank-account",
             Guard::Web(EditProgrammes),
@@ -138,6 +179,10 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::set_rules,
     api::eligible,
     api::person_eligibility,
+    api::list_applications,
+    api::create_application,
+    api::show_application,
+    api::transition_application,
 ))]
 struct ApiDoc;
 

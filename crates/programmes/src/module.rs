@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sea_orm::EntityTrait;
 
-use crate::entity::bank_account;
+use crate::entity::{application, bank_account};
 use sipe_persons::module::PersonSection;
 use sipe_platform::access::Permission;
 use sipe_platform::module::{Area, BoxFuture, Contributions, Module, NavEntry, PersonMerge};
@@ -20,7 +20,7 @@ pub const MODULE: Module = Module {
         label: "nav-programmes",
         permission: Permission::ViewProgrammes,
     }],
-    timeline_kinds: &["programmes.bank_account"],
+    timeline_kinds: &["programmes.bank_account", "programmes.application"],
     person_merge: Some(merge_person),
     contribute,
     migrations: crate::migrations::all,
@@ -35,8 +35,12 @@ fn contribute(c: &mut Contributions) {
 }
 
 /// The kept person keeps their account; without one, they take the merged person's.
+/// Applications all go to the kept person.
 fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm::DbErr>> {
     Box::pin(async move {
+        let applications = m
+            .repoint::<application::Entity>(application::Column::PersonId)
+            .await?;
         let kept = bank_account::Entity::find_by_id(m.kept).one(m.tx).await?;
         let gone = bank_account::Entity::find_by_id(m.gone).one(m.tx).await?;
         let moved = match (kept, gone) {
@@ -50,13 +54,18 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
                     .await?;
                 0
             }
-            _ => return Ok(()),
+            _ if applications == 0 => return Ok(()),
+            _ => 0,
         };
         sipe_platform::audit::record(
             m.tx,
             m.ctx,
-            sipe_platform::audit::Change::new("programmes.person_merge", "person", m.kept)
-                .after(serde_json::json!({"merged": m.gone, "bank_account_moved": moved == 1})),
+            sipe_platform::audit::Change::new("programmes.person_merge", "person", m.kept).after(
+                serde_json::json!({
+                    "merged": m.gone, "bank_account_moved": moved == 1,
+                    "applications_moved": applications,
+                }),
+            ),
         )
         .await?;
         Ok(())

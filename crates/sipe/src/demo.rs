@@ -511,7 +511,8 @@ mod tests {
                 "programmes-accounts",
                 "referrals",
                 "training-cohorts",
-                "training-competency"
+                "training-competency",
+                "programmes-applications"
             ]
         );
     }

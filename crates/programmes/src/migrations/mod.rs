@@ -5,6 +5,7 @@ use sea_orm_migration::MigrationTrait;
 mod m0028_programmes_bank_accounts;
 mod m0029_programmes;
 mod m0030_programme_rules;
+mod m0031_programme_applications;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -12,5 +13,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0028_programmes_bank_accounts::M0028ProgrammesBankAccounts),
         Box::new(m0029_programmes::M0029Programmes),
         Box::new(m0030_programme_rules::M0030ProgrammeRules),
+        Box::new(m0031_programme_applications::M0031ProgrammeApplications),
     ]
 }

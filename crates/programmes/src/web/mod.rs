@@ -1,6 +1,7 @@
 //! The module's HTML: the programmes, its section on the person page, and the bank
 //! account form.
 
+pub mod applications;
 pub mod catalogue;
 pub mod rules;
 
@@ -28,6 +29,8 @@ struct SectionView<'a> {
     account: Option<BankAccount>,
     can_edit: bool,
     eligibility: Vec<(crate::programmes::Programme, Eligibility)>,
+    applications: Vec<crate::applications::store::Row>,
+    apply_choices: Vec<sipe_platform::web::form::Choice>,
 }
 
 impl SectionView<'_> {
@@ -50,6 +53,32 @@ impl PersonSection for ProgrammesSection {
             if !person.access.can(Permission::ViewProgrammes) {
                 return Ok(None);
             }
+            let eligibility = crate::eligibility::who::in_force_for(
+                &state.db,
+                person.access,
+                sipe_platform::ids::PersonId(person.id),
+                chrono::Utc::now().with_timezone(&state.tz).date_naive(),
+                ctx.lang,
+            )
+            .await?
+            .unwrap_or_default();
+            let apply_choices = eligibility
+                .iter()
+                .map(|(p, v)| sipe_platform::web::form::Choice {
+                    value: p.id.to_string(),
+                    label: if v.eligible {
+                        format!("{} — {}", p.code, p.name)
+                    } else {
+                        format!(
+                            "{} — {} ({})",
+                            p.code,
+                            p.name,
+                            ctx.t("programme-eligible-no")
+                        )
+                    },
+                    selected: false,
+                })
+                .collect();
             let view = SectionView {
                 ctx,
                 person_id: person.id,
@@ -57,15 +86,9 @@ impl PersonSection for ProgrammesSection {
                     .await?
                     .map(|a| a.for_reader(person.access)),
                 can_edit: person.can_edit && person.access.can(Permission::EditProgrammes),
-                eligibility: crate::eligibility::who::in_force_for(
-                    &state.db,
-                    person.access,
-                    sipe_platform::ids::PersonId(person.id),
-                    chrono::Utc::now().with_timezone(&state.tz).date_naive(),
-                    ctx.lang,
-                )
-                .await?
-                .unwrap_or_default(),
+                eligibility,
+                apply_choices,
+                applications: crate::applications::store::of_person(&state.db, person.id).await?,
             };
             Ok(Some(
                 askama::Template::render(&view).map_err(anyhow::Error::from)?,

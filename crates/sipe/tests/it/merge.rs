@@ -266,6 +266,40 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     )
     .await
     .unwrap();
+    // And an application to a programme.
+    let programme = sipe::programmes::programmes::create(
+        &app.db,
+        &ctx,
+        &sipe::programmes::programmes::ProgrammeInput {
+            code: "PEJ".into(),
+            name: "Jóvenes".into(),
+            kind: "training_stipend".into(),
+            legal_basis: "Res. 1/2026".into(),
+            starts_on: "2020-01-01".into(),
+            amounts: vec![sipe::programmes::programmes::AmountInput {
+                category: String::new(),
+                amount: "85.000".into(),
+                effective_from: "2020-01-01".into(),
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    sipe::programmes::applications::service::apply(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::programmes::applications::service::ApplyInput {
+            programme_id: programme,
+            person_id: gone,
+            category: String::new(),
+            submit: true,
+        },
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .unwrap();
     kept_elsewhere
 }
 
@@ -291,6 +325,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "training_enrolments",
         "training_certificates",
         "programme_bank_accounts",
+        "programme_applications",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

@@ -803,3 +803,329 @@ async fn the_registry_count_agrees_with_each_person_explained() {
     // The data split most sets: the agreement is not the trivial all-or-none one.
     assert!(some_met >= 8, "only {some_met} sets split the people");
 }
+
+/// A programme through the API as the manager: its id.
+async fn programme_via_api(app: &TestApp, token: &str, body: serde_json::Value) -> String {
+    let res = app
+        .client()
+        .post(app.url("/api/v1/programmes"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn approvals_are_numbered_within_quotas_and_incompatible_programmes_refused() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let manager = app.user("programas", "programme_manager", &[]).await;
+    let mtoken = app.token(manager).await;
+    let amounts = json!([{"amount": "85000", "effective_from": "2020-01-01"}]);
+    let pej = programme_via_api(&app, &mtoken, json!({"code": "PEJ", "name": "Jóvenes", "kind": "training_stipend",
+        "legal_basis": "Res. 1/2026", "starts_on": "2020-01-01", "max_months": "6", "quota_total": "3", "amounts": amounts})).await;
+    let ett = programme_via_api(
+        &app,
+        &mtoken,
+        json!({"code": "ETT", "name": "Entrenamiento", "kind": "work_placement",
+        "legal_basis": "Res. 2/2026", "starts_on": "2020-01-01", "amounts": amounts}),
+    )
+    .await;
+    let client = app.client();
+    let res = client
+        .put(app.url(&format!("/api/v1/programmes/{pej}/rules")))
+        .bearer_auth(&mtoken)
+        .json(&json!({"criteria": [{"kind": "age", "min": 18, "max": 30}],
+                      "office_quotas": [{"office_code": "OE-A", "quota": 2}], "incompatible_with": [ett]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // The pair binds both ways.
+    let ett_rules = app
+        .get_json(&mtoken, &format!("/api/v1/programmes/{ett}/rules"))
+        .await;
+    assert_eq!(ett_rules["incompatible_with"][0], pej.as_str());
+
+    let born = |years: u32| {
+        chrono::Utc::now()
+            .date_naive()
+            .checked_sub_months(chrono::Months::new(years * 12 + 1))
+            .unwrap()
+            .to_string()
+    };
+    let mut people = Vec::new();
+    for (i, age) in [20, 21, 22, 40].into_iter().enumerate() {
+        people.push(
+            person_with(
+                &app,
+                "OE-A",
+                &format!("4200000{i}"),
+                &born(age),
+                "AR-90084",
+                "unemployed",
+                "3",
+                None,
+            )
+            .await,
+        );
+    }
+    let bea = person_with(
+        &app,
+        "OE-B",
+        "42000009",
+        &born(20),
+        "AR-90084",
+        "unemployed",
+        "3",
+        None,
+    )
+    .await;
+    let op = app.user("opa", "operator", &["OE-A"]).await;
+    let token = app.token(op).await;
+    let apply = |person: uuid::Uuid, programme: &str, token: &str| {
+        let (client, url, programme, token) = (
+            &client,
+            app.url("/api/v1/programme-applications"),
+            programme.to_owned(),
+            token.to_owned(),
+        );
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"person_id": person, "programme_id": programme, "submit": true}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let step = |id: &str, version: i64, body: serde_json::Value, token: &str| {
+        let (client, url, token) = (
+            &client,
+            app.url(&format!("/api/v1/programme-applications/{id}/transitions")),
+            token.to_owned(),
+        );
+        let mut body = body;
+        body["version"] = json!(version);
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut ids = Vec::new();
+    for p in &people {
+        let res = apply(*p, &pej, &token).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let a: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(a["state"], "submitted");
+        ids.push(a["id"].as_str().unwrap().to_owned());
+    }
+    // The same person twice: refused.
+    let res = apply(people[0], &pej, &token).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("already has an open application")
+    );
+    // Another office's person: not found to A's operator.
+    assert_eq!(
+        apply(bea, &pej, &token).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The waiting list is by the time they were sent.
+    let waiting = app
+        .get_json(
+            &token,
+            &format!(
+                "/api/v1/programme-applications?programme_id={pej}&state=waiting&sort=submitted_at"
+            ),
+        )
+        .await;
+    let places: Vec<u64> = waiting["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["waiting_position"].as_u64().unwrap())
+        .collect();
+    assert_eq!(places, [1, 2, 3, 4]);
+
+    // The operator cannot decide; the manager approves, numbered per programme and year.
+    let res = step(&ids[0], 1, json!({"action": "approve"}), &token).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let year = chrono::Utc::now().format("%Y").to_string();
+    for (i, id) in ids[..2].iter().enumerate() {
+        let res = step(id, 1, json!({"action": "approve"}), &mtoken).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let a: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(a["number"], format!("PEJ-{year}-{:06}", i + 1));
+    }
+    // The office's quota (2) is full: the third waits, with the reason.
+    let res = step(&ids[2], 1, json!({"action": "approve"}), &mtoken).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("office's quota is full"));
+    let third = app
+        .get_json(
+            &token,
+            &format!("/api/v1/programme-applications/{}", ids[2]),
+        )
+        .await;
+    assert_eq!(
+        (third["state"].as_str(), third["waiting_position"].as_u64()),
+        (Some("submitted"), Some(1))
+    );
+    // Too old: refused as not eligible, before any quota.
+    let res = step(&ids[3], 1, json!({"action": "approve"}), &mtoken).await;
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("does not meet every criterion")
+    );
+    // A stale version is refused; a step out of order too.
+    let res = step(&ids[0], 1, json!({"action": "activate"}), &token).await;
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("changed while you were looking")
+    );
+    let res = step(&ids[0], 2, json!({"action": "resume"}), &token).await;
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("does not fit the application's current state")
+    );
+    // Started: the end follows the programme's six months.
+    let res = step(
+        &ids[0],
+        2,
+        json!({"action": "activate", "date": "2026-03-01"}),
+        &token,
+    )
+    .await;
+    let a: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (a["state"].as_str(), a["ends_on"].as_str()),
+        (Some("active"), Some("2026-08-31"))
+    );
+
+    // Incompatible: the first person is in PEJ, so ETT refuses them (either way round).
+    let res = apply(people[0], &ett, &token).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("incompatible with this one")
+    );
+    // The waiting third takes ETT meanwhile: approving them in PEJ is then refused too.
+    let res = apply(people[2], &ett, &token).await;
+    let ett_app: serde_json::Value = res.json().await.unwrap();
+    let res = step(
+        ett_app["id"].as_str().unwrap(),
+        1,
+        json!({"action": "approve"}),
+        &mtoken,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Finishing frees a place, but the incompatibility still refuses the third.
+    let res = step(
+        &ids[0],
+        3,
+        json!({"action": "finish", "reason": "hired", "date": "2026-05-31"}),
+        &token,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = step(&ids[2], 1, json!({"action": "approve"}), &mtoken).await;
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("incompatible with this one")
+    );
+    // A rejection needs a coded reason; with one, it is recorded.
+    let res = step(&ids[3], 1, json!({"action": "reject"}), &mtoken).await;
+    assert!(res.text().await.unwrap().contains("Choose a reason"));
+    let res = step(
+        &ids[3],
+        1,
+        json!({"action": "reject", "reason": "not_eligible"}),
+        &mtoken,
+    )
+    .await;
+    let rejected: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (rejected["state"].as_str(), rejected["reason"].as_str()),
+        (Some("rejected"), Some("not_eligible"))
+    );
+
+    // Every step on the timeline and in the audit log.
+    let timeline = sipe::persons::store::timeline(&app.db, people[0], 0, 50)
+        .await
+        .unwrap()
+        .0;
+    let summaries: Vec<&str> = timeline
+        .iter()
+        .filter(|e| e.kind == "programmes.application")
+        .map(|e| e.summary.as_str())
+        .collect();
+    assert_eq!(summaries.len(), 4, "{summaries:?}");
+    assert!(
+        summaries
+            .iter()
+            .any(|s| s.contains(&format!("aprobada PEJ-{year}-000001"))),
+        "{summaries:?}"
+    );
+    assert_eq!(app.audit_count("programmes.application.step").await, 6);
+
+    // Scope: B's operator sees none of A's applications, and sees B's own.
+    let res = apply(bea, &pej, &mtoken).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let opb = app.user("opb", "operator", &["OE-B"]).await;
+    let btoken = app.token(opb).await;
+    let seen = app
+        .get_json(
+            &btoken,
+            &format!("/api/v1/programme-applications?programme_id={pej}"),
+        )
+        .await;
+    assert_eq!(seen["total"], 1, "only B's own: {seen}");
+    let mut hidden = 0;
+    for id in &ids {
+        let res = client
+            .get(app.url(&format!("/api/v1/programme-applications/{id}")))
+            .bearer_auth(&btoken)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        hidden += 1;
+    }
+    assert_eq!(hidden, 4);
+    let all = app
+        .get_json(
+            &token,
+            &format!("/api/v1/programme-applications?programme_id={pej}"),
+        )
+        .await;
+    assert_eq!(all["total"], 4, "A's operator sees A's four, not B's");
+}

@@ -52,8 +52,11 @@ struct Side {
     training: Training,
     /// Saved person searches of the side's walker (web, API, bulk source): a user's own.
     saved_searches: [Uuid; 3],
-    /// A programme (catalogue, seen by all).
+    /// A programme (catalogue, seen by all), and the other side's (to apply to).
     programme: Uuid,
+    other_programme: Uuid,
+    /// Applications sent to `programme` (web, API): the side's person's and learner's.
+    applications: [Uuid; 2],
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -767,6 +770,8 @@ async fn side(
         training,
         saved_searches: [Uuid::nil(); 3],
         programme: Uuid::nil(),
+        other_programme: Uuid::nil(),
+        applications: [Uuid::nil(); 2],
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -866,6 +871,27 @@ async fn fixture() -> Fixture {
         .await
         .unwrap();
     }
+    a.other_programme = b.programme;
+    b.other_programme = a.programme;
+    // Each side's person and learner applied to the side's programme.
+    for side in [&mut a, &mut b] {
+        for (i, person) in [side.person, side.training.learner].into_iter().enumerate() {
+            side.applications[i] = sipe::programmes::applications::service::apply(
+                &app.db,
+                &ctx(),
+                &system(),
+                &sipe::programmes::applications::service::ApplyInput {
+                    programme_id: side.programme,
+                    person_id: person,
+                    category: String::new(),
+                    submit: true,
+                },
+                chrono::Utc::now().date_naive(),
+            )
+            .await
+            .unwrap();
+        }
+    }
     // Each side's person has a bank account to read.
     for side in [&a, &b] {
         sipe::programmes::bank::store::set(
@@ -949,6 +975,9 @@ fn concrete(path: &str, s: &Side) -> String {
             "id" if path.contains("/evidence/") => s.training.evidence.to_string(),
             "id" if path.contains("/standards/") => s.training.standard.to_string(),
             "id" if path.contains("/programmes/") => s.programme.to_string(),
+            "id" if path.contains("/programme-applications/") => {
+                s.applications[usize::from(api)].to_string()
+            }
             "id" if path.contains("paths/") => s.training.path.to_string(),
             "accreditation" => s.training.accreditation.to_string(),
             "id" if path.contains("/enrolments/") => {
@@ -1214,6 +1243,22 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         }
         ("POST", "/training/enrolments/{id}/withdrawal")
         | ("POST", "/api/v1/enrolments/{id}/withdrawal") => vec![("reason", "other".into())],
+        ("POST", "/programme-applications") => vec![
+            ("person_id", s.person.to_string()),
+            ("programme_id", s.other_programme.to_string()),
+            ("submit", "on".into()),
+        ],
+        ("POST", "/api/v1/programme-applications") => {
+            return Payload::Json(
+                json!({"person_id": s.training.learner, "programme_id": s.other_programme, "submit": true}),
+            );
+        }
+        ("POST", "/programme-applications/{id}/steps") => {
+            vec![("action", "review".into()), ("version", "1".into())]
+        }
+        ("POST", "/api/v1/programme-applications/{id}/transitions") => {
+            return Payload::Json(json!({"action": "review", "version": 1}));
+        }
         ("POST", "/persons/{id}/bank-account") | ("PUT", "/api/v1/persons/{id}/bank-account") => {
             vec![("cbu", "2850590940090418135201".into())]
         }

@@ -1,0 +1,303 @@
+//! Pages of applications: one application with its steps and what can be done next,
+//! a programme's applications (its waiting list), applying from the person page.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::applications::service::{self, ApplyInput, StepInput};
+use crate::applications::store::{self, Application, Filter, Row, Step};
+use crate::applications::{Action, STATES};
+use crate::eligibility::explain::{Eligibility, Outcome};
+use crate::error::ProgrammeError;
+use crate::programmes::{self, Programme};
+use sipe_platform::access::{Permission, ScopeKind};
+use sipe_platform::validation::FieldErrors;
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::render::page_with;
+use sipe_platform::web::table::{ListQuery, Pager};
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+fn today(state: &AppState) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&state.tz).date_naive()
+}
+
+/// The apply form of the person page.
+#[derive(Debug, Deserialize)]
+pub struct ApplyForm {
+    person_id: Uuid,
+    #[serde(default)]
+    programme_id: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    submit: String,
+}
+
+/// `POST /programme-applications`: back to the application, or to the person page with
+/// the reason it was refused.
+pub async fn apply(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<ApplyForm>,
+) -> Result<Response, WebError> {
+    let back = format!("/persons/{}#applications", form.person_id);
+    let Ok(programme_id) = form.programme_id.parse::<Uuid>() else {
+        return Ok(redirect_with_flash(
+            &back,
+            "error",
+            "application-programme-unknown",
+        ));
+    };
+    let input = ApplyInput {
+        programme_id,
+        person_id: form.person_id,
+        category: form.category,
+        submit: matches!(form.submit.as_str(), "on" | "true"),
+    };
+    match service::apply(&state.db, &audit, &user.access, &input, today(&state)).await {
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/programme-applications/{id}"),
+            "success",
+            "application-created",
+        )),
+        Err(ProgrammeError::Invalid(e)) => Ok(redirect_with_flash(
+            &back,
+            "error",
+            e.0.first().map_or("form-has-errors", |f| f.key),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A step the reader may take now, with what it asks for.
+pub struct StepChoice {
+    action: &'static str,
+    reasons: Vec<&'static str>,
+    takes_day: bool,
+    needs_note: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "programmes/application.html")]
+struct ApplicationPage {
+    ctx: PageCtx,
+    row: Row,
+    programme: Programme,
+    steps: Vec<Step>,
+    eligibility: Option<Eligibility>,
+    office_quota: Option<u32>,
+    office_holding: u64,
+    total_holding: u64,
+    choices: Vec<StepChoice>,
+    errors: FieldErrors,
+}
+
+impl ApplicationPage {
+    fn sentence(&self, o: &Outcome) -> String {
+        o.sentence(self.ctx.lang)
+    }
+}
+
+async fn application_page(
+    state: &AppState,
+    ctx: PageCtx,
+    user: &Authenticated,
+    a: Application,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let programme = programmes::find(&state.db, a.programme_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let criteria = crate::eligibility::store::of(&state.db, programme.id).await?;
+    let eligibility = crate::eligibility::who::verdict(
+        &state.db,
+        &user.access,
+        &criteria,
+        sipe_platform::ids::PersonId(a.person_id),
+        today(state),
+        ctx.lang,
+    )
+    .await?;
+    let can_edit = user.access.can(Permission::EditProgrammes)
+        && store::find(&state.db, &user.access, ScopeKind::Capture, a.id)
+            .await?
+            .is_some();
+    let can_decide = user.access.can(Permission::ManageProgrammes);
+    let choices = Action::ALL
+        .into_iter()
+        .filter(|act| act.from(&a.state).is_some())
+        .filter(|act| can_edit && (!act.is_decision() || can_decide))
+        .map(|act| StepChoice {
+            action: act.as_str(),
+            reasons: act.reasons().map(<[_]>::to_vec).unwrap_or_default(),
+            takes_day: act.takes_day(),
+            needs_note: act == Action::Extend,
+        })
+        .collect();
+    let office_quota = crate::rules::office_quota(&state.db, programme.id, a.office_id).await?;
+    let office_holding = store::holding(&state.db, programme.id, Some(a.office_id)).await?;
+    let total_holding = store::holding(&state.db, programme.id, None).await?;
+    let steps = store::steps(&state.db, a.id).await?;
+    let row = store::rows_of(&state.db, vec![a])
+        .await?
+        .pop()
+        .ok_or(WebError::NotFound)?;
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_with(
+        status,
+        ApplicationPage {
+            ctx,
+            row,
+            programme,
+            steps,
+            eligibility,
+            office_quota,
+            office_holding,
+            total_holding,
+            choices,
+            errors,
+        },
+    )
+}
+
+/// `GET /programme-applications/{id}` (the person's read is audited).
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let a = store::find(&state.db, &user.access, ScopeKind::View, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    sipe_persons::service::record_read(
+        &state.reads,
+        &audit,
+        sipe_platform::ids::PersonId(a.person_id),
+    )
+    .await
+    .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
+    application_page(&state, ctx, &user, a, FieldErrors::new()).await
+}
+
+/// The step form as posted.
+#[derive(Debug, Deserialize, Default)]
+pub struct StepForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    date: String,
+}
+
+/// `POST /programme-applications/{id}/steps`.
+pub async fn take_step(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<StepForm>,
+) -> Result<Response, WebError> {
+    let input = StepInput {
+        action: form.action.clone(),
+        version: form.version.trim().parse().unwrap_or(-1),
+        reason: form.reason,
+        note: form.note,
+        date: form.date,
+    };
+    match service::step(&state.db, &audit, &user.access, id, &input, today(&state)).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/programme-applications/{id}"),
+            "success",
+            "application-step-done",
+        )),
+        Err(ProgrammeError::Invalid(errors)) => {
+            let a = store::find(&state.db, &user.access, ScopeKind::View, id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            application_page(&state, ctx, &user, a, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Filters of a programme's applications.
+#[derive(Debug, Deserialize, Default)]
+pub struct ListFilter {
+    #[serde(default)]
+    state: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+#[derive(askama::Template)]
+#[template(path = "programmes/applications.html")]
+struct ListPage {
+    ctx: PageCtx,
+    programme: Programme,
+    rows: Vec<Row>,
+    pager: Pager,
+    state: String,
+    states: Vec<&'static str>,
+}
+
+/// `GET /programmes/{id}/applications`: a programme's applications within the reader's
+/// scope; `state=waiting` is the waiting list, first sent first.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Path(id): Path<Uuid>,
+    Query(f): Query<ListFilter>,
+) -> Result<Response, WebError> {
+    let programme = programmes::find(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let wanted = f.state.trim();
+    if !wanted.is_empty() && wanted != "waiting" && !STATES.contains(&wanted) {
+        return Err(FieldErrors::one("state", "field-choice-invalid").into());
+    }
+    let mut pager = Pager::new(
+        &format!("/programmes/{id}/applications"),
+        &f.list,
+        &store::SORTS,
+        false,
+    )?
+    .keep("state", wanted);
+    let filter = Filter {
+        programme: Some(id),
+        state: (!wanted.is_empty()).then(|| wanted.to_owned()),
+        ..Default::default()
+    };
+    let (rows, total) = store::list(&state.db, &user.access, &filter, &pager).await?;
+    pager.total = total;
+    let mut states = vec!["waiting"];
+    states.extend(STATES);
+    page_with(
+        axum::http::StatusCode::OK,
+        ListPage {
+            ctx,
+            programme,
+            rows,
+            pager,
+            state: wanted.to_owned(),
+            states,
+        },
+    )
+}
