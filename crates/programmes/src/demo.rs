@@ -121,6 +121,7 @@ async fn seed_programmes(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
                     })
                     .collect(),
                 active: None,
+                payment_rule: String::new(),
             },
         )
         .await
@@ -297,7 +298,10 @@ async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String>
         .collect();
     let mut added = 0;
     for (n, p) in people.iter().enumerate() {
-        if !crate::applications::store::of_person(db, p.id).await?.is_empty() {
+        if !crate::applications::store::of_person(db, p.id)
+            .await?
+            .is_empty()
+        {
             continue;
         }
         let id = service::apply(

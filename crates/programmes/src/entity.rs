@@ -67,6 +67,8 @@ pub mod programme {
         pub quota_total: Option<i32>,
         /// Taking applications?
         pub active: bool,
+        /// How a month is paid: `full_month`, `calendar_days`, `attendance`.
+        pub payment_rule: String,
         /// Created.
         pub created_at: DateTimeUtc,
         /// Last change.
@@ -268,6 +270,145 @@ pub mod application_event {
         pub actor_id: Option<Uuid>,
         /// Who (name).
         pub actor_name: String,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Days attended per beneficiary and month, as the host employer certifies them.
+pub mod attendance {
+    use sea_orm::entity::prelude::*;
+
+    /// One month of one beneficiary.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_attendance")]
+    pub struct Model {
+        /// The application.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub application_id: Uuid,
+        /// First day of the month.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub month: Date,
+        /// Days attended.
+        pub days_attended: i32,
+        /// Working days expected.
+        pub days_expected: i32,
+        /// `office` or `csv`.
+        pub source: String,
+        /// Who recorded it.
+        pub recorded_by: String,
+        /// When.
+        pub recorded_at: DateTimeUtc,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A programme's payment of a month.
+pub mod payment_run {
+    use sea_orm::entity::prelude::*;
+
+    /// One run.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_payment_runs")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The programme.
+        pub programme_id: Uuid,
+        /// First day of the month paid.
+        pub month: Date,
+        /// `computed`, `approved`, `exported`, `reconciled`.
+        pub state: String,
+        /// Sum of the lines, cents.
+        pub total_cents: i64,
+        /// People paid (lines with an amount).
+        pub beneficiaries: i32,
+        /// Lines, excluded ones included.
+        pub lines: i32,
+        /// Who computed it.
+        pub computed_by: Option<Uuid>,
+        /// Their name.
+        pub computed_by_name: String,
+        /// When.
+        pub computed_at: DateTimeUtc,
+        /// Who approved it (never who computed it).
+        pub approved_by: Option<Uuid>,
+        /// Their name.
+        pub approved_by_name: Option<String>,
+        /// When.
+        pub approved_at: Option<DateTimeUtc>,
+        /// First payment file.
+        pub exported_at: Option<DateTimeUtc>,
+        /// Bank result imported.
+        pub reconciled_at: Option<DateTimeUtc>,
+        /// Bumped by each change.
+        pub version: i32,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One beneficiary's line of a run: a snapshot.
+pub mod payment_line {
+    use sea_orm::entity::prelude::*;
+
+    /// One line.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_payment_lines")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The run.
+        pub run_id: Uuid,
+        /// Order in the run (by name).
+        pub position: i32,
+        /// The application.
+        pub application_id: Uuid,
+        /// The person.
+        pub person_id: Uuid,
+        /// CUIL when computed.
+        pub cuil: Option<String>,
+        /// `Surnames, names` when computed.
+        pub name: String,
+        /// CBU or alias when computed.
+        pub account: Option<String>,
+        /// Amount category.
+        pub category: String,
+        /// The month's full amount, cents.
+        pub base_cents: i64,
+        /// Paid, cents.
+        pub amount_cents: i64,
+        /// `paid`, `reduced`, `excluded`.
+        pub status: String,
+        /// Why reduced or excluded.
+        pub reason: Option<String>,
+        /// Days in the programme this month.
+        pub days: i32,
+        /// Days attended (attendance rule).
+        pub days_attended: Option<i32>,
+        /// Days expected (attendance rule).
+        pub days_expected: Option<i32>,
+        /// The rejected line of an earlier run it pays again.
+        pub carries: Option<Uuid>,
+        /// Bank's answer: `paid` or `rejected`.
+        pub result: Option<String>,
+        /// Why rejected.
+        pub result_reason: Option<String>,
     }
 
     /// No relations are declared: queries join by id explicitly.

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod applications;
+pub mod attendance;
 pub mod bank;
 pub mod demo;
 pub mod eligibility;
@@ -15,6 +16,7 @@ pub(crate) mod entity;
 pub mod error;
 pub mod migrations;
 pub mod module;
+pub mod payments;
 pub mod programmes;
 pub mod rules;
 pub mod web;
@@ -149,6 +151,101 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Api(EditProgrammes),
             api::transition_application,
         )
+        .get(
+            "/programmes/{id}/attendance",
+            Guard::Web(ViewProgrammes),
+            web::payments::attendance,
+        )
+        .post(
+            "/programmes/{id}/attendance",
+            Guard::Web(EditProgrammes),
+            web::payments::save_attendance,
+        )
+        .post(
+            "/programmes/{id}/attendance/file",
+            Guard::Web(EditProgrammes),
+            web::payments::upload_attendance,
+        )
+        .put(
+            "/api/v1/programmes/{id}/attendance",
+            Guard::Api(EditProgrammes),
+            api::set_attendance,
+        )
+        .get(
+            "/programmes/{id}/payment-runs",
+            Guard::Web(ManageProgrammes),
+            web::payments::runs,
+        )
+        .post(
+            "/programmes/{id}/payment-runs",
+            Guard::Web(ManageProgrammes),
+            web::payments::compute,
+        )
+        .get(
+            "/payment-runs/rejected",
+            Guard::Web(ViewProgrammes),
+            web::payments::rejected,
+        )
+        .get(
+            "/payment-runs/{id}",
+            Guard::Web(ManageProgrammes),
+            web::payments::run,
+        )
+        .post(
+            "/payment-runs/{id}/approval",
+            Guard::Web(ManageProgrammes),
+            web::payments::approve,
+        )
+        .get(
+            "/payment-runs/{id}/payment-file.csv",
+            Guard::Web(ManageProgrammes),
+            web::payments::payment_file,
+        )
+        .get(
+            "/payment-runs/{id}/payment-file.txt",
+            Guard::Web(ManageProgrammes),
+            web::payments::payment_file,
+        )
+        .post(
+            "/payment-runs/{id}/bank-result",
+            Guard::Web(ManageProgrammes),
+            web::payments::bank_result,
+        )
+        .get(
+            "/api/v1/payment-runs",
+            Guard::Api(ManageProgrammes),
+            api::list_runs,
+        )
+        .post(
+            "/api/v1/payment-runs",
+            Guard::Api(ManageProgrammes),
+            api::compute_run,
+        )
+        .get(
+            "/api/v1/payment-runs/{id}",
+            Guard::Api(ManageProgrammes),
+            api::show_run,
+        )
+        .post(
+            "/api/v1/payment-runs/{id}/approval",
+            Guard::Api(ManageProgrammes),
+            api::approve_run,
+        )
+        .get(
+            "/api/v1/payment-runs/{id}/payment-file.csv",
+            Guard::Api(ManageProgrammes),
+            api::run_file,
+        )
+        .get(
+            "/api/v1/payment-runs/{id}/payment-file.txt",
+            Guard::Api(ManageProgrammes),
+            api::run_file_txt,
+        )
+        .post(
+            "/api/v1/payment-runs/{id}/bank-result",
+            Guard::Api(ManageProgrammes),
+            api::bank_result,
+        )
         .post(
             "/persons/{id}/bank-account",
             Guard::Web(EditProgrammes),
@@ -183,6 +280,14 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::create_application,
     api::show_application,
     api::transition_application,
+    api::set_attendance,
+    api::list_runs,
+    api::compute_run,
+    api::show_run,
+    api::approve_run,
+    api::run_file,
+    api::run_file_txt,
+    api::bank_result,
 ))]
 struct ApiDoc;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sea_orm::EntityTrait;
 
-use crate::entity::{application, bank_account};
+use crate::entity::{application, bank_account, payment_line};
 use sipe_persons::module::PersonSection;
 use sipe_platform::access::Permission;
 use sipe_platform::module::{Area, BoxFuture, Contributions, Module, NavEntry, PersonMerge};
@@ -35,12 +35,14 @@ fn contribute(c: &mut Contributions) {
 }
 
 /// The kept person keeps their account; without one, they take the merged person's.
-/// Applications all go to the kept person.
+/// Applications and payment lines all go to the kept person.
 fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm::DbErr>> {
     Box::pin(async move {
         let applications = m
             .repoint::<application::Entity>(application::Column::PersonId)
-            .await?;
+            .await?
+            + m.repoint::<payment_line::Entity>(payment_line::Column::PersonId)
+                .await?;
         let kept = bank_account::Entity::find_by_id(m.kept).one(m.tx).await?;
         let gone = bank_account::Entity::find_by_id(m.gone).one(m.tx).await?;
         let moved = match (kept, gone) {
@@ -63,7 +65,7 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             sipe_platform::audit::Change::new("programmes.person_merge", "person", m.kept).after(
                 serde_json::json!({
                     "merged": m.gone, "bank_account_moved": moved == 1,
-                    "applications_moved": applications,
+                    "applications_and_payments_moved": applications,
                 }),
             ),
         )

@@ -30,6 +30,11 @@ pub const KINDS: [&str; 5] = [
     "in_kind",
 ];
 
+/// How a programme pays a month: the whole amount for any day in it, the share of the
+/// month's calendar days in the programme, or the share of the working days attended
+/// that the host employer certified.
+pub const PAYMENT_RULES: [&str; 3] = ["full_month", "calendar_days", "attendance"];
+
 /// Most amount rows a programme has.
 pub const MAX_AMOUNTS: usize = 12;
 /// The form field of each amount row, so an error shows beside it.
@@ -99,6 +104,10 @@ pub struct ProgrammeInput {
     /// Taking applications? (updates only; absent: unchanged)
     #[serde(default)]
     pub active: Option<bool>,
+    /// `full_month`, `calendar_days` or `attendance` (empty: attendance for work
+    /// placements, calendar days otherwise).
+    #[serde(default)]
+    pub payment_rule: String,
 }
 
 /// The digits of an integer part written with dots between thousands (`85.000`) or
@@ -177,6 +186,7 @@ struct Valid {
     required_documents: Option<String>,
     quota_total: Option<i32>,
     amounts: Vec<(String, NaiveDate, i64)>,
+    payment_rule: String,
 }
 
 fn number(errors: &mut FieldErrors, field: &'static str, raw: &str, max: i32) -> Option<i32> {
@@ -222,6 +232,15 @@ fn validate(i: &ProgrammeInput) -> Result<Valid, FieldErrors> {
         2_000,
     );
     let quota_total = number(&mut errors, "quota_total", &i.quota_total, 10_000_000);
+    let payment_rule = match i.payment_rule.trim() {
+        "" if i.kind.trim() == "work_placement" => "attendance".to_owned(),
+        "" => "calendar_days".to_owned(),
+        r if PAYMENT_RULES.contains(&r) => r.to_owned(),
+        _ => {
+            errors.add("payment_rule", "field-choice-invalid");
+            String::new()
+        }
+    };
     let mut amounts: Vec<(String, NaiveDate, i64)> = Vec::new();
     // Numbered as sent, blank rows included, so an error shows beside its own row.
     let rows: Vec<(usize, &AmountInput)> = i
@@ -275,6 +294,7 @@ fn validate(i: &ProgrammeInput) -> Result<Valid, FieldErrors> {
         required_documents: opt(documents),
         quota_total,
         amounts,
+        payment_rule,
     })
 }
 
@@ -291,6 +311,7 @@ fn apply(a: &mut programme::ActiveModel, v: &Valid) {
     a.max_months = Set(v.max_months);
     a.required_documents = Set(v.required_documents.clone());
     a.quota_total = Set(v.quota_total);
+    a.payment_rule = Set(v.payment_rule.clone());
     a.updated_at = Set(Utc::now());
 }
 
@@ -300,7 +321,7 @@ fn snapshot(p: &Programme, amounts: &[amount::Model]) -> serde_json::Value {
         "legal_date": p.legal_date, "starts_on": p.starts_on, "ends_on": p.ends_on,
         "funding_source": p.funding_source, "max_months": p.max_months,
         "required_documents": p.required_documents, "quota_total": p.quota_total,
-        "active": p.active,
+        "active": p.active, "payment_rule": p.payment_rule,
         "amounts": amounts.iter().map(|a| json!({
             "category": a.category, "effective_from": a.effective_from,
             "amount_cents": a.amount_cents,
@@ -479,6 +500,7 @@ pub fn input_of(p: &Programme, amounts: &[amount::Model]) -> ProgrammeInput {
             })
             .collect(),
         active: Some(p.active),
+        payment_rule: p.payment_rule.clone(),
     }
 }
 

@@ -603,3 +603,42 @@ pub async fn first_record(conn: &impl ConnectionTrait) -> Result<Option<person::
         .one(conn)
         .await
 }
+
+/// Who a payment goes to: the identity a bank file carries.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct Payee {
+    /// Person id.
+    pub id: Uuid,
+    /// CUIL, if known.
+    pub cuil: Option<String>,
+    /// Surnames.
+    pub surnames: String,
+    /// Names.
+    pub names: String,
+}
+
+/// Payees of these people, whatever the scope: a payment run names everyone it pays
+/// (its readers manage programmes system-wide). Batched.
+pub async fn payees_of(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = PersonId>,
+) -> Result<Vec<Payee>, DbErr> {
+    let ids: Vec<PersonId> = ids.into_iter().collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1_000) {
+        let rows: Vec<Payee> = person::Entity::find()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::Cuil,
+                person::Column::Surnames,
+                person::Column::Names,
+            ])
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .into_model()
+            .all(conn)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

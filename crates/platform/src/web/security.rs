@@ -35,10 +35,13 @@ pub fn apply(h: &mut HeaderMap, tls: bool) {
 /// Routes that accept file uploads (`*` stands for one path segment) and the most they
 /// take: `None` is `upload_limit_bytes`; evidence files of a training assessment are at
 /// most 20 MiB (the use case says so), plus the form around them.
-pub const UPLOADS: [(&str, Option<usize>); 3] = [
+pub const UPLOADS: [(&str, Option<usize>); 6] = [
     ("/admin/imports", None),
     ("/training/enrolments/*/evidence", Some(21 * 1024 * 1024)),
     ("/api/v1/enrolments/*/evidence", Some(21 * 1024 * 1024)),
+    ("/programmes/*/attendance/file", Some(21 * 1024 * 1024)),
+    ("/payment-runs/*/bank-result", Some(21 * 1024 * 1024)),
+    ("/api/v1/payment-runs/*/bank-result", Some(21 * 1024 * 1024)),
 ];
 
 /// The body limit of an upload route, or `None` for any other path.

@@ -145,11 +145,11 @@ impl Action {
         }
     }
 
-    /// Does it take a day (start, suspension, new end, finish)?
+    /// Does it take a day (start, suspension, resumption, new end, finish)?
     pub fn takes_day(self) -> bool {
         matches!(
             self,
-            Action::Activate | Action::Suspend | Action::Extend | Action::Finish
+            Action::Activate | Action::Suspend | Action::Resume | Action::Extend | Action::Finish
         )
     }
 }

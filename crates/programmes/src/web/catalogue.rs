@@ -91,6 +91,8 @@ pub struct ProgrammeForm {
     amount_from: Vec<String>,
     #[serde(default)]
     active: String,
+    #[serde(default)]
+    payment_rule: String,
 }
 
 impl ProgrammeForm {
@@ -118,6 +120,7 @@ impl ProgrammeForm {
             required_documents: f.required_documents.clone(),
             quota_total: f.quota_total.clone(),
             active: existing.then_some(matches!(self.active.as_str(), "on" | "true")),
+            payment_rule: f.payment_rule.clone(),
         }
     }
 }
@@ -139,6 +142,7 @@ struct ProgrammePage {
     form: ProgrammeInput,
     rows: Vec<AmountRow>,
     kinds: Vec<&'static str>,
+    payment_rules: Vec<&'static str>,
     errors: FieldErrors,
     can_manage: bool,
     rules: crate::rules::Rules,
@@ -240,6 +244,7 @@ async fn programme_page(
             form,
             rows,
             kinds: programmes::KINDS.to_vec(),
+            payment_rules: programmes::PAYMENT_RULES.to_vec(),
             errors,
             can_manage: user.access.can(Permission::ManageProgrammes),
         },

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod catalogue;
+pub mod payments;
 pub mod rules;
 
 use axum::extract::{Path, State};

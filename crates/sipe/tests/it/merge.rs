@@ -286,7 +286,8 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     )
     .await
     .unwrap();
-    sipe::programmes::applications::service::apply(
+    let today = chrono::Utc::now().date_naive();
+    let application = sipe::programmes::applications::service::apply(
         &app.db,
         &ctx,
         &system,
@@ -296,10 +297,32 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
             category: String::new(),
             submit: true,
         },
-        chrono::Utc::now().date_naive(),
+        today,
     )
     .await
     .unwrap();
+    // Paid this month: a line of a payment run.
+    for (version, action) in [(1, "approve"), (2, "activate")] {
+        sipe::programmes::applications::service::step(
+            &app.db,
+            &ctx,
+            &system,
+            application,
+            &sipe::programmes::applications::service::StepInput {
+                action: action.into(),
+                version,
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+    }
+    let month =
+        sipe::programmes::payments::parse_month(&today.format("%Y-%m").to_string()).unwrap();
+    sipe::programmes::payments::service::compute(&app.db, &ctx, programme, month, today)
+        .await
+        .unwrap();
     kept_elsewhere
 }
 
@@ -326,6 +349,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "training_certificates",
         "programme_bank_accounts",
         "programme_applications",
+        "programme_payment_lines",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

@@ -1129,3 +1129,319 @@ async fn approvals_are_numbered_within_quotas_and_incompatible_programmes_refuse
         .await;
     assert_eq!(all["total"], 4, "A's operator sees A's four, not B's");
 }
+
+#[tokio::test]
+async fn an_approved_run_is_frozen_its_file_adds_up_and_rejected_payments_come_back() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let first = app.user("programas", "programme_manager", &[]).await;
+    let second = app.user("programas2", "programme_manager", &[]).await;
+    let (t1, t2) = (app.token(first).await, app.token(second).await);
+    let ett = programme_via_api(
+        &app,
+        &t1,
+        json!({"code": "ETT", "name": "Entrenamiento", "kind": "work_placement",
+        "legal_basis": "Res. 2/2026", "starts_on": "2026-01-01",
+        "amounts": [{"amount": "120.000", "effective_from": "2026-01-01"}]}),
+    )
+    .await;
+    let client = app.client();
+    let post = |path: String, token: &str, body: serde_json::Value| {
+        let (client, url, token) = (&client, app.url(&path), token.to_owned());
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Three beneficiaries from March 2026 (CUIL and account each, but the third has no
+    // account), started through the ordinary steps.
+    let mut apps = Vec::new();
+    for (i, dni) in ["30111001", "30111002", "30111003"].into_iter().enumerate() {
+        let person = person_with(
+            &app,
+            "OE-A",
+            dni,
+            "1995-05-05",
+            "AR-90084",
+            "unemployed",
+            "3",
+            None,
+        )
+        .await;
+        use sipe::persons::domain::{Cuil, DocumentNumber, DocumentType, Sex};
+        let number = DocumentNumber::parse(DocumentType::Dni, dni).unwrap();
+        let cuil = Cuil::from_dni(&number, Sex::F).unwrap();
+        app.db
+            .execute_unprepared(&format!(
+                "UPDATE persons SET cuil = '{}' WHERE doc_number = '{dni}'",
+                cuil.as_str()
+            ))
+            .await
+            .unwrap();
+        if i < 2 {
+            let res = client
+                .put(app.url(&format!("/api/v1/persons/{person}/bank-account")))
+                .bearer_auth(&t1)
+                .json(&json!({"cbu": sipe::programmes::bank::cbu_with_checks("2850590", &format!("{:013}", 4_000_000_000_000u64 + i as u64)).unwrap()}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        let res = post(
+            "/api/v1/programme-applications".into(),
+            &t1,
+            json!({"person_id": person, "programme_id": ett, "submit": true}),
+        )
+        .await;
+        let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for (v, body) in [
+            (1, json!({"action": "approve"})),
+            (2, json!({"action": "activate", "date": "2026-03-01"})),
+        ] {
+            let mut body = body;
+            body["version"] = json!(v);
+            let res = post(
+                format!("/api/v1/programme-applications/{id}/transitions"),
+                &t1,
+                body,
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        apps.push((person, id));
+    }
+    // March's attendance: the first attended all 20 days, the second 15.
+    let res = client
+        .put(app.url(&format!("/api/v1/programmes/{ett}/attendance")))
+        .bearer_auth(&t1)
+        .json(&json!({"month": "2026-03", "items": [
+            {"application_id": apps[0].1, "days_attended": 20, "days_expected": 20},
+            {"application_id": apps[1].1, "days_attended": 15, "days_expected": 20},
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let res = post(
+        "/api/v1/payment-runs".into(),
+        &t1,
+        json!({"programme_id": ett, "month": "2026-03"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let run: serde_json::Value = res.json().await.unwrap();
+    let id = run["id"].as_str().unwrap().to_owned();
+    // 120.000 + 90.000 (15 of 20 days); the third has no account.
+    assert_eq!(
+        (
+            run["total_amount"].as_f64(),
+            run["beneficiaries"].as_i64(),
+            run["state"].as_str()
+        ),
+        (Some(210_000.0), Some(2), Some("computed"))
+    );
+    let detail = app
+        .get_json(&t1, &format!("/api/v1/payment-runs/{id}"))
+        .await;
+    let reasons: Vec<Option<&str>> = detail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["reason"].as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        [None, Some("partial_attendance"), Some("no_account")]
+    );
+
+    // The same user cannot approve; the file waits for approval; a second user approves.
+    let res = post(
+        format!("/api/v1/payment-runs/{id}/approval"),
+        &t1,
+        json!({"version": 1}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = client
+        .get(app.url(&format!("/api/v1/payment-runs/{id}/payment-file.csv")))
+        .bearer_auth(&t1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = post(
+        format!("/api/v1/payment-runs/{id}/approval"),
+        &t2,
+        json!({"version": 1}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // Later changes: attendance, a new amount, a name, the third's account.
+    client
+        .put(app.url(&format!("/api/v1/programmes/{ett}/attendance")))
+        .bearer_auth(&t1)
+        .json(&json!({"month": "2026-03", "items": [{"application_id": apps[1].1, "days_attended": 20, "days_expected": 20}]}))
+        .send()
+        .await
+        .unwrap();
+    app.db
+        .execute_unprepared("UPDATE programme_amounts SET amount_cents = 99900000")
+        .await
+        .unwrap();
+    app.db
+        .execute_unprepared("UPDATE persons SET surnames = 'Cambiado'")
+        .await
+        .unwrap();
+    let before = app
+        .get_json(&t1, &format!("/api/v1/payment-runs/{id}"))
+        .await;
+    // Computing March again creates nothing and changes nothing.
+    let res = post(
+        "/api/v1/payment-runs".into(),
+        &t2,
+        json!({"programme_id": ett, "month": "2026-03"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["id"],
+        id.as_str()
+    );
+    let after = app
+        .get_json(&t1, &format!("/api/v1/payment-runs/{id}"))
+        .await;
+    assert_eq!(before, after);
+    assert_eq!(after["total_amount"], 210_000.0);
+    assert!(
+        after["items"][0]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("Apellido"),
+        "{after}"
+    );
+    let runs = app.get_json(&t1, "/api/v1/payment-runs").await;
+    assert_eq!(runs["total"], 1);
+
+    // The payment file: its header, and its amounts add up to the run's total.
+    let res = client
+        .get(app.url(&format!("/api/v1/payment-runs/{id}/payment-file.csv")))
+        .bearer_auth(&t1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csv = res.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["cuil", "apellido_nombre", "cbu", "importe", "concepto"]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    let sum: f64 = rows.iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
+    assert_eq!(sum, 210_000.0);
+    assert_eq!(rows[1][3], "90000.00");
+    assert_eq!(rows[0][4], "ETT 2026-03");
+    let txt = client
+        .get(app.url(&format!("/api/v1/payment-runs/{id}/payment-file.txt")))
+        .bearer_auth(&t1)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let records: Vec<&str> = txt.split("\r\n").filter(|r| !r.is_empty()).collect();
+    assert_eq!(records.len(), 4);
+    assert!(records.iter().all(|r| r.len() == 80));
+    let detail_sum: i64 = records[1..3]
+        .iter()
+        .map(|r| r[34..49].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(detail_sum, 21_000_000);
+    assert_eq!(&records[3][8..23], "000000021000000", "the trailer's total");
+    let exported = app
+        .get_json(&t1, &format!("/api/v1/payment-runs/{id}"))
+        .await;
+    assert_eq!(exported["state"], "exported");
+
+    // The bank pays the first and rejects the second.
+    let result = format!(
+        "cuil,estado,motivo\n{},pagado,\n{},rechazado,CBU inexistente\n",
+        rows[0][0], rows[1][0]
+    );
+    let bad = client
+        .post(app.url(&format!("/api/v1/payment-runs/{id}/bank-result")))
+        .bearer_auth(&t1)
+        .header("content-type", "text/csv")
+        .body("cuil,estado\n20000000001,pagado\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        bad.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown CUIL: nothing loaded"
+    );
+    let res = client
+        .post(app.url(&format!("/api/v1/payment-runs/{id}/bank-result")))
+        .bearer_auth(&t1)
+        .header("content-type", "text/csv")
+        .body(result)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let counts: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (counts["paid"].as_u64(), counts["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // Listed for correction to the office...
+    let (browser, _) = app.signed_in("opa", "operator", &["OE-A"]).await;
+    let html = app.get_page(&browser, "/payment-runs/rejected").await;
+    let listed = text_of(&html, "[data-testid=rejected-table]").unwrap();
+    assert!(listed.contains("CBU inexistente"), "{listed}");
+    // ... and April pays it again (with April's own line).
+    let res = post(
+        "/api/v1/payment-runs".into(),
+        &t1,
+        json!({"programme_id": ett, "month": "2026-04"}),
+    )
+    .await;
+    let april: serde_json::Value = res.json().await.unwrap();
+    let april_lines = app
+        .get_json(
+            &t1,
+            &format!("/api/v1/payment-runs/{}", april["id"].as_str().unwrap()),
+        )
+        .await;
+    let carried = april_lines["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["reason"] == "carried_rejected")
+        .count();
+    assert_eq!(carried, 1);
+    let html = app.get_page(&browser, "/payment-runs/rejected").await;
+    assert!(
+        text_of(&html, "[data-testid=rejected-empty]").is_some(),
+        "paid again: no longer pending"
+    );
+    assert!(app.audit_count("programmes.payment_run.approve").await == 1);
+}

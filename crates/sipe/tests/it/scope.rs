@@ -55,8 +55,11 @@ struct Side {
     /// A programme (catalogue, seen by all), and the other side's (to apply to).
     programme: Uuid,
     other_programme: Uuid,
-    /// Applications sent to `programme` (web, API): the side's person's and learner's.
+    /// Applications sent (web, API): the side's person's to `other_programme` and
+    /// learner's to `programme`.
     applications: [Uuid; 2],
+    /// The side's person, a beneficiary of `programme` since today.
+    beneficiary: Uuid,
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -77,6 +80,8 @@ struct Training {
     certificates: [String; 2],
     learner_doc: &'static str,
     learner: Uuid,
+    /// Another of its people (applies to a programme through the API).
+    spare: Uuid,
     /// The institution's credential signing key (created by its first credential).
     issuer_key: Uuid,
     /// A competency standard and a path (catalogue, seen by all).
@@ -192,6 +197,7 @@ async fn training(
         certificates: [certs[0].code.clone(), certs[1].code.clone()],
         learner_doc: Box::leak(doc(75).into_boxed_str()),
         learner: people[6],
+        spare: people[0],
     }
 }
 
@@ -772,6 +778,7 @@ async fn side(
         programme: Uuid::nil(),
         other_programme: Uuid::nil(),
         applications: [Uuid::nil(); 2],
+        beneficiary: Uuid::nil(),
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -873,20 +880,48 @@ async fn fixture() -> Fixture {
     }
     a.other_programme = b.programme;
     b.other_programme = a.programme;
-    // Each side's person and learner applied to the side's programme.
+    // Each side's person and learner applied to a programme; the person is a
+    // beneficiary of the side's.
+    let today = chrono::Utc::now().date_naive();
     for side in [&mut a, &mut b] {
-        for (i, person) in [side.person, side.training.learner].into_iter().enumerate() {
-            side.applications[i] = sipe::programmes::applications::service::apply(
+        let pairs = [
+            (side.person, side.other_programme),
+            (side.training.learner, side.programme),
+            (side.person, side.programme),
+        ];
+        let mut ids = Vec::new();
+        for (person, programme) in pairs {
+            ids.push(
+                sipe::programmes::applications::service::apply(
+                    &app.db,
+                    &ctx(),
+                    &system(),
+                    &sipe::programmes::applications::service::ApplyInput {
+                        programme_id: programme,
+                        person_id: person,
+                        category: String::new(),
+                        submit: true,
+                    },
+                    today,
+                )
+                .await
+                .unwrap(),
+            );
+        }
+        side.applications = [ids[0], ids[1]];
+        side.beneficiary = ids[2];
+        for (version, action) in [(1, "approve"), (2, "activate")] {
+            sipe::programmes::applications::service::step(
                 &app.db,
                 &ctx(),
                 &system(),
-                &sipe::programmes::applications::service::ApplyInput {
-                    programme_id: side.programme,
-                    person_id: person,
-                    category: String::new(),
-                    submit: true,
+                side.beneficiary,
+                &sipe::programmes::applications::service::StepInput {
+                    action: action.into(),
+                    version,
+                    ..Default::default()
                 },
-                chrono::Utc::now().date_naive(),
+                today,
             )
             .await
             .unwrap();
@@ -975,6 +1010,8 @@ fn concrete(path: &str, s: &Side) -> String {
             "id" if path.contains("/evidence/") => s.training.evidence.to_string(),
             "id" if path.contains("/standards/") => s.training.standard.to_string(),
             "id" if path.contains("/programmes/") => s.programme.to_string(),
+            // Runs are not office data: programme managers only, refused to the walkers.
+            "id" if path.contains("/payment-runs/") => Uuid::nil().to_string(),
             "id" if path.contains("/programme-applications/") => {
                 s.applications[usize::from(api)].to_string()
             }
@@ -1244,14 +1281,26 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         ("POST", "/training/enrolments/{id}/withdrawal")
         | ("POST", "/api/v1/enrolments/{id}/withdrawal") => vec![("reason", "other".into())],
         ("POST", "/programme-applications") => vec![
-            ("person_id", s.person.to_string()),
+            ("person_id", s.training.learner.to_string()),
             ("programme_id", s.other_programme.to_string()),
             ("submit", "on".into()),
         ],
         ("POST", "/api/v1/programme-applications") => {
             return Payload::Json(
-                json!({"person_id": s.training.learner, "programme_id": s.other_programme, "submit": true}),
+                json!({"person_id": s.training.spare, "programme_id": s.other_programme, "submit": true}),
             );
+        }
+        ("POST", "/programmes/{id}/attendance") => vec![
+            ("month", chrono::Utc::now().format("%Y-%m").to_string()),
+            ("application", s.beneficiary.to_string()),
+            ("attended", "10".into()),
+            ("expected", "20".into()),
+        ],
+        ("PUT", "/api/v1/programmes/{id}/attendance") => {
+            return Payload::Json(json!({
+                "month": chrono::Utc::now().format("%Y-%m").to_string(),
+                "items": [{"application_id": s.beneficiary, "days_attended": 12, "days_expected": 20}],
+            }));
         }
         ("POST", "/programme-applications/{id}/steps") => {
             vec![("action", "review".into()), ("version", "1".into())]
@@ -1326,6 +1375,8 @@ fn skipped(def: &RouteDef) -> bool {
         || def.path == "/training/cohorts/{id}/bulk" && def.method == reqwest::Method::POST
         // Multipart: `training_competency` covers it (and the API's upload is walked).
         || def.path == "/training/enrolments/{id}/evidence"
+        // Multipart: `programmes::a_closed_run_*` covers it through the API's JSON.
+        || def.path == "/programmes/{id}/attendance/file"
 }
 
 /// A signed-in walker: its browser, form token and API token.
