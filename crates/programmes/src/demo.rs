@@ -296,6 +296,10 @@ async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String>
         .filter(|p| p.office_id == office.id)
         .take(PATHS.len() + 2)
         .collect();
+    let this_month = today - chrono::Duration::days(i64::from(chrono::Datelike::day(&today)) - 1);
+    let started = this_month
+        .checked_sub_months(chrono::Months::new(2))
+        .unwrap_or(this_month);
     let mut added = 0;
     for (n, p) in people.iter().enumerate() {
         if !crate::applications::store::of_person(db, p.id)
@@ -303,6 +307,17 @@ async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String>
             .is_empty()
         {
             continue;
+        }
+        // Beneficiaries are paid into an account (all but the last, who shows the gap).
+        if n + 1 < people.len() && crate::bank::store::of_person(db, p.id).await?.is_none() {
+            let account = format!("{:013}", 5_000_000_000_000u64 + (n as u64) * 7_919);
+            let input = AccountInput {
+                cbu: crate::bank::cbu_with_checks(BANKS[n % BANKS.len()], &account),
+                alias: None,
+            };
+            crate::bank::store::set(db, &ctx, &system, p.id, &input)
+                .await
+                .map_err(|e| anyhow::anyhow!("bank account of a demo applicant: {e}"))?;
         }
         let id = service::apply(
             db,
@@ -337,7 +352,12 @@ async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String>
                     version: v as i32 + 1,
                     reason: reason.into(),
                     note: String::new(),
-                    date: String::new(),
+                    // Started two months ago, so the demo has months to pay.
+                    date: if *action == "activate" {
+                        started.to_string()
+                    } else {
+                        String::new()
+                    },
                 },
                 today,
             )
@@ -345,9 +365,78 @@ async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String>
             .map_err(|e| anyhow::anyhow!("demo application step {action}: {e}"))?;
         }
     }
-    Ok(if added == 0 {
+    let runs = seed_runs(db, pej.id, started, today).await?;
+    Ok(if added == 0 && runs == 0 {
         String::new()
     } else {
-        format!("{added} applications to PEJ in every state")
+        format!("{added} applications to PEJ in every state, {runs} closed monthly runs")
     })
+}
+
+/// The two months before this one paid: computed by the programme manager, approved by
+/// the administrator (a second user), the payment file taken; the first month's bank
+/// result rejects one payment. Months already run are left as they are.
+async fn seed_runs(
+    db: &sipe_platform::db::Db,
+    programme: uuid::Uuid,
+    first: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<usize> {
+    use crate::payments::{service, store};
+    let as_user = |username: &str| {
+        let username = username.to_owned();
+        async move {
+            let user = sipe_platform::access::store::find_user_by_username(db, &username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("demo user {username} missing"))?;
+            anyhow::Ok(AuditCtx {
+                actor_id: Some(user.id),
+                actor_name: username,
+                ip: None,
+                request_id: None,
+            })
+        }
+    };
+    let (manager, admin) = (as_user("programas").await?, as_user("admin").await?);
+    let mut done = 0;
+    for (i, month) in [
+        first,
+        first
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(first),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if store::of_month(db, programme, month).await?.is_some() {
+            continue;
+        }
+        let (id, _) = service::compute(db, &manager, programme, month, today)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo run: {e}"))?;
+        service::approve(db, &admin, id, 1)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo run approval: {e}"))?;
+        service::export(db, &manager, id, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo payment file: {e}"))?;
+        if i == 0 {
+            let lines = store::paid_lines(db, id).await?;
+            let mut result = String::from("cuil,estado,motivo\n");
+            for (n, l) in lines.iter().enumerate() {
+                let Some(cuil) = &l.cuil else { continue };
+                result.push_str(&if n == 0 {
+                    format!("{cuil},rechazado,CBU inexistente\n")
+                } else {
+                    format!("{cuil},pagado,\n")
+                });
+            }
+            service::reconcile(db, &manager, id, result.as_bytes())
+                .await
+                .map_err(|e| anyhow::anyhow!("demo bank result: {e}"))?
+                .map_err(|p| anyhow::anyhow!("demo bank result: {p:?}"))?;
+        }
+        done += 1;
+    }
+    Ok(done)
 }

@@ -181,19 +181,33 @@ pub async fn compute(
         )
         .all(&tx)
         .await?;
+    // Only once the account was corrected after the bank's answer; until then the
+    // payment stays on the list for correction.
     let mut carried_accounts: HashMap<Uuid, String> = HashMap::new();
+    let mut answered: HashMap<Uuid, Option<chrono::DateTime<Utc>>> = HashMap::new();
     for l in &carried {
+        if !answered.contains_key(&l.run_id) {
+            let at = store::find(&tx, l.run_id)
+                .await?
+                .and_then(|r| r.reconciled_at);
+            answered.insert(l.run_id, at);
+        }
+        let since = answered.get(&l.run_id).copied().flatten();
         if let Some(a) = bank_account::Entity::find_by_id(l.person_id)
             .one(&tx)
             .await?
+            && since.is_none_or(|at| a.updated_at > at)
             && let Some(acc) = a.cbu.or(a.alias)
         {
             carried_accounts.insert(l.person_id, acc);
         }
     }
     for l in carried {
-        let account = carried_accounts.get(&l.person_id).cloned();
-        let pays = account.is_some();
+        let Some(account) = carried_accounts.get(&l.person_id).cloned() else {
+            continue;
+        };
+        let account = Some(account);
+        let pays = true;
         lines.push(payment_line::ActiveModel {
             id: Set(Uuid::now_v7()),
             run_id: Set(run_id),

@@ -191,7 +191,11 @@ pub async fn save_attendance(
     )
     .await
     {
-        Ok(_) => Ok(redirect_with_flash(&back, "success", "certified-attendance-saved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            "certified-attendance-saved",
+        )),
         Err(ProgrammeError::Invalid(e)) => Ok(redirect_with_flash(
             &back,
             "error",
@@ -221,7 +225,11 @@ pub async fn upload_attendance(
     match attendance::read_csv(&state.db, &user.access, id, first, &file).await? {
         Ok(entries) => {
             attendance::record(&state.db, &audit, &user.access, id, first, &entries, "csv").await?;
-            Ok(redirect_with_flash(&back, "success", "certified-attendance-saved"))
+            Ok(redirect_with_flash(
+                &back,
+                "success",
+                "certified-attendance-saved",
+            ))
         }
         Err(problems) => attendance_page(&state, ctx, &user, id, first, problems).await,
     }

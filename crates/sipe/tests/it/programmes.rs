@@ -1417,7 +1417,40 @@ async fn an_approved_run_is_frozen_its_file_adds_up_and_rejected_payments_come_b
     let html = app.get_page(&browser, "/payment-runs/rejected").await;
     let listed = text_of(&html, "[data-testid=rejected-table]").unwrap();
     assert!(listed.contains("CBU inexistente"), "{listed}");
-    // ... and April pays it again (with April's own line).
+    // ... April does not pay it again while the account is the one rejected...
+    let carried_in = |run: serde_json::Value| {
+        let (app, t1) = (&app, &t1);
+        async move {
+            let lines = app
+                .get_json(
+                    t1,
+                    &format!("/api/v1/payment-runs/{}", run["id"].as_str().unwrap()),
+                )
+                .await;
+            lines["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|l| l["reason"] == "carried_rejected")
+                .count()
+        }
+    };
+    let res = post(
+        "/api/v1/payment-runs".into(),
+        &t1,
+        json!({"programme_id": ett, "month": "2026-04"}),
+    )
+    .await;
+    assert_eq!(carried_in(res.json().await.unwrap()).await, 0);
+    // ... and does once the office corrects it (April is not approved: computed again).
+    let res = client
+        .put(app.url(&format!("/api/v1/persons/{}/bank-account", apps[1].0)))
+        .bearer_auth(&t1)
+        .json(&json!({"alias": "cuenta.corregida"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
     let res = post(
         "/api/v1/payment-runs".into(),
         &t1,
