@@ -186,11 +186,12 @@ pub async fn compute(
     let mut carried_accounts: HashMap<Uuid, String> = HashMap::new();
     let mut answered: HashMap<Uuid, Option<chrono::DateTime<Utc>>> = HashMap::new();
     for l in &carried {
-        if !answered.contains_key(&l.run_id) {
-            let at = store::find(&tx, l.run_id)
-                .await?
-                .and_then(|r| r.reconciled_at);
-            answered.insert(l.run_id, at);
+        if let std::collections::hash_map::Entry::Vacant(e) = answered.entry(l.run_id) {
+            e.insert(
+                store::find(&tx, l.run_id)
+                    .await?
+                    .and_then(|r| r.reconciled_at),
+            );
         }
         let since = answered.get(&l.run_id).copied().flatten();
         if let Some(a) = bank_account::Entity::find_by_id(l.person_id)
