@@ -137,6 +137,12 @@ pub async fn record(
         return Err(FieldErrors::one("entries", "certified-attendance-too-many").into());
     }
     let mut errors = FieldErrors::new();
+    let mut ids: Vec<Uuid> = entries.iter().map(|e| e.application_id).collect();
+    ids.sort();
+    ids.dedup();
+    if ids.len() != entries.len() {
+        errors.add("entries", "certified-attendance-row-repeated");
+    }
     for e in entries {
         if !(1..=31).contains(&e.days_expected) || !(0..=e.days_expected).contains(&e.days_attended)
         {

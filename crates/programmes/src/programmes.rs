@@ -409,6 +409,9 @@ pub async fn update(
     if code_taken(&tx, &v.code, Some(id)).await? {
         return Err(FieldErrors::one("code", "programme-code-taken").into());
     }
+    if v.code != current.code && numbered(&tx, id).await? {
+        return Err(FieldErrors::one("code", "programme-code-fixed").into());
+    }
     let stored = amounts_of(&tx, id).await?;
     let kept = |a: &Amount| {
         v.amounts.iter().any(|(c, d, cents)| {
@@ -447,6 +450,17 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Has the programme numbered an approval? (Its code is in those numbers.)
+async fn numbered(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> {
+    use crate::entity::application;
+    Ok(application::Entity::find()
+        .filter(application::Column::ProgrammeId.eq(id))
+        .filter(application::Column::Number.is_not_null())
+        .count(conn)
+        .await?
+        > 0)
 }
 
 /// One programme.

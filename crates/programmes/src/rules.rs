@@ -184,6 +184,10 @@ pub async fn set(
     if input.incompatible_with.len() > MAX_INCOMPATIBLE {
         errors.add("incompatible_with", "field-too-long");
     }
+    // What is wrong already is said before any query (a huge list costs nothing).
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     let tx = db::begin_write(db).await?;
     let current = programme::Entity::find_by_id(id)
         .one(&tx)

@@ -303,6 +303,23 @@ async fn check_approval(
     {
         return Err(refused("action", "application-incompatible"));
     }
+    // One place per person and programme (two applications may meet after a merge).
+    let holds = application::Entity::find()
+        .filter(application::Column::PersonId.eq(a.person_id))
+        .filter(application::Column::ProgrammeId.eq(programme.id))
+        .filter(application::Column::State.is_in(HOLDING))
+        .filter(application::Column::Id.ne(a.id))
+        .count(conn)
+        .await?;
+    if holds > 0 {
+        return Err(refused("action", "application-already-holding"));
+    }
+    if !programme.active
+        || programme.starts_on > today
+        || programme.ends_on.is_some_and(|e| e < today)
+    {
+        return Err(refused("action", "application-programme-closed"));
+    }
     if let Some(q) = crate::rules::office_quota(conn, programme.id, a.office_id).await?
         && super::store::holding(conn, programme.id, Some(a.office_id)).await? >= u64::from(q)
     {
@@ -354,7 +371,7 @@ pub async fn step(
         return Err(ProgrammeError::NotFound);
     }
     let tx = db::begin_write(db).await?;
-    let a = super::store::find(&tx, access, ScopeKind::Capture, id)
+    let a = super::store::find_for_update(&tx, access, ScopeKind::Capture, id)
         .await?
         .ok_or(ProgrammeError::NotFound)?;
     if a.version != input.version {
@@ -382,8 +399,11 @@ pub async fn step(
         }
         Action::Activate => {
             let start = day.unwrap_or(today);
+            if start < programme.starts_on || programme.ends_on.is_some_and(|e| start > e) {
+                return Err(refused("date", "application-start-outside"));
+            }
             m.starts_on = Set(Some(start));
-            m.ends_on = Set(programme
+            let planned = programme
                 .max_months
                 .and_then(|n| {
                     start.checked_add_months(Months::new(std::cmp::max(
@@ -391,13 +411,20 @@ pub async fn step(
                         1,
                     )))
                 })
-                .and_then(|d| d.pred_opt())
-                .or(programme.ends_on));
+                .and_then(|d| d.pred_opt());
+            // Never past the programme's own end.
+            m.ends_on = Set(match (planned, programme.ends_on) {
+                (Some(p), Some(e)) => Some(std::cmp::min(p, e)),
+                (p, e) => p.or(e),
+            });
         }
         Action::Extend => {
             let end = day.unwrap_or(today);
             if a.ends_on.is_some_and(|e| end <= e) {
                 return Err(refused("date", "application-extend-later"));
+            }
+            if programme.ends_on.is_some_and(|e| end > e) {
+                return Err(refused("date", "application-extend-past-programme"));
             }
             m.ends_on = Set(Some(end));
         }
@@ -406,10 +433,33 @@ pub async fn step(
             if a.starts_on.is_some_and(|s| end < s) {
                 return Err(refused("date", "application-finish-before-start"));
             }
+            if end > today || a.ends_on.is_some_and(|e| end > e) {
+                return Err(refused("date", "application-finish-late"));
+            }
             m.finished_on = Set(Some(end));
             m.finish_reason = Set(reason.clone());
         }
-        Action::Review | Action::Suspend | Action::Resume => {}
+        Action::Suspend | Action::Resume => {
+            let d = day.unwrap_or(today);
+            // Within the stay, not ahead of today, and a resumption after its suspension.
+            if a.starts_on.is_some_and(|s| d < s) || a.ends_on.is_some_and(|e| d > e) || d > today {
+                return Err(refused("date", "application-date-outside"));
+            }
+            if action == Action::Resume {
+                let suspended = application_event::Entity::find()
+                    .filter(application_event::Column::ApplicationId.eq(a.id))
+                    .filter(application_event::Column::Action.eq("suspend"))
+                    .all(&tx)
+                    .await?
+                    .into_iter()
+                    .filter_map(|s| s.effective_on)
+                    .max();
+                if suspended.is_some_and(|s| d < s) {
+                    return Err(refused("date", "application-resume-before"));
+                }
+            }
+        }
+        Action::Review => {}
     }
     m.state = Set(to.to_owned());
     m.version = Set(a.version + 1);

@@ -38,6 +38,22 @@ pub async fn find(
         .await
 }
 
+/// The same, its row locked until the transaction ends (a step reads, checks and
+/// writes it; a second step at once waits and then sees the first one's version).
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    kind: ScopeKind,
+    id: Uuid,
+) -> Result<Option<Application>, DbErr> {
+    use sea_orm::QuerySelect;
+    application::Entity::find_by_id(id)
+        .filter(in_scope(access, kind))
+        .lock_exclusive()
+        .one(conn)
+        .await
+}
+
 /// Filters of the applications list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

@@ -50,6 +50,15 @@ impl From<bank_account::Model> for BankAccount {
     }
 }
 
+/// An account as written (22 digits, or an alias) with its middle hidden.
+pub fn mask(account: &str) -> String {
+    if account.len() == 22 && account.chars().all(|c| c.is_ascii_digit()) {
+        masked(Some(account), None)
+    } else {
+        masked(None, Some(account))
+    }
+}
+
 /// An account with its middle hidden: `CBU 285 … 5201`, `alias ca…`.
 fn masked(cbu: Option<&str>, alias: Option<&str>) -> String {
     match (cbu, alias) {

@@ -143,12 +143,19 @@ impl Criterion {
 /// Errors go on the form's field of the value.
 pub fn check(criteria: &[Criterion]) -> Result<(), FieldErrors> {
     let mut e = FieldErrors::new();
+    if criteria.len() > KINDS.len() {
+        e.add("criteria", "criterion-too-many");
+        return e.into_result();
+    }
     for (i, c) in criteria.iter().enumerate() {
         if criteria[..i].iter().any(|o| o.kind() == c.kind()) {
             e.add("criteria", "criterion-repeated");
         }
         match c {
-            Criterion::Age { min, max, .. } => {
+            Criterion::Age { min, max, on } => {
+                if on.is_some_and(|d| !(1900..=2200).contains(&chrono::Datelike::year(&d))) {
+                    e.add("age_on", "field-date-invalid");
+                }
                 if *max > 120 {
                     e.add("age_max", "field-number-invalid");
                 } else if min > max {

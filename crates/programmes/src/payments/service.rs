@@ -26,6 +26,10 @@ fn refused(field: &'static str, key: &'static str) -> ProgrammeError {
     ProgrammeError::Invalid(FieldErrors::one(field, key))
 }
 
+fn run_id_of(run: &Option<Run>) -> Uuid {
+    run.as_ref().map_or_else(Uuid::nil, |r| r.id)
+}
+
 /// Suspensions of each application: from the suspend step's day to the resume step's.
 async fn suspensions(
     conn: &impl ConnectionTrait,
@@ -62,13 +66,21 @@ pub async fn compute(
     first: NaiveDate,
     today: NaiveDate,
 ) -> Result<(Uuid, bool), ProgrammeError> {
-    if first > today {
+    // Only a month that is over: the current one's attendance is not in yet.
+    if last_day(first) >= today {
         return Err(refused("month", "payment-month-future"));
     }
     let tx = db::begin_write(db).await?;
-    let programme = crate::programmes::find(&tx, programme_id)
-        .await?
-        .ok_or(ProgrammeError::NotFound)?;
+    // The programme's row locked first: computes of one programme take turns, so a
+    // double click never writes a month twice, nor two months carry one rejection.
+    let programme = {
+        use sea_orm::QuerySelect;
+        crate::entity::programme::Entity::find_by_id(programme_id)
+            .lock_exclusive()
+            .one(&tx)
+            .await?
+            .ok_or(ProgrammeError::NotFound)?
+    };
     let existing = store::of_month(&tx, programme_id, first).await?;
     if let Some(run) = &existing
         && FROZEN.contains(&run.state.as_str())
@@ -135,7 +147,10 @@ pub async fn compute(
         let payee = payees.get(&a.person_id);
         let b = Beneficiary {
             starts_on,
-            ends_on: a.finished_on.or(a.ends_on),
+            ends_on: match (a.finished_on, a.ends_on) {
+                (Some(f), Some(e)) => Some(std::cmp::min(f, e)),
+                (f, e) => f.or(e),
+            },
             suspended: suspended.get(&a.id).cloned().unwrap_or_default(),
             base_cents: crate::programmes::amount_on(&amounts, &a.category, first),
             has_cuil: payee.is_some_and(|p| p.cuil.is_some()),
@@ -168,7 +183,19 @@ pub async fn compute(
     // Rejected payments of earlier months, paid again once the person has an account
     // (the office corrected it) — never twice: a line carrying one closes it.
     let carried = payment_line::Entity::find()
-        .filter(store::rejected_open())
+        .filter(payment_line::Column::Result.eq("rejected"))
+        // Not carried by any other run, approved or not (this run's own lines are
+        // replaced below).
+        .filter(
+            payment_line::Column::Id.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(payment_line::Column::Carries)
+                    .from(payment_line::Entity)
+                    .and_where(payment_line::Column::Carries.is_not_null())
+                    .and_where(payment_line::Column::RunId.ne(run_id_of(&existing)))
+                    .take(),
+            ),
+        )
         .filter(
             payment_line::Column::RunId.in_subquery(
                 sea_orm::sea_query::Query::select()
@@ -328,7 +355,7 @@ pub async fn approve(
     version: i32,
 ) -> Result<Run, ProgrammeError> {
     let tx = db::begin_write(db).await?;
-    let run = store::find(&tx, id)
+    let run = store::find_for_update(&tx, id)
         .await?
         .ok_or(ProgrammeError::NotFound)?;
     if run.version != version {
@@ -368,7 +395,7 @@ pub async fn export(
     layout: Option<&str>,
 ) -> Result<(Run, String, Vec<u8>), ProgrammeError> {
     let tx = db::begin_write(db).await?;
-    let run = store::find(&tx, id)
+    let run = store::find_for_update(&tx, id)
         .await?
         .ok_or(ProgrammeError::NotFound)?;
     if !FROZEN.contains(&run.state.as_str()) {
@@ -437,17 +464,22 @@ pub async fn reconcile(
     file: &[u8],
 ) -> Result<Result<(usize, usize), Vec<ResultProblem>>, ProgrammeError> {
     let tx = db::begin_write(db).await?;
-    let run = store::find(&tx, id)
+    let run = store::find_for_update(&tx, id)
         .await?
         .ok_or(ProgrammeError::NotFound)?;
     if !matches!(run.state.as_str(), "exported" | "reconciled") {
         return Err(refused("state", "payment-run-not-exported"));
     }
     let lines = store::paid_lines(&tx, id).await?;
-    let by_cuil: HashMap<&str, &store::Line> = lines
-        .iter()
-        .filter_map(|l| l.cuil.as_deref().map(|c| (c, l)))
-        .collect();
+    // A CUIL may have two payments in a run (the month's and a rejected one paid
+    // again): the bank's answer for it applies to both.
+    let mut by_cuil: HashMap<&str, Vec<&store::Line>> = HashMap::new();
+    for l in &lines {
+        if let Some(c) = l.cuil.as_deref() {
+            by_cuil.entry(c).or_default().push(l);
+        }
+    }
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut problems = Vec::new();
     let mut results: Vec<(Uuid, &'static str, Option<String>)> = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
@@ -491,29 +523,47 @@ pub async fn reconcile(
             .chars()
             .filter(char::is_ascii_digit)
             .collect();
-        let Some(l) = by_cuil.get(cuil.as_str()) else {
+        let Some(paid_lines) = by_cuil.get(cuil.as_str()) else {
             problems.push(ResultProblem {
                 line,
                 problem: "bank-result-unknown".into(),
             });
             continue;
         };
-        let reason: String = row.get(2).unwrap_or("").chars().take(200).collect();
-        match row.get(1).unwrap_or("").to_lowercase().as_str() {
-            "pagado" | "paid" => results.push((l.id, "paid", None)),
-            "rechazado" | "rejected" => results.push((
-                l.id,
-                "rejected",
-                Some(if reason.is_empty() {
-                    "sin motivo".into()
-                } else {
-                    reason
-                }),
-            )),
-            _ => problems.push(ResultProblem {
+        if !seen.insert(cuil.clone()) {
+            problems.push(ResultProblem {
                 line,
-                problem: "bank-result-state".into(),
-            }),
+                problem: "bank-result-repeated".into(),
+            });
+            continue;
+        }
+        let reason: String = row.get(2).unwrap_or("").chars().take(200).collect();
+        let result = match row.get(1).unwrap_or("").to_lowercase().as_str() {
+            "pagado" | "paid" => "paid",
+            "rechazado" | "rejected" => "rejected",
+            _ => {
+                problems.push(ResultProblem {
+                    line,
+                    problem: "bank-result-state".into(),
+                });
+                continue;
+            }
+        };
+        // An answer already recorded is never changed: a rejected payment may have been
+        // paid again since.
+        if paid_lines
+            .iter()
+            .any(|l| l.result.as_deref().is_some_and(|r| r != result))
+        {
+            problems.push(ResultProblem {
+                line,
+                problem: "bank-result-already".into(),
+            });
+            continue;
+        }
+        for l in paid_lines.iter().filter(|l| l.result.is_none()) {
+            let why = (result == "rejected" && !reason.is_empty()).then(|| reason.clone());
+            results.push((l.id, result, why));
         }
     }
     if !problems.is_empty() {
@@ -533,8 +583,12 @@ pub async fn reconcile(
             .exec(&tx)
             .await?;
     }
+    // Reconciled once every payment has its answer; until then it stays exported.
+    let answered = lines.iter().filter(|l| l.result.is_some()).count() + results.len();
     let mut m = run.clone().into_active_model();
-    m.state = Set("reconciled".into());
+    if answered >= lines.len() {
+        m.state = Set("reconciled".into());
+    }
     m.reconciled_at = Set(Some(Utc::now()));
     m.version = Set(run.version + 1);
     m.update(&tx).await?;
@@ -542,7 +596,10 @@ pub async fn reconcile(
         &tx,
         ctx,
         Change::new("programmes.payment_run.reconcile", "payment_run", id)
-            .after(json!({"paid": paid, "rejected": rejected})),
+            .after(json!({
+                "paid": paid, "rejected": rejected, "unanswered": lines.len() - answered.min(lines.len()),
+                "rejected_lines": results.iter().filter(|r| r.1 == "rejected").map(|r| r.0).collect::<Vec<_>>(),
+            })),
     )
     .await?;
     tx.commit().await?;

@@ -22,6 +22,19 @@ pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<Run>, 
     payment_run::Entity::find_by_id(id).one(conn).await
 }
 
+/// One run, its row locked until the transaction ends: approving, exporting and
+/// reconciling take turns, and each sees the one before.
+pub(crate) async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Run>, DbErr> {
+    use sea_orm::QuerySelect;
+    payment_run::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(conn)
+        .await
+}
+
 /// The run of a programme's month, if computed.
 pub async fn of_month(
     conn: &impl ConnectionTrait,
@@ -89,6 +102,19 @@ pub(crate) fn rejected_open() -> Condition {
                     .column(payment_line::Column::Carries)
                     .from(payment_line::Entity)
                     .and_where(Expr::col(payment_line::Column::Carries).is_not_null())
+                    // Only a frozen run's line settles it: a computed one may never be
+                    // approved.
+                    .and_where(
+                        Expr::col(payment_line::Column::RunId).in_subquery(
+                            sea_orm::sea_query::Query::select()
+                                .column(payment_run::Column::Id)
+                                .from(payment_run::Entity)
+                                .and_where(
+                                    Expr::col(payment_run::Column::State).is_in(super::FROZEN),
+                                )
+                                .take(),
+                        ),
+                    )
                     .take(),
             ),
         )

@@ -77,6 +77,8 @@ pub async fn apply(
 /// A step the reader may take now, with what it asks for.
 pub struct StepChoice {
     action: &'static str,
+    /// The errors of this step, when it was the one refused.
+    errors: FieldErrors,
     reasons: Vec<&'static str>,
     takes_day: bool,
     needs_note: bool,
@@ -109,6 +111,7 @@ async fn application_page(
     user: &Authenticated,
     a: Application,
     errors: FieldErrors,
+    failed: &str,
 ) -> Result<Response, WebError> {
     let programme = programmes::find(&state.db, a.programme_id)
         .await?
@@ -133,6 +136,11 @@ async fn application_page(
         .filter(|act| act.from(&a.state).is_some())
         .filter(|act| can_edit && (!act.is_decision() || can_decide))
         .map(|act| StepChoice {
+            errors: if act.as_str() == failed {
+                errors.clone()
+            } else {
+                FieldErrors::new()
+            },
             action: act.as_str(),
             reasons: act.reasons().map(<[_]>::to_vec).unwrap_or_default(),
             takes_day: act.takes_day(),
@@ -187,7 +195,7 @@ pub async fn show(
     )
     .await
     .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
-    application_page(&state, ctx, &user, a, FieldErrors::new()).await
+    application_page(&state, ctx, &user, a, FieldErrors::new(), "").await
 }
 
 /// The step form as posted.
@@ -231,7 +239,7 @@ pub async fn take_step(
             let a = store::find(&state.db, &user.access, ScopeKind::View, id)
                 .await?
                 .ok_or(WebError::NotFound)?;
-            application_page(&state, ctx, &user, a, errors).await
+            application_page(&state, ctx, &user, a, errors, &form.action).await
         }
         Err(e) => Err(e.into()),
     }

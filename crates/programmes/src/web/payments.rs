@@ -542,11 +542,19 @@ struct RejectedPage {
     ctx: PageCtx,
     rows: Vec<Line>,
     pager: Pager,
+    /// Run id → "PEJ 2026-03".
+    runs: Vec<(Uuid, String)>,
 }
 
 impl RejectedPage {
     fn pesos(&self, cents: &i64) -> String {
         programmes::pesos(*cents)
+    }
+    fn run_of(&self, id: &Uuid) -> String {
+        self.runs
+            .iter()
+            .find(|(r, _)| r == id)
+            .map_or_else(String::new, |(_, l)| l.clone())
     }
 }
 
@@ -559,7 +567,35 @@ pub async fn rejected(
     Query(list): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let mut pager = Pager::new("/payment-runs/rejected", &list, &["id"], false)?;
-    let (rows, total) = store::rejected(&state.db, &user.access, &pager).await?;
+    let (mut rows, total) = store::rejected(&state.db, &user.access, &pager).await?;
+    // Accounts whole only to those who record them, as on the person's page.
+    if !user.access.can(Permission::EditProgrammes) {
+        for r in &mut rows {
+            r.account = r.account.as_deref().map(crate::bank::store::mask);
+        }
+    }
     pager.total = total;
-    page_with(StatusCode::OK, RejectedPage { ctx, rows, pager })
+    let all = programmes::all(&state.db).await?;
+    let mut runs: Vec<(Uuid, String)> = Vec::new();
+    for r in &rows {
+        if runs.iter().any(|(id, _)| *id == r.run_id) {
+            continue;
+        }
+        if let Some(run) = store::find(&state.db, r.run_id).await? {
+            let code = all
+                .iter()
+                .find(|p| p.id == run.programme_id)
+                .map_or("", |p| p.code.as_str());
+            runs.push((run.id, format!("{code} {}", month_label(run.month))));
+        }
+    }
+    page_with(
+        StatusCode::OK,
+        RejectedPage {
+            ctx,
+            rows,
+            pager,
+            runs,
+        },
+    )
 }

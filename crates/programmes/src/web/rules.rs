@@ -104,7 +104,6 @@ async fn rules_page(
     let quotas = territory::all_offices(&state.db)
         .await?
         .into_iter()
-        .filter(|o| o.active)
         .map(|o| QuotaRow {
             value: form.quota_of(&o.code).to_owned(),
             code: o.code,

@@ -301,7 +301,10 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     )
     .await
     .unwrap();
-    // Paid this month: a line of a payment run.
+    // Paid last month: a line of a payment run.
+    let last_month = today - chrono::Duration::days(i64::from(chrono::Datelike::day(&today)));
+    let month =
+        sipe::programmes::payments::parse_month(&last_month.format("%Y-%m").to_string()).unwrap();
     for (version, action) in [(1, "approve"), (2, "activate")] {
         sipe::programmes::applications::service::step(
             &app.db,
@@ -311,6 +314,7 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
             &sipe::programmes::applications::service::StepInput {
                 action: action.into(),
                 version,
+                date: month.to_string(),
                 ..Default::default()
             },
             today,
@@ -318,8 +322,6 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
         .await
         .unwrap();
     }
-    let month =
-        sipe::programmes::payments::parse_month(&today.format("%Y-%m").to_string()).unwrap();
     sipe::programmes::payments::service::compute(&app.db, &ctx, programme, month, today)
         .await
         .unwrap();

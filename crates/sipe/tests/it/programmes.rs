@@ -1012,6 +1012,16 @@ async fn approvals_are_numbered_within_quotas_and_incompatible_programmes_refuse
             .unwrap()
             .contains("does not fit the application's current state")
     );
+    // A start before the programme's is refused, with its field.
+    let res = step(
+        &ids[0],
+        2,
+        json!({"action": "activate", "date": "2019-03-01"}),
+        &token,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("\"date\""));
     // Started: the end follows the programme's six months.
     let res = step(
         &ids[0],
@@ -1412,6 +1422,17 @@ async fn an_approved_run_is_frozen_its_file_adds_up_and_rejected_payments_come_b
         (counts["paid"].as_u64(), counts["rejected"].as_u64()),
         (Some(1), Some(1))
     );
+    // An answer once given is never turned over by a later file.
+    let flip = format!("cuil,estado,motivo\n{},pagado,\n", rows[1][0]);
+    let res = client
+        .post(app.url(&format!("/api/v1/payment-runs/{id}/bank-result")))
+        .bearer_auth(&t1)
+        .header("content-type", "text/csv")
+        .body(flip)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Listed for correction to the office...
     let (browser, _) = app.signed_in("opa", "operator", &["OE-A"]).await;
     let html = app.get_page(&browser, "/payment-runs/rejected").await;
@@ -1471,10 +1492,23 @@ async fn an_approved_run_is_frozen_its_file_adds_up_and_rejected_payments_come_b
         .filter(|l| l["reason"] == "carried_rejected")
         .count();
     assert_eq!(carried, 1);
+    // Pending until April is approved (a computed run may never be).
+    let html = app.get_page(&browser, "/payment-runs/rejected").await;
+    assert!(text_of(&html, "[data-testid=rejected-table]").is_some());
+    let res = post(
+        format!(
+            "/api/v1/payment-runs/{}/approval",
+            april["id"].as_str().unwrap()
+        ),
+        &t2,
+        json!({"version": april["version"]}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
     let html = app.get_page(&browser, "/payment-runs/rejected").await;
     assert!(
         text_of(&html, "[data-testid=rejected-empty]").is_some(),
         "paid again: no longer pending"
     );
-    assert!(app.audit_count("programmes.payment_run.approve").await == 1);
+    assert_eq!(app.audit_count("programmes.payment_run.approve").await, 2);
 }
