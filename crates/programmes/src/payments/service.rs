@@ -270,12 +270,10 @@ pub async fn compute(
         });
     }
     // In order of name, as the bank's file and the page list them.
-    lines.sort_by(|a, b| {
-        let key = |l: &payment_line::ActiveModel| match (&l.name, &l.application_id) {
-            (sea_orm::ActiveValue::Set(n), sea_orm::ActiveValue::Set(id)) => (n.clone(), *id),
-            _ => (String::new(), Uuid::nil()),
-        };
-        key(a).cmp(&key(b))
+    // Each key built once (a comparator cloning names ran ~1.7M times for 100k lines).
+    lines.sort_by_cached_key(|l| match (&l.name, &l.application_id) {
+        (sea_orm::ActiveValue::Set(n), sea_orm::ActiveValue::Set(id)) => (n.clone(), *id),
+        _ => (String::new(), Uuid::nil()),
     });
     let mut total: i64 = 0;
     let mut paid = 0;
