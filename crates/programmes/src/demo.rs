@@ -25,6 +25,11 @@ pub const STEPS: &[DemoStep] = &[
         stage: DemoStage::Activity,
         run: |ctx| Box::pin(seed_applications(ctx.db)),
     },
+    DemoStep {
+        name: "programmes-compliance",
+        stage: DemoStage::Activity,
+        run: |ctx| Box::pin(seed_compliance(ctx.db, ctx.config.tz())),
+    },
 ];
 
 /// (code, name, kind, resolution, months, quota, [(category, amount, from)], documents)
@@ -439,4 +444,84 @@ async fn seed_runs(
         done += 1;
     }
     Ok(done)
+}
+
+/// One active PEJ beneficiary hired through intermediation ten days ago, then the
+/// compliance check run: the queue proposes ending that stay as hired.
+async fn seed_compliance(db: &sipe_platform::db::Db, tz: chrono_tz::Tz) -> anyhow::Result<String> {
+    use sipe_intermediation::referrals::service::{
+        self as referrals, ReferralInput, TransitionInput,
+    };
+    let ctx = AuditCtx::system();
+    let system = Access::system("demo");
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let Some(pej) = crate::programmes::all(db)
+        .await?
+        .into_iter()
+        .find(|p| p.code == "PEJ")
+    else {
+        return Ok(String::new());
+    };
+    let filter = crate::applications::store::Filter {
+        programme: Some(pej.id),
+        state: Some("active".into()),
+        ..Default::default()
+    };
+    let pager = sipe_platform::web::table::Pager::new(
+        "/",
+        &sipe_platform::web::table::ListQuery::default(),
+        &crate::applications::store::SORTS,
+        false,
+    )?;
+    let (active, _) = crate::applications::store::list(db, &system, &filter, &pager).await?;
+    let hired_on = today - chrono::Days::new(10);
+    if let Some(a) = active
+        .iter()
+        .find(|a| a.starts_on.is_some_and(|s| s <= hired_on))
+        && sipe_intermediation::referrals::placement_starts(db, &[a.person_id])
+            .await?
+            .is_empty()
+    {
+        let vacancies = sipe_intermediation::vacancies::store::list_vacancies(
+            db,
+            &system,
+            &sipe_intermediation::vacancies::store::VacancyFilter {
+                state: Some("open".into()),
+                ..Default::default()
+            },
+            &pager,
+        )
+        .await?
+        .0;
+        for v in vacancies {
+            let input = ReferralInput {
+                vacancy_id: Some(v.id),
+                person_id: Some(a.person_id),
+                internal_note: String::new(),
+                employer_note: String::new(),
+                origin: String::new(),
+            };
+            // Already referred there (or the vacancy is full): the next one.
+            let Ok(id) = referrals::refer(db, &ctx, &system, &input).await else {
+                continue;
+            };
+            for to in ["sent", "hired"] {
+                let step = TransitionInput {
+                    to: to.into(),
+                    start_date: hired_on.to_string(),
+                    ..Default::default()
+                };
+                referrals::transition(db, &ctx, &system, tz, id, &step)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo hire of a beneficiary: {e:?}"))?;
+            }
+            break;
+        }
+    }
+    let summary = crate::compliance::scan::scan(db, today).await?;
+    Ok(format!(
+        "compliance check of {} beneficiaries: {} proposals",
+        summary.checked,
+        summary.proposed + summary.kept
+    ))
 }

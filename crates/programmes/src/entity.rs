@@ -417,3 +417,55 @@ pub mod payment_line {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// What the compliance check proposed, and what was decided.
+pub mod compliance_review {
+    use sea_orm::entity::prelude::*;
+
+    /// One proposal.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_compliance_reviews")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The application.
+        pub application_id: Uuid,
+        /// Its programme.
+        pub programme_id: Uuid,
+        /// Its person.
+        pub person_id: Uuid,
+        /// Its office.
+        pub office_id: Uuid,
+        /// `finish` or `suspend`.
+        pub proposal: String,
+        /// `hired`, `aged_out`, `incompatible`, `not_eligible`.
+        pub reason: String,
+        /// What was found (criteria kinds, a programme's code).
+        pub detail: String,
+        /// The day it holds from, if known.
+        pub since: Option<Date>,
+        /// The application's version when proposed.
+        pub application_version: i32,
+        /// When found.
+        pub found_at: DateTimeUtc,
+        /// `open`, `confirmed`, `dismissed`, `lapsed`.
+        pub state: String,
+        /// Who decided (user id).
+        pub decided_by: Option<Uuid>,
+        /// Who decided (name).
+        pub decided_by_name: Option<String>,
+        /// When.
+        pub decided_at: Option<DateTimeUtc>,
+        /// Why (a dismissal's note).
+        pub note: Option<String>,
+        /// Bumped by each change.
+        pub version: i32,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -10,6 +10,7 @@ pub mod api;
 pub mod applications;
 pub mod attendance;
 pub mod bank;
+pub mod compliance;
 pub mod demo;
 pub mod eligibility;
 pub(crate) mod entity;
@@ -246,6 +247,36 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Api(ManageProgrammes),
             api::bank_result,
         )
+        .get(
+            "/programmes/compliance",
+            Guard::Web(ViewProgrammes),
+            web::compliance::queue,
+        )
+        .post(
+            "/programmes/compliance/scan",
+            Guard::Web(ManageProgrammes),
+            web::compliance::scan,
+        )
+        .post(
+            "/programmes/compliance/{id}",
+            Guard::Web(EditProgrammes),
+            web::compliance::decide,
+        )
+        .get(
+            "/api/v1/programme-compliance",
+            Guard::Api(ViewProgrammes),
+            api::list_compliance,
+        )
+        .post(
+            "/api/v1/programme-compliance/scan",
+            Guard::Api(ManageProgrammes),
+            api::scan_compliance,
+        )
+        .post(
+            "/api/v1/programme-compliance/{id}/decision",
+            Guard::Api(EditProgrammes),
+            api::decide_compliance,
+        )
         .post(
             "/persons/{id}/bank-account",
             Guard::Web(EditProgrammes),
@@ -288,6 +319,9 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::run_file,
     api::run_file_txt,
     api::bank_result,
+    api::list_compliance,
+    api::decide_compliance,
+    api::scan_compliance,
 ))]
 struct ApiDoc;
 

@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use sea_orm::EntityTrait;
 
-use crate::entity::{application, bank_account, payment_line};
+use crate::entity::{application, bank_account, compliance_review, payment_line};
 use sipe_persons::module::PersonSection;
 use sipe_platform::access::Permission;
-use sipe_platform::module::{Area, BoxFuture, Contributions, Module, NavEntry, PersonMerge};
+use sipe_platform::jobs::Registry;
+use sipe_platform::module::{Area, BoxFuture, Card, Contributions, Module, NavEntry, PersonMerge};
+use sipe_platform::web::AppState;
 
 /// The programmes module.
 pub const MODULE: Module = Module {
@@ -20,6 +22,14 @@ pub const MODULE: Module = Module {
         label: "nav-programmes",
         permission: Permission::ViewProgrammes,
     }],
+    cards: &[Card {
+        label: "dashboard-compliance-open",
+        href: "/programmes/compliance",
+        permission: Permission::EditProgrammes,
+        count: count_compliance,
+    }],
+    jobs,
+    tasks: &[compliance_task],
     timeline_kinds: &["programmes.bank_account", "programmes.application"],
     person_merge: Some(merge_person),
     contribute,
@@ -28,6 +38,27 @@ pub const MODULE: Module = Module {
     demo: crate::demo::STEPS,
     ..Module::new("programmes")
 };
+
+fn jobs(r: Registry) -> Registry {
+    r.register(
+        crate::compliance::scan::SCAN_JOB,
+        |db, payload| async move { crate::compliance::scan::run_job(&db, &payload).await },
+    )
+}
+
+fn compliance_task(
+    state: AppState,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+) -> BoxFuture<'static, ()> {
+    Box::pin(crate::compliance::scan::schedule(state, shutdown))
+}
+
+fn count_compliance<'a>(
+    state: &'a AppState,
+    access: &'a sipe_platform::access::Access,
+) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
+    Box::pin(crate::compliance::store::count_open(&state.db, access))
+}
 
 fn contribute(c: &mut Contributions) {
     let section: Arc<dyn PersonSection> = Arc::new(crate::web::ProgrammesSection);
@@ -42,6 +73,8 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             .repoint::<application::Entity>(application::Column::PersonId)
             .await?
             + m.repoint::<payment_line::Entity>(payment_line::Column::PersonId)
+                .await?
+            + m.repoint::<compliance_review::Entity>(compliance_review::Column::PersonId)
                 .await?;
         let kept = bank_account::Entity::find_by_id(m.kept).one(m.tx).await?;
         let gone = bank_account::Entity::find_by_id(m.gone).one(m.tx).await?;

@@ -3,10 +3,12 @@
 //! and the API document name them).
 
 mod applications;
+mod compliance;
 mod eligibility;
 mod payments;
 
 pub use applications::*;
+pub use compliance::*;
 pub use eligibility::*;
 pub use payments::*;
 

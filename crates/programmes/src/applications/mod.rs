@@ -54,7 +54,13 @@ pub const FINISH_REASONS: [&str; 6] = [
     "other",
 ];
 /// Coded reasons of a suspension.
-pub const SUSPEND_REASONS: [&str; 4] = ["absences", "documents", "incompatible", "other"];
+pub const SUSPEND_REASONS: [&str; 5] = [
+    "absences",
+    "documents",
+    "incompatible",
+    "not_eligible",
+    "other",
+];
 
 /// What can be done to an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -4,8 +4,8 @@
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -343,6 +343,22 @@ pub async fn step(
     input: &StepInput,
     today: NaiveDate,
 ) -> Result<Application, ProgrammeError> {
+    let tx = db::begin_write(db).await?;
+    let saved = step_in(&tx, ctx, access, id, input, today).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// The same inside the caller's transaction (a confirmed compliance proposal takes its
+/// step and closes the proposal at once).
+pub(crate) async fn step_in(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    access: &Access,
+    id: Uuid,
+    input: &StepInput,
+    today: NaiveDate,
+) -> Result<Application, ProgrammeError> {
     let action = Action::parse(input.action.trim())
         .ok_or_else(|| refused("action", "application-action-invalid"))?;
     let mut errors = FieldErrors::new();
@@ -370,8 +386,7 @@ pub async fn step(
     if action.is_decision() && !access.can(sipe_platform::access::Permission::ManageProgrammes) {
         return Err(ProgrammeError::NotFound);
     }
-    let tx = db::begin_write(db).await?;
-    let a = super::store::find_for_update(&tx, access, ScopeKind::Capture, id)
+    let a = super::store::find_for_update(tx, access, ScopeKind::Capture, id)
         .await?
         .ok_or(ProgrammeError::NotFound)?;
     if a.version != input.version {
@@ -380,7 +395,7 @@ pub async fn step(
     let to = action
         .from(&a.state)
         .ok_or_else(|| refused("action", "application-step-not-allowed"))?;
-    let programme = programme_of(&tx, a.programme_id).await?;
+    let programme = programme_of(tx, a.programme_id).await?;
     let from = a.state.clone();
     let mut m = a.clone().into_active_model();
     let now = Utc::now();
@@ -388,8 +403,8 @@ pub async fn step(
         Action::Submit => m.submitted_at = Set(Some(now)),
         Action::Approve => {
             // The number first: its counter row serialises approvals of the programme.
-            let number = next_number(&tx, &programme, today.year()).await?;
-            check_approval(&tx, &a, &programme, today).await?;
+            let number = next_number(tx, &programme, today.year()).await?;
+            check_approval(tx, &a, &programme, today).await?;
             m.number = Set(Some(number));
             m.decided_at = Set(Some(now));
         }
@@ -449,7 +464,7 @@ pub async fn step(
                 let suspended = application_event::Entity::find()
                     .filter(application_event::Column::ApplicationId.eq(a.id))
                     .filter(application_event::Column::Action.eq("suspend"))
-                    .all(&tx)
+                    .all(tx)
                     .await?
                     .into_iter()
                     .filter_map(|s| s.effective_on)
@@ -464,9 +479,9 @@ pub async fn step(
     m.state = Set(to.to_owned());
     m.version = Set(a.version + 1);
     m.updated_at = Set(now);
-    let saved = m.update(&tx).await?;
+    let saved = m.update(tx).await?;
     record_step(
-        &tx,
+        tx,
         ctx,
         &saved,
         &programme,
@@ -477,6 +492,5 @@ pub async fn step(
         day,
     )
     .await?;
-    tx.commit().await?;
     Ok(saved)
 }

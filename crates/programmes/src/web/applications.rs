@@ -97,6 +97,8 @@ struct ApplicationPage {
     total_holding: u64,
     choices: Vec<StepChoice>,
     errors: FieldErrors,
+    /// What the compliance check proposes about it, if anything is pending.
+    review: Option<crate::compliance::store::Review>,
 }
 
 impl ApplicationPage {
@@ -151,6 +153,7 @@ async fn application_page(
     let office_holding = store::holding(&state.db, programme.id, Some(a.office_id)).await?;
     let total_holding = store::holding(&state.db, programme.id, None).await?;
     let steps = store::steps(&state.db, a.id).await?;
+    let review = crate::compliance::store::open_of(&state.db, a.id).await?;
     let row = store::rows_of(&state.db, vec![a])
         .await?
         .pop()
@@ -173,6 +176,7 @@ async fn application_page(
             total_holding,
             choices,
             errors,
+            review,
         },
     )
 }

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod catalogue;
+pub mod compliance;
 pub mod payments;
 pub mod rules;
 

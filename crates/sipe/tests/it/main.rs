@@ -27,6 +27,7 @@ mod offices;
 mod persons;
 mod profile;
 mod programmes;
+mod programmes_compliance;
 mod referrals;
 mod scope;
 mod training;

@@ -325,6 +325,26 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     sipe::programmes::payments::service::compute(&app.db, &ctx, programme, month, today)
         .await
         .unwrap();
+    // The programme's age range then narrowed: the compliance check proposes an end.
+    sipe::programmes::rules::set(
+        &app.db,
+        &ctx,
+        programme,
+        &sipe::programmes::rules::RulesInput {
+            criteria: vec![sipe::programmes::eligibility::Criterion::Age {
+                min: 0,
+                max: 1,
+                on: None,
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let found = sipe::programmes::compliance::scan::scan(&app.db, today)
+        .await
+        .unwrap();
+    assert_eq!(found.proposed, 1);
     kept_elsewhere
 }
 
@@ -352,6 +372,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "programme_bank_accounts",
         "programme_applications",
         "programme_payment_lines",
+        "programme_compliance_reviews",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

@@ -348,7 +348,7 @@ async fn an_amount_in_force_is_never_rewritten() {
 }
 
 /// Fields of a person the profile's forms set.
-struct Extra {
+pub(crate) struct Extra {
     dependants: Option<i32>,
     head: bool,
     disability: bool,
@@ -359,7 +359,7 @@ struct Extra {
 /// Registers a person with the fields eligibility reads, the rest set in the table (the
 /// profile's own forms set them; here only their values matter).
 #[allow(clippy::too_many_arguments)]
-async fn person_with(
+pub(crate) async fn person_with(
     app: &TestApp,
     office: &str,
     dni: &str,
@@ -805,7 +805,11 @@ async fn the_registry_count_agrees_with_each_person_explained() {
 }
 
 /// A programme through the API as the manager: its id.
-async fn programme_via_api(app: &TestApp, token: &str, body: serde_json::Value) -> String {
+pub(crate) async fn programme_via_api(
+    app: &TestApp,
+    token: &str,
+    body: serde_json::Value,
+) -> String {
     let res = app
         .client()
         .post(app.url("/api/v1/programmes"))

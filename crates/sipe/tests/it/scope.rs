@@ -60,6 +60,8 @@ struct Side {
     applications: [Uuid; 2],
     /// The side's person, a beneficiary of `programme` since today.
     beneficiary: Uuid,
+    /// Open compliance proposals about the two `applications` (web, API).
+    reviews: [Uuid; 2],
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -779,6 +781,7 @@ async fn side(
         other_programme: Uuid::nil(),
         applications: [Uuid::nil(); 2],
         beneficiary: Uuid::nil(),
+        reviews: [Uuid::nil(); 2],
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -927,6 +930,52 @@ async fn fixture() -> Fixture {
             .unwrap();
         }
     }
+    // An open compliance proposal about each of the two applications (as the nightly
+    // check leaves them).
+    for side in [&mut a, &mut b] {
+        use sea_orm::ConnectionTrait;
+        use sea_orm::sea_query::Query;
+        let pairs = [
+            (side.applications[0], side.person, side.other_programme),
+            (side.applications[1], side.training.learner, side.programme),
+        ];
+        for (i, (application, person, programme)) in pairs.into_iter().enumerate() {
+            let id = Uuid::now_v7();
+            let stmt = Query::insert()
+                .into_table("programme_compliance_reviews")
+                .columns([
+                    "id",
+                    "application_id",
+                    "programme_id",
+                    "person_id",
+                    "office_id",
+                    "proposal",
+                    "reason",
+                    "detail",
+                    "application_version",
+                    "found_at",
+                    "state",
+                    "version",
+                ])
+                .values_panic([
+                    id.into(),
+                    application.into(),
+                    programme.into(),
+                    person.into(),
+                    side.office_id.into(),
+                    "suspend".into(),
+                    "not_eligible".into(),
+                    "employment".into(),
+                    2.into(),
+                    chrono::Utc::now().into(),
+                    "open".into(),
+                    1.into(),
+                ])
+                .to_owned();
+            app.db.execute(&stmt).await.unwrap();
+            side.reviews[i] = id;
+        }
+    }
     // Each side's person has a bank account to read.
     for side in [&a, &b] {
         sipe::programmes::bank::store::set(
@@ -1009,6 +1058,9 @@ fn concrete(path: &str, s: &Side) -> String {
             }
             "id" if path.contains("/evidence/") => s.training.evidence.to_string(),
             "id" if path.contains("/standards/") => s.training.standard.to_string(),
+            "id" if path.contains("/programme-compliance/") || path.contains("/compliance/") => {
+                s.reviews[usize::from(api)].to_string()
+            }
             "id" if path.contains("/programmes/") => s.programme.to_string(),
             // Runs are not office data: programme managers only, refused to the walkers.
             "id" if path.contains("/payment-runs/") => Uuid::nil().to_string(),
@@ -1301,6 +1353,16 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
                 "month": chrono::Utc::now().format("%Y-%m").to_string(),
                 "items": [{"application_id": s.beneficiary, "days_attended": 12, "days_expected": 20}],
             }));
+        }
+        ("POST", "/programmes/compliance/{id}") => vec![
+            ("decision", "dismiss".into()),
+            ("version", "1".into()),
+            ("note", "Sigue buscando trabajo".into()),
+        ],
+        ("POST", "/api/v1/programme-compliance/{id}/decision") => {
+            return Payload::Json(
+                json!({"decision": "dismiss", "version": 1, "note": "Sigue buscando trabajo"}),
+            );
         }
         ("POST", "/programme-applications/{id}/steps") => {
             vec![("action", "review".into()), ("version", "1".into())]
