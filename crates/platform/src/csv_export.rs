@@ -50,7 +50,14 @@ fn needs_prefix(segment: &str, first: bool) -> bool {
 /// prefixed with `'` when a spreadsheet would take it for a formula (or when it already
 /// begins with `'`, so that [`restore`] gives it back unchanged).
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    let mut out = String::new();
+    // Most cells need nothing: answered without copying them.
+    if !segments(cell)
+        .enumerate()
+        .any(|(i, segment)| needs_prefix(segment, i == 0))
+    {
+        return Cow::Borrowed(cell);
+    }
+    let mut out = String::with_capacity(cell.len() + 2);
     let mut changed = false;
     for (i, segment) in segments(cell).enumerate() {
         if needs_prefix(segment, i == 0) {

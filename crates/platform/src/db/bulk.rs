@@ -2,20 +2,19 @@
 
 use sea_orm::sea_query::Value;
 use sea_orm::{
-    ActiveModelTrait, DbBackend, EntityName, EntityTrait, IdenStatic, Iterable, QueryTrait,
-    Statement,
+    ActiveModelTrait, DbBackend, EntityName, EntityTrait, IdenStatic, Iterable, Statement,
 };
-
-/// SQLite's limit of parameters per statement (since 3.32).
-const SQLITE_MAX_PARAMS: usize = 32_766;
 
 /// Statements inserting `models`; every model sets the same columns as the first.
 ///
-/// PostgreSQL gets one statement carrying the rows as one JSON parameter
-/// (`json_populate_recordset`): a multi-row INSERT with thousands of parameters kept the
-/// client busy (profiled: hashing and encoding the statement) while the server idled,
-/// and sea-query cannot bind arrays with NULL elements for an `UNNEST` insert.
-/// SQLite gets multi-row INSERTs just under its parameter limit.
+/// Both backends get the rows as one JSON parameter per statement: a multi-row INSERT
+/// with thousands of parameters kept the client busy (profiled: building, hashing and
+/// binding the statement's values one by one) while the database idled, and sea-query
+/// cannot bind arrays with NULL elements for an `UNNEST` insert.
+/// - PostgreSQL: one statement, `json_populate_recordset` typed by the table itself.
+/// - SQLite: statements of `SQLITE_JSON_ROWS` rows, each row a JSON array read back
+///   with `json_each` and `->>`, ids turned back into the blobs sqlx writes with
+///   `unhex` and times in the RFC 3339 text sqlx writes.
 pub fn insert_rows<A>(backend: DbBackend, models: Vec<A>) -> Vec<Statement>
 where
     A: ActiveModelTrait,
@@ -27,15 +26,8 @@ where
         <A::Entity as EntityTrait>::Column::iter()
             .filter(|c| !first.is_not_set(*c))
             .collect();
-    if backend != DbBackend::Postgres {
-        let rows = (SQLITE_MAX_PARAMS / columns.len().max(1)).max(1);
-        let mut models = models.into_iter().peekable();
-        let mut out = Vec::new();
-        while models.peek().is_some() {
-            let chunk = models.by_ref().take(rows);
-            out.push(<A::Entity as EntityTrait>::insert_many(chunk).build(backend));
-        }
-        return out;
+    if backend == DbBackend::Sqlite {
+        return sqlite_json_rows::<A>(&columns, &models);
     }
     let mut json = String::with_capacity(models.len() * columns.len() * 24);
     json.push('[');
@@ -69,6 +61,94 @@ where
         sql,
         [Value::String(Some(json))],
     )]
+}
+
+/// Rows per SQLite statement (each one JSON text of a few MiB at most).
+const SQLITE_JSON_ROWS: usize = 10_000;
+
+/// SQLite statements inserting the models from JSON arrays (see [`insert_rows`]).
+fn sqlite_json_rows<A>(
+    columns: &[<A::Entity as EntityTrait>::Column],
+    models: &[A],
+) -> Vec<Statement>
+where
+    A: ActiveModelTrait,
+{
+    let Some(first) = models.first() else {
+        return Vec::new();
+    };
+    let names: Vec<String> = columns
+        .iter()
+        .map(|c| format!("\"{}\"", c.as_str()))
+        .collect();
+    // Each column read back as its type was written by sqlx.
+    let reads: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| match first.get(*c).into_value() {
+            Some(Value::Uuid(_) | Value::Bytes(_)) => format!("unhex(value ->> {j})"),
+            _ => format!("value ->> {j}"),
+        })
+        .collect();
+    let table = A::Entity::default().table_name().to_owned();
+    let sql = format!(
+        "INSERT INTO \"{table}\" ({}) SELECT {} FROM json_each(?)",
+        names.join(", "),
+        reads.join(", ")
+    );
+    models
+        .chunks(SQLITE_JSON_ROWS)
+        .map(|chunk| {
+            let mut json = String::with_capacity(chunk.len() * columns.len() * 24);
+            json.push('[');
+            for (i, model) in chunk.iter().enumerate() {
+                json.push_str(if i == 0 { "[" } else { ",[" });
+                for (j, c) in columns.iter().enumerate() {
+                    if j > 0 {
+                        json.push(',');
+                    }
+                    sqlite_json(&mut json, model.get(*c).into_value().as_ref());
+                }
+                json.push(']');
+            }
+            json.push(']');
+            Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                sql.clone(),
+                [Value::String(Some(json))],
+            )
+        })
+        .collect()
+}
+
+/// A column value as JSON that SQLite's `->>` reads back as sqlx would have bound it:
+/// ids and bytes as hex (for `unhex`), times as RFC 3339 text, dates as `YYYY-MM-DD`.
+fn sqlite_json(out: &mut String, value: Option<&Value>) {
+    use std::fmt::Write;
+    match value {
+        Some(Value::Uuid(Some(u))) => {
+            let _ = write!(out, "\"{}\"", u.simple());
+        }
+        Some(Value::Bytes(Some(b))) => {
+            out.push('"');
+            for byte in b.iter() {
+                let _ = write!(out, "{byte:02x}");
+            }
+            out.push('"');
+        }
+        Some(Value::ChronoDate(Some(d))) => {
+            let _ = write!(out, "\"{}\"", d.format("%F"));
+        }
+        Some(Value::ChronoDateTimeUtc(Some(t))) => {
+            let _ = write!(out, "\"{}\"", t.to_rfc3339());
+        }
+        Some(Value::Bool(Some(b))) => out.push_str(if *b { "1" } else { "0" }),
+        // A JSON column is stored as its text.
+        Some(Value::Json(Some(j))) => {
+            out.push_str(&serde_json::Value::String(j.to_string()).to_string());
+        }
+        other => out.push_str(&json_of(other).to_string()),
+    }
 }
 
 /// A column value as PostgreSQL reads it back from JSON text (sea-query would write
@@ -149,13 +229,66 @@ mod tests {
     }
 
     #[test]
-    fn sqlite_statements_stay_under_the_parameter_limit() {
-        let many: Vec<_> = (0..8000u32).map(|i| event((i % 250) as u8)).collect();
+    fn sqlite_statements_carry_one_parameter_each() {
+        let many: Vec<_> = (0..25_000u32).map(|i| event((i % 250) as u8)).collect();
         let stmts = insert_rows(DbBackend::Sqlite, many);
-        // 9 columns: 3,640 rows per statement.
         assert_eq!(stmts.len(), 3);
         for s in &stmts {
-            assert!(s.values.as_ref().map_or(0, |v| v.0.len()) <= SQLITE_MAX_PARAMS);
+            assert_eq!(s.values.as_ref().map_or(0, |v| v.0.len()), 1);
         }
+    }
+
+    /// Rows written from JSON are stored byte for byte as sea-orm's own INSERT stores
+    /// them (ids as blobs, times as sqlx's text), so every query and sort agrees.
+    #[tokio::test]
+    async fn sqlite_stores_json_rows_as_sea_orm_stores_them() {
+        use sea_orm::{ConnectionTrait, Database, EntityTrait, Schema};
+        let db = Database::connect("sqlite::memory:").await.expect("sqlite");
+        let schema = Schema::new(DbBackend::Sqlite);
+        db.execute(&schema.create_table_from_entity(timeline_event::Entity))
+            .await
+            .expect("table");
+        let at = chrono::DateTime::from_timestamp(1_764_500_000, 123_456_789).expect("time");
+        let row = |n: u8, link: Option<&str>| {
+            let mut e = event(n);
+            e.link = Set(link.map(str::to_owned));
+            e.office_id = Set(Some(uuid::Uuid::from_bytes([n + 100; 16])));
+            e.summary = Set("añoranza \"citada\", línea\nnueva ✓".into());
+            e.at = Set(at);
+            e
+        };
+        // One row through sea-orm, its twin (other ids) through the JSON path.
+        timeline_event::Entity::insert(row(1, Some("/x")))
+            .exec(&db)
+            .await
+            .expect("insert");
+        for stmt in insert_rows(DbBackend::Sqlite, vec![row(2, Some("/x")), row(3, None)]) {
+            db.execute_raw(stmt).await.expect("json insert");
+        }
+        let all = timeline_event::Entity::find().all(&db).await.expect("read");
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[1].id, uuid::Uuid::from_bytes([2; 16]));
+        assert_eq!(all[1].summary, all[0].summary);
+        assert_eq!((all[1].at, all[1].link.as_deref()), (at, Some("/x")));
+        assert_eq!(all[2].link, None);
+        assert_eq!(all[2].office_id, Some(uuid::Uuid::from_bytes([103; 16])));
+        // Stored alike: the same SQL types and the same text of the time.
+        let stored = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT typeof(id) || typeof(office_id) || typeof(at) || at AS t \
+                 FROM timeline_events ORDER BY id",
+            ))
+            .await
+            .expect("typeof");
+        let t: Vec<String> = stored
+            .iter()
+            .map(|r| r.try_get::<String>("", "t").expect("t"))
+            .collect();
+        assert_eq!(t[0], t[1]);
+        assert!(
+            t[0].starts_with("blobblobtext2025-11-30T10:53:20.123456789+00:00"),
+            "{t:?}"
+        );
     }
 }

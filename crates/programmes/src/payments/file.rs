@@ -4,7 +4,7 @@
 
 use sipe_platform::csv_export::CsvWriter;
 
-use super::store::{Line, Run};
+use super::store::{FileLine, Run};
 
 /// The CSV header.
 pub const CSV_HEADER: [&str; 5] = ["cuil", "apellido_nombre", "cbu", "importe", "concepto"];
@@ -20,7 +20,7 @@ pub fn decimal(cents: i64) -> String {
 }
 
 /// The CSV of a run's paid lines.
-pub fn csv(code: &str, run: &Run, lines: &[Line]) -> anyhow::Result<Vec<u8>> {
+pub fn csv(code: &str, run: &Run, lines: &[FileLine]) -> anyhow::Result<Vec<u8>> {
     let mut w = CsvWriter::new();
     w.row(CSV_HEADER)?;
     let concept = concept(code, run);
@@ -41,7 +41,7 @@ pub trait Layout: Sync {
     /// Its name in addresses (`generic`).
     fn name(&self) -> &'static str;
     /// The file of a run's paid lines.
-    fn write(&self, code: &str, run: &Run, lines: &[Line]) -> Vec<u8>;
+    fn write(&self, code: &str, run: &Run, lines: &[FileLine]) -> Vec<u8>;
 }
 
 /// Every layout offered.
@@ -80,7 +80,7 @@ impl Layout for Generic {
         "generic"
     }
 
-    fn write(&self, code: &str, run: &Run, lines: &[Line]) -> Vec<u8> {
+    fn write(&self, code: &str, run: &Run, lines: &[FileLine]) -> Vec<u8> {
         let total: i64 = lines.iter().map(|l| l.amount_cents).sum();
         let count = lines.len() as i64;
         let mut out = String::with_capacity((lines.len() + 2) * 82);

@@ -70,6 +70,7 @@ pub async fn compute(
     if last_day(first) >= today {
         return Err(refused("month", "payment-month-future"));
     }
+    let started = std::time::Instant::now();
     let tx = db::begin_write(db).await?;
     // The programme's row locked first: computes of one programme take turns, so a
     // double click never writes a month twice, nor two months carry one rejection.
@@ -132,6 +133,7 @@ pub async fn compute(
         }
     }
     let suspended = suspensions(&tx, &ids).await?;
+    let read = started.elapsed();
 
     let run_id = existing.as_ref().map_or_else(Uuid::now_v7, |r| r.id);
     let name_of = |p: &Uuid| {
@@ -287,6 +289,7 @@ pub async fn compute(
         }
     }
     let count = lines.len();
+    let built = started.elapsed();
     let now = Utc::now();
     match existing {
         Some(run) => {
@@ -342,6 +345,13 @@ pub async fn compute(
     )
     .await?;
     tx.commit().await?;
+    tracing::info!(
+        lines = count,
+        read_s = read.as_secs_f64(),
+        build_s = (built - read).as_secs_f64(),
+        write_s = (started.elapsed() - built).as_secs_f64(),
+        "payment run computed"
+    );
     Ok((run_id, true))
 }
 
@@ -402,7 +412,7 @@ pub async fn export(
     let programme = crate::programmes::find(&tx, run.programme_id)
         .await?
         .ok_or(ProgrammeError::NotFound)?;
-    let lines = store::paid_lines(&tx, id).await?;
+    let lines = store::file_lines(&tx, id).await?;
     let body = match layout {
         None => super::file::csv(&programme.code, &run, &lines)
             .map_err(|e| ProgrammeError::Store(sea_orm::DbErr::Custom(e.to_string()).into()))?,
@@ -567,19 +577,25 @@ pub async fn reconcile(
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
-    let (mut paid, mut rejected) = (0, 0);
+    let paid = results.iter().filter(|r| r.1 == "paid").count();
+    let rejected = results.len() - paid;
+    // One UPDATE per answer and reason, a thousand lines at a time.
+    let mut by_answer: HashMap<(&str, Option<&String>), Vec<Uuid>> = HashMap::new();
     for (line, result, reason) in &results {
-        if *result == "paid" {
-            paid += 1;
-        } else {
-            rejected += 1;
+        by_answer
+            .entry((*result, reason.as_ref()))
+            .or_default()
+            .push(*line);
+    }
+    for ((result, reason), ids) in by_answer {
+        for chunk in ids.chunks(1_000) {
+            payment_line::Entity::update_many()
+                .col_expr(payment_line::Column::Result, result.into())
+                .col_expr(payment_line::Column::ResultReason, reason.cloned().into())
+                .filter(payment_line::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&tx)
+                .await?;
         }
-        payment_line::Entity::update_many()
-            .col_expr(payment_line::Column::Result, (*result).into())
-            .col_expr(payment_line::Column::ResultReason, reason.clone().into())
-            .filter(payment_line::Column::Id.eq(*line))
-            .exec(&tx)
-            .await?;
     }
     // Reconciled once every payment has its answer; until then it stays exported.
     let answered = lines.iter().filter(|l| l.result.is_some()).count() + results.len();

@@ -83,6 +83,40 @@ pub async fn lines(
 }
 
 /// Every line of a run that pays something, in order (payment files).
+/// What a payment file writes of a paid line.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct FileLine {
+    /// CUIL.
+    pub cuil: Option<String>,
+    /// `Surnames, names`.
+    pub name: String,
+    /// CBU or alias.
+    pub account: Option<String>,
+    /// Paid, cents.
+    pub amount_cents: i64,
+}
+
+/// A run's paid lines as its payment file writes them, in order: only the four columns
+/// a file needs (a 100,000-line run is read in a fraction of the whole lines' time).
+pub async fn file_lines(conn: &impl ConnectionTrait, run: Uuid) -> Result<Vec<FileLine>, DbErr> {
+    use sea_orm::QuerySelect;
+    payment_line::Entity::find()
+        .select_only()
+        .columns([
+            payment_line::Column::Cuil,
+            payment_line::Column::Name,
+            payment_line::Column::Account,
+            payment_line::Column::AmountCents,
+        ])
+        .filter(payment_line::Column::RunId.eq(run))
+        .filter(payment_line::Column::AmountCents.gt(0))
+        .order_by_asc(payment_line::Column::Position)
+        .into_model::<FileLine>()
+        .all(conn)
+        .await
+}
+
+/// A run's paid lines, whole, in order (the bank's answer is matched against them).
 pub async fn paid_lines(conn: &impl ConnectionTrait, run: Uuid) -> Result<Vec<Line>, DbErr> {
     payment_line::Entity::find()
         .filter(payment_line::Column::RunId.eq(run))
