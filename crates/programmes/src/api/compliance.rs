@@ -71,7 +71,7 @@ pub async fn list_compliance(
         &store::SORTS,
         true,
     )?;
-    let (items, total) = store::list(&state.db, &access, &filter, &pager).await?;
+    let (items, total) = store::list(&state.db, &access, &filter, &pager, today(&state)).await?;
     sipe_persons::service::record_shown(
         &state.reads,
         &ctx,
@@ -102,7 +102,7 @@ pub async fn decide_compliance(
     let saved =
         crate::compliance::service::decide(&state.db, &ctx, &access, id, &input, today(&state))
             .await?;
-    let row = store::rows_of(&state.db, vec![saved])
+    let row = store::rows_of(&state.db, vec![saved], today(&state))
         .await?
         .pop()
         .ok_or(ApiError::NotFound)?;

@@ -480,6 +480,10 @@ pub(crate) async fn step_in(
     m.version = Set(a.version + 1);
     m.updated_at = Set(now);
     let saved = m.update(tx).await?;
+    if matches!(from.as_str(), "active" | "suspended") && !matches!(to, "active" | "suspended") {
+        // What the compliance check proposed about it no longer holds.
+        crate::compliance::scan::lapse_open_of(tx, saved.id).await?;
+    }
     record_step(
         tx,
         ctx,

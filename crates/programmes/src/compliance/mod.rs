@@ -51,27 +51,32 @@ pub struct Beneficiary<'a> {
     pub incompatible: Option<&'a str>,
 }
 
-/// What to propose for a beneficiary of a programme with these criteria, on `today`.
-pub fn finding(b: &Beneficiary<'_>, criteria: &[Criterion], today: NaiveDate) -> Option<Finding> {
-    let finish = |reason, detail: String, since| {
-        Some(Finding {
-            proposal: "finish",
-            reason,
-            detail,
-            since,
-        })
+/// What to propose for a beneficiary of a programme with these criteria, on `today`:
+/// every finding, strongest first (the check proposes the first one not dismissed).
+/// Nothing before the stay starts: no step could take effect yet.
+pub fn findings(b: &Beneficiary<'_>, criteria: &[Criterion], today: NaiveDate) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(started) = b.starts_on.filter(|s| *s <= today) else {
+        return out;
+    };
+    let finish = |reason, detail: String, since| Finding {
+        proposal: "finish",
+        reason,
+        detail,
+        since,
     };
     // A job that started while in the programme (not one held before it).
-    let started = b.starts_on?;
     if let Some(first) = b
         .hires
         .iter()
         .filter(|d| **d >= started && **d <= today)
         .min()
     {
-        return finish("hired", String::new(), Some(*first));
+        out.push(finish("hired", String::new(), Some(*first)));
     }
-    let facts = b.facts?;
+    let Some(facts) = b.facts else {
+        return out;
+    };
     for c in criteria {
         if let Criterion::Age { max, on: None, .. } = c
             && facts.age_on(today) > *max
@@ -80,26 +85,33 @@ pub fn finding(b: &Beneficiary<'_>, criteria: &[Criterion], today: NaiveDate) ->
             let birthday = facts
                 .birth_date
                 .checked_add_months(Months::new((*max + 1) * 12));
-            return finish("aged_out", c.kind().to_owned(), birthday);
+            out.push(finish("aged_out", c.kind().to_owned(), birthday));
         }
     }
     if let Some(code) = b.incompatible {
-        return finish("incompatible", code.to_owned(), None);
+        out.push(finish("incompatible", code.to_owned(), None));
     }
-    if b.state != "active" {
-        return None;
+    if b.state == "active" {
+        let failing: Vec<&str> = criteria
+            .iter()
+            .filter(|c| !c.conditions().iter().all(|k| k.holds(facts, c.day(today))))
+            .map(Criterion::kind)
+            .collect();
+        if !failing.is_empty() {
+            out.push(Finding {
+                proposal: "suspend",
+                reason: "not_eligible",
+                detail: failing.join(","),
+                since: None,
+            });
+        }
     }
-    let failing: Vec<&str> = criteria
-        .iter()
-        .filter(|c| !c.conditions().iter().all(|k| k.holds(facts, c.day(today))))
-        .map(Criterion::kind)
-        .collect();
-    (!failing.is_empty()).then(|| Finding {
-        proposal: "suspend",
-        reason: "not_eligible",
-        detail: failing.join(","),
-        since: None,
-    })
+    out
+}
+
+/// The strongest finding, if any.
+pub fn finding(b: &Beneficiary<'_>, criteria: &[Criterion], today: NaiveDate) -> Option<Finding> {
+    findings(b, criteria, today).into_iter().next()
 }
 
 /// The day a confirmed proposal takes effect when the operator gives none: the day it
@@ -241,6 +253,26 @@ mod tests {
             ..active(&f, &[], Some("ETT"))
         };
         assert_eq!(finding(&b, &criteria(), today()), None);
+    }
+
+    #[test]
+    fn a_stay_starting_after_today_gets_nothing_yet() {
+        let f = facts(day(2001, 6, 1), "employed");
+        let mut b = active(&f, &[], Some("ETT"));
+        b.starts_on = Some(day(2026, 12, 1));
+        assert!(findings(&b, &criteria(), today()).is_empty());
+    }
+
+    #[test]
+    fn every_finding_is_listed_strongest_first() {
+        // Hired, aged out, incompatible and no longer unemployed, all at once.
+        let f = facts(day(2001, 6, 1), "employed");
+        let hires = [day(2026, 9, 14)];
+        let all: Vec<&str> = findings(&active(&f, &hires, Some("ETT")), &criteria(), today())
+            .iter()
+            .map(|f| f.reason)
+            .collect();
+        assert_eq!(all, ["hired", "aged_out", "incompatible", "not_eligible"]);
     }
 
     #[test]

@@ -6,9 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -18,7 +19,7 @@ use sipe_platform::db::{self, Db};
 use sipe_platform::ids::PersonId;
 use uuid::Uuid;
 
-use super::{Beneficiary, Finding, finding};
+use super::{Beneficiary, Finding, findings};
 use crate::applications::HOLDING;
 use crate::applications::store::Application;
 use crate::eligibility::Criterion;
@@ -79,22 +80,53 @@ pub async fn scan(db: &Db, today: NaiveDate) -> Result<Summary, DbErr> {
     let mut summary = Summary::default();
     let mut after: Option<Uuid> = None;
     loop {
+        // Read inside the batch's transaction, the rows locked (PostgreSQL; SQLite's
+        // write transaction excludes the rest): a step taken meanwhile waits, and the
+        // batch never proposes on an application that just finished.
+        let tx = db::begin_write(db).await?;
         let mut q = application::Entity::find()
             .filter(application::Column::State.is_in(["active", "suspended"]))
             .order_by_asc(application::Column::Id)
-            .limit(BATCH);
+            .limit(BATCH)
+            .lock_exclusive();
         if let Some(last) = after {
             q = q.filter(application::Column::Id.gt(last));
         }
-        let apps = q.all(db).await?;
+        let apps = q.all(&tx).await?;
         let Some(last) = apps.last() else {
             break;
         };
         after = Some(last.id);
-        let tx = db::begin_write(db).await?;
         batch(&tx, &programmes, &apps, today, &mut summary).await?;
         tx.commit().await?;
     }
+    // Proposals about applications no longer active nor suspended (finished from their
+    // own page meanwhile) no longer hold.
+    let tx = db::begin_write(db).await?;
+    summary.lapsed += compliance_review::Entity::update_many()
+        .col_expr(compliance_review::Column::State, Expr::value("lapsed"))
+        .col_expr(
+            compliance_review::Column::DecidedAt,
+            Expr::value(Utc::now()),
+        )
+        .col_expr(
+            compliance_review::Column::Version,
+            Expr::col(compliance_review::Column::Version).add(1),
+        )
+        .filter(compliance_review::Column::State.eq("open"))
+        .filter(
+            compliance_review::Column::ApplicationId.in_subquery(
+                Query::select()
+                    .column(application::Column::Id)
+                    .from(application::Entity)
+                    .and_where(application::Column::State.is_not_in(["active", "suspended"]))
+                    .take(),
+            ),
+        )
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    tx.commit().await?;
     let tx = db::begin_write(db).await?;
     audit::record(
         &tx,
@@ -176,7 +208,9 @@ async fn batch(
                 })
                 .find_map(|(p, _, _)| programmes.codes.get(p))
         });
-        let found = finding(
+        // The strongest finding an operator has not dismissed for this application as
+        // it is (a dismissed one does not hide the others).
+        let found = findings(
             &Beneficiary {
                 state: &a.state,
                 starts_on: a.starts_on,
@@ -190,13 +224,21 @@ async fn batch(
                 .unwrap_or(&Vec::new()),
             today,
         )
-        .filter(|f| !dismissed.contains(&(a.id, f.reason.to_owned(), a.version)));
+        .into_iter()
+        .find(|f| !dismissed.contains(&(a.id, f.reason.to_owned(), a.version)));
         let current = open.remove(&a.id);
         match (current, found) {
-            (Some(r), Some(f)) if r.reason == f.reason => summary.kept += 1,
+            (Some(r), Some(f)) if r.reason == f.reason => {
+                // Found again: what it says and the application's version kept current.
+                refresh(tx, &r, a, &f).await?;
+                summary.kept += 1;
+            }
             (current, found) => {
                 if let Some(r) = current {
-                    lapse(tx, r).await?;
+                    if !lapse(tx, &r).await? {
+                        // Decided meanwhile: leave the application to the next check.
+                        continue;
+                    }
                     summary.lapsed += 1;
                 }
                 if let Some(f) = found {
@@ -209,14 +251,96 @@ async fn batch(
     Ok(())
 }
 
-async fn lapse(conn: &impl ConnectionTrait, r: compliance_review::Model) -> Result<(), DbErr> {
-    let version = r.version;
-    let mut m = r.into_active_model();
-    m.state = Set("lapsed".into());
-    m.decided_at = Set(Some(Utc::now()));
-    m.version = Set(version + 1);
-    m.update(conn).await?;
+/// Lapses an open proposal; false when it was decided meanwhile.
+async fn lapse(conn: &impl ConnectionTrait, r: &compliance_review::Model) -> Result<bool, DbErr> {
+    let done = compliance_review::Entity::update_many()
+        .col_expr(compliance_review::Column::State, Expr::value("lapsed"))
+        .col_expr(
+            compliance_review::Column::DecidedAt,
+            Expr::value(Utc::now()),
+        )
+        .col_expr(
+            compliance_review::Column::Version,
+            Expr::value(r.version + 1),
+        )
+        .filter(compliance_review::Column::Id.eq(r.id))
+        .filter(compliance_review::Column::State.eq("open"))
+        .filter(compliance_review::Column::Version.eq(r.version))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Lapses the open proposal about an application that left the active and suspended
+/// states (in the step's transaction).
+pub(crate) async fn lapse_open_of(
+    conn: &impl ConnectionTrait,
+    application: Uuid,
+) -> Result<(), DbErr> {
+    compliance_review::Entity::update_many()
+        .col_expr(compliance_review::Column::State, Expr::value("lapsed"))
+        .col_expr(
+            compliance_review::Column::DecidedAt,
+            Expr::value(Utc::now()),
+        )
+        .col_expr(
+            compliance_review::Column::Version,
+            Expr::col(compliance_review::Column::Version).add(1),
+        )
+        .filter(compliance_review::Column::ApplicationId.eq(application))
+        .filter(compliance_review::Column::State.eq("open"))
+        .exec(conn)
+        .await?;
     Ok(())
+}
+
+/// Brings an open proposal found again up to date (its detail, its day, the
+/// application's version), without touching its own version: a page showing it can
+/// still decide it.
+async fn refresh(
+    conn: &impl ConnectionTrait,
+    r: &compliance_review::Model,
+    a: &Application,
+    f: &Finding,
+) -> Result<(), DbErr> {
+    if r.detail == f.detail && r.since == f.since && r.application_version == a.version {
+        return Ok(());
+    }
+    compliance_review::Entity::update_many()
+        .col_expr(
+            compliance_review::Column::Detail,
+            Expr::value(f.detail.clone()),
+        )
+        .col_expr(compliance_review::Column::Since, Expr::value(f.since))
+        .col_expr(
+            compliance_review::Column::ApplicationVersion,
+            Expr::value(a.version),
+        )
+        .filter(compliance_review::Column::Id.eq(r.id))
+        .filter(compliance_review::Column::State.eq("open"))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Checks one application again inside the caller's transaction (a confirmation of a
+/// proposal made before the application changed): its open proposal is refreshed,
+/// lapsed or replaced as the nightly check would.
+pub(crate) async fn recheck(
+    conn: &impl ConnectionTrait,
+    a: &Application,
+    today: NaiveDate,
+) -> Result<(), DbErr> {
+    let programmes = programmes(conn).await?;
+    let mut summary = Summary::default();
+    batch(
+        conn,
+        &programmes,
+        std::slice::from_ref(a),
+        today,
+        &mut summary,
+    )
+    .await
 }
 
 async fn propose(conn: &impl ConnectionTrait, a: &Application, f: Finding) -> Result<(), DbErr> {
@@ -263,13 +387,13 @@ pub async fn queue(db: &Db, ctx: &AuditCtx, today: NaiveDate) -> Result<bool, Db
     Ok(queued)
 }
 
-/// Runs a queued check (the job's handler): on the payload's day, else today in UTC.
+/// Runs a queued check (the job's handler) on the payload's day (the deployment's).
 pub async fn run_job(db: &Db, payload: &serde_json::Value) -> anyhow::Result<()> {
     let today = payload
         .get("today")
         .and_then(|d| d.as_str())
         .and_then(|d| d.parse::<NaiveDate>().ok())
-        .unwrap_or_else(|| Utc::now().date_naive());
+        .ok_or_else(|| anyhow::anyhow!("compliance check without its day: {payload}"))?;
     scan(db, today).await?;
     Ok(())
 }

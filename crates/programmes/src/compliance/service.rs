@@ -73,16 +73,26 @@ pub async fn decide(
     if review.state != "open" {
         return Err(refused("decision", "compliance-not-open"));
     }
+    let app =
+        crate::applications::store::find(&tx, access, ScopeKind::Capture, review.application_id)
+            .await?
+            .ok_or(ProgrammeError::NotFound)?;
+    let mut review = review;
+    if confirm && app.version != review.application_version {
+        // The application changed after the finding (a suspension, an extension): what
+        // is confirmed is what the check finds now, not what it found then.
+        super::scan::recheck(&tx, &app, today).await?;
+        let now = store::find_for_update(&tx, access, ScopeKind::Capture, id)
+            .await?
+            .ok_or(ProgrammeError::NotFound)?;
+        if now.state != "open" || now.reason != review.reason {
+            tx.commit().await?;
+            return Err(refused("decision", "compliance-no-longer"));
+        }
+        review = now;
+    }
     let mut step = None;
     if confirm {
-        let app = crate::applications::store::find(
-            &tx,
-            access,
-            ScopeKind::Capture,
-            review.application_id,
-        )
-        .await?
-        .ok_or(ProgrammeError::NotFound)?;
         let day = day.unwrap_or_else(|| {
             super::effective_day(review.since, app.starts_on, app.ends_on, today)
         });
@@ -109,6 +119,8 @@ pub async fn decide(
     m.decided_by_name = Set(Some(ctx.actor_name.clone()));
     m.decided_at = Set(Some(Utc::now()));
     m.note = Set((!note.is_empty()).then_some(note));
+    // A dismissal holds for the application as it is now.
+    m.application_version = Set(app.version);
     m.version = Set(review.version + 1);
     let saved = m.update(&tx).await?;
     audit::record(

@@ -64,6 +64,9 @@ pub struct Row {
     pub detail: String,
     /// The day it holds from, if known.
     pub since: Option<chrono::NaiveDate>,
+    /// The day a confirmation takes effect unless another is given: `since` kept within
+    /// the stay and not after today.
+    pub effective_on: chrono::NaiveDate,
     /// When found.
     pub found_at: chrono::DateTime<chrono::Utc>,
     /// `open`, `confirmed`, `dismissed`, `lapsed`.
@@ -84,6 +87,7 @@ pub async fn list(
     access: &Access,
     filter: &Filter,
     pager: &Pager,
+    today: chrono::NaiveDate,
 ) -> Result<(Vec<Row>, u64), DbErr> {
     let mut q = compliance_review::Entity::find()
         .filter(in_scope(access, ScopeKind::View))
@@ -101,7 +105,7 @@ pub async fn list(
     let (rows, total) =
         sipe_platform::web::table::page_of(conn, q, col, compliance_review::Column::Id, pager)
             .await?;
-    Ok((rows_of(conn, rows).await?, total))
+    Ok((rows_of(conn, rows, today).await?, total))
 }
 
 /// Open proposals in the reader's view scope (the dashboard's number).
@@ -142,7 +146,11 @@ pub(crate) async fn find_for_update(
 }
 
 /// Rows with the names of their programme and person, and their application's state.
-pub async fn rows_of(conn: &impl ConnectionTrait, rows: Vec<Review>) -> Result<Vec<Row>, DbErr> {
+pub async fn rows_of(
+    conn: &impl ConnectionTrait,
+    rows: Vec<Review>,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Row>, DbErr> {
     let programmes = crate::programmes::all(conn).await?;
     let names =
         sipe_persons::store::names_of(conn, rows.iter().map(|r| PersonId(r.person_id))).await?;
@@ -157,6 +165,12 @@ pub async fn rows_of(conn: &impl ConnectionTrait, rows: Vec<Review>) -> Result<V
             Row {
                 application_number: app.and_then(|a| a.number.clone()),
                 application_state: app.map_or_else(String::new, |a| a.state.clone()),
+                effective_on: super::effective_day(
+                    r.since,
+                    app.and_then(|a| a.starts_on),
+                    app.and_then(|a| a.ends_on),
+                    today,
+                ),
                 programme_code: programmes
                     .iter()
                     .find(|p| p.id == r.programme_id)

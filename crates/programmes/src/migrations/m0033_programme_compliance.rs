@@ -1,6 +1,5 @@
 //! The compliance review queue: what the nightly check of active beneficiaries proposes
-//! (a suspension or an ending, with its reason), and what an operator decided. Also one
-//! open application per person and programme, now held by the database too.
+//! (a suspension or an ending, with its reason), and what an operator decided.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -8,7 +7,7 @@ use sea_orm_migration::sea_query::Expr;
 
 use sipe_platform::db::migrations::schema::{ts, ts_null};
 
-/// The compliance table and the open-application index.
+/// The compliance table.
 pub struct M0033ProgrammeCompliance;
 
 impl MigrationName for M0033ProgrammeCompliance {
@@ -82,38 +81,10 @@ impl MigrationTrait for M0033ProgrammeCompliance {
             }
             m.create_index(index.take()).await?;
         }
-        // The service already refuses a second open application; the database holds it
-        // too, so two requests at once cannot both pass the check.
-        m.create_index(
-            Index::create()
-                .name("programme_applications_one_open")
-                .table("programme_applications")
-                .col("person_id")
-                .col("programme_id")
-                .unique()
-                // The open states as they were when written (a migration never changes).
-                .and_where(Expr::col("state").is_in([
-                    "draft",
-                    "submitted",
-                    "under_review",
-                    "approved",
-                    "active",
-                    "suspended",
-                ]))
-                .take(),
-        )
-        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(
-            Index::drop()
-                .name("programme_applications_one_open")
-                .table("programme_applications")
-                .to_owned(),
-        )
-        .await?;
         m.drop_table(Table::drop().table("programme_compliance_reviews").take())
             .await?;
         Ok(())

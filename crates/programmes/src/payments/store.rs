@@ -82,7 +82,6 @@ pub async fn lines(
     .await
 }
 
-/// Every line of a run that pays something, in order (payment files).
 /// What a payment file writes of a paid line.
 #[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
 pub struct FileLine {

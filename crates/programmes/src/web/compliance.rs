@@ -124,7 +124,7 @@ async fn queue_page(
         programme,
         reason: (!reason.is_empty()).then(|| reason.to_owned()),
     };
-    let (rows, total) = store::list(&state.db, &user.access, &filter, &pager).await?;
+    let (rows, total) = store::list(&state.db, &user.access, &filter, &pager, today(state)).await?;
     pager.total = total;
     sipe_persons::service::record_shown(
         &state.reads,

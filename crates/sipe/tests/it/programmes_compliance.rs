@@ -52,6 +52,51 @@ async fn set_person(app: &TestApp, id: uuid::Uuid, column: &'static str, value: 
     assert_eq!(app.db.execute(&stmt).await.unwrap().rows_affected(), 1);
 }
 
+/// Applies a person to a programme, approves and starts it on `start` (the system takes
+/// the steps); the application's id.
+async fn beneficiary(
+    app: &TestApp,
+    person: uuid::Uuid,
+    programme_id: uuid::Uuid,
+    start: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> uuid::Uuid {
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    let id = sipe::programmes::applications::service::apply(
+        &app.db,
+        &ctx,
+        &system,
+        &sipe::programmes::applications::service::ApplyInput {
+            programme_id,
+            person_id: person,
+            category: String::new(),
+            submit: true,
+        },
+        today,
+    )
+    .await
+    .unwrap();
+    for (version, action) in [(1, "approve"), (2, "activate")] {
+        sipe::programmes::applications::service::step(
+            &app.db,
+            &ctx,
+            &system,
+            id,
+            &sipe::programmes::applications::service::StepInput {
+                action: action.into(),
+                version,
+                date: start.to_string(),
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+    }
+    id
+}
+
 #[tokio::test]
 async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
     let app = TestApp::spawn().await;
@@ -140,37 +185,7 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
         (both, &ett),
     ] {
         let programme_id: uuid::Uuid = programme.parse().unwrap();
-        let id = sipe::programmes::applications::service::apply(
-            &app.db,
-            &ctx,
-            &system,
-            &sipe::programmes::applications::service::ApplyInput {
-                programme_id,
-                person_id: person,
-                category: String::new(),
-                submit: true,
-            },
-            today,
-        )
-        .await
-        .unwrap();
-        for (version, action) in [(1, "approve"), (2, "activate")] {
-            sipe::programmes::applications::service::step(
-                &app.db,
-                &ctx,
-                &system,
-                id,
-                &sipe::programmes::applications::service::StepInput {
-                    action: action.into(),
-                    version,
-                    date: start.to_string(),
-                    ..Default::default()
-                },
-                today,
-            )
-            .await
-            .unwrap();
-        }
+        let id = beneficiary(&app, person, programme_id, start, today).await;
         app_of.insert((person, programme_id), id);
     }
     // Then the world changes: a 25th birthday a month ago (the registry corrected), a
@@ -457,4 +472,210 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
     );
     let html = app.get_page(&web, "/programmes/compliance").await;
     assert!(html.contains("data-testid=\"compliance-empty\""));
+}
+
+#[tokio::test]
+async fn a_proposal_follows_its_application_and_a_dismissal_hides_only_its_reason() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let manager = app.user("programas", "programme_manager", &[]).await;
+    let mtoken = app.token(manager).await;
+    let pej: uuid::Uuid = programme_via_api(
+        &app,
+        &mtoken,
+        json!({"code": "PEJ", "name": "Jóvenes", "kind": "training_stipend",
+        "legal_basis": "Res. 1/2026", "starts_on": "2020-01-01",
+        "amounts": [{"amount": "85000", "effective_from": "2020-01-01"}]}),
+    )
+    .await
+    .parse()
+    .unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&crate::helpers::TZ)
+        .date_naive();
+    let years_ago = |years: u32, months: u32| {
+        today
+            .checked_sub_months(chrono::Months::new(years * 12 + months))
+            .unwrap()
+    };
+    let start = years_ago(0, 3);
+    let mut ids = Vec::new();
+    for dni in ["44000001", "44000002", "44000003", "44000004"] {
+        let p = person_with(
+            &app,
+            "OE-A",
+            dni,
+            &years_ago(22, 6).to_string(),
+            "AR-90084",
+            "unemployed",
+            "3",
+            None,
+        )
+        .await;
+        ids.push((p, beneficiary(&app, p, pej, start, today).await));
+    }
+    // The range narrowed after they started: all four past it, their 22nd birthdays
+    // half a year ago, before the stay began.
+    let client = app.client();
+    let res = client
+        .put(app.url(&format!("/api/v1/programmes/{pej}/rules")))
+        .bearer_auth(&mtoken)
+        .json(&json!({"criteria": [{"kind": "age", "min": 18, "max": 21}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // The last one also found a job last week.
+    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque").await;
+    let vacancy = crate::merge::open_vacancy(&app, employer, "Embalador").await;
+    let referral = crate::merge::refer(&app, vacancy, ids[3].0).await;
+    let ctx = sipe::audit::AuditCtx::system();
+    let system = sipe::access::Access::system("t");
+    for (to, start_date) in [
+        ("sent", String::new()),
+        ("hired", (today - chrono::Days::new(7)).to_string()),
+    ] {
+        sipe::intermediation::referrals::service::transition(
+            &app.db,
+            &ctx,
+            &system,
+            crate::helpers::TZ,
+            referral,
+            &sipe::intermediation::referrals::service::TransitionInput {
+                to: to.into(),
+                start_date,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let found = sipe::programmes::compliance::scan::scan(&app.db, today)
+        .await
+        .unwrap();
+    assert_eq!(found.proposed, 4);
+    let op = app.user("opa", "operator", &["OE-A"]).await;
+    let token = app.token(op).await;
+    let queue = app.get_json(&token, "/api/v1/programme-compliance").await;
+    let of = |q: &serde_json::Value, application: uuid::Uuid| -> serde_json::Value {
+        q["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["application_id"] == application.to_string())
+            .cloned()
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let first = of(&queue, ids[0].1);
+    assert_eq!(first["reason"], "aged_out");
+    // The 22nd birthday (max 21 + 1) was before the stay: the day offered is its start.
+    assert!(first["since"].as_str().unwrap() < start.to_string().as_str());
+    assert_eq!(first["effective_on"], start.to_string());
+
+    // 1. Confirmed from the page with the day it offers: ends on the stay's first day.
+    let (web, csrf) = app.signed_in("opa2", "operator", &["OE-A"]).await;
+    let html = app.get_page(&web, "/programmes/compliance").await;
+    let rid = first["id"].as_str().unwrap();
+    let offered = crate::helpers::attr_of(&html, &format!("#date-{rid}"), "value").unwrap();
+    assert_eq!(offered, start.to_string());
+    let res = app
+        .post_form(
+            &web,
+            &csrf,
+            &format!("/programmes/compliance/{rid}"),
+            &[
+                ("decision", "confirm"),
+                ("version", "1"),
+                ("date", &offered),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let a = app
+        .get_json(
+            &token,
+            &format!("/api/v1/programme-applications/{}", ids[0].1),
+        )
+        .await;
+    assert_eq!(
+        (a["state"].as_str(), a["reason"].as_str()),
+        (Some("finished"), Some("aged_out"))
+    );
+
+    // 2. The application was suspended after the proposal: confirming checks it again
+    // and, the finding still there, ends it.
+    let step = |application: uuid::Uuid, body: serde_json::Value| {
+        let req = client
+            .post(app.url(&format!(
+                "/api/v1/programme-applications/{application}/transitions"
+            )))
+            .bearer_auth(&token)
+            .json(&body);
+        async move { req.send().await.unwrap().status() }
+    };
+    assert_eq!(
+        step(
+            ids[1].1,
+            json!({"action": "suspend", "reason": "absences", "version": 3})
+        )
+        .await,
+        StatusCode::OK
+    );
+    let second = of(&queue, ids[1].1);
+    let decide = |id: &str, body: serde_json::Value| {
+        let req = client
+            .post(app.url(&format!("/api/v1/programme-compliance/{id}/decision")))
+            .bearer_auth(&token)
+            .json(&body);
+        async move { req.send().await.unwrap() }
+    };
+    let res = decide(
+        second["id"].as_str().unwrap(),
+        json!({"decision": "confirm", "version": 1}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let a = app
+        .get_json(
+            &token,
+            &format!("/api/v1/programme-applications/{}", ids[1].1),
+        )
+        .await;
+    assert_eq!(
+        (a["state"].as_str(), a["reason"].as_str()),
+        (Some("finished"), Some("aged_out"))
+    );
+
+    // 3. Finished from its own page: its proposal lapses at once.
+    assert_eq!(
+        step(
+            ids[2].1,
+            json!({"action": "finish", "reason": "completed", "version": 3})
+        )
+        .await,
+        StatusCode::OK
+    );
+    let queue = app.get_json(&token, "/api/v1/programme-compliance").await;
+    assert_eq!(queue["total"], 1, "{queue}");
+    let lapsed = app
+        .get_json(&token, "/api/v1/programme-compliance?state=lapsed")
+        .await;
+    assert_eq!(of(&lapsed, ids[2].1)["reason"], "aged_out");
+
+    // 4. The hire is dismissed (a two-day job): the next check proposes what remains,
+    // the age, instead of nothing.
+    let hired = of(&queue, ids[3].1);
+    assert_eq!(hired["reason"], "hired");
+    let res = decide(
+        hired["id"].as_str().unwrap(),
+        json!({"decision": "dismiss", "version": 1, "note": "Changa de una semana"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let again = sipe::programmes::compliance::scan::scan(&app.db, today)
+        .await
+        .unwrap();
+    assert_eq!((again.checked, again.proposed), (1, 1));
+    let queue = app.get_json(&token, "/api/v1/programme-compliance").await;
+    assert_eq!(of(&queue, ids[3].1)["reason"], "aged_out");
 }
