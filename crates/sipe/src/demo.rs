@@ -512,7 +512,8 @@ mod tests {
                 "referrals",
                 "training-cohorts",
                 "training-competency",
-                "programmes-applications"
+                "programmes-applications",
+                "programmes-compliance"
             ]
         );
     }

@@ -625,7 +625,9 @@ pub async fn payees_of(
 ) -> Result<Vec<Payee>, DbErr> {
     let ids: Vec<PersonId> = ids.into_iter().collect();
     let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(1_000) {
+    let backend = conn.get_database_backend();
+    for chunk in ids.chunks(sipe_platform::db::bulk::id_chunk(backend)) {
+        let chunk: Vec<uuid::Uuid> = chunk.iter().map(|p| p.uuid()).collect();
         let rows: Vec<Payee> = person::Entity::find()
             .select_only()
             .columns([
@@ -634,7 +636,11 @@ pub async fn payees_of(
                 person::Column::Surnames,
                 person::Column::Names,
             ])
-            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .filter(sipe_platform::db::bulk::id_in(
+                backend,
+                (person::Entity, person::Column::Id),
+                &chunk,
+            ))
             .into_model()
             .all(conn)
             .await?;

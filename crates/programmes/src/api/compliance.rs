@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::today;
 use crate::compliance::service::DecisionInput;
-use crate::compliance::store::{self, Row};
+use crate::compliance::store::{self, ReviewRow};
 
 /// Filters and paging of the queue.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
@@ -35,13 +35,13 @@ pub struct ComplianceParams {
 /// Proposals of the compliance check about people in the caller's view scope (the
 /// people listed are recorded as read).
 #[utoipa::path(get, path = "/api/v1/programme-compliance", params(ComplianceParams),
-    responses((status = 200, body = sipe_platform::api::Page<Row>), (status = 422, body = sipe_platform::api::Problem)))]
+    responses((status = 200, body = sipe_platform::api::Page<ReviewRow>), (status = 422, body = sipe_platform::api::Problem)))]
 pub async fn list_compliance(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
     Ctx(ctx): Ctx,
     axum::extract::Query(p): axum::extract::Query<ComplianceParams>,
-) -> Result<Json<sipe_platform::api::Page<Row>>, ApiError> {
+) -> Result<Json<sipe_platform::api::Page<ReviewRow>>, ApiError> {
     let invalid = |field| {
         ApiError::Invalid(sipe_platform::validation::FieldErrors::one(
             field,
@@ -90,7 +90,7 @@ pub async fn list_compliance(
 /// open proposal about a person of the caller's capture scope.
 #[utoipa::path(post, path = "/api/v1/programme-compliance/{id}/decision", request_body = DecisionInput,
     params(("id" = Uuid, Path, description = "Proposal id")),
-    responses((status = 200, body = Row), (status = 404, body = sipe_platform::api::Problem),
+    responses((status = 200, body = ReviewRow), (status = 404, body = sipe_platform::api::Problem),
         (status = 422, body = sipe_platform::api::Problem, description = "Invalid decision, a proposal decided meanwhile, or a step the application no longer allows")))]
 pub async fn decide_compliance(
     State(state): State<AppState>,
@@ -98,7 +98,7 @@ pub async fn decide_compliance(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<DecisionInput>,
-) -> Result<Json<Row>, ApiError> {
+) -> Result<Json<ReviewRow>, ApiError> {
     let saved =
         crate::compliance::service::decide(&state.db, &ctx, &access, id, &input, today(&state))
             .await?;

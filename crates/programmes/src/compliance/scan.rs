@@ -32,7 +32,7 @@ pub const SCAN_JOB: &str = "programmes.compliance_scan";
 const BATCH: u64 = 1_000;
 
 /// What a check did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Beneficiaries checked.
     pub checked: u64,

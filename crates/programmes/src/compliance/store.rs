@@ -37,7 +37,7 @@ pub struct Filter {
 
 /// A proposal with what the queue shows of it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Row {
+pub struct ReviewRow {
     /// Id.
     pub id: Uuid,
     /// The application.
@@ -88,7 +88,7 @@ pub async fn list(
     filter: &Filter,
     pager: &Pager,
     today: chrono::NaiveDate,
-) -> Result<(Vec<Row>, u64), DbErr> {
+) -> Result<(Vec<ReviewRow>, u64), DbErr> {
     let mut q = compliance_review::Entity::find()
         .filter(in_scope(access, ScopeKind::View))
         .filter(compliance_review::Column::State.eq(filter.state.clone().unwrap_or("open".into())));
@@ -150,7 +150,7 @@ pub async fn rows_of(
     conn: &impl ConnectionTrait,
     rows: Vec<Review>,
     today: chrono::NaiveDate,
-) -> Result<Vec<Row>, DbErr> {
+) -> Result<Vec<ReviewRow>, DbErr> {
     let programmes = crate::programmes::all(conn).await?;
     let names =
         sipe_persons::store::names_of(conn, rows.iter().map(|r| PersonId(r.person_id))).await?;
@@ -162,7 +162,7 @@ pub async fn rows_of(
         .into_iter()
         .map(|r| {
             let app = apps.iter().find(|a| a.id == r.application_id);
-            Row {
+            ReviewRow {
                 application_number: app.and_then(|a| a.number.clone()),
                 application_state: app.map_or_else(String::new, |a| a.state.clone()),
                 effective_on: super::effective_day(

@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use sipe_platform::audit::{self, AuditCtx, Change};
+use sipe_platform::db::bulk::{id_chunk, id_in};
 use sipe_platform::db::{self, Db};
 use sipe_platform::ids::PersonId;
 use sipe_platform::validation::FieldErrors;
@@ -36,9 +37,16 @@ async fn suspensions(
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<(NaiveDate, Option<NaiveDate>)>>, sea_orm::DbErr> {
     let mut out: HashMap<Uuid, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
-    for chunk in ids.chunks(1_000) {
+    for chunk in ids.chunks(id_chunk(conn.get_database_backend())) {
         let steps = application_event::Entity::find()
-            .filter(application_event::Column::ApplicationId.is_in(chunk.iter().copied()))
+            .filter(id_in(
+                conn.get_database_backend(),
+                (
+                    application_event::Entity,
+                    application_event::Column::ApplicationId,
+                ),
+                chunk,
+            ))
             .filter(application_event::Column::Action.is_in(["suspend", "resume"]))
             .order_by_asc(application_event::Column::At)
             .all(conn)
@@ -110,9 +118,14 @@ pub async fn compute(
             .map(|p| (p.id, p))
             .collect();
     let mut accounts: HashMap<Uuid, String> = HashMap::new();
-    for chunk in people.chunks(1_000) {
+    let backend = tx.get_database_backend();
+    for chunk in people.chunks(id_chunk(backend)) {
         for a in bank_account::Entity::find()
-            .filter(bank_account::Column::PersonId.is_in(chunk.iter().copied()))
+            .filter(id_in(
+                backend,
+                (bank_account::Entity, bank_account::Column::PersonId),
+                chunk,
+            ))
             .all(&tx)
             .await?
         {
@@ -122,10 +135,14 @@ pub async fn compute(
         }
     }
     let mut days: HashMap<Uuid, (i32, i32)> = HashMap::new();
-    for chunk in ids.chunks(1_000) {
+    for chunk in ids.chunks(id_chunk(backend)) {
         for a in attendance::Entity::find()
             .filter(attendance::Column::Month.eq(first))
-            .filter(attendance::Column::ApplicationId.is_in(chunk.iter().copied()))
+            .filter(id_in(
+                backend,
+                (attendance::Entity, attendance::Column::ApplicationId),
+                chunk,
+            ))
             .all(&tx)
             .await?
         {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::compliance::service::{self, DecisionInput};
-use crate::compliance::store::{self, Filter, Row};
+use crate::compliance::store::{self, Filter, ReviewRow};
 use crate::compliance::{REASONS, STATES};
 use crate::error::ProgrammeError;
 use sipe_platform::access::Permission;
@@ -43,7 +43,7 @@ pub struct QueueFilter {
 #[template(path = "programmes/compliance.html")]
 struct QueuePage {
     ctx: PageCtx,
-    rows: Vec<Row>,
+    rows: Vec<ReviewRow>,
     pager: Pager,
     state: String,
     reason: String,
@@ -65,7 +65,7 @@ impl QueuePage {
     }
 
     /// What was found, in words.
-    fn finding(&self, r: &Row) -> String {
+    fn finding(&self, r: &ReviewRow) -> String {
         let ctx = &self.ctx;
         let since = r
             .since
