@@ -103,17 +103,7 @@ pub async fn scan(db: &Db, today: NaiveDate) -> Result<Summary, DbErr> {
     // Proposals about applications no longer active nor suspended (finished from their
     // own page meanwhile) no longer hold.
     let tx = db::begin_write(db).await?;
-    summary.lapsed += compliance_review::Entity::update_many()
-        .col_expr(compliance_review::Column::State, Expr::value("lapsed"))
-        .col_expr(
-            compliance_review::Column::DecidedAt,
-            Expr::value(Utc::now()),
-        )
-        .col_expr(
-            compliance_review::Column::Version,
-            Expr::col(compliance_review::Column::Version).add(1),
-        )
-        .filter(compliance_review::Column::State.eq("open"))
+    summary.lapsed += lapsing()
         .filter(
             compliance_review::Column::ApplicationId.in_subquery(
                 Query::select()
@@ -271,12 +261,8 @@ async fn lapse(conn: &impl ConnectionTrait, r: &compliance_review::Model) -> Res
     Ok(done.rows_affected == 1)
 }
 
-/// Lapses the open proposal about an application that left the active and suspended
-/// states (in the step's transaction).
-pub(crate) async fn lapse_open_of(
-    conn: &impl ConnectionTrait,
-    application: Uuid,
-) -> Result<(), DbErr> {
+/// An update lapsing open proposals (the caller says which).
+fn lapsing() -> sea_orm::UpdateMany<compliance_review::Entity> {
     compliance_review::Entity::update_many()
         .col_expr(compliance_review::Column::State, Expr::value("lapsed"))
         .col_expr(
@@ -287,8 +273,17 @@ pub(crate) async fn lapse_open_of(
             compliance_review::Column::Version,
             Expr::col(compliance_review::Column::Version).add(1),
         )
-        .filter(compliance_review::Column::ApplicationId.eq(application))
         .filter(compliance_review::Column::State.eq("open"))
+}
+
+/// Lapses the open proposal about an application that left the active and suspended
+/// states (in the step's transaction).
+pub(crate) async fn lapse_open_of(
+    conn: &impl ConnectionTrait,
+    application: Uuid,
+) -> Result<(), DbErr> {
+    lapsing()
+        .filter(compliance_review::Column::ApplicationId.eq(application))
         .exec(conn)
         .await?;
     Ok(())

@@ -52,6 +52,30 @@ async fn set_person(app: &TestApp, id: uuid::Uuid, column: &'static str, value: 
     assert_eq!(app.db.execute(&stmt).await.unwrap().rows_affected(), 1);
 }
 
+/// Hires a person through intermediation (an employer of office A, a vacancy, a
+/// referral sent and hired), starting on `day`.
+async fn hire(app: &TestApp, person: uuid::Uuid, day: chrono::NaiveDate) {
+    let employer = crate::vacancies::employer(app, "OE-A", "30-71234567-1", "Empaque").await;
+    let vacancy = crate::merge::open_vacancy(app, employer, "Embalador").await;
+    let referral = crate::merge::refer(app, vacancy, person).await;
+    for (to, start_date) in [("sent", String::new()), ("hired", day.to_string())] {
+        sipe::intermediation::referrals::service::transition(
+            &app.db,
+            &sipe::audit::AuditCtx::system(),
+            &sipe::access::Access::system("t"),
+            crate::helpers::TZ,
+            referral,
+            &sipe::intermediation::referrals::service::TransitionInput {
+                to: to.into(),
+                start_date,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+}
+
 /// Applies a person to a programme, approves and starts it on `start` (the system takes
 /// the steps); the application's id.
 async fn beneficiary(
@@ -172,8 +196,6 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
     let elsewhere = person("OE-B", "43000006").await;
 
     // Every one approved and started two months ago (the system takes the steps).
-    let ctx = sipe::audit::AuditCtx::system();
-    let system = sipe::access::Access::system("t");
     let mut app_of = std::collections::HashMap::new();
     for (person, programme) in [
         (stays, &pej),
@@ -212,25 +234,7 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
     .await;
     set_person(&app, moved, "employment_status", "employed".into()).await;
     let hired_on = today - chrono::Days::new(5);
-    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque").await;
-    let vacancy = crate::merge::open_vacancy(&app, employer, "Embalador").await;
-    let referral = crate::merge::refer(&app, vacancy, hired).await;
-    for (to, start_date) in [("sent", String::new()), ("hired", hired_on.to_string())] {
-        sipe::intermediation::referrals::service::transition(
-            &app.db,
-            &ctx,
-            &system,
-            crate::helpers::TZ,
-            referral,
-            &sipe::intermediation::referrals::service::TransitionInput {
-                to: to.into(),
-                start_date,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    }
+    hire(&app, hired, hired_on).await;
     assert_eq!(put_rules(json!([ett])).await, StatusCode::OK);
 
     // The check proposes; no application moves, no step is written.
@@ -526,30 +530,7 @@ async fn a_proposal_follows_its_application_and_a_dismissal_hides_only_its_reaso
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     // The last one also found a job last week.
-    let employer = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque").await;
-    let vacancy = crate::merge::open_vacancy(&app, employer, "Embalador").await;
-    let referral = crate::merge::refer(&app, vacancy, ids[3].0).await;
-    let ctx = sipe::audit::AuditCtx::system();
-    let system = sipe::access::Access::system("t");
-    for (to, start_date) in [
-        ("sent", String::new()),
-        ("hired", (today - chrono::Days::new(7)).to_string()),
-    ] {
-        sipe::intermediation::referrals::service::transition(
-            &app.db,
-            &ctx,
-            &system,
-            crate::helpers::TZ,
-            referral,
-            &sipe::intermediation::referrals::service::TransitionInput {
-                to: to.into(),
-                start_date,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-    }
+    hire(&app, ids[3].0, today - chrono::Days::new(7)).await;
     let found = sipe::programmes::compliance::scan::scan(&app.db, today)
         .await
         .unwrap();
