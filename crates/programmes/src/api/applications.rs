@@ -30,12 +30,14 @@ pub struct ApplicationParams {
     pub per_page: Option<u64>,
 }
 
-/// Applications of people in the caller's view scope.
+/// Applications of people in the caller's view scope (the people listed are recorded as
+/// read).
 #[utoipa::path(get, path = "/api/v1/programme-applications", params(ApplicationParams),
     responses((status = 200, body = sipe_platform::api::Page<crate::applications::store::Row>), (status = 422, body = sipe_platform::api::Problem)))]
 pub async fn list_applications(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
     axum::extract::Query(p): axum::extract::Query<ApplicationParams>,
 ) -> Result<Json<sipe_platform::api::Page<crate::applications::store::Row>>, ApiError> {
     use crate::applications::{STATES, store};
@@ -65,6 +67,18 @@ pub async fn list_applications(
         office: None,
     };
     let (items, total) = store::list(&state.db, &access, &filter, &pager).await?;
+    // The people listed are recorded as read, as every list of people is.
+    sipe_persons::service::record_shown(
+        &state.reads,
+        &ctx,
+        "programmes.application.list",
+        "",
+        items
+            .iter()
+            .map(|a| sipe_platform::ids::PersonId(a.person_id)),
+    )
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
     Ok(Json(sipe_platform::api::Page { items, total }))
 }
 

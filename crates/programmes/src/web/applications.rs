@@ -275,6 +275,7 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
     Query(f): Query<ListFilter>,
 ) -> Result<Response, WebError> {
@@ -299,6 +300,13 @@ pub async fn list(
     };
     let (rows, total) = store::list(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
+    super::shown(
+        &state,
+        &audit,
+        "programmes.application.list",
+        rows.iter().map(|r| r.person_id),
+    )
+    .await?;
     let mut states = vec!["waiting"];
     states.extend(STATES);
     page_with(

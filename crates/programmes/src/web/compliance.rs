@@ -52,16 +52,40 @@ struct QueuePage {
     reasons: &'static [&'static str],
     can_decide: bool,
     can_scan: bool,
-    /// The proposal whose decision was refused, and why.
-    failed: Option<(Uuid, FieldErrors)>,
+    /// The proposal whose decision was refused, why, and what was typed.
+    failed: Option<Refused>,
+    /// This page with its filters, sort and number (a decision comes back to it).
+    back: String,
+}
+
+/// A refused decision, shown again beside its proposal.
+struct Refused {
+    id: Uuid,
+    errors: FieldErrors,
+    note: String,
+    date: String,
 }
 
 impl QueuePage {
+    fn refused(&self, id: &Uuid) -> Option<&Refused> {
+        self.failed.as_ref().filter(|f| f.id == *id)
+    }
+
     fn errors_of(&self, id: &Uuid) -> Option<&FieldErrors> {
-        self.failed
-            .as_ref()
-            .filter(|(f, _)| f == id)
-            .map(|(_, e)| e)
+        self.refused(id).map(|f| &f.errors)
+    }
+
+    /// The note typed in a refused dismissal.
+    fn note_of(&self, id: &Uuid) -> &str {
+        self.refused(id).map_or("", |f| f.note.as_str())
+    }
+
+    /// The day shown in the confirm form: what was typed in a refused one, else the
+    /// day offered.
+    fn day_of(&self, r: &ReviewRow) -> String {
+        self.refused(&r.id)
+            .filter(|f| !f.date.is_empty())
+            .map_or_else(|| r.effective_on.to_string(), |f| f.date.clone())
     }
 
     /// What was found, in words.
@@ -98,7 +122,7 @@ async fn queue_page(
     user: &Authenticated,
     audit: &AuditCtx,
     f: &QueueFilter,
-    failed: Option<(Uuid, FieldErrors)>,
+    failed: Option<Refused>,
 ) -> Result<Response, WebError> {
     let wanted = f.state.trim();
     let reason = f.reason.trim();
@@ -126,16 +150,13 @@ async fn queue_page(
     };
     let (rows, total) = store::list(&state.db, &user.access, &filter, &pager, today(state)).await?;
     pager.total = total;
-    sipe_persons::service::record_shown(
-        &state.reads,
+    super::shown(
+        state,
         audit,
         "programmes.compliance.list",
-        "",
-        rows.iter()
-            .map(|r| sipe_platform::ids::PersonId(r.person_id)),
+        rows.iter().map(|r| r.person_id),
     )
-    .await
-    .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
+    .await?;
     let programmes = crate::programmes::all(&state.db)
         .await?
         .into_iter()
@@ -155,7 +176,6 @@ async fn queue_page(
         QueuePage {
             ctx,
             rows,
-            pager,
             state: if wanted.is_empty() { "open" } else { wanted }.to_owned(),
             reason: reason.to_owned(),
             programmes,
@@ -164,6 +184,8 @@ async fn queue_page(
             can_decide: user.access.can(Permission::EditProgrammes),
             can_scan: user.access.can(Permission::ManageProgrammes),
             failed,
+            back: pager.href(pager.page),
+            pager,
         },
     )
 }
@@ -190,6 +212,18 @@ pub struct DecisionForm {
     note: String,
     #[serde(default)]
     date: String,
+    /// The queue's page the form was on.
+    #[serde(default)]
+    back: String,
+}
+
+/// Where a decision returns: the queue page it came from, else the queue.
+fn back_to(back: &str) -> &str {
+    if back.len() <= 1_000 && back.starts_with("/programmes/compliance?") {
+        back
+    } else {
+        "/programmes/compliance"
+    }
 }
 
 /// `POST /programmes/compliance/{id}`: confirm or dismiss; a refusal shows the queue
@@ -203,14 +237,15 @@ pub async fn decide(
     Form(form): Form<DecisionForm>,
 ) -> Result<Response, WebError> {
     let input = DecisionInput {
-        decision: form.decision,
+        decision: form.decision.clone(),
         version: form.version,
-        note: form.note,
-        date: form.date,
+        note: form.note.clone(),
+        date: form.date.clone(),
     };
+    let back = back_to(&form.back).to_owned();
     match service::decide(&state.db, &audit, &user.access, id, &input, today(&state)).await {
         Ok(r) => Ok(redirect_with_flash(
-            "/programmes/compliance",
+            &back,
             "success",
             if r.state == "confirmed" {
                 "compliance-confirmed"
@@ -219,15 +254,19 @@ pub async fn decide(
             },
         )),
         Err(ProgrammeError::Invalid(errors)) => {
-            queue_page(
-                &state,
-                ctx,
-                &user,
-                &audit,
-                &QueueFilter::default(),
-                Some((id, errors)),
-            )
-            .await
+            // The same page again, the reason beside the proposal.
+            let filter = back
+                .parse::<axum::http::Uri>()
+                .ok()
+                .and_then(|uri| Query::<QueueFilter>::try_from_uri(&uri).ok())
+                .map_or_else(QueueFilter::default, |Query(f)| f);
+            let refused = Refused {
+                id,
+                errors,
+                note: form.note,
+                date: form.date,
+            };
+            queue_page(&state, ctx, &user, &audit, &filter, Some(refused)).await
         }
         Err(e) => Err(e.into()),
     }

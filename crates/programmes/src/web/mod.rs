@@ -23,6 +23,25 @@ use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::{AppState, PageCtx, WebError};
 
+/// Records which people a page lists: one row of the read log per request, before the
+/// page is shown.
+pub(crate) async fn shown(
+    state: &AppState,
+    audit: &sipe_platform::audit::AuditCtx,
+    action: &str,
+    people: impl Iterator<Item = Uuid>,
+) -> Result<(), WebError> {
+    sipe_persons::service::record_shown(
+        &state.reads,
+        audit,
+        action,
+        "",
+        people.map(sipe_platform::ids::PersonId),
+    )
+    .await
+    .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))
+}
+
 #[derive(askama::Template)]
 #[template(path = "programmes/person_section.html")]
 struct SectionView<'a> {

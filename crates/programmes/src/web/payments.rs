@@ -564,10 +564,18 @@ pub async fn rejected(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Query(list): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let mut pager = Pager::new("/payment-runs/rejected", &list, &["id"], false)?;
     let (mut rows, total) = store::rejected(&state.db, &user.access, &pager).await?;
+    super::shown(
+        &state,
+        &audit,
+        "programmes.payment.rejected_list",
+        rows.iter().map(|r| r.person_id),
+    )
+    .await?;
     // Accounts whole only to those who record them, as on the person's page.
     if !user.access.can(Permission::EditProgrammes) {
         for r in &mut rows {

@@ -198,6 +198,7 @@ pub async fn eligible(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
     Query(list): Query<ListQuery>,
 ) -> Result<Response, WebError> {
@@ -209,6 +210,13 @@ pub async fn eligible(
     let mut pager = Pager::new(&base, &list, &["name"], false)?;
     let (rows, total) = who::page(&state.db, &user.access, &criteria, day, &pager).await?;
     pager.total = total;
+    super::shown(
+        &state,
+        &audit,
+        "programmes.eligible.list",
+        rows.iter().map(|r| r.id),
+    )
+    .await?;
     page_with(
         axum::http::StatusCode::OK,
         EligiblePage {

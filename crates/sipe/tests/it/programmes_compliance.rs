@@ -442,16 +442,22 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
             &web,
             &csrf,
             &format!("/programmes/compliance/{bid}"),
-            &[("decision", "dismiss"), ("version", "1"), ("note", "")],
+            &[
+                ("decision", "dismiss"),
+                ("version", "1"),
+                ("note", ""),
+                (
+                    "back",
+                    "/programmes/compliance?state=open&reason=incompatible&sort=found_at&dir=desc&page=1",
+                ),
+            ],
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("Escribí por qué se descarta la propuesta.")
-    );
+    let refused = res.text().await.unwrap();
+    // Shown again on the page it came from: its filter still chosen.
+    assert!(refused.contains(r#"<option value="incompatible" selected>"#));
+    assert!(refused.contains("Escribí por qué se descarta la propuesta."));
     let res = app
         .post_form(
             &web,
@@ -476,6 +482,20 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
     );
     let html = app.get_page(&web, "/programmes/compliance").await;
     assert!(html.contains("data-testid=\"compliance-empty\""));
+
+    // Every list of these people is recorded as read: the queue (API and page), and the
+    // programme's applications (API and page).
+    assert_eq!(app.audit_count("programmes.compliance.list").await, 7);
+    let listed = app
+        .get_json(
+            &token,
+            &format!("/api/v1/programme-applications?programme_id={pej}"),
+        )
+        .await;
+    assert_eq!(listed["total"], 5);
+    app.get_page(&web, &format!("/programmes/{pej}/applications"))
+        .await;
+    assert_eq!(app.audit_count("programmes.application.list").await, 2);
 }
 
 #[tokio::test]
