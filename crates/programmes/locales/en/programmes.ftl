@@ -415,3 +415,4 @@ compliance-changed = The proposal changed while you were looking at it: check it
 compliance-not-open = The proposal was already decided.
 dashboard-compliance-open = Pending compliance proposals
 compliance-no-longer = The application changed after the proposal and, checked again, the proposal no longer holds as it was: see the pending proposals.
+application-finish-before-step = The ending cannot be dated before a suspension or resumption already recorded.

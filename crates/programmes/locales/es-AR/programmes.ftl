@@ -415,3 +415,4 @@ compliance-changed = La propuesta cambió mientras la mirabas: revisala y volvé
 compliance-not-open = La propuesta ya fue resuelta.
 dashboard-compliance-open = Propuestas de cumplimiento pendientes
 compliance-no-longer = La solicitud cambió después de la propuesta y, revisada de nuevo, la propuesta ya no corresponde así: mirá las propuestas pendientes.
+application-finish-before-step = La baja no puede ser anterior a una suspensión o reanudación ya registrada.

@@ -451,6 +451,14 @@ pub(crate) async fn step_in(
             if end > today || a.ends_on.is_some_and(|e| end > e) {
                 return Err(refused("date", "application-finish-late"));
             }
+            // Not before a suspension or resumption already recorded.
+            if super::store::last_step_days(tx, &[a.id])
+                .await?
+                .get(&a.id)
+                .is_some_and(|last| end < *last)
+            {
+                return Err(refused("date", "application-finish-before-step"));
+            }
             m.finished_on = Set(Some(end));
             m.finish_reason = Set(reason.clone());
         }

@@ -190,6 +190,31 @@ pub async fn rows_of(
     Ok(out)
 }
 
+/// The latest day a suspension or resumption took effect, per application (an ending
+/// cannot be dated before it).
+pub async fn last_step_days(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, chrono::NaiveDate>, DbErr> {
+    let mut out: std::collections::HashMap<Uuid, chrono::NaiveDate> =
+        std::collections::HashMap::new();
+    for chunk in ids.chunks(1_000) {
+        for s in application_event::Entity::find()
+            .filter(application_event::Column::ApplicationId.is_in(chunk.iter().copied()))
+            .filter(application_event::Column::Action.is_in(["suspend", "resume"]))
+            .filter(application_event::Column::EffectiveOn.is_not_null())
+            .all(conn)
+            .await?
+        {
+            if let Some(day) = s.effective_on {
+                let last = out.entry(s.application_id).or_insert(day);
+                *last = std::cmp::max(*last, day);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Place of a waiting application among those of its programme and office (1 is next):
 /// by the day they were sent, then by id.
 pub async fn waiting_position(conn: &impl ConnectionTrait, a: &Application) -> Result<u64, DbErr> {

@@ -115,15 +115,16 @@ pub fn finding(b: &Beneficiary<'_>, criteria: &[Criterion], today: NaiveDate) ->
 }
 
 /// The day a confirmed proposal takes effect when the operator gives none: the day it
-/// holds from, kept within the stay and not after today.
+/// holds from, kept within the stay (not before its start nor a step already taken,
+/// `floor`) and not after today.
 pub fn effective_day(
     since: Option<NaiveDate>,
-    starts_on: Option<NaiveDate>,
+    floor: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
     today: NaiveDate,
 ) -> NaiveDate {
     let mut day = since.unwrap_or(today);
-    if let Some(s) = starts_on {
+    if let Some(s) = floor {
         day = std::cmp::max(day, s);
     }
     let mut last = today;

@@ -93,9 +93,13 @@ pub async fn decide(
     }
     let mut step = None;
     if confirm {
-        let day = day.unwrap_or_else(|| {
-            super::effective_day(review.since, app.starts_on, app.ends_on, today)
-        });
+        let last_step = crate::applications::store::last_step_days(&tx, &[app.id])
+            .await?
+            .get(&app.id)
+            .copied();
+        let floor = std::cmp::max(app.starts_on, last_step);
+        let day =
+            day.unwrap_or_else(|| super::effective_day(review.since, floor, app.ends_on, today));
         let saved = step_in(
             &tx,
             ctx,

@@ -158,6 +158,8 @@ pub async fn rows_of(
         .filter(application::Column::Id.is_in(rows.iter().map(|r| r.application_id)))
         .all(conn)
         .await?;
+    let ids: Vec<Uuid> = apps.iter().map(|a| a.id).collect();
+    let last_steps = crate::applications::store::last_step_days(conn, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -167,7 +169,10 @@ pub async fn rows_of(
                 application_state: app.map_or_else(String::new, |a| a.state.clone()),
                 effective_on: super::effective_day(
                     r.since,
-                    app.and_then(|a| a.starts_on),
+                    std::cmp::max(
+                        app.and_then(|a| a.starts_on),
+                        last_steps.get(&r.application_id).copied(),
+                    ),
                     app.and_then(|a| a.ends_on),
                     today,
                 ),

@@ -75,6 +75,15 @@ impl QueuePage {
         self.refused(id).map(|f| &f.errors)
     }
 
+    /// A refusal about a proposal this page does not list (decided meanwhile in another
+    /// tab, or beyond the filter): shown at the top instead of beside its card.
+    fn unlisted_refusal(&self) -> Option<&FieldErrors> {
+        self.failed
+            .as_ref()
+            .filter(|f| !self.rows.iter().any(|r| r.id == f.id))
+            .map(|f| &f.errors)
+    }
+
     /// The note typed in a refused dismissal.
     fn note_of(&self, id: &Uuid) -> &str {
         self.refused(id).map_or("", |f| f.note.as_str())
@@ -219,7 +228,11 @@ pub struct DecisionForm {
 
 /// Where a decision returns: the queue page it came from, else the queue.
 fn back_to(back: &str) -> &str {
-    if back.len() <= 1_000 && back.starts_with("/programmes/compliance?") {
+    // Only this page, and only characters a Location header may carry.
+    if back.len() <= 1_000
+        && back.starts_with("/programmes/compliance?")
+        && back.bytes().all(|b| b.is_ascii_graphic())
+    {
         back
     } else {
         "/programmes/compliance"
@@ -284,4 +297,29 @@ pub async fn scan(State(state): State<AppState>, Ctx(audit): Ctx) -> Result<Resp
             "compliance-scan-busy"
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_to;
+
+    #[test]
+    fn a_decision_returns_only_to_the_queue() {
+        let queue = "/programmes/compliance";
+        assert_eq!(
+            back_to("/programmes/compliance?state=open&page=2"),
+            "/programmes/compliance?state=open&page=2"
+        );
+        for outside in [
+            "//evil.example/programmes/compliance?",
+            "https://evil.example/",
+            "/programmes/compliance?a=1\r\nSet-Cookie: x=1",
+            "/programmes/compliance? a",
+            "/programmes/1",
+            "",
+        ] {
+            assert_eq!(back_to(outside), queue, "{outside:?}");
+        }
+        assert_eq!(back_to(&format!("{queue}?{}", "a".repeat(1_000))), queue);
+    }
 }

@@ -467,6 +467,20 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The same form again (a second tab): refused, and said at the top of the page,
+    // where the proposal is no longer listed.
+    let res = app
+        .post_form(
+            &web,
+            &csrf,
+            &format!("/programmes/compliance/{bid}"),
+            &[("decision", "confirm"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = res.text().await.unwrap();
+    assert!(again.contains("La propuesta ya fue resuelta."), "{again}");
+    assert!(again.contains("data-testid=\"compliance-empty\""));
     let ett_app = app
         .get_json(
             &token,
@@ -485,7 +499,7 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
 
     // Every list of these people is recorded as read: the queue (API and page), and the
     // programme's applications (API and page).
-    assert_eq!(app.audit_count("programmes.compliance.list").await, 7);
+    assert_eq!(app.audit_count("programmes.compliance.list").await, 8);
     let listed = app
         .get_json(
             &token,
@@ -630,6 +644,14 @@ async fn a_proposal_follows_its_application_and_a_dismissal_hides_only_its_reaso
             .json(&body);
         async move { req.send().await.unwrap() }
     };
+    // Not dated before the suspension.
+    let res = decide(
+        second["id"].as_str().unwrap(),
+        json!({"decision": "confirm", "version": 1, "date": start.to_string()}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("before a suspension"));
     let res = decide(
         second["id"].as_str().unwrap(),
         json!({"decision": "confirm", "version": 1}),
