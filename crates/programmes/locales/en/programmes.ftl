@@ -416,3 +416,7 @@ compliance-not-open = The proposal was already decided.
 dashboard-compliance-open = Pending compliance proposals
 compliance-no-longer = The application changed after the proposal and, checked again, the proposal no longer holds as it was: see the pending proposals.
 application-finish-before-step = The ending cannot be dated before a suspension or resumption already recorded.
+compliance-decided-confirmed = Confirmed by { $who } on { $when }
+compliance-decided-dismissed = Dismissed by { $who } on { $when }
+compliance-decided-lapsed = Stopped applying on { $when }
+application-finished = ended

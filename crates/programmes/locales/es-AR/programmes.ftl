@@ -416,3 +416,7 @@ compliance-not-open = La propuesta ya fue resuelta.
 dashboard-compliance-open = Propuestas de cumplimiento pendientes
 compliance-no-longer = La solicitud cambió después de la propuesta y, revisada de nuevo, la propuesta ya no corresponde así: mirá las propuestas pendientes.
 application-finish-before-step = La baja no puede ser anterior a una suspensión o reanudación ya registrada.
+compliance-decided-confirmed = Confirmada por { $who } el { $when }
+compliance-decided-dismissed = Descartada por { $who } el { $when }
+compliance-decided-lapsed = Dejó de corresponder el { $when }
+application-finished = baja

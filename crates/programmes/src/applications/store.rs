@@ -97,6 +97,8 @@ pub struct Row {
     pub starts_on: Option<chrono::NaiveDate>,
     /// Last day planned.
     pub ends_on: Option<chrono::NaiveDate>,
+    /// Day it finished, if it did.
+    pub finished_on: Option<chrono::NaiveDate>,
     /// Reason of a rejection or an end.
     pub reason: Option<String>,
     /// Place in the office's waiting list (waiting ones only; 1 is next).
@@ -184,6 +186,7 @@ pub async fn rows_of(
             submitted_at: r.submitted_at,
             starts_on: r.starts_on,
             ends_on: r.ends_on,
+            finished_on: r.finished_on,
             version: r.version,
         });
     }

@@ -97,6 +97,25 @@ impl QueuePage {
             .map_or_else(|| r.effective_on.to_string(), |f| f.date.clone())
     }
 
+    /// Who decided and when, in words ("Confirmada por … el …").
+    fn decided(&self, r: &ReviewRow) -> String {
+        let ctx = &self.ctx;
+        let when = r.decided_at.map(|t| ctx.time(&t)).unwrap_or_default();
+        match r.state.as_str() {
+            "lapsed" => ctx.t1("compliance-decided-lapsed", "when", when),
+            state => ctx.t2(
+                &format!("compliance-decided-{state}"),
+                "who",
+                r.decided_by
+                    .as_deref()
+                    .map(|by| ctx.actor(by))
+                    .unwrap_or_default(),
+                "when",
+                when,
+            ),
+        }
+    }
+
     /// What was found, in words.
     fn finding(&self, r: &ReviewRow) -> String {
         let ctx = &self.ctx;

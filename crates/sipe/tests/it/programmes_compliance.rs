@@ -361,6 +361,7 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
         )
         .await;
     assert_eq!(application["reason"], "hired");
+    assert_eq!(application["finished_on"], hired_on.to_string());
     let last = application["steps"]
         .as_array()
         .unwrap()
@@ -496,10 +497,15 @@ async fn the_compliance_check_proposes_and_changes_nothing_until_confirmed() {
     );
     let html = app.get_page(&web, "/programmes/compliance").await;
     assert!(html.contains("data-testid=\"compliance-empty\""));
+    // Decided ones say by whom and when.
+    let html = app
+        .get_page(&web, "/programmes/compliance?state=dismissed")
+        .await;
+    assert!(html.contains("Descartada por opa el "), "{html}");
 
     // Every list of these people is recorded as read: the queue (API and page), and the
     // programme's applications (API and page).
-    assert_eq!(app.audit_count("programmes.compliance.list").await, 8);
+    assert_eq!(app.audit_count("programmes.compliance.list").await, 9);
     let listed = app
         .get_json(
             &token,
