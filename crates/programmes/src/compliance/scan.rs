@@ -243,18 +243,8 @@ async fn batch(
 
 /// Lapses an open proposal; false when it was decided meanwhile.
 async fn lapse(conn: &impl ConnectionTrait, r: &compliance_review::Model) -> Result<bool, DbErr> {
-    let done = compliance_review::Entity::update_many()
-        .col_expr(compliance_review::Column::State, Expr::value("lapsed"))
-        .col_expr(
-            compliance_review::Column::DecidedAt,
-            Expr::value(Utc::now()),
-        )
-        .col_expr(
-            compliance_review::Column::Version,
-            Expr::value(r.version + 1),
-        )
+    let done = lapsing()
         .filter(compliance_review::Column::Id.eq(r.id))
-        .filter(compliance_review::Column::State.eq("open"))
         .filter(compliance_review::Column::Version.eq(r.version))
         .exec(conn)
         .await?;
