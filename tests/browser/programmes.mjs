@@ -248,6 +248,40 @@ async function monthlyCycle(browser, h, shared) {
       await op.setViewportSize({ width: 1280, height: 800 });
     }
   });
+  await check('p14. a national list is imported (one row refused) and the counter sees what the person receives', async () => {
+    await pm.goto(url('/programmes/national'));
+    await axeCheck(pm);
+    const month = new Date();
+    month.setMonth(month.getMonth() - 1);
+    const period = `${month.getFullYear()}-${String(month.getMonth() + 1).padStart(2, '0')}`;
+    await pm.setInputFiles('[data-testid=national-file]', {
+      name: 'padron-progresar.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`cuil,programa,estado,periodo,monto\n${cycle.cuil},PROGRESAR,activo,${period},"41.000,00"\n20000000002,PROGRESAR,activo,${period},1\n`),
+    });
+    await navigateBy(pm, () => pm.click('[data-testid=national-upload-save]'));
+    assert.match(await pm.textContent('.flash'), /Archivo recibido/);
+    // The background job imports it; the page refreshes itself until it is done.
+    let runs = '';
+    for (let i = 0; i < 30 && !/Terminada\s+100 %.*1\s+1/s.test(runs); i++) {
+      await pm.waitForTimeout(1000);
+      await pm.goto(url('/programmes/national'));
+      runs = (await pm.textContent('[data-testid=national-runs]')).replace(/\s+/g, ' ');
+    }
+    assert.match(runs, /Terminada 100 % 100 % 1 1 1/, runs);
+    assert.ok(await pm.isVisible('[data-testid=national-report]'), 'the report of the refused row');
+    await op.goto(url(shared.person));
+    const receiving = await op.textContent('[data-testid=national-receiving]');
+    assert.match(receiving, /Cobra Becas Progresar \(\p{L}+ \d{4}, \$ 41\.000,00\)/u);
+    await op.setViewportSize({ width: 390, height: 844 });
+    try {
+      await op.click('#national + ul + details > summary');
+      await screenshot(op, 'person-national-390');
+      await axeCheck(op);
+    } finally {
+      await op.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
   await pm.context().close();
   await op.context().close();
 }

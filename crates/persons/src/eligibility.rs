@@ -5,7 +5,7 @@
 //! whole registry) must agree; a property test checks they do.
 
 use chrono::{Datelike, Months, NaiveDate, NaiveTime};
-use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition as Cond, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -22,6 +22,8 @@ pub struct Facts {
     pub id: PersonId,
     /// Their office.
     pub office_id: OfficeId,
+    /// CUIL (eleven digits), if known: national programmes' lists are keyed by it.
+    pub cuil: Option<String>,
     /// Birth date.
     pub birth_date: NaiveDate,
     /// Province (INDEC code), if known.
@@ -49,6 +51,7 @@ impl Facts {
         Facts {
             id: PersonId::from(p.id),
             office_id: OfficeId::from(p.office_id),
+            cuil: p.cuil.clone(),
             birth_date: p.birth_date,
             province_code: p.province_code.clone(),
             department_code: p.department_code.clone(),
@@ -196,14 +199,15 @@ impl Condition {
     }
 }
 
-/// The conditions, and the ids of people excluded by another module's own rules.
-fn matching(conditions: &[(Condition, NaiveDate)], excluded: &[SelectStatement]) -> Cond {
+/// The conditions, and other modules' own conditions on the person table (`persons`,
+/// e.g. `persons.id NOT IN (…)` for their own records).
+fn matching(conditions: &[(Condition, NaiveDate)], extra: &[Cond]) -> Cond {
     let mut c = Cond::all().add(person::Column::MergedInto.is_null());
     for (cond, day) in conditions {
         c = c.add(cond.sql(*day));
     }
-    for ex in excluded {
-        c = c.add(Expr::col(person::Column::Id).not_in_subquery(ex.clone()));
+    for more in extra {
+        c = c.add(more.clone());
     }
     c
 }
@@ -226,18 +230,18 @@ pub async fn facts_of(
     Ok(out)
 }
 
-/// People who meet every condition (each on its day) and are not excluded, counted per
+/// People who meet every condition (each on its day) and the extra ones, counted per
 /// office, over the whole registry (counts only: no one is named).
 pub async fn count_per_office(
     conn: &impl ConnectionTrait,
     conditions: &[(Condition, NaiveDate)],
-    excluded: &[SelectStatement],
+    extra: &[Cond],
 ) -> Result<Vec<(OfficeId, u64)>, DbErr> {
     let rows: Vec<(uuid::Uuid, i64)> = person::Entity::find()
         .select_only()
         .column(person::Column::OfficeId)
         .column_as(Expr::col(person::Column::Id).count(), "n")
-        .filter(matching(conditions, excluded))
+        .filter(matching(conditions, extra))
         .group_by(person::Column::OfficeId)
         .into_tuple()
         .all(conn)
@@ -254,12 +258,12 @@ pub async fn page_matching(
     conn: &impl ConnectionTrait,
     scope: &Scope,
     conditions: &[(Condition, NaiveDate)],
-    excluded: &[SelectStatement],
+    extra: &[Cond],
     pager: &Pager,
 ) -> Result<(Vec<crate::Person>, u64), DbErr> {
     let q = person::Entity::find()
         .filter(scope.owns(person::Column::OfficeId))
-        .filter(matching(conditions, excluded));
+        .filter(matching(conditions, extra));
     sipe_platform::web::table::page_of(
         conn,
         q,
@@ -278,6 +282,7 @@ mod tests {
         Facts {
             id: PersonId::from(uuid::Uuid::nil()),
             office_id: OfficeId::from(uuid::Uuid::nil()),
+            cuil: None,
             birth_date: birth.parse().unwrap(),
             province_code: None,
             department_code: None,

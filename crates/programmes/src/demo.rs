@@ -26,6 +26,11 @@ pub const STEPS: &[DemoStep] = &[
         run: |ctx| Box::pin(seed_applications(ctx.db)),
     },
     DemoStep {
+        name: "programmes-national",
+        stage: DemoStage::Activity,
+        run: |ctx| Box::pin(seed_national(ctx.db, ctx.config)),
+    },
+    DemoStep {
         name: "programmes-compliance",
         stage: DemoStage::Activity,
         run: |ctx| Box::pin(seed_compliance(ctx.db, ctx.config.tz())),
@@ -295,7 +300,8 @@ async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String>
         &["name"],
         false,
     )?;
-    let (people, _) = crate::eligibility::who::page(db, &system, &criteria, today, &pager).await?;
+    let (people, _) =
+        crate::eligibility::who::page(db, &system, pej.id, &criteria, today, &pager).await?;
     let people: Vec<_> = people
         .into_iter()
         .filter(|p| p.office_id == office.id)
@@ -524,4 +530,80 @@ async fn seed_compliance(db: &sipe_platform::db::Db, tz: chrono_tz::Tz) -> anyho
         summary.checked,
         summary.proposed + summary.kept
     ))
+}
+
+/// Two months of national lists (Progresar, AUH, Potenciar Trabajo) for people of the
+/// Capital office, imported through the ordinary import: one person stops receiving
+/// AUH in the newest month, and the lists name people not registered here too.
+async fn seed_national(
+    db: &sipe_platform::db::Db,
+    config: &sipe_platform::config::Config,
+) -> anyhow::Result<String> {
+    use chrono::Datelike;
+    let offices = sipe_platform::territory::store::all_offices(db).await?;
+    let Some(office) = offices.iter().find(|o| o.code == "OE-CAP-01") else {
+        return Ok(String::new());
+    };
+    let pager = sipe_platform::web::table::Pager::new(
+        "/",
+        &sipe_platform::web::table::ListQuery {
+            per_page: Some("100".into()),
+            ..Default::default()
+        },
+        &["name"],
+        false,
+    )?;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let in_office =
+        sea_orm::Condition::all().add(Expr::col(("persons", "office_id")).eq(office.id));
+    let (people, _) = sipe_persons::eligibility::page_matching(
+        db,
+        &sipe_platform::access::Scope::National,
+        &[],
+        &[in_office],
+        &pager,
+    )
+    .await?;
+    let cuils: Vec<String> = people.into_iter().filter_map(|p| p.cuil).take(40).collect();
+    if cuils.is_empty() {
+        return Ok(String::new());
+    }
+    let today = chrono::Utc::now().with_timezone(&config.tz()).date_naive();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let dir = config.data_dir.join("imports").join("national");
+    std::fs::create_dir_all(&dir)?;
+    let mut imported = 0;
+    for back in [2u32, 1] {
+        let Some(month) = this_month.checked_sub_months(chrono::Months::new(back)) else {
+            continue;
+        };
+        let period = month.format("%Y-%m").to_string();
+        let mut csv = String::from("cuil,programa,estado,periodo,monto\n");
+        for (i, cuil) in cuils.iter().enumerate() {
+            let line = match i % 4 {
+                0 | 1 => format!("{cuil},PROGRESAR,activo,{period},35000"),
+                // The first AUH beneficiary is suspended in the newest month.
+                2 if i == 2 && back == 1 => format!("{cuil},AUH,suspendido,{period},"),
+                2 => format!("{cuil},AUH,activo,{period},\"117.252,00\""),
+                _ if i < 12 => format!("{cuil},POTENCIAR,baja,{period},"),
+                _ => continue,
+            };
+            csv.push_str(&line);
+            csv.push('\n');
+        }
+        // People in the list who are not registered here.
+        csv.push_str(&format!("20111111112,PROGRESAR,activo,{period},35000\n"));
+        let file = dir.join(format!("demo-{period}.csv"));
+        std::fs::write(&file, csv)?;
+        let summary = crate::national::import::import_file(
+            db,
+            &AuditCtx::system(),
+            &file,
+            &crate::national::import::default_report(&file),
+            |_, _| {},
+        )
+        .await?;
+        imported += summary.accepted;
+    }
+    Ok(format!("{imported} lines of national programmes' lists"))
 }

@@ -469,3 +469,65 @@ pub mod compliance_review {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// National programmes the offices do not run, whose beneficiary lists are imported.
+pub mod national_programme {
+    use sea_orm::entity::prelude::*;
+
+    /// One national programme.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "national_programmes")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// As the lists name it (`PROGRESAR`).
+        pub code: String,
+        /// Name.
+        pub name: String,
+        /// Who publishes the lists.
+        pub agency: String,
+        /// When added.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One line of an imported national beneficiary list.
+pub mod national_benefit {
+    use sea_orm::entity::prelude::*;
+
+    /// A person's status in a national programme for a month.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "national_benefits")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Eleven digits.
+        pub cuil: String,
+        /// The national programme.
+        pub programme_id: Uuid,
+        /// First day of the month.
+        pub period: Date,
+        /// `active`, `suspended`, `ended`.
+        pub status: String,
+        /// Pesos in cents, if given.
+        pub amount_cents: Option<i64>,
+        /// The import that last wrote it.
+        pub import_run_id: Uuid,
+        /// When.
+        pub imported_at: DateTimeUtc,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -17,6 +17,7 @@ pub(crate) mod entity;
 pub mod error;
 pub mod migrations;
 pub mod module;
+pub mod national;
 pub mod payments;
 pub mod programmes;
 pub mod rules;
@@ -277,6 +278,51 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Api(EditProgrammes),
             api::decide_compliance,
         )
+        .get(
+            "/programmes/national",
+            Guard::Web(ViewProgrammes),
+            web::national::show,
+        )
+        .post(
+            "/programmes/national",
+            Guard::Web(ManageProgrammes),
+            web::national::add,
+        )
+        .post(
+            "/programmes/national/imports",
+            Guard::Web(ManageProgrammes),
+            web::national::upload,
+        )
+        .get(
+            "/programmes/national/imports/{id}/report",
+            Guard::Web(ManageProgrammes),
+            web::national::report,
+        )
+        .get(
+            "/api/v1/national-programmes",
+            Guard::Api(ViewProgrammes),
+            api::list_national,
+        )
+        .post(
+            "/api/v1/national-programmes",
+            Guard::Api(ManageProgrammes),
+            api::add_national,
+        )
+        .get(
+            "/api/v1/persons/{id}/national-benefits",
+            Guard::Api(ViewProgrammes),
+            api::person_national,
+        )
+        .get(
+            "/api/v1/national-benefit-imports",
+            Guard::Api(ManageProgrammes),
+            api::list_national_imports,
+        )
+        .post(
+            "/api/v1/national-benefit-imports",
+            Guard::Api(ManageProgrammes),
+            api::import_national,
+        )
         .post(
             "/persons/{id}/bank-account",
             Guard::Web(EditProgrammes),
@@ -322,6 +368,11 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::list_compliance,
     api::decide_compliance,
     api::scan_compliance,
+    api::list_national,
+    api::add_national,
+    api::person_national,
+    api::list_national_imports,
+    api::import_national,
 ))]
 struct ApiDoc;
 

@@ -16,12 +16,20 @@ use sipe_platform::web::AppState;
 pub const MODULE: Module = Module {
     routes: crate::routes,
     openapi: crate::openapi,
-    nav: &[NavEntry {
-        area: Area::Programmes,
-        href: "/programmes",
-        label: "nav-programmes",
-        permission: Permission::ViewProgrammes,
-    }],
+    nav: &[
+        NavEntry {
+            area: Area::Programmes,
+            href: "/programmes",
+            label: "nav-programmes",
+            permission: Permission::ViewProgrammes,
+        },
+        NavEntry {
+            area: Area::Programmes,
+            href: "/programmes/national",
+            label: "nav-national",
+            permission: Permission::ViewProgrammes,
+        },
+    ],
     cards: &[Card {
         label: "dashboard-compliance-open",
         href: "/programmes/compliance",
@@ -44,6 +52,9 @@ fn jobs(r: Registry) -> Registry {
         crate::compliance::scan::SCAN_JOB,
         |db, payload| async move { crate::compliance::scan::run_job(&db, &payload).await },
     )
+    .register(crate::web::national::IMPORT_JOB, |db, payload| async move {
+        crate::web::national::run_job(&db, &payload).await
+    })
 }
 
 fn compliance_task(

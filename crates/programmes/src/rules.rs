@@ -194,6 +194,14 @@ pub async fn set(
         .await?
         .ok_or(ProgrammeError::NotFound)?;
     check_territories(&tx, &input.criteria, &mut errors).await?;
+    let national = crate::national::store::codes(&tx).await?;
+    for c in &input.criteria {
+        if let Criterion::Benefits { programmes, .. } = c
+            && programmes.iter().any(|p| !national.contains(p))
+        {
+            errors.add("benefits_programmes", "criterion-benefits-unknown");
+        }
+    }
     let offices = territory::all_offices(&tx).await?;
     let mut quotas: Vec<(Uuid, i32)> = Vec::new();
     for q in input.office_quotas.iter().take(MAX_QUOTAS) {

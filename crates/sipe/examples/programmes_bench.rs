@@ -122,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
     ];
     for round in 1..=3 {
         let t = Instant::now();
-        let counts = who::per_office(&db, &criteria, today).await?;
+        let counts = who::per_office(&db, uuid::Uuid::nil(), &criteria, today).await?;
         let total: u64 = counts.iter().map(|o| o.eligible).sum();
         println!(
             "eligible per office, 5 criteria, round {round}: {:.3} s ({total} eligible in {} offices), peak RSS {:.0} MiB",

@@ -222,6 +222,18 @@ pub enum ImportCmd {
         #[arg(long)]
         update: bool,
     },
+    /// A national programme's beneficiary list (CSV in UTF-8 or Latin-1, or XLSX) with
+    /// the header cuil,programa,estado,periodo,monto; the programme codes must be in the
+    /// catalogue (/programmes/national). A row per person, programme and month; a month
+    /// imported again replaces its rows. The same file resumes where it stopped.
+    /// Exit status 0 when every row was accepted, 2 when some were rejected, 1 on failure.
+    NationalBenefits {
+        /// The file.
+        file: PathBuf,
+        /// Where rejected rows are reported (default: beside the input, NAME.rechazos.csv).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
 }
 
 /// `sipe generate ...`.
@@ -346,6 +358,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             report,
             update,
         }) => return import_persons(config, file, report, update).await,
+        Command::Import(ImportCmd::NationalBenefits { file, report }) => {
+            return import_national(config, file, report).await;
+        }
         Command::Generate(GenerateCmd::Persons { count, seed, out }) => {
             let f = std::fs::File::create(&out)
                 .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
@@ -716,6 +731,54 @@ async fn token(config: Config, cmd: TokenCmd) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+async fn import_national(
+    config: Config,
+    file: PathBuf,
+    report: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let db = startup::open_database(&config).await?;
+    let report = report.unwrap_or_else(|| sipe_programmes::national::import::default_report(&file));
+    let started = std::time::Instant::now();
+    let summary = sipe_programmes::national::import::import_file(
+        &db,
+        &AuditCtx::cli(),
+        &file,
+        &report,
+        |_, _| {},
+    )
+    .await?;
+    if summary.already_done {
+        println!(
+            "{} was imported before: nothing to do ({} accepted then)",
+            file.display(),
+            summary.accepted
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let registered =
+        sipe_programmes::national::store::registered_in_run(&db, summary.run_id).await?;
+    println!(
+        "{} accepted ({} of them registered here), {} rejected{} in {:.1} s",
+        summary.accepted,
+        registered,
+        summary.rejected,
+        if summary.resumed_at > 0 {
+            format!(", resumed at row {}", summary.resumed_at + 2)
+        } else {
+            String::new()
+        },
+        started.elapsed().as_secs_f64()
+    );
+    if summary.rejected > 0 {
+        println!(
+            "rejected rows, with the reason for each: {}",
+            report.display()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn import_persons(

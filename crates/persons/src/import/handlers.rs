@@ -8,9 +8,8 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+
 use serde::{Deserialize, Serialize};
-use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
 use crate::entity::import_run;
@@ -134,10 +133,7 @@ pub async fn list_imports(
     State(state): State<AppState>,
     ctx: PageCtx,
 ) -> Result<Response, WebError> {
-    let runs = import_run::Entity::find()
-        .order_by_desc(import_run::Column::StartedAt)
-        .limit(50)
-        .all(&state.db)
+    let runs = crate::import::runs::list(&state.db, "persons", 50)
         .await
         .map_err(sipe_platform::db::StoreError::from_db)?;
     let dir = uploads_dir(&state);
@@ -196,70 +192,27 @@ pub async fn upload_import(
     State(state): State<AppState>,
     user: Authenticated,
     Ctx(audit): Ctx,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, WebError> {
+    use sipe_platform::web::upload::{Refused, save_file};
     let dir = uploads_dir(&state);
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| WebError::Internal(e.into()))?;
     let id = Uuid::now_v7();
     let stored = dir.join(format!("{id}.upload"));
-    let mut original = String::new();
-    let mut size = 0usize;
-    let mut update = false;
-    let mut head = Vec::new();
     let refuse = |key: &str| Ok(redirect_with_flash("/admin/imports", "error", key));
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                let _ = tokio::fs::remove_file(&stored).await;
-                return refuse("import-too-large");
-            }
-            Err(_) => return refuse("import-bad-upload"),
-        };
-        match field.name() {
-            Some("update") => update = true,
-            Some("file") => {
-                original = field.file_name().unwrap_or("").to_owned();
-                let mut out = tokio::fs::File::create(&stored)
-                    .await
-                    .map_err(|e| WebError::Internal(e.into()))?;
-                let mut field = field;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            size += chunk.len();
-                            if head.len() < 4096 {
-                                head.extend_from_slice(&chunk[..chunk.len().min(4096)]);
-                            }
-                            out.write_all(&chunk)
-                                .await
-                                .map_err(|e| WebError::Internal(e.into()))?;
-                        }
-                        Ok(None) => break,
-                        Err(e) => {
-                            let _ = tokio::fs::remove_file(&stored).await;
-                            return if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                                refuse("import-too-large")
-                            } else {
-                                refuse("import-bad-upload")
-                            };
-                        }
-                    }
-                }
-                out.flush()
-                    .await
-                    .map_err(|e| WebError::Internal(e.into()))?;
-            }
-            _ => {}
-        }
-    }
-    if size == 0 {
-        let _ = tokio::fs::remove_file(&stored).await;
-        return refuse("import-empty");
-    }
+    let saved = match save_file(multipart, &stored)
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?
+    {
+        Ok(s) => s,
+        Err(Refused::TooLarge) => return refuse("import-too-large"),
+        Err(Refused::Bad) => return refuse("import-bad-upload"),
+        Err(Refused::Empty) => return refuse("import-empty"),
+    };
+    let (original, size, head) = (saved.original_name, saved.size, saved.head);
+    let update = saved.fields.iter().any(|f| f == "update");
     // The kind is decided by content; a CSV's header is checked now, so a wrong file
     // is refused with a clear message instead of failing later in the job.
     let ext = if crate::import::is_xlsx(&head) {
@@ -322,8 +275,7 @@ pub async fn download_report(
     sipe_platform::web::auth::Ctx(audit): sipe_platform::web::auth::Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let run = import_run::Entity::find_by_id(id)
-        .one(&state.db)
+    let run = crate::import::runs::find(&state.db, "persons", id)
         .await
         .map_err(sipe_platform::db::StoreError::from_db)?
         .ok_or(WebError::NotFound)?;

@@ -10,16 +10,15 @@ mod file;
 pub mod generate;
 pub mod handlers;
 mod reference;
+pub mod runs;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{SubsecRound, Utc};
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-};
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::Digest;
 use uuid::Uuid;
 
@@ -189,13 +188,20 @@ pub async fn import_file(
     let cols: Vec<usize> = HEADER.iter().map(|h| col(h)).collect();
     let total_records = text.lines().count().saturating_sub(1) as u64;
 
-    let run = import_run::Entity::find()
-        .filter(import_run::Column::Kind.eq("persons"))
-        .filter(import_run::Column::FileSha256.eq(sha.clone()))
-        .one(db)
-        .await?;
+    let run = runs::open(
+        db,
+        runs::NewRun {
+            kind: "persons",
+            sha256: &sha,
+            file_name: &path.display().to_string(),
+            total_records,
+            report_path: &report_path.display().to_string(),
+            started_by: &ctx.actor_name,
+        },
+    )
+    .await?;
     let run = match run {
-        Some(r) if r.status == "done" => {
+        r if r.status == "done" => {
             return Ok(ImportSummary {
                 accepted: r.accepted as u64,
                 rejected: r.rejected as u64,
@@ -204,27 +210,7 @@ pub async fn import_file(
                 already_done: true,
             });
         }
-        Some(r) => r,
-        None => {
-            import_run::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                kind: Set("persons".into()),
-                file_sha256: Set(sha.clone()),
-                file_name: Set(path.display().to_string()),
-                status: Set("running".into()),
-                next_record: Set(0),
-                accepted: Set(0),
-                rejected: Set(0),
-                duplicates: Set(0),
-                started_at: Set(Utc::now()),
-                finished_at: Set(None),
-                total_records: Set(Some(total_records as i64)),
-                report_path: Set(Some(report_path.display().to_string())),
-                started_by: Set(Some(ctx.actor_name.clone())),
-            }
-            .insert(db)
-            .await?
-        }
+        r => r,
     };
     let resumed_at = run.next_record as u64;
     let mut report = std::fs::OpenOptions::new()
@@ -292,14 +278,7 @@ pub async fn import_file(
     if bulk {
         ensure_secondary_indexes(db).await?;
     }
-    let mut finished = import_run::Entity::find_by_id(run.id)
-        .one(db)
-        .await?
-        .ok_or(sea_orm::DbErr::RecordNotFound("import run".into()))?
-        .into_active_model();
-    finished.status = Set("done".into());
-    finished.finished_at = Set(Some(Utc::now()));
-    finished.update(db).await?;
+    runs::finish(db, run.id).await?;
     Ok(summary)
 }
 
@@ -743,26 +722,7 @@ async fn commit_batch(
         }
     }
     let accepted = ids.len() as u64 + updated;
-    import_run::Entity::update_many()
-        .col_expr(
-            import_run::Column::NextRecord,
-            sea_orm::sea_query::Expr::value(next_record as i64),
-        )
-        .col_expr(
-            import_run::Column::Accepted,
-            sea_orm::sea_query::Expr::col(import_run::Column::Accepted).add(accepted as i64),
-        )
-        .col_expr(
-            import_run::Column::Rejected,
-            sea_orm::sea_query::Expr::col(import_run::Column::Rejected).add(rejected as i64),
-        )
-        .col_expr(
-            import_run::Column::Duplicates,
-            sea_orm::sea_query::Expr::col(import_run::Column::Duplicates).add(duplicates as i64),
-        )
-        .filter(import_run::Column::Id.eq(run.id))
-        .exec(&tx)
-        .await?;
+    runs::advance(&tx, run.id, next_record, accepted, rejected, duplicates).await?;
     tx.commit().await?;
     Ok((accepted, rejected, duplicates))
 }

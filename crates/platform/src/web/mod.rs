@@ -14,6 +14,7 @@ pub mod render;
 pub mod routes;
 pub mod security;
 pub mod table;
+pub mod upload;
 
 use std::sync::Arc;
 use std::time::Instant;

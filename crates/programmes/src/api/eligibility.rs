@@ -62,8 +62,8 @@ pub async fn eligible(
     )?;
     let criteria = crate::eligibility::store::of(&state.db, id).await?;
     let day = today(&state);
-    let counts = who::counts(&state.db, &access, &criteria, day).await?;
-    let (rows, total) = who::page(&state.db, &access, &criteria, day, &pager).await?;
+    let counts = who::counts(&state.db, &access, id, &criteria, day).await?;
+    let (rows, total) = who::page(&state.db, &access, id, &criteria, day, &pager).await?;
     for r in &rows {
         sipe_persons::service::record_read(&state.reads, &ctx, sipe_platform::ids::PersonId(r.id))
             .await

@@ -5,11 +5,13 @@
 mod applications;
 mod compliance;
 mod eligibility;
+mod national;
 mod payments;
 
 pub use applications::*;
 pub use compliance::*;
 pub use eligibility::*;
+pub use national::*;
 pub use payments::*;
 
 use axum::Json;

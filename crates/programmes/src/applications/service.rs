@@ -286,9 +286,19 @@ async fn check_approval(
             .await?
             .pop()
             .ok_or(ProgrammeError::NotFound)?;
+    let held = crate::eligibility::held::of(
+        conn,
+        programme.id,
+        &[a.id],
+        &[(a.person_id, facts.cuil.clone())],
+    )
+    .await?
+    .remove(&a.person_id)
+    .unwrap_or_default();
     let eligible = crate::eligibility::explain::evaluate(
         &criteria,
         &facts,
+        &held,
         today,
         sipe_platform::i18n::Lang::EsAr,
         &Default::default(),

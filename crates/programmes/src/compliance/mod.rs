@@ -16,7 +16,7 @@ pub mod store;
 use chrono::{Months, NaiveDate};
 use sipe_persons::eligibility::Facts;
 
-use crate::eligibility::Criterion;
+use crate::eligibility::{Criterion, Held};
 
 /// Reasons a proposal gives, strongest first (one application gets the first found).
 pub const REASONS: [&str; 4] = ["hired", "aged_out", "incompatible", "not_eligible"];
@@ -49,6 +49,8 @@ pub struct Beneficiary<'a> {
     pub hires: &'a [NaiveDate],
     /// Code of an incompatible programme the person was placed in earlier, if any.
     pub incompatible: Option<&'a str>,
+    /// What the module's own criteria read (national lists, other stays).
+    pub held: &'a Held,
 }
 
 /// What to propose for a beneficiary of a programme with these criteria, on `today`:
@@ -94,7 +96,7 @@ pub fn findings(b: &Beneficiary<'_>, criteria: &[Criterion], today: NaiveDate) -
     if b.state == "active" {
         let failing: Vec<&str> = criteria
             .iter()
-            .filter(|c| !c.conditions().iter().all(|k| k.holds(facts, c.day(today))))
+            .filter(|c| !crate::eligibility::explain::meets(c, facts, b.held, today))
             .map(Criterion::kind)
             .collect();
         if !failing.is_empty() {
@@ -151,6 +153,7 @@ mod tests {
             province_code: Some("90".into()),
             department_code: None,
             employment_status: Some(status.into()),
+            cuil: None,
             unemployed_since: None,
             education_level: Some("3".into()),
             dependants: None,
@@ -180,6 +183,11 @@ mod tests {
         day(TODAY.0, TODAY.1, TODAY.2)
     }
 
+    static NOTHING_HELD: Held = Held {
+        national: Vec::new(),
+        stays: Vec::new(),
+    };
+
     fn active<'a>(f: &'a Facts, hires: &'a [NaiveDate], inc: Option<&'a str>) -> Beneficiary<'a> {
         Beneficiary {
             state: "active",
@@ -187,7 +195,34 @@ mod tests {
             facts: Some(f),
             hires,
             incompatible: inc,
+            held: &NOTHING_HELD,
         }
+    }
+
+    #[test]
+    fn starting_to_receive_an_excluded_national_programme_proposes_a_suspension() {
+        let f = facts(day(2004, 6, 1), "unemployed");
+        let mut rules = criteria();
+        rules.push(Criterion::Benefits {
+            programmes: vec!["POTENCIAR".into()],
+            receives: false,
+        });
+        assert_eq!(finding(&active(&f, &[], None), &rules, today()), None);
+        let held = Held {
+            national: vec![crate::eligibility::held::Listed {
+                code: "POTENCIAR".into(),
+                period: day(2026, 3, 1),
+                status: "active".into(),
+            }],
+            stays: Vec::new(),
+        };
+        let b = Beneficiary {
+            held: &held,
+            ..active(&f, &[], None)
+        };
+        let found = finding(&b, &rules, today()).expect("a proposal");
+        assert_eq!((found.proposal, found.reason), ("suspend", "not_eligible"));
+        assert_eq!(found.detail, "benefits");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use super::{Beneficiary, Finding, findings};
 use crate::applications::HOLDING;
 use crate::applications::store::Application;
-use crate::eligibility::Criterion;
+use crate::eligibility::{Criterion, Held};
 use crate::entity::{application, compliance_review};
 
 /// Kind of the background job (payload `{"today": "YYYY-MM-DD"}`, the deployment's day).
@@ -45,7 +45,7 @@ pub struct Summary {
 }
 
 /// A place a person holds: (programme, decided, application).
-type Held = (Uuid, Option<chrono::DateTime<Utc>>, Uuid);
+type Holding = (Uuid, Option<chrono::DateTime<Utc>>, Uuid);
 
 /// What every batch needs of the programmes.
 struct Programmes {
@@ -155,9 +155,36 @@ async fn batch(
         .map(|f| (f.id.uuid(), f))
         .collect();
     let hires = sipe_intermediation::referrals::placement_starts(tx, &people).await?;
+    // National lists and other stays, only for programmes whose criteria read them.
+    let mut held: HashMap<(Uuid, Uuid), Held> = HashMap::new();
+    let mut by_programme: HashMap<Uuid, Vec<&Application>> = HashMap::new();
+    for a in apps {
+        by_programme.entry(a.programme_id).or_default().push(a);
+    }
+    for (programme, its) in by_programme {
+        if !programmes
+            .criteria
+            .get(&programme)
+            .is_some_and(|c| Held::needed(c))
+        {
+            continue;
+        }
+        let who: Vec<(Uuid, Option<String>)> = its
+            .iter()
+            .map(|a| {
+                let cuil = facts.get(&a.person_id).and_then(|f| f.cuil.clone());
+                (a.person_id, cuil)
+            })
+            .collect();
+        let except: Vec<Uuid> = its.iter().map(|a| a.id).collect();
+        for (person, h) in crate::eligibility::held::of(tx, programme, &except, &who).await? {
+            held.insert((programme, person), h);
+        }
+    }
+    let nothing = Held::default();
     // What each person holds: (programme, decided, application), to find the one of an
     // incompatible pair approved later.
-    let mut holds: HashMap<Uuid, Vec<Held>> = HashMap::new();
+    let mut holds: HashMap<Uuid, Vec<Holding>> = HashMap::new();
     for h in application::Entity::find()
         .filter(application::Column::PersonId.is_in(people.iter().copied()))
         .filter(application::Column::State.is_in(HOLDING))
@@ -207,6 +234,7 @@ async fn batch(
                 facts: facts.get(&a.person_id),
                 hires: hires.get(&a.person_id).map_or(&[], Vec::as_slice),
                 incompatible: incompatible.map(String::as_str),
+                held: held.get(&(a.programme_id, a.person_id)).unwrap_or(&nothing),
             },
             programmes
                 .criteria

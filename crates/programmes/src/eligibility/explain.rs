@@ -9,7 +9,7 @@ use serde::Serialize;
 use sipe_persons::eligibility::Facts;
 use sipe_platform::i18n::Lang;
 
-use super::Criterion;
+use super::{Criterion, Held};
 
 /// One criterion evaluated.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -41,10 +41,18 @@ fn yes_no(lang: Lang, yes: bool) -> String {
         .into_owned()
 }
 
+/// Is the criterion met by the person on `today`?
+pub fn meets(c: &Criterion, f: &Facts, held: &Held, today: NaiveDate) -> bool {
+    let day = c.day(today);
+    held.meets(c, day)
+        .unwrap_or_else(|| c.conditions().iter().all(|k| k.holds(f, day)))
+}
+
 /// Evaluates the criteria for a person on `today`.
 pub fn evaluate(
     criteria: &[Criterion],
     f: &Facts,
+    held: &Held,
     today: NaiveDate,
     lang: Lang,
     names: &Names,
@@ -53,8 +61,8 @@ pub fn evaluate(
         .iter()
         .map(|c| {
             let day = c.day(today);
-            let met = c.conditions().iter().all(|k| k.holds(f, day));
-            let (value, rule) = describe(c, f, day, lang, names);
+            let met = meets(c, f, held, today);
+            let (value, rule) = describe(c, f, held, day, lang, names);
             Outcome {
                 kind: c.kind(),
                 met,
@@ -78,6 +86,7 @@ pub fn rule_text(c: &Criterion, lang: Lang, names: &Names) -> String {
     let nobody = Facts {
         id: sipe_platform::ids::PersonId(uuid::Uuid::nil()),
         office_id: sipe_platform::ids::OfficeId(uuid::Uuid::nil()),
+        cuil: None,
         birth_date: NaiveDate::MIN,
         province_code: None,
         department_code: None,
@@ -89,12 +98,13 @@ pub fn rule_text(c: &Criterion, lang: Lang, names: &Names) -> String {
         has_disability: false,
         registered_on: NaiveDate::MIN,
     };
-    describe(c, &nobody, NaiveDate::MIN, lang, names).1
+    describe(c, &nobody, &Held::default(), NaiveDate::MIN, lang, names).1
 }
 
 fn describe(
     c: &Criterion,
     f: &Facts,
+    held: &Held,
     day: NaiveDate,
     lang: Lang,
     names: &Names,
@@ -217,6 +227,45 @@ fn describe(
             ),
             lang.t_args("criterion-registered-rule", &[("n", min_days.to_string())]),
         ),
+        Criterion::Benefits {
+            programmes,
+            receives,
+        } => {
+            let list = programmes.join(", ");
+            let value = match held.receiving(programmes) {
+                Some(l) => lang.t_args(
+                    "criterion-benefits-value-yes",
+                    &[
+                        ("code", l.code.clone()),
+                        ("month", crate::national::month_words(lang, l.period)),
+                    ],
+                ),
+                None => lang.t_args("criterion-benefits-value-no", &[("codes", list.clone())]),
+            };
+            let rule = lang.t_args(
+                if *receives {
+                    "criterion-benefits-rule-yes"
+                } else {
+                    "criterion-benefits-rule-no"
+                },
+                &[("codes", list)],
+            );
+            (value, rule)
+        }
+        Criterion::NotAgain { months } => {
+            let value = match held.recent_stay(*months, day) {
+                None => lang.t("criterion-not-again-value-none").into_owned(),
+                Some(None) => lang.t("criterion-not-again-value-in").into_owned(),
+                Some(Some(d)) => lang.t_args(
+                    "criterion-not-again-value-until",
+                    &[("day", d.format("%d/%m/%Y").to_string())],
+                ),
+            };
+            (
+                value,
+                lang.t_args("criterion-not-again-rule", &[("n", months.to_string())]),
+            )
+        }
     }
 }
 

@@ -31,6 +31,12 @@ pub struct RulesForm {
     pub(crate) use_disability: String,
     pub(crate) use_registered: String,
     pub(crate) registered_days: String,
+    pub(crate) use_benefits: String,
+    pub(crate) benefits_programmes: Vec<String>,
+    /// `yes` (must receive one) or `no` (must receive none).
+    pub(crate) benefits_receives: String,
+    pub(crate) use_not_again: String,
+    pub(crate) not_again_months: String,
     /// Office codes, side by side with `quota_value`.
     pub(crate) quota_office: Vec<String>,
     pub(crate) quota_value: Vec<String>,
@@ -65,6 +71,8 @@ impl RulesForm {
             "household" => &self.use_household,
             "disability" => &self.use_disability,
             "registered" => &self.use_registered,
+            "benefits" => &self.use_benefits,
+            "not_again" => &self.use_not_again,
             _ => "",
         })
     }
@@ -128,6 +136,25 @@ impl RulesForm {
             && let Some(d) = whole(&mut e, "registered_days", &self.registered_days, true)
         {
             criteria.push(Criterion::Registered { min_days: d });
+        }
+        if self.uses("benefits") {
+            let receives = match self.benefits_receives.as_str() {
+                "yes" => true,
+                "no" => false,
+                _ => {
+                    e.add("benefits_receives", "field-choice-invalid");
+                    true
+                }
+            };
+            criteria.push(Criterion::Benefits {
+                programmes: self.benefits_programmes.clone(),
+                receives,
+            });
+        }
+        if self.uses("not_again")
+            && let Some(months) = whole(&mut e, "not_again_months", &self.not_again_months, true)
+        {
+            criteria.push(Criterion::NotAgain { months });
         }
         let mut office_quotas = Vec::new();
         for (i, code) in self.quota_office.iter().enumerate() {
@@ -212,6 +239,18 @@ impl RulesForm {
                 Criterion::Registered { min_days } => {
                     f.use_registered = yes();
                     f.registered_days = min_days.to_string();
+                }
+                Criterion::Benefits {
+                    programmes,
+                    receives,
+                } => {
+                    f.use_benefits = yes();
+                    f.benefits_programmes = programmes.clone();
+                    f.benefits_receives = if *receives { "yes" } else { "no" }.to_owned();
+                }
+                Criterion::NotAgain { months } => {
+                    f.use_not_again = yes();
+                    f.not_again_months = months.to_string();
                 }
             }
         }

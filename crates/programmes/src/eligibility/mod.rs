@@ -5,7 +5,10 @@
 
 pub mod explain;
 pub mod form;
+pub mod held;
 pub mod who;
+
+pub use held::Held;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -66,10 +69,23 @@ pub enum Criterion {
         /// Days.
         min_days: u32,
     },
+    /// Receives (or, with `receives` false, does not receive) one of these national
+    /// programmes in its newest imported list.
+    Benefits {
+        /// National programme codes (`PROGRESAR`).
+        programmes: Vec<String>,
+        /// Must receive one (true) or none (false).
+        receives: bool,
+    },
+    /// Not in this programme now, nor in it during the last so many months.
+    NotAgain {
+        /// Months.
+        months: u32,
+    },
 }
 
 /// Most criteria a programme has (one of each kind).
-pub const KINDS: [&str; 7] = [
+pub const KINDS: [&str; 9] = [
     "age",
     "residence",
     "employment",
@@ -77,6 +93,8 @@ pub const KINDS: [&str; 7] = [
     "household",
     "disability",
     "registered",
+    "benefits",
+    "not_again",
 ];
 
 impl Criterion {
@@ -90,10 +108,13 @@ impl Criterion {
             Criterion::Household { .. } => "household",
             Criterion::Disability => "disability",
             Criterion::Registered { .. } => "registered",
+            Criterion::Benefits { .. } => "benefits",
+            Criterion::NotAgain { .. } => "not_again",
         }
     }
 
-    /// The registry conditions it stands for.
+    /// The registry conditions it stands for (none for the criteria on this module's own
+    /// records, which [`Held`] answers).
     pub fn conditions(&self) -> Vec<Condition> {
         match self {
             Criterion::Age { min, max, .. } => vec![Condition::AgeBetween(*min, *max)],
@@ -127,6 +148,7 @@ impl Criterion {
             }
             Criterion::Disability => vec![Condition::Disability],
             Criterion::Registered { min_days } => vec![Condition::RegisteredDays(*min_days)],
+            Criterion::Benefits { .. } | Criterion::NotAgain { .. } => Vec::new(),
         }
     }
 
@@ -212,6 +234,19 @@ pub fn check(criteria: &[Criterion]) -> Result<(), FieldErrors> {
             Criterion::Registered { min_days } => {
                 if !(1..=3_650).contains(min_days) {
                     e.add("registered_days", "field-number-invalid");
+                }
+            }
+            Criterion::Benefits { programmes, .. } => {
+                if programmes.is_empty()
+                    || programmes.len() > 20
+                    || programmes.iter().any(|p| p.is_empty() || p.len() > 20)
+                {
+                    e.add("benefits_programmes", "criterion-benefits-required");
+                }
+            }
+            Criterion::NotAgain { months } => {
+                if !(1..=240).contains(months) {
+                    e.add("not_again_months", "field-number-invalid");
                 }
             }
         }

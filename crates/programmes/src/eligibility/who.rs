@@ -13,8 +13,8 @@ use sipe_platform::territory::store as territory;
 use sipe_platform::web::table::Pager;
 use uuid::Uuid;
 
-use super::Criterion;
 use super::explain::{self, Eligibility, Names};
+use super::{Criterion, Held, held};
 
 /// The eligible people of one office.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -55,10 +55,11 @@ pub struct Counts {
 pub async fn counts(
     conn: &impl ConnectionTrait,
     access: &Access,
+    programme: Uuid,
     criteria: &[Criterion],
     today: NaiveDate,
 ) -> Result<Counts, DbErr> {
-    let all = per_office(conn, criteria, today).await?;
+    let all = per_office(conn, programme, criteria, today).await?;
     let total = all.iter().map(|o| o.eligible).sum();
     let (offices, rest): (Vec<OfficeCount>, Vec<OfficeCount>) =
         match territory::office_ids_in_scope(conn, access.scope(ScopeKind::View)).await? {
@@ -75,10 +76,12 @@ pub async fn counts(
 /// Every office with its count of eligible people (offices with none included), by code.
 pub async fn per_office(
     conn: &impl ConnectionTrait,
+    programme: Uuid,
     criteria: &[Criterion],
     today: NaiveDate,
 ) -> Result<Vec<OfficeCount>, DbErr> {
-    let counts = registry::count_per_office(conn, &conditions(criteria, today), &[]).await?;
+    let extra = held::registry_conditions(conn, criteria, programme, None, today).await?;
+    let counts = registry::count_per_office(conn, &conditions(criteria, today), &extra).await?;
     let mut out: Vec<OfficeCount> = territory::all_offices(conn)
         .await?
         .into_iter()
@@ -100,18 +103,38 @@ pub async fn per_office(
 pub async fn page(
     conn: &impl ConnectionTrait,
     access: &Access,
+    programme: Uuid,
     criteria: &[Criterion],
     today: NaiveDate,
     pager: &Pager,
 ) -> Result<(Vec<Person>, u64), DbErr> {
+    let extra = held::registry_conditions(conn, criteria, programme, None, today).await?;
     registry::page_matching(
         conn,
         access.scope(ScopeKind::View),
         &conditions(criteria, today),
-        &[],
+        &extra,
         pager,
     )
     .await
+}
+
+/// What the module's criteria read of one person for a programme.
+async fn held_of(
+    conn: &impl ConnectionTrait,
+    target: held::For,
+    facts: &registry::Facts,
+) -> Result<Held, DbErr> {
+    let person = facts.id.uuid();
+    Ok(held::of(
+        conn,
+        target.programme,
+        target.except.as_slice(),
+        &[(person, facts.cuil.clone())],
+    )
+    .await?
+    .remove(&person)
+    .unwrap_or_default())
 }
 
 /// Names of the territories a person's residence and the criteria mention.
@@ -158,6 +181,7 @@ pub async fn territory_names(
 pub async fn verdict(
     conn: &impl ConnectionTrait,
     access: &Access,
+    target: held::For,
     criteria: &[Criterion],
     person: PersonId,
     today: NaiveDate,
@@ -170,8 +194,9 @@ pub async fn verdict(
         return Ok(None);
     };
     let names = names(conn, criteria, &facts).await?;
+    let held = held_of(conn, target, &facts).await?;
     Ok(Some(explain::evaluate(
-        criteria, &facts, today, lang, &names,
+        criteria, &facts, &held, today, lang, &names,
     )))
 }
 
@@ -197,7 +222,8 @@ pub async fn in_force_for(
         }
         let criteria = super::store::of(conn, p.id).await?;
         let names = names(conn, &criteria, &facts).await?;
-        let verdict = explain::evaluate(&criteria, &facts, today, lang, &names);
+        let held = held_of(conn, held::For::programme(p.id), &facts).await?;
+        let verdict = explain::evaluate(&criteria, &facts, &held, today, lang, &names);
         out.push((p, verdict));
     }
     Ok(Some(out))

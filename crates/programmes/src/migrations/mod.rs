@@ -8,6 +8,7 @@ mod m0030_programme_rules;
 mod m0031_programme_applications;
 mod m0032_programme_payments;
 mod m0033_programme_compliance;
+mod m0034_national_benefits;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -18,5 +19,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0031_programme_applications::M0031ProgrammeApplications),
         Box::new(m0032_programme_payments::M0032ProgrammePayments),
         Box::new(m0033_programme_compliance::M0033ProgrammeCompliance),
+        Box::new(m0034_national_benefits::M0034NationalBenefits),
     ]
 }

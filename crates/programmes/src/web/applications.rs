@@ -122,6 +122,10 @@ async fn application_page(
     let eligibility = crate::eligibility::who::verdict(
         &state.db,
         &user.access,
+        crate::eligibility::held::For {
+            programme: programme.id,
+            except: Some(a.id),
+        },
         &criteria,
         sipe_platform::ids::PersonId(a.person_id),
         today(state),

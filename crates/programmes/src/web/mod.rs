@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod catalogue;
 pub mod compliance;
+pub mod national;
 pub mod payments;
 pub mod rules;
 
@@ -52,11 +53,40 @@ struct SectionView<'a> {
     eligibility: Vec<(crate::programmes::Programme, Eligibility)>,
     applications: Vec<crate::applications::store::Row>,
     apply_choices: Vec<sipe_platform::web::form::Choice>,
+    national: Vec<crate::national::store::Benefit>,
 }
 
 impl SectionView<'_> {
     fn sentence(&self, o: &Outcome) -> String {
         o.sentence(self.ctx.lang)
+    }
+
+    /// "cobra PROGRESAR (marzo 2026, $ 35.000,00)" for each programme received in its
+    /// newest list.
+    fn receiving(&self) -> Vec<String> {
+        self.national
+            .iter()
+            .filter(|b| b.receiving())
+            .map(|b| {
+                let month = crate::national::month_words(self.ctx.lang, b.period);
+                let when = match b.amount_cents {
+                    Some(c) => format!("{month}, {}", crate::programmes::pesos(c)),
+                    None => month,
+                };
+                self.ctx.lang.t_args(
+                    "national-receives",
+                    &[("name", b.name.clone()), ("when", when)],
+                )
+            })
+            .collect()
+    }
+
+    fn month(&self, d: &chrono::NaiveDate) -> String {
+        crate::national::month_words(self.ctx.lang, *d)
+    }
+
+    fn pesos(&self, cents: &Option<i64>) -> String {
+        cents.map_or_else(|| "—".to_owned(), crate::programmes::pesos)
     }
 }
 
@@ -100,8 +130,23 @@ impl PersonSection for ProgrammesSection {
                     selected: false,
                 })
                 .collect();
+            // National lists are kept by CUIL; the person is in the reader's view scope
+            // (the page checked it), and this section is part of that audited read.
+            let cuil = sipe_persons::store::find_person(
+                &state.db,
+                person.access,
+                sipe_platform::access::ScopeKind::View,
+                sipe_platform::ids::PersonId(person.id),
+            )
+            .await?
+            .and_then(|p| p.cuil);
+            let national = match cuil {
+                Some(c) => crate::national::store::of_cuil(&state.db, &c).await?,
+                None => Vec::new(),
+            };
             let view = SectionView {
                 ctx,
+                national,
                 person_id: person.id,
                 account: store::of_person(&state.db, person.id)
                     .await?

@@ -42,6 +42,8 @@ struct RulesPage {
     levels: Vec<Choice>,
     quotas: Vec<QuotaRow>,
     others: Vec<Choice>,
+    national: Vec<Choice>,
+    receives: Vec<Choice>,
 }
 
 async fn programme(state: &AppState, id: Uuid) -> Result<Programme, WebError> {
@@ -120,6 +122,24 @@ async fn rules_page(
             label: format!("{} — {}", p.code, p.name),
         })
         .collect();
+    let national = crate::national::store::all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| Choice {
+            selected: form.benefits_programmes.contains(&p.code),
+            label: format!("{} — {}", p.code, p.name),
+            value: p.code,
+        })
+        .collect();
+    let receives = ["yes", "no"]
+        .iter()
+        .map(|v| Choice {
+            value: (*v).into(),
+            label: ctx.tp("criterion-benefits-receives-", v).into_owned(),
+            selected: form.benefits_receives == *v
+                || (form.benefits_receives.is_empty() && *v == "yes"),
+        })
+        .collect();
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -138,6 +158,8 @@ async fn rules_page(
             levels,
             quotas,
             others,
+            national,
+            receives,
         },
     )
 }
@@ -205,10 +227,10 @@ pub async fn eligible(
     let programme = programme(&state, id).await?;
     let criteria = crate::eligibility::store::of(&state.db, id).await?;
     let day = today(&state);
-    let counts = who::counts(&state.db, &user.access, &criteria, day).await?;
+    let counts = who::counts(&state.db, &user.access, id, &criteria, day).await?;
     let base = format!("/programmes/{id}/eligible");
     let mut pager = Pager::new(&base, &list, &["name"], false)?;
-    let (rows, total) = who::page(&state.db, &user.access, &criteria, day, &pager).await?;
+    let (rows, total) = who::page(&state.db, &user.access, id, &criteria, day, &pager).await?;
     pager.total = total;
     super::shown(
         &state,
@@ -256,7 +278,7 @@ pub async fn export(
     let day = today(&state);
     let mut pages = ExportPages::new(&format!("/programmes/{id}/eligible.csv"), &["name"], false);
     while let Some(pager) = pages.next_page() {
-        let (rows, total) = who::page(&state.db, &user.access, &criteria, day, &pager).await?;
+        let (rows, total) = who::page(&state.db, &user.access, id, &criteria, day, &pager).await?;
         if !out.expect(total) {
             break;
         }

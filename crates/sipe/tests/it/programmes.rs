@@ -776,7 +776,7 @@ async fn the_registry_count_agrees_with_each_person_explained() {
     assert_eq!(facts.len(), 48);
     let mut some_met = 0;
     for criteria in &sets {
-        let counted: u64 = who::per_office(&app.db, criteria, today)
+        let counted: u64 = who::per_office(&app.db, uuid::Uuid::nil(), criteria, today)
             .await
             .unwrap()
             .iter()
@@ -788,6 +788,7 @@ async fn the_registry_count_agrees_with_each_person_explained() {
                 explain::evaluate(
                     criteria,
                     f,
+                    &Default::default(),
                     today,
                     sipe::i18n::Lang::EsAr,
                     &Default::default(),
