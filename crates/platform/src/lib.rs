@@ -13,6 +13,7 @@ pub mod countries;
 pub mod csv_export;
 pub mod db;
 pub mod failure;
+pub mod files;
 pub mod i18n;
 pub mod ids;
 pub mod jobs;

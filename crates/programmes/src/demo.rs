@@ -23,7 +23,7 @@ pub const STEPS: &[DemoStep] = &[
     DemoStep {
         name: "programmes-applications",
         stage: DemoStage::Activity,
-        run: |ctx| Box::pin(seed_applications(ctx.db)),
+        run: |ctx| Box::pin(seed_applications(ctx.db, &ctx.config.data_dir)),
     },
     DemoStep {
         name: "programmes-national",
@@ -273,7 +273,10 @@ const PATHS: [&[&str]; 9] = [
 
 /// Applications to PEJ in every state, for eligible people of the first capital office
 /// (each person once: a run stopped half-way goes on with the next people).
-async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
+async fn seed_applications(
+    db: &sipe_platform::db::Db,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<String> {
     use crate::applications::service::{self, ApplyInput, StepInput};
     let ctx = AuditCtx::system();
     let system = Access::system("demo");
@@ -346,6 +349,19 @@ async fn seed_applications(db: &sipe_platform::db::Db) -> anyhow::Result<String>
         .map_err(|e| anyhow::anyhow!("demo application: {e}"))?;
         added += 1;
         let path = PATHS.get(n.saturating_sub(1)).copied().unwrap_or(&[]);
+        // The programme's documents, attached before approval (a scanned page each).
+        if path.contains(&"approve") {
+            for document in crate::documents::required(&pej) {
+                let upload = crate::documents::Upload {
+                    document: &document,
+                    file_name: &format!("{}.pdf", document.to_lowercase().replace(' ', "-")),
+                    bytes: DEMO_PDF,
+                };
+                crate::documents::attach(db, &ctx, &system, data_dir, id, upload)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo document: {e}"))?;
+            }
+        }
         for (v, action) in path.iter().enumerate() {
             let reason = match *action {
                 "reject" => "missing_documents",
@@ -607,3 +623,6 @@ async fn seed_national(
     }
     Ok(format!("{imported} lines of national programmes' lists"))
 }
+
+/// A one-page PDF standing in for a scanned document.
+const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";

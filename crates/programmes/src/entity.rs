@@ -531,3 +531,41 @@ pub mod national_benefit {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Documents attached to applications.
+pub mod application_document {
+    use sea_orm::entity::prelude::*;
+
+    /// One attached file.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_application_documents")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The application.
+        pub application_id: Uuid,
+        /// Which required document it is ("" for another).
+        pub document: String,
+        /// File name as uploaded.
+        pub file_name: String,
+        /// Media type as detected.
+        pub media_type: String,
+        /// Bytes.
+        pub size: i64,
+        /// SHA-256, hex: where the bytes are.
+        pub sha256: String,
+        /// Who uploaded it (user id).
+        pub uploaded_by: Option<Uuid>,
+        /// Who uploaded it (name).
+        pub uploaded_by_name: String,
+        /// When.
+        pub uploaded_at: DateTimeUtc,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -17,6 +17,9 @@ pub enum ProgrammeError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Something else failed (the data folder).
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 impl From<sea_orm::DbErr> for ProgrammeError {
@@ -31,6 +34,7 @@ impl From<ProgrammeError> for WebError {
             ProgrammeError::Invalid(f) => f.into(),
             ProgrammeError::NotFound => WebError::NotFound,
             ProgrammeError::Store(s) => s.into(),
+            ProgrammeError::Internal(e) => WebError::Internal(e),
         }
     }
 }
@@ -41,6 +45,7 @@ impl From<ProgrammeError> for ApiError {
             ProgrammeError::Invalid(f) => ApiError::Invalid(f),
             ProgrammeError::NotFound => ApiError::NotFound,
             ProgrammeError::Store(s) => s.into(),
+            ProgrammeError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

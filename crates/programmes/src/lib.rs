@@ -12,6 +12,7 @@ pub mod attendance;
 pub mod bank;
 pub mod compliance;
 pub mod demo;
+pub mod documents;
 pub mod eligibility;
 pub(crate) mod entity;
 pub mod error;
@@ -132,6 +133,31 @@ pub fn routes() -> sipe_platform::web::Routes {
             "/programme-applications/{id}/steps",
             Guard::Web(EditProgrammes),
             web::applications::take_step,
+        )
+        .post(
+            "/programme-applications/{id}/documents",
+            Guard::Web(EditProgrammes),
+            web::applications::attach_document,
+        )
+        .get(
+            "/programme-documents/{id}",
+            Guard::Web(ViewProgrammes),
+            web::applications::download_document,
+        )
+        .get(
+            "/api/v1/programme-applications/{id}/documents",
+            Guard::Api(ViewProgrammes),
+            api::list_documents,
+        )
+        .post(
+            "/api/v1/programme-applications/{id}/documents",
+            Guard::Api(EditProgrammes),
+            api::attach_document,
+        )
+        .get(
+            "/api/v1/programme-documents/{id}",
+            Guard::Api(ViewProgrammes),
+            api::download_document,
         )
         .get(
             "/api/v1/programme-applications",
@@ -368,6 +394,9 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::list_compliance,
     api::decide_compliance,
     api::scan_compliance,
+    api::list_documents,
+    api::attach_document,
+    api::download_document,
     api::list_national,
     api::add_national,
     api::person_national,

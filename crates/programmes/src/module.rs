@@ -38,7 +38,11 @@ pub const MODULE: Module = Module {
     }],
     jobs,
     tasks: &[compliance_task],
-    timeline_kinds: &["programmes.bank_account", "programmes.application"],
+    timeline_kinds: &[
+        "programmes.bank_account",
+        "programmes.application",
+        "programmes.document",
+    ],
     person_merge: Some(merge_person),
     contribute,
     migrations: crate::migrations::all,

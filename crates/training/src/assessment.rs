@@ -386,47 +386,12 @@ pub fn verdict(units: &[Unit], results: &[UnitResult]) -> Option<bool> {
 /// The media type of evidence bytes, from their first bytes: PDF, JPEG, PNG, WebP, or
 /// plain UTF-8 text; anything else is refused.
 pub fn media_type_of(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if !bytes.is_empty()
-        && std::str::from_utf8(bytes).is_ok_and(|s| {
-            !s.chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        })
-    {
-        Some("text/plain; charset=utf-8")
-    } else {
-        None
-    }
+    sipe_platform::files::media_type_of(bytes, true)
 }
 
 /// Where the bytes of this digest live.
 pub fn stored_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    data_dir.join("evidence").join(&sha256[..2]).join(sha256)
-}
-
-/// Writes the bytes under their digest, once: a temporary file flushed to disk and
-/// renamed into place.
-async fn store(data_dir: &Path, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
-    use tokio::io::AsyncWriteExt;
-    let dir = data_dir.join("evidence").join(&sha256[..2]);
-    let path = dir.join(sha256);
-    if tokio::fs::try_exists(&path).await? {
-        return Ok(());
-    }
-    tokio::fs::create_dir_all(&dir).await?;
-    let tmp = dir.join(format!(".{}.part", Uuid::now_v7()));
-    let mut file = tokio::fs::File::create(&tmp).await?;
-    file.write_all(bytes).await?;
-    file.sync_all().await?;
-    drop(file);
-    tokio::fs::rename(&tmp, &path).await
+    sipe_platform::files::stored_path(data_dir, "evidence", sha256)
 }
 
 /// The enrolment an evidence file may be added to now, and the unit it supports: every
@@ -515,7 +480,7 @@ pub async fn add_evidence(
         evidence_target(&tx, access, enrolment_id, upload.unit, today).await?;
         tx.rollback().await?;
     }
-    store(data_dir, &sha256, upload.bytes)
+    sipe_platform::files::store(data_dir, "evidence", &sha256, upload.bytes)
         .await
         .map_err(|e| TrainingError::Internal(e.into()))?;
     // And again with the row: the cohort may have finished in between.

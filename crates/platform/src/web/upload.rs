@@ -89,3 +89,102 @@ pub async fn save_file(
     }
     Ok(Ok(saved))
 }
+
+/// A stored file sent back: its detected type, never sniffed by the browser, always
+/// downloaded, its name reduced to ASCII letters, digits, `.`, `-` and `_`.
+pub fn attachment(file_name: &str, media_type: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, media_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A small file from a form (read into memory, at most `max` bytes) and the form's
+/// other text fields (each at most 1,000 characters).
+#[derive(Debug, Default)]
+pub struct SmallFile {
+    /// The file's name as sent.
+    pub file_name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// The other fields, in order.
+    pub fields: Vec<(String, String)>,
+}
+
+impl SmallFile {
+    /// A text field's value ("" when absent).
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// Reads a form with one file (`file`) of at most `max` bytes and a few text fields.
+pub async fn read_small(mut multipart: Multipart, max: usize) -> Result<SmallFile, Refused> {
+    let mut out = SmallFile::default();
+    let mut got = false;
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(Refused::TooLarge),
+            Err(_) => return Err(Refused::Bad),
+        };
+        match field.name().map(str::to_owned) {
+            Some(n) if n == "file" && !got => {
+                got = true;
+                out.file_name = field.file_name().unwrap_or("").chars().take(300).collect();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if out.bytes.len() + chunk.len() > max {
+                                return Err(Refused::TooLarge);
+                            }
+                            out.bytes.extend_from_slice(&chunk);
+                        }
+                        Ok(None) => break,
+                        Err(_) => return Err(Refused::Bad),
+                    }
+                }
+            }
+            Some(n) if out.fields.len() < 20 => {
+                let text = field.text().await.map_err(|_| Refused::Bad)?;
+                out.fields.push((
+                    n.chars().take(100).collect(),
+                    text.chars().take(1_000).collect(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    if out.bytes.is_empty() {
+        return Err(Refused::Empty);
+    }
+    Ok(out)
+}

@@ -4,12 +4,14 @@
 
 mod applications;
 mod compliance;
+mod documents;
 mod eligibility;
 mod national;
 mod payments;
 
 pub use applications::*;
 pub use compliance::*;
+pub use documents::*;
 pub use eligibility::*;
 pub use national::*;
 pub use payments::*;

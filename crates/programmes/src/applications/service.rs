@@ -307,6 +307,12 @@ async fn check_approval(
     if !eligible {
         return Err(refused("action", "application-not-eligible"));
     }
+    if !crate::documents::missing_of(conn, programme, a.id)
+        .await?
+        .is_empty()
+    {
+        return Err(refused("action", "application-documents-missing"));
+    }
     if incompatible_holding(conn, programme.id, a.person_id)
         .await?
         .is_some()

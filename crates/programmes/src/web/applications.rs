@@ -99,11 +99,23 @@ struct ApplicationPage {
     errors: FieldErrors,
     /// What the compliance check proposes about it, if anything is pending.
     review: Option<crate::compliance::store::Review>,
+    /// The programme's required documents, each attached or not.
+    checklist: Vec<(String, bool)>,
+    documents: Vec<crate::documents::Document>,
+    /// Files may be attached by the reader now.
+    can_attach: bool,
+    document_choices: Vec<sipe_platform::web::form::Choice>,
+    /// Why the last file was refused.
+    document_errors: FieldErrors,
 }
 
 impl ApplicationPage {
     fn sentence(&self, o: &Outcome) -> String {
         o.sentence(self.ctx.lang)
+    }
+
+    fn kib(&self, size: &i64) -> String {
+        format!("{} KB", (size + 1023) / 1024)
     }
 }
 
@@ -158,6 +170,31 @@ async fn application_page(
     let total_holding = store::holding(&state.db, programme.id, None).await?;
     let steps = store::steps(&state.db, a.id).await?;
     let review = crate::compliance::store::open_of(&state.db, a.id).await?;
+    let documents = crate::documents::of(&state.db, a.id).await?;
+    let required = crate::documents::required(&programme);
+    let checklist = required
+        .iter()
+        .map(|r| (r.clone(), documents.iter().any(|d| &d.document == r)))
+        .collect();
+    let can_attach = can_edit && !matches!(a.state.as_str(), "rejected" | "finished");
+    let mut document_choices: Vec<sipe_platform::web::form::Choice> = required
+        .iter()
+        .map(|r| sipe_platform::web::form::Choice {
+            value: r.clone(),
+            label: r.clone(),
+            selected: false,
+        })
+        .collect();
+    document_choices.push(sipe_platform::web::form::Choice {
+        value: String::new(),
+        label: ctx.t("document-other").into_owned(),
+        selected: required.is_empty(),
+    });
+    let (errors, document_errors) = if failed == "document" {
+        (FieldErrors::new(), errors)
+    } else {
+        (errors, FieldErrors::new())
+    };
     let row = store::rows_of(&state.db, vec![a])
         .await?
         .pop()
@@ -181,6 +218,11 @@ async fn application_page(
             choices,
             errors,
             review,
+            checklist,
+            documents,
+            can_attach,
+            document_choices,
+            document_errors,
         },
     )
 }
@@ -324,4 +366,75 @@ pub async fn list(
             states,
         },
     )
+}
+
+/// `POST /programme-applications/{id}/documents?_csrf=…` (multipart: `document`, `file`).
+pub async fn attach_document(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    use sipe_platform::web::upload::{Refused, read_small};
+    let refused = |key: &'static str| FieldErrors::one("file", key);
+    let result = match read_small(multipart, crate::documents::MAX_BYTES).await {
+        Ok(f) => {
+            let upload = crate::documents::Upload {
+                document: f.field("document"),
+                file_name: &f.file_name,
+                bytes: &f.bytes,
+            };
+            crate::documents::attach(
+                &state.db,
+                &audit,
+                &user.access,
+                &state.config.data_dir,
+                id,
+                upload,
+            )
+            .await
+        }
+        Err(Refused::TooLarge) => Err(refused("document-too-large").into()),
+        Err(Refused::Bad) => Err(refused("document-bad-upload").into()),
+        Err(Refused::Empty) => Err(refused("document-empty").into()),
+    };
+    match result {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/programme-applications/{id}#documents"),
+            "success",
+            "document-saved",
+        )),
+        Err(ProgrammeError::Invalid(errors)) => {
+            let a = store::find(&state.db, &user.access, ScopeKind::View, id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            application_page(&state, ctx, &user, a, errors, "document").await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /programme-documents/{id}`: the file, as an attachment (the read is audited).
+pub async fn download_document(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let (d, bytes) = crate::documents::open(
+        &state.db,
+        &state.reads,
+        &audit,
+        &user.access,
+        &state.config.data_dir,
+        id,
+    )
+    .await?;
+    Ok(sipe_platform::web::upload::attachment(
+        &d.file_name,
+        &d.media_type,
+        bytes,
+    ))
 }

@@ -115,6 +115,10 @@ struct NationalPage {
 }
 
 impl NationalPage {
+    fn actor(&self, name: &str) -> String {
+        sipe_platform::audit::actor_label(self.ctx.lang, name)
+    }
+
     fn month(&self, d: &chrono::NaiveDate) -> String {
         crate::national::month_words(self.ctx.lang, *d)
     }

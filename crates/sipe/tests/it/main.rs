@@ -28,6 +28,7 @@ mod persons;
 mod profile;
 mod programmes;
 mod programmes_compliance;
+mod programmes_documents;
 mod programmes_national;
 mod referrals;
 mod scope;

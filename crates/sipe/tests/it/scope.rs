@@ -62,6 +62,8 @@ struct Side {
     beneficiary: Uuid,
     /// Open compliance proposals about the two `applications` (web, API).
     reviews: [Uuid; 2],
+    /// A document attached to the first application.
+    document: Uuid,
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -782,6 +784,7 @@ async fn side(
         applications: [Uuid::nil(); 2],
         beneficiary: Uuid::nil(),
         reviews: [Uuid::nil(); 2],
+        document: Uuid::nil(),
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -976,6 +979,23 @@ async fn fixture() -> Fixture {
             side.reviews[i] = id;
         }
     }
+    // A document attached to each side's first application.
+    for side in [&mut a, &mut b] {
+        side.document = sipe::programmes::documents::attach(
+            &app.db,
+            &ctx(),
+            &system(),
+            &app.config.data_dir,
+            side.applications[0],
+            sipe::programmes::documents::Upload {
+                document: "",
+                file_name: &format!("dni-{}.pdf", side.tag),
+                bytes: format!("%PDF-1.4 {}", side.tag).as_bytes(),
+            },
+        )
+        .await
+        .unwrap();
+    }
     // Each side's person has a bank account to read.
     for side in [&a, &b] {
         sipe::programmes::bank::store::set(
@@ -1058,6 +1078,7 @@ fn concrete(path: &str, s: &Side) -> String {
             }
             "id" if path.contains("/evidence/") => s.training.evidence.to_string(),
             "id" if path.contains("/standards/") => s.training.standard.to_string(),
+            "id" if path.contains("/programme-documents/") => s.document.to_string(),
             "id" if path.contains("/programme-compliance/") || path.contains("/compliance/") => {
                 s.reviews[usize::from(api)].to_string()
             }
@@ -1137,6 +1158,8 @@ enum Payload {
     None,
     Form(Vec<(String, String)>),
     Json(Value),
+    /// A file as the body.
+    Bytes(Vec<u8>),
 }
 
 /// A body the route accepts for the side's records (so that, against the other office,
@@ -1354,6 +1377,9 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
                 "items": [{"application_id": s.beneficiary, "days_attended": 12, "days_expected": 20}],
             }));
         }
+        ("POST", "/api/v1/programme-applications/{id}/documents") => {
+            return Payload::Bytes(format!("%PDF-1.4 walker {n}").into_bytes());
+        }
         ("POST", "/programmes/compliance/{id}") => vec![
             ("decision", "dismiss".into()),
             ("version", "1".into()),
@@ -1439,6 +1465,10 @@ fn skipped(def: &RouteDef) -> bool {
         || def.path == "/training/enrolments/{id}/evidence"
         // Multipart: `programmes::a_closed_run_*` covers it through the API's JSON.
         || def.path == "/programmes/{id}/attendance/file"
+        // Multipart: `programmes_documents` covers it (and the API's upload is walked).
+        || def.path == "/programme-applications/{id}/documents"
+        // Multipart, national data: `programmes_national` covers the import.
+        || def.path == "/programmes/national/imports"
 }
 
 /// A signed-in walker: its browser, form token and API token.
@@ -1496,6 +1526,7 @@ impl Walker {
                     }
                 }
                 Payload::Json(v) => req.json(v),
+                Payload::Bytes(b) => req.body(b.clone()),
             };
             let res = req.send().await.unwrap();
             let status = res.status();

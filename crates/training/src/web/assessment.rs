@@ -2,8 +2,7 @@
 //! performance criteria, a result and observations per unit, and the evidence files.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -220,45 +219,17 @@ pub async fn save(
 }
 
 /// Reads the upload's `file` (bounded) and `unit`.
-async fn read_upload(mut multipart: Multipart) -> Result<(String, String, Vec<u8>), &'static str> {
-    let mut unit = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err("evidence-too-large");
-            }
-            Err(_) => return Err("evidence-bad-upload"),
-        };
-        match field.name() {
-            Some("unit") => {
-                let text = field.text().await.map_err(|_| "evidence-bad-upload")?;
-                unit = text.chars().take(40).collect();
-            }
-            Some("file") if file.is_none() => {
-                let name = field.file_name().unwrap_or("").chars().take(300).collect();
-                let mut bytes = Vec::new();
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if bytes.len() + chunk.len() > MAX_EVIDENCE_BYTES {
-                                return Err("evidence-too-large");
-                            }
-                            bytes.extend_from_slice(&chunk);
-                        }
-                        Ok(None) => break,
-                        Err(_) => return Err("evidence-bad-upload"),
-                    }
-                }
-                file = Some((name, bytes));
-            }
-            _ => {}
-        }
-    }
-    let (name, bytes) = file.ok_or("evidence-empty")?;
-    Ok((name, unit, bytes))
+async fn read_upload(multipart: Multipart) -> Result<(String, String, Vec<u8>), &'static str> {
+    use sipe_platform::web::upload::{Refused, read_small};
+    let f = read_small(multipart, MAX_EVIDENCE_BYTES)
+        .await
+        .map_err(|r| match r {
+            Refused::TooLarge => "evidence-too-large",
+            Refused::Bad => "evidence-bad-upload",
+            Refused::Empty => "evidence-empty",
+        })?;
+    let unit = f.field("unit").chars().take(40).collect();
+    Ok((f.file_name, unit, f.bytes))
 }
 
 /// `POST /training/enrolments/{id}/evidence?_csrf=…` (multipart: `file`, `unit`).
@@ -326,31 +297,5 @@ pub async fn download(
 
 /// The file's answer: its detected type, never sniffed, always downloaded.
 pub(crate) fn evidence_response(row: &assessment::Evidence, bytes: Vec<u8>) -> Response {
-    let ascii: String = row
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, row.media_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox".to_owned(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    sipe_platform::web::upload::attachment(&row.file_name, &row.media_type, bytes)
 }

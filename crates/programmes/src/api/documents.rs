@@ -1,0 +1,120 @@
+//! An application's documents under `/api/v1`: listed, attached (the body is the file)
+//! and downloaded, within the caller's scope; reads audited.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use uuid::Uuid;
+
+use crate::documents::{self, Document, MAX_BYTES};
+use sipe_platform::access::ScopeKind;
+use sipe_platform::api::{ApiAccess, ApiError};
+use sipe_platform::web::AppState;
+use sipe_platform::web::auth::Ctx;
+
+/// What an attachment says about its file.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct DocumentParams {
+    /// Which of the programme's required documents it is (empty: another).
+    pub document: Option<String>,
+    /// The file's name.
+    pub file_name: Option<String>,
+}
+
+/// The attachment made.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DocumentCreated {
+    /// Its id.
+    pub id: Uuid,
+}
+
+/// An application's documents and the required ones still missing.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Documents {
+    /// Attached files, oldest first.
+    pub documents: Vec<Document>,
+    /// Required documents no file is yet (approval waits for them).
+    pub missing: Vec<String>,
+}
+
+/// An application's documents (a person in the caller's view scope; audited).
+#[utoipa::path(get, path = "/api/v1/programme-applications/{id}/documents", params(("id" = Uuid, Path, description = "Application id")),
+    responses((status = 200, body = Documents), (status = 404, body = sipe_platform::api::Problem)))]
+pub async fn list_documents(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Documents>, ApiError> {
+    let a = crate::applications::store::find(&state.db, &access, ScopeKind::View, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let programme = crate::programmes::find(&state.db, a.programme_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    sipe_persons::service::record_read(
+        &state.reads,
+        &ctx,
+        sipe_platform::ids::PersonId(a.person_id),
+    )
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
+    let attached = documents::of(&state.db, a.id).await?;
+    Ok(Json(Documents {
+        missing: documents::missing(&documents::required(&programme), &attached),
+        documents: attached,
+    }))
+}
+
+/// Attaches a file (the body: PDF, JPEG, PNG or WebP, up to 10 MiB) to an application
+/// of a person in the caller's capture scope.
+#[utoipa::path(post, path = "/api/v1/programme-applications/{id}/documents", params(("id" = Uuid, Path, description = "Application id"), DocumentParams),
+    request_body(content = String, content_type = "application/octet-stream", description = "The file's bytes"),
+    responses((status = 201, body = DocumentCreated), (status = 404, body = sipe_platform::api::Problem),
+        (status = 422, body = sipe_platform::api::Problem, description = "Empty, too large, of a kind not accepted, not one of the programme's documents, or the application is closed")))]
+pub async fn attach_document(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    Query(p): Query<DocumentParams>,
+    body: axum::body::Body,
+) -> Result<(StatusCode, Json<DocumentCreated>), ApiError> {
+    let bytes = axum::body::to_bytes(body, MAX_BYTES)
+        .await
+        .map_err(|_| sipe_platform::validation::FieldErrors::one("file", "document-too-large"))?;
+    let upload = documents::Upload {
+        document: p.document.as_deref().unwrap_or(""),
+        file_name: p.file_name.as_deref().unwrap_or(""),
+        bytes: &bytes,
+    };
+    let id =
+        documents::attach(&state.db, &ctx, &access, &state.config.data_dir, id, upload).await?;
+    Ok((StatusCode::CREATED, Json(DocumentCreated { id })))
+}
+
+/// Downloads a document (the read is audited).
+#[utoipa::path(get, path = "/api/v1/programme-documents/{id}", params(("id" = Uuid, Path, description = "Document id")),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = sipe_platform::api::Problem)))]
+pub async fn download_document(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let (d, bytes) = documents::open(
+        &state.db,
+        &state.reads,
+        &ctx,
+        &access,
+        &state.config.data_dir,
+        id,
+    )
+    .await?;
+    Ok(sipe_platform::web::upload::attachment(
+        &d.file_name,
+        &d.media_type,
+        bytes,
+    ))
+}
