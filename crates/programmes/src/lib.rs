@@ -16,6 +16,7 @@ pub mod documents;
 pub mod eligibility;
 pub(crate) mod entity;
 pub mod error;
+pub mod indicators;
 pub mod migrations;
 pub mod module;
 pub mod national;
@@ -305,6 +306,26 @@ pub fn routes() -> sipe_platform::web::Routes {
             api::decide_compliance,
         )
         .get(
+            "/programmes/indicators",
+            Guard::Web(ViewProgrammes),
+            indicators::handlers::page,
+        )
+        .get(
+            "/programmes/indicators.csv",
+            Guard::Web(ViewProgrammes),
+            indicators::handlers::export,
+        )
+        .get(
+            "/programmes/indicators.xlsx",
+            Guard::Web(ViewProgrammes),
+            indicators::handlers::export,
+        )
+        .get(
+            "/api/v1/indicators/programmes",
+            Guard::Api(ViewProgrammes),
+            indicators::handlers::api,
+        )
+        .get(
             "/programmes/national",
             Guard::Web(ViewProgrammes),
             web::national::show,
@@ -394,6 +415,7 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::list_compliance,
     api::decide_compliance,
     api::scan_compliance,
+    indicators::handlers::api,
     api::list_documents,
     api::attach_document,
     api::download_document,

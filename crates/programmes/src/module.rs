@@ -25,6 +25,12 @@ pub const MODULE: Module = Module {
         },
         NavEntry {
             area: Area::Programmes,
+            href: "/programmes/indicators",
+            label: "nav-programme-indicators",
+            permission: Permission::ViewProgrammes,
+        },
+        NavEntry {
+            area: Area::Programmes,
             href: "/programmes/national",
             label: "nav-national",
             permission: Permission::ViewProgrammes,

@@ -29,6 +29,7 @@ mod profile;
 mod programmes;
 mod programmes_compliance;
 mod programmes_documents;
+mod programmes_indicators;
 mod programmes_national;
 mod referrals;
 mod scope;

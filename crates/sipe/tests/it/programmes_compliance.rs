@@ -78,7 +78,7 @@ async fn hire(app: &TestApp, person: uuid::Uuid, day: chrono::NaiveDate) {
 
 /// Applies a person to a programme, approves and starts it on `start` (the system takes
 /// the steps); the application's id.
-async fn beneficiary(
+pub(crate) async fn beneficiary(
     app: &TestApp,
     person: uuid::Uuid,
     programme_id: uuid::Uuid,
