@@ -569,3 +569,36 @@ pub mod application_document {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// National lists whose import finished.
+pub mod national_list {
+    use sea_orm::entity::prelude::*;
+
+    /// One programme's list for one month.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "national_lists")]
+    pub struct Model {
+        /// The national programme.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub programme_id: Uuid,
+        /// First day of the month.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub period: Date,
+        /// People in it.
+        pub listed: i64,
+        /// Of them, receiving.
+        pub active: i64,
+        /// Of them, registered here when published.
+        pub registered: i64,
+        /// The import that published it.
+        pub run_id: Uuid,
+        /// When.
+        pub published_at: DateTimeUtc,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

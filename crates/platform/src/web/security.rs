@@ -34,9 +34,20 @@ pub fn apply(h: &mut HeaderMap, tls: bool) {
 
 /// Routes that accept file uploads (`*` stands for one path segment) and the most they
 /// take: `None` is `upload_limit_bytes`; evidence files of a training assessment are at
-/// most 20 MiB (the use case says so), plus the form around them.
-pub const UPLOADS: [(&str, Option<usize>); 6] = [
+/// most 20 MiB (the use case says so), plus the form around them; an application's
+/// documents at most 10 MiB.
+pub const UPLOADS: [(&str, Option<usize>); 10] = [
     ("/admin/imports", None),
+    ("/programmes/national/imports", None),
+    ("/api/v1/national-benefit-imports", None),
+    (
+        "/programme-applications/*/documents",
+        Some(11 * 1024 * 1024),
+    ),
+    (
+        "/api/v1/programme-applications/*/documents",
+        Some(11 * 1024 * 1024),
+    ),
     ("/training/enrolments/*/evidence", Some(21 * 1024 * 1024)),
     ("/api/v1/enrolments/*/evidence", Some(21 * 1024 * 1024)),
     ("/programmes/*/attendance/file", Some(21 * 1024 * 1024)),

@@ -60,6 +60,10 @@ pub async fn save_file(
             }
             continue;
         }
+        // One file per form: a second would replace what the checks read.
+        if saved.size > 0 || !saved.original_name.is_empty() {
+            return refuse(Refused::Bad).await;
+        }
         saved.original_name = field.file_name().unwrap_or("").chars().take(255).collect();
         let mut out = tokio::fs::File::create(dest).await?;
         let mut field = field;
@@ -169,6 +173,9 @@ pub async fn read_small(mut multipart: Multipart, max: usize) -> Result<SmallFil
                             out.bytes.extend_from_slice(&chunk);
                         }
                         Ok(None) => break,
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return Err(Refused::TooLarge);
+                        }
                         Err(_) => return Err(Refused::Bad),
                     }
                 }

@@ -529,3 +529,7 @@ pind-coverage-choose = Choose a programme to see its coverage per office.
 pind-coverage-hint = Beneficiaries holding a place today over the registered people who meet every criterion of the programme today.
 pind-eligible = Eligible
 pind-coverage-ratio = Coverage
+national-row-period-future = That month has not begun yet: check the period.
+national-suspended = { $name }: suspended in the newest list ({ $when })
+national-ended = { $name }: ended in the newest list ({ $when })
+criterion-not-again-range = Write between 1 and 240 months.

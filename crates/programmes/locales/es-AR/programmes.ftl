@@ -529,3 +529,7 @@ pind-coverage-choose = Elegí un programa para ver su cobertura por oficina.
 pind-coverage-hint = Beneficiarios con lugar hoy sobre las personas registradas que hoy cumplen todos los criterios del programa.
 pind-eligible = Elegibles
 pind-coverage-ratio = Cobertura
+national-row-period-future = Ese mes todavía no empezó: revisá el período.
+national-suspended = { $name }: suspendido en el último padrón ({ $when })
+national-ended = { $name }: de baja en el último padrón ({ $when })
+criterion-not-again-range = Escribí entre 1 y 240 meses.

@@ -96,6 +96,8 @@ pub fn findings(b: &Beneficiary<'_>, criteria: &[Criterion], today: NaiveDate) -
     if b.state == "active" {
         let failing: Vec<&str> = criteria
             .iter()
+            // "Not again within N months" is an entry rule: a stay never breaks it.
+            .filter(|c| !matches!(c, Criterion::NotAgain { .. }))
             .filter(|c| !crate::eligibility::explain::meets(c, facts, b.held, today))
             .map(Criterion::kind)
             .collect();

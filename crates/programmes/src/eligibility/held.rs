@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::Criterion;
 use crate::applications::HOLDING;
-use crate::entity::{application, national_benefit, national_programme};
+use crate::entity::{application, national_benefit, national_list, national_programme};
 
 /// A person in a national programme's newest list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,14 +104,15 @@ impl Held {
 }
 
 /// Each national programme's newest list: (programme id, code, month).
-async fn newest_lists(
+pub async fn newest_lists(
     conn: &impl ConnectionTrait,
 ) -> Result<Vec<(Uuid, String, NaiveDate)>, DbErr> {
-    let newest: Vec<(Uuid, NaiveDate)> = national_benefit::Entity::find()
+    // Published lists only: a month still being imported is not the newest yet.
+    let newest: Vec<(Uuid, NaiveDate)> = national_list::Entity::find()
         .select_only()
-        .column(national_benefit::Column::ProgrammeId)
-        .column_as(national_benefit::Column::Period.max(), "period")
-        .group_by(national_benefit::Column::ProgrammeId)
+        .column(national_list::Column::ProgrammeId)
+        .column_as(national_list::Column::Period.max(), "period")
+        .group_by(national_list::Column::ProgrammeId)
         .into_tuple()
         .all(conn)
         .await?;
@@ -219,35 +220,42 @@ pub async fn registry_conditions(
                     .filter(|(_, code, _)| programmes.contains(code))
                     .map(|(id, _, period)| (id, period))
                     .collect();
-                let mut newest = Cond::any();
-                for (id, period) in &lists {
-                    newest = newest.add(
-                        Cond::all()
-                            .add(Expr::col(national_benefit::Column::ProgrammeId).eq(*id))
-                            .add(Expr::col(national_benefit::Column::Period).eq(*period)),
-                    );
-                }
-                let receiving = Query::select()
-                    .column(national_benefit::Column::Cuil)
-                    .from(national_benefit::Entity)
-                    .and_where(Expr::col(national_benefit::Column::Status).eq("active"))
-                    .cond_where(newest)
-                    .to_owned();
-                out.push(match (lists.is_empty(), *receives) {
-                    (true, true) => Cond::all().add(Expr::val(1).eq(0)),
-                    (true, false) => Cond::all(),
-                    (false, true) => Cond::all().add(person_cuil().in_subquery(receiving)),
-                    (false, false) => Cond::any()
-                        .add(person_cuil().is_null())
-                        .add(person_cuil().not_in_subquery(receiving)),
+                // One plain subquery per list (the partial index of receiving rows
+                // answers each; SQLite's planner failed on one query OR-ing the lists).
+                let receiving = |id: Uuid, period: NaiveDate| {
+                    Query::select()
+                        .column(national_benefit::Column::Cuil)
+                        .from(national_benefit::Entity)
+                        .cond_where(
+                            Cond::all()
+                                .add(Expr::col(national_benefit::Column::ProgrammeId).eq(id))
+                                .add(Expr::col(national_benefit::Column::Period).eq(period))
+                                .add(Expr::col(national_benefit::Column::Status).eq("active")),
+                        )
+                        .to_owned()
+                };
+                out.push(if *receives {
+                    // No list at all: nobody receives it.
+                    let mut any = Cond::any().add(Expr::val(1).eq(0));
+                    for (id, period) in &lists {
+                        any = any.add(person_cuil().in_subquery(receiving(*id, *period)));
+                    }
+                    any
+                } else if lists.is_empty() {
+                    // No list at all: nobody receives it, everyone qualifies.
+                    Cond::all()
+                } else {
+                    let mut none = Cond::all();
+                    for (id, period) in &lists {
+                        none = none.add(person_cuil().not_in_subquery(receiving(*id, *period)));
+                    }
+                    Cond::any().add(person_cuil().is_null()).add(none)
                 });
             }
             Criterion::NotAgain { months } => {
-                let mut stays = Query::select()
-                    .column(application::Column::PersonId)
-                    .from(application::Entity)
-                    .and_where(Expr::col(application::Column::ProgrammeId).eq(programme))
-                    .cond_where(
+                let mut which = Cond::all()
+                    .add(Expr::col(application::Column::ProgrammeId).eq(programme))
+                    .add(
                         Cond::any()
                             .add(Expr::col(application::Column::State).is_in(HOLDING))
                             .add(
@@ -258,11 +266,16 @@ pub async fn registry_conditions(
                                             .gte(cutoff(today, *months)),
                                     ),
                             ),
-                    )
-                    .to_owned();
+                    );
                 if let Some(a) = except {
-                    stays.and_where(Expr::col(application::Column::Id).ne(a));
+                    which = which.add(Expr::col(application::Column::Id).ne(a));
                 }
+                // One condition: sea-query refuses `and_where` mixed with an `any`.
+                let stays = Query::select()
+                    .column(application::Column::PersonId)
+                    .from(application::Entity)
+                    .cond_where(which)
+                    .to_owned();
                 out.push(Cond::all().add(Expr::col(("persons", "id")).not_in_subquery(stays)));
             }
             _ => {}

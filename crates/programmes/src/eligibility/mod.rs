@@ -246,7 +246,7 @@ pub fn check(criteria: &[Criterion]) -> Result<(), FieldErrors> {
             }
             Criterion::NotAgain { months } => {
                 if !(1..=240).contains(months) {
-                    e.add("not_again_months", "field-number-invalid");
+                    e.add("not_again_months", "criterion-not-again-range");
                 }
             }
         }

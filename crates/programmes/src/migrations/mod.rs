@@ -10,6 +10,7 @@ mod m0032_programme_payments;
 mod m0033_programme_compliance;
 mod m0034_national_benefits;
 mod m0035_programme_documents;
+mod m0036_national_lists;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -22,5 +23,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0033_programme_compliance::M0033ProgrammeCompliance),
         Box::new(m0034_national_benefits::M0034NationalBenefits),
         Box::new(m0035_programme_documents::M0035ProgrammeDocuments),
+        Box::new(m0036_national_lists::M0036NationalLists),
     ]
 }

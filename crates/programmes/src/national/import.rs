@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
-use chrono::{NaiveDate, SubsecRound, Utc};
+use chrono::{Datelike, NaiveDate, SubsecRound, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
@@ -119,6 +119,12 @@ pub async fn import_file(
     if summary.already_done {
         return Ok(summary);
     }
+    // A resumed run keeps writing to the report it began (the one its page offers).
+    let report_path = match run.report_path.as_deref() {
+        Some(p) if summary.resumed_at > 0 && !p.is_empty() => Path::new(p).to_path_buf(),
+        _ => report_path.to_path_buf(),
+    };
+    let report_path = report_path.as_path();
     let report_err =
         |e: std::io::Error| ImportError::Report(report_path.display().to_string(), e.to_string());
     let mut report = std::fs::OpenOptions::new()
@@ -135,6 +141,12 @@ pub async fn import_file(
         .into_iter()
         .map(|p| (p.code, p.id))
         .collect();
+    // Lists are published for a month that began or the next one, never years ahead.
+    let latest = Utc::now()
+        .date_naive()
+        .with_day(1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .unwrap_or(NaiveDate::MAX);
     let mut batch: Vec<(u64, Result<Row, Vec<Problem>>)> = Vec::with_capacity(BATCH);
     let mut index: u64 = 0;
     let mut records = reader.records();
@@ -153,7 +165,17 @@ pub async fn import_file(
                 match rec {
                     Ok(r) => {
                         let cell = |i: usize| r.get(cols[i]).unwrap_or("");
-                        check_row([cell(0), cell(1), cell(2), cell(3), cell(4)])
+                        check_row([cell(0), cell(1), cell(2), cell(3), cell(4)]).and_then(|row| {
+                            if row.period > latest {
+                                Err(vec![Problem {
+                                    column: "periodo",
+                                    value: cell(3).chars().take(100).collect(),
+                                    reason: "national-row-period-future",
+                                }])
+                            } else {
+                                Ok(row)
+                            }
+                        })
                     }
                     Err(_) => Err(vec![Problem {
                         column: "",
@@ -184,7 +206,11 @@ pub async fn import_file(
             break;
         }
     }
-    runs::finish(db, run.id).await?;
+    // Published with the run's end, together: "receiving" never reads a half list.
+    let tx = db::begin_write(db).await?;
+    super::store::publish(&tx, run.id).await?;
+    runs::finish(&tx, run.id).await?;
+    tx.commit().await?;
     Ok(summary)
 }
 

@@ -2,7 +2,7 @@
 //! that imported them.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::entity::{national_benefit, national_programme};
+use crate::entity::{national_benefit, national_list, national_programme};
 use crate::error::ProgrammeError;
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
@@ -36,6 +36,8 @@ pub struct NationalProgramme {
     pub newest_listed: u64,
     /// Of them, receiving (active).
     pub newest_active: u64,
+    /// Of them, registered here when the list was imported.
+    pub newest_registered: u64,
 }
 
 /// A national programme as given.
@@ -49,46 +51,101 @@ pub struct NationalProgrammeInput {
     pub agency: String,
 }
 
-/// The catalogue, by code, with each programme's newest list.
+/// The catalogue, by code, with each programme's newest published list.
 pub async fn all(conn: &impl ConnectionTrait) -> Result<Vec<NationalProgramme>, DbErr> {
-    let mut out = Vec::new();
-    for p in national_programme::Entity::find()
+    let lists = national_list::Entity::find()
+        .order_by_desc(national_list::Column::Period)
+        .all(conn)
+        .await?;
+    Ok(national_programme::Entity::find()
         .order_by_asc(national_programme::Column::Code)
         .all(conn)
         .await?
-    {
-        let newest: Option<NaiveDate> = national_benefit::Entity::find()
-            .select_only()
-            .column_as(national_benefit::Column::Period.max(), "period")
-            .filter(national_benefit::Column::ProgrammeId.eq(p.id))
-            .into_tuple::<Option<NaiveDate>>()
-            .one(conn)
-            .await?
-            .flatten();
-        let (mut listed, mut active) = (0, 0);
-        if let Some(period) = newest {
-            let in_list = || {
-                national_benefit::Entity::find()
-                    .filter(national_benefit::Column::ProgrammeId.eq(p.id))
-                    .filter(national_benefit::Column::Period.eq(period))
-            };
-            listed = in_list().count(conn).await?;
-            active = in_list()
-                .filter(national_benefit::Column::Status.eq("active"))
-                .count(conn)
-                .await?;
-        }
-        out.push(NationalProgramme {
-            id: p.id,
-            code: p.code,
-            name: p.name,
-            agency: p.agency,
-            newest_period: newest,
-            newest_listed: listed,
-            newest_active: active,
-        });
+        .into_iter()
+        .map(|p| {
+            let newest = lists.iter().find(|l| l.programme_id == p.id);
+            let count = |n: i64| u64::try_from(n).unwrap_or(0);
+            NationalProgramme {
+                id: p.id,
+                code: p.code,
+                name: p.name,
+                agency: p.agency,
+                newest_period: newest.map(|l| l.period),
+                newest_listed: newest.map_or(0, |l| count(l.listed)),
+                newest_active: newest.map_or(0, |l| count(l.active)),
+                newest_registered: newest.map_or(0, |l| count(l.registered)),
+            }
+        })
+        .collect())
+}
+
+/// Publishes what a finished import wrote (inside its transaction): each programme and
+/// month of the file replaces that month's list (rows of earlier imports the file no
+/// longer has are removed), and the list's counts are recorded.
+pub(crate) async fn publish(conn: &impl ConnectionTrait, run: Uuid) -> Result<(), DbErr> {
+    let pairs: Vec<(Uuid, NaiveDate)> = national_benefit::Entity::find()
+        .select_only()
+        .column(national_benefit::Column::ProgrammeId)
+        .column(national_benefit::Column::Period)
+        .filter(national_benefit::Column::ImportRunId.eq(run))
+        .distinct()
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (programme, period) in pairs {
+        let in_list = || {
+            national_benefit::Entity::find()
+                .filter(national_benefit::Column::ProgrammeId.eq(programme))
+                .filter(national_benefit::Column::Period.eq(period))
+        };
+        national_benefit::Entity::delete_many()
+            .filter(national_benefit::Column::ProgrammeId.eq(programme))
+            .filter(national_benefit::Column::Period.eq(period))
+            .filter(national_benefit::Column::ImportRunId.ne(run))
+            .exec(conn)
+            .await?;
+        let listed = in_list().count(conn).await?;
+        let active = in_list()
+            .filter(national_benefit::Column::Status.eq("active"))
+            .count(conn)
+            .await?;
+        let registered_cuils = Query::select()
+            .column(("persons", "cuil"))
+            .from("persons")
+            .and_where(Expr::col(("persons", "merged_into")).is_null())
+            .to_owned();
+        let registered = in_list()
+            .filter(Expr::col(national_benefit::Column::Cuil).in_subquery(registered_cuils))
+            .count(conn)
+            .await?;
+        let row = national_list::ActiveModel {
+            programme_id: Set(programme),
+            period: Set(period),
+            listed: Set(listed as i64),
+            active: Set(active as i64),
+            registered: Set(registered as i64),
+            run_id: Set(run),
+            published_at: Set(Utc::now()),
+        };
+        national_list::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([
+                    national_list::Column::ProgrammeId,
+                    national_list::Column::Period,
+                ])
+                .update_columns([
+                    national_list::Column::Listed,
+                    national_list::Column::Active,
+                    national_list::Column::Registered,
+                    national_list::Column::RunId,
+                    national_list::Column::PublishedAt,
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(conn)
+            .await?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The codes of the catalogue.
@@ -221,25 +278,15 @@ pub async fn of_cuil(conn: &impl ConnectionTrait, cuil: &str) -> Result<Vec<Bene
         .collect())
 }
 
-/// People of a run's list who are registered here (distinct CUILs).
+/// People of the lists a run published who were registered here then.
 pub async fn registered_in_run(conn: &impl ConnectionTrait, run: Uuid) -> Result<u64, DbErr> {
-    let registered = Query::select()
-        .column(("persons", "cuil"))
-        .from("persons")
-        .and_where(Expr::col(("persons", "merged_into")).is_null())
-        .to_owned();
-    let n: Option<i64> = national_benefit::Entity::find()
-        .select_only()
-        .column_as(
-            Expr::col(national_benefit::Column::Cuil).count_distinct(),
-            "n",
-        )
-        .filter(national_benefit::Column::ImportRunId.eq(run))
-        .filter(Expr::col(national_benefit::Column::Cuil).in_subquery(registered))
-        .into_tuple()
-        .one(conn)
-        .await?;
-    Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
+    Ok(national_list::Entity::find()
+        .filter(national_list::Column::RunId.eq(run))
+        .all(conn)
+        .await?
+        .iter()
+        .map(|l| u64::try_from(l.registered).unwrap_or(0))
+        .sum())
 }
 
 #[cfg(test)]

@@ -61,24 +61,34 @@ impl SectionView<'_> {
         o.sentence(self.ctx.lang)
     }
 
-    /// "cobra PROGRESAR (marzo 2026, $ 35.000,00)" for each programme received in its
-    /// newest list.
+    /// The person in each programme's newest list: "Cobra Progresar (marzo 2026,
+    /// $ 35.000,00)", or suspended or ended there.
     fn receiving(&self) -> Vec<String> {
         self.national
             .iter()
-            .filter(|b| b.receiving())
+            .filter(|b| b.newest)
             .map(|b| {
                 let month = crate::national::month_words(self.ctx.lang, b.period);
                 let when = match b.amount_cents {
-                    Some(c) => format!("{month}, {}", crate::programmes::pesos(c)),
-                    None => month,
+                    Some(c) if b.receiving() => {
+                        format!("{month}, {}", crate::programmes::pesos(c))
+                    }
+                    _ => month,
                 };
-                self.ctx.lang.t_args(
-                    "national-receives",
-                    &[("name", b.name.clone()), ("when", when)],
-                )
+                let key = match b.status.as_str() {
+                    "active" => "national-receives",
+                    "suspended" => "national-suspended",
+                    _ => "national-ended",
+                };
+                self.ctx
+                    .lang
+                    .t_args(key, &[("name", b.name.clone()), ("when", when)])
             })
             .collect()
+    }
+
+    fn receives_any(&self) -> bool {
+        self.national.iter().any(|b| b.receiving())
     }
 
     fn month(&self, d: &chrono::NaiveDate) -> String {

@@ -112,6 +112,8 @@ struct NationalPage {
     form: NationalProgrammeInput,
     errors: FieldErrors,
     limit_mb: usize,
+    /// Uploads whose job failed: when, file, why.
+    failed: Vec<(chrono::DateTime<chrono::Utc>, String, String)>,
 }
 
 impl NationalPage {
@@ -132,6 +134,27 @@ async fn national_page(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let runs = run_rows(state).await?;
+    let (jobs, _) = jobs::store::list(&state.db, None, 0, 200)
+        .await
+        .map_err(sipe_platform::db::StoreError::from_db)?;
+    let failed = jobs
+        .into_iter()
+        .filter(|j| j.kind == IMPORT_JOB && matches!(j.status.as_str(), "failed" | "dead"))
+        .filter_map(|j| {
+            let job: ImportJob = serde_json::from_str(&j.payload).ok()?;
+            let file = job.file.file_name()?.to_string_lossy().into_owned();
+            Some((j.created_at, file, j.last_error.unwrap_or_default()))
+        })
+        .take(20)
+        .collect();
+    // An upload queued and not yet started counts as running: the page refreshes until
+    // its run shows up and ends.
+    let pending = jobs::store::list(&state.db, None, 0, 200)
+        .await
+        .map_err(sipe_platform::db::StoreError::from_db)?
+        .0
+        .iter()
+        .any(|j| j.kind == IMPORT_JOB && matches!(j.status.as_str(), "queued" | "running"));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -142,12 +165,13 @@ async fn national_page(
         NationalPage {
             ctx,
             programmes: store::all(&state.db).await?,
-            running: runs.iter().any(|r| r.run.status == "running"),
+            running: pending || runs.iter().any(|r| r.run.status == "running"),
             runs,
             can_manage: user.access.can(Permission::ManageProgrammes),
             form,
             errors,
             limit_mb: state.config.upload_limit_bytes / (1024 * 1024),
+            failed,
         },
     )
 }
@@ -278,10 +302,10 @@ pub async fn upload(
     Ctx(audit): Ctx,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let back = "/programmes/national#imports";
+    // A refusal is said at the top of the page, so it opens there.
     Ok(match queue_upload(&state, &audit, multipart).await? {
-        Ok(()) => redirect_with_flash(back, "success", "import-queued"),
-        Err(key) => redirect_with_flash(back, "error", key),
+        Ok(()) => redirect_with_flash("/programmes/national#imports", "success", "import-queued"),
+        Err(key) => redirect_with_flash("/programmes/national", "error", key),
     })
 }
 

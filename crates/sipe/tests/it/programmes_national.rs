@@ -74,10 +74,11 @@ async fn a_national_list_is_imported_with_a_row_report_and_shown_to_the_persons_
          20111111110,PROGRESAR,activo,2026-03,1\n\
          {ana_cuil},NOEXISTE,activo,2026-03,1\n\
          {beto_cuil},AUH,cobrando,2026-13,-5\n\
-         {ana_cuil},PROGRESAR,activo,2026-03,99\n"
+         {ana_cuil},PROGRESAR,activo,2026-03,99\n\
+         {beto_cuil},PNC,activo,2099-01,1\n"
     );
     let summary = import(&app, dir.path(), "padron.csv", &csv).await;
-    assert_eq!((summary.accepted, summary.rejected), (5, 4), "{summary:?}");
+    assert_eq!((summary.accepted, summary.rejected), (5, 5), "{summary:?}");
     let report = std::fs::read_to_string(dir.path().join("padron.rechazos.csv")).unwrap();
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(lines[0], "linea,columna,valor,motivo");
@@ -98,7 +99,8 @@ async fn a_national_list_is_imported_with_a_row_report_and_shown_to_the_persons_
             ("9", "estado"),
             ("9", "periodo"),
             ("9", "monto"),
-            ("10", "cuil")
+            ("10", "cuil"),
+            ("11", "periodo")
         ]
     );
     assert!(
@@ -112,10 +114,9 @@ async fn a_national_list_is_imported_with_a_row_report_and_shown_to_the_persons_
     let registered = sipe::programmes::national::store::registered_in_run(&app.db, summary.run_id)
         .await
         .unwrap();
-    assert_eq!(
-        registered, 2,
-        "Ana and Beto; the stranger is kept but not registered"
-    );
+    // Lines of registered people: Ana's three (PROGRESAR in February and March, AUH)
+    // and Beto's; the stranger's line is kept but not counted.
+    assert_eq!(registered, 4);
 
     // The person page of OE-A's operator: what Ana receives now, and her history.
     let operator = app.user("operador_a", "operator", &["OE-A"]).await;
@@ -177,6 +178,84 @@ async fn a_national_list_is_imported_with_a_row_report_and_shown_to_the_persons_
     assert_eq!(
         (p["newest_listed"].as_u64(), p["newest_active"].as_u64()),
         (Some(3), Some(2))
+    );
+    assert_eq!(p["newest_registered"].as_u64(), Some(2));
+
+    // Rows of a month still being imported (a run not finished) are not the newest list.
+    {
+        use sea_orm::ConnectionTrait;
+        use sea_orm::sea_query::Query;
+        let stmt = Query::insert()
+            .into_table("national_benefits")
+            .columns([
+                "id",
+                "cuil",
+                "programme_id",
+                "period",
+                "status",
+                "import_run_id",
+                "imported_at",
+            ])
+            .values_panic([
+                uuid::Uuid::now_v7().into(),
+                ana_cuil.clone().into(),
+                uuid::Uuid::parse_str(p["id"].as_str().unwrap())
+                    .unwrap()
+                    .into(),
+                chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap().into(),
+                "ended".into(),
+                uuid::Uuid::now_v7().into(),
+                chrono::Utc::now().into(),
+            ])
+            .to_owned();
+        app.db.execute(&stmt).await.unwrap();
+    }
+    let lines = app
+        .get_json(&token, &format!("/api/v1/persons/{ana}/national-benefits"))
+        .await;
+    let march = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "PROGRESAR" && l["period"] == "2026-03-01")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        march["newest"], true,
+        "April is not published: March is still the newest"
+    );
+
+    // A corrected March list without Ana replaces March: she no longer receives it.
+    let corrected =
+        format!("cuil,programa,estado,periodo,monto\n{stranger},PROGRESAR,activo,2026-03,35000\n");
+    let again = import(&app, dir.path(), "padron-corregido.csv", &corrected).await;
+    assert_eq!((again.accepted, again.rejected), (1, 0));
+    let lines = app
+        .get_json(&token, &format!("/api/v1/persons/{ana}/national-benefits"))
+        .await;
+    let progresar: Vec<&str> = lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["code"] == "PROGRESAR")
+        .map(|l| l["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        progresar,
+        ["2026-04-01", "2026-02-01"],
+        "March's line went with the old list"
+    );
+    let page = client
+        .get(app.url(&format!("/persons/{ana}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("Cobra Becas Progresar"),
+        "no longer receiving"
     );
 }
 
@@ -269,10 +348,12 @@ async fn the_benefits_and_not_again_criteria_agree_between_count_and_explanation
         "cuil,programa,estado,periodo,monto\n\
          {},POTENCIAR,activo,2026-05,1\n\
          {},POTENCIAR,suspendido,2026-05,\n\
-         {},POTENCIAR,activo,2026-04,1\n",
+         {},POTENCIAR,activo,2026-04,1\n\
+         {},AUH,activo,2026-05,1\n",
         cuil_of("32000001"),
         cuil_of("32000002"),
         cuil_of("32000003"),
+        cuil_of("32000004"),
     );
     import(&app, dir.path(), "potenciar.csv", &csv).await;
     // Unknown codes are refused with the field named.
@@ -314,6 +395,21 @@ async fn the_benefits_and_not_again_criteria_agree_between_count_and_explanation
                 receives: false,
             }],
             vec![suspended, old_list, none],
+        ),
+        // Two programmes, each with its newest list: either one counts.
+        (
+            vec![Criterion::Benefits {
+                programmes: vec!["POTENCIAR".into(), "AUH".into()],
+                receives: true,
+            }],
+            vec![receives, none],
+        ),
+        (
+            vec![Criterion::Benefits {
+                programmes: vec!["AUH".into(), "POTENCIAR".into()],
+                receives: false,
+            }],
+            vec![suspended, old_list],
         ),
     ] {
         let counted: u64 = who::per_office(&app.db, pej_id, &criteria, today)
