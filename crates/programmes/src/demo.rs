@@ -26,6 +26,11 @@ pub const STEPS: &[DemoStep] = &[
         run: |ctx| Box::pin(seed_applications(ctx.db, &ctx.config.data_dir)),
     },
     DemoStep {
+        name: "programmes-placements",
+        stage: DemoStage::Activity,
+        run: |ctx| Box::pin(seed_placements(ctx.db)),
+    },
+    DemoStep {
         name: "programmes-national",
         stage: DemoStage::Activity,
         run: |ctx| Box::pin(seed_national(ctx.db, ctx.config)),
@@ -626,3 +631,87 @@ async fn seed_national(
 
 /// A one-page PDF standing in for a scanned document.
 const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// Two people of the Capital office applied to the work-training programme, each
+/// training at one of the office's employers.
+async fn seed_placements(db: &sipe_platform::db::Db) -> anyhow::Result<String> {
+    use chrono::Datelike;
+    let ctx = AuditCtx::system();
+    let system = Access::system("demo");
+    let Some(ett) = crate::programmes::all(db)
+        .await?
+        .into_iter()
+        .find(|p| p.code == "ETT")
+    else {
+        return Ok(String::new());
+    };
+    let offices = sipe_platform::territory::store::all_offices(db).await?;
+    let Some(office) = offices.iter().find(|o| o.code == "OE-CAP-01") else {
+        return Ok(String::new());
+    };
+    let pager = sipe_platform::web::table::Pager::new(
+        "/",
+        &sipe_platform::web::table::ListQuery::default(),
+        &["name"],
+        false,
+    )?;
+    let (employers, _) = sipe_intermediation::employers::store::list_employers(
+        db,
+        &system,
+        &sipe_intermediation::employers::store::EmployerFilter {
+            office_id: Some(office.id),
+            ..Default::default()
+        },
+        &pager,
+    )
+    .await?;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let in_office =
+        sea_orm::Condition::all().add(Expr::col(("persons", "office_id")).eq(office.id));
+    let (people, _) = sipe_persons::eligibility::page_matching(
+        db,
+        &sipe_platform::access::Scope::National,
+        &[],
+        &[in_office],
+        &pager,
+    )
+    .await?;
+    let today = chrono::Utc::now().date_naive();
+    let starts = today.with_day(1).unwrap_or(today);
+    let mut added = 0;
+    // From the end of the list: the first people are PEJ's applicants.
+    for (person, employer) in people.iter().rev().zip(employers.iter()).take(2) {
+        let Ok(id) = crate::applications::service::apply(
+            db,
+            &ctx,
+            &system,
+            &crate::applications::service::ApplyInput {
+                programme_id: ett.id,
+                person_id: person.id,
+                category: String::new(),
+                submit: true,
+            },
+            today,
+        )
+        .await
+        else {
+            continue;
+        };
+        let input = crate::placements::PlacementInput {
+            employer_cuit: employer.cuit.clone(),
+            workplace: "Planta principal".into(),
+            tutor_name: "Rosa Díaz".into(),
+            tutor_contact: "381 555-0101".into(),
+            tasks: "Recepción y control de mercadería\nOrden del depósito".into(),
+            weekly_hours: "20".into(),
+            starts_on: starts.to_string(),
+            ends_on: (starts + chrono::Months::new(4)).to_string(),
+            version: 0,
+        };
+        crate::placements::set(db, &ctx, &system, id, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo placement: {e}"))?;
+        added += 1;
+    }
+    Ok(format!("{added} work-training placements (ETT)"))
+}

@@ -602,3 +602,45 @@ pub mod national_list {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Work-training placements of applications.
+pub mod placement {
+    use sea_orm::entity::prelude::*;
+
+    /// One placement.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programme_placements")]
+    pub struct Model {
+        /// The application.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub application_id: Uuid,
+        /// The host employer.
+        pub employer_id: Uuid,
+        /// Where the training happens.
+        pub workplace: String,
+        /// The employer's tutor.
+        pub tutor_name: String,
+        /// How to reach the tutor.
+        pub tutor_contact: String,
+        /// The tasks.
+        pub tasks: String,
+        /// Hours a week.
+        pub weekly_hours: i32,
+        /// First day.
+        pub starts_on: Date,
+        /// Last day.
+        pub ends_on: Date,
+        /// Who recorded it last.
+        pub updated_by: String,
+        /// When.
+        pub updated_at: DateTimeUtc,
+        /// Bumped by each change.
+        pub version: i32,
+    }
+
+    /// No relations are declared: queries join by id explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -21,6 +21,7 @@ pub mod migrations;
 pub mod module;
 pub mod national;
 pub mod payments;
+pub mod placements;
 pub mod programmes;
 pub mod rules;
 pub mod web;
@@ -139,6 +140,21 @@ pub fn routes() -> sipe_platform::web::Routes {
             "/programme-applications/{id}/documents",
             Guard::Web(EditProgrammes),
             web::applications::attach_document,
+        )
+        .post(
+            "/programme-applications/{id}/placement",
+            Guard::Web(EditProgrammes),
+            web::applications::save_placement,
+        )
+        .get(
+            "/api/v1/programme-applications/{id}/placement",
+            Guard::Api(ViewProgrammes),
+            api::show_placement,
+        )
+        .put(
+            "/api/v1/programme-applications/{id}/placement",
+            Guard::Api(EditProgrammes),
+            api::set_placement,
         )
         .get(
             "/programme-documents/{id}",
@@ -416,6 +432,8 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::decide_compliance,
     api::scan_compliance,
     indicators::handlers::api,
+    api::show_placement,
+    api::set_placement,
     api::list_documents,
     api::attach_document,
     api::download_document,

@@ -48,6 +48,7 @@ pub const MODULE: Module = Module {
         "programmes.bank_account",
         "programmes.application",
         "programmes.document",
+        "programmes.placement",
     ],
     person_merge: Some(merge_person),
     contribute,

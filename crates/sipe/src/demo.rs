@@ -513,6 +513,7 @@ mod tests {
                 "training-cohorts",
                 "training-competency",
                 "programmes-applications",
+                "programmes-placements",
                 "programmes-national",
                 "programmes-compliance"
             ]

@@ -118,3 +118,52 @@ pub async fn download_document(
         bytes,
     ))
 }
+
+/// An application's work-training placement (a person in the caller's view scope;
+/// audited).
+#[utoipa::path(get, path = "/api/v1/programme-applications/{id}/placement", params(("id" = Uuid, Path, description = "Application id")),
+    responses((status = 200, body = crate::placements::Placement), (status = 404, body = sipe_platform::api::Problem, description = "No such application in scope, or no placement")))]
+pub async fn show_placement(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<crate::placements::Placement>, ApiError> {
+    let a = crate::applications::store::find(&state.db, &access, ScopeKind::View, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    sipe_persons::service::record_read(
+        &state.reads,
+        &ctx,
+        sipe_platform::ids::PersonId(a.person_id),
+    )
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
+    Ok(Json(
+        crate::placements::of(&state.db, a.id)
+            .await?
+            .ok_or(ApiError::NotFound)?,
+    ))
+}
+
+/// Records an application's work-training placement (an application to a
+/// work-placement programme, of a person in the caller's capture scope; the host
+/// employer by CUIT, one the caller sees). `version`: 0 for a new one, else the
+/// current one's.
+#[utoipa::path(put, path = "/api/v1/programme-applications/{id}/placement", request_body = crate::placements::PlacementInput,
+    params(("id" = Uuid, Path, description = "Application id")),
+    responses((status = 200, body = crate::placements::Placement), (status = 404, body = sipe_platform::api::Problem),
+        (status = 422, body = sipe_platform::api::Problem, description = "A field error, another programme kind, a closed application, or a stale version")))]
+pub async fn set_placement(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    sipe_platform::api::ApiJson(input): sipe_platform::api::ApiJson<
+        crate::placements::PlacementInput,
+    >,
+) -> Result<Json<crate::placements::Placement>, ApiError> {
+    Ok(Json(
+        crate::placements::set(&state.db, &ctx, &access, id, &input).await?,
+    ))
+}

@@ -11,6 +11,7 @@ mod m0033_programme_compliance;
 mod m0034_national_benefits;
 mod m0035_programme_documents;
 mod m0036_national_lists;
+mod m0037_programme_placements;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -24,5 +25,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0034_national_benefits::M0034NationalBenefits),
         Box::new(m0035_programme_documents::M0035ProgrammeDocuments),
         Box::new(m0036_national_lists::M0036NationalLists),
+        Box::new(m0037_programme_placements::M0037ProgrammePlacements),
     ]
 }

@@ -107,6 +107,11 @@ struct ApplicationPage {
     document_choices: Vec<sipe_platform::web::form::Choice>,
     /// Why the last file was refused.
     document_errors: FieldErrors,
+    /// The programme is a work-placement one.
+    is_placement: bool,
+    placement: Option<crate::placements::Placement>,
+    placement_form: crate::placements::PlacementInput,
+    placement_errors: FieldErrors,
 }
 
 impl ApplicationPage {
@@ -126,6 +131,20 @@ async fn application_page(
     a: Application,
     errors: FieldErrors,
     failed: &str,
+) -> Result<Response, WebError> {
+    application_page_with(state, ctx, user, a, errors, failed, None).await
+}
+
+/// The application's page; `failed` names the form refused (a step's action,
+/// `document`, `placement`) and `placement` is the placement form as typed.
+async fn application_page_with(
+    state: &AppState,
+    ctx: PageCtx,
+    user: &Authenticated,
+    a: Application,
+    errors: FieldErrors,
+    failed: &str,
+    placement: Option<crate::placements::PlacementInput>,
 ) -> Result<Response, WebError> {
     let programme = programmes::find(&state.db, a.programme_id)
         .await?
@@ -190,11 +209,31 @@ async fn application_page(
         label: ctx.t("document-other").into_owned(),
         selected: required.is_empty(),
     });
-    let (errors, document_errors) = if failed == "document" {
-        (FieldErrors::new(), errors)
-    } else {
-        (errors, FieldErrors::new())
+    let (errors, document_errors, placement_errors) = match failed {
+        "document" => (FieldErrors::new(), errors, FieldErrors::new()),
+        "placement" => (FieldErrors::new(), FieldErrors::new(), errors),
+        _ => (errors, FieldErrors::new(), FieldErrors::new()),
     };
+    let is_placement = programme.kind == "work_placement";
+    let current_placement = if is_placement {
+        crate::placements::of(&state.db, a.id).await?
+    } else {
+        None
+    };
+    let placement_form = placement.unwrap_or_else(|| match &current_placement {
+        Some(p) => crate::placements::PlacementInput {
+            employer_cuit: p.employer_cuit.clone(),
+            workplace: p.workplace.clone(),
+            tutor_name: p.tutor_name.clone(),
+            tutor_contact: p.tutor_contact.clone(),
+            tasks: p.tasks.clone(),
+            weekly_hours: p.weekly_hours.to_string(),
+            starts_on: p.starts_on.to_string(),
+            ends_on: p.ends_on.to_string(),
+            version: p.version,
+        },
+        None => Default::default(),
+    });
     let row = store::rows_of(&state.db, vec![a])
         .await?
         .pop()
@@ -223,6 +262,10 @@ async fn application_page(
             can_attach,
             document_choices,
             document_errors,
+            is_placement,
+            placement: current_placement,
+            placement_form,
+            placement_errors,
         },
     )
 }
@@ -437,4 +480,29 @@ pub async fn download_document(
         &d.media_type,
         bytes,
     ))
+}
+
+/// `POST /programme-applications/{id}/placement`: records the work-training placement.
+pub async fn save_placement(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<crate::placements::PlacementInput>,
+) -> Result<Response, WebError> {
+    match crate::placements::set(&state.db, &audit, &user.access, id, &form).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/programme-applications/{id}#placement"),
+            "success",
+            "wtp-saved",
+        )),
+        Err(ProgrammeError::Invalid(errors)) => {
+            let a = store::find(&state.db, &user.access, ScopeKind::View, id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            application_page_with(&state, ctx, &user, a, errors, "placement", Some(form)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -209,3 +209,154 @@ async fn approval_waits_for_the_required_documents_attached_within_scope() {
     assert!(application_page.contains("data-testid=\"documents-checklist\""));
     assert!(!application_page.contains("— falta"), "both attached");
 }
+
+#[tokio::test]
+async fn a_work_training_placement_names_a_host_employer_the_office_sees() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let manager = app.user("programas", "programme_manager", &[]).await;
+    let mtoken = app.token(manager).await;
+    let amounts = json!([{"amount": "120000", "effective_from": "2020-01-01"}]);
+    let ett = programme_via_api(&app, &mtoken, json!({"code": "ETT", "name": "Entrenamiento", "kind": "work_placement",
+        "legal_basis": "Res. 2/2026", "starts_on": "2020-01-01", "max_months": "6", "amounts": amounts})).await;
+    let pej = programme_via_api(
+        &app,
+        &mtoken,
+        json!({"code": "PEJ", "name": "Jóvenes", "kind": "training_stipend",
+        "legal_basis": "Res. 1/2026", "starts_on": "2020-01-01", "amounts": amounts}),
+    )
+    .await;
+    let own = crate::vacancies::employer(&app, "OE-A", "30-71234567-1", "Empaque del Norte").await;
+    crate::vacancies::employer(&app, "OE-B", "30-70000000-8", "Otra Oficina SA").await;
+    let person = person_with(
+        &app,
+        "OE-A",
+        "35222333",
+        "2004-05-01",
+        "",
+        "unemployed",
+        "",
+        None,
+    )
+    .await;
+    let op = app.user("operador_a", "operator", &["OE-A"]).await;
+    let token = app.token(op).await;
+    let apply = |programme: String| {
+        let app = &app;
+        let token = &token;
+        async move {
+            let res = app
+                .client()
+                .post(app.url("/api/v1/programme-applications"))
+                .bearer_auth(token)
+                .json(&json!({"person_id": person, "programme_id": programme, "submit": true}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::CREATED);
+            res.json::<serde_json::Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let placement_app = apply(ett.clone()).await;
+    let stipend_app = apply(pej).await;
+    let body = |cuit: &str, ends: &str, version: i64| {
+        json!({"employer_cuit": cuit, "workplace": "Av. Siempreviva 742", "tutor_name": "Rosa Díaz",
+               "tutor_contact": "381 555-0101", "tasks": "Reposición\nAtención", "weekly_hours": "20",
+               "starts_on": "2026-03-01", "ends_on": ends, "version": version})
+    };
+    let put = |application: &str, b: serde_json::Value| {
+        let app = &app;
+        let token = &token;
+        let url = app.url(&format!(
+            "/api/v1/programme-applications/{application}/placement"
+        ));
+        async move {
+            app.client()
+                .put(url)
+                .bearer_auth(token)
+                .json(&b)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Another office's employer, too long a stay, another kind of programme: refused.
+    for (application, b, says) in [
+        (
+            &placement_app,
+            body("30-70000000-8", "2026-06-30", 0),
+            "No employer with that CUIT",
+        ),
+        (
+            &placement_app,
+            body("30-71234567-1", "2026-09-30", 0),
+            "longer than the programme allows",
+        ),
+        (
+            &stipend_app,
+            body("30-71234567-1", "2026-06-30", 0),
+            "Only work-placement programmes",
+        ),
+    ] {
+        let res = put(application, b).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = res.text().await.unwrap();
+        assert!(text.contains(says), "{says}: {text}");
+    }
+    let res = put(&placement_app, body("30-71234567-1", "2026-06-30", 0)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let saved = res.json::<serde_json::Value>().await.unwrap();
+    assert_eq!(saved["employer_id"], own.to_string());
+    assert_eq!(saved["employer_name"], "Empaque del Norte");
+    assert_eq!(saved["version"], 1);
+    // A stale version is refused; the current one changes it.
+    assert_eq!(
+        put(&placement_app, body("30-71234567-1", "2026-07-31", 0))
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let res = put(&placement_app, body("30-71234567-1", "2026-07-31", 1)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let shown = app
+        .get_json(
+            &token,
+            &format!("/api/v1/programme-applications/{placement_app}/placement"),
+        )
+        .await;
+    assert_eq!(
+        (shown["ends_on"].as_str(), shown["version"].as_i64()),
+        (Some("2026-07-31"), Some(2))
+    );
+    assert_eq!(app.audit_count("programmes.placement.set").await, 2);
+    // Another office's operator: not found.
+    let other = app.user("operador_b", "operator", &["OE-B"]).await;
+    let otoken = app.token(other).await;
+    let res = app
+        .client()
+        .get(app.url(&format!(
+            "/api/v1/programme-applications/{placement_app}/placement"
+        )))
+        .bearer_auth(&otoken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // The application page shows it.
+    let client = app.client();
+    app.login(&client, "operador_a").await;
+    let html = client
+        .get(app.url(&format!("/programme-applications/{placement_app}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"placement-facts\""));
+    assert!(html.contains("Empaque del Norte (30712345671)"));
+}

@@ -870,7 +870,9 @@ async fn fixture() -> Fixture {
             &sipe::programmes::programmes::ProgrammeInput {
                 code: format!("PR{}", side.tag),
                 name: format!("Programa {}", side.tag),
-                kind: "training_stipend".into(),
+                // A work-training programme: its applications take a placement.
+                kind: "work_placement".into(),
+                payment_rule: "calendar_days".into(),
                 legal_basis: "Res. 1/2026".into(),
                 starts_on: "2026-01-01".into(),
                 amounts: vec![sipe::programmes::programmes::AmountInput {
@@ -978,6 +980,18 @@ async fn fixture() -> Fixture {
             app.db.execute(&stmt).await.unwrap();
             side.reviews[i] = id;
         }
+    }
+    // A work-training placement of each side's second application, at its employer.
+    for side in [&a, &b] {
+        sipe::programmes::placements::set(
+            &app.db,
+            &ctx(),
+            &system(),
+            side.applications[1],
+            &placement_body(side.employer_cuit, 0),
+        )
+        .await
+        .unwrap();
     }
     // A document attached to each side's first application.
     for side in [&mut a, &mut b] {
@@ -1160,6 +1174,21 @@ enum Payload {
     Json(Value),
     /// A file as the body.
     Bytes(Vec<u8>),
+}
+
+/// A work-training placement at an employer.
+fn placement_body(cuit: &str, version: i32) -> sipe::programmes::placements::PlacementInput {
+    sipe::programmes::placements::PlacementInput {
+        employer_cuit: cuit.to_owned(),
+        workplace: "Planta de empaque".into(),
+        tutor_name: "Rosa Díaz".into(),
+        tutor_contact: "381 555-0101".into(),
+        tasks: "Embalaje".into(),
+        weekly_hours: "20".into(),
+        starts_on: "2026-03-01".into(),
+        ends_on: "2026-08-31".into(),
+        version,
+    }
 }
 
 /// A body the route accepts for the side's records (so that, against the other office,
@@ -1376,6 +1405,25 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
                 "month": chrono::Utc::now().format("%Y-%m").to_string(),
                 "items": [{"application_id": s.beneficiary, "days_attended": 12, "days_expected": 20}],
             }));
+        }
+        ("POST", "/programme-applications/{id}/placement") => {
+            let b = placement_body(s.employer_cuit, 0);
+            vec![
+                ("employer_cuit", b.employer_cuit),
+                ("workplace", b.workplace),
+                ("tutor_name", b.tutor_name),
+                ("tutor_contact", b.tutor_contact),
+                ("tasks", b.tasks),
+                ("weekly_hours", b.weekly_hours),
+                ("starts_on", b.starts_on),
+                ("ends_on", b.ends_on),
+                ("version", "0".into()),
+            ]
+        }
+        ("PUT", "/api/v1/programme-applications/{id}/placement") => {
+            return Payload::Json(
+                serde_json::to_value(placement_body(s.employer_cuit, 1)).unwrap(),
+            );
         }
         ("POST", "/api/v1/programme-applications/{id}/documents") => {
             return Payload::Bytes(format!("%PDF-1.4 walker {n}").into_bytes());
