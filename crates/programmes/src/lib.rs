@@ -146,6 +146,16 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Web(EditProgrammes),
             web::applications::save_placement,
         )
+        .post(
+            "/programme-applications/{id}/placement/hire",
+            Guard::Web(EditProgrammes),
+            web::applications::hire,
+        )
+        .post(
+            "/api/v1/programme-applications/{id}/placement/hire",
+            Guard::Api(EditProgrammes),
+            api::hire_from_placement,
+        )
         .get(
             "/api/v1/programme-applications/{id}/placement",
             Guard::Api(ViewProgrammes),
@@ -434,6 +444,7 @@ pub fn routes() -> sipe_platform::web::Routes {
     indicators::handlers::api,
     api::show_placement,
     api::set_placement,
+    api::hire_from_placement,
     api::list_documents,
     api::attach_document,
     api::download_document,

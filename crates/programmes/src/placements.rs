@@ -306,6 +306,154 @@ pub async fn set(
     Ok(with_employer(db, row).await?)
 }
 
+/// A hire of the beneficiary by the host employer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct HireInput {
+    /// The job's title.
+    pub title: String,
+    /// The job's occupation (a code or title of the occupations catalogue).
+    pub occupation: String,
+    /// First day of work (`YYYY-MM-DD`), not after today: the training ends that day.
+    pub start_date: String,
+    /// Contract type (as intermediation's placements take it), optional.
+    pub contract_type: String,
+    /// Monthly gross salary in pesos, optional.
+    pub salary: String,
+    /// The application's version (a stale page cannot hire twice).
+    pub version: i32,
+}
+
+fn referral_error(e: sipe_intermediation::referrals::service::ReferralError) -> ProgrammeError {
+    use sipe_intermediation::referrals::service::ReferralError as R;
+    match e {
+        R::Invalid(f) => f.into(),
+        R::NotFound => ProgrammeError::NotFound,
+        R::Conflict(key) => FieldErrors::one("title", key).into(),
+        R::Store(s) => ProgrammeError::Store(s),
+    }
+}
+
+fn vacancy_error(e: sipe_intermediation::vacancies::service::VacancyError) -> ProgrammeError {
+    use sipe_intermediation::vacancies::service::VacancyError as V;
+    match e {
+        V::Invalid(f) => f.into(),
+        V::NotFound => FieldErrors::one("title", "wtp-hire-employer-not-yours").into(),
+        V::WrongState(_) => FieldErrors::one("title", "wtp-hire-refused").into(),
+        V::Store(s) => ProgrammeError::Store(s),
+    }
+}
+
+/// The host employer hires the beneficiary: in one transaction, intermediation records
+/// the job (a vacancy of one position at the employer, the person referred and hired,
+/// the placement with its follow-ups at 3, 6 and 12 months, the vacancy filled) and the
+/// application finishes as hired on the first day of work. Returns the referral's id.
+pub async fn hire(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    tz: chrono_tz::Tz,
+    application: Uuid,
+    input: &HireInput,
+    today: NaiveDate,
+) -> Result<Uuid, ProgrammeError> {
+    use sipe_intermediation::referrals::service as referrals;
+    use sipe_intermediation::vacancies::service as vacancies;
+    let mut e = FieldErrors::new();
+    let start = validation::date(&mut e, "start_date", &input.start_date, true);
+    if start.is_some_and(|s| s > today) {
+        e.add("start_date", "wtp-hire-start-future");
+    }
+    e.into_result()?;
+    let start = start.unwrap_or(today);
+    let a = applications::find(db, access, ScopeKind::Capture, application)
+        .await?
+        .ok_or(ProgrammeError::NotFound)?;
+    let placed = placement::Entity::find_by_id(a.id)
+        .one(db)
+        .await?
+        .ok_or_else(|| FieldErrors::one("title", "wtp-hire-no-placement"))?;
+    if start < placed.starts_on {
+        return Err(FieldErrors::one("start_date", "wtp-hire-before-training").into());
+    }
+    // The stay ends that day: within it.
+    if a.starts_on.is_some_and(|s| start < s) || a.ends_on.is_some_and(|e| start > e) {
+        return Err(FieldErrors::one("start_date", "wtp-hire-outside-stay").into());
+    }
+    let job = sipe_intermediation::vacancies::input::VacancyInput {
+        employer_id: Some(placed.employer_id),
+        title: input.title.clone(),
+        occupation: input.occupation.clone(),
+        positions: Some(1),
+        tasks: placed.tasks.clone(),
+        address: placed.workplace.clone(),
+        weekly_hours: Some(placed.weekly_hours),
+        contract_type: input.contract_type.clone(),
+        ..Default::default()
+    };
+    let valid = vacancies::validated(db, &job)
+        .await
+        .map_err(vacancy_error)?;
+    let tx = db::begin_write(db).await?;
+    let vacancy = vacancies::create_vacancy_in(&tx, ctx, access, &valid)
+        .await
+        .map_err(vacancy_error)?;
+    vacancies::change_state_in(
+        &tx,
+        ctx,
+        access,
+        vacancy,
+        sipe_intermediation::vacancies::state::VacancyState::Open,
+        String::new(),
+    )
+    .await
+    .map_err(vacancy_error)?;
+    let referral = referrals::refer_in(
+        &tx,
+        ctx,
+        access,
+        &referrals::ReferralInput {
+            vacancy_id: Some(vacancy),
+            person_id: Some(a.person_id),
+            internal_note: format!("Contratación al terminar el entrenamiento ({})", a.id),
+            employer_note: String::new(),
+            origin: String::new(),
+        },
+    )
+    .await
+    .map_err(referral_error)?;
+    for to in ["sent", "hired"] {
+        let step = referrals::TransitionInput {
+            to: to.into(),
+            start_date: start.to_string(),
+            contract_type: input.contract_type.clone(),
+            weekly_hours: placed.weekly_hours.to_string(),
+            salary: input.salary.clone(),
+            ..Default::default()
+        };
+        referrals::transition_in(&tx, ctx, access, tz, referral, &step)
+            .await
+            .map_err(referral_error)?;
+    }
+    crate::applications::service::step_in(
+        &tx,
+        ctx,
+        access,
+        a.id,
+        &crate::applications::service::StepInput {
+            action: "finish".into(),
+            version: input.version,
+            reason: "hired".into(),
+            date: start.to_string(),
+            note: String::new(),
+        },
+        today,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(referral)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

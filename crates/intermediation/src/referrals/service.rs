@@ -211,6 +211,19 @@ pub async fn refer(
     access: &Access,
     input: &ReferralInput,
 ) -> Result<Uuid, ReferralError> {
+    let tx = db::begin_write(db).await?;
+    let out = refer_in(&tx, ctx, access, input).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`refer`] inside the caller's transaction.
+pub async fn refer_in(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    access: &Access,
+    input: &ReferralInput,
+) -> Result<Uuid, ReferralError> {
     let mut e = FieldErrors::new();
     if input.vacancy_id.is_none() {
         e.add("vacancy_id", "field-required");
@@ -234,14 +247,13 @@ pub async fn refer(
     let (Some(vacancy_id), Some(person_id)) = (input.vacancy_id, input.person_id) else {
         return Err(ReferralError::NotFound);
     };
-    let tx = db::begin_write(db).await?;
-    let v = crate::vacancies::store::find_vacancy(&tx, access, ScopeKind::View, vacancy_id)
+    let v = crate::vacancies::store::find_vacancy(tx, access, ScopeKind::View, vacancy_id)
         .await?
         .ok_or(ReferralError::NotFound)?;
     if v.state != "open" {
         return Err(ReferralError::Conflict("referral-vacancy-not-open"));
     }
-    sipe_persons::store::find_person(&tx, access, ScopeKind::Search, PersonId(person_id))
+    sipe_persons::store::find_person(tx, access, ScopeKind::Search, PersonId(person_id))
         .await?
         // A merged record takes no new referral (its person is the kept record).
         .filter(|p| p.merged_into.is_none())
@@ -255,7 +267,7 @@ pub async fn refer(
         .filter(referral::Column::VacancyId.eq(vacancy_id))
         .filter(referral::Column::PersonId.eq(person_id))
         .filter(referral::Column::State.is_in(open_states))
-        .one(&tx)
+        .one(tx)
         .await?;
     if existing.is_some() {
         return Err(ReferralError::Conflict("referral-exists"));
@@ -275,14 +287,14 @@ pub async fn refer(
         employer_note: Set(optional(employer.clone())),
         created_at: Set(now),
         updated_at: Set(now),
-        code: Set(Some(next_code(&tx, v.office_id, now).await?)),
+        code: Set(Some(next_code(tx, v.office_id, now).await?)),
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
     let notes = (optional(internal), optional(employer));
-    record_event(&tx, ctx, id, None, ReferralState::Proposed, None, notes).await?;
+    record_event(tx, ctx, id, None, ReferralState::Proposed, None, notes).await?;
     timeline::append(
-        &tx,
+        tx,
         ctx,
         NewEvent {
             person_id,
@@ -294,13 +306,12 @@ pub async fn refer(
     )
     .await?;
     audit::record(
-        &tx,
+        tx,
         ctx,
         Change::new("referral.create", "referral", id)
             .after(json!({"vacancy_id": vacancy_id, "person_id": person_id, "origin": origin})),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -410,9 +421,23 @@ pub async fn transition(
     id: Uuid,
     input: &TransitionInput,
 ) -> Result<Vec<Uuid>, ReferralError> {
-    let m = validate_move(input, tz)?;
     let tx = db::begin_write(db).await?;
-    let r = visible(&tx, access, ScopeKind::Capture, id)
+    let out = transition_in(&tx, ctx, access, tz, id, input).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`transition`] inside the caller's transaction.
+pub async fn transition_in(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    access: &Access,
+    tz: chrono_tz::Tz,
+    id: Uuid,
+    input: &TransitionInput,
+) -> Result<Vec<Uuid>, ReferralError> {
+    let m = validate_move(input, tz)?;
+    let r = visible(tx, access, ScopeKind::Capture, id)
         .await?
         .ok_or(ReferralError::NotFound)?;
     let from = ReferralState::parse(&r.state).unwrap_or(ReferralState::Proposed);
@@ -420,7 +445,7 @@ pub async fn transition(
         return Err(ReferralError::Conflict("referral-state-not-allowed"));
     }
     let v = vacancy::Entity::find_by_id(r.vacancy_id)
-        .one(&tx)
+        .one(tx)
         .await?
         .ok_or(ReferralError::NotFound)?;
     let now = Utc::now();
@@ -438,9 +463,9 @@ pub async fn transition(
         a.employer_note = Set(m.notes.1.clone());
     }
     a.updated_at = Set(now);
-    a.update(&tx).await?;
+    a.update(tx).await?;
     record_event(
-        &tx,
+        tx,
         ctx,
         id,
         Some(from),
@@ -450,7 +475,7 @@ pub async fn transition(
     )
     .await?;
     timeline::append(
-        &tx,
+        tx,
         ctx,
         NewEvent {
             person_id,
@@ -477,7 +502,7 @@ pub async fn transition(
             salary: Set(hire.salary),
             created_at: Set(now),
         }
-        .insert(&tx)
+        .insert(tx)
         .await?;
         for months in [3, 6, 12] {
             follow_up::ActiveModel {
@@ -491,22 +516,21 @@ pub async fn transition(
                 employer_name: Set(None),
                 note: Set(None),
             }
-            .insert(&tx)
+            .insert(tx)
             .await?;
         }
-        obsolete = make_others_obsolete(&tx, ctx, person_id, id).await?;
-        mark_placed(&tx, ctx, person_id, now).await?;
-        crate::vacancies::service::fill_if_complete(&tx, ctx, v).await?;
+        obsolete = make_others_obsolete(tx, ctx, person_id, id).await?;
+        mark_placed(tx, ctx, person_id, now).await?;
+        crate::vacancies::service::fill_if_complete(tx, ctx, v).await?;
     }
     audit::record(
-        &tx,
+        tx,
         ctx,
         Change::new("referral.transition", "referral", id)
             .before(json!({"state": from.as_str()}))
             .after(json!({"state": m.to.as_str(), "reason": m.reason, "obsolete": obsolete})),
     )
     .await?;
-    tx.commit().await?;
     Ok(obsolete)
 }
 

@@ -178,7 +178,8 @@ async fn record_event(
     Ok(())
 }
 
-async fn validated(db: &Db, input: &VacancyInput) -> Result<ValidVacancy, VacancyError> {
+/// Checks a vacancy's fields against the skills and occupations catalogues.
+pub async fn validated(db: &Db, input: &VacancyInput) -> Result<ValidVacancy, VacancyError> {
     let skills = sipe_platform::taxonomy::skills::catalog(db).await?;
     let occupations = sipe_platform::taxonomy::Occupations::read(db).await?;
     Ok(input.validate(&skills, &occupations)?)
@@ -193,9 +194,22 @@ pub async fn create_vacancy(
 ) -> Result<Uuid, VacancyError> {
     let v = validated(db, input).await?;
     let tx = db::begin_write(db).await?;
-    let e = employer_of(&tx, access, v.employer_id).await?;
-    let office_id = managing_office(&tx, access, v.office_code.as_deref(), &e).await?;
-    check_territory(&tx, v.territory_code.as_deref()).await?;
+    let id = create_vacancy_in(&tx, ctx, access, &v).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create_vacancy`] inside the caller's transaction, its fields already validated
+/// (another module's use case that opens a vacancy as one of its steps).
+pub async fn create_vacancy_in(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    access: &Access,
+    v: &ValidVacancy,
+) -> Result<Uuid, VacancyError> {
+    let e = employer_of(tx, access, v.employer_id).await?;
+    let office_id = managing_office(tx, access, v.office_code.as_deref(), &e).await?;
+    check_territory(tx, v.territory_code.as_deref()).await?;
     let id = Uuid::now_v7();
     let now = Utc::now();
     let mut a = vacancy::ActiveModel {
@@ -206,17 +220,16 @@ pub async fn create_vacancy(
         created_at: Set(now),
         ..Default::default()
     };
-    apply(&mut a, &v, &e, office_id);
-    a.insert(&tx).await?;
-    replace_requirements(&tx, id, &v).await?;
-    record_event(&tx, ctx, id, None, VacancyState::Draft, None).await?;
+    apply(&mut a, v, &e, office_id);
+    a.insert(tx).await?;
+    replace_requirements(tx, id, v).await?;
+    record_event(tx, ctx, id, None, VacancyState::Draft, None).await?;
     audit::record(
-        &tx,
+        tx,
         ctx,
-        Change::new("vacancy.create", "vacancy", id).after(&v),
+        Change::new("vacancy.create", "vacancy", id).after(v),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -292,7 +305,21 @@ pub async fn change_state(
     let note = sipe_platform::validation::multiline_text(&mut e, "note", note, false, 1000);
     e.into_result()?;
     let tx = db::begin_write(db).await?;
-    let current = editable(&tx, access, id).await?;
+    change_state_in(&tx, ctx, access, id, to, note).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`change_state`] inside the caller's transaction, the note already checked.
+pub async fn change_state_in(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    access: &Access,
+    id: Uuid,
+    to: VacancyState,
+    note: String,
+) -> Result<(), VacancyError> {
+    let current = editable(tx, access, id).await?;
     let from = state_of(&current);
     if !from.can_become(to) {
         return Err(VacancyError::WrongState(from.as_str()));
@@ -308,18 +335,17 @@ pub async fn change_state(
         a.ended_at = Set(Some(now));
     }
     a.updated_at = Set(now);
-    a.update(&tx).await?;
+    a.update(tx).await?;
     let note = (!note.is_empty()).then_some(note);
-    record_event(&tx, ctx, id, Some(from), to, note.clone()).await?;
+    record_event(tx, ctx, id, Some(from), to, note.clone()).await?;
     audit::record(
-        &tx,
+        tx,
         ctx,
         Change::new("vacancy.state", "vacancy", id)
             .before(json!({"state": from.as_str()}))
             .after(json!({"state": to.as_str(), "note": note})),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -167,3 +167,31 @@ pub async fn set_placement(
         crate::placements::set(&state.db, &ctx, &access, id, &input).await?,
     ))
 }
+
+/// The hire made.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HireMade {
+    /// The intermediation referral recording it (its placement and follow-ups hang
+    /// from it).
+    pub referral_id: Uuid,
+}
+
+/// The host employer hires the beneficiary of a work-training placement: intermediation
+/// records the job (vacancy, referral hired, placement with follow-ups) and the
+/// application finishes as hired, in one transaction.
+#[utoipa::path(post, path = "/api/v1/programme-applications/{id}/placement/hire", request_body = crate::placements::HireInput,
+    params(("id" = Uuid, Path, description = "Application id")),
+    responses((status = 201, body = HireMade), (status = 404, body = sipe_platform::api::Problem),
+        (status = 422, body = sipe_platform::api::Problem, description = "A field error, no placement, a start before the training or after today, or a stale version")))]
+pub async fn hire_from_placement(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    sipe_platform::api::ApiJson(input): sipe_platform::api::ApiJson<crate::placements::HireInput>,
+) -> Result<(StatusCode, Json<HireMade>), ApiError> {
+    let today = chrono::Utc::now().with_timezone(&state.tz).date_naive();
+    let referral_id =
+        crate::placements::hire(&state.db, &ctx, &access, state.tz, id, &input, today).await?;
+    Ok((StatusCode::CREATED, Json(HireMade { referral_id })))
+}

@@ -112,6 +112,7 @@ struct ApplicationPage {
     placement: Option<crate::placements::Placement>,
     placement_form: crate::placements::PlacementInput,
     placement_errors: FieldErrors,
+    contract_types: Vec<sipe_platform::web::form::Choice>,
 }
 
 impl ApplicationPage {
@@ -215,6 +216,14 @@ async fn application_page_with(
         _ => (errors, FieldErrors::new(), FieldErrors::new()),
     };
     let is_placement = programme.kind == "work_placement";
+    let contract_types = sipe_intermediation::vacancies::input::CONTRACT_TYPES
+        .iter()
+        .map(|c| sipe_platform::web::form::Choice {
+            value: (*c).into(),
+            label: ctx.tp("contract-", c).into_owned(),
+            selected: false,
+        })
+        .collect();
     let current_placement = if is_placement {
         crate::placements::of(&state.db, a.id).await?
     } else {
@@ -266,6 +275,7 @@ async fn application_page_with(
             placement: current_placement,
             placement_form,
             placement_errors,
+            contract_types,
         },
     )
 }
@@ -502,6 +512,42 @@ pub async fn save_placement(
                 .await?
                 .ok_or(WebError::NotFound)?;
             application_page_with(&state, ctx, &user, a, errors, "placement", Some(form)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /programme-applications/{id}/placement/hire`: the host employer hired the
+/// beneficiary.
+pub async fn hire(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<crate::placements::HireInput>,
+) -> Result<Response, WebError> {
+    match crate::placements::hire(
+        &state.db,
+        &audit,
+        &user.access,
+        state.tz,
+        id,
+        &form,
+        today(&state),
+    )
+    .await
+    {
+        Ok(referral) => Ok(redirect_with_flash(
+            &format!("/referrals/{referral}"),
+            "success",
+            "wtp-hire-saved",
+        )),
+        Err(ProgrammeError::Invalid(errors)) => {
+            let a = store::find(&state.db, &user.access, ScopeKind::View, id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            application_page_with(&state, ctx, &user, a, errors, "placement", None).await
         }
         Err(e) => Err(e.into()),
     }

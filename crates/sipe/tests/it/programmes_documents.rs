@@ -8,6 +8,10 @@ use serde_json::json;
 use crate::helpers::TestApp;
 use crate::programmes::{person_with, programme_via_api};
 
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
 async fn attach(
@@ -359,4 +363,92 @@ async fn a_work_training_placement_names_a_host_employer_the_office_sees() {
         .unwrap();
     assert!(html.contains("data-testid=\"placement-facts\""));
     assert!(html.contains("Empaque del Norte (30712345671)"));
+
+    // The employer hires them: approved and started first.
+    let today = chrono::Utc::now().date_naive();
+    let id: uuid::Uuid = placement_app.parse().unwrap();
+    for (version, action, date) in [(1, "approve", ""), (2, "activate", "2026-03-01")] {
+        sipe::programmes::applications::service::step(
+            &app.db,
+            &sipe::audit::AuditCtx::system(),
+            &sipe::access::Access::system("t"),
+            id,
+            &sipe::programmes::applications::service::StepInput {
+                action: action.into(),
+                version,
+                date: date.into(),
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+    }
+    let vacancies = || async {
+        use sea_orm::ConnectionTrait;
+        app.db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM vacancies",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+    };
+    let before = vacancies().await;
+    let hire = |version: i64| {
+        let app = &app;
+        let token = &token;
+        let url = app.url(&format!(
+            "/api/v1/programme-applications/{placement_app}/placement/hire"
+        ));
+        async move {
+            app.client()
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"title": "Repositor", "occupation": "7112.1", "start_date": "2026-07-01",
+                              "contract_type": "permanent", "version": version}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A stale version fails at the last step: nothing of the hire is left behind.
+    let stale = hire(99).await;
+    assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        vacancies().await,
+        before,
+        "the vacancy went with the refused hire"
+    );
+    assert!(
+        sipe::intermediation::referrals::placement_starts(&app.db, &[person])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let res = hire(3).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    assert_eq!(vacancies().await, before + 1);
+    let starts = sipe::intermediation::referrals::placement_starts(&app.db, &[person])
+        .await
+        .unwrap();
+    assert_eq!(starts.get(&person), Some(&vec![day("2026-07-01")]));
+    let shown = app
+        .get_json(
+            &token,
+            &format!("/api/v1/programme-applications/{placement_app}"),
+        )
+        .await;
+    assert_eq!(shown["state"], "finished");
+    assert_eq!(shown["finished_on"], "2026-07-01");
+    // Once finished, no second hire.
+    assert_eq!(hire(4).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
