@@ -275,7 +275,20 @@ pub async fn download_report(
     sipe_platform::web::auth::Ctx(audit): sipe_platform::web::auth::Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let run = crate::import::runs::find(&state.db, "persons", id)
+    report_response(&state, &audit, "persons", id, &uploads_dir(&state)).await
+}
+
+/// The report of rejected rows of a run of `kind` as a CSV attachment, when it lies in
+/// `dir` (an upload's report; a command line run's may be anywhere); the download is
+/// recorded as a read, since the report names people.
+pub async fn report_response(
+    state: &AppState,
+    audit: &AuditCtx,
+    kind: &str,
+    id: Uuid,
+    dir: &FsPath,
+) -> Result<Response, WebError> {
+    let run = crate::import::runs::find(&state.db, kind, id)
         .await
         .map_err(sipe_platform::db::StoreError::from_db)?
         .ok_or(WebError::NotFound)?;
@@ -283,17 +296,16 @@ pub async fn download_report(
         .report_path
         .map(PathBuf::from)
         .ok_or(WebError::NotFound)?;
-    if !inside(&uploads_dir(&state), &path) {
+    if !inside(dir, &path) {
         return Err(WebError::NotFound);
     }
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|_| WebError::NotFound)?;
-    // The report names the people of its rejected rows.
     state
         .reads
         .record(
-            &audit,
+            audit,
             sipe_platform::audit::Change::new("import.report_download", "import_run", id),
         )
         .await

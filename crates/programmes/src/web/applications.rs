@@ -460,10 +460,7 @@ pub async fn attach_document(
             "document-saved",
         )),
         Err(ProgrammeError::Invalid(errors)) => {
-            let a = store::find(&state.db, &user.access, ScopeKind::View, id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            application_page(&state, ctx, &user, a, errors, "document").await
+            refused_page(&state, ctx, &user, id, errors, "document", None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -508,10 +505,7 @@ pub async fn save_placement(
             "wtp-saved",
         )),
         Err(ProgrammeError::Invalid(errors)) => {
-            let a = store::find(&state.db, &user.access, ScopeKind::View, id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            application_page_with(&state, ctx, &user, a, errors, "placement", Some(form)).await
+            refused_page(&state, ctx, &user, id, errors, "placement", Some(form)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -544,11 +538,24 @@ pub async fn hire(
             "wtp-hire-saved",
         )),
         Err(ProgrammeError::Invalid(errors)) => {
-            let a = store::find(&state.db, &user.access, ScopeKind::View, id)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            application_page_with(&state, ctx, &user, a, errors, "placement", None).await
+            refused_page(&state, ctx, &user, id, errors, "placement", None).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The application's page again, saying why a form (`failed`) was refused.
+async fn refused_page(
+    state: &AppState,
+    ctx: PageCtx,
+    user: &Authenticated,
+    id: Uuid,
+    errors: FieldErrors,
+    failed: &str,
+    placement: Option<crate::placements::PlacementInput>,
+) -> Result<Response, WebError> {
+    let a = store::find(&state.db, &user.access, ScopeKind::View, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    application_page_with(state, ctx, user, a, errors, failed, placement).await
 }

@@ -4,8 +4,8 @@
 use std::path::{Path as FsPath, PathBuf};
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum_extra::extract::Form;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -63,13 +63,6 @@ pub async fn run_job(
 /// Where uploaded lists and their reports are kept.
 pub fn uploads_dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("imports").join("national")
-}
-
-fn inside(dir: &FsPath, file: &FsPath) -> bool {
-    match (dir.canonicalize(), file.canonicalize()) {
-        (Ok(d), Ok(f)) => f.starts_with(d),
-        _ => false,
-    }
 }
 
 /// A run as listed.
@@ -315,37 +308,6 @@ pub async fn report(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let run = runs::find(&state.db, KIND, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let path = run
-        .report_path
-        .map(PathBuf::from)
-        .ok_or(WebError::NotFound)?;
-    if !inside(&uploads_dir(&state), &path) {
-        return Err(WebError::NotFound);
-    }
-    let bytes = tokio::fs::read(&path)
+    sipe_persons::import::handlers::report_response(&state, &audit, KIND, id, &uploads_dir(&state))
         .await
-        .map_err(|_| WebError::NotFound)?;
-    // The report names the CUILs of its rejected rows.
-    state
-        .reads
-        .record(
-            &audit,
-            sipe_platform::audit::Change::new("import.report_download", "import_run", id),
-        )
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"rechazos-{id}.csv\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
 }
