@@ -30,7 +30,13 @@ const ALIASES: [(&str, &str); 7] = [
 
 /// A header cell as its canonical column name.
 pub fn column_name(cell: &str) -> String {
-    let c = cell.trim().trim_start_matches('\u{feff}').to_lowercase();
+    // Also as a first line split by hand: a BOM and quotes around the name go.
+    let c = cell
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .trim_matches('"')
+        .trim()
+        .to_lowercase();
     ALIASES
         .iter()
         .find(|(alias, _)| *alias == c)
@@ -200,6 +206,7 @@ mod tests {
         assert_eq!(status_of("quizás"), None);
         assert_eq!(column_name("\u{feff}CUIL"), "cuil");
         assert_eq!(column_name(" Importe"), "monto");
+        assert_eq!(column_name("\"Programa\""), "programa");
     }
 
     #[test]

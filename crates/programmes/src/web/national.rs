@@ -238,6 +238,10 @@ pub async fn queue_file(
     // A CSV's header is checked now, so a wrong file is refused at once.
     let ext = if sipe_persons::import::is_xlsx(&saved.head) {
         "xlsx"
+    } else if saved.head.contains(&0) {
+        // Not text: neither a CSV nor a workbook.
+        let _ = tokio::fs::remove_file(stored).await;
+        return Ok(Err("national-not-a-list"));
     } else {
         let text = sipe_persons::import::decode(&saved.head);
         let first: Vec<String> = text
