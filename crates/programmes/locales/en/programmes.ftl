@@ -573,3 +573,6 @@ wtp-hire-refused = The hire could not be recorded.
 wtp-hire-outside-stay = The first day of work must fall within the person's stay in the programme.
 national-not-a-list = The file is neither a CSV nor an XLSX workbook.
 national-values-hint = Status: activo, suspendido or baja. Period: a month (2026-03 or 03/2026). Amount: optional, in pesos (35.000,50). One file per programme and month: importing a month again replaces its list.
+criterion-incompatible-value-none = in none of them
+criterion-incompatible-value = is in { $codes }
+criterion-incompatible-rule = not in an incompatible programme ({ $codes })

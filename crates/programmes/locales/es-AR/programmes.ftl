@@ -573,3 +573,6 @@ wtp-hire-refused = No se pudo registrar la contratación.
 wtp-hire-outside-stay = El primer día de trabajo debe caer dentro del período de la persona en el programa.
 national-not-a-list = El archivo no es un CSV ni una planilla XLSX.
 national-values-hint = Estado: activo, suspendido o baja. Período: un mes (2026-03 o 03/2026). Monto: opcional, en pesos (35.000,50). Un archivo por programa y mes: importar un mes de nuevo reemplaza su padrón.
+criterion-incompatible-value-none = no está en ninguno
+criterion-incompatible-value = está en { $codes }
+criterion-incompatible-rule = no estar en un programa incompatible ({ $codes })

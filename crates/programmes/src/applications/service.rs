@@ -295,6 +295,7 @@ async fn check_approval(
     .await?
     .remove(&a.person_id)
     .unwrap_or_default();
+    // Incompatible programmes are refused below with their own reason.
     let eligible = crate::eligibility::explain::evaluate(
         &criteria,
         &facts,
@@ -303,7 +304,9 @@ async fn check_approval(
         sipe_platform::i18n::Lang::EsAr,
         &Default::default(),
     )
-    .eligible;
+    .criteria
+    .iter()
+    .all(|o| o.met || o.kind == "incompatible");
     if !eligible {
         return Err(refused("action", "application-not-eligible"));
     }

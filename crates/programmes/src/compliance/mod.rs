@@ -188,6 +188,8 @@ mod tests {
     static NOTHING_HELD: Held = Held {
         national: Vec::new(),
         stays: Vec::new(),
+        incompatible: Vec::new(),
+        holding_incompatible: Vec::new(),
     };
 
     fn active<'a>(f: &'a Facts, hires: &'a [NaiveDate], inc: Option<&'a str>) -> Beneficiary<'a> {
@@ -216,7 +218,7 @@ mod tests {
                 period: day(2026, 3, 1),
                 status: "active".into(),
             }],
-            stays: Vec::new(),
+            ..Default::default()
         };
         let b = Beneficiary {
             held: &held,

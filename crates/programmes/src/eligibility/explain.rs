@@ -57,7 +57,7 @@ pub fn evaluate(
     lang: Lang,
     names: &Names,
 ) -> Eligibility {
-    let outcomes: Vec<Outcome> = criteria
+    let mut outcomes: Vec<Outcome> = criteria
         .iter()
         .map(|c| {
             let day = c.day(today);
@@ -71,6 +71,25 @@ pub fn evaluate(
             }
         })
         .collect();
+    // The programme's incompatible ones, as one more criterion.
+    if !held.incompatible.is_empty() {
+        outcomes.push(Outcome {
+            kind: "incompatible",
+            met: held.holding_incompatible.is_empty(),
+            value: if held.holding_incompatible.is_empty() {
+                lang.t("criterion-incompatible-value-none").into_owned()
+            } else {
+                lang.t_args(
+                    "criterion-incompatible-value",
+                    &[("codes", held.holding_incompatible.join(", "))],
+                )
+            },
+            rule: lang.t_args(
+                "criterion-incompatible-rule",
+                &[("codes", held.incompatible.join(", "))],
+            ),
+        });
+    }
     Eligibility {
         eligible: outcomes.iter().all(|o| o.met),
         criteria: outcomes,

@@ -35,6 +35,10 @@ pub struct Held {
     /// The person's other stays in the programme: the day each ended (`None`: still in
     /// it, approved, active or suspended).
     pub stays: Vec<Option<NaiveDate>>,
+    /// Codes of the programmes this one is incompatible with (empty: none).
+    pub incompatible: Vec<String>,
+    /// Of them, those the person holds a place in now.
+    pub holding_incompatible: Vec<String>,
 }
 
 /// The programme a person is evaluated for, leaving out one of their applications (the
@@ -167,6 +171,37 @@ pub async fn of(
         }
     }
     let ids: Vec<Uuid> = people.iter().map(|(p, _)| *p).collect();
+    // "Not in an incompatible programme": the pairs of the programme's rules.
+    let others = crate::rules::incompatible_with(conn, programme).await?;
+    if !others.is_empty() {
+        let codes: HashMap<Uuid, String> = crate::programmes::all(conn)
+            .await?
+            .into_iter()
+            .filter(|p| others.contains(&p.id))
+            .map(|p| (p.id, p.code))
+            .collect();
+        let mut listed: Vec<String> = codes.values().cloned().collect();
+        listed.sort();
+        for held in out.values_mut() {
+            held.incompatible = listed.clone();
+        }
+        for chunk in ids.chunks(1_000) {
+            for a in application::Entity::find()
+                .filter(application::Column::ProgrammeId.is_in(others.iter().copied()))
+                .filter(application::Column::PersonId.is_in(chunk.iter().copied()))
+                .filter(application::Column::State.is_in(HOLDING))
+                .all(conn)
+                .await?
+            {
+                if let (Some(held), Some(code)) =
+                    (out.get_mut(&a.person_id), codes.get(&a.programme_id))
+                    && !held.holding_incompatible.contains(code)
+                {
+                    held.holding_incompatible.push(code.clone());
+                }
+            }
+        }
+    }
     for chunk in ids.chunks(1_000) {
         for a in application::Entity::find()
             .filter(application::Column::ProgrammeId.eq(programme))
@@ -281,6 +316,20 @@ pub async fn registry_conditions(
             _ => {}
         }
     }
+    // Nobody holding a place in an incompatible programme.
+    let others = crate::rules::incompatible_with(conn, programme).await?;
+    if !others.is_empty() {
+        let holding = Query::select()
+            .column(application::Column::PersonId)
+            .from(application::Entity)
+            .cond_where(
+                Cond::all()
+                    .add(Expr::col(application::Column::ProgrammeId).is_in(others))
+                    .add(Expr::col(application::Column::State).is_in(HOLDING)),
+            )
+            .to_owned();
+        out.push(Cond::all().add(Expr::col(("persons", "id")).not_in_subquery(holding)));
+    }
     Ok(out)
 }
 
@@ -296,8 +345,8 @@ mod tests {
     fn a_stay_counts_until_n_months_after_it_ended() {
         let today = day("2026-11-30");
         let held = Held {
-            national: Vec::new(),
             stays: vec![Some(day("2026-05-30")), Some(day("2026-02-01"))],
+            ..Default::default()
         };
         let again = |months| Criterion::NotAgain { months };
         // Ended 30 May: within 6 months of 30 Nov (the cutoff day itself counts).
@@ -305,8 +354,8 @@ mod tests {
         assert_eq!(held.recent_stay(6, today), Some(Some(day("2026-05-30"))));
         assert_eq!(held.meets(&again(5), today), Some(true));
         let still_in = Held {
-            national: Vec::new(),
             stays: vec![Some(day("2026-10-01")), None],
+            ..Default::default()
         };
         assert_eq!(still_in.recent_stay(1, today), Some(None));
         assert_eq!(Held::default().meets(&again(240), today), Some(true));
@@ -322,7 +371,7 @@ mod tests {
         };
         let held = Held {
             national: vec![listed("AUH", "suspended"), listed("PROGRESAR", "active")],
-            stays: Vec::new(),
+            ..Default::default()
         };
         let benefits = |codes: &[&str], receives| Criterion::Benefits {
             programmes: codes.iter().map(|c| c.to_string()).collect(),

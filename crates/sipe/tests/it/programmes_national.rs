@@ -522,6 +522,62 @@ async fn the_benefits_and_not_again_criteria_agree_between_count_and_explanation
         )
         .eligible
     );
+
+    // A programme incompatible with PEJ: whoever holds a place in PEJ (the first person,
+    // approved above) is neither counted nor explained eligible; the rest are.
+    let ett = programme_via_api(
+        &app,
+        &mtoken,
+        json!({"code": "ETT", "name": "Entrenamiento", "kind": "work_placement",
+        "legal_basis": "Res. 2/2026", "starts_on": "2020-01-01", "amounts": amounts}),
+    )
+    .await;
+    let ett_id: uuid::Uuid = ett.parse().unwrap();
+    let res = app
+        .client()
+        .put(app.url(&format!("/api/v1/programmes/{ett}/rules")))
+        .bearer_auth(&mtoken)
+        .json(&json!({"criteria": [], "incompatible_with": [pej]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let counted: u64 = who::per_office(&app.db, ett_id, &[], today)
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.eligible)
+        .sum();
+    assert_eq!(counted, 3);
+    let mut explained = Vec::new();
+    for f in &facts {
+        let h = held::of(&app.db, ett_id, &[], &[(f.id.uuid(), f.cuil.clone())])
+            .await
+            .unwrap()
+            .remove(&f.id.uuid())
+            .unwrap();
+        let v = explain::evaluate(
+            &[],
+            f,
+            &h,
+            today,
+            sipe::i18n::Lang::EsAr,
+            &Default::default(),
+        );
+        assert_eq!(
+            v.criteria.len(),
+            1,
+            "the incompatibility explained as a criterion"
+        );
+        if f.id.uuid() == receives {
+            assert_eq!(v.criteria[0].value, "está en PEJ");
+        }
+        if v.eligible {
+            explained.push(f.id.uuid());
+        }
+    }
+    assert_eq!(explained.len(), 3);
+    assert!(!explained.contains(&receives));
 }
 
 #[tokio::test]
