@@ -262,13 +262,17 @@ async function monthlyCycle(browser, h, shared) {
     await navigateBy(pm, () => pm.click('[data-testid=national-upload-save]'));
     assert.match(await pm.textContent('.flash'), /Archivo recibido/);
     // The background job imports it; the page refreshes itself until it is done.
-    let runs = '';
-    for (let i = 0; i < 30 && !/Terminada\s+100 %.*1\s+1/s.test(runs); i++) {
-      await pm.waitForTimeout(1000);
+    // The newest run's cells: state, accepted, rejected, registered here.
+    const newest = () => pm.$$eval('[data-testid=national-runs] tbody tr:first-child td',
+      (tds) => tds.map((td) => td.textContent.trim()));
+    let cells = [];
+    for (let i = 0; i < 30; i++) {
       await pm.goto(url('/programmes/national'));
-      runs = (await pm.textContent('[data-testid=national-runs]')).replace(/\s+/g, ' ');
+      cells = await newest();
+      if (cells[2] === 'Terminada' && cells[1] === 'programas') break;
+      await pm.waitForTimeout(1000);
     }
-    assert.match(runs, /Terminada 100 % 100 % 1 1 1/, runs);
+    assert.deepEqual([cells[1], cells[2], cells[4], cells[5], cells[6]], ['programas', 'Terminada', '1', '1', '1'], cells.join(' | '));
     assert.ok(await pm.isVisible('[data-testid=national-report]'), 'the report of the refused row');
     await op.goto(url(shared.person));
     const receiving = await op.textContent('[data-testid=national-receiving]');
