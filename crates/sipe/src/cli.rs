@@ -1,6 +1,8 @@
 //! The command line. Every command validates its arguments and ends with one clear
 //! message and a non-zero status on failure; none panics on bad input.
 
+mod import;
+
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -357,9 +359,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             report,
             update,
-        }) => return import_persons(config, file, report, update).await,
+        }) => return import::persons(config, file, report, update).await,
         Command::Import(ImportCmd::NationalBenefits { file, report }) => {
-            return import_national(config, file, report).await;
+            return import::national(config, file, report).await;
         }
         Command::Generate(GenerateCmd::Persons { count, seed, out }) => {
             let f = std::fs::File::create(&out)
@@ -731,126 +733,4 @@ async fn token(config: Config, cmd: TokenCmd) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-async fn import_national(
-    config: Config,
-    file: PathBuf,
-    report: Option<PathBuf>,
-) -> anyhow::Result<ExitCode> {
-    let db = startup::open_database(&config).await?;
-    let report = report.unwrap_or_else(|| sipe_programmes::national::import::default_report(&file));
-    let started = std::time::Instant::now();
-    let summary = sipe_programmes::national::import::import_file(
-        &db,
-        &AuditCtx::cli(),
-        &file,
-        &report,
-        |_, _| {},
-    )
-    .await?;
-    if summary.already_done {
-        println!(
-            "{} was imported before: nothing to do ({} accepted then)",
-            file.display(),
-            summary.accepted
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let registered =
-        sipe_programmes::national::store::registered_in_run(&db, summary.run_id).await?;
-    println!(
-        "{} accepted ({} of them registered here), {} rejected{} in {:.1} s",
-        summary.accepted,
-        registered,
-        summary.rejected,
-        if summary.resumed_at > 0 {
-            format!(", resumed at row {}", summary.resumed_at + 2)
-        } else {
-            String::new()
-        },
-        started.elapsed().as_secs_f64()
-    );
-    if summary.rejected > 0 {
-        println!(
-            "rejected rows, with the reason for each: {}",
-            report.display()
-        );
-        return Ok(ExitCode::from(2));
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-async fn import_persons(
-    config: Config,
-    file: PathBuf,
-    report: Option<PathBuf>,
-    update: bool,
-) -> anyhow::Result<ExitCode> {
-    let db = startup::open_database(&config).await?;
-    let report = report.unwrap_or_else(|| sipe_persons::import::default_report(&file));
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} rows · {per_sec} · {eta} left",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    let started = std::time::Instant::now();
-    let summary = sipe_persons::import::import_file(
-        &db,
-        &AuditCtx::cli(),
-        config.tz(),
-        &file,
-        &report,
-        update,
-        |done, total| {
-            bar.set_length(total);
-            bar.set_position(done);
-        },
-    )
-    .await?;
-    bar.finish_and_clear();
-    if summary.already_done {
-        println!(
-            "{} was imported before: nothing to do ({} accepted then)",
-            file.display(),
-            summary.accepted
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let stored = started.elapsed();
-    // Index now when no server holds the index; a running server indexes them itself.
-    match sipe_persons::module::open_index(&config, &startup::modules(), true) {
-        Ok(index) => {
-            let index = std::sync::Arc::new(index);
-            sipe_persons::search::indexer::sync(&db, &index, true).await?;
-            tracing::info!(
-                stored_s = stored.as_secs_f64(),
-                indexed_s = (started.elapsed() - stored).as_secs_f64(),
-                "import phases"
-            );
-        }
-        Err(_) => println!("the running server will add the new people to its search index"),
-    }
-    println!(
-        "{} accepted, {} rejected, {} already registered (skipped){} in {:.1} s",
-        summary.accepted,
-        summary.rejected,
-        summary.duplicates,
-        if summary.resumed_at > 0 {
-            format!(", resumed at row {}", summary.resumed_at + 2)
-        } else {
-            String::new()
-        },
-        started.elapsed().as_secs_f64()
-    );
-    if summary.rejected + summary.duplicates > 0 {
-        println!(
-            "rejected rows, with the reason for each: {}",
-            report.display()
-        );
-        return Ok(ExitCode::from(2));
-    }
-    Ok(ExitCode::SUCCESS)
 }
