@@ -119,12 +119,21 @@ pub async fn page(
     .await
 }
 
-/// What the module's criteria read of one person for a programme.
+/// What the module's criteria read of one person for a programme; nothing is read for
+/// a programme whose rules need none of it (the person page evaluates every programme).
 async fn held_of(
     conn: &impl ConnectionTrait,
     target: held::For,
+    criteria: &[Criterion],
     facts: &registry::Facts,
 ) -> Result<Held, DbErr> {
+    if !Held::needed(criteria)
+        && crate::rules::incompatible_with(conn, target.programme)
+            .await?
+            .is_empty()
+    {
+        return Ok(Held::default());
+    }
     let person = facts.id.uuid();
     Ok(held::of(
         conn,
@@ -194,7 +203,7 @@ pub async fn verdict(
         return Ok(None);
     };
     let names = names(conn, criteria, &facts).await?;
-    let held = held_of(conn, target, &facts).await?;
+    let held = held_of(conn, target, criteria, &facts).await?;
     Ok(Some(explain::evaluate(
         criteria, &facts, &held, today, lang, &names,
     )))
@@ -222,7 +231,7 @@ pub async fn in_force_for(
         }
         let criteria = super::store::of(conn, p.id).await?;
         let names = names(conn, &criteria, &facts).await?;
-        let held = held_of(conn, held::For::programme(p.id), &facts).await?;
+        let held = held_of(conn, held::For::programme(p.id), &criteria, &facts).await?;
         let verdict = explain::evaluate(&criteria, &facts, &held, today, lang, &names);
         out.push((p, verdict));
     }
