@@ -384,19 +384,8 @@ async fn a_work_training_placement_names_a_host_employer_the_office_sees() {
         .await
         .unwrap();
     }
-    let vacancies = || async {
-        use sea_orm::ConnectionTrait;
-        app.db
-            .query_one_raw(sea_orm::Statement::from_string(
-                app.db.get_database_backend(),
-                "SELECT COUNT(*) AS n FROM vacancies",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get::<i64>("", "n")
-            .unwrap()
-    };
+    let vacancies =
+        || crate::programmes_national::count(&app, "SELECT COUNT(*) AS n FROM vacancies");
     let before = vacancies().await;
     let hire = |version: i64| {
         let app = &app;

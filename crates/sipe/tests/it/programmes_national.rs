@@ -310,7 +310,8 @@ async fn an_interrupted_import_resumes_at_the_first_uncommitted_row() {
     );
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+/// The `n` a counting query answers.
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     use sea_orm::ConnectionTrait;
     app.db
         .query_one_raw(sea_orm::Statement::from_string(
