@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { trainingFlow } from './training.mjs';
 import { programmesFlow } from './programmes.mjs';
+import { messagingFlow } from './messaging.mjs';
 
 const env = process.env;
 const BASE_URL = (env.BASE_URL || '').replace(/\/+$/, '');
@@ -735,6 +736,7 @@ async function run(browser) {
   const training = await trainingFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
   if (env.CODES_FILE) writeFileSync(env.CODES_FILE, JSON.stringify(training));
   await programmesFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
+  await messagingFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
 
   await check('z. the contrast check measured the controls of every page visited', async () => {
     assert.ok(contrastMeasured > 1000, `only ${contrastMeasured} controls measured`);

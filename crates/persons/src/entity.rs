@@ -43,6 +43,8 @@ pub mod person {
         pub whatsapp_consent: bool,
         /// Consent to be contacted by SMS.
         pub sms_consent: bool,
+        /// Consent to be contacted by e-mail.
+        pub email_consent: bool,
         /// Street.
         pub street: String,
         /// Street number.

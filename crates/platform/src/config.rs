@@ -80,6 +80,9 @@ pub struct Config {
     pub moodle_token_file: Option<PathBuf>,
     /// Minutes between two Moodle syncs of the virtual cohorts.
     pub moodle_sync_minutes: u64,
+    /// The messaging module's settings (`[messaging]`): read and checked by that module
+    /// when the application starts, so the platform names none of its keys.
+    pub messaging: Option<toml::Table>,
 }
 
 fn networks(key: &str, list: &[String]) -> Result<Vec<ipnet::IpNet>, ConfigError> {
@@ -178,6 +181,7 @@ impl Default for Config {
             moodle_token: None,
             moodle_token_file: None,
             moodle_sync_minutes: 15,
+            messaging: None,
         }
     }
 }

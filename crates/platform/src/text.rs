@@ -220,3 +220,18 @@ mod phone_tests {
         assert_eq!(phone_display("+54 381"), "+54 381");
     }
 }
+
+/// An amount in cents as pesos, Argentine style (`$ 85.000,50`).
+pub fn pesos(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    format!("$ {sign}{grouped},{:02}", cents % 100)
+}

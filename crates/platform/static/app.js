@@ -115,3 +115,48 @@ if (menu) {
     }
   });
 }
+// SMS counter: a textarea with data-sms-counter shows, as it is written, the encoding,
+// units, segments and cost the server computes (the counter's element holds the parts).
+for (const area of document.querySelectorAll("textarea[data-sms-counter]")) {
+  const out = document.getElementById(area.dataset.smsCounter);
+  const form = area.form;
+  const translit = form && form.querySelector("[data-sms-transliterate]");
+  const csrf = form && form.querySelector("input[name=_csrf]");
+  if (!out || !csrf) {
+    continue;
+  }
+  let timer;
+  const update = () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        const res = await fetch("/messaging/sms-preview", {
+          method: "POST",
+          credentials: "same-origin",
+          body: new URLSearchParams({
+            _csrf: csrf.value,
+            text: area.value,
+            transliterate: translit && translit.checked ? "on" : "",
+          }),
+        });
+        if (!res.ok) {
+          return;
+        }
+        const body = await res.json();
+        for (const part of ["encoding", "units", "segments", "cost"]) {
+          const el = out.querySelector(`[data-part="${part}"]`);
+          if (el) {
+            el.textContent = body[part];
+          }
+        }
+        out.dataset.encoding = body.encoding;
+      } catch {
+        // Offline: the page shows the count of the text it was loaded with.
+      }
+    }, 150);
+  };
+  area.addEventListener("input", update);
+  if (translit) {
+    translit.addEventListener("change", update);
+  }
+}

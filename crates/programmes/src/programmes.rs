@@ -158,20 +158,7 @@ pub fn parse_amount(raw: &str) -> Option<i64> {
         .filter(|c| *c <= MAX_AMOUNT_CENTS)
 }
 
-/// An amount in cents as pesos, Argentine style (`$ 85.000,50`).
-pub fn pesos(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    format!("$ {sign}{grouped},{:02}", cents % 100)
-}
+pub use sipe_platform::text::pesos;
 
 struct Valid {
     code: String,

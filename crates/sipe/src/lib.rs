@@ -9,6 +9,7 @@ pub mod demo;
 pub mod startup;
 
 pub use sipe_intermediation as intermediation;
+pub use sipe_messaging as messaging;
 pub use sipe_persons as persons;
 pub use sipe_platform::{
     access, api, audit, cache, config, csv_export, db, i18n, ids, jobs, module, taxonomy,

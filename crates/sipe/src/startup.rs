@@ -117,6 +117,7 @@ pub fn modules() -> Modules {
         &sipe_intermediation::MODULE,
         &sipe_training::MODULE,
         &sipe_programmes::MODULE,
+        &sipe_messaging::MODULE,
         &sipe_platform::taxonomy::MODULE,
         &sipe_platform::territory::MODULE,
         &sipe_platform::access::MODULE,

@@ -100,6 +100,18 @@ pub async fn issue(
         )
         .await?;
     }
+    sipe_messaging::send(
+        conn,
+        ctx,
+        "certificate_notice",
+        PersonId(e.person_id),
+        &[
+            ("curso", course.name.clone()),
+            ("codigo", domain::grouped_code(&code)),
+        ],
+        &format!("certificate:{}", model.id),
+    )
+    .await?;
     crate::enrolment::on_timeline(
         conn,
         ctx,

@@ -194,6 +194,35 @@ pub(crate) async fn on_timeline(
     .await
 }
 
+/// Tells the person they hold a place (once per enrolment: a return after a withdrawal
+/// is a new one), with the change.
+async fn confirm(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    c: &crate::entity::cohort::Model,
+    person_id: Uuid,
+    enrolment: Uuid,
+    at: chrono::DateTime<Utc>,
+) -> Result<(), TrainingError> {
+    let course = crate::courses::find(tx, c.course_id)
+        .await?
+        .map(|k| k.name)
+        .unwrap_or_default();
+    sipe_messaging::send(
+        tx,
+        ctx,
+        "enrolment_confirmation",
+        sipe_platform::ids::PersonId(person_id),
+        &[
+            ("curso", course),
+            ("fecha", c.starts_on.format("%d/%m/%Y").to_string()),
+        ],
+        &format!("enrolment:{enrolment}:{}", at.timestamp_micros()),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Enrols a person: into a place while there are any, else onto the waiting list.
 pub async fn enrol(
     db: &Db,
@@ -296,6 +325,9 @@ pub async fn enrol_in(
         "training.enrolled"
     };
     on_timeline(tx, ctx, person_id, kind, &c, None).await?;
+    if !waitlisted {
+        confirm(tx, ctx, &c, person_id, id, now).await?;
+    }
     audit::record(
         tx,
         ctx,

@@ -305,6 +305,20 @@ pub async fn refer_in(
         },
     )
     .await?;
+    // The person hears of it (on the cheapest channel they accept), with the change.
+    let employer = crate::employers::store::legal_names(tx, [v.employer_id])
+        .await?
+        .remove(&v.employer_id)
+        .unwrap_or_default();
+    sipe_messaging::send(
+        tx,
+        ctx,
+        "referral_notice",
+        PersonId(person_id),
+        &[("puesto", v.title.clone()), ("empresa", employer)],
+        &format!("referral:{id}"),
+    )
+    .await?;
     audit::record(
         tx,
         ctx,

@@ -39,6 +39,7 @@ person-phone-hint = With the area code, for example 381 4123456 or +54 9 381 412
 person-email = E-mail
 person-whatsapp-consent = Accepts WhatsApp messages
 person-sms-consent = Accepts SMS messages
+person-email-consent = Accepts e-mail messages
 person-street = Street
 person-street-number = Number
 person-floor-unit = Floor and unit

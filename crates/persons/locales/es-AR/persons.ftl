@@ -39,6 +39,7 @@ person-phone-hint = Con código de área, por ejemplo 381 4123456 o +54 9 381 41
 person-email = Correo electrónico
 person-whatsapp-consent = Acepta mensajes por WhatsApp
 person-sms-consent = Acepta mensajes SMS
+person-email-consent = Acepta mensajes por e-mail
 person-street = Calle
 person-street-number = Número
 person-floor-unit = Piso y departamento

@@ -176,6 +176,7 @@ pub async fn subject_record(
             "email": p.email,
             "whatsapp_consent": p.whatsapp_consent,
             "sms_consent": p.sms_consent,
+            "email_consent": p.email_consent,
             "address": {
                 "street": p.street,
                 "number": p.street_number,

@@ -9,6 +9,7 @@ mod m0017_timeline_args;
 mod m0020_duplicate_evidence;
 mod m0022_certified_items;
 mod m0027_saved_searches;
+mod m0038_person_email_consent;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -24,6 +25,7 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0020_duplicate_evidence::M0020DuplicateEvidence),
         Box::new(m0022_certified_items::M0022CertifiedItems),
         Box::new(m0027_saved_searches::M0027SavedSearches),
+        Box::new(m0038_person_email_consent::M0038PersonEmailConsent),
     ]
 }
 

@@ -612,6 +612,7 @@ fn to_input(p: &person::Model) -> PersonInput {
         email: p.email.clone().unwrap_or_default(),
         whatsapp_consent: flag(p.whatsapp_consent),
         sms_consent: flag(p.sms_consent),
+        email_consent: flag(p.email_consent),
         street: p.street.clone(),
         street_number: p.street_number.clone(),
         floor_unit: p.floor_unit.clone(),

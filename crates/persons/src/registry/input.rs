@@ -46,6 +46,8 @@ pub struct PersonInput {
     pub whatsapp_consent: String,
     /// Consent to SMS (`true`/`on`).
     pub sms_consent: String,
+    /// Consent to e-mail (`true`/`on`).
+    pub email_consent: String,
     /// Street.
     pub street: String,
     /// Number.
@@ -112,6 +114,8 @@ pub struct ValidPerson {
     pub whatsapp_consent: bool,
     /// SMS consent.
     pub sms_consent: bool,
+    /// E-mail consent.
+    pub email_consent: bool,
     /// Street.
     pub street: String,
     /// Number.
@@ -272,6 +276,7 @@ pub fn validate(input: &PersonInput, today: NaiveDate) -> Result<ValidPerson, Fi
         email: opt(email),
         whatsapp_consent: flag(&input.whatsapp_consent),
         sms_consent: flag(&input.sms_consent),
+        email_consent: flag(&input.email_consent),
         street,
         street_number,
         floor_unit,

@@ -124,6 +124,7 @@ fn snapshot(p: &person::Model) -> Snapshot {
         ("email", p.email.clone()),
         ("whatsapp_consent", Some(p.whatsapp_consent.to_string())),
         ("sms_consent", Some(p.sms_consent.to_string())),
+        ("email_consent", Some(p.email_consent.to_string())),
         ("street", Some(p.street.clone())),
         ("street_number", Some(p.street_number.clone())),
         ("floor_unit", Some(p.floor_unit.clone())),
@@ -153,6 +154,7 @@ pub(crate) fn apply(a: &mut person::ActiveModel, v: &ValidPerson, province: Opti
     a.email = Set(v.email.clone());
     a.whatsapp_consent = Set(v.whatsapp_consent);
     a.sms_consent = Set(v.sms_consent);
+    a.email_consent = Set(v.email_consent);
     a.street = Set(v.street.clone());
     a.street_number = Set(v.street_number.clone());
     a.floor_unit = Set(v.floor_unit.clone());

@@ -79,6 +79,16 @@ pub enum Permission {
     EditProgrammes,
     /// Keep the programmes themselves: rules, amounts, quotas (system-wide).
     ManageProgrammes,
+    /// See message templates, audiences, campaigns and the messages of people in scope.
+    ViewMessaging,
+    /// Write audiences, prepare campaigns, message a person in scope.
+    SendMessages,
+    /// Write the message templates every office sends (system-wide).
+    ManageTemplates,
+    /// Approve another user's campaign above the approval threshold.
+    ApproveCampaigns,
+    /// See the providers' configuration and the unmatched inbound messages (system-wide).
+    ManageMessaging,
 }
 
 impl Permission {
@@ -93,6 +103,8 @@ impl Permission {
                 | Permission::ImportPersons
                 | Permission::ManageTraining
                 | Permission::ManageProgrammes
+                | Permission::ManageMessaging
+                | Permission::ManageTemplates
         )
     }
 }
@@ -248,6 +260,34 @@ impl Role {
                 Role::Admin | Role::Coordinator | Role::Operator | Role::ProgrammeManager
             ),
             ManageProgrammes => matches!(self, Role::Admin | Role::ProgrammeManager),
+            ViewMessaging => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::Operator
+                    | Role::Counselor
+                    | Role::HelpDesk
+                    | Role::TrainingManager
+                    | Role::ProgrammeManager
+            ),
+            SendMessages => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::HelpDesk
+                    | Role::TrainingManager
+                    | Role::ProgrammeManager
+            ),
+            ManageTemplates => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::HelpDesk
+                    | Role::TrainingManager
+                    | Role::ProgrammeManager
+            ),
+            ApproveCampaigns => matches!(self, Role::Admin | Role::Coordinator),
+            ManageMessaging => self == Role::Admin,
         }
     }
 
@@ -262,7 +302,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 26] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -284,6 +324,11 @@ impl Permission {
         Permission::ViewProgrammes,
         Permission::EditProgrammes,
         Permission::ManageProgrammes,
+        Permission::ViewMessaging,
+        Permission::SendMessages,
+        Permission::ManageTemplates,
+        Permission::ApproveCampaigns,
+        Permission::ManageMessaging,
     ];
 
     /// Catalogue key of the permission's name.
@@ -310,6 +355,11 @@ impl Permission {
             Permission::ViewProgrammes => "perm-view-programmes",
             Permission::EditProgrammes => "perm-edit-programmes",
             Permission::ManageProgrammes => "perm-manage-programmes",
+            Permission::ViewMessaging => "perm-view-messaging",
+            Permission::SendMessages => "perm-send-messages",
+            Permission::ManageTemplates => "perm-manage-templates",
+            Permission::ApproveCampaigns => "perm-approve-campaigns",
+            Permission::ManageMessaging => "perm-manage-messaging",
         }
     }
 }

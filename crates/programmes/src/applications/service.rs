@@ -523,5 +523,16 @@ pub(crate) async fn step_in(
         day,
     )
     .await?;
+    if action == Action::Approve {
+        sipe_messaging::send(
+            tx,
+            ctx,
+            "programme_approval",
+            sipe_platform::ids::PersonId(saved.person_id),
+            &[("programa", programme.name.clone())],
+            &format!("programme-approval:{}", saved.id),
+        )
+        .await?;
+    }
     Ok(saved)
 }

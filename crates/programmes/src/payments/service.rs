@@ -399,6 +399,25 @@ pub async fn approve(
     m.approved_at = Set(Some(Utc::now()));
     m.version = Set(run.version + 1);
     let saved = m.update(&tx).await?;
+    // Each person paid hears of it, with the approval.
+    let programme = crate::programmes::find(&tx, run.programme_id)
+        .await?
+        .ok_or(ProgrammeError::NotFound)?;
+    let period = run.month.format("%m/%Y").to_string();
+    let notices = store::paid_lines(&tx, id)
+        .await?
+        .into_iter()
+        .map(|l| sipe_messaging::send::Item {
+            person: sipe_platform::ids::PersonId(l.person_id),
+            values: vec![
+                ("programa".into(), programme.name.clone()),
+                ("monto".into(), crate::programmes::pesos(l.amount_cents)),
+                ("periodo".into(), period.clone()),
+            ],
+            key: format!("payment:{}", l.id),
+        })
+        .collect();
+    sipe_messaging::send::send_many(&tx, ctx, "payment_notice", notices).await?;
     audit::record(
         &tx,
         ctx,

@@ -3,6 +3,7 @@
 
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+mod counterparts;
 mod helpers;
 mod home;
 
@@ -22,6 +23,7 @@ mod lifecycle;
 mod login;
 mod matching;
 mod merge;
+mod messaging;
 mod occupations;
 mod offices;
 mod persons;

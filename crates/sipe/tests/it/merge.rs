@@ -345,6 +345,31 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
         .await
         .unwrap();
     assert_eq!(found.proposed, 1);
+    // Messaging: a message to the merged person (not sent, no consent: still theirs).
+    sipe::messaging::templates::create(
+        &app.db,
+        &ctx,
+        &sipe::messaging::templates::TemplateInput {
+            code: "merge_notice".into(),
+            name: "Aviso".into(),
+            purpose: "service".into(),
+            sms_text: "Hola {nombre}".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sent = sipe::messaging::send(
+        &app.db,
+        &ctx,
+        "merge_notice",
+        sipe::ids::PersonId(gone),
+        &[],
+        "merge-test",
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent.reason, Some("no_address"));
     kept_elsewhere
 }
 
@@ -373,6 +398,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "programme_applications",
         "programme_payment_lines",
         "programme_compliance_reviews",
+        "messages",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

@@ -64,6 +64,9 @@ struct Side {
     reviews: [Uuid; 2],
     /// A document attached to the first application.
     document: Uuid,
+    /// A message template (a catalogue, seen by all) and a message to the side's person.
+    template: Uuid,
+    message: Uuid,
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -785,6 +788,8 @@ async fn side(
         beneficiary: Uuid::nil(),
         reviews: [Uuid::nil(); 2],
         document: Uuid::nil(),
+        template: Uuid::nil(),
+        message: Uuid::nil(),
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -1010,6 +1015,34 @@ async fn fixture() -> Fixture {
         .await
         .unwrap();
     }
+    // A template of each side, and a message from it to the side's person.
+    for side in [&mut a, &mut b] {
+        side.template = sipe::messaging::templates::create(
+            &app.db,
+            &ctx(),
+            &sipe::messaging::templates::TemplateInput {
+                code: format!("aviso_{}", side.tag.to_lowercase()),
+                name: format!("Aviso {}", side.tag),
+                purpose: "service".into(),
+                sms_text: "Hola {nombre}".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        side.message = sipe::messaging::send(
+            &app.db,
+            &ctx(),
+            &format!("aviso_{}", side.tag.to_lowercase()),
+            sipe::ids::PersonId(side.person),
+            &[],
+            &format!("scope-{}", side.tag),
+        )
+        .await
+        .unwrap()
+        .message_id
+        .unwrap();
+    }
     // Each side's person has a bank account to read.
     for side in [&a, &b] {
         sipe::programmes::bank::store::set(
@@ -1093,6 +1126,14 @@ fn concrete(path: &str, s: &Side) -> String {
             "id" if path.contains("/evidence/") => s.training.evidence.to_string(),
             "id" if path.contains("/standards/") => s.training.standard.to_string(),
             "id" if path.contains("/programme-documents/") => s.document.to_string(),
+            "id" if path.contains("/messaging/templates/")
+                || path.contains("/message-templates/") =>
+            {
+                s.template.to_string()
+            }
+            "id" if path.contains("/messaging/messages/") || path.contains("/api/v1/messages/") => {
+                s.message.to_string()
+            }
             "id" if path.contains("/programme-compliance/") || path.contains("/compliance/") => {
                 s.reviews[usize::from(api)].to_string()
             }
@@ -1477,6 +1518,24 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         | ("POST", "/api/v1/certificates/{code}/revocation") => {
             vec![("reason", "Error de carga".into())]
         }
+        ("POST", "/messaging/templates") | ("POST", "/api/v1/message-templates") => vec![
+            (
+                "code",
+                format!("nueva_{}_{n}_{}", s.tag.to_lowercase(), u8::from(api)),
+            ),
+            ("name", "Plantilla Nueva".into()),
+            ("purpose", "service".into()),
+            ("sms_text", "Hola {nombre}".into()),
+        ],
+        ("POST", "/messaging/templates/{id}") | ("PUT", "/api/v1/message-templates/{id}") => vec![
+            ("code", format!("aviso_{}", s.tag.to_lowercase())),
+            ("name", "Plantilla Renombrada".into()),
+            ("purpose", "service".into()),
+            ("sms_text", "Hola {nombre}".into()),
+        ],
+        ("POST", "/messaging/sms-preview") | ("POST", "/api/v1/messaging/sms-preview") => {
+            vec![("text", "Sesión informativa".into())]
+        }
         ("POST", "/occupations/uncoded") => vec![
             (
                 "key",
@@ -1609,7 +1668,9 @@ impl Walker {
     fn may(&self, guard: Guard) -> bool {
         match guard {
             Guard::Public | Guard::AnyUser => true,
-            Guard::Web(p) | Guard::Api(p) => self.role.can(p),
+            // Walkers hold office scopes: a permission over the whole system needs a
+            // national one.
+            Guard::Web(p) | Guard::Api(p) => self.role.can(p) && !p.is_system_wide(),
         }
     }
 }
@@ -1740,7 +1801,9 @@ async fn every_route_hides_office_b_from_office_a_and_serves_office_a_its_own() 
             let asks = def.path == "/persons/transfers"
                 || def.path == "/api/v1/transfer-requests"
                 || def.path == "/api/v1/saved-searches"
-                || def.path == "/api/v1/cohorts/{id}/bulk-enrolments";
+                || def.path == "/api/v1/cohorts/{id}/bulk-enrolments"
+                // Counts the characters of a text: no office's data, nothing stored.
+                || def.path == "/api/v1/messaging/sms-preview";
             if changes && !asks {
                 assert!(
                     !status.is_success()

@@ -1,0 +1,115 @@
+# Messaging: templates, messages and providers.
+nav-messages = Messages
+nav-message-templates = Message templates
+nav-message-providers = Messaging providers
+
+messaging-channel = Channel
+messaging-channel-email = E-mail
+messaging-channel-sms = SMS
+messaging-channel-whatsapp = WhatsApp
+messaging-direction-in = Received
+messaging-direction-out = Sent
+
+messaging-status-queued = Queued
+messaging-status-sending = Sending
+messaging-status-sent = Sent
+messaging-status-delivered = Delivered
+messaging-status-failed = Failed
+messaging-status-expired = Expired
+messaging-status-skipped = Not sent
+messaging-status-cancelled = Cancelled
+messaging-status-received = Received
+
+messaging-reason-no_address = no address for the channel
+messaging-reason-no_channel_consent = no consent for the channel
+messaging-reason-no_purpose_consent = no consent for the purpose
+messaging-reason-consent_withdrawn = the person withdrew their consent
+messaging-reason-frequency_cap = over the most messages per person
+messaging-reason-unconfirmed = the provider did not confirm it
+messaging-reason-cancelled = campaign cancelled
+
+messaging-purpose-service = The person's own procedures (service notices)
+messaging-purpose-contact = Contact by the office
+messaging-purpose-job_matching = Job search and referrals
+messaging-purpose-share_with_employers = Sharing the profile with employers
+messaging-purpose-training_offers = Training offers
+messaging-purpose-statistics = Statistics
+
+messaging-templates-title = Message templates
+messaging-templates-none = No templates yet.
+messaging-template-new = New template
+messaging-template-filter = Name or code
+messaging-template-name = Name
+messaging-template-code = Code
+messaging-template-code-hint = 3 to 40 lowercase letters, digits or underscores; other modules send by this code.
+messaging-template-purpose = Purpose
+messaging-template-purpose-hint = Service notices need only the channel's consent; other purposes also need the purpose's.
+messaging-template-any-hour = Send at any hour
+messaging-template-any-hour-hint = For messages that cannot wait (a login code); other SMS and WhatsApp messages wait outside quiet hours.
+messaging-template-active = Active
+messaging-template-retired = Retired
+messaging-template-channels = Channels
+messaging-template-updated = Changed
+messaging-template-general = Template
+messaging-template-version = Version { $n }
+messaging-template-variables = Variables:
+messaging-template-sms = SMS text
+messaging-template-transliterate = Drop accents to stay in GSM-7
+messaging-template-transliterate-hint = á → a, ó → o: one character outside GSM-7 cuts a segment from 160 to 70 characters.
+messaging-template-subject = E-mail subject
+messaging-template-email = E-mail text
+messaging-template-wa-name = Approved WhatsApp template name
+messaging-template-wa-name-hint = As in the WhatsApp manager (lowercase letters, digits and underscores).
+messaging-template-wa-language = WhatsApp template language
+messaging-template-wa-params = WhatsApp template parameters
+messaging-template-wa-params-hint = Variables in order, separated by commas: nombre, fecha, oficina.
+messaging-template-wa-text = WhatsApp free text
+messaging-template-wa-text-hint = Used only within 24 hours after the person wrote.
+messaging-template-saved = Template saved.
+messaging-code-invalid = Use 3 to 40 lowercase letters, digits or underscores.
+messaging-code-taken = A template has that code already.
+messaging-variable-unknown = A variable does not exist or a brace is not closed; use the variables listed.
+messaging-email-needs-both = The e-mail needs a subject and a text.
+messaging-whatsapp-name-invalid = Use lowercase letters, digits and underscores, as in the WhatsApp manager.
+messaging-template-empty = Write the text of at least one channel.
+
+messaging-sms-units = units
+messaging-sms-segments = segments
+messaging-sms-cost = cost
+messaging-sms-encoding-hint = GSM-7 fits 160 characters in an SMS (153 when there are several); one accent (á, í, ó, ú) switches to UCS-2: 70 (67). €, [, ], {"{"}, {"}"}, ~, ^, | and \ count twice. Each variable counts as its name.
+
+messaging-messages-title = Messages
+messaging-messages-none = No messages match these filters.
+messaging-message-title = Message
+messaging-message-when = Date
+messaging-message-person = Person
+messaging-message-address = Address
+messaging-message-text = Text
+messaging-message-sent = Sent
+messaging-message-delivered = Delivered
+messaging-unknown-sender = Unknown number
+messaging-provider = Provider
+messaging-attempts = { $n ->
+    [one] 1 attempt
+   *[other] { $n } attempts
+}
+
+messaging-providers-title = Messaging providers
+messaging-providers-intro = Set in the [messaging] section of the configuration file; passwords and tokens are read from files or environment variables and never shown.
+messaging-provider-sink = Development folder (nothing leaves)
+messaging-provider-smtp = SMTP server
+messaging-rate = Messages per second
+messaging-provider-detail = Detail
+messaging-quiet-hours = Quiet hours (SMS and WhatsApp)
+messaging-quiet-none = None
+messaging-frequency = Most per person (campaigns)
+messaging-frequency-value = { $n } messages every { $days } days
+messaging-approval-threshold = Recipients from which a campaign needs approval
+messaging-sms-price = Price per SMS segment
+messaging-queued-now = Messages queued now
+
+messaging-person-title = Messages
+messaging-person-none = No messages with this person yet.
+messaging-person-all = See all { $n } messages
+
+timeline-messaging-message = { $channel }: “{ $template }” ({ $status })

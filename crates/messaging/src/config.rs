@@ -1,0 +1,363 @@
+//! The `[messaging]` settings: one provider per channel, the sending rules (quiet hours,
+//! frequency cap, approval threshold, SMS price) and where secrets come from. Secrets
+//! are read from a file (`*_file`) or an environment variable (`*_env`), never from the
+//! TOML itself, and never shown back.
+//!
+//! ```toml
+//! [messaging]
+//! quiet_hours = "21:00-08:00"        # SMS and WhatsApp wait outside them
+//! frequency_cap = 3                  # campaign messages per person...
+//! frequency_days = 7                 # ...within these days
+//! approval_threshold = 1000          # recipients above which a second user approves
+//! sms_price_per_segment = 4.5        # pesos, for the cost shown before sending
+//!
+//! [messaging.email]
+//! provider = "smtp"                  # or "sink" (the default: files in DATA_DIR/outbox)
+//! host = "smtp.example.org"
+//! port = 587
+//! security = "starttls"              # "tls" (port 465) or "none" (a local relay)
+//! username = "sipe"
+//! password_env = "SIPE_SMTP_PASSWORD"
+//! from = "Empleo Tucumán <no-responder@example.org>"
+//! pool_size = 4
+//! rate_per_second = 20
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveTime;
+use serde::Deserialize;
+
+use crate::domain::Channel;
+
+/// The checked settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// SMS and WhatsApp are not sent between these local times (start, end).
+    pub quiet_hours: Option<(NaiveTime, NaiveTime)>,
+    /// At most this many campaign messages per person...
+    pub frequency_cap: u32,
+    /// ...within these days.
+    pub frequency_days: u32,
+    /// Campaigns with more recipients need a second user's approval.
+    pub approval_threshold: u64,
+    /// Price of one SMS segment, in cents of the currency.
+    pub sms_cents_per_segment: i64,
+    /// E-mail provider.
+    pub email: Provider,
+    /// SMS provider.
+    pub sms: Provider,
+    /// WhatsApp provider.
+    pub whatsapp: Provider,
+    /// Where the development sink writes.
+    pub sink_dir: PathBuf,
+}
+
+/// One channel's provider.
+#[derive(Debug, Clone)]
+pub enum Provider {
+    /// Every message written to a file (development and the demo).
+    Sink {
+        /// Messages per second.
+        rate: u32,
+    },
+    /// E-mail over SMTP.
+    Smtp(Smtp),
+}
+
+impl Provider {
+    /// The provider's name, as stored on each message.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Provider::Sink { .. } => "sink",
+            Provider::Smtp(_) => "smtp",
+        }
+    }
+
+    /// Messages per second.
+    pub fn rate(&self) -> u32 {
+        match self {
+            Provider::Sink { rate } => *rate,
+            Provider::Smtp(s) => s.rate,
+        }
+    }
+}
+
+/// How an SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS (port 587); refused without it.
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No TLS (a relay on the same machine, or a test server).
+    None,
+}
+
+/// An SMTP server.
+#[derive(Clone)]
+pub struct Smtp {
+    /// Host name.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// TLS.
+    pub security: Security,
+    /// User name, when the server asks for one.
+    pub username: Option<String>,
+    /// Password (from a file or an environment variable).
+    pub password: Option<sipe_platform::config::Secret>,
+    /// `From:` address, with an optional display name.
+    pub from: String,
+    /// Connections kept open.
+    pub pool_size: u32,
+    /// Messages per second.
+    pub rate: u32,
+}
+
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct Raw {
+    quiet_hours: Option<String>,
+    frequency_cap: Option<u32>,
+    frequency_days: Option<u32>,
+    approval_threshold: Option<u64>,
+    sms_price_per_segment: Option<f64>,
+    email: Option<RawProvider>,
+    sms: Option<RawProvider>,
+    whatsapp: Option<RawProvider>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawProvider {
+    provider: Option<String>,
+    rate_per_second: Option<u32>,
+    host: Option<String>,
+    port: Option<u16>,
+    security: Option<String>,
+    username: Option<String>,
+    password_env: Option<String>,
+    password_file: Option<PathBuf>,
+    from: Option<String>,
+    pool_size: Option<u32>,
+}
+
+/// A setting that parses but makes no sense; the message names the key.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid [messaging] configuration: {0}")]
+pub struct SettingsError(String);
+
+fn err<T>(msg: impl Into<String>) -> Result<T, SettingsError> {
+    Err(SettingsError(msg.into()))
+}
+
+impl Settings {
+    /// Reads `[messaging]` from the application's configuration.
+    pub fn from_config(config: &sipe_platform::config::Config) -> Result<Self, SettingsError> {
+        let raw: Raw = match &config.messaging {
+            Some(table) => table
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| SettingsError(e.to_string()))?,
+            None => Raw::default(),
+        };
+        let quiet_hours = match raw.quiet_hours.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(q) => Some(parse_hours(q)?),
+        };
+        let frequency_cap = raw.frequency_cap.unwrap_or(4);
+        let frequency_days = raw.frequency_days.unwrap_or(7);
+        if !(1..=100).contains(&frequency_cap) || !(1..=90).contains(&frequency_days) {
+            return err("frequency_cap must be 1–100 and frequency_days 1–90");
+        }
+        let price = raw.sms_price_per_segment.unwrap_or(0.0);
+        if !(0.0..=10_000.0).contains(&price) || !price.is_finite() {
+            return err("sms_price_per_segment must be between 0 and 10000");
+        }
+        Ok(Settings {
+            quiet_hours,
+            frequency_cap,
+            frequency_days,
+            approval_threshold: raw.approval_threshold.unwrap_or(1_000),
+            // Rounded to whole cents; the bound above keeps it far from overflow.
+            #[allow(clippy::cast_possible_truncation)]
+            sms_cents_per_segment: (price * 100.0).round() as i64,
+            email: provider("email", raw.email, Channel::Email)?,
+            sms: provider("sms", raw.sms, Channel::Sms)?,
+            whatsapp: provider("whatsapp", raw.whatsapp, Channel::Whatsapp)?,
+            sink_dir: config.data_dir.join("outbox"),
+        })
+    }
+
+    /// The provider of a channel.
+    pub fn provider(&self, channel: Channel) -> &Provider {
+        match channel {
+            Channel::Email => &self.email,
+            Channel::Sms => &self.sms,
+            Channel::Whatsapp => &self.whatsapp,
+        }
+    }
+}
+
+/// `"21:00-08:00"`: a window that may cross midnight; start and end differ.
+fn parse_hours(q: &str) -> Result<(NaiveTime, NaiveTime), SettingsError> {
+    let parsed = q.split_once('-').and_then(|(a, b)| {
+        Some((
+            NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
+            NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
+        ))
+    });
+    match parsed {
+        Some((a, b)) if a != b => Ok((a, b)),
+        _ => err(format!(
+            "quiet_hours must look like \"21:00-08:00\", not {q:?}"
+        )),
+    }
+}
+
+fn provider(
+    key: &str,
+    raw: Option<RawProvider>,
+    channel: Channel,
+) -> Result<Provider, SettingsError> {
+    let raw = raw.unwrap_or_default();
+    let rate = raw.rate_per_second.unwrap_or(match channel {
+        Channel::Email => 20,
+        Channel::Sms | Channel::Whatsapp => 50,
+    });
+    if !(1..=10_000).contains(&rate) {
+        return err(format!("{key}.rate_per_second must be 1–10000"));
+    }
+    match raw.provider.as_deref().unwrap_or("sink") {
+        "sink" => Ok(Provider::Sink { rate }),
+        "smtp" if channel == Channel::Email => {
+            let Some(host) = raw.host.filter(|h| !h.trim().is_empty()) else {
+                return err(format!("{key}.host is required for smtp"));
+            };
+            let security = match raw.security.as_deref().unwrap_or("starttls") {
+                "starttls" => Security::StartTls,
+                "tls" => Security::Tls,
+                "none" => Security::None,
+                other => {
+                    return err(format!(
+                        "{key}.security must be starttls, tls or none, not {other:?}"
+                    ));
+                }
+            };
+            let port = raw.port.unwrap_or(match security {
+                Security::Tls => 465,
+                Security::StartTls => 587,
+                Security::None => 25,
+            });
+            let Some(from) = raw.from.filter(|f| f.contains('@')) else {
+                return err(format!(
+                    "{key}.from must be an address such as \"Empleo <no-responder@example.org>\""
+                ));
+            };
+            let pool_size = raw.pool_size.unwrap_or(4);
+            if !(1..=64).contains(&pool_size) {
+                return err(format!("{key}.pool_size must be 1–64"));
+            }
+            let password = secret(
+                key,
+                raw.password_env.as_deref(),
+                raw.password_file.as_deref(),
+            )?;
+            Ok(Provider::Smtp(Smtp {
+                host,
+                port,
+                security,
+                username: raw.username,
+                password,
+                from,
+                pool_size,
+                rate,
+            }))
+        }
+        other => err(format!(
+            "{key}.provider {other:?} is not one this channel has"
+        )),
+    }
+}
+
+/// A secret from a file (first line, trimmed) or an environment variable.
+fn secret(
+    key: &str,
+    env: Option<&str>,
+    file: Option<&Path>,
+) -> Result<Option<sipe_platform::config::Secret>, SettingsError> {
+    if let Some(file) = file {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            SettingsError(format!(
+                "cannot read {key}.password_file {}: {e}",
+                file.display()
+            ))
+        })?;
+        return Ok(Some(sipe_platform::config::Secret::new(text.trim())));
+    }
+    if let Some(var) = env {
+        return match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Some(sipe_platform::config::Secret::new(v))),
+            _ => err(format!("{key}.password_env names {var}, which is not set")),
+        };
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(toml_text: &str) -> Result<Settings, SettingsError> {
+        let config = sipe_platform::config::Config {
+            messaging: Some(toml::from_str(toml_text).map_err(|e| SettingsError(e.to_string()))?),
+            ..Default::default()
+        };
+        Settings::from_config(&config)
+    }
+
+    #[test]
+    fn defaults_are_the_sink_and_bad_values_name_their_key() {
+        let s = settings("").unwrap();
+        assert_eq!(s.email.name(), "sink");
+        assert_eq!(s.quiet_hours, None);
+        let s = settings("quiet_hours = \"21:00-08:00\"\nsms_price_per_segment = 4.5").unwrap();
+        assert_eq!(s.sms_cents_per_segment, 450);
+        assert!(s.quiet_hours.is_some());
+        for (bad, says) in [
+            ("quiet_hours = \"9pm\"", "quiet_hours"),
+            ("[email]\nprovider = \"smtp\"", "email.host"),
+            (
+                "[email]\nprovider = \"smtp\"\nhost = \"h\"\nfrom = \"x\"",
+                "email.from",
+            ),
+            ("[sms]\nprovider = \"smtp\"", "sms.provider"),
+            (
+                "[email]\nprovider = \"smtp\"\nhost = \"h\"\nfrom = \"a@b\"\nsecurity = \"ssl\"",
+                "email.security",
+            ),
+            (
+                "[email]\nprovider = \"smtp\"\nhost = \"h\"\nfrom = \"a@b\"\npassword_env = \"SIPE_TEST_UNSET_VAR\"",
+                "SIPE_TEST_UNSET_VAR",
+            ),
+            ("colour = 1", "colour"),
+        ] {
+            let e = settings(bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
+}

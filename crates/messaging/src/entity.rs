@@ -1,0 +1,129 @@
+//! Messaging's tables (private to the crate: other modules call the facade).
+
+/// Message templates.
+pub mod template {
+    use sea_orm::entity::prelude::*;
+
+    /// One template, with a variant per channel.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "message_templates")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Unique code other modules send by (`referral_notice`).
+        pub code: String,
+        /// Name shown on screens.
+        pub name: String,
+        /// `service` or a consent purpose.
+        pub purpose: String,
+        /// Sent at any hour.
+        pub any_hour: bool,
+        /// SMS text.
+        pub sms_text: Option<String>,
+        /// Transliterate the SMS into GSM-7.
+        pub sms_transliterate: bool,
+        /// E-mail subject.
+        pub email_subject: Option<String>,
+        /// E-mail text (the HTML part is made from it).
+        pub email_text: Option<String>,
+        /// WhatsApp approved template name.
+        pub whatsapp_name: Option<String>,
+        /// Its language (`es_AR`).
+        pub whatsapp_language: Option<String>,
+        /// Its parameters: variables, in order (JSON list).
+        pub whatsapp_params: Option<String>,
+        /// Free text inside the 24-hour window.
+        pub whatsapp_text: Option<String>,
+        /// Offered for new messages.
+        pub active: bool,
+        /// Bumped on each change.
+        pub version: i32,
+        /// Who changed it last.
+        pub updated_by: String,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Changed.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Every message sent or received.
+pub mod message {
+    use sea_orm::entity::prelude::*;
+
+    /// One message.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "messages")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// One message per key.
+        pub idempotency_key: String,
+        /// `out` or `in`.
+        pub direction: String,
+        /// `email`, `sms`, `whatsapp`.
+        pub channel: String,
+        /// The person (none for an unknown sender).
+        pub person_id: Option<Uuid>,
+        /// The person's office: the message's scope.
+        pub office_id: Option<Uuid>,
+        /// Template it came from.
+        pub template_id: Option<Uuid>,
+        /// Campaign it belongs to.
+        pub campaign_id: Option<Uuid>,
+        /// E.164 phone or e-mail address.
+        pub address: String,
+        /// E-mail subject.
+        pub subject: Option<String>,
+        /// Text.
+        pub body: String,
+        /// See `domain::status`.
+        pub status: String,
+        /// Why it failed or was skipped.
+        pub reason: Option<String>,
+        /// Sent at any hour.
+        pub any_hour: bool,
+        /// Provider that took it.
+        pub provider: Option<String>,
+        /// The provider's id for it (delivery reports refer to it).
+        pub provider_id: Option<String>,
+        /// SMS encoding.
+        pub encoding: Option<String>,
+        /// SMS segments.
+        pub segments: Option<i32>,
+        /// Cost, in cents.
+        pub cost_cents: i64,
+        /// Send attempts so far.
+        pub attempts: i32,
+        /// Not before.
+        pub next_attempt_at: DateTimeUtc,
+        /// A sender holds it until then.
+        pub locked_until: Option<DateTimeUtc>,
+        /// The sender batch holding it.
+        pub claim: Option<Uuid>,
+        /// Who or what created it.
+        pub created_by: String,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Accepted by the provider.
+        pub sent_at: Option<DateTimeUtc>,
+        /// Delivered.
+        pub delivered_at: Option<DateTimeUtc>,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

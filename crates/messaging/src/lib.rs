@@ -1,0 +1,145 @@
+//! Comunicaciones: messages to the people of the registry by e-mail, SMS and WhatsApp
+//! (built in slices). Now: templates with a variant per channel and the SMS counter,
+//! the outbox and its senders, providers (the development sink, SMTP), and the
+//! transactional `send` other modules call.
+//!
+//! Invariants: every message is one row with a unique idempotency key, so a retry, a
+//! restart or a second call never sends it twice; a message is queued in the
+//! transaction of the change that causes it; nobody gets a message on a channel
+//! without an address and that channel's consent, nor one of a purpose they did not
+//! consent to (`service` messages about their own procedures excepted); the consent
+//! is checked again just before sending; SMS and WhatsApp wait outside quiet hours
+//! unless the template is marked "any hour"; messages are read within the view scope
+//! of the person's office, and on the person's timeline.
+
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod email;
+pub(crate) mod entity;
+pub mod error;
+pub mod messages;
+pub mod migrations;
+pub mod module;
+pub mod outbox;
+pub mod providers;
+pub mod send;
+pub mod sender;
+pub mod sms;
+pub mod templates;
+pub mod web;
+
+pub use module::MODULE;
+pub use send::send;
+
+/// Routes of the module.
+pub fn routes() -> sipe_platform::web::Routes {
+    use sipe_platform::access::Permission::{ManageMessaging, ManageTemplates, ViewMessaging};
+    use sipe_platform::web::{Guard, Routes};
+    Routes::new()
+        .get(
+            "/messaging/templates",
+            Guard::Web(ViewMessaging),
+            web::list_templates,
+        )
+        .get(
+            "/messaging/templates/new",
+            Guard::Web(ManageTemplates),
+            web::new_template,
+        )
+        .post(
+            "/messaging/templates",
+            Guard::Web(ManageTemplates),
+            web::save_template,
+        )
+        .get(
+            "/messaging/templates/{id}",
+            Guard::Web(ViewMessaging),
+            web::show_template,
+        )
+        .post(
+            "/messaging/templates/{id}",
+            Guard::Web(ManageTemplates),
+            web::save_template,
+        )
+        .post(
+            "/messaging/sms-preview",
+            Guard::Web(ViewMessaging),
+            web::sms_preview,
+        )
+        .get(
+            "/messaging/messages",
+            Guard::Web(ViewMessaging),
+            web::list_messages,
+        )
+        .get(
+            "/messaging/messages/{id}",
+            Guard::Web(ViewMessaging),
+            web::show_message,
+        )
+        .get(
+            "/messaging/providers",
+            Guard::Web(ManageMessaging),
+            web::providers,
+        )
+        .post(
+            "/api/v1/messaging/sms-preview",
+            Guard::Api(ViewMessaging),
+            api::sms_preview,
+        )
+        .get(
+            "/api/v1/message-templates",
+            Guard::Api(ViewMessaging),
+            api::list_templates,
+        )
+        .post(
+            "/api/v1/message-templates",
+            Guard::Api(ManageTemplates),
+            api::create_template,
+        )
+        .get(
+            "/api/v1/message-templates/{id}",
+            Guard::Api(ViewMessaging),
+            api::show_template,
+        )
+        .put(
+            "/api/v1/message-templates/{id}",
+            Guard::Api(ManageTemplates),
+            api::update_template,
+        )
+        .get(
+            "/api/v1/persons/{id}/messages",
+            Guard::Api(ViewMessaging),
+            api::person_messages,
+        )
+        .get(
+            "/api/v1/messages/{id}",
+            Guard::Api(ViewMessaging),
+            api::show_message,
+        )
+}
+
+/// The module's part of the API document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::sms_preview,
+    api::list_templates,
+    api::create_template,
+    api::show_template,
+    api::update_template,
+    api::person_messages,
+    api::show_message,
+))]
+struct ApiDoc;
+
+/// The module's paths and schemas of the API document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <ApiDoc as utoipa::OpenApi>::openapi()
+}
+
+/// The module's UI texts.
+pub static MESSAGES: sipe_platform::i18n::Messages = sipe_platform::i18n::Messages {
+    owner: "messaging",
+    es_ar: include_str!("../locales/es-AR/messaging.ftl"),
+    en: include_str!("../locales/en/messaging.ftl"),
+};

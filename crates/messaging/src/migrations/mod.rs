@@ -1,0 +1,14 @@
+//! Messaging's migrations. A merged migration is never edited: add a new one.
+
+use sea_orm_migration::MigrationTrait;
+
+mod m0039_messaging;
+mod m0040_message_templates;
+
+/// The module's migrations (the application orders every module's by name).
+pub fn all() -> Vec<Box<dyn MigrationTrait>> {
+    vec![
+        Box::new(m0039_messaging::M0039Messaging),
+        Box::new(m0040_message_templates::M0040MessageTemplates),
+    ]
+}

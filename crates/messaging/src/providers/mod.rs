@@ -1,0 +1,88 @@
+//! The providers that carry messages, one per channel, behind one interface: the
+//! sender hands each a message and gets back the provider's id for it or an error that
+//! is either temporary (retried with backoff) or permanent (the message fails).
+
+pub mod sink;
+pub mod smtp;
+
+use std::sync::Arc;
+
+use sipe_platform::module::BoxFuture;
+use uuid::Uuid;
+
+use crate::config::{Provider as ProviderSettings, Settings};
+use crate::domain::Channel;
+
+/// A message on its way to a provider.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// The message's id (the e-mail's Message-ID, the sink's file name).
+    pub id: Uuid,
+    /// Channel.
+    pub channel: Channel,
+    /// E.164 phone or e-mail address.
+    pub address: String,
+    /// E-mail subject.
+    pub subject: Option<String>,
+    /// Text.
+    pub body: String,
+    /// A campaign message's unsubscribe link (e-mail `List-Unsubscribe`).
+    pub unsubscribe: Option<String>,
+}
+
+/// Why a provider did not take a message.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SendError {
+    /// Try again later (a timeout, a busy server, a throttle).
+    #[error("temporary: {0}")]
+    Temporary(String),
+    /// Never (an invalid address, a refused content).
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+/// A provider of one channel.
+pub trait Provider: Send + Sync {
+    /// Its name, stored on each message it takes.
+    fn name(&self) -> &'static str;
+    /// Hands the message over; the provider's id for it, when it gives one.
+    fn send<'a>(&'a self, m: &'a Outgoing) -> BoxFuture<'a, Result<Option<String>, SendError>>;
+}
+
+/// The module's running state: the settings and a provider per channel.
+pub struct Messaging {
+    /// The checked settings.
+    pub settings: Settings,
+    email: Arc<dyn Provider>,
+    sms: Arc<dyn Provider>,
+    whatsapp: Arc<dyn Provider>,
+}
+
+impl Messaging {
+    /// Builds every channel's provider from the settings.
+    pub fn new(settings: Settings) -> anyhow::Result<Self> {
+        let make = |channel: Channel| -> anyhow::Result<Arc<dyn Provider>> {
+            Ok(match settings.provider(channel) {
+                ProviderSettings::Sink { .. } => {
+                    Arc::new(sink::Sink::new(settings.sink_dir.join(channel.as_str())))
+                }
+                ProviderSettings::Smtp(s) => Arc::new(smtp::Smtp::new(s)?),
+            })
+        };
+        Ok(Messaging {
+            email: make(Channel::Email)?,
+            sms: make(Channel::Sms)?,
+            whatsapp: make(Channel::Whatsapp)?,
+            settings,
+        })
+    }
+
+    /// The provider of a channel.
+    pub fn provider(&self, channel: Channel) -> Arc<dyn Provider> {
+        match channel {
+            Channel::Email => Arc::clone(&self.email),
+            Channel::Sms => Arc::clone(&self.sms),
+            Channel::Whatsapp => Arc::clone(&self.whatsapp),
+        }
+    }
+}

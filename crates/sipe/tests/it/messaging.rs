@@ -1,0 +1,408 @@
+//! Messaging: the SMS counter of the API, templates, and transactional messages sent
+//! through the outbox to a real SMTP server of another implementation
+//! (tests/counterparts/smtp_server.mjs) and to the development sink: consent and
+//! addresses decide who gets one, a key sends it once, a temporary refusal is retried
+//! and a permanent one fails with its reason.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::counterparts;
+use crate::helpers::TestApp;
+use sipe::ids::PersonId;
+
+fn system() -> sipe::access::Access {
+    sipe::access::Access::system("t")
+}
+
+/// A national admin's API token.
+async fn admin_token(app: &TestApp) -> String {
+    let id = app.user("adm", "admin", &[]).await;
+    app.token(id).await
+}
+
+async fn person(app: &TestApp, dni: &str, email: &str, phone: &str, consents: &[&str]) -> Uuid {
+    let on = |c: &str| if consents.contains(&c) { "on" } else { "" }.to_owned();
+    let input = sipe::persons::input::PersonInput {
+        doc_type: "dni".into(),
+        doc_number: dni.into(),
+        surnames: "Mensajes".into(),
+        names: format!("Persona {dni}"),
+        birth_date: "1990-05-05".into(),
+        sex: "F".into(),
+        office_code: "OE-A".into(),
+        email: email.into(),
+        phone: phone.into(),
+        email_consent: on("email"),
+        sms_consent: on("sms"),
+        whatsapp_consent: on("whatsapp"),
+        confirm_duplicates: "true".into(),
+        ..Default::default()
+    };
+    match sipe::persons::service::register(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &system(),
+        crate::helpers::TZ,
+        &input,
+    )
+    .await
+    .unwrap()
+    {
+        sipe::persons::service::RegisterOutcome::Created(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn notify(app: &TestApp, person: Uuid, key: &str) -> sipe::messaging::send::Outcome {
+    sipe::messaging::send(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        "referral_notice",
+        PersonId(person),
+        &[
+            ("puesto", "Ayudante de cocina".into()),
+            ("empresa", "Ingenio Ñuñorco".into()),
+        ],
+        key,
+    )
+    .await
+    .unwrap()
+}
+
+/// The person's messages as the API shows them.
+async fn messages_of(app: &TestApp, token: &str, person: Uuid) -> Vec<Value> {
+    app.get_json(token, &format!("/api/v1/persons/{person}/messages"))
+        .await["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Waits until no message is queued or sending (the sender runs in the background).
+async fn settled(app: &TestApp) {
+    for _ in 0..200 {
+        let busy = sipe::messaging::messages::count_queued(&app.db)
+            .await
+            .unwrap();
+        let sending = sea_orm::ConnectionTrait::query_one_raw(
+            &app.db,
+            sea_orm::Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM messages WHERE status = 'sending'",
+            ),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+        if busy == 0 && sending == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("messages still waiting");
+}
+
+#[tokio::test]
+async fn the_sms_preview_counts_as_a_handset_and_refuses_long_texts() {
+    let app = TestApp::spawn().await;
+    let token = admin_token(&app).await;
+    let post = |body: Value| {
+        reqwest::Client::new()
+            .post(app.url("/api/v1/messaging/sms-preview"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let plain: Value = post(json!({"text": "Hola Juan, te esperamos", "transliterate": false}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        plain,
+        json!({"encoding": "GSM-7", "units": 23, "segments": 1, "text": "Hola Juan, te esperamos"})
+    );
+    let accent = format!("Sesión {}", "x".repeat(150));
+    let ucs2: Value = post(json!({"text": accent, "transliterate": false}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            ucs2["encoding"].as_str(),
+            ucs2["units"].as_u64(),
+            ucs2["segments"].as_u64()
+        ),
+        (Some("UCS-2"), Some(157), Some(3))
+    );
+    let back: Value = post(json!({"text": accent, "transliterate": true}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (back["encoding"].as_str(), back["segments"].as_u64()),
+        (Some("GSM-7"), Some(1))
+    );
+    assert!(back["text"].as_str().unwrap().starts_with("Sesion "));
+    let euro: Value = post(json!({"text": "€", "transliterate": false}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(euro["units"], 2);
+    let long = post(json!({"text": "x".repeat(1_601)})).await.unwrap();
+    assert_eq!(long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = long.json().await.unwrap();
+    assert!(problem.to_string().contains("text"), "{problem}");
+}
+
+#[tokio::test]
+async fn templates_are_kept_through_the_api_with_their_variants_checked() {
+    let app = TestApp::spawn().await;
+    let token = admin_token(&app).await;
+    let client = reqwest::Client::new();
+    // The transactional templates come with the installation.
+    let list = app
+        .get_json(&token, "/api/v1/message-templates?per_page=100")
+        .await;
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "referral_notice",
+        "enrolment_confirmation",
+        "certificate_notice",
+        "programme_approval",
+        "payment_notice",
+    ] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+    let res = client
+        .post(app.url("/api/v1/message-templates"))
+        .bearer_auth(&token)
+        .json(
+            &json!({"code": "charla", "name": "Charla informativa", "purpose": "training_offers",
+            "sms_text": "Hola {nombre}, charla el {fecha} en {oficina}."}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let t: Value = res.json().await.unwrap();
+    let id = t["id"].as_str().unwrap().to_owned();
+    // Unknown variables, a taken code and an e-mail without subject are refused, each on
+    // its field.
+    for (body, field) in [
+        (
+            json!({"code": "otra", "name": "X", "purpose": "service", "sms_text": "Hola {sueldo}"}),
+            "sms_text",
+        ),
+        (
+            json!({"code": "charla", "name": "X", "purpose": "service", "sms_text": "Hola"}),
+            "code",
+        ),
+        (
+            json!({"code": "otra", "name": "X", "purpose": "service", "email_text": "Hola"}),
+            "email_subject",
+        ),
+        (
+            json!({"code": "otra", "name": "X", "purpose": "marketing", "sms_text": "Hola"}),
+            "purpose",
+        ),
+    ] {
+        let res = client
+            .post(app.url("/api/v1/message-templates"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let problem: Value = res.json().await.unwrap();
+        assert!(problem.to_string().contains(field), "{field}: {problem}");
+    }
+    let res = client
+        .put(app.url(&format!("/api/v1/message-templates/{id}")))
+        .bearer_auth(&token)
+        .json(
+            &json!({"code": "charla", "name": "Charla", "purpose": "training_offers",
+            "sms_text": "Hola {nombre}", "active": false}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(
+        (t["version"].as_i64(), t["active"].as_bool()),
+        (Some(2), Some(false))
+    );
+}
+
+#[tokio::test]
+async fn transactional_mail_reaches_a_real_smtp_server_once_with_retries_and_refusals() {
+    let smtp = counterparts::node("smtp_server.mjs");
+    let smtp_port = smtp.hello["smtp"].as_i64().unwrap();
+    let mail_url = format!("http://127.0.0.1:{}/", smtp.hello["http"]);
+    let app = TestApp::spawn_with(|c| {
+        c.messaging = Some(
+            toml::from_str(&format!(
+                "[email]\nprovider = \"smtp\"\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\nfrom = \"Empleo Tucumán <no-responder@empleo.example>\"\nrate_per_second = 50\n"
+            ))
+            .unwrap(),
+        );
+    })
+    .await;
+    app.office("OE-A", "").await;
+    let token = admin_token(&app).await;
+    let ana = person(&app, "41000001", "ana@example.org", "", &["email"]).await;
+    let refused = person(&app, "41000002", "rechazo@example.org", "", &["email"]).await;
+    let later = person(&app, "41000003", "demora@example.org", "", &["email"]).await;
+    let without = person(&app, "41000004", "sin@example.org", "+5493815550004", &[]).await;
+    let by_sms = person(&app, "41000005", "", "+5493815550005", &["sms"]).await;
+
+    let first = notify(&app, ana, "referral:1").await;
+    assert_eq!(
+        (first.status, first.channel),
+        ("queued", Some(sipe::messaging::domain::Channel::Email))
+    );
+    // The same key again queues nothing.
+    let again = notify(&app, ana, "referral:1").await;
+    assert_eq!(
+        (again.message_id, again.reason),
+        (None, Some("already_sent"))
+    );
+    notify(&app, refused, "referral:2").await;
+    let delayed = notify(&app, later, "referral:3").await;
+    let skipped = notify(&app, without, "referral:4").await;
+    assert_eq!(
+        (skipped.status, skipped.reason),
+        ("skipped", Some("no_channel_consent"))
+    );
+    // No e-mail address but SMS consent: the SMS variant, to the development sink.
+    let sms = notify(&app, by_sms, "referral:5").await;
+    assert_eq!(sms.channel, Some(sipe::messaging::domain::Channel::Sms));
+
+    // The 451 comes back to the queue with a backoff; bring its time forward.
+    for _ in 0..100 {
+        let m = sipe::messaging::outbox::find(&app.db, delayed.message_id.unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        if m.attempts >= 1 && m.status == "queued" {
+            assert!(
+                m.reason.as_deref().unwrap_or_default().contains("451"),
+                "{m:?}"
+            );
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &app.db,
+                "UPDATE messages SET next_attempt_at = created_at WHERE status = 'queued'",
+            )
+            .await
+            .unwrap();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    settled(&app).await;
+
+    let received: Vec<Value> = reqwest::get(&mail_url).await.unwrap().json().await.unwrap();
+    let to = |addr: &str| received.iter().filter(|m| m["to"][0] == addr).count();
+    assert_eq!(
+        (
+            to("ana@example.org"),
+            to("demora@example.org"),
+            to("rechazo@example.org"),
+            to("sin@example.org")
+        ),
+        (1, 1, 0, 0),
+        "{received:#?}"
+    );
+    let mail = received
+        .iter()
+        .find(|m| m["to"][0] == "ana@example.org")
+        .unwrap()["raw"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = first.message_id.unwrap();
+    assert!(
+        mail.contains(&format!("Message-ID: <{id}@empleo.example>")),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("multipart/alternative") && mail.contains("text/html"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("From: =?utf-8?") || mail.contains("Empleo Tucum"),
+        "{mail}"
+    );
+
+    let status = |rows: &[Value]| {
+        (
+            rows[0]["status"].as_str().unwrap().to_owned(),
+            rows[0]["attempts"].as_i64().unwrap(),
+        )
+    };
+    assert_eq!(
+        status(&messages_of(&app, &token, ana).await),
+        ("sent".to_owned(), 1)
+    );
+    assert_eq!(
+        status(&messages_of(&app, &token, later).await),
+        ("sent".to_owned(), 2)
+    );
+    let failed = messages_of(&app, &token, refused).await;
+    assert_eq!(failed[0]["status"], "failed");
+    assert!(
+        failed[0]["reason"].as_str().unwrap().contains("550"),
+        "{failed:?}"
+    );
+    assert_eq!(
+        messages_of(&app, &token, without).await[0]["reason"],
+        "no_channel_consent"
+    );
+    // The SMS went to the sink: a file named by the message's id.
+    let sent = messages_of(&app, &token, by_sms).await;
+    assert_eq!(
+        (sent[0]["status"].as_str(), sent[0]["encoding"].as_str()),
+        (Some("sent"), Some("GSM-7")),
+        "Ñ and ñ are in the GSM alphabet"
+    );
+    let file = app
+        .config
+        .data_dir
+        .join(format!("outbox/sms/{}.json", sms.message_id.unwrap()));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(written["to"], "+5493815550005");
+    assert!(
+        written["body"]
+            .as_str()
+            .unwrap()
+            .contains("Ingenio Ñuñorco")
+    );
+    // Every message is on its person's timeline.
+    let client = app.client();
+    app.login(&client, "adm").await;
+    let page = app.get_page(&client, &format!("/persons/{ana}")).await;
+    assert!(
+        page.contains("Aviso de derivación"),
+        "timeline and section name the template"
+    );
+}
