@@ -1,11 +1,16 @@
 // Messaging in the browser: a programme manager writes an SMS template and watches the
 // counter switch to UCS-2 when an accent goes in (segments and cost change), drop back
 // to GSM-7 when accents are transliterated, saves it, and finds it in the list; an
-// invalid variable comes back beside its field. Called from e2e.mjs with its helpers.
+// invalid variable comes back beside its field. Then a campaign: the capital office's
+// coordinator builds its audience and sees who each channel reaches, saves and sends
+// it; being large it waits for a second user, the admin approves it, and the delivery
+// statuses arrive in its report. Called from e2e.mjs with its helpers.
 
 import assert from 'node:assert/strict';
 
 const MANAGER = { user: 'programas', pass: 'sipe-demo-programas' };
+const COORDINATOR = { user: 'coordinador', pass: 'sipe-demo-coordinador' };
+const ADMIN = { user: 'admin', pass: 'sipe-demo-admin' };
 
 export async function messagingFlow(browser, h) {
   const { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot } = h;
@@ -17,8 +22,9 @@ export async function messagingFlow(browser, h) {
     await pm.goto(url('/messaging/templates/new'));
     const count = pm.locator('[data-testid=sms-count]');
     const part = (p) => count.locator(`[data-part=${p}]`).textContent();
-    const text = 'Hola {nombre}, te esperamos el {fecha} en {oficina} para una charla de orientacion laboral. Traé tu DNI';
-    await pm.fill('[data-testid=template-sms]', text.replace('é', 'e'));
+    // é and ñ are in the GSM alphabet; ó is not.
+    const text = 'Hola {nombre}, te esperamos el {fecha} en {oficina} para una charla de orientación laboral. Traé tu DNI';
+    await pm.fill('[data-testid=template-sms]', text.replace('ó', 'o'));
     await pm.waitForFunction(() => document.querySelector('[data-testid=sms-count] [data-part=units]').textContent === '97');
     assert.equal(await part('encoding'), 'GSM-7');
     assert.equal(await part('segments'), '1');
@@ -50,4 +56,51 @@ export async function messagingFlow(browser, h) {
     await axeCheck(pm);
   });
   await pm.context().close();
+
+  const co = await newPage(browser);
+  await login(co, COORDINATOR);
+  await visit(co, '/messaging/campaigns');
+  const shared = {};
+  await check('m3. a campaign: its audience counted by channel, saved, sent for approval', async () => {
+    await co.goto(url('/messaging/campaigns/new'));
+    await co.fill('[data-testid=campaign-name]', 'Charla de diciembre (e2e)');
+    await co.selectOption('[data-testid=campaign-template]', { label: 'Invitación a la charla de orientación laboral' });
+    await co.selectOption('[data-testid=campaign-channel]', 'sms');
+    await co.selectOption('[data-testid=audience-office]', 'OE-CAP-01');
+    await navigateBy(co, () => co.click('[data-testid=audience-count]'));
+    const sms = Number(await co.textContent('[data-testid=count-sms]'));
+    const people = Number(await co.textContent('[data-testid=count-people]'));
+    assert.ok(sms > 1000 && sms < people, `SMS reaches ${sms} of ${people}`);
+    shared.sms = sms;
+    await axeCheck(co);
+    await screenshot(co, 'campaign-counts');
+    await navigateBy(co, () => co.click('[data-testid=campaign-save]'));
+    assert.match(pathname(co), /^\/messaging\/campaigns\/[0-9a-f-]{36}$/);
+    shared.path = pathname(co);
+    assert.match(await co.textContent('[data-testid=campaign-reach]'), new RegExp(`${sms} personas`));
+    await navigateBy(co, () => co.click('[data-testid=campaign-launch-submit]'));
+    assert.match(await co.textContent('[data-testid=campaign-state]'), /Espera aprobación/);
+    assert.equal(await co.locator('[data-testid=campaign-approve]').count(), 0, 'its author cannot approve it');
+    await axeCheck(co);
+  });
+  await co.context().close();
+  const admin = await newPage(browser);
+  await login(admin, ADMIN);
+  await check('m4. the admin approves it and the delivery statuses arrive', async () => {
+    await admin.goto(url(shared.path));
+    await navigateBy(admin, () => admin.click('[data-testid=campaign-approve]'));
+    assert.match(await admin.textContent('[data-testid=campaign-state]'), /Programada|Enviándose|Terminada/);
+    let state = '';
+    for (let i = 0; i < 60 && !/Terminada/.test(state); i++) {
+      await admin.waitForTimeout(1000);
+      await admin.goto(url(shared.path));
+      state = await admin.textContent('[data-testid=campaign-state]');
+    }
+    assert.match(state, /Terminada/);
+    assert.equal(await admin.textContent('[data-testid=report-sent]'), String(shared.sms));
+    assert.match(await admin.textContent('[data-testid=report-cost]'), /\$ [1-9]/);
+    await screenshot(admin, 'campaign-report');
+    await axeCheck(admin);
+  });
+  await admin.context().close();
 }

@@ -2,6 +2,7 @@
 //! (issue 4), built in slices.
 
 pub mod activity;
+pub mod audience;
 pub mod demo;
 pub mod domain;
 pub mod employers;

@@ -85,6 +85,9 @@ fn contribute(c: &mut Contributions) {
     c.add(job_search);
     let referrals: Arc<dyn PersonSection> = Arc::new(ReferralsSection);
     c.add(referrals);
+    let candidates: Arc<dyn sipe_messaging::audiences::AudienceSource> =
+        Arc::new(crate::audience::Candidates);
+    c.add(candidates);
 }
 
 /// The person's referrals on their page: where they were sent and how it went.

@@ -30,6 +30,10 @@ use serde::Deserialize;
 
 use crate::domain::Channel;
 
+/// Pesos per SMS segment when the configuration names no price (an estimate of bulk
+/// SMS in Argentina, so costs are never shown as free).
+pub const DEFAULT_SMS_PRICE: f64 = 12.0;
+
 /// The checked settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -56,6 +60,8 @@ pub struct Settings {
 /// One channel's provider.
 #[derive(Debug, Clone)]
 pub enum Provider {
+    /// The channel is not used: a `[messaging]` section without this channel's.
+    Off,
     /// Every message written to a file (development and the demo).
     Sink {
         /// Messages per second.
@@ -69,6 +75,7 @@ impl Provider {
     /// The provider's name, as stored on each message.
     pub fn name(&self) -> &'static str {
         match self {
+            Provider::Off => "off",
             Provider::Sink { .. } => "sink",
             Provider::Smtp(_) => "smtp",
         }
@@ -77,6 +84,7 @@ impl Provider {
     /// Messages per second.
     pub fn rate(&self) -> u32 {
         match self {
+            Provider::Off => 0,
             Provider::Sink { rate } => *rate,
             Provider::Smtp(s) => s.rate,
         }
@@ -168,6 +176,9 @@ fn err<T>(msg: impl Into<String>) -> Result<T, SettingsError> {
 impl Settings {
     /// Reads `[messaging]` from the application's configuration.
     pub fn from_config(config: &sipe_platform::config::Config) -> Result<Self, SettingsError> {
+        // Without a `[messaging]` section every channel writes to the sink (development,
+        // the demo); with one, a channel without its own section is off.
+        let configured = config.messaging.is_some();
         let raw: Raw = match &config.messaging {
             Some(table) => table
                 .clone()
@@ -184,7 +195,8 @@ impl Settings {
         if !(1..=100).contains(&frequency_cap) || !(1..=90).contains(&frequency_days) {
             return err("frequency_cap must be 1–100 and frequency_days 1–90");
         }
-        let price = raw.sms_price_per_segment.unwrap_or(0.0);
+        // An estimate until the deployment sets its contract's price.
+        let price = raw.sms_price_per_segment.unwrap_or(DEFAULT_SMS_PRICE);
         if !(0.0..=10_000.0).contains(&price) || !price.is_finite() {
             return err("sms_price_per_segment must be between 0 and 10000");
         }
@@ -196,11 +208,19 @@ impl Settings {
             // Rounded to whole cents; the bound above keeps it far from overflow.
             #[allow(clippy::cast_possible_truncation)]
             sms_cents_per_segment: (price * 100.0).round() as i64,
-            email: provider("email", raw.email, Channel::Email)?,
-            sms: provider("sms", raw.sms, Channel::Sms)?,
-            whatsapp: provider("whatsapp", raw.whatsapp, Channel::Whatsapp)?,
+            email: provider("email", raw.email, Channel::Email, configured)?,
+            sms: provider("sms", raw.sms, Channel::Sms, configured)?,
+            whatsapp: provider("whatsapp", raw.whatsapp, Channel::Whatsapp, configured)?,
             sink_dir: config.data_dir.join("outbox"),
         })
+    }
+
+    /// The channels in use.
+    pub fn channels(&self) -> Vec<Channel> {
+        Channel::ALL
+            .into_iter()
+            .filter(|c| !matches!(self.provider(*c), Provider::Off))
+            .collect()
     }
 
     /// The provider of a channel.
@@ -233,9 +253,15 @@ fn provider(
     key: &str,
     raw: Option<RawProvider>,
     channel: Channel,
+    configured: bool,
 ) -> Result<Provider, SettingsError> {
-    let raw = raw.unwrap_or_default();
+    let Some(raw) = raw.or_else(|| (!configured).then(RawProvider::default)) else {
+        return Ok(Provider::Off);
+    };
+    let sink = raw.provider.as_deref().is_none_or(|p| p == "sink");
     let rate = raw.rate_per_second.unwrap_or(match channel {
+        // The sink writes local files.
+        _ if sink => 500,
         Channel::Email => 20,
         Channel::Sms | Channel::Whatsapp => 50,
     });
@@ -288,6 +314,7 @@ fn provider(
                 rate,
             }))
         }
+        "off" => Ok(Provider::Off),
         other => err(format!(
             "{key}.provider {other:?} is not one this channel has"
         )),
@@ -332,8 +359,19 @@ mod tests {
 
     #[test]
     fn defaults_are_the_sink_and_bad_values_name_their_key() {
-        let s = settings("").unwrap();
+        let s = settings("[email]").unwrap();
         assert_eq!(s.email.name(), "sink");
+        assert_eq!(
+            s.channels(),
+            vec![Channel::Email],
+            "a section without sms or whatsapp turns them off"
+        );
+        let none = Settings::from_config(&sipe_platform::config::Config::default()).unwrap();
+        assert_eq!(
+            none.channels().len(),
+            3,
+            "no section: every channel to the sink"
+        );
         assert_eq!(s.quiet_hours, None);
         let s = settings("quiet_hours = \"21:00-08:00\"\nsms_price_per_segment = 4.5").unwrap();
         assert_eq!(s.sms_cents_per_segment, 450);

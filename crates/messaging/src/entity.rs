@@ -87,8 +87,10 @@ pub mod message {
         pub body: String,
         /// See `domain::status`.
         pub status: String,
-        /// Why it failed or was skipped.
+        /// Why it failed or was skipped (a code).
         pub reason: Option<String>,
+        /// The provider's own words about it.
+        pub detail: Option<String>,
         /// Sent at any hour.
         pub any_hour: bool,
         /// Provider that took it.
@@ -118,6 +120,110 @@ pub mod message {
         /// Delivered.
         pub delivered_at: Option<DateTimeUtc>,
         /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Saved audiences.
+pub mod audience {
+    use sea_orm::entity::prelude::*;
+
+    /// One audience: filters, never people.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "message_audiences")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Name.
+        pub name: String,
+        /// The office whose people it selects (none: every office).
+        pub office_id: Option<Uuid>,
+        /// The filters (JSON).
+        pub filters: String,
+        /// Who saved it.
+        pub created_by: Option<Uuid>,
+        /// Their name.
+        pub created_by_name: String,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Changed.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Campaigns.
+pub mod campaign {
+    use sea_orm::entity::prelude::*;
+
+    /// One campaign.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "message_campaigns")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Name.
+        pub name: String,
+        /// Template.
+        pub template_id: Uuid,
+        /// Channel.
+        pub channel: String,
+        /// The office whose people it reaches (none: every office).
+        pub office_id: Option<Uuid>,
+        /// The audience's filters (JSON).
+        pub filters: String,
+        /// See `campaigns::State`.
+        pub state: String,
+        /// People the channel reached at launch.
+        pub recipients: i64,
+        /// Not before.
+        pub scheduled_at: Option<DateTimeUtc>,
+        /// Who prepared it.
+        pub created_by: Option<Uuid>,
+        /// Their name.
+        pub created_by_name: String,
+        /// Who approved it.
+        pub approved_by: Option<Uuid>,
+        /// Their name.
+        pub approved_by_name: Option<String>,
+        /// When.
+        pub approved_at: Option<DateTimeUtc>,
+        /// Sending began.
+        pub started_at: Option<DateTimeUtc>,
+        /// Every message settled.
+        pub finished_at: Option<DateTimeUtc>,
+        /// Who cancelled it.
+        pub cancelled_by_name: Option<String>,
+        /// When.
+        pub cancelled_at: Option<DateTimeUtc>,
+        /// Last person queued.
+        pub cursor: Option<Uuid>,
+        /// The audience was read to its end.
+        pub expanded: bool,
+        /// A runner holds the expansion until then.
+        pub expanding_until: Option<DateTimeUtc>,
+        /// Messages queued.
+        pub queued: i64,
+        /// People of the audience left out (no address or consent, over the cap).
+        pub excluded: i64,
+        /// Bumped on each change.
+        pub version: i32,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Changed.
         pub updated_at: DateTimeUtc,
     }
 

@@ -13,7 +13,11 @@
 //! of the person's office, and on the person's timeline.
 
 pub mod api;
+pub mod api_campaigns;
+pub mod audiences;
+pub mod campaigns;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod email;
 pub(crate) mod entity;
@@ -23,18 +27,22 @@ pub mod migrations;
 pub mod module;
 pub mod outbox;
 pub mod providers;
+pub mod runtime;
 pub mod send;
 pub mod sender;
 pub mod sms;
 pub mod templates;
 pub mod web;
+pub mod web_campaigns;
 
 pub use module::MODULE;
 pub use send::send;
 
 /// Routes of the module.
 pub fn routes() -> sipe_platform::web::Routes {
-    use sipe_platform::access::Permission::{ManageMessaging, ManageTemplates, ViewMessaging};
+    use sipe_platform::access::Permission::{
+        ManageMessaging, ManageTemplates, SendMessages, ViewMessaging,
+    };
     use sipe_platform::web::{Guard, Routes};
     Routes::new()
         .get(
@@ -117,6 +125,86 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Api(ViewMessaging),
             api::show_message,
         )
+        .get(
+            "/messaging/campaigns",
+            Guard::Web(ViewMessaging),
+            web_campaigns::list,
+        )
+        .get(
+            "/messaging/campaigns/new",
+            Guard::Web(SendMessages),
+            web_campaigns::new_campaign,
+        )
+        .post(
+            "/messaging/campaigns",
+            Guard::Web(SendMessages),
+            web_campaigns::save_campaign,
+        )
+        .get(
+            "/messaging/campaigns/{id}",
+            Guard::Web(ViewMessaging),
+            web_campaigns::show,
+        )
+        .post(
+            "/messaging/campaigns/{id}/step",
+            Guard::Web(SendMessages),
+            web_campaigns::step,
+        )
+        .get(
+            "/messaging/campaigns/{id}/messages.csv",
+            Guard::Web(ViewMessaging),
+            web_campaigns::export,
+        )
+        .get(
+            "/messaging/campaigns/{id}/messages.xlsx",
+            Guard::Web(ViewMessaging),
+            web_campaigns::export,
+        )
+        .get(
+            "/messaging/audiences",
+            Guard::Web(ViewMessaging),
+            web_campaigns::list_audiences,
+        )
+        .post(
+            "/api/v1/message-audiences/count",
+            Guard::Api(ViewMessaging),
+            api_campaigns::count,
+        )
+        .get(
+            "/api/v1/message-audiences",
+            Guard::Api(ViewMessaging),
+            api_campaigns::list_audiences,
+        )
+        .post(
+            "/api/v1/message-audiences",
+            Guard::Api(SendMessages),
+            api_campaigns::save_audience,
+        )
+        .get(
+            "/api/v1/campaigns",
+            Guard::Api(ViewMessaging),
+            api_campaigns::list,
+        )
+        .post(
+            "/api/v1/campaigns",
+            Guard::Api(SendMessages),
+            api_campaigns::create,
+        )
+        .get(
+            "/api/v1/campaigns/{id}",
+            Guard::Api(ViewMessaging),
+            api_campaigns::show,
+        )
+        .post(
+            "/api/v1/campaigns/{id}/steps",
+            Guard::Api(SendMessages),
+            api_campaigns::step,
+        )
+        .get(
+            "/api/v1/campaigns/{id}/report",
+            Guard::Api(ViewMessaging),
+            api_campaigns::report,
+        )
 }
 
 /// The module's part of the API document.
@@ -129,6 +217,14 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::update_template,
     api::person_messages,
     api::show_message,
+    api_campaigns::count,
+    api_campaigns::list_audiences,
+    api_campaigns::save_audience,
+    api_campaigns::list,
+    api_campaigns::create,
+    api_campaigns::show,
+    api_campaigns::step,
+    api_campaigns::report,
 ))]
 struct ApiDoc;
 

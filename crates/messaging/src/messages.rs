@@ -42,8 +42,12 @@ pub struct MessageRow {
     /// `queued`, `sending`, `sent`, `delivered`, `failed`, `expired`, `skipped`,
     /// `cancelled`, `received`.
     pub status: String,
-    /// Why it failed or was skipped.
+    /// Why it failed or was skipped: `no_address`, `no_channel_consent`,
+    /// `no_purpose_consent`, `missing_variable`, `consent_withdrawn`, `address_changed`,
+    /// `template_inactive`, `provider_refused`, `provider_error`, `unconfirmed`, ...
     pub reason: Option<String>,
+    /// The provider's own words.
+    pub detail: Option<String>,
     /// Provider.
     pub provider: Option<String>,
     /// SMS encoding.
@@ -76,6 +80,7 @@ impl MessageRow {
             body: m.body,
             status: m.status,
             reason: m.reason,
+            detail: m.detail,
             provider: m.provider,
             encoding: m.encoding,
             segments: m.segments,
@@ -97,10 +102,28 @@ pub struct Filter {
     pub channel: Option<Channel>,
     /// One person.
     pub person: Option<Uuid>,
+    /// One campaign.
+    pub campaign: Option<Uuid>,
 }
 
+/// Messages of people in the view scope now (the person's current office: after a
+/// transfer, the new office sees their history and the old one no longer does), and
+/// messages of unknown senders received by an office in scope.
 fn in_scope(access: &Access) -> Condition {
-    access.view.owns(message::Column::OfficeId)
+    use sea_orm::sea_query::Expr;
+    if access.view.is_national() {
+        return Condition::all();
+    }
+    Condition::any()
+        .add(sea_orm::sea_query::ExprTrait::in_subquery(
+            Expr::col(message::Column::PersonId),
+            sipe_persons::store::ids_in_scope(&access.view),
+        ))
+        .add(
+            Condition::all()
+                .add(message::Column::PersonId.is_null())
+                .add(access.view.owns(message::Column::OfficeId)),
+        )
 }
 
 async fn with_names(
@@ -132,7 +155,7 @@ pub async fn list(
     pager: &Pager,
 ) -> Result<(Vec<MessageRow>, u64), DbErr> {
     use sipe_platform::web::table::page_of;
-    let mut cond = in_scope(access);
+    let mut cond = Condition::all().add(in_scope(access));
     if let Some(s) = &f.status {
         cond = cond.add(message::Column::Status.eq(s.clone()));
     }
@@ -141,6 +164,9 @@ pub async fn list(
     }
     if let Some(p) = f.person {
         cond = cond.add(message::Column::PersonId.eq(p));
+    }
+    if let Some(c) = f.campaign {
+        cond = cond.add(message::Column::CampaignId.eq(c));
     }
     let col = match pager.sort.as_str() {
         "status" => message::Column::Status,

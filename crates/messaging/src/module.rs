@@ -22,6 +22,12 @@ pub const MODULE: Module = Module {
         },
         NavEntry {
             area: Area::Messaging,
+            href: "/messaging/campaigns",
+            label: "nav-campaigns",
+            permission: Permission::ViewMessaging,
+        },
+        NavEntry {
+            area: Area::Messaging,
             href: "/messaging/templates",
             label: "nav-message-templates",
             permission: Permission::ViewMessaging,
@@ -45,6 +51,7 @@ pub const MODULE: Module = Module {
     contribute,
     migrations: crate::migrations::all,
     messages: Some(&crate::MESSAGES),
+    demo: crate::demo::STEPS,
     ..Module::new("messaging")
 };
 

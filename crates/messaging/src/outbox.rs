@@ -3,20 +3,22 @@
 //! same message is a no-op), claimed by a sender in small batches with a conditional
 //! UPDATE (portable, several nodes may send), and its outcome recorded.
 //!
-//! A sender that dies between handing messages to the provider and recording the
-//! answer leaves them `sending` with an expired lease. What they become depends on the
-//! channel: an e-mail goes back to the queue (an SMTP transaction cut before its end
-//! delivers nothing, and the same Message-ID lets mail software drop a repeat), an SMS
-//! or WhatsApp message is taken as sent, unconfirmed (the provider had it as soon as
-//! the bytes left; sending again would reach the phone twice). The window in which
-//! either guess is wrong is microseconds wide: the claim is committed just before the
-//! batch is written, the answer recorded as it arrives.
+//! Only the claim that took a message records its outcome (a sender that outlived its
+//! lease records nothing over another's work). A sender that dies between handing
+//! messages to the provider and recording the answer leaves them `sending` with an
+//! expired lease. What they become depends on the channel: an e-mail goes back to the
+//! queue while it has attempts left (an SMTP transaction cut before its end delivers
+//! nothing, and the same Message-ID lets mail software drop a repeat), an SMS or
+//! WhatsApp message is taken as sent, unconfirmed (the provider had it as soon as the
+//! bytes left; sending again would reach the phone twice). SMS and WhatsApp are
+//! claimed a few at a time, just before they are handed over, so a crash leaves at
+//! most those few in doubt.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -59,9 +61,69 @@ pub struct NewMessage {
 /// Queues a message, inside the caller's transaction; `None` when its key was queued
 /// before (nothing changes).
 pub async fn queue(conn: &impl ConnectionTrait, m: NewMessage) -> Result<Option<Uuid>, DbErr> {
+    Ok(queue_many(conn, vec![m]).await?.pop().flatten())
+}
+
+/// Queues many messages in batches, inside the caller's transaction: for each, its new
+/// id, or `None` when its key was queued before.
+pub async fn queue_many(
+    conn: &impl ConnectionTrait,
+    messages: Vec<NewMessage>,
+) -> Result<Vec<Option<Uuid>>, DbErr> {
     let now = Utc::now();
-    let id = Uuid::now_v7();
-    let row = message::ActiveModel {
+    let mut out = Vec::with_capacity(messages.len());
+    let mut rest = messages.into_iter().peekable();
+    // 30 columns a row: 400 rows stay below every backend's bound on parameters.
+    while rest.peek().is_some() {
+        let chunk: Vec<NewMessage> = rest.by_ref().take(400).collect();
+        let keys: Vec<String> = chunk.iter().map(|m| m.key.clone()).collect();
+        let taken: Vec<String> = message::Entity::find()
+            .select_only()
+            .column(message::Column::IdempotencyKey)
+            .filter(message::Column::IdempotencyKey.is_in(keys.clone()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let mut ids: Vec<Option<Uuid>> = Vec::with_capacity(chunk.len());
+        let mut rows = Vec::new();
+        let mut fresh: Vec<String> = Vec::new();
+        for m in chunk {
+            if taken.contains(&m.key) || fresh.contains(&m.key) {
+                ids.push(None);
+                continue;
+            }
+            let id = Uuid::now_v7();
+            fresh.push(m.key.clone());
+            ids.push(Some(id));
+            rows.push(row(id, m, now));
+        }
+        if !rows.is_empty() {
+            message::Entity::insert_many(rows)
+                .on_conflict_do_nothing_on([message::Column::IdempotencyKey])
+                .exec_without_returning(conn)
+                .await?;
+            // Another transaction may have queued one of these keys meanwhile: only the
+            // rows that carry our ids are ours.
+            let stored: Vec<Uuid> = message::Entity::find()
+                .select_only()
+                .column(message::Column::Id)
+                .filter(message::Column::IdempotencyKey.is_in(fresh))
+                .into_tuple()
+                .all(conn)
+                .await?;
+            for id in &mut ids {
+                if id.is_some_and(|i| !stored.contains(&i)) {
+                    *id = None;
+                }
+            }
+        }
+        out.extend(ids);
+    }
+    Ok(out)
+}
+
+fn row(id: Uuid, m: NewMessage, now: DateTime<Utc>) -> message::ActiveModel {
+    message::ActiveModel {
         id: Set(id),
         idempotency_key: Set(m.key),
         direction: Set("out".into()),
@@ -75,6 +137,7 @@ pub async fn queue(conn: &impl ConnectionTrait, m: NewMessage) -> Result<Option<
         body: Set(m.body),
         status: Set(m.status.into()),
         reason: Set(m.reason),
+        detail: Set(None),
         any_hour: Set(m.any_hour),
         provider: Set(None),
         provider_id: Set(None),
@@ -90,12 +153,7 @@ pub async fn queue(conn: &impl ConnectionTrait, m: NewMessage) -> Result<Option<
         sent_at: Set(None),
         delivered_at: Set(None),
         updated_at: Set(now),
-    };
-    let inserted = message::Entity::insert(row)
-        .on_conflict_do_nothing_on([message::Column::IdempotencyKey])
-        .exec_without_returning(conn)
-        .await?;
-    Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(1)).then_some(id))
+    }
 }
 
 /// Takes up to `limit` due messages of a channel for one sender, for `lease`; during
@@ -137,7 +195,14 @@ pub async fn claim(
         )
         .col_expr(message::Column::UpdatedAt, Expr::value(now))
         .filter(message::Column::Id.is_in(ids))
+        // Still due: another sender may have tried it and put it back with a backoff.
         .filter(message::Column::Status.eq(status::QUEUED))
+        .filter(message::Column::NextAttemptAt.lte(now))
+        .filter(if quiet {
+            Condition::all().add(message::Column::AnyHour.eq(true))
+        } else {
+            Condition::all()
+        })
         .exec(conn)
         .await?;
     message::Entity::find()
@@ -148,16 +213,17 @@ pub async fn claim(
         .await
 }
 
-/// The provider took it.
+/// The provider took it (only while this sender's claim holds: a sender that lost its
+/// lease records nothing over another's work).
 pub async fn sent(
     conn: &impl ConnectionTrait,
-    id: Uuid,
+    m: &message::Model,
     provider: &str,
     provider_id: Option<String>,
     cost_cents: i64,
 ) -> Result<(), DbErr> {
     let now = Utc::now();
-    settle(id, status::SENDING)
+    settle(m)
         .col_expr(message::Column::Status, Expr::value(status::SENT))
         .col_expr(message::Column::Provider, Expr::value(provider))
         .col_expr(message::Column::ProviderId, Expr::value(provider_id))
@@ -168,19 +234,21 @@ pub async fn sent(
     Ok(())
 }
 
-/// The provider refused it for good, or it will not be sent (`status` failed or
-/// cancelled), with the reason.
+/// Ends a claimed message: `failed` (the provider refused it for good) or `cancelled`
+/// (it will not be sent), with a coded reason and the provider's words.
 pub async fn finish(
     conn: &impl ConnectionTrait,
-    id: Uuid,
+    m: &message::Model,
     new_status: &'static str,
     provider: Option<&str>,
     reason: &str,
+    detail: Option<&str>,
 ) -> Result<(), DbErr> {
-    settle(id, status::SENDING)
+    settle(m)
         .col_expr(message::Column::Status, Expr::value(new_status))
         .col_expr(message::Column::Provider, Expr::value(provider))
-        .col_expr(message::Column::Reason, Expr::value(clip(reason)))
+        .col_expr(message::Column::Reason, Expr::value(reason))
+        .col_expr(message::Column::Detail, Expr::value(detail.map(clip)))
         .exec(conn)
         .await?;
     Ok(())
@@ -192,14 +260,23 @@ pub async fn retry_later(
     conn: &impl ConnectionTrait,
     m: &message::Model,
     provider: &str,
-    reason: &str,
+    detail: &str,
 ) -> Result<(), DbErr> {
     if m.attempts >= MAX_ATTEMPTS {
-        return finish(conn, m.id, status::FAILED, Some(provider), reason).await;
+        return finish(
+            conn,
+            m,
+            status::FAILED,
+            Some(provider),
+            PROVIDER_ERROR,
+            Some(detail),
+        )
+        .await;
     }
-    settle(m.id, status::SENDING)
+    settle(m)
         .col_expr(message::Column::Status, Expr::value(status::QUEUED))
-        .col_expr(message::Column::Reason, Expr::value(clip(reason)))
+        .col_expr(message::Column::Reason, Expr::value(PROVIDER_ERROR))
+        .col_expr(message::Column::Detail, Expr::value(clip(detail)))
         .col_expr(
             message::Column::NextAttemptAt,
             Expr::value(Utc::now() + backoff(m.attempts)),
@@ -209,6 +286,11 @@ pub async fn retry_later(
     Ok(())
 }
 
+/// The reason of a message the provider refused for good.
+pub const PROVIDER_REFUSED: &str = "provider_refused";
+/// The reason of a message the provider could not take now (retried, then final).
+pub const PROVIDER_ERROR: &str = "provider_error";
+
 /// Attempts before a temporary failure becomes final.
 pub const MAX_ATTEMPTS: i32 = 6;
 
@@ -217,12 +299,12 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds((30 * i64::from(attempts).pow(2)).min(3600))
 }
 
-fn clip(reason: &str) -> String {
-    reason.chars().take(500).collect()
+fn clip(text: &str) -> String {
+    text.chars().take(500).collect()
 }
 
-/// An update of one message still in `from`, releasing its claim.
-fn settle(id: Uuid, from: &str) -> sea_orm::UpdateMany<message::Entity> {
+/// An update of one message still held by the claim that took it, releasing it.
+fn settle(m: &message::Model) -> sea_orm::UpdateMany<message::Entity> {
     message::Entity::update_many()
         .col_expr(message::Column::Claim, Expr::value(Option::<Uuid>::None))
         .col_expr(
@@ -230,71 +312,101 @@ fn settle(id: Uuid, from: &str) -> sea_orm::UpdateMany<message::Entity> {
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(message::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(message::Column::Id.eq(id))
-        .filter(message::Column::Status.eq(from))
+        .filter(message::Column::Id.eq(m.id))
+        .filter(message::Column::Status.eq(status::SENDING))
+        .filter(message::Column::Claim.eq(m.claim))
 }
 
 /// Settles messages whose sender died holding them (see the module's comment): e-mail
-/// back to the queue, SMS and WhatsApp sent, unconfirmed. Returns how many.
+/// back to the queue while it has attempts left, else failed; SMS and WhatsApp sent,
+/// unconfirmed. Returns how many.
 pub async fn recover(conn: &impl ConnectionTrait, channel: Channel) -> Result<u64, DbErr> {
     let now = Utc::now();
-    let stale = Condition::all()
-        .add(message::Column::Status.eq(status::SENDING))
-        .add(message::Column::Channel.eq(channel.as_str()))
-        .add(message::Column::LockedUntil.lt(now));
-    let q = message::Entity::update_many()
-        .col_expr(message::Column::Claim, Expr::value(Option::<Uuid>::None))
-        .col_expr(
-            message::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(message::Column::UpdatedAt, Expr::value(now));
-    let q = match channel {
-        Channel::Email => q.col_expr(message::Column::Status, Expr::value(status::QUEUED)),
-        Channel::Sms | Channel::Whatsapp => q
-            .col_expr(message::Column::Status, Expr::value(status::SENT))
-            .col_expr(message::Column::Reason, Expr::value("unconfirmed"))
-            .col_expr(message::Column::SentAt, Expr::value(now)),
+    let stale = || {
+        Condition::all()
+            .add(message::Column::Status.eq(status::SENDING))
+            .add(message::Column::Channel.eq(channel.as_str()))
+            .add(message::Column::LockedUntil.lt(now))
     };
-    Ok(q.filter(stale).exec(conn).await?.rows_affected)
+    let release = || {
+        message::Entity::update_many()
+            .col_expr(message::Column::Claim, Expr::value(Option::<Uuid>::None))
+            .col_expr(
+                message::Column::LockedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(message::Column::UpdatedAt, Expr::value(now))
+    };
+    let settled = match channel {
+        Channel::Email => {
+            let spent = release()
+                .col_expr(message::Column::Status, Expr::value(status::FAILED))
+                .col_expr(message::Column::Reason, Expr::value(PROVIDER_ERROR))
+                .filter(stale().add(message::Column::Attempts.gte(MAX_ATTEMPTS)))
+                .exec(conn)
+                .await?
+                .rows_affected;
+            spent
+                + release()
+                    .col_expr(message::Column::Status, Expr::value(status::QUEUED))
+                    .filter(stale())
+                    .exec(conn)
+                    .await?
+                    .rows_affected
+        }
+        Channel::Sms | Channel::Whatsapp => {
+            release()
+                .col_expr(message::Column::Status, Expr::value(status::SENT))
+                .col_expr(message::Column::Reason, Expr::value(UNCONFIRMED))
+                .col_expr(message::Column::SentAt, Expr::value(now))
+                .filter(stale())
+                .exec(conn)
+                .await?
+                .rows_affected
+        }
+    };
+    Ok(settled)
 }
+
+/// The reason of a message taken as sent without the provider's answer.
+pub const UNCONFIRMED: &str = "unconfirmed";
 
 /// A message by id.
 pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<message::Model>, DbErr> {
     message::Entity::find_by_id(id).one(conn).await
 }
 
-/// Records a delivery report: `delivered`, `failed` (with the reason) or `expired`, for
-/// the message the provider knows by `provider_id`. A report for an unknown id is
-/// ignored (false); a message already delivered keeps that.
+/// Records a delivery report: `delivered`, `failed` (with the provider's words) or
+/// `expired`, for the message the provider knows by `provider_id`. False for an
+/// unknown id; a message already delivered stays delivered, whatever arrives after.
 pub async fn report(
     conn: &impl ConnectionTrait,
     provider: &str,
     provider_id: &str,
     new_status: &'static str,
-    reason: Option<&str>,
+    detail: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let Some(m) = message::Entity::find()
+    let mut q = message::Entity::update_many()
+        .col_expr(message::Column::Status, Expr::value(new_status))
+        .col_expr(message::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(message::Column::Provider.eq(provider))
+        .filter(message::Column::ProviderId.eq(provider_id))
+        .filter(message::Column::Status.ne(status::DELIVERED));
+    if new_status == status::DELIVERED {
+        q = q.col_expr(message::Column::DeliveredAt, Expr::value(at));
+    } else {
+        q = q
+            .col_expr(message::Column::Reason, Expr::value(PROVIDER_REFUSED))
+            .col_expr(message::Column::Detail, Expr::value(detail.map(clip)));
+    }
+    if q.exec(conn).await?.rows_affected == 1 {
+        return Ok(true);
+    }
+    Ok(message::Entity::find()
         .filter(message::Column::Provider.eq(provider))
         .filter(message::Column::ProviderId.eq(provider_id))
         .one(conn)
         .await?
-    else {
-        return Ok(false);
-    };
-    if m.status == status::DELIVERED {
-        return Ok(true);
-    }
-    let mut a: message::ActiveModel = m.into();
-    a.status = Set(new_status.into());
-    if new_status == status::DELIVERED {
-        a.delivered_at = Set(Some(at));
-    }
-    if let Some(r) = reason {
-        a.reason = Set(Some(clip(r)));
-    }
-    a.updated_at = Set(Utc::now());
-    a.update(conn).await?;
-    Ok(true)
+        .is_some())
 }

@@ -100,42 +100,60 @@ pub async fn send_many(
             .map(|_| Outcome::skipped("template_inactive"))
             .collect());
     }
-    if template.channels().is_empty() {
+    let runtime = crate::runtime::read(conn).await?;
+    let channels: Vec<Channel> = template
+        .channels()
+        .into_iter()
+        .filter(|c| runtime.channels.contains(c))
+        .collect();
+    if channels.is_empty() {
         return Ok(items
             .iter()
-            .map(|_| Outcome::skipped("template_empty"))
+            .map(|_| Outcome::skipped("no_channel"))
             .collect());
     }
     let people: Vec<PersonId> = items.iter().map(|i| i.person).collect();
-    let contacts =
-        sipe_persons::contact::contacts_of(conn, &people, chrono::Utc::now().date_naive()).await?;
-    let mut offices: Vec<(sipe_platform::ids::OfficeId, String)> = Vec::new();
+    let contacts: std::collections::HashMap<PersonId, Contact> =
+        sipe_persons::contact::contacts_of(conn, &people, runtime.today())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+    let mut offices: std::collections::HashMap<sipe_platform::ids::OfficeId, String> =
+        std::collections::HashMap::new();
     let mut outcomes = Vec::with_capacity(items.len());
     let mut queued: Vec<(usize, NewMessage)> = Vec::new();
+    let mut missing = None;
     for (i, item) in items.into_iter().enumerate() {
-        let Some(contact) = contacts.iter().find(|c| c.id == item.person) else {
+        let Some(contact) = contacts.get(&item.person) else {
             outcomes.push(Outcome::skipped("no_person"));
             continue;
         };
-        if !offices.iter().any(|(o, _)| *o == contact.office_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = offices.entry(contact.office_id) {
             let name = sipe_platform::territory::store::office_by_id(conn, contact.office_id)
                 .await?
                 .map(|o| o.name)
                 .unwrap_or_default();
-            offices.push((contact.office_id, name));
+            slot.insert(name);
         }
-        let office = offices
-            .iter()
-            .find(|(o, _)| *o == contact.office_id)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default();
         let mut filled = vec![
             ("nombre".to_owned(), contact.names.clone()),
             ("apellido".to_owned(), contact.surnames.clone()),
-            ("oficina".to_owned(), office),
+            (
+                "oficina".to_owned(),
+                offices.get(&contact.office_id).cloned().unwrap_or_default(),
+            ),
         ];
         filled.extend(item.values);
-        let message = compose_for(&template, contact, &filled, &item.key, &ctx.actor_name);
+        let (message, lacking) = compose_for(
+            &template,
+            &channels,
+            contact,
+            &filled,
+            &item.key,
+            &ctx.actor_name,
+        );
+        missing = missing.or(lacking);
         outcomes.push(Outcome {
             message_id: None,
             channel: Some(message.channel),
@@ -144,39 +162,74 @@ pub async fn send_many(
         });
         queued.push((i, message));
     }
-    let mut events = Vec::new();
-    for (i, message) in queued {
-        let (channel, state, person, office) = (
-            message.channel,
-            message.status,
-            message.person_id,
-            message.office_id,
+    if let Some(name) = missing {
+        tracing::error!(
+            template = template.code,
+            variable = name,
+            "a template variable its sender does not give: those messages were not sent"
         );
-        match outbox::queue(conn, message).await? {
-            Some(id) => {
-                outcomes[i].message_id = Some(id);
-                if let Some(person) = person {
-                    events.push(NewEvent {
-                        person_id: person,
-                        kind: "messaging.message",
-                        args: vec![
-                            (
-                                "channel",
-                                Arg::key(format!("messaging-channel-{}", channel.as_str())),
-                            ),
-                            ("template", Arg::text(template.name.clone())),
-                            ("status", Arg::key(format!("messaging-status-{state}"))),
-                        ],
-                        link: Some(format!("/messaging/messages/{id}")),
-                        office_id: office,
-                    });
-                }
-            }
-            None => outcomes[i].reason = Some("already_sent"),
+    }
+    // What the timeline needs of each message, kept before the outbox takes them.
+    let facts: Vec<Fact> = queued
+        .iter()
+        .map(|(i, m)| Fact {
+            index: *i,
+            channel: m.channel,
+            state: m.status,
+            person: m.person_id,
+            office: m.office_id,
+            reason: m.reason.clone(),
+        })
+        .collect();
+    let ids = outbox::queue_many(conn, queued.into_iter().map(|(_, m)| m).collect()).await?;
+    let mut events = Vec::new();
+    for (fact, id) in facts.into_iter().zip(ids) {
+        let Fact {
+            index: i,
+            channel,
+            state,
+            person,
+            office,
+            reason,
+        } = fact;
+        let Some(id) = id else {
+            outcomes[i].reason = Some("already_sent");
+            continue;
+        };
+        outcomes[i].message_id = Some(id);
+        if let Some(person) = person {
+            events.push(NewEvent {
+                person_id: person,
+                kind: "messaging.message",
+                args: vec![
+                    (
+                        "channel",
+                        Arg::key(format!("messaging-channel-{}", channel.as_str())),
+                    ),
+                    ("template", Arg::text(template.name.clone())),
+                    ("state", Arg::text(state)),
+                    (
+                        "reason",
+                        Arg::key(format!("messaging-reason-{}", reason.unwrap_or_default())),
+                    ),
+                ],
+                link: Some(format!("/messaging/messages/{id}")),
+                office_id: office,
+            });
         }
     }
     timeline::append_each(conn, ctx, events).await?;
     Ok(outcomes)
+}
+
+/// What a queued message's timeline event says.
+struct Fact {
+    index: usize,
+    channel: Channel,
+    state: &'static str,
+    person: Option<uuid::Uuid>,
+    office: Option<uuid::Uuid>,
+    reason: Option<String>,
 }
 
 /// The static reason of a skipped message.
@@ -195,17 +248,18 @@ fn reason_of(r: &str) -> Option<&'static str> {
 /// (the template was edited to say more than the sender knows).
 const MISSING_VARIABLE: &str = "missing_variable";
 
-/// The message for one person: on the first of the template's channels the person can
-/// be reached on, else a `skipped` one on its first channel, saying why.
+/// The message for one person: on the first of `channels` (the template's, in use)
+/// the person can be reached on, else a `skipped` one on the first, saying why. A
+/// variable the sender does not give skips it too (and is named beside it).
 fn compose_for(
     template: &Template,
+    channels: &[Channel],
     contact: &Contact,
     filled: &[(String, String)],
     key: &str,
     by: &str,
-) -> NewMessage {
+) -> (NewMessage, Option<String>) {
     let reach = reach_of(contact);
-    let channels = template.channels();
     let chosen = channels.iter().find_map(|c| {
         domain::address(&reach, *c, &template.purpose)
             .ok()
@@ -221,30 +275,14 @@ fn compose_for(
             (first, String::new(), why)
         }
     };
-    let (body, skipped) = match compose(template, channel, filled) {
-        Ok(body) => (body, skipped),
-        Err(name) => {
-            tracing::error!(
-                template = template.code,
-                variable = name,
-                "a template variable its sender does not give: message not sent"
-            );
-            let empty = Composed {
-                subject: None,
-                text: String::new(),
-                sms: None,
-            };
-            (empty, Some(MISSING_VARIABLE))
-        }
-    };
-    NewMessage {
+    let message = |body: Composed, skipped: Option<&str>| NewMessage {
         key: format!("t:{key}"),
         channel,
         person_id: Some(contact.id.0),
         office_id: Some(contact.office_id.0),
         template_id: Some(template.id),
         campaign_id: None,
-        address,
+        address: address.clone(),
         subject: body.subject,
         sms: body.sms,
         body: body.text,
@@ -256,6 +294,17 @@ fn compose_for(
         reason: skipped.map(str::to_owned),
         any_hour: template.any_hour,
         created_by: by.to_owned(),
+    };
+    match compose(template, channel, filled) {
+        Ok(body) => (message(body, skipped), None),
+        Err(name) => {
+            let empty = Composed {
+                subject: None,
+                text: String::new(),
+                sms: None,
+            };
+            (message(empty, Some(MISSING_VARIABLE)), Some(name))
+        }
     }
 }
 

@@ -1,19 +1,20 @@
-//! The senders: one loop per channel drains the outbox, at most the provider's rate
-//! (messages per second), holding back SMS and WhatsApp during quiet hours, checking
-//! each person's consent again just before sending (a BAJA may have arrived since the
-//! message was queued), and recording each answer as it comes.
+//! The senders: one loop per channel in use drains the outbox, at most the provider's
+//! rate (messages per second), holding back SMS and WhatsApp during quiet hours,
+//! checking each message again just before sending (the person may have withdrawn a
+//! consent or changed the address since it was queued, the template may be retired),
+//! and recording each answer as it comes. Sends run as their own tasks, a few at once,
+//! so a slow provider never stalls the ones behind it.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
 use governor::{Quota, RateLimiter};
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 use uuid::Uuid;
 
-use crate::domain::{Channel, is_quiet, status};
+use crate::domain::{self, Channel, is_quiet, status};
 use crate::entity::message;
 use crate::outbox;
 use crate::providers::{Messaging, Outgoing, Provider, SendError};
@@ -21,32 +22,74 @@ use sipe_platform::db::Db;
 use sipe_platform::ids::PersonId;
 use sipe_platform::web::AppState;
 
-/// How long a sender holds a batch before another may take it over.
-const LEASE_SECS: i64 = 60;
+/// How long a sender holds a batch before another may take it over: well beyond the
+/// longest a provider may take (SMTP's timeouts are 20 s).
+const LEASE_SECS: i64 = 120;
 /// Messages in flight at once per channel.
 const IN_FLIGHT: usize = 8;
 /// How often an idle sender looks for work.
 const IDLE: Duration = Duration::from_millis(500);
 
-/// Runs a sender per channel until `shutdown`.
+/// Publishes the channels in use, then runs a sender per channel until `shutdown`.
 pub async fn run(state: AppState, shutdown: watch::Receiver<bool>) {
     let Some(messaging) = state.extensions.get_arc::<Messaging>() else {
         return;
     };
-    let loops: Vec<_> = Channel::ALL
+    let published = crate::runtime::Runtime {
+        channels: messaging.settings.channels(),
+        timezone: state.tz.name().to_owned(),
+    };
+    if let Err(e) = crate::runtime::publish(&state.db, &published).await {
+        tracing::error!(error = %e, "messaging: could not publish the channels in use");
+    }
+    let campaigns = tokio::spawn(campaign_loop(
+        state.clone(),
+        Arc::clone(&messaging),
+        shutdown.clone(),
+    ));
+    let mut loops: Vec<_> = messaging
+        .settings
+        .channels()
         .into_iter()
-        .map(|channel| {
-            tokio::spawn(channel_loop(
+        .filter_map(|channel| {
+            let provider = messaging.provider(channel)?;
+            Some(tokio::spawn(channel_loop(
                 state.db.clone(),
                 state.tz,
                 Arc::clone(&messaging),
                 channel,
+                provider,
                 shutdown.clone(),
-            ))
+            )))
         })
         .collect();
+    loops.push(campaigns);
     for l in loops {
         let _ = l.await;
+    }
+}
+
+/// Starts due campaigns and queues their messages a batch at a time.
+async fn campaign_loop(
+    state: AppState,
+    messaging: Arc<Messaging>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let sources = crate::web_campaigns::sources(&state);
+    while !*shutdown.borrow() {
+        let queued =
+            crate::campaigns::runner::run_once(&state.db, state.tz, &messaging.settings, &sources)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = format!("{e:#}"), "campaign runner");
+                    0
+                });
+        if queued == 0 {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
     }
 }
 
@@ -55,16 +98,16 @@ async fn channel_loop(
     tz: chrono_tz::Tz,
     messaging: Arc<Messaging>,
     channel: Channel,
+    provider: Arc<dyn Provider>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let provider = messaging.provider(channel);
     let rate =
         NonZeroU32::new(messaging.settings.provider(channel).rate()).unwrap_or(NonZeroU32::MIN);
     let limiter = RateLimiter::direct(Quota::per_second(rate));
-    let mut last_recovery = std::time::Instant::now() - Duration::from_secs(3600);
+    let mut last_recovery: Option<std::time::Instant> = None;
     while !*shutdown.borrow() {
-        if last_recovery.elapsed() > Duration::from_secs(15) {
-            last_recovery = std::time::Instant::now();
+        if last_recovery.is_none_or(|t| t.elapsed() > Duration::from_secs(15)) {
+            last_recovery = Some(std::time::Instant::now());
             match outbox::recover(&db, channel).await {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(
@@ -75,7 +118,7 @@ async fn channel_loop(
                 Err(e) => tracing::error!(error = %e, "messaging recovery"),
             }
         }
-        let sent = match drain_once(&db, tz, &messaging, channel, &provider, &limiter).await {
+        let handled = match drain_once(&db, tz, &messaging, channel, &provider, &limiter).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(
@@ -86,7 +129,7 @@ async fn channel_loop(
                 0
             }
         };
-        if sent == 0 {
+        if handled == 0 {
             tokio::select! {
                 _ = tokio::time::sleep(IDLE) => {}
                 _ = shutdown.changed() => {}
@@ -95,13 +138,16 @@ async fn channel_loop(
     }
 }
 
-type Limiter = RateLimiter<
+/// The rate limiter of a channel.
+pub type Limiter = RateLimiter<
     governor::state::NotKeyed,
     governor::state::InMemoryState,
     governor::clock::DefaultClock,
 >;
 
-/// Claims one batch and sends it; returns how many messages it handled.
+/// Claims one batch and sends it; returns how many messages it handled. A batch of
+/// SMS or WhatsApp is no bigger than what is in flight at once: should the process
+/// die, only those are in doubt (and were already handed over).
 pub async fn drain_once(
     db: &Db,
     tz: chrono_tz::Tz,
@@ -110,29 +156,31 @@ pub async fn drain_once(
     provider: &Arc<dyn Provider>,
     limiter: &Limiter,
 ) -> anyhow::Result<usize> {
-    let local = chrono::Utc::now().with_timezone(&tz).time();
-    let quiet = channel.rings() && is_quiet(messaging.settings.quiet_hours, local);
-    let rate = u64::from(messaging.settings.provider(channel).rate());
+    let local = chrono::Utc::now().with_timezone(&tz);
+    let quiet = channel.rings() && is_quiet(messaging.settings.quiet_hours, local.time());
+    let size = match channel {
+        Channel::Email => u64::from(messaging.settings.provider(channel).rate()).clamp(1, 100),
+        Channel::Sms | Channel::Whatsapp => IN_FLIGHT as u64,
+    };
     let batch = outbox::claim(
         db,
         channel,
-        rate.clamp(1, 200),
+        size,
         quiet,
         chrono::Duration::seconds(LEASE_SECS),
     )
     .await?;
     let handled = batch.len();
-    let withdrawn = withdrawn(db, channel, &batch).await?;
-    let mut in_flight = FuturesUnordered::new();
+    let stopped = no_longer_sendable(db, channel, &batch, local.date_naive()).await?;
+    let mut in_flight = JoinSet::new();
     for m in batch {
-        if withdrawn.contains(&m.id) {
-            outbox::finish(db, m.id, status::CANCELLED, None, "consent_withdrawn").await?;
+        if let Some((_, reason)) = stopped.iter().find(|(id, _)| *id == m.id) {
+            log(outbox::finish(db, &m, status::CANCELLED, None, reason, None).await);
             continue;
         }
         limiter.until_ready().await;
-        let provider = Arc::clone(provider);
-        let name = provider.name();
-        in_flight.push(async move {
+        let sending = Arc::clone(provider);
+        in_flight.spawn(async move {
             let out = Outgoing {
                 id: m.id,
                 channel,
@@ -141,19 +189,28 @@ pub async fn drain_once(
                 body: m.body.clone(),
                 unsubscribe: None,
             };
-            let result = provider.send(&out).await;
+            let result = sending.send(&out).await;
             (m, result)
         });
-        if in_flight.len() >= IN_FLIGHT
-            && let Some((m, result)) = in_flight.next().await
-        {
-            record(db, messaging, name, &m, result).await?;
+        while in_flight.len() >= IN_FLIGHT {
+            if let Some(Ok((m, result))) = in_flight.join_next().await {
+                record(db, messaging, provider.name(), &m, result).await;
+            }
         }
     }
-    while let Some((m, result)) = in_flight.next().await {
-        record(db, messaging, provider.name(), &m, result).await?;
+    while let Some(done) = in_flight.join_next().await {
+        if let Ok((m, result)) = done {
+            record(db, messaging, provider.name(), &m, result).await;
+        }
     }
     Ok(handled)
+}
+
+fn log(result: Result<(), sea_orm::DbErr>) {
+    if let Err(e) = result {
+        // The message stays claimed; its lease expires and recovery settles it.
+        tracing::error!(error = %e, "messaging: could not record a message's outcome");
+    }
 }
 
 async fn record(
@@ -162,31 +219,42 @@ async fn record(
     provider: &str,
     m: &message::Model,
     result: Result<Option<String>, SendError>,
-) -> anyhow::Result<()> {
-    match result {
+) {
+    let done = match result {
         Ok(provider_id) => {
             let cost =
                 i64::from(m.segments.unwrap_or(0)) * messaging.settings.sms_cents_per_segment;
-            outbox::sent(db, m.id, provider, provider_id, cost).await?;
+            outbox::sent(db, m, provider, provider_id, cost).await
         }
-        Err(SendError::Permanent(reason)) => {
-            tracing::warn!(message = %m.id, reason, "message refused");
-            outbox::finish(db, m.id, status::FAILED, Some(provider), &reason).await?;
+        Err(SendError::Permanent(detail)) => {
+            tracing::warn!(message = %m.id, detail, "message refused");
+            outbox::finish(
+                db,
+                m,
+                status::FAILED,
+                Some(provider),
+                outbox::PROVIDER_REFUSED,
+                Some(&detail),
+            )
+            .await
         }
-        Err(SendError::Temporary(reason)) => {
-            tracing::info!(message = %m.id, reason, "message to be retried");
-            outbox::retry_later(db, m, provider, &reason).await?;
+        Err(SendError::Temporary(detail)) => {
+            tracing::info!(message = %m.id, detail, "message to be retried");
+            outbox::retry_later(db, m, provider, &detail).await
         }
-    }
-    Ok(())
+    };
+    log(done);
 }
 
-/// Messages of the batch whose person no longer accepts the channel.
-async fn withdrawn(
+/// Messages of the batch that must not leave, with why: the person withdrew the
+/// channel's or the purpose's consent, or their address is no longer the one queued,
+/// or the template was retired.
+async fn no_longer_sendable(
     db: &Db,
     channel: Channel,
     batch: &[message::Model],
-) -> anyhow::Result<Vec<Uuid>> {
+    today: chrono::NaiveDate,
+) -> anyhow::Result<Vec<(Uuid, &'static str)>> {
     let people: Vec<PersonId> = batch
         .iter()
         .filter_map(|m| m.person_id.map(PersonId))
@@ -194,21 +262,37 @@ async fn withdrawn(
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    let contacts =
-        sipe_persons::contact::contacts_of(db, &people, chrono::Utc::now().date_naive()).await?;
-    let accepts = |p: Uuid| {
-        contacts
-            .iter()
-            .find(|c| c.id.0 == p)
-            .is_some_and(|c| match channel {
-                Channel::Email => c.email_consent,
-                Channel::Sms => c.sms_consent,
-                Channel::Whatsapp => c.whatsapp_consent,
-            })
-    };
-    Ok(batch
-        .iter()
-        .filter(|m| m.person_id.is_some_and(|p| !accepts(p)))
-        .map(|m| m.id)
-        .collect())
+    let contacts = sipe_persons::contact::contacts_of(db, &people, today).await?;
+    let mut templates: Vec<(Uuid, Option<crate::templates::Template>)> = Vec::new();
+    let mut out = Vec::new();
+    for m in batch {
+        let Some(person) = m.person_id else { continue };
+        let Some(contact) = contacts.iter().find(|c| c.id.0 == person) else {
+            out.push((m.id, "no_person"));
+            continue;
+        };
+        let template = match m.template_id {
+            Some(t) => {
+                if !templates.iter().any(|(id, _)| *id == t) {
+                    templates.push((t, crate::templates::find(db, t).await?));
+                }
+                templates
+                    .iter()
+                    .find(|(id, _)| *id == t)
+                    .and_then(|(_, x)| x.as_ref())
+            }
+            None => None,
+        };
+        if template.is_some_and(|t| !t.active) {
+            out.push((m.id, "template_inactive"));
+            continue;
+        }
+        let purpose = template.map_or(domain::SERVICE, |t| t.purpose.as_str());
+        match domain::address(&crate::send::reach_of(contact), channel, purpose) {
+            Ok(address) if address == m.address => {}
+            Ok(_) => out.push((m.id, "address_changed")),
+            Err(_) => out.push((m.id, "consent_withdrawn")),
+        }
+    }
+    Ok(out)
 }

@@ -52,6 +52,8 @@ pub struct TemplateInput {
     pub whatsapp_text: String,
     /// Offered for new messages (on update; new templates are active).
     pub active: Option<bool>,
+    /// On update, the version being changed: a template changed since is refused.
+    pub version: Option<i32>,
 }
 
 /// A template as stored.
@@ -131,6 +133,7 @@ impl Template {
             whatsapp_params: self.whatsapp_params.join(", "),
             whatsapp_text: self.whatsapp_text.clone().unwrap_or_default(),
             active: Some(self.active),
+            version: Some(self.version),
         }
     }
 }
@@ -162,6 +165,16 @@ impl From<template::Model> for Template {
         }
     }
 }
+
+/// The variables each module's notice gives besides the person's own: a template of
+/// one of these codes may use no other.
+pub const SENDERS: [(&str, &[&str]); 5] = [
+    ("referral_notice", &["puesto", "empresa"]),
+    ("enrolment_confirmation", &["curso", "fecha"]),
+    ("certificate_notice", &["curso", "codigo"]),
+    ("programme_approval", &["programa"]),
+    ("payment_notice", &["programa", "monto", "periodo"]),
+];
 
 /// A validated template.
 struct Valid {
@@ -272,6 +285,27 @@ fn validate(i: &TemplateInput) -> Result<Valid, FieldErrors> {
         e.add("whatsapp_name", "field-required");
     }
     let whatsapp_text = body(&mut e, "whatsapp_text", &i.whatsapp_text, 4_096);
+    if let Some((_, given)) = SENDERS.iter().find(|(c, _)| *c == code) {
+        let fields: [(&'static str, Option<&str>); 4] = [
+            ("sms_text", sms_text.as_deref()),
+            ("email_subject", email_subject.as_deref()),
+            ("email_text", email_text.as_deref()),
+            ("whatsapp_text", whatsapp_text.as_deref()),
+        ];
+        let allowed = |v: &str| domain::PERSON_VARIABLES.contains(&v) || given.contains(&v);
+        for (field, text) in fields {
+            let used = text
+                .map(domain::variables_of)
+                .and_then(Result::ok)
+                .unwrap_or_default();
+            if used.iter().any(|v| !allowed(v)) {
+                e.add(field, "messaging-variable-not-given");
+            }
+        }
+        if whatsapp_params.iter().any(|v| !allowed(v)) {
+            e.add("whatsapp_params", "messaging-variable-not-given");
+        }
+    }
     if sms_text.is_none()
         && email_text.is_none()
         && whatsapp_name.is_none()
@@ -373,8 +407,12 @@ pub async fn update(
         .one(&tx)
         .await?
         .ok_or(MessagingError::NotFound)?;
-    if code_taken(&tx, &v.code, Some(id)).await? {
-        return Err(FieldErrors::one("code", "messaging-code-taken").into());
+    // Modules send by code: it never changes.
+    if v.code != current.code {
+        return Err(FieldErrors::one("code", "messaging-code-fixed").into());
+    }
+    if input.version.is_some_and(|n| n != current.version) {
+        return Err(FieldErrors::one("version", "messaging-template-changed").into());
     }
     let before = serde_json::json!(Template::from(current.clone()));
     let mut a: template::ActiveModel = current.clone().into();

@@ -191,6 +191,7 @@ pub struct TemplateForm {
     whatsapp_params: String,
     whatsapp_text: String,
     active: String,
+    version: String,
 }
 
 impl TemplateForm {
@@ -200,6 +201,7 @@ impl TemplateForm {
             any_hour: on(&self.any_hour),
             sms_transliterate: on(&self.sms_transliterate),
             active: existing.then(|| on(&self.active)),
+            version: self.version.trim().parse().ok(),
             code: self.code,
             name: self.name,
             purpose: self.purpose,
@@ -292,6 +294,8 @@ pub struct MessageFilter {
     channel: String,
     #[serde(default)]
     person: String,
+    #[serde(default)]
+    campaign: String,
     #[serde(flatten)]
     list: ListQuery,
 }
@@ -304,15 +308,18 @@ struct MessagesPage {
     pager: Pager,
     status: String,
     channel: String,
+    person: String,
     statuses: Vec<&'static str>,
     channels: Vec<&'static str>,
 }
 
-/// `GET /messaging/messages`: messages of people in the reader's view scope.
+/// `GET /messaging/messages`: messages of people in the reader's view scope (the
+/// people shown are recorded as read).
 pub async fn list_messages(
     State(state): State<AppState>,
     ctx: PageCtx,
     user: Authenticated,
+    Ctx(audit): Ctx,
     Query(f): Query<MessageFilter>,
 ) -> Result<Response, WebError> {
     let status = domain::status::ALL
@@ -323,14 +330,26 @@ pub async fn list_messages(
     let mut pager = Pager::new("/messaging/messages", &f.list, &messages::SORTS, true)?
         .keep("status", &f.status)
         .keep("channel", &f.channel)
-        .keep("person", &f.person);
+        .keep("person", &f.person)
+        .keep("campaign", &f.campaign);
     let filter = messages::Filter {
         status,
         channel,
         person: Uuid::parse_str(f.person.trim()).ok(),
+        campaign: Uuid::parse_str(f.campaign.trim()).ok(),
     };
     let (rows, total) = messages::list(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
+    sipe_persons::service::record_shown(
+        &state.reads,
+        &audit,
+        "messaging.messages.list",
+        "/messaging/messages",
+        rows.iter()
+            .filter_map(|m| m.person_id.map(sipe_platform::ids::PersonId)),
+    )
+    .await
+    .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
     page_with(
         axum::http::StatusCode::OK,
         MessagesPage {
@@ -339,6 +358,7 @@ pub async fn list_messages(
             pager,
             status: f.status,
             channel: f.channel,
+            person: f.person,
             statuses: domain::status::ALL.to_vec(),
             channels: Channel::ALL.map(Channel::as_str).to_vec(),
         },
@@ -407,6 +427,7 @@ pub async fn providers(State(state): State<AppState>, ctx: PageCtx) -> Result<Re
                 provider: p.name(),
                 rate: p.rate(),
                 detail: match p {
+                    crate::config::Provider::Off => String::new(),
                     crate::config::Provider::Sink { .. } => {
                         s.sink_dir.join(c.as_str()).display().to_string()
                     }

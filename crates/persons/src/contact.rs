@@ -111,23 +111,22 @@ pub async fn contacts_of(
             .into_tuple()
             .all(conn)
             .await?;
-        out.extend(rows.into_iter().map(|r| {
-            Contact {
-                id: PersonId(r.id),
-                office_id: OfficeId(r.office_id),
-                names: r.chosen_name.unwrap_or(r.names),
-                surnames: r.surnames,
-                phone: r.phone,
-                email: r.email,
-                sms_consent: r.sms_consent,
-                whatsapp_consent: r.whatsapp_consent,
-                email_consent: r.email_consent,
-                purposes: consents
-                    .iter()
-                    .filter(|(p, _)| *p == r.id)
-                    .map(|(_, c)| c.clone())
-                    .collect(),
-            }
+        let mut by_person: std::collections::HashMap<Uuid, Vec<String>> =
+            std::collections::HashMap::new();
+        for (p, code) in consents {
+            by_person.entry(p).or_default().push(code);
+        }
+        out.extend(rows.into_iter().map(|r| Contact {
+            id: PersonId(r.id),
+            office_id: OfficeId(r.office_id),
+            names: r.chosen_name.unwrap_or(r.names),
+            surnames: r.surnames,
+            phone: r.phone,
+            email: r.email,
+            sms_consent: r.sms_consent,
+            whatsapp_consent: r.whatsapp_consent,
+            email_consent: r.email_consent,
+            purposes: by_person.remove(&r.id).unwrap_or_default(),
         }));
     }
     Ok(out)
@@ -162,26 +161,38 @@ pub async fn withdraw_consent(
     person_id: PersonId,
     channel: ContactChannel,
 ) -> Result<bool, PersonError> {
+    set_consent(tx, ctx, person_id, channel, false).await
+}
+
+/// Records that the person gave (or withdrew) their consent to `channel`, inside the
+/// caller's transaction, like any edit of the record; false when it already was so.
+pub async fn set_consent(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    person_id: PersonId,
+    channel: ContactChannel,
+    given: bool,
+) -> Result<bool, PersonError> {
     use sea_orm::ActiveModelTrait;
     let p = person::Entity::find_by_id(person_id)
         .one(tx)
         .await?
         .ok_or(PersonError::NotFound)?;
-    let (field, given) = match channel {
+    let (field, now) = match channel {
         ContactChannel::Sms => ("sms_consent", p.sms_consent),
         ContactChannel::Whatsapp => ("whatsapp_consent", p.whatsapp_consent),
         ContactChannel::Email => ("email_consent", p.email_consent),
     };
-    if !given {
+    if now == given {
         return Ok(false);
     }
-    let before: Snapshot = vec![(field, Some("true".into()))];
-    let after: Snapshot = vec![(field, Some("false".into()))];
-    let mut a = p.clone().into_active_model();
+    let before: Snapshot = vec![(field, Some(now.to_string()))];
+    let after: Snapshot = vec![(field, Some(given.to_string()))];
+    let mut a = p.into_active_model();
     match channel {
-        ContactChannel::Sms => a.sms_consent = Set(false),
-        ContactChannel::Whatsapp => a.whatsapp_consent = Set(false),
-        ContactChannel::Email => a.email_consent = Set(false),
+        ContactChannel::Sms => a.sms_consent = Set(given),
+        ContactChannel::Whatsapp => a.whatsapp_consent = Set(given),
+        ContactChannel::Email => a.email_consent = Set(given),
     }
     a.updated_at = Set(chrono::Utc::now());
     let updated = a.update(tx).await?;

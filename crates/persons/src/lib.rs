@@ -7,6 +7,7 @@
 //! change of a field leaves a history row, an audit row and a timeline event in the same
 //! transaction; reads of a record are audited.
 
+pub mod audience;
 pub mod contact;
 pub mod demo;
 pub mod duplicates;

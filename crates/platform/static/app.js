@@ -126,9 +126,12 @@ for (const area of document.querySelectorAll("textarea[data-sms-counter]")) {
     continue;
   }
   let timer;
+  let asked = 0;
   const update = () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
+      // Only the newest question's answer is shown (answers may come back out of order).
+      const mine = ++asked;
       try {
         const res = await fetch("/messaging/sms-preview", {
           method: "POST",
@@ -143,6 +146,9 @@ for (const area of document.querySelectorAll("textarea[data-sms-counter]")) {
           return;
         }
         const body = await res.json();
+        if (mine !== asked) {
+          return;
+        }
         for (const part of ["encoding", "units", "segments", "cost"]) {
           const el = out.querySelector(`[data-part="${part}"]`);
           if (el) {

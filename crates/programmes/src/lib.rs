@@ -9,6 +9,7 @@
 pub mod api;
 pub mod applications;
 pub mod attendance;
+pub mod audience;
 pub mod bank;
 pub mod compliance;
 pub mod demo;

@@ -85,6 +85,9 @@ fn count_compliance<'a>(
 fn contribute(c: &mut Contributions) {
     let section: Arc<dyn PersonSection> = Arc::new(crate::web::ProgrammesSection);
     c.add(section);
+    let beneficiaries: Arc<dyn sipe_messaging::audiences::AudienceSource> =
+        Arc::new(crate::audience::Beneficiaries);
+    c.add(beneficiaries);
 }
 
 /// The kept person keeps their account; without one, they take the merged person's.

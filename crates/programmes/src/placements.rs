@@ -429,6 +429,8 @@ pub async fn hire(
             contract_type: input.contract_type.clone(),
             weekly_hours: placed.weekly_hours.to_string(),
             salary: input.salary.clone(),
+            // The hire is recorded after the fact: no "you were proposed" notice.
+            silent: true,
             ..Default::default()
         };
         referrals::transition_in(&tx, ctx, access, tz, referral, &step)

@@ -151,6 +151,7 @@ fn each_module_uses_its_own_keys_and_the_platforms() {
         ("platform", "platform"),
         ("persons", "persons"),
         ("intermediation", "intermediation"),
+        ("messaging", "messaging"),
         ("sipe", "platform"),
     ] {
         let own = defined(owner);

@@ -509,13 +509,15 @@ mod tests {
                 "persons",
                 "profiles",
                 "programmes-accounts",
+                "messaging-consents",
                 "referrals",
                 "training-cohorts",
                 "training-competency",
                 "programmes-applications",
                 "programmes-placements",
                 "programmes-national",
-                "programmes-compliance"
+                "programmes-compliance",
+                "messaging-campaign"
             ]
         );
     }

@@ -525,6 +525,20 @@ async fn write(
         )
         .await?;
     }
+    // Those who got a place hear of it, with the enrolment.
+    let notices = chosen
+        .iter()
+        .filter(|(_, waiting)| !waiting)
+        .map(|(person, _)| sipe_messaging::send::Item {
+            person: sipe_platform::ids::PersonId(*person),
+            values: vec![
+                ("curso".into(), course.clone()),
+                ("fecha".into(), c.starts_on.format("%d/%m/%Y").to_string()),
+            ],
+            key: crate::enrolment::confirmation_key(c.id, *person, now),
+        })
+        .collect();
+    sipe_messaging::send::send_many(tx, ctx, "enrolment_confirmation", notices).await?;
     Ok(())
 }
 

@@ -194,6 +194,11 @@ pub(crate) async fn on_timeline(
     .await
 }
 
+/// The idempotency key of the confirmation of one enrolment attempt.
+pub(crate) fn confirmation_key(cohort: Uuid, person: Uuid, at: chrono::DateTime<Utc>) -> String {
+    format!("enrolment:{cohort}:{person}:{}", at.timestamp_micros())
+}
+
 /// Tells the person they hold a place (once per enrolment: a return after a withdrawal
 /// is a new one), with the change.
 async fn confirm(
@@ -201,13 +206,9 @@ async fn confirm(
     ctx: &AuditCtx,
     c: &crate::entity::cohort::Model,
     person_id: Uuid,
-    enrolment: Uuid,
     at: chrono::DateTime<Utc>,
-) -> Result<(), TrainingError> {
-    let course = crate::courses::find(tx, c.course_id)
-        .await?
-        .map(|k| k.name)
-        .unwrap_or_default();
+) -> Result<(), DbErr> {
+    let course = course_name(tx, c).await?;
     sipe_messaging::send(
         tx,
         ctx,
@@ -217,7 +218,7 @@ async fn confirm(
             ("curso", course),
             ("fecha", c.starts_on.format("%d/%m/%Y").to_string()),
         ],
-        &format!("enrolment:{enrolment}:{}", at.timestamp_micros()),
+        &confirmation_key(c.id, person_id, at),
     )
     .await?;
     Ok(())
@@ -326,7 +327,7 @@ pub async fn enrol_in(
     };
     on_timeline(tx, ctx, person_id, kind, &c, None).await?;
     if !waitlisted {
-        confirm(tx, ctx, &c, person_id, id, now).await?;
+        confirm(tx, ctx, &c, person_id, now).await?;
     }
     audit::record(
         tx,
@@ -449,12 +450,13 @@ pub async fn promote(
     let mut ids = Vec::new();
     for e in next {
         ids.push(e.id);
-        let person_id = e.person_id;
+        let (person_id, enrolled_at) = (e.person_id, e.created_at);
         let mut a = e.into_active_model();
         a.state = Set(EnrolmentState::Enrolled.as_str().to_owned());
         a.updated_at = Set(Utc::now());
         a.update(conn).await?;
         on_timeline(conn, ctx, person_id, "training.promoted", c, None).await?;
+        confirm(conn, ctx, c, person_id, enrolled_at).await?;
     }
     Ok((!ids.is_empty()).then_some(ids))
 }

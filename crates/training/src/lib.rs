@@ -13,6 +13,7 @@ pub mod api;
 pub mod api_competency;
 pub mod assessment;
 pub mod attendance;
+pub mod audience;
 pub mod bulk;
 pub mod certificates;
 pub mod cohorts;

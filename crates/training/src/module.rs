@@ -115,6 +115,9 @@ fn contribute(c: &mut Contributions) {
     c.add(courses);
     let institutions: Arc<dyn sipe_platform::access::Affiliations> = Arc::new(Institutions);
     c.add(institutions);
+    let enrolled: Arc<dyn sipe_messaging::audiences::AudienceSource> =
+        Arc::new(crate::audience::Enrolled);
+    c.add(enrolled);
 }
 
 /// Training institutions, whose staff are users affiliated with them.

@@ -289,3 +289,4 @@ tie-unemployed = { $months ->
     [one] looking for work since { $since } (1 month)
    *[other] looking for work since { $since } ({ $months } months)
 }
+vacancy-audience-candidates = Candidates referred to the vacancy

@@ -289,3 +289,4 @@ tie-unemployed = { $months ->
     [one] busca trabajo desde el { $since } (1 mes)
    *[other] busca trabajo desde el { $since } ({ $months } meses)
 }
+vacancy-audience-candidates = Candidatos derivados a la búsqueda

@@ -100,6 +100,10 @@ pub struct TransitionInput {
     /// Monthly gross salary of the hire (ARS).
     #[serde(default)]
     pub salary: String,
+    /// Tell the person nothing (a hire recorded after the fact: there is no letter to
+    /// wait for). Never from a form or the API.
+    #[serde(skip)]
+    pub silent: bool,
 }
 
 fn optional(s: String) -> Option<String> {
@@ -305,20 +309,6 @@ pub async fn refer_in(
         },
     )
     .await?;
-    // The person hears of it (on the cheapest channel they accept), with the change.
-    let employer = crate::employers::store::legal_names(tx, [v.employer_id])
-        .await?
-        .remove(&v.employer_id)
-        .unwrap_or_default();
-    sipe_messaging::send(
-        tx,
-        ctx,
-        "referral_notice",
-        PersonId(person_id),
-        &[("puesto", v.title.clone()), ("empresa", employer)],
-        &format!("referral:{id}"),
-    )
-    .await?;
     audit::record(
         tx,
         ctx,
@@ -500,6 +490,23 @@ pub async fn transition_in(
         },
     )
     .await?;
+    if m.to == ReferralState::Sent && !input.silent {
+        // The person has their letter: they hear of it (on the cheapest channel they
+        // accept), with the change.
+        let employer = crate::employers::store::legal_names(tx, [v.employer_id])
+            .await?
+            .remove(&v.employer_id)
+            .unwrap_or_default();
+        sipe_messaging::send(
+            tx,
+            ctx,
+            "referral_notice",
+            PersonId(person_id),
+            &[("puesto", v.title.clone()), ("empresa", employer)],
+            &format!("referral:{id}"),
+        )
+        .await?;
+    }
     let mut obsolete = Vec::new();
     if let Some(hire) = &m.hire {
         let placement_id = Uuid::now_v7();

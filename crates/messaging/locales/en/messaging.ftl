@@ -27,6 +27,13 @@ messaging-reason-consent_withdrawn = the person withdrew their consent
 messaging-reason-frequency_cap = over the most messages per person
 messaging-reason-unconfirmed = the provider did not confirm it
 messaging-reason-cancelled = campaign cancelled
+messaging-reason-missing_variable = the template uses a variable this notice does not have
+messaging-reason-provider_refused = the provider refused it
+messaging-reason-provider_error = the provider did not answer (retried)
+messaging-reason-address_changed = the person's address changed
+messaging-reason-template_inactive = the template was retired
+messaging-reason-no_person = the person is no longer in the registry
+messaging-provider-off = Not used
 
 messaging-purpose-service = The person's own procedures (service notices)
 messaging-purpose-contact = Contact by the office
@@ -71,6 +78,9 @@ messaging-code-taken = A template has that code already.
 messaging-variable-unknown = A variable does not exist or a brace is not closed; use the variables listed.
 messaging-email-needs-both = The e-mail needs a subject and a text.
 messaging-whatsapp-name-invalid = Use lowercase letters, digits and underscores, as in the WhatsApp manager.
+messaging-variable-not-given = This notice has no such variable: use the person's and those the notice gives.
+messaging-code-fixed = The code does not change: modules send by it.
+messaging-template-changed = Someone changed the template while you edited it; open it again.
 messaging-template-empty = Write the text of at least one channel.
 
 messaging-sms-units = units
@@ -112,4 +122,92 @@ messaging-person-title = Messages
 messaging-person-none = No messages with this person yet.
 messaging-person-all = See all { $n } messages
 
-timeline-messaging-message = { $channel }: “{ $template }” ({ $status })
+timeline-messaging-message = { $state ->
+    [skipped] { $channel }: “{ $template }”, not sent: { $reason }
+   *[other] { $channel }: “{ $template }”
+}
+
+nav-campaigns = Campaigns
+messaging-campaigns-title = Campaigns
+messaging-campaigns-none = No campaigns yet.
+messaging-campaign-new = New campaign
+messaging-campaign-name = Campaign name
+messaging-campaign-template = Template
+messaging-campaign-recipients = Recipients
+messaging-campaign-message = Message
+messaging-choose = Choose one
+messaging-campaign-state-draft = Draft
+messaging-campaign-state-pending_approval = Waiting for approval
+messaging-campaign-state-scheduled = Scheduled
+messaging-campaign-state-sending = Sending
+messaging-campaign-state-finished = Finished
+messaging-campaign-state-cancelled = Cancelled
+messaging-campaign-save = Save draft
+messaging-campaign-saved = Campaign saved.
+messaging-campaign-pending = The campaign waits for another user's approval.
+messaging-campaign-scheduled = The campaign is scheduled.
+messaging-campaign-cancelled = The campaign was cancelled; unsent messages were withdrawn.
+messaging-campaign-author = Prepared by
+messaging-campaign-approver = Approved by
+messaging-campaign-when = Scheduled for
+messaging-campaign-cancelled-by = Cancelled by
+messaging-campaign-queued = Messages queued
+messaging-campaign-excluded = People left out (no address, no consent or at the most messages)
+messaging-campaign-reach-now = Today it would reach { $n ->
+    [one] 1 person
+   *[other] { $n } people
+} on this channel.
+messaging-campaign-threshold = Above { $n } recipients another user approves it.
+messaging-campaign-schedule = Send on
+messaging-campaign-schedule-hint = Empty: now. SMS and WhatsApp wait for quiet hours to end.
+messaging-campaign-launch = Send
+messaging-campaign-approval-ask = This campaign reaches { $n } people and needs your approval.
+messaging-campaign-approve = Approve
+messaging-campaign-reject = Back to draft
+messaging-campaign-cancel = Cancel the campaign
+messaging-campaign-cancel-confirm = Cancel the campaign? Messages not yet sent are withdrawn.
+messaging-campaign-report = Outcome
+messaging-campaign-report-none = No messages of this campaign yet.
+messaging-campaign-messages = Messages
+messaging-campaign-opt-outs = Opt-outs (consent withdrawn)
+messaging-campaign-cost = Cost
+messaging-campaign-failures = Failures by reason
+messaging-campaign-see-messages = See the messages
+messaging-campaign-template-unknown = Choose an active template.
+messaging-campaign-no-variant = The template has no text for this channel.
+messaging-campaign-changed = Someone changed the campaign; open it again.
+messaging-campaign-not-author = Only whoever prepared the campaign sends it.
+messaging-campaign-when-invalid = Write a future date and time.
+messaging-campaign-nobody = This channel reaches nobody in that audience.
+messaging-campaign-same-user = Another user approves it, not whoever prepared it.
+messaging-campaign-step-not-allowed = That step does not fit the campaign's state.
+
+messaging-audiences-title = Audiences
+messaging-audiences-intro = An audience keeps filters, never people: each use finds who meets them now, within your scope.
+messaging-audiences-none = No saved audiences yet.
+messaging-audience = Audience
+messaging-audience-hint = Only people with the channel's address and consent (and the template purpose's) receive it.
+messaging-audience-office = Office
+messaging-audience-every-office = Every office
+messaging-audience-department = Department
+messaging-audience-sex = Registered sex
+messaging-audience-age-min = Age from
+messaging-audience-age-max = Age to
+messaging-audience-education = Education level
+messaging-audience-employment = Employment status
+messaging-audience-disability = Disability
+messaging-yes-no-yes = Yes
+messaging-yes-no-no = No
+messaging-audience-occupation = Occupation (code or words)
+messaging-audience-counts = Who it reaches
+messaging-audience-people = People meeting the filters
+messaging-audience-counts-hint = By channel: with the channel's address and consent, and the chosen template purpose's.
+messaging-audience-count = Count recipients
+messaging-audience-save = Save the audience
+messaging-audience-saved = Audience saved.
+messaging-audience-name = Audience name
+messaging-audience-use = Use in a campaign
+messaging-audience-office-required = Choose the audience's office.
+messaging-audience-office-unknown = That office is not in your scope.
+messaging-audience-age-invalid = Write an age between 0 and 120.
+messaging-campaign-variables = A campaign fills only {"{"}nombre{"}"}, {"{"}apellido{"}"} and {"{"}oficina{"}"}: choose a template that uses no other variable.

@@ -27,6 +27,13 @@ messaging-reason-consent_withdrawn = la persona retiró su consentimiento
 messaging-reason-frequency_cap = superaría el máximo de mensajes por persona
 messaging-reason-unconfirmed = el proveedor no confirmó la recepción
 messaging-reason-cancelled = campaña cancelada
+messaging-reason-missing_variable = la plantilla usa una variable que este aviso no tiene
+messaging-reason-provider_refused = el proveedor lo rechazó
+messaging-reason-provider_error = el proveedor no respondió (se reintenta)
+messaging-reason-address_changed = cambió la dirección de la persona
+messaging-reason-template_inactive = la plantilla fue retirada
+messaging-reason-no_person = la persona ya no está en el registro
+messaging-provider-off = Sin usar
 
 messaging-purpose-service = Trámites de la persona (avisos de servicio)
 messaging-purpose-contact = Contacto por la oficina
@@ -71,6 +78,9 @@ messaging-code-taken = Ya hay una plantilla con ese código.
 messaging-variable-unknown = Hay una variable que no existe o una llave sin cerrar; usá las variables de la lista.
 messaging-email-needs-both = El e-mail necesita asunto y texto.
 messaging-whatsapp-name-invalid = Usá minúsculas, números y guiones bajos, como en el administrador de WhatsApp.
+messaging-variable-not-given = Este aviso no tiene esa variable: usá las de la persona y las que el aviso da.
+messaging-code-fixed = El código no se cambia: los módulos envían por él.
+messaging-template-changed = Otra persona cambió la plantilla mientras la editabas; volvé a abrirla.
 messaging-template-empty = Escribí el texto de al menos un canal.
 
 messaging-sms-units = unidades
@@ -112,4 +122,92 @@ messaging-person-title = Mensajes
 messaging-person-none = Todavía no hay mensajes con esta persona.
 messaging-person-all = Ver los { $n } mensajes
 
-timeline-messaging-message = { $channel }: «{ $template }» ({ $status })
+timeline-messaging-message = { $state ->
+    [skipped] { $channel }: «{ $template }», no enviado: { $reason }
+   *[other] { $channel }: «{ $template }»
+}
+
+nav-campaigns = Campañas
+messaging-campaigns-title = Campañas
+messaging-campaigns-none = Todavía no hay campañas.
+messaging-campaign-new = Nueva campaña
+messaging-campaign-name = Nombre de la campaña
+messaging-campaign-template = Plantilla
+messaging-campaign-recipients = Destinatarios
+messaging-campaign-message = Mensaje
+messaging-choose = Elegí una opción
+messaging-campaign-state-draft = Borrador
+messaging-campaign-state-pending_approval = Espera aprobación
+messaging-campaign-state-scheduled = Programada
+messaging-campaign-state-sending = Enviándose
+messaging-campaign-state-finished = Terminada
+messaging-campaign-state-cancelled = Cancelada
+messaging-campaign-save = Guardar borrador
+messaging-campaign-saved = Campaña guardada.
+messaging-campaign-pending = La campaña espera la aprobación de otra persona.
+messaging-campaign-scheduled = La campaña quedó programada.
+messaging-campaign-cancelled = La campaña se canceló; los mensajes sin enviar se retiraron.
+messaging-campaign-author = Preparada por
+messaging-campaign-approver = Aprobada por
+messaging-campaign-when = Programada para
+messaging-campaign-cancelled-by = Cancelada por
+messaging-campaign-queued = Mensajes en cola
+messaging-campaign-excluded = Personas que quedaron afuera (sin dirección, sin consentimiento o con el máximo de mensajes)
+messaging-campaign-reach-now = Hoy llegaría a { $n ->
+    [one] 1 persona
+   *[other] { $n } personas
+} por este canal.
+messaging-campaign-threshold = Con más de { $n } destinatarios la aprueba otra persona.
+messaging-campaign-schedule = Enviar el
+messaging-campaign-schedule-hint = Vacío: ahora. Los SMS y WhatsApp esperan el fin del horario de silencio.
+messaging-campaign-launch = Enviar
+messaging-campaign-approval-ask = Esta campaña llega a { $n } personas y necesita tu aprobación.
+messaging-campaign-approve = Aprobar
+messaging-campaign-reject = Devolver a borrador
+messaging-campaign-cancel = Cancelar la campaña
+messaging-campaign-cancel-confirm = ¿Cancelar la campaña? Los mensajes que todavía no salieron se retiran.
+messaging-campaign-report = Resultado
+messaging-campaign-report-none = Todavía no hay mensajes de esta campaña.
+messaging-campaign-messages = Mensajes
+messaging-campaign-opt-outs = Bajas (retiraron el consentimiento)
+messaging-campaign-cost = Costo
+messaging-campaign-failures = Fallas por motivo
+messaging-campaign-see-messages = Ver los mensajes
+messaging-campaign-template-unknown = Elegí una plantilla activa.
+messaging-campaign-no-variant = La plantilla no tiene texto para este canal.
+messaging-campaign-changed = Otra persona cambió la campaña; volvé a abrirla.
+messaging-campaign-not-author = Solo quien preparó la campaña la envía.
+messaging-campaign-when-invalid = Escribí una fecha y hora futuras.
+messaging-campaign-nobody = Este canal no llega a nadie con esa audiencia.
+messaging-campaign-same-user = La aprueba otra persona, no quien la preparó.
+messaging-campaign-step-not-allowed = Ese paso no corresponde al estado de la campaña.
+
+messaging-audiences-title = Audiencias
+messaging-audiences-intro = Una audiencia guarda filtros, nunca personas: cada vez que se usa encuentra a quienes los cumplen, dentro de tu alcance.
+messaging-audiences-none = Todavía no hay audiencias guardadas.
+messaging-audience = Audiencia
+messaging-audience-hint = Solo reciben quienes tienen la dirección y el consentimiento del canal (y el de la finalidad de la plantilla).
+messaging-audience-office = Oficina
+messaging-audience-every-office = Todas las oficinas
+messaging-audience-department = Departamento
+messaging-audience-sex = Sexo registral
+messaging-audience-age-min = Edad desde
+messaging-audience-age-max = Edad hasta
+messaging-audience-education = Nivel educativo
+messaging-audience-employment = Situación laboral
+messaging-audience-disability = Discapacidad
+messaging-yes-no-yes = Sí
+messaging-yes-no-no = No
+messaging-audience-occupation = Ocupación (código o palabras)
+messaging-audience-counts = A quiénes llega
+messaging-audience-people = Personas que cumplen los filtros
+messaging-audience-counts-hint = Por canal: con dirección y consentimiento del canal y de la finalidad de la plantilla elegida.
+messaging-audience-count = Contar destinatarios
+messaging-audience-save = Guardar la audiencia
+messaging-audience-saved = Audiencia guardada.
+messaging-audience-name = Nombre de la audiencia
+messaging-audience-use = Usar en una campaña
+messaging-audience-office-required = Elegí la oficina de la audiencia.
+messaging-audience-office-unknown = Esa oficina no está en tu alcance.
+messaging-audience-age-invalid = Escribí una edad entre 0 y 120.
+messaging-campaign-variables = Una campaña solo completa {"{"}nombre{"}"}, {"{"}apellido{"}"} y {"{"}oficina{"}"}: elegí una plantilla que no use otras variables.

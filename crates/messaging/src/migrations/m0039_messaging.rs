@@ -65,7 +65,10 @@ impl MigrationTrait for M0039Messaging {
                 .col(string_null("subject"))
                 .col(text("body"))
                 .col(string("status"))
+                // A coded reason (`no_channel_consent`, `provider_refused`, ...), and
+                // the provider's own words.
                 .col(string_null("reason"))
+                .col(text_null("detail"))
                 .col(boolean("any_hour"))
                 .col(string_null("provider"))
                 .col(string_null("provider_id"))
@@ -92,12 +95,22 @@ impl MigrationTrait for M0039Messaging {
             ),
             ("messages_person", &["person_id", "created_at"][..]),
             ("messages_campaign", &["campaign_id", "status"][..]),
-            ("messages_provider_id", &["provider", "provider_id"][..]),
             ("messages_claim", &["claim"][..]),
             ("messages_office", &["office_id", "created_at"][..]),
         ] {
             m.create_index(index("messages", name, cols)).await?;
         }
+        // A delivery report names one message.
+        m.create_index(
+            Index::create()
+                .name("messages_provider_id")
+                .table("messages")
+                .col("provider")
+                .col("provider_id")
+                .unique()
+                .take(),
+        )
+        .await?;
         Ok(())
     }
 

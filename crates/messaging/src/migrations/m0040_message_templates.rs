@@ -85,7 +85,8 @@ impl MigrationTrait for M0040MessageTemplates {
                 "service".into(),
                 any_hour.into(),
                 sms.into(),
-                false.into(),
+                // Names of people and offices carry accents: kept in GSM-7, 160 a segment.
+                true.into(),
                 subject.into(),
                 email.into(),
                 true.into(),

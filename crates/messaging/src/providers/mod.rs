@@ -49,24 +49,25 @@ pub trait Provider: Send + Sync {
     fn send<'a>(&'a self, m: &'a Outgoing) -> BoxFuture<'a, Result<Option<String>, SendError>>;
 }
 
-/// The module's running state: the settings and a provider per channel.
+/// The module's running state: the settings and a provider per channel in use.
 pub struct Messaging {
     /// The checked settings.
     pub settings: Settings,
-    email: Arc<dyn Provider>,
-    sms: Arc<dyn Provider>,
-    whatsapp: Arc<dyn Provider>,
+    email: Option<Arc<dyn Provider>>,
+    sms: Option<Arc<dyn Provider>>,
+    whatsapp: Option<Arc<dyn Provider>>,
 }
 
 impl Messaging {
     /// Builds every channel's provider from the settings.
     pub fn new(settings: Settings) -> anyhow::Result<Self> {
-        let make = |channel: Channel| -> anyhow::Result<Arc<dyn Provider>> {
+        let make = |channel: Channel| -> anyhow::Result<Option<Arc<dyn Provider>>> {
             Ok(match settings.provider(channel) {
-                ProviderSettings::Sink { .. } => {
-                    Arc::new(sink::Sink::new(settings.sink_dir.join(channel.as_str())))
-                }
-                ProviderSettings::Smtp(s) => Arc::new(smtp::Smtp::new(s)?),
+                ProviderSettings::Off => None,
+                ProviderSettings::Sink { .. } => Some(Arc::new(sink::Sink::new(
+                    settings.sink_dir.join(channel.as_str()),
+                ))),
+                ProviderSettings::Smtp(s) => Some(Arc::new(smtp::Smtp::new(s)?)),
             })
         };
         Ok(Messaging {
@@ -77,12 +78,12 @@ impl Messaging {
         })
     }
 
-    /// The provider of a channel.
-    pub fn provider(&self, channel: Channel) -> Arc<dyn Provider> {
+    /// The provider of a channel in use.
+    pub fn provider(&self, channel: Channel) -> Option<Arc<dyn Provider>> {
         match channel {
-            Channel::Email => Arc::clone(&self.email),
-            Channel::Sms => Arc::clone(&self.sms),
-            Channel::Whatsapp => Arc::clone(&self.whatsapp),
+            Channel::Email => self.email.clone(),
+            Channel::Sms => self.sms.clone(),
+            Channel::Whatsapp => self.whatsapp.clone(),
         }
     }
 }

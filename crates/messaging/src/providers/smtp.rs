@@ -97,10 +97,9 @@ impl Provider for Smtp {
         Box::pin(async move {
             let message = self.message(m)?;
             match self.transport.send(message).await {
-                Ok(response) => Ok(response
-                    .message()
-                    .next()
-                    .map(|line| line.chars().take(200).collect())),
+                // SMTP gives no id to follow a message by (servers word their "queued"
+                // line as they like): the Message-ID is the message's own id.
+                Ok(_) => Ok(None),
                 Err(e) if e.is_permanent() => Err(SendError::Permanent(e.to_string())),
                 Err(e) => Err(SendError::Temporary(e.to_string())),
             }

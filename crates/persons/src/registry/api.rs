@@ -45,6 +45,12 @@ pub struct PersonDto {
     pub phone: Option<String>,
     /// E-mail.
     pub email: Option<String>,
+    /// Accepts SMS (`null` when `restricted`).
+    pub sms_consent: Option<bool>,
+    /// Accepts WhatsApp (`null` when `restricted`).
+    pub whatsapp_consent: Option<bool>,
+    /// Accepts e-mail (`null` when `restricted`).
+    pub email_consent: Option<bool>,
     /// Department code.
     pub department_code: Option<String>,
     /// Locality (`null` when `restricted`).
@@ -84,6 +90,9 @@ fn to_dto(p: person::Model, office_code: String) -> PersonDto {
         sex: Some(p.sex),
         phone: p.phone,
         email: p.email,
+        sms_consent: Some(p.sms_consent),
+        whatsapp_consent: Some(p.whatsapp_consent),
+        email_consent: Some(p.email_consent),
         department_code: p.department_code,
         locality: Some(p.locality),
         education_level: p.education_level,
@@ -107,6 +116,9 @@ fn to_identity_dto(p: person::Model, office_code: String) -> PersonDto {
         sex: None,
         phone: None,
         email: None,
+        sms_consent: None,
+        whatsapp_consent: None,
+        email_consent: None,
         department_code: None,
         locality: None,
         education_level: None,

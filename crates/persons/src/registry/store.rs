@@ -195,6 +195,55 @@ impl Default for PersonQuery {
     }
 }
 
+/// The query's filters beyond its text (office, department, sex, birth dates,
+/// education, employment, disability, occupation), as a condition on `persons`: what
+/// the list and the messaging audiences share.
+pub fn filters_condition(query: &PersonQuery) -> Condition {
+    let mut c = Condition::all();
+    if let Some(office) = query.office_id {
+        c = c.add(person::Column::OfficeId.eq(office));
+    }
+    if let Some(d) = &query.department_code {
+        c = c.add(person::Column::DepartmentCode.eq(d.clone()));
+    }
+    if let Some(s) = &query.sex {
+        c = c.add(person::Column::Sex.eq(s.clone()));
+    }
+    if let Some(d) = query.born_from {
+        c = c.add(person::Column::BirthDate.gte(d));
+    }
+    if let Some(d) = query.born_to {
+        c = c.add(person::Column::BirthDate.lte(d));
+    }
+    if let Some(e) = &query.education {
+        c = c.add(person::Column::EducationLevel.eq(e.clone()));
+    }
+    if let Some(e) = &query.employment {
+        c = c.add(person::Column::EmploymentStatus.eq(e.clone()));
+    }
+    if let Some(d) = query.disability {
+        c = c.add(person::Column::HasDisability.eq(d));
+    }
+    if let Some(o) = &query.occupation {
+        c = c.add(
+            Expr::col(person::Column::Id).in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(crate::entity::profile_item::Column::PersonId)
+                    .from(crate::entity::profile_item::Entity)
+                    .and_where(
+                        Expr::col(crate::entity::profile_item::Column::Kind)
+                            .is_in(["work", "desired"]),
+                    )
+                    .and_where(
+                        Expr::col(crate::entity::profile_item::Column::Code).like(format!("{o}%")),
+                    )
+                    .take(),
+            ),
+        );
+    }
+    c
+}
+
 /// Fewest digits that search by the beginning of a document number.
 pub const DOC_PREFIX_MIN: usize = 5;
 
@@ -297,47 +346,7 @@ pub async fn search(
             q = q.filter(Expr::col(person::Column::SearchName).like(format!("%{word}%")));
         }
     }
-    if let Some(office) = query.office_id {
-        q = q.filter(person::Column::OfficeId.eq(office));
-    }
-    if let Some(d) = &query.department_code {
-        q = q.filter(person::Column::DepartmentCode.eq(d.clone()));
-    }
-    if let Some(s) = &query.sex {
-        q = q.filter(person::Column::Sex.eq(s.clone()));
-    }
-    if let Some(d) = query.born_from {
-        q = q.filter(person::Column::BirthDate.gte(d));
-    }
-    if let Some(d) = query.born_to {
-        q = q.filter(person::Column::BirthDate.lte(d));
-    }
-    if let Some(e) = &query.education {
-        q = q.filter(person::Column::EducationLevel.eq(e.clone()));
-    }
-    if let Some(e) = &query.employment {
-        q = q.filter(person::Column::EmploymentStatus.eq(e.clone()));
-    }
-    if let Some(d) = query.disability {
-        q = q.filter(person::Column::HasDisability.eq(d));
-    }
-    if let Some(o) = &query.occupation {
-        q = q.filter(
-            Expr::col(person::Column::Id).in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(crate::entity::profile_item::Column::PersonId)
-                    .from(crate::entity::profile_item::Entity)
-                    .and_where(
-                        Expr::col(crate::entity::profile_item::Column::Kind)
-                            .is_in(["work", "desired"]),
-                    )
-                    .and_where(
-                        Expr::col(crate::entity::profile_item::Column::Code).like(format!("{o}%")),
-                    )
-                    .take(),
-            ),
-        );
-    }
+    q = q.filter(filters_condition(query));
     let total = q.clone().count(conn).await?;
     let order = if desc {
         sea_orm::Order::Desc

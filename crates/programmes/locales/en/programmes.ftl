@@ -576,3 +576,4 @@ national-values-hint = Status: activo, suspendido or baja. Period: a month (2026
 criterion-incompatible-value-none = in none of them
 criterion-incompatible-value = is in { $codes }
 criterion-incompatible-rule = not in an incompatible programme ({ $codes })
+programme-audience-beneficiaries = Beneficiaries of the programme

@@ -576,3 +576,4 @@ national-values-hint = Estado: activo, suspendido o baja. Período: un mes (2026
 criterion-incompatible-value-none = no está en ninguno
 criterion-incompatible-value = está en { $codes }
 criterion-incompatible-rule = no estar en un programa incompatible ({ $codes })
+programme-audience-beneficiaries = Beneficiarios del programa

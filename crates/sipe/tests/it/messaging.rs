@@ -236,21 +236,135 @@ async fn templates_are_kept_through_the_api_with_their_variants_checked() {
         let problem: Value = res.json().await.unwrap();
         assert!(problem.to_string().contains(field), "{field}: {problem}");
     }
-    let res = client
-        .put(app.url(&format!("/api/v1/message-templates/{id}")))
-        .bearer_auth(&token)
-        .json(
-            &json!({"code": "charla", "name": "Charla", "purpose": "training_offers",
-            "sms_text": "Hola {nombre}", "active": false}),
-        )
-        .send()
-        .await
-        .unwrap();
+    let put = |id: &str, body: Value| {
+        client
+            .put(app.url(&format!("/api/v1/message-templates/{id}")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let res = put(
+        &id,
+        json!({"code": "charla", "name": "Charla", "purpose": "training_offers",
+            "sms_text": "Hola {nombre}", "active": false, "version": 1}),
+    )
+    .await
+    .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let t: Value = res.json().await.unwrap();
     assert_eq!(
         (t["version"].as_i64(), t["active"].as_bool()),
         (Some(2), Some(false))
+    );
+    // Refused: an edit of version 1 (someone saved version 2 since), a new code, and a
+    // notice's template using a variable its module does not give.
+    let referral = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "referral_notice")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (id, body, field) in [
+        (
+            id.as_str(),
+            json!({"code": "charla", "name": "Charla", "purpose": "service", "sms_text": "Hola", "version": 1}),
+            "version",
+        ),
+        (
+            id.as_str(),
+            json!({"code": "charla_nueva", "name": "Charla", "purpose": "service", "sms_text": "Hola"}),
+            "code",
+        ),
+        (
+            referral.as_str(),
+            json!({"code": "referral_notice", "name": "Aviso", "purpose": "service", "sms_text": "Hola {nombre}, el {curso}"}),
+            "sms_text",
+        ),
+    ] {
+        let res = put(id, body.clone()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let problem: Value = res.json().await.unwrap();
+        assert!(problem.to_string().contains(field), "{field}: {problem}");
+    }
+    // Its own variables are fine.
+    let res = put(&referral, json!({"code": "referral_notice", "name": "Aviso", "purpose": "service", "sms_text": "Hola {nombre}: {puesto} en {empresa}"})).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_consent_withdrawn_after_queueing_cancels_the_message_and_the_others_go() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let token = admin_token(&app).await;
+    let stays = person(&app, "42000001", "", "+5493815551001", &["sms"]).await;
+    let leaves = person(&app, "42000002", "", "+5493815551002", &["sms"]).await;
+    // Queued together, held back (due far ahead) so nothing leaves yet.
+    let tx = sipe::db::begin_write(&app.db).await.unwrap();
+    let ctx = sipe::audit::AuditCtx::system();
+    for (p, key) in [(stays, "a"), (leaves, "b")] {
+        let out = sipe::messaging::send(
+            &tx,
+            &ctx,
+            "programme_approval",
+            PersonId(p),
+            &[("programa", "Empleo Joven".into())],
+            key,
+        )
+        .await
+        .unwrap();
+        assert_eq!(out.status, "queued");
+    }
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &tx,
+        "UPDATE messages SET next_attempt_at = '2999-01-01T00:00:00Z'",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    // The person withdraws the consent (what a BAJA reply does), then both fall due.
+    let tx = sipe::db::begin_write(&app.db).await.unwrap();
+    assert!(
+        sipe::persons::contact::withdraw_consent(
+            &tx,
+            &ctx,
+            PersonId(leaves),
+            sipe::persons::contact::ContactChannel::Sms
+        )
+        .await
+        .unwrap()
+    );
+    tx.commit().await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        "UPDATE messages SET next_attempt_at = created_at",
+    )
+    .await
+    .unwrap();
+    settled(&app).await;
+    let one = |rows: Vec<Value>| {
+        (
+            rows[0]["status"].as_str().unwrap().to_owned(),
+            rows[0]["reason"].as_str().map(str::to_owned),
+        )
+    };
+    assert_eq!(
+        one(messages_of(&app, &token, stays).await),
+        ("sent".to_owned(), None)
+    );
+    assert_eq!(
+        one(messages_of(&app, &token, leaves).await),
+        ("cancelled".to_owned(), Some("consent_withdrawn".to_owned()))
+    );
+    // The withdrawal is on the record like any edit.
+    let p = app
+        .get_json(&token, &format!("/api/v1/persons/{leaves}"))
+        .await;
+    assert_eq!(
+        (p["sms_consent"].as_bool(), p["email_consent"].as_bool()),
+        (Some(false), Some(false))
     );
 }
 
@@ -262,7 +376,7 @@ async fn transactional_mail_reaches_a_real_smtp_server_once_with_retries_and_ref
     let app = TestApp::spawn_with(|c| {
         c.messaging = Some(
             toml::from_str(&format!(
-                "[email]\nprovider = \"smtp\"\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\nfrom = \"Empleo Tucumán <no-responder@empleo.example>\"\nrate_per_second = 50\n"
+                "[email]\nprovider = \"smtp\"\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\nfrom = \"Empleo Tucumán <no-responder@empleo.example>\"\nrate_per_second = 50\n[sms]\nprovider = \"sink\"\n"
             ))
             .unwrap(),
         );
@@ -305,8 +419,9 @@ async fn transactional_mail_reaches_a_real_smtp_server_once_with_retries_and_ref
             .unwrap()
             .unwrap();
         if m.attempts >= 1 && m.status == "queued" {
+            assert_eq!(m.reason.as_deref(), Some("provider_error"));
             assert!(
-                m.reason.as_deref().unwrap_or_default().contains("451"),
+                m.detail.as_deref().unwrap_or_default().contains("451"),
                 "{m:?}"
             );
             sea_orm::ConnectionTrait::execute_unprepared(
@@ -369,9 +484,12 @@ async fn transactional_mail_reaches_a_real_smtp_server_once_with_retries_and_ref
         ("sent".to_owned(), 2)
     );
     let failed = messages_of(&app, &token, refused).await;
-    assert_eq!(failed[0]["status"], "failed");
+    assert_eq!(
+        (failed[0]["status"].as_str(), failed[0]["reason"].as_str()),
+        (Some("failed"), Some("provider_refused"))
+    );
     assert!(
-        failed[0]["reason"].as_str().unwrap().contains("550"),
+        failed[0]["detail"].as_str().unwrap().contains("550"),
         "{failed:?}"
     );
     assert_eq!(
@@ -405,4 +523,324 @@ async fn transactional_mail_reaches_a_real_smtp_server_once_with_retries_and_ref
         page.contains("Aviso de derivación"),
         "timeline and section name the template"
     );
+}
+
+/// A signed-in API user of office `office` with `role`.
+async fn api_user(app: &TestApp, username: &str, role: &str, offices: &[&str]) -> String {
+    let id = app.user(username, role, offices).await;
+    app.token(id).await
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let res = reqwest::Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Waits until the campaign reaches `state`.
+async fn campaign_in(app: &TestApp, token: &str, id: &str, state: &str) -> Value {
+    for _ in 0..150 {
+        let c = app
+            .get_json(token, &format!("/api/v1/campaigns/{id}"))
+            .await;
+        if c["state"] == state {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("campaign {id} never reached {state}");
+}
+
+#[tokio::test]
+async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_person_once() {
+    let app = TestApp::spawn_with(|c| {
+        c.messaging = Some(
+            toml::from_str(
+                "approval_threshold = 2\nfrequency_cap = 1\nsms_price_per_segment = 10\n[sms]\nprovider = \"sink\"\n[email]\nprovider = \"sink\"\n",
+            )
+            .unwrap(),
+        );
+    })
+    .await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let mut reached = Vec::new();
+    for n in 0..3 {
+        reached.push(
+            person(
+                &app,
+                &format!("4300000{n}"),
+                "",
+                &format!("+549381555200{n}"),
+                &["sms"],
+            )
+            .await,
+        );
+    }
+    let silent = person(&app, "43000009", "", "+5493815552009", &[]).await;
+    let elsewhere = {
+        let input = sipe::persons::input::PersonInput {
+            doc_type: "dni".into(),
+            doc_number: "43000010".into(),
+            surnames: "Otra".into(),
+            names: "Oficina".into(),
+            birth_date: "1990-05-05".into(),
+            sex: "F".into(),
+            office_code: "OE-B".into(),
+            phone: "+5493815552010".into(),
+            sms_consent: "on".into(),
+            confirm_duplicates: "true".into(),
+            ..Default::default()
+        };
+        match sipe::persons::service::register(
+            &app.db,
+            &sipe::audit::AuditCtx::system(),
+            &system(),
+            crate::helpers::TZ,
+            &input,
+        )
+        .await
+        .unwrap()
+        {
+            sipe::persons::service::RegisterOutcome::Created(id) => id,
+            other => panic!("{other:?}"),
+        }
+    };
+    let admin = admin_token(&app).await;
+    let author = api_user(&app, "coa", "coordinator", &["OE-A"]).await;
+    let approver = api_user(&app, "cob", "coordinator", &["OE-A"]).await;
+    let operator = api_user(&app, "opa", "operator", &["OE-A"]).await;
+    let (status, template) = post(
+        &app,
+        &admin,
+        "/api/v1/message-templates",
+        json!({
+        "code": "charla", "name": "Charla de orientación", "purpose": "service",
+        "sms_text": "Hola {nombre}, te esperamos en {oficina}."}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let template = template["id"].as_str().unwrap().to_owned();
+
+    // Who it reaches, within the author's scope: OE-B's person is not counted.
+    let (status, counts) = post(
+        &app,
+        &author,
+        "/api/v1/message-audiences/count",
+        json!({"filters": {"office": "OE-A"}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{counts}");
+    assert_eq!(
+        (
+            counts["people"].as_u64(),
+            counts["sms"].as_u64(),
+            counts["email"].as_u64()
+        ),
+        (Some(4), Some(3), Some(0))
+    );
+    let (status, refused) = post(
+        &app,
+        &author,
+        "/api/v1/message-audiences/count",
+        json!({"filters": {"office": "OE-B"}}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another office's audience: {refused}"
+    );
+    // Other modules' filters: each runs as SQL (nobody holds a place in an unknown
+    // programme, a cohort or a vacancy); an unknown filter is refused.
+    for key in ["programme", "cohort", "vacancy"] {
+        let (status, none) = post(
+            &app,
+            &author,
+            "/api/v1/message-audiences/count",
+            json!({"filters": {"office": "OE-A", "extra": {key: Uuid::now_v7()}}}),
+        )
+        .await;
+        assert_eq!(
+            (status, none["people"].as_u64()),
+            (StatusCode::OK, Some(0)),
+            "{key}: {none}"
+        );
+    }
+    let (status, unknown) = post(
+        &app,
+        &author,
+        "/api/v1/message-audiences/count",
+        json!({"filters": {"office": "OE-A", "extra": {"color": "azul"}}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{unknown}");
+
+    let (status, c) = post(
+        &app,
+        &author,
+        "/api/v1/campaigns",
+        json!({
+        "name": "Charlas de diciembre", "template_id": template, "channel": "sms",
+        "filters": {"office": "OE-A"}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    let id = c["id"].as_str().unwrap().to_owned();
+    let steps = format!("/api/v1/campaigns/{id}/steps");
+    // Three recipients, over the threshold of two: it waits for a second user.
+    let (status, c) = post(
+        &app,
+        &author,
+        &steps,
+        json!({"action": "launch", "version": 1}),
+    )
+    .await;
+    assert_eq!(
+        (status, c["state"].as_str(), c["recipients"].as_i64()),
+        (StatusCode::OK, Some("pending_approval"), Some(3))
+    );
+    let (status, same) = post(
+        &app,
+        &author,
+        &steps,
+        json!({"action": "approve", "version": 2}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "its author cannot approve it: {same}"
+    );
+    let (status, _) = post(
+        &app,
+        &operator,
+        &steps,
+        json!({"action": "approve", "version": 2}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an operator may not");
+    let (status, c) = post(
+        &app,
+        &approver,
+        &steps,
+        json!({"action": "approve", "version": 2}),
+    )
+    .await;
+    assert_eq!(
+        (status, c["state"].as_str()),
+        (StatusCode::OK, Some("scheduled")),
+        "{c}"
+    );
+
+    let done = campaign_in(&app, &author, &id, "finished").await;
+    assert_eq!(
+        (done["queued"].as_i64(), done["excluded"].as_i64()),
+        (Some(3), Some(1)),
+        "{done}"
+    );
+    let report = app
+        .get_json(&author, &format!("/api/v1/campaigns/{id}/report"))
+        .await;
+    assert_eq!(report["recipients"], 3);
+    assert_eq!(report["by_status"], json!([["sent", 3]]));
+    assert_eq!(report["cost_cents"], 3000, "one segment each at $ 10");
+    for p in &reached {
+        let rows = messages_of(&app, &admin, *p).await;
+        assert_eq!(rows.len(), 1, "one message each");
+        assert_eq!(rows[0]["status"], "sent");
+        assert!(
+            rows[0]["body"]
+                .as_str()
+                .unwrap()
+                .starts_with("Hola Persona"),
+            "{rows:?}"
+        );
+    }
+    assert!(
+        messages_of(&app, &admin, silent).await.is_empty(),
+        "no consent, no message"
+    );
+    assert!(
+        messages_of(&app, &admin, elsewhere).await.is_empty(),
+        "another office's person"
+    );
+    let files = std::fs::read_dir(app.config.data_dir.join("outbox/sms"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 3);
+
+    // A second campaign to the same people: the frequency cap (one a week) leaves them out.
+    let (_, c2) = post(&app, &author, "/api/v1/campaigns", json!({
+        "name": "Recordatorio", "template_id": template, "channel": "sms", "filters": {"office": "OE-A"}})).await;
+    let id2 = c2["id"].as_str().unwrap().to_owned();
+    let (status, _) = post(
+        &app,
+        &author,
+        &format!("/api/v1/campaigns/{id2}/steps"),
+        json!({"action": "launch", "version": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, c2) = post(
+        &app,
+        &approver,
+        &format!("/api/v1/campaigns/{id2}/steps"),
+        json!({"action": "approve", "version": 2}),
+    )
+    .await;
+    assert_eq!(c2["state"], "scheduled");
+    let done = campaign_in(&app, &author, &id2, "finished").await;
+    assert_eq!(
+        (done["queued"].as_i64(), done["excluded"].as_i64()),
+        (Some(0), Some(4)),
+        "{done}"
+    );
+
+    // A scheduled campaign is cancelled before its time: nothing is queued.
+    let (_, c3) = post(&app, &admin, "/api/v1/campaigns", json!({
+        "name": "Más adelante", "template_id": template, "channel": "sms", "filters": {"office": "OE-A"}})).await;
+    let id3 = c3["id"].as_str().unwrap().to_owned();
+    let (status, c3) = post(
+        &app,
+        &admin,
+        &format!("/api/v1/campaigns/{id3}/steps"),
+        json!({"action": "launch", "version": 1, "scheduled_at": "2099-01-01T10:00"}),
+    )
+    .await;
+    assert_eq!(
+        (status, c3["state"].as_str()),
+        (StatusCode::OK, Some("pending_approval")),
+        "{c3}"
+    );
+    let (status, c3) = post(
+        &app,
+        &author,
+        &format!("/api/v1/campaigns/{id3}/steps"),
+        json!({"action": "cancel", "version": 2}),
+    )
+    .await;
+    assert_eq!(
+        (status, c3["state"].as_str()),
+        (StatusCode::OK, Some("cancelled")),
+        "{c3}"
+    );
+    // The operator of OE-A sees the office's campaigns; nobody of OE-B would.
+    let listed = app.get_json(&operator, "/api/v1/campaigns").await;
+    assert_eq!(listed["total"], 3);
+    let other = api_user(&app, "opb", "operator", &["OE-B"]).await;
+    assert_eq!(app.get_json(&other, "/api/v1/campaigns").await["total"], 0);
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/campaigns/{id}")))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

@@ -67,6 +67,8 @@ struct Side {
     /// A message template (a catalogue, seen by all) and a message to the side's person.
     template: Uuid,
     message: Uuid,
+    /// Draft campaigns of the side's office (web, API).
+    campaigns: [Uuid; 2],
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -790,6 +792,7 @@ async fn side(
         document: Uuid::nil(),
         template: Uuid::nil(),
         message: Uuid::nil(),
+        campaigns: [Uuid::nil(); 2],
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -1042,6 +1045,25 @@ async fn fixture() -> Fixture {
         .unwrap()
         .message_id
         .unwrap();
+        for i in 0..2 {
+            side.campaigns[i] = sipe::messaging::campaigns::create(
+                &app.db,
+                &ctx(),
+                &system(),
+                &[],
+                &sipe::messaging::campaigns::CampaignInput {
+                    name: format!("Campaña {} {i}", side.tag),
+                    template_id: side.template.to_string(),
+                    channel: "sms".into(),
+                    filters: sipe::messaging::audiences::AudienceFilters {
+                        office: side.office.into(),
+                        ..Default::default()
+                    },
+                },
+            )
+            .await
+            .unwrap();
+        }
     }
     // Each side's person has a bank account to read.
     for side in [&a, &b] {
@@ -1130,6 +1152,11 @@ fn concrete(path: &str, s: &Side) -> String {
                 || path.contains("/message-templates/") =>
             {
                 s.template.to_string()
+            }
+            "id" if path.contains("/messaging/campaigns/")
+                || path.contains("/api/v1/campaigns/") =>
+            {
+                s.campaigns[usize::from(api)].to_string()
             }
             "id" if path.contains("/messaging/messages/") || path.contains("/api/v1/messages/") => {
                 s.message.to_string()
@@ -1533,6 +1560,31 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
             ("purpose", "service".into()),
             ("sms_text", "Hola {nombre}".into()),
         ],
+        ("POST", "/messaging/campaigns") => vec![
+            ("name", "Campaña Nueva".into()),
+            ("template_id", s.template.to_string()),
+            ("channel", "sms".into()),
+            ("office", s.office.into()),
+            ("intent", "save".into()),
+        ],
+        ("POST", "/api/v1/campaigns") => {
+            return Payload::Json(json!({"name": "Campaña Nueva", "template_id": s.template,
+                "channel": "sms", "filters": {"office": s.office}}));
+        }
+        ("POST", "/api/v1/message-audiences") => {
+            return Payload::Json(
+                json!({"name": "Audiencia Nueva", "filters": {"office": s.office}}),
+            );
+        }
+        ("POST", "/api/v1/message-audiences/count") => {
+            return Payload::Json(json!({"filters": {"office": s.office}}));
+        }
+        ("POST", "/messaging/campaigns/{id}/step") | ("POST", "/api/v1/campaigns/{id}/steps") => {
+            if api {
+                return Payload::Json(json!({"action": "cancel", "version": 1}));
+            }
+            vec![("action", "cancel".into()), ("version", "1".into())]
+        }
         ("POST", "/messaging/sms-preview") | ("POST", "/api/v1/messaging/sms-preview") => {
             vec![("text", "Sesión informativa".into())]
         }

@@ -472,3 +472,4 @@ evidence-file-empty = The file is empty: choose another.
 path-name-taken = There is already a path with that name.
 evaluator-expired-date = That date is past: the accreditation would be expired.
 evaluator-renew-hint = If the person is already accredited, the number and date are updated.
+training-audience-enrolled = Enrolled in the cohort

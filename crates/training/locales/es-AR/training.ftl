@@ -488,3 +488,4 @@ evidence-file-empty = El archivo está vacío: elegí otro.
 path-name-taken = Ya hay un trayecto con ese nombre.
 evaluator-expired-date = Esa fecha ya pasó: la acreditación estaría vencida.
 evaluator-renew-hint = Si la persona ya está acreditada, se actualizan el número y la fecha.
+training-audience-enrolled = Inscriptos en la comisión
