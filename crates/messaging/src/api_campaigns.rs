@@ -53,7 +53,7 @@ pub async fn count(
     ))
 }
 
-/// SavedAudience audiences of offices in the caller's view scope.
+/// Saved audiences of offices in the caller's view scope.
 #[utoipa::path(get, path = "/api/v1/message-audiences", responses((status = 200, body = Vec<SavedAudience>)))]
 pub async fn list_audiences(
     State(st): State<AppState>,
@@ -86,7 +86,7 @@ pub async fn save_audience(
         &ctx,
         &access,
         &sources(&st),
-        &input.name,
+        ("name", &input.name),
         &input.filters,
     )
     .await?;
@@ -155,7 +155,12 @@ pub async fn create(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> Result<(StatusCode, Json<Campaign>), ApiError> {
-    let id = campaigns::create(&st.db, &ctx, &access, &sources(&st), &input).await?;
+    let settings = &st
+        .extensions
+        .get::<Messaging>()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("messaging is not running")))?
+        .settings;
+    let id = campaigns::create(&st.db, &ctx, &access, &sources(&st), settings, &input).await?;
     let c = campaigns::find(&st.db, &access, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -194,7 +199,7 @@ pub async fn step(
     let settings = &st
         .extensions
         .get::<Messaging>()
-        .ok_or(ApiError::NotFound)?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("messaging is not running")))?
         .settings;
     Ok(Json(
         campaigns::step(

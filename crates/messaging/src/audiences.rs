@@ -12,7 +12,7 @@ use chrono::Utc;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -98,7 +98,7 @@ pub struct Checked {
 
 /// Checks filters for `access`; an unknown module filter or value is refused.
 pub async fn check(
-    conn: &impl ConnectionTrait,
+    conn: &Db,
     access: &Access,
     sources: &[Arc<dyn AudienceSource>],
     f: &AudienceFilters,
@@ -161,16 +161,31 @@ pub async fn check(
             e.add(field, "field-choice-invalid");
         }
     }
+    // An occupation that names no ISCO group would select everyone: refused.
+    if !f.occupation.is_empty() {
+        let occupations = sipe_platform::taxonomy::Occupations::read(conn).await?;
+        if occupations
+            .resolve(&f.occupation, sipe_platform::taxonomy::Gender::Unknown)
+            .is_none()
+        {
+            e.add("occupation", "messaging-audience-occupation-unknown");
+        }
+    }
     if f.extra.len() > sources.len() {
         e.add("extra", "field-choice-invalid");
     }
     f.extra.retain(|_, v| !v.trim().is_empty());
+    // A module's filter takes one of the values it offers the user (within their scope).
     for (key, value) in &f.extra {
-        let known = sources
-            .iter()
-            .find(|s| s.key() == key)
-            .and_then(|s| s.people(value));
-        if known.is_none() {
+        let offered = match sources.iter().find(|s| s.key() == key) {
+            Some(s) => s
+                .options(conn, access)
+                .await?
+                .iter()
+                .any(|(v, _)| v == value.trim()),
+            None => false,
+        };
+        if !offered {
             e.add("extra", "field-choice-invalid");
         }
     }
@@ -267,11 +282,11 @@ pub async fn save(
     ctx: &AuditCtx,
     access: &Access,
     sources: &[Arc<dyn AudienceSource>],
-    name: &str,
+    (name_field, name): (&'static str, &str),
     f: &AudienceFilters,
 ) -> Result<Uuid, MessagingError> {
     let mut e = FieldErrors::new();
-    let name = validation::text(&mut e, "name", name, true, 120);
+    let name = validation::text(&mut e, name_field, name, true, 120);
     e.into_result()?;
     let checked = check(db, access, sources, f).await?;
     let tx = db::begin_write(db).await?;
@@ -301,7 +316,10 @@ pub async fn save(
     Ok(id)
 }
 
-/// SavedAudience audiences of offices in the caller's view scope (and national ones for a
+/// The most saved audiences listed (by name).
+pub const MAX_LISTED: u64 = 200;
+
+/// Saved audiences of offices in the caller's view scope (and national ones for a
 /// national user), by name.
 pub async fn list(
     conn: &impl ConnectionTrait,
@@ -310,6 +328,7 @@ pub async fn list(
     Ok(audience::Entity::find()
         .filter(in_scope(access))
         .order_by_asc(audience::Column::Name)
+        .limit(MAX_LISTED)
         .all(conn)
         .await?
         .into_iter()

@@ -136,6 +136,7 @@ async fn seed_campaign(db: &Db, config: &sipe_platform::config::Config) -> anyho
                 &as_user(&author),
                 &author_access,
                 &[],
+                &settings,
                 &CampaignInput {
                     name: "Charla de orientación para jóvenes".into(),
                     template_id: template.id.to_string(),
@@ -207,7 +208,9 @@ async fn seed_campaign(db: &Db, config: &sipe_platform::config::Config) -> anyho
         .provider(Channel::Sms)
         .ok_or_else(|| anyhow::anyhow!("the demo sends SMS to the sink"))?;
     for _ in 0..10_000 {
-        let queued = campaigns::runner::run_once(db, config.tz(), &messaging.settings, &[]).await?;
+        let queued =
+            campaigns::runner::run_once(db, config.tz(), &messaging.settings, &[], Some(id))
+                .await?;
         let sent = crate::sender::drain_once(
             db,
             config.tz(),

@@ -179,6 +179,8 @@ pub mod campaign {
         pub name: String,
         /// Template.
         pub template_id: Uuid,
+        /// The template's version at launch.
+        pub template_version: i32,
         /// Channel.
         pub channel: String,
         /// The office whose people it reaches (none: every office).

@@ -14,6 +14,12 @@ pub enum MessagingError {
     /// No such record in the caller's scope.
     #[error("not found")]
     NotFound,
+    /// The record's state (or another user's change) does not allow it; a catalogue key.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The caller may see the record but not do this to it; a catalogue key.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -33,6 +39,8 @@ impl From<MessagingError> for WebError {
         match e {
             MessagingError::Invalid(f) => f.into(),
             MessagingError::NotFound => WebError::NotFound,
+            MessagingError::Conflict(k) => WebError::Conflict(k.into()),
+            MessagingError::Forbidden(_) => WebError::Forbidden,
             MessagingError::Store(s) => s.into(),
             MessagingError::Internal(e) => WebError::Internal(e),
         }
@@ -44,6 +52,10 @@ impl From<MessagingError> for ApiError {
         match e {
             MessagingError::Invalid(f) => ApiError::Invalid(f),
             MessagingError::NotFound => ApiError::NotFound,
+            MessagingError::Conflict(k) => {
+                ApiError::Conflict(sipe_platform::i18n::Lang::En.t(k).into_owned())
+            }
+            MessagingError::Forbidden(_) => ApiError::Forbidden,
             MessagingError::Store(s) => s.into(),
             MessagingError::Internal(e) => ApiError::Internal(e),
         }

@@ -208,14 +208,15 @@ pub async fn send_many(
                     ),
                     ("template", Arg::text(template.name.clone())),
                     ("state", Arg::text(state)),
-                    (
-                        "reason",
-                        Arg::key(format!("messaging-reason-{}", reason.unwrap_or_default())),
-                    ),
                 ],
                 link: Some(format!("/messaging/messages/{id}")),
                 office_id: office,
             });
+            if let (Some(event), Some(reason)) = (events.last_mut(), reason) {
+                event
+                    .args
+                    .push(("reason", Arg::key(format!("messaging-reason-{reason}"))));
+            }
         }
     }
     timeline::append_each(conn, ctx, events).await?;

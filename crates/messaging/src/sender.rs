@@ -77,13 +77,18 @@ async fn campaign_loop(
 ) {
     let sources = crate::web_campaigns::sources(&state);
     while !*shutdown.borrow() {
-        let queued =
-            crate::campaigns::runner::run_once(&state.db, state.tz, &messaging.settings, &sources)
-                .await
-                .unwrap_or_else(|e| {
-                    tracing::error!(error = format!("{e:#}"), "campaign runner");
-                    0
-                });
+        let queued = crate::campaigns::runner::run_once(
+            &state.db,
+            state.tz,
+            &messaging.settings,
+            &sources,
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(error = format!("{e:#}"), "campaign runner");
+            0
+        });
         if queued == 0 {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {}
@@ -291,7 +296,8 @@ async fn no_longer_sendable(
         match domain::address(&crate::send::reach_of(contact), channel, purpose) {
             Ok(address) if address == m.address => {}
             Ok(_) => out.push((m.id, "address_changed")),
-            Err(_) => out.push((m.id, "consent_withdrawn")),
+            Err(domain::Unreachable::NoChannelConsent) => out.push((m.id, "consent_withdrawn")),
+            Err(other) => out.push((m.id, other.as_str())),
         }
     }
     Ok(out)

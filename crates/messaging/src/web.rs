@@ -309,6 +309,7 @@ struct MessagesPage {
     status: String,
     channel: String,
     person: String,
+    campaign: String,
     statuses: Vec<&'static str>,
     channels: Vec<&'static str>,
 }
@@ -359,6 +360,7 @@ pub async fn list_messages(
             status: f.status,
             channel: f.channel,
             person: f.person,
+            campaign: f.campaign,
             statuses: domain::status::ALL.to_vec(),
             channels: Channel::ALL.map(Channel::as_str).to_vec(),
         },

@@ -344,7 +344,7 @@ pub async fn save_campaign(
             &audit,
             &user.access,
             &srcs,
-            &get("audience_name"),
+            ("audience_name", &get("audience_name")),
             &filters,
         )
         .await
@@ -356,7 +356,7 @@ pub async fn save_campaign(
                 channel: channel.clone(),
                 filters: filters.clone(),
             };
-            campaigns::create(&st.db, &audit, &user.access, &srcs, &input)
+            campaigns::create(&st.db, &audit, &user.access, &srcs, settings(&st)?, &input)
                 .await
                 .map(Some)
         }
@@ -533,6 +533,9 @@ pub async fn step(
             },
         )),
         Err(MessagingError::Invalid(e)) => campaign_page(&st, ctx, &user, id, e).await,
+        Err(MessagingError::Conflict(key) | MessagingError::Forbidden(key)) => {
+            campaign_page(&st, ctx, &user, id, FieldErrors::one("action", key)).await
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -211,3 +211,6 @@ messaging-audience-office-required = Choose the audience's office.
 messaging-audience-office-unknown = That office is not in your scope.
 messaging-audience-age-invalid = Write an age between 0 and 120.
 messaging-campaign-variables = A campaign fills only {"{"}nombre{"}"}, {"{"}apellido{"}"} and {"{"}oficina{"}"}: choose a template that uses no other variable.
+messaging-campaign-may-not-approve = Your role does not approve campaigns.
+messaging-campaign-template-changed = The template changed after the campaign was sent for approval: return it to draft for its author to send again.
+messaging-audience-occupation-unknown = We found no such occupation; write its code or its name.

@@ -211,3 +211,6 @@ messaging-audience-office-required = Elegí la oficina de la audiencia.
 messaging-audience-office-unknown = Esa oficina no está en tu alcance.
 messaging-audience-age-invalid = Escribí una edad entre 0 y 120.
 messaging-campaign-variables = Una campaña solo completa {"{"}nombre{"}"}, {"{"}apellido{"}"} y {"{"}oficina{"}"}: elegí una plantilla que no use otras variables.
+messaging-campaign-may-not-approve = Tu rol no aprueba campañas.
+messaging-campaign-template-changed = La plantilla cambió después del envío a aprobación: devolvela a borrador para que su autor la envíe de nuevo.
+messaging-audience-occupation-unknown = No encontramos esa ocupación; escribí su código o su nombre.

@@ -78,6 +78,8 @@ pub struct Campaign {
     pub template_id: Uuid,
     /// Its name.
     pub template_name: String,
+    /// Its version when launched.
+    pub template_version: i32,
     /// Channel.
     pub channel: String,
     /// The audience's office (none: every office).
@@ -122,6 +124,7 @@ impl Campaign {
             name: m.name,
             template_id: m.template_id,
             template_name,
+            template_version: m.template_version,
             channel: m.channel,
             office_id: m.office_id,
             state: m.state,
@@ -223,10 +226,15 @@ struct Valid {
     channel: Channel,
 }
 
-async fn validate(conn: &impl ConnectionTrait, i: &CampaignInput) -> Result<Valid, MessagingError> {
+async fn validate(
+    conn: &impl ConnectionTrait,
+    settings: &crate::config::Settings,
+    i: &CampaignInput,
+) -> Result<Valid, MessagingError> {
     let mut e = FieldErrors::new();
     let name = validation::text(&mut e, "name", &i.name, true, 120);
-    let channel = Channel::parse(i.channel.trim());
+    // Only a channel with a provider: no sender would ever take the others' messages.
+    let channel = Channel::parse(i.channel.trim()).filter(|c| settings.channels().contains(c));
     if channel.is_none() {
         e.add("channel", "field-choice-invalid");
     }
@@ -238,9 +246,7 @@ async fn validate(conn: &impl ConnectionTrait, i: &CampaignInput) -> Result<Vali
         (None, _) => e.add("template_id", "messaging-campaign-template-unknown"),
         (Some(t), Some(c)) if !t.has(c) => e.add("channel", "messaging-campaign-no-variant"),
         // A campaign fills only what each person's record gives.
-        (Some(t), Some(c)) if crate::send::compose(t, c, &person_samples()).is_err() => {
-            e.add("template_id", "messaging-campaign-variables")
-        }
+        (Some(t), Some(c)) if !fills(t, c) => e.add("template_id", "messaging-campaign-variables"),
         _ => {}
     }
     e.into_result()?;
@@ -254,12 +260,14 @@ async fn validate(conn: &impl ConnectionTrait, i: &CampaignInput) -> Result<Vali
     }
 }
 
-/// Every person variable with a sample value (to check a template needs no other).
-fn person_samples() -> Vec<(String, String)> {
-    crate::domain::PERSON_VARIABLES
+/// Does the person's record fill every variable of the template's variant? (A campaign
+/// has no other values to give.)
+fn fills(t: &templates::Template, channel: Channel) -> bool {
+    let samples: Vec<(String, String)> = crate::domain::PERSON_VARIABLES
         .iter()
         .map(|v| ((*v).to_owned(), String::new()))
-        .collect()
+        .collect();
+    t.has(channel) && crate::send::compose(t, channel, &samples).is_ok()
 }
 
 /// Prepares a campaign (a draft) for an audience within the caller's view scope.
@@ -268,9 +276,10 @@ pub async fn create(
     ctx: &AuditCtx,
     access: &Access,
     sources: &[Arc<dyn AudienceSource>],
+    settings: &crate::config::Settings,
     input: &CampaignInput,
 ) -> Result<Uuid, MessagingError> {
-    let v = validate(db, input).await?;
+    let v = validate(db, settings, input).await?;
     let checked = audiences::check(db, access, sources, &input.filters).await?;
     let tx = db::begin_write(db).await?;
     let now = Utc::now();
@@ -280,6 +289,7 @@ pub async fn create(
         id: Set(id),
         name: Set(v.name.clone()),
         template_id: Set(v.template.id),
+        template_version: Set(v.template.version),
         channel: Set(v.channel.as_str().into()),
         office_id: Set(checked.office_id),
         filters: Set(filters),
@@ -355,14 +365,14 @@ pub async fn step(
         .await?
         .ok_or(MessagingError::NotFound)?;
     if current.version != input.version {
-        return Err(refused("version", "messaging-campaign-changed"));
+        return Err(MessagingError::Conflict("messaging-campaign-changed"));
     }
     let now = Utc::now();
-    let mut counted = None;
+    let mut launched = None;
     let next = match (input.action.as_str(), current.state.as_str()) {
         ("launch", state::DRAFT) => {
             if current.created_by != ctx.actor_id {
-                return Err(refused("action", "messaging-campaign-not-author"));
+                return Err(MessagingError::Forbidden("messaging-campaign-not-author"));
             }
             let at = match input.scheduled_at.trim() {
                 "" => now,
@@ -372,11 +382,13 @@ pub async fn step(
                     .filter(|d| *d > now - chrono::Duration::minutes(5))
                     .ok_or_else(|| refused("scheduled_at", "messaging-campaign-when-invalid"))?,
             };
+            let channel = Channel::parse(&current.channel)
+                .filter(|c| settings.channels().contains(c))
+                .ok_or_else(|| refused("channel", "field-choice-invalid"))?;
             let template = templates::find(db, current.template_id)
                 .await?
-                .filter(|t| t.active)
+                .filter(|t| t.active && fills(t, channel))
                 .ok_or_else(|| refused("template_id", "messaging-campaign-template-unknown"))?;
-            let channel = Channel::parse(&current.channel).ok_or(MessagingError::NotFound)?;
             let today = now.with_timezone(&tz).date_naive();
             let counts = audiences::count(
                 db,
@@ -391,7 +403,7 @@ pub async fn step(
             if reached == 0 {
                 return Err(refused("filters", "messaging-campaign-nobody"));
             }
-            counted = Some((reached, at));
+            launched = Some((reached, at, template.version));
             if reached > settings.approval_threshold {
                 state::PENDING
             } else {
@@ -400,34 +412,59 @@ pub async fn step(
         }
         ("approve", state::PENDING) | ("reject", state::PENDING) => {
             if !access.can(Permission::ApproveCampaigns) {
-                return Err(MessagingError::NotFound);
+                return Err(MessagingError::Forbidden(
+                    "messaging-campaign-may-not-approve",
+                ));
             }
             if current.created_by == ctx.actor_id {
-                return Err(refused("action", "messaging-campaign-same-user"));
+                return Err(MessagingError::Forbidden("messaging-campaign-same-user"));
             }
             if input.action == "approve" {
+                // What is approved is the text launched: a template changed since goes
+                // back to its author.
+                let same = templates::find(db, current.template_id)
+                    .await?
+                    .is_some_and(|t| t.active && t.version == current.template_version);
+                if !same {
+                    return Err(MessagingError::Conflict(
+                        "messaging-campaign-template-changed",
+                    ));
+                }
                 state::SCHEDULED
             } else {
                 state::DRAFT
             }
         }
         ("cancel", s) if s != state::FINISHED && s != state::CANCELLED => state::CANCELLED,
-        _ => return Err(refused("action", "messaging-campaign-step-not-allowed")),
+        _ => {
+            return Err(MessagingError::Conflict(
+                "messaging-campaign-step-not-allowed",
+            ));
+        }
     };
     let tx = db::begin_write(db).await?;
+    if next == state::CANCELLED {
+        if !cancel_in(&tx, ctx, &current.state, current.version, id, "cancelled").await? {
+            return Err(MessagingError::Conflict("messaging-campaign-changed"));
+        }
+        tx.commit().await?;
+        return find(db, access, id).await?.ok_or(MessagingError::NotFound);
+    }
     let mut q = campaign::Entity::update_many()
         .col_expr(campaign::Column::State, Expr::value(next))
         .col_expr(campaign::Column::Version, Expr::value(current.version + 1))
         .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
         .filter(campaign::Column::Id.eq(id))
+        .filter(campaign::Column::State.eq(current.state.clone()))
         .filter(campaign::Column::Version.eq(current.version));
-    if let Some((reached, at)) = counted {
+    if let Some((reached, at, version)) = launched {
         q = q
             .col_expr(
                 campaign::Column::Recipients,
                 Expr::value(i64::try_from(reached).unwrap_or(i64::MAX)),
             )
-            .col_expr(campaign::Column::ScheduledAt, Expr::value(at));
+            .col_expr(campaign::Column::ScheduledAt, Expr::value(at))
+            .col_expr(campaign::Column::TemplateVersion, Expr::value(version));
     }
     if input.action == "approve" {
         q = q
@@ -438,27 +475,8 @@ pub async fn step(
             )
             .col_expr(campaign::Column::ApprovedAt, Expr::value(now));
     }
-    if next == state::CANCELLED {
-        q = q
-            .col_expr(
-                campaign::Column::CancelledByName,
-                Expr::value(ctx.actor_name.clone()),
-            )
-            .col_expr(campaign::Column::CancelledAt, Expr::value(now));
-    }
     if q.exec(&tx).await?.rows_affected != 1 {
-        return Err(refused("version", "messaging-campaign-changed"));
-    }
-    if next == state::CANCELLED {
-        // Messages not yet handed over are withdrawn; those in flight finish.
-        message::Entity::update_many()
-            .col_expr(message::Column::Status, Expr::value(status::CANCELLED))
-            .col_expr(message::Column::Reason, Expr::value("cancelled"))
-            .col_expr(message::Column::UpdatedAt, Expr::value(now))
-            .filter(message::Column::CampaignId.eq(id))
-            .filter(message::Column::Status.eq(status::QUEUED))
-            .exec(&tx)
-            .await?;
+        return Err(MessagingError::Conflict("messaging-campaign-changed"));
     }
     audit::record(
         &tx,
@@ -466,11 +484,63 @@ pub async fn step(
         Change::new("messaging.campaign.step", "message_campaign", id)
             .before(serde_json::json!({"state": current.state}))
             .after(serde_json::json!({"action": input.action, "state": next,
-                "recipients": counted.map(|c| c.0)})),
+                "recipients": launched.map(|c| c.0)})),
     )
     .await?;
     tx.commit().await?;
     find(db, access, id).await?.ok_or(MessagingError::NotFound)
+}
+
+/// Cancels a campaign still in `from` at `version`, inside the caller's transaction:
+/// its messages not yet handed over are withdrawn, and the audit row says why. False
+/// when it changed meanwhile.
+pub(crate) async fn cancel_in(
+    tx: &impl ConnectionTrait,
+    ctx: &AuditCtx,
+    from: &str,
+    version: i32,
+    id: Uuid,
+    reason: &str,
+) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let res = campaign::Entity::update_many()
+        .col_expr(campaign::Column::State, Expr::value(state::CANCELLED))
+        .col_expr(campaign::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            campaign::Column::CancelledByName,
+            Expr::value(ctx.actor_name.clone()),
+        )
+        .col_expr(campaign::Column::CancelledAt, Expr::value(now))
+        .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
+        .filter(campaign::Column::Id.eq(id))
+        .filter(campaign::Column::State.eq(from))
+        .filter(campaign::Column::Version.eq(version))
+        .exec(tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    let withdrawn = message::Entity::update_many()
+        .col_expr(message::Column::Status, Expr::value(status::CANCELLED))
+        .col_expr(message::Column::Reason, Expr::value("cancelled"))
+        .col_expr(message::Column::UpdatedAt, Expr::value(now))
+        .filter(message::Column::CampaignId.eq(id))
+        .filter(message::Column::Status.eq(status::QUEUED))
+        .exec(tx)
+        .await?
+        .rows_affected;
+    audit::record(
+        tx,
+        ctx,
+        Change::new("messaging.campaign.cancel", "message_campaign", id)
+            .before(serde_json::json!({"state": from}))
+            .after(
+                serde_json::json!({"state": state::CANCELLED, "reason": reason,
+                "withdrawn": withdrawn}),
+            ),
+    )
+    .await?;
+    Ok(true)
 }
 
 /// A campaign's report: its messages by status, failures by reason, cost and opt-outs.
@@ -495,7 +565,8 @@ pub async fn report(conn: &impl ConnectionTrait, id: Uuid) -> Result<CampaignRep
         .column(message::Column::Status)
         .column(message::Column::Reason)
         .expr(Expr::cust("COUNT(*)"))
-        .expr(Expr::cust("COALESCE(SUM(cost_cents), 0)"))
+        // PostgreSQL sums a bigint as numeric: back to bigint.
+        .expr(Expr::cust("CAST(COALESCE(SUM(cost_cents), 0) AS BIGINT)"))
         .filter(message::Column::CampaignId.eq(id))
         .group_by(message::Column::Status)
         .group_by(message::Column::Reason)
@@ -512,8 +583,11 @@ pub async fn report(conn: &impl ConnectionTrait, id: Uuid) -> Result<CampaignRep
             None => r.by_status.push((s.clone(), n)),
         }
         if s == status::FAILED || s == status::EXPIRED {
-            r.failed_by_reason
-                .push((reason.clone().unwrap_or_default(), n));
+            let reason = reason.clone().unwrap_or_default();
+            match r.failed_by_reason.iter_mut().find(|(k, _)| *k == reason) {
+                Some(entry) => entry.1 += n,
+                None => r.failed_by_reason.push((reason, n)),
+            }
         }
         if s == status::CANCELLED && reason.as_deref() == Some("consent_withdrawn") {
             r.opt_outs += n;

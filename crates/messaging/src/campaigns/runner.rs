@@ -11,7 +11,8 @@ use std::sync::Arc;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ColumnTrait, Condition, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -24,7 +25,7 @@ use crate::outbox::{self, NewMessage};
 use crate::send::{compose, reach_of};
 use sipe_persons::audience::Audience;
 use sipe_persons::timeline::{self, Arg, NewEvent};
-use sipe_platform::audit::AuditCtx;
+use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db};
 use sipe_platform::ids::{OfficeId, PersonId};
 
@@ -34,36 +35,81 @@ pub const BATCH: u64 = 2_000;
 const HOLD_SECS: i64 = 120;
 
 /// One round: starts due campaigns, expands one batch of each started one, finishes
-/// those done. Returns how many messages it queued.
+/// those done. `only` limits it to one campaign (the demo). Returns how many messages
+/// it queued. A campaign that fails is logged and tried again in the next round (its
+/// hold expires); the others go on.
 pub async fn run_once(
     db: &Db,
     tz: chrono_tz::Tz,
     settings: &Settings,
     sources: &[Arc<dyn AudienceSource>],
+    only: Option<Uuid>,
 ) -> anyhow::Result<u64> {
     let now = Utc::now();
-    campaign::Entity::update_many()
-        .col_expr(campaign::Column::State, Expr::value(state::SENDING))
-        .col_expr(campaign::Column::StartedAt, Expr::value(now))
-        .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
+    let mut due = campaign::Entity::find()
         .filter(campaign::Column::State.eq(state::SCHEDULED))
-        .filter(campaign::Column::ScheduledAt.lte(now))
-        .exec(db)
-        .await?;
-    let open: Vec<campaign::Model> = campaign::Entity::find()
+        .filter(campaign::Column::ScheduledAt.lte(now));
+    if let Some(id) = only {
+        due = due.filter(campaign::Column::Id.eq(id));
+    }
+    for c in due.limit(50).all(db).await? {
+        let tx = db::begin_write(db).await?;
+        let started = campaign::Entity::update_many()
+            .col_expr(campaign::Column::State, Expr::value(state::SENDING))
+            .col_expr(campaign::Column::StartedAt, Expr::value(now))
+            .col_expr(campaign::Column::Version, Expr::value(c.version + 1))
+            .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
+            .filter(campaign::Column::Id.eq(c.id))
+            .filter(campaign::Column::State.eq(state::SCHEDULED))
+            .filter(campaign::Column::Version.eq(c.version))
+            .exec(&tx)
+            .await?;
+        if started.rows_affected == 1 {
+            audit::record(
+                &tx,
+                &AuditCtx::system(),
+                Change::new("messaging.campaign.start", "message_campaign", c.id)
+                    .after(serde_json::json!({"state": state::SENDING})),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    let mut open = campaign::Entity::find()
         .filter(campaign::Column::State.eq(state::SENDING))
-        .filter(campaign::Column::Expanded.eq(false))
+        .filter(campaign::Column::Expanded.eq(false));
+    if let Some(id) = only {
+        open = open.filter(campaign::Column::Id.eq(id));
+    }
+    let open: Vec<Uuid> = open
+        .select_only()
+        .column(campaign::Column::Id)
+        .order_by_asc(campaign::Column::StartedAt)
         .limit(20)
+        .into_tuple()
         .all(db)
         .await?;
     let mut queued = 0;
-    for c in open {
-        if !hold(db, c.id).await? {
+    for id in open {
+        if !hold(db, id).await? {
             continue;
         }
-        queued += expand_batch(db, tz, settings, sources, &c).await?;
+        // Read again once held: another runner may have moved it on.
+        let Some(c) = campaign::Entity::find_by_id(id)
+            .filter(campaign::Column::State.eq(state::SENDING))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        match expand_batch(db, tz, settings, sources, &c).await {
+            Ok(n) => queued += n,
+            Err(e) => {
+                tracing::error!(campaign = %id, error = format!("{e:#}"), "campaign batch failed; retried later")
+            }
+        }
     }
-    finish_done(db).await?;
+    finish_done(db, only).await?;
     Ok(queued)
 }
 
@@ -86,6 +132,23 @@ async fn hold(db: &Db, id: Uuid) -> Result<bool, DbErr> {
     Ok(res.rows_affected == 1)
 }
 
+/// Stops a campaign that can no longer be sent as approved, with the reason audited.
+async fn stop(db: &Db, c: &campaign::Model, reason: &str) -> anyhow::Result<u64> {
+    tracing::warn!(campaign = %c.id, reason, "campaign stopped");
+    let tx = db::begin_write(db).await?;
+    super::cancel_in(
+        &tx,
+        &AuditCtx::system(),
+        state::SENDING,
+        c.version,
+        c.id,
+        reason,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(0)
+}
+
 /// Queues the next batch of a campaign's audience; returns how many messages.
 async fn expand_batch(
     db: &Db,
@@ -102,18 +165,31 @@ async fn expand_batch(
         None => None,
     };
     let Some(author) = author.filter(|u| u.active) else {
-        tracing::warn!(campaign = %c.id, "campaign author gone: cancelled");
-        cancel(db, c.id, "sipe").await?;
-        return Ok(0);
+        return stop(db, c, "author_inactive").await;
     };
     let access = sipe_platform::access::store::load_access(db, &author).await?;
-    let filters: audiences::AudienceFilters = serde_json::from_str(&c.filters).unwrap_or_default();
-    let (Some(template), Some(channel)) = (
-        crate::templates::find(db, c.template_id).await?,
-        Channel::parse(&c.channel),
-    ) else {
-        cancel(db, c.id, "sipe").await?;
-        return Ok(0);
+    // Filters that no longer read, or name a filter no module offers, would widen the
+    // audience: stop instead.
+    let Ok(filters) = serde_json::from_str::<audiences::AudienceFilters>(&c.filters) else {
+        return stop(db, c, "filters_unreadable").await;
+    };
+    if filters
+        .extra
+        .keys()
+        .any(|k| !sources.iter().any(|s| s.key() == k))
+    {
+        return stop(db, c, "filter_unknown").await;
+    }
+    let Some(channel) = Channel::parse(&c.channel).filter(|ch| settings.channels().contains(ch))
+    else {
+        return stop(db, c, "channel_off").await;
+    };
+    // The words approved: a template changed, retired or without this channel since.
+    let template = crate::templates::find(db, c.template_id)
+        .await?
+        .filter(|t| t.active && t.version == c.template_version && t.has(channel));
+    let Some(template) = template else {
+        return stop(db, c, "template_changed").await;
     };
     let query = audiences::query_of(db, &access, &filters, today)
         .await
@@ -177,13 +253,32 @@ async fn expand_batch(
             created_by: c.created_by_name.clone(),
         });
     }
+    // The audience grew well beyond what was approved (or beyond what needs no
+    // approval): it goes no further.
+    let allowed = std::cmp::max(
+        c.recipients + c.recipients / 20 + 10,
+        i64::try_from(settings.approval_threshold).unwrap_or(i64::MAX),
+    );
+    let to_queue = i64::try_from(messages.len()).unwrap_or(i64::MAX);
+    if c.queued.saturating_add(to_queue) > allowed {
+        return stop(db, c, "audience_grew").await;
+    }
     let tx = db::begin_write(db).await?;
-    // Cancelled meanwhile: nothing more is queued.
-    let still = campaign::Entity::find_by_id(c.id)
+    // First, the campaign's row, still sending and where this batch began: it locks the
+    // row, so a cancel either came before (nothing is queued) or waits for the batch
+    // (and withdraws it).
+    let at_cursor = match c.cursor {
+        Some(cur) => Condition::all().add(campaign::Column::Cursor.eq(cur)),
+        None => Condition::all().add(campaign::Column::Cursor.is_null()),
+    };
+    let mine = campaign::Entity::update_many()
+        .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
+        .filter(campaign::Column::Id.eq(c.id))
         .filter(campaign::Column::State.eq(state::SENDING))
-        .one(&tx)
+        .filter(at_cursor)
+        .exec(&tx)
         .await?;
-    if still.is_none() {
+    if mine.rows_affected != 1 {
         return Ok(0);
     }
     let people: Vec<(Uuid, Option<Uuid>)> = messages
@@ -211,7 +306,6 @@ async fn expand_batch(
                     ),
                     ("template", Arg::text(c.name.clone())),
                     ("state", Arg::text(status::QUEUED)),
-                    ("reason", Arg::key("messaging-reason-")),
                 ],
                 link: Some(format!("/messaging/messages/{id}")),
                 office_id: *office,
@@ -276,46 +370,47 @@ async fn over_cap(db: &Db, ids: &[PersonId], settings: &Settings) -> Result<Vec<
         .collect())
 }
 
-async fn cancel(db: &Db, id: Uuid, by: &str) -> Result<(), DbErr> {
-    let now = Utc::now();
-    campaign::Entity::update_many()
-        .col_expr(campaign::Column::State, Expr::value(state::CANCELLED))
-        .col_expr(campaign::Column::CancelledByName, Expr::value(by))
-        .col_expr(campaign::Column::CancelledAt, Expr::value(now))
-        .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
-        .filter(campaign::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Finishes campaigns read to their end whose messages have all settled.
-async fn finish_done(db: &Db) -> Result<(), DbErr> {
-    let expanded: Vec<Uuid> = campaign::Entity::find()
-        .select_only()
-        .column(campaign::Column::Id)
+async fn finish_done(db: &Db, only: Option<Uuid>) -> Result<(), DbErr> {
+    let mut q = campaign::Entity::find()
         .filter(campaign::Column::State.eq(state::SENDING))
-        .filter(campaign::Column::Expanded.eq(true))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for id in expanded {
+        .filter(campaign::Column::Expanded.eq(true));
+    if let Some(id) = only {
+        q = q.filter(campaign::Column::Id.eq(id));
+    }
+    for c in q.all(db).await? {
         let pending = message::Entity::find()
-            .filter(message::Column::CampaignId.eq(id))
+            .filter(message::Column::CampaignId.eq(c.id))
             .filter(message::Column::Status.is_in([status::QUEUED, status::SENDING]))
             .count(db)
             .await?;
-        if pending == 0 {
-            let now = Utc::now();
-            campaign::Entity::update_many()
-                .col_expr(campaign::Column::State, Expr::value(state::FINISHED))
-                .col_expr(campaign::Column::FinishedAt, Expr::value(now))
-                .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
-                .filter(campaign::Column::Id.eq(id))
-                .filter(campaign::Column::State.eq(state::SENDING))
-                .exec(db)
-                .await?;
+        if pending > 0 {
+            continue;
         }
+        let now = Utc::now();
+        let tx = db::begin_write(db).await?;
+        let finished = campaign::Entity::update_many()
+            .col_expr(campaign::Column::State, Expr::value(state::FINISHED))
+            .col_expr(campaign::Column::FinishedAt, Expr::value(now))
+            .col_expr(campaign::Column::Version, Expr::value(c.version + 1))
+            .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
+            .filter(campaign::Column::Id.eq(c.id))
+            .filter(campaign::Column::State.eq(state::SENDING))
+            .filter(campaign::Column::Version.eq(c.version))
+            .exec(&tx)
+            .await?;
+        if finished.rows_affected == 1 {
+            audit::record(
+                &tx,
+                &AuditCtx::system(),
+                Change::new("messaging.campaign.finish", "message_campaign", c.id).after(
+                    serde_json::json!({"state": state::FINISHED, "queued": c.queued,
+                        "excluded": c.excluded}),
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
     }
     Ok(())
 }

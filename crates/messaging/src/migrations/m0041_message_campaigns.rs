@@ -40,6 +40,9 @@ impl MigrationTrait for M0041MessageCampaigns {
                 .col(pk_uuid("id"))
                 .col(string("name"))
                 .col(uuid("template_id"))
+                // The template's version when it was launched: a template changed since
+                // is not sent under an approval given to other words.
+                .col(integer("template_version"))
                 .col(string("channel"))
                 .col(uuid_null("office_id"))
                 .col(text("filters"))

@@ -657,21 +657,48 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
         StatusCode::UNPROCESSABLE_ENTITY,
         "another office's audience: {refused}"
     );
-    // Other modules' filters: each runs as SQL (nobody holds a place in an unknown
-    // programme, a cohort or a vacancy); an unknown filter is refused.
+    // Other modules' filters: a value they offer runs as SQL (nobody holds a place in a
+    // new programme yet); a value they do not offer is refused, as is an unknown filter.
+    let programme = sipe::programmes::programmes::create(
+        &app.db,
+        &sipe::audit::AuditCtx::system(),
+        &sipe::programmes::programmes::ProgrammeInput {
+            code: "PEJ".into(),
+            name: "Jóvenes".into(),
+            kind: "training_stipend".into(),
+            legal_basis: "Res. 1/2026".into(),
+            starts_on: "2026-01-01".into(),
+            amounts: vec![sipe::programmes::programmes::AmountInput {
+                category: String::new(),
+                amount: "85.000".into(),
+                effective_from: "2026-01-01".into(),
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (status, none) = post(
+        &app,
+        &author,
+        "/api/v1/message-audiences/count",
+        json!({"filters": {"office": "OE-A", "extra": {"programme": programme}}}),
+    )
+    .await;
+    assert_eq!(
+        (status, none["people"].as_u64()),
+        (StatusCode::OK, Some(0)),
+        "{none}"
+    );
     for key in ["programme", "cohort", "vacancy"] {
-        let (status, none) = post(
+        let (status, refused) = post(
             &app,
             &author,
             "/api/v1/message-audiences/count",
             json!({"filters": {"office": "OE-A", "extra": {key: Uuid::now_v7()}}}),
         )
         .await;
-        assert_eq!(
-            (status, none["people"].as_u64()),
-            (StatusCode::OK, Some(0)),
-            "{key}: {none}"
-        );
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {refused}");
     }
     let (status, unknown) = post(
         &app,
@@ -715,7 +742,7 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
     .await;
     assert_eq!(
         status,
-        StatusCode::UNPROCESSABLE_ENTITY,
+        StatusCode::FORBIDDEN,
         "its author cannot approve it: {same}"
     );
     let (status, _) = post(

@@ -1051,6 +1051,7 @@ async fn fixture() -> Fixture {
                 &ctx(),
                 &system(),
                 &[],
+                &sipe::messaging::config::Settings::from_config(&app.config).unwrap(),
                 &sipe::messaging::campaigns::CampaignInput {
                     name: format!("Campaña {} {i}", side.tag),
                     template_id: side.template.to_string(),
