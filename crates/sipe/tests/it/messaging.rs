@@ -25,6 +25,18 @@ async fn admin_token(app: &TestApp) -> String {
 }
 
 async fn person(app: &TestApp, dni: &str, email: &str, phone: &str, consents: &[&str]) -> Uuid {
+    person_of(app, "OE-A", dni, email, phone, consents).await
+}
+
+/// A person of `office` with these addresses and the channels' consents listed.
+async fn person_of(
+    app: &TestApp,
+    office: &str,
+    dni: &str,
+    email: &str,
+    phone: &str,
+    consents: &[&str],
+) -> Uuid {
     let on = |c: &str| if consents.contains(&c) { "on" } else { "" }.to_owned();
     let input = sipe::persons::input::PersonInput {
         doc_type: "dni".into(),
@@ -33,7 +45,7 @@ async fn person(app: &TestApp, dni: &str, email: &str, phone: &str, consents: &[
         names: format!("Persona {dni}"),
         birth_date: "1990-05-05".into(),
         sex: "F".into(),
-        office_code: "OE-A".into(),
+        office_code: office.into(),
         email: email.into(),
         phone: phone.into(),
         email_consent: on("email"),
@@ -584,34 +596,7 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
         );
     }
     let silent = person(&app, "43000009", "", "+5493815552009", &[]).await;
-    let elsewhere = {
-        let input = sipe::persons::input::PersonInput {
-            doc_type: "dni".into(),
-            doc_number: "43000010".into(),
-            surnames: "Otra".into(),
-            names: "Oficina".into(),
-            birth_date: "1990-05-05".into(),
-            sex: "F".into(),
-            office_code: "OE-B".into(),
-            phone: "+5493815552010".into(),
-            sms_consent: "on".into(),
-            confirm_duplicates: "true".into(),
-            ..Default::default()
-        };
-        match sipe::persons::service::register(
-            &app.db,
-            &sipe::audit::AuditCtx::system(),
-            &system(),
-            crate::helpers::TZ,
-            &input,
-        )
-        .await
-        .unwrap()
-        {
-            sipe::persons::service::RegisterOutcome::Created(id) => id,
-            other => panic!("{other:?}"),
-        }
-    };
+    let elsewhere = person_of(&app, "OE-B", "43000010", "", "+5493815552010", &["sms"]).await;
     let admin = admin_token(&app).await;
     let author = api_user(&app, "coa", "coordinator", &["OE-A"]).await;
     let approver = api_user(&app, "cob", "coordinator", &["OE-A"]).await;
