@@ -152,7 +152,7 @@ messaging-campaign-approver = Approved by
 messaging-campaign-when = Scheduled for
 messaging-campaign-cancelled-by = Cancelled by
 messaging-campaign-queued = Messages queued
-messaging-campaign-excluded = People left out (no address, no consent or at the most messages)
+messaging-campaign-excluded = Left out
 messaging-campaign-reach-now = Today it would reach { $n ->
     [one] 1 person
    *[other] { $n } people
@@ -214,3 +214,4 @@ messaging-campaign-variables = A campaign fills only {"{"}nombre{"}"}, {"{"}apel
 messaging-campaign-may-not-approve = Your role does not approve campaigns.
 messaging-campaign-template-changed = The template changed after the campaign was sent for approval: return it to draft for its author to send again.
 messaging-audience-occupation-unknown = We found no such occupation; write its code or its name.
+messaging-campaign-excluded-why = (no address or consent, or at the most messages)

@@ -152,7 +152,7 @@ messaging-campaign-approver = Aprobada por
 messaging-campaign-when = Programada para
 messaging-campaign-cancelled-by = Cancelada por
 messaging-campaign-queued = Mensajes en cola
-messaging-campaign-excluded = Personas que quedaron afuera (sin dirección, sin consentimiento o con el máximo de mensajes)
+messaging-campaign-excluded = Quedaron afuera
 messaging-campaign-reach-now = Hoy llegaría a { $n ->
     [one] 1 persona
    *[other] { $n } personas
@@ -214,3 +214,4 @@ messaging-campaign-variables = Una campaña solo completa {"{"}nombre{"}"}, {"{"
 messaging-campaign-may-not-approve = Tu rol no aprueba campañas.
 messaging-campaign-template-changed = La plantilla cambió después del envío a aprobación: devolvela a borrador para que su autor la envíe de nuevo.
 messaging-audience-occupation-unknown = No encontramos esa ocupación; escribí su código o su nombre.
+messaging-campaign-excluded-why = (sin dirección o consentimiento, o con el máximo de mensajes)
