@@ -7,8 +7,8 @@ messaging-channel = Channel
 messaging-channel-email = E-mail
 messaging-channel-sms = SMS
 messaging-channel-whatsapp = WhatsApp
-messaging-direction-in = Received
-messaging-direction-out = Sent
+messaging-direction-in = Inbound
+messaging-direction-out = Outbound
 
 messaging-status-queued = Queued
 messaging-status-sending = Sending
@@ -83,9 +83,9 @@ messaging-code-fixed = The code does not change: modules send by it.
 messaging-template-changed = Someone changed the template while you edited it; open it again.
 messaging-template-empty = Write the text of at least one channel.
 
-messaging-sms-units = units
-messaging-sms-segments = segments
-messaging-sms-cost = cost
+messaging-sms-units = Units
+messaging-sms-segments = Segments
+messaging-sms-cost = Cost
 messaging-sms-encoding-hint = GSM-7 fits 160 characters in an SMS (153 when there are several); one accent (á, í, ó, ú) switches to UCS-2: 70 (67). €, [, ], {"{"}, {"}"}, ~, ^, | and \ count twice. Each variable counts as its name.
 
 messaging-messages-title = Messages

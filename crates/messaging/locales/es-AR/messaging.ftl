@@ -7,8 +7,8 @@ messaging-channel = Canal
 messaging-channel-email = E-mail
 messaging-channel-sms = SMS
 messaging-channel-whatsapp = WhatsApp
-messaging-direction-in = Recibido
-messaging-direction-out = Enviado
+messaging-direction-in = Entrante
+messaging-direction-out = Saliente
 
 messaging-status-queued = En cola
 messaging-status-sending = Enviándose
@@ -83,9 +83,9 @@ messaging-code-fixed = El código no se cambia: los módulos envían por él.
 messaging-template-changed = Otra persona cambió la plantilla mientras la editabas; volvé a abrirla.
 messaging-template-empty = Escribí el texto de al menos un canal.
 
-messaging-sms-units = unidades
-messaging-sms-segments = segmentos
-messaging-sms-cost = costo
+messaging-sms-units = Unidades
+messaging-sms-segments = Segmentos
+messaging-sms-cost = Costo
 messaging-sms-encoding-hint = GSM-7 admite 160 caracteres por SMS (153 si son varios); con una tilde (á, í, ó, ú) pasa a UCS-2: 70 (67 si son varios). €, [, ], {"{"}, {"}"}, ~, ^, | y \ cuentan doble. Cada variable se cuenta como su nombre.
 
 messaging-messages-title = Mensajes

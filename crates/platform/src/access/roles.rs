@@ -286,7 +286,12 @@ impl Role {
                     | Role::TrainingManager
                     | Role::ProgrammeManager
             ),
-            ApproveCampaigns => matches!(self, Role::Admin | Role::Coordinator),
+            // Office coordinators approve their offices' campaigns; the national
+            // managers of programmes and training, national ones (with the admin).
+            ApproveCampaigns => matches!(
+                self,
+                Role::Admin | Role::Coordinator | Role::ProgrammeManager | Role::TrainingManager
+            ),
             ManageMessaging => self == Role::Admin,
         }
     }
