@@ -163,6 +163,95 @@ pub async fn person_messages(
     Ok(Json(Page { items, total }))
 }
 
+/// Query of the messages list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct MessageParams {
+    /// One status (`queued`, `sent`, `delivered`, `failed`, `received`, ...).
+    pub status: Option<String>,
+    /// `email`, `sms` or `whatsapp`.
+    pub channel: Option<String>,
+    /// `in` (what people sent) or `out`.
+    pub direction: Option<String>,
+    /// One campaign.
+    pub campaign: Option<Uuid>,
+    /// Page number, from 1.
+    #[serde(default, deserialize_with = "sipe_platform::api::page_number")]
+    pub page: Option<u64>,
+    /// Rows per page.
+    pub per_page: Option<u64>,
+}
+
+/// Messages in the caller's view scope, newest first: those of people of their
+/// offices, and, for national users, those of unknown senders. The people shown are
+/// recorded as read.
+#[utoipa::path(get, path = "/api/v1/messages", params(MessageParams),
+    responses((status = 200, body = Page<MessageRow>), (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn list_messages(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Query(p): Query<MessageParams>,
+) -> Result<Json<Page<MessageRow>>, ApiError> {
+    let mut errors = FieldErrors::default();
+    let status = p.status.as_deref().filter(|s| !s.is_empty()).and_then(|s| {
+        let found = crate::domain::status::ALL.into_iter().find(|k| *k == s);
+        if found.is_none() {
+            errors.add("status", "field-choice-invalid");
+        }
+        found.map(str::to_owned)
+    });
+    let channel = p
+        .channel
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|c| {
+            let found = crate::domain::Channel::parse(c);
+            if found.is_none() {
+                errors.add("channel", "field-choice-invalid");
+            }
+            found
+        });
+    let direction = match p.direction.as_deref() {
+        None | Some("") => None,
+        Some("in") => Some("in"),
+        Some("out") => Some("out"),
+        Some(_) => {
+            errors.add("direction", "field-choice-invalid");
+            None
+        }
+    };
+    errors.into_result()?;
+    let pager = Pager::new(
+        "/api/v1/messages",
+        &ListQuery {
+            page: p.page.map(|n| n.to_string()),
+            per_page: p.per_page.map(|n| n.to_string()),
+            sort: None,
+            dir: None,
+        },
+        &messages::SORTS,
+        true,
+    )?;
+    let filter = messages::Filter {
+        status,
+        channel,
+        person: None,
+        campaign: p.campaign,
+        direction,
+    };
+    let (items, total) = messages::list(&state.db, &access, &filter, &pager).await?;
+    sipe_persons::service::record_shown(
+        &state.reads,
+        &ctx,
+        "messaging.messages.list",
+        "/api/v1/messages",
+        items.iter().filter_map(|m| m.person_id.map(PersonId)),
+    )
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
+    Ok(Json(Page { items, total }))
+}
+
 /// One message (of a person in the caller's view scope).
 #[utoipa::path(get, path = "/api/v1/messages/{id}", params(("id" = Uuid, Path, description = "Message id")),
     responses((status = 200, body = MessageRow), (status = 404, body = sipe_platform::api::Problem)))]

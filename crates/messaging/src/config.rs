@@ -21,6 +21,16 @@
 //! from = "Empleo Tucumán <no-responder@example.org>"
 //! pool_size = 4
 //! rate_per_second = 20
+//!
+//! [messaging.sms]
+//! provider = "smpp"
+//! host = "smsc.example.org"
+//! port = 2775
+//! system_id = "sipe"
+//! password_file = "/etc/sipe/smpp-password"
+//! source_addr = "EmpleoTuc"          # a short code, a number or up to 11 letters
+//! window = 10                        # submit_sm awaiting their answer at once
+//! rate_per_second = 50
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -69,6 +79,8 @@ pub enum Provider {
     },
     /// E-mail over SMTP.
     Smtp(Smtp),
+    /// SMS over SMPP 3.4.
+    Smpp(Smpp),
 }
 
 impl Provider {
@@ -78,6 +90,7 @@ impl Provider {
             Provider::Off => "off",
             Provider::Sink { .. } => "sink",
             Provider::Smtp(_) => "smtp",
+            Provider::Smpp(_) => "smpp",
         }
     }
 
@@ -87,6 +100,7 @@ impl Provider {
             Provider::Off => 0,
             Provider::Sink { rate } => *rate,
             Provider::Smtp(s) => s.rate,
+            Provider::Smpp(s) => s.rate,
         }
     }
 }
@@ -136,6 +150,43 @@ impl std::fmt::Debug for Smtp {
     }
 }
 
+/// An SMSC reached over SMPP 3.4, bound as a transceiver (sends, and receives delivery
+/// receipts and the replies people send).
+#[derive(Clone)]
+pub struct Smpp {
+    /// Host name.
+    pub host: String,
+    /// Port (2775 by convention).
+    pub port: u16,
+    /// The account (`system_id`).
+    pub system_id: String,
+    /// Its password (from a file or an environment variable).
+    pub password: Option<sipe_platform::config::Secret>,
+    /// `system_type`, when the SMSC asks for one.
+    pub system_type: String,
+    /// The sender: a short code, a long number or an alphanumeric name.
+    pub source_addr: String,
+    /// `submit_sm` awaiting their answer at once (the throughput window).
+    pub window: u32,
+    /// Messages per second.
+    pub rate: u32,
+    /// Seconds between `enquire_link`s on a quiet session.
+    pub enquire_link_secs: u64,
+}
+
+impl std::fmt::Debug for Smpp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smpp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("system_id", &self.system_id)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("source_addr", &self.source_addr)
+            .field("window", &self.window)
+            .finish()
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct Raw {
@@ -162,6 +213,11 @@ struct RawProvider {
     password_file: Option<PathBuf>,
     from: Option<String>,
     pool_size: Option<u32>,
+    system_id: Option<String>,
+    system_type: Option<String>,
+    source_addr: Option<String>,
+    window: Option<u32>,
+    enquire_link_secs: Option<u64>,
 }
 
 /// A setting that parses but makes no sense; the message names the key.
@@ -314,11 +370,62 @@ fn provider(
                 rate,
             }))
         }
+        "smpp" if channel == Channel::Sms => smpp(key, raw, rate),
         "off" => Ok(Provider::Off),
         other => err(format!(
             "{key}.provider {other:?} is not one this channel has"
         )),
     }
+}
+
+fn smpp(key: &str, raw: RawProvider, rate: u32) -> Result<Provider, SettingsError> {
+    let Some(host) = raw.host.filter(|h| !h.trim().is_empty()) else {
+        return err(format!("{key}.host is required for smpp"));
+    };
+    // SMPP bounds: system_id 16 octets, system_type 13, source_addr 21 (11 letters
+    // when alphanumeric, as the GSM network carries them).
+    let Some(system_id) = raw.system_id.filter(|s| (1..=15).contains(&s.len())) else {
+        return err(format!(
+            "{key}.system_id is required for smpp (1–15 characters)"
+        ));
+    };
+    let system_type = raw.system_type.unwrap_or_default();
+    if system_type.len() > 12 {
+        return err(format!("{key}.system_type must be at most 12 characters"));
+    }
+    let source_addr = raw.source_addr.unwrap_or_default();
+    let alphanumeric = source_addr.chars().any(|c| !c.is_ascii_digit() && c != '+');
+    if source_addr.is_empty()
+        || !source_addr.is_ascii()
+        || source_addr.len() > if alphanumeric { 11 } else { 20 }
+    {
+        return err(format!(
+            "{key}.source_addr must be a number of up to 20 digits or a name of up to 11 letters"
+        ));
+    }
+    let window = raw.window.unwrap_or(10);
+    if !(1..=100).contains(&window) {
+        return err(format!("{key}.window must be 1–100"));
+    }
+    let enquire_link_secs = raw.enquire_link_secs.unwrap_or(30);
+    if !(5..=600).contains(&enquire_link_secs) {
+        return err(format!("{key}.enquire_link_secs must be 5–600"));
+    }
+    Ok(Provider::Smpp(Smpp {
+        host,
+        port: raw.port.unwrap_or(2775),
+        system_id,
+        password: secret(
+            key,
+            raw.password_env.as_deref(),
+            raw.password_file.as_deref(),
+        )?,
+        system_type,
+        source_addr,
+        window,
+        rate,
+        enquire_link_secs,
+    }))
 }
 
 /// A secret from a file (first line, trimmed) or an environment variable.

@@ -111,6 +111,9 @@ pub mod message {
         pub locked_until: Option<DateTimeUtc>,
         /// The sender batch holding it.
         pub claim: Option<Uuid>,
+        /// When its sender started handing it to the provider (SMS, WhatsApp): after
+        /// a crash, a message with this set may have left, one without never did.
+        pub handed_at: Option<DateTimeUtc>,
         /// Who or what created it.
         pub created_by: String,
         /// Created.

@@ -22,6 +22,7 @@ pub mod domain;
 pub mod email;
 pub(crate) mod entity;
 pub mod error;
+pub mod inbound;
 pub mod messages;
 pub mod migrations;
 pub mod module;
@@ -121,6 +122,11 @@ pub fn routes() -> sipe_platform::web::Routes {
             api::person_messages,
         )
         .get(
+            "/api/v1/messages",
+            Guard::Api(ViewMessaging),
+            api::list_messages,
+        )
+        .get(
             "/api/v1/messages/{id}",
             Guard::Api(ViewMessaging),
             api::show_message,
@@ -216,6 +222,7 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::show_template,
     api::update_template,
     api::person_messages,
+    api::list_messages,
     api::show_message,
     api_campaigns::count,
     api_campaigns::list_audiences,

@@ -104,6 +104,8 @@ pub struct Filter {
     pub person: Option<Uuid>,
     /// One campaign.
     pub campaign: Option<Uuid>,
+    /// `in` (people's messages) or `out`.
+    pub direction: Option<&'static str>,
 }
 
 /// Messages of people in the view scope now (the person's current office: after a
@@ -167,6 +169,9 @@ pub async fn list(
     }
     if let Some(c) = f.campaign {
         cond = cond.add(message::Column::CampaignId.eq(c));
+    }
+    if let Some(d) = f.direction {
+        cond = cond.add(message::Column::Direction.eq(d));
     }
     let col = match pager.sort.as_str() {
         "status" => message::Column::Status,

@@ -10,9 +10,9 @@
 //! queue while it has attempts left (an SMTP transaction cut before its end delivers
 //! nothing, and the same Message-ID lets mail software drop a repeat), an SMS or
 //! WhatsApp message is taken as sent, unconfirmed (the provider had it as soon as the
-//! bytes left; sending again would reach the phone twice). SMS and WhatsApp are
-//! claimed a few at a time, just before they are handed over, so a crash leaves at
-//! most those few in doubt.
+//! bytes left; sending again would reach the phone twice) once its sender marked it
+//! as being handed over (`handed_at`, written just before the provider gets it), and
+//! goes back to the queue when it was never handed over.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -148,6 +148,7 @@ fn row(id: Uuid, m: NewMessage, now: DateTime<Utc>) -> message::ActiveModel {
         next_attempt_at: Set(now),
         locked_until: Set(None),
         claim: Set(None),
+        handed_at: Set(None),
         created_by: Set(m.created_by),
         created_at: Set(now),
         sent_at: Set(None),
@@ -213,18 +214,38 @@ pub async fn claim(
         .await
 }
 
-/// The provider took it (only while this sender's claim holds: a sender that lost its
-/// lease records nothing over another's work).
+/// Marks a claimed message as being handed to the provider now (SMS, WhatsApp): from
+/// here on a crash takes it as sent. False when the claim no longer holds it.
+pub async fn handing(conn: &impl ConnectionTrait, m: &message::Model) -> Result<bool, DbErr> {
+    let done = message::Entity::update_many()
+        .col_expr(message::Column::HandedAt, Expr::value(Utc::now()))
+        .filter(message::Column::Id.eq(m.id))
+        .filter(message::Column::Status.eq(status::SENDING))
+        .filter(message::Column::Claim.eq(m.claim))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// The provider took it, or may have (`doubt`: why its answer is missing), only while
+/// this sender's claim holds: a sender that lost its lease records nothing over
+/// another's work.
 pub async fn sent(
     conn: &impl ConnectionTrait,
     m: &message::Model,
     provider: &str,
     provider_id: Option<String>,
     cost_cents: i64,
+    doubt: Option<&str>,
 ) -> Result<(), DbErr> {
     let now = Utc::now();
     settle(m)
         .col_expr(message::Column::Status, Expr::value(status::SENT))
+        .col_expr(
+            message::Column::Reason,
+            Expr::value(doubt.map(|_| UNCONFIRMED)),
+        )
+        .col_expr(message::Column::Detail, Expr::value(doubt.map(clip)))
         .col_expr(message::Column::Provider, Expr::value(provider))
         .col_expr(message::Column::ProviderId, Expr::value(provider_id))
         .col_expr(message::Column::CostCents, Expr::value(cost_cents))
@@ -275,6 +296,10 @@ pub async fn retry_later(
     }
     settle(m)
         .col_expr(message::Column::Status, Expr::value(status::QUEUED))
+        .col_expr(
+            message::Column::HandedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(message::Column::Reason, Expr::value(PROVIDER_ERROR))
         .col_expr(message::Column::Detail, Expr::value(clip(detail)))
         .col_expr(
@@ -355,14 +380,21 @@ pub async fn recover(conn: &impl ConnectionTrait, channel: Channel) -> Result<u6
                     .rows_affected
         }
         Channel::Sms | Channel::Whatsapp => {
-            release()
+            let handed = release()
                 .col_expr(message::Column::Status, Expr::value(status::SENT))
                 .col_expr(message::Column::Reason, Expr::value(UNCONFIRMED))
                 .col_expr(message::Column::SentAt, Expr::value(now))
-                .filter(stale())
+                .filter(stale().add(message::Column::HandedAt.is_not_null()))
                 .exec(conn)
                 .await?
-                .rows_affected
+                .rows_affected;
+            handed
+                + release()
+                    .col_expr(message::Column::Status, Expr::value(status::QUEUED))
+                    .filter(stale().add(message::Column::HandedAt.is_null()))
+                    .exec(conn)
+                    .await?
+                    .rows_affected
         }
     };
     Ok(settled)

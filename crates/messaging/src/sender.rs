@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::domain::{self, Channel, is_quiet, status};
 use crate::entity::message;
 use crate::outbox;
-use crate::providers::{Messaging, Outgoing, Provider, SendError};
+use crate::providers::{Events, Messaging, Outgoing, Provider, SendError};
 use sipe_platform::db::Db;
 use sipe_platform::ids::PersonId;
 use sipe_platform::web::AppState;
@@ -64,9 +64,38 @@ pub async fn run(state: AppState, shutdown: watch::Receiver<bool>) {
         })
         .collect();
     loops.push(campaigns);
+    // The providers' own sessions (SMPP), which also bring receipts and replies.
+    let events = events_into(state.db.clone());
+    for channel in messaging.settings.channels() {
+        let Some(provider) = messaging.provider(channel) else {
+            continue;
+        };
+        let (events, shutdown) = (Arc::clone(&events), shutdown.clone());
+        loops.push(tokio::spawn(async move {
+            if let Some(session) = provider.run(events, shutdown) {
+                session.await;
+            }
+        }));
+    }
     for l in loops {
         let _ = l.await;
     }
+}
+
+/// Stores what providers report (receipts, replies); true once stored.
+pub fn events_into(db: Db) -> Events {
+    Arc::new(move |event| {
+        let db = db.clone();
+        Box::pin(async move {
+            match crate::inbound::apply(&db, event).await {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::error!(error = %e, "messaging: a provider's report was not stored");
+                    false
+                }
+            }
+        })
+    })
 }
 
 /// Starts due campaigns and queues their messages a batch at a time.
@@ -184,6 +213,18 @@ pub async fn drain_once(
             continue;
         }
         limiter.until_ready().await;
+        // From here a crash takes it as sent (a phone must not get it twice).
+        if channel.rings() {
+            match outbox::handing(db, &m).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    // Left claimed and never handed over: recovery queues it again.
+                    tracing::error!(error = %e, "messaging: could not mark a message handed over");
+                    continue;
+                }
+            }
+        }
         let sending = Arc::clone(provider);
         in_flight.spawn(async move {
             let out = Outgoing {
@@ -225,11 +266,12 @@ async fn record(
     m: &message::Model,
     result: Result<Option<String>, SendError>,
 ) {
+    let cost = || i64::from(m.segments.unwrap_or(0)) * messaging.settings.sms_cents_per_segment;
     let done = match result {
-        Ok(provider_id) => {
-            let cost =
-                i64::from(m.segments.unwrap_or(0)) * messaging.settings.sms_cents_per_segment;
-            outbox::sent(db, m, provider, provider_id, cost).await
+        Ok(provider_id) => outbox::sent(db, m, provider, provider_id, cost(), None).await,
+        Err(SendError::InDoubt(detail)) => {
+            tracing::warn!(message = %m.id, detail, "message sent, unconfirmed");
+            outbox::sent(db, m, provider, None, cost(), Some(&detail)).await
         }
         Err(SendError::Permanent(detail)) => {
             tracing::warn!(message = %m.id, detail, "message refused");

@@ -21,6 +21,43 @@ const GSM_PART: usize = 153;
 const UCS2_SINGLE: usize = 70;
 const UCS2_PART: usize = 67;
 
+/// Text in the GSM 03.38 default alphabet, one septet a byte (how an SMSC hands over
+/// a message people send): an escape reads the extension table; a byte outside the
+/// alphabet becomes U+FFFD.
+pub fn from_gsm7_unpacked(bytes: &[u8]) -> String {
+    const EXTENSION_CODES: [(u8, char); 10] = [
+        (0x0A, '\u{0c}'),
+        (0x14, '^'),
+        (0x28, '{'),
+        (0x29, '}'),
+        (0x2F, '\\'),
+        (0x3C, '['),
+        (0x3D, '~'),
+        (0x3E, ']'),
+        (0x40, '|'),
+        (0x65, '€'),
+    ];
+    let basic: Vec<char> = GSM_BASIC.chars().collect();
+    let mut out = String::with_capacity(bytes.len());
+    let mut escaped = false;
+    for &b in bytes {
+        if escaped {
+            escaped = false;
+            out.push(
+                EXTENSION_CODES
+                    .iter()
+                    .find(|(code, _)| *code == b)
+                    .map_or(' ', |(_, c)| *c),
+            );
+        } else if b == 0x1B {
+            escaped = true;
+        } else {
+            out.push(basic.get(usize::from(b)).copied().unwrap_or('\u{FFFD}'));
+        }
+    }
+    out
+}
+
 /// The longest text the preview and the templates take (a handset stops well before).
 pub const MAX_CHARS: usize = 1_600;
 

@@ -338,6 +338,7 @@ pub async fn list_messages(
         channel,
         person: Uuid::parse_str(f.person.trim()).ok(),
         campaign: Uuid::parse_str(f.campaign.trim()).ok(),
+        direction: None,
     };
     let (rows, total) = messages::list(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
@@ -443,6 +444,10 @@ pub async fn providers(State(state): State<AppState>, ctx: PageCtx) -> Result<Re
                             .map(|u| format!(", {u} / ********"))
                             .unwrap_or_default(),
                         smtp.from
+                    ),
+                    crate::config::Provider::Smpp(smpp) => format!(
+                        "{}:{}, {} / ********, {} (window {})",
+                        smpp.host, smpp.port, smpp.system_id, smpp.source_addr, smpp.window
                     ),
                 },
             }

@@ -581,6 +581,7 @@ pub async fn export(
     );
     let filter = crate::messages::Filter {
         campaign: Some(id),
+        direction: Some("out"),
         ..Default::default()
     };
     while let Some(pager) = pages.next_page() {

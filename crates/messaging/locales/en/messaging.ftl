@@ -108,6 +108,7 @@ messaging-providers-title = Messaging providers
 messaging-providers-intro = Set in the [messaging] section of the configuration file; passwords and tokens are read from files or environment variables and never shown.
 messaging-provider-sink = Development folder (nothing leaves)
 messaging-provider-smtp = SMTP server
+messaging-provider-smpp = SMSC over SMPP 3.4
 messaging-rate = Messages per second
 messaging-provider-detail = Detail
 messaging-quiet-hours = Quiet hours (SMS and WhatsApp)

@@ -108,6 +108,7 @@ messaging-providers-title = Proveedores de mensajería
 messaging-providers-intro = Se configuran en la sección [messaging] del archivo de configuración; las contraseñas y tokens se leen de archivos o variables de entorno y nunca se muestran.
 messaging-provider-sink = Carpeta de desarrollo (no sale nada)
 messaging-provider-smtp = Servidor SMTP
+messaging-provider-smpp = Centro de SMS por SMPP 3.4
 messaging-rate = Mensajes por segundo
 messaging-provider-detail = Detalle
 messaging-quiet-hours = Horario de silencio (SMS y WhatsApp)

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -552,7 +552,8 @@ pub struct CampaignReport {
     pub by_status: Vec<(String, u64)>,
     /// Failed (and expired) messages by reason.
     pub failed_by_reason: Vec<(String, u64)>,
-    /// Messages withdrawn because the person withdrew the channel's consent.
+    /// People who opted out: messages withdrawn because the person withdrew the
+    /// channel's consent, and STOP or BAJA replies to the campaign.
     pub opt_outs: u64,
     /// Cost in cents.
     pub cost_cents: i64,
@@ -568,6 +569,7 @@ pub async fn report(conn: &impl ConnectionTrait, id: Uuid) -> Result<CampaignRep
         // PostgreSQL sums a bigint as numeric: back to bigint.
         .expr(Expr::cust("CAST(COALESCE(SUM(cost_cents), 0) AS BIGINT)"))
         .filter(message::Column::CampaignId.eq(id))
+        .filter(message::Column::Direction.eq("out"))
         .group_by(message::Column::Status)
         .group_by(message::Column::Reason)
         .into_tuple()
@@ -593,6 +595,12 @@ pub async fn report(conn: &impl ConnectionTrait, id: Uuid) -> Result<CampaignRep
             r.opt_outs += n;
         }
     }
+    r.opt_outs += message::Entity::find()
+        .filter(message::Column::CampaignId.eq(id))
+        .filter(message::Column::Direction.eq("in"))
+        .filter(message::Column::Reason.eq(crate::inbound::OPT_OUT))
+        .count(conn)
+        .await?;
     r.by_status.sort();
     r.failed_by_reason.sort();
     Ok(r)

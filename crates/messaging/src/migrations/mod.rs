@@ -5,6 +5,7 @@ use sea_orm_migration::MigrationTrait;
 mod m0039_messaging;
 mod m0040_message_templates;
 mod m0041_message_campaigns;
+mod m0042_message_addresses;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -12,5 +13,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0039_messaging::M0039Messaging),
         Box::new(m0040_message_templates::M0040MessageTemplates),
         Box::new(m0041_message_campaigns::M0041MessageCampaigns),
+        Box::new(m0042_message_addresses::M0042MessageAddresses),
     ]
 }

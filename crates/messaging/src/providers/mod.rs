@@ -3,6 +3,7 @@
 //! is either temporary (retried with backoff) or permanent (the message fails).
 
 pub mod sink;
+pub mod smpp;
 pub mod smtp;
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use uuid::Uuid;
 
 use crate::config::{Provider as ProviderSettings, Settings};
 use crate::domain::Channel;
+use crate::inbound::ProviderEvent;
 
 /// A message on its way to a provider.
 #[derive(Debug, Clone)]
@@ -39,7 +41,15 @@ pub enum SendError {
     /// Never (an invalid address, a refused content).
     #[error("permanent: {0}")]
     Permanent(String),
+    /// The request went out and its answer never came: the provider may have it, so
+    /// it is taken as sent, unconfirmed, rather than sent twice.
+    #[error("in doubt: {0}")]
+    InDoubt(String),
 }
+
+/// Where a provider hands what it hears (receipts, people's messages): true once it is
+/// stored, so the provider may acknowledge it.
+pub type Events = Arc<dyn Fn(ProviderEvent) -> BoxFuture<'static, bool> + Send + Sync>;
 
 /// A provider of one channel.
 pub trait Provider: Send + Sync {
@@ -47,6 +57,15 @@ pub trait Provider: Send + Sync {
     fn name(&self) -> &'static str;
     /// Hands the message over; the provider's id for it, when it gives one.
     fn send<'a>(&'a self, m: &'a Outgoing) -> BoxFuture<'a, Result<Option<String>, SendError>>;
+    /// Keeps the provider's session until `shutdown`, handing what it hears to
+    /// `events` (SMPP); `None` for providers without one.
+    fn run<'a>(
+        &'a self,
+        _events: Events,
+        _shutdown: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<BoxFuture<'a, ()>> {
+        None
+    }
 }
 
 /// The module's running state: the settings and a provider per channel in use.
@@ -68,6 +87,7 @@ impl Messaging {
                     settings.sink_dir.join(channel.as_str()),
                 ))),
                 ProviderSettings::Smtp(s) => Some(Arc::new(smtp::Smtp::new(s)?)),
+                ProviderSettings::Smpp(s) => Some(Arc::new(smpp::Smpp::new(s.clone()))),
             })
         };
         Ok(Messaging {

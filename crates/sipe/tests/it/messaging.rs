@@ -19,17 +19,23 @@ fn system() -> sipe::access::Access {
 }
 
 /// A national admin's API token.
-async fn admin_token(app: &TestApp) -> String {
+pub(crate) async fn admin_token(app: &TestApp) -> String {
     let id = app.user("adm", "admin", &[]).await;
     app.token(id).await
 }
 
-async fn person(app: &TestApp, dni: &str, email: &str, phone: &str, consents: &[&str]) -> Uuid {
+pub(crate) async fn person(
+    app: &TestApp,
+    dni: &str,
+    email: &str,
+    phone: &str,
+    consents: &[&str],
+) -> Uuid {
     person_of(app, "OE-A", dni, email, phone, consents).await
 }
 
 /// A person of `office` with these addresses and the channels' consents listed.
-async fn person_of(
+pub(crate) async fn person_of(
     app: &TestApp,
     office: &str,
     dni: &str,
@@ -69,7 +75,11 @@ async fn person_of(
     }
 }
 
-async fn notify(app: &TestApp, person: Uuid, key: &str) -> sipe::messaging::send::Outcome {
+pub(crate) async fn notify(
+    app: &TestApp,
+    person: Uuid,
+    key: &str,
+) -> sipe::messaging::send::Outcome {
     sipe::messaging::send(
         &app.db,
         &sipe::audit::AuditCtx::system(),
@@ -86,7 +96,7 @@ async fn notify(app: &TestApp, person: Uuid, key: &str) -> sipe::messaging::send
 }
 
 /// The person's messages as the API shows them.
-async fn messages_of(app: &TestApp, token: &str, person: Uuid) -> Vec<Value> {
+pub(crate) async fn messages_of(app: &TestApp, token: &str, person: Uuid) -> Vec<Value> {
     app.get_json(token, &format!("/api/v1/persons/{person}/messages"))
         .await["items"]
         .as_array()
@@ -95,7 +105,7 @@ async fn messages_of(app: &TestApp, token: &str, person: Uuid) -> Vec<Value> {
 }
 
 /// Waits until no message is queued or sending (the sender runs in the background).
-async fn settled(app: &TestApp) {
+pub(crate) async fn settled(app: &TestApp) {
     for _ in 0..200 {
         let busy = sipe::messaging::messages::count_queued(&app.db)
             .await

@@ -1,0 +1,280 @@
+//! What providers tell us: messages people send (an SMS, a WhatsApp message) and
+//! delivery reports of ours. An inbound message is matched to the person by phone
+//! (E.164) and kept either way (an unknown number stays unknown); a STOP or BAJA
+//! reply withdraws that channel's consent of every person with that phone. Each event
+//! is recorded once: providers repeat what they did not see acknowledged.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use uuid::Uuid;
+
+use crate::domain::{self, Channel, status};
+use crate::entity::message;
+use sipe_persons::contact::{self, ContactChannel};
+use sipe_persons::domain::PhoneE164;
+use sipe_persons::timeline::{self, Arg, NewEvent};
+use sipe_platform::audit::AuditCtx;
+use sipe_platform::db::Db;
+
+/// An event a provider reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProviderEvent {
+    /// A person wrote to us.
+    Inbound(Inbound),
+    /// What became of a message of ours.
+    Receipt(Receipt),
+}
+
+/// A message a person sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inbound {
+    /// SMS or WhatsApp.
+    pub channel: Channel,
+    /// The provider's name (`smpp`, `whatsapp`, `http`).
+    pub provider: &'static str,
+    /// The provider's id of the message (repeats are recognised by it).
+    pub provider_id: String,
+    /// The sender's number as the provider gives it.
+    pub from: String,
+    /// The number is international without its `+` (SMPP TON 1, WhatsApp's `wa_id`).
+    pub international: bool,
+    /// Text.
+    pub text: String,
+    /// When it was sent.
+    pub at: DateTime<Utc>,
+}
+
+/// A delivery report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipt {
+    /// The provider's name.
+    pub provider: &'static str,
+    /// The provider's id of our message.
+    pub provider_id: String,
+    /// `delivered`, `failed` or `expired`.
+    pub status: &'static str,
+    /// The provider's words (an error code).
+    pub detail: Option<String>,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+}
+
+/// Longest inbound text kept (a concatenated SMS, a long WhatsApp message).
+pub const MAX_TEXT: usize = 4_096;
+
+/// Records an event; a repeat of one already recorded changes nothing.
+pub async fn apply(db: &Db, event: ProviderEvent) -> Result<(), DbErr> {
+    match event {
+        ProviderEvent::Inbound(m) => receive(db, m).await.map(|_| ()),
+        ProviderEvent::Receipt(r) => {
+            let known = crate::outbox::report(
+                db,
+                r.provider,
+                &r.provider_id,
+                r.status,
+                r.detail.as_deref(),
+                r.at,
+            )
+            .await?;
+            if !known {
+                // A receipt of a part after the first of a long SMS, or of a message
+                // sent before this database: nothing of ours to update.
+                tracing::debug!(
+                    provider = r.provider,
+                    id = r.provider_id,
+                    "receipt of an unknown message"
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// What became of an inbound message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// The stored message; `None` when it had been received before.
+    pub id: Option<Uuid>,
+    /// People with the sender's phone.
+    pub people: usize,
+    /// People whose consent to the channel it withdrew.
+    pub opted_out: usize,
+}
+
+/// The sender's phone in E.164, when it is one.
+pub fn sender_phone(from: &str, international: bool) -> Option<String> {
+    let from = from.trim();
+    let plus = if international && !from.starts_with('+') {
+        format!("+{from}")
+    } else {
+        from.to_owned()
+    };
+    PhoneE164::parse(&plus).map(|p| p.as_str().to_owned())
+}
+
+/// Stores an inbound message, matched to the person by phone, in one transaction with
+/// the consent withdrawals a STOP or BAJA asks for.
+pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
+    let phone = sender_phone(&m.from, m.international);
+    let tx = sipe_platform::db::begin_write(db).await?;
+    let key = format!("in:{}:{}", m.provider, m.provider_id);
+    let repeated = message::Entity::find()
+        .filter(message::Column::IdempotencyKey.eq(key.clone()))
+        .one(&tx)
+        .await?;
+    if repeated.is_some() {
+        return Ok(Received {
+            id: None,
+            people: 0,
+            opted_out: 0,
+        });
+    }
+    let people = match &phone {
+        Some(p) => contact::find_by_phone(&tx, p).await?,
+        None => Vec::new(),
+    };
+    let address = phone.clone().unwrap_or_else(|| clip(&m.from, 40));
+    // The newest message of ours to this number on this channel: a reply answers it,
+    // and a BAJA counts against its campaign.
+    let answered: Option<(Option<Uuid>,)> = message::Entity::find()
+        .select_only()
+        .column(message::Column::CampaignId)
+        .filter(message::Column::Direction.eq("out"))
+        .filter(message::Column::Channel.eq(m.channel.as_str()))
+        .filter(message::Column::Address.eq(address.clone()))
+        .filter(message::Column::Status.is_in([status::SENT, status::DELIVERED]))
+        .order_by_desc(message::Column::SentAt)
+        .into_tuple()
+        .one(&tx)
+        .await?;
+    let opt_out = domain::is_opt_out(&m.text);
+    let ctx = AuditCtx {
+        actor_name: format!("{}:{}", m.channel.as_str(), address),
+        ..AuditCtx::system()
+    };
+    let mut opted_out = 0;
+    if opt_out {
+        let channel = match m.channel {
+            Channel::Sms => ContactChannel::Sms,
+            Channel::Whatsapp => ContactChannel::Whatsapp,
+            Channel::Email => ContactChannel::Email,
+        };
+        for (person, _) in &people {
+            match contact::withdraw_consent(&tx, &ctx, *person, channel).await {
+                Ok(true) => opted_out += 1,
+                Ok(false) => {}
+                Err(sipe_persons::service::PersonError::Store(
+                    sipe_platform::db::StoreError::Other(e),
+                )) => return Err(e),
+                Err(e) => return Err(DbErr::Custom(format!("consent withdrawal: {e}"))),
+            }
+        }
+    }
+    // A shared phone names nobody in particular: the message stays unlinked, but every
+    // person with it sees it on their timeline.
+    let (person_id, office_id) = match people.as_slice() {
+        [(p, o)] => (Some(p.0), Some(o.0)),
+        _ => (None, None),
+    };
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let text = clip(&m.text, MAX_TEXT);
+    let row = message::ActiveModel {
+        id: Set(id),
+        idempotency_key: Set(key),
+        direction: Set("in".into()),
+        channel: Set(m.channel.as_str().into()),
+        person_id: Set(person_id),
+        office_id: Set(office_id),
+        template_id: Set(None),
+        campaign_id: Set(answered.and_then(|(c,)| c)),
+        address: Set(address),
+        subject: Set(None),
+        body: Set(text.clone()),
+        status: Set(status::RECEIVED.into()),
+        reason: Set(if opt_out {
+            Some(OPT_OUT.into())
+        } else if people.is_empty() {
+            Some(UNKNOWN_SENDER.into())
+        } else {
+            None
+        }),
+        detail: Set(None),
+        any_hour: Set(false),
+        provider: Set(Some(m.provider.into())),
+        provider_id: Set(None),
+        encoding: Set(None),
+        segments: Set(None),
+        cost_cents: Set(0),
+        attempts: Set(0),
+        next_attempt_at: Set(m.at),
+        locked_until: Set(None),
+        claim: Set(None),
+        handed_at: Set(None),
+        created_by: Set(m.provider.into()),
+        created_at: Set(m.at),
+        sent_at: Set(Some(m.at)),
+        delivered_at: Set(None),
+        updated_at: Set(now),
+    };
+    message::Entity::insert(row)
+        .exec_without_returning(&tx)
+        .await?;
+    let events = people
+        .iter()
+        .map(|(person, office)| NewEvent {
+            person_id: person.0,
+            kind: "messaging.message",
+            args: vec![
+                (
+                    "channel",
+                    Arg::key(format!("messaging-channel-{}", m.channel.as_str())),
+                ),
+                ("template", Arg::text(clip(&text, 80))),
+                ("state", Arg::text(status::RECEIVED)),
+            ],
+            link: Some(format!("/messaging/messages/{id}")),
+            office_id: Some(office.0),
+        })
+        .collect();
+    timeline::append_each(&tx, &ctx, events).await?;
+    tx.commit().await?;
+    Ok(Received {
+        id: Some(id),
+        people: people.len(),
+        opted_out,
+    })
+}
+
+/// The reason of an inbound STOP or BAJA.
+pub const OPT_OUT: &str = "opt_out";
+/// The reason of an inbound message from a number nobody has.
+pub const UNKNOWN_SENDER: &str = "unknown_sender";
+
+fn clip(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn senders_are_read_as_e164() {
+        assert_eq!(
+            sender_phone("5493815442347", true).as_deref(),
+            Some("+5493815442347")
+        );
+        assert_eq!(
+            sender_phone("+5493815442347", true).as_deref(),
+            Some("+5493815442347")
+        );
+        // A national number as an Argentine SMSC may give it.
+        assert_eq!(
+            sender_phone("3815442347", false).as_deref(),
+            Some("+543815442347")
+        );
+        assert_eq!(sender_phone("INFO", false), None);
+        assert_eq!(sender_phone("", true), None);
+    }
+}
