@@ -131,71 +131,32 @@ async fn seed_campaign(db: &Db, config: &sipe_platform::config::Config) -> anyho
     let id = match list.first() {
         Some(c) => c.id,
         None => {
-            let id = campaigns::create(
-                db,
-                &as_user(&author),
-                &author_access,
-                &[],
-                &settings,
-                &CampaignInput {
-                    name: "Charla de orientación para jóvenes".into(),
-                    template_id: template.id.to_string(),
-                    channel: Channel::Sms.as_str().into(),
-                    filters: AudienceFilters {
-                        office: "OE-CAP-01".into(),
-                        age_min: "18".into(),
-                        age_max: "24".into(),
-                        ..Default::default()
-                    },
-                },
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let launched = campaigns::step(
-                db,
-                &as_user(&author),
-                &author_access,
-                &[],
-                &settings,
-                config.tz(),
-                id,
-                &CampaignStep {
-                    action: "launch".into(),
-                    version: 1,
+            let input = CampaignInput {
+                name: "Charla de orientación para jóvenes".into(),
+                template_id: template.id.to_string(),
+                channel: Channel::Sms.as_str().into(),
+                filters: AudienceFilters {
+                    office: "OE-CAP-01".into(),
+                    age_min: "18".into(),
+                    age_max: "24".into(),
                     ..Default::default()
                 },
-            )
-            .await;
-            let c = match launched {
-                Ok(c) => c,
-                // A small demo may have nobody there with a phone and consent.
-                Err(crate::error::MessagingError::Invalid(_)) => {
-                    return Ok("a draft campaign (nobody to reach yet)".into());
-                }
-                Err(e) => return Err(anyhow::anyhow!("{e:?}")),
             };
-            if c.state == campaigns::state::PENDING {
-                campaigns::step(
-                    db,
-                    &as_user(&admin),
-                    &admin_access,
-                    &[],
-                    &settings,
-                    config.tz(),
-                    id,
-                    &CampaignStep {
-                        action: "approve".into(),
-                        version: c.version,
-                        ..Default::default()
-                    },
-                )
-                .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let launched = launch(
+                db,
+                &settings,
+                config.tz(),
+                (&as_user(&author), &author_access),
+                (&as_user(&admin), &admin_access),
+                &input,
+            )
+            .await?;
+            match launched {
+                Some(id) => id,
+                None => return Ok("a draft campaign (nobody to reach yet)".into()),
             }
-            id
         }
     };
-    // Sent here and now, to the development sink, quiet hours or not.
     let sink_settings = crate::config::Settings {
         quiet_hours: None,
         ..settings
@@ -233,4 +194,56 @@ async fn seed_campaign(db: &Db, config: &sipe_platform::config::Config) -> anyho
         }
     }
     anyhow::bail!("the demo campaign did not finish")
+}
+
+/// Creates a campaign and launches it now, approved by `approver` when it needs a
+/// second user (the demo's campaign, the messaging benchmark's and its restart test's);
+/// `None` when it reaches nobody (it stays a draft).
+pub async fn launch(
+    db: &Db,
+    settings: &crate::config::Settings,
+    tz: chrono_tz::Tz,
+    author: (&AuditCtx, &Access),
+    approver: (&AuditCtx, &Access),
+    input: &CampaignInput,
+) -> anyhow::Result<Option<uuid::Uuid>> {
+    let id = campaigns::create(db, author.0, author.1, &[], settings, input)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let step = |action: &str, version: i32| CampaignStep {
+        action: action.into(),
+        version,
+        ..Default::default()
+    };
+    let launched = campaigns::step(
+        db,
+        author.0,
+        author.1,
+        &[],
+        settings,
+        tz,
+        id,
+        &step("launch", 1),
+    )
+    .await;
+    let c = match launched {
+        Ok(c) => c,
+        Err(crate::error::MessagingError::Invalid(_)) => return Ok(None),
+        Err(e) => return Err(anyhow::anyhow!("{e:?}")),
+    };
+    if c.state == campaigns::state::PENDING {
+        campaigns::step(
+            db,
+            approver.0,
+            approver.1,
+            &[],
+            settings,
+            tz,
+            id,
+            &step("approve", c.version),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    }
+    Ok(Some(id))
 }

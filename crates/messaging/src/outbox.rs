@@ -214,6 +214,24 @@ pub async fn claim(
         .await
 }
 
+/// Renews the lease of a batch its sender still holds.
+pub async fn extend(
+    conn: &impl ConnectionTrait,
+    claim: Uuid,
+    lease: Duration,
+) -> Result<(), DbErr> {
+    message::Entity::update_many()
+        .col_expr(
+            message::Column::LockedUntil,
+            Expr::value(Utc::now() + lease),
+        )
+        .filter(message::Column::Claim.eq(claim))
+        .filter(message::Column::Status.eq(status::SENDING))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Marks a claimed message as being handed to the provider now (SMS, WhatsApp): from
 /// here on a crash takes it as sent. False when the claim no longer holds it.
 pub async fn handing(conn: &impl ConnectionTrait, m: &message::Model) -> Result<bool, DbErr> {

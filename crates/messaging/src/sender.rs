@@ -22,9 +22,14 @@ use sipe_platform::db::Db;
 use sipe_platform::ids::PersonId;
 use sipe_platform::web::AppState;
 
-/// How long a sender holds a batch before another may take it over: well beyond the
-/// longest a provider may take (SMTP's timeouts are 20 s).
-const LEASE_SECS: i64 = 120;
+/// How long a sender holds a batch before another may take it over; the sender
+/// renews it while the batch is in flight (a provider may take its time: SMTP's
+/// timeouts are 20 s), so a sender that died frees its batch within this.
+const LEASE_SECS: i64 = 20;
+/// How often a held batch's lease is renewed.
+const RENEW: Duration = Duration::from_secs(5);
+/// How often leases of dead senders are looked for.
+const RECOVERY: Duration = Duration::from_secs(5);
 /// Messages in flight at once per channel.
 const IN_FLIGHT: usize = 8;
 /// How often an idle sender looks for work.
@@ -140,7 +145,7 @@ async fn channel_loop(
     let limiter = RateLimiter::direct(Quota::per_second(rate));
     let mut last_recovery: Option<std::time::Instant> = None;
     while !*shutdown.borrow() {
-        if last_recovery.is_none_or(|t| t.elapsed() > Duration::from_secs(15)) {
+        if last_recovery.is_none_or(|t| t.elapsed() > RECOVERY) {
             last_recovery = Some(std::time::Instant::now());
             match outbox::recover(&db, channel).await {
                 Ok(0) => {}
@@ -205,7 +210,38 @@ pub async fn drain_once(
     )
     .await?;
     let handled = batch.len();
+    let Some(token) = batch.first().and_then(|m| m.claim) else {
+        return Ok(0);
+    };
     let stopped = no_longer_sendable(db, channel, &batch, local.date_naive()).await?;
+    let work = send_batch(db, messaging, channel, provider, limiter, batch, stopped);
+    tokio::pin!(work);
+    let mut renew = tokio::time::interval(RENEW);
+    renew.tick().await;
+    loop {
+        tokio::select! {
+            () = &mut work => break,
+            _ = renew.tick() => {
+                let lease = chrono::Duration::seconds(LEASE_SECS);
+                if let Err(e) = outbox::extend(db, token, lease).await {
+                    tracing::warn!(error = %e, "messaging: a lease was not renewed");
+                }
+            }
+        }
+    }
+    Ok(handled)
+}
+
+/// Hands a claimed batch to the provider, at its rate, and records each answer.
+async fn send_batch(
+    db: &Db,
+    messaging: &Messaging,
+    channel: Channel,
+    provider: &Arc<dyn Provider>,
+    limiter: &Limiter,
+    batch: Vec<message::Model>,
+    stopped: Vec<(Uuid, &'static str)>,
+) {
     let mut in_flight = JoinSet::new();
     for m in batch {
         if let Some((_, reason)) = stopped.iter().find(|(id, _)| *id == m.id) {
@@ -249,7 +285,6 @@ pub async fn drain_once(
             record(db, messaging, provider.name(), &m, result).await;
         }
     }
-    Ok(handled)
 }
 
 fn log(result: Result<(), sea_orm::DbErr>) {

@@ -200,23 +200,7 @@ impl TestApp {
 
     /// Creates a user with `PASSWORD` and returns its id.
     pub async fn user(&self, username: &str, role: &str, offices: &[&str]) -> Uuid {
-        let input = UserInput {
-            username: username.into(),
-            full_name: format!("Usuario {username}"),
-            email: String::new(),
-            role: role.into(),
-            scopes: ScopeInput::same_offices(offices.iter().map(|s| s.to_string()).collect()),
-            affiliation: String::new(),
-        };
-        sipe::access::service::create_user(
-            &self.db,
-            &AuditCtx::system(),
-            &sipe::access::Access::system("t"),
-            &input,
-            PASSWORD,
-        )
-        .await
-        .expect("user created")
+        user_in(&self.db, username, role, offices).await
     }
 
     /// Creates a user, logs a new client in as them, returns the client and form token.
@@ -372,4 +356,25 @@ pub fn location(headers: &HeaderMap) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// A user of `role` with these offices (none: national), in any database.
+pub async fn user_in(db: &sipe::db::Db, username: &str, role: &str, offices: &[&str]) -> Uuid {
+    let input = UserInput {
+        username: username.into(),
+        full_name: format!("Usuario {username}"),
+        email: String::new(),
+        role: role.into(),
+        scopes: ScopeInput::same_offices(offices.iter().map(|s| s.to_string()).collect()),
+        affiliation: String::new(),
+    };
+    sipe::access::service::create_user(
+        db,
+        &AuditCtx::system(),
+        &sipe::access::Access::system("t"),
+        &input,
+        PASSWORD,
+    )
+    .await
+    .expect("user created")
 }

@@ -43,6 +43,18 @@ pub(crate) async fn person_of(
     phone: &str,
     consents: &[&str],
 ) -> Uuid {
+    register_in(&app.db, office, dni, email, phone, consents).await
+}
+
+/// [`person_of`] in any database.
+pub(crate) async fn register_in(
+    db: &sipe::db::Db,
+    office: &str,
+    dni: &str,
+    email: &str,
+    phone: &str,
+    consents: &[&str],
+) -> Uuid {
     let on = |c: &str| if consents.contains(&c) { "on" } else { "" }.to_owned();
     let input = sipe::persons::input::PersonInput {
         doc_type: "dni".into(),
@@ -61,7 +73,7 @@ pub(crate) async fn person_of(
         ..Default::default()
     };
     match sipe::persons::service::register(
-        &app.db,
+        db,
         &sipe::audit::AuditCtx::system(),
         &system(),
         crate::helpers::TZ,
