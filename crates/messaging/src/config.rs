@@ -81,6 +81,8 @@ pub enum Provider {
     Smtp(Smtp),
     /// SMS over SMPP 3.4.
     Smpp(Smpp),
+    /// WhatsApp Cloud API.
+    CloudApi(CloudApi),
 }
 
 impl Provider {
@@ -91,6 +93,7 @@ impl Provider {
             Provider::Sink { .. } => "sink",
             Provider::Smtp(_) => "smtp",
             Provider::Smpp(_) => "smpp",
+            Provider::CloudApi(_) => "cloud_api",
         }
     }
 
@@ -101,6 +104,7 @@ impl Provider {
             Provider::Sink { rate } => *rate,
             Provider::Smtp(s) => s.rate,
             Provider::Smpp(s) => s.rate,
+            Provider::CloudApi(w) => w.rate,
         }
     }
 }
@@ -187,6 +191,33 @@ impl std::fmt::Debug for Smpp {
     }
 }
 
+/// The WhatsApp Cloud API: a business phone number, its access token, and the app's
+/// secret and verify token its webhook is checked with.
+#[derive(Clone)]
+pub struct CloudApi {
+    /// API root with its version (`https://graph.facebook.com/v21.0`).
+    pub base_url: String,
+    /// The business phone number's id.
+    pub phone_number_id: String,
+    /// Access token.
+    pub token: sipe_platform::config::Secret,
+    /// App secret: webhook bodies are signed with it (`X-Hub-Signature-256`).
+    pub app_secret: sipe_platform::config::Secret,
+    /// The token the webhook's verification handshake must bring.
+    pub verify_token: sipe_platform::config::Secret,
+    /// Messages per second.
+    pub rate: u32,
+}
+
+impl std::fmt::Debug for CloudApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudApi")
+            .field("base_url", &self.base_url)
+            .field("phone_number_id", &self.phone_number_id)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct Raw {
@@ -218,6 +249,14 @@ struct RawProvider {
     source_addr: Option<String>,
     window: Option<u32>,
     enquire_link_secs: Option<u64>,
+    base_url: Option<String>,
+    phone_number_id: Option<String>,
+    token_env: Option<String>,
+    token_file: Option<PathBuf>,
+    app_secret_env: Option<String>,
+    app_secret_file: Option<PathBuf>,
+    verify_token_env: Option<String>,
+    verify_token_file: Option<PathBuf>,
 }
 
 /// A setting that parses but makes no sense; the message names the key.
@@ -355,7 +394,7 @@ fn provider(
                 return err(format!("{key}.pool_size must be 1–64"));
             }
             let password = secret(
-                key,
+                &format!("{key}.password"),
                 raw.password_env.as_deref(),
                 raw.password_file.as_deref(),
             )?;
@@ -371,11 +410,40 @@ fn provider(
             }))
         }
         "smpp" if channel == Channel::Sms => smpp(key, raw, rate),
+        "cloud_api" if channel == Channel::Whatsapp => cloud_api(key, raw, rate),
         "off" => Ok(Provider::Off),
         other => err(format!(
             "{key}.provider {other:?} is not one this channel has"
         )),
     }
+}
+
+fn cloud_api(key: &str, raw: RawProvider, rate: u32) -> Result<Provider, SettingsError> {
+    let base_url = raw
+        .base_url
+        .unwrap_or_else(|| "https://graph.facebook.com/v21.0".into());
+    if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        return err(format!("{key}.base_url must be an http(s) URL"));
+    }
+    let Some(phone_number_id) = raw
+        .phone_number_id
+        .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    else {
+        return err(format!("{key}.phone_number_id is required (digits)"));
+    };
+    let required = |name: &str, env: Option<String>, file: Option<PathBuf>| {
+        secret(&format!("{key}.{name}"), env.as_deref(), file.as_deref())?.ok_or_else(|| {
+            SettingsError(format!("{key}.{name}_env or {key}.{name}_file is required"))
+        })
+    };
+    Ok(Provider::CloudApi(CloudApi {
+        base_url: base_url.trim_end_matches('/').to_owned(),
+        phone_number_id,
+        token: required("token", raw.token_env, raw.token_file)?,
+        app_secret: required("app_secret", raw.app_secret_env, raw.app_secret_file)?,
+        verify_token: required("verify_token", raw.verify_token_env, raw.verify_token_file)?,
+        rate,
+    }))
 }
 
 fn smpp(key: &str, raw: RawProvider, rate: u32) -> Result<Provider, SettingsError> {
@@ -436,17 +504,14 @@ fn secret(
 ) -> Result<Option<sipe_platform::config::Secret>, SettingsError> {
     if let Some(file) = file {
         let text = std::fs::read_to_string(file).map_err(|e| {
-            SettingsError(format!(
-                "cannot read {key}.password_file {}: {e}",
-                file.display()
-            ))
+            SettingsError(format!("cannot read {key}_file {}: {e}", file.display()))
         })?;
         return Ok(Some(sipe_platform::config::Secret::new(text.trim())));
     }
     if let Some(var) = env {
         return match std::env::var(var) {
             Ok(v) if !v.is_empty() => Ok(Some(sipe_platform::config::Secret::new(v))),
-            _ => err(format!("{key}.password_env names {var}, which is not set")),
+            _ => err(format!("{key}_env names {var}, which is not set")),
         };
     }
     Ok(None)

@@ -114,6 +114,9 @@ pub mod message {
         /// When its sender started handing it to the provider (SMS, WhatsApp): after
         /// a crash, a message with this set may have left, one without never did.
         pub handed_at: Option<DateTimeUtc>,
+        /// WhatsApp: the approved template's call and the free text, as JSON
+        /// (`whatsapp::Payload`); which goes depends on the 24-hour window.
+        pub payload: Option<String>,
         /// Who or what created it.
         pub created_by: String,
         /// Created.
@@ -230,6 +233,39 @@ pub mod campaign {
         pub created_at: DateTimeUtc,
         /// Changed.
         pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Delivery reports that arrived before the answer naming their message was recorded
+/// (a provider reports within milliseconds; the sender records a batch at a time).
+pub mod early_receipt {
+    use sea_orm::entity::prelude::*;
+
+    /// One report waiting for its message.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "message_early_receipts")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Provider.
+        pub provider: String,
+        /// The provider's id of the message.
+        pub provider_id: String,
+        /// `delivered`, `failed` or `expired`.
+        pub status: String,
+        /// The provider's words.
+        pub detail: Option<String>,
+        /// When it happened.
+        pub reported_at: DateTimeUtc,
+        /// When it arrived.
+        pub created_at: DateTimeUtc,
     }
 
     /// No navigable relations.

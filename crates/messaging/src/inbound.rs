@@ -62,13 +62,21 @@ pub struct Receipt {
 /// Longest inbound text kept (a concatenated SMS, a long WhatsApp message).
 pub const MAX_TEXT: usize = 4_096;
 
-/// Records an event; a repeat of one already recorded changes nothing.
-pub async fn apply(db: &Db, event: ProviderEvent) -> Result<(), DbErr> {
-    match event {
-        ProviderEvent::Inbound(m) => receive(db, m).await.map(|_| ()),
-        ProviderEvent::Receipt(r) => {
+/// Records events; a repeat of one already recorded changes nothing. Receipts go in
+/// one transaction (an SMSC sends them as fast as we send), each message a person sent
+/// in its own, with the consent it withdraws.
+pub async fn apply_all(db: &Db, events: Vec<ProviderEvent>) -> Result<(), DbErr> {
+    let (receipts, messages): (Vec<_>, Vec<_>) = events
+        .into_iter()
+        .partition(|e| matches!(e, ProviderEvent::Receipt(_)));
+    if !receipts.is_empty() {
+        let tx = sipe_platform::db::begin_write(db).await?;
+        for r in receipts {
+            let ProviderEvent::Receipt(r) = r else {
+                continue;
+            };
             let known = crate::outbox::report(
-                db,
+                &tx,
                 r.provider,
                 &r.provider_id,
                 r.status,
@@ -85,9 +93,15 @@ pub async fn apply(db: &Db, event: ProviderEvent) -> Result<(), DbErr> {
                     "receipt of an unknown message"
                 );
             }
-            Ok(())
+        }
+        tx.commit().await?;
+    }
+    for m in messages {
+        if let ProviderEvent::Inbound(m) = m {
+            receive(db, m).await?;
         }
     }
+    Ok(())
 }
 
 /// What became of an inbound message.
@@ -211,6 +225,7 @@ pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
         locked_until: Set(None),
         claim: Set(None),
         handed_at: Set(None),
+        payload: Set(None),
         created_by: Set(m.provider.into()),
         created_at: Set(m.at),
         sent_at: Set(Some(m.at)),

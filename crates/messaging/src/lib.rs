@@ -35,6 +35,7 @@ pub mod sms;
 pub mod templates;
 pub mod web;
 pub mod web_campaigns;
+pub mod webhooks;
 
 pub use module::MODULE;
 pub use send::send;
@@ -120,6 +121,16 @@ pub fn routes() -> sipe_platform::web::Routes {
             "/api/v1/persons/{id}/messages",
             Guard::Api(ViewMessaging),
             api::person_messages,
+        )
+        .get(
+            "/api/v1/messaging/webhooks/whatsapp",
+            Guard::Public,
+            webhooks::whatsapp_handshake,
+        )
+        .post(
+            "/api/v1/messaging/webhooks/whatsapp",
+            Guard::Public,
+            webhooks::whatsapp_events,
         )
         .get(
             "/api/v1/messages",
@@ -224,6 +235,8 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::person_messages,
     api::list_messages,
     api::show_message,
+    webhooks::whatsapp_handshake,
+    webhooks::whatsapp_events,
     api_campaigns::count,
     api_campaigns::list_audiences,
     api_campaigns::save_audience,

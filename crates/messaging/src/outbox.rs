@@ -23,7 +23,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::domain::{Channel, status};
-use crate::entity::message;
+use crate::entity::{early_receipt, message};
 
 /// A message to queue.
 #[derive(Debug, Clone)]
@@ -54,6 +54,8 @@ pub struct NewMessage {
     pub any_hour: bool,
     /// SMS encoding and segments.
     pub sms: Option<(String, i32)>,
+    /// WhatsApp: the template call and the free text (JSON).
+    pub payload: Option<String>,
     /// Who queued it.
     pub created_by: String,
 }
@@ -149,6 +151,7 @@ fn row(id: Uuid, m: NewMessage, now: DateTime<Utc>) -> message::ActiveModel {
         locked_until: Set(None),
         claim: Set(None),
         handed_at: Set(None),
+        payload: Set(m.payload),
         created_by: Set(m.created_by),
         created_at: Set(now),
         sent_at: Set(None),
@@ -210,6 +213,26 @@ pub async fn claim(
         .filter(message::Column::Claim.eq(token))
         .filter(message::Column::Status.eq(status::SENDING))
         .order_by_asc(message::Column::NextAttemptAt)
+        .all(conn)
+        .await
+}
+
+/// Of these addresses, those a person wrote from on `channel` in the last 24 hours
+/// (WhatsApp's customer-service window is open for them).
+pub async fn windows_open(
+    conn: &impl ConnectionTrait,
+    channel: Channel,
+    addresses: Vec<String>,
+) -> Result<Vec<String>, DbErr> {
+    message::Entity::find()
+        .select_only()
+        .column(message::Column::Address)
+        .distinct()
+        .filter(message::Column::Channel.eq(channel.as_str()))
+        .filter(message::Column::Direction.eq("in"))
+        .filter(message::Column::Address.is_in(addresses))
+        .filter(message::Column::CreatedAt.gt(Utc::now() - Duration::hours(24)))
+        .into_tuple()
         .all(conn)
         .await
 }
@@ -453,10 +476,72 @@ pub async fn report(
     if q.exec(conn).await?.rows_affected == 1 {
         return Ok(true);
     }
-    Ok(message::Entity::find()
+    let known = message::Entity::find()
         .filter(message::Column::Provider.eq(provider))
         .filter(message::Column::ProviderId.eq(provider_id))
         .one(conn)
         .await?
-        .is_some())
+        .is_some();
+    if !known {
+        // Perhaps its message's answer is not recorded yet: kept for when it is.
+        early_receipt::Entity::insert(early_receipt::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            provider: Set(provider.to_owned()),
+            provider_id: Set(provider_id.to_owned()),
+            status: Set(new_status.to_owned()),
+            detail: Set(detail.map(clip)),
+            reported_at: Set(at),
+            created_at: Set(Utc::now()),
+        })
+        .on_conflict_do_nothing_on([
+            early_receipt::Column::Provider,
+            early_receipt::Column::ProviderId,
+        ])
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(known)
+}
+
+/// Applies the reports that arrived before these messages' answers were recorded.
+pub async fn apply_early(
+    conn: &impl ConnectionTrait,
+    provider: &str,
+    provider_ids: Vec<String>,
+) -> Result<(), DbErr> {
+    if provider_ids.is_empty() {
+        return Ok(());
+    }
+    let early = early_receipt::Entity::find()
+        .filter(early_receipt::Column::Provider.eq(provider))
+        .filter(early_receipt::Column::ProviderId.is_in(provider_ids))
+        .all(conn)
+        .await?;
+    for r in early {
+        let new_status = [status::DELIVERED, status::FAILED, status::EXPIRED]
+            .into_iter()
+            .find(|s| *s == r.status)
+            .unwrap_or(status::FAILED);
+        report(
+            conn,
+            provider,
+            &r.provider_id,
+            new_status,
+            r.detail.as_deref(),
+            r.reported_at,
+        )
+        .await?;
+        early_receipt::Entity::delete_by_id(r.id).exec(conn).await?;
+    }
+    Ok(())
+}
+
+/// Forgets reports that never met their message (a later part of a long SMS, a
+/// message of another database) after two days.
+pub async fn forget_early(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Ok(early_receipt::Entity::delete_many()
+        .filter(early_receipt::Column::CreatedAt.lt(Utc::now() - Duration::days(2)))
+        .exec(conn)
+        .await?
+        .rows_affected)
 }

@@ -286,6 +286,7 @@ fn compose_for(
         address: address.clone(),
         subject: body.subject,
         sms: body.sms,
+        payload: body.payload,
         body: body.text,
         status: if skipped.is_some() {
             status::SKIPPED
@@ -303,6 +304,7 @@ fn compose_for(
                 subject: None,
                 text: String::new(),
                 sms: None,
+                payload: None,
             };
             (message(empty, Some(MISSING_VARIABLE)), Some(name))
         }
@@ -329,6 +331,8 @@ pub struct Composed {
     pub text: String,
     /// SMS encoding and segments.
     pub sms: Option<(String, i32)>,
+    /// WhatsApp: the template call and the free text (JSON).
+    pub payload: Option<String>,
 }
 
 /// Fills the template's variant for `channel`; a variable without a value is an error
@@ -350,30 +354,44 @@ pub fn compose(
                     i32::try_from(count.segments).unwrap_or(i32::MAX),
                 )),
                 text: count.text,
+                payload: None,
             }
         }
         Channel::Email => Composed {
             subject: Some(fill(t.email_subject.as_deref().unwrap_or_default())?),
             text: fill(t.email_text.as_deref().unwrap_or_default())?,
             sms: None,
+            payload: None,
         },
         Channel::Whatsapp => {
-            let text = match (&t.whatsapp_text, &t.whatsapp_name) {
-                (Some(free), _) => fill(free)?,
-                (None, Some(name)) => {
-                    let params: Result<Vec<String>, String> = t
+            let free = t.whatsapp_text.as_deref().map(fill).transpose()?;
+            let template = match (&t.whatsapp_name, &t.whatsapp_language) {
+                (Some(name), Some(language)) => Some(crate::providers::whatsapp::TemplateCall {
+                    name: name.clone(),
+                    language: language.clone(),
+                    params: t
                         .whatsapp_params
                         .iter()
                         .map(|p| fill(&format!("{{{p}}}")))
-                        .collect();
-                    format!("[{name}] {}", params?.join(" | "))
-                }
+                        .collect::<Result<_, _>>()?,
+                }),
+                _ => None,
+            };
+            // What screens show: the free text, else the template with its values.
+            let text = match (&free, &template) {
+                (Some(f), _) => f.clone(),
+                (None, Some(c)) => format!("[{}] {}", c.name, c.params.join(" | ")),
                 (None, None) => String::new(),
+            };
+            let payload = crate::providers::whatsapp::Payload {
+                text: free,
+                template,
             };
             Composed {
                 subject: None,
                 text,
                 sms: None,
+                payload: serde_json::to_string(&payload).ok(),
             }
         }
     })

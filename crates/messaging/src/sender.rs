@@ -89,10 +89,10 @@ pub async fn run(state: AppState, shutdown: watch::Receiver<bool>) {
 
 /// Stores what providers report (receipts, replies); true once stored.
 pub fn events_into(db: Db) -> Events {
-    Arc::new(move |event| {
+    Arc::new(move |events| {
         let db = db.clone();
         Box::pin(async move {
-            match crate::inbound::apply(&db, event).await {
+            match crate::inbound::apply_all(&db, events).await {
                 Ok(()) => true,
                 Err(e) => {
                     tracing::error!(error = %e, "messaging: a provider's report was not stored");
@@ -147,6 +147,9 @@ async fn channel_loop(
     while !*shutdown.borrow() {
         if last_recovery.is_none_or(|t| t.elapsed() > RECOVERY) {
             last_recovery = Some(std::time::Instant::now());
+            if let Err(e) = outbox::forget_early(&db).await {
+                tracing::warn!(error = %e, "messaging: old early receipts not forgotten");
+            }
             match outbox::recover(&db, channel).await {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(
@@ -242,7 +245,22 @@ async fn send_batch(
     batch: Vec<message::Model>,
     stopped: Vec<(Uuid, &'static str)>,
 ) {
+    let open = match channel {
+        Channel::Whatsapp => {
+            let addresses: Vec<String> = batch.iter().map(|m| m.address.clone()).collect();
+            match outbox::windows_open(db, channel, addresses).await {
+                Ok(open) => open,
+                Err(e) => {
+                    // Unknown: templates only, which go inside the window too.
+                    tracing::warn!(error = %e, "messaging: WhatsApp windows unknown");
+                    Vec::new()
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
     let mut in_flight = JoinSet::new();
+    let mut answers = Vec::with_capacity(batch.len());
     for m in batch {
         if let Some((_, reason)) = stopped.iter().find(|(id, _)| *id == m.id) {
             log(outbox::finish(db, &m, status::CANCELLED, None, reason, None).await);
@@ -261,6 +279,7 @@ async fn send_batch(
                 }
             }
         }
+        let window_open = open.contains(&m.address);
         let sending = Arc::clone(provider);
         in_flight.spawn(async move {
             let out = Outgoing {
@@ -270,21 +289,39 @@ async fn send_batch(
                 subject: m.subject.clone(),
                 body: m.body.clone(),
                 unsubscribe: None,
+                payload: m.payload.clone(),
+                window_open,
             };
             let result = sending.send(&out).await;
             (m, result)
         });
         while in_flight.len() >= IN_FLIGHT {
-            if let Some(Ok((m, result))) = in_flight.join_next().await {
-                record(db, messaging, provider.name(), &m, result).await;
+            if let Some(Ok(done)) = in_flight.join_next().await {
+                answers.push(done);
             }
         }
     }
     while let Some(done) = in_flight.join_next().await {
-        if let Ok((m, result)) = done {
-            record(db, messaging, provider.name(), &m, result).await;
+        if let Ok(done) = done {
+            answers.push(done);
         }
     }
+    // One transaction for the batch's answers: fewer turns at the database's write
+    // lock, which receipts and the campaign runner also want.
+    let stored = async {
+        let tx = sipe_platform::db::begin_write(db).await?;
+        let ids: Vec<String> = answers
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok().cloned().flatten())
+            .collect();
+        for (m, result) in answers {
+            record(&tx, messaging, provider.name(), &m, result).await?;
+        }
+        outbox::apply_early(&tx, provider.name(), ids).await?;
+        tx.commit().await
+    };
+    // Not stored: the batch stays claimed, and recovery settles it when its lease ends.
+    log(stored.await);
 }
 
 fn log(result: Result<(), sea_orm::DbErr>) {
@@ -295,14 +332,14 @@ fn log(result: Result<(), sea_orm::DbErr>) {
 }
 
 async fn record(
-    db: &Db,
+    db: &impl sea_orm::ConnectionTrait,
     messaging: &Messaging,
     provider: &str,
     m: &message::Model,
     result: Result<Option<String>, SendError>,
-) {
+) -> Result<(), sea_orm::DbErr> {
     let cost = || i64::from(m.segments.unwrap_or(0)) * messaging.settings.sms_cents_per_segment;
-    let done = match result {
+    match result {
         Ok(provider_id) => outbox::sent(db, m, provider, provider_id, cost(), None).await,
         Err(SendError::InDoubt(detail)) => {
             tracing::warn!(message = %m.id, detail, "message sent, unconfirmed");
@@ -324,8 +361,7 @@ async fn record(
             tracing::info!(message = %m.id, detail, "message to be retried");
             outbox::retry_later(db, m, provider, &detail).await
         }
-    };
-    log(done);
+    }
 }
 
 /// Messages of the batch that must not leave, with why: the person withdrew the

@@ -449,6 +449,10 @@ pub async fn providers(State(state): State<AppState>, ctx: PageCtx) -> Result<Re
                         "{}:{}, {} / ********, {} (window {})",
                         smpp.host, smpp.port, smpp.system_id, smpp.source_addr, smpp.window
                     ),
+                    crate::config::Provider::CloudApi(w) => format!(
+                        "{}/{} (token, app secret, verify token: ********)",
+                        w.base_url, w.phone_number_id
+                    ),
                 },
             }
         })

@@ -109,6 +109,7 @@ messaging-providers-intro = Set in the [messaging] section of the configuration 
 messaging-provider-sink = Development folder (nothing leaves)
 messaging-provider-smtp = SMTP server
 messaging-provider-smpp = SMSC over SMPP 3.4
+messaging-provider-cloud_api = WhatsApp Cloud API
 messaging-rate = Messages per second
 messaging-provider-detail = Detail
 messaging-quiet-hours = Quiet hours (SMS and WhatsApp)

@@ -109,6 +109,7 @@ messaging-providers-intro = Se configuran en la sección [messaging] del archivo
 messaging-provider-sink = Carpeta de desarrollo (no sale nada)
 messaging-provider-smtp = Servidor SMTP
 messaging-provider-smpp = Centro de SMS por SMPP 3.4
+messaging-provider-cloud_api = API de WhatsApp Cloud
 messaging-rate = Mensajes por segundo
 messaging-provider-detail = Detalle
 messaging-quiet-hours = Horario de silencio (SMS y WhatsApp)

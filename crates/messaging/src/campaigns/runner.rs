@@ -246,6 +246,7 @@ async fn expand_batch(
             address,
             subject: body.subject,
             sms: body.sms,
+            payload: body.payload,
             body: body.text,
             status: status::QUEUED,
             reason: None,

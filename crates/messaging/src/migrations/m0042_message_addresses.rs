@@ -1,12 +1,15 @@
 //! Messages by address (an inbound reply finds the message it answers, and WhatsApp's
 //! 24-hour window is the time since the person last wrote from that number), and when
-//! a sender started handing a message over (a crash settles the message by it).
+//! a sender started handing a message over (a crash settles the message by it), and a
+//! WhatsApp message's approved-template call beside its free text; and delivery reports
+//! that outran the answer naming their message.
 
 use sea_orm_migration::prelude::*;
 
-use sipe_platform::db::migrations::schema::{index, ts_null};
+use sea_orm_migration::schema::{pk_uuid, string, text_null};
+use sipe_platform::db::migrations::schema::{index, ts, ts_null};
 
-/// An index of messages by channel and address; `messages.handed_at`.
+/// An index of messages by channel and address; `messages.handed_at` and `payload`.
 pub struct M0042MessageAddresses;
 
 impl MigrationName for M0042MessageAddresses {
@@ -30,14 +33,53 @@ impl MigrationTrait for M0042MessageAddresses {
                 .add_column(ts_null("handed_at"))
                 .take(),
         )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("messages")
+                .add_column(ColumnDef::new("payload").text().null())
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("message_early_receipts")
+                .col(pk_uuid("id"))
+                .col(string("provider"))
+                .col(string("provider_id"))
+                .col(string("status"))
+                .col(text_null("detail"))
+                .col(ts("reported_at"))
+                .col(ts("created_at"))
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("message_early_receipts_id")
+                .table("message_early_receipts")
+                .col("provider")
+                .col("provider_id")
+                .unique()
+                .take(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table("message_early_receipts").take())
+            .await?;
         m.alter_table(
             Table::alter()
                 .table("messages")
                 .drop_column("handed_at")
+                .take(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("messages")
+                .drop_column("payload")
                 .take(),
         )
         .await?;

@@ -5,6 +5,7 @@
 pub mod sink;
 pub mod smpp;
 pub mod smtp;
+pub mod whatsapp;
 
 use std::sync::Arc;
 
@@ -30,6 +31,10 @@ pub struct Outgoing {
     pub body: String,
     /// A campaign message's unsubscribe link (e-mail `List-Unsubscribe`).
     pub unsubscribe: Option<String>,
+    /// WhatsApp: the template call and the free text (JSON, [`whatsapp::Payload`]).
+    pub payload: Option<String>,
+    /// WhatsApp: the person wrote from this number in the last 24 hours.
+    pub window_open: bool,
 }
 
 /// Why a provider did not take a message.
@@ -47,9 +52,9 @@ pub enum SendError {
     InDoubt(String),
 }
 
-/// Where a provider hands what it hears (receipts, people's messages): true once it is
-/// stored, so the provider may acknowledge it.
-pub type Events = Arc<dyn Fn(ProviderEvent) -> BoxFuture<'static, bool> + Send + Sync>;
+/// Where a provider hands what it hears (receipts, people's messages), a batch at a
+/// time: true once they are stored, so the provider may acknowledge them.
+pub type Events = Arc<dyn Fn(Vec<ProviderEvent>) -> BoxFuture<'static, bool> + Send + Sync>;
 
 /// A provider of one channel.
 pub trait Provider: Send + Sync {
@@ -88,6 +93,9 @@ impl Messaging {
                 ))),
                 ProviderSettings::Smtp(s) => Some(Arc::new(smtp::Smtp::new(s)?)),
                 ProviderSettings::Smpp(s) => Some(Arc::new(smpp::Smpp::new(s.clone()))),
+                ProviderSettings::CloudApi(w) => {
+                    Some(Arc::new(whatsapp::CloudApi::new(w.clone())?))
+                }
             })
         };
         Ok(Messaging {

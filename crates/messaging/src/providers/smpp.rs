@@ -33,8 +33,10 @@ use crate::inbound::{Inbound, ProviderEvent, Receipt};
 const BIND_WAIT: Duration = Duration::from_secs(10);
 /// How long a `submit_sm` waits for its answer.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
-/// `deliver_sm` stored at once.
-const INBOUND_AT_ONCE: usize = 8;
+/// `deliver_sm` waiting to be stored.
+const INBOUND_QUEUE: usize = 1_000;
+/// `deliver_sm` stored in one transaction.
+const BATCH: usize = 200;
 
 /// The SMPP provider.
 pub struct Smpp {
@@ -169,23 +171,24 @@ impl Smpp {
         events: &Events,
         shutdown: &mut watch::Receiver<bool>,
     ) -> Result<(), String> {
-        let (client, mut incoming) = self.open().await?;
+        let (client, mut from_smsc) = self.open().await?;
         tracing::info!(
             host = self.cfg.host,
             port = self.cfg.port,
             "SMPP session bound"
         );
         self.session.send_replace(Some(client.clone()));
-        let storing = Arc::new(Semaphore::new(INBOUND_AT_ONCE));
+        let (storing, queue) = tokio::sync::mpsc::channel(INBOUND_QUEUE);
+        let batcher = tokio::spawn(store_in_batches(client.clone(), Arc::clone(events), queue));
         let outcome = loop {
             tokio::select! {
-                event = incoming.next() => match event {
+                event = from_smsc.next() => match event {
                     None => break Err("the SMSC closed the session".to_owned()),
                     Some(Event::Error(e)) => {
                         tracing::warn!(error = %e, "SMPP session");
                     }
                     Some(Event::Incoming(command)) => {
-                        self.incoming(&client, command, events, &storing).await;
+                        incoming(&client, command, &storing).await;
                     }
                 },
                 _ = shutdown.changed() => {
@@ -196,60 +199,10 @@ impl Smpp {
             }
         };
         self.session.send_replace(None);
+        // What is queued is still stored and answered if the line allows.
+        drop(storing);
+        let _ = batcher.await;
         outcome
-    }
-
-    async fn incoming(
-        &self,
-        client: &Client,
-        command: Command,
-        events: &Events,
-        storing: &Arc<Semaphore>,
-    ) {
-        let sequence = command.sequence_number();
-        match command.id() {
-            CommandId::DeliverSm => {
-                let Some(Pdu::DeliverSm(deliver)) = command.pdu() else {
-                    let _ = client.generic_nack(sequence).await;
-                    return;
-                };
-                let event = read_deliver_sm(deliver);
-                let Ok(permit) = Arc::clone(storing).acquire_owned().await else {
-                    return;
-                };
-                let (client, events) = (client.clone(), Arc::clone(events));
-                tokio::spawn(async move {
-                    let stored = match event {
-                        Some(event) => events(event).await,
-                        // Nothing we keep (an intermediate notification): acknowledged.
-                        None => true,
-                    };
-                    let answer = if stored {
-                        client
-                            .deliver_sm_resp(sequence, DeliverSmResp::default())
-                            .await
-                    } else {
-                        // Not stored: the SMSC delivers it again later.
-                        client
-                            .status(CommandStatus::EsmeRxTAppn)
-                            .deliver_sm_resp(sequence, DeliverSmResp::default())
-                            .await
-                    };
-                    if let Err(e) = answer {
-                        tracing::warn!(error = %e, "SMPP: deliver_sm_resp not sent");
-                    }
-                    drop(permit);
-                });
-            }
-            CommandId::Unbind => {
-                let _ = client.unbind_resp(sequence).await;
-                let _ = client.close().await;
-            }
-            CommandId::EnquireLink => {
-                let _ = client.enquire_link_resp(sequence).await;
-            }
-            _ => {}
-        }
     }
 }
 
@@ -298,6 +251,65 @@ impl Provider for Smpp {
                 pause = (pause * 2).min(Duration::from_secs(30));
             }
         }))
+    }
+}
+
+/// A `deliver_sm` waiting to be stored, and the sequence number its answer takes.
+type Pending = (u32, Option<ProviderEvent>);
+
+/// Reads what the SMSC sends: a `deliver_sm` goes to the queue the batcher stores;
+/// `unbind` and `enquire_link` are answered here.
+async fn incoming(client: &Client, command: Command, storing: &tokio::sync::mpsc::Sender<Pending>) {
+    let sequence = command.sequence_number();
+    match command.id() {
+        CommandId::DeliverSm => {
+            let Some(Pdu::DeliverSm(deliver)) = command.pdu() else {
+                let _ = client.generic_nack(sequence).await;
+                return;
+            };
+            // A full queue makes the SMSC wait: its window holds the rest.
+            let _ = storing.send((sequence, read_deliver_sm(deliver))).await;
+        }
+        CommandId::Unbind => {
+            let _ = client.unbind_resp(sequence).await;
+            let _ = client.close().await;
+        }
+        CommandId::EnquireLink => {
+            let _ = client.enquire_link_resp(sequence).await;
+        }
+        _ => {}
+    }
+}
+
+/// Stores queued `deliver_sm` a batch at a time (receipts come as fast as messages
+/// go; one transaction each would make them fight the sender for the database), then
+/// answers each: accepted once stored, a temporary error otherwise (the SMSC delivers
+/// it again later).
+async fn store_in_batches(
+    client: Client,
+    events: Events,
+    mut queue: tokio::sync::mpsc::Receiver<Pending>,
+) {
+    let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
+    while queue.recv_many(&mut batch, BATCH).await > 0 {
+        let sequences: Vec<u32> = batch.iter().map(|(s, _)| *s).collect();
+        let found: Vec<ProviderEvent> = batch.drain(..).filter_map(|(_, e)| e).collect();
+        let stored = found.is_empty() || events(found).await;
+        for sequence in sequences {
+            let answer = if stored {
+                client
+                    .deliver_sm_resp(sequence, DeliverSmResp::default())
+                    .await
+            } else {
+                client
+                    .status(CommandStatus::EsmeRxTAppn)
+                    .deliver_sm_resp(sequence, DeliverSmResp::default())
+                    .await
+            };
+            if let Err(e) = answer {
+                tracing::warn!(error = %e, "SMPP: deliver_sm_resp not sent");
+            }
+        }
     }
 }
 

@@ -143,6 +143,7 @@ async fn sms_go_over_smpp_once_with_receipts_refusals_replies_and_reconnection()
             reason: None,
             any_hour: true,
             sms: Some(("UCS-2".into(), 3)),
+            payload: None,
             created_by: "test".into(),
         },
     )
