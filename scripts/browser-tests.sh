@@ -50,14 +50,44 @@ if [[ ! -f tests/browser/node_modules/.package-lock.json ||
   (cd tests/browser && npm ci --no-audit --no-fund)
 fi
 
+if [[ ! -f tests/counterparts/node_modules/.package-lock.json ||
+      tests/counterparts/package-lock.json -nt tests/counterparts/node_modules/.package-lock.json ]]; then
+  echo "browser-tests: npm ci in tests/counterparts"
+  (cd tests/counterparts && npm ci --no-audit --no-fund --silent)
+fi
+
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sipe-browser.XXXXXX")"
 log="$tmp/server.log"
 mkdir "$tmp/data"
 server_pid=""
+smsc_pid=""
 status=1
 
+# SMS go over SMPP to an SMSC of another implementation, which sends delivery
+# receipts and, when the flow asks, a person's BAJA; e-mail and WhatsApp to the sink.
+node tests/counterparts/smpp_server.mjs >"$tmp/smsc.json" &
+smsc_pid=$!
+for _ in $(seq 100); do [[ -s "$tmp/smsc.json" ]] && break; sleep 0.1; done
+smpp_port="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["smpp"])' "$tmp/smsc.json")"
+export SMSC_URL="http://127.0.0.1:$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$tmp/smsc.json")"
+cat >"$tmp/sipe.toml" <<EOF
+[messaging]
+[messaging.email]
+provider = "sink"
+[messaging.whatsapp]
+provider = "sink"
+[messaging.sms]
+provider = "smpp"
+host = "127.0.0.1"
+port = $smpp_port
+system_id = "sipe-demo"
+source_addr = "EmpleoTuc"
+rate_per_second = 200
+EOF
+
 cleanup() {
+  if [[ -n "$smsc_pid" ]]; then kill "$smsc_pid" 2>/dev/null || true; fi
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -72,8 +102,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "browser-tests: starting $SIPE_BIN demo on 127.0.0.1:$port"
-"$SIPE_BIN" --data-dir "$tmp/data" demo --port "$port" </dev/null >"$log" 2>&1 &
+echo "browser-tests: starting $SIPE_BIN demo on 127.0.0.1:$port (SMS over SMPP to $SMSC_URL)"
+"$SIPE_BIN" --data-dir "$tmp/data" --config "$tmp/sipe.toml" demo --port "$port" </dev/null >"$log" 2>&1 &
 server_pid=$!
 
 base_url="http://127.0.0.1:$port"

@@ -4,7 +4,10 @@
 // invalid variable comes back beside its field. Then a campaign: the capital office's
 // coordinator builds its audience and sees who each channel reaches, saves and sends
 // it; being large it waits for a second user, the admin approves it, and the delivery
-// statuses arrive in its report. Called from e2e.mjs with its helpers.
+// statuses arrive in its report from the SMSC (tests/counterparts/smpp_server.mjs, at
+// SMSC_URL). Then one of the people answers BAJA from their phone: the reply is on the
+// messages list as theirs, the campaign counts the opt-out, and the next count of the
+// same audience reaches one person fewer. Called from e2e.mjs with its helpers.
 
 import assert from 'node:assert/strict';
 
@@ -97,10 +100,51 @@ export async function messagingFlow(browser, h) {
       state = await admin.textContent('[data-testid=campaign-state]');
     }
     assert.match(state, /Terminada/);
-    assert.equal(await admin.textContent('[data-testid=report-sent]'), String(shared.sms));
+    // The SMSC's receipts turn them delivered.
+    let delivered = '';
+    for (let i = 0; i < 60 && delivered !== String(shared.sms); i++) {
+      await admin.waitForTimeout(500);
+      await admin.goto(url(shared.path));
+      const cell = admin.locator('[data-testid=report-delivered]');
+      delivered = (await cell.count()) ? await cell.textContent() : '';
+    }
+    assert.equal(delivered, String(shared.sms), 'every message delivered by receipt');
     assert.match(await admin.textContent('[data-testid=report-cost]'), /\$ [1-9]/);
     await screenshot(admin, 'campaign-report');
     await axeCheck(admin);
   });
+  await check('m5. a person answers BAJA: their consent is withdrawn and the next count drops', async () => {
+    const smsc = process.env.SMSC_URL;
+    assert.ok(smsc, 'SMSC_URL is set by scripts/browser-tests.sh');
+    const got = await (await fetch(`${smsc}/messages`)).json();
+    const phone = got.find((m) => /charla de orientaci/i.test(m.text)).to;
+    const sent = await (await fetch(`${smsc}/inbound`, { method: 'POST', body: JSON.stringify({ from: phone, text: 'Baja' }) })).json();
+    assert.equal(sent.sent, 1, 'the SMSC has our session bound');
+    let row = null;
+    for (let i = 0; i < 40 && !row; i++) {
+      await admin.waitForTimeout(250);
+      await admin.goto(url('/messaging/messages?status=received'));
+      const rows = admin.locator('[data-testid=messages-table] tbody tr', { hasText: 'Baja' });
+      row = (await rows.count()) ? rows.first() : null;
+    }
+    assert.ok(row, 'the reply is on the messages list');
+    await screenshot(admin, 'messages-baja');
+    await axeCheck(admin);
+    await navigateBy(admin, () => row.locator('a').first().click());
+    assert.match(await admin.textContent('main'), /pidió la baja/);
+    await admin.goto(url(shared.path));
+    assert.equal(await admin.textContent('[data-testid=report-opt-outs]'), '1');
+  });
   await admin.context().close();
+  const again = await newPage(browser);
+  await login(again, COORDINATOR);
+  await check('m6. the same audience counted again reaches one person fewer by SMS', async () => {
+    await again.goto(url('/messaging/campaigns/new'));
+    await again.selectOption('[data-testid=campaign-template]', { label: 'Invitación a la charla de orientación laboral' });
+    await again.selectOption('[data-testid=campaign-channel]', 'sms');
+    await again.selectOption('[data-testid=audience-office]', 'OE-CAP-01');
+    await navigateBy(again, () => again.click('[data-testid=audience-count]'));
+    assert.equal(Number(await again.textContent('[data-testid=count-sms]')), shared.sms - 1);
+  });
+  await again.context().close();
 }

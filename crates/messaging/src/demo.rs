@@ -157,8 +157,11 @@ async fn seed_campaign(db: &Db, config: &sipe_platform::config::Config) -> anyho
             }
         }
     };
+    // The demo's campaign is sent here and now, to the sink, whatever the configuration
+    // names for SMS (no SMPP session runs while the demo is seeded).
     let sink_settings = crate::config::Settings {
         quiet_hours: None,
+        sms: crate::config::Provider::Sink { rate: 5_000 },
         ..settings
     };
     let messaging = crate::providers::Messaging::new(sink_settings)?;

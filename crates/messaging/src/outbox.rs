@@ -255,17 +255,32 @@ pub async fn extend(
     Ok(())
 }
 
-/// Marks a claimed message as being handed to the provider now (SMS, WhatsApp): from
-/// here on a crash takes it as sent. False when the claim no longer holds it.
-pub async fn handing(conn: &impl ConnectionTrait, m: &message::Model) -> Result<bool, DbErr> {
-    let done = message::Entity::update_many()
+/// Marks claimed messages as being handed to the provider now (SMS, WhatsApp): from
+/// here on a crash takes them as sent. Returns those the claim still held.
+pub async fn handing(
+    conn: &impl ConnectionTrait,
+    claim: Option<Uuid>,
+    ids: Vec<Uuid>,
+) -> Result<Vec<Uuid>, DbErr> {
+    let Some(claim) = claim else {
+        return Ok(Vec::new());
+    };
+    message::Entity::update_many()
         .col_expr(message::Column::HandedAt, Expr::value(Utc::now()))
-        .filter(message::Column::Id.eq(m.id))
+        .filter(message::Column::Id.is_in(ids.clone()))
         .filter(message::Column::Status.eq(status::SENDING))
-        .filter(message::Column::Claim.eq(m.claim))
+        .filter(message::Column::Claim.eq(claim))
         .exec(conn)
         .await?;
-    Ok(done.rows_affected == 1)
+    message::Entity::find()
+        .select_only()
+        .column(message::Column::Id)
+        .filter(message::Column::Id.is_in(ids))
+        .filter(message::Column::Claim.eq(claim))
+        .filter(message::Column::HandedAt.is_not_null())
+        .into_tuple()
+        .all(conn)
+        .await
 }
 
 /// The provider took it, or may have (`doubt`: why its answer is missing), only while

@@ -138,14 +138,45 @@ async fn channel_loop(
     messaging: Arc<Messaging>,
     channel: Channel,
     provider: Arc<dyn Provider>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
     let rate =
         NonZeroU32::new(messaging.settings.provider(channel).rate()).unwrap_or(NonZeroU32::MIN);
-    let limiter = RateLimiter::direct(Quota::per_second(rate));
+    let limiter = Arc::new(RateLimiter::direct(Quota::per_second(rate)));
+    // A batch waits for its slowest answer: at higher rates a few senders of the channel
+    // overlap, each with its own batch, sharing the rate.
+    let workers = (rate.get() / 100).clamp(1, 4);
+    let mut senders = JoinSet::new();
+    for worker in 0..workers {
+        senders.spawn(sender_loop(
+            db.clone(),
+            tz,
+            Arc::clone(&messaging),
+            channel,
+            Arc::clone(&provider),
+            Arc::clone(&limiter),
+            worker == 0,
+            shutdown.clone(),
+        ));
+    }
+    while senders.join_next().await.is_some() {}
+}
+
+/// One sender of a channel; the first also settles what dead senders left.
+#[allow(clippy::too_many_arguments)]
+async fn sender_loop(
+    db: Db,
+    tz: chrono_tz::Tz,
+    messaging: Arc<Messaging>,
+    channel: Channel,
+    provider: Arc<dyn Provider>,
+    limiter: Arc<Limiter>,
+    recovers: bool,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut last_recovery: Option<std::time::Instant> = None;
     while !*shutdown.borrow() {
-        if last_recovery.is_none_or(|t| t.elapsed() > RECOVERY) {
+        if recovers && last_recovery.is_none_or(|t| t.elapsed() > RECOVERY) {
             last_recovery = Some(std::time::Instant::now());
             if let Err(e) = outbox::forget_early(&db).await {
                 tracing::warn!(error = %e, "messaging: old early receipts not forgotten");
@@ -261,23 +292,38 @@ async fn send_batch(
     };
     let mut in_flight = JoinSet::new();
     let mut answers = Vec::with_capacity(batch.len());
+    let mut going = Vec::with_capacity(batch.len());
     for m in batch {
         if let Some((_, reason)) = stopped.iter().find(|(id, _)| *id == m.id) {
             log(outbox::finish(db, &m, status::CANCELLED, None, reason, None).await);
             continue;
         }
-        limiter.until_ready().await;
-        // From here a crash takes it as sent (a phone must not get it twice).
-        if channel.rings() {
-            match outbox::handing(db, &m).await {
-                Ok(true) => {}
-                Ok(false) => continue,
-                Err(e) => {
-                    // Left claimed and never handed over: recovery queues it again.
-                    tracing::error!(error = %e, "messaging: could not mark a message handed over");
-                    continue;
-                }
+        going.push(m);
+    }
+    // SMS and WhatsApp: the batch's turn at the rate first, then marked handed over in
+    // one statement, then all sent at once, so the mark and the bytes leaving are a
+    // moment apart (from the mark on, a crash takes them as sent: a phone must not get
+    // one twice).
+    if channel.rings() && !going.is_empty() {
+        let n = std::num::NonZeroU32::new(u32::try_from(going.len()).unwrap_or(1))
+            .unwrap_or(std::num::NonZeroU32::MIN);
+        if limiter.until_n_ready(n).await.is_err() {
+            // More than the rate allows in a second: one at a time below.
+            tracing::debug!("batch larger than the provider's burst");
+        }
+        let ids: Vec<Uuid> = going.iter().map(|m| m.id).collect();
+        match outbox::handing(db, going[0].claim, ids).await {
+            Ok(marked) => going.retain(|m| marked.contains(&m.id)),
+            Err(e) => {
+                // Left claimed and never handed over: recovery queues them again.
+                tracing::error!(error = %e, "messaging: could not mark messages handed over");
+                going.clear();
             }
+        }
+    }
+    for m in going {
+        if !channel.rings() {
+            limiter.until_ready().await;
         }
         let window_open = open.contains(&m.address);
         let sending = Arc::clone(provider);

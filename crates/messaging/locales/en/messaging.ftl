@@ -33,6 +33,8 @@ messaging-reason-provider_error = the provider did not answer (retried)
 messaging-reason-address_changed = the person's address changed
 messaging-reason-template_inactive = the template was retired
 messaging-reason-no_person = the person is no longer in the registry
+messaging-reason-opt_out = opted out (replied STOP or BAJA)
+messaging-reason-unknown_sender = the number is nobody's in the registry
 messaging-provider-off = Not used
 
 messaging-purpose-service = The person's own procedures (service notices)

@@ -33,6 +33,8 @@ messaging-reason-provider_error = el proveedor no respondió (se reintenta)
 messaging-reason-address_changed = cambió la dirección de la persona
 messaging-reason-template_inactive = la plantilla fue retirada
 messaging-reason-no_person = la persona ya no está en el registro
+messaging-reason-opt_out = pidió la baja (respondió STOP o BAJA)
+messaging-reason-unknown_sender = el número no es de nadie del registro
 messaging-provider-off = Sin usar
 
 messaging-purpose-service = Trámites de la persona (avisos de servicio)

@@ -37,6 +37,8 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
 const INBOUND_QUEUE: usize = 1_000;
 /// `deliver_sm` stored in one transaction.
 const BATCH: usize = 200;
+/// How long the first `deliver_sm` of a batch waits for others.
+const GATHER: Duration = Duration::from_millis(50);
 
 /// The SMPP provider.
 pub struct Smpp {
@@ -292,6 +294,16 @@ async fn store_in_batches(
 ) {
     let mut batch: Vec<Pending> = Vec::with_capacity(BATCH);
     while queue.recv_many(&mut batch, BATCH).await > 0 {
+        // A moment for the rest of a burst to arrive: one transaction for all of it.
+        if batch.len() < BATCH {
+            tokio::time::sleep(GATHER).await;
+            while batch.len() < BATCH {
+                match queue.try_recv() {
+                    Ok(p) => batch.push(p),
+                    Err(_) => break,
+                }
+            }
+        }
         let sequences: Vec<u32> = batch.iter().map(|(s, _)| *s).collect();
         let found: Vec<ProviderEvent> = batch.drain(..).filter_map(|(_, e)| e).collect();
         let stored = found.is_empty() || events(found).await;
