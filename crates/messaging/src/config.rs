@@ -65,6 +65,8 @@ pub struct Settings {
     pub whatsapp: Provider,
     /// Where the development sink writes.
     pub sink_dir: PathBuf,
+    /// The site's public address, for the unsubscribe links of campaign e-mails.
+    pub public_url: Option<String>,
 }
 
 /// One channel's provider.
@@ -307,6 +309,10 @@ impl Settings {
             sms: provider("sms", raw.sms, Channel::Sms, configured)?,
             whatsapp: provider("whatsapp", raw.whatsapp, Channel::Whatsapp, configured)?,
             sink_dir: config.data_dir.join("outbox"),
+            public_url: config
+                .public_url
+                .as_deref()
+                .map(|u| u.trim_end_matches('/').to_owned()),
         })
     }
 

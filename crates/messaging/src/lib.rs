@@ -33,6 +33,7 @@ pub mod send;
 pub mod sender;
 pub mod sms;
 pub mod templates;
+pub mod unsubscribe;
 pub mod web;
 pub mod web_campaigns;
 pub mod webhooks;
@@ -122,6 +123,8 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Api(ViewMessaging),
             api::person_messages,
         )
+        .get("/baja/{id}", Guard::Public, unsubscribe::ask)
+        .post("/baja/{id}", Guard::Public, unsubscribe::confirm)
         .get(
             "/api/v1/messaging/webhooks/whatsapp",
             Guard::Public,

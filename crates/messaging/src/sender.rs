@@ -326,6 +326,11 @@ async fn send_batch(
             limiter.until_ready().await;
         }
         let window_open = open.contains(&m.address);
+        // Campaign e-mails carry their unsubscribe link (`List-Unsubscribe` too).
+        let unsubscribe = match (&messaging.settings.public_url, channel, m.campaign_id) {
+            (Some(site), Channel::Email, Some(_)) => Some(format!("{site}/baja/{}", m.id)),
+            _ => None,
+        };
         let sending = Arc::clone(provider);
         in_flight.spawn(async move {
             let out = Outgoing {
@@ -334,7 +339,7 @@ async fn send_batch(
                 address: m.address.clone(),
                 subject: m.subject.clone(),
                 body: m.body.clone(),
-                unsubscribe: None,
+                unsubscribe,
                 payload: m.payload.clone(),
                 window_open,
             };

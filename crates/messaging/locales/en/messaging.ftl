@@ -219,3 +219,10 @@ messaging-campaign-may-not-approve = Your role does not approve campaigns.
 messaging-campaign-template-changed = The template changed after the campaign was sent for approval: return it to draft for its author to send again.
 messaging-audience-occupation-unknown = We found no such occupation; write its code or its name.
 messaging-campaign-excluded-why = (no address or consent, or at the most messages)
+
+messaging-unsubscribe-title = Stop receiving e-mails
+messaging-unsubscribe-ask = Do you want to stop receiving e-mails from the employment service at { $address }?
+messaging-unsubscribe-button = Yes, no more e-mails
+messaging-unsubscribe-note = You can accept them again at your employment office whenever you want.
+messaging-unsubscribe-done = Done: no more e-mails to { $address }.
+messaging-unsubscribe-already = { $address } no longer receives e-mails from the employment service.

@@ -219,3 +219,10 @@ messaging-campaign-may-not-approve = Tu rol no aprueba campañas.
 messaging-campaign-template-changed = La plantilla cambió después del envío a aprobación: devolvela a borrador para que su autor la envíe de nuevo.
 messaging-audience-occupation-unknown = No encontramos esa ocupación; escribí su código o su nombre.
 messaging-campaign-excluded-why = (sin dirección o consentimiento, o con el máximo de mensajes)
+
+messaging-unsubscribe-title = Dejar de recibir correos
+messaging-unsubscribe-ask = ¿Querés dejar de recibir correos del servicio de empleo en { $address }?
+messaging-unsubscribe-button = Sí, no quiero recibir más correos
+messaging-unsubscribe-note = Podés volver a aceptarlos cuando quieras en tu oficina de empleo.
+messaging-unsubscribe-done = Listo: no vas a recibir más correos en { $address }.
+messaging-unsubscribe-already = { $address } ya no recibe correos del servicio de empleo.

@@ -26,6 +26,7 @@ mod merge;
 mod messaging;
 mod messaging_restart;
 mod messaging_smpp;
+mod messaging_unsubscribe;
 mod messaging_whatsapp;
 mod occupations;
 mod offices;

@@ -1636,6 +1636,12 @@ fn skipped(def: &RouteDef) -> bool {
         || def.path == "/programme-applications/{id}/documents"
         // Multipart, national data: `programmes_national` covers the import.
         || def.path == "/programmes/national/imports"
+        // Public, keyed by a campaign e-mail's id, and it withdraws a consent:
+        // `messaging_unsubscribe` covers it.
+        || def.path == "/baja/{id}"
+        // Providers' webhooks, signed by the provider, not office data:
+        // `messaging_whatsapp` covers them.
+        || def.path.starts_with("/api/v1/messaging/webhooks/")
 }
 
 /// A signed-in walker: its browser, form token and API token.
