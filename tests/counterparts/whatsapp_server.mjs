@@ -8,7 +8,8 @@
 //
 // Control (JSON), on the same port:
 //   POST /control/config   {"webhook": URL, "app_secret": S, "verify_token": T,
-//                           "token": bearer, "templates": ["name", ...]}: also runs the
+//                           "token": bearer, "templates": ["name", ...],
+//                           "phone_number_id": ID}: also runs the
 //                           verification handshake against the webhook and answers
 //                           {"handshake": true|false}
 //   POST /control/inbound  {"from": "5493815550010", "text": "BAJA", "bad_signature": false}:
@@ -19,7 +20,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 
-let cfg = { webhook: null, app_secret: "", verify_token: "", token: "", templates: [] };
+let cfg = { webhook: null, app_secret: "", verify_token: "", token: "", templates: [], phone_number_id: "" };
 const sent = [];
 const wrote = new Map(); // wa_id -> last time the person wrote (ms)
 let seq = 0;
@@ -31,7 +32,17 @@ function sign(body, secret) {
 async function notify(value, { badSignature = false } = {}) {
   const body = JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "0", changes: [{ field: "messages", value: { messaging_product: "whatsapp", ...value } }] }],
+    entry: [
+      {
+        id: "0",
+        changes: [
+          {
+            field: "messages",
+            value: { messaging_product: "whatsapp", metadata: { display_phone_number: "5493810000000", phone_number_id: cfg.phone_number_id }, ...value },
+          },
+        ],
+      },
+    ],
   });
   const res = await fetch(cfg.webhook, {
     method: "POST",

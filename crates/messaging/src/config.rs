@@ -442,12 +442,20 @@ fn cloud_api(key: &str, raw: RawProvider, rate: u32) -> Result<Provider, Setting
             SettingsError(format!("{key}.{name}_env or {key}.{name}_file is required"))
         })
     };
+    let app_secret = required("app_secret", raw.app_secret_env, raw.app_secret_file)?;
+    let verify_token = required("verify_token", raw.verify_token_env, raw.verify_token_file)?;
+    // Whoever knows these may write to the webhook: never a guessable few characters.
+    if app_secret.expose().len() < 8 || verify_token.expose().len() < 8 {
+        return err(format!(
+            "{key}.app_secret and {key}.verify_token must have at least 8 characters"
+        ));
+    }
     Ok(Provider::CloudApi(CloudApi {
         base_url: base_url.trim_end_matches('/').to_owned(),
         phone_number_id,
         token: required("token", raw.token_env, raw.token_file)?,
-        app_secret: required("app_secret", raw.app_secret_env, raw.app_secret_file)?,
-        verify_token: required("verify_token", raw.verify_token_env, raw.verify_token_file)?,
+        app_secret,
+        verify_token,
         rate,
     }))
 }
@@ -512,11 +520,14 @@ fn secret(
         let text = std::fs::read_to_string(file).map_err(|e| {
             SettingsError(format!("cannot read {key}_file {}: {e}", file.display()))
         })?;
+        if text.trim().is_empty() {
+            return err(format!("{key}_file {} is empty", file.display()));
+        }
         return Ok(Some(sipe_platform::config::Secret::new(text.trim())));
     }
     if let Some(var) = env {
         return match std::env::var(var) {
-            Ok(v) if !v.is_empty() => Ok(Some(sipe_platform::config::Secret::new(v))),
+            Ok(v) if !v.trim().is_empty() => Ok(Some(sipe_platform::config::Secret::new(v.trim()))),
             _ => err(format!("{key}_env names {var}, which is not set")),
         };
     }

@@ -115,15 +115,23 @@ pub struct Received {
     pub opted_out: usize,
 }
 
-/// The sender's phone in E.164, when it is one.
+/// The sender's phone in E.164, when it is one. People write from mobiles: a national
+/// number of ten digits (area code and number, as an Argentine SMSC may give it) is
+/// read as a mobile (`+549…`); digits starting with 54 and long enough are
+/// international even when the provider does not say so.
 pub fn sender_phone(from: &str, international: bool) -> Option<String> {
     let from = from.trim();
-    let plus = if international && !from.starts_with('+') {
+    let digits = !from.is_empty() && from.bytes().all(|b| b.is_ascii_digit());
+    let text = if from.starts_with('+') {
+        from.to_owned()
+    } else if international || (digits && from.starts_with("54") && from.len() >= 12) {
         format!("+{from}")
+    } else if digits && from.len() == 10 {
+        format!("+549{from}")
     } else {
         from.to_owned()
     };
-    PhoneE164::parse(&plus).map(|p| p.as_str().to_owned())
+    PhoneE164::parse(&text).map(|p| p.as_str().to_owned())
 }
 
 /// Stores an inbound message, matched to the person by phone, in one transaction with
@@ -266,8 +274,13 @@ pub const OPT_OUT: &str = "opt_out";
 /// The reason of an inbound message from a number nobody has.
 pub const UNKNOWN_SENDER: &str = "unknown_sender";
 
+/// At most `max` characters, without control characters but line breaks and tabs
+/// (PostgreSQL refuses a NUL in text; a handset may send one).
 fn clip(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .take(max)
+        .collect()
 }
 
 #[cfg(test)]
@@ -284,11 +297,17 @@ mod tests {
             sender_phone("+5493815442347", true).as_deref(),
             Some("+5493815442347")
         );
-        // A national number as an Argentine SMSC may give it.
+        // A national number as an Argentine SMSC may give it: a mobile.
         assert_eq!(
             sender_phone("3815442347", false).as_deref(),
-            Some("+543815442347")
+            Some("+5493815442347")
         );
+        // International digits without the TON saying so.
+        assert_eq!(
+            sender_phone("5493815442347", false).as_deref(),
+            Some("+5493815442347")
+        );
+        assert_eq!(clip("Ba\u{0}ja\n", 10), "Baja\n");
         assert_eq!(sender_phone("INFO", false), None);
         assert_eq!(sender_phone("", true), None);
     }

@@ -237,6 +237,33 @@ pub async fn windows_open(
         .await
 }
 
+/// Gives a claimed batch back to the queue untouched (its provider could not take it
+/// now): its attempt does not count, and it waits a few seconds.
+pub async fn release(conn: &impl ConnectionTrait, claim: Option<Uuid>) -> Result<(), DbErr> {
+    let Some(claim) = claim else { return Ok(()) };
+    message::Entity::update_many()
+        .col_expr(message::Column::Status, Expr::value(status::QUEUED))
+        .col_expr(message::Column::Claim, Expr::value(Option::<Uuid>::None))
+        .col_expr(
+            message::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            message::Column::Attempts,
+            sea_orm::sea_query::ExprTrait::sub(Expr::col(message::Column::Attempts), 1),
+        )
+        .col_expr(
+            message::Column::NextAttemptAt,
+            Expr::value(Utc::now() + Duration::seconds(5)),
+        )
+        .filter(message::Column::Claim.eq(claim))
+        .filter(message::Column::Status.eq(status::SENDING))
+        .filter(message::Column::HandedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Renews the lease of a batch its sender still holds.
 pub async fn extend(
     conn: &impl ConnectionTrait,
@@ -475,11 +502,15 @@ pub async fn report(
     detail: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    // Ids repeat over time (an SMSC's counter restarts): a report is about a message
+    // sent in the days before it.
+    let since = at - Duration::days(REPORT_DAYS);
     let mut q = message::Entity::update_many()
         .col_expr(message::Column::Status, Expr::value(new_status))
         .col_expr(message::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(message::Column::Provider.eq(provider))
         .filter(message::Column::ProviderId.eq(provider_id))
+        .filter(message::Column::SentAt.gt(since))
         .filter(message::Column::Status.ne(status::DELIVERED));
     if new_status == status::DELIVERED {
         q = q.col_expr(message::Column::DeliveredAt, Expr::value(at));
@@ -494,6 +525,7 @@ pub async fn report(
     let known = message::Entity::find()
         .filter(message::Column::Provider.eq(provider))
         .filter(message::Column::ProviderId.eq(provider_id))
+        .filter(message::Column::SentAt.gt(since))
         .one(conn)
         .await?
         .is_some();
@@ -547,6 +579,34 @@ pub async fn apply_early(
         )
         .await?;
         early_receipt::Entity::delete_by_id(r.id).exec(conn).await?;
+    }
+    Ok(())
+}
+
+/// Days within which a delivery report may arrive.
+const REPORT_DAYS: i64 = 7;
+
+/// Applies kept reports whose message has been recorded since (on PostgreSQL a report
+/// may be kept while the sender's transaction naming its message is still open).
+pub async fn sweep_early(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let early = early_receipt::Entity::find()
+        .order_by_asc(early_receipt::Column::CreatedAt)
+        .limit(500)
+        .all(conn)
+        .await?;
+    for r in early {
+        let recorded = message::Entity::find()
+            .select_only()
+            .column(message::Column::Id)
+            .filter(message::Column::Provider.eq(r.provider.clone()))
+            .filter(message::Column::ProviderId.eq(r.provider_id.clone()))
+            .into_tuple::<Uuid>()
+            .one(conn)
+            .await?
+            .is_some();
+        if recorded {
+            apply_early(conn, &r.provider, vec![r.provider_id.clone()]).await?;
+        }
     }
     Ok(())
 }

@@ -32,6 +32,12 @@ const RENEW: Duration = Duration::from_secs(5);
 const RECOVERY: Duration = Duration::from_secs(5);
 /// Messages in flight at once per channel.
 const IN_FLIGHT: usize = 8;
+/// Messages of one sender's batch in flight: at most [`IN_FLIGHT`], and no more than
+/// the provider takes at once.
+fn batch_size(provider: &dyn Provider) -> usize {
+    IN_FLIGHT.min(provider.capacity()).max(1)
+}
+
 /// How often an idle sender looks for work.
 const IDLE: Duration = Duration::from_millis(500);
 
@@ -144,8 +150,11 @@ async fn channel_loop(
         NonZeroU32::new(messaging.settings.provider(channel).rate()).unwrap_or(NonZeroU32::MIN);
     let limiter = Arc::new(RateLimiter::direct(Quota::per_second(rate)));
     // A batch waits for its slowest answer: at higher rates a few senders of the channel
-    // overlap, each with its own batch, sharing the rate.
-    let workers = (rate.get() / 100).clamp(1, 4);
+    // overlap, each with its own batch, sharing the rate, never more in flight together
+    // than the provider takes at once (SMPP's window).
+    let by_capacity =
+        u32::try_from(provider.capacity() / batch_size(provider.as_ref())).unwrap_or(1);
+    let workers = (rate.get() / 100).min(by_capacity).clamp(1, 4);
     let mut senders = JoinSet::new();
     for worker in 0..workers {
         senders.spawn(sender_loop(
@@ -178,6 +187,9 @@ async fn sender_loop(
     while !*shutdown.borrow() {
         if recovers && last_recovery.is_none_or(|t| t.elapsed() > RECOVERY) {
             last_recovery = Some(std::time::Instant::now());
+            if let Err(e) = outbox::sweep_early(&db).await {
+                tracing::warn!(error = %e, "messaging: early receipts not applied");
+            }
             if let Err(e) = outbox::forget_early(&db).await {
                 tracing::warn!(error = %e, "messaging: old early receipts not forgotten");
             }
@@ -233,7 +245,7 @@ pub async fn drain_once(
     let quiet = channel.rings() && is_quiet(messaging.settings.quiet_hours, local.time());
     let size = match channel {
         Channel::Email => u64::from(messaging.settings.provider(channel).rate()).clamp(1, 100),
-        Channel::Sms | Channel::Whatsapp => IN_FLIGHT as u64,
+        Channel::Sms | Channel::Whatsapp => batch_size(provider.as_ref()) as u64,
     };
     let batch = outbox::claim(
         db,
@@ -248,21 +260,24 @@ pub async fn drain_once(
         return Ok(0);
     };
     let stopped = no_longer_sendable(db, channel, &batch, local.date_naive()).await?;
-    let work = send_batch(db, messaging, channel, provider, limiter, batch, stopped);
-    tokio::pin!(work);
-    let mut renew = tokio::time::interval(RENEW);
-    renew.tick().await;
-    loop {
-        tokio::select! {
-            () = &mut work => break,
-            _ = renew.tick() => {
+    // The lease is renewed by a task of its own: a renewal awaited here would stall
+    // the batch (and wait on rows the batch's own transaction holds).
+    let renewal = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut renew = tokio::time::interval(RENEW);
+            renew.tick().await;
+            loop {
+                renew.tick().await;
                 let lease = chrono::Duration::seconds(LEASE_SECS);
-                if let Err(e) = outbox::extend(db, token, lease).await {
+                if let Err(e) = outbox::extend(&db, token, lease).await {
                     tracing::warn!(error = %e, "messaging: a lease was not renewed");
                 }
             }
-        }
-    }
+        })
+    };
+    send_batch(db, messaging, channel, provider, limiter, batch, stopped).await;
+    renewal.abort();
     Ok(handled)
 }
 
@@ -291,6 +306,7 @@ async fn send_batch(
         _ => Vec::new(),
     };
     let mut in_flight = JoinSet::new();
+    let in_flight_max = batch_size(provider.as_ref());
     let mut answers = Vec::with_capacity(batch.len());
     let mut going = Vec::with_capacity(batch.len());
     for m in batch {
@@ -305,11 +321,17 @@ async fn send_batch(
     // moment apart (from the mark on, a crash takes them as sent: a phone must not get
     // one twice).
     if channel.rings() && !going.is_empty() {
-        let n = std::num::NonZeroU32::new(u32::try_from(going.len()).unwrap_or(1))
-            .unwrap_or(std::num::NonZeroU32::MIN);
-        if limiter.until_n_ready(n).await.is_err() {
-            // More than the rate allows in a second: one at a time below.
-            tracing::debug!("batch larger than the provider's burst");
+        // A provider that cannot take them now (an SMPP session not bound): back to the
+        // queue, never marked.
+        if !provider.ready().await {
+            log(outbox::release(db, going[0].claim).await);
+            return;
+        }
+        // The rate counts what goes on the air: each part of a long SMS.
+        for m in &going {
+            for _ in 0..m.segments.unwrap_or(1).max(1) {
+                limiter.until_ready().await;
+            }
         }
         let ids: Vec<Uuid> = going.iter().map(|m| m.id).collect();
         match outbox::handing(db, going[0].claim, ids).await {
@@ -346,7 +368,7 @@ async fn send_batch(
             let result = sending.send(&out).await;
             (m, result)
         });
-        while in_flight.len() >= IN_FLIGHT {
+        while in_flight.len() >= in_flight_max {
             if let Some(Ok(done)) = in_flight.join_next().await {
                 answers.push(done);
             }

@@ -89,7 +89,7 @@ pub async fn whatsapp_events(
         tracing::warn!("WhatsApp webhook with a missing or wrong signature refused");
         return Err(ApiError::Unauthorized);
     }
-    let events = whatsapp::events_of(&body)
+    let events = whatsapp::events_of(&body, &cfg.phone_number_id)
         .map_err(|e| ApiError::BadRequest(format!("not a notification: {e}")))?;
     crate::inbound::apply_all(&state.db, events)
         .await

@@ -2,7 +2,8 @@
 //! 24-hour window is the time since the person last wrote from that number), and when
 //! a sender started handing a message over (a crash settles the message by it), and a
 //! WhatsApp message's approved-template call beside its free text; and delivery reports
-//! that outran the answer naming their message.
+//! that outran the answer naming their message. A provider's message ids are not
+//! unique forever (an SMSC's counter restarts): their index is no longer unique.
 
 use sea_orm_migration::prelude::*;
 
@@ -54,6 +55,19 @@ impl MigrationTrait for M0042MessageAddresses {
                 .take(),
         )
         .await?;
+        m.drop_index(
+            Index::drop()
+                .name("messages_provider_id")
+                .table("messages")
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "messages",
+            "messages_provider_ref",
+            &["provider", "provider_id"],
+        ))
+        .await?;
         m.create_index(
             Index::create()
                 .name("message_early_receipts_id")
@@ -69,6 +83,23 @@ impl MigrationTrait for M0042MessageAddresses {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table("message_early_receipts").take())
             .await?;
+        m.drop_index(
+            Index::drop()
+                .name("messages_provider_ref")
+                .table("messages")
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("messages_provider_id")
+                .table("messages")
+                .col("provider")
+                .col("provider_id")
+                .unique()
+                .take(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table("messages")

@@ -62,6 +62,16 @@ pub trait Provider: Send + Sync {
     fn name(&self) -> &'static str;
     /// Hands the message over; the provider's id for it, when it gives one.
     fn send<'a>(&'a self, m: &'a Outgoing) -> BoxFuture<'a, Result<Option<String>, SendError>>;
+    /// Messages it takes at once (SMPP: its window); a channel's senders never have
+    /// more in flight.
+    fn capacity(&self) -> usize {
+        32
+    }
+    /// Waits until it can take messages now (SMPP: a bound session). False when it
+    /// cannot: the batch goes back to the queue, never marked as leaving.
+    fn ready(&self) -> BoxFuture<'_, bool> {
+        Box::pin(async { true })
+    }
     /// Keeps the provider's session until `shutdown`, handing what it hears to
     /// `events` (SMPP); `None` for providers without one.
     fn run<'a>(

@@ -12,7 +12,6 @@ use std::time::Duration;
 use chrono::Utc;
 use futures::StreamExt;
 use rusmpp::extra::concatenation::SubmitSmMultipartExt;
-use rusmpp::extra::encoding::ucs2::Ucs2;
 use rusmpp::pdus::{BindTransceiver, DeliverSm, DeliverSmResp, SubmitSm};
 use rusmpp::tlvs::TlvValue;
 use rusmpp::types::{COctetString, OctetString};
@@ -138,19 +137,30 @@ impl Smpp {
             .dest_addr_ton(Ton::International)
             .dest_addr_npi(Npi::Isdn)
             .destination_addr(c_string(to).map_err(SendError::Permanent)?)
-            .esm_class(EsmClass::default())
+            // 0: a plain message (rusmpp's default sets the ANSI-41 acknowledgement bit).
+            .esm_class(EsmClass::from(0))
             .registered_delivery(RegisteredDelivery::from(1))
             .short_message(OctetString::empty())
             .build();
-        // A reference per message, so a handset joins the right parts.
-        let reference = u16::from_be_bytes([m.id.as_bytes()[14], m.id.as_bytes()[15]]);
-        let parts = base
-            .multipart(&m.body)
-            .reference_u16(reference)
-            .gsm7bit_unpacked()
-            .fallback(Ucs2::new())
-            .build()
-            .map_err(|e| SendError::Permanent(format!("cannot encode the text: {e:?}")))?;
+        // Split as `sms::count` counts (and charges): GSM-7 one septet per octet, 160
+        // alone or 153 a part after a 6-octet header; UCS-2 70 or 67. A reference per
+        // message, so a handset joins the right parts.
+        let count = crate::sms::count(&m.body, false);
+        let reference = m.id.as_bytes()[15];
+        let builder = base.multipart(&m.body).reference_u8(reference);
+        let parts = match count.encoding {
+            crate::sms::Encoding::Gsm7 => builder
+                .gsm7bit_unpacked()
+                .max_short_message_size(if count.segments > 1 { 159 } else { 160 })
+                .build()
+                .map_err(|e| format!("{e:?}")),
+            crate::sms::Encoding::Ucs2 => builder
+                .ucs2()
+                .max_short_message_size(140)
+                .build()
+                .map_err(|e| format!("{e:?}")),
+        }
+        .map_err(|e| SendError::Permanent(format!("cannot encode the text: {e}")))?;
         let mut first: Option<String> = None;
         for part in parts {
             let answer = client.submit_sm(part).await;
@@ -211,6 +221,14 @@ impl Smpp {
 impl Provider for Smpp {
     fn name(&self) -> &'static str {
         "smpp"
+    }
+
+    fn capacity(&self) -> usize {
+        self.cfg.window as usize
+    }
+
+    fn ready(&self) -> BoxFuture<'_, bool> {
+        Box::pin(async move { self.bound().await.is_some() })
     }
 
     fn send<'a>(&'a self, m: &'a Outgoing) -> BoxFuture<'a, Result<Option<String>, SendError>> {
@@ -359,7 +377,9 @@ fn classify(e: rusmppc::error::Error) -> SendError {
                 _ => SendError::Permanent(text),
             }
         }
-        E::ResponseTimeout { .. } | E::ConnectionClosedByPeer | E::Io(_) => {
+        // The session was bound when the request went: it may have been written before
+        // the line broke (rusmppc answers `ConnectionClosed` then too).
+        E::ResponseTimeout { .. } | E::ConnectionClosed | E::ConnectionClosedByPeer | E::Io(_) => {
             SendError::InDoubt(e.to_string())
         }
         other => SendError::Temporary(other.to_string()),
@@ -413,6 +433,8 @@ pub fn read_deliver_sm(d: &DeliverSm) -> Option<ProviderEvent> {
             }))
         }
         MessageType::ShortMessageContainsIntermediateDeliveryNotification => None,
+        // An SME's delivery or user acknowledgement (bits 3–4): not a person writing.
+        _ if u8::from(d.esm_class) & 0x18 != 0 => None,
         _ => {
             let udh = u8::from(d.esm_class) & 0x40 != 0;
             let body = if udh { skip_udh(&bytes) } else { &bytes[..] };

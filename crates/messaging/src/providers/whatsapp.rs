@@ -93,7 +93,9 @@ impl CloudApi {
 }
 
 /// Error codes the Cloud API gives for a throttle or a passing fault (retried).
-const TEMPORARY_CODES: [i64; 6] = [1, 2, 4, 80007, 130429, 131048];
+/// 131047 (the 24-hour window closed since the batch began) too: the next attempt
+/// finds it closed and sends the template.
+const TEMPORARY_CODES: [i64; 7] = [1, 2, 4, 80007, 130429, 131047, 131048];
 
 impl Provider for CloudApi {
     fn name(&self) -> &'static str {
@@ -180,11 +182,21 @@ struct Entry {
 #[derive(Debug, Deserialize)]
 struct Change {
     #[serde(default)]
+    field: String,
+    #[serde(default)]
     value: Value,
 }
 
 #[derive(Debug, Default, Deserialize)]
+struct Metadata {
+    #[serde(default)]
+    phone_number_id: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
 struct Value {
+    #[serde(default)]
+    metadata: Option<Metadata>,
     #[serde(default)]
     messages: Vec<WaMessage>,
     #[serde(default)]
@@ -238,12 +250,28 @@ fn at(timestamp: &str) -> DateTime<Utc> {
         .unwrap_or_else(Utc::now)
 }
 
-/// The events of a webhook notification: people's messages and our messages'
-/// statuses (`sent` is known already and left out). An error when it is not one.
-pub fn events_of(body: &[u8]) -> Result<Vec<ProviderEvent>, serde_json::Error> {
+/// The events of a webhook notification about our business number: people's messages
+/// and our messages' statuses (`sent` is known already and left out). Changes of other
+/// fields, or of another number the app serves, are left out. An error when it is not
+/// a notification.
+pub fn events_of(
+    body: &[u8],
+    phone_number_id: &str,
+) -> Result<Vec<ProviderEvent>, serde_json::Error> {
     let n: Notification = serde_json::from_slice(body)?;
     let mut out = Vec::new();
-    for value in n.entry.into_iter().flat_map(|e| e.changes).map(|c| c.value) {
+    let ours = n
+        .entry
+        .into_iter()
+        .flat_map(|e| e.changes)
+        .filter(|c| c.field == "messages")
+        .map(|c| c.value)
+        .filter(|v| {
+            v.metadata
+                .as_ref()
+                .is_some_and(|m| m.phone_number_id == phone_number_id)
+        });
+    for value in ours {
         for m in value.messages {
             let text = match (m.text, m.button) {
                 (Some(t), _) | (None, Some(t)) => t.text,
@@ -302,14 +330,18 @@ mod tests {
     #[test]
     fn notifications_bring_messages_and_statuses() {
         let body = br#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{
-            "messaging_product":"whatsapp",
+            "messaging_product":"whatsapp","metadata":{"display_phone_number":"5493810000000","phone_number_id":"123"},
             "messages":[{"from":"5493815550010","id":"wamid.A","timestamp":"1764500000","type":"text","text":{"body":"BAJA"}},
                         {"from":"5493815550011","id":"wamid.B","timestamp":"1764500001","type":"image","image":{"id":"x"}}],
             "statuses":[{"id":"wamid.C","status":"delivered","timestamp":"1764500002","recipient_id":"5493815550012"},
                         {"id":"wamid.D","status":"sent","timestamp":"1764500002"},
                         {"id":"wamid.E","status":"failed","timestamp":"1764500003","errors":[{"code":131026,"title":"Message undeliverable"}]}]}}]}]}"#;
-        let events = events_of(body).unwrap();
+        let events = events_of(body, "123").unwrap();
         assert_eq!(events.len(), 4);
+        assert!(
+            events_of(body, "999").unwrap().is_empty(),
+            "another number's"
+        );
         match &events[0] {
             ProviderEvent::Inbound(m) => {
                 assert_eq!(
@@ -327,7 +359,7 @@ mod tests {
         assert!(
             matches!(&events[3], ProviderEvent::Receipt(r) if r.status == status::FAILED && r.detail.as_deref() == Some("131026 Message undeliverable"))
         );
-        assert!(events_of(b"not json").is_err());
+        assert!(events_of(b"not json", "123").is_err());
     }
 
     #[test]

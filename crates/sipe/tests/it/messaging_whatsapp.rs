@@ -67,7 +67,7 @@ async fn whatsapp_goes_as_template_or_free_text_and_its_signed_webhooks_bring_st
     };
     let (token_file, secret_file, verify_file) = (
         secret("token", "tok-123"),
-        secret("app-secret", "s3cr3t"),
+        secret("app-secret", "s3cr3t-de-la-app"),
         secret("verify", "verificame"),
     );
     let app = TestApp::spawn_with(|c| {
@@ -103,8 +103,8 @@ async fn whatsapp_goes_as_template_or_free_text_and_its_signed_webhooks_bring_st
         "/control/config",
         json!({
             "webhook": app.url("/api/v1/messaging/webhooks/whatsapp"),
-            "app_secret": "s3cr3t", "verify_token": "verificame", "token": "tok-123",
-            "templates": ["aviso_turno"],
+            "app_secret": "s3cr3t-de-la-app", "verify_token": "verificame", "token": "tok-123",
+            "templates": ["aviso_turno"], "phone_number_id": "1234567890",
         }),
     )
     .await;
