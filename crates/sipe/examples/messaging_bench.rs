@@ -24,6 +24,15 @@ async fn scalar(db: &sipe::db::Db, sql: &str) -> anyhow::Result<i64> {
         .unwrap_or(0))
 }
 
+/// People in the registry (merged records left out).
+async fn people(db: &sipe::db::Db) -> anyhow::Result<i64> {
+    scalar(
+        db,
+        "SELECT COUNT(*) AS n FROM persons WHERE merged_into IS NULL",
+    )
+    .await
+}
+
 /// A distinct mobile of Tucumán (`+549381…`, ending in 5: the test SMSC refuses or
 /// throttles numbers ending in 0001–0003) and SMS consent for everyone.
 async fn phones_and_consent(db: &sipe::db::Db) -> anyhow::Result<()> {
@@ -46,11 +55,7 @@ async fn phones_and_consent(db: &sipe::db::Db) -> anyhow::Result<()> {
 async fn prepare(config: sipe::config::Config) -> anyhow::Result<()> {
     let db = sipe::startup::open_database(&config).await?;
     phones_and_consent(&db).await?;
-    let people = scalar(
-        &db,
-        "SELECT COUNT(*) AS n FROM persons WHERE merged_into IS NULL",
-    )
-    .await?;
+    let people = people(&db).await?;
     let system = sipe::access::Access::system("bench");
     let ctx = sipe::audit::AuditCtx::system();
     let input = sipe::access::service::UserInput {
@@ -109,11 +114,7 @@ async fn prepare(config: sipe::config::Config) -> anyhow::Result<()> {
 async fn count(config: sipe::config::Config) -> anyhow::Result<()> {
     let db = sipe::startup::open_database(&config).await?;
     phones_and_consent(&db).await?;
-    let people = scalar(
-        &db,
-        "SELECT COUNT(*) AS n FROM persons WHERE merged_into IS NULL",
-    )
-    .await?;
+    let people = people(&db).await?;
     println!("registry: {people} people");
     let system = sipe::access::Access::system("bench");
     let today = chrono::Utc::now().date_naive();

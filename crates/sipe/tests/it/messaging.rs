@@ -116,6 +116,53 @@ pub(crate) async fn messages_of(app: &TestApp, token: &str, person: Uuid) -> Vec
         .clone()
 }
 
+/// A campaign of `template` on `channel` to the people of `office`, written by a new
+/// national admin (a campaign goes on only while its author is an active user) and
+/// launched now.
+pub(crate) async fn launch_campaign(
+    db: &sipe::db::Db,
+    config: &sipe::config::Config,
+    template: sipe::messaging::templates::TemplateInput,
+    channel: &str,
+    office: &str,
+) -> Uuid {
+    let id = crate::helpers::user_in(db, "autora", "admin", &[]).await;
+    let author = sipe::access::store::find_user_by_username(db, "autora")
+        .await
+        .unwrap()
+        .filter(|u| u.id == id)
+        .unwrap();
+    let access = sipe::access::store::load_access(db, &author).await.unwrap();
+    let ctx = sipe::audit::AuditCtx {
+        actor_id: Some(author.id),
+        actor_name: author.username.clone(),
+        ..sipe::audit::AuditCtx::system()
+    };
+    let template = sipe::messaging::templates::create(db, &ctx, &template)
+        .await
+        .unwrap();
+    let settings = sipe::messaging::config::Settings::from_config(config).unwrap();
+    sipe::messaging::demo::launch(
+        db,
+        &settings,
+        config.tz(),
+        (&ctx, &access),
+        (&ctx, &access),
+        &sipe::messaging::campaigns::CampaignInput {
+            name: format!("Campaña {channel}"),
+            template_id: template.to_string(),
+            channel: channel.into(),
+            filters: sipe::messaging::audiences::AudienceFilters {
+                office: office.into(),
+                ..Default::default()
+            },
+        },
+    )
+    .await
+    .unwrap()
+    .expect("the campaign reaches the office's people")
+}
+
 /// Waits until no message is queued or sending (the sender runs in the background).
 pub(crate) async fn settled(app: &TestApp) {
     for _ in 0..200 {

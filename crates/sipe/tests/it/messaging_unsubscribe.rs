@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, user_in};
-use crate::messaging::{admin_token, person};
+use crate::helpers::TestApp;
+use crate::messaging::{admin_token, launch_campaign, person};
 
 #[tokio::test]
 async fn a_campaign_email_unsubscribe_link_withdraws_the_email_consent_without_login() {
@@ -26,24 +26,10 @@ async fn a_campaign_email_unsubscribe_link_withdraws_the_email_consent_without_l
         &["email", "sms"],
     )
     .await;
-    let author = user_in(&app.db, "autora", "admin", &[]).await;
-    let author = sipe::access::store::find_user_by_username(&app.db, "autora")
-        .await
-        .unwrap()
-        .filter(|u| u.id == author)
-        .unwrap();
-    let access = sipe::access::store::load_access(&app.db, &author)
-        .await
-        .unwrap();
-    let ctx = sipe::audit::AuditCtx {
-        actor_id: Some(author.id),
-        actor_name: author.username.clone(),
-        ..sipe::audit::AuditCtx::system()
-    };
-    let template = sipe::messaging::templates::create(
+    launch_campaign(
         &app.db,
-        &ctx,
-        &sipe::messaging::templates::TemplateInput {
+        &app.config,
+        sipe::messaging::templates::TemplateInput {
             code: "novedades".into(),
             name: "Novedades".into(),
             purpose: "service".into(),
@@ -51,29 +37,10 @@ async fn a_campaign_email_unsubscribe_link_withdraws_the_email_consent_without_l
             email_text: "Hola {nombre}, hay cursos nuevos.".into(),
             ..Default::default()
         },
+        "email",
+        "OE-A",
     )
-    .await
-    .unwrap();
-    let settings = sipe::messaging::config::Settings::from_config(&app.config).unwrap();
-    sipe::messaging::demo::launch(
-        &app.db,
-        &settings,
-        app.config.tz(),
-        (&ctx, &access),
-        (&ctx, &access),
-        &sipe::messaging::campaigns::CampaignInput {
-            name: "Novedades".into(),
-            template_id: template.to_string(),
-            channel: "email".into(),
-            filters: sipe::messaging::audiences::AudienceFilters {
-                office: "OE-A".into(),
-                ..Default::default()
-            },
-        },
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    .await;
 
     // The e-mail reaches the sink with its link.
     let dir = app.config.data_dir.join("outbox/email");
