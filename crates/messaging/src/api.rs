@@ -144,17 +144,7 @@ pub async fn person_messages(
     sipe_persons::service::record_read(&state.reads, &ctx, PersonId(id))
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
-    let pager = Pager::new(
-        "/api/v1/persons/messages",
-        &ListQuery {
-            page: p.page.map(|n| n.to_string()),
-            per_page: p.per_page.map(|n| n.to_string()),
-            sort: None,
-            dir: None,
-        },
-        &messages::SORTS,
-        true,
-    )?;
+    let pager = newest_first("/api/v1/persons/messages", p.page, p.per_page)?;
     let filter = messages::Filter {
         person: Some(id),
         ..Default::default()
@@ -221,17 +211,7 @@ pub async fn list_messages(
         }
     };
     errors.into_result()?;
-    let pager = Pager::new(
-        "/api/v1/messages",
-        &ListQuery {
-            page: p.page.map(|n| n.to_string()),
-            per_page: p.per_page.map(|n| n.to_string()),
-            sort: None,
-            dir: None,
-        },
-        &messages::SORTS,
-        true,
-    )?;
+    let pager = newest_first("/api/v1/messages", p.page, p.per_page)?;
     let filter = messages::Filter {
         status,
         channel,
@@ -250,6 +230,25 @@ pub async fn list_messages(
     .await
     .map_err(|e| ApiError::Internal(anyhow::anyhow!(e.to_string())))?;
     Ok(Json(Page { items, total }))
+}
+
+/// A page of messages, newest first (the page size bounded by the pager).
+fn newest_first(
+    path: &'static str,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<Pager, ApiError> {
+    Ok(Pager::new(
+        path,
+        &ListQuery {
+            page: page.map(|n| n.to_string()),
+            per_page: per_page.map(|n| n.to_string()),
+            sort: None,
+            dir: None,
+        },
+        &messages::SORTS,
+        true,
+    )?)
 }
 
 /// One message (of a person in the caller's view scope).

@@ -225,6 +225,15 @@ pub fn is_quiet(
     }
 }
 
+/// At most `max` characters, without control characters but line breaks and tabs
+/// (PostgreSQL refuses a NUL in text; a handset may send one).
+pub fn clip(text: &str, max: usize) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .take(max)
+        .collect()
+}
+
 /// An opt-out keyword in a reply: STOP or BAJA, any case, accents and punctuation
 /// around it ignored (`Baja.`, `¡STOP!`, `bája`).
 pub fn is_opt_out(text: &str) -> bool {

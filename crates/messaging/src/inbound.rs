@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
-use crate::domain::{self, Channel, status};
+use crate::domain::{self, Channel, clip, status};
 use crate::entity::message;
 use sipe_persons::contact::{self, ContactChannel};
 use sipe_persons::domain::PhoneE164;
@@ -273,15 +273,6 @@ pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
 pub const OPT_OUT: &str = "opt_out";
 /// The reason of an inbound message from a number nobody has.
 pub const UNKNOWN_SENDER: &str = "unknown_sender";
-
-/// At most `max` characters, without control characters but line breaks and tabs
-/// (PostgreSQL refuses a NUL in text; a handset may send one).
-fn clip(text: &str, max: usize) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
-        .take(max)
-        .collect()
-}
 
 #[cfg(test)]
 mod tests {

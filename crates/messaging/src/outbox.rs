@@ -407,8 +407,9 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds((30 * i64::from(attempts).pow(2)).min(3600))
 }
 
+/// A provider's words as kept: 500 characters at most, no control characters.
 fn clip(text: &str) -> String {
-    text.chars().take(500).collect()
+    crate::domain::clip(text, 500)
 }
 
 /// An update of one message still held by the claim that took it, releasing it.
@@ -589,8 +590,12 @@ const REPORT_DAYS: i64 = 7;
 /// Applies kept reports whose message has been recorded since (on PostgreSQL a report
 /// may be kept while the sender's transaction naming its message is still open).
 pub async fn sweep_early(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    // Only recent ones: that race lasts a transaction, while reports that will never
+    // meet a message (later parts of long SMS) stay for days and must not fill the
+    // sweep.
     let early = early_receipt::Entity::find()
-        .order_by_asc(early_receipt::Column::CreatedAt)
+        .filter(early_receipt::Column::CreatedAt.gt(Utc::now() - Duration::minutes(10)))
+        .order_by_desc(early_receipt::Column::CreatedAt)
         .limit(500)
         .all(conn)
         .await?;

@@ -281,7 +281,7 @@ pub fn events_of(
             out.push(ProviderEvent::Inbound(Inbound {
                 channel: Channel::Whatsapp,
                 provider: "cloud_api",
-                provider_id: m.id,
+                provider_id: crate::domain::clip(&m.id, 200),
                 from: m.from,
                 international: true,
                 text,
@@ -296,7 +296,7 @@ pub fn events_of(
             };
             out.push(ProviderEvent::Receipt(Receipt {
                 provider: "cloud_api",
-                provider_id: s.id,
+                provider_id: crate::domain::clip(&s.id, 200),
                 status: outcome,
                 detail: s.errors.first().map(|e| format!("{} {}", e.code, e.title)),
                 at: at(&s.timestamp),

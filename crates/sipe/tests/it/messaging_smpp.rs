@@ -14,7 +14,7 @@ use crate::helpers::TestApp;
 use crate::messaging::{admin_token, messages_of, notify, person};
 
 /// Polls `check` until it gives something, or fails saying what it waited for.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub(crate) async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,

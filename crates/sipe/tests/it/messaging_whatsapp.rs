@@ -5,14 +5,13 @@
 //! the person; a BAJA withdrawing the WhatsApp consent; a notification with a wrong
 //! signature refused and not stored.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::counterparts;
 use crate::helpers::TestApp;
 use crate::messaging::{admin_token, messages_of, person};
+use crate::messaging_smpp::eventually;
 
 async fn control(base: &str, path: &str, body: Value) -> Value {
     reqwest::Client::new()
@@ -41,17 +40,13 @@ async fn send(app: &TestApp, person: Uuid, key: &str) -> sipe::messaging::send::
 
 /// The person's outbound message with this id, once it reaches `want`.
 async fn reaches(app: &TestApp, token: &str, person: Uuid, id: Uuid, want: &str) -> Value {
-    for _ in 0..300 {
-        let rows = messages_of(app, token, person).await;
-        if let Some(m) = rows
+    eventually(&format!("message {id} {want}"), || async {
+        messages_of(app, token, person)
+            .await
             .into_iter()
             .find(|m| m["id"] == id.to_string() && m["status"] == want)
-        {
-            return m;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("message {id} never became {want}");
+    })
+    .await
 }
 
 #[tokio::test]
