@@ -136,6 +136,16 @@ pub fn routes() -> sipe_platform::web::Routes {
             webhooks::whatsapp_events,
         )
         .get(
+            "/api/v1/messaging/webhooks/sms",
+            Guard::Public,
+            webhooks::sms_events_get,
+        )
+        .post(
+            "/api/v1/messaging/webhooks/sms",
+            Guard::Public,
+            webhooks::sms_events,
+        )
+        .get(
             "/api/v1/messages",
             Guard::Api(ViewMessaging),
             api::list_messages,
@@ -240,6 +250,8 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::show_message,
     webhooks::whatsapp_handshake,
     webhooks::whatsapp_events,
+    webhooks::sms_events,
+    webhooks::sms_events_get,
     api_campaigns::count,
     api_campaigns::list_audiences,
     api_campaigns::save_audience,

@@ -449,6 +449,18 @@ pub async fn providers(State(state): State<AppState>, ctx: PageCtx) -> Result<Re
                         "{}:{}, {} / ********, {} (window {})",
                         smpp.host, smpp.port, smpp.system_id, smpp.source_addr, smpp.window
                     ),
+                    crate::config::Provider::Http(h) => format!(
+                        "{} ({:?}), {}{}",
+                        // A query may carry a key: never shown.
+                        h.url.split('?').next().unwrap_or_default(),
+                        h.format,
+                        h.source_addr,
+                        if h.callback_secret.is_some() {
+                            ", callbacks: ********"
+                        } else {
+                            ""
+                        }
+                    ),
                     crate::config::Provider::CloudApi(w) => format!(
                         "{}/{} (token, app secret, verify token: ********)",
                         w.base_url, w.phone_number_id

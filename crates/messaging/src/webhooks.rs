@@ -1,6 +1,7 @@
 //! The providers' webhooks under `/api/v1/messaging/webhooks`: no user signs in, so
 //! each is authenticated by what only the provider knows (WhatsApp: the verify token
-//! for the handshake, the app secret's signature on every notification). What they
+//! for the handshake, the app secret's signature on every notification; the HTTP SMS
+//! gateway: the callback secret). What they
 //! bring is stored before the answer: a provider repeats what it saw refused.
 
 use axum::body::Bytes;
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::config::Provider as ProviderSettings;
 use crate::domain::Channel;
-use crate::providers::{Messaging, whatsapp};
+use crate::providers::{Messaging, http, whatsapp};
 use sipe_platform::api::ApiError;
 use sipe_platform::web::AppState;
 
@@ -51,10 +52,7 @@ pub async fn whatsapp_handshake(
 ) -> Result<Response, ApiError> {
     let cfg = cloud_api(&state).ok_or(ApiError::NotFound)?;
     let token = q.verify_token.unwrap_or_default();
-    // Digests compared: the time taken says nothing about the token.
-    use sha2::Digest;
-    let matches = sha2::Sha256::digest(token.as_bytes())
-        == sha2::Sha256::digest(cfg.verify_token.expose().as_bytes());
+    let matches = same_secret(&token, cfg.verify_token.expose());
     match (q.mode.as_deref(), matches, q.challenge) {
         (Some("subscribe"), true, Some(challenge)) if challenge.len() <= 200 => {
             Ok((StatusCode::OK, challenge).into_response())
@@ -95,4 +93,90 @@ pub async fn whatsapp_events(
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok((StatusCode::OK, "ok").into_response())
+}
+
+fn gateway(state: &AppState) -> Option<crate::config::HttpGateway> {
+    let messaging = state.extensions.get_arc::<Messaging>()?;
+    match messaging.settings.provider(Channel::Sms) {
+        ProviderSettings::Http(h) if h.callback_secret.is_some() => Some((**h).clone()),
+        _ => None,
+    }
+}
+
+/// Is `given` the secret? Digests compared: the time taken says nothing about it.
+fn same_secret(given: &str, secret: &str) -> bool {
+    use sha2::Digest;
+    sha2::Sha256::digest(given.as_bytes()) == sha2::Sha256::digest(secret.as_bytes())
+}
+
+/// The HTTP SMS gateway's callbacks: delivery reports of our messages and the messages
+/// people send, as form fields (a POST body or a GET query) or JSON (an object or an
+/// array of them), read by the field names `[messaging.sms.callback]` configures. The
+/// gateway proves itself with the callback secret, in `?secret=` or `X-Webhook-Secret`.
+#[utoipa::path(post, path = "/api/v1/messaging/webhooks/sms",
+    request_body(content = String, description = "The gateway's callback: form fields or JSON", content_type = "application/x-www-form-urlencoded"),
+    params(("secret" = Option<String>, Query, description = "The callback secret (or the X-Webhook-Secret header)"),
+        ("X-Webhook-Secret" = Option<String>, Header, description = "The callback secret")),
+    responses((status = 200, body = String, description = "Stored"),
+        (status = 400, body = sipe_platform::api::Problem, description = "Not a callback"),
+        (status = 401, body = sipe_platform::api::Problem, description = "Missing or wrong secret"),
+        (status = 404, body = sipe_platform::api::Problem, description = "SMS does not go through an HTTP gateway with callbacks")))]
+pub async fn sms_events(
+    State(state): State<AppState>,
+    method: axum::http::Method,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let cfg = gateway(&state).ok_or(ApiError::NotFound)?;
+    let query = query.unwrap_or_default();
+    let given = headers
+        .get("x-webhook-secret")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(k, _)| k == "secret")
+                .map(|(_, v)| v.into_owned())
+        })
+        .unwrap_or_default();
+    let secret = cfg
+        .callback_secret
+        .as_ref()
+        .map(|s| s.expose())
+        .unwrap_or_default();
+    if body.len() > MAX_BODY || given.is_empty() || !same_secret(&given, secret) {
+        tracing::warn!("SMS gateway callback with a missing or wrong secret refused");
+        return Err(ApiError::Unauthorized);
+    }
+    let objects = if method == axum::http::Method::GET {
+        http::objects_of(query.as_bytes(), false)
+    } else {
+        let json = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.contains("json"));
+        http::objects_of(&body, json)
+    }
+    .map_err(|e| ApiError::BadRequest(format!("not a callback: {e}")))?;
+    let events = http::events_of(&cfg.callback, &objects);
+    crate::inbound::apply_all(&state.db, events)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok((StatusCode::OK, "ok").into_response())
+}
+
+/// The same callbacks, for gateways that call a URL with the fields in its query.
+#[utoipa::path(get, path = "/api/v1/messaging/webhooks/sms",
+    params(("secret" = Option<String>, Query, description = "The callback secret (or the X-Webhook-Secret header)")),
+    responses((status = 200, body = String, description = "Stored"),
+        (status = 401, body = sipe_platform::api::Problem, description = "Missing or wrong secret"),
+        (status = 404, body = sipe_platform::api::Problem, description = "SMS does not go through an HTTP gateway with callbacks")))]
+pub async fn sms_events_get(
+    state: State<AppState>,
+    method: axum::http::Method,
+    query: axum::extract::RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    sms_events(state, method, query, headers, Bytes::new()).await
 }

@@ -2,6 +2,7 @@
 //! sender hands each a message and gets back the provider's id for it or an error that
 //! is either temporary (retried with backoff) or permanent (the message fails).
 
+pub mod http;
 pub mod sink;
 pub mod smpp;
 pub mod smtp;
@@ -103,6 +104,7 @@ impl Messaging {
                 ))),
                 ProviderSettings::Smtp(s) => Some(Arc::new(smtp::Smtp::new(s)?)),
                 ProviderSettings::Smpp(s) => Some(Arc::new(smpp::Smpp::new(s.clone()))),
+                ProviderSettings::Http(h) => Some(Arc::new(http::Gateway::new((**h).clone())?)),
                 ProviderSettings::CloudApi(w) => {
                     Some(Arc::new(whatsapp::CloudApi::new(w.clone())?))
                 }

@@ -24,6 +24,7 @@ mod login;
 mod matching;
 mod merge;
 mod messaging;
+mod messaging_http;
 mod messaging_restart;
 mod messaging_smpp;
 mod messaging_unsubscribe;

@@ -32,6 +32,41 @@
 //! window = 10                        # submit_sm awaiting their answer at once
 //! rate_per_second = 50
 //! ```
+//!
+//! Or an aggregator's HTTP API (here one that speaks Twilio's):
+//!
+//! ```toml
+//! [messaging.sms]
+//! provider = "http"
+//! url = "https://api.example.com/2010-04-01/Accounts/AC123/Messages.json"
+//! method = "POST"                    # or "GET": the fields go in the query
+//! format = "form"                    # or "json"
+//! auth = "basic"                     # "bearer", "header" (auth_header) or "none"
+//! username = "AC123"
+//! password_env = "SIPE_SMS_TOKEN"    # basic; bearer and header use token_env/_file
+//! source_addr = "EmpleoTuc"
+//! id_path = "sid"                    # the answer's message id (dots: "data.0.id");
+//!                                    # without it, our {id} is the reference
+//! error_path = "message"             # the answer's words when it refuses
+//! callback_secret_env = "SIPE_SMS_CALLBACK_SECRET"
+//! rate_per_second = 50
+//!
+//! [messaging.sms.fields]             # {to} {to_digits} {from} {text} {id} {callback}
+//! To = "{to}"
+//! From = "{from}"
+//! Body = "{text}"
+//! StatusCallback = "{callback}"      # public_url + the webhook + its secret
+//!
+//! [messaging.sms.callback]           # how its callbacks read (these are the defaults)
+//! id = "MessageSid"
+//! status = "MessageStatus"
+//! error = "ErrorCode"
+//! delivered = ["delivered", "DELIVRD", "read"]
+//! failed = ["failed", "undelivered", "UNDELIV", "REJECTD", "rejected"]
+//! expired = ["expired", "EXPIRED"]
+//! from = "From"                      # a person's message: its sender and text
+//! text = "Body"
+//! ```
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +74,8 @@ use chrono::NaiveTime;
 use serde::Deserialize;
 
 use crate::domain::Channel;
+
+mod http;
 
 /// Pesos per SMS segment when the configuration names no price (an estimate of bulk
 /// SMS in Argentina, so costs are never shown as free).
@@ -83,6 +120,8 @@ pub enum Provider {
     Smtp(Smtp),
     /// SMS over SMPP 3.4.
     Smpp(Smpp),
+    /// SMS over an aggregator's HTTP API.
+    Http(Box<HttpGateway>),
     /// WhatsApp Cloud API.
     CloudApi(CloudApi),
 }
@@ -95,6 +134,7 @@ impl Provider {
             Provider::Sink { .. } => "sink",
             Provider::Smtp(_) => "smtp",
             Provider::Smpp(_) => "smpp",
+            Provider::Http(_) => "http",
             Provider::CloudApi(_) => "cloud_api",
         }
     }
@@ -106,6 +146,7 @@ impl Provider {
             Provider::Sink { rate } => *rate,
             Provider::Smtp(s) => s.rate,
             Provider::Smpp(s) => s.rate,
+            Provider::Http(h) => h.rate,
             Provider::CloudApi(w) => w.rate,
         }
     }
@@ -220,6 +261,101 @@ impl std::fmt::Debug for CloudApi {
     }
 }
 
+/// How an HTTP gateway authenticates us.
+#[derive(Clone)]
+pub enum GatewayAuth {
+    /// Nothing (a gateway on a private network).
+    None,
+    /// HTTP Basic.
+    Basic {
+        /// The account.
+        username: String,
+        /// Its password or token.
+        password: sipe_platform::config::Secret,
+    },
+    /// `Authorization: Bearer`.
+    Bearer(sipe_platform::config::Secret),
+    /// A header of the gateway's own (`X-API-Key`).
+    Header {
+        /// Its name.
+        name: String,
+        /// Its value.
+        value: sipe_platform::config::Secret,
+    },
+}
+
+/// How the request carries its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    /// `application/x-www-form-urlencoded` body.
+    Form,
+    /// A JSON object of strings.
+    Json,
+    /// The query string of a GET.
+    Query,
+}
+
+/// How a gateway's callbacks read: where each value is (a form field, or a dotted
+/// path into JSON) and which status words mean what (compared ignoring case).
+#[derive(Debug, Clone)]
+pub struct CallbackFields {
+    /// Our message's id as the gateway gave it (or our `{id}`).
+    pub id: String,
+    /// The status word.
+    pub status: String,
+    /// The error code or words.
+    pub error: Option<String>,
+    /// Words for delivered.
+    pub delivered: Vec<String>,
+    /// Words for failed.
+    pub failed: Vec<String>,
+    /// Words for expired.
+    pub expired: Vec<String>,
+    /// A person's message: the sender.
+    pub from: String,
+    /// A person's message: the text.
+    pub text: String,
+}
+
+/// An SMS aggregator's HTTP API: the request built from field templates, the answer
+/// read at configured paths, and its callbacks (delivery reports, replies) taken at
+/// `/api/v1/messaging/webhooks/sms` with a shared secret.
+#[derive(Clone)]
+pub struct HttpGateway {
+    /// Where messages are sent.
+    pub url: String,
+    /// How the fields travel.
+    pub format: BodyFormat,
+    /// How we authenticate.
+    pub auth: GatewayAuth,
+    /// The sender: a short code, a number or a name.
+    pub source_addr: String,
+    /// The request's fields and their templates, in order.
+    pub fields: Vec<(String, String)>,
+    /// Where the answer keeps the message id; `None`: our id is the reference.
+    pub id_path: Option<String>,
+    /// Where the answer keeps the error's words.
+    pub error_path: Option<String>,
+    /// The secret the callbacks bring (`?secret=` or `X-Webhook-Secret`).
+    pub callback_secret: Option<sipe_platform::config::Secret>,
+    /// `{callback}`: the webhook's public address with the secret.
+    pub callback_url: Option<String>,
+    /// How the callbacks read.
+    pub callback: CallbackFields,
+    /// Messages per second.
+    pub rate: u32,
+}
+
+impl std::fmt::Debug for HttpGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpGateway")
+            .field("url", &self.url)
+            .field("format", &self.format)
+            .field("source_addr", &self.source_addr)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct Raw {
@@ -259,6 +395,30 @@ struct RawProvider {
     app_secret_file: Option<PathBuf>,
     verify_token_env: Option<String>,
     verify_token_file: Option<PathBuf>,
+    url: Option<String>,
+    method: Option<String>,
+    format: Option<String>,
+    auth: Option<String>,
+    auth_header: Option<String>,
+    id_path: Option<String>,
+    error_path: Option<String>,
+    callback_secret_env: Option<String>,
+    callback_secret_file: Option<PathBuf>,
+    fields: Option<std::collections::BTreeMap<String, String>>,
+    callback: Option<RawCallback>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawCallback {
+    id: Option<String>,
+    status: Option<String>,
+    error: Option<String>,
+    delivered: Option<Vec<String>>,
+    failed: Option<Vec<String>>,
+    expired: Option<Vec<String>>,
+    from: Option<String>,
+    text: Option<String>,
 }
 
 /// A setting that parses but makes no sense; the message names the key.
@@ -276,6 +436,10 @@ impl Settings {
         // Without a `[messaging]` section every channel writes to the sink (development,
         // the demo); with one, a channel without its own section is off.
         let configured = config.messaging.is_some();
+        let public_url = config
+            .public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_owned());
         let raw: Raw = match &config.messaging {
             Some(table) => table
                 .clone()
@@ -305,14 +469,17 @@ impl Settings {
             // Rounded to whole cents; the bound above keeps it far from overflow.
             #[allow(clippy::cast_possible_truncation)]
             sms_cents_per_segment: (price * 100.0).round() as i64,
-            email: provider("email", raw.email, Channel::Email, configured)?,
-            sms: provider("sms", raw.sms, Channel::Sms, configured)?,
-            whatsapp: provider("whatsapp", raw.whatsapp, Channel::Whatsapp, configured)?,
+            email: provider("email", raw.email, Channel::Email, configured, &None)?,
+            sms: provider("sms", raw.sms, Channel::Sms, configured, &public_url)?,
+            whatsapp: provider(
+                "whatsapp",
+                raw.whatsapp,
+                Channel::Whatsapp,
+                configured,
+                &None,
+            )?,
             sink_dir: config.data_dir.join("outbox"),
-            public_url: config
-                .public_url
-                .as_deref()
-                .map(|u| u.trim_end_matches('/').to_owned()),
+            public_url,
         })
     }
 
@@ -355,6 +522,7 @@ fn provider(
     raw: Option<RawProvider>,
     channel: Channel,
     configured: bool,
+    public_url: &Option<String>,
 ) -> Result<Provider, SettingsError> {
     let Some(raw) = raw.or_else(|| (!configured).then(RawProvider::default)) else {
         return Ok(Provider::Off);
@@ -416,6 +584,7 @@ fn provider(
             }))
         }
         "smpp" if channel == Channel::Sms => smpp(key, raw, rate),
+        "http" if channel == Channel::Sms => http::gateway(key, raw, rate, public_url.as_deref()),
         "cloud_api" if channel == Channel::Whatsapp => cloud_api(key, raw, rate),
         "off" => Ok(Provider::Off),
         other => err(format!(
@@ -475,16 +644,7 @@ fn smpp(key: &str, raw: RawProvider, rate: u32) -> Result<Provider, SettingsErro
     if system_type.len() > 12 {
         return err(format!("{key}.system_type must be at most 12 characters"));
     }
-    let source_addr = raw.source_addr.unwrap_or_default();
-    let alphanumeric = source_addr.chars().any(|c| !c.is_ascii_digit() && c != '+');
-    if source_addr.is_empty()
-        || !source_addr.is_ascii()
-        || source_addr.len() > if alphanumeric { 11 } else { 20 }
-    {
-        return err(format!(
-            "{key}.source_addr must be a number of up to 20 digits or a name of up to 11 letters"
-        ));
-    }
+    let source_addr = source_addr(key, raw.source_addr)?;
     let window = raw.window.unwrap_or(10);
     if !(1..=100).contains(&window) {
         return err(format!("{key}.window must be 1–100"));
@@ -508,6 +668,22 @@ fn smpp(key: &str, raw: RawProvider, rate: u32) -> Result<Provider, SettingsErro
         rate,
         enquire_link_secs,
     }))
+}
+
+/// An SMS sender: a number of up to 20 digits, or a name of up to 11 letters as the
+/// GSM network carries them.
+fn source_addr(key: &str, raw: Option<String>) -> Result<String, SettingsError> {
+    let source_addr = raw.unwrap_or_default();
+    let alphanumeric = source_addr.chars().any(|c| !c.is_ascii_digit() && c != '+');
+    if source_addr.is_empty()
+        || !source_addr.is_ascii()
+        || source_addr.len() > if alphanumeric { 11 } else { 20 }
+    {
+        return err(format!(
+            "{key}.source_addr must be a number of up to 20 digits or a name of up to 11 letters"
+        ));
+    }
+    Ok(source_addr)
 }
 
 /// A secret from a file (first line, trimmed) or an environment variable.
@@ -562,6 +738,17 @@ mod tests {
             "no section: every channel to the sink"
         );
         assert_eq!(s.quiet_hours, None);
+        let http = settings(
+            "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nmethod = \"GET\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to_digits}\"\ntext = \"{text}\"\n[sms.callback]\nstatus = \"estado\"",
+        )
+        .unwrap();
+        let Provider::Http(h) = &http.sms else {
+            panic!("{:?}", http.sms)
+        };
+        assert_eq!(
+            (h.format, h.callback.status.as_str(), h.callback.id.as_str()),
+            (BodyFormat::Query, "estado", "MessageSid")
+        );
         let s = settings("quiet_hours = \"21:00-08:00\"\nsms_price_per_segment = 4.5").unwrap();
         assert_eq!(s.sms_cents_per_segment, 450);
         assert!(s.quiet_hours.is_some());
@@ -582,6 +769,27 @@ mod tests {
                 "SIPE_TEST_UNSET_VAR",
             ),
             ("colour = 1", "colour"),
+            ("[sms]\nprovider = \"http\"\nurl = \"ftp://x\"", "sms.url"),
+            (
+                "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to}\"\nmsg = \"{mensaje}\"",
+                "sms.fields.msg uses {mensaje}",
+            ),
+            (
+                "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to}\"",
+                "{text}",
+            ),
+            (
+                "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nmethod = \"GET\"\nformat = \"json\"",
+                "sms.format",
+            ),
+            (
+                "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nauth = \"basic\"",
+                "sms.username",
+            ),
+            (
+                "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to}\"\ntext = \"{text}\"\ncb = \"{callback}\"",
+                "needs public_url",
+            ),
         ] {
             let e = settings(bad).unwrap_err().to_string();
             assert!(e.contains(says), "{bad}: {e}");

@@ -1,0 +1,196 @@
+//! `provider = "http"` for SMS: an aggregator's API described in the TOML (see the
+//! module's example), checked here so that a typo fails at start, naming its key.
+
+use super::{
+    BodyFormat, CallbackFields, GatewayAuth, HttpGateway, Provider, RawProvider, SettingsError,
+    err, secret, source_addr,
+};
+
+/// The placeholders a field's template may use.
+pub const PLACEHOLDERS: [&str; 6] = ["to", "to_digits", "from", "text", "id", "callback"];
+
+/// The webhook the gateway's callbacks reach.
+pub const WEBHOOK: &str = "/api/v1/messaging/webhooks/sms";
+
+/// The placeholders in `template` (`{name}`), or the first unknown one.
+pub fn placeholders(template: &str) -> Result<Vec<&str>, String> {
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            return Err(rest[start..].to_owned());
+        };
+        let name = &rest[start + 1..start + len];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(format!("{{{name}}}"));
+        }
+        found.push(name);
+        rest = &rest[start + len + 1..];
+    }
+    Ok(found)
+}
+
+pub(super) fn gateway(
+    key: &str,
+    raw: RawProvider,
+    rate: u32,
+    public_url: Option<&str>,
+) -> Result<Provider, SettingsError> {
+    let Some(url) = raw.url.filter(|u| {
+        (u.starts_with("https://") || u.starts_with("http://"))
+            && u.len() <= 2_000
+            && reqwest::Url::parse(u).is_ok()
+    }) else {
+        return err(format!("{key}.url must be the gateway's http(s) URL"));
+    };
+    let get = match raw.method.as_deref().unwrap_or("POST") {
+        "POST" | "post" => false,
+        "GET" | "get" => true,
+        other => return err(format!("{key}.method must be POST or GET, not {other:?}")),
+    };
+    let format = match (get, raw.format.as_deref().unwrap_or("form")) {
+        (true, "form") => BodyFormat::Query,
+        (false, "form") => BodyFormat::Form,
+        (false, "json") => BodyFormat::Json,
+        (true, "json") => return err(format!("{key}.format json needs method POST")),
+        (_, other) => return err(format!("{key}.format must be form or json, not {other:?}")),
+    };
+    let token = || {
+        secret(
+            &format!("{key}.token"),
+            raw.token_env.as_deref(),
+            raw.token_file.as_deref(),
+        )?
+        .ok_or_else(|| SettingsError(format!("{key}.token_env or {key}.token_file is required")))
+    };
+    let auth = match raw.auth.as_deref().unwrap_or("none") {
+        "none" => GatewayAuth::None,
+        "basic" => GatewayAuth::Basic {
+            username: raw
+                .username
+                .clone()
+                .filter(|u| !u.is_empty() && !u.contains(':'))
+                .ok_or_else(|| {
+                    SettingsError(format!("{key}.username is required for basic auth"))
+                })?,
+            password: secret(
+                &format!("{key}.password"),
+                raw.password_env.as_deref(),
+                raw.password_file.as_deref(),
+            )?
+            .ok_or_else(|| {
+                SettingsError(format!(
+                    "{key}.password_env or {key}.password_file is required for basic auth"
+                ))
+            })?,
+        },
+        "bearer" => GatewayAuth::Bearer(token()?),
+        "header" => {
+            let Some(name) = raw
+                .auth_header
+                .clone()
+                .filter(|h| reqwest::header::HeaderName::from_bytes(h.as_bytes()).is_ok())
+            else {
+                return err(format!(
+                    "{key}.auth_header must name the header (such as \"X-API-Key\")"
+                ));
+            };
+            GatewayAuth::Header {
+                name,
+                value: token()?,
+            }
+        }
+        other => {
+            return err(format!(
+                "{key}.auth must be none, basic, bearer or header, not {other:?}"
+            ));
+        }
+    };
+    let fields: Vec<(String, String)> = raw.fields.unwrap_or_default().into_iter().collect();
+    let mut used = Vec::new();
+    for (name, template) in &fields {
+        match placeholders(template) {
+            Ok(found) => used.extend(found),
+            Err(bad) => {
+                return err(format!(
+                    "{key}.fields.{name} uses {bad}; the placeholders are {{{}}}",
+                    PLACEHOLDERS.join("} {")
+                ));
+            }
+        }
+    }
+    if !used.contains(&"text") || !(used.contains(&"to") || used.contains(&"to_digits")) {
+        return err(format!(
+            "{key}.fields must carry {{text}} and {{to}} or {{to_digits}}"
+        ));
+    }
+    let callback_secret = secret(
+        &format!("{key}.callback_secret"),
+        raw.callback_secret_env.as_deref(),
+        raw.callback_secret_file.as_deref(),
+    )?;
+    // Whoever knows it may report deliveries and write as anyone: never a short one.
+    if callback_secret
+        .as_ref()
+        .is_some_and(|s| s.expose().len() < 16)
+    {
+        return err(format!(
+            "{key}.callback_secret must have at least 16 characters"
+        ));
+    }
+    let callback_url = match (public_url, &callback_secret) {
+        (Some(base), Some(secret)) => Some(format!(
+            "{base}{WEBHOOK}?secret={}",
+            form_urlencoded::byte_serialize(secret.expose().as_bytes()).collect::<String>()
+        )),
+        _ => None,
+    };
+    if used.contains(&"callback") && callback_url.is_none() {
+        return err(format!(
+            "{key}.fields use {{callback}}, which needs public_url and {key}.callback_secret_env or _file"
+        ));
+    }
+    let path = |p: Option<String>| p.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+    let c = raw.callback.unwrap_or_default();
+    let words = |given: Option<Vec<String>>, default: &[&str]| {
+        given.unwrap_or_else(|| default.iter().map(|w| (*w).to_owned()).collect())
+    };
+    Ok(Provider::Http(Box::new(HttpGateway {
+        url,
+        format,
+        auth,
+        source_addr: source_addr(key, raw.source_addr)?,
+        fields,
+        id_path: path(raw.id_path),
+        error_path: path(raw.error_path),
+        callback_secret,
+        callback_url,
+        callback: CallbackFields {
+            id: c.id.unwrap_or_else(|| "MessageSid".into()),
+            status: c.status.unwrap_or_else(|| "MessageStatus".into()),
+            error: path(c.error).or_else(|| Some("ErrorCode".into())),
+            delivered: words(c.delivered, &["delivered", "DELIVRD", "read"]),
+            failed: words(
+                c.failed,
+                &["failed", "undelivered", "UNDELIV", "REJECTD", "rejected"],
+            ),
+            expired: words(c.expired, &["expired", "EXPIRED"]),
+            from: c.from.unwrap_or_else(|| "From".into()),
+            text: c.text.unwrap_or_else(|| "Body".into()),
+        },
+        rate,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_named_and_unknown_ones_refused() {
+        assert_eq!(placeholders("{to}:{text}"), Ok(vec!["to", "text"]));
+        assert_eq!(placeholders("plain"), Ok(vec![]));
+        assert_eq!(placeholders("{nombre}"), Err("{nombre}".into()));
+        assert_eq!(placeholders("a {to"), Err("{to".into()));
+    }
+}
