@@ -225,12 +225,19 @@ pub fn is_quiet(
     }
 }
 
-/// At most `max` characters, without control characters but line breaks and tabs
-/// (PostgreSQL refuses a NUL in text; a handset may send one).
+/// At most `max` characters as sipe keeps text (Unicode NFC), without control
+/// characters but line breaks and tabs, nor bidirectional overrides (PostgreSQL
+/// refuses a NUL in text and a handset may send one; an override could make a stored
+/// reply read otherwise on screen).
 pub fn clip(text: &str, max: usize) -> String {
+    use unicode_normalization::UnicodeNormalization;
     text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .filter(|c| {
+            (!c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
         .take(max)
+        .nfc()
         .collect()
 }
 

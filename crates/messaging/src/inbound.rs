@@ -193,9 +193,11 @@ pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
         }
     }
     // A shared phone names nobody in particular: the message stays unlinked, but every
-    // person with it sees it on their timeline.
+    // person with it sees it on their timeline, and their office (when they share one,
+    // as a family does) sees the message.
     let (person_id, office_id) = match people.as_slice() {
         [(p, o)] => (Some(p.0), Some(o.0)),
+        [(_, o), rest @ ..] if rest.iter().all(|(_, other)| other == o) => (None, Some(o.0)),
         _ => (None, None),
     };
     let id = Uuid::now_v7();

@@ -163,7 +163,14 @@ pub async fn sms_events(
     crate::inbound::apply_all(&state.db, events)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    Ok((StatusCode::OK, "ok").into_response())
+    // An empty TwiML answer: Twilio sends no reply of its own; other gateways only
+    // look at the status.
+    Ok((
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, "text/xml")],
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>",
+    )
+        .into_response())
 }
 
 /// The same callbacks, for gateways that call a URL with the fields in its query.

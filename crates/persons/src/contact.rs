@@ -133,7 +133,8 @@ pub async fn contacts_of(
 }
 
 /// People (not merged away) whose phone is this E.164 number, with their office; more
-/// than one when a family shares a phone.
+/// than one when a family shares a phone. Bounded, but far above any family: a BAJA
+/// from a number typed into many records (an office's line) reaches all of them.
 pub async fn find_by_phone(
     conn: &impl ConnectionTrait,
     e164: &str,
@@ -143,7 +144,7 @@ pub async fn find_by_phone(
         .columns([person::Column::Id, person::Column::OfficeId])
         .filter(person::Column::Phone.eq(e164))
         .filter(person::Column::MergedInto.is_null())
-        .limit(20)
+        .limit(1_000)
         .into_tuple()
         .all(conn)
         .await?;

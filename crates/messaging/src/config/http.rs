@@ -7,7 +7,7 @@ use super::{
 };
 
 /// The placeholders a field's template may use.
-pub const PLACEHOLDERS: [&str; 6] = ["to", "to_digits", "from", "text", "id", "callback"];
+pub const PLACEHOLDERS: [&str; 7] = ["to", "to_digits", "from", "text", "id", "callback", "token"];
 
 /// The webhook the gateway's callbacks reach.
 pub const WEBHOOK: &str = "/api/v1/messaging/webhooks/sms";
@@ -36,13 +36,37 @@ pub(super) fn gateway(
     rate: u32,
     public_url: Option<&str>,
 ) -> Result<Provider, SettingsError> {
-    let Some(url) = raw.url.filter(|u| {
-        (u.starts_with("https://") || u.starts_with("http://"))
-            && u.len() <= 2_000
-            && reqwest::Url::parse(u).is_ok()
-    }) else {
+    let parsed = raw
+        .url
+        .as_deref()
+        .filter(|u| u.len() <= 2_000)
+        .and_then(|u| reqwest::Url::parse(u).ok())
+        .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some());
+    let Some(parsed) = parsed else {
         return err(format!("{key}.url must be the gateway's http(s) URL"));
     };
+    // Credentials go in their own keys, read from files or the environment.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return err(format!(
+            "{key}.url must not hold a user or password: use auth and password_env/_file"
+        ));
+    }
+    // Keys and people's numbers travel in clear only to this machine or the LAN.
+    let host = parsed
+        .host_str()
+        .unwrap_or_default()
+        .trim_matches(['[', ']']);
+    let local = host == "localhost"
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
+            std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+            std::net::IpAddr::V6(v6) => v6.is_loopback(),
+        });
+    if parsed.scheme() == "http" && !local {
+        return err(format!(
+            "{key}.url must be https (plain http only to this machine or a private network)"
+        ));
+    }
+    let url = parsed.to_string();
     let get = match raw.method.as_deref().unwrap_or("POST") {
         "POST" | "post" => false,
         "GET" | "get" => true,
@@ -55,13 +79,24 @@ pub(super) fn gateway(
         (true, "json") => return err(format!("{key}.format json needs method POST")),
         (_, other) => return err(format!("{key}.format must be form or json, not {other:?}")),
     };
-    let token = || {
-        secret(
-            &format!("{key}.token"),
-            raw.token_env.as_deref(),
-            raw.token_file.as_deref(),
-        )?
-        .ok_or_else(|| SettingsError(format!("{key}.token_env or {key}.token_file is required")))
+    let token = secret(
+        &format!("{key}.token"),
+        raw.token_env.as_deref(),
+        raw.token_file.as_deref(),
+    )?;
+    // Refused here rather than by every request: a stray byte (a BOM) in a key file.
+    if token
+        .as_ref()
+        .is_some_and(|t| reqwest::header::HeaderValue::from_str(t.expose()).is_err())
+    {
+        return err(format!(
+            "{key}.token holds characters a request header cannot carry"
+        ));
+    }
+    let required = || {
+        token.clone().ok_or_else(|| {
+            SettingsError(format!("{key}.token_env or {key}.token_file is required"))
+        })
     };
     let auth = match raw.auth.as_deref().unwrap_or("none") {
         "none" => GatewayAuth::None,
@@ -84,7 +119,7 @@ pub(super) fn gateway(
                 ))
             })?,
         },
-        "bearer" => GatewayAuth::Bearer(token()?),
+        "bearer" => GatewayAuth::Bearer(required()?),
         "header" => {
             let Some(name) = raw
                 .auth_header
@@ -97,7 +132,7 @@ pub(super) fn gateway(
             };
             GatewayAuth::Header {
                 name,
-                value: token()?,
+                value: required()?,
             }
         }
         other => {
@@ -122,6 +157,21 @@ pub(super) fn gateway(
     if !used.contains(&"text") || !(used.contains(&"to") || used.contains(&"to_digits")) {
         return err(format!(
             "{key}.fields must carry {{text}} and {{to}} or {{to_digits}}"
+        ));
+    }
+    if used.contains(&"token") && token.is_none() {
+        return err(format!(
+            "{key}.fields use {{token}}, which needs {key}.token_env or {key}.token_file"
+        ));
+    }
+    let id_path = raw
+        .id_path
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty());
+    // Without an id in the answer, our id is the reference its reports bring back.
+    if id_path.is_none() && !used.contains(&"id") {
+        return err(format!(
+            "{key}.id_path is required, or a field carrying {{id}} for the gateway's reports"
         ));
     }
     let callback_secret = secret(
@@ -161,7 +211,8 @@ pub(super) fn gateway(
         auth,
         source_addr: source_addr(key, raw.source_addr)?,
         fields,
-        id_path: path(raw.id_path),
+        id_path,
+        token,
         error_path: path(raw.error_path),
         callback_secret,
         callback_url,
@@ -172,7 +223,14 @@ pub(super) fn gateway(
             delivered: words(c.delivered, &["delivered", "DELIVRD", "read"]),
             failed: words(
                 c.failed,
-                &["failed", "undelivered", "UNDELIV", "REJECTD", "rejected"],
+                &[
+                    "failed",
+                    "undelivered",
+                    "canceled",
+                    "UNDELIV",
+                    "REJECTD",
+                    "rejected",
+                ],
             ),
             expired: words(c.expired, &["expired", "EXPIRED"]),
             from: c.from.unwrap_or_else(|| "From".into()),

@@ -51,7 +51,7 @@
 //! callback_secret_env = "SIPE_SMS_CALLBACK_SECRET"
 //! rate_per_second = 50
 //!
-//! [messaging.sms.fields]             # {to} {to_digits} {from} {text} {id} {callback}
+//! [messaging.sms.fields]             # {to} {to_digits} {from} {text} {id} {callback} {token}
 //! To = "{to}"
 //! From = "{from}"
 //! Body = "{text}"
@@ -62,7 +62,7 @@
 //! status = "MessageStatus"
 //! error = "ErrorCode"
 //! delivered = ["delivered", "DELIVRD", "read"]
-//! failed = ["failed", "undelivered", "UNDELIV", "REJECTD", "rejected"]
+//! failed = ["failed", "undelivered", "canceled", "UNDELIV", "REJECTD", "rejected"]
 //! expired = ["expired", "EXPIRED"]
 //! from = "From"                      # a person's message: its sender and text
 //! text = "Body"
@@ -330,12 +330,14 @@ pub struct HttpGateway {
     pub auth: GatewayAuth,
     /// The sender: a short code, a number or a name.
     pub source_addr: String,
-    /// The request's fields and their templates, in order.
+    /// The request's fields and their templates.
     pub fields: Vec<(String, String)>,
     /// Where the answer keeps the message id; `None`: our id is the reference.
     pub id_path: Option<String>,
     /// Where the answer keeps the error's words.
     pub error_path: Option<String>,
+    /// The key of a bearer or header auth, or of a `{token}` field.
+    pub token: Option<sipe_platform::config::Secret>,
     /// The secret the callbacks bring (`?secret=` or `X-Webhook-Secret`).
     pub callback_secret: Option<sipe_platform::config::Secret>,
     /// `{callback}`: the webhook's public address with the secret.
@@ -349,7 +351,7 @@ pub struct HttpGateway {
 impl std::fmt::Debug for HttpGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpGateway")
-            .field("url", &self.url)
+            .field("url", &self.url.split('?').next())
             .field("format", &self.format)
             .field("source_addr", &self.source_addr)
             .finish_non_exhaustive()
@@ -739,7 +741,7 @@ mod tests {
         );
         assert_eq!(s.quiet_hours, None);
         let http = settings(
-            "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nmethod = \"GET\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to_digits}\"\ntext = \"{text}\"\n[sms.callback]\nstatus = \"estado\"",
+            "[sms]\nprovider = \"http\"\nurl = \"http://10.0.0.5/send\"\nmethod = \"GET\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to_digits}\"\ntext = \"{text}\"\nref = \"{id}\"\n[sms.callback]\nstatus = \"estado\"",
         )
         .unwrap();
         let Provider::Http(h) = &http.sms else {
@@ -787,8 +789,20 @@ mod tests {
                 "sms.username",
             ),
             (
-                "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to}\"\ntext = \"{text}\"\ncb = \"{callback}\"",
+                "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nid_path = \"id\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to}\"\ntext = \"{text}\"\ncb = \"{callback}\"",
                 "needs public_url",
+            ),
+            (
+                "[sms]\nprovider = \"http\"\nurl = \"https://g.example/send\"\nsource_addr = \"Empleo\"\n[sms.fields]\nto = \"{to}\"\ntext = \"{text}\"",
+                "sms.id_path is required",
+            ),
+            (
+                "[sms]\nprovider = \"http\"\nurl = \"http://g.example/send\"",
+                "must be https",
+            ),
+            (
+                "[sms]\nprovider = \"http\"\nurl = \"https://ac:tok@g.example/send\"",
+                "must not hold a user",
             ),
         ] {
             let e = settings(bad).unwrap_err().to_string();

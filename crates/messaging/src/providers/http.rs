@@ -29,6 +29,9 @@ impl Gateway {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
+            // A redirect would repeat a POST as a GET, and could carry our key to
+            // another host: a gateway that moved is a configuration to fix.
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Gateway { cfg, http })
     }
@@ -44,6 +47,12 @@ impl Gateway {
             "text" => m.body.as_str(),
             "id" => id.as_str(),
             "callback" => self.cfg.callback_url.as_deref().unwrap_or_default(),
+            "token" => self
+                .cfg
+                .token
+                .as_ref()
+                .map(|t| t.expose())
+                .unwrap_or_default(),
             _ => "",
         };
         self.cfg
@@ -93,6 +102,26 @@ pub fn at_path(v: &Value, path: &str) -> Option<String> {
     }
 }
 
+/// Does the answer say something went wrong at `path`? A text, `true` or a number
+/// other than 0 does; `false`, `0`, `""` and `null` (`"error": false` on success)
+/// do not.
+fn error_at(v: &Value, path: &str) -> Option<String> {
+    at_path(v, path).filter(|w| !matches!(w.as_str(), "false" | "0"))
+}
+
+/// The answer's body, read up to 64 KiB (a gateway's answer is a few hundred bytes).
+async fn bounded_text(mut res: reqwest::Response) -> Result<String, reqwest::Error> {
+    const MAX: usize = 64 * 1024;
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await? {
+        body.extend_from_slice(&chunk[..chunk.len().min(MAX - body.len())]);
+        if body.len() >= MAX {
+            break;
+        }
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
 impl Provider for Gateway {
     fn name(&self) -> &'static str {
         "http"
@@ -125,18 +154,23 @@ impl Provider for Gateway {
                 GatewayAuth::Bearer(token) => req.bearer_auth(token.expose()),
                 GatewayAuth::Header { name, value } => req.header(name.as_str(), value.expose()),
             };
+            // Errors without the URL: a GET's query holds the number, the text and the
+            // callback secret.
             let res = match req.send().await {
                 Ok(r) => r,
-                // Never connected: nothing went out.
-                Err(e) if e.is_connect() => return Err(SendError::Temporary(e.to_string())),
+                // Never connected, or never built: nothing went out.
+                Err(e) if e.is_connect() || e.is_builder() => {
+                    return Err(SendError::Temporary(e.without_url().to_string()));
+                }
                 // Sent, no answer: the gateway may have it.
-                Err(e) => return Err(SendError::InDoubt(e.to_string())),
+                Err(e) => return Err(SendError::InDoubt(e.without_url().to_string())),
             };
             let code = res.status();
-            // An answer too long to be a gateway's is read as far as it goes.
-            let text = match res.text().await {
+            let text = match bounded_text(res).await {
                 Ok(t) => t,
-                Err(e) if code.is_success() => return Err(SendError::InDoubt(e.to_string())),
+                Err(e) if code.is_success() => {
+                    return Err(SendError::InDoubt(e.without_url().to_string()));
+                }
                 Err(_) => String::new(),
             };
             let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -144,7 +178,7 @@ impl Provider for Gateway {
                 .cfg
                 .error_path
                 .as_deref()
-                .and_then(|p| at_path(&answer, p));
+                .and_then(|p| error_at(&answer, p));
             if code.is_success() {
                 let id = self
                     .cfg
@@ -176,13 +210,34 @@ impl Provider for Gateway {
                 ),
                 500,
             );
-            if code.is_server_error()
-                || code == reqwest::StatusCode::TOO_MANY_REQUESTS
-                || code == reqwest::StatusCode::REQUEST_TIMEOUT
-            {
-                Err(SendError::Temporary(detail))
-            } else {
-                Err(SendError::Permanent(detail))
+            use reqwest::StatusCode as S;
+            match code {
+                // A proxy that waited for the gateway in vain: the gateway may have it.
+                S::GATEWAY_TIMEOUT => Err(SendError::InDoubt(detail)),
+                // Our credentials or the address are wrong, or a proxy refuses: the
+                // queue waits for the configuration to be fixed instead of failing
+                // every message.
+                S::UNAUTHORIZED | S::FORBIDDEN | S::PROXY_AUTHENTICATION_REQUIRED => {
+                    tracing::error!(
+                        status = code.as_u16(),
+                        "SMS gateway refuses our credentials"
+                    );
+                    Err(SendError::Temporary(detail))
+                }
+                _ if code.is_redirection() => {
+                    tracing::error!(
+                        status = code.as_u16(),
+                        "SMS gateway answers with a redirect: fix its url"
+                    );
+                    Err(SendError::Temporary(detail))
+                }
+                _ if code.is_server_error()
+                    || code == S::TOO_MANY_REQUESTS
+                    || code == S::REQUEST_TIMEOUT =>
+                {
+                    Err(SendError::Temporary(detail))
+                }
+                _ => Err(SendError::Permanent(detail)),
             }
         })
     }
@@ -197,16 +252,21 @@ pub fn events_of(c: &CallbackFields, objects: &[Value]) -> Vec<ProviderEvent> {
     let mut out = Vec::new();
     for o in objects {
         let id = at_path(o, &c.id).map(|i| clip(&i, 200));
-        if let (Some(id), Some(word)) = (&id, at_path(o, &c.status)) {
-            let outcome = if is(&c.delivered, &word) {
-                status::DELIVERED
-            } else if is(&c.failed, &word) {
-                status::FAILED
-            } else if is(&c.expired, &word) {
-                status::EXPIRED
+        let word = at_path(o, &c.status);
+        let outcome = word.as_deref().and_then(|w| {
+            if is(&c.delivered, w) {
+                Some(status::DELIVERED)
+            } else if is(&c.failed, w) {
+                Some(status::FAILED)
+            } else if is(&c.expired, w) {
+                Some(status::EXPIRED)
             } else {
-                continue;
-            };
+                None
+            }
+        });
+        // A report word makes it a report; anything else with a sender and a text is
+        // a person's message (Twilio's replies carry `SmsStatus=received`).
+        if let (Some(id), Some(outcome), Some(word)) = (&id, outcome, &word) {
             let error = c.error.as_deref().and_then(|p| at_path(o, p));
             out.push(ProviderEvent::Receipt(Receipt {
                 provider: "http",
@@ -226,10 +286,13 @@ pub fn events_of(c: &CallbackFields, objects: &[Value]) -> Vec<ProviderEvent> {
             continue;
         }
         if let (Some(from), Some(text)) = (at_path(o, &c.from), at_path(o, &c.text)) {
-            // Without the gateway's id, the message itself names it: a repeat of the
-            // same callback is recognised.
+            // Without the gateway's id, the message and the ten minutes it came in name
+            // it: the gateway's repeat of the callback is recognised, and the same words
+            // sent again another day are a new message.
             let provider_id = id.unwrap_or_else(|| {
-                hex::encode(sha2::Sha256::digest(format!("{from}\n{text}").as_bytes()))
+                let bucket = Utc::now().timestamp() / 600;
+                let digest = sha2::Sha256::digest(format!("{from}\n{text}").as_bytes());
+                format!("{}:{bucket}", hex::encode(&digest[..16]))
             });
             out.push(ProviderEvent::Inbound(Inbound {
                 channel: Channel::Sms,
@@ -325,7 +388,14 @@ mod tests {
             (m.from.as_str(), m.text.as_str()),
             ("+5493815550010", "BAJA")
         );
-        assert_eq!(m.provider_id.len(), 64, "named by its content");
+        assert!(m.provider_id.len() > 33, "named by its content and time");
+        // A reply carrying a status word that is no report is still a reply.
+        let reply = br#"{"MessageSid":"SM9","SmsStatus":"received","MessageStatus":"received","From":"+5493815550011","Body":"Hola"}"#;
+        let events = events_of(&callback(), &objects_of(reply, true).unwrap());
+        assert!(
+            matches!(&events[..], [ProviderEvent::Inbound(m)] if m.provider_id == "SM9"),
+            "{events:?}"
+        );
         assert!(objects_of(b"[1", true).is_err());
         assert!(objects_of(b"3", true).is_err());
     }

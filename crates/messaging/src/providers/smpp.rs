@@ -297,6 +297,11 @@ async fn incoming(client: &Client, command: Command, storing: &tokio::sync::mpsc
         CommandId::EnquireLink => {
             let _ = client.enquire_link_resp(sequence).await;
         }
+        // A request this client does not take (`data_sm`, `alert_notification` …): the
+        // SMSC is told so instead of waiting for an answer that never comes.
+        id if !id.is_response() => {
+            let _ = client.generic_nack(sequence).await;
+        }
         _ => {}
     }
 }

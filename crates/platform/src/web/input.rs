@@ -3,7 +3,10 @@
 //! `text::clean` (Unicode NFC, `\n` line breaks) and a request holding a control
 //! character (NUL, escape, a bidirectional override...) anywhere is refused with 422,
 //! naming the field. A path with one is not found. Multipart bodies (file uploads) are
-//! left to the import, which cleans each cell the same way.
+//! left to the import, which cleans each cell the same way. Providers' webhooks
+//! (`/api/…/webhooks/…`) are left as they came: their signatures cover the exact bytes,
+//! a person's message must not be refused for a stray character, and they clean what
+//! they keep themselves.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -23,6 +26,9 @@ pub async fn clean_request(req: Request, is_api: bool) -> Result<Request, Respon
     let path = req.uri().path();
     if path.contains('%') && percent_decode(path).chars().any(char::is_control) {
         return Err(WebError::NotFound.into_response());
+    }
+    if path.starts_with("/api/") && path.contains("/webhooks/") {
+        return Ok(req);
     }
     let req = clean_query(req).map_err(refuse)?;
     let kind = body_kind(&req);

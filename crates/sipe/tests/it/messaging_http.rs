@@ -223,4 +223,81 @@ StatusCallback = "{{callback}}"
         .collect();
     assert_eq!(unknown.len(), 1);
     assert_eq!(unknown[0]["reason"], "unknown_sender");
+    // Gateways that call a URL with the fields in its query: the same, by GET.
+    let res = reqwest::get(app.url(
+        "/api/v1/messaging/webhooks/sms?secret=callback-secret-0123456789&From=%2B5491155443323&Body=Hola%20por%20GET",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+    let page = app
+        .get_json(&token, "/api/v1/messages?direction=in&per_page=50")
+        .await;
+    assert!(
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["address"] == "+5491155443323" && m["body"] == "Hola por GET"),
+        "{page}"
+    );
+
+    // The providers page names the gateway and never its secrets.
+    let (web, _) = app.signed_in("adm2", "admin", &[]).await;
+    let html = web
+        .get(app.url("/messaging/providers"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("/2010-04-01/Accounts/AC42/Messages.json"),
+        "{html}"
+    );
+    for secret in ["auth-token-1", "callback-secret-0123456789"] {
+        assert!(!html.contains(secret), "{secret} shown");
+    }
+
+    // A family sharing a phone in one office: the message names neither, but their
+    // office sees it; another office sees only its own people's.
+    app.office("OE-B", "").await;
+    person(&app, "43000020", "", "+5493815550077", &["sms"]).await;
+    person(&app, "43000021", "", "+5493815550077", &["sms"]).await;
+    crate::messaging::person_of(&app, "OE-B", "43000022", "", "+5493815550088", &["sms"]).await;
+    for (from, text) in [
+        ("+5493815550077", "¿Cuándo cobramos?"),
+        ("+5493815550088", "Consulta"),
+    ] {
+        control(
+            &gateway,
+            "/control/inbound",
+            json!({"from": from, "text": text}),
+        )
+        .await;
+    }
+    let op_a = app.user("opa", "operator", &["OE-A"]).await;
+    let op_b = app.user("opb", "operator", &["OE-B"]).await;
+    for (user, sees, not) in [
+        (op_a, "+5493815550077", "+5493815550088"),
+        (op_b, "+5493815550088", "+5493815550077"),
+    ] {
+        let token = app.token(user).await;
+        let page = app
+            .get_json(&token, "/api/v1/messages?direction=in&per_page=100")
+            .await;
+        let addresses: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["address"].as_str().unwrap())
+            .collect();
+        assert!(addresses.contains(&sees), "{addresses:?}");
+        assert!(!addresses.contains(&not), "{addresses:?}");
+        assert!(
+            !addresses.contains(&"+5491155443322"),
+            "unknown senders are for national users"
+        );
+    }
 }
