@@ -30,12 +30,45 @@ const LEASE_SECS: i64 = 20;
 const RENEW: Duration = Duration::from_secs(5);
 /// How often leases of dead senders are looked for.
 const RECOVERY: Duration = Duration::from_secs(5);
-/// Messages in flight at once per channel.
+/// E-mails in flight at once per sender.
 const IN_FLIGHT: usize = 8;
-/// Messages of one sender's batch in flight: at most [`IN_FLIGHT`], and no more than
-/// the provider takes at once.
-fn batch_size(provider: &dyn Provider) -> usize {
-    IN_FLIGHT.min(provider.capacity()).max(1)
+
+/// How a channel's senders share its work: how many overlap, how many messages each
+/// claims at once, and how many of those it hands over together (its messages in
+/// flight, and what a crash leaves in doubt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shares {
+    /// Senders of the channel.
+    pub workers: usize,
+    /// Messages a sender claims at once.
+    pub claim: usize,
+    /// Messages handed over (and in flight) at once.
+    pub chunk: usize,
+}
+
+/// The shares of a channel sent at `rate` a second by a provider taking `capacity` at
+/// once. SMS and WhatsApp claim about a second of sending (its checks and answers then
+/// cost a few transactions a second, not one per handful) and hand it over a chunk at
+/// a time; two senders overlap at higher rates, one's database work hiding behind the
+/// other's sending, never more in flight together than the provider takes.
+pub fn shares(channel: Channel, rate: u32, capacity: usize) -> Shares {
+    let rate = rate as usize;
+    let capacity = capacity.max(1);
+    if !channel.rings() {
+        let chunk = IN_FLIGHT.min(capacity);
+        return Shares {
+            workers: (rate / 100).min(capacity / chunk).clamp(1, 4),
+            claim: rate.clamp(1, 100),
+            chunk,
+        };
+    }
+    let workers = if rate >= 200 && capacity >= 2 { 2 } else { 1 };
+    let chunk = (capacity / workers).clamp(1, 50);
+    Shares {
+        workers,
+        claim: rate.clamp(chunk, 200),
+        chunk,
+    }
 }
 
 /// How often an idle sender looks for work.
@@ -152,11 +185,9 @@ async fn channel_loop(
     // A batch waits for its slowest answer: at higher rates a few senders of the channel
     // overlap, each with its own batch, sharing the rate, never more in flight together
     // than the provider takes at once (SMPP's window).
-    let by_capacity =
-        u32::try_from(provider.capacity() / batch_size(provider.as_ref())).unwrap_or(1);
-    let workers = (rate.get() / 100).min(by_capacity).clamp(1, 4);
+    let shares = shares(channel, rate.get(), provider.capacity());
     let mut senders = JoinSet::new();
-    for worker in 0..workers {
+    for worker in 0..shares.workers {
         senders.spawn(sender_loop(
             db.clone(),
             tz,
@@ -243,14 +274,15 @@ pub async fn drain_once(
 ) -> anyhow::Result<usize> {
     let local = chrono::Utc::now().with_timezone(&tz);
     let quiet = channel.rings() && is_quiet(messaging.settings.quiet_hours, local.time());
-    let size = match channel {
-        Channel::Email => u64::from(messaging.settings.provider(channel).rate()).clamp(1, 100),
-        Channel::Sms | Channel::Whatsapp => batch_size(provider.as_ref()) as u64,
-    };
+    let shares = shares(
+        channel,
+        messaging.settings.provider(channel).rate(),
+        provider.capacity(),
+    );
     let batch = outbox::claim(
         db,
         channel,
-        size,
+        shares.claim as u64,
         quiet,
         chrono::Duration::seconds(LEASE_SECS),
     )
@@ -276,18 +308,30 @@ pub async fn drain_once(
             }
         })
     };
-    send_batch(db, messaging, channel, provider, limiter, batch, stopped).await;
+    send_batch(
+        db,
+        messaging,
+        channel,
+        provider,
+        limiter,
+        shares.chunk,
+        batch,
+        stopped,
+    )
+    .await;
     renewal.abort();
     Ok(handled)
 }
 
 /// Hands a claimed batch to the provider, at its rate, and records each answer.
+#[allow(clippy::too_many_arguments)]
 async fn send_batch(
     db: &Db,
     messaging: &Messaging,
     channel: Channel,
     provider: &Arc<dyn Provider>,
     limiter: &Limiter,
+    chunk: usize,
     batch: Vec<message::Model>,
     stopped: Vec<(Uuid, &'static str)>,
 ) {
@@ -305,9 +349,7 @@ async fn send_batch(
         }
         _ => Vec::new(),
     };
-    let mut in_flight = JoinSet::new();
-    let in_flight_max = batch_size(provider.as_ref());
-    let mut answers = Vec::with_capacity(batch.len());
+    let claim = batch.first().and_then(|m| m.claim);
     let mut going = Vec::with_capacity(batch.len());
     for m in batch {
         if let Some((_, reason)) = stopped.iter().find(|(id, _)| *id == m.id) {
@@ -316,35 +358,80 @@ async fn send_batch(
         }
         going.push(m);
     }
-    // SMS and WhatsApp: the batch's turn at the rate first, then marked handed over in
-    // one statement, then all sent at once, so the mark and the bytes leaving are a
-    // moment apart (from the mark on, a crash takes them as sent: a phone must not get
-    // one twice).
-    if channel.rings() && !going.is_empty() {
-        // A provider that cannot take them now (an SMPP session not bound): back to the
-        // queue, never marked.
+    if !channel.rings() {
+        let answers = send_all(
+            messaging,
+            channel,
+            provider,
+            Some(limiter),
+            &open,
+            going,
+            chunk,
+        )
+        .await;
+        store(db, messaging, provider.name(), answers).await;
+        return;
+    }
+    // SMS and WhatsApp, a chunk at a time: its turn at the rate first, then marked
+    // handed over in one statement, then all sent at once, so the mark and the bytes
+    // leaving are a moment apart (from the mark on, a crash takes them as sent: a phone
+    // must not get one twice); its answers are stored before the next chunk goes, so
+    // the receipts that follow find them.
+    let mut rest = going.into_iter();
+    loop {
+        let next: Vec<message::Model> = rest.by_ref().take(chunk.max(1)).collect();
+        if next.is_empty() {
+            return;
+        }
+        // A provider that cannot take them now (an SMPP session not bound): this
+        // chunk and the rest back to the queue, never marked.
         if !provider.ready().await {
-            log(outbox::release(db, going[0].claim).await);
+            log(outbox::release(db, claim).await);
             return;
         }
         // The rate counts what goes on the air: each part of a long SMS.
-        for m in &going {
+        for m in &next {
             for _ in 0..m.segments.unwrap_or(1).max(1) {
                 limiter.until_ready().await;
             }
         }
-        let ids: Vec<Uuid> = going.iter().map(|m| m.id).collect();
-        match outbox::handing(db, going[0].claim, ids).await {
-            Ok(marked) => going.retain(|m| marked.contains(&m.id)),
+        let ids: Vec<Uuid> = next.iter().map(|m| m.id).collect();
+        let marked = match outbox::handing(db, claim, ids).await {
+            Ok(marked) => marked,
             Err(e) => {
                 // Left claimed and never handed over: recovery queues them again.
                 tracing::error!(error = %e, "messaging: could not mark messages handed over");
-                going.clear();
+                return;
             }
-        }
+        };
+        let next: Vec<message::Model> = next
+            .into_iter()
+            .filter(|m| marked.contains(&m.id))
+            .collect();
+        let answers = send_all(messaging, channel, provider, None, &open, next, chunk).await;
+        store(db, messaging, provider.name(), answers).await;
     }
-    for m in going {
-        if !channel.rings() {
+}
+
+/// A message and what the provider answered for it.
+type Answer = (message::Model, Result<Option<String>, SendError>);
+
+/// Sends each message as a task of its own, at most `in_flight` at once; `pace`:
+/// each waits for its turn at the rate first (e-mail; SMS and WhatsApp waited before
+/// their mark).
+async fn send_all(
+    messaging: &Messaging,
+    channel: Channel,
+    provider: &Arc<dyn Provider>,
+    pace: Option<&Limiter>,
+    open: &[String],
+    batch: Vec<message::Model>,
+    in_flight: usize,
+) -> Vec<Answer> {
+    let mut tasks = JoinSet::new();
+    let mut answers = Vec::with_capacity(batch.len());
+    for m in batch {
+        if let Some(limiter) = pace {
             limiter.until_ready().await;
         }
         let window_open = open.contains(&m.address);
@@ -354,7 +441,7 @@ async fn send_batch(
             _ => None,
         };
         let sending = Arc::clone(provider);
-        in_flight.spawn(async move {
+        tasks.spawn(async move {
             let out = Outgoing {
                 id: m.id,
                 channel,
@@ -368,19 +455,27 @@ async fn send_batch(
             let result = sending.send(&out).await;
             (m, result)
         });
-        while in_flight.len() >= in_flight_max {
-            if let Some(Ok(done)) = in_flight.join_next().await {
+        while tasks.len() >= in_flight.max(1) {
+            if let Some(Ok(done)) = tasks.join_next().await {
                 answers.push(done);
             }
         }
     }
-    while let Some(done) = in_flight.join_next().await {
+    while let Some(done) = tasks.join_next().await {
         if let Ok(done) = done {
             answers.push(done);
         }
     }
-    // One transaction for the batch's answers: fewer turns at the database's write
-    // lock, which receipts and the campaign runner also want.
+    answers
+}
+
+/// Records answers in one transaction: fewer turns at the database's write lock,
+/// which receipts and the campaign runner also want. Not stored: the messages stay
+/// claimed, and recovery settles them when their lease ends.
+async fn store(db: &Db, messaging: &Messaging, provider: &str, answers: Vec<Answer>) {
+    if answers.is_empty() {
+        return;
+    }
     let stored = async {
         let tx = sipe_platform::db::begin_write(db).await?;
         let ids: Vec<String> = answers
@@ -388,12 +483,11 @@ async fn send_batch(
             .filter_map(|(_, r)| r.as_ref().ok().cloned().flatten())
             .collect();
         for (m, result) in answers {
-            record(&tx, messaging, provider.name(), &m, result).await?;
+            record(&tx, messaging, provider, &m, result).await?;
         }
-        outbox::apply_early(&tx, provider.name(), ids).await?;
+        outbox::apply_early(&tx, provider, ids).await?;
         tx.commit().await
     };
-    // Not stored: the batch stays claimed, and recovery settles it when its lease ends.
     log(stored.await);
 }
 
@@ -487,4 +581,46 @@ async fn no_longer_sendable(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_keep_in_flight_within_the_window() {
+        // SMPP at 500/s with a window of 20: two senders, ten each in flight.
+        assert_eq!(
+            shares(Channel::Sms, 500, 20),
+            Shares {
+                workers: 2,
+                claim: 200,
+                chunk: 10
+            }
+        );
+        // A slow channel: one sender, a second's worth claimed, never less than a chunk.
+        assert_eq!(
+            shares(Channel::Whatsapp, 5, 32),
+            Shares {
+                workers: 1,
+                claim: 32,
+                chunk: 32
+            }
+        );
+        assert_eq!(shares(Channel::Sms, 50, 1).chunk, 1);
+        // E-mail as before: a few senders of eight in flight.
+        assert_eq!(
+            shares(Channel::Email, 20, 32),
+            Shares {
+                workers: 1,
+                claim: 20,
+                chunk: 8
+            }
+        );
+        for (rate, capacity) in [(1, 1), (200, 3), (10_000, 100), (500, 7)] {
+            let s = shares(Channel::Sms, rate, capacity);
+            assert!(s.workers * s.chunk <= capacity, "{rate} {capacity}: {s:?}");
+            assert!(s.claim >= s.chunk, "{s:?}");
+        }
+    }
 }
