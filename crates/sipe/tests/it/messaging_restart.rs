@@ -1,7 +1,11 @@
-//! A server killed (SIGKILL) in the middle of an SMS campaign and started again: every
-//! recipient gets exactly one message at the SMSC of another implementation
-//! (tests/counterparts/smpp_server.mjs), none twice, none lost. The server is the real
-//! binary, in its own process; the test prepares the database and kills it.
+//! A server killed (SIGKILL) in the middle of an SMS campaign and started again: no
+//! recipient gets a message twice at the SMSC of another implementation
+//! (tests/counterparts/smpp_server.mjs), and every other one gets exactly one. SMPP has
+//! no way to ask whether a message arrived, so the one chunk handed over at the moment
+//! of the kill counts as sent, unconfirmed: the test lets those (and only those) be
+//! missing, since the kill may fall between their mark and their bytes leaving. The
+//! server is the real binary, in its own process; the test prepares the database and
+//! kills it.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,21 +19,40 @@ use crate::messaging::{launch_campaign, register_in};
 /// People in the campaign.
 const PEOPLE: usize = 500;
 
-fn serve(dir: &std::path::Path, url: &str, config: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_sipe"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--database-url")
-        .arg(url)
-        .arg("--config")
-        .arg(config)
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env_remove("SIPE_DATABASE_URL")
-        .env("SIPE_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(log(dir))
-        .spawn()
-        .expect("the sipe binary starts")
+/// The server process, killed when dropped: a failing assertion must not leave it
+/// running after the test.
+struct Server(Child);
+
+impl Server {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn serve(dir: &std::path::Path, url: &str, config: &std::path::Path) -> Server {
+    Server(
+        Command::new(env!("CARGO_BIN_EXE_sipe"))
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .arg("--database-url")
+            .arg(url)
+            .arg("--config")
+            .arg(config)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env_remove("SIPE_DATABASE_URL")
+            .env("SIPE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(log(dir))
+            .spawn()
+            .expect("the sipe binary starts"),
+    )
 }
 
 /// The servers' log (both runs), shown when the test fails.
@@ -155,8 +178,7 @@ async fn a_server_killed_mid_campaign_sends_each_person_exactly_one_sms_after_re
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     let at_kill = stats(&http).await;
     assert!(
         (at_kill["messages"].as_u64().unwrap() as usize) < PEOPLE,
@@ -187,21 +209,26 @@ async fn a_server_killed_mid_campaign_sends_each_person_exactly_one_sms_after_re
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     // Taken as sent without the SMSC's answer: handed over when the server died.
     let unconfirmed = count(
         &db,
         "SELECT COUNT(*) AS n FROM messages WHERE reason = 'unconfirmed'",
     )
     .await;
+    let at_smsc = finished["recipients"].as_u64().unwrap();
     assert_eq!(
         (
-            finished["messages"].as_u64(),
-            finished["duplicates"].as_u64()
+            finished["duplicates"].as_u64(),
+            finished["messages"].as_u64()
         ),
-        (Some(PEOPLE as u64), Some(0)),
-        "{finished}; {unconfirmed} unconfirmed"
+        (Some(0), Some(at_smsc)),
+        "none twice: {finished}"
+    );
+    // A chunk is the window (10) with one sender at 100/s.
+    assert!(
+        (PEOPLE as u64 - at_smsc) <= unconfirmed as u64 && unconfirmed <= 10,
+        "only messages in doubt may be missing, and at most one chunk is: {finished}; {unconfirmed} unconfirmed"
     );
     // Every message of the campaign left, once; none skipped or failed.
     let report = sipe::messaging::campaigns::report(&db, campaign)
