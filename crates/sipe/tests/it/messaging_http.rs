@@ -6,35 +6,12 @@
 //! consent, once even when repeated; callbacks without the secret refused.
 
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::counterparts;
 use crate::helpers::TestApp;
 use crate::messaging::{admin_token, messages_of, notify, person};
-use crate::messaging_smpp::eventually;
-
-async fn control(base: &str, path: &str, body: Value) -> Value {
-    reqwest::Client::new()
-        .post(format!("{base}{path}"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// The person's newest outbound message, once its status is `want`.
-async fn status_of(app: &TestApp, token: &str, person: Uuid, want: &str) -> Value {
-    eventually(&format!("a message {want}"), || async {
-        messages_of(app, token, person)
-            .await
-            .into_iter()
-            .find(|m| m["direction"] == "out" && m["status"] == want)
-    })
-    .await
-}
+use crate::messaging_smpp::{requeued_and_brought_forward, status_of};
+use crate::messaging_whatsapp::control;
 
 #[tokio::test]
 async fn sms_go_through_an_http_gateway_and_its_callbacks_bring_statuses_and_replies() {
@@ -121,20 +98,7 @@ StatusCallback = "{{callback}}"
         "{lost}"
     );
     // Throttled (429): back to the queue, and sent when its turn comes again.
-    eventually("the throttled message back in the queue", || async {
-        let m = sipe::messaging::outbox::find(&app.db, retried.message_id.unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        (m.status == "queued" && m.attempts == 1).then_some(())
-    })
-    .await;
-    sea_orm::ConnectionTrait::execute_unprepared(
-        &app.db,
-        "UPDATE messages SET next_attempt_at = created_at WHERE status = 'queued'",
-    )
-    .await
-    .unwrap();
+    requeued_and_brought_forward(&app, retried.message_id.unwrap()).await;
     status_of(&app, &token, throttled, "delivered").await;
     let sent: Vec<Value> = reqwest::get(format!("{gateway}/control/sent"))
         .await

@@ -49,8 +49,27 @@ async fn smsc_post(http: &str, path: &str, body: Value) -> Value {
         .unwrap()
 }
 
+/// Waits for a throttled message to be back in the queue after one attempt, then
+/// makes everything queued due now (instead of waiting out the backoff).
+pub(crate) async fn requeued_and_brought_forward(app: &TestApp, id: Uuid) {
+    eventually("the throttled message back in the queue", || async {
+        let m = sipe::messaging::outbox::find(&app.db, id)
+            .await
+            .unwrap()
+            .unwrap();
+        (m.status == "queued" && m.attempts == 1).then_some(())
+    })
+    .await;
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        "UPDATE messages SET next_attempt_at = created_at WHERE status = 'queued'",
+    )
+    .await
+    .unwrap();
+}
+
 /// The newest message of the person, once its status is `want`.
-async fn status_of(app: &TestApp, token: &str, person: Uuid, want: &str) -> Value {
+pub(crate) async fn status_of(app: &TestApp, token: &str, person: Uuid, want: &str) -> Value {
     eventually(&format!("a message {want}"), || async {
         let rows = messages_of(app, token, person).await;
         rows.into_iter()
@@ -103,20 +122,7 @@ async fn sms_go_over_smpp_once_with_receipts_refusals_replies_and_reconnection()
         "{receipt_failed}"
     );
     // Throttled once: back to the queue; brought forward, it goes the second time.
-    eventually("the throttled message back in the queue", || async {
-        let m = sipe::messaging::outbox::find(&app.db, retried.message_id.unwrap())
-            .await
-            .unwrap()
-            .unwrap();
-        (m.status == "queued" && m.attempts == 1).then_some(())
-    })
-    .await;
-    sea_orm::ConnectionTrait::execute_unprepared(
-        &app.db,
-        "UPDATE messages SET next_attempt_at = created_at WHERE status = 'queued'",
-    )
-    .await
-    .unwrap();
+    requeued_and_brought_forward(&app, retried.message_id.unwrap()).await;
     let second = status_of(&app, &token, throttled, "delivered").await;
     assert_eq!(second["attempts"], 2);
 

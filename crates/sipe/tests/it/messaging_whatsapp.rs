@@ -13,7 +13,8 @@ use crate::helpers::TestApp;
 use crate::messaging::{admin_token, messages_of, person};
 use crate::messaging_smpp::eventually;
 
-async fn control(base: &str, path: &str, body: Value) -> Value {
+/// POSTs JSON to a counterpart's control endpoint and returns its JSON answer.
+pub(crate) async fn control(base: &str, path: &str, body: Value) -> Value {
     reqwest::Client::new()
         .post(format!("{base}{path}"))
         .json(&body)
