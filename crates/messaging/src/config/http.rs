@@ -1,10 +1,104 @@
 //! `provider = "http"` for SMS: an aggregator's API described in the TOML (see the
 //! module's example), checked here so that a typo fails at start, naming its key.
 
-use super::{
-    BodyFormat, CallbackFields, GatewayAuth, HttpGateway, Provider, RawProvider, SettingsError,
-    err, secret, source_addr,
-};
+use super::{Provider, RawProvider, SettingsError, err, secret, source_addr};
+
+/// How an HTTP gateway authenticates us.
+#[derive(Clone)]
+pub enum GatewayAuth {
+    /// Nothing (a gateway on a private network).
+    None,
+    /// HTTP Basic.
+    Basic {
+        /// The account.
+        username: String,
+        /// Its password or token.
+        password: sipe_platform::config::Secret,
+    },
+    /// `Authorization: Bearer`.
+    Bearer(sipe_platform::config::Secret),
+    /// A header of the gateway's own (`X-API-Key`).
+    Header {
+        /// Its name.
+        name: String,
+        /// Its value.
+        value: sipe_platform::config::Secret,
+    },
+}
+
+/// How the request carries its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    /// `application/x-www-form-urlencoded` body.
+    Form,
+    /// A JSON object of strings.
+    Json,
+    /// The query string of a GET.
+    Query,
+}
+
+/// How a gateway's callbacks read: where each value is (a form field, or a dotted
+/// path into JSON) and which status words mean what (compared ignoring case).
+#[derive(Debug, Clone)]
+pub struct CallbackFields {
+    /// Our message's id as the gateway gave it (or our `{id}`).
+    pub id: String,
+    /// The status word.
+    pub status: String,
+    /// The error code or words.
+    pub error: Option<String>,
+    /// Words for delivered.
+    pub delivered: Vec<String>,
+    /// Words for failed.
+    pub failed: Vec<String>,
+    /// Words for expired.
+    pub expired: Vec<String>,
+    /// A person's message: the sender.
+    pub from: String,
+    /// A person's message: the text.
+    pub text: String,
+}
+
+/// An SMS aggregator's HTTP API: the request built from field templates, the answer
+/// read at configured paths, and its callbacks (delivery reports, replies) taken at
+/// `/api/v1/messaging/webhooks/sms` with a shared secret.
+#[derive(Clone)]
+pub struct HttpGateway {
+    /// Where messages are sent.
+    pub url: String,
+    /// How the fields travel.
+    pub format: BodyFormat,
+    /// How we authenticate.
+    pub auth: GatewayAuth,
+    /// The sender: a short code, a number or a name.
+    pub source_addr: String,
+    /// The request's fields and their templates.
+    pub fields: Vec<(String, String)>,
+    /// Where the answer keeps the message id; `None`: our id is the reference.
+    pub id_path: Option<String>,
+    /// Where the answer keeps the error's words.
+    pub error_path: Option<String>,
+    /// The key of a bearer or header auth, or of a `{token}` field.
+    pub token: Option<sipe_platform::config::Secret>,
+    /// The secret the callbacks bring (`?secret=` or `X-Webhook-Secret`).
+    pub callback_secret: Option<sipe_platform::config::Secret>,
+    /// `{callback}`: the webhook's public address with the secret.
+    pub callback_url: Option<String>,
+    /// How the callbacks read.
+    pub callback: CallbackFields,
+    /// Messages per second.
+    pub rate: u32,
+}
+
+impl std::fmt::Debug for HttpGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpGateway")
+            .field("url", &self.url.split('?').next())
+            .field("format", &self.format)
+            .field("source_addr", &self.source_addr)
+            .finish_non_exhaustive()
+    }
+}
 
 /// The placeholders a field's template may use.
 pub const PLACEHOLDERS: [&str; 7] = ["to", "to_digits", "from", "text", "id", "callback", "token"];
