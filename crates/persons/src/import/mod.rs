@@ -695,6 +695,7 @@ async fn commit_batch(
     };
     let ids: Vec<Uuid> = to_insert.iter().map(|r| r.id).collect();
     let tx = db::begin_write(db).await?;
+    db::bulk::large_cache(&tx, true).await?;
     for stmt in inserts {
         tx.execute_raw(stmt).await?;
     }
@@ -723,6 +724,7 @@ async fn commit_batch(
     }
     let accepted = ids.len() as u64 + updated;
     runs::advance(&tx, run.id, next_record, accepted, rejected, duplicates).await?;
+    db::bulk::large_cache(&tx, false).await?;
     tx.commit().await?;
     Ok((accepted, rejected, duplicates))
 }

@@ -2,8 +2,28 @@
 
 use sea_orm::sea_query::Value;
 use sea_orm::{
-    ActiveModelTrait, DbBackend, EntityName, EntityTrait, IdenStatic, Iterable, Statement,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityName,
+    EntityTrait, IdenStatic, Iterable, Statement,
 };
+
+/// Pages SQLite keeps per connection outside bulk writes (KiB; `db::connect` sets it).
+pub(crate) const CACHE_KIB: u32 = 4096;
+/// Pages a bulk write keeps (KiB): its inserts touch every index of `persons` at random
+/// places, and a small cache re-reads pages.
+const LARGE_CACHE_KIB: u32 = 16384;
+
+/// Gives a bulk write transaction's connection a large page cache (`on`), and takes it
+/// back before the commit (the connection returns to the pool). Only SQLite has one
+/// per connection; PostgreSQL's is the server's.
+pub async fn large_cache(tx: &DatabaseTransaction, on: bool) -> Result<(), DbErr> {
+    if tx.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
+    }
+    let kib = if on { LARGE_CACHE_KIB } else { CACHE_KIB };
+    tx.execute_unprepared(&format!("PRAGMA cache_size = -{kib}"))
+        .await
+        .map(|_| ())
+}
 
 /// Statements inserting `models`; every model sets the same columns as the first.
 ///

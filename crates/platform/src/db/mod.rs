@@ -34,6 +34,9 @@ pub enum ConnectError {
     },
 }
 
+/// Prepared statements a SQLite connection keeps (see `connect`).
+const STATEMENT_CACHE: usize = 24;
+
 /// Opens the pool with the settings each backend needs.
 ///
 /// SQLite: WAL so readers never block the writer, foreign keys on (off by default in
@@ -57,9 +60,16 @@ pub async fn connect(url: &str) -> Result<Db, ConnectError> {
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                // 16 MiB of pages per connection (default 2 MiB): inserts touch every
-                // index of `persons` at random places, and a small cache re-reads pages.
-                .pragma("cache_size", "-16384")
+                // 4 MiB of pages per connection (default 2 MiB; the operating system
+                // caches the file too). Bulk writes take more for their transaction
+                // (`bulk::large_cache`): eight connections at 16 MiB each were most of
+                // a busy server's memory.
+                .pragma("cache_size", format!("-{}", bulk::CACHE_KIB))
+                // Prepared statements kept per connection (default 100). A statement
+                // with an `IN` list of 200 ids or a multi-row INSERT compiles to tens of
+                // KiB, and each list length is another statement: at 100 per connection
+                // they were most of a sending server's heap (heaptrack, 50,000 SMS).
+                .statement_cache_capacity(STATEMENT_CACHE)
                 // Statement journals (each multi-row INSERT of an import keeps one) and
                 // sorts stay in memory instead of temporary files.
                 .pragma("temp_store", "memory")
