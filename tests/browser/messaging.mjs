@@ -25,10 +25,11 @@ export async function messagingFlow(browser, h) {
     await pm.goto(url('/messaging/templates/new'));
     const count = pm.locator('[data-testid=sms-count]');
     const part = (p) => count.locator(`[data-part=${p}]`).textContent();
-    // é and ñ are in the GSM alphabet; ó is not.
+    // é and ñ are in the GSM alphabet; ó is not. Variables count at their typical
+    // length: {nombre} 12, {fecha} 10, {oficina} 30 (97 characters as written + 34).
     const text = 'Hola {nombre}, te esperamos el {fecha} en {oficina} para una charla de orientación laboral. Traé tu DNI';
     await pm.fill('[data-testid=template-sms]', text.replace('ó', 'o'));
-    await pm.waitForFunction(() => document.querySelector('[data-testid=sms-count] [data-part=units]').textContent === '97');
+    await pm.waitForFunction(() => document.querySelector('[data-testid=sms-count] [data-part=units]').textContent === '131');
     assert.equal(await part('encoding'), 'GSM-7');
     assert.equal(await part('segments'), '1');
     const gsmCost = await part('cost');
@@ -40,6 +41,13 @@ export async function messagingFlow(browser, h) {
     await pm.check('[data-testid=template-transliterate]');
     await pm.waitForFunction(() => document.querySelector('[data-testid=sms-count] [data-part=encoding]').textContent === 'GSM-7');
     assert.equal(await part('segments'), '1');
+    assert.equal(await pm.locator('[data-testid=sms-replaced]').isVisible(), false);
+    // An emoji has no GSM-7 form: the counter names it instead of sending "?" silently.
+    await pm.fill('[data-testid=template-sms]', `${text} 👋`);
+    await pm.locator('[data-testid=sms-replaced]').waitFor({ state: 'visible' });
+    assert.equal(await part('replaced'), '👋');
+    await pm.fill('[data-testid=template-sms]', text);
+    await pm.locator('[data-testid=sms-replaced]').waitFor({ state: 'hidden' });
     await axeCheck(pm);
   });
   await check('m2. saving it: a wrong variable first, then in the list', async () => {
@@ -80,6 +88,15 @@ export async function messagingFlow(browser, h) {
     await navigateBy(co, () => co.click('[data-testid=campaign-save]'));
     assert.match(pathname(co), /^\/messaging\/campaigns\/[0-9a-f-]{36}$/);
     shared.path = pathname(co);
+    // The draft changes before it goes: its form comes back as saved.
+    await navigateBy(co, () => co.click('[data-testid=campaign-edit]'));
+    assert.equal(await co.inputValue('[data-testid=campaign-name]'), 'Charla de diciembre (e2e)');
+    assert.equal(await co.inputValue('[data-testid=audience-office]'), 'OE-CAP-01');
+    await axeCheck(co);
+    await co.fill('[data-testid=campaign-name]', 'Charla de diciembre, Capital (e2e)');
+    await navigateBy(co, () => co.click('[data-testid=campaign-save]'));
+    assert.equal(pathname(co), shared.path);
+    assert.match(await co.textContent('h1'), /Capital/);
     assert.match(await co.textContent('[data-testid=campaign-reach]'), new RegExp(`${sms} personas`));
     await navigateBy(co, () => co.click('[data-testid=campaign-launch-submit]'));
     assert.match(await co.textContent('[data-testid=campaign-state]'), /Espera aprobación/);
@@ -91,6 +108,10 @@ export async function messagingFlow(browser, h) {
   await login(admin, ADMIN);
   await check('m4. the admin approves it and the delivery statuses arrive', async () => {
     await admin.goto(url(shared.path));
+    // What is approved is on the page: the text the channel sends and who gets it.
+    assert.match(await admin.textContent('[data-testid=campaign-message]'), /charla de orientación laboral de \{oficina\}/);
+    assert.match(await admin.textContent('[data-testid=campaign-audience]'), /OE-CAP-01/);
+    assert.equal(await admin.locator('[data-testid=campaign-edit]').count(), 0, 'no changes once launched');
     await navigateBy(admin, () => admin.click('[data-testid=campaign-approve]'));
     assert.match(await admin.textContent('[data-testid=campaign-state]'), /Programada|Enviándose|Terminada/);
     let state = '';

@@ -21,7 +21,8 @@ use sipe_platform::web::table::{ListQuery, Pager};
 /// 03.38 alphabet, else `UCS-2`), `units` (septets, an extension character such as `€`
 /// counting two; or UTF-16 code units), `segments` (160/153 septets, 70/67 units, never
 /// splitting an escape or a surrogate pair) and `text` as it would be sent
-/// (transliterated into GSM-7 when asked).
+/// (transliterated into GSM-7 when asked; `replaced` lists the characters that became
+/// `?`). The text is counted as given: fill its variables first.
 #[utoipa::path(post, path = "/api/v1/messaging/sms-preview", request_body = PreviewInput,
     responses((status = 200, body = SmsCount),
         (status = 422, body = sipe_platform::api::Problem, description = "Text over 1,600 characters")))]

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use uuid::Uuid;
 
 use crate::audiences::{self, AudienceFilters, SavedAudience};
-use crate::campaigns::{self, Campaign, CampaignInput, CampaignReport, CampaignStep};
+use crate::campaigns::{
+    self, Campaign, CampaignChange, CampaignInput, CampaignReport, CampaignStep,
+};
 use crate::providers::Messaging;
 use crate::web_campaigns::sources;
 use sipe_persons::audience::ReachCounts;
@@ -165,6 +167,32 @@ pub async fn create(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// Changes a draft (its author only); `version` is the one read.
+#[utoipa::path(put, path = "/api/v1/campaigns/{id}", params(("id" = Uuid, Path, description = "Campaign id")),
+    request_body = CampaignChange,
+    responses((status = 200, body = Campaign), (status = 404, body = sipe_platform::api::Problem),
+        (status = 409, body = sipe_platform::api::Problem, description = "Changed meanwhile, or no longer a draft"),
+        (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn update(
+    State(st): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(change): ApiJson<CampaignChange>,
+) -> Result<Json<Campaign>, ApiError> {
+    let settings = &st
+        .extensions
+        .get::<Messaging>()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("messaging is not running")))?
+        .settings;
+    campaigns::update(&st.db, &ctx, &access, &sources(&st), settings, id, &change).await?;
+    Ok(Json(
+        campaigns::find(&st.db, &access, id)
+            .await?
+            .ok_or(ApiError::NotFound)?,
+    ))
 }
 
 /// One campaign.

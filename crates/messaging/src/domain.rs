@@ -121,13 +121,29 @@ pub fn variables_of(text: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// The text with each known `{name}` written as its bare name: what the template page
-/// counts (a variable's value is about as long as its name; its braces would count
-/// double in GSM-7, where they are extension characters).
-pub fn unbraced(text: &str) -> String {
+/// Characters a variable's value usually takes (a long name, an office's name, a link):
+/// what the template page counts for it.
+pub fn typical_length(variable: &str) -> usize {
+    match variable {
+        "fecha" => 10,
+        "hora" => 5,
+        "codigo" => 6,
+        "periodo" => 7,
+        "nombre" | "apellido" | "monto" => 12,
+        "empresa" => 25,
+        "enlace" => 40,
+        _ => 30,
+    }
+}
+
+/// The text with each known `{name}` filled with plain letters of its typical length:
+/// what the template page counts (the braces would count double in GSM-7, where they
+/// are extension characters). A value with an accent GSM-7 lacks still turns that
+/// person's message into UCS-2 unless the template transliterates.
+pub fn with_samples(text: &str) -> String {
     let mut out = text.to_owned();
     for v in VARIABLES {
-        out = out.replace(&format!("{{{v}}}"), v);
+        out = out.replace(&format!("{{{v}}}"), &"x".repeat(typical_length(v)));
     }
     out
 }

@@ -35,6 +35,7 @@ pub mod sms;
 pub mod templates;
 pub mod unsubscribe;
 pub mod web;
+pub mod web_campaign_form;
 pub mod web_campaigns;
 pub mod webhooks;
 
@@ -163,12 +164,22 @@ pub fn routes() -> sipe_platform::web::Routes {
         .get(
             "/messaging/campaigns/new",
             Guard::Web(SendMessages),
-            web_campaigns::new_campaign,
+            web_campaign_form::new_campaign,
         )
         .post(
             "/messaging/campaigns",
             Guard::Web(SendMessages),
-            web_campaigns::save_campaign,
+            web_campaign_form::save_campaign,
+        )
+        .get(
+            "/messaging/campaigns/{id}/edit",
+            Guard::Web(SendMessages),
+            web_campaign_form::edit_campaign,
+        )
+        .post(
+            "/messaging/campaigns/{id}/edit",
+            Guard::Web(SendMessages),
+            web_campaign_form::update_campaign,
         )
         .get(
             "/messaging/campaigns/{id}",
@@ -225,6 +236,11 @@ pub fn routes() -> sipe_platform::web::Routes {
             Guard::Api(ViewMessaging),
             api_campaigns::show,
         )
+        .put(
+            "/api/v1/campaigns/{id}",
+            Guard::Api(SendMessages),
+            api_campaigns::update,
+        )
         .post(
             "/api/v1/campaigns/{id}/steps",
             Guard::Api(SendMessages),
@@ -258,6 +274,7 @@ pub fn routes() -> sipe_platform::web::Routes {
     api_campaigns::list,
     api_campaigns::create,
     api_campaigns::show,
+    api_campaigns::update,
     api_campaigns::step,
     api_campaigns::report,
 ))]

@@ -93,6 +93,9 @@ pub struct SmsCount {
     pub segments: usize,
     /// The text as sent (transliterated when asked).
     pub text: String,
+    /// Characters the transliteration had no plain form for, each sent as `?` (at most
+    /// 20, in order of appearance).
+    pub replaced: Vec<String>,
 }
 
 /// Septets a character takes in GSM-7, or `None` when it is not in the alphabet.
@@ -108,8 +111,9 @@ pub fn gsm_septets(c: char) -> Option<usize> {
 
 /// Counts `text` as a handset would, after transliterating it into GSM-7 when asked.
 pub fn count(text: &str, transliterate: bool) -> SmsCount {
+    let mut replaced = Vec::new();
     let text = if transliterate {
-        to_gsm7(text)
+        gsm7_noting(text, &mut replaced)
     } else {
         text.to_owned()
     };
@@ -129,6 +133,7 @@ pub fn count(text: &str, transliterate: bool) -> SmsCount {
         units,
         segments: segments(&costs, units, single, part),
         text,
+        replaced: replaced.into_iter().map(String::from).collect(),
     }
 }
 
@@ -156,6 +161,11 @@ fn segments(costs: &[usize], units: usize, single: usize, part: usize) -> usize 
 /// accents the alphabet lacks are dropped (á → a, Ó → O), typographic punctuation
 /// becomes its plain form, and what has no plain form becomes `?`.
 pub fn to_gsm7(text: &str) -> String {
+    gsm7_noting(text, &mut Vec::new())
+}
+
+/// `to_gsm7`, noting in `replaced` the characters that became `?` (each once, up to 20).
+fn gsm7_noting(text: &str, replaced: &mut Vec<char>) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if gsm_septets(c).is_some() {
@@ -181,6 +191,9 @@ pub fn to_gsm7(text: &str) -> String {
                     out.push_str(&base);
                 } else {
                     out.push('?');
+                    if replaced.len() < 20 && !replaced.contains(&c) {
+                        replaced.push(c);
+                    }
                 }
             }
         }
@@ -242,6 +255,11 @@ mod tests {
         );
         assert_eq!(to_gsm7("ÁÉÍÓÚ áéíóú ñÑü"), "AÉIOU aéiou ñÑü");
         assert_eq!(to_gsm7("漢字 ok"), "?? ok");
+        let r = count("Hola 😀 ¡ya! 😀 漢", true);
+        assert_eq!(r.text, "Hola ? ¡ya! ? ?");
+        assert_eq!(r.replaced, ["😀", "漢"]);
+        assert_eq!(r.encoding, Encoding::Gsm7);
+        assert!(count("Hola 😀", false).replaced.is_empty());
         // Without transliteration the text goes as written.
         assert_eq!(count("día", false).text, "día");
     }

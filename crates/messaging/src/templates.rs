@@ -110,13 +110,6 @@ impl Template {
         }
     }
 
-    /// What its SMS takes on the air, unfilled (variables as written).
-    pub fn sms_count(&self) -> Option<sms::SmsCount> {
-        self.sms_text
-            .as_deref()
-            .map(|t| sms::count(t, self.sms_transliterate))
-    }
-
     /// The form's values.
     pub fn input(&self) -> TemplateInput {
         TemplateInput {

@@ -133,7 +133,10 @@ async fn template_page(
             ..Default::default()
         },
     });
-    let count = sms::count(&domain::unbraced(&form.sms_text), form.sms_transliterate);
+    let count = sms::count(
+        &domain::with_samples(&form.sms_text),
+        form.sms_transliterate,
+    );
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -265,8 +268,8 @@ pub struct PreviewForm {
 }
 
 /// `POST /messaging/sms-preview`: the counter of the template page (a form, like every
-/// page's; answers JSON, the API's answer plus the cost). Variables count as their
-/// names.
+/// page's; answers JSON, the API's answer plus the cost). Variables count as values of
+/// their typical length.
 pub async fn sms_preview(
     State(state): State<AppState>,
     Form(input): Form<PreviewForm>,
@@ -275,13 +278,13 @@ pub async fn sms_preview(
         return Err(FieldErrors::one("text", "field-too-long").into());
     }
     let count = sms::count(
-        &domain::unbraced(&input.text),
+        &domain::with_samples(&input.text),
         matches!(input.transliterate.as_str(), "on" | "true"),
     );
     let cents = price_cents(&state) * i64::try_from(count.segments).unwrap_or(0);
     Ok(Json(serde_json::json!({
         "encoding": count.encoding, "units": count.units, "segments": count.segments,
-        "text": count.text, "cost": pesos(cents),
+        "text": count.text, "cost": pesos(cents), "replaced": count.replaced.concat(),
     })))
 }
 

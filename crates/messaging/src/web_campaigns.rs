@@ -1,6 +1,6 @@
-//! Pages of audiences and campaigns: the campaign form with its audience and the count
-//! of who each channel reaches, a campaign's page with its steps and report, and the
-//! export of its messages.
+//! Pages of audiences and campaigns: the campaigns list, a campaign's page (its message,
+//! audience, steps and report), the export of its messages and the saved audiences. The
+//! form is `web_campaign_form`.
 
 use std::sync::Arc;
 
@@ -10,18 +10,17 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::audiences::{self, AudienceFilters, AudienceSource};
-use crate::campaigns::{self, Campaign, CampaignInput, CampaignReport, CampaignStep, state};
+use crate::audiences::{self, AudienceSource};
+use crate::campaigns::{self, Campaign, CampaignReport, CampaignStep, state};
 use crate::domain::Channel;
 use crate::error::MessagingError;
 use crate::providers::Messaging;
 use crate::templates;
 use sipe_persons::audience::ReachCounts;
-use sipe_platform::access::{Access, Permission, ScopeKind};
+use sipe_platform::access::Permission;
 use sipe_platform::validation::FieldErrors;
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::export::{Export, ExportLinks, Format};
-use sipe_platform::web::form::Choice;
 use sipe_platform::web::page::redirect_with_flash;
 use sipe_platform::web::render::page_with;
 use sipe_platform::web::table::{ListQuery, Pager};
@@ -37,7 +36,7 @@ pub fn sources(state: &AppState) -> Vec<Arc<dyn AudienceSource>> {
         .collect()
 }
 
-fn settings(state: &AppState) -> Result<&crate::config::Settings, WebError> {
+pub(crate) fn settings(state: &AppState) -> Result<&crate::config::Settings, WebError> {
     state
         .extensions
         .get::<Messaging>()
@@ -45,7 +44,7 @@ fn settings(state: &AppState) -> Result<&crate::config::Settings, WebError> {
         .ok_or(WebError::NotFound)
 }
 
-fn today(state: &AppState) -> chrono::NaiveDate {
+pub(crate) fn today(state: &AppState) -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&state.tz).date_naive()
 }
 
@@ -94,302 +93,6 @@ pub async fn list(
     )
 }
 
-/// The audience's fields on a form, with the choices they offer.
-pub struct AudienceForm {
-    /// The filters as typed.
-    pub filters: AudienceFilters,
-    /// Offices of the view scope (blank: every office, for a national user).
-    pub offices: Vec<Choice>,
-    /// Departments of the province.
-    pub departments: Vec<Choice>,
-    /// Other modules' filters: key, label key, choices.
-    pub extra: Vec<(String, &'static str, Vec<Choice>)>,
-    /// May the audience cover every office?
-    pub national: bool,
-}
-
-impl AudienceForm {
-    async fn build(
-        st: &AppState,
-        access: &Access,
-        filters: AudienceFilters,
-    ) -> Result<Self, WebError> {
-        let choice = |value: String, label: String, current: &str| Choice {
-            selected: value == current,
-            value,
-            label,
-        };
-        let offices =
-            sipe_platform::territory::store::offices_in_scope(&st.db, access, ScopeKind::View)
-                .await?
-                .into_iter()
-                .map(|o| {
-                    choice(
-                        o.code.clone(),
-                        format!("{} — {}", o.code, o.name),
-                        &filters.office,
-                    )
-                })
-                .collect();
-        let departments =
-            sipe_platform::territory::store::departments_of(&st.db, &st.config.province_code)
-                .await?
-                .into_iter()
-                .map(|d| choice(d.code.clone(), d.name, &filters.department))
-                .collect();
-        let mut extra = Vec::new();
-        for s in sources(st) {
-            let current = filters.extra.get(s.key()).cloned().unwrap_or_default();
-            let options = s
-                .options(&st.db, access)
-                .await?
-                .into_iter()
-                .map(|(v, l)| choice(v, l, &current))
-                .collect();
-            extra.push((s.key().to_owned(), s.label(), options));
-        }
-        Ok(AudienceForm {
-            filters,
-            offices,
-            departments,
-            extra,
-            national: access.view.is_national(),
-        })
-    }
-}
-
-/// The filters of a posted form (`extra_<key>` for other modules' filters).
-fn filters_of(fields: &[(String, String)]) -> AudienceFilters {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    AudienceFilters {
-        office: get("office"),
-        department: get("department"),
-        sex: get("sex"),
-        age_min: get("age_min"),
-        age_max: get("age_max"),
-        education: get("education"),
-        employment: get("employment"),
-        disability: get("disability"),
-        occupation: get("occupation"),
-        extra: fields
-            .iter()
-            .filter_map(|(k, v)| Some((k.strip_prefix("extra_")?.to_owned(), v.clone())))
-            .filter(|(_, v)| !v.trim().is_empty())
-            .take(20)
-            .collect(),
-    }
-}
-
-#[derive(askama::Template)]
-#[template(path = "messaging/campaign_form.html")]
-struct FormPage {
-    ctx: PageCtx,
-    name: String,
-    channel: String,
-    templates: Vec<Choice>,
-    channels: Vec<&'static str>,
-    audience: AudienceForm,
-    counts: Option<ReachCounts>,
-    errors: FieldErrors,
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn form_page(
-    st: &AppState,
-    ctx: PageCtx,
-    access: &Access,
-    name: String,
-    template_id: String,
-    channel: String,
-    filters: AudienceFilters,
-    counts: Option<ReachCounts>,
-    errors: FieldErrors,
-) -> Result<Response, WebError> {
-    let templates = templates::active(&st.db)
-        .await?
-        .into_iter()
-        .map(|t| Choice {
-            selected: t.id.to_string() == template_id,
-            value: t.id.to_string(),
-            label: t.name,
-        })
-        .collect();
-    let in_use = settings(st)?.channels();
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    page_with(
-        status,
-        FormPage {
-            audience: AudienceForm::build(st, access, filters).await?,
-            ctx,
-            name,
-            channel,
-            templates,
-            channels: in_use.into_iter().map(Channel::as_str).collect(),
-            counts,
-            errors,
-        },
-    )
-}
-
-/// Query of the new campaign page (a saved audience to start from).
-#[derive(Debug, Default, Deserialize)]
-pub struct NewQuery {
-    #[serde(default)]
-    audience: String,
-}
-
-/// `GET /messaging/campaigns/new`.
-pub async fn new_campaign(
-    State(st): State<AppState>,
-    ctx: PageCtx,
-    user: Authenticated,
-    Query(q): Query<NewQuery>,
-) -> Result<Response, WebError> {
-    let filters = match Uuid::parse_str(q.audience.trim()) {
-        Ok(id) => audiences::find(&st.db, &user.access, id)
-            .await?
-            .map(|a| a.filters)
-            .unwrap_or_default(),
-        Err(_) => AudienceFilters::default(),
-    };
-    form_page(
-        &st,
-        ctx,
-        &user.access,
-        String::new(),
-        String::new(),
-        String::new(),
-        filters,
-        None,
-        FieldErrors::new(),
-    )
-    .await
-}
-
-/// `POST /messaging/campaigns`: `intent=count` shows who each channel reaches; else the
-/// draft is saved (or, with `intent=audience`, the audience under `audience_name`).
-pub async fn save_campaign(
-    State(st): State<AppState>,
-    ctx: PageCtx,
-    user: Authenticated,
-    Ctx(audit): Ctx,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let filters = filters_of(&fields);
-    let (name, template_id, channel) = (get("name"), get("template_id"), get("channel"));
-    let srcs = sources(&st);
-    let outcome = match get("intent").as_str() {
-        "count" => {
-            let purpose = match Uuid::parse_str(template_id.trim()) {
-                Ok(id) => templates::find(&st.db, id).await?.map(|t| t.purpose),
-                Err(_) => None,
-            }
-            .unwrap_or_else(|| crate::domain::SERVICE.to_owned());
-            let counted = async {
-                audiences::check(&st.db, &user.access, &srcs, &filters).await?;
-                audiences::count(&st.db, &user.access, &srcs, &filters, &purpose, today(&st)).await
-            }
-            .await;
-            return match counted {
-                Ok(c) => {
-                    form_page(
-                        &st,
-                        ctx,
-                        &user.access,
-                        name,
-                        template_id,
-                        channel,
-                        filters,
-                        Some(c),
-                        FieldErrors::new(),
-                    )
-                    .await
-                }
-                Err(MessagingError::Invalid(e)) => {
-                    form_page(
-                        &st,
-                        ctx,
-                        &user.access,
-                        name,
-                        template_id,
-                        channel,
-                        filters,
-                        None,
-                        e,
-                    )
-                    .await
-                }
-                Err(e) => Err(e.into()),
-            };
-        }
-        "audience" => audiences::save(
-            &st.db,
-            &audit,
-            &user.access,
-            &srcs,
-            ("audience_name", &get("audience_name")),
-            &filters,
-        )
-        .await
-        .map(|_| None),
-        _ => {
-            let input = CampaignInput {
-                name: name.clone(),
-                template_id: template_id.clone(),
-                channel: channel.clone(),
-                filters: filters.clone(),
-            };
-            campaigns::create(&st.db, &audit, &user.access, &srcs, settings(&st)?, &input)
-                .await
-                .map(Some)
-        }
-    };
-    match outcome {
-        Ok(Some(id)) => Ok(redirect_with_flash(
-            &format!("/messaging/campaigns/{id}"),
-            "success",
-            "messaging-campaign-saved",
-        )),
-        Ok(None) => Ok(redirect_with_flash(
-            "/messaging/audiences",
-            "success",
-            "messaging-audience-saved",
-        )),
-        Err(MessagingError::Invalid(e)) => {
-            form_page(
-                &st,
-                ctx,
-                &user.access,
-                name,
-                template_id,
-                channel,
-                filters,
-                None,
-                e,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 #[derive(askama::Template)]
 #[template(path = "messaging/campaign.html")]
 struct CampaignPage {
@@ -397,6 +100,13 @@ struct CampaignPage {
     c: Campaign,
     report: CampaignReport,
     counts: Option<ReachCounts>,
+    /// The message the channel sends: label key and text.
+    message: Vec<(&'static str, String)>,
+    /// The template changed since the campaign was launched.
+    template_changed: bool,
+    /// The audience's filters: label and value.
+    audience: Vec<(String, String)>,
+    can_edit: bool,
     can_launch: bool,
     can_approve: bool,
     can_cancel: bool,
@@ -426,11 +136,23 @@ async fn campaign_page(
         .await?
         .ok_or(WebError::NotFound)?;
     let report = campaigns::report(&st.db, id).await?;
+    let template = templates::find(&st.db, c.template_id).await?;
+    let message = match (&template, Channel::parse(&c.channel)) {
+        (Some(t), Some(ch)) => message_of(t, ch),
+        _ => Vec::new(),
+    };
+    let template_changed = c.state != state::DRAFT
+        && template
+            .as_ref()
+            .is_some_and(|t| t.version != c.template_version);
+    let form =
+        crate::web_campaign_form::AudienceForm::build(st, &user.access, c.filters.clone()).await?;
+    let audience = crate::web_campaign_form::summary(&ctx, &form);
     // Before launch, who the channel reaches now.
     let counts = if c.state == state::DRAFT {
-        let purpose = templates::find(&st.db, c.template_id)
-            .await?
-            .map(|t| t.purpose)
+        let purpose = template
+            .as_ref()
+            .map(|t| t.purpose.clone())
             .unwrap_or_else(|| crate::domain::SERVICE.to_owned());
         audiences::count(
             &st.db,
@@ -454,6 +176,10 @@ async fn campaign_page(
     page_with(
         status,
         CampaignPage {
+            message,
+            template_changed,
+            audience,
+            can_edit: mine && c.state == state::DRAFT && user.access.can(Permission::SendMessages),
             can_launch: mine
                 && c.state == state::DRAFT
                 && user.access.can(Permission::SendMessages),
@@ -540,6 +266,30 @@ pub async fn step(
     }
 }
 
+/// The text a channel's variant sends, as label key and text (variables unfilled).
+fn message_of(t: &templates::Template, channel: Channel) -> Vec<(&'static str, String)> {
+    let some = |label: &'static str, v: &Option<String>| v.clone().map(|v| (label, v));
+    match channel {
+        Channel::Sms => vec![some("messaging-template-sms", &t.sms_text)],
+        Channel::Email => vec![
+            some("messaging-template-subject", &t.email_subject),
+            some("messaging-template-email", &t.email_text),
+        ],
+        Channel::Whatsapp => vec![
+            t.whatsapp_name.as_ref().map(|n| {
+                let lang = t.whatsapp_language.clone().unwrap_or_default();
+                ("messaging-template-wa-name", format!("{n} ({lang})"))
+            }),
+            (!t.whatsapp_params.is_empty())
+                .then(|| ("messaging-template-wa-params", t.whatsapp_params.join(", "))),
+            some("messaging-template-wa-text", &t.whatsapp_text),
+        ],
+    }
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+}
+
 const EXPORT_HEADER: [&str; 8] = [
     "fecha",
     "persona",
@@ -584,6 +334,9 @@ pub async fn export(
         direction: Some("out"),
         ..Default::default()
     };
+    // Words, like the header: a spreadsheet's reader sees "Entregado", not "delivered".
+    let es = sipe_platform::i18n::Lang::EsAr;
+    let word = |prefix: &str, code: &str| es.t(&format!("{prefix}{code}")).into_owned();
     while let Some(pager) = pages.next_page() {
         let (rows, total) = crate::messages::list(&st.db, &user.access, &filter, &pager).await?;
         if !out.expect(total) {
@@ -596,10 +349,13 @@ pub async fn export(
                     .format("%Y-%m-%d %H:%M")
                     .to_string(),
                 m.person_name.clone().unwrap_or_default(),
-                m.channel.clone(),
+                word("messaging-channel-", &m.channel),
                 m.address.clone(),
-                m.status.clone(),
-                m.reason.clone().unwrap_or_default(),
+                word("messaging-status-", &m.status),
+                m.reason
+                    .as_deref()
+                    .map(|r| word("messaging-reason-", r))
+                    .unwrap_or_default(),
                 m.segments.map(|s| s.to_string()).unwrap_or_default(),
                 sipe_platform::text::pesos(m.cost_cents),
             ]);

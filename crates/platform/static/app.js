@@ -149,11 +149,16 @@ for (const area of document.querySelectorAll("textarea[data-sms-counter]")) {
         if (mine !== asked) {
           return;
         }
-        for (const part of ["encoding", "units", "segments", "cost"]) {
+        for (const part of ["encoding", "units", "segments", "cost", "replaced"]) {
           const el = out.querySelector(`[data-part="${part}"]`);
           if (el) {
             el.textContent = body[part];
           }
+        }
+        // Characters sent as "?" are named, not silently lost.
+        const replaced = out.querySelector(".sms-replaced");
+        if (replaced) {
+          replaced.hidden = !body.replaced;
         }
         out.dataset.encoding = body.encoding;
       } catch {

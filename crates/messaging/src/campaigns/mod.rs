@@ -329,6 +329,83 @@ pub async fn create(
     Ok(id)
 }
 
+/// A draft as changed, with the version its author read.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CampaignChange {
+    /// The version read.
+    pub version: i32,
+    /// The campaign as it should be.
+    #[serde(flatten)]
+    pub input: CampaignInput,
+}
+
+/// Changes a draft (its author only): name, template, channel and audience, checked as
+/// when it was created.
+pub async fn update(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    sources: &[Arc<dyn AudienceSource>],
+    settings: &crate::config::Settings,
+    id: Uuid,
+    change: &CampaignChange,
+) -> Result<(), MessagingError> {
+    let current = find(db, access, id)
+        .await?
+        .ok_or(MessagingError::NotFound)?;
+    if current.state != state::DRAFT {
+        return Err(MessagingError::Conflict("messaging-campaign-not-draft"));
+    }
+    if current.created_by != ctx.actor_id {
+        return Err(MessagingError::Forbidden("messaging-campaign-not-author"));
+    }
+    if current.version != change.version {
+        return Err(MessagingError::Conflict("messaging-campaign-changed"));
+    }
+    let input = &change.input;
+    let v = validate(db, settings, input).await?;
+    let checked = audiences::check(db, access, sources, &input.filters).await?;
+    let filters = serde_json::to_string(&checked.filters).map_err(|e| anyhow::anyhow!(e))?;
+    let tx = db::begin_write(db).await?;
+    let res = campaign::Entity::update_many()
+        .col_expr(campaign::Column::Name, Expr::value(v.name.clone()))
+        .col_expr(campaign::Column::TemplateId, Expr::value(v.template.id))
+        .col_expr(
+            campaign::Column::TemplateVersion,
+            Expr::value(v.template.version),
+        )
+        .col_expr(campaign::Column::Channel, Expr::value(v.channel.as_str()))
+        .col_expr(campaign::Column::OfficeId, Expr::value(checked.office_id))
+        .col_expr(campaign::Column::Filters, Expr::value(filters))
+        .col_expr(campaign::Column::Version, Expr::value(current.version + 1))
+        .col_expr(campaign::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(campaign::Column::Id.eq(id))
+        .filter(campaign::Column::State.eq(state::DRAFT))
+        .filter(campaign::Column::Version.eq(current.version))
+        .exec(&tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(MessagingError::Conflict("messaging-campaign-changed"));
+    }
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("messaging.campaign.update", "message_campaign", id)
+            .before(
+                serde_json::json!({"name": current.name, "template_id": current.template_id,
+                "channel": current.channel, "filters": current.filters}),
+            )
+            .after(
+                serde_json::json!({"name": v.name, "template": v.template.code,
+                "channel": v.channel.as_str(), "filters": checked.filters}),
+            ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// What a step of a campaign asks.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]

@@ -208,7 +208,7 @@ async fn the_sms_preview_counts_as_a_handset_and_refuses_long_texts() {
         .unwrap();
     assert_eq!(
         plain,
-        json!({"encoding": "GSM-7", "units": 23, "segments": 1, "text": "Hola Juan, te esperamos"})
+        json!({"encoding": "GSM-7", "units": 23, "segments": 1, "text": "Hola Juan, te esperamos", "replaced": []})
     );
     let accent = format!("Sesión {}", "x".repeat(150));
     let ucs2: Value = post(json!({"text": accent, "transliterate": false}))
@@ -236,6 +236,17 @@ async fn the_sms_preview_counts_as_a_handset_and_refuses_long_texts() {
         (Some("GSM-7"), Some(1))
     );
     assert!(back["text"].as_str().unwrap().starts_with("Sesion "));
+    assert_eq!(back["replaced"], json!([]));
+    let emoji: Value = post(json!({"text": "Te esperamos 👋", "transliterate": true}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&emoji["text"], &emoji["replaced"]),
+        (&json!("Te esperamos ?"), &json!(["👋"]))
+    );
     let euro: Value = post(json!({"text": "€", "transliterate": false}))
         .await
         .unwrap()
@@ -613,8 +624,18 @@ async fn api_user(app: &TestApp, username: &str, role: &str, offices: &[&str]) -
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    send(app, reqwest::Method::POST, token, path, body).await
+}
+
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     let res = reqwest::Client::new()
-        .post(app.url(path))
+        .request(method, app.url(path))
         .bearer_auth(token)
         .json(&body)
         .send()
@@ -832,6 +853,21 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
     assert_eq!(report["recipients"], 3);
     assert_eq!(report["by_status"], json!([["sent", 3]]));
     assert_eq!(report["cost_cents"], 3000, "one segment each at $ 10");
+    // Its messages' export says what happened in words, for office A's reader.
+    let c = app.client();
+    app.login(&c, "coa").await;
+    let csv = app
+        .get_page(&c, &format!("/messaging/campaigns/{id}/messages.csv"))
+        .await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and three messages: {csv}");
+    assert!(lines[0].starts_with("fecha,persona,canal"), "{csv}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.contains(",SMS,") && l.contains(",Enviado,")),
+        "{csv}"
+    );
     for p in &reached {
         let rows = messages_of(&app, &admin, *p).await;
         assert_eq!(rows.len(), 1, "one message each");
@@ -888,11 +924,51 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
     let (_, c3) = post(&app, &admin, "/api/v1/campaigns", json!({
         "name": "Más adelante", "template_id": template, "channel": "sms", "filters": {"office": "OE-A"}})).await;
     let id3 = c3["id"].as_str().unwrap().to_owned();
+    // A draft is changed by its author only, at the version read.
+    let put = |token: &str, body: Value| {
+        let (app, token, path) = (&app, token.to_owned(), format!("/api/v1/campaigns/{id3}"));
+        async move { send(app, reqwest::Method::PUT, &token, &path, body).await }
+    };
+    let change = |version: i32| {
+        json!({"version": version, "name": "Más adelante (mayores de 18)", "template_id": template,
+            "channel": "sms", "filters": {"office": "OE-A", "age_min": "18"}})
+    };
+    let (status, refused) = put(&author, change(1)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not its author: {refused}");
+    let (status, refused) = put(&admin, change(7)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a stale version: {refused}");
+    let (status, refused) = put(
+        &admin,
+        json!({"version": 1, "name": "", "template_id": template,
+        "channel": "sms", "filters": {"office": "OE-A"}}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no name: {refused}"
+    );
+    let (status, changed) = put(&admin, change(1)).await;
+    assert_eq!(
+        (
+            status,
+            changed["name"].as_str(),
+            changed["version"].as_i64(),
+            changed["filters"]["age_min"].as_str()
+        ),
+        (
+            StatusCode::OK,
+            Some("Más adelante (mayores de 18)"),
+            Some(2),
+            Some("18")
+        ),
+        "{changed}"
+    );
     let (status, c3) = post(
         &app,
         &admin,
         &format!("/api/v1/campaigns/{id3}/steps"),
-        json!({"action": "launch", "version": 1, "scheduled_at": "2099-01-01T10:00"}),
+        json!({"action": "launch", "version": 2, "scheduled_at": "2099-01-01T10:00"}),
     )
     .await;
     assert_eq!(
@@ -904,7 +980,7 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
         &app,
         &author,
         &format!("/api/v1/campaigns/{id3}/steps"),
-        json!({"action": "cancel", "version": 2}),
+        json!({"action": "cancel", "version": 3}),
     )
     .await;
     assert_eq!(
@@ -912,6 +988,8 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
         (StatusCode::OK, Some("cancelled")),
         "{c3}"
     );
+    let (status, refused) = put(&admin, change(4)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "no longer a draft: {refused}");
     // The operator of OE-A sees the office's campaigns; nobody of OE-B would.
     let listed = app.get_json(&operator, "/api/v1/campaigns").await;
     assert_eq!(listed["total"], 3);
