@@ -13,6 +13,7 @@
 #   SKIP_COUNT=1 scripts/bench-messaging.sh       # the campaigns only
 #   SKIP_KILL=1 SERVE_PREFIX="heaptrack -o /tmp/sipe" scripts/bench-messaging.sh
 #                                                 # one campaign, the server profiled
+#                                                 # (RSS then is the wrapper's, not sipe's)
 #   SKIP_BUILD=1 ...                              # the release build as it is
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -114,7 +115,7 @@ campaign() { # DIR LABEL [KILL_AT]
   got=$(stat messages); dup=$(stat duplicates); rec=$(stat recipients)
   local mid=$(( ${#samples[@]} / 2 ))
   printf '  %s: %d people, wall %.1f s (%.0f msg/s), at the SMSC %d messages, lost %d, sent twice %d; server RSS max %d MiB, mid-send %d MiB%s\n' \
-    "$label" "$N" "$(echo "$t1 - $t0" | bc)" "$(echo "$N / ($t1 - $t0)" | bc -l)" "$got" "$((N - rec))" "$dup" \
+    "$label" "$N" "$(echo "$t1 - $t0" | bc)" "$(echo "$rec / ($t1 - $t0)" | bc -l)" "$got" "$((N - rec))" "$dup" \
     "$((max_rss / 1024))" "$(( ${samples[$mid]} / 1024 ))" "${killed:+, killed $killed and restarted}"
 }
 

@@ -113,6 +113,30 @@ impl Policy {
             .map_or(Duration::zero(), |(_, d)| *d)
     }
 
+    /// The setting out of bounds, if any: `max_wait` 5 minutes to 8 hours, the urgency
+    /// margin under it (at or over it every ticket would be urgent and priorities
+    /// ignored), head starts 0 to 8 hours, N and M up to 20.
+    pub fn check(&self) -> Result<(), &'static str> {
+        let hours8 = Duration::hours(8);
+        if self.max_wait < Duration::minutes(5) || self.max_wait > hours8 {
+            return Err("max_wait");
+        }
+        if self.urgency_margin < Duration::zero() || self.urgency_margin >= self.max_wait {
+            return Err("urgency_margin");
+        }
+        if self
+            .head_start
+            .iter()
+            .any(|(_, d)| *d < Duration::zero() || *d > hours8)
+        {
+            return Err("head_start");
+        }
+        if self.priority_run > 20 || self.regular_turns > 20 {
+            return Err("alternation");
+        }
+        Ok(())
+    }
+
     /// Has a ticket issued at `issued_at` waited long enough at `now` to be urgent?
     pub fn is_urgent(&self, issued_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
         now - issued_at >= self.max_wait - self.urgency_margin

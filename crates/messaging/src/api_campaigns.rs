@@ -173,6 +173,7 @@ pub async fn create(
 #[utoipa::path(put, path = "/api/v1/campaigns/{id}", params(("id" = Uuid, Path, description = "Campaign id")),
     request_body = CampaignChange,
     responses((status = 200, body = Campaign), (status = 404, body = sipe_platform::api::Problem),
+        (status = 403, body = sipe_platform::api::Problem, description = "Not its author"),
         (status = 409, body = sipe_platform::api::Problem, description = "Changed meanwhile, or no longer a draft"),
         (status = 422, body = sipe_platform::api::Problem)))]
 pub async fn update(

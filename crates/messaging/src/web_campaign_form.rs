@@ -377,17 +377,25 @@ async fn submit(
             "messaging-audience-saved",
         )),
         Err(MessagingError::Invalid(e)) => form_page(st, ctx, &user.access, d, None, e).await,
-        Err(MessagingError::Conflict(key) | MessagingError::Forbidden(key)) => {
-            form_page(
-                st,
-                ctx,
-                &user.access,
-                d,
-                None,
-                FieldErrors::one("name", key),
-            )
-            .await
-        }
+        // Changed meanwhile, or no longer a draft: the campaign as it is now says why.
+        Err(MessagingError::Conflict(key) | MessagingError::Forbidden(key)) => match d.editing {
+            Some((id, _)) => Ok(redirect_with_flash(
+                &format!("/messaging/campaigns/{id}"),
+                "error",
+                key,
+            )),
+            None => {
+                form_page(
+                    st,
+                    ctx,
+                    &user.access,
+                    d,
+                    None,
+                    FieldErrors::one("name", key),
+                )
+                .await
+            }
+        },
         Err(e) => Err(e.into()),
     }
 }

@@ -104,6 +104,8 @@ struct CampaignPage {
     message: Vec<(&'static str, String)>,
     /// The template changed since the campaign was launched.
     template_changed: bool,
+    /// ... and the campaign went with the earlier text.
+    sent_before_change: bool,
     /// The audience's filters: label and value.
     audience: Vec<(String, String)>,
     can_edit: bool,
@@ -141,10 +143,14 @@ async fn campaign_page(
         (Some(t), Some(ch)) => message_of(t, ch),
         _ => Vec::new(),
     };
+    // Launched with another version of the template: before sending, the approval
+    // waits for its author; after, the page shows today's text, not the one sent.
     let template_changed = c.state != state::DRAFT
         && template
             .as_ref()
             .is_some_and(|t| t.version != c.template_version);
+    let sent_before_change =
+        template_changed && ![state::PENDING, state::SCHEDULED].contains(&c.state.as_str());
     let form =
         crate::web_campaign_form::AudienceForm::build(st, &user.access, c.filters.clone()).await?;
     let audience = crate::web_campaign_form::summary(&ctx, &form);
@@ -178,6 +184,7 @@ async fn campaign_page(
         CampaignPage {
             message,
             template_changed,
+            sent_before_change,
             audience,
             can_edit: mine && c.state == state::DRAFT && user.access.can(Permission::SendMessages),
             can_launch: mine

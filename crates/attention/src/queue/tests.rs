@@ -38,7 +38,12 @@ fn calls(list: &[(i64, Priority)], now: i64, policy: &Policy, mut turns: Turns) 
 
 /// A case of the order: what it shows, the tickets, the minute of the calls and the
 /// numbers called.
-type Case = (&'static str, &'static [(i64, Priority)], i64, &'static [u32]);
+type Case = (
+    &'static str,
+    &'static [(i64, Priority)],
+    i64,
+    &'static [u32],
+);
 
 fn no_alternation() -> Policy {
     Policy {
@@ -182,6 +187,34 @@ fn the_reason_is_given() {
             .reason,
         Reason::Urgent
     );
+}
+
+#[test]
+fn a_policy_out_of_bounds_names_its_setting() {
+    assert_eq!(Policy::default().check(), Ok(()));
+    let with = |f: fn(&mut Policy)| {
+        let mut p = Policy::default();
+        f(&mut p);
+        p.check()
+    };
+    assert_eq!(with(|p| p.max_wait = Duration::minutes(2)), Err("max_wait"));
+    assert_eq!(
+        with(|p| p.urgency_margin = p.max_wait),
+        Err("urgency_margin")
+    );
+    assert_eq!(
+        with(|p| p.urgency_margin = Duration::minutes(-1)),
+        Err("urgency_margin")
+    );
+    assert_eq!(
+        with(|p| p.head_start[0].1 = Duration::minutes(-5)),
+        Err("head_start")
+    );
+    assert_eq!(
+        with(|p| p.head_start[2].1 = Duration::days(2)),
+        Err("head_start")
+    );
+    assert_eq!(with(|p| p.priority_run = 21), Err("alternation"));
 }
 
 #[test]

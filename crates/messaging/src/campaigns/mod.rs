@@ -378,6 +378,12 @@ pub async fn update(
         .col_expr(campaign::Column::Channel, Expr::value(v.channel.as_str()))
         .col_expr(campaign::Column::OfficeId, Expr::value(checked.office_id))
         .col_expr(campaign::Column::Filters, Expr::value(filters))
+        // A rejected launch's count and time no longer hold.
+        .col_expr(campaign::Column::Recipients, Expr::value(0i64))
+        .col_expr(
+            campaign::Column::ScheduledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .col_expr(campaign::Column::Version, Expr::value(current.version + 1))
         .col_expr(campaign::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(campaign::Column::Id.eq(id))
@@ -394,11 +400,13 @@ pub async fn update(
         Change::new("messaging.campaign.update", "message_campaign", id)
             .before(
                 serde_json::json!({"name": current.name, "template_id": current.template_id,
-                "channel": current.channel, "filters": current.filters}),
+                "template_version": current.template_version, "channel": current.channel,
+                "office_id": current.office_id, "filters": current.filters}),
             )
             .after(
-                serde_json::json!({"name": v.name, "template": v.template.code,
-                "channel": v.channel.as_str(), "filters": checked.filters}),
+                serde_json::json!({"name": v.name, "template_id": v.template.id,
+                "template_version": v.template.version, "channel": v.channel.as_str(),
+                "office_id": checked.office_id, "filters": checked.filters}),
             ),
     )
     .await?;

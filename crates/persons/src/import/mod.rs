@@ -696,35 +696,44 @@ async fn commit_batch(
     let ids: Vec<Uuid> = to_insert.iter().map(|r| r.id).collect();
     let tx = db::begin_write(db).await?;
     db::bulk::large_cache(&tx, true).await?;
-    for stmt in inserts {
-        tx.execute_raw(stmt).await?;
-    }
-    if !ids.is_empty() {
-        audit::record(
-            &tx,
-            ctx,
-            Change::new("person.import", "import_run", run.id)
-                .after(serde_json::json!({"file": run.file_name, "persons": ids})),
-        )
-        .await?;
-    }
-    let mut updated = 0u64;
-    // Updates go through the same use case as the form: field history, audit, timeline.
-    let importer = sipe_platform::access::Access::system("import");
-    for (id, v) in &to_update {
-        match service::update_valid(&tx, ctx, &importer, *id, v).await {
-            Ok(()) => updated += 1,
-            Err(service::PersonError::Store(sipe_platform::db::StoreError::Other(e))) => {
-                return Err(e.into());
-            }
-            // Validated rows fail here only when their document now belongs to someone
-            // else (checked before any write, so the transaction is intact).
-            Err(e) => tracing::warn!(person.id = %id, error = %e, "import --update skipped a row"),
+    let written = async {
+        for stmt in inserts {
+            tx.execute_raw(stmt).await?;
         }
+        if !ids.is_empty() {
+            audit::record(
+                &tx,
+                ctx,
+                Change::new("person.import", "import_run", run.id)
+                    .after(serde_json::json!({"file": run.file_name, "persons": ids})),
+            )
+            .await?;
+        }
+        let mut updated = 0u64;
+        // Updates go through the same use case as the form: field history, audit, timeline.
+        let importer = sipe_platform::access::Access::system("import");
+        for (id, v) in &to_update {
+            match service::update_valid(&tx, ctx, &importer, *id, v).await {
+                Ok(()) => updated += 1,
+                Err(service::PersonError::Store(sipe_platform::db::StoreError::Other(e))) => {
+                    return Err(e.into());
+                }
+                // Validated rows fail here only when their document now belongs to someone
+                // else (checked before any write, so the transaction is intact).
+                Err(e) => {
+                    tracing::warn!(person.id = %id, error = %e, "import --update skipped a row")
+                }
+            }
+        }
+        let accepted = ids.len() as u64 + updated;
+        runs::advance(&tx, run.id, next_record, accepted, rejected, duplicates).await?;
+        Ok::<u64, ImportError>(accepted)
     }
-    let accepted = ids.len() as u64 + updated;
-    runs::advance(&tx, run.id, next_record, accepted, rejected, duplicates).await?;
-    db::bulk::large_cache(&tx, false).await?;
+    .await;
+    // The cache goes back whatever happened: the connection returns to the pool.
+    let reset = db::bulk::large_cache(&tx, false).await;
+    let accepted = written?;
+    reset?;
     tx.commit().await?;
     Ok((accepted, rejected, duplicates))
 }

@@ -12,8 +12,9 @@ pub(crate) const CACHE_KIB: u32 = 4096;
 /// places, and a small cache re-reads pages.
 const LARGE_CACHE_KIB: u32 = 16384;
 
-/// Gives a bulk write transaction's connection a large page cache (`on`), and takes it
-/// back before the commit (the connection returns to the pool). Only SQLite has one
+/// Gives a bulk write transaction's connection a large page cache (`on`); the caller
+/// takes it back before the commit and on every error before the transaction drops
+/// (the connection returns to the pool, and the setting outlives a rollback). Only SQLite has one
 /// per connection; PostgreSQL's is the server's.
 pub async fn large_cache(tx: &DatabaseTransaction, on: bool) -> Result<(), DbErr> {
     if tx.get_database_backend() != DbBackend::Sqlite {

@@ -349,9 +349,18 @@ pub async fn compute(
             .await?;
         }
     }
+    db::bulk::large_cache(&tx, true).await?;
+    let mut inserted = Ok(());
     for stmt in db::bulk::insert_rows(tx.get_database_backend(), lines) {
-        tx.execute_raw(stmt).await?;
+        inserted = tx.execute_raw(stmt).await.map(|_| ());
+        if inserted.is_err() {
+            break;
+        }
     }
+    // The cache goes back whatever happened: the connection returns to the pool.
+    let reset = db::bulk::large_cache(&tx, false).await;
+    inserted?;
+    reset?;
     audit::record(
         &tx,
         ctx,

@@ -976,6 +976,12 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
         (StatusCode::OK, Some("pending_approval")),
         "{c3}"
     );
+    let (status, refused) = put(&admin, change(3)).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "waiting for approval: {refused}"
+    );
     let (status, c3) = post(
         &app,
         &author,
