@@ -69,6 +69,12 @@ export async function messagingFlow(browser, h) {
   await pm.context().close();
 
   const co = await newPage(browser);
+  // Sending asks first, saying how many people it reaches: the coordinator says yes.
+  const asked = [];
+  co.on('dialog', (d) => {
+    asked.push(d.message());
+    d.accept();
+  });
   await login(co, COORDINATOR);
   await visit(co, '/messaging/campaigns');
   const shared = {};
@@ -98,7 +104,10 @@ export async function messagingFlow(browser, h) {
     assert.equal(pathname(co), shared.path);
     assert.match(await co.textContent('h1'), /Capital/);
     assert.match(await co.textContent('[data-testid=campaign-reach]'), new RegExp(`${sms} personas`));
+    // Before sending: what it will cost, for all of them.
+    assert.match(await co.textContent('[data-testid=campaign-estimate]'), /\$ [\d.]+,\d\d \(un segmento por mensaje.*sin tildes\)/);
     await navigateBy(co, () => co.click('[data-testid=campaign-launch-submit]'));
+    assert.deepEqual(asked, [`¿Enviar la campaña? Hoy llega a ${sms} personas.`]);
     assert.match(await co.textContent('[data-testid=campaign-state]'), /Espera aprobación/);
     assert.equal(await co.locator('[data-testid=campaign-approve]').count(), 0, 'its author cannot approve it');
     await axeCheck(co);

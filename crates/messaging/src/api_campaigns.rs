@@ -157,16 +157,20 @@ pub async fn create(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> Result<(StatusCode, Json<Campaign>), ApiError> {
-    let settings = &st
-        .extensions
-        .get::<Messaging>()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("messaging is not running")))?
-        .settings;
+    let settings = settings(&st)?;
     let id = campaigns::create(&st.db, &ctx, &access, &sources(&st), settings, &input).await?;
     let c = campaigns::find(&st.db, &access, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// The messaging settings (the module runs with the server).
+fn settings(st: &AppState) -> Result<&crate::config::Settings, ApiError> {
+    st.extensions
+        .get::<Messaging>()
+        .map(|m| &m.settings)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("messaging is not running")))
 }
 
 /// Changes a draft (its author only); `version` is the one read.
@@ -183,11 +187,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     ApiJson(change): ApiJson<CampaignChange>,
 ) -> Result<Json<Campaign>, ApiError> {
-    let settings = &st
-        .extensions
-        .get::<Messaging>()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("messaging is not running")))?
-        .settings;
+    let settings = settings(&st)?;
     campaigns::update(&st.db, &ctx, &access, &sources(&st), settings, id, &change).await?;
     Ok(Json(
         campaigns::find(&st.db, &access, id)
@@ -225,11 +225,7 @@ pub async fn step(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<CampaignStep>,
 ) -> Result<Json<Campaign>, ApiError> {
-    let settings = &st
-        .extensions
-        .get::<Messaging>()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("messaging is not running")))?
-        .settings;
+    let settings = settings(&st)?;
     Ok(Json(
         campaigns::step(
             &st.db,

@@ -313,6 +313,8 @@ struct MessagesPage {
     channel: String,
     person: String,
     campaign: String,
+    /// The campaign the list is filtered by, for its heading.
+    of_campaign: Option<(Uuid, String)>,
     statuses: Vec<&'static str>,
     channels: Vec<&'static str>,
 }
@@ -345,6 +347,12 @@ pub async fn list_messages(
     };
     let (rows, total) = messages::list(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
+    let of_campaign = match filter.campaign {
+        Some(id) => crate::campaigns::find(&state.db, &user.access, id)
+            .await?
+            .map(|c| (c.id, c.name)),
+        None => None,
+    };
     sipe_persons::service::record_shown(
         &state.reads,
         &audit,
@@ -365,6 +373,7 @@ pub async fn list_messages(
             channel: f.channel,
             person: f.person,
             campaign: f.campaign,
+            of_campaign,
             statuses: domain::status::ALL.to_vec(),
             channels: Channel::ALL.map(Channel::as_str).to_vec(),
         },

@@ -102,6 +102,9 @@ struct CampaignPage {
     counts: Option<ReachCounts>,
     /// The message the channel sends: label key and text.
     message: Vec<(&'static str, String)>,
+    /// For SMS: segments of one message (variables at a typical length), whether
+    /// accents go removed, and the cost of one message in cents.
+    sms: Option<(usize, bool, i64)>,
     /// The template changed since the campaign was launched.
     template_changed: bool,
     /// ... and the campaign went with the earlier text.
@@ -125,6 +128,20 @@ impl CampaignPage {
     fn reached(&self, counts: &ReachCounts) -> u64 {
         Channel::parse(&self.c.channel).map_or(0, |ch| audiences::reached(counts, ch))
     }
+
+    /// Who it goes to: today's count for a draft, the launch's count after.
+    fn recipients(&self) -> u64 {
+        match &self.counts {
+            Some(counts) => self.reached(counts),
+            None => u64::try_from(self.c.recipients).unwrap_or(0),
+        }
+    }
+
+    /// The SMS cost of the whole campaign, estimated.
+    fn sms_total(&self, cents_each: &i64) -> String {
+        let n = i64::try_from(self.recipients()).unwrap_or(i64::MAX);
+        sipe_platform::text::pesos(cents_each.saturating_mul(n))
+    }
 }
 
 async fn campaign_page(
@@ -143,6 +160,16 @@ async fn campaign_page(
         (Some(t), Some(ch)) => message_of(t, ch),
         _ => Vec::new(),
     };
+    let sms = match (&template, Channel::parse(&c.channel)) {
+        (Some(t), Some(Channel::Sms)) => t.sms_text.as_deref().map(|text| {
+            let count = crate::sms::count(&crate::domain::with_samples(text), t.sms_transliterate);
+            let each =
+                settings(st)?.sms_cents_per_segment * i64::try_from(count.segments).unwrap_or(0);
+            Ok::<_, WebError>((count.segments, t.sms_transliterate, each))
+        }),
+        _ => None,
+    }
+    .transpose()?;
     // Launched with another version of the template: before sending, the approval
     // waits for its author; after, the page shows today's text, not the one sent.
     let template_changed = c.state != state::DRAFT
@@ -183,6 +210,7 @@ async fn campaign_page(
         status,
         CampaignPage {
             message,
+            sms,
             template_changed,
             sent_before_change,
             audience,

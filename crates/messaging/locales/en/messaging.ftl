@@ -95,7 +95,7 @@ messaging-messages-none = No messages match these filters.
 messaging-message-title = Message
 messaging-message-when = Date
 messaging-message-person = Person
-messaging-message-address = Address
+messaging-message-address = Phone or e-mail
 messaging-message-text = Text
 messaging-message-sent = Sent
 messaging-message-delivered = Delivered
@@ -155,7 +155,7 @@ messaging-campaign-author = Prepared by
 messaging-campaign-approver = Approved by
 messaging-campaign-when = Scheduled for
 messaging-campaign-cancelled-by = Cancelled by
-messaging-campaign-queued = Messages queued
+messaging-campaign-queued = Messages created
 messaging-campaign-excluded = Left out
 messaging-campaign-reach-now = Today it would reach { $n ->
     [one] 1 person
@@ -234,3 +234,12 @@ messaging-campaign-every-filter = No other filter.
 messaging-campaign-template-since = The template changed since the campaign was sent for approval.
 messaging-sms-replaced = No GSM-7 equivalent, sent as "?":
 messaging-campaign-template-after = The template changed after this campaign: this is its text today, not the one sent.
+messaging-campaign-estimate = Estimated cost
+messaging-campaign-estimate-each = { $n ->
+    [one] one segment per message
+   *[other] { $n } segments per message
+}, with variables at a typical length
+messaging-campaign-estimate-plain = sent without accents
+messaging-campaign-launch-confirm = Send the campaign? Today it reaches { $n } people.
+messaging-messages-of-campaign = Of the campaign
+messaging-messages-all = See every message

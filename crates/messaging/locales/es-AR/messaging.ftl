@@ -95,7 +95,7 @@ messaging-messages-none = No hay mensajes con esos filtros.
 messaging-message-title = Mensaje
 messaging-message-when = Fecha
 messaging-message-person = Persona
-messaging-message-address = Dirección
+messaging-message-address = Teléfono o e-mail
 messaging-message-text = Texto
 messaging-message-sent = Enviado
 messaging-message-delivered = Entregado
@@ -155,7 +155,7 @@ messaging-campaign-author = Preparada por
 messaging-campaign-approver = Aprobada por
 messaging-campaign-when = Programada para
 messaging-campaign-cancelled-by = Cancelada por
-messaging-campaign-queued = Mensajes en cola
+messaging-campaign-queued = Mensajes generados
 messaging-campaign-excluded = Quedaron afuera
 messaging-campaign-reach-now = Hoy llegaría a { $n ->
     [one] 1 persona
@@ -234,3 +234,12 @@ messaging-campaign-every-filter = Sin otros filtros.
 messaging-campaign-template-since = La plantilla cambió desde que se envió a aprobación.
 messaging-sms-replaced = Sin equivalente en GSM-7, se envían como «?»:
 messaging-campaign-template-after = La plantilla cambió después de esta campaña: este es su texto de hoy, no el que se envió.
+messaging-campaign-estimate = Costo estimado
+messaging-campaign-estimate-each = { $n ->
+    [one] un segmento por mensaje
+   *[other] { $n } segmentos por mensaje
+}, con variables de largo típico
+messaging-campaign-estimate-plain = se envía sin tildes
+messaging-campaign-launch-confirm = ¿Enviar la campaña? Hoy llega a { $n } personas.
+messaging-messages-of-campaign = De la campaña
+messaging-messages-all = Ver todos los mensajes

@@ -868,6 +868,15 @@ async fn a_campaign_is_approved_by_a_second_user_and_reaches_each_consenting_per
             .all(|l| l.contains(",SMS,") && l.contains(",Enviado,")),
         "{csv}"
     );
+    // Its messages' list says whose they are and leads back.
+    let list = app
+        .get_page(&c, &format!("/messaging/messages?campaign={id}"))
+        .await;
+    assert!(
+        list.contains("messages-of-campaign")
+            && list.contains(&format!("/messaging/campaigns/{id}\">Charlas de diciembre")),
+        "{list}"
+    );
     for p in &reached {
         let rows = messages_of(&app, &admin, *p).await;
         assert_eq!(rows.len(), 1, "one message each");
