@@ -164,7 +164,7 @@ pub struct Turns {
 }
 
 /// Which rule chose a ticket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// It waited `max_wait − urgency_margin`.

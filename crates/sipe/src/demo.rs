@@ -517,7 +517,8 @@ mod tests {
                 "programmes-placements",
                 "programmes-national",
                 "programmes-compliance",
-                "messaging-campaign"
+                "messaging-campaign",
+                "attention-desks",
             ]
         );
     }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod demo;
 pub mod startup;
 
+pub use sipe_attention as attention;
 pub use sipe_intermediation as intermediation;
 pub use sipe_messaging as messaging;
 pub use sipe_persons as persons;

@@ -118,6 +118,7 @@ pub fn modules() -> Modules {
         &sipe_training::MODULE,
         &sipe_programmes::MODULE,
         &sipe_messaging::MODULE,
+        &sipe_attention::MODULE,
         &sipe_platform::taxonomy::MODULE,
         &sipe_platform::territory::MODULE,
         &sipe_platform::access::MODULE,

@@ -89,6 +89,12 @@ pub enum Permission {
     ApproveCampaigns,
     /// See the providers' configuration and the unmatched inbound messages (system-wide).
     ManageMessaging,
+    /// See an office's queue, counters, tickets and the consultations in scope.
+    ViewAttention,
+    /// Attend people: issue and call tickets at a counter, record consultations.
+    Attend,
+    /// Set up an office's services, counters and queue policy.
+    ManageAttention,
 }
 
 impl Permission {
@@ -293,6 +299,11 @@ impl Role {
                 Role::Admin | Role::Coordinator | Role::ProgrammeManager | Role::TrainingManager
             ),
             ManageMessaging => self == Role::Admin,
+            ViewAttention | Attend => matches!(
+                self,
+                Role::Admin | Role::Coordinator | Role::Operator | Role::Counselor | Role::HelpDesk
+            ),
+            ManageAttention => matches!(self, Role::Admin | Role::Coordinator),
         }
     }
 
@@ -307,7 +318,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 29] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -334,6 +345,9 @@ impl Permission {
         Permission::ManageTemplates,
         Permission::ApproveCampaigns,
         Permission::ManageMessaging,
+        Permission::ViewAttention,
+        Permission::Attend,
+        Permission::ManageAttention,
     ];
 
     /// Catalogue key of the permission's name.
@@ -365,6 +379,9 @@ impl Permission {
             Permission::ManageTemplates => "perm-manage-templates",
             Permission::ApproveCampaigns => "perm-approve-campaigns",
             Permission::ManageMessaging => "perm-manage-messaging",
+            Permission::ViewAttention => "perm-view-attention",
+            Permission::Attend => "perm-attend",
+            Permission::ManageAttention => "perm-manage-attention",
         }
     }
 }

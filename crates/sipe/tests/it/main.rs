@@ -8,6 +8,7 @@ mod helpers;
 mod home;
 
 mod api;
+mod attention;
 mod audit;
 mod auth;
 mod cli;

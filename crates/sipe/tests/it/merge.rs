@@ -370,6 +370,25 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     .await
     .unwrap();
     assert_eq!(sent.reason, Some("no_address"));
+    // Attention: a ticket issued at reception to the merged person.
+    let desk = crate::attention::desk(app, "OE-A").await;
+    sipe::attention::tickets::service::issue(
+        &sipe::attention::tickets::service::Queue {
+            db: &app.db,
+            tz: app.config.tz(),
+            displays: None,
+        },
+        &ctx,
+        sipe::attention::tickets::service::Issuer::Staff(&sipe::access::Access::system("test")),
+        "OE-A",
+        &sipe::attention::tickets::IssueInput {
+            service_id: Some(desk.service),
+            person_id: Some(gone),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     kept_elsewhere
 }
 
@@ -399,6 +418,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "programme_payment_lines",
         "programme_compliance_reviews",
         "messages",
+        "attention_tickets",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

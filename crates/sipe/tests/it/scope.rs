@@ -69,6 +69,8 @@ struct Side {
     message: Uuid,
     /// Draft campaigns of the side's office (web, API).
     campaigns: [Uuid; 2],
+    /// The office's counter desk: a service, a counter and two tickets waiting.
+    desk: crate::attention::Desk,
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -735,6 +737,7 @@ async fn side(
         .await;
     }
     let training = training(app, tag, office, &doc, cuit(base + 200)).await;
+    let desk = crate::attention::desk(app, office).await;
     let markers = vec![
         format!("Puesto Reservado {tag}"),
         format!("Nota interna reservada {tag}"),
@@ -793,6 +796,7 @@ async fn side(
         template: Uuid::nil(),
         message: Uuid::nil(),
         campaigns: [Uuid::nil(); 2],
+        desk,
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -1119,6 +1123,18 @@ fn concrete(path: &str, s: &Side) -> String {
         let name = &out[start + 1..end];
         let api = path.starts_with("/api/");
         let value = match name {
+            "code" if path.contains("offices/") => s.office.to_owned(),
+            "id" if path.contains("/counters/") => s.desk.counter.to_string(),
+            "id" if path.starts_with("/attention/services/")
+                || path.contains("/queue-services/") =>
+            {
+                s.desk.service.to_string()
+            }
+            // The web walk moves the second ticket (the first is the API's).
+            "id" if path.starts_with("/attention/tickets/") => s.desk.tickets[1].to_string(),
+            "id" if path.contains("/tickets/") || path.starts_with("/turnos/") => {
+                s.desk.tickets[0].to_string()
+            }
             "id" if path.contains("/offices/") => s.office_id.to_string(),
             "id" if path.contains("/users/") => s.user.to_string(),
             "id" if path.contains("saved-searches/") || path.contains("/persons/searches/") => {
@@ -1601,6 +1617,43 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
             ),
             ("occupation", "9211".into()),
         ],
+        ("POST", "/attention/offices/{code}/services")
+        | ("POST", "/api/v1/offices/{code}/services") => vec![
+            (
+                "prefix",
+                format!("{}{}", if api { "X" } else { "W" }, ["A", "B"][n % 2]),
+            ),
+            ("name", "Servicio Nuevo".into()),
+        ],
+        ("PUT", "/api/v1/queue-services/{id}") => {
+            return Payload::Json(json!({"prefix": "A", "name": "Servicio Renombrado"}));
+        }
+        ("POST", "/attention/services/{id}") => vec![
+            ("prefix", "A".into()),
+            ("name", "Servicio Renombrado".into()),
+            ("active", "on".into()),
+        ],
+        ("POST", "/attention/offices/{code}/counters")
+        | ("POST", "/attention/counters/{id}/edit")
+        | ("POST", "/api/v1/offices/{code}/counters")
+        | ("PUT", "/api/v1/counters/{id}") => {
+            if api {
+                return Payload::Json(json!({"name": "Box Nuevo", "services": [s.desk.service]}));
+            }
+            vec![
+                ("name", "Box Nuevo".into()),
+                ("services", s.desk.service.to_string()),
+                ("active", "on".into()),
+            ]
+        }
+        ("POST", "/attention/offices/{code}/tickets")
+        | ("POST", "/api/v1/offices/{code}/tickets") => {
+            vec![("service_id", s.desk.service.to_string())]
+        }
+        // The call before it (same walk) called this ticket.
+        ("POST", "/attention/tickets/{id}/steps") | ("POST", "/api/v1/tickets/{id}/steps") => {
+            vec![("step", "start".into())]
+        }
         _ => vec![],
     };
     if fields.is_empty() && def.method != reqwest::Method::POST {
@@ -1647,6 +1700,11 @@ fn skipped(def: &RouteDef) -> bool {
         // Providers' webhooks, signed by the provider, not office data:
         // `messaging_whatsapp` covers them.
         || def.path.starts_with("/api/v1/messaging/webhooks/")
+        // Public: anyone takes a ticket at any office's kiosk (`attention` covers it and
+        // its limit).
+        || def.path == "/offices/{code}/kiosk" && def.method == reqwest::Method::POST
+        // A display's stream never ends: `attention` reads it.
+        || def.path == "/offices/{code}/display/events"
 }
 
 /// A signed-in walker: its browser, form token and API token.
@@ -1850,7 +1908,15 @@ async fn every_route_hides_office_b_from_office_a_and_serves_office_a_its_own() 
             if def.path == "/metrics" {
                 continue;
             }
+            // An office's public screens (its display, kiosk and tickets) say its name:
+            // that is public; nothing else of it may show.
+            let public_screen = def.guard == Guard::Public
+                && (def.path.starts_with("/offices/{code}/") || def.path.starts_with("/turnos/"));
+            let office_name = format!("Oficina {}", f.b.office);
             for marker in &f.b.markers {
+                if public_screen && *marker == office_name {
+                    continue;
+                }
                 assert!(
                     !(status.is_success() && body.contains(marker.as_str())),
                     "{} {} leaked {marker:?} to {} (status {status})",
@@ -1867,7 +1933,9 @@ async fn every_route_hides_office_b_from_office_a_and_serves_office_a_its_own() 
                 || def.path == "/api/v1/saved-searches"
                 || def.path == "/api/v1/cohorts/{id}/bulk-enrolments"
                 // Counts the characters of a text: no office's data, nothing stored.
-                || def.path == "/api/v1/messaging/sms-preview";
+                || def.path == "/api/v1/messaging/sms-preview"
+                // Leaves one's own counter: no id, nothing of office B's.
+                || def.path == "/api/v1/counters/sign-out";
             if changes && !asks {
                 assert!(
                     !status.is_success()

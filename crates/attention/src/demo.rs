@@ -1,0 +1,182 @@
+//! `sipe demo`: services and counters in the capital's offices, and a morning of
+//! tickets there: most attended (one absent, one redirected), the rest still waiting,
+//! so the board, the queue, the counters and the displays are worth opening.
+
+use sipe_platform::access::{Access, ScopeKind};
+use sipe_platform::audit::AuditCtx;
+use sipe_platform::module::{DemoStage, DemoStep};
+
+use crate::desk::{self, CounterInput, ServiceInput};
+use crate::tickets::service::{self as tickets, IssueInput, Issuer, Queue, TicketStep};
+
+/// Attention's steps of `sipe demo`.
+pub const STEPS: &[DemoStep] = &[DemoStep {
+    name: "attention-desks",
+    stage: DemoStage::Activity,
+    run: |ctx| Box::pin(seed(ctx)),
+}];
+
+/// The offices that get a desk.
+const OFFICES: [&str; 2] = ["OE-CAP-01", "OE-CAP-02"];
+
+/// Services: prefix, name.
+const SERVICES: [(&str, &str); 4] = [
+    ("A", "Inscripción y actualización de datos"),
+    ("B", "Programas de empleo"),
+    ("C", "Cursos de formación profesional"),
+    ("D", "Entrevistas y ofertas de empleo"),
+];
+
+/// Counters: name, the prefixes of the services it calls.
+const COUNTERS: [(&str, &[&str]); 4] = [
+    ("Box 1", &["A"]),
+    ("Box 2", &["A", "B"]),
+    ("Box 3", &["B", "C"]),
+    ("Box 4", &["D", "A"]),
+];
+
+/// Priorities of the morning's tickets, in turn.
+const PRIORITIES: [&str; 8] = [
+    "regular",
+    "regular",
+    "older_adult",
+    "regular",
+    "pregnancy",
+    "regular",
+    "disability",
+    "regular",
+];
+
+async fn seed(ctx: &sipe_platform::module::DemoCtx<'_>) -> anyhow::Result<String> {
+    let system = Access::system("demo");
+    let audit = AuditCtx::system();
+    let db = ctx.db;
+    let (mut services, mut counters, mut issued) = (0, 0, 0);
+    for code in OFFICES {
+        let Ok(office) = desk::store::office_in(db, &system, ScopeKind::Capture, code).await else {
+            continue;
+        };
+        let mut have = desk::store::services(db, office.id, false).await?;
+        for (i, (prefix, name)) in SERVICES.iter().enumerate() {
+            if have.iter().any(|s| s.prefix == *prefix) {
+                continue;
+            }
+            let input = ServiceInput {
+                prefix: (*prefix).into(),
+                name: (*name).into(),
+                position: Some(i as i32 * 10),
+                active: Some(true),
+            };
+            desk::service::create_service(db, &audit, &system, code, &input)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            services += 1;
+        }
+        have = desk::store::services(db, office.id, false).await?;
+        let id_of = |p: &str| have.iter().find(|s| s.prefix == p).map(|s| s.id);
+        let existing = desk::store::counters(db, office.id).await?;
+        for (name, prefixes) in COUNTERS {
+            if existing.iter().any(|c| c.name == name) {
+                continue;
+            }
+            let input = CounterInput {
+                name: name.into(),
+                services: prefixes.iter().filter_map(|p| id_of(p)).collect(),
+                active: Some(true),
+            };
+            desk::service::create_counter(db, &audit, &system, code, &input)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            counters += 1;
+        }
+        issued += morning(ctx, &system, &audit, code).await?;
+    }
+    Ok(format!(
+        "{services} services, {counters} counters, {issued} tickets"
+    ))
+}
+
+/// A morning of tickets at an office that has none yet.
+async fn morning(
+    ctx: &sipe_platform::module::DemoCtx<'_>,
+    system: &Access,
+    audit: &AuditCtx,
+    code: &str,
+) -> anyhow::Result<usize> {
+    let q = Queue {
+        db: ctx.db,
+        tz: ctx.config.tz(),
+        displays: None,
+    };
+    let office = desk::store::office_in(ctx.db, system, ScopeKind::Capture, code)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let day = chrono::Utc::now().with_timezone(&q.tz).date_naive();
+    if !crate::tickets::store::of_day(ctx.db, office.id, day, &[], 1)
+        .await?
+        .is_empty()
+    {
+        return Ok(0);
+    }
+    let services = desk::store::services(ctx.db, office.id, true).await?;
+    let counters = desk::store::counters(ctx.db, office.id).await?;
+    let err = |e: crate::error::AttentionError| anyhow::anyhow!("{e}");
+    let mut n = 0;
+    for i in 0..24 {
+        let service = &services[i % services.len()];
+        let input = IssueInput {
+            service_id: Some(service.id),
+            priority: Some(PRIORITIES[i % PRIORITIES.len()].into()),
+            document: None,
+            phone: None,
+            person_id: None,
+        };
+        tickets::issue(
+            &q,
+            audit,
+            Issuer::Public(crate::tickets::Source::Kiosk),
+            code,
+            &input,
+        )
+        .await
+        .map_err(err)?;
+        n += 1;
+    }
+    // Fourteen calls: each call finishes the counter's ticket before; one absent, one
+    // sent to another service.
+    for i in 0..14 {
+        let c = &counters[i % counters.len()];
+        let Some(called) = tickets::call_next(&q, audit, system, c.id)
+            .await
+            .map_err(err)?
+        else {
+            continue;
+        };
+        let step = match i {
+            5 => Some(TicketStep::NoShow),
+            9 => services
+                .iter()
+                .find(|s| s.id != called.ticket.service_id)
+                .map(|s| TicketStep::Redirect { service_id: s.id }),
+            _ => Some(TicketStep::Start),
+        };
+        if let Some(step) = step {
+            tickets::step(&q, audit, system, called.ticket.id, &step)
+                .await
+                .map_err(err)?;
+        }
+    }
+    // The counters end the morning free.
+    for c in &counters {
+        if let Some(t) = crate::tickets::store::at_counter(ctx.db, c.id).await? {
+            let finish = TicketStep::Finish { topics: Vec::new() };
+            tickets::step(&q, audit, system, t.id, &finish)
+                .await
+                .map_err(err)?;
+        }
+    }
+    desk::service::sign_out(ctx.db, audit, system)
+        .await
+        .map_err(err)?;
+    Ok(n)
+}

@@ -1,0 +1,266 @@
+//! The office displays: every call and recall, pushed to the display pages over
+//! server-sent events.
+//!
+//! A call is a row of `attention_calls`, written in the transaction that calls the
+//! ticket; its UUIDv7 is the event id, so ids grow in call order. After the commit it is
+//! published to this node's open streams of the office. A stream that reconnects sends
+//! `Last-Event-ID` and is given every call after it from the database first, so a
+//! network glitch loses no call. A stream also looks at the database every
+//! `POLL` seconds and when it falls behind, which brings calls made on another node.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::Stream;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+use crate::entity::call;
+use crate::tickets::store;
+use sipe_platform::db::Db;
+use sipe_platform::web::{AppState, WebError};
+
+/// How often an idle stream reads the database (calls made on other nodes).
+const POLL: Duration = Duration::from_secs(20);
+/// Most open streams per office and in all (each is a task and a database read on
+/// connect): a display per office and some phones, bounded so a flood cannot grow it.
+const STREAMS_PER_OFFICE: usize = 200;
+const STREAMS_MAX: usize = 5_000;
+/// How far back a resumed stream is given calls (a display off overnight starts fresh).
+const REPLAY: chrono::TimeDelta = chrono::TimeDelta::hours(12);
+/// Calls buffered per office for slow streams before they read the database instead.
+const BUFFER: usize = 64;
+
+/// This node's open display streams and their channels, per office.
+#[derive(Default)]
+pub struct Displays {
+    offices: Mutex<HashMap<Uuid, Office>>,
+    open: AtomicUsize,
+}
+
+struct Office {
+    sender: broadcast::Sender<Arc<call::Model>>,
+    streams: usize,
+}
+
+impl Displays {
+    /// Tells this node's streams of the call's office.
+    pub(crate) fn publish(&self, c: call::Model) {
+        let offices = self.offices.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(o) = offices.get(&c.office_id) {
+            let _ = o.sender.send(Arc::new(c));
+        }
+    }
+
+    /// A place for one more stream of the office, if the bounds allow.
+    fn enter(self: &Arc<Self>, office_id: Uuid) -> Option<Slot> {
+        let mut offices = self.offices.lock().unwrap_or_else(|e| e.into_inner());
+        if self.open.load(Ordering::Relaxed) >= STREAMS_MAX {
+            return None;
+        }
+        let o = offices.entry(office_id).or_insert_with(|| Office {
+            sender: broadcast::channel(BUFFER).0,
+            streams: 0,
+        });
+        if o.streams >= STREAMS_PER_OFFICE {
+            return None;
+        }
+        o.streams += 1;
+        self.open.fetch_add(1, Ordering::Relaxed);
+        Some(Slot {
+            displays: Arc::clone(self),
+            office_id,
+            receiver: o.sender.subscribe(),
+        })
+    }
+
+    /// Ends every stream (at shutdown, so the server stops waiting for them).
+    pub fn close(&self) {
+        self.offices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// Open streams on this node.
+    pub fn open(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
+    }
+}
+
+/// One open stream's place; given back when the stream ends.
+struct Slot {
+    displays: Arc<Displays>,
+    office_id: Uuid,
+    receiver: broadcast::Receiver<Arc<call::Model>>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.displays.open.fetch_sub(1, Ordering::Relaxed);
+        let mut offices = self
+            .displays
+            .offices
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(o) = offices.get_mut(&self.office_id) {
+            o.streams = o.streams.saturating_sub(1);
+            if o.streams == 0 {
+                offices.remove(&self.office_id);
+            }
+        }
+    }
+}
+
+/// A call as the display stream sends it (the event's `data:`).
+#[derive(Debug, Serialize)]
+pub struct CallData {
+    /// The ticket's number (`A-001`).
+    pub number: String,
+    /// The counter calling.
+    pub counter: String,
+    /// Called again?
+    pub recall: bool,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+fn event(c: &call::Model) -> Event {
+    let data = CallData {
+        number: c.number.clone(),
+        counter: c.counter_name.clone(),
+        recall: c.recall,
+        at: c.at,
+    };
+    Event::default()
+        .id(c.id.to_string())
+        .event("call")
+        .json_data(&data)
+        .unwrap_or_default()
+}
+
+/// Where a new stream starts.
+#[derive(Debug, Default, Deserialize)]
+pub struct After {
+    /// The last call the page already shows, or the nil id when it shows none (a
+    /// reconnecting browser sends `Last-Event-ID` instead).
+    pub after: Option<Uuid>,
+}
+
+struct Follow {
+    db: Db,
+    office_id: Uuid,
+    last: Option<Uuid>,
+    pending: VecDeque<call::Model>,
+    read_db: bool,
+    slot: Slot,
+}
+
+/// Most calls given per database read.
+const PAGE: u64 = 50;
+
+async fn next(mut f: Follow) -> Option<(Result<Event, std::convert::Infallible>, Follow)> {
+    loop {
+        while let Some(c) = f.pending.pop_front() {
+            if f.last.is_none_or(|l| c.id > l) {
+                f.last = Some(c.id);
+                let e = event(&c);
+                return Some((Ok(e), f));
+            }
+        }
+        if f.read_db {
+            let since = chrono::Utc::now() - REPLAY;
+            match store::calls_after(&f.db, f.office_id, f.last, since, PAGE).await {
+                Ok(rows) => {
+                    f.read_db = rows.len() as u64 == PAGE;
+                    f.pending.extend(rows);
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "display stream: reading calls failed");
+                    f.read_db = false;
+                }
+            }
+        }
+        tokio::select! {
+            r = f.slot.receiver.recv() => match r {
+                Ok(c) => f.pending.push_back((*c).clone()),
+                Err(broadcast::error::RecvError::Lagged(_)) => f.read_db = true,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            },
+            () = tokio::time::sleep(POLL) => f.read_db = true,
+        }
+    }
+}
+
+/// `GET /offices/{code}/display/events`: the office display's stream (public). Each
+/// call is an event `call` whose `data:` is `{"number", "counter", "recall", "at"}`.
+pub async fn events(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(after): Query<After>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let office = public_office(&state.db, &code).await?;
+    let displays = state
+        .extensions
+        .get_arc::<Displays>()
+        .ok_or(WebError::NotFound)?;
+    let Some(slot) = displays.enter(office.id) else {
+        return Ok((
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "30")],
+            "too many display streams",
+        )
+            .into_response());
+    };
+    let resumed = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 40)
+        .and_then(|v| Uuid::parse_str(v.trim()).ok())
+        .or(after.after);
+    let last = match resumed {
+        Some(id) => Some(id),
+        // A new display starts at the latest call (it shows the earlier ones itself).
+        None => store::latest_calls(&state.db, office.id, chrono::DateTime::UNIX_EPOCH, 1)
+            .await?
+            .first()
+            .map(|c| c.id),
+    };
+    let follow = Follow {
+        db: state.db.clone(),
+        office_id: office.id,
+        last,
+        pending: VecDeque::new(),
+        read_db: resumed.is_some(),
+        slot,
+    };
+    let stream: std::pin::Pin<Box<dyn Stream<Item = _> + Send>> =
+        Box::pin(futures::stream::unfold(follow, next));
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
+}
+
+/// An active office by code, for the public pages (no scope: the display shows numbers
+/// and counters only).
+pub async fn public_office(
+    db: &Db,
+    code: &str,
+) -> Result<sipe_platform::territory::entity::office::Model, WebError> {
+    if code.len() > 40 {
+        return Err(WebError::NotFound);
+    }
+    sipe_platform::territory::store::find_office_by_code(db, code)
+        .await?
+        .filter(|o| o.active)
+        .ok_or(WebError::NotFound)
+}

@@ -1,0 +1,222 @@
+//! Attention's tables (private to the crate: other modules call the facade).
+
+/// Services an office attends at its counters.
+pub mod service {
+    use sea_orm::entity::prelude::*;
+
+    /// One service of an office.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_services")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The office.
+        pub office_id: Uuid,
+        /// Letters before its tickets' numbers.
+        pub prefix: String,
+        /// Name shown at the kiosk and the counter.
+        pub name: String,
+        /// Order at the kiosk.
+        pub position: i32,
+        /// Offered for new tickets.
+        pub active: bool,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Changed.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Counters (boxes) of an office.
+pub mod counter {
+    use sea_orm::entity::prelude::*;
+
+    /// One counter.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_counters")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The office.
+        pub office_id: Uuid,
+        /// Name shown on the display ("Box 3").
+        pub name: String,
+        /// Ids of the services it calls (JSON list).
+        pub services: String,
+        /// In use.
+        pub active: bool,
+        /// The operator signed in to it.
+        pub operator_id: Option<Uuid>,
+        /// Their name, for the office board.
+        pub operator_name: Option<String>,
+        /// Since when.
+        pub signed_in_at: Option<DateTimeUtc>,
+        /// Created.
+        pub created_at: DateTimeUtc,
+        /// Changed.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The queue state of each office (the row every ticket operation locks).
+pub mod queue {
+    use sea_orm::entity::prelude::*;
+
+    /// An office's queue.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_queues")]
+    pub struct Model {
+        /// The office.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub office_id: Uuid,
+        /// Its policy (JSON; none: the default).
+        pub policy: Option<String>,
+        /// Priority tickets called in a row.
+        pub priority_run: i32,
+        /// Regular tickets owed before the next priority one.
+        pub regular_owed: i32,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The last number given per service and day.
+pub mod ticket_number {
+    use sea_orm::entity::prelude::*;
+
+    /// A service's count on a day.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_ticket_numbers")]
+    pub struct Model {
+        /// The service.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub service_id: Uuid,
+        /// The office's local day.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: Date,
+        /// The last number given.
+        pub last: i32,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Tickets (turnos) of the counter queue.
+pub mod ticket {
+    use sea_orm::entity::prelude::*;
+
+    /// One ticket.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_tickets")]
+    pub struct Model {
+        /// UUIDv7 (also the key of the person's follow-up page).
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The office.
+        pub office_id: Uuid,
+        /// The service it waits for.
+        pub service_id: Uuid,
+        /// The office's local day of issue.
+        pub day: Date,
+        /// `A-001`.
+        pub number: String,
+        /// `queue::Priority`.
+        pub priority: String,
+        /// `TicketStatus`.
+        pub status: String,
+        /// kiosk, reception, web, appointment.
+        pub source: String,
+        /// The person, when known.
+        pub person_id: Option<Uuid>,
+        /// Document number typed at issue.
+        pub document: Option<String>,
+        /// Phone for "your turn is near" (E.164).
+        pub phone: Option<String>,
+        /// Issued.
+        pub issued_at: DateTimeUtc,
+        /// Its place: the first issue time.
+        pub queued_at: DateTimeUtc,
+        /// Last called (or recalled).
+        pub called_at: Option<DateTimeUtc>,
+        /// The counter that called it.
+        pub counter_id: Option<Uuid>,
+        /// The operator who called it.
+        pub operator_id: Option<Uuid>,
+        /// Their name.
+        pub operator_name: Option<String>,
+        /// Times recalled.
+        pub recalls: i32,
+        /// Attention started.
+        pub started_at: Option<DateTimeUtc>,
+        /// Finished, or marked absent.
+        pub finished_at: Option<DateTimeUtc>,
+        /// Service it was redirected from.
+        pub redirected_from: Option<Uuid>,
+        /// Topics delivered (JSON list).
+        pub delivered: Option<String>,
+        /// Bumped on each change.
+        pub version: i32,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Calls shown on an office's display.
+pub mod call {
+    use sea_orm::entity::prelude::*;
+
+    /// One call or recall.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_calls")]
+    pub struct Model {
+        /// UUIDv7: also the event id of the display stream, in order.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The office.
+        pub office_id: Uuid,
+        /// The ticket.
+        pub ticket_id: Uuid,
+        /// Its number.
+        pub number: String,
+        /// The counter calling.
+        pub counter_name: String,
+        /// A recall of a ticket called before.
+        pub recall: bool,
+        /// When.
+        pub at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,10 @@
+//! Attention's migrations. A merged migration is never edited: add a new one.
+
+use sea_orm_migration::MigrationTrait;
+
+mod m0043_attention_queue;
+
+/// The module's migrations (the application orders every module's by name).
+pub fn all() -> Vec<Box<dyn MigrationTrait>> {
+    vec![Box::new(m0043_attention_queue::M0043AttentionQueue)]
+}

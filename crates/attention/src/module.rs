@@ -1,0 +1,82 @@
+//! The attention module as the application sees it.
+
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use sipe_platform::access::{Access, Permission};
+use sipe_platform::module::{Area, BoxFuture, Card, Module, NavEntry, PersonMerge};
+use sipe_platform::web::AppState;
+
+use crate::entity::ticket;
+use crate::tickets::TicketStatus;
+
+/// The attention module.
+pub const MODULE: Module = Module {
+    routes: crate::routes,
+    openapi: crate::openapi,
+    nav: &[NavEntry {
+        area: Area::Attention,
+        href: "/attention",
+        label: "nav-attention-queue",
+        permission: Permission::ViewAttention,
+    }],
+    cards: &[Card {
+        label: "dashboard-attention-waiting",
+        href: "/attention",
+        permission: Permission::ViewAttention,
+        count: count_waiting,
+    }],
+    tasks: &[close_displays],
+    start: Some(|ctx| {
+        ctx.extensions.insert(crate::display::Displays::default());
+        ctx.extensions
+            .insert(crate::web::public::KioskLimiter::default());
+        Ok(())
+    }),
+    person_merge: Some(merge_person),
+    migrations: crate::migrations::all,
+    messages: Some(&crate::MESSAGES),
+    demo: crate::demo::STEPS,
+    ..Module::new("attention")
+};
+
+/// People waiting now in the offices of the user's view scope.
+fn count_waiting<'a>(
+    state: &'a AppState,
+    access: &'a Access,
+) -> BoxFuture<'a, Result<u64, sea_orm::DbErr>> {
+    Box::pin(async move {
+        ticket::Entity::find()
+            .filter(access.view.owns(ticket::Column::OfficeId))
+            .filter(ticket::Column::Status.eq(TicketStatus::Waiting.as_str()))
+            .filter(ticket::Column::Day.eq(crate::tickets::service::today(state)))
+            .count(&state.db)
+            .await
+    })
+}
+
+/// At shutdown, ends the open display streams so the server stops waiting for them
+/// (the browsers reconnect to another node or after the restart).
+fn close_displays(
+    state: AppState,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> BoxFuture<'static, ()> {
+    Box::pin(async move {
+        while !*shutdown.borrow() {
+            if shutdown.changed().await.is_err() {
+                break;
+            }
+        }
+        if let Some(d) = state.extensions.get::<crate::display::Displays>() {
+            d.close();
+        }
+    })
+}
+
+/// A person's tickets follow them to the kept record.
+fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm::DbErr>> {
+    Box::pin(async move {
+        m.repoint::<ticket::Entity>(ticket::Column::PersonId)
+            .await?;
+        Ok(())
+    })
+}

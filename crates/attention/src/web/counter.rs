@@ -1,0 +1,246 @@
+//! The counter screen: the operator signs in, calls the next ticket, and moves the
+//! ticket they hold (recall, start, absent, redirect, finish). The ticket's person,
+//! when known or found by the document typed at issue, is one click away.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::desk;
+use crate::entity::{counter, service, ticket};
+use crate::error::AttentionError;
+use crate::tickets::service::{self as tickets, Queue, TicketStep};
+use crate::tickets::{TicketStatus, store};
+use sipe_platform::access::ScopeKind;
+use sipe_platform::ids::PersonId;
+use sipe_platform::territory::entity::office;
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::form::Choice;
+use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::render::page_with;
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+/// The ticket the counter holds, as the screen shows it.
+pub struct Current {
+    t: ticket::Model,
+    service: String,
+    waited: i64,
+    called: bool,
+    /// The person's record, when the operator may find it.
+    person: Option<(Uuid, String)>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "attention/counter.html")]
+struct CounterPage {
+    ctx: PageCtx,
+    office: office::Model,
+    counter: counter::Model,
+    mine: bool,
+    current: Option<Current>,
+    waiting: usize,
+    redirect_to: Vec<Choice>,
+}
+
+async fn person_of(
+    state: &AppState,
+    user: &Authenticated,
+    t: &ticket::Model,
+) -> Result<Option<(Uuid, String)>, WebError> {
+    let db = &state.db;
+    let found = match (t.person_id, &t.document) {
+        (Some(id), _) => {
+            sipe_persons::store::find_person(db, &user.access, ScopeKind::Search, PersonId(id))
+                .await?
+        }
+        (None, Some(doc)) => match sipe_persons::store::find_by_document(db, "DNI", doc).await? {
+            Some(p) => {
+                sipe_persons::store::find_person(
+                    db,
+                    &user.access,
+                    ScopeKind::Search,
+                    PersonId(p.id),
+                )
+                .await?
+            }
+            None => None,
+        },
+        (None, None) => None,
+    };
+    Ok(found.map(|p| (p.id, sipe_persons::service::display_name(&p))))
+}
+
+/// `GET /attention/counters/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let (c, office) =
+        desk::store::counter_in(&state.db, &user.access, ScopeKind::Capture, id).await?;
+    let services = desk::store::services(&state.db, office.id, false).await?;
+    let name_of = |sid: Uuid| {
+        services
+            .iter()
+            .find(|s| s.id == sid)
+            .map(|s| format!("{} · {}", s.prefix, s.name))
+            .unwrap_or_default()
+    };
+    let current = match store::at_counter(&state.db, c.id).await? {
+        Some(t) => Some(Current {
+            service: name_of(t.service_id),
+            waited: super::minutes(t.queued_at, t.called_at.unwrap_or_else(Utc::now)),
+            called: t.status == TicketStatus::Called.as_str(),
+            person: person_of(&state, &user, &t).await?,
+            t,
+        }),
+        None => None,
+    };
+    let waiting = store::waiting_for(&state.db, office.id, &desk::store::services_of(&c))
+        .await?
+        .len();
+    let redirect_to = services
+        .iter()
+        .filter(|s: &&service::Model| {
+            s.active && current.as_ref().is_some_and(|cur| cur.t.service_id != s.id)
+        })
+        .map(|s| Choice {
+            value: s.id.to_string(),
+            label: format!("{} · {}", s.prefix, s.name),
+            selected: false,
+        })
+        .collect();
+    page_with(
+        StatusCode::OK,
+        CounterPage {
+            mine: c.operator_id == Some(user.access.actor.user_id),
+            ctx,
+            office,
+            counter: c,
+            current,
+            waiting,
+            redirect_to,
+        },
+    )
+}
+
+fn to_counter(id: Uuid) -> Response {
+    Redirect::to(&format!("/attention/counters/{id}")).into_response()
+}
+
+/// `POST /attention/counters/{id}/sign-in`.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    match desk::service::sign_in(&state.db, &audit, &user.access, id).await {
+        Ok(()) => Ok(to_counter(id)),
+        Err(AttentionError::Conflict(key)) => Ok(redirect_with_flash(
+            &format!("/attention/counters/{id}"),
+            "error",
+            key,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /attention/counters/sign-out`.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+) -> Result<Response, WebError> {
+    desk::service::sign_out(&state.db, &audit, &user.access).await?;
+    Ok(redirect_with_flash(
+        "/attention",
+        "success",
+        "attention-signed-out",
+    ))
+}
+
+/// `POST /attention/counters/{id}/call-next`.
+pub async fn call_next(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let back = format!("/attention/counters/{id}");
+    match tickets::call_next(&Queue::of(&state), &audit, &user.access, id).await {
+        Ok(Some(_)) => Ok(to_counter(id)),
+        Ok(None) => Ok(redirect_with_flash(
+            &back,
+            "info",
+            "attention-nobody-waiting",
+        )),
+        Err(AttentionError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A step as the counter screen's buttons send it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StepForm {
+    step: String,
+    service_id: String,
+    topics: Vec<String>,
+}
+
+impl StepForm {
+    fn step(&self) -> Option<TicketStep> {
+        Some(match self.step.as_str() {
+            "recall" => TicketStep::Recall,
+            "start" => TicketStep::Start,
+            "no_show" => TicketStep::NoShow,
+            "redirect" => TicketStep::Redirect {
+                service_id: Uuid::parse_str(self.service_id.trim()).ok()?,
+            },
+            "finish" => TicketStep::Finish {
+                topics: self.topics.iter().take(20).cloned().collect(),
+            },
+            "cancel" => TicketStep::Cancel,
+            _ => return None,
+        })
+    }
+}
+
+/// `POST /attention/tickets/{id}/steps`: back to the counter that holds the ticket (or
+/// to the office's queue).
+pub async fn step(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<StepForm>,
+) -> Result<Response, WebError> {
+    let (t, office) = store::ticket_in(&state.db, &user.access, ScopeKind::Capture, id).await?;
+    let back = match t.counter_id {
+        Some(c) => format!("/attention/counters/{c}"),
+        None => format!("/attention/offices/{}", office.code),
+    };
+    let Some(step) = form.step() else {
+        return Ok(redirect_with_flash(
+            &back,
+            "error",
+            "attention-step-invalid",
+        ));
+    };
+    match tickets::step(&Queue::of(&state), &audit, &user.access, id, &step).await {
+        Ok(_) => Ok(redirect_with_flash(&back, "success", "attention-step-done")),
+        Err(AttentionError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
+        Err(AttentionError::Invalid(_)) => Ok(redirect_with_flash(
+            &back,
+            "error",
+            "attention-step-invalid",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

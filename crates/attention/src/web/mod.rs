@@ -1,0 +1,60 @@
+//! The module's pages: the queue board, an office's queue and reception, its setup, the
+//! counter screen, and the public kiosk, display and ticket pages.
+
+pub mod counter;
+pub mod public;
+pub mod queue;
+pub mod setup;
+
+use sipe_platform::access::Permission::{Attend, ManageAttention, ViewAttention};
+use sipe_platform::web::{Guard, Routes};
+
+/// The module's page routes.
+pub fn routes() -> Routes {
+    let view = Guard::Web(ViewAttention);
+    let attend = Guard::Web(Attend);
+    let manage = Guard::Web(ManageAttention);
+    Routes::new()
+        .get("/attention", view, queue::board)
+        .get("/attention/offices/{code}", view, queue::office)
+        .post("/attention/offices/{code}/tickets", attend, queue::issue)
+        .get("/attention/offices/{code}/setup", manage, setup::page)
+        .post(
+            "/attention/offices/{code}/services",
+            manage,
+            setup::create_service,
+        )
+        .get("/attention/services/{id}", manage, setup::edit_service)
+        .post("/attention/services/{id}", manage, setup::update_service)
+        .post(
+            "/attention/offices/{code}/counters",
+            manage,
+            setup::create_counter,
+        )
+        .get("/attention/counters/{id}/edit", manage, setup::edit_counter)
+        .post(
+            "/attention/counters/{id}/edit",
+            manage,
+            setup::update_counter,
+        )
+        .get("/attention/counters/{id}", attend, counter::page)
+        .post("/attention/counters/{id}/sign-in", attend, counter::sign_in)
+        .post("/attention/counters/sign-out", attend, counter::sign_out)
+        .post(
+            "/attention/counters/{id}/call-next",
+            attend,
+            counter::call_next,
+        )
+        .post("/attention/tickets/{id}/steps", attend, counter::step)
+        .get("/offices/{code}/display", Guard::Public, public::display)
+        .get("/offices/{code}/kiosk", Guard::Public, public::kiosk)
+        .post("/offices/{code}/kiosk", Guard::Public, public::kiosk_issue)
+        .get("/turnos/{id}", Guard::Public, public::ticket)
+        .get("/static/attention.js", Guard::Public, public::script)
+        .get("/static/attention.css", Guard::Public, public::style)
+}
+
+/// Minutes between two times, for "waited" columns (0 when reversed).
+pub fn minutes(from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> i64 {
+    (to - from).num_minutes().max(0)
+}

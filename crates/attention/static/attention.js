@@ -1,0 +1,108 @@
+// Attention's pages: the office display (server-sent events, chime, speech), the
+// ticket page (refresh, print, back to the kiosk).
+"use strict";
+
+(function display() {
+  const root = document.querySelector("[data-display]");
+  if (!root) return;
+  const office = root.dataset.office;
+  const nil = "00000000-0000-0000-0000-000000000000";
+  let after = root.dataset.after || nil;
+  const now = root.querySelector("[data-now-number]");
+  const counter = root.querySelector("[data-now-counter]");
+  const recent = root.querySelector("[data-recent]");
+  const state = root.querySelector("[data-state]");
+  let audio = null;
+
+  // Browsers play sound only after a touch or click on the page.
+  const sound = root.querySelector("[data-sound]");
+  if (sound) {
+    sound.addEventListener("click", () => {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      audio.resume();
+      sound.hidden = true;
+    });
+  }
+
+  function chime() {
+    if (!audio) return;
+    [660, 880].forEach((hz, i) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      const at = audio.currentTime + i * 0.35;
+      osc.frequency.value = hz;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.3, at + 0.05);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.3);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(at);
+      osc.stop(at + 0.32);
+    });
+  }
+
+  function say(call) {
+    if (!("speechSynthesis" in window)) return;
+    const [prefix, seq] = call.number.split("-");
+    const text = `${root.dataset.sayTicket} ${prefix} ${Number(seq)}, ${call.counter}`;
+    const u = new SpeechSynthesisUtterance(text);
+    u.lang = root.dataset.lang || "es-AR";
+    window.speechSynthesis.speak(u);
+  }
+
+  function show(call) {
+    if (now.textContent.trim() !== "—") {
+      const li = document.createElement("li");
+      const strong = document.createElement("strong");
+      strong.textContent = now.textContent;
+      const span = document.createElement("span");
+      span.textContent = counter.textContent;
+      li.append(strong, " ", span);
+      recent.prepend(li);
+      while (recent.children.length > 7) recent.lastElementChild.remove();
+    }
+    now.textContent = call.number;
+    counter.textContent = call.counter;
+    root.classList.remove("flash-call");
+    void root.offsetWidth;
+    root.classList.add("flash-call");
+    chime();
+    setTimeout(() => say(call), 700);
+  }
+
+  let source = null;
+  function connect() {
+    source = new EventSource(`/offices/${encodeURIComponent(office)}/display/events?after=${after}`);
+    source.addEventListener("open", () => {
+      state.textContent = state.dataset.online;
+      state.classList.remove("offline");
+    });
+    source.addEventListener("call", (e) => {
+      after = e.lastEventId || after;
+      show(JSON.parse(e.data));
+    });
+    source.addEventListener("error", () => {
+      state.textContent = state.dataset.offline;
+      state.classList.add("offline");
+      // The browser retries by itself (sending Last-Event-ID) unless the server said
+      // no; then try again later from the last call shown.
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, 5000);
+      }
+    });
+  }
+  connect();
+})();
+
+(function ticketPage() {
+  const t = document.querySelector("[data-testid=ticket]");
+  if (!t) return;
+  if (t.hasAttribute("data-print")) {
+    window.addEventListener("load", () => window.print());
+  }
+  const back = t.dataset.kioskReturn;
+  if (back) {
+    setTimeout(() => window.location.assign(back), 20000);
+  } else if (t.dataset.refresh && !t.hasAttribute("data-print")) {
+    setTimeout(() => window.location.reload(), Number(t.dataset.refresh) * 1000);
+  }
+})();

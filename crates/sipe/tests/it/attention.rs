@@ -1,0 +1,456 @@
+//! Attention's counter queue end to end: numbering, the order counters call in, the
+//! display stream (with a reconnection that loses nothing), redirects that keep their
+//! place, the public kiosk and its limit, concurrent calls.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sipe::access::Access;
+use sipe::attention::desk::{self, CounterInput, ServiceInput};
+use sipe::attention::tickets::service::{self as tickets, IssueInput, Issuer, Queue};
+use sipe::audit::AuditCtx;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, user_id};
+
+/// An office's desk: a service `A`, a counter calling it and two tickets waiting.
+pub struct Desk {
+    pub service: Uuid,
+    pub counter: Uuid,
+    pub tickets: [Uuid; 2],
+}
+
+fn queue(app: &TestApp) -> Queue<'_> {
+    Queue {
+        db: &app.db,
+        tz: app.config.tz(),
+        displays: None,
+    }
+}
+
+/// Sets up `office`'s desk as the system.
+pub async fn desk(app: &TestApp, office: &str) -> Desk {
+    let system = Access::system("test");
+    let ctx = AuditCtx::system();
+    let service = desk::service::create_service(
+        &app.db,
+        &ctx,
+        &system,
+        office,
+        &ServiceInput {
+            prefix: "A".into(),
+            name: "Inscripción".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let counter = desk::service::create_counter(
+        &app.db,
+        &ctx,
+        &system,
+        office,
+        &CounterInput {
+            name: "Box 1".into(),
+            services: vec![service],
+            active: None,
+        },
+    )
+    .await
+    .unwrap();
+    let mut tickets = [Uuid::nil(); 2];
+    for t in &mut tickets {
+        *t = issue(app, office, service, "regular").await;
+    }
+    Desk {
+        service,
+        counter,
+        tickets,
+    }
+}
+
+async fn issue(app: &TestApp, office: &str, service: Uuid, priority: &str) -> Uuid {
+    let input = IssueInput {
+        service_id: Some(service),
+        priority: Some(priority.into()),
+        ..Default::default()
+    };
+    tickets::issue(
+        &queue(app),
+        &AuditCtx::system(),
+        Issuer::Public(sipe::attention::tickets::Source::Kiosk),
+        office,
+        &input,
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let res = reqwest::Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Reads a display stream until `n` call events arrived (or 10 s passed); returns each
+/// event's id and data.
+async fn read_calls(res: &mut reqwest::Response, n: usize) -> Vec<(String, Value)> {
+    let mut text = String::new();
+    let mut calls = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while calls.len() < n {
+        let chunk = tokio::time::timeout_at(deadline, res.chunk())
+            .await
+            .expect("the display got its calls in time")
+            .unwrap()
+            .expect("the stream stays open");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = text.find("\n\n") {
+            let event: String = text.drain(..end + 2).collect();
+            let field = |name: &str| {
+                event
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(str::trim)
+                    .map(str::to_owned)
+            };
+            if field("event:").as_deref() == Some("call") {
+                let data = serde_json::from_str(&field("data:").unwrap()).unwrap();
+                calls.push((field("id:").unwrap(), data));
+            }
+        }
+    }
+    calls
+}
+
+#[tokio::test]
+async fn tickets_are_numbered_called_in_order_and_shown_on_the_display_without_loss() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let d = desk(&app, "OE-A").await;
+    app.user("opa", "operator", &["OE-A"]).await;
+    let token = app.token(user_id(&app, "opa").await).await;
+
+    // The office's services and counters as the scripts read them.
+    let services = app.get_json(&token, "/api/v1/offices/OE-A/services").await;
+    assert_eq!(services["items"][0]["prefix"], "A");
+    assert_eq!(services["items"][0]["id"], d.service.to_string());
+    let counters = app.get_json(&token, "/api/v1/offices/OE-A/counters").await;
+    assert_eq!(counters["items"][0]["id"], d.counter.to_string());
+
+    // A display connects before the calls.
+    let client = reqwest::Client::new();
+    let mut display = client
+        .get(app.url("/offices/OE-A/display/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(display.status(), StatusCode::OK);
+    assert!(
+        display.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+
+    // Numbers follow the service's day: the desk's two are.
+    let (status, third) = post(
+        &app,
+        &token,
+        "/api/v1/offices/OE-A/tickets",
+        json!({"service_id": d.service}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{third}");
+    assert_eq!(third["number"], "A-003");
+    // A pregnant person's ticket goes ahead of the regular ones that came just before.
+    let (_, priority) = post(
+        &app,
+        &token,
+        "/api/v1/offices/OE-A/tickets",
+        json!({"service_id": d.service, "priority": "pregnancy"}),
+    )
+    .await;
+    assert_eq!(priority["number"], "A-004");
+
+    let path = format!("/api/v1/counters/{}/call-next", d.counter);
+    let mut called = Vec::new();
+    for _ in 0..4 {
+        let (status, t) = post(&app, &token, &path, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{t}");
+        assert_eq!(t["status"], "called");
+        called.push(t["number"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(called, ["A-004", "A-001", "A-002", "A-003"]);
+    let (status, none) = post(&app, &token, &path, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "nobody waits: {none}");
+
+    // The display heard every call, in order, each with its number in `data:`.
+    let events = read_calls(&mut display, 4).await;
+    let numbers: Vec<&str> = events
+        .iter()
+        .map(|(_, d)| d["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, called);
+    assert_eq!(events[0].1["counter"], "Box 1");
+
+    // A display that lost the connection after the second call gets the rest when it
+    // reconnects with Last-Event-ID, and nothing twice.
+    drop(display);
+    let mut again = client
+        .get(app.url("/offices/OE-A/display/events"))
+        .header("Last-Event-ID", &events[1].0)
+        .send()
+        .await
+        .unwrap();
+    let missed = read_calls(&mut again, 2).await;
+    assert_eq!(missed[0].1["number"], called[2]);
+    assert_eq!(missed[1].1["number"], called[3]);
+
+    // A recall is shown again.
+    let held: Value = app
+        .get_json(&token, "/api/v1/offices/OE-A/tickets?status=called")
+        .await;
+    let held_id = held["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, recalled) = post(
+        &app,
+        &token,
+        &format!("/api/v1/tickets/{held_id}/steps"),
+        json!({"step": "recall"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{recalled}");
+    assert_eq!(recalled["recalls"], 1);
+    let shown = read_calls(&mut again, 1).await;
+    assert_eq!(shown[0].1["recall"], true);
+    assert_eq!(shown[0].1["number"], recalled["number"]);
+
+    // The earlier tickets were finished by the calls after them.
+    let done = app
+        .get_json(&token, "/api/v1/offices/OE-A/tickets?status=finished")
+        .await;
+    assert_eq!(done["total"], 3);
+}
+
+#[tokio::test]
+async fn a_redirected_ticket_keeps_its_place_in_the_other_service() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let d = desk(&app, "OE-A").await;
+    app.user("coa", "coordinator", &["OE-A"]).await;
+    let token = app.token(user_id(&app, "coa").await).await;
+    let (_, other) = post(
+        &app,
+        &token,
+        "/api/v1/offices/OE-A/services",
+        json!({"prefix": "B", "name": "Programas"}),
+    )
+    .await;
+    let other = other["id"].as_str().unwrap().to_owned();
+    let (status, box2) = post(
+        &app,
+        &token,
+        "/api/v1/offices/OE-A/counters",
+        json!({"name": "Box 2", "services": [other]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{box2}");
+    // A later ticket waits for B.
+    let (_, later) = post(
+        &app,
+        &token,
+        "/api/v1/offices/OE-A/tickets",
+        json!({"service_id": other}),
+    )
+    .await;
+    assert_eq!(later["number"], "B-001");
+    // Box 1 calls A-001 and sends it to B: it goes before B-001, issued after it.
+    let (_, first) = post(
+        &app,
+        &token,
+        &format!("/api/v1/counters/{}/call-next", d.counter),
+        json!({}),
+    )
+    .await;
+    assert_eq!(first["number"], "A-001");
+    let (status, moved) = post(
+        &app,
+        &token,
+        &format!("/api/v1/tickets/{}/steps", d.tickets[0]),
+        json!({"step": "redirect", "service_id": other}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(moved["status"], "waiting");
+    assert_eq!(moved["queued_at"], first["queued_at"], "the place is kept");
+    let (_, next) = post(
+        &app,
+        &token,
+        &format!(
+            "/api/v1/counters/{}/call-next",
+            box2["id"].as_str().unwrap()
+        ),
+        json!({}),
+    )
+    .await;
+    assert_eq!(next["number"], "A-001");
+    // A step the ticket's state does not allow is a conflict, and a bad step 422.
+    let (status, _) = post(
+        &app,
+        &token,
+        &format!("/api/v1/tickets/{}/steps", d.tickets[0]),
+        json!({"step": "cancel"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = post(
+        &app,
+        &token,
+        &format!("/api/v1/tickets/{}/steps", d.tickets[0]),
+        json!({"step": "teleport"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A prefix is letters, once per office.
+    for (prefix, expected) in [("B", "prefix"), ("A1", "prefix"), ("", "prefix")] {
+        let (status, problem) = post(
+            &app,
+            &token,
+            "/api/v1/offices/OE-A/services",
+            json!({"prefix": prefix, "name": "Otro"}),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{prefix}: {problem}"
+        );
+        assert!(problem.to_string().contains(expected), "{problem}");
+    }
+}
+
+#[tokio::test]
+async fn counters_calling_at_once_never_call_the_same_ticket() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let d = desk(&app, "OE-A").await;
+    let system = Access::system("test");
+    let ctx = AuditCtx::system();
+    let mut counters = vec![d.counter];
+    for i in 2..=6 {
+        counters.push(
+            desk::service::create_counter(
+                &app.db,
+                &ctx,
+                &system,
+                "OE-A",
+                &CounterInput {
+                    name: format!("Box {i}"),
+                    services: vec![d.service],
+                    active: None,
+                },
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    for _ in 0..28 {
+        issue(&app, "OE-A", d.service, "regular").await;
+    }
+    // Six operators, each at a counter, call five times each, all at once.
+    let mut tasks = Vec::new();
+    for (i, counter) in counters.iter().enumerate() {
+        let username = format!("op{i}");
+        app.user(&username, "operator", &["OE-A"]).await;
+        let token = app.token(user_id(&app, &username).await).await;
+        let url = app.url(&format!("/api/v1/counters/{counter}/call-next"));
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut got = Vec::new();
+            for _ in 0..5 {
+                let res = client.post(&url).bearer_auth(&token).send().await.unwrap();
+                assert_eq!(res.status(), StatusCode::OK);
+                let t: Value = res.json().await.unwrap();
+                got.push(t["number"].as_str().unwrap().to_owned());
+            }
+            got
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let distinct: std::collections::BTreeSet<&String> = all.iter().collect();
+    assert_eq!(all.len(), 30);
+    assert_eq!(distinct.len(), 30, "a ticket was called twice: {all:?}");
+}
+
+#[tokio::test]
+async fn the_kiosk_issues_tickets_to_anyone_but_not_without_limit() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let d = desk(&app, "OE-A").await;
+    let client = app.client();
+    let html = app.get_page(&client, "/offices/OE-A/kiosk").await;
+    assert!(html.contains("kiosk-service-A"));
+    let csrf = app.csrf(&client).await;
+    let send = |document: &'static str| {
+        let client = client.clone();
+        let csrf = csrf.clone();
+        let url = app.url("/offices/OE-A/kiosk");
+        let service = d.service.to_string();
+        async move {
+            client
+                .post(url)
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("service_id", service.as_str()),
+                    ("priority", "older_adult"),
+                    ("document", document),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = send("30.123.456").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let ticket = crate::helpers::location(res.headers());
+    assert!(ticket.starts_with("/turnos/"), "{ticket}");
+    let page = app.get_page(&client, &ticket).await;
+    assert!(
+        page.contains("A-003"),
+        "the kiosk's ticket follows the desk's two"
+    );
+    assert!(
+        !page.contains("30123456"),
+        "the ticket page shows no document"
+    );
+    // A bad document is said where it is.
+    let res = send("12x").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("solo los números"));
+    // 30 a minute per address: the rest wait.
+    let mut limited = 0;
+    for _ in 0..40 {
+        if send("").await.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited += 1;
+        }
+    }
+    assert!(limited >= 8, "{limited} refused of 40");
+    // The unknown office has no kiosk.
+    let res = client
+        .get(app.url("/offices/OE-NADA/kiosk"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
