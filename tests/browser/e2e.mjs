@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 import { trainingFlow } from './training.mjs';
 import { programmesFlow } from './programmes.mjs';
 import { messagingFlow } from './messaging.mjs';
+import { attentionFlow } from './attention.mjs';
 
 const env = process.env;
 const BASE_URL = (env.BASE_URL || '').replace(/\/+$/, '');
@@ -737,6 +738,7 @@ async function run(browser) {
   if (env.CODES_FILE) writeFileSync(env.CODES_FILE, JSON.stringify(training));
   await programmesFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
   await messagingFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
+  await attentionFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
 
   await check('z. the contrast check measured the controls of every page visited', async () => {
     assert.ok(contrastMeasured > 1000, `only ${contrastMeasured} controls measured`);

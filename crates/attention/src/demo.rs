@@ -51,7 +51,7 @@ async fn seed(ctx: &sipe_platform::module::DemoCtx<'_>) -> anyhow::Result<String
     let system = Access::system("demo");
     let audit = AuditCtx::system();
     let db = ctx.db;
-    let (mut services, mut counters, mut issued) = (0, 0, 0);
+    let (mut services, mut counters, mut issued, mut consultations) = (0, 0, 0, 0);
     for code in OFFICES {
         let Ok(office) = desk::store::office_in(db, &system, ScopeKind::Capture, code).await else {
             continue;
@@ -90,10 +90,85 @@ async fn seed(ctx: &sipe_platform::module::DemoCtx<'_>) -> anyhow::Result<String
             counters += 1;
         }
         issued += morning(ctx, &system, &audit, code).await?;
+        consultations += consult(ctx, &system, &audit, office.id).await?;
     }
     Ok(format!(
-        "{services} services, {counters} counters, {issued} tickets"
+        "{services} services, {counters} counters, {issued} tickets, {consultations} consultations"
     ))
+}
+
+/// Consultations by every channel from people of the office (at an office that has
+/// none yet).
+async fn consult(
+    ctx: &sipe_platform::module::DemoCtx<'_>,
+    system: &Access,
+    audit: &AuditCtx,
+    office_id: uuid::Uuid,
+) -> anyhow::Result<usize> {
+    use crate::interactions::{Channel, InteractionInput, service};
+    let of_office = crate::interactions::store::Filter {
+        office_id: Some(office_id),
+        ..Default::default()
+    };
+    let already = crate::interactions::store::counts(ctx.db, system, &of_office).await?;
+    if already.iter().any(|(_, n)| *n > 0) {
+        return Ok(0);
+    }
+    let query = sipe_persons::store::PersonQuery {
+        office_id: Some(office_id),
+        ..Default::default()
+    };
+    let today = chrono::Utc::now()
+        .with_timezone(&ctx.config.tz())
+        .date_naive();
+    let audience = sipe_persons::audience::Audience {
+        query: &query,
+        extra: Vec::new(),
+        purpose: None,
+        today,
+    };
+    let people = sipe_persons::audience::ids_after(ctx.db, system, &audience, None, 12).await?;
+    let topics = [
+        "programmes",
+        "payments",
+        "registration",
+        "training",
+        "jobs",
+        "other",
+    ];
+    let statuses = [
+        "open",
+        "resolved",
+        "waiting_person",
+        "resolved",
+        "waiting_area",
+        "open",
+    ];
+    let notes = [
+        "Pregunta cuándo cobra el programa.",
+        "Quiere actualizar su teléfono.",
+        "Consulta por cursos de electricidad.",
+        "Pide la constancia de inscripción.",
+        "Pregunta por ofertas de empleo en la zona.",
+        "Reclama un pago que no le llegó.",
+    ];
+    let mut n = 0;
+    for (i, person) in people.iter().enumerate() {
+        let channel = Channel::ALL[i % Channel::ALL.len()];
+        let input = InteractionInput {
+            channel: channel.as_str().into(),
+            person_id: Some(person.0),
+            topic: Some(topics[i % topics.len()].into()),
+            notes: Some(notes[i % notes.len()].into()),
+            status: Some(statuses[i % statuses.len()].into()),
+            ..Default::default()
+        };
+        service::record(ctx.db, audit, system, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// A morning of tickets at an office that has none yet.

@@ -220,3 +220,85 @@ pub mod call {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Topics of consultations (an admin-managed code list).
+pub mod topic {
+    use sea_orm::entity::prelude::*;
+
+    /// One topic.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_topics")]
+    pub struct Model {
+        /// Stable code (`programmes`).
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        /// Name shown.
+        pub name: String,
+        /// Order in lists.
+        pub position: i32,
+        /// Offered for new consultations.
+        pub active: bool,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Consultations from every channel.
+pub mod interaction {
+    use sea_orm::entity::prelude::*;
+
+    /// One consultation.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_interactions")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// `Channel`.
+        pub channel: String,
+        /// `in` or `out`.
+        pub direction: String,
+        /// The person, when known.
+        pub person_id: Option<Uuid>,
+        /// The office (or team) that owns it.
+        pub office_id: Uuid,
+        /// Its topic.
+        pub topic_code: Option<String>,
+        /// `InteractionStatus`.
+        pub status: String,
+        /// What was answered or done.
+        pub outcome: Option<String>,
+        /// Notes.
+        pub notes: Option<String>,
+        /// Phone or address it came from.
+        pub contact: Option<String>,
+        /// The counter ticket it came from.
+        pub ticket_id: Option<Uuid>,
+        /// The operator it is assigned to.
+        pub assigned_to: Option<Uuid>,
+        /// Their name.
+        pub assigned_name: Option<String>,
+        /// Who recorded it.
+        pub created_by: Option<Uuid>,
+        /// Their name.
+        pub created_by_name: String,
+        /// Recorded.
+        pub created_at: DateTimeUtc,
+        /// Changed.
+        pub updated_at: DateTimeUtc,
+        /// Resolved.
+        pub resolved_at: Option<DateTimeUtc>,
+        /// Bumped on each change.
+        pub version: i32,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

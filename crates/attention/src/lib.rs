@@ -20,6 +20,7 @@ pub mod desk;
 pub mod display;
 pub(crate) mod entity;
 pub mod error;
+pub mod interactions;
 pub mod migrations;
 pub mod module;
 pub mod queue;
@@ -57,6 +58,19 @@ pub fn routes() -> sipe_platform::web::Routes {
         .post("/api/v1/offices/{code}/tickets", attend, api::issue)
         .get("/api/v1/tickets/{id}", view, api::show_ticket)
         .post("/api/v1/tickets/{id}/steps", attend, api::step)
+        .post("/api/v1/interactions", attend, interactions::api::create)
+        .get("/api/v1/interactions", view, interactions::api::list)
+        .get("/api/v1/interactions/{id}", view, interactions::api::show)
+        .post(
+            "/api/v1/interactions/{id}/status",
+            attend,
+            interactions::api::change_status,
+        )
+        .get(
+            "/api/v1/interaction-topics",
+            view,
+            interactions::api::topics,
+        )
         .get(
             "/offices/{code}/display/events",
             Guard::Public,
@@ -81,6 +95,11 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::issue,
     api::show_ticket,
     api::step,
+    interactions::api::create,
+    interactions::api::list,
+    interactions::api::show,
+    interactions::api::change_status,
+    interactions::api::topics,
 ))]
 struct ApiDoc;
 

@@ -13,12 +13,20 @@ use crate::tickets::TicketStatus;
 pub const MODULE: Module = Module {
     routes: crate::routes,
     openapi: crate::openapi,
-    nav: &[NavEntry {
-        area: Area::Attention,
-        href: "/attention",
-        label: "nav-attention-queue",
-        permission: Permission::ViewAttention,
-    }],
+    nav: &[
+        NavEntry {
+            area: Area::Attention,
+            href: "/attention",
+            label: "nav-attention-queue",
+            permission: Permission::ViewAttention,
+        },
+        NavEntry {
+            area: Area::Attention,
+            href: "/attention/interactions",
+            label: "nav-attention-interactions",
+            permission: Permission::ViewAttention,
+        },
+    ],
     cards: &[Card {
         label: "dashboard-attention-waiting",
         href: "/attention",
@@ -26,6 +34,7 @@ pub const MODULE: Module = Module {
         count: count_waiting,
     }],
     tasks: &[close_displays],
+    timeline_kinds: &["attention.interaction"],
     start: Some(|ctx| {
         ctx.extensions.insert(crate::display::Displays::default());
         ctx.extensions
@@ -77,6 +86,10 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
     Box::pin(async move {
         m.repoint::<ticket::Entity>(ticket::Column::PersonId)
             .await?;
+        m.repoint::<crate::entity::interaction::Entity>(
+            crate::entity::interaction::Column::PersonId,
+        )
+        .await?;
         Ok(())
     })
 }

@@ -78,6 +78,7 @@
     });
     source.addEventListener("call", (e) => {
       after = e.lastEventId || after;
+      root.dataset.calls = String(Number(root.dataset.calls || 0) + 1);
       show(JSON.parse(e.data));
     });
     source.addEventListener("error", () => {

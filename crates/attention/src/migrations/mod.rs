@@ -3,8 +3,12 @@
 use sea_orm_migration::MigrationTrait;
 
 mod m0043_attention_queue;
+mod m0044_attention_interactions;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(m0043_attention_queue::M0043AttentionQueue)]
+    vec![
+        Box::new(m0043_attention_queue::M0043AttentionQueue),
+        Box::new(m0044_attention_interactions::M0044AttentionInteractions),
+    ]
 }

@@ -622,6 +622,33 @@ pub async fn step(
             a.started_at = Set(Some(t.started_at.or(t.called_at).unwrap_or(now)));
             a.finished_at = Set(Some(now));
             a.delivered = Set(Some(json!(topics).to_string()));
+            let person_id = match (t.person_id, &t.document) {
+                (Some(p), _) => Some(p),
+                // The person the counter screen showed: found by the document typed,
+                // within the operator's search scope.
+                (None, Some(doc)) => {
+                    match sipe_persons::store::find_by_document(&tx, "dni", doc).await? {
+                        Some(p) => sipe_persons::store::find_person(
+                            &tx,
+                            access,
+                            ScopeKind::Search,
+                            sipe_platform::ids::PersonId(p.id),
+                        )
+                        .await?
+                        .filter(|p| p.merged_into.is_none())
+                        .map(|p| p.id),
+                        None => None,
+                    }
+                }
+                (None, None) => None,
+            };
+            let origin = crate::interactions::service::Origin {
+                office_id: office.id,
+                person_id,
+                ticket_id: Some(t.id),
+            };
+            crate::interactions::service::record_delivered(&tx, ctx, access, topics, &origin)
+                .await?;
         }
         TicketStep::Cancel => {
             a.status = Set(TicketStatus::Cancelled.as_str().to_owned());

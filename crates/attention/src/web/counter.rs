@@ -44,6 +44,7 @@ struct CounterPage {
     current: Option<Current>,
     waiting: usize,
     redirect_to: Vec<Choice>,
+    topics: Vec<Choice>,
 }
 
 async fn person_of(
@@ -57,7 +58,7 @@ async fn person_of(
             sipe_persons::store::find_person(db, &user.access, ScopeKind::Search, PersonId(id))
                 .await?
         }
-        (None, Some(doc)) => match sipe_persons::store::find_by_document(db, "DNI", doc).await? {
+        (None, Some(doc)) => match sipe_persons::store::find_by_document(db, "dni", doc).await? {
             Some(p) => {
                 sipe_persons::store::find_person(
                     db,
@@ -115,9 +116,19 @@ pub async fn page(
             selected: false,
         })
         .collect();
+    let topics = crate::interactions::store::topics(&state.db, true)
+        .await?
+        .into_iter()
+        .map(|t| Choice {
+            value: t.code,
+            label: t.name,
+            selected: false,
+        })
+        .collect();
     page_with(
         StatusCode::OK,
         CounterPage {
+            topics,
             mine: c.operator_id == Some(user.access.actor.user_id),
             ctx,
             office,

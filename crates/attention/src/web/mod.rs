@@ -2,6 +2,7 @@
 //! counter screen, and the public kiosk, display and ticket pages.
 
 pub mod counter;
+pub mod interactions;
 pub mod public;
 pub mod queue;
 pub mod setup;
@@ -46,6 +47,15 @@ pub fn routes() -> Routes {
             counter::call_next,
         )
         .post("/attention/tickets/{id}/steps", attend, counter::step)
+        .get("/attention/interactions", view, interactions::inbox)
+        .get("/attention/interactions/new", attend, interactions::new)
+        .post("/attention/interactions", attend, interactions::create)
+        .get("/attention/interactions/{id}", view, interactions::show)
+        .post(
+            "/attention/interactions/{id}/status",
+            attend,
+            interactions::change_status,
+        )
         .get("/offices/{code}/display", Guard::Public, public::display)
         .get("/offices/{code}/kiosk", Guard::Public, public::kiosk)
         .post("/offices/{code}/kiosk", Guard::Public, public::kiosk_issue)

@@ -14,11 +14,13 @@ use uuid::Uuid;
 
 use crate::helpers::{TestApp, user_id};
 
-/// An office's desk: a service `A`, a counter calling it and two tickets waiting.
+/// An office's desk: a service `A`, a counter calling it, two tickets waiting and two
+/// open consultations.
 pub struct Desk {
     pub service: Uuid,
     pub counter: Uuid,
     pub tickets: [Uuid; 2],
+    pub interactions: [Uuid; 2],
 }
 
 fn queue(app: &TestApp) -> Queue<'_> {
@@ -63,10 +65,28 @@ pub async fn desk(app: &TestApp, office: &str) -> Desk {
     for t in &mut tickets {
         *t = issue(app, office, service, "regular").await;
     }
+    let mut interactions = [Uuid::nil(); 2];
+    for i in &mut interactions {
+        *i = sipe::attention::interactions::service::record(
+            &app.db,
+            &ctx,
+            &system,
+            &sipe::attention::interactions::InteractionInput {
+                channel: "phone".into(),
+                contact: Some("381 555-0000".into()),
+                office_code: Some(office.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    }
     Desk {
         service,
         counter,
         tickets,
+        interactions,
     }
 }
 
@@ -453,4 +473,174 @@ async fn the_kiosk_issues_tickets_to_anyone_but_not_without_limit() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_consultation_is_on_the_persons_timeline_and_only_its_offices_see_it() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let person =
+        crate::persons::register(&app, "OE-A", "30111444", "Quiroga", "Marta", "1980-02-03").await;
+    app.user("opa", "operator", &["OE-A"]).await;
+    app.user("opb", "operator", &["OE-B"]).await;
+    let a = app.token(user_id(&app, "opa").await).await;
+    let b = app.token(user_id(&app, "opb").await).await;
+
+    let (status, i) = post(
+        &app,
+        &a,
+        "/api/v1/interactions",
+        json!({"channel": "whatsapp", "direction": "in", "person_id": person,
+            "notes": "Pregunta por el pago de noviembre", "topic": "payments"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{i}");
+    assert_eq!(i["status"], "open");
+    let id = i["id"].as_str().unwrap();
+    let timeline = app
+        .get_json(&a, &format!("/api/v1/persons/{person}/timeline"))
+        .await;
+    let shown = timeline.to_string();
+    assert!(shown.contains("attention.interaction"), "{shown}");
+    assert!(
+        shown.contains("WhatsApp") && shown.contains("Pagos de programas"),
+        "{shown}"
+    );
+
+    // Office B neither reads nor lists it; office A does (the positive control).
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/interactions/{id}")))
+        .bearer_auth(&b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let theirs = app.get_json(&b, "/api/v1/interactions").await;
+    let ours = app.get_json(&a, "/api/v1/interactions").await;
+    assert_eq!(
+        (theirs["total"].as_u64(), ours["total"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let (status, _) = post(
+        &app,
+        &b,
+        &format!("/api/v1/interactions/{id}/status"),
+        json!({"status": "resolved", "version": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Resolved at the version read; a stale version is a conflict.
+    let (status, done) = post(
+        &app,
+        &a,
+        &format!("/api/v1/interactions/{id}/status"),
+        json!({"status": "resolved", "outcome": "Se informó la fecha", "version": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert!(done["resolved_at"].is_string());
+    let (status, _) = post(
+        &app,
+        &a,
+        &format!("/api/v1/interactions/{id}/status"),
+        json!({"status": "open", "version": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // What is wrong is said where.
+    let (status, problem) = post(
+        &app,
+        &a,
+        "/api/v1/interactions",
+        json!({"channel": "fax", "topic": "nada", "notes": "x".repeat(4_001)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = problem.to_string();
+    assert!(text.contains("channel") && text.contains("notes"), "{text}");
+    let (status, problem) = post(
+        &app,
+        &b,
+        "/api/v1/interactions",
+        json!({"channel": "phone", "person_id": person}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+}
+
+#[tokio::test]
+async fn a_finished_ticket_records_a_consultation_per_topic_delivered() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let person =
+        crate::persons::register(&app, "OE-A", "30222555", "Sosa", "Luis", "1975-05-06").await;
+    let d = desk(&app, "OE-A").await;
+    app.user("opa", "operator", &["OE-A"]).await;
+    let token = app.token(user_id(&app, "opa").await).await;
+    // The ticket of someone who typed their document at the kiosk.
+    let input = IssueInput {
+        service_id: Some(d.service),
+        document: Some("30.222.555".into()),
+        ..Default::default()
+    };
+    let t = tickets::issue(
+        &queue(&app),
+        &AuditCtx::system(),
+        Issuer::Public(sipe::attention::tickets::Source::Kiosk),
+        "OE-A",
+        &input,
+    )
+    .await
+    .unwrap();
+    // The two desk tickets go first; then this one.
+    for _ in 0..3 {
+        post(
+            &app,
+            &token,
+            &format!("/api/v1/counters/{}/call-next", d.counter),
+            json!({}),
+        )
+        .await;
+    }
+    let (status, done) = post(
+        &app,
+        &token,
+        &format!("/api/v1/tickets/{}/steps", t.id),
+        json!({"step": "finish", "topics": ["programmes", "training"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let mine = app
+        .get_json(
+            &token,
+            &format!("/api/v1/interactions?person_id={person}&channel=counter"),
+        )
+        .await;
+    assert_eq!(mine["total"], 2, "{mine}");
+    assert_eq!(mine["items"][0]["status"], "resolved");
+    assert_eq!(mine["items"][0]["ticket_id"], t.id.to_string());
+    // An unknown topic changes nothing.
+    let other = issue(&app, "OE-A", d.service, "regular").await;
+    post(
+        &app,
+        &token,
+        &format!("/api/v1/counters/{}/call-next", d.counter),
+        json!({}),
+    )
+    .await;
+    let (status, _) = post(
+        &app,
+        &token,
+        &format!("/api/v1/tickets/{other}/steps"),
+        json!({"step": "finish", "topics": ["nada"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let still: Value = app
+        .get_json(&token, &format!("/api/v1/tickets/{other}"))
+        .await;
+    assert_eq!(still["status"], "called");
 }

@@ -389,6 +389,18 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     )
     .await
     .unwrap();
+    sipe::attention::interactions::service::record(
+        &app.db,
+        &ctx,
+        &sipe::access::Access::system("test"),
+        &sipe::attention::interactions::InteractionInput {
+            channel: "phone".into(),
+            person_id: Some(gone),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     kept_elsewhere
 }
 
@@ -419,6 +431,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "programme_compliance_reviews",
         "messages",
         "attention_tickets",
+        "attention_interactions",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

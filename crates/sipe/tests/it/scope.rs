@@ -1125,6 +1125,10 @@ fn concrete(path: &str, s: &Side) -> String {
         let value = match name {
             "code" if path.contains("offices/") => s.office.to_owned(),
             "id" if path.contains("/counters/") => s.desk.counter.to_string(),
+            "id" if path.starts_with("/attention/interactions/") => {
+                s.desk.interactions[1].to_string()
+            }
+            "id" if path.contains("/interactions/") => s.desk.interactions[0].to_string(),
             "id" if path.starts_with("/attention/services/")
                 || path.contains("/queue-services/") =>
             {
@@ -1649,6 +1653,18 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         ("POST", "/attention/offices/{code}/tickets")
         | ("POST", "/api/v1/offices/{code}/tickets") => {
             vec![("service_id", s.desk.service.to_string())]
+        }
+        ("POST", "/attention/interactions") | ("POST", "/api/v1/interactions") => vec![
+            ("channel", "phone".into()),
+            ("person_id", s.person.to_string()),
+            ("notes", "Consulta nueva".into()),
+        ],
+        ("POST", "/attention/interactions/{id}/status")
+        | ("POST", "/api/v1/interactions/{id}/status") => {
+            if api {
+                return Payload::Json(json!({"status": "resolved", "version": 1}));
+            }
+            vec![("status", "resolved".into()), ("version", "1".into())]
         }
         // The call before it (same walk) called this ticket.
         ("POST", "/attention/tickets/{id}/steps") | ("POST", "/api/v1/tickets/{id}/steps") => {

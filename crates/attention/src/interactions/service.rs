@@ -1,0 +1,410 @@
+//! Use cases on consultations: one transaction each, with audit rows and the person's
+//! timeline event.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::domain::{Channel, Direction, InteractionStatus};
+use super::store;
+use crate::entity::{interaction, topic};
+use crate::error::AttentionError;
+use sipe_persons::timeline::{self, Arg, NewEvent};
+use sipe_platform::access::{Access, ScopeKind};
+use sipe_platform::audit::{self, AuditCtx, Change};
+use sipe_platform::db::{self, Db};
+use sipe_platform::ids::PersonId;
+use sipe_platform::validation::{self, FieldErrors};
+
+/// Longest notes or outcome, in characters.
+pub const NOTES_MAX: usize = 4_000;
+
+/// A consultation as recorded.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct InteractionInput {
+    /// phone, email, whatsapp, social, web, counter, sms.
+    pub channel: String,
+    /// `in` (default) or `out`.
+    pub direction: Option<String>,
+    /// The person, when known (view scope).
+    pub person_id: Option<Uuid>,
+    /// A topic code (`GET /api/v1/interaction-topics`).
+    pub topic: Option<String>,
+    /// Notes (up to 4,000 characters).
+    pub notes: Option<String>,
+    /// What was answered or done.
+    pub outcome: Option<String>,
+    /// open (default), waiting_person, waiting_area, resolved.
+    pub status: Option<String>,
+    /// The phone or address it came from.
+    pub contact: Option<String>,
+    /// The owning office (capture scope; default: the person's, else the caller's).
+    pub office_code: Option<String>,
+}
+
+/// A consultation as screens and the API show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Interaction {
+    /// Id.
+    pub id: Uuid,
+    /// Channel.
+    pub channel: Channel,
+    /// Direction.
+    pub direction: Direction,
+    /// The person.
+    pub person_id: Option<Uuid>,
+    /// The owning office.
+    pub office_id: Uuid,
+    /// Topic code.
+    pub topic: Option<String>,
+    /// Status.
+    pub status: InteractionStatus,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Outcome.
+    pub outcome: Option<String>,
+    /// Phone or address it came from.
+    pub contact: Option<String>,
+    /// The counter ticket it came from.
+    pub ticket_id: Option<Uuid>,
+    /// Assigned operator.
+    pub assigned_name: Option<String>,
+    /// Who recorded it.
+    pub created_by_name: String,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
+    /// Changed.
+    pub updated_at: DateTime<Utc>,
+    /// Resolved.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Version, for changes.
+    pub version: i32,
+}
+
+impl From<interaction::Model> for Interaction {
+    fn from(m: interaction::Model) -> Self {
+        Interaction {
+            id: m.id,
+            channel: Channel::parse(&m.channel).unwrap_or(Channel::Phone),
+            direction: Direction::parse(&m.direction).unwrap_or(Direction::In),
+            person_id: m.person_id,
+            office_id: m.office_id,
+            topic: m.topic_code,
+            status: InteractionStatus::parse(&m.status).unwrap_or(InteractionStatus::Open),
+            notes: m.notes,
+            outcome: m.outcome,
+            contact: m.contact,
+            ticket_id: m.ticket_id,
+            assigned_name: m.assigned_name,
+            created_by_name: m.created_by_name,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            resolved_at: m.resolved_at,
+            version: m.version,
+        }
+    }
+}
+
+struct Valid {
+    channel: Channel,
+    direction: Direction,
+    status: InteractionStatus,
+    notes: Option<String>,
+    outcome: Option<String>,
+    contact: Option<String>,
+    topic: Option<String>,
+}
+
+fn optional(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn check(input: &InteractionInput) -> Result<Valid, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let channel = Channel::parse(&input.channel).unwrap_or_else(|| {
+        errors.add("channel", "attention-channel-invalid");
+        Channel::Phone
+    });
+    let direction = match input.direction.as_deref().map(str::trim) {
+        None | Some("") => Direction::In,
+        Some(d) => Direction::parse(d).unwrap_or_else(|| {
+            errors.add("direction", "attention-direction-invalid");
+            Direction::In
+        }),
+    };
+    let status = match input.status.as_deref().map(str::trim) {
+        None | Some("") => InteractionStatus::Open,
+        Some(s) => InteractionStatus::parse(s).unwrap_or_else(|| {
+            errors.add("status", "attention-istatus-invalid");
+            InteractionStatus::Open
+        }),
+    };
+    let text = |errors: &mut FieldErrors, field, raw: &Option<String>, max| {
+        optional(validation::multiline_text(
+            errors,
+            field,
+            raw.as_deref().unwrap_or_default(),
+            false,
+            max,
+        ))
+    };
+    let notes = text(&mut errors, "notes", &input.notes, NOTES_MAX);
+    let outcome = text(&mut errors, "outcome", &input.outcome, NOTES_MAX);
+    let contact = optional(validation::text(
+        &mut errors,
+        "contact",
+        input.contact.as_deref().unwrap_or_default(),
+        false,
+        200,
+    ));
+    let topic = input
+        .topic
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
+    if topic.as_ref().is_some_and(|t| t.len() > 40) {
+        errors.add("topic", "attention-topic-unknown");
+    }
+    errors.into_result()?;
+    Ok(Valid {
+        channel,
+        direction,
+        status,
+        notes,
+        outcome,
+        contact,
+        topic,
+    })
+}
+
+/// Is `code` an active topic?
+async fn check_topic(
+    conn: &impl ConnectionTrait,
+    code: Option<&str>,
+) -> Result<(), AttentionError> {
+    if let Some(code) = code
+        && topic::Entity::find_by_id(code.to_owned())
+            .filter(topic::Column::Active.eq(true))
+            .one(conn)
+            .await?
+            .is_none()
+    {
+        return Err(FieldErrors::one("topic", "attention-topic-unknown").into());
+    }
+    Ok(())
+}
+
+/// What a new row holds besides the input.
+pub(crate) struct Origin {
+    pub office_id: Uuid,
+    pub person_id: Option<Uuid>,
+    pub ticket_id: Option<Uuid>,
+}
+
+/// Writes a consultation and the person's timeline event, inside a use case's
+/// transaction.
+async fn insert(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    access: &Access,
+    v: Valid,
+    origin: Origin,
+) -> Result<interaction::Model, AttentionError> {
+    let now = Utc::now().trunc_subsecs(6);
+    let id = Uuid::now_v7();
+    let row = interaction::ActiveModel {
+        id: Set(id),
+        channel: Set(v.channel.as_str().to_owned()),
+        direction: Set(v.direction.as_str().to_owned()),
+        person_id: Set(origin.person_id),
+        office_id: Set(origin.office_id),
+        topic_code: Set(v.topic.clone()),
+        status: Set(v.status.as_str().to_owned()),
+        outcome: Set(v.outcome),
+        notes: Set(v.notes),
+        contact: Set(v.contact),
+        ticket_id: Set(origin.ticket_id),
+        assigned_to: Set(Some(access.actor.user_id).filter(|u| !u.is_nil())),
+        assigned_name: Set(Some(access.actor.full_name.clone())),
+        created_by: Set(Some(access.actor.user_id).filter(|u| !u.is_nil())),
+        created_by_name: Set(access.actor.full_name.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        resolved_at: Set((v.status == InteractionStatus::Resolved).then_some(now)),
+        version: Set(1),
+    }
+    .insert(tx)
+    .await?;
+    audit::record(
+        tx,
+        ctx,
+        Change::new("attention.interaction.create", "attention_interaction", id).after(json!({
+            "channel": row.channel, "direction": row.direction, "person_id": row.person_id,
+            "office_id": row.office_id, "topic": row.topic_code, "status": row.status,
+            "ticket_id": row.ticket_id,
+        })),
+    )
+    .await?;
+    if let Some(person) = row.person_id {
+        let topic_name = match &row.topic_code {
+            Some(code) => topic::Entity::find_by_id(code.clone())
+                .one(tx)
+                .await?
+                .map(|t| Arg::text(t.name)),
+            None => None,
+        }
+        .unwrap_or_else(|| Arg::key("attention-no-topic"));
+        timeline::append(
+            tx,
+            ctx,
+            NewEvent {
+                person_id: person,
+                kind: "attention.interaction",
+                args: vec![
+                    ("channel", Arg::key(v.channel.label_key())),
+                    ("topic", topic_name),
+                ],
+                link: Some(format!("/attention/interactions/{id}")),
+                office_id: Some(row.office_id),
+            },
+        )
+        .await?;
+    }
+    Ok(row)
+}
+
+/// Records a consultation; returns it.
+pub async fn record(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    input: &InteractionInput,
+) -> Result<Interaction, AttentionError> {
+    let v = check(input)?;
+    let tx = db::begin_write(db).await?;
+    check_topic(&tx, v.topic.as_deref()).await?;
+    let person = match input.person_id {
+        Some(id) => Some(
+            sipe_persons::store::find_person(&tx, access, ScopeKind::View, PersonId(id))
+                .await?
+                .ok_or_else(|| FieldErrors::one("person_id", "attention-person-unknown"))?,
+        ),
+        None => None,
+    };
+    let preferred: Vec<Uuid> = person.iter().map(|p| p.office_id).collect();
+    let office = sipe_platform::territory::store::capture_office(
+        &tx,
+        access,
+        input.office_code.as_deref(),
+        &preferred,
+    )
+    .await??;
+    let origin = Origin {
+        office_id: office.id,
+        person_id: person.map(|p| p.id),
+        ticket_id: None,
+    };
+    let row = insert(&tx, ctx, access, v, origin).await?;
+    tx.commit().await?;
+    Ok(row.into())
+}
+
+/// Inside a finished ticket's transaction: one consultation per topic delivered, at the
+/// counter, resolved.
+pub(crate) async fn record_delivered(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    access: &Access,
+    topics: &[String],
+    origin: &Origin,
+) -> Result<(), AttentionError> {
+    for code in topics {
+        check_topic(tx, Some(code)).await?;
+        let v = Valid {
+            channel: Channel::Counter,
+            direction: Direction::In,
+            status: InteractionStatus::Resolved,
+            notes: None,
+            outcome: None,
+            contact: None,
+            topic: Some(code.clone()),
+        };
+        let origin = Origin {
+            office_id: origin.office_id,
+            person_id: origin.person_id,
+            ticket_id: origin.ticket_id,
+        };
+        insert(tx, ctx, access, v, origin).await?;
+    }
+    Ok(())
+}
+
+/// A change of a consultation's status, at the version read.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct StatusChange {
+    /// The new status.
+    pub status: String,
+    /// What was answered or done (replaces the outcome when given).
+    pub outcome: Option<String>,
+    /// The version read.
+    pub version: i32,
+}
+
+/// Changes a consultation's status (capture scope of its office).
+pub async fn change_status(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    id: Uuid,
+    change: &StatusChange,
+) -> Result<Interaction, AttentionError> {
+    let status = InteractionStatus::parse(&change.status)
+        .ok_or_else(|| FieldErrors::one("status", "attention-istatus-invalid"))?;
+    let mut errors = FieldErrors::new();
+    let outcome = optional(validation::multiline_text(
+        &mut errors,
+        "outcome",
+        change.outcome.as_deref().unwrap_or_default(),
+        false,
+        NOTES_MAX,
+    ));
+    errors.into_result()?;
+    let tx = db::begin_write(db).await?;
+    let current = store::find(&tx, access, ScopeKind::Capture, id)
+        .await?
+        .ok_or(AttentionError::NotFound)?;
+    if current.version != change.version {
+        return Err(AttentionError::Conflict("attention-changed-meanwhile"));
+    }
+    let before = json!({"status": current.status, "outcome": current.outcome});
+    let now = Utc::now().trunc_subsecs(6);
+    let version = current.version;
+    let mut a = current.into_active_model();
+    a.status = Set(status.as_str().to_owned());
+    if outcome.is_some() {
+        a.outcome = Set(outcome);
+    }
+    a.resolved_at = Set((status == InteractionStatus::Resolved).then_some(now));
+    a.updated_at = Set(now);
+    a.version = Set(version + 1);
+    let row = a.update(&tx).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("attention.interaction.status", "attention_interaction", id)
+            .before(before)
+            .after(json!({"status": row.status, "outcome": row.outcome})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.into())
+}

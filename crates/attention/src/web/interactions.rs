@@ -1,0 +1,411 @@
+//! Consultations: the inbox (with counts per status and filters), recording one, and
+//! one consultation with its status.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::entity::{interaction, topic};
+use crate::error::AttentionError;
+use crate::interactions::api::ListParams;
+use crate::interactions::service::{self, InteractionInput, StatusChange};
+use crate::interactions::store;
+use crate::interactions::{Channel, Direction, InteractionStatus};
+use sipe_platform::access::{Permission, ScopeKind};
+use sipe_platform::ids::PersonId;
+use sipe_platform::validation::FieldErrors;
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::form::Choice;
+use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::render::page_with;
+use sipe_platform::web::table::{ListQuery, Pager};
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+/// A row of the inbox.
+pub struct Row {
+    i: interaction::Model,
+    topic: String,
+    person: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "attention/interactions.html")]
+struct InboxPage {
+    ctx: PageCtx,
+    rows: Vec<Row>,
+    pager: Pager,
+    counts: Vec<(InteractionStatus, u64)>,
+    status: String,
+    channel: String,
+    mine: bool,
+    channels: Vec<Choice>,
+    can_record: bool,
+}
+
+/// The inbox's query.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InboxQuery {
+    status: String,
+    channel: String,
+    mine: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+fn topic_names(topics: &[topic::Model], code: Option<&str>) -> String {
+    code.and_then(|c| topics.iter().find(|t| t.code == c))
+        .map(|t| t.name.clone())
+        .unwrap_or_default()
+}
+
+fn channel_choices(ctx: &PageCtx, current: &str) -> Vec<Choice> {
+    Channel::ALL
+        .iter()
+        .map(|c| Choice {
+            value: c.as_str().to_owned(),
+            label: ctx.t(c.label_key()).into_owned(),
+            selected: c.as_str() == current,
+        })
+        .collect()
+}
+
+/// `GET /attention/interactions`: the consultations of the view scope.
+pub async fn inbox(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Query(q): Query<InboxQuery>,
+) -> Result<Response, WebError> {
+    let params = ListParams {
+        status: Some(q.status.clone()),
+        channel: Some(q.channel.clone()),
+        mine: Some(q.mine == "1"),
+        ..Default::default()
+    };
+    let filter = params.filter(user.access.actor.user_id)?;
+    let mut pager = Pager::new("/attention/interactions", &q.list, &store::SORTS, true)?
+        .keep("status", &q.status)
+        .keep("channel", &q.channel)
+        .keep("mine", &q.mine);
+    let (rows, total) = store::list(&state.db, &user.access, &filter, &pager).await?;
+    pager.total = total;
+    let counts = store::counts(&state.db, &user.access, &filter).await?;
+    let topics = store::topics(&state.db, false).await?;
+    let people: Vec<PersonId> = rows
+        .iter()
+        .filter_map(|r| r.person_id.map(PersonId))
+        .collect();
+    // Names of the people the user may see (a consultation of the office may name
+    // someone registered elsewhere).
+    let visible =
+        sipe_platform::territory::store::office_ids_in_scope(&state.db, &user.access.view).await?;
+    let names: std::collections::HashMap<PersonId, String> =
+        sipe_persons::store::names_of(&state.db, people.iter().copied())
+            .await?
+            .into_iter()
+            .filter(|n| visible.as_ref().is_none_or(|v| v.contains(&n.office_id.0)))
+            .map(|n| (n.id, n.display()))
+            .collect();
+    sipe_persons::service::record_shown(
+        &state.reads,
+        &audit,
+        "attention.interactions.list",
+        "/attention/interactions",
+        people.iter().copied(),
+    )
+    .await
+    .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
+    let rows = rows
+        .into_iter()
+        .map(|i| Row {
+            topic: topic_names(&topics, i.topic_code.as_deref()),
+            person: i.person_id.and_then(|p| names.get(&PersonId(p)).cloned()),
+            i,
+        })
+        .collect();
+    page_with(
+        StatusCode::OK,
+        InboxPage {
+            channels: channel_choices(&ctx, &q.channel),
+            can_record: user.access.can(Permission::Attend),
+            ctx,
+            rows,
+            pager,
+            counts,
+            status: q.status,
+            channel: q.channel,
+            mine: q.mine == "1",
+        },
+    )
+}
+
+#[derive(askama::Template)]
+#[template(path = "attention/interaction_new.html")]
+struct NewPage {
+    ctx: PageCtx,
+    form: NewForm,
+    channels: Vec<Choice>,
+    topics: Vec<Choice>,
+    statuses: Vec<Choice>,
+    person: Option<(Uuid, String)>,
+    errors: FieldErrors,
+}
+
+/// The form of a new consultation.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct NewForm {
+    channel: String,
+    direction: String,
+    person_id: String,
+    topic: String,
+    notes: String,
+    outcome: String,
+    status: String,
+    contact: String,
+}
+
+fn topic_choices(topics: &[topic::Model], current: &str) -> Vec<Choice> {
+    topics
+        .iter()
+        .map(|t| Choice {
+            value: t.code.clone(),
+            label: t.name.clone(),
+            selected: t.code == current,
+        })
+        .collect()
+}
+
+fn status_choices(ctx: &PageCtx, current: &str) -> Vec<Choice> {
+    InteractionStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().to_owned(),
+            label: ctx.t(s.label_key()).into_owned(),
+            selected: s.as_str() == current,
+        })
+        .collect()
+}
+
+async fn new_page(
+    state: &AppState,
+    ctx: PageCtx,
+    user: &Authenticated,
+    form: NewForm,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let person = match Uuid::parse_str(form.person_id.trim()) {
+        Ok(id) => {
+            sipe_persons::store::find_person(&state.db, &user.access, ScopeKind::View, PersonId(id))
+                .await?
+                .map(|p| (p.id, sipe_persons::service::display_name(&p)))
+        }
+        Err(_) => None,
+    };
+    let topics = store::topics(&state.db, true).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page_with(
+        status,
+        NewPage {
+            channels: channel_choices(&ctx, &form.channel),
+            topics: topic_choices(&topics, &form.topic),
+            statuses: status_choices(&ctx, &form.status),
+            ctx,
+            form,
+            person,
+            errors,
+        },
+    )
+}
+
+/// What the new-consultation link may carry.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    person: String,
+    channel: String,
+}
+
+/// `GET /attention/interactions/new`.
+pub async fn new(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, WebError> {
+    let form = NewForm {
+        person_id: q.person.chars().take(40).collect(),
+        channel: if q.channel.is_empty() {
+            "phone".into()
+        } else {
+            q.channel.chars().take(20).collect()
+        },
+        status: "open".into(),
+        ..Default::default()
+    };
+    new_page(&state, ctx, &user, form, FieldErrors::new()).await
+}
+
+/// `POST /attention/interactions`.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<NewForm>,
+) -> Result<Response, WebError> {
+    let person_id = match form.person_id.trim() {
+        "" => None,
+        raw => match Uuid::parse_str(raw) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let errors = FieldErrors::one("person_id", "attention-person-unknown");
+                return new_page(&state, ctx, &user, form, errors).await;
+            }
+        },
+    };
+    let input = InteractionInput {
+        channel: form.channel.clone(),
+        direction: Some(form.direction.clone()),
+        person_id,
+        topic: Some(form.topic.clone()),
+        notes: Some(form.notes.clone()),
+        outcome: Some(form.outcome.clone()),
+        status: Some(form.status.clone()),
+        contact: Some(form.contact.clone()),
+        office_code: None,
+    };
+    match service::record(&state.db, &audit, &user.access, &input).await {
+        Ok(i) => Ok(redirect_with_flash(
+            &format!("/attention/interactions/{}", i.id),
+            "success",
+            "attention-interaction-saved",
+        )),
+        Err(AttentionError::Invalid(errors)) => new_page(&state, ctx, &user, form, errors).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "attention/interaction.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    i: interaction::Model,
+    channel: String,
+    direction: String,
+    status: InteractionStatus,
+    topic: String,
+    person: Option<(Uuid, String)>,
+    office: String,
+    statuses: Vec<Choice>,
+    can_change: bool,
+}
+
+/// `GET /attention/interactions/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let i = store::find(&state.db, &user.access, ScopeKind::View, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let person = match i.person_id {
+        Some(p) => {
+            sipe_persons::service::record_read(&state.reads, &audit, PersonId(p))
+                .await
+                .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
+            sipe_persons::store::find_person(&state.db, &user.access, ScopeKind::View, PersonId(p))
+                .await?
+                .map(|p| (p.id, sipe_persons::service::display_name(&p)))
+        }
+        None => None,
+    };
+    let topics = store::topics(&state.db, false).await?;
+    let office = sipe_platform::territory::store::office_by_id(
+        &state.db,
+        sipe_platform::ids::OfficeId(i.office_id),
+    )
+    .await?
+    .map(|o| format!("{} · {}", o.code, o.name))
+    .unwrap_or_default();
+    let status = InteractionStatus::parse(&i.status).unwrap_or(InteractionStatus::Open);
+    let can_change = user.access.can(Permission::Attend)
+        && store::find(&state.db, &user.access, ScopeKind::Capture, id)
+            .await?
+            .is_some();
+    page_with(
+        StatusCode::OK,
+        ShowPage {
+            channel: Channel::parse(&i.channel)
+                .map(|c| ctx.t(c.label_key()).into_owned())
+                .unwrap_or_default(),
+            direction: ctx
+                .t(format!(
+                    "attention-direction-{}",
+                    Direction::parse(&i.direction)
+                        .unwrap_or(Direction::In)
+                        .as_str()
+                ))
+                .into_owned(),
+            statuses: status_choices(&ctx, status.as_str()),
+            topic: topic_names(&topics, i.topic_code.as_deref()),
+            ctx,
+            status,
+            person,
+            office,
+            can_change,
+            i,
+        },
+    )
+}
+
+/// The status form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    status: String,
+    outcome: String,
+    version: String,
+}
+
+/// `POST /attention/interactions/{id}/status`.
+pub async fn change_status(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, WebError> {
+    let back = format!("/attention/interactions/{id}");
+    let change = StatusChange {
+        status: form.status,
+        outcome: Some(form.outcome),
+        version: form.version.trim().parse().unwrap_or(-1),
+    };
+    match service::change_status(&state.db, &audit, &user.access, id, &change).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            "attention-interaction-saved",
+        )),
+        Err(AttentionError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
+        Err(AttentionError::Invalid(_)) => Ok(redirect_with_flash(
+            &back,
+            "error",
+            "attention-interaction-invalid",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
