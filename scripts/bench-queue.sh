@@ -39,35 +39,32 @@ run() {
   mkdir -p "$dir"
   echo
   echo "## $name"
-  # An installation with its admin (no demo people: the queue is what is measured).
+  # An installation with the desks and their operators (no people: the queue is what
+  # is measured).
   "$bin" --data-dir "$dir" "$@" migrate >/dev/null
-  "$bin" --data-dir "$dir" "$@" user create --username bench --role admin --password-stdin \
-    <<<"bench password for the queue" >/dev/null
-  local token
-  token="$("$bin" --data-dir "$dir" "$@" token create --username bench 2>/dev/null | tail -1)"
+  SIPE_DATABASE_URL="$url" "$bench" setup "$dir" "$dir/tokens" "$OFFICES" "$COUNTERS"
   local port; port="$(free_port)"
   SIPE_LOG=warn "$bin" --data-dir "$dir" "$@" serve --bind "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
   local pid=$!
   pids+=("$pid")
   local base="http://127.0.0.1:$port"
   wait_up "$base/healthz"
-  "$bench" setup "$base" "$token" "$OFFICES" "$COUNTERS"
-  "$bench" load "$base" "$token" "$OFFICES" "$COUNTERS" "$DURATION" "$RATE"
+  "$bench" load "$base" "$dir/tokens" "$DURATION" "$RATE"
   echo
   echo "server RSS after the load: $(rss "$pid") (peak $(hwm "$pid"))"
   "$bench" streams "$base" "$OFFICES" "$STREAMS" 20 &
   local streams=$!
   sleep 8
   echo "server RSS with $STREAMS display streams open: $(rss "$pid") (peak $(hwm "$pid"))"
-  "$bench" call "$base" "$token" "$OFFICES"
+  "$bench" call "$base" "$dir/tokens"
   wait "$streams"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-run sqlite
+url="" run sqlite
 if [[ -z "${SKIP_PG:-}" ]]; then
   db="sipe_bench_queue_$$"
   psql "$PG_ADMIN" -qc "CREATE DATABASE $db" >/dev/null
   trap 'psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; cleanup' EXIT
-  run postgresql --database-url "${PG_ADMIN%/*}/$db"
+  url="${PG_ADMIN%/*}/$db" run postgresql --database-url "${PG_ADMIN%/*}/$db"
 fi

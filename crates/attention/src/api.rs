@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::desk::{self, CounterInput, ServiceInput};
 use crate::entity::{counter, service};
-use crate::tickets::service::{self as tickets, Called, Issuer, Queue, TicketStep};
+use crate::tickets::service::{self as tickets, Called, Holding, Issuer, Queue, TicketStep};
 use crate::tickets::{IssueInput, Ticket, TicketStatus};
 use sipe_platform::access::ScopeKind;
 use sipe_platform::api::{ApiAccess, ApiError, ApiJson, Page};
@@ -291,7 +291,7 @@ pub async fn show_ticket(
 
 /// The counter's "call next" (capture scope): finishes the ticket it holds and calls
 /// the next one; answers the ticket called, or 409 when nobody waits for its services.
-#[utoipa::path(post, path = "/api/v1/counters/{id}/call-next",
+#[utoipa::path(post, path = "/api/v1/counters/{id}/call-next", request_body(content = Option<CallNextInput>),
     params(("id" = Uuid, Path, description = "Counter id")),
     responses((status = 200, body = Called), (status = 404, body = sipe_platform::api::Problem), (status = 409, body = sipe_platform::api::Problem)))]
 pub async fn call_next(
@@ -299,13 +299,37 @@ pub async fn call_next(
     ApiAccess(access): ApiAccess,
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
 ) -> Result<Json<Called>, ApiError> {
-    match tickets::call_next(&Queue::of(&state), &ctx, &access, id).await? {
+    // The body is optional: `{"current": "<ticket id>" | "none"}` says what the client
+    // believes the counter holds (a mismatch is a 409: a second click changes nothing).
+    let holding = if body.iter().all(u8::is_ascii_whitespace) {
+        Holding::Unknown
+    } else {
+        let input: CallNextInput = serde_json::from_slice(&body)
+            .map_err(|e| ApiError::BadRequest(format!("body: {e}")))?;
+        input
+            .current
+            .as_deref()
+            .map_or(Holding::Unknown, Holding::parse)
+    };
+    match tickets::call_next(&Queue::of(&state), &ctx, &access, id, holding).await? {
         Some(called) => Ok(Json(called)),
         None => Err(ApiError::Conflict(
-            "No ticket is waiting for this counter's services.".into(),
+            sipe_platform::i18n::Lang::En
+                .t("attention-nobody-waiting")
+                .into_owned(),
         )),
     }
+}
+
+/// What a client believes a counter holds when it asks for the next ticket.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CallNextInput {
+    /// The ticket the client shows as held, or `none`; left out, the server does not
+    /// check.
+    pub current: Option<String>,
 }
 
 /// Moves a ticket one step (capture scope of its office): `recall`, `start`, `no_show`,

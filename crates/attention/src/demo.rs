@@ -7,7 +7,7 @@ use sipe_platform::audit::AuditCtx;
 use sipe_platform::module::{DemoStage, DemoStep};
 
 use crate::desk::{self, CounterInput, ServiceInput};
-use crate::tickets::service::{self as tickets, IssueInput, Issuer, Queue, TicketStep};
+use crate::tickets::service::{self as tickets, Holding, IssueInput, Issuer, Queue, TicketStep};
 
 /// Attention's steps of `sipe demo`.
 pub const STEPS: &[DemoStep] = &[DemoStep {
@@ -203,7 +203,6 @@ async fn morning(
             service_id: Some(service.id),
             priority: Some(PRIORITIES[i % PRIORITIES.len()].into()),
             document: None,
-            phone: None,
             person_id: None,
         };
         tickets::issue(
@@ -221,7 +220,7 @@ async fn morning(
     // sent to another service.
     for i in 0..14 {
         let c = &counters[i % counters.len()];
-        let Some(called) = tickets::call_next(&q, audit, system, c.id)
+        let Some(called) = tickets::call_next(&q, audit, system, c.id, Holding::Unknown)
             .await
             .map_err(err)?
         else {

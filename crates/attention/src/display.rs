@@ -2,11 +2,14 @@
 //! server-sent events.
 //!
 //! A call is a row of `attention_calls`, written in the transaction that calls the
-//! ticket; its UUIDv7 is the event id, so ids grow in call order. After the commit it is
-//! published to this node's open streams of the office. A stream that reconnects sends
-//! `Last-Event-ID` and is given every call after it from the database first, so a
-//! network glitch loses no call. A stream also looks at the database every
-//! `POLL` seconds and when it falls behind, which brings calls made on another node.
+//! ticket, numbered in the office's order (`seq`, taken under the office's queue lock,
+//! so numbers follow the commits without gaps); the number is the event id. After the
+//! commit it is published to this node's open streams of the office. A stream that
+//! reconnects sends `Last-Event-ID` and is given every call after it from the database
+//! first, so a network glitch loses no call. A stream that hears of a call out of turn
+//! (published before an earlier one), or falls behind, reads the missing ones from the
+//! database; so does an idle stream every `POLL` seconds, which brings calls made on
+//! another node.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,10 +31,12 @@ use sipe_platform::db::Db;
 use sipe_platform::web::{AppState, WebError};
 
 /// How often an idle stream reads the database (calls made on other nodes).
-const POLL: Duration = Duration::from_secs(20);
-/// Most open streams per office and in all (each is a task and a database read on
-/// connect): a display per office and some phones, bounded so a flood cannot grow it.
+const POLL: Duration = Duration::from_secs(10);
+/// Most open streams per office, per client address and in all (each is a task and a
+/// database read now and then): displays and some phones, bounded so that one address
+/// cannot take an office's places.
 const STREAMS_PER_OFFICE: usize = 200;
+const STREAMS_PER_ADDRESS: usize = 20;
 const STREAMS_MAX: usize = 5_000;
 /// How far back a resumed stream is given calls (a display off overnight starts fresh).
 const REPLAY: chrono::TimeDelta = chrono::TimeDelta::hours(12);
@@ -42,6 +47,7 @@ const BUFFER: usize = 64;
 #[derive(Default)]
 pub struct Displays {
     offices: Mutex<HashMap<Uuid, Office>>,
+    addresses: Mutex<HashMap<std::net::IpAddr, usize>>,
     open: AtomicUsize,
 }
 
@@ -60,16 +66,27 @@ impl Displays {
     }
 
     /// A place for one more stream of the office, if the bounds allow.
-    fn enter(self: &Arc<Self>, office_id: Uuid) -> Option<Slot> {
+    fn enter(self: &Arc<Self>, office_id: Uuid, address: Option<std::net::IpAddr>) -> Option<Slot> {
         let mut offices = self.offices.lock().unwrap_or_else(|e| e.into_inner());
         if self.open.load(Ordering::Relaxed) >= STREAMS_MAX {
             return None;
+        }
+        if let Some(ip) = address {
+            let mut addresses = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
+            let n = addresses.entry(ip).or_default();
+            if *n >= STREAMS_PER_ADDRESS {
+                return None;
+            }
+            *n += 1;
         }
         let o = offices.entry(office_id).or_insert_with(|| Office {
             sender: broadcast::channel(BUFFER).0,
             streams: 0,
         });
         if o.streams >= STREAMS_PER_OFFICE {
+            if let Some(ip) = address {
+                self.release_address(ip);
+            }
             return None;
         }
         o.streams += 1;
@@ -77,8 +94,19 @@ impl Displays {
         Some(Slot {
             displays: Arc::clone(self),
             office_id,
+            address,
             receiver: o.sender.subscribe(),
         })
+    }
+
+    fn release_address(&self, ip: std::net::IpAddr) {
+        let mut addresses = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = addresses.get_mut(&ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                addresses.remove(&ip);
+            }
+        }
     }
 
     /// Ends every stream (at shutdown, so the server stops waiting for them).
@@ -99,12 +127,16 @@ impl Displays {
 struct Slot {
     displays: Arc<Displays>,
     office_id: Uuid,
+    address: Option<std::net::IpAddr>,
     receiver: broadcast::Receiver<Arc<call::Model>>,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         self.displays.open.fetch_sub(1, Ordering::Relaxed);
+        if let Some(ip) = self.address {
+            self.displays.release_address(ip);
+        }
         let mut offices = self
             .displays
             .offices
@@ -140,7 +172,7 @@ fn event(c: &call::Model) -> Event {
         at: c.at,
     };
     Event::default()
-        .id(c.id.to_string())
+        .id(c.seq.to_string())
         .event("call")
         .json_data(&data)
         .unwrap_or_default()
@@ -149,16 +181,18 @@ fn event(c: &call::Model) -> Event {
 /// Where a new stream starts.
 #[derive(Debug, Default, Deserialize)]
 pub struct After {
-    /// The last call the page already shows, or the nil id when it shows none (a
-    /// reconnecting browser sends `Last-Event-ID` instead).
-    pub after: Option<Uuid>,
+    /// The office's call number the page already shows (0: none); a reconnecting
+    /// browser sends `Last-Event-ID` instead.
+    pub after: Option<i64>,
 }
 
 struct Follow {
     db: Db,
     office_id: Uuid,
-    last: Option<Uuid>,
-    pending: VecDeque<call::Model>,
+    /// The last call number sent.
+    last: i64,
+    /// Calls to send, each marked when read from the database (in order, complete).
+    pending: VecDeque<(call::Model, bool)>,
     read_db: bool,
     slot: Slot,
 }
@@ -168,19 +202,26 @@ const PAGE: u64 = 50;
 
 async fn next(mut f: Follow) -> Option<(Result<Event, std::convert::Infallible>, Follow)> {
     loop {
-        while let Some(c) = f.pending.pop_front() {
-            if f.last.is_none_or(|l| c.id > l) {
-                f.last = Some(c.id);
+        while let Some((c, from_db)) = f.pending.pop_front() {
+            if c.seq <= f.last {
+                continue;
+            }
+            if from_db || c.seq == f.last + 1 {
+                f.last = c.seq;
                 let e = event(&c);
                 return Some((Ok(e), f));
             }
+            // Heard before an earlier call: read what is missing, in order.
+            f.read_db = true;
+            f.pending.clear();
+            break;
         }
         if f.read_db {
             let since = chrono::Utc::now() - REPLAY;
             match store::calls_after(&f.db, f.office_id, f.last, since, PAGE).await {
                 Ok(rows) => {
                     f.read_db = rows.len() as u64 == PAGE;
-                    f.pending.extend(rows);
+                    f.pending.extend(rows.into_iter().map(|c| (c, true)));
                     continue;
                 }
                 Err(e) => {
@@ -191,7 +232,7 @@ async fn next(mut f: Follow) -> Option<(Result<Event, std::convert::Infallible>,
         }
         tokio::select! {
             r = f.slot.receiver.recv() => match r {
-                Ok(c) => f.pending.push_back((*c).clone()),
+                Ok(c) => f.pending.push_back(((*c).clone(), false)),
                 Err(broadcast::error::RecvError::Lagged(_)) => f.read_db = true,
                 Err(broadcast::error::RecvError::Closed) => return None,
             },
@@ -206,6 +247,7 @@ pub async fn events(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(after): Query<After>,
+    client: sipe_platform::web::auth::Client,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let office = public_office(&state.db, &code).await?;
@@ -213,7 +255,7 @@ pub async fn events(
         .extensions
         .get_arc::<Displays>()
         .ok_or(WebError::NotFound)?;
-    let Some(slot) = displays.enter(office.id) else {
+    let Some(slot) = displays.enter(office.id, client.ip) else {
         return Ok((
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             [(axum::http::header::RETRY_AFTER, "30")],
@@ -224,16 +266,17 @@ pub async fn events(
     let resumed = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| v.len() <= 40)
-        .and_then(|v| Uuid::parse_str(v.trim()).ok())
-        .or(after.after);
+        .filter(|v| v.len() <= 20)
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .or(after.after)
+        .map(|n| n.max(0));
     let last = match resumed {
-        Some(id) => Some(id),
+        Some(n) => n,
         // A new display starts at the latest call (it shows the earlier ones itself).
         None => store::latest_calls(&state.db, office.id, chrono::DateTime::UNIX_EPOCH, 1)
             .await?
             .first()
-            .map(|c| c.id),
+            .map_or(0, |c| c.seq),
     };
     let follow = Follow {
         db: state.db.clone(),
@@ -245,9 +288,15 @@ pub async fn events(
     };
     let stream: std::pin::Pin<Box<dyn Stream<Item = _> + Send>> =
         Box::pin(futures::stream::unfold(follow, next));
-    Ok(Sse::new(stream)
+    let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response())
+        .into_response();
+    // A reverse proxy (nginx) must pass each event on at once.
+    response.headers_mut().insert(
+        "x-accel-buffering",
+        axum::http::HeaderValue::from_static("no"),
+    );
+    Ok(response)
 }
 
 /// An active office by code, for the public pages (no scope: the display shows numbers

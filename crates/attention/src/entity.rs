@@ -89,6 +89,8 @@ pub mod queue {
         pub priority_run: i32,
         /// Regular tickets owed before the next priority one.
         pub regular_owed: i32,
+        /// The office's calls so far.
+        pub last_call: i64,
         /// Last change.
         pub updated_at: DateTimeUtc,
     }
@@ -104,13 +106,16 @@ pub mod queue {
 pub mod ticket_number {
     use sea_orm::entity::prelude::*;
 
-    /// A service's count on a day.
+    /// A prefix's count on a day.
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "attention_ticket_numbers")]
     pub struct Model {
-        /// The service.
+        /// The office.
         #[sea_orm(primary_key, auto_increment = false)]
-        pub service_id: Uuid,
+        pub office_id: Uuid,
+        /// The prefix.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub prefix: String,
         /// The office's local day.
         #[sea_orm(primary_key, auto_increment = false)]
         pub day: Date,
@@ -197,11 +202,13 @@ pub mod call {
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "attention_calls")]
     pub struct Model {
-        /// UUIDv7: also the event id of the display stream, in order.
+        /// UUIDv7.
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
         /// The office.
         pub office_id: Uuid,
+        /// The office's call number: the display stream's event id.
+        pub seq: i64,
         /// The ticket.
         pub ticket_id: Uuid,
         /// Its number.

@@ -6,8 +6,7 @@
   const root = document.querySelector("[data-display]");
   if (!root) return;
   const office = root.dataset.office;
-  const nil = "00000000-0000-0000-0000-000000000000";
-  let after = root.dataset.after || nil;
+  let after = root.dataset.after || "0";
   const now = root.querySelector("[data-now-number]");
   const counter = root.querySelector("[data-now-counter]");
   const recent = root.querySelector("[data-recent]");
@@ -50,7 +49,9 @@
   }
 
   function show(call) {
-    if (now.textContent.trim() !== "—") {
+    // A recall of the number on screen only calls it again.
+    const again = call.recall && now.textContent.trim() === call.number;
+    if (!again && now.textContent.trim() !== "—") {
       const li = document.createElement("li");
       const strong = document.createElement("strong");
       strong.textContent = now.textContent;
@@ -65,6 +66,8 @@
     root.classList.remove("flash-call");
     void root.offsetWidth;
     root.classList.add("flash-call");
+    // Calls missed while offline are shown, not announced: the person has gone.
+    if (Date.now() - Date.parse(call.at) > 60000) return;
     chime();
     setTimeout(() => say(call), 700);
   }

@@ -1,18 +1,18 @@
-//! The counter queue under load (issue #18), against a running server, as an admin
-//! token (see `scripts/bench-queue.sh`):
-//!  - `setup URL TOKEN OFFICES COUNTERS`: OFFICES offices (`BQ-001`…), each with a
-//!    service and COUNTERS counters calling it;
-//!  - `load URL TOKEN OFFICES COUNTERS SECONDS RATE`: every counter issues a ticket,
+//! The counter queue under load (issue #18) (see `scripts/bench-queue.sh`):
+//!  - `setup DATA_DIR TOKENS OFFICES COUNTERS`: into the database, before the server
+//!    starts: OFFICES offices (`BQ-001`…), each with a service and COUNTERS counters
+//!    calling it, each counter with its own operator and token (written to TOKENS);
+//!  - `load URL TOKENS SECONDS RATE`: against the server, every counter issues a ticket,
 //!    calls the next and finishes it, round after round, the whole at RATE ticket
 //!    operations a second; one display per office follows its stream. Prints the rate
 //!    reached, the latency percentiles of each operation, and for every call how long
 //!    after its answer the office's display got it (and the calls it never got);
 //!  - `streams URL OFFICES N SECONDS`: N display streams spread over the offices, held
 //!    SECONDS; prints how many stayed open and how many calls they received;
-//!  - `call URL TOKEN OFFICES`: a ticket issued and called in each office (while the
-//!    streams are held, each should receive one).
+//!  - `call URL TOKENS`: a ticket issued and called in each office (while the streams
+//!    are held, each should receive one).
 //!
-//!   cargo run --release --example queue_bench -- setup http://127.0.0.1:8080 TOKEN 47 10
+//!   cargo run --release --example queue_bench -- setup DATA_DIR /tmp/tokens 47 10
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -40,42 +40,92 @@ async fn post(c: &reqwest::Client, url: &str, token: &str, body: Value) -> anyho
     Ok(v)
 }
 
-async fn setup(base: &str, token: &str, offices: usize, counters: usize) -> anyhow::Result<()> {
-    let c = client();
+/// The desks, straight into the database of DATA_DIR (or `SIPE_DATABASE_URL`): each
+/// office with a service `A` and its counters, each counter with its own operator and
+/// API token. Writes `office counter-id service-id token` lines to TOKENS.
+async fn setup(dir: &str, tokens: &str, offices: usize, counters: usize) -> anyhow::Result<()> {
+    let config = sipe::config::Config {
+        data_dir: dir.into(),
+        database_url: std::env::var("SIPE_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty()),
+        ..Default::default()
+    };
+    let db = sipe::startup::open_database(&config).await?;
+    let system = sipe::access::Access::system("bench");
+    let ctx = sipe::audit::AuditCtx::system();
+    let err = |e: sipe::attention::error::AttentionError| anyhow::anyhow!("{e}");
+    let mut lines = String::new();
     for i in 0..offices {
         let code = code(i);
-        let res = c
-            .post(format!("{base}/api/v1/offices"))
-            .bearer_auth(token)
-            .json(
-                &json!({"code": code, "name": format!("Oficina de carga {}", i + 1),
-                "kind": "employment_office"}),
-            )
-            .send()
-            .await?;
-        anyhow::ensure!(
-            res.status().is_success() || res.status().as_u16() == 409,
-            "office {code}: {}",
-            res.status()
-        );
-        let service = post(
-            &c,
-            &format!("{base}/api/v1/offices/{code}/services"),
-            token,
-            json!({"prefix": "A", "name": "Atención general"}),
+        let input = sipe::territory::domain::OfficeInput {
+            code: code.clone(),
+            name: format!("Oficina de carga {}", i + 1),
+            kind: "employment_office".into(),
+            ..Default::default()
+        };
+        sipe::territory::service::create_office(&db, &ctx, &system, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let service = sipe::attention::desk::service::create_service(
+            &db,
+            &ctx,
+            &system,
+            &code,
+            &sipe::attention::desk::ServiceInput {
+                prefix: "A".into(),
+                name: "Atención general".into(),
+                ..Default::default()
+            },
         )
-        .await?;
+        .await
+        .map_err(err)?;
         for n in 0..counters {
-            post(
-                &c,
-                &format!("{base}/api/v1/offices/{code}/counters"),
-                token,
-                json!({"name": format!("Box {}", n + 1), "services": [service["id"]]}),
+            let counter = sipe::attention::desk::service::create_counter(
+                &db,
+                &ctx,
+                &system,
+                &code,
+                &sipe::attention::desk::CounterInput {
+                    name: format!("Box {}", n + 1),
+                    services: vec![service],
+                    active: None,
+                },
             )
-            .await?;
+            .await
+            .map_err(err)?;
+            let username = format!("{}-{:02}", code.to_lowercase(), n + 1);
+            let user = sipe::access::service::UserInput {
+                username: username.clone(),
+                full_name: format!("Operador {username}"),
+                role: "operator".into(),
+                scopes: sipe::access::service::ScopeInput::same_offices(vec![code.clone()]),
+                ..Default::default()
+            };
+            let id = sipe::access::service::create_user(
+                &db,
+                &ctx,
+                &system,
+                &user,
+                "una clave larga de prueba",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let token = sipe::access::service::create_token(
+                &db,
+                &ctx,
+                id,
+                "bench",
+                "",
+                sipe::access::service::TokenLife::of(&config),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            lines.push_str(&format!("{code} {counter} {service} {token}\n"));
         }
     }
-    println!("{offices} offices with {counters} counters each");
+    std::fs::write(tokens, lines)?;
+    println!("{offices} offices with {counters} counters each, an operator at each");
     Ok(())
 }
 
@@ -137,63 +187,34 @@ async fn follow(
     Ok(n)
 }
 
-async fn ids(
-    c: &reqwest::Client,
-    base: &str,
-    token: &str,
-    code: &str,
-) -> anyhow::Result<(String, Vec<String>)> {
-    let get = |path: String| {
-        let c = c.clone();
-        let token = token.to_owned();
-        async move {
-            let v: Value = c.get(path).bearer_auth(token).send().await?.json().await?;
-            anyhow::Ok(v)
-        }
-    };
-    let services = get(format!("{base}/api/v1/offices/{code}/services")).await?;
-    let counters = get(format!("{base}/api/v1/offices/{code}/counters")).await?;
-    let service = services["items"][0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let counters = counters["items"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|c| c["id"].as_str().map(str::to_owned))
-                .collect()
+/// The desks `setup` wrote: office, counter, service, the counter operator's token.
+fn desks_of(tokens: &str) -> anyhow::Result<Vec<(String, String, String, String)>> {
+    Ok(std::fs::read_to_string(tokens)?
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace().map(str::to_owned);
+            Some((f.next()?, f.next()?, f.next()?, f.next()?))
         })
-        .unwrap_or_default();
-    Ok((service, counters))
+        .collect())
 }
 
-async fn load(
-    base: &str,
-    token: &str,
-    offices: usize,
-    counters: usize,
-    seconds: u64,
-    rate: f64,
-) -> anyhow::Result<()> {
+async fn load(base: &str, tokens: &str, seconds: u64, rate: f64) -> anyhow::Result<()> {
     let c = client();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let arrived: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let mut displays = Vec::new();
     let mut desks = Vec::new();
-    for i in 0..offices {
-        let code = code(i);
-        let (service, ids) = ids(&c, base, token, &code).await?;
-        anyhow::ensure!(!ids.is_empty(), "{code} has no counters: run setup first");
+    let mut seen = std::collections::HashSet::new();
+    for (code, counter, service, token) in desks_of(tokens)? {
         let url = format!("{base}/offices/{code}/display/events");
-        displays.push(tokio::spawn(follow(
-            url.clone(),
-            arrived.clone(),
-            stop.clone(),
-        )));
-        for counter in ids.into_iter().take(counters) {
-            desks.push((code.clone(), service.clone(), counter, url.clone()));
+        if seen.insert(code.clone()) {
+            displays.push(tokio::spawn(follow(
+                url.clone(),
+                arrived.clone(),
+                stop.clone(),
+            )));
         }
+        desks.push((code, service, counter, url, token));
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     let samples: Samples = Arc::default();
@@ -207,8 +228,8 @@ async fn load(
     let deadline = started + Duration::from_secs(seconds);
     let mut workers = Vec::new();
     let n = desks.len() as f64;
-    for (k, (code, service, counter, display)) in desks.into_iter().enumerate() {
-        let (c, token, base) = (c.clone(), token.to_owned(), base.to_owned());
+    for (k, (code, service, counter, display, token)) in desks.into_iter().enumerate() {
+        let (c, base) = (c.clone(), base.to_owned());
         let (samples, called, errors) = (samples.clone(), called.clone(), errors.clone());
         let offset = period.mul_f64(k as f64 / n);
         workers.push(tokio::spawn(async move {
@@ -273,7 +294,7 @@ async fn load(
                                 called
                                     .lock()
                                     .unwrap_or_else(|e| e.into_inner())
-                                    .push((format!("{display}|{n}"), Instant::now()));
+                                    .push((format!("{display}|{n}"), t0));
                             }
                         }
                     }
@@ -326,35 +347,36 @@ async fn load(
     }
     println!("\n{} calls; the displays never got {missed}", called.len());
     println!(
-        "\n| display update after the call's answer | count | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|"
+        "\n| display got the call, after the call was sent | count | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|"
     );
     report("display", lags);
     Ok(())
 }
 
 /// One ticket issued and called in each office (for the streams held open).
-async fn call_each(base: &str, token: &str, offices: usize) -> anyhow::Result<()> {
+async fn call_each(base: &str, tokens: &str) -> anyhow::Result<()> {
     let c = client();
-    for i in 0..offices {
-        let code = code(i);
-        let (service, counters) = ids(&c, base, token, &code).await?;
+    let mut seen = std::collections::HashSet::new();
+    for (code, counter, service, token) in desks_of(tokens)? {
+        if !seen.insert(code.clone()) {
+            continue;
+        }
         post(
             &c,
             &format!("{base}/api/v1/offices/{code}/tickets"),
-            token,
+            &token,
             json!({"service_id": service}),
         )
         .await?;
-        let counter = counters.first().cloned().unwrap_or_default();
         post(
             &c,
             &format!("{base}/api/v1/counters/{counter}/call-next"),
-            token,
+            &token,
             json!({}),
         )
         .await?;
     }
-    println!("a call in each of {offices} offices");
+    println!("a call in each of {} offices", seen.len());
     Ok(())
 }
 
@@ -386,25 +408,18 @@ async fn streams(base: &str, offices: usize, n: usize, seconds: u64) -> anyhow::
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).cloned().unwrap_or_default();
     let num = |i: usize, d: usize| args.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
     match arg(0).as_str() {
         "setup" => setup(&arg(1), &arg(2), num(3, 47), num(4, 10)).await,
         "load" => {
-            let rate = args.get(6).and_then(|s| s.parse().ok()).unwrap_or(600.0);
-            load(
-                &arg(1),
-                &arg(2),
-                num(3, 47),
-                num(4, 10),
-                num(5, 60) as u64,
-                rate,
-            )
-            .await
+            let rate = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(600.0);
+            load(&arg(1), &arg(2), num(3, 60) as u64, rate).await
         }
         "streams" => streams(&arg(1), num(2, 47), num(3, 1_000), num(4, 30) as u64).await,
-        "call" => call_each(&arg(1), &arg(2), num(3, 47)).await,
+        "call" => call_each(&arg(1), &arg(2)).await,
         _ => anyhow::bail!("usage: queue_bench setup|load|streams …"),
     }
 }

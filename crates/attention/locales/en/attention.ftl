@@ -42,8 +42,6 @@ attention-choose = Choose one
 attention-document = ID number (optional)
 attention-document-hint = With the ID number, the counter opens the person's record when calling them.
 attention-document-invalid = Type only the document's digits, 6 to 11 of them.
-attention-phone = Mobile (optional)
-attention-phone-hint = We text them when their turn is near.
 attention-services-none = This office has no counter services yet.
 
 attention-priority-regular = No priority
@@ -139,8 +137,6 @@ attention-kiosk-priority = Do you have priority?
 attention-kiosk-priority-hint = Older adults, pregnant people, people with a disability or with an appointment.
 attention-kiosk-document = Your ID number (optional)
 attention-kiosk-document-hint = So you are attended faster.
-attention-kiosk-phone = Your mobile (optional)
-attention-kiosk-phone-hint = We let you know when your turn is near.
 attention-kiosk-choose = Touch what you came for
 attention-kiosk-back = Back to the kiosk
 
@@ -200,3 +196,9 @@ attention-istatus-invalid = Choose a status: open, waiting_person, waiting_area 
 attention-topic-unknown = That topic does not exist or is no longer used.
 timeline-attention-interaction = Consultation by { $channel }: { $topic }
 attention-no-topic = no topic
+
+attention-counter-held = Someone else is attending at this counter: to call from here, take the counter first.
+attention-screen-stale = The screen was out of date (a double click?): nobody was called. Look at the current ticket and try again.
+attention-counter-busy = You are signing in to another counter at the same time: try again.
+attention-counter-name-taken = Another counter of this office has that name.
+attention-take-over-confirm = { $name } is attending at this counter. Take it over? Their current ticket stays with this counter.

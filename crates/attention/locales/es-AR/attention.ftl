@@ -42,8 +42,6 @@ attention-choose = Elegí una opción
 attention-document = DNI (opcional)
 attention-document-hint = Con el DNI, el box abre la ficha de la persona al llamarla.
 attention-document-invalid = Escribí solo los números del documento, entre 6 y 11 dígitos.
-attention-phone = Celular (opcional)
-attention-phone-hint = Le avisamos por SMS cuando falte poco para su turno.
 attention-services-none = Esta oficina todavía no tiene servicios de atención.
 
 attention-priority-regular = Sin prioridad
@@ -139,8 +137,6 @@ attention-kiosk-priority = ¿Tenés prioridad?
 attention-kiosk-priority-hint = Personas mayores, embarazadas, personas con discapacidad o con turno previo.
 attention-kiosk-document = Tu DNI (opcional)
 attention-kiosk-document-hint = Así te atienden más rápido.
-attention-kiosk-phone = Tu celular (opcional)
-attention-kiosk-phone-hint = Te avisamos cuando falte poco.
 attention-kiosk-choose = Tocá el trámite que venís a hacer
 attention-kiosk-back = Volver al kiosco
 
@@ -200,3 +196,9 @@ attention-istatus-invalid = Elegí un estado: open, waiting_person, waiting_area
 attention-topic-unknown = Ese tema no existe o ya no se usa.
 timeline-attention-interaction = Consulta por { $channel }: { $topic }
 attention-no-topic = sin tema
+
+attention-counter-held = Otra persona está atendiendo en este box: para llamar desde acá, primero tomá el box.
+attention-screen-stale = La pantalla estaba desactualizada (¿dos clics?): no se llamó a nadie. Mirá el turno actual y volvé a intentar.
+attention-counter-busy = Estás entrando a otro box al mismo tiempo: volvé a intentar.
+attention-counter-name-taken = Otro box de esta oficina ya tiene ese nombre.
+attention-take-over-confirm = { $name } está atendiendo en este box. ¿Tomarlo? Su turno actual queda en este box.

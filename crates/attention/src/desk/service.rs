@@ -136,11 +136,13 @@ pub async fn update_service(
     let (current, _) = store::service_in(&tx, access, ScopeKind::Capture, id).await?;
     let before = json!({"prefix": current.prefix, "name": current.name,
         "position": current.position, "active": current.active});
+    // Left out, `active` stays as it is.
+    let active = input.active.unwrap_or(current.active);
     let mut a = current.into_active_model();
     a.prefix = Set(v.prefix);
     a.name = Set(v.name);
     a.position = Set(v.position);
-    a.active = Set(v.active);
+    a.active = Set(active);
     a.updated_at = Set(Utc::now());
     let row = a.update(&tx).await.map_err(taken_prefix)?;
     audit::record(
@@ -218,7 +220,8 @@ pub async fn create_counter(
         updated_at: Set(now),
     }
     .insert(&tx)
-    .await?;
+    .await
+    .map_err(taken_name)?;
     audit::record(
         &tx,
         ctx,
@@ -231,8 +234,15 @@ pub async fn create_counter(
     Ok(id)
 }
 
+fn taken_name(e: sea_orm::DbErr) -> AttentionError {
+    match StoreError::from_db(e) {
+        StoreError::Conflict(_) => FieldErrors::one("name", "attention-counter-name-taken").into(),
+        other => other.into(),
+    }
+}
+
 /// Changes a counter (capture scope of its office). Deactivating it signs its operator
-/// out.
+/// out and puts the ticket it held back in the queue, in its place.
 pub async fn update_counter(
     db: &Db,
     ctx: &AuditCtx,
@@ -242,9 +252,14 @@ pub async fn update_counter(
 ) -> Result<(), AttentionError> {
     let tx = db::begin_write(db).await?;
     let (current, office) = store::counter_in(&tx, access, ScopeKind::Capture, id).await?;
-    let (name, services, active) = check_counter(&tx, office.id, input).await?;
+    let (name, services, _) = check_counter(&tx, office.id, input).await?;
+    // Left out, `active` stays as it is.
+    let active = input.active.unwrap_or(current.active);
     let before = json!({"name": current.name, "services": store::services_of(&current),
         "active": current.active});
+    if !active && let Some(t) = crate::tickets::store::at_counter(&tx, current.id).await? {
+        crate::tickets::service::back_to_queue(&tx, ctx, t).await?;
+    }
     let mut a = current.into_active_model();
     a.name = Set(name.clone());
     a.services = Set(json!(services).to_string());
@@ -255,7 +270,7 @@ pub async fn update_counter(
         a.signed_in_at = Set(None);
     }
     a.updated_at = Set(Utc::now());
-    a.update(&tx).await?;
+    a.update(&tx).await.map_err(taken_name)?;
     audit::record(
         &tx,
         ctx,
@@ -298,7 +313,15 @@ pub(crate) async fn sign_in_tx(
         return Ok(c);
     }
     if let Some(other) = store::signed_in_counter(tx, me).await? {
+        let left = other.id;
         clear_operator(tx, other).await?;
+        audit::record(
+            tx,
+            ctx,
+            Change::new("attention.counter.sign_out", "attention_counter", left)
+                .before(json!({"operator": access.actor.full_name})),
+        )
+        .await?;
     }
     let replaced = c.operator_name.clone();
     let id = c.id;
@@ -307,7 +330,15 @@ pub(crate) async fn sign_in_tx(
     a.operator_name = Set(Some(access.actor.full_name.clone()));
     a.signed_in_at = Set(Some(Utc::now()));
     a.updated_at = Set(Utc::now());
-    let c = a.update(tx).await?;
+    // One counter per operator (a unique index): two sign-ins of one user at once, the
+    // second is told to try again.
+    let c = a
+        .update(tx)
+        .await
+        .map_err(|e| match StoreError::from_db(e) {
+            StoreError::Conflict(_) => AttentionError::Conflict("attention-counter-busy"),
+            other => other.into(),
+        })?;
     audit::record(
         tx,
         ctx,

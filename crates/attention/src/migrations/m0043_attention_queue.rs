@@ -61,11 +61,25 @@ impl MigrationTrait for M0043AttentionQueue {
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            "attention_counters",
-            "attention_counters_office",
-            &["office_id", "name"],
-        ))
+        m.create_index(
+            Index::create()
+                .name("attention_counters_name")
+                .table("attention_counters")
+                .col("office_id")
+                .col("name")
+                .unique()
+                .take(),
+        )
+        .await?;
+        // An operator holds one counter at a time (NULLs, free counters, do not clash).
+        m.create_index(
+            Index::create()
+                .name("attention_counters_operator")
+                .table("attention_counters")
+                .col("operator_id")
+                .unique()
+                .take(),
+        )
         .await?;
         // One row per office: locked by every ticket operation of the office, so two
         // counters never call the same ticket and numbers never repeat.
@@ -77,17 +91,23 @@ impl MigrationTrait for M0043AttentionQueue {
                 .col(text_null("policy"))
                 .col(integer("priority_run"))
                 .col(integer("regular_owed"))
+                // The office's calls so far: each call takes the next number, in the
+                // order the lock gives them, so displays resume by it without a gap.
+                .col(big_integer("last_call"))
                 .col(ts("updated_at"))
                 .take(),
         )
         .await?;
+        // Per prefix, not per service: a prefix given to another service the same day
+        // goes on counting.
         m.create_table(
             Table::create()
                 .table("attention_ticket_numbers")
-                .col(uuid("service_id"))
+                .col(uuid("office_id"))
+                .col(string("prefix"))
                 .col(date("day"))
                 .col(integer("last"))
-                .primary_key(Index::create().col("service_id").col("day"))
+                .primary_key(Index::create().col("office_id").col("prefix").col("day"))
                 .take(),
         )
         .await?;
@@ -158,6 +178,8 @@ impl MigrationTrait for M0043AttentionQueue {
                 .table("attention_calls")
                 .col(pk_uuid("id"))
                 .col(uuid("office_id"))
+                // The office's call number (`attention_queues.last_call`).
+                .col(big_integer("seq"))
                 .col(uuid("ticket_id"))
                 .col(string("number"))
                 .col(string("counter_name"))
@@ -166,11 +188,15 @@ impl MigrationTrait for M0043AttentionQueue {
                 .take(),
         )
         .await?;
-        m.create_index(index(
-            "attention_calls",
-            "attention_calls_office",
-            &["office_id", "id"],
-        ))
+        m.create_index(
+            Index::create()
+                .name("attention_calls_office")
+                .table("attention_calls")
+                .col("office_id")
+                .col("seq")
+                .unique()
+                .take(),
+        )
         .await?;
         Ok(())
     }

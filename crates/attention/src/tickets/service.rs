@@ -4,7 +4,7 @@
 //! A call is written to `attention_calls` in its transaction and published to the
 //! office's displays after the commit.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
     QuerySelect, Set,
@@ -37,8 +37,6 @@ pub struct IssueInput {
     pub priority: Option<String>,
     /// The person's document number (digits), looked up at the counter.
     pub document: Option<String>,
-    /// A phone for "your turn is near".
-    pub phone: Option<String>,
     /// The person, when staff know them (view scope).
     pub person_id: Option<Uuid>,
 }
@@ -133,7 +131,6 @@ struct ValidIssue {
     service_id: Uuid,
     priority: Priority,
     document: Option<String>,
-    phone: Option<String>,
 }
 
 /// A document number as typed: dots and spaces dropped, 6 to 11 digits.
@@ -168,65 +165,93 @@ fn check_issue(input: &IssueInput) -> Result<ValidIssue, FieldErrors> {
         errors.add("document", k);
         None
     });
-    let phone = match input.phone.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(raw) if raw.len() > 40 => {
-            errors.add("phone", "field-too-long");
-            None
-        }
-        Some(raw) => match sipe_persons::domain::PhoneE164::parse(raw) {
-            Some(p) => Some(p.as_str().to_owned()),
-            None => {
-                errors.add("phone", sipe_platform::validation::phone_problem(raw));
-                None
-            }
-        },
-    };
     errors.into_result()?;
     Ok(ValidIssue {
         service_id,
         priority,
         document,
-        phone,
     })
 }
 
-/// Locks an office's queue row (creating it the first time).
+/// Locks an office's queue row (creating it the first time). The first operation of a
+/// day closes what earlier days left open.
 async fn lock_queue(
     tx: &DatabaseTransaction,
     office_id: Uuid,
+    tz: chrono_tz::Tz,
 ) -> Result<queue::Model, AttentionError> {
-    if let Some(q) = queue::Entity::find_by_id(office_id)
+    let found = queue::Entity::find_by_id(office_id)
         .lock_exclusive()
         .one(tx)
-        .await?
-    {
-        return Ok(q);
+        .await?;
+    let q = match found {
+        Some(q) => q,
+        None => {
+            queue::Entity::insert(queue::ActiveModel {
+                office_id: Set(office_id),
+                policy: Set(None),
+                priority_run: Set(0),
+                regular_owed: Set(0),
+                last_call: Set(0),
+                updated_at: Set(Utc::now()),
+            })
+            .on_conflict_do_nothing_on([queue::Column::OfficeId])
+            .exec(tx)
+            .await?;
+            queue::Entity::find_by_id(office_id)
+                .lock_exclusive()
+                .one(tx)
+                .await?
+                .ok_or(AttentionError::NotFound)?
+        }
+    };
+    let now = Utc::now();
+    let today = now.with_timezone(&tz).date_naive();
+    if q.updated_at.with_timezone(&tz).date_naive() < today {
+        close_earlier_days(tx, office_id, today).await?;
+        let mut a = q.into_active_model();
+        a.updated_at = Set(now);
+        return Ok(a.update(tx).await?);
     }
-    queue::Entity::insert(queue::ActiveModel {
-        office_id: Set(office_id),
-        policy: Set(None),
-        priority_run: Set(0),
-        regular_owed: Set(0),
-        updated_at: Set(Utc::now()),
-    })
-    .on_conflict_do_nothing_on([queue::Column::OfficeId])
-    .exec(tx)
-    .await?;
-    queue::Entity::find_by_id(office_id)
-        .lock_exclusive()
-        .one(tx)
-        .await?
-        .ok_or(AttentionError::NotFound)
+    Ok(q)
 }
 
-/// The next number of a service on a day (the queue row is locked).
+/// Tickets of earlier days still open: those waiting were never attended (cancelled),
+/// those called never came (absent), those being attended were attended.
+async fn close_earlier_days(
+    tx: &DatabaseTransaction,
+    office_id: Uuid,
+    today: chrono::NaiveDate,
+) -> Result<(), AttentionError> {
+    use sea_orm::sea_query::Expr;
+    for (from, to) in [
+        (TicketStatus::Waiting, TicketStatus::Cancelled),
+        (TicketStatus::Called, TicketStatus::NoShow),
+        (TicketStatus::Serving, TicketStatus::Finished),
+    ] {
+        ticket::Entity::update_many()
+            .col_expr(ticket::Column::Status, Expr::value(to.as_str()))
+            .col_expr(
+                ticket::Column::FinishedAt,
+                Expr::col(ticket::Column::CalledAt),
+            )
+            .filter(ticket::Column::OfficeId.eq(office_id))
+            .filter(ticket::Column::Day.lt(today))
+            .filter(ticket::Column::Status.eq(from.as_str()))
+            .exec(tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The next number of a prefix on a day (the queue row is locked).
 async fn next_number(
     tx: &DatabaseTransaction,
-    service_id: Uuid,
+    office_id: Uuid,
+    prefix: &str,
     day: chrono::NaiveDate,
 ) -> Result<i32, AttentionError> {
-    let current = ticket_number::Entity::find_by_id((service_id, day))
+    let current = ticket_number::Entity::find_by_id((office_id, prefix.to_owned(), day))
         .one(tx)
         .await?;
     let next = match current {
@@ -239,7 +264,8 @@ async fn next_number(
         }
         None => {
             ticket_number::ActiveModel {
-                service_id: Set(service_id),
+                office_id: Set(office_id),
+                prefix: Set(prefix.to_owned()),
                 day: Set(day),
                 last: Set(1),
             }
@@ -307,10 +333,10 @@ pub async fn issue(
         .one(&tx)
         .await?
         .ok_or_else(|| FieldErrors::one("service_id", "attention-service-unknown"))?;
-    lock_queue(&tx, office.id).await?;
-    let now = Utc::now();
+    lock_queue(&tx, office.id, q.tz).await?;
+    let now = Utc::now().trunc_subsecs(6);
     let day = now.with_timezone(&q.tz).date_naive();
-    let seq = next_number(&tx, svc.id, day).await?;
+    let seq = next_number(&tx, office.id, &svc.prefix, day).await?;
     let id = Uuid::now_v7();
     let row = ticket::ActiveModel {
         id: Set(id),
@@ -323,7 +349,7 @@ pub async fn issue(
         source: Set(source.as_str().to_owned()),
         person_id: Set(person_id),
         document: Set(v.document),
-        phone: Set(v.phone),
+        phone: Set(None),
         issued_at: Set(now),
         queued_at: Set(now),
         called_at: Set(None),
@@ -345,7 +371,7 @@ pub async fn issue(
         Change::new("attention.ticket.issue", "attention_ticket", id).after(json!({
             "office": office.code, "service": svc.prefix, "number": row.number,
             "priority": row.priority, "source": row.source, "person_id": row.person_id,
-            "with_document": row.document.is_some(), "with_phone": row.phone.is_some(),
+            "with_document": row.document.is_some(),
         })),
     )
     .await?;
@@ -397,6 +423,35 @@ async fn close_current(
     Ok(Some(number))
 }
 
+/// Puts a ticket a counter held back in the queue, in its place (the counter closed).
+pub(crate) async fn back_to_queue(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    t: ticket::Model,
+) -> Result<(), AttentionError> {
+    let id = t.id;
+    let version = t.version;
+    let before = json!({"status": t.status, "counter_id": t.counter_id});
+    let mut a = t.into_active_model();
+    a.status = Set(TicketStatus::Waiting.as_str().to_owned());
+    a.counter_id = Set(None);
+    a.operator_id = Set(None);
+    a.operator_name = Set(None);
+    a.called_at = Set(None);
+    a.started_at = Set(None);
+    a.version = Set(version + 1);
+    a.update(tx).await?;
+    audit::record(
+        tx,
+        ctx,
+        Change::new("attention.ticket.requeue", "attention_ticket", id)
+            .before(before)
+            .after(json!({"status": "waiting"})),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Writes a call (or recall) for the display; published after the commit.
 async fn record_call(
     tx: &DatabaseTransaction,
@@ -404,10 +459,12 @@ async fn record_call(
     counter_name: &str,
     recall: bool,
     at: DateTime<Utc>,
+    seq: i64,
 ) -> Result<call::Model, AttentionError> {
     Ok(call::ActiveModel {
         id: Set(Uuid::now_v7()),
         office_id: Set(t.office_id),
+        seq: Set(seq),
         ticket_id: Set(t.id),
         number: Set(t.number.clone()),
         counter_name: Set(counter_name.to_owned()),
@@ -418,25 +475,67 @@ async fn record_call(
     .await?)
 }
 
+/// What a counter screen or client believes the counter holds when it asks for the
+/// next ticket: a second click on a stale screen must not call (and close) again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Holding {
+    /// No belief given (API clients that do not send one).
+    #[default]
+    Unknown,
+    /// Nothing.
+    Nothing,
+    /// This ticket.
+    Ticket(Uuid),
+}
+
+impl Holding {
+    /// `none`, a ticket id, or (empty, anything else) unknown.
+    pub fn parse(raw: &str) -> Self {
+        match raw.trim() {
+            "none" => Holding::Nothing,
+            id => Uuid::parse_str(id).map_or(Holding::Unknown, Holding::Ticket),
+        }
+    }
+}
+
 /// The counter's "call next": finishes the ticket it holds, then calls the ticket
-/// `queue::next` picks among those waiting for its services. The caller takes the
-/// counter (signing in). `None`, and nothing changed, when nobody waits.
+/// `queue::next` picks among today's waiting for its services. A free counter is taken
+/// by the caller (signing in); one another operator holds is refused. `None`, and
+/// nothing changed, when nobody waits.
 pub async fn call_next(
     q: &Queue<'_>,
     ctx: &AuditCtx,
     access: &Access,
     counter_id: Uuid,
+    holding: Holding,
 ) -> Result<Option<Called>, AttentionError> {
     let tx = db::begin_write(q.db).await?;
     let (c, office) = desk::store::counter_in(&tx, access, ScopeKind::Capture, counter_id).await?;
     if !c.active {
         return Err(AttentionError::Conflict("attention-counter-inactive"));
     }
-    let row = lock_queue(&tx, office.id).await?;
-    let c = desk::service::sign_in_tx(&tx, ctx, access, c).await?;
-    let now = Utc::now();
+    let row = lock_queue(&tx, office.id, q.tz).await?;
+    // Read under the lock: another operator may have taken it meanwhile.
+    let c = crate::entity::counter::Entity::find_by_id(c.id)
+        .one(&tx)
+        .await?
+        .ok_or(AttentionError::NotFound)?;
+    if c.operator_id.is_some_and(|o| o != access.actor.user_id) {
+        return Err(AttentionError::Conflict("attention-counter-held"));
+    }
+    let held = store::at_counter(&tx, c.id).await?;
+    let believed = match holding {
+        Holding::Unknown => held.as_ref().map(|t| t.id),
+        Holding::Nothing => None,
+        Holding::Ticket(id) => Some(id),
+    };
+    if believed != held.as_ref().map(|t| t.id) {
+        return Err(AttentionError::Conflict("attention-screen-stale"));
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    let today = now.with_timezone(&q.tz).date_naive();
     let services = desk::store::services_of(&c);
-    let waiting = store::waiting_for(&tx, office.id, &services).await?;
+    let waiting = store::waiting_for(&tx, office.id, today, &services).await?;
     let candidates: Vec<Waiting> = waiting
         .iter()
         .map(|t| Waiting {
@@ -449,10 +548,13 @@ pub async fn call_next(
         priority_run: row.priority_run.max(0) as u32,
         regular_owed: row.regular_owed.max(0) as u32,
     };
-    // Nobody waiting: nothing changes (the ticket held stays with the counter).
+    // Nobody waiting: nothing changes (the ticket held stays with the counter), but
+    // for the closing of earlier days the lock may have done.
     let Some(pick) = order::next(&candidates, now, &Policy::default(), turns) else {
+        tx.commit().await?;
         return Ok(None);
     };
+    let c = desk::service::sign_in_tx(&tx, ctx, access, c).await?;
     let closed = close_current(&tx, ctx, c.id, now).await?;
     let chosen = waiting[pick.index].clone();
     let version = chosen.version;
@@ -464,12 +566,14 @@ pub async fn call_next(
     a.operator_name = Set(Some(access.actor.full_name.clone()));
     a.version = Set(version + 1);
     let t = a.update(&tx).await?;
+    let seq = row.last_call + 1;
     let mut qa = row.into_active_model();
     qa.priority_run = Set(pick.turns.priority_run as i32);
     qa.regular_owed = Set(pick.turns.regular_owed as i32);
+    qa.last_call = Set(seq);
     qa.updated_at = Set(now);
     qa.update(&tx).await?;
-    let call = record_call(&tx, &t, &c.name, false, now).await?;
+    let call = record_call(&tx, &t, &c.name, false, now, seq).await?;
     audit::record(
         &tx,
         ctx,
@@ -557,7 +661,7 @@ pub async fn step(
 ) -> Result<Ticket, AttentionError> {
     let tx = db::begin_write(q.db).await?;
     let (t, office) = store::ticket_in(&tx, access, ScopeKind::Capture, id).await?;
-    let row = lock_queue(&tx, office.id).await?;
+    let row = lock_queue(&tx, office.id, q.tz).await?;
     // Read again under the lock: another counter may have moved it meanwhile.
     let t = ticket::Entity::find_by_id(t.id)
         .one(&tx)
@@ -567,8 +671,9 @@ pub async fn step(
     if !step.from().contains(&status) {
         return Err(AttentionError::Conflict("attention-step-not-now"));
     }
-    let now = Utc::now();
+    let now = Utc::now().trunc_subsecs(6);
     let before = json!({"status": t.status, "service_id": t.service_id});
+    let mut seq = row.last_call;
     let counter = match t.counter_id {
         Some(cid) => counter::Entity::find_by_id(cid).one(&tx).await?,
         None => None,
@@ -585,7 +690,8 @@ pub async fn step(
                 .as_ref()
                 .map(|c| c.name.as_str())
                 .unwrap_or_default();
-            call = Some(record_call(&tx, &t, name, true, now).await?);
+            seq += 1;
+            call = Some(record_call(&tx, &t, name, true, now, seq).await?);
         }
         TicketStep::Start => {
             a.status = Set(TicketStatus::Serving.as_str().to_owned());
@@ -657,6 +763,7 @@ pub async fn step(
     }
     let t = a.update(&tx).await?;
     let mut qa = row.into_active_model();
+    qa.last_call = Set(seq);
     qa.updated_at = Set(now);
     qa.update(&tx).await?;
     audit::record(

@@ -33,14 +33,16 @@ pub async fn ticket_in(
     Ok((t, o))
 }
 
-/// Tickets of an office waiting for any of `services`, oldest place first.
+/// Tickets of an office's `day` waiting for any of `services`, oldest place first.
 pub async fn waiting_for(
     conn: &impl ConnectionTrait,
     office_id: Uuid,
+    day: NaiveDate,
     services: &[Uuid],
 ) -> Result<Vec<ticket::Model>, DbErr> {
     ticket::Entity::find()
         .filter(ticket::Column::OfficeId.eq(office_id))
+        .filter(ticket::Column::Day.eq(day))
         .filter(ticket::Column::Status.eq(TicketStatus::Waiting.as_str()))
         .filter(ticket::Column::ServiceId.is_in(services.to_vec()))
         .order_by_asc(ticket::Column::QueuedAt)
@@ -91,6 +93,7 @@ pub async fn of_day(
 pub async fn ahead_of(conn: &impl ConnectionTrait, t: &ticket::Model) -> Result<u64, DbErr> {
     ticket::Entity::find()
         .filter(ticket::Column::OfficeId.eq(t.office_id))
+        .filter(ticket::Column::Day.eq(t.day))
         .filter(ticket::Column::ServiceId.eq(t.service_id))
         .filter(ticket::Column::Status.eq(TicketStatus::Waiting.as_str()))
         .filter(ticket::Column::QueuedAt.lt(t.queued_at))
@@ -98,22 +101,20 @@ pub async fn ahead_of(conn: &impl ConnectionTrait, t: &ticket::Model) -> Result<
         .await
 }
 
-/// Calls of an office after the call `after` (from the first when none) and since
-/// `since`, in order, at most `limit`.
+/// Calls of an office after its call number `after`, made since `since`, in order, at
+/// most `limit`.
 pub async fn calls_after(
     conn: &impl ConnectionTrait,
     office_id: Uuid,
-    after: Option<Uuid>,
+    after: i64,
     since: chrono::DateTime<chrono::Utc>,
     limit: u64,
 ) -> Result<Vec<call::Model>, DbErr> {
-    let mut q = call::Entity::find()
+    call::Entity::find()
         .filter(call::Column::OfficeId.eq(office_id))
-        .filter(call::Column::At.gte(since));
-    if let Some(after) = after {
-        q = q.filter(call::Column::Id.gt(after));
-    }
-    q.order_by_asc(call::Column::Id)
+        .filter(call::Column::Seq.gt(after))
+        .filter(call::Column::At.gte(since))
+        .order_by_asc(call::Column::Seq)
         .limit(limit)
         .all(conn)
         .await
@@ -129,7 +130,7 @@ pub async fn latest_calls(
     call::Entity::find()
         .filter(call::Column::OfficeId.eq(office_id))
         .filter(call::Column::At.gte(since))
-        .order_by_desc(call::Column::Id)
+        .order_by_desc(call::Column::Seq)
         .limit(limit)
         .all(conn)
         .await

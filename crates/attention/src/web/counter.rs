@@ -102,7 +102,8 @@ pub async fn page(
         }),
         None => None,
     };
-    let waiting = store::waiting_for(&state.db, office.id, &desk::store::services_of(&c))
+    let today = tickets::today(&state);
+    let waiting = store::waiting_for(&state.db, office.id, today, &desk::store::services_of(&c))
         .await?
         .len();
     let redirect_to = services
@@ -176,15 +177,25 @@ pub async fn sign_out(
     ))
 }
 
+/// What the screen showed when "call next" was pressed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CallForm {
+    /// The ticket the screen showed, or `none`.
+    current: String,
+}
+
 /// `POST /attention/counters/{id}/call-next`.
 pub async fn call_next(
     State(state): State<AppState>,
     user: Authenticated,
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
+    Form(form): Form<CallForm>,
 ) -> Result<Response, WebError> {
     let back = format!("/attention/counters/{id}");
-    match tickets::call_next(&Queue::of(&state), &audit, &user.access, id).await {
+    let holding = tickets::Holding::parse(&form.current);
+    match tickets::call_next(&Queue::of(&state), &audit, &user.access, id, holding).await {
         Ok(Some(_)) => Ok(to_counter(id)),
         Ok(None) => Ok(redirect_with_flash(
             &back,

@@ -70,8 +70,8 @@ pub async fn display(
     let office = public_office(&state.db, &code).await?;
     let since = chrono::Utc::now() - chrono::TimeDelta::hours(12);
     let calls = store::latest_calls(&state.db, office.id, since, SHOWN).await?;
-    // The stream starts after the newest call shown (the nil id: from the first).
-    let after = calls.first().map(|c| c.id).unwrap_or_default().to_string();
+    // The stream starts after the newest call shown (0: from the first of today).
+    let after = calls.first().map_or(0, |c| c.seq).to_string();
     page_with(
         StatusCode::OK,
         DisplayPage {
@@ -110,7 +110,6 @@ pub struct KioskForm {
     service_id: String,
     priority: String,
     document: String,
-    phone: String,
 }
 
 async fn kiosk_page(
@@ -174,7 +173,6 @@ pub async fn kiosk_issue(
         service_id: Uuid::parse_str(form.service_id.trim()).ok(),
         priority: Some(form.priority.clone()),
         document: Some(form.document.clone()),
-        phone: Some(form.phone.clone()),
         person_id: None,
     };
     match issue(

@@ -159,7 +159,6 @@ pub struct IssueForm {
     service_id: String,
     priority: String,
     document: String,
-    phone: String,
 }
 
 impl IssueForm {
@@ -168,7 +167,6 @@ impl IssueForm {
             service_id: Uuid::parse_str(self.service_id.trim()).ok(),
             priority: Some(self.priority.clone()),
             document: Some(self.document.clone()),
-            phone: Some(self.phone.clone()),
             person_id: None,
         }
     }

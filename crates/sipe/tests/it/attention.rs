@@ -644,3 +644,103 @@ async fn a_finished_ticket_records_a_consultation_per_topic_delivered() {
         .await;
     assert_eq!(still["status"], "called");
 }
+
+#[tokio::test]
+async fn a_counter_is_its_operators_a_stale_screen_calls_nobody_and_a_new_day_starts_clean() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let d = desk(&app, "OE-A").await;
+    app.user("opa", "operator", &["OE-A"]).await;
+    app.user("opa2", "operator", &["OE-A"]).await;
+    let a = app.token(user_id(&app, "opa").await).await;
+    let a2 = app.token(user_id(&app, "opa2").await).await;
+    let call = format!("/api/v1/counters/{}/call-next", d.counter);
+
+    // The first caller takes the free counter (the positive control).
+    let (status, first) = post(&app, &a, &call, json!({"current": "none"})).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["number"], "A-001");
+    // Another operator's click is refused while it is held.
+    let (status, _) = post(&app, &a2, &call, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // A second click from a screen that still shows nothing changes nothing.
+    let (status, _) = post(&app, &a, &call, json!({"current": "none"})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let held: Value = app
+        .get_json(&a, &format!("/api/v1/tickets/{}", d.tickets[0]))
+        .await;
+    assert_eq!(held["status"], "called", "the held ticket was not closed");
+    // The screen that shows A-001 calls the next.
+    let (status, second) = post(&app, &a, &call, json!({"current": d.tickets[0]})).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    assert_eq!(second["number"], "A-002");
+
+    // A ticket left waiting yesterday is not called today: the first operation of the
+    // day closes it.
+    let left = issue(&app, "OE-A", d.service, "regular").await;
+    let yesterday = (chrono::Utc::now() - chrono::TimeDelta::days(1)).date_naive();
+    let backend = app.db.get_database_backend();
+    for sql in [
+        format!("UPDATE attention_tickets SET day = '{yesterday}' WHERE id = $1"),
+        "UPDATE attention_queues SET updated_at = $1".to_owned(),
+    ] {
+        let sql = if backend == sea_orm::DbBackend::Sqlite {
+            sql.replace("$1", "?")
+        } else {
+            sql
+        };
+        let values: Vec<sea_orm::Value> = if sql.contains("attention_tickets") {
+            vec![left.into()]
+        } else {
+            vec![(chrono::Utc::now() - chrono::TimeDelta::days(1)).into()]
+        };
+        app.db
+            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await
+            .unwrap();
+    }
+    let (status, _) = post(&app, &a, &call, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "nobody waits today");
+    let closed: Value = app.get_json(&a, &format!("/api/v1/tickets/{left}")).await;
+    assert_eq!(closed["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn one_address_cannot_take_every_place_of_an_offices_display() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let client = reqwest::Client::new();
+    let mut open = Vec::new();
+    for _ in 0..20 {
+        let res = client
+            .get(app.url("/offices/OE-A/display/events"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        open.push(res);
+    }
+    let res = client
+        .get(app.url("/offices/OE-A/display/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // A place given back is a place again.
+    drop(open.pop());
+    let mut again = None;
+    for _ in 0..50 {
+        let res = client
+            .get(app.url("/offices/OE-A/display/events"))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == StatusCode::OK {
+            again = Some(res);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(again.is_some(), "the closed stream's place came back");
+}

@@ -1641,11 +1641,21 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         | ("POST", "/attention/counters/{id}/edit")
         | ("POST", "/api/v1/offices/{code}/counters")
         | ("PUT", "/api/v1/counters/{id}") => {
+            // Counter names are unique in an office.
+            let name = format!(
+                "Box {} {}{n}",
+                if api { "Api" } else { "Web" },
+                if def.path.contains("{id}") {
+                    "Renombrado"
+                } else {
+                    "Nuevo"
+                }
+            );
             if api {
-                return Payload::Json(json!({"name": "Box Nuevo", "services": [s.desk.service]}));
+                return Payload::Json(json!({"name": name, "services": [s.desk.service]}));
             }
             vec![
-                ("name", "Box Nuevo".into()),
+                ("name", name),
                 ("services", s.desk.service.to_string()),
                 ("active", "on".into()),
             ]
