@@ -35,8 +35,8 @@ const POLL: Duration = Duration::from_secs(10);
 /// Most open streams per office, per client address and in all (each is a task and a
 /// database read now and then): displays and some phones, bounded so that one address
 /// cannot take an office's places.
+/// (Per address: the configuration's `display_streams_per_address`.)
 const STREAMS_PER_OFFICE: usize = 200;
-const STREAMS_PER_ADDRESS: usize = 20;
 const STREAMS_MAX: usize = 5_000;
 /// How far back a resumed stream is given calls (a display off overnight starts fresh).
 const REPLAY: chrono::TimeDelta = chrono::TimeDelta::hours(12);
@@ -44,10 +44,10 @@ const REPLAY: chrono::TimeDelta = chrono::TimeDelta::hours(12);
 const BUFFER: usize = 64;
 
 /// This node's open display streams and their channels, per office.
-#[derive(Default)]
 pub struct Displays {
     offices: Mutex<HashMap<Uuid, Office>>,
     addresses: Mutex<HashMap<std::net::IpAddr, usize>>,
+    per_address: usize,
     open: AtomicUsize,
 }
 
@@ -57,6 +57,16 @@ struct Office {
 }
 
 impl Displays {
+    /// No streams yet; at most `per_address` per client address.
+    pub fn new(per_address: usize) -> Self {
+        Displays {
+            offices: Mutex::default(),
+            addresses: Mutex::default(),
+            per_address,
+            open: AtomicUsize::new(0),
+        }
+    }
+
     /// Tells this node's streams of the call's office.
     pub(crate) fn publish(&self, c: call::Model) {
         let offices = self.offices.lock().unwrap_or_else(|e| e.into_inner());
@@ -74,7 +84,7 @@ impl Displays {
         if let Some(ip) = address {
             let mut addresses = self.addresses.lock().unwrap_or_else(|e| e.into_inner());
             let n = addresses.entry(ip).or_default();
-            if *n >= STREAMS_PER_ADDRESS {
+            if *n >= self.per_address {
                 return None;
             }
             *n += 1;

@@ -36,7 +36,9 @@ pub const MODULE: Module = Module {
     tasks: &[close_displays],
     timeline_kinds: &["attention.interaction"],
     start: Some(|ctx| {
-        ctx.extensions.insert(crate::display::Displays::default());
+        ctx.extensions.insert(crate::display::Displays::new(
+            ctx.config.display_streams_per_address,
+        ));
         ctx.extensions
             .insert(crate::web::public::KioskLimiter::default());
         Ok(())

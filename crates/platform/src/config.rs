@@ -57,6 +57,10 @@ pub struct Config {
     /// Lookups one client address may make per minute on the public verification pages
     /// (certificates by code); beyond it, 429.
     pub public_lookups_per_minute: u32,
+    /// Office display streams (server-sent events) one client address may hold open at
+    /// once; beyond it, 503. An office whose displays share one address behind NAT, or
+    /// a load test, raises it.
+    pub display_streams_per_address: usize,
     /// Days an API token lives when its creator does not say.
     pub token_default_days: i64,
     /// Longest life an API token may be given, in days.
@@ -171,6 +175,7 @@ impl Default for Config {
             metrics_bind: None,
             login_attempts_per_minute: 30,
             public_lookups_per_minute: 120,
+            display_streams_per_address: 20,
             token_default_days: 90,
             token_max_days: 365,
             audit_anchor_key: None,
@@ -268,6 +273,11 @@ impl Config {
         if !(1..=1440).contains(&self.moodle_sync_minutes) {
             return Err(ConfigError(
                 "moodle_sync_minutes must be between 1 and 1440".into(),
+            ));
+        }
+        if !(1..=10_000).contains(&self.display_streams_per_address) {
+            return Err(ConfigError(
+                "display_streams_per_address must be from 1 to 10000".into(),
             ));
         }
         if self.public_lookups_per_minute < 1 {

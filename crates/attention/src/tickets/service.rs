@@ -294,15 +294,16 @@ pub async fn issue(
     input: &IssueInput,
 ) -> Result<Ticket, AttentionError> {
     let mut v = check_issue(input)?;
-    let tx = db::begin_write(q.db).await?;
+    // Reads first, outside the write transaction: it holds the office's queue lock
+    // (SQLite: the database's) for as short as it can.
     let (office, source, person_id) = match &issuer {
         Issuer::Staff(access) => {
             let office =
-                desk::store::office_in(&tx, access, ScopeKind::Capture, office_code).await?;
+                desk::store::office_in(q.db, access, ScopeKind::Capture, office_code).await?;
             let person = match input.person_id {
                 Some(id) => Some(
                     sipe_persons::store::find_person(
-                        &tx,
+                        q.db,
                         access,
                         ScopeKind::View,
                         sipe_platform::ids::PersonId(id),
@@ -320,7 +321,7 @@ pub async fn issue(
             (office, Source::Reception, person.map(|p| p.id))
         }
         Issuer::Public(source) => {
-            let office = sipe_platform::territory::store::find_office_by_code(&tx, office_code)
+            let office = sipe_platform::territory::store::find_office_by_code(q.db, office_code)
                 .await?
                 .filter(|o| o.active && office_code.len() <= 40)
                 .ok_or(AttentionError::NotFound)?;
@@ -330,9 +331,10 @@ pub async fn issue(
     let svc = service::Entity::find_by_id(v.service_id)
         .filter(service::Column::OfficeId.eq(office.id))
         .filter(service::Column::Active.eq(true))
-        .one(&tx)
+        .one(q.db)
         .await?
         .ok_or_else(|| FieldErrors::one("service_id", "attention-service-unknown"))?;
+    let tx = db::begin_write(q.db).await?;
     lock_queue(&tx, office.id, q.tz).await?;
     let now = Utc::now().trunc_subsecs(6);
     let day = now.with_timezone(&q.tz).date_naive();
@@ -392,13 +394,13 @@ pub struct Called {
 }
 
 /// Closes the ticket a counter holds: attended (`finished`) unless told otherwise.
+/// Its audit row is returned, to be written last (see `call_next`).
 async fn close_current(
     tx: &DatabaseTransaction,
-    ctx: &AuditCtx,
-    counter_id: Uuid,
+    held: Option<ticket::Model>,
     now: DateTime<Utc>,
-) -> Result<Option<String>, AttentionError> {
-    let Some(t) = store::at_counter(tx, counter_id).await? else {
+) -> Result<Option<(String, Change<'static>)>, AttentionError> {
+    let Some(t) = held else {
         return Ok(None);
     };
     let number = t.number.clone();
@@ -412,15 +414,10 @@ async fn close_current(
     a.finished_at = Set(Some(now));
     a.version = Set(version + 1);
     a.update(tx).await?;
-    audit::record(
-        tx,
-        ctx,
-        Change::new("attention.ticket.finish", "attention_ticket", id)
-            .before(json!({"status": before}))
-            .after(json!({"status": "finished", "by": "call_next"})),
-    )
-    .await?;
-    Ok(Some(number))
+    let change = Change::new("attention.ticket.finish", "attention_ticket", id)
+        .before(json!({"status": before}))
+        .after(json!({"status": "finished", "by": "call_next"}));
+    Ok(Some((number, change)))
 }
 
 /// Puts a ticket a counter held back in the queue, in its place (the counter closed).
@@ -509,11 +506,12 @@ pub async fn call_next(
     counter_id: Uuid,
     holding: Holding,
 ) -> Result<Option<Called>, AttentionError> {
-    let tx = db::begin_write(q.db).await?;
-    let (c, office) = desk::store::counter_in(&tx, access, ScopeKind::Capture, counter_id).await?;
+    // The scope check reads outside the write transaction (kept short: see `issue`).
+    let (c, office) = desk::store::counter_in(q.db, access, ScopeKind::Capture, counter_id).await?;
     if !c.active {
         return Err(AttentionError::Conflict("attention-counter-inactive"));
     }
+    let tx = db::begin_write(q.db).await?;
     let row = lock_queue(&tx, office.id, q.tz).await?;
     // Read under the lock: another operator may have taken it meanwhile.
     let c = crate::entity::counter::Entity::find_by_id(c.id)
@@ -555,7 +553,7 @@ pub async fn call_next(
         return Ok(None);
     };
     let c = desk::service::sign_in_tx(&tx, ctx, access, c).await?;
-    let closed = close_current(&tx, ctx, c.id, now).await?;
+    let closed = close_current(&tx, held, now).await?;
     let chosen = waiting[pick.index].clone();
     let version = chosen.version;
     let mut a = chosen.into_active_model();
@@ -574,6 +572,15 @@ pub async fn call_next(
     qa.updated_at = Set(now);
     qa.update(&tx).await?;
     let call = record_call(&tx, &t, &c.name, false, now, seq).await?;
+    // Audit rows last: appending takes the chain's lock, shared by every write of the
+    // system, until the commit.
+    let closed = match closed {
+        Some((number, change)) => {
+            audit::record(&tx, ctx, change).await?;
+            Some(number)
+        }
+        None => None,
+    };
     audit::record(
         &tx,
         ctx,
@@ -582,9 +589,9 @@ pub async fn call_next(
         })),
     )
     .await?;
-    let svc = service::Entity::find_by_id(t.service_id).one(&tx).await?;
     tx.commit().await?;
     q.publish(call);
+    let svc = service::Entity::find_by_id(t.service_id).one(q.db).await?;
     Ok(Some(Called {
         ticket: Ticket::of(
             t,
@@ -659,8 +666,9 @@ pub async fn step(
     id: Uuid,
     step: &TicketStep,
 ) -> Result<Ticket, AttentionError> {
+    // The scope check reads outside the write transaction (kept short: see `issue`).
+    let (t, office) = store::ticket_in(q.db, access, ScopeKind::Capture, id).await?;
     let tx = db::begin_write(q.db).await?;
-    let (t, office) = store::ticket_in(&tx, access, ScopeKind::Capture, id).await?;
     let row = lock_queue(&tx, office.id, q.tz).await?;
     // Read again under the lock: another counter may have moved it meanwhile.
     let t = ticket::Entity::find_by_id(t.id)
@@ -674,9 +682,9 @@ pub async fn step(
     let now = Utc::now().trunc_subsecs(6);
     let before = json!({"status": t.status, "service_id": t.service_id});
     let mut seq = row.last_call;
-    let counter = match t.counter_id {
-        Some(cid) => counter::Entity::find_by_id(cid).one(&tx).await?,
-        None => None,
+    let counter = match (step, t.counter_id) {
+        (TicketStep::Recall, Some(cid)) => counter::Entity::find_by_id(cid).one(&tx).await?,
+        _ => None,
     };
     let version = t.version;
     let mut a = t.clone().into_active_model();
@@ -762,10 +770,12 @@ pub async fn step(
         }
     }
     let t = a.update(&tx).await?;
-    let mut qa = row.into_active_model();
-    qa.last_call = Set(seq);
-    qa.updated_at = Set(now);
-    qa.update(&tx).await?;
+    if seq != row.last_call {
+        let mut qa = row.into_active_model();
+        qa.last_call = Set(seq);
+        qa.update(&tx).await?;
+    }
+    // Audit last (see `call_next`).
     audit::record(
         &tx,
         ctx,
@@ -774,12 +784,11 @@ pub async fn step(
             .after(json!({"status": t.status, "service_id": t.service_id})),
     )
     .await?;
-    let shown = describe(&tx, t, &office.code).await?;
     tx.commit().await?;
     if let Some(call) = call {
         q.publish(call);
     }
-    Ok(shown)
+    Ok(describe(q.db, t, &office.code).await?)
 }
 
 /// Today, in the deployment's time zone.
