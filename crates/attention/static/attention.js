@@ -58,6 +58,9 @@
       const span = document.createElement("span");
       span.textContent = counter.textContent;
       li.append(strong, " ", span);
+      for (const old of recent.querySelectorAll("li")) {
+        if (old.querySelector("strong").textContent === strong.textContent) old.remove();
+      }
       recent.prepend(li);
       while (recent.children.length > 7) recent.lastElementChild.remove();
     }

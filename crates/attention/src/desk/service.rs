@@ -89,11 +89,20 @@ pub async fn create_service(
     office_code: &str,
     input: &ServiceInput,
 ) -> Result<Uuid, AttentionError> {
-    let v = check_service(input)?;
+    let mut v = check_service(input)?;
     let tx = db::begin_write(db).await?;
     let office = store::office_in(&tx, access, ScopeKind::Capture, office_code).await?;
-    if store::services(&tx, office.id, false).await?.len() >= PER_OFFICE_MAX {
+    let existing = store::services(&tx, office.id, false).await?;
+    if existing.len() >= PER_OFFICE_MAX {
         return Err(FieldErrors::one("name", "attention-too-many").into());
+    }
+    // Left out, a new service comes last at the kiosk.
+    if input.position.is_none() {
+        v.position = existing
+            .iter()
+            .map(|s| s.position)
+            .max()
+            .map_or(0, |p| (p + 10).min(999));
     }
     let id = Uuid::now_v7();
     let now = Utc::now();
@@ -368,6 +377,10 @@ pub async fn sign_out(db: &Db, ctx: &AuditCtx, access: &Access) -> Result<(), At
     let tx = db::begin_write(db).await?;
     if let Some(c) = store::signed_in_counter(&tx, access.actor.user_id).await? {
         let id = c.id;
+        // Nobody is left to attend the ticket called there: it goes back to the queue.
+        if let Some(t) = crate::tickets::store::at_counter(&tx, id).await? {
+            crate::tickets::service::back_to_queue(&tx, ctx, t).await?;
+        }
         clear_operator(&tx, c).await?;
         audit::record(
             &tx,

@@ -98,6 +98,20 @@ pub async fn service_in(
     Ok((s, o))
 }
 
+/// The services some active counter of the office calls (the others are not offered to
+/// the public: nobody would call their tickets).
+pub async fn called_services(
+    conn: &impl ConnectionTrait,
+    office_id: Uuid,
+) -> Result<std::collections::HashSet<Uuid>, DbErr> {
+    Ok(counters(conn, office_id)
+        .await?
+        .iter()
+        .filter(|c| c.active)
+        .flat_map(services_of)
+        .collect())
+}
+
 /// The service ids a counter calls.
 pub fn services_of(c: &counter::Model) -> Vec<Uuid> {
     serde_json::from_str(&c.services).unwrap_or_default()

@@ -173,6 +173,9 @@ fn check(input: &InteractionInput) -> Result<Valid, FieldErrors> {
     if topic.as_ref().is_some_and(|t| t.len() > 40) {
         errors.add("topic", "attention-topic-unknown");
     }
+    if topic.is_none() && notes.is_none() && errors.is_empty() {
+        errors.add("notes", "attention-interaction-empty");
+    }
     errors.into_result()?;
     Ok(Valid {
         channel,

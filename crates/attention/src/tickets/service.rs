@@ -334,6 +334,13 @@ pub async fn issue(
         .one(q.db)
         .await?
         .ok_or_else(|| FieldErrors::one("service_id", "attention-service-unknown"))?;
+    if matches!(issuer, Issuer::Public(_))
+        && !desk::store::called_services(q.db, office.id)
+            .await?
+            .contains(&svc.id)
+    {
+        return Err(FieldErrors::one("service_id", "attention-service-unknown").into());
+    }
     let tx = db::begin_write(q.db).await?;
     lock_queue(&tx, office.id, q.tz).await?;
     let now = Utc::now().trunc_subsecs(6);

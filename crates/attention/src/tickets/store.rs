@@ -88,17 +88,31 @@ pub async fn of_day(
         .await
 }
 
-/// How many tickets of the office wait ahead of one placed at `queued_at` for the same
-/// service (the follow-up page's position; the order may still move it).
+/// How many of today's tickets for the same service are ahead of `t` in the queue's
+/// order (issue time less each priority's head start): the follow-up page's position;
+/// urgency and alternation may still move it by a few.
 pub async fn ahead_of(conn: &impl ConnectionTrait, t: &ticket::Model) -> Result<u64, DbErr> {
-    ticket::Entity::find()
+    use crate::queue::{Policy, Priority};
+    let policy = Policy::default();
+    let place = |w: &ticket::Model| {
+        let p = Priority::parse(&w.priority).unwrap_or(Priority::Regular);
+        (
+            w.queued_at - policy.head_start(p),
+            w.queued_at,
+            w.number.clone(),
+        )
+    };
+    let mine = place(t);
+    let waiting = ticket::Entity::find()
         .filter(ticket::Column::OfficeId.eq(t.office_id))
         .filter(ticket::Column::Day.eq(t.day))
         .filter(ticket::Column::ServiceId.eq(t.service_id))
         .filter(ticket::Column::Status.eq(TicketStatus::Waiting.as_str()))
-        .filter(ticket::Column::QueuedAt.lt(t.queued_at))
-        .count(conn)
-        .await
+        .filter(ticket::Column::Id.ne(t.id))
+        .limit(WAITING_MAX)
+        .all(conn)
+        .await?;
+    Ok(waiting.iter().filter(|w| place(w) < mine).count() as u64)
 }
 
 /// Calls of an office after its call number `after`, made since `since`, in order, at

@@ -42,6 +42,9 @@ struct CounterPage {
     counter: counter::Model,
     mine: bool,
     current: Option<Current>,
+    /// The counter holds a ticket called and not started: start it or mark it absent
+    /// before calling the next.
+    holding_called: bool,
     waiting: usize,
     redirect_to: Vec<Choice>,
     topics: Vec<Choice>,
@@ -131,6 +134,7 @@ pub async fn page(
         CounterPage {
             topics,
             mine: c.operator_id == Some(user.access.actor.user_id),
+            holding_called: current.as_ref().is_some_and(|cur| cur.called),
             ctx,
             office,
             counter: c,

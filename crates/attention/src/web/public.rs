@@ -101,6 +101,8 @@ struct KioskPage {
     priorities: Vec<Choice>,
     form: KioskForm,
     errors: FieldErrors,
+    /// Too many tickets from this address in the last minute.
+    limited: bool,
 }
 
 /// What the kiosk sends.
@@ -118,10 +120,18 @@ async fn kiosk_page(
     code: &str,
     form: KioskForm,
     errors: FieldErrors,
+    limited: bool,
 ) -> Result<Response, WebError> {
     let office = public_office(&state.db, code).await?;
-    let services = desk::store::services(&state.db, office.id, true).await?;
-    let status = if errors.is_empty() {
+    let called = desk::store::called_services(&state.db, office.id).await?;
+    let services = desk::store::services(&state.db, office.id, true)
+        .await?
+        .into_iter()
+        .filter(|s| called.contains(&s.id))
+        .collect();
+    let status = if limited {
+        StatusCode::TOO_MANY_REQUESTS
+    } else if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -135,6 +145,7 @@ async fn kiosk_page(
             services,
             form,
             errors,
+            limited,
         },
     )
 }
@@ -145,7 +156,15 @@ pub async fn kiosk(
     ctx: PageCtx,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    kiosk_page(&state, ctx, &code, KioskForm::default(), FieldErrors::new()).await
+    kiosk_page(
+        &state,
+        ctx,
+        &code,
+        KioskForm::default(),
+        FieldErrors::new(),
+        false,
+    )
+    .await
 }
 
 /// `POST /offices/{code}/kiosk`: issues the ticket and shows it.
@@ -162,12 +181,10 @@ pub async fn kiosk_issue(
         _ => true,
     };
     if !allowed {
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "60")],
-            "429",
-        )
-            .into_response());
+        let mut page = kiosk_page(&state, ctx, &code, form, FieldErrors::new(), true).await?;
+        page.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        return Ok(page);
     }
     let input = IssueInput {
         service_id: Uuid::parse_str(form.service_id.trim()).ok(),
@@ -185,7 +202,9 @@ pub async fn kiosk_issue(
     .await
     {
         Ok(t) => Ok(Redirect::to(&format!("/turnos/{}?kiosco=1", t.id)).into_response()),
-        Err(AttentionError::Invalid(errors)) => kiosk_page(&state, ctx, &code, form, errors).await,
+        Err(AttentionError::Invalid(errors)) => {
+            kiosk_page(&state, ctx, &code, form, errors, false).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -218,9 +237,10 @@ struct TicketPage {
 pub async fn ticket(
     State(state): State<AppState>,
     ctx: PageCtx,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
     Query(q): Query<TicketQuery>,
 ) -> Result<Response, WebError> {
+    let id = Uuid::parse_str(&id).map_err(|_| WebError::NotFound)?;
     let t = ticket::Entity::find_by_id(id)
         .one(&state.db)
         .await?

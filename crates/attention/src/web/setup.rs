@@ -41,6 +41,8 @@ struct SetupPage {
     ctx: PageCtx,
     office: office::Model,
     services: Vec<service::Model>,
+    /// Services no active counter calls.
+    uncalled: Vec<Uuid>,
     counters: Vec<CounterRow>,
     service_form: ServiceForm,
     service_errors: FieldErrors,
@@ -170,9 +172,16 @@ async fn render(
             }
         })
         .collect();
+    let called = desk::store::called_services(&state.db, office.id).await?;
+    let uncalled = services
+        .iter()
+        .filter(|s| !called.contains(&s.id))
+        .map(|s| s.id)
+        .collect();
     let mut page = SetupPage {
         ctx,
         office,
+        uncalled,
         counter_services: service_choices(&services, &[]),
         services,
         counters,

@@ -74,6 +74,7 @@ pub async fn desk(app: &TestApp, office: &str) -> Desk {
             &sipe::attention::interactions::InteractionInput {
                 channel: "phone".into(),
                 contact: Some("381 555-0000".into()),
+                notes: Some("Pregunta por los cursos".into()),
                 office_code: Some(office.into()),
                 ..Default::default()
             },
@@ -200,6 +201,17 @@ async fn tickets_are_numbered_called_in_order_and_shown_on_the_display_without_l
     )
     .await;
     assert_eq!(priority["number"], "A-004");
+    // Its page counts the people ahead in the queue's order: nobody, despite three
+    // regular tickets issued before it.
+    let page = reqwest::Client::new()
+        .get(app.url(&format!("/turnos/{}", priority["id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Sos el próximo"), "{page}");
 
     let path = format!("/api/v1/counters/{}/call-next", d.counter);
     let mut called = Vec::new();
@@ -458,6 +470,32 @@ async fn the_kiosk_issues_tickets_to_anyone_but_not_without_limit() {
     let res = send("12x").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("solo los números"));
+    // A service no counter calls is not offered: nobody would call its tickets.
+    let lonely = desk::service::create_service(
+        &app.db,
+        &AuditCtx::system(),
+        &Access::system("test"),
+        "OE-A",
+        &ServiceInput {
+            prefix: "Z".into(),
+            name: "Sin box".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let html = app.get_page(&client, "/offices/OE-A/kiosk").await;
+    assert!(html.contains("kiosk-service-A") && !html.contains("kiosk-service-Z"));
+    let res = client
+        .post(app.url("/offices/OE-A/kiosk"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("service_id", &lonely.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // 30 a minute per address: the rest wait.
     let mut limited = 0;
     for _ in 0..40 {

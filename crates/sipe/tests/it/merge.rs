@@ -396,6 +396,7 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
         &sipe::attention::interactions::InteractionInput {
             channel: "phone".into(),
             person_id: Some(gone),
+            topic: Some("other".into()),
             ..Default::default()
         },
     )

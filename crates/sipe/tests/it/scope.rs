@@ -1134,8 +1134,8 @@ fn concrete(path: &str, s: &Side) -> String {
             {
                 s.desk.service.to_string()
             }
-            // The web walk moves the second ticket (the first is the API's).
-            "id" if path.starts_with("/attention/tickets/") => s.desk.tickets[1].to_string(),
+            // The web walk's sign-out puts the API's ticket back in the queue; its
+            // call-next calls it again.
             "id" if path.contains("/tickets/") || path.starts_with("/turnos/") => {
                 s.desk.tickets[0].to_string()
             }
