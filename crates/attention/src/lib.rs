@@ -24,6 +24,7 @@ pub mod interactions;
 pub mod migrations;
 pub mod module;
 pub mod queue;
+pub mod sla;
 pub mod tickets;
 pub mod web;
 
