@@ -308,10 +308,13 @@ pub async fn call_next(
     } else {
         let input: CallNextInput = serde_json::from_slice(&body)
             .map_err(|e| ApiError::BadRequest(format!("body: {e}")))?;
-        input
-            .current
-            .as_deref()
-            .map_or(Holding::Unknown, Holding::parse)
+        match input.current.as_deref().map(str::trim) {
+            None => Holding::Unknown,
+            Some("none") => Holding::Nothing,
+            Some(id) => Holding::Ticket(Uuid::parse_str(id).map_err(|_| {
+                ApiError::BadRequest(format!("current: not a ticket id or \"none\": {id:?}"))
+            })?),
+        }
     };
     match tickets::call_next(&Queue::of(&state), &ctx, &access, id, holding).await? {
         Some(called) => Ok(Json(called)),

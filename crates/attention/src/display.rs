@@ -192,8 +192,9 @@ fn event(c: &call::Model) -> Event {
 #[derive(Debug, Default, Deserialize)]
 pub struct After {
     /// The office's call number the page already shows (0: none); a reconnecting
-    /// browser sends `Last-Event-ID` instead.
-    pub after: Option<i64>,
+    /// browser sends `Last-Event-ID` instead. Anything else is ignored (the stream
+    /// starts at the latest call), so an old page's link still connects.
+    pub after: Option<String>,
 }
 
 struct Follow {
@@ -278,7 +279,13 @@ pub async fn events(
         .and_then(|v| v.to_str().ok())
         .filter(|v| v.len() <= 20)
         .and_then(|v| v.trim().parse::<i64>().ok())
-        .or(after.after)
+        .or_else(|| {
+            after
+                .after
+                .as_deref()
+                .filter(|v| v.len() <= 20)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        })
         .map(|n| n.max(0));
     let last = match resumed {
         Some(n) => n,

@@ -1,7 +1,9 @@
 //! The SLA clock: targets count business minutes of an office's calendar (its opening
 //! hours per weekday, less its holidays), in the office's time zone. Pure functions,
-//! tested across weekends and holidays; the consultations use them for "time left" and
-//! breaches.
+//! tested across weekends and holidays; to be wired to the consultations (time left,
+//! breaches) with the calendars and targets stored. Opening and closing times that fall
+//! in a clock change's gap or overlap take its earliest instant (Argentina keeps no
+//! daylight saving time).
 
 use std::collections::BTreeSet;
 

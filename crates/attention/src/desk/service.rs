@@ -323,6 +323,10 @@ pub(crate) async fn sign_in_tx(
     }
     if let Some(other) = store::signed_in_counter(tx, me).await? {
         let left = other.id;
+        // Nobody is left to attend the ticket called there: it goes back to the queue.
+        if let Some(t) = crate::tickets::store::at_counter(tx, left).await? {
+            crate::tickets::service::back_to_queue(tx, ctx, t).await?;
+        }
         clear_operator(tx, other).await?;
         audit::record(
             tx,

@@ -223,23 +223,42 @@ async fn close_earlier_days(
     office_id: Uuid,
     today: chrono::NaiveDate,
 ) -> Result<(), AttentionError> {
-    use sea_orm::sea_query::Expr;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    // No end time: when they ended is not known (reports leave them out of durations).
+    let mut closed = serde_json::Map::new();
     for (from, to) in [
         (TicketStatus::Waiting, TicketStatus::Cancelled),
         (TicketStatus::Called, TicketStatus::NoShow),
         (TicketStatus::Serving, TicketStatus::Finished),
     ] {
-        ticket::Entity::update_many()
+        let n = ticket::Entity::update_many()
             .col_expr(ticket::Column::Status, Expr::value(to.as_str()))
             .col_expr(
                 ticket::Column::FinishedAt,
-                Expr::col(ticket::Column::CalledAt),
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(
+                ticket::Column::Version,
+                Expr::col(ticket::Column::Version).add(1),
             )
             .filter(ticket::Column::OfficeId.eq(office_id))
             .filter(ticket::Column::Day.lt(today))
             .filter(ticket::Column::Status.eq(from.as_str()))
             .exec(tx)
-            .await?;
+            .await?
+            .rows_affected;
+        if n > 0 {
+            closed.insert(from.as_str().to_owned(), json!(n));
+        }
+    }
+    if !closed.is_empty() {
+        audit::record(
+            tx,
+            &AuditCtx::system(),
+            Change::new("attention.queue.close_days", "office", office_id)
+                .after(serde_json::Value::Object(closed)),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -433,18 +452,47 @@ pub(crate) async fn back_to_queue(
     ctx: &AuditCtx,
     t: ticket::Model,
 ) -> Result<(), AttentionError> {
+    use sea_orm::sea_query::Expr;
     let id = t.id;
-    let version = t.version;
     let before = json!({"status": t.status, "counter_id": t.counter_id});
-    let mut a = t.into_active_model();
-    a.status = Set(TicketStatus::Waiting.as_str().to_owned());
-    a.counter_id = Set(None);
-    a.operator_id = Set(None);
-    a.operator_name = Set(None);
-    a.called_at = Set(None);
-    a.started_at = Set(None);
-    a.version = Set(version + 1);
-    a.update(tx).await?;
+    // Only if the counter still holds it: this runs without the office's queue lock,
+    // and a counter may have finished the ticket meanwhile (PostgreSQL re-checks the
+    // condition after waiting for the row).
+    let moved = ticket::Entity::update_many()
+        .col_expr(
+            ticket::Column::Status,
+            Expr::value(TicketStatus::Waiting.as_str()),
+        )
+        .col_expr(ticket::Column::CounterId, Expr::value(Option::<Uuid>::None))
+        .col_expr(
+            ticket::Column::OperatorId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(
+            ticket::Column::OperatorName,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            ticket::Column::CalledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            ticket::Column::StartedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(ticket::Column::Version, Expr::value(t.version + 1))
+        .filter(ticket::Column::Id.eq(id))
+        .filter(ticket::Column::CounterId.eq(t.counter_id))
+        .filter(ticket::Column::Status.is_in([
+            TicketStatus::Called.as_str(),
+            TicketStatus::Serving.as_str(),
+        ]))
+        .exec(tx)
+        .await?
+        .rows_affected;
+    if moved == 0 {
+        return Ok(());
+    }
     audit::record(
         tx,
         ctx,
@@ -525,6 +573,9 @@ pub async fn call_next(
         .one(&tx)
         .await?
         .ok_or(AttentionError::NotFound)?;
+    if !c.active {
+        return Err(AttentionError::Conflict("attention-counter-inactive"));
+    }
     if c.operator_id.is_some_and(|o| o != access.actor.user_id) {
         return Err(AttentionError::Conflict("attention-counter-held"));
     }

@@ -94,12 +94,15 @@ pub async fn of_day(
 pub async fn ahead_of(conn: &impl ConnectionTrait, t: &ticket::Model) -> Result<u64, DbErr> {
     use crate::queue::{Policy, Priority};
     let policy = Policy::default();
+    // `queue::next`'s order: place, the larger head start, issue time, number.
     let place = |w: &ticket::Model| {
         let p = Priority::parse(&w.priority).unwrap_or(Priority::Regular);
+        let head = policy.head_start(p);
         (
-            w.queued_at - policy.head_start(p),
+            w.queued_at - head,
+            std::cmp::Reverse(head),
             w.queued_at,
-            w.number.clone(),
+            super::domain::seq_of(&w.number),
         )
     };
     let mine = place(t);
@@ -109,6 +112,7 @@ pub async fn ahead_of(conn: &impl ConnectionTrait, t: &ticket::Model) -> Result<
         .filter(ticket::Column::ServiceId.eq(t.service_id))
         .filter(ticket::Column::Status.eq(TicketStatus::Waiting.as_str()))
         .filter(ticket::Column::Id.ne(t.id))
+        .order_by_asc(ticket::Column::QueuedAt)
         .limit(WAITING_MAX)
         .all(conn)
         .await?;

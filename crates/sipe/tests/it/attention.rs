@@ -713,6 +713,40 @@ async fn a_counter_is_its_operators_a_stale_screen_calls_nobody_and_a_new_day_st
     let (status, second) = post(&app, &a, &call, json!({"current": d.tickets[0]})).await;
     assert_eq!(status, StatusCode::OK, "{second}");
     assert_eq!(second["number"], "A-002");
+    // Moving to another counter leaves nobody for A-002: it goes back to the queue, in
+    // its place.
+    let other = desk::service::create_counter(
+        &app.db,
+        &AuditCtx::system(),
+        &Access::system("test"),
+        "OE-A",
+        &CounterInput {
+            name: "Box 2".into(),
+            services: vec![d.service],
+            active: None,
+        },
+    )
+    .await
+    .unwrap();
+    let (status, _) = post(
+        &app,
+        &a,
+        &format!("/api/v1/counters/{other}/sign-in"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let back: Value = app
+        .get_json(&a, &format!("/api/v1/tickets/{}", d.tickets[1]))
+        .await;
+    assert_eq!(back["status"], "waiting");
+    assert_eq!(back["queued_at"], second["queued_at"]);
+    // A `current` that is neither an id nor "none" is refused, not ignored.
+    let (status, _) = post(&app, &a, &call, json!({"current": "NONE"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, again) = post(&app, &a2, &call, json!({"current": "none"})).await;
+    assert_eq!(status, StatusCode::OK, "the counter left is free: {again}");
+    assert_eq!(again["number"], "A-002");
 
     // A ticket left waiting yesterday is not called today: the first operation of the
     // day closes it.
@@ -738,7 +772,7 @@ async fn a_counter_is_its_operators_a_stale_screen_calls_nobody_and_a_new_day_st
             .await
             .unwrap();
     }
-    let (status, _) = post(&app, &a, &call, json!({})).await;
+    let (status, _) = post(&app, &a2, &call, json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "nobody waits today");
     let closed: Value = app.get_json(&a, &format!("/api/v1/tickets/{left}")).await;
     assert_eq!(closed["status"], "cancelled");
