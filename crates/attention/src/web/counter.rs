@@ -238,6 +238,18 @@ impl StepForm {
     }
 }
 
+/// What the screen says after a step.
+fn done_key(step: &TicketStep) -> &'static str {
+    match step {
+        TicketStep::Recall => "attention-done-recall",
+        TicketStep::Start => "attention-done-start",
+        TicketStep::NoShow => "attention-done-no-show",
+        TicketStep::Redirect { .. } => "attention-done-redirect",
+        TicketStep::Finish { .. } => "attention-done-finish",
+        TicketStep::Cancel => "attention-done-cancel",
+    }
+}
+
 /// `POST /attention/tickets/{id}/steps`: back to the counter that holds the ticket (or
 /// to the office's queue).
 pub async fn step(
@@ -260,7 +272,7 @@ pub async fn step(
         ));
     };
     match tickets::step(&Queue::of(&state), &audit, &user.access, id, &step).await {
-        Ok(_) => Ok(redirect_with_flash(&back, "success", "attention-step-done")),
+        Ok(_) => Ok(redirect_with_flash(&back, "success", done_key(&step))),
         Err(AttentionError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
         Err(AttentionError::Invalid(_)) => Ok(redirect_with_flash(
             &back,
