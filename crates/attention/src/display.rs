@@ -322,11 +322,7 @@ pub async fn public_office(
     db: &Db,
     code: &str,
 ) -> Result<sipe_platform::territory::entity::office::Model, WebError> {
-    if code.len() > 40 {
-        return Err(WebError::NotFound);
-    }
-    sipe_platform::territory::store::find_office_by_code(db, code)
+    crate::desk::store::active_office(db, code)
         .await?
-        .filter(|o| o.active)
         .ok_or(WebError::NotFound)
 }

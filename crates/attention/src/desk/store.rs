@@ -25,6 +25,22 @@ pub async fn office_in(
     }
 }
 
+/// An active office by code, whatever the scope: the public pages (kiosk, display,
+/// tickets) show numbers, services and counters only.
+pub async fn active_office(
+    conn: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<office::Model>, DbErr> {
+    if code.len() > 40 {
+        return Ok(None);
+    }
+    Ok(
+        sipe_platform::territory::store::find_office_by_code(conn, code)
+            .await?
+            .filter(|o| o.active),
+    )
+}
+
 /// The office by id, if it lies in the caller's scope of `kind`.
 pub async fn office_by_id(
     conn: &impl ConnectionTrait,

@@ -12,6 +12,7 @@ use super::domain::TicketStatus;
 use crate::entity::{call, ticket};
 use crate::error::AttentionError;
 use sipe_platform::access::{Access, ScopeKind};
+use sipe_platform::ids::PersonId;
 use sipe_platform::territory::entity::office;
 
 /// Most waiting tickets the order looks at (a day's queue of the busiest office is far
@@ -192,4 +193,27 @@ pub async fn count_day(
         .filter(ticket::Column::Status.eq(status.as_str()))
         .count(conn)
         .await
+}
+
+/// The ticket's person as the counter sees them: the person given at issue, else the one
+/// whose document was typed; within the operator's search scope, merged records left
+/// out. The counter screen shows them and a finished ticket's consultations name them.
+pub async fn person_of(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    t: &ticket::Model,
+) -> Result<Option<sipe_persons::Person>, DbErr> {
+    let id = match (t.person_id, &t.document) {
+        (Some(id), _) => id,
+        (None, Some(doc)) => match sipe_persons::store::find_by_document(conn, "dni", doc).await? {
+            Some(p) => p.id,
+            None => return Ok(None),
+        },
+        (None, None) => return Ok(None),
+    };
+    Ok(
+        sipe_persons::store::find_person(conn, access, ScopeKind::Search, PersonId(id))
+            .await?
+            .filter(|p| p.merged_into.is_none()),
+    )
 }

@@ -16,7 +16,6 @@ use crate::error::AttentionError;
 use crate::tickets::service::{self as tickets, Queue, TicketStep};
 use crate::tickets::{TicketStatus, store};
 use sipe_platform::access::ScopeKind;
-use sipe_platform::ids::PersonId;
 use sipe_platform::territory::entity::office;
 use sipe_platform::web::auth::{Authenticated, Ctx};
 use sipe_platform::web::form::Choice;
@@ -55,27 +54,9 @@ async fn person_of(
     user: &Authenticated,
     t: &ticket::Model,
 ) -> Result<Option<(Uuid, String)>, WebError> {
-    let db = &state.db;
-    let found = match (t.person_id, &t.document) {
-        (Some(id), _) => {
-            sipe_persons::store::find_person(db, &user.access, ScopeKind::Search, PersonId(id))
-                .await?
-        }
-        (None, Some(doc)) => match sipe_persons::store::find_by_document(db, "dni", doc).await? {
-            Some(p) => {
-                sipe_persons::store::find_person(
-                    db,
-                    &user.access,
-                    ScopeKind::Search,
-                    PersonId(p.id),
-                )
-                .await?
-            }
-            None => None,
-        },
-        (None, None) => None,
-    };
-    Ok(found.map(|p| (p.id, sipe_persons::service::display_name(&p))))
+    Ok(store::person_of(&state.db, &user.access, t)
+        .await?
+        .map(|p| (p.id, sipe_persons::service::display_name(&p))))
 }
 
 /// `GET /attention/counters/{id}`.
