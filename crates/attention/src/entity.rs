@@ -309,3 +309,67 @@ pub mod interaction {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Calls on the phone line, as the PBX reported them.
+pub mod phone_call {
+    use sea_orm::entity::prelude::*;
+
+    /// One call.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_phone_calls")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The PBX's `callId`.
+        pub call_id: String,
+        /// `in` or `out`.
+        pub direction: String,
+        /// The calling number, as the PBX gave it.
+        pub from_number: String,
+        /// The called number.
+        pub to_number: String,
+        /// The party outside, E.164, when it is a phone.
+        pub outside_e164: Option<String>,
+        /// The person, when exactly one record has that phone.
+        pub person_id: Option<Uuid>,
+        /// The PBX's queue.
+        pub queue: Option<String>,
+        /// The PBX's names of the users involved (JSON list).
+        pub users: String,
+        /// `ringing`, `answered`, `ended`.
+        pub state: String,
+        /// Why it ended (Zammad's causes).
+        pub cause: Option<String>,
+        /// The user who answered.
+        pub answered_by: Option<Uuid>,
+        /// Their name.
+        pub answered_by_name: Option<String>,
+        /// The consultation opened when it was answered.
+        pub interaction_id: Option<Uuid>,
+        /// An inbound call nobody answered.
+        pub missed: bool,
+        /// When someone called back.
+        pub callback_at: Option<DateTimeUtc>,
+        /// Who.
+        pub callback_by: Option<Uuid>,
+        /// Their name.
+        pub callback_by_name: Option<String>,
+        /// First heard of.
+        pub started_at: DateTimeUtc,
+        /// Answered.
+        pub answered_at: Option<DateTimeUtc>,
+        /// Ended.
+        pub ended_at: Option<DateTimeUtc>,
+        /// Changed.
+        pub updated_at: DateTimeUtc,
+        /// Bumped on each change.
+        pub version: i32,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

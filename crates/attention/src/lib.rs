@@ -1,7 +1,8 @@
 //! Atención: consultations from every channel, the counter queue (atención en boxes)
 //! and appointments (built in slices). Now: an office's services and counters, tickets
 //! issued at reception, the kiosk or the web, called by counters, and the office's
-//! public display fed by server-sent events.
+//! public display fed by server-sent events; consultations; the phone line's calls from
+//! the PBX's CTI webhook, with the caller's record popped up for who answers.
 //!
 //! Invariants:
 //! - Which waiting ticket a counter calls next is decided by one pure function,
@@ -23,6 +24,7 @@ pub mod error;
 pub mod interactions;
 pub mod migrations;
 pub mod module;
+pub mod phone;
 pub mod queue;
 pub mod sla;
 pub mod tickets;
@@ -32,7 +34,7 @@ pub use module::MODULE;
 
 /// Routes of the module.
 pub fn routes() -> sipe_platform::web::Routes {
-    use sipe_platform::access::Permission::{Attend, ManageAttention, ViewAttention};
+    use sipe_platform::access::Permission::{AnswerPhone, Attend, ManageAttention, ViewAttention};
     use sipe_platform::web::{Guard, Routes};
     let view = Guard::Api(ViewAttention);
     let attend = Guard::Api(Attend);
@@ -72,6 +74,17 @@ pub fn routes() -> sipe_platform::web::Routes {
             view,
             interactions::api::topics,
         )
+        .post("/api/v1/cti/{token}", Guard::Public, phone::api::webhook)
+        .get(
+            "/api/v1/phone-calls",
+            Guard::Api(AnswerPhone),
+            phone::api::list,
+        )
+        .post(
+            "/api/v1/phone-calls/{id}/callback",
+            Guard::Api(AnswerPhone),
+            phone::api::callback,
+        )
         .get(
             "/offices/{code}/display/events",
             Guard::Public,
@@ -101,6 +114,9 @@ pub fn routes() -> sipe_platform::web::Routes {
     interactions::api::show,
     interactions::api::change_status,
     interactions::api::topics,
+    phone::api::webhook,
+    phone::api::list,
+    phone::api::callback,
 ))]
 struct ApiDoc;
 

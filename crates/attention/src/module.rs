@@ -26,6 +26,12 @@ pub const MODULE: Module = Module {
             label: "nav-attention-interactions",
             permission: Permission::ViewAttention,
         },
+        NavEntry {
+            area: Area::Attention,
+            href: "/attention/phone",
+            label: "nav-attention-phone",
+            permission: Permission::AnswerPhone,
+        },
     ],
     cards: &[Card {
         label: "dashboard-attention-waiting",
@@ -41,6 +47,10 @@ pub const MODULE: Module = Module {
         ));
         ctx.extensions
             .insert(crate::web::public::KioskLimiter::default());
+        ctx.extensions.insert(crate::phone::PhoneHub::default());
+        if let Some(token) = ctx.config.cti_token()? {
+            ctx.extensions.insert(crate::phone::CtiToken(token));
+        }
         Ok(())
     }),
     person_merge: Some(merge_person),
@@ -65,7 +75,7 @@ fn count_waiting<'a>(
     })
 }
 
-/// At shutdown, ends the open display streams so the server stops waiting for them
+/// At shutdown, ends the open display and phone streams so the server stops waiting for them
 /// (the browsers reconnect to another node or after the restart).
 fn close_displays(
     state: AppState,
@@ -80,10 +90,13 @@ fn close_displays(
         if let Some(d) = state.extensions.get::<crate::display::Displays>() {
             d.close();
         }
+        if let Some(h) = state.extensions.get::<crate::phone::PhoneHub>() {
+            h.close();
+        }
     })
 }
 
-/// A person's tickets follow them to the kept record.
+/// A person's tickets, consultations and calls follow them to the kept record.
 fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm::DbErr>> {
     Box::pin(async move {
         m.repoint::<ticket::Entity>(ticket::Column::PersonId)
@@ -92,6 +105,8 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
             crate::entity::interaction::Column::PersonId,
         )
         .await?;
+        m.repoint::<crate::entity::phone_call::Entity>(crate::entity::phone_call::Column::PersonId)
+            .await?;
         Ok(())
     })
 }

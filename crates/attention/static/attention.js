@@ -113,3 +113,63 @@
     setTimeout(() => window.location.reload(), Number(t.dataset.refresh) * 1000);
   }
 })();
+
+(function phonePage() {
+  const box = document.querySelector("[data-phone-popup]");
+  if (!box) return;
+  const state = document.querySelector("[data-phone-state]");
+  const number = box.querySelector("[data-popup-number]");
+  const people = box.querySelector("[data-popup-people]");
+  const open = box.querySelector("[data-popup-interaction]");
+  let since = box.dataset.since;
+
+  box.querySelector("[data-popup-close]").addEventListener("click", () => {
+    box.hidden = true;
+  });
+
+  // Text only (never HTML): the names come from people's records.
+  function show(call) {
+    number.textContent = call.number;
+    people.replaceChildren();
+    if (call.people.length === 0) {
+      const li = document.createElement("li");
+      li.textContent = box.dataset.none + " ";
+      const a = document.createElement("a");
+      a.href = "/persons/new";
+      a.textContent = box.dataset.register;
+      li.append(a);
+      people.append(li);
+    }
+    for (const p of call.people) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = p.href;
+      a.textContent = p.name;
+      a.dataset.testid = "popup-person";
+      li.append(a, ` · ${p.document}`);
+      people.append(li);
+    }
+    open.hidden = !call.interaction;
+    if (call.interaction) open.href = call.interaction;
+    box.hidden = false;
+    box.dataset.calls = String(Number(box.dataset.calls || 0) + 1);
+    (call.people.length ? people.querySelector("a") : open).focus({ preventScroll: false });
+  }
+
+  let source = null;
+  function connect() {
+    source = new EventSource(`/attention/phone/events?since=${since}`);
+    source.addEventListener("open", () => {
+      state.textContent = state.dataset.online;
+    });
+    source.addEventListener("answered", (e) => {
+      since = e.lastEventId || since;
+      show(JSON.parse(e.data));
+    });
+    source.addEventListener("error", () => {
+      state.textContent = state.dataset.offline;
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
+    });
+  }
+  connect();
+})();

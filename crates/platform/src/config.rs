@@ -84,6 +84,12 @@ pub struct Config {
     pub moodle_token_file: Option<PathBuf>,
     /// Minutes between two Moodle syncs of the virtual cohorts.
     pub moodle_sync_minutes: u64,
+    /// The secret in the phone line's CTI webhook URL (`/api/v1/cti/{token}`), at least
+    /// 32 characters; prefer `cti_token_file` or `SIPE_CTI_TOKEN`. Without it the
+    /// webhook answers 404.
+    pub cti_token: Option<Secret>,
+    /// File holding the CTI token.
+    pub cti_token_file: Option<PathBuf>,
     /// The messaging module's settings (`[messaging]`): read and checked by that module
     /// when the application starts, so the platform names none of its keys.
     pub messaging: Option<toml::Table>,
@@ -144,6 +150,13 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Is `given` this secret? Digests are compared, so the time taken says nothing
+    /// about how much of it matched.
+    pub fn matches(&self, given: &str) -> bool {
+        use sha2::Digest;
+        sha2::Sha256::digest(given.as_bytes()) == sha2::Sha256::digest(self.0.as_bytes())
+    }
 }
 
 impl std::fmt::Debug for Secret {
@@ -186,6 +199,8 @@ impl Default for Config {
             moodle_token: None,
             moodle_token_file: None,
             moodle_sync_minutes: 15,
+            cti_token: None,
+            cti_token_file: None,
             messaging: None,
         }
     }
@@ -334,6 +349,16 @@ impl Config {
             "credential_key",
             self.credential_key_file.as_deref(),
             self.credential_key.as_ref(),
+        )
+    }
+
+    /// The CTI webhook's token: `cti_token_file`, else `cti_token` (or `SIPE_CTI_TOKEN`);
+    /// `None` when neither is set.
+    pub fn cti_token(&self) -> Result<Option<Secret>, ConfigError> {
+        secret(
+            "cti_token",
+            self.cti_token_file.as_deref(),
+            self.cti_token.as_ref(),
         )
     }
 

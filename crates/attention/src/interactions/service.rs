@@ -350,6 +350,61 @@ pub(crate) async fn record_delivered(
     Ok(())
 }
 
+/// Inside a call's transaction (answered, or a missed one called back): an open phone
+/// consultation, assigned to the user (its topic and notes come as they talk).
+pub(crate) async fn open_for_call(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    access: &Access,
+    direction: Direction,
+    contact: Option<String>,
+    origin: Origin,
+) -> Result<interaction::Model, AttentionError> {
+    let v = Valid {
+        channel: Channel::Phone,
+        direction,
+        status: InteractionStatus::Open,
+        notes: None,
+        outcome: None,
+        contact,
+        topic: None,
+    };
+    insert(tx, ctx, access, v, origin).await
+}
+
+/// Inside a call's transaction: the consultation passes to the user who took the
+/// transferred call.
+pub(crate) async fn reassign(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    id: Uuid,
+    user: (Uuid, &str),
+) -> Result<(), AttentionError> {
+    let Some(row) = interaction::Entity::find_by_id(id).one(tx).await? else {
+        return Ok(());
+    };
+    if row.assigned_to == Some(user.0) {
+        return Ok(());
+    }
+    let before = json!({"assigned_to": row.assigned_to});
+    let version = row.version;
+    let mut a = row.into_active_model();
+    a.assigned_to = Set(Some(user.0));
+    a.assigned_name = Set(Some(user.1.to_owned()));
+    a.updated_at = Set(Utc::now().trunc_subsecs(6));
+    a.version = Set(version + 1);
+    a.update(tx).await?;
+    audit::record(
+        tx,
+        ctx,
+        Change::new("attention.interaction.assign", "attention_interaction", id)
+            .before(before)
+            .after(json!({"assigned_to": user.0})),
+    )
+    .await?;
+    Ok(())
+}
+
 /// A change of a consultation's status, at the version read.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default)]

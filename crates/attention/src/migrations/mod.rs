@@ -4,11 +4,13 @@ use sea_orm_migration::MigrationTrait;
 
 mod m0043_attention_queue;
 mod m0044_attention_interactions;
+mod m0045_attention_phone_calls;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
     vec![
         Box::new(m0043_attention_queue::M0043AttentionQueue),
         Box::new(m0044_attention_interactions::M0044AttentionInteractions),
+        Box::new(m0045_attention_phone_calls::M0045AttentionPhoneCalls),
     ]
 }

@@ -3,11 +3,12 @@
 
 pub mod counter;
 pub mod interactions;
+pub mod phone;
 pub mod public;
 pub mod queue;
 pub mod setup;
 
-use sipe_platform::access::Permission::{Attend, ManageAttention, ViewAttention};
+use sipe_platform::access::Permission::{AnswerPhone, Attend, ManageAttention, ViewAttention};
 use sipe_platform::web::{Guard, Routes};
 
 /// The module's page routes.
@@ -55,6 +56,17 @@ pub fn routes() -> Routes {
             "/attention/interactions/{id}/status",
             attend,
             interactions::change_status,
+        )
+        .get("/attention/phone", Guard::Web(AnswerPhone), phone::page)
+        .get(
+            "/attention/phone/events",
+            Guard::Web(AnswerPhone),
+            phone::events,
+        )
+        .post(
+            "/attention/phone/calls/{id}/callback",
+            Guard::Web(AnswerPhone),
+            phone::callback,
         )
         .get("/offices/{code}/display", Guard::Public, public::display)
         .get("/offices/{code}/kiosk", Guard::Public, public::kiosk)

@@ -95,6 +95,8 @@ pub enum Permission {
     Attend,
     /// Set up an office's services, counters and queue policy.
     ManageAttention,
+    /// Work the secretariat's phone line: its caller log, missed calls, call pop-ups.
+    AnswerPhone,
 }
 
 impl Permission {
@@ -111,6 +113,7 @@ impl Permission {
                 | Permission::ManageProgrammes
                 | Permission::ManageMessaging
                 | Permission::ManageTemplates
+                | Permission::AnswerPhone
         )
     }
 }
@@ -304,6 +307,8 @@ impl Role {
                 Role::Admin | Role::Coordinator | Role::Operator | Role::Counselor | Role::HelpDesk
             ),
             ManageAttention => matches!(self, Role::Admin | Role::Coordinator),
+            // The line rings at the help desk (the seed's IP PBX routes it to them).
+            AnswerPhone => matches!(self, Role::Admin | Role::HelpDesk),
         }
     }
 
@@ -318,7 +323,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 29] = [
+    pub const ALL: [Permission; 30] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -348,6 +353,7 @@ impl Permission {
         Permission::ViewAttention,
         Permission::Attend,
         Permission::ManageAttention,
+        Permission::AnswerPhone,
     ];
 
     /// Catalogue key of the permission's name.
@@ -382,6 +388,7 @@ impl Permission {
             Permission::ViewAttention => "perm-view-attention",
             Permission::Attend => "perm-attend",
             Permission::ManageAttention => "perm-manage-attention",
+            Permission::AnswerPhone => "perm-answer-phone",
         }
     }
 }

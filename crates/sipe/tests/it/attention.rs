@@ -124,13 +124,23 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCod
 /// Reads a display stream until `n` call events arrived (or 10 s passed); returns each
 /// event's id and data.
 async fn read_calls(res: &mut reqwest::Response, n: usize) -> Vec<(String, Value)> {
+    read_events(res, "call", n).await
+}
+
+/// The next `n` events named `kind` of a server-sent-events stream (id and data),
+/// within 10 s.
+pub async fn read_events(
+    res: &mut reqwest::Response,
+    kind: &str,
+    n: usize,
+) -> Vec<(String, Value)> {
     let mut text = String::new();
     let mut calls = Vec::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while calls.len() < n {
         let chunk = tokio::time::timeout_at(deadline, res.chunk())
             .await
-            .expect("the display got its calls in time")
+            .expect("the stream sent its events in time")
             .unwrap()
             .expect("the stream stays open");
         text.push_str(&String::from_utf8_lossy(&chunk));
@@ -143,7 +153,7 @@ async fn read_calls(res: &mut reqwest::Response, n: usize) -> Vec<(String, Value
                     .map(str::trim)
                     .map(str::to_owned)
             };
-            if field("event:").as_deref() == Some("call") {
+            if field("event:").as_deref() == Some(kind) {
                 let data = serde_json::from_str(&field("data:").unwrap()).unwrap();
                 calls.push((field("id:").unwrap(), data));
             }

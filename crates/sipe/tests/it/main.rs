@@ -9,6 +9,7 @@ mod home;
 
 mod api;
 mod attention;
+mod attention_phone;
 mod audit;
 mod auth;
 mod cli;

@@ -402,6 +402,27 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     )
     .await
     .unwrap();
+    // A call from the phone only the merged record has.
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            app.db.get_database_backend(),
+            match app.db.get_database_backend() {
+                sea_orm::DbBackend::Postgres => "UPDATE persons SET phone = $1 WHERE id = $2",
+                _ => "UPDATE persons SET phone = ? WHERE id = ?",
+            },
+            ["+5493815000123".into(), gone.into()],
+        ))
+        .await
+        .unwrap();
+    let ring = sipe::attention::phone::domain::CtiEvent::from_json(&serde_json::json!({
+        "event": "newCall", "from": "3815000123", "to": "0800", "direction": "in",
+        "callId": "merge-1"
+    }))
+    .unwrap();
+    sipe::attention::phone::service::apply(&app.db, None, &ring)
+        .await
+        .unwrap();
     kept_elsewhere
 }
 
@@ -433,6 +454,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "messages",
         "attention_tickets",
         "attention_interactions",
+        "attention_phone_calls",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

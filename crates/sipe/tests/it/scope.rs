@@ -1125,6 +1125,10 @@ fn concrete(path: &str, s: &Side) -> String {
         let value = match name {
             "code" if path.contains("offices/") => s.office.to_owned(),
             "id" if path.contains("/counters/") => s.desk.counter.to_string(),
+            // The phone line is national, beyond every walker's reach: any id.
+            "id" if path.contains("/phone-calls/") || path.contains("/phone/calls/") => {
+                Uuid::nil().to_string()
+            }
             "id" if path.starts_with("/attention/interactions/") => {
                 s.desk.interactions[1].to_string()
             }
@@ -1731,6 +1735,9 @@ fn skipped(def: &RouteDef) -> bool {
         || def.path == "/offices/{code}/kiosk" && def.method == reqwest::Method::POST
         // A display's stream never ends: `attention` reads it.
         || def.path == "/offices/{code}/display/events"
+        // The PBX's webhook, authenticated by the secret in its URL, not office data:
+        // `attention_phone` covers it.
+        || def.path == "/api/v1/cti/{token}"
 }
 
 /// A signed-in walker: its browser, form token and API token.

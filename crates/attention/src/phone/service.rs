@@ -1,0 +1,386 @@
+//! Use cases of the phone line: the PBX's events (one transaction each, audited) and a
+//! missed call called back.
+
+use chrono::{SubsecRound, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::domain::{Cause, CtiEvent, CtiKind, phone_candidates};
+use super::hub::PhoneHub;
+use crate::entity::phone_call;
+use crate::error::AttentionError;
+use crate::interactions::Direction;
+use crate::interactions::service::{self as interactions, Origin};
+use sipe_platform::access::entity::user;
+use sipe_platform::access::{Access, Permission, ScopeKind};
+use sipe_platform::audit::{self, AuditCtx, Change};
+use sipe_platform::db::{self, Db, StoreError};
+use sipe_platform::ids::PersonId;
+
+/// Call states.
+pub mod state {
+    /// Ringing, or being dialled.
+    pub const RINGING: &str = "ringing";
+    /// Someone picked up.
+    pub const ANSWERED: &str = "answered";
+    /// Over.
+    pub const ENDED: &str = "ended";
+}
+
+/// The audit rows of the webhook name the PBX as their actor.
+fn pbx() -> AuditCtx {
+    AuditCtx {
+        actor_name: "cti".into(),
+        ..AuditCtx::system()
+    }
+}
+
+/// Applies one event of the PBX. Events may come twice, out of order (an `answer`
+/// before its `newCall` after a PBX restart) or for a call never announced: each is
+/// taken as far as it makes sense, never refused for it. A user who answered is told
+/// on their open phone page.
+pub async fn apply(
+    db: &Db,
+    hub: Option<&PhoneHub>,
+    event: &CtiEvent,
+) -> Result<(), AttentionError> {
+    // Two events of a new call at once: one inserts, the other retries and finds it.
+    let mut tries = 0;
+    let answered = loop {
+        match apply_once(db, event).await {
+            Err(AttentionError::Store(StoreError::Conflict(_))) if tries < 2 => {
+                tries += 1;
+            }
+            other => break other?,
+        }
+    };
+    if let (Some(hub), Some((user, call))) = (hub, answered) {
+        hub.publish(user, call);
+    }
+    Ok(())
+}
+
+/// One try; the user and call to tell when someone answered.
+async fn apply_once(db: &Db, e: &CtiEvent) -> Result<Option<(Uuid, Uuid)>, AttentionError> {
+    let tx = db::begin_write(db).await?;
+    let now = Utc::now().trunc_subsecs(6);
+    let found = phone_call::Entity::find()
+        .filter(phone_call::Column::CallId.eq(e.call_id.clone()))
+        .one(&tx)
+        .await?;
+    let call = match found {
+        // Announced twice: nothing new.
+        Some(_) if e.kind == CtiKind::NewCall => return Ok(None),
+        Some(c) => c,
+        None => insert(&tx, e, now).await?,
+    };
+    let told = match e.kind {
+        CtiKind::NewCall => None,
+        CtiKind::Answer => answer(&tx, e, call, now).await?,
+        CtiKind::Hangup => {
+            hang_up(&tx, e, call, now).await?;
+            None
+        }
+    };
+    tx.commit().await?;
+    Ok(told)
+}
+
+/// Stores a call first heard of, with the person whose phone it is (when only one
+/// record has it).
+async fn insert(
+    tx: &DatabaseTransaction,
+    e: &CtiEvent,
+    now: chrono::DateTime<Utc>,
+) -> Result<phone_call::Model, AttentionError> {
+    let direction = e.direction.unwrap_or(Direction::In);
+    let candidates = phone_candidates(e.outside(direction));
+    let mut people: Vec<PersonId> = Vec::new();
+    for phone in &candidates {
+        for (p, _) in sipe_persons::contact::find_by_phone(tx, phone).await? {
+            if !people.contains(&p) {
+                people.push(p);
+            }
+        }
+    }
+    let id = Uuid::now_v7();
+    let row = phone_call::ActiveModel {
+        id: Set(id),
+        call_id: Set(e.call_id.clone()),
+        direction: Set(direction.as_str().to_owned()),
+        from_number: Set(e.from.clone()),
+        to_number: Set(e.to.clone()),
+        outside_e164: Set(candidates.first().cloned()),
+        person_id: Set((people.len() == 1).then(|| people[0].0)),
+        queue: Set(e.queue.clone()),
+        users: Set(serde_json::to_string(&e.users).unwrap_or_else(|_| "[]".into())),
+        state: Set(state::RINGING.to_owned()),
+        cause: Set(None),
+        answered_by: Set(None),
+        answered_by_name: Set(None),
+        interaction_id: Set(None),
+        missed: Set(false),
+        callback_at: Set(None),
+        callback_by: Set(None),
+        callback_by_name: Set(None),
+        started_at: Set(now),
+        answered_at: Set(None),
+        ended_at: Set(None),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(tx)
+    .await?;
+    audit::record(
+        tx,
+        &pbx(),
+        Change::new("attention.phone.call", "attention_phone_call", id).after(json!({
+            "call_id": row.call_id, "direction": row.direction, "from": row.from_number,
+            "to": row.to_number, "person_id": row.person_id,
+        })),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// The user the PBX names as having answered: `answeringNumber` as a username, an
+/// e-mail or a user id (Zammad's order, with the username for its login), else the one
+/// active user whose full name is the only name in `user`.
+async fn answering_user(
+    tx: &DatabaseTransaction,
+    e: &CtiEvent,
+) -> Result<Option<user::Model>, AttentionError> {
+    let active = || user::Entity::find().filter(user::Column::Active.eq(true));
+    if let Some(a) = &e.answering {
+        let by_name = active()
+            .filter(user::Column::Username.eq(a.to_lowercase()))
+            .one(tx)
+            .await?;
+        if by_name.is_some() {
+            return Ok(by_name);
+        }
+        if a.contains('@') {
+            let mut by_mail = active()
+                .filter(user::Column::Email.eq(a.clone()))
+                .all(tx)
+                .await?;
+            if by_mail.len() == 1 {
+                return Ok(by_mail.pop());
+            }
+        }
+        if let Ok(id) = Uuid::parse_str(a) {
+            return Ok(active().filter(user::Column::Id.eq(id)).one(tx).await?);
+        }
+        return Ok(None);
+    }
+    if let [name] = e.users.as_slice() {
+        let mut named = active()
+            .filter(user::Column::FullName.eq(name.clone()))
+            .all(tx)
+            .await?;
+        if named.len() == 1 {
+            return Ok(named.pop());
+        }
+    }
+    Ok(None)
+}
+
+/// Someone picked up: the call is answered; an inbound call answered by a user of the
+/// line opens a consultation assigned to them (or passes it on, when a transfer is
+/// answered by another).
+async fn answer(
+    tx: &DatabaseTransaction,
+    e: &CtiEvent,
+    call: phone_call::Model,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<(Uuid, Uuid)>, AttentionError> {
+    if call.state == state::ENDED {
+        // An answer heard after the hangup changes nothing.
+        return Ok(None);
+    }
+    let who = answering_user(tx, e).await?;
+    let access = match &who {
+        Some(u) => Some(sipe_platform::access::store::load_access(tx, u).await?),
+        None => None,
+    }
+    .filter(|a| a.can(Permission::AnswerPhone));
+    let mut interaction_id = call.interaction_id;
+    if let Some(a) = &access
+        && call.direction == Direction::In.as_str()
+    {
+        let ctx = AuditCtx {
+            actor_id: Some(a.actor.user_id),
+            actor_name: a.actor.username.clone(),
+            ..pbx()
+        };
+        match interaction_id {
+            Some(id) => {
+                interactions::reassign(tx, &ctx, id, (a.actor.user_id, &a.actor.full_name)).await?
+            }
+            None => interaction_id = open_consultation(tx, &ctx, a, &call).await?,
+        }
+    }
+    let before = json!({"state": call.state, "answered_by": call.answered_by});
+    let version = call.version;
+    let id = call.id;
+    let first = call.answered_at.is_none();
+    let mut row = call.into_active_model();
+    row.state = Set(state::ANSWERED.to_owned());
+    if first {
+        row.answered_at = Set(Some(now));
+    }
+    if let Some(u) = &who {
+        row.answered_by = Set(Some(u.id));
+        row.answered_by_name = Set(Some(u.full_name.clone()));
+    }
+    row.interaction_id = Set(interaction_id);
+    row.updated_at = Set(now);
+    row.version = Set(version + 1);
+    let row = row.update(tx).await?;
+    audit::record(
+        tx,
+        &pbx(),
+        Change::new("attention.phone.answer", "attention_phone_call", id)
+            .before(before)
+            .after(json!({"state": row.state, "answered_by": row.answered_by,
+                "interaction_id": row.interaction_id})),
+    )
+    .await?;
+    Ok(access.map(|a| (a.actor.user_id, id)))
+}
+
+/// The consultation of an answered call: the person when the one record with that
+/// phone is within the user's view, in the user's office for it (the person's when
+/// they may record there). None when the user may record in no office.
+async fn open_consultation(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    access: &Access,
+    call: &phone_call::Model,
+) -> Result<Option<Uuid>, AttentionError> {
+    let person = match call.person_id {
+        Some(id) => {
+            sipe_persons::store::find_person(tx, access, ScopeKind::View, PersonId(id)).await?
+        }
+        None => None,
+    };
+    let preferred: Vec<Uuid> = person.iter().map(|p| p.office_id).collect();
+    let Ok(office) =
+        sipe_platform::territory::store::capture_office(tx, access, None, &preferred).await?
+    else {
+        return Ok(None);
+    };
+    let contact = call
+        .outside_e164
+        .clone()
+        .or_else(|| Some(call.from_number.clone()).filter(|s| !s.is_empty()));
+    let origin = Origin {
+        office_id: office.id,
+        person_id: person.map(|p| p.id),
+        ticket_id: None,
+    };
+    let row = interactions::open_for_call(tx, ctx, access, Direction::In, contact, origin).await?;
+    Ok(Some(row.id))
+}
+
+/// The call ended: an inbound call nobody answered is missed (unless it was
+/// forwarded), and goes to the missed-calls list.
+async fn hang_up(
+    tx: &DatabaseTransaction,
+    e: &CtiEvent,
+    call: phone_call::Model,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AttentionError> {
+    if call.state == state::ENDED {
+        return Ok(());
+    }
+    let cause = e.cause.unwrap_or(Cause::NormalClearing);
+    let missed = call.direction == Direction::In.as_str()
+        && call.answered_at.is_none()
+        && cause != Cause::Forwarded;
+    let before = json!({"state": call.state});
+    let (id, version) = (call.id, call.version);
+    let mut row = call.into_active_model();
+    row.state = Set(state::ENDED.to_owned());
+    row.cause = Set(Some(cause.as_str().to_owned()));
+    row.ended_at = Set(Some(now));
+    row.missed = Set(missed);
+    row.updated_at = Set(now);
+    row.version = Set(version + 1);
+    row.update(tx).await?;
+    audit::record(
+        tx,
+        &pbx(),
+        Change::new("attention.phone.hangup", "attention_phone_call", id)
+            .before(before)
+            .after(json!({"state": state::ENDED, "cause": cause.as_str(), "missed": missed})),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A missed call called back: an outbound phone consultation, open and assigned to
+/// the user, with the person when they may see them; the call leaves the missed list.
+/// Refused (409) when someone already called back.
+pub async fn call_back(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    id: Uuid,
+) -> Result<Uuid, AttentionError> {
+    let tx = db::begin_write(db).await?;
+    let call = phone_call::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(AttentionError::NotFound)?;
+    if !call.missed {
+        return Err(AttentionError::Conflict("attention-phone-not-missed"));
+    }
+    if call.callback_at.is_some() {
+        return Err(AttentionError::Conflict("attention-phone-called-back"));
+    }
+    let person = match call.person_id {
+        Some(p) => {
+            sipe_persons::store::find_person(&tx, access, ScopeKind::View, PersonId(p)).await?
+        }
+        None => None,
+    };
+    let preferred: Vec<Uuid> = person.iter().map(|p| p.office_id).collect();
+    let office =
+        sipe_platform::territory::store::capture_office(&tx, access, None, &preferred).await??;
+    let contact = call
+        .outside_e164
+        .clone()
+        .or_else(|| Some(call.from_number.clone()).filter(|s| !s.is_empty()));
+    let origin = Origin {
+        office_id: office.id,
+        person_id: person.map(|p| p.id),
+        ticket_id: None,
+    };
+    let interaction =
+        interactions::open_for_call(&tx, ctx, access, Direction::Out, contact, origin)
+            .await?
+            .id;
+    let now = Utc::now().trunc_subsecs(6);
+    let version = call.version;
+    let mut row = call.into_active_model();
+    row.callback_at = Set(Some(now));
+    row.callback_by = Set(Some(access.actor.user_id).filter(|u| !u.is_nil()));
+    row.callback_by_name = Set(Some(access.actor.full_name.clone()));
+    row.updated_at = Set(now);
+    row.version = Set(version + 1);
+    row.update(&tx).await?;
+    audit::record(
+        &tx,
+        ctx,
+        Change::new("attention.phone.callback", "attention_phone_call", id)
+            .after(json!({"interaction_id": interaction})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(interaction)
+}

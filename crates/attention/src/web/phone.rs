@@ -1,0 +1,324 @@
+//! The phone page: the line's caller log and missed calls, calling one back, and the
+//! pop-up of the caller's record when the user answers (server-sent events).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use futures::Stream;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::entity::phone_call;
+use crate::error::AttentionError;
+use crate::phone::store::{self, Caller, Which};
+use crate::phone::{PhoneHub, hub, service};
+use sipe_platform::access::Access;
+use sipe_platform::audit::AuditCtx;
+use sipe_platform::ids::PersonId;
+use sipe_platform::web::auth::{Authenticated, Ctx};
+use sipe_platform::web::page::redirect_with_flash;
+use sipe_platform::web::render::page_with;
+use sipe_platform::web::table::{ListQuery, Pager};
+use sipe_platform::web::{AppState, PageCtx, WebError};
+
+/// A row of the caller log.
+pub struct Row {
+    c: phone_call::Model,
+    /// The person's name and id, when the reader may see them.
+    person: Option<(Uuid, String)>,
+    talk: String,
+    can_call_back: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "attention/phone.html")]
+struct PhonePage {
+    ctx: PageCtx,
+    rows: Vec<Row>,
+    pager: Pager,
+    missed: bool,
+    missed_count: u64,
+    /// Where the pop-up stream starts (microseconds since the epoch).
+    since: i64,
+}
+
+/// The page's query.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PhoneQuery {
+    missed: String,
+    #[serde(flatten)]
+    list: ListQuery,
+}
+
+fn talk(c: &phone_call::Model) -> String {
+    match c.answered_at.zip(c.ended_at) {
+        Some((a, e)) => {
+            let s = (e - a).num_seconds().max(0);
+            format!("{}:{:02}", s / 60, s % 60)
+        }
+        None => "—".into(),
+    }
+}
+
+/// `GET /attention/phone`: the caller log (`?missed=1`: the missed calls to call back).
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Query(q): Query<PhoneQuery>,
+) -> Result<Response, WebError> {
+    let missed = q.missed == "1";
+    let mut pager =
+        Pager::new("/attention/phone", &q.list, &store::SORTS, true)?.keep("missed", &q.missed);
+    let which = if missed {
+        Which::MissedPending
+    } else {
+        Which::All
+    };
+    let (rows, total) = store::list(&state.db, which, &pager).await?;
+    pager.total = total;
+    let missed_count = store::missed_pending(&state.db).await?;
+    let visible = crate::phone::api::visible_people(&state, &user.access, &rows).await?;
+    let names: std::collections::HashMap<Uuid, String> =
+        sipe_persons::store::names_of(&state.db, visible.iter().copied().map(PersonId))
+            .await?
+            .into_iter()
+            .map(|n| (n.id.0, n.display()))
+            .collect();
+    sipe_persons::service::record_shown(
+        &state.reads,
+        &audit,
+        "attention.phone.list",
+        "/attention/phone",
+        visible.iter().copied().map(PersonId),
+    )
+    .await
+    .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
+    let rows = rows
+        .into_iter()
+        .map(|c| Row {
+            person: c
+                .person_id
+                .and_then(|p| names.get(&p).map(|n| (p, n.clone()))),
+            talk: talk(&c),
+            can_call_back: c.missed && c.callback_at.is_none(),
+            c,
+        })
+        .collect();
+    page_with(
+        StatusCode::OK,
+        PhonePage {
+            ctx,
+            rows,
+            pager,
+            missed,
+            missed_count,
+            since: Utc::now().timestamp_micros(),
+        },
+    )
+}
+
+/// `POST /attention/phone/calls/{id}/callback`: opens the outbound consultation and
+/// goes to it.
+pub async fn callback(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    match service::call_back(&state.db, &audit, &user.access, id).await {
+        Ok(i) => Ok(redirect_with_flash(
+            &format!("/attention/interactions/{i}"),
+            "success",
+            "attention-phone-callback-done",
+        )),
+        Err(AttentionError::Conflict(key)) => Ok(redirect_with_flash(
+            "/attention/phone?missed=1",
+            "error",
+            key,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A pop-up as the stream sends it (event `answered`).
+#[derive(Debug, Serialize)]
+pub struct PopUp {
+    /// The call.
+    pub call: Uuid,
+    /// The number outside, as people read it.
+    pub number: String,
+    /// When it was answered.
+    pub at: DateTime<Utc>,
+    /// The people of the reader's view with that phone (a family may share one).
+    pub people: Vec<Caller>,
+    /// The consultation opened for it.
+    pub interaction: Option<String>,
+}
+
+/// Where a stream starts.
+#[derive(Debug, Default, Deserialize)]
+pub struct Since {
+    /// Microseconds since the epoch (the page's time); a reconnecting browser sends
+    /// `Last-Event-ID` instead.
+    pub since: Option<String>,
+}
+
+/// How far back a stream is given answers (a page reopened later starts fresh).
+const REPLAY: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+struct Follow {
+    state: AppState,
+    access: std::sync::Arc<Access>,
+    audit: AuditCtx,
+    since: DateTime<Utc>,
+    pending: std::collections::VecDeque<phone_call::Model>,
+    /// Calls already popped up (an answer repeated by the PBX pops up once).
+    shown: HashSet<Uuid>,
+    read_db: bool,
+    listener: hub::Listener,
+}
+
+async fn pop_up(f: &Follow, c: &phone_call::Model) -> Result<Event, AttentionError> {
+    let people = store::callers(&f.state.db, &f.access, c).await?;
+    sipe_persons::service::record_shown(
+        &f.state.reads,
+        &f.audit,
+        "attention.phone.popup",
+        "/attention/phone/events",
+        people.iter().map(|p| PersonId(p.id)),
+    )
+    .await
+    .map_err(|e| sipe_platform::db::StoreError::Other(sea_orm::DbErr::Custom(e.to_string())))?;
+    let number = c
+        .outside_e164
+        .as_deref()
+        .map(sipe_platform::text::phone_display)
+        .unwrap_or_else(|| {
+            if c.direction == "out" {
+                c.to_number.clone()
+            } else {
+                c.from_number.clone()
+            }
+        });
+    let data = PopUp {
+        call: c.id,
+        number,
+        at: c.answered_at.unwrap_or(c.started_at),
+        people,
+        interaction: c
+            .interaction_id
+            .map(|i| format!("/attention/interactions/{i}")),
+    };
+    Ok(Event::default()
+        .id(c.updated_at.timestamp_micros().to_string())
+        .event("answered")
+        .json_data(&data)
+        .unwrap_or_default())
+}
+
+async fn next(mut f: Follow) -> Option<(Result<Event, std::convert::Infallible>, Follow)> {
+    loop {
+        if let Some(c) = f.pending.pop_front() {
+            if !f.shown.insert(c.id) {
+                continue;
+            }
+            if f.shown.len() > 1_000 {
+                f.shown.clear();
+            }
+            match pop_up(&f, &c).await {
+                Ok(e) => return Some((Ok(e), f)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "phone pop-up: reading the call failed");
+                    continue;
+                }
+            }
+        }
+        if f.read_db {
+            f.read_db = false;
+            match store::answered_by(&f.state.db, f.access.actor.user_id, f.since).await {
+                Ok(rows) => {
+                    for c in rows {
+                        f.since = f.since.max(c.updated_at);
+                        f.pending.push_back(c);
+                    }
+                    continue;
+                }
+                Err(e) => tracing::warn!(error = %e, "phone pop-up: reading answers failed"),
+            }
+        }
+        tokio::select! {
+            r = f.listener.receiver.recv() => match r {
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => f.read_db = true,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            },
+            () = tokio::time::sleep(hub::POLL) => f.read_db = true,
+        }
+    }
+}
+
+fn micros(v: &str) -> Option<DateTime<Utc>> {
+    v.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|_| v.len() <= 20)
+        .and_then(DateTime::from_timestamp_micros)
+}
+
+/// `GET /attention/phone/events`: the pop-ups of the calls the user answers, each an
+/// event `answered` whose data is a [`PopUp`].
+pub async fn events(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Query(since): Query<Since>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let hub = state
+        .extensions
+        .get_arc::<PhoneHub>()
+        .ok_or(WebError::NotFound)?;
+    let Some(listener) = hub.enter(user.access.actor.user_id) else {
+        return Ok((
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "30")],
+            "too many phone pages open",
+        )
+            .into_response());
+    };
+    let now = Utc::now();
+    let from = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(micros)
+        .or_else(|| since.since.as_deref().and_then(micros))
+        .unwrap_or(now)
+        .clamp(now - REPLAY, now);
+    let follow = Follow {
+        state: state.clone(),
+        access: user.access.clone(),
+        audit,
+        since: from,
+        pending: std::collections::VecDeque::new(),
+        shown: HashSet::new(),
+        read_db: true,
+        listener,
+    };
+    let stream: std::pin::Pin<Box<dyn Stream<Item = _> + Send>> =
+        Box::pin(futures::stream::unfold(follow, next));
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response();
+    response.headers_mut().insert(
+        "x-accel-buffering",
+        axum::http::HeaderValue::from_static("no"),
+    );
+    Ok(response)
+}
