@@ -10,11 +10,18 @@ use crate::desk::{self, CounterInput, ServiceInput};
 use crate::tickets::service::{self as tickets, Holding, IssueInput, Issuer, Queue, TicketStep};
 
 /// Attention's steps of `sipe demo`.
-pub const STEPS: &[DemoStep] = &[DemoStep {
-    name: "attention-desks",
-    stage: DemoStage::Activity,
-    run: |ctx| Box::pin(seed(ctx)),
-}];
+pub const STEPS: &[DemoStep] = &[
+    DemoStep {
+        name: "attention-desks",
+        stage: DemoStage::Activity,
+        run: |ctx| Box::pin(seed(ctx)),
+    },
+    DemoStep {
+        name: "attention-phone",
+        stage: DemoStage::Activity,
+        run: |ctx| Box::pin(crate::phone::demo::seed(ctx)),
+    },
+];
 
 /// The offices that get a desk.
 const OFFICES: [&str; 2] = ["OE-CAP-01", "OE-CAP-02"];

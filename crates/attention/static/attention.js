@@ -129,7 +129,7 @@
 
   // Text only (never HTML): the names come from people's records.
   function show(call) {
-    number.textContent = call.number;
+    number.textContent = call.number || box.dataset.hidden;
     people.replaceChildren();
     if (call.people.length === 0) {
       const li = document.createElement("li");

@@ -519,6 +519,7 @@ mod tests {
                 "programmes-compliance",
                 "messaging-campaign",
                 "attention-desks",
+                "attention-phone",
             ]
         );
     }

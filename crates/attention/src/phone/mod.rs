@@ -11,6 +11,7 @@
 //!   with the reader's own scope, so it names only people the reader may see.
 
 pub mod api;
+pub(crate) mod demo;
 pub mod domain;
 pub mod hub;
 pub mod service;

@@ -100,8 +100,14 @@ async fn insert(
     let direction = e.direction.unwrap_or(Direction::In);
     let candidates = phone_candidates(e.outside(direction));
     let mut people: Vec<PersonId> = Vec::new();
+    // The number kept is the one records hold (a mobile's with its 9), else as parsed.
+    let mut outside = candidates.first().cloned();
     for phone in &candidates {
-        for (p, _) in sipe_persons::contact::find_by_phone(tx, phone).await? {
+        let found = sipe_persons::contact::find_by_phone(tx, phone).await?;
+        if people.is_empty() && !found.is_empty() {
+            outside = Some(phone.clone());
+        }
+        for (p, _) in found {
             if !people.contains(&p) {
                 people.push(p);
             }
@@ -114,7 +120,7 @@ async fn insert(
         direction: Set(direction.as_str().to_owned()),
         from_number: Set(e.from.clone()),
         to_number: Set(e.to.clone()),
-        outside_e164: Set(candidates.first().cloned()),
+        outside_e164: Set(outside),
         person_id: Set((people.len() == 1).then(|| people[0].0)),
         queue: Set(e.queue.clone()),
         users: Set(serde_json::to_string(&e.users).unwrap_or_else(|_| "[]".into())),
@@ -343,6 +349,9 @@ pub async fn call_back(
     if call.callback_at.is_some() {
         return Err(AttentionError::Conflict("attention-phone-called-back"));
     }
+    if call.outside_e164.is_none() {
+        return Err(AttentionError::Conflict("attention-phone-no-number"));
+    }
     let person = match call.person_id {
         Some(p) => {
             sipe_persons::store::find_person(&tx, access, ScopeKind::View, PersonId(p)).await?
@@ -352,10 +361,7 @@ pub async fn call_back(
     let preferred: Vec<Uuid> = person.iter().map(|p| p.office_id).collect();
     let office =
         sipe_platform::territory::store::capture_office(&tx, access, None, &preferred).await??;
-    let contact = call
-        .outside_e164
-        .clone()
-        .or_else(|| Some(call.from_number.clone()).filter(|s| !s.is_empty()));
+    let contact = call.outside_e164.clone();
     let origin = Origin {
         office_id: office.id,
         person_id: person.map(|p| p.id),

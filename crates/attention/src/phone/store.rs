@@ -22,7 +22,7 @@ pub enum Which {
     /// Every call.
     #[default]
     All,
-    /// Missed calls nobody has called back yet.
+    /// Missed calls with a number to call, nobody has called back yet.
     MissedPending,
 }
 
@@ -32,6 +32,7 @@ impl Which {
             Which::All => Condition::all(),
             Which::MissedPending => Condition::all()
                 .add(phone_call::Column::Missed.eq(true))
+                .add(phone_call::Column::OutsideE164.is_not_null())
                 .add(phone_call::Column::CallbackAt.is_null()),
         }
     }
@@ -67,7 +68,7 @@ pub async fn list(
     Ok((rows, total))
 }
 
-/// Missed calls nobody has called back yet.
+/// Missed calls with a number to call, nobody has called back yet.
 pub async fn missed_pending(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     phone_call::Entity::find()
         .filter(Which::MissedPending.condition())

@@ -32,6 +32,8 @@ pub struct Row {
     /// The person's name and id, when the reader may see them.
     person: Option<(Uuid, String)>,
     talk: String,
+    /// The number outside, as people read it (a hidden one says so).
+    number: String,
     can_call_back: bool,
 }
 
@@ -54,6 +56,24 @@ pub struct PhoneQuery {
     missed: String,
     #[serde(flatten)]
     list: ListQuery,
+}
+
+/// The party outside as people read it: the phone formatted, else as the PBX gave it,
+/// else "hidden number".
+fn outside_number(ctx: &PageCtx, c: &phone_call::Model) -> String {
+    if let Some(e164) = &c.outside_e164 {
+        return ctx.phone(e164);
+    }
+    let raw = if c.direction == "out" {
+        &c.to_number
+    } else {
+        &c.from_number
+    };
+    if raw.is_empty() || raw.eq_ignore_ascii_case("anonymous") {
+        ctx.t("attention-phone-hidden").into_owned()
+    } else {
+        raw.clone()
+    }
 }
 
 fn talk(c: &phone_call::Model) -> String {
@@ -108,7 +128,8 @@ pub async fn page(
                 .person_id
                 .and_then(|p| names.get(&p).map(|n| (p, n.clone()))),
             talk: talk(&c),
-            can_call_back: c.missed && c.callback_at.is_none(),
+            number: outside_number(&ctx, &c),
+            can_call_back: c.missed && c.callback_at.is_none() && c.outside_e164.is_some(),
             c,
         })
         .collect();
@@ -153,8 +174,8 @@ pub async fn callback(
 pub struct PopUp {
     /// The call.
     pub call: Uuid,
-    /// The number outside, as people read it.
-    pub number: String,
+    /// The number outside, as people read it; `null` when hidden.
+    pub number: Option<String>,
     /// When it was answered.
     pub at: DateTime<Utc>,
     /// The people of the reader's view with that phone (a family may share one).
@@ -197,17 +218,16 @@ async fn pop_up(f: &Follow, c: &phone_call::Model) -> Result<Event, AttentionErr
     )
     .await
     .map_err(|e| sipe_platform::db::StoreError::Other(sea_orm::DbErr::Custom(e.to_string())))?;
-    let number = c
-        .outside_e164
-        .as_deref()
-        .map(sipe_platform::text::phone_display)
-        .unwrap_or_else(|| {
-            if c.direction == "out" {
-                c.to_number.clone()
-            } else {
-                c.from_number.clone()
-            }
-        });
+    let raw = if c.direction == "out" {
+        &c.to_number
+    } else {
+        &c.from_number
+    };
+    let number = match &c.outside_e164 {
+        Some(e164) => Some(sipe_platform::text::phone_display(e164)),
+        None if raw.is_empty() || raw.eq_ignore_ascii_case("anonymous") => None,
+        None => Some(raw.clone()),
+    };
     let data = PopUp {
         call: c.id,
         number,

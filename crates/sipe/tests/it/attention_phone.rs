@@ -132,6 +132,8 @@ async fn the_caller_pops_up_for_who_answered_and_missed_calls_are_called_back_on
     let popup = &got[0].1;
     assert_eq!(popup["people"][0]["id"], person.to_string(), "{popup}");
     assert_eq!(popup["people"][0]["document"], "DNI 30111222");
+    // The number as the record holds it: a mobile, with its 9.
+    assert_eq!(popup["number"], "+54 9 381 544-2347", "{popup}");
     let interaction = popup["interaction"]
         .as_str()
         .expect("a consultation")
@@ -183,7 +185,12 @@ async fn the_caller_pops_up_for_who_answered_and_missed_calls_are_called_back_on
     )
     .await;
     let got = read_events(&mut juan_events, "answered", 1).await;
-    assert_eq!(got[0].1["number"], "anonymous", "{}", got[0].1);
+    assert_eq!(
+        got[0].1["number"],
+        Value::Null,
+        "a hidden number: {}",
+        got[0].1
+    );
     assert_eq!(got[0].1["people"], json!([]));
 
     // Both calls end; a third rings out unanswered: missed.
@@ -227,8 +234,46 @@ async fn the_caller_pops_up_for_who_answered_and_missed_calls_are_called_back_on
     )
     .await;
 
+    // A hidden number's missed call has no number to call: it is not on the list.
+    form_event(
+        &app,
+        &[
+            ("event", "newCall"),
+            ("from", "anonymous"),
+            ("direction", "in"),
+            ("callId", "call-5"),
+        ],
+    )
+    .await;
+    form_event(
+        &app,
+        &[
+            ("event", "hangup"),
+            ("callId", "call-5"),
+            ("cause", "noAnswer"),
+        ],
+    )
+    .await;
+
     let all = app.get_json(&marta_token, "/api/v1/phone-calls").await;
-    assert_eq!(all["total"], 3, "one row per call: {all}");
+    assert_eq!(all["total"], 4, "one row per call: {all}");
+    let hidden = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["call_id"] == "call-5")
+        .unwrap();
+    assert_eq!(hidden["missed"], true);
+    let refused = reqwest::Client::new()
+        .post(app.url(&format!(
+            "/api/v1/phone-calls/{}/callback",
+            hidden["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&marta_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
     let missed = app
         .get_json(&marta_token, "/api/v1/phone-calls?missed=true")
         .await;
@@ -359,10 +404,24 @@ async fn the_webhook_refuses_wrong_tokens_and_malformed_events_and_the_log_is_th
         .unwrap();
     assert_eq!(huge.status(), StatusCode::BAD_REQUEST);
 
-    // The log is the line's: its users read it, an operator does not; the one call
-    // taken is the only row.
+    // A PBX that sends a new call's events at once (ring and answer racing): every
+    // one is taken, and the call is one row.
+    let racing = (0..8).map(|i| {
+        let event = if i % 2 == 0 { "newCall" } else { "answer" };
+        json_event(
+            &app,
+            TOKEN,
+            json!({"event": event, "callId": "race-1", "from": "3815442347", "direction": "in"}),
+        )
+    });
+    for (status, text) in futures::future::join_all(racing).await {
+        assert_eq!(status, StatusCode::OK, "{text}");
+    }
+
+    // The log is the line's: its users read it, an operator does not; the two calls
+    // taken are its rows.
     let log = app.get_json(&marta, "/api/v1/phone-calls").await;
-    assert_eq!(log["total"], 1, "{log}");
+    assert_eq!(log["total"], 2, "{log}");
     let refused = reqwest::Client::new()
         .get(app.url("/api/v1/phone-calls"))
         .bearer_auth(&opa)
