@@ -71,7 +71,10 @@ smsc_pid=$!
 for _ in $(seq 100); do [[ -s "$tmp/smsc.json" ]] && break; sleep 0.1; done
 smpp_port="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["smpp"])' "$tmp/smsc.json")"
 export SMSC_URL="http://127.0.0.1:$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$tmp/smsc.json")"
+# The phone line's webhook (the flow plays the PBX).
+export CTI_TOKEN="cti-e2e-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 cat >"$tmp/sipe.toml" <<EOF
+cti_token = "$CTI_TOKEN"
 [messaging]
 [messaging.email]
 provider = "sink"

@@ -17,6 +17,7 @@ import { trainingFlow } from './training.mjs';
 import { programmesFlow } from './programmes.mjs';
 import { messagingFlow } from './messaging.mjs';
 import { attentionFlow } from './attention.mjs';
+import { phoneFlow } from './phone.mjs';
 
 const env = process.env;
 const BASE_URL = (env.BASE_URL || '').replace(/\/+$/, '');
@@ -739,6 +740,7 @@ async function run(browser) {
   await programmesFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
   await messagingFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
   await attentionFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
+  await phoneFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
 
   await check('z. the contrast check measured the controls of every page visited', async () => {
     assert.ok(contrastMeasured > 1000, `only ${contrastMeasured} controls measured`);

@@ -170,7 +170,7 @@ async fn consult(
             status: Some(statuses[i % statuses.len()].into()),
             ..Default::default()
         };
-        service::record(ctx.db, audit, system, &input)
+        service::record(ctx.db, ctx.config.tz(), audit, system, &input)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         n += 1;

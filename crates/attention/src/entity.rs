@@ -301,6 +301,12 @@ pub mod interaction {
         pub resolved_at: Option<DateTimeUtc>,
         /// Bumped on each change.
         pub version: i32,
+        /// When the first answer is due (its SLA target in business minutes).
+        pub first_response_due: Option<DateTimeUtc>,
+        /// When it must be resolved.
+        pub resolution_due: Option<DateTimeUtc>,
+        /// When it was first answered (taken out of "open").
+        pub first_response_at: Option<DateTimeUtc>,
     }
 
     /// No navigable relations.
@@ -365,6 +371,83 @@ pub mod phone_call {
         pub updated_at: DateTimeUtc,
         /// Bumped on each change.
         pub version: i32,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// SLA targets of consultations per channel and topic.
+pub mod sla_target {
+    use sea_orm::entity::prelude::*;
+
+    /// One target; '' in `channel` or `topic_code` is any.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_sla_targets")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// A channel code, or ''.
+        pub channel: String,
+        /// A topic code, or ''.
+        pub topic_code: String,
+        /// Business minutes to the first answer.
+        pub first_response_minutes: i32,
+        /// Business minutes to the resolution.
+        pub resolution_minutes: i32,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Offices' opening hours per weekday (an office without rows keeps the default).
+pub mod office_hours {
+    use sea_orm::entity::prelude::*;
+
+    /// One weekday of an office.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_office_hours")]
+    pub struct Model {
+        /// The office.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub office_id: Uuid,
+        /// 0 Monday ... 6 Sunday.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub weekday: i32,
+        /// Opens, HH:MM local.
+        pub opens: String,
+        /// Closes, HH:MM local.
+        pub closes: String,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Days every office is closed besides weekends.
+pub mod holiday {
+    use sea_orm::entity::prelude::*;
+
+    /// One holiday.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_holidays")]
+    pub struct Model {
+        /// The day.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: Date,
+        /// Its name.
+        pub name: String,
     }
 
     /// No navigable relations.

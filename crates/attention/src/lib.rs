@@ -34,7 +34,9 @@ pub use module::MODULE;
 
 /// Routes of the module.
 pub fn routes() -> sipe_platform::web::Routes {
-    use sipe_platform::access::Permission::{AnswerPhone, Attend, ManageAttention, ViewAttention};
+    use sipe_platform::access::Permission::{
+        AnswerPhone, Attend, ManageAttention, ManageSla, ViewAttention,
+    };
     use sipe_platform::web::{Guard, Routes};
     let view = Guard::Api(ViewAttention);
     let attend = Guard::Api(Attend);
@@ -74,6 +76,30 @@ pub fn routes() -> sipe_platform::web::Routes {
             view,
             interactions::api::topics,
         )
+        .get("/api/v1/sla-targets", view, sla::api::targets)
+        .put(
+            "/api/v1/sla-targets",
+            Guard::Api(ManageSla),
+            sla::api::save_target,
+        )
+        .delete(
+            "/api/v1/sla-targets/{id}",
+            Guard::Api(ManageSla),
+            sla::api::delete_target,
+        )
+        .get("/api/v1/holidays", view, sla::api::holidays)
+        .post(
+            "/api/v1/holidays",
+            Guard::Api(ManageSla),
+            sla::api::add_holiday,
+        )
+        .delete(
+            "/api/v1/holidays/{day}",
+            Guard::Api(ManageSla),
+            sla::api::delete_holiday,
+        )
+        .get("/api/v1/offices/{code}/hours", view, sla::api::hours)
+        .put("/api/v1/offices/{code}/hours", manage, sla::api::set_hours)
         .post("/api/v1/cti/{token}", Guard::Public, phone::api::webhook)
         .get(
             "/api/v1/phone-calls",
@@ -114,6 +140,14 @@ pub fn routes() -> sipe_platform::web::Routes {
     interactions::api::show,
     interactions::api::change_status,
     interactions::api::topics,
+    sla::api::targets,
+    sla::api::save_target,
+    sla::api::delete_target,
+    sla::api::holidays,
+    sla::api::add_holiday,
+    sla::api::delete_holiday,
+    sla::api::hours,
+    sla::api::set_hours,
     phone::api::webhook,
     phone::api::list,
     phone::api::callback,

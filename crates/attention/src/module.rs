@@ -28,6 +28,12 @@ pub const MODULE: Module = Module {
         },
         NavEntry {
             area: Area::Attention,
+            href: "/attention/sla",
+            label: "nav-attention-sla",
+            permission: Permission::ManageSla,
+        },
+        NavEntry {
+            area: Area::Attention,
             href: "/attention/phone",
             label: "nav-attention-phone",
             permission: Permission::AnswerPhone,

@@ -1,9 +1,13 @@
 //! The SLA clock: targets count business minutes of an office's calendar (its opening
-//! hours per weekday, less its holidays), in the office's time zone. Pure functions,
-//! tested across weekends and holidays; to be wired to the consultations (time left,
-//! breaches) with the calendars and targets stored. Opening and closing times that fall
-//! in a clock change's gap or overlap take its earliest instant (Argentina keeps no
+//! hours per weekday, less its holidays), in the deployment's time zone. Pure functions,
+//! tested across weekends and holidays; `store` reads the calendars and targets, and a
+//! consultation gets its due times when it is recorded. Opening and closing times that
+//! fall in a clock change's gap or overlap take its earliest instant (Argentina keeps no
 //! daylight saving time).
+
+pub mod api;
+pub mod service;
+pub mod store;
 
 use std::collections::BTreeSet;
 

@@ -31,7 +31,7 @@ pub async fn create(
     Ctx(ctx): Ctx,
     ApiJson(input): ApiJson<InteractionInput>,
 ) -> Result<(StatusCode, Json<Interaction>), ApiError> {
-    let i = service::record(&state.db, &ctx, &access, &input).await?;
+    let i = service::record(&state.db, state.tz, &ctx, &access, &input).await?;
     Ok((StatusCode::CREATED, Json(i)))
 }
 
@@ -49,7 +49,9 @@ pub struct ListParams {
     pub topic: Option<String>,
     /// Only those assigned to the caller.
     pub mine: Option<bool>,
-    /// `created_at` (default), `updated_at`, `status`.
+    /// Only those past their first-answer or resolution time, not resolved.
+    pub breached: Option<bool>,
+    /// `created_at` (default), `updated_at`, `status`, `resolution_due`.
     pub sort: Option<String>,
     /// `asc` or `desc` (default).
     pub dir: Option<String>,
@@ -87,6 +89,7 @@ impl ListParams {
                 .filter(|t| t.len() <= 40)
                 .map(str::to_owned),
             office_id: None,
+            breached_at: self.breached.unwrap_or(false).then(chrono::Utc::now),
         })
     }
 }

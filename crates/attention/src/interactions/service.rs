@@ -86,11 +86,52 @@ pub struct Interaction {
     pub resolved_at: Option<DateTime<Utc>>,
     /// Version, for changes.
     pub version: i32,
+    /// When the first answer is due (business hours of the office).
+    pub first_response_due: Option<DateTime<Utc>>,
+    /// When it must be resolved.
+    pub resolution_due: Option<DateTime<Utc>>,
+    /// When it was first answered.
+    pub first_response_at: Option<DateTime<Utc>>,
+    /// Past a due time, not resolved.
+    pub breached: bool,
+}
+
+/// Is an unresolved consultation past its first-answer or resolution time at `now`?
+pub fn breached(m: &interaction::Model, now: DateTime<Utc>) -> bool {
+    m.status != InteractionStatus::Resolved.as_str()
+        && (m.first_response_at.is_none() && m.first_response_due.is_some_and(|d| d < now)
+            || m.resolution_due.is_some_and(|d| d < now))
+}
+
+/// What a consultation's clock runs toward now: its first answer until it has one,
+/// then its resolution; nothing once resolved or without a target.
+pub fn pending_due(m: &interaction::Model) -> Option<(SlaStage, DateTime<Utc>)> {
+    if m.status == InteractionStatus::Resolved.as_str() {
+        return None;
+    }
+    match (m.first_response_at, m.first_response_due) {
+        (None, Some(d)) => Some((SlaStage::FirstResponse, d)),
+        _ => m.resolution_due.map(|d| (SlaStage::Resolution, d)),
+    }
+}
+
+/// Which SLA target a clock measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaStage {
+    /// The first answer.
+    FirstResponse,
+    /// The resolution.
+    Resolution,
 }
 
 impl From<interaction::Model> for Interaction {
     fn from(m: interaction::Model) -> Self {
+        let breached = breached(&m, Utc::now());
         Interaction {
+            breached,
+            first_response_due: m.first_response_due,
+            resolution_due: m.resolution_due,
+            first_response_at: m.first_response_at,
             id: m.id,
             channel: Channel::parse(&m.channel).unwrap_or(Channel::Phone),
             direction: Direction::parse(&m.direction).unwrap_or(Direction::In),
@@ -207,6 +248,8 @@ async fn check_topic(
 
 /// What a new row holds besides the input.
 pub(crate) struct Origin {
+    /// The deployment's time zone (the SLA's business hours).
+    pub tz: chrono_tz::Tz,
     pub office_id: Uuid,
     pub person_id: Option<Uuid>,
     pub ticket_id: Option<Uuid>,
@@ -223,6 +266,19 @@ async fn insert(
 ) -> Result<interaction::Model, AttentionError> {
     let now = Utc::now().trunc_subsecs(6);
     let id = Uuid::now_v7();
+    let (first_response_due, resolution_due) = crate::sla::store::due(
+        tx,
+        origin.tz,
+        origin.office_id,
+        v.channel.as_str(),
+        v.topic.as_deref(),
+        now,
+    )
+    .await?;
+    // A call or a visit is answered as it happens; anything recorded past "open" was
+    // answered when recorded.
+    let answered = v.status != InteractionStatus::Open
+        || matches!(v.channel, Channel::Phone | Channel::Counter);
     let row = interaction::ActiveModel {
         id: Set(id),
         channel: Set(v.channel.as_str().to_owned()),
@@ -243,6 +299,9 @@ async fn insert(
         updated_at: Set(now),
         resolved_at: Set((v.status == InteractionStatus::Resolved).then_some(now)),
         version: Set(1),
+        first_response_due: Set(first_response_due),
+        resolution_due: Set(resolution_due),
+        first_response_at: Set(answered.then_some(now)),
     }
     .insert(tx)
     .await?;
@@ -287,6 +346,7 @@ async fn insert(
 /// Records a consultation; returns it.
 pub async fn record(
     db: &Db,
+    tz: chrono_tz::Tz,
     ctx: &AuditCtx,
     access: &Access,
     input: &InteractionInput,
@@ -311,6 +371,7 @@ pub async fn record(
     )
     .await??;
     let origin = Origin {
+        tz,
         office_id: office.id,
         person_id: person.map(|p| p.id),
         ticket_id: None,
@@ -341,6 +402,7 @@ pub(crate) async fn record_delivered(
             topic: Some(code.clone()),
         };
         let origin = Origin {
+            tz: origin.tz,
             office_id: origin.office_id,
             person_id: origin.person_id,
             ticket_id: origin.ticket_id,
@@ -452,6 +514,9 @@ pub async fn change_status(
         a.outcome = Set(outcome);
     }
     a.resolved_at = Set((status == InteractionStatus::Resolved).then_some(now));
+    if a.first_response_at.as_ref().is_none() && status != InteractionStatus::Open {
+        a.first_response_at = Set(Some(now));
+    }
     a.updated_at = Set(now);
     a.version = Set(version + 1);
     let row = a.update(&tx).await?;

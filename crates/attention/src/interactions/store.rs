@@ -39,6 +39,8 @@ pub struct Filter {
     pub topic: Option<String>,
     /// Only this office's.
     pub office_id: Option<Uuid>,
+    /// Only those past a due time at this instant, not resolved.
+    pub breached_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Filter {
@@ -62,12 +64,52 @@ impl Filter {
         if let Some(o) = self.office_id {
             c = c.add(interaction::Column::OfficeId.eq(o));
         }
+        if let Some(now) = self.breached_at {
+            c = c.add(breached(now));
+        }
         c
     }
 }
 
+/// Unresolved and past its first-answer time without an answer, or past its
+/// resolution time (the same rule as `service::breached`).
+fn breached(now: chrono::DateTime<chrono::Utc>) -> Condition {
+    Condition::all()
+        .add(interaction::Column::Status.ne(InteractionStatus::Resolved.as_str()))
+        .add(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(interaction::Column::FirstResponseAt.is_null())
+                        .add(interaction::Column::FirstResponseDue.lt(now)),
+                )
+                .add(interaction::Column::ResolutionDue.lt(now)),
+        )
+}
+
+/// How many consultations of the caller's view scope (with `filter`'s other
+/// conditions) are past a due time now.
+pub async fn count_breached(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    filter: &Filter,
+) -> Result<u64, DbErr> {
+    interaction::Entity::find()
+        .filter(access.view.owns(interaction::Column::OfficeId))
+        .filter(
+            Filter {
+                status: None,
+                breached_at: Some(chrono::Utc::now()),
+                ..filter.clone()
+            }
+            .condition(),
+        )
+        .count(conn)
+        .await
+}
+
 /// Sortable columns of the list (the first is the default).
-pub const SORTS: [&str; 3] = ["created_at", "updated_at", "status"];
+pub const SORTS: [&str; 4] = ["created_at", "updated_at", "status", "resolution_due"];
 
 /// A page of the consultations of the caller's view scope, newest first by default.
 pub async fn list(
@@ -83,6 +125,7 @@ pub async fn list(
     let column = match pager.sort.as_str() {
         "updated_at" => interaction::Column::UpdatedAt,
         "status" => interaction::Column::Status,
+        "resolution_due" => interaction::Column::ResolutionDue,
         _ => interaction::Column::CreatedAt,
     };
     let order = if pager.desc {

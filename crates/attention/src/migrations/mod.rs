@@ -5,6 +5,7 @@ use sea_orm_migration::MigrationTrait;
 mod m0043_attention_queue;
 mod m0044_attention_interactions;
 mod m0045_attention_phone_calls;
+mod m0046_attention_sla;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -12,5 +13,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0043_attention_queue::M0043AttentionQueue),
         Box::new(m0044_attention_interactions::M0044AttentionInteractions),
         Box::new(m0045_attention_phone_calls::M0045AttentionPhoneCalls),
+        Box::new(m0046_attention_sla::M0046AttentionSla),
     ]
 }

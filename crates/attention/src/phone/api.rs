@@ -67,7 +67,7 @@ pub async fn webhook(
     }
     .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let hub = state.extensions.get::<PhoneHub>();
-    service::apply(&state.db, hub, &event).await?;
+    service::apply(&state.db, state.tz, hub, &event).await?;
     Ok(Json(serde_json::json!({})))
 }
 
@@ -255,6 +255,6 @@ pub async fn callback(
     Ctx(ctx): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<(StatusCode, Json<CallbackDto>), ApiError> {
-    let interaction_id = service::call_back(&state.db, &ctx, &access, id).await?;
+    let interaction_id = service::call_back(&state.db, state.tz, &ctx, &access, id).await?;
     Ok((StatusCode::CREATED, Json(CallbackDto { interaction_id })))
 }

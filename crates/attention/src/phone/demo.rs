@@ -89,7 +89,7 @@ pub(crate) async fn seed(ctx: &sipe_platform::module::DemoCtx<'_>) -> anyhow::Re
         }
         for e in &events {
             let event = CtiEvent::from_json(e).map_err(|e| anyhow::anyhow!("{e}"))?;
-            service::apply(db, None, &event).await?;
+            service::apply(db, ctx.config.tz(), None, &event).await?;
         }
         calls += 1;
     }

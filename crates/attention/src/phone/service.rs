@@ -4,7 +4,7 @@
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -20,6 +20,8 @@ use sipe_platform::access::{Access, Permission, ScopeKind};
 use sipe_platform::audit::{self, AuditCtx, Change};
 use sipe_platform::db::{self, Db, StoreError};
 use sipe_platform::ids::PersonId;
+use sipe_platform::territory::entity::office;
+use sipe_platform::validation::FieldErrors;
 
 /// Call states.
 pub mod state {
@@ -45,13 +47,14 @@ fn pbx() -> AuditCtx {
 /// on their open phone page.
 pub async fn apply(
     db: &Db,
+    tz: chrono_tz::Tz,
     hub: Option<&PhoneHub>,
     event: &CtiEvent,
 ) -> Result<(), AttentionError> {
     // Two events of a new call at once: one inserts, the other retries and finds it.
     let mut tries = 0;
     let answered = loop {
-        match apply_once(db, event).await {
+        match apply_once(db, tz, event).await {
             Err(AttentionError::Store(StoreError::Conflict(_))) if tries < 2 => {
                 tries += 1;
             }
@@ -65,7 +68,11 @@ pub async fn apply(
 }
 
 /// One try; the user and call to tell when someone answered.
-async fn apply_once(db: &Db, e: &CtiEvent) -> Result<Option<(Uuid, Uuid)>, AttentionError> {
+async fn apply_once(
+    db: &Db,
+    tz: chrono_tz::Tz,
+    e: &CtiEvent,
+) -> Result<Option<(Uuid, Uuid)>, AttentionError> {
     let tx = db::begin_write(db).await?;
     let now = Utc::now().trunc_subsecs(6);
     let found = phone_call::Entity::find()
@@ -80,7 +87,7 @@ async fn apply_once(db: &Db, e: &CtiEvent) -> Result<Option<(Uuid, Uuid)>, Atten
     };
     let told = match e.kind {
         CtiKind::NewCall => None,
-        CtiKind::Answer => answer(&tx, e, call, now).await?,
+        CtiKind::Answer => answer(&tx, tz, e, call, now).await?,
         CtiKind::Hangup => {
             hang_up(&tx, e, call, now).await?;
             None
@@ -195,11 +202,37 @@ async fn answering_user(
     Ok(None)
 }
 
+/// The office a call's consultation belongs to: the person's, when the user may record
+/// there; else the user's own; for a user of the whole network (the help desk) with an
+/// unknown caller, the network's head office (the first active office at the top of the
+/// tree).
+async fn line_office(
+    tx: &DatabaseTransaction,
+    access: &Access,
+    preferred: &[Uuid],
+) -> Result<Option<office::Model>, AttentionError> {
+    if let Ok(o) =
+        sipe_platform::territory::store::capture_office(tx, access, None, preferred).await?
+    {
+        return Ok(Some(o));
+    }
+    if !access.capture.is_national() {
+        return Ok(None);
+    }
+    Ok(office::Entity::find()
+        .filter(office::Column::ParentId.is_null())
+        .filter(office::Column::Active.eq(true))
+        .order_by_asc(office::Column::Code)
+        .one(tx)
+        .await?)
+}
+
 /// Someone picked up: the call is answered; an inbound call answered by a user of the
 /// line opens a consultation assigned to them (or passes it on, when a transfer is
 /// answered by another).
 async fn answer(
     tx: &DatabaseTransaction,
+    tz: chrono_tz::Tz,
     e: &CtiEvent,
     call: phone_call::Model,
     now: chrono::DateTime<Utc>,
@@ -227,7 +260,7 @@ async fn answer(
             Some(id) => {
                 interactions::reassign(tx, &ctx, id, (a.actor.user_id, &a.actor.full_name)).await?
             }
-            None => interaction_id = open_consultation(tx, &ctx, a, &call).await?,
+            None => interaction_id = open_consultation(tx, tz, &ctx, a, &call).await?,
         }
     }
     let before = json!({"state": call.state, "answered_by": call.answered_by});
@@ -264,6 +297,7 @@ async fn answer(
 /// they may record there). None when the user may record in no office.
 async fn open_consultation(
     tx: &DatabaseTransaction,
+    tz: chrono_tz::Tz,
     ctx: &AuditCtx,
     access: &Access,
     call: &phone_call::Model,
@@ -275,9 +309,7 @@ async fn open_consultation(
         None => None,
     };
     let preferred: Vec<Uuid> = person.iter().map(|p| p.office_id).collect();
-    let Ok(office) =
-        sipe_platform::territory::store::capture_office(tx, access, None, &preferred).await?
-    else {
+    let Some(office) = line_office(tx, access, &preferred).await? else {
         return Ok(None);
     };
     let contact = call
@@ -285,6 +317,7 @@ async fn open_consultation(
         .clone()
         .or_else(|| Some(call.from_number.clone()).filter(|s| !s.is_empty()));
     let origin = Origin {
+        tz,
         office_id: office.id,
         person_id: person.map(|p| p.id),
         ticket_id: None,
@@ -334,6 +367,7 @@ async fn hang_up(
 /// Refused (409) when someone already called back.
 pub async fn call_back(
     db: &Db,
+    tz: chrono_tz::Tz,
     ctx: &AuditCtx,
     access: &Access,
     id: Uuid,
@@ -359,10 +393,12 @@ pub async fn call_back(
         None => None,
     };
     let preferred: Vec<Uuid> = person.iter().map(|p| p.office_id).collect();
-    let office =
-        sipe_platform::territory::store::capture_office(&tx, access, None, &preferred).await??;
+    let office = line_office(&tx, access, &preferred)
+        .await?
+        .ok_or_else(|| FieldErrors::one("office_code", "office-required"))?;
     let contact = call.outside_e164.clone();
     let origin = Origin {
+        tz,
         office_id: office.id,
         person_id: person.map(|p| p.id),
         ticket_id: None,

@@ -154,6 +154,7 @@ pub async fn step(
             // The person the counter screen showed.
             let person_id = store::person_of(&tx, access, &t).await?.map(|p| p.id);
             let origin = crate::interactions::service::Origin {
+                tz: q.tz,
                 office_id: office.id,
                 person_id,
                 ticket_id: Some(t.id),

@@ -27,6 +27,8 @@ use sipe_platform::web::{AppState, PageCtx, WebError};
 /// A row of the inbox.
 pub struct Row {
     i: interaction::Model,
+    /// Its SLA clock, as read: text and whether it is past due.
+    left: Option<(String, bool)>,
     topic: String,
     person: Option<String>,
 }
@@ -41,6 +43,8 @@ struct InboxPage {
     status: String,
     channel: String,
     mine: bool,
+    breached: bool,
+    breached_count: u64,
     channels: Vec<Choice>,
     can_record: bool,
 }
@@ -52,6 +56,7 @@ pub struct InboxQuery {
     status: String,
     channel: String,
     mine: String,
+    breached: String,
     #[serde(flatten)]
     list: ListQuery,
 }
@@ -85,16 +90,32 @@ pub async fn inbox(
         status: Some(q.status.clone()),
         channel: Some(q.channel.clone()),
         mine: Some(q.mine == "1"),
+        breached: Some(q.breached == "1"),
         ..Default::default()
     };
     let filter = params.filter(user.access.actor.user_id)?;
     let mut pager = Pager::new("/attention/interactions", &q.list, &store::SORTS, true)?
         .keep("status", &q.status)
         .keep("channel", &q.channel)
-        .keep("mine", &q.mine);
+        .keep("mine", &q.mine)
+        .keep("breached", &q.breached);
     let (rows, total) = store::list(&state.db, &user.access, &filter, &pager).await?;
     pager.total = total;
     let counts = store::counts(&state.db, &user.access, &filter).await?;
+    let breached_count = store::count_breached(&state.db, &user.access, &filter).await?;
+    let now = chrono::Utc::now();
+    let mut clocks = crate::sla::store::Clocks::new(state.tz);
+    let mut lefts = Vec::with_capacity(rows.len());
+    for r in &rows {
+        lefts.push(match service::pending_due(r) {
+            Some((stage, due)) => Some(
+                clocks
+                    .describe(&state.db, &ctx, r.office_id, stage, due, now)
+                    .await?,
+            ),
+            None => None,
+        });
+    }
     let topics = store::topics(&state.db, false).await?;
     let people: Vec<PersonId> = rows
         .iter()
@@ -122,7 +143,9 @@ pub async fn inbox(
     .map_err(|e| WebError::Internal(anyhow::anyhow!(e.to_string())))?;
     let rows = rows
         .into_iter()
-        .map(|i| Row {
+        .zip(lefts)
+        .map(|(i, left)| Row {
+            left,
             topic: topic_names(&topics, i.topic_code.as_deref()),
             person: i.person_id.and_then(|p| names.get(&PersonId(p)).cloned()),
             i,
@@ -140,6 +163,8 @@ pub async fn inbox(
             status: q.status,
             channel: q.channel,
             mine: q.mine == "1",
+            breached: q.breached == "1",
+            breached_count,
         },
     )
 }
@@ -284,7 +309,7 @@ pub async fn create(
         contact: Some(form.contact.clone()),
         office_code: None,
     };
-    match service::record(&state.db, &audit, &user.access, &input).await {
+    match service::record(&state.db, state.tz, &audit, &user.access, &input).await {
         Ok(i) => Ok(redirect_with_flash(
             &format!("/attention/interactions/{}", i.id),
             "success",
@@ -308,6 +333,8 @@ struct ShowPage {
     office: String,
     statuses: Vec<Choice>,
     can_change: bool,
+    /// Its SLA clock: text and whether it is past due.
+    left: Option<(String, bool)>,
 }
 
 /// `GET /attention/interactions/{id}`.
@@ -341,6 +368,14 @@ pub async fn show(
     .map(|o| format!("{} · {}", o.code, o.name))
     .unwrap_or_default();
     let status = InteractionStatus::parse(&i.status).unwrap_or(InteractionStatus::Open);
+    let left = match service::pending_due(&i) {
+        Some((stage, due)) => Some(
+            crate::sla::store::Clocks::new(state.tz)
+                .describe(&state.db, &ctx, i.office_id, stage, due, chrono::Utc::now())
+                .await?,
+        ),
+        None => None,
+    };
     let can_change = user.access.can(Permission::Attend)
         && store::find(&state.db, &user.access, ScopeKind::Capture, id)
             .await?
@@ -366,6 +401,7 @@ pub async fn show(
             person,
             office,
             can_change,
+            left,
             i,
         },
     )

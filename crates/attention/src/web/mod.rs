@@ -7,8 +7,11 @@ pub mod phone;
 pub mod public;
 pub mod queue;
 pub mod setup;
+pub mod sla;
 
-use sipe_platform::access::Permission::{AnswerPhone, Attend, ManageAttention, ViewAttention};
+use sipe_platform::access::Permission::{
+    AnswerPhone, Attend, ManageAttention, ManageSla, ViewAttention,
+};
 use sipe_platform::web::{Guard, Routes};
 
 /// The module's page routes.
@@ -57,6 +60,29 @@ pub fn routes() -> Routes {
             attend,
             interactions::change_status,
         )
+        .get("/attention/sla", Guard::Web(ManageSla), sla::page)
+        .post(
+            "/attention/sla/targets",
+            Guard::Web(ManageSla),
+            sla::save_target,
+        )
+        .post(
+            "/attention/sla/targets/{id}/delete",
+            Guard::Web(ManageSla),
+            sla::delete_target,
+        )
+        .post(
+            "/attention/sla/holidays",
+            Guard::Web(ManageSla),
+            sla::save_holiday,
+        )
+        .post(
+            "/attention/sla/holidays/{day}/delete",
+            Guard::Web(ManageSla),
+            sla::delete_holiday,
+        )
+        .get("/attention/offices/{code}/hours", view, sla::hours)
+        .post("/attention/offices/{code}/hours", manage, sla::save_hours)
         .get("/attention/phone", Guard::Web(AnswerPhone), phone::page)
         .get(
             "/attention/phone/events",

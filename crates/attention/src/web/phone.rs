@@ -154,7 +154,7 @@ pub async fn callback(
     Ctx(audit): Ctx,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    match service::call_back(&state.db, &audit, &user.access, id).await {
+    match service::call_back(&state.db, state.tz, &audit, &user.access, id).await {
         Ok(i) => Ok(redirect_with_flash(
             &format!("/attention/interactions/{i}"),
             "success",

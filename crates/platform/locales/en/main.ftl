@@ -384,6 +384,7 @@ perm-manage-messaging = See the providers' configuration and messages from unkno
 perm-view-attention = See the counter queue, counters, tickets and consultations
 perm-attend = Attend: issue and call tickets at a counter, record consultations
 perm-manage-attention = Set up an office's services, counters and queue
+perm-manage-sla = Set the consultations' SLA targets and the holidays
 perm-answer-phone = Work the phone line: caller log, missed calls and the caller's record
 person-vacancies-title = Suggested vacancies
 person-vacancies-caption = Open vacancies ordered by score for this person.

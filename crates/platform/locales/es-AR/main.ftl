@@ -384,6 +384,7 @@ perm-manage-messaging = Ver la configuración de los proveedores y los mensajes 
 perm-view-attention = Ver la fila de atención, los boxes, los turnos y las consultas
 perm-attend = Atender: dar y llamar turnos en un box, registrar consultas
 perm-manage-attention = Configurar los servicios, los boxes y la fila de una oficina
+perm-manage-sla = Fijar los plazos de las consultas y los feriados
 perm-answer-phone = Atender la línea telefónica: registro de llamadas, llamadas perdidas y ficha de quien llama
 person-vacancies-title = Ofertas sugeridas
 person-vacancies-caption = Ofertas abiertas ordenadas por puntaje para esta persona.

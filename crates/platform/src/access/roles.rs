@@ -97,6 +97,8 @@ pub enum Permission {
     ManageAttention,
     /// Work the secretariat's phone line: its caller log, missed calls, call pop-ups.
     AnswerPhone,
+    /// Set the consultations' SLA targets and the holidays every office closes on.
+    ManageSla,
 }
 
 impl Permission {
@@ -114,6 +116,7 @@ impl Permission {
                 | Permission::ManageMessaging
                 | Permission::ManageTemplates
                 | Permission::AnswerPhone
+                | Permission::ManageSla
         )
     }
 }
@@ -309,6 +312,7 @@ impl Role {
             ManageAttention => matches!(self, Role::Admin | Role::Coordinator),
             // The line rings at the help desk (the seed's IP PBX routes it to them).
             AnswerPhone => matches!(self, Role::Admin | Role::HelpDesk),
+            ManageSla => self == Role::Admin,
         }
     }
 
@@ -323,7 +327,7 @@ impl Role {
 
 impl Permission {
     /// Every permission, in the order the roles screen lists them.
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 31] = [
         Permission::ViewDashboard,
         Permission::ViewTerritories,
         Permission::ViewOffices,
@@ -354,6 +358,7 @@ impl Permission {
         Permission::Attend,
         Permission::ManageAttention,
         Permission::AnswerPhone,
+        Permission::ManageSla,
     ];
 
     /// Catalogue key of the permission's name.
@@ -389,6 +394,7 @@ impl Permission {
             Permission::Attend => "perm-attend",
             Permission::ManageAttention => "perm-manage-attention",
             Permission::AnswerPhone => "perm-answer-phone",
+            Permission::ManageSla => "perm-manage-sla",
         }
     }
 }

@@ -69,6 +69,7 @@ pub async fn desk(app: &TestApp, office: &str) -> Desk {
     for i in &mut interactions {
         *i = sipe::attention::interactions::service::record(
             &app.db,
+            crate::helpers::TZ,
             &ctx,
             &system,
             &sipe::attention::interactions::InteractionInput {

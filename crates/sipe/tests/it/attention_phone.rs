@@ -192,6 +192,8 @@ async fn the_caller_pops_up_for_who_answered_and_missed_calls_are_called_back_on
         got[0].1
     );
     assert_eq!(got[0].1["people"], json!([]));
+    // An unknown caller's consultation belongs to the network's head office.
+    assert!(got[0].1["interaction"].is_string(), "{}", got[0].1);
 
     // Both calls end; a third rings out unanswered: missed.
     for id in ["call-1", "call-2"] {

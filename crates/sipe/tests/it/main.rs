@@ -10,6 +10,7 @@ mod home;
 mod api;
 mod attention;
 mod attention_phone;
+mod attention_sla;
 mod audit;
 mod auth;
 mod cli;

@@ -391,6 +391,7 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     .unwrap();
     sipe::attention::interactions::service::record(
         &app.db,
+        crate::helpers::TZ,
         &ctx,
         &sipe::access::Access::system("test"),
         &sipe::attention::interactions::InteractionInput {
@@ -420,7 +421,7 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
         "callId": "merge-1"
     }))
     .unwrap();
-    sipe::attention::phone::service::apply(&app.db, None, &ring)
+    sipe::attention::phone::service::apply(&app.db, crate::helpers::TZ, None, &ring)
         .await
         .unwrap();
     kept_elsewhere

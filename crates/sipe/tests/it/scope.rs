@@ -1125,10 +1125,16 @@ fn concrete(path: &str, s: &Side) -> String {
         let value = match name {
             "code" if path.contains("offices/") => s.office.to_owned(),
             "id" if path.contains("/counters/") => s.desk.counter.to_string(),
-            // The phone line is national, beyond every walker's reach: any id.
-            "id" if path.contains("/phone-calls/") || path.contains("/phone/calls/") => {
+            // The phone line and the SLA settings are national, beyond every walker's
+            // reach: any id.
+            "id" if path.contains("/phone-calls/")
+                || path.contains("/phone/calls/")
+                || path.contains("sla/targets/")
+                || path.contains("sla-targets/") =>
+            {
                 Uuid::nil().to_string()
             }
+            "day" if path.contains("holidays/") => "2026-12-25".to_owned(),
             "id" if path.starts_with("/attention/interactions/") => {
                 s.desk.interactions[1].to_string()
             }
@@ -1679,6 +1685,14 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
                 return Payload::Json(json!({"status": "resolved", "version": 1}));
             }
             vec![("status", "resolved".into()), ("version", "1".into())]
+        }
+        ("POST", "/attention/offices/{code}/hours") | ("PUT", "/api/v1/offices/{code}/hours") => {
+            if api {
+                return Payload::Json(
+                    json!({"days": [{"weekday": 0, "opens": "08:00", "closes": "13:00"}]}),
+                );
+            }
+            vec![("opens_0", "08:00".into()), ("closes_0", "13:00".into())]
         }
         // The call before it (same walk) called this ticket.
         ("POST", "/attention/tickets/{id}/steps") | ("POST", "/api/v1/tickets/{id}/steps") => {

@@ -1,0 +1,83 @@
+// The phone line in the browser: the help desk keeps the phone page open; the PBX
+// (played by this script, posting Zammad's generic CTI events to the webhook) rings
+// and the desk answers a call from a registered person's phone: the page pops the
+// caller's record up, live, with the consultation opened for the call, which the desk
+// resolves. Then a call nobody answers shows among the missed ones and is called back.
+// Called from e2e.mjs with its helpers; the webhook's token comes in CTI_TOKEN.
+
+import assert from 'node:assert/strict';
+
+const DESK = { user: 'mesa_ayuda', pass: 'sipe-demo-mesa_ayuda' };
+
+export async function phoneFlow(browser, h) {
+  const { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot } = h;
+  const token = process.env.CTI_TOKEN;
+  assert.ok(token, 'CTI_TOKEN is set by scripts/browser-tests.sh');
+  const pbx = async (event) => {
+    const res = await fetch(url(`/api/v1/cti/${token}`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(event).toString(),
+    });
+    assert.equal(res.status, 200, `${event.event}: ${await res.text()}`);
+  };
+  const run = Date.now();
+
+  const desk = await newPage(browser);
+  await login(desk, DESK);
+  await visit(desk, '/attention/phone');
+  const shared = {};
+  await check('p1. an answered call pops the caller\'s record up on the phone page', async () => {
+    await desk.waitForFunction(() => document.querySelector('[data-phone-state]').textContent.includes('Cuando atiendas'));
+    // A person the demo's calls found: their number as the log shows it.
+    const row = desk.locator('[data-testid=call-row]', { has: desk.locator('a[href^="/persons/"]') }).first();
+    shared.name = (await row.locator('a[href^="/persons/"]').textContent()).trim();
+    const digits = (await row.locator('td').nth(1).textContent()).replace(/\D/g, '');
+    assert.match(digits, /^549\d{10}$/, 'a mobile as records hold it');
+    // The PBX gives it the way Argentine carriers do: national, without the 9.
+    const from = digits.slice(3);
+    const callId = `e2e-${run}-1`;
+    await pbx({ event: 'newCall', from, to: '08004447000', direction: 'in', callId, 'user[]': 'Marta Mesa de Ayuda' });
+    await pbx({ event: 'answer', callId, answeringNumber: DESK.user });
+    await desk.waitForSelector('[data-testid=phone-popup]:not([hidden])');
+    assert.equal((await desk.textContent('[data-testid=popup-person]')).trim(), shared.name);
+    assert.match(await desk.textContent('[data-testid=phone-popup]'), /\+54 9 \d/);
+    await screenshot(desk, 'phone-popup');
+    await desk.setViewportSize({ width: 390, height: 844 });
+    assert.ok(await desk.locator('[data-testid=popup-person]').isVisible());
+    await screenshot(desk, 'phone-popup-390');
+    await desk.setViewportSize({ width: 1280, height: 900 });
+    await axeCheck(desk);
+    shared.callId = callId;
+  });
+  await check('p2. the call\'s consultation is theirs, on the person, and is resolved', async () => {
+    await navigateBy(desk, () => desk.click('[data-popup-interaction]'));
+    assert.match(pathname(desk), /^\/attention\/interactions\/[0-9a-f-]{36}$/);
+    const facts = await desk.textContent('[data-testid=interaction]');
+    assert.ok(facts.includes(shared.name), facts);
+    assert.match(facts, /Teléfono/);
+    assert.match(await desk.textContent('[data-testid=interaction-status-now]'), /Abierta/);
+    await desk.selectOption('[data-testid=interaction-new-status]', 'resolved');
+    await navigateBy(desk, () => desk.click('[data-testid=interaction-status-save]'));
+    assert.match(await desk.textContent('[data-testid=interaction-status-now]'), /Resuelta/);
+    await pbx({ event: 'hangup', callId: shared.callId, cause: 'normalClearing' });
+  });
+  await visit(desk, '/attention/phone?missed=1');
+  await check('p3. a call nobody answered waits among the missed and is called back once', async () => {
+    const before = Number((await desk.textContent('[data-testid=missed-count]')).replace(/\D/g, ''));
+    const callId = `e2e-${run}-2`;
+    await pbx({ event: 'newCall', from: '3815550123', to: '08004447000', direction: 'in', callId });
+    await pbx({ event: 'hangup', callId, cause: 'cancel' });
+    await desk.reload();
+    const after = Number((await desk.textContent('[data-testid=missed-count]')).replace(/\D/g, ''));
+    assert.equal(after, before + 1);
+    const row = desk.locator('[data-testid=call-row]', { hasText: '555-0123' });
+    await navigateBy(desk, () => row.locator('[data-testid=call-back]').click());
+    assert.match(pathname(desk), /^\/attention\/interactions\/[0-9a-f-]{36}$/);
+    assert.match(await desk.textContent('[data-testid=flash-success]'), /devolución/);
+    await visit(desk, '/attention/phone?missed=1');
+    assert.equal(Number((await desk.textContent('[data-testid=missed-count]')).replace(/\D/g, '')), before);
+    await axeCheck(desk);
+  });
+  await desk.context().close();
+}
