@@ -64,6 +64,7 @@ pub fn routes() -> sipe_platform::web::Routes {
         .get("/api/v1/tickets/{id}", view, api::show_ticket)
         .post("/api/v1/tickets/{id}/steps", attend, api::step)
         .post("/api/v1/interactions", attend, interactions::api::create)
+        .post("/api/v1/interactions/bulk", attend, interactions::api::bulk)
         .get("/api/v1/interactions", view, interactions::api::list)
         .get("/api/v1/interactions/{id}", view, interactions::api::show)
         .post(
@@ -140,6 +141,7 @@ pub fn routes() -> sipe_platform::web::Routes {
     interactions::api::show,
     interactions::api::change_status,
     interactions::api::topics,
+    interactions::api::bulk,
     sla::api::targets,
     sla::api::save_target,
     sla::api::delete_target,

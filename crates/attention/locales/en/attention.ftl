@@ -308,3 +308,21 @@ attention-weekday-3 = Thursday
 attention-weekday-4 = Friday
 attention-weekday-5 = Saturday
 attention-weekday-6 = Sunday
+attention-bulk-legend = With the ticked consultations
+attention-bulk-assignee = Assign to
+attention-bulk-assign = Assign
+attention-bulk-resolve = Mark resolved
+attention-bulk-pick = Tick
+attention-bulk-pick-one = Tick the consultation of { $when }
+attention-bulk-changed = { $count ->
+    [one] 1 consultation updated.
+   *[other] { $count } consultations updated.
+}
+attention-bulk-skipped = { $count ->
+    [one] 1 left as it was (out of your reach or the assignee's, or already so).
+   *[other] { $count } left as they were (out of your reach or the assignee's, or already so).
+}
+attention-bulk-none = Tick at least one consultation.
+attention-bulk-too-many = Tick up to 100 consultations at a time.
+attention-bulk-action-invalid = Choose assign or mark resolved.
+attention-bulk-assignee-invalid = That person cannot attend consultations.

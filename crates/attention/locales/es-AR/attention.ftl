@@ -308,3 +308,21 @@ attention-weekday-3 = Jueves
 attention-weekday-4 = Viernes
 attention-weekday-5 = Sábado
 attention-weekday-6 = Domingo
+attention-bulk-legend = Con las consultas marcadas
+attention-bulk-assignee = Asignar a
+attention-bulk-assign = Asignar
+attention-bulk-resolve = Marcar resueltas
+attention-bulk-pick = Marcar
+attention-bulk-pick-one = Marcar la consulta del { $when }
+attention-bulk-changed = { $count ->
+    [one] Se actualizó 1 consulta.
+   *[other] Se actualizaron { $count } consultas.
+}
+attention-bulk-skipped = { $count ->
+    [one] 1 quedó como estaba (fuera de tu alcance o del de la persona asignada, o ya estaba así).
+   *[other] { $count } quedaron como estaban (fuera de tu alcance o del de la persona asignada, o ya estaban así).
+}
+attention-bulk-none = Marcá al menos una consulta.
+attention-bulk-too-many = Marcá hasta 100 consultas por vez.
+attention-bulk-action-invalid = Elegí asignar o marcar resueltas.
+attention-bulk-assignee-invalid = Esa persona no puede atender consultas.

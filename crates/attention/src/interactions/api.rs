@@ -163,6 +163,19 @@ pub async fn change_status(
     ))
 }
 
+/// Assigns (to the caller, or to `assignee_id`) or resolves up to 100 consultations at
+/// once; those out of reach are skipped and counted.
+#[utoipa::path(post, path = "/api/v1/interactions/bulk", request_body = service::BulkInput,
+    responses((status = 200, body = service::BulkOutcome), (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn bulk(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    ApiJson(input): ApiJson<service::BulkInput>,
+) -> Result<Json<service::BulkOutcome>, ApiError> {
+    Ok(Json(service::bulk(&state.db, &ctx, &access, &input).await?))
+}
+
 /// A topic of consultations.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TopicDto {

@@ -531,3 +531,124 @@ pub async fn change_status(
     tx.commit().await?;
     Ok(row.into())
 }
+
+/// Most consultations one bulk action takes.
+pub const BULK_MAX: usize = 100;
+
+/// A bulk action on consultations picked in the inbox.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct BulkInput {
+    /// The consultations (up to 100).
+    pub ids: Vec<Uuid>,
+    /// `assign` or `resolve`.
+    pub action: String,
+    /// Who they are assigned to (`assign`; default: the caller).
+    pub assignee_id: Option<Uuid>,
+}
+
+/// What a bulk action did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BulkOutcome {
+    /// Consultations changed.
+    pub changed: u64,
+    /// Left as they were: outside the caller's capture scope (or the assignee's),
+    /// already resolved (`resolve`) or already theirs (`assign`).
+    pub skipped: u64,
+}
+
+/// Assigns or resolves the picked consultations in one transaction, each audited; those
+/// the caller may not change are skipped and counted.
+pub async fn bulk(
+    db: &Db,
+    ctx: &AuditCtx,
+    access: &Access,
+    input: &BulkInput,
+) -> Result<BulkOutcome, AttentionError> {
+    let mut errors = FieldErrors::new();
+    if input.ids.is_empty() {
+        errors.add("ids", "attention-bulk-none");
+    } else if input.ids.len() > BULK_MAX {
+        errors.add("ids", "attention-bulk-too-many");
+    }
+    let resolve = match input.action.trim() {
+        "resolve" => true,
+        "assign" => false,
+        _ => {
+            errors.add("action", "attention-bulk-action-invalid");
+            false
+        }
+    };
+    errors.into_result()?;
+    let tx = db::begin_write(db).await?;
+    // Whom to assign to: an active user who may attend, checked against each office.
+    let assignee = if resolve {
+        None
+    } else {
+        let id = input.assignee_id.unwrap_or(access.actor.user_id);
+        let user = sipe_platform::access::entity::user::Entity::find_by_id(id)
+            .filter(sipe_platform::access::entity::user::Column::Active.eq(true))
+            .one(&tx)
+            .await?
+            .ok_or_else(|| FieldErrors::one("assignee_id", "attention-bulk-assignee-invalid"))?;
+        let their = sipe_platform::access::store::load_access(&tx, &user).await?;
+        if !their.can(sipe_platform::access::Permission::Attend) {
+            return Err(FieldErrors::one("assignee_id", "attention-bulk-assignee-invalid").into());
+        }
+        Some((user, their))
+    };
+    let now = Utc::now().trunc_subsecs(6);
+    let (mut changed, mut skipped) = (0, 0);
+    let mut ids = input.ids.clone();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        let Some(row) = store::find(&tx, access, ScopeKind::Capture, id).await? else {
+            skipped += 1;
+            continue;
+        };
+        let version = row.version;
+        let before = json!({"status": row.status, "assigned_to": row.assigned_to});
+        let mut a = row.clone().into_active_model();
+        let action = if resolve {
+            if row.status == InteractionStatus::Resolved.as_str() {
+                skipped += 1;
+                continue;
+            }
+            a.status = Set(InteractionStatus::Resolved.as_str().to_owned());
+            a.resolved_at = Set(Some(now));
+            if row.first_response_at.is_none() {
+                a.first_response_at = Set(Some(now));
+            }
+            "attention.interaction.status"
+        } else {
+            let Some((user, their)) = &assignee else {
+                continue;
+            };
+            let reachable = store::find(&tx, their, ScopeKind::Capture, id)
+                .await?
+                .is_some();
+            if !reachable || row.assigned_to == Some(user.id) {
+                skipped += 1;
+                continue;
+            }
+            a.assigned_to = Set(Some(user.id));
+            a.assigned_name = Set(Some(user.full_name.clone()));
+            "attention.interaction.assign"
+        };
+        a.updated_at = Set(now);
+        a.version = Set(version + 1);
+        let row = a.update(&tx).await?;
+        audit::record(
+            &tx,
+            ctx,
+            Change::new(action, "attention_interaction", id)
+                .before(before)
+                .after(json!({"status": row.status, "assigned_to": row.assigned_to, "bulk": true})),
+        )
+        .await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(BulkOutcome { changed, skipped })
+}

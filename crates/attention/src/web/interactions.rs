@@ -45,6 +45,12 @@ struct InboxPage {
     mine: bool,
     breached: bool,
     breached_count: u64,
+    /// Colleagues a consultation may be assigned to.
+    assignees: Vec<Choice>,
+    /// What the last bulk action did: changed, skipped.
+    bulk_done: Option<(u64, u64)>,
+    /// This page's address, to come back to after a bulk action.
+    here: String,
     channels: Vec<Choice>,
     can_record: bool,
 }
@@ -57,8 +63,42 @@ pub struct InboxQuery {
     channel: String,
     mine: String,
     breached: String,
+    // Text: numbers do not parse inside a flattened query.
+    bulk_changed: String,
+    bulk_skipped: String,
     #[serde(flatten)]
     list: ListQuery,
+}
+
+/// Colleagues within the user's reach who may attend (at most 200, by name).
+async fn assignees(state: &AppState, user: &Authenticated) -> Result<Vec<Choice>, WebError> {
+    let pager = Pager::new(
+        "/",
+        &ListQuery {
+            per_page: Some("100".into()),
+            sort: Some("full_name".into()),
+            ..Default::default()
+        },
+        &["full_name"],
+        false,
+    )?;
+    let filter = sipe_platform::access::store::UserFilter {
+        active: Some(true),
+        ..Default::default()
+    };
+    let (users, _) =
+        sipe_platform::access::store::list_users(&state.db, &user.access, &filter, &pager).await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| {
+            sipe_platform::access::Role::parse(&u.role).is_some_and(|r| r.can(Permission::Attend))
+        })
+        .map(|u| Choice {
+            selected: u.id == user.access.actor.user_id,
+            value: u.id.to_string(),
+            label: u.full_name,
+        })
+        .collect())
 }
 
 fn topic_names(topics: &[topic::Model], code: Option<&str>) -> String {
@@ -151,9 +191,13 @@ pub async fn inbox(
             i,
         })
         .collect();
+    let here = pager.href(pager.page);
     page_with(
         StatusCode::OK,
         InboxPage {
+            assignees: assignees(&state, &user).await?,
+            bulk_done: q.bulk_changed.parse().ok().zip(q.bulk_skipped.parse().ok()),
+            here,
             channels: channel_choices(&ctx, &q.channel),
             can_record: user.access.can(Permission::Attend),
             ctx,
@@ -442,6 +486,59 @@ pub async fn change_status(
             "error",
             "attention-interaction-invalid",
         )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The inbox's bulk form: the rows ticked, the action, the colleague, and the page to
+/// return to.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BulkForm {
+    ids: Vec<String>,
+    action: String,
+    assignee_id: String,
+    back: String,
+}
+
+/// `POST /attention/interactions/bulk`: assigns or resolves the ticked consultations and
+/// goes back to the inbox saying how many changed.
+pub async fn bulk(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Form(form): Form<BulkForm>,
+) -> Result<Response, WebError> {
+    let back = if form.back.starts_with("/attention/interactions") && form.back.len() < 2_000 {
+        form.back.clone()
+    } else {
+        "/attention/interactions".to_owned()
+    };
+    let ids: Vec<Uuid> = form
+        .ids
+        .iter()
+        .take(service::BULK_MAX + 1)
+        .filter_map(|i| Uuid::parse_str(i).ok())
+        .collect();
+    let input = service::BulkInput {
+        ids,
+        action: form.action.clone(),
+        assignee_id: Uuid::parse_str(form.assignee_id.trim()).ok(),
+    };
+    match service::bulk(&state.db, &audit, &user.access, &input).await {
+        Ok(done) => {
+            let sep = if back.contains('?') { '&' } else { '?' };
+            Ok(axum::response::IntoResponse::into_response(
+                axum::response::Redirect::to(&format!(
+                    "{back}{sep}bulk_changed={}&bulk_skipped={}",
+                    done.changed, done.skipped
+                )),
+            ))
+        }
+        Err(AttentionError::Invalid(e)) => {
+            let key = e.0.first().map_or("form-has-errors", |f| f.key);
+            Ok(redirect_with_flash(&back, "error", key))
+        }
         Err(e) => Err(e.into()),
     }
 }

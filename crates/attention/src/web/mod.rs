@@ -54,6 +54,7 @@ pub fn routes() -> Routes {
         .get("/attention/interactions", view, interactions::inbox)
         .get("/attention/interactions/new", attend, interactions::new)
         .post("/attention/interactions", attend, interactions::create)
+        .post("/attention/interactions/bulk", attend, interactions::bulk)
         .get("/attention/interactions/{id}", view, interactions::show)
         .post(
             "/attention/interactions/{id}/status",

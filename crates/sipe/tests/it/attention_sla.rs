@@ -365,3 +365,108 @@ async fn breaches_are_listed_cleared_by_an_answer_and_the_settings_are_guarded()
     let a = app.get_json(&admin, "/api/v1/offices/OE-A/hours").await;
     assert_eq!(a["set"], false, "OE-A kept the default week: {a}");
 }
+
+#[tokio::test]
+async fn the_inbox_assigns_and_resolves_in_bulk_only_what_is_within_reach() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    let (web, csrf) = app.signed_in("opa", "operator", &["OE-A"]).await;
+    app.user("coa", "coordinator", &["OE-A"]).await;
+    app.user("opb", "operator", &["OE-B"]).await;
+    let opa = app.token(user_id(&app, "opa").await).await;
+    let opb = app.token(user_id(&app, "opb").await).await;
+    let coa = user_id(&app, "coa").await;
+    let a: Vec<String> = {
+        let mut v = Vec::new();
+        for _ in 0..3 {
+            v.push(
+                consult(&app, &opa, "email").await["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        v
+    };
+    let (status, b) = call(
+        &app,
+        &opb,
+        Method::POST,
+        "/api/v1/interactions",
+        json!({"channel": "email", "notes": "De la otra oficina", "office_code": "OE-B"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let b = b["id"].as_str().unwrap().to_owned();
+
+    // Two of office A's go to its coordinator; office B's is out of reach, skipped.
+    let (status, done) = call(
+        &app,
+        &opa,
+        Method::POST,
+        "/api/v1/interactions/bulk",
+        json!({"ids": [a[0], a[1], b], "action": "assign", "assignee_id": coa}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done, json!({"changed": 2, "skipped": 1}));
+    let first = app
+        .get_json(&opa, &format!("/api/v1/interactions/{}", a[0]))
+        .await;
+    assert_eq!(first["assigned_name"], "Usuario coa");
+    let theirs = app
+        .get_json(&opb, &format!("/api/v1/interactions/{b}"))
+        .await;
+    assert_eq!(theirs["assigned_name"], "Usuario opb", "office B's stays");
+    // Nor can one give office A's to someone who cannot reach it.
+    let opb_id = user_id(&app, "opb").await;
+    let (_, done) = call(
+        &app,
+        &opa,
+        Method::POST,
+        "/api/v1/interactions/bulk",
+        json!({"ids": [a[2]], "action": "assign", "assignee_id": opb_id}),
+    )
+    .await;
+    assert_eq!(done, json!({"changed": 0, "skipped": 1}));
+
+    // From the inbox: two ticked and resolved, and the page says so.
+    let res = app
+        .post_form(
+            &web,
+            &csrf,
+            "/attention/interactions/bulk",
+            &[
+                ("ids", &a[0]),
+                ("ids", &a[2]),
+                ("action", "resolve"),
+                ("back", "/attention/interactions?status=open"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = crate::helpers::location(res.headers());
+    assert!(
+        to.starts_with("/attention/interactions?status=open&bulk_changed=2"),
+        "{to}"
+    );
+    let page = app.get_page(&web, &to).await;
+    assert!(page.contains("Se actualizaron 2 consultas."), "{page}");
+    let resolved = app
+        .get_json(&opa, "/api/v1/interactions?status=resolved")
+        .await;
+    assert_eq!(resolved["total"], 2);
+
+    // What it refuses.
+    let many: Vec<String> = (0..101).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    for body in [
+        json!({"ids": many, "action": "resolve"}),
+        json!({"ids": [a[1]], "action": "delete"}),
+        json!({"ids": [], "action": "resolve"}),
+    ] {
+        let (status, problem) =
+            call(&app, &opa, Method::POST, "/api/v1/interactions/bulk", body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    }
+}
