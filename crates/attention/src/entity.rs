@@ -456,3 +456,49 @@ pub mod holiday {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// The SMS and WhatsApp messages of consultations.
+pub mod interaction_message {
+    use sea_orm::entity::prelude::*;
+
+    /// One message of one consultation.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_interaction_messages")]
+    pub struct Model {
+        /// The messaging module's message.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub message_id: Uuid,
+        /// The consultation.
+        pub interaction_id: Uuid,
+        /// Linked.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// How far a follower has read (the conversations' reading of received messages).
+pub mod cursor {
+    use sea_orm::entity::prelude::*;
+
+    /// One follower's position.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_cursors")]
+    pub struct Model {
+        /// The follower.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        /// Read up to here.
+        pub at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -65,6 +65,16 @@ pub fn routes() -> sipe_platform::web::Routes {
         .post("/api/v1/tickets/{id}/steps", attend, api::step)
         .post("/api/v1/interactions", attend, interactions::api::create)
         .post("/api/v1/interactions/bulk", attend, interactions::api::bulk)
+        .get(
+            "/api/v1/interactions/{id}/messages",
+            view,
+            interactions::api::messages,
+        )
+        .post(
+            "/api/v1/interactions/{id}/replies",
+            attend,
+            interactions::api::reply,
+        )
         .get("/api/v1/interactions", view, interactions::api::list)
         .get("/api/v1/interactions/{id}", view, interactions::api::show)
         .post(
@@ -142,6 +152,8 @@ pub fn routes() -> sipe_platform::web::Routes {
     interactions::api::change_status,
     interactions::api::topics,
     interactions::api::bulk,
+    interactions::api::messages,
+    interactions::api::reply,
     sla::api::targets,
     sla::api::save_target,
     sla::api::delete_target,

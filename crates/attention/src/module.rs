@@ -45,7 +45,7 @@ pub const MODULE: Module = Module {
         permission: Permission::ViewAttention,
         count: count_waiting,
     }],
-    tasks: &[close_displays],
+    tasks: &[close_displays, follow_conversations],
     timeline_kinds: &["attention.interaction"],
     start: Some(|ctx| {
         ctx.extensions.insert(crate::display::Displays::new(
@@ -98,6 +98,36 @@ fn close_displays(
         }
         if let Some(h) = state.extensions.get::<crate::phone::PhoneHub>() {
             h.close();
+        }
+    })
+}
+
+/// Reads what people write by SMS and WhatsApp into conversations every few seconds,
+/// and ends the calls whose hangup never came, on nodes that run background work.
+fn follow_conversations(
+    state: AppState,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> BoxFuture<'static, ()> {
+    Box::pin(async move {
+        if !state.config.worker_enabled {
+            return;
+        }
+        let mut round: u32 = 0;
+        loop {
+            if let Err(e) = crate::interactions::conversation::follow(&state.db, state.tz).await {
+                tracing::warn!(error = %e, "conversations: reading received messages failed");
+            }
+            // About once a minute, the calls whose hangup never came.
+            if round.is_multiple_of(20)
+                && let Err(e) = crate::phone::service::end_stale(&state.db).await
+            {
+                tracing::warn!(error = %e, "phone: ending stale calls failed");
+            }
+            round = round.wrapping_add(1);
+            tokio::select! {
+                () = tokio::time::sleep(std::time::Duration::from_secs(3)) => {}
+                _ = shutdown.changed() => break,
+            }
         }
     })
 }

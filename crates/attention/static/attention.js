@@ -133,11 +133,13 @@
     people.replaceChildren();
     if (call.people.length === 0) {
       const li = document.createElement("li");
-      li.textContent = box.dataset.none + " ";
-      const a = document.createElement("a");
-      a.href = "/persons/new";
-      a.textContent = box.dataset.register;
-      li.append(a);
+      li.textContent = box.dataset.none;
+      if (box.dataset.register) {
+        const a = document.createElement("a");
+        a.href = "/persons/new";
+        a.textContent = box.dataset.register;
+        li.append(" ", a);
+      }
       people.append(li);
     }
     for (const p of call.people) {

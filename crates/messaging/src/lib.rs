@@ -17,6 +17,7 @@ pub mod api_campaigns;
 pub mod audiences;
 pub mod campaigns;
 pub mod config;
+pub mod conversation;
 pub mod demo;
 pub mod domain;
 pub mod email;

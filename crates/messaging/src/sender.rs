@@ -552,6 +552,12 @@ async fn no_longer_sendable(
     let mut out = Vec::new();
     for m in batch {
         let Some(person) = m.person_id else { continue };
+        // A reply in a conversation the person started (no template, no campaign): they
+        // wrote from this address on this channel, asking; consents govern what the
+        // office starts.
+        if m.template_id.is_none() && m.campaign_id.is_none() {
+            continue;
+        }
         let Some(contact) = contacts.iter().find(|c| c.id.0 == person) else {
             out.push((m.id, "no_person"));
             continue;

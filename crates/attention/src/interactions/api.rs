@@ -163,6 +163,55 @@ pub async fn change_status(
     ))
 }
 
+/// A consultation's SMS or WhatsApp messages, oldest first (view scope).
+#[utoipa::path(get, path = "/api/v1/interactions/{id}/messages",
+    params(("id" = Uuid, Path, description = "Interaction id")),
+    responses((status = 200, body = Page<sipe_messaging::conversation::ThreadMessage>), (status = 404, body = sipe_platform::api::Problem)))]
+pub async fn messages(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Page<sipe_messaging::conversation::ThreadMessage>>, ApiError> {
+    let i = store::find(&state.db, &access, ScopeKind::View, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if let Some(p) = i.person_id {
+        sipe_persons::service::record_read(&state.reads, &ctx, PersonId(p))
+            .await
+            .map_err(audit_failed)?;
+    }
+    let items = super::conversation::messages(&state.db, id).await?;
+    Ok(Json(Page {
+        total: items.len() as u64,
+        items,
+    }))
+}
+
+/// What a reply queued.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplyDto {
+    /// The message queued; `null` when this key was sent before.
+    pub message_id: Option<Uuid>,
+}
+
+/// Answers an SMS or WhatsApp conversation (capture scope); 409 on WhatsApp more than
+/// 24 hours after the person last wrote (only an approved template goes then).
+#[utoipa::path(post, path = "/api/v1/interactions/{id}/replies", request_body = super::conversation::ReplyInput,
+    params(("id" = Uuid, Path, description = "Interaction id")),
+    responses((status = 201, body = ReplyDto), (status = 404, body = sipe_platform::api::Problem),
+        (status = 409, body = sipe_platform::api::Problem), (status = 422, body = sipe_platform::api::Problem)))]
+pub async fn reply(
+    State(state): State<AppState>,
+    ApiAccess(access): ApiAccess,
+    Ctx(ctx): Ctx,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<super::conversation::ReplyInput>,
+) -> Result<(StatusCode, Json<ReplyDto>), ApiError> {
+    let message_id = super::conversation::reply(&state.db, &ctx, &access, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(ReplyDto { message_id })))
+}
+
 /// Assigns (to the caller, or to `assignee_id`) or resolves up to 100 consultations at
 /// once; those out of reach are skipped and counted.
 #[utoipa::path(post, path = "/api/v1/interactions/bulk", request_body = service::BulkInput,

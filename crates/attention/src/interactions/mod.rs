@@ -3,6 +3,7 @@
 //! known. A finished counter ticket records one per topic delivered.
 
 pub mod api;
+pub mod conversation;
 pub mod domain;
 pub mod service;
 pub mod store;

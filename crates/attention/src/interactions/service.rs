@@ -412,6 +412,36 @@ pub(crate) async fn record_delivered(
     Ok(())
 }
 
+/// Inside a received message's transaction: a new conversation, open, its first
+/// message as notes (the thread keeps every message).
+pub(crate) async fn open_conversation(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    access: &Access,
+    channel: Channel,
+    address: &str,
+    first: &str,
+    origin: Origin,
+) -> Result<interaction::Model, AttentionError> {
+    let v = Valid {
+        channel,
+        direction: Direction::In,
+        status: InteractionStatus::Open,
+        notes: optional(
+            first
+                .chars()
+                .take(NOTES_MAX)
+                .collect::<String>()
+                .trim()
+                .to_owned(),
+        ),
+        outcome: None,
+        contact: Some(address.to_owned()),
+        topic: None,
+    };
+    insert(tx, ctx, access, v, origin).await
+}
+
 /// Inside a call's transaction (answered, or a missed one called back): an open phone
 /// consultation, assigned to the user (its topic and notes come as they talk).
 pub(crate) async fn open_for_call(
@@ -475,6 +505,8 @@ pub struct StatusChange {
     pub status: String,
     /// What was answered or done (replaces the outcome when given).
     pub outcome: Option<String>,
+    /// Its topic, when it is known now (a call's, a message's): a topic code.
+    pub topic: Option<String>,
     /// The version read.
     pub version: i32,
 }
@@ -497,21 +529,38 @@ pub async fn change_status(
         false,
         NOTES_MAX,
     ));
+    let topic = change
+        .topic
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
+    if topic.as_ref().is_some_and(|t| t.len() > 40) {
+        errors.add("topic", "attention-topic-unknown");
+    }
     errors.into_result()?;
     let tx = db::begin_write(db).await?;
     let current = store::find(&tx, access, ScopeKind::Capture, id)
         .await?
         .ok_or(AttentionError::NotFound)?;
+    // A topic retired since it was given stays; a new one must be active.
+    if topic != current.topic_code {
+        check_topic(&tx, topic.as_deref()).await?;
+    }
     if current.version != change.version {
         return Err(AttentionError::Conflict("attention-changed-meanwhile"));
     }
-    let before = json!({"status": current.status, "outcome": current.outcome});
+    let before =
+        json!({"status": current.status, "outcome": current.outcome, "topic": current.topic_code});
     let now = Utc::now().trunc_subsecs(6);
     let version = current.version;
     let mut a = current.into_active_model();
     a.status = Set(status.as_str().to_owned());
     if outcome.is_some() {
         a.outcome = Set(outcome);
+    }
+    if topic.is_some() {
+        a.topic_code = Set(topic);
     }
     a.resolved_at = Set((status == InteractionStatus::Resolved).then_some(now));
     if a.first_response_at.as_ref().is_none() && status != InteractionStatus::Open {
@@ -525,7 +574,7 @@ pub async fn change_status(
         ctx,
         Change::new("attention.interaction.status", "attention_interaction", id)
             .before(before)
-            .after(json!({"status": row.status, "outcome": row.outcome})),
+            .after(json!({"status": row.status, "outcome": row.outcome, "topic": row.topic_code})),
     )
     .await?;
     tx.commit().await?;

@@ -6,6 +6,7 @@ mod m0043_attention_queue;
 mod m0044_attention_interactions;
 mod m0045_attention_phone_calls;
 mod m0046_attention_sla;
+mod m0047_attention_conversations;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -14,5 +15,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0044_attention_interactions::M0044AttentionInteractions),
         Box::new(m0045_attention_phone_calls::M0045AttentionPhoneCalls),
         Box::new(m0046_attention_sla::M0046AttentionSla),
+        Box::new(m0047_attention_conversations::M0047AttentionConversations),
     ]
 }

@@ -4,7 +4,7 @@
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -75,13 +75,25 @@ async fn apply_once(
 ) -> Result<Option<(Uuid, Uuid)>, AttentionError> {
     let tx = db::begin_write(db).await?;
     let now = Utc::now().trunc_subsecs(6);
+    // Locked: an answer racing a hangup, or two answers, apply one after the other.
     let found = phone_call::Entity::find()
         .filter(phone_call::Column::CallId.eq(e.call_id.clone()))
+        .lock_exclusive()
         .one(&tx)
         .await?;
     let call = match found {
-        // Announced twice: nothing new.
-        Some(_) if e.kind == CtiKind::NewCall => return Ok(None),
+        // Announced after an answer or a hangup that named no numbers: they fill in.
+        Some(c) if e.kind == CtiKind::NewCall => {
+            if c.from_number.is_empty()
+                && c.to_number.is_empty()
+                && !(e.from.is_empty() && e.to.is_empty())
+            {
+                complete(&tx, e, c, now).await?;
+                tx.commit().await?;
+            }
+            // Otherwise announced twice: nothing new.
+            return Ok(None);
+        }
         Some(c) => c,
         None => insert(&tx, e, now).await?,
     };
@@ -97,14 +109,13 @@ async fn apply_once(
     Ok(told)
 }
 
-/// Stores a call first heard of, with the person whose phone it is (when only one
-/// record has it).
-async fn insert(
+/// The party outside as kept (the phone records hold, a mobile's with its 9, else as
+/// parsed) and the person, when exactly one record has it.
+async fn outside_party(
     tx: &DatabaseTransaction,
     e: &CtiEvent,
-    now: chrono::DateTime<Utc>,
-) -> Result<phone_call::Model, AttentionError> {
-    let direction = e.direction.unwrap_or(Direction::In);
+    direction: Direction,
+) -> Result<(Option<String>, Option<Uuid>), AttentionError> {
     let candidates = phone_candidates(e.outside(direction));
     let mut people: Vec<PersonId> = Vec::new();
     // The number kept is the one records hold (a mobile's with its 9), else as parsed.
@@ -120,6 +131,51 @@ async fn insert(
             }
         }
     }
+    Ok((outside, (people.len() == 1).then(|| people[0].0)))
+}
+
+/// A call first heard of by an event that named no numbers, completed by its `newCall`.
+async fn complete(
+    tx: &DatabaseTransaction,
+    e: &CtiEvent,
+    call: phone_call::Model,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AttentionError> {
+    let direction = e.direction.unwrap_or(Direction::In);
+    let (outside, person) = outside_party(tx, e, direction).await?;
+    let (id, version) = (call.id, call.version);
+    let mut row = call.into_active_model();
+    row.direction = Set(direction.as_str().to_owned());
+    row.from_number = Set(e.from.clone());
+    row.to_number = Set(e.to.clone());
+    row.outside_e164 = Set(outside);
+    row.person_id = Set(person);
+    row.queue = Set(e.queue.clone());
+    row.users = Set(serde_json::to_string(&e.users).unwrap_or_else(|_| "[]".into()));
+    row.updated_at = Set(now);
+    row.version = Set(version + 1);
+    let row = row.update(tx).await?;
+    audit::record(
+        tx,
+        &pbx(),
+        Change::new("attention.phone.call", "attention_phone_call", id).after(json!({
+            "call_id": row.call_id, "direction": row.direction, "from": row.from_number,
+            "to": row.to_number, "person_id": row.person_id, "completed": true,
+        })),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stores a call first heard of, with the person whose phone it is (when only one
+/// record has it).
+async fn insert(
+    tx: &DatabaseTransaction,
+    e: &CtiEvent,
+    now: chrono::DateTime<Utc>,
+) -> Result<phone_call::Model, AttentionError> {
+    let direction = e.direction.unwrap_or(Direction::In);
+    let (outside, person) = outside_party(tx, e, direction).await?;
     let id = Uuid::now_v7();
     let row = phone_call::ActiveModel {
         id: Set(id),
@@ -128,7 +184,7 @@ async fn insert(
         from_number: Set(e.from.clone()),
         to_number: Set(e.to.clone()),
         outside_e164: Set(outside),
-        person_id: Set((people.len() == 1).then(|| people[0].0)),
+        person_id: Set(person),
         queue: Set(e.queue.clone()),
         users: Set(serde_json::to_string(&e.users).unwrap_or_else(|_| "[]".into())),
         state: Set(state::RINGING.to_owned()),
@@ -161,8 +217,8 @@ async fn insert(
 }
 
 /// The user the PBX names as having answered: `answeringNumber` as a username, an
-/// e-mail or a user id (Zammad's order, with the username for its login), else the one
-/// active user whose full name is the only name in `user`.
+/// e-mail or a user id (Zammad's order, with the username for its login), else (an
+/// extension, say) the one active user whose full name is the only name in `user`.
 async fn answering_user(
     tx: &DatabaseTransaction,
     e: &CtiEvent,
@@ -185,10 +241,12 @@ async fn answering_user(
                 return Ok(by_mail.pop());
             }
         }
-        if let Ok(id) = Uuid::parse_str(a) {
-            return Ok(active().filter(user::Column::Id.eq(id)).one(tx).await?);
+        if let Ok(id) = Uuid::parse_str(a)
+            && let Some(u) = active().filter(user::Column::Id.eq(id)).one(tx).await?
+        {
+            return Ok(Some(u));
         }
-        return Ok(None);
+        // An extension sipe does not know: the names may still say who.
     }
     if let [name] = e.users.as_slice() {
         let mut named = active()
@@ -219,12 +277,20 @@ async fn line_office(
     if !access.capture.is_national() {
         return Ok(None);
     }
-    Ok(office::Entity::find()
+    Ok(head_office(tx).await?)
+}
+
+/// The network's head office: the first active office at the top of the tree (owner of
+/// what comes from nobody known: an unknown caller's call, a stranger's message).
+pub(crate) async fn head_office(
+    conn: &impl sea_orm::ConnectionTrait,
+) -> Result<Option<office::Model>, sea_orm::DbErr> {
+    office::Entity::find()
         .filter(office::Column::ParentId.is_null())
         .filter(office::Column::Active.eq(true))
         .order_by_asc(office::Column::Code)
-        .one(tx)
-        .await?)
+        .one(conn)
+        .await
 }
 
 /// Someone picked up: the call is answered; an inbound call answered by a user of the
@@ -373,7 +439,9 @@ pub async fn call_back(
     id: Uuid,
 ) -> Result<Uuid, AttentionError> {
     let tx = db::begin_write(db).await?;
+    // Locked: two users calling the same number back at once call it once.
     let call = phone_call::Entity::find_by_id(id)
+        .lock_exclusive()
         .one(&tx)
         .await?
         .ok_or(AttentionError::NotFound)?;
@@ -425,4 +493,53 @@ pub async fn call_back(
     .await?;
     tx.commit().await?;
     Ok(interaction)
+}
+
+/// How long a call may ring or last before sipe takes its hangup as lost.
+const STALE: chrono::TimeDelta = chrono::TimeDelta::hours(4);
+
+/// Ends the calls whose hangup never came (a PBX restart, a failed request): one still
+/// ringing after `STALE` is missed (an inbound one goes to the list to call back), one
+/// in progress is over. Returns how many.
+pub async fn end_stale(db: &Db) -> Result<usize, AttentionError> {
+    let cutoff = Utc::now() - STALE;
+    let stale = phone_call::Entity::find()
+        .filter(phone_call::Column::State.is_in([state::RINGING, state::ANSWERED]))
+        .filter(phone_call::Column::UpdatedAt.lt(cutoff))
+        .limit(500)
+        .all(db)
+        .await?;
+    let mut ended = 0;
+    for call in stale {
+        let tx = db::begin_write(db).await?;
+        let Some(call) = phone_call::Entity::find_by_id(call.id)
+            .lock_exclusive()
+            .one(&tx)
+            .await?
+            .filter(|c| c.state != state::ENDED && c.updated_at < cutoff)
+        else {
+            continue;
+        };
+        let missed = call.direction == Direction::In.as_str() && call.answered_at.is_none();
+        let (id, version, before) = (call.id, call.version, call.state.clone());
+        let now = Utc::now().trunc_subsecs(6);
+        let mut row = call.into_active_model();
+        row.state = Set(state::ENDED.to_owned());
+        row.missed = Set(missed);
+        row.ended_at = Set(Some(now));
+        row.updated_at = Set(now);
+        row.version = Set(version + 1);
+        row.update(&tx).await?;
+        audit::record(
+            &tx,
+            &pbx(),
+            Change::new("attention.phone.hangup", "attention_phone_call", id)
+                .before(json!({"state": before}))
+                .after(json!({"state": state::ENDED, "missed": missed, "lost_hangup": true})),
+        )
+        .await?;
+        tx.commit().await?;
+        ended += 1;
+    }
+    Ok(ended)
 }

@@ -59,7 +59,7 @@ pub struct Saved {
     pub id: Uuid,
 }
 
-/// Sets the target of a channel and topic (minutes as numbers or text).
+/// Sets the target of a channel and topic (business minutes, whole numbers).
 #[utoipa::path(put, path = "/api/v1/sla-targets", request_body = TargetInput,
     responses((status = 200, body = Saved), (status = 422, body = sipe_platform::api::Problem)))]
 pub async fn save_target(

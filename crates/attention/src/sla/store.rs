@@ -124,19 +124,39 @@ fn specificity(t: &sla_target::Model) -> u8 {
     }
 }
 
-/// The target of a consultation: the row of its channel and topic, else its topic's,
-/// else its channel's, else the one for any.
-pub fn pick<'a>(
-    targets: &'a [sla_target::Model],
+/// The target of a consultation, as (first answer, resolution) in minutes: the row of
+/// its channel and topic; else, when its channel and its topic each have a row, the
+/// stricter of the two for each measure (a WhatsApp complaint is answered as fast as
+/// WhatsApp asks and resolved as fast as either asks); else the one row of either;
+/// else the one for any.
+pub fn pick(
+    targets: &[sla_target::Model],
     channel: &str,
     topic: Option<&str>,
-) -> Option<&'a sla_target::Model> {
+) -> Option<(i32, i32)> {
     let topic = topic.unwrap_or_default();
-    targets
-        .iter()
-        .filter(|t| t.channel.is_empty() || t.channel == channel)
-        .filter(|t| t.topic_code.is_empty() || t.topic_code == topic)
-        .min_by_key(|t| specificity(t))
+    let row = |c: &str, t: &str| {
+        targets
+            .iter()
+            .find(|x| x.channel == c && x.topic_code == t)
+            .map(|x| (x.first_response_minutes, x.resolution_minutes))
+    };
+    if !topic.is_empty()
+        && let Some(both) = row(channel, topic)
+    {
+        return Some(both);
+    }
+    let by_channel = row(channel, "");
+    let by_topic = if topic.is_empty() {
+        None
+    } else {
+        row("", topic)
+    };
+    match (by_channel, by_topic) {
+        (Some(c), Some(t)) => Some((c.0.min(t.0), c.1.min(t.1))),
+        (Some(one), None) | (None, Some(one)) => Some(one),
+        (None, None) => row("", ""),
+    }
 }
 
 /// When a consultation recorded at `start` must be first answered and resolved.
@@ -149,14 +169,14 @@ pub async fn due(
     start: DateTime<Utc>,
 ) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), DbErr> {
     let all = targets(conn).await?;
-    let Some(t) = pick(&all, channel, topic) else {
+    let Some((first, resolution)) = pick(&all, channel, topic) else {
         return Ok((None, None));
     };
     let cal = calendar(conn, tz, office_id).await?;
     let minutes = |m: i32| u32::try_from(m).ok();
     Ok((
-        minutes(t.first_response_minutes).and_then(|m| cal.deadline(start, m)),
-        minutes(t.resolution_minutes).and_then(|m| cal.deadline(start, m)),
+        minutes(first).and_then(|m| cal.deadline(start, m)),
+        minutes(resolution).and_then(|m| cal.deadline(start, m)),
     ))
 }
 
@@ -204,11 +224,21 @@ impl Clocks {
     ) -> Result<(String, bool), DbErr> {
         let left = self.left(conn, office_id, due, now).await?;
         let past = due < now;
-        let span = business_span(ctx, left.abs());
         let stage = match stage {
             crate::interactions::service::SlaStage::FirstResponse => "first",
             crate::interactions::service::SlaStage::Resolution => "resolution",
         };
+        // No business minute between now and the due time (it fell after closing, or the
+        // office's hours changed since it was given): the time itself says more.
+        if left == 0 {
+            let key = if past {
+                format!("attention-sla-{stage}-past-at")
+            } else {
+                format!("attention-sla-{stage}-due-at")
+            };
+            return Ok((ctx.t1(&key, "at", ctx.time(&due)), past));
+        }
+        let span = business_span(ctx, left.abs());
         let key = if past {
             format!("attention-sla-{stage}-past")
         } else {
@@ -236,30 +266,37 @@ fn business_span(ctx: &sipe_platform::web::PageCtx, minutes: i64) -> String {
 mod tests {
     use super::*;
 
-    fn target(channel: &str, topic: &str, first: i32) -> sla_target::Model {
+    fn target(channel: &str, topic: &str, first: i32, resolution: i32) -> sla_target::Model {
         sla_target::Model {
             id: Uuid::now_v7(),
             channel: channel.into(),
             topic_code: topic.into(),
             first_response_minutes: first,
-            resolution_minutes: 1_000,
+            resolution_minutes: resolution,
         }
     }
 
     #[test]
-    fn the_most_specific_target_wins() {
+    fn the_most_specific_target_applies_and_the_stricter_of_channel_and_topic() {
         let all = [
-            target("", "", 1),
-            target("whatsapp", "", 2),
-            target("", "complaint", 3),
-            target("whatsapp", "complaint", 4),
+            target("", "", 360, 2_160),
+            target("whatsapp", "", 120, 2_160),
+            target("", "complaint", 360, 1_800),
+            target("sms", "payments", 30, 600),
         ];
-        let first = |c, t| pick(&all, c, t).map(|t| t.first_response_minutes);
-        assert_eq!(first("whatsapp", Some("complaint")), Some(4));
-        assert_eq!(first("email", Some("complaint")), Some(3));
-        assert_eq!(first("whatsapp", Some("jobs")), Some(2));
-        assert_eq!(first("whatsapp", None), Some(2));
-        assert_eq!(first("phone", None), Some(1));
+        // Both a channel's and a topic's row: the stricter of each measure.
+        assert_eq!(
+            pick(&all, "whatsapp", Some("complaint")),
+            Some((120, 1_800))
+        );
+        // The combined row.
+        assert_eq!(pick(&all, "sms", Some("payments")), Some((30, 600)));
+        // One of them.
+        assert_eq!(pick(&all, "email", Some("complaint")), Some((360, 1_800)));
+        assert_eq!(pick(&all, "whatsapp", Some("jobs")), Some((120, 2_160)));
+        assert_eq!(pick(&all, "whatsapp", None), Some((120, 2_160)));
+        // Neither: the general one; none at all without it.
+        assert_eq!(pick(&all, "phone", None), Some((360, 2_160)));
         assert_eq!(pick(&all[1..2], "phone", None), None);
     }
 }

@@ -376,9 +376,19 @@ struct ShowPage {
     person: Option<(Uuid, String)>,
     office: String,
     statuses: Vec<Choice>,
+    /// The topics, the current one chosen.
+    topic_choices: Vec<Choice>,
     can_change: bool,
     /// Its SLA clock: text and whether it is past due.
     left: Option<(String, bool)>,
+    /// An SMS or WhatsApp conversation: its messages, oldest first.
+    thread: Option<Vec<sipe_messaging::conversation::ThreadMessage>>,
+    /// WhatsApp: the window for free text closes then (none: closed).
+    window: Option<chrono::DateTime<chrono::Utc>>,
+    /// May the user answer it here (capture scope, attend, window open on WhatsApp)?
+    can_reply: bool,
+    /// Sent with the reply: a double click sends one message.
+    reply_key: Uuid,
 }
 
 /// `GET /attention/interactions/{id}`.
@@ -424,6 +434,14 @@ pub async fn show(
         && store::find(&state.db, &user.access, ScopeKind::Capture, id)
             .await?
             .is_some();
+    let conversation = matches!(i.channel.as_str(), "sms" | "whatsapp") && i.contact.is_some();
+    let thread = if conversation {
+        Some(crate::interactions::conversation::messages(&state.db, id).await?)
+    } else {
+        None
+    };
+    let window = crate::interactions::conversation::window_closes(&state.db, &i).await?;
+    let can_reply = conversation && can_change && (i.channel == "sms" || window.is_some());
     page_with(
         StatusCode::OK,
         ShowPage {
@@ -439,6 +457,7 @@ pub async fn show(
                 ))
                 .into_owned(),
             statuses: status_choices(&ctx, status.as_str()),
+            topic_choices: topic_choices(&topics, i.topic_code.as_deref().unwrap_or_default()),
             topic: topic_names(&topics, i.topic_code.as_deref()),
             ctx,
             status,
@@ -446,6 +465,10 @@ pub async fn show(
             office,
             can_change,
             left,
+            thread,
+            window,
+            can_reply,
+            reply_key: Uuid::now_v7(),
             i,
         },
     )
@@ -457,6 +480,7 @@ pub async fn show(
 pub struct StatusForm {
     status: String,
     outcome: String,
+    topic: String,
     version: String,
 }
 
@@ -472,6 +496,7 @@ pub async fn change_status(
     let change = StatusChange {
         status: form.status,
         outcome: Some(form.outcome),
+        topic: Some(form.topic),
         version: form.version.trim().parse().unwrap_or(-1),
     };
     match service::change_status(&state.db, &audit, &user.access, id, &change).await {
@@ -535,6 +560,44 @@ pub async fn bulk(
                 )),
             ))
         }
+        Err(AttentionError::Invalid(e)) => {
+            let key = e.0.first().map_or("form-has-errors", |f| f.key);
+            Ok(redirect_with_flash(&back, "error", key))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The reply form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReplyForm {
+    text: String,
+    key: String,
+}
+
+/// `POST /attention/interactions/{id}/replies`: answers the conversation and shows it.
+pub async fn reply(
+    State(state): State<AppState>,
+    user: Authenticated,
+    Ctx(audit): Ctx,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, WebError> {
+    let back = format!("/attention/interactions/{id}");
+    let input = crate::interactions::conversation::ReplyInput {
+        text: form.text,
+        key: Some(form.key).filter(|k| !k.is_empty()),
+    };
+    match crate::interactions::conversation::reply(&state.db, &audit, &user.access, id, &input)
+        .await
+    {
+        Ok(_) => Ok(redirect_with_flash(
+            &back,
+            "success",
+            "attention-reply-sent",
+        )),
+        Err(AttentionError::Conflict(key)) => Ok(redirect_with_flash(&back, "error", key)),
         Err(AttentionError::Invalid(e)) => {
             let key = e.0.first().map_or("form-has-errors", |f| f.key);
             Ok(redirect_with_flash(&back, "error", key))

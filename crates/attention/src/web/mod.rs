@@ -55,6 +55,11 @@ pub fn routes() -> Routes {
         .get("/attention/interactions/new", attend, interactions::new)
         .post("/attention/interactions", attend, interactions::create)
         .post("/attention/interactions/bulk", attend, interactions::bulk)
+        .post(
+            "/attention/interactions/{id}/replies",
+            attend,
+            interactions::reply,
+        )
         .get("/attention/interactions/{id}", view, interactions::show)
         .post(
             "/attention/interactions/{id}/status",

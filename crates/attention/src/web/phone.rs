@@ -10,6 +10,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures::Stream;
+use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -47,6 +48,8 @@ struct PhonePage {
     missed_count: u64,
     /// Where the pop-up stream starts (microseconds since the epoch).
     since: i64,
+    /// May the user register a person (the pop-up offers it for an unknown caller)?
+    can_register: bool,
 }
 
 /// The page's query.
@@ -142,6 +145,9 @@ pub async fn page(
             missed,
             missed_count,
             since: Utc::now().timestamp_micros(),
+            can_register: user
+                .access
+                .can(sipe_platform::access::Permission::EditPersons),
         },
     )
 }
@@ -192,11 +198,18 @@ pub struct Since {
     pub since: Option<String>,
 }
 
+/// How long one stream lives before the browser reconnects through the guards.
+const STREAM_LIFE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// How far back a stream is given answers (a page reopened later starts fresh).
 const REPLAY: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 struct Follow {
     state: AppState,
+    /// The session that opened the stream: it ends when the session does.
+    session_id: std::sync::Arc<str>,
+    /// The stream ends then (the browser reconnects, passing the guards again).
+    until: std::time::Instant,
     access: std::sync::Arc<Access>,
     audit: AuditCtx,
     since: DateTime<Utc>,
@@ -205,6 +218,27 @@ struct Follow {
     shown: HashSet<Uuid>,
     read_db: bool,
     listener: hub::Listener,
+}
+
+/// Is the stream's session still good, and its user still on the line (role, scope)?
+async fn still_allowed(f: &mut Follow) -> Result<bool, sea_orm::DbErr> {
+    if std::time::Instant::now() >= f.until
+        || !sipe_platform::access::session::still_live(&f.state.db, &f.state.config, &f.session_id)
+            .await?
+    {
+        return Ok(false);
+    }
+    let Some(user) =
+        sipe_platform::access::entity::user::Entity::find_by_id(f.access.actor.user_id)
+            .one(&f.state.db)
+            .await?
+    else {
+        return Ok(false);
+    };
+    let access = sipe_platform::access::store::load_access(&f.state.db, &user).await?;
+    let allowed = access.can(sipe_platform::access::Permission::AnswerPhone);
+    f.access = std::sync::Arc::new(access);
+    Ok(allowed)
 }
 
 async fn pop_up(f: &Follow, c: &phone_call::Model) -> Result<Event, AttentionError> {
@@ -263,6 +297,16 @@ async fn next(mut f: Follow) -> Option<(Result<Event, std::convert::Infallible>,
         }
         if f.read_db {
             f.read_db = false;
+            // Logged out, expired, no longer on the line: the stream ends (the page's
+            // reconnection then meets the login).
+            match still_allowed(&mut f).await {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "phone pop-up: checking the session failed");
+                    return None;
+                }
+            }
             match store::answered_by(&f.state.db, f.access.actor.user_id, f.since).await {
                 Ok(rows) => {
                     for c in rows {
@@ -323,6 +367,8 @@ pub async fn events(
         .clamp(now - REPLAY, now);
     let follow = Follow {
         state: state.clone(),
+        session_id: user.session_id.clone(),
+        until: std::time::Instant::now() + STREAM_LIFE,
         access: user.access.clone(),
         audit,
         since: from,

@@ -204,6 +204,32 @@ pub fn forget_session(session_id: &str) {
     CACHE.remove(&session_id.to_owned());
 }
 
+/// Is this session still good (not logged out, not expired, its user active and past
+/// the second factor)? For long-lived streams, which hold a page open without requests.
+pub async fn still_live(
+    conn: &impl ConnectionTrait,
+    config: &Config,
+    session_id: &str,
+) -> Result<bool, sea_orm::DbErr> {
+    let Some(s) = session::Entity::find_by_id(session_id.to_owned())
+        .one(conn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let now = Utc::now();
+    if s.second_factor_pending
+        || s.last_seen_at < now - Duration::minutes(config.session_idle_minutes)
+        || s.created_at < now - Duration::hours(config.session_absolute_hours)
+    {
+        return Ok(false);
+    }
+    Ok(user::Entity::find_by_id(s.user_id)
+        .one(conn)
+        .await?
+        .is_some_and(|u| u.active))
+}
+
 /// Looks a cookie up, enforcing both timeouts and the user's active flag.
 pub async fn resolve(
     db: &Db,

@@ -16,7 +16,7 @@ async fn app() -> TestApp {
     TestApp::spawn_with(|c| c.cti_token = Some(sipe::config::Secret::new(TOKEN))).await
 }
 
-async fn person_with_phone(app: &TestApp, office: &str, dni: &str, phone: &str) -> Uuid {
+pub async fn person_with_phone(app: &TestApp, office: &str, dni: &str, phone: &str) -> Uuid {
     let input = sipe::persons::input::PersonInput {
         doc_type: "dni".into(),
         doc_number: dni.into(),
@@ -356,6 +356,43 @@ async fn the_caller_pops_up_for_who_answered_and_missed_calls_are_called_back_on
         .await;
     assert_eq!(got[0].1["call"], call4["items"][0]["id"], "{}", got[0].1);
     assert_eq!(call4["items"][0]["call_id"], "call-4");
+
+    // Marta logs out: her open stream ends, and the next call she answers pops up
+    // nowhere (the stream above was the control).
+    let csrf = app.csrf(&marta).await;
+    let out = app.post_form(&marta, &csrf, "/logout", &[]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    form_event(
+        &app,
+        &[
+            ("event", "newCall"),
+            ("from", "3815442347"),
+            ("direction", "in"),
+            ("callId", "call-6"),
+        ],
+    )
+    .await;
+    form_event(
+        &app,
+        &[
+            ("event", "answer"),
+            ("callId", "call-6"),
+            ("answeringNumber", "marta"),
+        ],
+    )
+    .await;
+    let mut rest = String::new();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(12), async {
+        while let Some(chunk) = marta_events.chunk().await.unwrap() {
+            rest.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended after the logout");
+    assert!(
+        !rest.contains("answered"),
+        "nothing popped up after the logout: {rest}"
+    );
 }
 
 #[tokio::test]
@@ -420,10 +457,75 @@ async fn the_webhook_refuses_wrong_tokens_and_malformed_events_and_the_log_is_th
         assert_eq!(status, StatusCode::OK, "{text}");
     }
 
-    // The log is the line's: its users read it, an operator does not; the two calls
-    // taken are its rows.
+    // Out of order: an answer naming no numbers, by an extension sipe does not know
+    // but with the user's full name; then its newCall fills the numbers in.
+    json_event(
+        &app,
+        TOKEN,
+        json!({"event": "answer", "callId": "late-1", "answeringNumber": "201", "user": ["Usuario marta"]}),
+    )
+    .await;
+    json_event(
+        &app,
+        TOKEN,
+        json!({"event": "newCall", "callId": "late-1", "from": "3815442347", "to": "0800", "direction": "in"}),
+    )
+    .await;
+    // A call whose hangup never came: after four hours it is over, and missed.
+    json_event(
+        &app,
+        TOKEN,
+        json!({"event": "newCall", "callId": "lost-1", "from": "3815550000", "to": "0800", "direction": "in"}),
+    )
+    .await;
+    use sea_orm::ConnectionTrait;
+    let backend = app.db.get_database_backend();
+    app.db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    "UPDATE attention_phone_calls SET updated_at = $1 WHERE call_id = 'lost-1'"
+                }
+                _ => "UPDATE attention_phone_calls SET updated_at = ? WHERE call_id = 'lost-1'",
+            },
+            [(chrono::Utc::now() - chrono::TimeDelta::hours(5)).into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        sipe::attention::phone::service::end_stale(&app.db)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        sipe::attention::phone::service::end_stale(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // The log is the line's: its users read it, an operator does not; the calls taken
+    // are its rows.
     let log = app.get_json(&marta, "/api/v1/phone-calls").await;
-    assert_eq!(log["total"], 2, "{log}");
+    assert_eq!(log["total"], 4, "{log}");
+    let row = |id: &str| {
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["call_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let late = row("late-1");
+    assert_eq!(late["from"], "3815442347", "{late}");
+    assert_eq!(late["answered_by_name"], "Usuario marta", "{late}");
+    assert!(late["interaction_id"].is_string(), "{late}");
+    let lost = row("lost-1");
+    assert_eq!(lost["state"], "ended", "{lost}");
+    assert_eq!(lost["missed"], true, "{lost}");
     let refused = reqwest::Client::new()
         .get(app.url("/api/v1/phone-calls"))
         .bearer_auth(&opa)

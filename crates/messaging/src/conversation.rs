@@ -1,0 +1,229 @@
+//! Conversations, for the attention module's inbox: the messages people send by SMS
+//! and WhatsApp (read in order of arrival), a thread's messages, and a reply queued as
+//! free text — on WhatsApp only inside the 24 hours after the person last wrote (after
+//! that, Meta takes only an approved template).
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::domain::{Channel, status};
+use crate::entity::message;
+use crate::outbox::{self, NewMessage};
+
+/// A message a person sent.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The message.
+    pub id: Uuid,
+    /// SMS or WhatsApp.
+    pub channel: Channel,
+    /// The sender's phone (E.164 when it is one).
+    pub address: String,
+    /// The person, when one record has that phone.
+    pub person_id: Option<Uuid>,
+    /// Their office (or the office the people with that phone share).
+    pub office_id: Option<Uuid>,
+    /// The text.
+    pub body: String,
+    /// When the person sent it (the provider's time).
+    pub at: DateTime<Utc>,
+    /// When sipe stored it: the order followers read in.
+    pub stored: DateTime<Utc>,
+}
+
+/// Messages people sent by SMS or WhatsApp stored after `after` (a time and an id, the
+/// last one read: pages never skip nor repeat one), in the order stored, at most
+/// `limit`. A BAJA is left out: it withdraws a consent, it asks nothing.
+pub async fn received_after(
+    conn: &impl ConnectionTrait,
+    after: (DateTime<Utc>, Uuid),
+    limit: u64,
+) -> Result<Vec<Received>, DbErr> {
+    let (at, id) = after;
+    let rows = message::Entity::find()
+        .filter(message::Column::Direction.eq("in"))
+        .filter(message::Column::Channel.is_in([Channel::Sms.as_str(), Channel::Whatsapp.as_str()]))
+        .filter(
+            sea_orm::Condition::any()
+                .add(message::Column::UpdatedAt.gt(at))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(message::Column::UpdatedAt.eq(at))
+                        .add(message::Column::Id.gt(id)),
+                ),
+        )
+        .filter(
+            sea_orm::Condition::any()
+                .add(message::Column::Reason.is_null())
+                .add(message::Column::Reason.ne(crate::inbound::OPT_OUT)),
+        )
+        .order_by_asc(message::Column::UpdatedAt)
+        .order_by_asc(message::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| {
+            Some(Received {
+                stored: m.updated_at,
+                channel: Channel::parse(&m.channel)?,
+                id: m.id,
+                address: m.address,
+                person_id: m.person_id,
+                office_id: m.office_id,
+                body: m.body,
+                at: m.created_at,
+            })
+        })
+        .collect())
+}
+
+/// One message of a thread.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ThreadMessage {
+    /// Id.
+    pub id: Uuid,
+    /// `in` (the person) or `out` (the office).
+    pub direction: String,
+    /// The text.
+    pub body: String,
+    /// `received`, `queued`, `sent`, `delivered`, `failed`...
+    pub status: String,
+    /// Who wrote it (`sms:+549…`, a username).
+    pub created_by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// These messages, oldest first.
+pub async fn thread(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<ThreadMessage>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = message::Entity::find()
+        .filter(message::Column::Id.is_in(ids.iter().copied().take(1_000)))
+        .order_by_asc(message::Column::CreatedAt)
+        .order_by_asc(message::Column::Id)
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| ThreadMessage {
+            id: m.id,
+            direction: m.direction,
+            body: m.body,
+            status: m.status,
+            created_by: m.created_by,
+            at: m.created_at,
+        })
+        .collect())
+}
+
+/// When the WhatsApp window of `address` closes (24 hours after the person last wrote),
+/// if it is open now.
+pub async fn window_closes(
+    conn: &impl ConnectionTrait,
+    address: &str,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let last: Option<DateTime<Utc>> = message::Entity::find()
+        .select_only()
+        .column(message::Column::CreatedAt)
+        .filter(message::Column::Channel.eq(Channel::Whatsapp.as_str()))
+        .filter(message::Column::Direction.eq("in"))
+        .filter(message::Column::Address.eq(address))
+        .order_by_desc(message::Column::CreatedAt)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(last
+        .map(|at| at + Duration::hours(24))
+        .filter(|closes| *closes > Utc::now()))
+}
+
+/// Why a reply was not queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// WhatsApp: more than 24 hours since the person last wrote.
+    WindowClosed,
+    /// Only SMS and WhatsApp conversations are answered here.
+    Channel,
+}
+
+/// A reply to a conversation.
+pub struct Reply<'a> {
+    /// SMS or WhatsApp.
+    pub channel: Channel,
+    /// The person's phone, as their messages came from it.
+    pub address: &'a str,
+    /// The person, when known.
+    pub person_id: Option<Uuid>,
+    /// The office answering.
+    pub office_id: Uuid,
+    /// The text (checked by the caller).
+    pub text: &'a str,
+    /// One message per key (a double click sends one).
+    pub key: String,
+    /// Who wrote it.
+    pub by: &'a str,
+}
+
+/// Queues a reply inside the caller's transaction: SMS at any hour (the person just
+/// wrote), WhatsApp as free text while its window is open. `Ok(Ok(None))` when the key
+/// was used before.
+pub async fn reply(
+    conn: &impl ConnectionTrait,
+    r: Reply<'_>,
+) -> Result<Result<Option<Uuid>, Refused>, DbErr> {
+    let (sms, payload) = match r.channel {
+        Channel::Sms => {
+            let count = crate::sms::count(r.text, false);
+            (
+                Some((
+                    count.encoding.as_str().to_owned(),
+                    i32::try_from(count.segments).unwrap_or(i32::MAX),
+                )),
+                None,
+            )
+        }
+        Channel::Whatsapp => {
+            if window_closes(conn, r.address).await?.is_none() {
+                return Ok(Err(Refused::WindowClosed));
+            }
+            let payload = crate::providers::whatsapp::Payload {
+                text: Some(r.text.to_owned()),
+                template: None,
+            };
+            (None, serde_json::to_string(&payload).ok())
+        }
+        Channel::Email => return Ok(Err(Refused::Channel)),
+    };
+    let id = outbox::queue(
+        conn,
+        NewMessage {
+            key: r.key,
+            channel: r.channel,
+            person_id: r.person_id,
+            office_id: Some(r.office_id),
+            template_id: None,
+            campaign_id: None,
+            address: r.address.to_owned(),
+            subject: None,
+            body: r.text.to_owned(),
+            status: status::QUEUED,
+            reason: None,
+            any_hour: true,
+            sms,
+            payload,
+            created_by: r.by.to_owned(),
+        },
+    )
+    .await?;
+    Ok(Ok(id))
+}
