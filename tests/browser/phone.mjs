@@ -39,7 +39,7 @@ export async function phoneFlow(browser, h) {
     const callId = `e2e-${run}-1`;
     await pbx({ event: 'newCall', from, to: '08004447000', direction: 'in', callId, 'user[]': 'Marta Mesa de Ayuda' });
     await pbx({ event: 'answer', callId, answeringNumber: DESK.user });
-    await desk.waitForSelector('[data-testid=phone-popup]:not([hidden])');
+    await desk.waitForSelector('[data-testid=phone-popup]');
     assert.equal((await desk.textContent('[data-testid=popup-person]')).trim(), shared.name);
     assert.match(await desk.textContent('[data-testid=phone-popup]'), /\+54 9 \d/);
     await screenshot(desk, 'phone-popup');
@@ -51,7 +51,10 @@ export async function phoneFlow(browser, h) {
     shared.callId = callId;
   });
   await check('p2. the call\'s consultation is theirs, on the person, and is resolved', async () => {
-    await navigateBy(desk, () => desk.click('[data-popup-interaction]'));
+    // Its links open beside the phone page, which keeps listening.
+    const open = desk.locator('[data-testid=phone-popup] [data-popup-interaction]').first();
+    assert.equal(await open.getAttribute('target'), '_blank');
+    await visit(desk, await open.getAttribute('href'));
     assert.match(pathname(desk), /^\/attention\/interactions\/[0-9a-f-]{36}$/);
     const facts = await desk.textContent('[data-testid=interaction]');
     assert.ok(facts.includes(shared.name), facts);

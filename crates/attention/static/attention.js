@@ -115,28 +115,34 @@
 })();
 
 (function phonePage() {
-  const box = document.querySelector("[data-phone-popup]");
+  const box = document.querySelector("[data-phone-popups]");
   if (!box) return;
   const state = document.querySelector("[data-phone-state]");
-  const number = box.querySelector("[data-popup-number]");
-  const people = box.querySelector("[data-popup-people]");
-  const open = box.querySelector("[data-popup-interaction]");
+  const template = box.querySelector("[data-popup-template]");
   let since = box.dataset.since;
+  const MAX = 3;
 
-  box.querySelector("[data-popup-close]").addEventListener("click", () => {
-    box.hidden = true;
-  });
+  function close(card) {
+    card.remove();
+    const next = box.querySelector(".phone-popup");
+    (next || state).focus?.();
+  }
 
-  // Text only (never HTML): the names come from people's records.
+  // Text only (never HTML): the names come from people's records. Each call is its own
+  // card, newest first, so two calls answered in a row both stay at hand.
   function show(call) {
-    number.textContent = call.number || box.dataset.hidden;
-    people.replaceChildren();
+    const card = template.content.firstElementChild.cloneNode(true);
+    card.querySelector("[data-popup-number]").textContent = call.number || box.dataset.hidden;
+    card.querySelector("[data-popup-at]").textContent = new Date(call.at).toLocaleTimeString(document.documentElement.lang || "es-AR", { hour: "2-digit", minute: "2-digit" });
+    const people = card.querySelector("[data-popup-people]");
     if (call.people.length === 0) {
       const li = document.createElement("li");
-      li.textContent = box.dataset.none;
-      if (box.dataset.register) {
+      li.textContent = call.number ? box.dataset.none : box.dataset.unknown;
+      if (call.number && box.dataset.register) {
         const a = document.createElement("a");
         a.href = "/persons/new";
+        a.target = "_blank";
+        a.rel = "noopener";
         a.textContent = box.dataset.register;
         li.append(" ", a);
       }
@@ -146,16 +152,30 @@
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = p.href;
+      a.target = "_blank";
+      a.rel = "noopener";
       a.textContent = p.name;
+      a.title = box.dataset.newTab;
       a.dataset.testid = "popup-person";
       li.append(a, ` · ${p.document}`);
       people.append(li);
     }
+    const open = card.querySelector("[data-popup-interaction]");
     open.hidden = !call.interaction;
-    if (call.interaction) open.href = call.interaction;
-    box.hidden = false;
+    if (call.interaction) {
+      open.href = call.interaction;
+      open.title = box.dataset.newTab;
+    }
+    card.querySelector("[data-popup-close]").addEventListener("click", () => close(card));
+    card.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") close(card);
+    });
+    template.after(card);
+    while (box.querySelectorAll(".phone-popup").length > MAX) {
+      box.querySelector(".phone-popup:last-of-type").remove();
+    }
     box.dataset.calls = String(Number(box.dataset.calls || 0) + 1);
-    (call.people.length ? people.querySelector("a") : open).focus({ preventScroll: false });
+    card.focus();
   }
 
   let source = null;
@@ -170,7 +190,8 @@
     });
     source.addEventListener("error", () => {
       state.textContent = state.dataset.offline;
-      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 5000);
+      // Refused (the session ended, say): the page itself shows why (the login).
+      if (source.readyState === EventSource.CLOSED) setTimeout(() => window.location.reload(), 5000);
     });
   }
   connect();

@@ -378,10 +378,11 @@ async fn open_consultation(
     let Some(office) = line_office(tx, access, &preferred).await? else {
         return Ok(None);
     };
-    let contact = call
-        .outside_e164
-        .clone()
-        .or_else(|| Some(call.from_number.clone()).filter(|s| !s.is_empty()));
+    // A hidden number is no contact.
+    let contact = call.outside_e164.clone().or_else(|| {
+        Some(call.from_number.clone())
+            .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("anonymous"))
+    });
     let origin = Origin {
         tz,
         office_id: office.id,
@@ -472,7 +473,7 @@ pub async fn call_back(
         ticket_id: None,
     };
     let interaction =
-        interactions::open_for_call(&tx, ctx, access, Direction::Out, contact, origin)
+        interactions::open_for_call(&tx, ctx, access, Direction::Out, contact.clone(), origin)
             .await?
             .id;
     let now = Utc::now().trunc_subsecs(6);
@@ -491,6 +492,40 @@ pub async fn call_back(
             .after(json!({"interaction_id": interaction})),
     )
     .await?;
+    // The same number's other missed calls are answered by this one call back.
+    if let Some(number) = &contact {
+        let others = phone_call::Entity::update_many()
+            .col_expr(
+                phone_call::Column::CallbackAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .col_expr(
+                phone_call::Column::CallbackBy,
+                sea_orm::sea_query::Expr::value(Some(access.actor.user_id).filter(|u| !u.is_nil())),
+            )
+            .col_expr(
+                phone_call::Column::CallbackByName,
+                sea_orm::sea_query::Expr::value(access.actor.full_name.clone()),
+            )
+            .col_expr(
+                phone_call::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(phone_call::Column::Missed.eq(true))
+            .filter(phone_call::Column::CallbackAt.is_null())
+            .filter(phone_call::Column::OutsideE164.eq(number.clone()))
+            .exec(&tx)
+            .await?;
+        if others.rows_affected > 0 {
+            audit::record(
+                &tx,
+                ctx,
+                Change::new("attention.phone.callback", "attention_phone_call", id)
+                    .after(json!({"same_number_calls": others.rows_affected})),
+            )
+            .await?;
+        }
+    }
     tx.commit().await?;
     Ok(interaction)
 }

@@ -152,7 +152,7 @@ pub async fn delete_target(db: &Db, ctx: &AuditCtx, id: Uuid) -> Result<(), Atte
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct HolidayInput {
-    /// `YYYY-MM-DD`, 2000 to 2100.
+    /// `YYYY-MM-DD`, 1900 to 2199.
     pub day: String,
     /// Its name (up to 120 characters).
     pub name: String,
@@ -161,7 +161,7 @@ pub struct HolidayInput {
 fn day(errors: &mut FieldErrors, raw: &str) -> Option<NaiveDate> {
     let d = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
         .ok()
-        .filter(|d| (2000..=2100).contains(&chrono::Datelike::year(d)));
+        .filter(|d| (1900..=2199).contains(&chrono::Datelike::year(d)));
     if d.is_none() {
         errors.add("day", "field-date-invalid");
     }

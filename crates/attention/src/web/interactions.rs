@@ -27,6 +27,8 @@ use sipe_platform::web::{AppState, PageCtx, WebError};
 /// A row of the inbox.
 pub struct Row {
     i: interaction::Model,
+    /// Its phone or address, as people read it.
+    contact: Option<String>,
     /// Its SLA clock, as read: text and whether it is past due.
     left: Option<(String, bool)>,
     topic: String,
@@ -99,6 +101,15 @@ async fn assignees(state: &AppState, user: &Authenticated) -> Result<Vec<Choice>
             label: u.full_name,
         })
         .collect())
+}
+
+/// A phone as people read it (`+54 9 381 544-2347`); anything else as it came.
+pub fn contact_display(ctx: &PageCtx, contact: &str) -> String {
+    if contact.starts_with('+') && contact[1..].bytes().all(|b| b.is_ascii_digit()) {
+        ctx.phone(contact)
+    } else {
+        contact.to_owned()
+    }
 }
 
 fn topic_names(topics: &[topic::Model], code: Option<&str>) -> String {
@@ -186,6 +197,7 @@ pub async fn inbox(
         .zip(lefts)
         .map(|(i, left)| Row {
             left,
+            contact: i.contact.as_deref().map(|c| contact_display(&ctx, c)),
             topic: topic_names(&topics, i.topic_code.as_deref()),
             person: i.person_id.and_then(|p| names.get(&PersonId(p)).cloned()),
             i,
@@ -381,6 +393,8 @@ struct ShowPage {
     can_change: bool,
     /// Its SLA clock: text and whether it is past due.
     left: Option<(String, bool)>,
+    /// Its phone or address, as people read it.
+    contact: Option<String>,
     /// An SMS or WhatsApp conversation: its messages, oldest first.
     thread: Option<Vec<sipe_messaging::conversation::ThreadMessage>>,
     /// WhatsApp: the window for free text closes then (none: closed).
@@ -441,6 +455,7 @@ pub async fn show(
         None
     };
     let window = crate::interactions::conversation::window_closes(&state.db, &i).await?;
+    let contact = i.contact.as_deref().map(|c| contact_display(&ctx, c));
     let can_reply = conversation && can_change && (i.channel == "sms" || window.is_some());
     page_with(
         StatusCode::OK,
@@ -468,6 +483,7 @@ pub async fn show(
             thread,
             window,
             can_reply,
+            contact,
             reply_key: Uuid::now_v7(),
             i,
         },

@@ -293,8 +293,34 @@ async fn the_caller_pops_up_for_who_answered_and_missed_calls_are_called_back_on
     assert_eq!(first["missed"], false);
     assert!(first["talk_seconds"].as_i64().is_some());
 
-    // Juan calls it back from the page: an outbound consultation, and the call leaves
-    // the missed list; calling back again is refused, by the page and by the API.
+    // The person tries again before anyone calls back: two missed calls of one number.
+    form_event(
+        &app,
+        &[
+            ("event", "newCall"),
+            ("from", "3815442347"),
+            ("direction", "in"),
+            ("callId", "call-3b"),
+        ],
+    )
+    .await;
+    form_event(
+        &app,
+        &[
+            ("event", "hangup"),
+            ("callId", "call-3b"),
+            ("cause", "noAnswer"),
+        ],
+    )
+    .await;
+    let twice = app
+        .get_json(&marta_token, "/api/v1/phone-calls?missed=true")
+        .await;
+    assert_eq!(twice["total"], 2, "{twice}");
+
+    // Juan calls the older one back from the page: an outbound consultation, and both
+    // leave the missed list (one call back answers the number); calling back again is
+    // refused, by the page and by the API.
     let call3_id = call3["id"].as_str().unwrap();
     let res = app
         .post_form(

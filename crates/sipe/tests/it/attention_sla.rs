@@ -218,11 +218,11 @@ async fn breaches_are_listed_cleared_by_an_answer_and_the_settings_are_guarded()
         .get_page(&op_web, "/attention/interactions?breached=1")
         .await;
     assert!(page.contains("Vencidas (1)"), "{page}");
-    assert!(page.contains("Respuesta vencida"), "{page}");
+    assert!(page.contains("Respuesta atrasada"), "{page}");
     let page = app
         .get_page(&op_web, &format!("/attention/interactions/{late_id}"))
         .await;
-    assert!(page.contains("Respuesta vencida"), "{page}");
+    assert!(page.contains("Respuesta atrasada"), "{page}");
 
     // Asking the person for a document answers it: no longer breached.
     let (status, changed) = call(
