@@ -34,6 +34,7 @@ export async function phoneFlow(browser, h) {
     shared.name = (await row.locator('a[href^="/persons/"]').textContent()).trim();
     const digits = (await row.locator('td').nth(1).textContent()).replace(/\D/g, '');
     assert.match(digits, /^549\d{10}$/, 'a mobile as records hold it');
+    shared.digits = digits;
     // The PBX gives it the way Argentine carriers do: national, without the 9.
     const from = digits.slice(3);
     const callId = `e2e-${run}-1`;
@@ -80,6 +81,44 @@ export async function phoneFlow(browser, h) {
     assert.match(await desk.textContent('[data-testid=flash-success]'), /devolución/);
     await visit(desk, '/attention/phone?missed=1');
     assert.equal(Number((await desk.textContent('[data-testid=missed-count]')).replace(/\D/g, '')), before);
+    await axeCheck(desk);
+  });
+  await check('p4. an SMS from the person becomes a conversation, answered by SMS and resolved', async () => {
+    const smsc = process.env.SMSC_URL;
+    assert.ok(smsc, 'SMSC_URL is set by scripts/browser-tests.sh');
+    const text = `Consulta por SMS (e2e ${run})`;
+    const sent = await (await fetch(`${smsc}/inbound`, { method: 'POST', body: JSON.stringify({ from: shared.digits, text }) })).json();
+    assert.ok(sent, 'the SMSC delivered it');
+    // The follower reads received messages every few seconds: the newest SMS
+    // conversation of that person shows the text.
+    let href = null;
+    for (let i = 0; i < 30 && !href; i++) {
+      await desk.goto(url('/attention/interactions?channel=sms'));
+      const row = desk.locator('[data-testid=interactions-table] tbody tr', { hasText: shared.name }).first();
+      if ((await row.count()) > 0) {
+        const candidate = await row.locator('a').first().getAttribute('href');
+        await desk.goto(url(candidate));
+        if ((await desk.locator('[data-testid=thread]', { hasText: text }).count()) > 0) href = candidate;
+      }
+      if (!href) await desk.waitForTimeout(1000);
+    }
+    assert.ok(href, 'the conversation appeared in the inbox');
+    await visit(desk, href);
+    await desk.fill('[data-testid=reply-text]', `Hola, te esperamos en la oficina (e2e ${run})`);
+    await navigateBy(desk, () => desk.click('[data-testid=reply-send]'));
+    assert.match(await desk.textContent('[data-testid=flash-success]'), /Respuesta en camino/);
+    assert.match(await desk.textContent('[data-testid=thread]'), /te esperamos/);
+    // The reply reached the SMSC, to the person's phone.
+    let delivered = false;
+    for (let i = 0; i < 30 && !delivered; i++) {
+      const messages = await (await fetch(`${smsc}/messages`)).json();
+      delivered = messages.some((m) => m.text.includes(`(e2e ${run})`) && m.to.endsWith(shared.digits.slice(-8)));
+      if (!delivered) await desk.waitForTimeout(500);
+    }
+    assert.ok(delivered, 'the SMSC got the reply');
+    await desk.selectOption('[data-testid=interaction-new-status]', 'resolved');
+    await navigateBy(desk, () => desk.click('[data-testid=interaction-status-save]'));
+    assert.match(await desk.textContent('[data-testid=interaction-status-now]'), /Resuelta/);
     await axeCheck(desk);
   });
   await desk.context().close();

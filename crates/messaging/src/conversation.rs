@@ -93,7 +93,7 @@ pub struct ThreadMessage {
     pub body: String,
     /// `received`, `queued`, `sent`, `delivered`, `failed`...
     pub status: String,
-    /// Who wrote it (`sms:+549…`, a username).
+    /// Who wrote it (`sms:+549…`; the name of the user who replied).
     pub created_by: String,
     /// When.
     pub at: DateTime<Utc>,
@@ -170,7 +170,7 @@ pub struct Reply<'a> {
     pub text: &'a str,
     /// One message per key (a double click sends one).
     pub key: String,
-    /// Who wrote it.
+    /// Who wrote it: the user's full name (the thread shows it).
     pub by: &'a str,
 }
 

@@ -293,7 +293,7 @@ pub async fn reply(
             office_id: i.office_id,
             text: &text,
             key,
-            by: &access.actor.username,
+            by: &access.actor.full_name,
         },
     )
     .await?;
