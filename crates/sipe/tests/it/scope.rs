@@ -1284,6 +1284,9 @@ fn needs_a_state(def: &RouteDef) -> bool {
         // system's); the messaging tests and the browser flow change their own.
         || def.path == "/messaging/campaigns/{id}/edit"
         || def.method == reqwest::Method::PUT && def.path == "/api/v1/campaigns/{id}"
+        // A reply answers an SMS or WhatsApp conversation; the desk's consultations are
+        // calls (`attention_conversations` answers its own).
+        || def.path.ends_with("/interactions/{id}/replies")
 }
 
 /// A work-training placement at an employer.
@@ -1686,6 +1689,8 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
             }
             vec![("status", "resolved".into()), ("version", "1".into())]
         }
+        ("POST", "/attention/interactions/{id}/replies")
+        | ("POST", "/api/v1/interactions/{id}/replies") => vec![("text", "Hola".into())],
         // An id of nothing: a bulk change of the desk's consultations would bump the
         // versions the status change below sends (`attention_sla` covers the action).
         ("POST", "/attention/interactions/bulk") | ("POST", "/api/v1/interactions/bulk") => {
