@@ -303,17 +303,22 @@ pub async fn events(
         read_db: resumed.is_some(),
         slot,
     };
-    let stream: std::pin::Pin<Box<dyn Stream<Item = _> + Send>> =
-        Box::pin(futures::stream::unfold(follow, next));
+    Ok(sse_response(futures::stream::unfold(follow, next)))
+}
+
+/// A server-sent-events answer: kept alive every 15 s, and marked so a reverse proxy
+/// (nginx) passes each event on at once.
+pub(crate) fn sse_response(
+    stream: impl Stream<Item = Result<Event, std::convert::Infallible>> + Send + 'static,
+) -> Response {
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response();
-    // A reverse proxy (nginx) must pass each event on at once.
     response.headers_mut().insert(
         "x-accel-buffering",
         axum::http::HeaderValue::from_static("no"),
     );
-    Ok(response)
+    response
 }
 
 /// An active office by code, for the public pages (no scope: the display shows numbers

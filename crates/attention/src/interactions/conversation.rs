@@ -258,12 +258,7 @@ pub async fn reply(
         true,
         REPLY_MAX,
     );
-    let key = input
-        .key
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(str::to_owned);
+    let key = super::service::trimmed(input.key.as_deref());
     if key.as_ref().is_some_and(|k| k.len() > 100) {
         errors.add("key", "attention-reply-key-invalid");
     }

@@ -167,6 +167,13 @@ fn optional(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
+/// A code or key as given: trimmed, `None` when empty.
+pub(crate) fn trimmed(raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
 fn check(input: &InteractionInput) -> Result<Valid, FieldErrors> {
     let mut errors = FieldErrors::new();
     let channel = Channel::parse(&input.channel).unwrap_or_else(|| {
@@ -205,12 +212,7 @@ fn check(input: &InteractionInput) -> Result<Valid, FieldErrors> {
         false,
         200,
     ));
-    let topic = input
-        .topic
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned);
+    let topic = trimmed(input.topic.as_deref());
     if topic.as_ref().is_some_and(|t| t.len() > 40) {
         errors.add("topic", "attention-topic-unknown");
     }
@@ -529,12 +531,7 @@ pub async fn change_status(
         false,
         NOTES_MAX,
     ));
-    let topic = change
-        .topic
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned);
+    let topic = trimmed(change.topic.as_deref());
     if topic.as_ref().is_some_and(|t| t.len() > 40) {
         errors.add("topic", "attention-topic-unknown");
     }

@@ -2,14 +2,12 @@
 //! pop-up of the caller's record when the user answers (server-sent events).
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use futures::Stream;
 use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -377,14 +375,7 @@ pub async fn events(
         read_db: true,
         listener,
     };
-    let stream: std::pin::Pin<Box<dyn Stream<Item = _> + Send>> =
-        Box::pin(futures::stream::unfold(follow, next));
-    let mut response = Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response();
-    response.headers_mut().insert(
-        "x-accel-buffering",
-        axum::http::HeaderValue::from_static("no"),
-    );
-    Ok(response)
+    Ok(crate::display::sse_response(futures::stream::unfold(
+        follow, next,
+    )))
 }

@@ -10,7 +10,7 @@ use sipe::messaging::domain::Channel;
 use sipe::messaging::inbound::{Inbound, receive};
 
 use crate::attention_phone::person_with_phone;
-use crate::helpers::{TZ, TestApp, location, user_id};
+use crate::helpers::{TZ, TestApp, api as call, exec_sql, location, user_id};
 
 async fn write(app: &TestApp, channel: Channel, from: &str, text: &str) {
     let n = uuid::Uuid::now_v7();
@@ -34,24 +34,6 @@ async fn follow(app: &TestApp) -> usize {
     sipe::attention::interactions::conversation::follow(&app.db, TZ)
         .await
         .unwrap()
-}
-
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let res = reqwest::Client::new()
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -188,21 +170,12 @@ async fn messages_become_conversations_answered_within_the_whatsapp_window() {
     );
 
     // A day later the window is closed: WhatsApp takes no free text.
-    use sea_orm::ConnectionTrait;
-    let backend = app.db.get_database_backend();
-    app.db
-        .execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            match backend {
-                sea_orm::DbBackend::Postgres => {
-                    "UPDATE messages SET created_at = $1 WHERE direction = 'in'"
-                }
-                _ => "UPDATE messages SET created_at = ? WHERE direction = 'in'",
-            },
-            [(Utc::now() - TimeDelta::hours(25)).into()],
-        ))
-        .await
-        .unwrap();
+    exec_sql(
+        &app.db,
+        "UPDATE messages SET created_at = $1 WHERE direction = 'in'",
+        vec![(Utc::now() - TimeDelta::hours(25)).into()],
+    )
+    .await;
     let (status, refused) = call(
         &app,
         &opa,

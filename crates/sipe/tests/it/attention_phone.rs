@@ -504,21 +504,12 @@ async fn the_webhook_refuses_wrong_tokens_and_malformed_events_and_the_log_is_th
         json!({"event": "newCall", "callId": "lost-1", "from": "3815550000", "to": "0800", "direction": "in"}),
     )
     .await;
-    use sea_orm::ConnectionTrait;
-    let backend = app.db.get_database_backend();
-    app.db
-        .execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            match backend {
-                sea_orm::DbBackend::Postgres => {
-                    "UPDATE attention_phone_calls SET updated_at = $1 WHERE call_id = 'lost-1'"
-                }
-                _ => "UPDATE attention_phone_calls SET updated_at = ? WHERE call_id = 'lost-1'",
-            },
-            [(chrono::Utc::now() - chrono::TimeDelta::hours(5)).into()],
-        ))
-        .await
-        .unwrap();
+    crate::helpers::exec_sql(
+        &app.db,
+        "UPDATE attention_phone_calls SET updated_at = $1 WHERE call_id = 'lost-1'",
+        vec![(chrono::Utc::now() - chrono::TimeDelta::hours(5)).into()],
+    )
+    .await;
     assert_eq!(
         sipe::attention::phone::service::end_stale(&app.db)
             .await

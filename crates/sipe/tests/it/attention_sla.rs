@@ -6,25 +6,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TZ, TestApp, user_id};
-
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: Method,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let res = reqwest::Client::new()
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
+use crate::helpers::{TZ, TestApp, api as call, exec_sql, user_id};
 
 fn at(v: &Value) -> DateTime<Utc> {
     v.as_str().expect("a time").parse().expect("RFC 3339")
@@ -178,24 +160,15 @@ async fn breaches_are_listed_cleared_by_an_answer_and_the_settings_are_guarded()
     let fine = consult(&app, &op, "email").await;
     let late_id = late["id"].as_str().unwrap().to_owned();
     // Its first answer was due an hour ago.
-    use sea_orm::ConnectionTrait;
-    let backend = app.db.get_database_backend();
-    app.db
-        .execute_raw(sea_orm::Statement::from_sql_and_values(
-            backend,
-            match backend {
-                sea_orm::DbBackend::Postgres => {
-                    "UPDATE attention_interactions SET first_response_due = $1 WHERE id = $2"
-                }
-                _ => "UPDATE attention_interactions SET first_response_due = ? WHERE id = ?",
-            },
-            [
-                (Utc::now() - chrono::TimeDelta::hours(1)).into(),
-                uuid::Uuid::parse_str(&late_id).unwrap().into(),
-            ],
-        ))
-        .await
-        .unwrap();
+    exec_sql(
+        &app.db,
+        "UPDATE attention_interactions SET first_response_due = $1 WHERE id = $2",
+        vec![
+            (Utc::now() - chrono::TimeDelta::hours(1)).into(),
+            uuid::Uuid::parse_str(&late_id).unwrap().into(),
+        ],
+    )
+    .await;
 
     let breached = app
         .get_json(&op, "/api/v1/interactions?breached=true")

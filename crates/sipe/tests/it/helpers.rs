@@ -378,3 +378,52 @@ pub async fn user_in(db: &sipe::db::Db, username: &str, role: &str, offices: &[&
     .await
     .expect("user created")
 }
+
+/// Runs one SQL statement written with PostgreSQL's `$1`, `$2` placeholders on either
+/// backend (a fixture setting what no use case sets: a time in the past).
+pub async fn exec_sql(db: &sipe::db::Db, sql: &str, values: Vec<sea_orm::Value>) {
+    use sea_orm::ConnectionTrait;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => sql.to_owned(),
+        _ => {
+            let mut out = String::with_capacity(sql.len());
+            let mut chars = sql.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                    while chars.peek().is_some_and(char::is_ascii_digit) {
+                        chars.next();
+                    }
+                    out.push('?');
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+    };
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .await
+    .expect("fixture SQL");
+}
+
+/// A JSON request with a bearer token: the status and the body (`null` when none).
+pub async fn api(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let res = reqwest::Client::new()
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = res.status();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}

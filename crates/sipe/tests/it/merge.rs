@@ -404,18 +404,12 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     .await
     .unwrap();
     // A call from the phone only the merged record has.
-    use sea_orm::ConnectionTrait;
-    app.db
-        .execute_raw(sea_orm::Statement::from_sql_and_values(
-            app.db.get_database_backend(),
-            match app.db.get_database_backend() {
-                sea_orm::DbBackend::Postgres => "UPDATE persons SET phone = $1 WHERE id = $2",
-                _ => "UPDATE persons SET phone = ? WHERE id = ?",
-            },
-            ["+5493815000123".into(), gone.into()],
-        ))
-        .await
-        .unwrap();
+    crate::helpers::exec_sql(
+        &app.db,
+        "UPDATE persons SET phone = $1 WHERE id = $2",
+        vec!["+5493815000123".into(), gone.into()],
+    )
+    .await;
     let ring = sipe::attention::phone::domain::CtiEvent::from_json(&serde_json::json!({
         "event": "newCall", "from": "3815000123", "to": "0800", "direction": "in",
         "callId": "merge-1"
