@@ -5,7 +5,7 @@
 
 use chrono::{TimeDelta, Utc};
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use sipe::messaging::domain::Channel;
 use sipe::messaging::inbound::{Inbound, receive};
 
