@@ -62,15 +62,26 @@ log="$tmp/server.log"
 mkdir "$tmp/data"
 server_pid=""
 smsc_pid=""
+wa_pid=""
 status=1
 
 # SMS go over SMPP to an SMSC of another implementation, which sends delivery
-# receipts and, when the flow asks, a person's BAJA; e-mail and WhatsApp to the sink.
+# receipts and, when the flow asks, a person's BAJA or question; WhatsApp to a local
+# server that speaks the Cloud API (signed webhooks, the 24-hour window); e-mail to
+# the sink.
 node tests/counterparts/smpp_server.mjs >"$tmp/smsc.json" &
 smsc_pid=$!
 for _ in $(seq 100); do [[ -s "$tmp/smsc.json" ]] && break; sleep 0.1; done
 smpp_port="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["smpp"])' "$tmp/smsc.json")"
 export SMSC_URL="http://127.0.0.1:$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$tmp/smsc.json")"
+node tests/counterparts/whatsapp_server.mjs >"$tmp/wa.json" &
+wa_pid=$!
+for _ in $(seq 100); do [[ -s "$tmp/wa.json" ]] && break; sleep 0.1; done
+export WHATSAPP_URL="http://127.0.0.1:$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http"])' "$tmp/wa.json")"
+wa_secret="wa-e2e-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf 'tok-e2e' >"$tmp/wa.token"
+printf '%s' "$wa_secret" >"$tmp/wa.secret"
+printf 'verify-e2e' >"$tmp/wa.verify"
 # The phone line's webhook (the flow plays the PBX).
 export CTI_TOKEN="cti-e2e-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 cat >"$tmp/sipe.toml" <<EOF
@@ -79,7 +90,13 @@ cti_token = "$CTI_TOKEN"
 [messaging.email]
 provider = "sink"
 [messaging.whatsapp]
-provider = "sink"
+provider = "cloud_api"
+base_url = "$WHATSAPP_URL/v21.0"
+phone_number_id = "1234567890"
+token_file = "$tmp/wa.token"
+app_secret_file = "$tmp/wa.secret"
+verify_token_file = "$tmp/wa.verify"
+rate_per_second = 50
 [messaging.sms]
 provider = "smpp"
 host = "127.0.0.1"
@@ -91,6 +108,7 @@ EOF
 
 cleanup() {
   if [[ -n "$smsc_pid" ]]; then kill "$smsc_pid" 2>/dev/null || true; fi
+  if [[ -n "$wa_pid" ]]; then kill "$wa_pid" 2>/dev/null || true; fi
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -123,6 +141,14 @@ until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base_url/ready
   fi
   sleep 0.5
 done
+
+# The WhatsApp server learns where sipe's webhook is, and checks its handshake.
+wa_config="$(curl -s -X POST "$WHATSAPP_URL/control/config" -H 'content-type: application/json' \
+  -d "{\"webhook\":\"$base_url/api/v1/messaging/webhooks/whatsapp\",\"app_secret\":\"$wa_secret\",\"verify_token\":\"verify-e2e\",\"token\":\"tok-e2e\",\"templates\":[],\"phone_number_id\":\"1234567890\"}")"
+if [[ "$wa_config" != *'"handshake":true'* ]]; then
+  echo "browser-tests: the WhatsApp server's handshake with sipe failed: $wa_config" >&2
+  exit 1
+fi
 
 status=0
 export SCREENSHOT_DIR="${SCREENSHOT_DIR:-$PWD/target/browser-screenshots}"

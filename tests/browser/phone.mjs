@@ -3,6 +3,8 @@
 // and the desk answers a call from a registered person's phone: the page pops the
 // caller's record up, live, with the consultation opened for the call, which the desk
 // resolves. Then a call nobody answers shows among the missed ones and is called back.
+// Last, the same person writes by SMS (through the SMSC) and by WhatsApp (through the
+// Cloud API server): each becomes a conversation, answered from it and resolved.
 // Called from e2e.mjs with its helpers; the webhook's token comes in CTI_TOKEN.
 
 import assert from 'node:assert/strict';
@@ -116,6 +118,43 @@ export async function phoneFlow(browser, h) {
       if (!delivered) await desk.waitForTimeout(500);
     }
     assert.ok(delivered, 'the SMSC got the reply');
+    await desk.selectOption('[data-testid=interaction-new-status]', 'resolved');
+    await navigateBy(desk, () => desk.click('[data-testid=interaction-status-save]'));
+    assert.match(await desk.textContent('[data-testid=interaction-status-now]'), /Resuelta/);
+    await axeCheck(desk);
+  });
+  await check('p5. a WhatsApp message becomes a conversation, answered within the window and resolved', async () => {
+    const wa = process.env.WHATSAPP_URL;
+    assert.ok(wa, 'WHATSAPP_URL is set by scripts/browser-tests.sh');
+    const text = `Consulta por WhatsApp (e2e ${run})`;
+    const hook = await (await fetch(`${wa}/control/inbound`, { method: 'POST', body: JSON.stringify({ from: shared.digits, text }) })).json();
+    assert.equal(hook.status, 200, 'sipe took the signed notification');
+    let href = null;
+    for (let i = 0; i < 30 && !href; i++) {
+      await desk.goto(url('/attention/interactions?channel=whatsapp'));
+      const row = desk.locator('[data-testid=interactions-table] tbody tr', { hasText: shared.name }).first();
+      if ((await row.count()) > 0) {
+        const candidate = await row.locator('a').first().getAttribute('href');
+        await desk.goto(url(candidate));
+        if ((await desk.locator('[data-testid=thread]', { hasText: text }).count()) > 0) href = candidate;
+      }
+      if (!href) await desk.waitForTimeout(1000);
+    }
+    assert.ok(href, 'the conversation appeared in the inbox');
+    await visit(desk, href);
+    await desk.fill('[data-testid=reply-text]', `Hola, tu pago sale el 10 (e2e ${run})`);
+    await navigateBy(desk, () => desk.click('[data-testid=reply-send]'));
+    assert.match(await desk.textContent('[data-testid=flash-success]'), /Respuesta en camino/);
+    // The Cloud API took it as free text (inside the 24 hours) to the person's number.
+    let reached = null;
+    for (let i = 0; i < 30 && !reached; i++) {
+      const sent = await (await fetch(`${wa}/control/sent`)).json();
+      reached = sent.find((m) => m.type === 'text' && (m.text || '').includes(`(e2e ${run})`));
+      if (!reached) await desk.waitForTimeout(500);
+    }
+    assert.ok(reached, 'the WhatsApp server got the reply');
+    assert.equal(reached.to, shared.digits);
+    await screenshot(desk, 'whatsapp-conversation');
     await desk.selectOption('[data-testid=interaction-new-status]', 'resolved');
     await navigateBy(desk, () => desk.click('[data-testid=interaction-status-save]'));
     assert.match(await desk.textContent('[data-testid=interaction-status-now]'), /Resuelta/);
