@@ -211,6 +211,7 @@ async fn morning(
             priority: Some(PRIORITIES[i % PRIORITIES.len()].into()),
             document: None,
             person_id: None,
+            phone: None,
         };
         tickets::issue(
             &q,

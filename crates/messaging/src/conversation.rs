@@ -147,6 +147,44 @@ pub async fn window_closes(
         .filter(|closes| *closes > Utc::now()))
 }
 
+/// Queues an SMS notice to a number nobody's record may hold (a ticket's "your turn is
+/// near", asked for by typing the number), inside the caller's transaction, at any
+/// hour; `None` when its key was used before.
+pub async fn notify_number(
+    conn: &impl ConnectionTrait,
+    address: &str,
+    office_id: Uuid,
+    text: &str,
+    key: String,
+    by: &str,
+) -> Result<Option<Uuid>, DbErr> {
+    let count = crate::sms::count(text, true);
+    outbox::queue(
+        conn,
+        NewMessage {
+            key,
+            channel: Channel::Sms,
+            person_id: None,
+            office_id: Some(office_id),
+            template_id: None,
+            campaign_id: None,
+            address: address.to_owned(),
+            subject: None,
+            body: count.text.clone(),
+            status: status::QUEUED,
+            reason: None,
+            any_hour: true,
+            sms: Some((
+                count.encoding.as_str().to_owned(),
+                i32::try_from(count.segments).unwrap_or(i32::MAX),
+            )),
+            payload: None,
+            created_by: by.to_owned(),
+        },
+    )
+    .await
+}
+
 /// Why a reply was not queued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {

@@ -346,3 +346,6 @@ attention-phone-new-tab = Opens in another tab: this one keeps listening for cal
 attention-sla-delete-confirm = Delete this target? New consultations will take their channel's, their topic's or the general one.
 attention-holiday-delete-confirm = Delete this holiday? New targets will count that day as a business day.
 attention-sla-late = late
+attention-kiosk-phone = Mobile (optional)
+attention-kiosk-phone-hint = We send you an SMS when few people are ahead of you.
+attention-turn-near-sms = { $office }: your turn { $number } is near. Come to the waiting area.

@@ -346,3 +346,6 @@ attention-phone-new-tab = Se abre en otra pestaña: esta sigue atenta a las llam
 attention-sla-delete-confirm = ¿Borrar este plazo? Las consultas nuevas tomarán el de su canal, su tema o el general.
 attention-holiday-delete-confirm = ¿Borrar este feriado? Los plazos nuevos contarán ese día como hábil.
 attention-sla-late = fuera de plazo
+attention-kiosk-phone = Celular (opcional)
+attention-kiosk-phone-hint = Te mandamos un SMS cuando falten pocas personas antes que vos.
+attention-turn-near-sms = { $office }: tu turno { $number } está cerca. Acercate al lugar de espera.

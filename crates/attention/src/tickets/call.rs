@@ -162,6 +162,7 @@ pub async fn call_next(
     qa.updated_at = Set(now);
     qa.update(&tx).await?;
     let call = record_call(&tx, &t, &c.name, false, now, seq).await?;
+    super::near::tell_the_near(&tx, &office, today).await?;
     // Audit rows last: appending takes the chain's lock, shared by every write of the
     // system, until the commit.
     let closed = match closed {

@@ -35,12 +35,15 @@ pub struct IssueInput {
     pub document: Option<String>,
     /// The person, when staff know them (view scope).
     pub person_id: Option<Uuid>,
+    /// A mobile to get an SMS when the turn is near (optional).
+    pub phone: Option<String>,
 }
 
 struct ValidIssue {
     service_id: Uuid,
     priority: Priority,
     document: Option<String>,
+    phone: Option<String>,
 }
 
 /// A document number as typed: dots and spaces dropped, 6 to 11 digits.
@@ -75,11 +78,26 @@ fn check_issue(input: &IssueInput) -> Result<ValidIssue, FieldErrors> {
         errors.add("document", k);
         None
     });
+    let phone = match input.phone.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) if raw.len() > 40 => {
+            errors.add("phone", "field-phone-too-long");
+            None
+        }
+        Some(raw) => match sipe_persons::registry::domain::PhoneE164::parse(raw) {
+            Some(p) => Some(p.as_str().to_owned()),
+            None => {
+                errors.add("phone", sipe_platform::validation::phone_problem(raw));
+                None
+            }
+        },
+    };
     errors.into_result()?;
     Ok(ValidIssue {
         service_id,
         priority,
         document,
+        phone,
     })
 }
 
@@ -196,7 +214,7 @@ pub async fn issue(
         source: Set(source.as_str().to_owned()),
         person_id: Set(person_id),
         document: Set(v.document),
-        phone: Set(None),
+        phone: Set(v.phone),
         issued_at: Set(now),
         queued_at: Set(now),
         called_at: Set(None),
@@ -218,7 +236,7 @@ pub async fn issue(
         Change::new("attention.ticket.issue", "attention_ticket", id).after(json!({
             "office": office.code, "service": svc.prefix, "number": row.number,
             "priority": row.priority, "source": row.source, "person_id": row.person_id,
-            "with_document": row.document.is_some(),
+            "with_document": row.document.is_some(), "with_phone": row.phone.is_some(),
         })),
     )
     .await?;

@@ -5,6 +5,7 @@
 pub mod call;
 pub mod domain;
 pub mod issue;
+pub mod near;
 pub mod service;
 pub mod steps;
 pub mod store;

@@ -112,6 +112,7 @@ pub struct KioskForm {
     service_id: String,
     priority: String,
     document: String,
+    phone: String,
 }
 
 async fn kiosk_page(
@@ -191,6 +192,7 @@ pub async fn kiosk_issue(
         priority: Some(form.priority.clone()),
         document: Some(form.document.clone()),
         person_id: None,
+        phone: Some(form.phone.clone()),
     };
     match issue(
         &Queue::of(&state),

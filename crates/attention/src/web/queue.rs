@@ -159,6 +159,7 @@ pub struct IssueForm {
     service_id: String,
     priority: String,
     document: String,
+    phone: String,
 }
 
 impl IssueForm {
@@ -168,6 +169,7 @@ impl IssueForm {
             priority: Some(self.priority.clone()),
             document: Some(self.document.clone()),
             person_id: None,
+            phone: Some(self.phone.clone()),
         }
     }
 }

@@ -827,3 +827,82 @@ async fn one_address_cannot_take_every_place_of_an_offices_display() {
     }
     assert!(again.is_some(), "the closed stream's place came back");
 }
+
+#[tokio::test]
+async fn a_ticket_with_a_mobile_gets_one_sms_when_its_turn_is_near() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let d = desk(&app, "OE-A").await;
+    app.user("opa", "operator", &["OE-A"]).await;
+    app.user("jefa", "admin", &[]).await;
+    let token = app.token(user_id(&app, "opa").await).await;
+    let admin = app.token(user_id(&app, "jefa").await).await;
+    // Four more regular tickets after the desk's two; the last from the kiosk, with a
+    // mobile (a wrong one first: said beside its field).
+    for _ in 0..3 {
+        issue(&app, "OE-A", d.service, "regular").await;
+    }
+    let client = app.client();
+    let csrf = app.csrf(&client).await;
+    let kiosk = |phone: &'static str| {
+        let (client, csrf, service) = (client.clone(), csrf.clone(), d.service.to_string());
+        let url = app.url("/offices/OE-A/kiosk");
+        async move {
+            client
+                .post(url)
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("service_id", service.as_str()),
+                    ("phone", phone),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let wrong = kiosk("12ab").await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.text().await.unwrap().contains("solo lleva números"),
+        "the phone's message"
+    );
+    let res = kiosk("0381 15-555-0077").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .get_page(&client, &crate::helpers::location(res.headers()))
+        .await;
+    assert!(page.contains("A-006"), "{page}");
+    assert!(
+        !page.contains("555-0077") && !page.contains("5550077"),
+        "the ticket page shows no phone"
+    );
+
+    let texts = || async {
+        let m = app.get_json(&admin, "/api/v1/messages?channel=sms").await;
+        m["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["address"] == "+5493815550077")
+            .map(|m| m["body"].as_str().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let path = format!("/api/v1/counters/{}/call-next", d.counter);
+    // Five ahead, then four, three: not yet.
+    for _ in 0..2 {
+        let (status, _) = post(&app, &token, &path, json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    assert!(texts().await.is_empty(), "three ahead is not near yet");
+    // Two ahead: the SMS goes; one ahead: not again.
+    let (status, _) = post(&app, &token, &path, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post(&app, &token, &path, json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let sent = texts().await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        sent[0].contains("A-006") && sent[0].contains("esta cerca"),
+        "{sent:?}"
+    );
+}
