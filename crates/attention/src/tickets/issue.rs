@@ -197,10 +197,30 @@ pub async fn issue(
     {
         return Err(FieldErrors::one("service_id", "attention-service-unknown").into());
     }
+    if source == Source::Web && v.document.is_none() {
+        return Err(FieldErrors::one("document", "attention-web-document-required").into());
+    }
     let tx = db::begin_write(q.db).await?;
     lock_queue(&tx, office.id, q.tz).await?;
     let now = Utc::now().trunc_subsecs(6);
     let day = now.with_timezone(&q.tz).date_naive();
+    // On the web, one ticket in the queue per person and office (checked under the
+    // queue's lock: two taps take one).
+    if source == Source::Web
+        && ticket::Entity::find()
+            .filter(ticket::Column::OfficeId.eq(office.id))
+            .filter(ticket::Column::Day.eq(day))
+            .filter(ticket::Column::Document.eq(v.document.clone()))
+            .filter(ticket::Column::Status.is_in([
+                TicketStatus::Waiting.as_str(),
+                TicketStatus::Called.as_str(),
+            ]))
+            .one(&tx)
+            .await?
+            .is_some()
+    {
+        return Err(FieldErrors::one("document", "attention-web-one-waiting").into());
+    }
     let seq = next_number(&tx, office.id, &svc.prefix, day).await?;
     let id = Uuid::now_v7();
     let row = ticket::ActiveModel {

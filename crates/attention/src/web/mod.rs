@@ -102,6 +102,8 @@ pub fn routes() -> Routes {
         )
         .get("/offices/{code}/display", Guard::Public, public::display)
         .get("/offices/{code}/kiosk", Guard::Public, public::kiosk)
+        .get("/offices/{code}/turno", Guard::Public, public::web_queue)
+        .post("/offices/{code}/turno", Guard::Public, public::web_issue)
         .post("/offices/{code}/kiosk", Guard::Public, public::kiosk_issue)
         .get("/turnos/{id}", Guard::Public, public::ticket)
         .get("/static/attention.js", Guard::Public, public::script)

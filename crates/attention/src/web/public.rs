@@ -59,6 +59,20 @@ struct DisplayPage {
     office: office::Model,
     calls: Vec<call::Model>,
     after: String,
+    /// A QR of the office's virtual queue, for people to take a ticket on their phone.
+    web_qr: String,
+}
+
+/// A QR code of `url`, as SVG.
+fn qr_svg(url: &str) -> String {
+    qrcode::QrCode::new(url.as_bytes())
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default()
 }
 
 /// `GET /offices/{code}/display`: the office's screen of calls.
@@ -75,6 +89,7 @@ pub async fn display(
     page_with(
         StatusCode::OK,
         DisplayPage {
+            web_qr: qr_svg(&format!("{}/offices/{}/turno", state.base_url, office.code)),
             ctx,
             office,
             calls,
@@ -103,6 +118,9 @@ struct KioskPage {
     errors: FieldErrors,
     /// Too many tickets from this address in the last minute.
     limited: bool,
+    /// The person's own phone on the web (the virtual queue), not the entrance's tablet:
+    /// the document is required, one waiting ticket per person.
+    web: bool,
 }
 
 /// What the kiosk sends.
@@ -122,6 +140,7 @@ async fn kiosk_page(
     form: KioskForm,
     errors: FieldErrors,
     limited: bool,
+    web: bool,
 ) -> Result<Response, WebError> {
     let office = public_office(&state.db, code).await?;
     let called = desk::store::called_services(&state.db, office.id).await?;
@@ -147,6 +166,7 @@ async fn kiosk_page(
             form,
             errors,
             limited,
+            web,
         },
     )
 }
@@ -164,25 +184,69 @@ pub async fn kiosk(
         KioskForm::default(),
         FieldErrors::new(),
         false,
+        false,
     )
     .await
 }
 
+/// `GET /offices/{code}/turno`: the virtual queue, a ticket from one's own phone.
+pub async fn web_queue(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    kiosk_page(
+        &state,
+        ctx,
+        &code,
+        KioskForm::default(),
+        FieldErrors::new(),
+        false,
+        true,
+    )
+    .await
+}
+
+/// `POST /offices/{code}/turno`: issues a virtual-queue ticket and shows it.
+pub async fn web_issue(
+    state: State<AppState>,
+    ctx: PageCtx,
+    client: Client,
+    audit: Ctx,
+    code: Path<String>,
+    form: Form<KioskForm>,
+) -> Result<Response, WebError> {
+    take_ticket(state, ctx, client, audit, code, form, true).await
+}
+
 /// `POST /offices/{code}/kiosk`: issues the ticket and shows it.
 pub async fn kiosk_issue(
+    state: State<AppState>,
+    ctx: PageCtx,
+    client: Client,
+    audit: Ctx,
+    code: Path<String>,
+    form: Form<KioskForm>,
+) -> Result<Response, WebError> {
+    take_ticket(state, ctx, client, audit, code, form, false).await
+}
+
+/// A ticket taken by the public, at the kiosk or on the web, 30 a minute per address.
+async fn take_ticket(
     State(state): State<AppState>,
     ctx: PageCtx,
     client: Client,
     Ctx(audit): Ctx,
     Path(code): Path<String>,
     Form(form): Form<KioskForm>,
+    web: bool,
 ) -> Result<Response, WebError> {
     let allowed = match (state.extensions.get::<KioskLimiter>(), client.ip) {
         (Some(l), Some(ip)) => l.0.allow(ip),
         _ => true,
     };
     if !allowed {
-        let mut page = kiosk_page(&state, ctx, &code, form, FieldErrors::new(), true).await?;
+        let mut page = kiosk_page(&state, ctx, &code, form, FieldErrors::new(), true, web).await?;
         page.headers_mut()
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
         return Ok(page);
@@ -197,15 +261,16 @@ pub async fn kiosk_issue(
     match issue(
         &Queue::of(&state),
         &audit,
-        Issuer::Public(Source::Kiosk),
+        Issuer::Public(if web { Source::Web } else { Source::Kiosk }),
         &code,
         &input,
     )
     .await
     {
+        Ok(t) if web => Ok(Redirect::to(&format!("/turnos/{}", t.id)).into_response()),
         Ok(t) => Ok(Redirect::to(&format!("/turnos/{}?kiosco=1", t.id)).into_response()),
         Err(AttentionError::Invalid(errors)) => {
-            kiosk_page(&state, ctx, &code, form, errors, false).await
+            kiosk_page(&state, ctx, &code, form, errors, false, web).await
         }
         Err(e) => Err(e.into()),
     }
@@ -271,15 +336,7 @@ pub async fn ticket(
             .map(|c| c.name),
         _ => None,
     };
-    let url = format!("{}/turnos/{}", state.base_url, t.id);
-    let qr = qrcode::QrCode::new(url.as_bytes())
-        .map(|code| {
-            code.render::<qrcode::render::svg::Color<'_>>()
-                .min_dimensions(160, 160)
-                .quiet_zone(true)
-                .build()
-        })
-        .unwrap_or_default();
+    let qr = qr_svg(&format!("{}/turnos/{}", state.base_url, t.id));
     page_with(
         StatusCode::OK,
         TicketPage {

@@ -906,3 +906,54 @@ async fn a_ticket_with_a_mobile_gets_one_sms_when_its_turn_is_near() {
         "{sent:?}"
     );
 }
+
+#[tokio::test]
+async fn the_virtual_queue_takes_one_ticket_per_person_and_asks_their_document() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let d = desk(&app, "OE-A").await;
+    let client = app.client();
+    let page = app.get_page(&client, "/offices/OE-A/turno").await;
+    assert!(page.contains("Sacá tu turno desde el celular"), "{page}");
+    let csrf = app.csrf(&client).await;
+    let take = |document: &'static str| {
+        let (client, csrf, service) = (client.clone(), csrf.clone(), d.service.to_string());
+        let url = app.url("/offices/OE-A/turno");
+        async move {
+            client
+                .post(url)
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("service_id", service.as_str()),
+                    ("document", document),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let none = take("").await;
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        none.text()
+            .await
+            .unwrap()
+            .contains("Escribí tu número de documento")
+    );
+    let first = take("30.111.222").await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let ticket = crate::helpers::location(first.headers());
+    assert!(
+        ticket.starts_with("/turnos/") && !ticket.contains("kiosco"),
+        "{ticket}"
+    );
+    // The same person again: refused while the first waits; someone else: taken.
+    let again = take("30111222").await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text().await.unwrap().contains("Ya tenés un turno"));
+    let other = take("30111223").await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+    // The office's display offers the virtual queue by QR.
+    let display = app.get_page(&client, "/offices/OE-A/display").await;
+    assert!(display.contains("data-testid=\"display-web-qr\""));
+}

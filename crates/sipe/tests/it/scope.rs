@@ -1763,6 +1763,7 @@ fn skipped(def: &RouteDef) -> bool {
         // Public: anyone takes a ticket at any office's kiosk (`attention` covers it and
         // its limit).
         || def.path == "/offices/{code}/kiosk" && def.method == reqwest::Method::POST
+        || def.path == "/offices/{code}/turno" && def.method == reqwest::Method::POST
         // A display's stream never ends: `attention` reads it.
         || def.path == "/offices/{code}/display/events"
         // The PBX's webhook, authenticated by the secret in its URL, not office data:
