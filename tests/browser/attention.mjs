@@ -122,6 +122,14 @@ export async function attentionFlow(browser, h) {
     assert.match(await op.textContent('[data-testid=interactions-table]'), /Pagos de programas/);
     await axeCheck(op);
   });
+  await visit(op, '/attention/reports');
+  await check('q8. the attention report counts the morning, by channel and by service', async () => {
+    assert.match(await op.textContent('[data-testid=report-services]'), /Flujo e2e dos/);
+    assert.match(await op.textContent('[data-testid=report-channels]'), /Teléfono/);
+    const csv = await op.getAttribute('[data-testid=report-export]', 'href');
+    assert.match(csv, /^\/attention\/reports\/channels\.csv\?/);
+    await axeCheck(op);
+  });
   await op.context().close();
   await kiosk.context().close();
   await display.context().close();

@@ -26,6 +26,7 @@ pub mod migrations;
 pub mod module;
 pub mod phone;
 pub mod queue;
+pub mod reports;
 pub mod sla;
 pub mod tickets;
 pub mod web;

@@ -28,6 +28,12 @@ pub const MODULE: Module = Module {
         },
         NavEntry {
             area: Area::Attention,
+            href: "/attention/reports",
+            label: "nav-attention-reports",
+            permission: Permission::ViewAttention,
+        },
+        NavEntry {
+            area: Area::Attention,
             href: "/attention/sla",
             label: "nav-attention-sla",
             permission: Permission::ManageSla,

@@ -6,6 +6,7 @@ pub mod interactions;
 pub mod phone;
 pub mod public;
 pub mod queue;
+pub mod reports;
 pub mod setup;
 pub mod sla;
 
@@ -66,6 +67,8 @@ pub fn routes() -> Routes {
             attend,
             interactions::change_status,
         )
+        .get("/attention/reports", view, reports::page)
+        .get("/attention/reports/{file}", view, reports::export)
         .get("/attention/sla", Guard::Web(ManageSla), sla::page)
         .post(
             "/attention/sla/targets",

@@ -443,3 +443,82 @@ async fn the_inbox_assigns_and_resolves_in_bulk_only_what_is_within_reach() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     }
 }
+
+#[tokio::test]
+async fn the_report_counts_the_readers_offices_and_downloads_each_table() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    app.office("OE-B", "").await;
+    crate::attention::desk(&app, "OE-A").await;
+    crate::attention::desk(&app, "OE-B").await;
+    let (web, _) = app.signed_in("opa", "operator", &["OE-A"]).await;
+    let opa = app.token(user_id(&app, "opa").await).await;
+    consult(&app, &opa, "whatsapp").await;
+
+    // Office A's: two phone consultations of its desk, one WhatsApp; two tickets. Office
+    // B's desk is as big and is not counted.
+    let page = app.get_page(&web, "/attention/reports").await;
+    let channels = crate::helpers::text_of(&page, "[data-testid=report-channels]").unwrap();
+    assert!(channels.contains("Teléfono"), "{channels}");
+    assert!(
+        page.contains("3 consultas") && page.contains("2 turnos"),
+        "{page}"
+    );
+    let services = crate::helpers::text_of(&page, "[data-testid=report-services]").unwrap();
+    assert!(services.contains("A · Inscripción"), "{services}");
+    // Drilled down to the inbox.
+    assert!(page.contains("href=\"/attention/interactions?channel=whatsapp\""));
+
+    // Another office's report is not the reader's to ask for.
+    let res = web
+        .get(app.url("/attention/reports?office=OE-B"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("no está a tu alcance"));
+    let res = web
+        .get(app.url("/attention/reports?from=2026-05-10&to=2026-05-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Each table downloads, as CSV and as XLSX.
+    let csv = web
+        .get(app.url("/attention/reports/channels.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = crate::helpers::without_bom(csv.text().await.unwrap());
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("Canal,Total"), "{text}");
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.iter().any(|l| l.starts_with("phone,2,")), "{text}");
+    assert!(rows.iter().any(|l| l.starts_with("whatsapp,1,")), "{text}");
+    let xlsx = web
+        .get(app.url("/attention/reports/services.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(
+        xlsx.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let missing = web
+        .get(app.url("/attention/reports/people.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

@@ -1135,6 +1135,7 @@ fn concrete(path: &str, s: &Side) -> String {
                 Uuid::nil().to_string()
             }
             "day" if path.contains("holidays/") => "2026-12-25".to_owned(),
+            "file" if path.starts_with("/attention/reports/") => "channels.csv".to_owned(),
             "id" if path.starts_with("/attention/interactions/") => {
                 s.desk.interactions[1].to_string()
             }
