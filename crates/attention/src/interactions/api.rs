@@ -214,14 +214,14 @@ pub async fn reply(
 
 /// Assigns (to the caller, or to `assignee_id`) or resolves up to 100 consultations at
 /// once; those out of reach are skipped and counted.
-#[utoipa::path(post, path = "/api/v1/interactions/bulk", request_body = service::BulkInput,
-    responses((status = 200, body = service::BulkOutcome), (status = 422, body = sipe_platform::api::Problem)))]
+#[utoipa::path(post, path = "/api/v1/interactions/bulk", request_body = service::InteractionBulkInput,
+    responses((status = 200, body = service::InteractionBulkOutcome), (status = 422, body = sipe_platform::api::Problem)))]
 pub async fn bulk(
     State(state): State<AppState>,
     ApiAccess(access): ApiAccess,
     Ctx(ctx): Ctx,
-    ApiJson(input): ApiJson<service::BulkInput>,
-) -> Result<Json<service::BulkOutcome>, ApiError> {
+    ApiJson(input): ApiJson<service::InteractionBulkInput>,
+) -> Result<Json<service::InteractionBulkOutcome>, ApiError> {
     Ok(Json(service::bulk(&state.db, &ctx, &access, &input).await?))
 }
 

@@ -584,7 +584,7 @@ pub const BULK_MAX: usize = 100;
 /// A bulk action on consultations picked in the inbox.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(default)]
-pub struct BulkInput {
+pub struct InteractionBulkInput {
     /// The consultations (up to 100).
     pub ids: Vec<Uuid>,
     /// `assign` or `resolve`.
@@ -595,7 +595,7 @@ pub struct BulkInput {
 
 /// What a bulk action did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BulkOutcome {
+pub struct InteractionBulkOutcome {
     /// Consultations changed.
     pub changed: u64,
     /// Left as they were: outside the caller's capture scope (or the assignee's),
@@ -609,8 +609,8 @@ pub async fn bulk(
     db: &Db,
     ctx: &AuditCtx,
     access: &Access,
-    input: &BulkInput,
-) -> Result<BulkOutcome, AttentionError> {
+    input: &InteractionBulkInput,
+) -> Result<InteractionBulkOutcome, AttentionError> {
     let mut errors = FieldErrors::new();
     if input.ids.is_empty() {
         errors.add("ids", "attention-bulk-none");
@@ -696,5 +696,5 @@ pub async fn bulk(
         changed += 1;
     }
     tx.commit().await?;
-    Ok(BulkOutcome { changed, skipped })
+    Ok(InteractionBulkOutcome { changed, skipped })
 }

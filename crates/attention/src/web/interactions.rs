@@ -561,7 +561,7 @@ pub async fn bulk(
         .take(service::BULK_MAX + 1)
         .filter_map(|i| Uuid::parse_str(i).ok())
         .collect();
-    let input = service::BulkInput {
+    let input = service::InteractionBulkInput {
         ids,
         action: form.action.clone(),
         assignee_id: Uuid::parse_str(form.assignee_id.trim()).ok(),
