@@ -31,6 +31,10 @@ pub struct ServiceDto {
     pub position: i32,
     /// Offered for new tickets.
     pub active: bool,
+    /// Minutes of an appointment slot (0: no appointments).
+    pub slot_minutes: i32,
+    /// People an appointment slot takes.
+    pub slot_capacity: i32,
 }
 
 impl From<service::Model> for ServiceDto {
@@ -41,6 +45,8 @@ impl From<service::Model> for ServiceDto {
             name: s.name,
             position: s.position,
             active: s.active,
+            slot_minutes: s.slot_minutes,
+            slot_capacity: s.slot_capacity,
         }
     }
 }

@@ -58,7 +58,7 @@ async fn seed(ctx: &sipe_platform::module::DemoCtx<'_>) -> anyhow::Result<String
     let system = Access::system("demo");
     let audit = AuditCtx::system();
     let db = ctx.db;
-    let (mut services, mut counters, mut issued, mut consultations) = (0, 0, 0, 0);
+    let (mut services, mut counters, mut issued, mut consultations, mut booked) = (0, 0, 0, 0, 0);
     for code in OFFICES {
         let Ok(office) = desk::store::office_in(db, &system, ScopeKind::Capture, code).await else {
             continue;
@@ -68,11 +68,19 @@ async fn seed(ctx: &sipe_platform::module::DemoCtx<'_>) -> anyhow::Result<String
             if have.iter().any(|s| s.prefix == *prefix) {
                 continue;
             }
+            // Registration and interviews also take appointments.
+            let slots = match *prefix {
+                "A" => Some((20, 2)),
+                "D" => Some((30, 1)),
+                _ => None,
+            };
             let input = ServiceInput {
                 prefix: (*prefix).into(),
                 name: (*name).into(),
                 position: Some(i as i32 * 10),
                 active: Some(true),
+                slot_minutes: slots.map(|s| s.0),
+                slot_capacity: slots.map(|s| s.1),
             };
             desk::service::create_service(db, &audit, &system, code, &input)
                 .await
@@ -98,9 +106,10 @@ async fn seed(ctx: &sipe_platform::module::DemoCtx<'_>) -> anyhow::Result<String
         }
         issued += morning(ctx, &system, &audit, code).await?;
         consultations += consult(ctx, &system, &audit, office.id).await?;
+        booked += appointments(ctx, &system, &audit, code).await?;
     }
     Ok(format!(
-        "{services} services, {counters} counters, {issued} tickets, {consultations} consultations"
+        "{services} services, {counters} counters, {issued} tickets, {consultations} consultations, {booked} appointments"
     ))
 }
 
@@ -174,6 +183,56 @@ async fn consult(
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         n += 1;
+    }
+    Ok(n)
+}
+
+/// Appointments in the next open days' first slots of the services that take them, at
+/// an office that has none yet (documents of no one: the demo's people keep theirs).
+async fn appointments(
+    ctx: &sipe_platform::module::DemoCtx<'_>,
+    system: &Access,
+    audit: &AuditCtx,
+    code: &str,
+) -> anyhow::Result<usize> {
+    use crate::appointments::service::{self as appointments, BookInput, Booker};
+    let tz = ctx.config.tz();
+    let q = Queue {
+        db: ctx.db,
+        tz,
+        displays: None,
+    };
+    let office = desk::store::office_in(ctx.db, system, ScopeKind::Capture, code).await?;
+    let now = chrono::Utc::now();
+    let today = now.with_timezone(&tz).date_naive();
+    let (_, already) = appointments::of_day(ctx.db, system, code, today).await?;
+    if !already.is_empty() {
+        return Ok(0);
+    }
+    let services = appointments::bookable_services(ctx.db, office.id, false).await?;
+    let mut n = 0;
+    let mut document = 30_000_100_u32 + u32::from(code.ends_with('2')) * 1_000;
+    for day in (0..10).map(|d| today + chrono::Duration::days(d)) {
+        for svc in &services {
+            let slots = appointments::slots(ctx.db, tz, svc, day, now).await?;
+            for slot in slots.iter().take(3) {
+                document += 1;
+                let input = BookInput {
+                    service_id: Some(svc.id),
+                    starts_at: Some(slot.starts_at),
+                    document: Some(document.to_string()),
+                    phone: None,
+                    person_id: None,
+                };
+                appointments::book(&q, audit, Booker::Staff(system), code, &input, "")
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                n += 1;
+            }
+        }
+        if n >= 12 {
+            break;
+        }
     }
     Ok(n)
 }

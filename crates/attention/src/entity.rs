@@ -25,6 +25,10 @@ pub mod service {
         pub created_at: DateTimeUtc,
         /// Changed.
         pub updated_at: DateTimeUtc,
+        /// Minutes of an appointment slot (0: no appointments).
+        pub slot_minutes: i32,
+        /// People an appointment slot takes.
+        pub slot_capacity: i32,
     }
 
     /// No navigable relations.
@@ -494,6 +498,58 @@ pub mod cursor {
         pub name: String,
         /// Read up to here.
         pub at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Appointments booked in a service's slots.
+pub mod appointment {
+    use sea_orm::entity::prelude::*;
+
+    /// One appointment.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attention_appointments")]
+    pub struct Model {
+        /// UUIDv7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The office.
+        pub office_id: Uuid,
+        /// The service.
+        pub service_id: Uuid,
+        /// The office's local day.
+        pub day: Date,
+        /// The slot's start.
+        pub starts_at: DateTimeUtc,
+        /// booked, checked_in, cancelled.
+        pub status: String,
+        /// staff, web.
+        pub source: String,
+        /// The person, when staff booked for a known one.
+        pub person_id: Option<Uuid>,
+        /// Document number.
+        pub document: String,
+        /// Mobile for the confirmation and the reminder (E.164).
+        pub phone: Option<String>,
+        /// The secret of its link and QR.
+        pub secret: String,
+        /// The ticket issued at check-in.
+        pub ticket_id: Option<Uuid>,
+        /// Reminder queued.
+        pub reminded_at: Option<DateTimeUtc>,
+        /// Cancelled.
+        pub cancelled_at: Option<DateTimeUtc>,
+        /// Who booked it (a username, or `web`).
+        pub created_by: String,
+        /// Booked.
+        pub created_at: DateTimeUtc,
+        /// Changed.
+        pub updated_at: DateTimeUtc,
     }
 
     /// No navigable relations.

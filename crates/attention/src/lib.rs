@@ -1,8 +1,9 @@
 //! Atención: consultations from every channel, the counter queue (atención en boxes)
 //! and appointments (built in slices). Now: an office's services and counters, tickets
 //! issued at reception, the kiosk or the web, called by counters, and the office's
-//! public display fed by server-sent events; consultations; the phone line's calls from
-//! the PBX's CTI webhook, with the caller's record popped up for who answers.
+//! public display fed by server-sent events; appointments in a service's slots, checked
+//! in at the kiosk by QR into the queue with priority; consultations; the phone line's
+//! calls from the PBX's CTI webhook, with the caller's record popped up for who answers.
 //!
 //! Invariants:
 //! - Which waiting ticket a counter calls next is decided by one pure function,
@@ -16,6 +17,7 @@
 //!   the public pages show numbers, services and counters, never a person.
 
 pub mod api;
+pub mod appointments;
 pub mod demo;
 pub mod desk;
 pub mod display;
@@ -64,6 +66,32 @@ pub fn routes() -> sipe_platform::web::Routes {
         .post("/api/v1/offices/{code}/tickets", attend, api::issue)
         .get("/api/v1/tickets/{id}", view, api::show_ticket)
         .post("/api/v1/tickets/{id}/steps", attend, api::step)
+        .get(
+            "/api/v1/offices/{code}/appointment-slots",
+            view,
+            appointments::api::slots,
+        )
+        .get(
+            "/api/v1/offices/{code}/appointments",
+            view,
+            appointments::api::list,
+        )
+        .post(
+            "/api/v1/offices/{code}/appointments",
+            attend,
+            appointments::api::book,
+        )
+        .get("/api/v1/appointments/{id}", view, appointments::api::show)
+        .post(
+            "/api/v1/appointments/{id}/cancel",
+            attend,
+            appointments::api::cancel,
+        )
+        .post(
+            "/api/v1/appointments/{id}/check-in",
+            attend,
+            appointments::api::check_in,
+        )
         .post("/api/v1/interactions", attend, interactions::api::create)
         .post("/api/v1/interactions/bulk", attend, interactions::api::bulk)
         .get(
@@ -147,6 +175,12 @@ pub fn routes() -> sipe_platform::web::Routes {
     api::issue,
     api::show_ticket,
     api::step,
+    appointments::api::slots,
+    appointments::api::list,
+    appointments::api::book,
+    appointments::api::show,
+    appointments::api::cancel,
+    appointments::api::check_in,
     interactions::api::create,
     interactions::api::list,
     interactions::api::show,

@@ -109,7 +109,8 @@ fn close_displays(
 }
 
 /// Reads what people write by SMS and WhatsApp into conversations every few seconds,
-/// and ends the calls whose hangup never came, on nodes that run background work.
+/// ends the calls whose hangup never came and queues the appointments' reminders, on
+/// nodes that run background work.
 fn follow_conversations(
     state: AppState,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
@@ -123,11 +124,19 @@ fn follow_conversations(
             if let Err(e) = crate::interactions::conversation::follow(&state.db, state.tz).await {
                 tracing::warn!(error = %e, "conversations: reading received messages failed");
             }
-            // About once a minute, the calls whose hangup never came.
-            if round.is_multiple_of(20)
-                && let Err(e) = crate::phone::service::end_stale(&state.db).await
-            {
-                tracing::warn!(error = %e, "phone: ending stale calls failed");
+            // About once a minute, the calls whose hangup never came and the
+            // appointments' reminders.
+            if round.is_multiple_of(20) {
+                if let Err(e) = crate::phone::service::end_stale(&state.db).await {
+                    tracing::warn!(error = %e, "phone: ending stale calls failed");
+                }
+                let now = chrono::Utc::now();
+                if let Err(e) =
+                    crate::appointments::service::remind(&state.db, state.tz, &state.base_url, now)
+                        .await
+                {
+                    tracing::warn!(error = %e, "appointments: queuing reminders failed");
+                }
             }
             round = round.wrapping_add(1);
             tokio::select! {
@@ -149,6 +158,10 @@ fn merge_person<'a>(m: &'a PersonMerge<'a>) -> BoxFuture<'a, Result<(), sea_orm:
         .await?;
         m.repoint::<crate::entity::phone_call::Entity>(crate::entity::phone_call::Column::PersonId)
             .await?;
+        m.repoint::<crate::entity::appointment::Entity>(
+            crate::entity::appointment::Column::PersonId,
+        )
+        .await?;
         Ok(())
     })
 }

@@ -33,6 +33,11 @@ pub struct ServiceInput {
     pub position: Option<i32>,
     /// Offered for new tickets (default yes).
     pub active: Option<bool>,
+    /// Minutes of an appointment slot, 5–240; 0 takes no appointments (default: as it
+    /// was, none for a new service).
+    pub slot_minutes: Option<i32>,
+    /// People an appointment slot takes, 1–100 (with `slot_minutes`).
+    pub slot_capacity: Option<i32>,
 }
 
 /// A counter as typed.
@@ -52,6 +57,33 @@ struct ValidService {
     name: String,
     position: i32,
     active: bool,
+    /// Slot minutes and capacity, when given.
+    slots: Option<(i32, i32)>,
+}
+
+/// Longest appointment slot, in minutes.
+const SLOT_MINUTES_MAX: i32 = 240;
+/// Most people per appointment slot.
+const SLOT_CAPACITY_MAX: i32 = 100;
+
+/// A slot's length and capacity as typed: both left out keeps them; 0 minutes takes no
+/// appointments.
+fn check_slots(errors: &mut FieldErrors, input: &ServiceInput) -> Option<(i32, i32)> {
+    match (input.slot_minutes, input.slot_capacity) {
+        (None, None) => None,
+        (Some(0), _) => Some((0, 0)),
+        (minutes, capacity) => {
+            let minutes = minutes.unwrap_or(0);
+            let capacity = capacity.unwrap_or(1);
+            if !(5..=SLOT_MINUTES_MAX).contains(&minutes) {
+                errors.add("slot_minutes", "attention-slot-minutes-invalid");
+            }
+            if !(1..=SLOT_CAPACITY_MAX).contains(&capacity) {
+                errors.add("slot_capacity", "attention-slot-capacity-invalid");
+            }
+            Some((minutes, capacity))
+        }
+    }
 }
 
 fn check_service(input: &ServiceInput) -> Result<ValidService, FieldErrors> {
@@ -65,12 +97,14 @@ fn check_service(input: &ServiceInput) -> Result<ValidService, FieldErrors> {
     if !(0..=999).contains(&position) {
         errors.add("position", "attention-position-invalid");
     }
+    let slots = check_slots(&mut errors, input);
     errors.into_result()?;
     Ok(ValidService {
         prefix,
         name,
         position,
         active: input.active.unwrap_or(true),
+        slots,
     })
 }
 
@@ -115,6 +149,8 @@ pub async fn create_service(
         active: Set(v.active),
         created_at: Set(now),
         updated_at: Set(now),
+        slot_minutes: Set(v.slots.map_or(0, |s| s.0)),
+        slot_capacity: Set(v.slots.map_or(0, |s| s.1)),
     }
     .insert(&tx)
     .await
@@ -125,6 +161,7 @@ pub async fn create_service(
         Change::new("attention.service.create", "attention_service", id).after(json!({
             "office": office.code, "prefix": row.prefix, "name": row.name,
             "position": row.position, "active": row.active,
+            "slot_minutes": row.slot_minutes, "slot_capacity": row.slot_capacity,
         })),
     )
     .await?;
@@ -144,7 +181,8 @@ pub async fn update_service(
     let tx = db::begin_write(db).await?;
     let (current, _) = store::service_in(&tx, access, ScopeKind::Capture, id).await?;
     let before = json!({"prefix": current.prefix, "name": current.name,
-        "position": current.position, "active": current.active});
+        "position": current.position, "active": current.active,
+        "slot_minutes": current.slot_minutes, "slot_capacity": current.slot_capacity});
     // Left out, `active` stays as it is.
     let active = input.active.unwrap_or(current.active);
     let mut a = current.into_active_model();
@@ -152,6 +190,10 @@ pub async fn update_service(
     a.name = Set(v.name);
     a.position = Set(v.position);
     a.active = Set(active);
+    if let Some((minutes, capacity)) = v.slots {
+        a.slot_minutes = Set(minutes);
+        a.slot_capacity = Set(capacity);
+    }
     a.updated_at = Set(Utc::now());
     let row = a.update(&tx).await.map_err(taken_prefix)?;
     audit::record(
@@ -160,7 +202,8 @@ pub async fn update_service(
         Change::new("attention.service.update", "attention_service", id)
             .before(before)
             .after(json!({"prefix": row.prefix, "name": row.name,
-                "position": row.position, "active": row.active})),
+                "position": row.position, "active": row.active,
+                "slot_minutes": row.slot_minutes, "slot_capacity": row.slot_capacity})),
     )
     .await?;
     tx.commit().await?;

@@ -7,6 +7,7 @@ mod m0044_attention_interactions;
 mod m0045_attention_phone_calls;
 mod m0046_attention_sla;
 mod m0047_attention_conversations;
+mod m0048_attention_appointments;
 
 /// The module's migrations (the application orders every module's by name).
 pub fn all() -> Vec<Box<dyn MigrationTrait>> {
@@ -16,5 +17,6 @@ pub fn all() -> Vec<Box<dyn MigrationTrait>> {
         Box::new(m0045_attention_phone_calls::M0045AttentionPhoneCalls),
         Box::new(m0046_attention_sla::M0046AttentionSla),
         Box::new(m0047_attention_conversations::M0047AttentionConversations),
+        Box::new(m0048_attention_appointments::M0048AttentionAppointments),
     ]
 }

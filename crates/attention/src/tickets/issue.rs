@@ -78,7 +78,19 @@ fn check_issue(input: &IssueInput) -> Result<ValidIssue, FieldErrors> {
         errors.add("document", k);
         None
     });
-    let phone = match input.phone.as_deref().map(str::trim) {
+    let phone = phone(&mut errors, input.phone.as_deref());
+    errors.into_result()?;
+    Ok(ValidIssue {
+        service_id,
+        priority,
+        document,
+        phone,
+    })
+}
+
+/// A mobile as typed, in E.164 (none when blank); its problem added to `errors`.
+pub fn phone(errors: &mut FieldErrors, raw: Option<&str>) -> Option<String> {
+    match raw.map(str::trim) {
         None | Some("") => None,
         Some(raw) if raw.len() > 40 => {
             errors.add("phone", "field-phone-too-long");
@@ -91,14 +103,7 @@ fn check_issue(input: &IssueInput) -> Result<ValidIssue, FieldErrors> {
                 None
             }
         },
-    };
-    errors.into_result()?;
-    Ok(ValidIssue {
-        service_id,
-        priority,
-        document,
-        phone,
-    })
+    }
 }
 
 /// The next number of a prefix on a day (the queue row is locked).
@@ -221,7 +226,45 @@ pub async fn issue(
     {
         return Err(FieldErrors::one("document", "attention-web-one-waiting").into());
     }
-    let seq = next_number(&tx, office.id, &svc.prefix, day).await?;
+    let row = insert_ticket(
+        &tx,
+        ctx,
+        &office,
+        &svc,
+        NewTicket {
+            priority: v.priority,
+            source,
+            person_id,
+            document: v.document,
+            phone: v.phone,
+        },
+        (now, day),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ticket::of(row, &office.code, &svc.name, None))
+}
+
+/// What a new ticket carries besides its service.
+pub(crate) struct NewTicket {
+    pub priority: Priority,
+    pub source: Source,
+    pub person_id: Option<Uuid>,
+    pub document: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Numbers and stores a waiting ticket issued at `now` on the office's local `day`, with
+/// its audit row (the caller's transaction holds the office's queue lock).
+pub(crate) async fn insert_ticket(
+    tx: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    office: &sipe_platform::territory::entity::office::Model,
+    svc: &service::Model,
+    new: NewTicket,
+    (now, day): (chrono::DateTime<Utc>, chrono::NaiveDate),
+) -> Result<ticket::Model, AttentionError> {
+    let seq = next_number(tx, office.id, &svc.prefix, day).await?;
     let id = Uuid::now_v7();
     let row = ticket::ActiveModel {
         id: Set(id),
@@ -229,12 +272,12 @@ pub async fn issue(
         service_id: Set(svc.id),
         day: Set(day),
         number: Set(domain::number(&svc.prefix, seq)),
-        priority: Set(v.priority.as_str().to_owned()),
+        priority: Set(new.priority.as_str().to_owned()),
         status: Set(TicketStatus::Waiting.as_str().to_owned()),
-        source: Set(source.as_str().to_owned()),
-        person_id: Set(person_id),
-        document: Set(v.document),
-        phone: Set(v.phone),
+        source: Set(new.source.as_str().to_owned()),
+        person_id: Set(new.person_id),
+        document: Set(new.document),
+        phone: Set(new.phone),
         issued_at: Set(now),
         queued_at: Set(now),
         called_at: Set(None),
@@ -248,10 +291,10 @@ pub async fn issue(
         delivered: Set(None),
         version: Set(1),
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
     audit::record(
-        &tx,
+        tx,
         ctx,
         Change::new("attention.ticket.issue", "attention_ticket", id).after(json!({
             "office": office.code, "service": svc.prefix, "number": row.number,
@@ -260,6 +303,5 @@ pub async fn issue(
         })),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Ticket::of(row, &office.code, &svc.name, None))
+    Ok(row)
 }

@@ -1,6 +1,8 @@
 //! The module's pages: the queue board, an office's queue and reception, its setup, the
 //! counter screen, and the public kiosk, display and ticket pages.
 
+pub mod appointments;
+pub mod booking;
 pub mod counter;
 pub mod interactions;
 pub mod phone;
@@ -42,6 +44,26 @@ pub fn routes() -> Routes {
             "/attention/counters/{id}/edit",
             manage,
             setup::update_counter,
+        )
+        .get(
+            "/attention/offices/{code}/appointments",
+            view,
+            appointments::page,
+        )
+        .post(
+            "/attention/offices/{code}/appointments",
+            attend,
+            appointments::book,
+        )
+        .post(
+            "/attention/appointments/{id}/check-in",
+            attend,
+            appointments::check_in,
+        )
+        .post(
+            "/attention/appointments/{id}/cancel",
+            attend,
+            appointments::cancel,
         )
         .get("/attention/counters/{id}", attend, counter::page)
         .post("/attention/counters/{id}/sign-in", attend, counter::sign_in)
@@ -109,6 +131,20 @@ pub fn routes() -> Routes {
         .post("/offices/{code}/turno", Guard::Public, public::web_issue)
         .post("/offices/{code}/kiosk", Guard::Public, public::kiosk_issue)
         .get("/turnos/{id}", Guard::Public, public::ticket)
+        .get("/offices/{code}/citas", Guard::Public, booking::page)
+        .post("/offices/{code}/citas", Guard::Public, booking::book)
+        .get("/citas/{secret}", Guard::Public, booking::show)
+        .post("/citas/{secret}/cancel", Guard::Public, booking::cancel)
+        .get(
+            "/offices/{code}/kiosk/cita",
+            Guard::Public,
+            booking::check_in_form,
+        )
+        .post(
+            "/offices/{code}/kiosk/cita",
+            Guard::Public,
+            booking::check_in,
+        )
         .get("/static/attention.js", Guard::Public, public::script)
         .get("/static/attention.css", Guard::Public, public::style)
 }

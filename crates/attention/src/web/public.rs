@@ -64,7 +64,7 @@ struct DisplayPage {
 }
 
 /// A QR code of `url`, as SVG.
-fn qr_svg(url: &str) -> String {
+pub(crate) fn qr_svg(url: &str) -> String {
     qrcode::QrCode::new(url.as_bytes())
         .map(|code| {
             code.render::<qrcode::render::svg::Color<'_>>()
@@ -99,7 +99,7 @@ pub async fn display(
 }
 
 /// Tickets issued per minute and address at the kiosk and from the web.
-pub struct KioskLimiter(sipe_platform::web::auth::LoginLimiter);
+pub struct KioskLimiter(pub(crate) sipe_platform::web::auth::LoginLimiter);
 
 impl Default for KioskLimiter {
     fn default() -> Self {

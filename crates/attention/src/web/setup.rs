@@ -81,6 +81,19 @@ pub struct ServiceForm {
     name: String,
     position: String,
     active: String,
+    slot_minutes: String,
+    slot_capacity: String,
+}
+
+/// A whole number typed in `field`, none when left blank.
+fn number(field: &'static str, raw: &str, key: &'static str) -> Result<Option<i32>, FieldErrors> {
+    match raw.trim() {
+        "" => Ok(None),
+        n => n
+            .parse::<i32>()
+            .map(Some)
+            .map_err(|_| FieldErrors::one(field, key)),
+    }
 }
 
 impl ServiceForm {
@@ -90,23 +103,40 @@ impl ServiceForm {
             name: s.name.clone(),
             position: s.position.to_string(),
             active: if s.active { "on".into() } else { String::new() },
+            slot_minutes: s.slot_minutes.to_string(),
+            slot_capacity: if s.slot_minutes > 0 {
+                s.slot_capacity.to_string()
+            } else {
+                String::new()
+            },
         }
     }
 
     fn input(&self, editing: bool) -> Result<ServiceInput, FieldErrors> {
-        let position = match self.position.trim() {
-            "" => None,
-            p => Some(
-                p.parse::<i32>()
-                    .map_err(|_| FieldErrors::one("position", "attention-position-invalid"))?,
-            ),
-        };
+        let position = number("position", &self.position, "attention-position-invalid")?;
+        let slot_minutes = number(
+            "slot_minutes",
+            &self.slot_minutes,
+            "attention-slot-minutes-invalid",
+        )?;
+        let slot_capacity = number(
+            "slot_capacity",
+            &self.slot_capacity,
+            "attention-slot-capacity-invalid",
+        )?;
         Ok(ServiceInput {
             prefix: self.prefix.clone(),
             name: self.name.clone(),
             position,
             // A new service is offered; a change sends its checkbox.
             active: Some(!editing || self.active == "on"),
+            // The edit form always sends the slot: blank takes no appointments.
+            slot_minutes: if editing {
+                Some(slot_minutes.unwrap_or(0))
+            } else {
+                slot_minutes
+            },
+            slot_capacity,
         })
     }
 }

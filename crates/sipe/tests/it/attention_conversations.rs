@@ -112,7 +112,11 @@ async fn messages_become_conversations_answered_within_the_whatsapp_window() {
         .await;
     assert_eq!(thread["total"], 3, "{thread}");
     assert_eq!(thread["items"][2]["direction"], "out");
-    assert_eq!(thread["items"][2]["status"], "queued");
+    // The sender may have taken it already.
+    assert!(
+        ["queued", "sending", "sent"].contains(&thread["items"][2]["status"].as_str().unwrap()),
+        "{thread}"
+    );
     let message = app
         .get_json(
             &opa,

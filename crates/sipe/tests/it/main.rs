@@ -9,6 +9,7 @@ mod home;
 
 mod api;
 mod attention;
+mod attention_appointments;
 mod attention_conversations;
 mod attention_phone;
 mod attention_sla;

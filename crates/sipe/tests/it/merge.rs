@@ -403,6 +403,29 @@ async fn give_everything(app: &TestApp, gone: Uuid, kept: Uuid) -> Uuid {
     )
     .await
     .unwrap();
+    // An appointment booked for the merged person.
+    let booked = crate::attention_appointments::booked(app, "OE-A", desk.service).await;
+    sipe::attention::appointments::service::book(
+        &sipe::attention::tickets::service::Queue {
+            db: &app.db,
+            tz: app.config.tz(),
+            displays: None,
+        },
+        &ctx,
+        sipe::attention::appointments::service::Booker::Staff(&sipe::access::Access::system(
+            "test",
+        )),
+        "OE-A",
+        &sipe::attention::appointments::BookInput {
+            service_id: Some(desk.service),
+            starts_at: Some(booked.free_slot.parse().unwrap()),
+            person_id: Some(gone),
+            ..Default::default()
+        },
+        "",
+    )
+    .await
+    .unwrap();
     // A call from the phone only the merged record has.
     crate::helpers::exec_sql(
         &app.db,
@@ -450,6 +473,7 @@ async fn a_merge_leaves_no_row_of_any_module_pointing_at_the_merged_person() {
         "attention_tickets",
         "attention_interactions",
         "attention_phone_calls",
+        "attention_appointments",
     ] {
         assert!(
             columns.iter().any(|(t, _)| t == expected),

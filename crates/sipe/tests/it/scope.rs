@@ -71,6 +71,8 @@ struct Side {
     campaigns: [Uuid; 2],
     /// The office's counter desk: a service, a counter and two tickets waiting.
     desk: crate::attention::Desk,
+    /// Appointments of tomorrow (web, API) and a free slot.
+    booked: crate::attention_appointments::Booked,
     user_name: String,
     token_prefix: String,
     markers: Vec<String>,
@@ -738,6 +740,7 @@ async fn side(
     }
     let training = training(app, tag, office, &doc, cuit(base + 200)).await;
     let desk = crate::attention::desk(app, office).await;
+    let booked = crate::attention_appointments::booked(app, office, desk.service).await;
     let markers = vec![
         format!("Puesto Reservado {tag}"),
         format!("Nota interna reservada {tag}"),
@@ -797,6 +800,7 @@ async fn side(
         message: Uuid::nil(),
         campaigns: [Uuid::nil(); 2],
         desk,
+        booked,
         user_name: format!("usuario{}", tag.to_lowercase()),
         token_prefix: token[..12].to_owned(),
         markers,
@@ -1140,6 +1144,7 @@ fn concrete(path: &str, s: &Side) -> String {
                 s.desk.interactions[1].to_string()
             }
             "id" if path.contains("/interactions/") => s.desk.interactions[0].to_string(),
+            "id" if path.contains("appointments/") => s.booked.ids[usize::from(api)].to_string(),
             "id" if path.starts_with("/attention/services/")
                 || path.contains("/queue-services/") =>
             {
@@ -1288,6 +1293,9 @@ fn needs_a_state(def: &RouteDef) -> bool {
         // A reply answers an SMS or WhatsApp conversation; the desk's consultations are
         // calls (`attention_conversations` answers its own).
         || def.path.ends_with("/interactions/{id}/replies")
+        // Check-in is on the appointment's day; the fixture's are tomorrow's
+        // (`attention_appointments` checks in its own).
+        || def.path.ends_with("/appointments/{id}/check-in")
 }
 
 /// A work-training placement at an employer.
@@ -1646,11 +1654,27 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
         ("PUT", "/api/v1/queue-services/{id}") => {
             return Payload::Json(json!({"prefix": "A", "name": "Servicio Renombrado"}));
         }
+        // It keeps taking appointments (the walk books some).
         ("POST", "/attention/services/{id}") => vec![
             ("prefix", "A".into()),
             ("name", "Servicio Renombrado".into()),
             ("active", "on".into()),
+            ("slot_minutes", "30".into()),
+            ("slot_capacity", "5".into()),
         ],
+        ("POST", "/attention/offices/{code}/appointments")
+        | ("POST", "/api/v1/offices/{code}/appointments") => {
+            let document = format!("3088800{}", usize::from(api));
+            if api {
+                return Payload::Json(json!({"service_id": s.desk.service,
+                    "starts_at": s.booked.free_slot, "document": document}));
+            }
+            vec![
+                ("service_id", s.desk.service.to_string()),
+                ("starts_at", s.booked.free_slot.clone()),
+                ("document", document),
+            ]
+        }
         ("POST", "/attention/offices/{code}/counters")
         | ("POST", "/attention/counters/{id}/edit")
         | ("POST", "/api/v1/offices/{code}/counters")
@@ -1704,12 +1728,31 @@ fn body(def: &RouteDef, s: &Side, n: usize) -> Payload {
             ]
         }
         ("POST", "/attention/offices/{code}/hours") | ("PUT", "/api/v1/offices/{code}/hours") => {
+            // Open round the clock, as the fixture's appointments need; Monday's hours
+            // shortened by a minute.
             if api {
-                return Payload::Json(
-                    json!({"days": [{"weekday": 0, "opens": "08:00", "closes": "13:00"}]}),
-                );
+                let days: Vec<Value> = (0..7)
+                    .map(|d| json!({"weekday": d, "opens": "00:00", "closes": if d == 0 { "23:58" } else { "23:59" }}))
+                    .collect();
+                return Payload::Json(json!({ "days": days }));
             }
-            vec![("opens_0", "08:00".into()), ("closes_0", "13:00".into())]
+            let opens = [
+                "opens_0", "opens_1", "opens_2", "opens_3", "opens_4", "opens_5", "opens_6",
+            ];
+            let closes = [
+                "closes_0", "closes_1", "closes_2", "closes_3", "closes_4", "closes_5", "closes_6",
+            ];
+            opens
+                .into_iter()
+                .zip(closes)
+                .enumerate()
+                .flat_map(|(d, (o, c))| {
+                    [
+                        (o, "00:00".to_owned()),
+                        (c, if d == 0 { "23:58" } else { "23:59" }.to_owned()),
+                    ]
+                })
+                .collect()
         }
         // The call before it (same walk) called this ticket.
         ("POST", "/attention/tickets/{id}/steps") | ("POST", "/api/v1/tickets/{id}/steps") => {
@@ -1765,6 +1808,11 @@ fn skipped(def: &RouteDef) -> bool {
         // its limit).
         || def.path == "/offices/{code}/kiosk" && def.method == reqwest::Method::POST
         || def.path == "/offices/{code}/turno" && def.method == reqwest::Method::POST
+        // Public: anyone books, checks in or opens an appointment's page by its secret
+        // (`attention_appointments` covers them).
+        || def.path == "/offices/{code}/citas" && def.method == reqwest::Method::POST
+        || def.path == "/offices/{code}/kiosk/cita" && def.method == reqwest::Method::POST
+        || def.path.starts_with("/citas/{secret}")
         // A display's stream never ends: `attention` reads it.
         || def.path == "/offices/{code}/display/events"
         // The PBX's webhook, authenticated by the secret in its URL, not office data:
