@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import { trainingFlow } from './training.mjs';
 import { programmesFlow } from './programmes.mjs';
 import { messagingFlow } from './messaging.mjs';
-import { attentionFlow } from './attention.mjs';
+import { appointmentFlow, attentionFlow } from './attention.mjs';
 import { phoneFlow } from './phone.mjs';
 
 const env = process.env;
@@ -740,6 +740,7 @@ async function run(browser) {
   await programmesFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
   await messagingFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
   await attentionFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
+  await appointmentFlow(browser, { check, visit, newPage, login, pathname, navigateBy, axeCheck, screenshot });
   await phoneFlow(browser, { check, visit, newPage, login, url, pathname, navigateBy, axeCheck, screenshot });
 
   await check('z. the contrast check measured the controls of every page visited', async () => {

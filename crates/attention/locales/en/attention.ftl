@@ -463,3 +463,6 @@ attention-checkin-cancelled = That appointment is cancelled. Take a number at th
 attention-checkin-other-day = That appointment is not today.
 attention-checkin-early = It is still early: you can check in from an hour before your appointment.
 attention-checkin-late = More than half an hour has passed since your appointment: take a number at the kiosk.
+attention-appointment-staff-status-booked = Booked
+attention-appointment-staff-status-checked-in = Checked in
+attention-appointment-staff-status-cancelled = Cancelled

@@ -463,3 +463,6 @@ attention-checkin-cancelled = Ese turno está cancelado. Pedí un número en la 
 attention-checkin-other-day = Ese turno no es de hoy.
 attention-checkin-early = Todavía es temprano: podés dar el presente desde una hora antes de tu turno.
 attention-checkin-late = Pasó más de media hora de tu turno: pedí un número en la terminal.
+attention-appointment-staff-status-booked = Reservado
+attention-appointment-staff-status-checked-in = Presente
+attention-appointment-staff-status-cancelled = Cancelado

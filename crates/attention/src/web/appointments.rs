@@ -67,7 +67,7 @@ impl AppointmentsPage {
     fn status_label(&self, s: &AppointmentStatus) -> String {
         self.ctx
             .t(format!(
-                "attention-appointment-status-{}",
+                "attention-appointment-staff-status-{}",
                 s.as_str().replace('_', "-")
             ))
             .into_owned()
