@@ -59,6 +59,8 @@ pub const MODULE: Module = Module {
         ));
         ctx.extensions
             .insert(crate::web::public::KioskLimiter::default());
+        ctx.extensions
+            .insert(crate::web::contact::ContactLimiter::default());
         ctx.extensions.insert(crate::phone::PhoneHub::default());
         if let Some(token) = ctx.config.cti_token()? {
             ctx.extensions.insert(crate::phone::CtiToken(token));

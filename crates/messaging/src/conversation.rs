@@ -190,16 +190,20 @@ pub async fn notify_number(
 pub enum Refused {
     /// WhatsApp: more than 24 hours since the person last wrote.
     WindowClosed,
-    /// Only SMS and WhatsApp conversations are answered here.
+    /// An e-mail reply without a subject.
     Channel,
 }
 
 /// A reply to a conversation.
 pub struct Reply<'a> {
-    /// SMS or WhatsApp.
+    /// SMS, WhatsApp or e-mail.
     pub channel: Channel,
-    /// The person's phone, as their messages came from it.
+    /// The person's phone or e-mail address, as their messages came from it.
     pub address: &'a str,
+    /// E-mail: the subject (required).
+    pub subject: Option<&'a str>,
+    /// E-mail: the Message-ID of the person's mail it answers (threads it).
+    pub in_reply_to: Option<&'a str>,
     /// The person, when known.
     pub person_id: Option<Uuid>,
     /// The office answering.
@@ -213,8 +217,9 @@ pub struct Reply<'a> {
 }
 
 /// Queues a reply inside the caller's transaction: SMS at any hour (the person just
-/// wrote), WhatsApp as free text while its window is open. `Ok(Ok(None))` when the key
-/// was used before.
+/// wrote), WhatsApp as free text while its window is open, e-mail with its subject (and
+/// the mail it answers, to keep the thread). `Ok(Ok(None))` when the key was used
+/// before.
 pub async fn reply(
     conn: &impl ConnectionTrait,
     r: Reply<'_>,
@@ -240,7 +245,15 @@ pub async fn reply(
             };
             (None, serde_json::to_string(&payload).ok())
         }
-        Channel::Email => return Ok(Err(Refused::Channel)),
+        Channel::Email => {
+            if r.subject.is_none_or(str::is_empty) {
+                return Ok(Err(Refused::Channel));
+            }
+            let threading = crate::email::Threading {
+                in_reply_to: r.in_reply_to.map(str::to_owned),
+            };
+            (None, serde_json::to_string(&threading).ok())
+        }
     };
     let id = outbox::queue(
         conn,
@@ -252,7 +265,7 @@ pub async fn reply(
             template_id: None,
             campaign_id: None,
             address: r.address.to_owned(),
-            subject: None,
+            subject: r.subject.map(str::to_owned),
             body: r.text.to_owned(),
             status: status::QUEUED,
             reason: None,

@@ -1,6 +1,26 @@
 //! The HTML part of an e-mail, made from its text: paragraphs at blank lines, line
 //! breaks kept, links made clickable, everything else escaped.
 
+/// An e-mail's place in a thread (the outbox's payload of a reply).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Threading {
+    /// The Message-ID (`<…>`) of the mail it answers.
+    pub in_reply_to: Option<String>,
+}
+
+impl Threading {
+    /// The Message-ID to answer, when it is one a header may carry (`<…>`, printable,
+    /// one line, within the line limit).
+    pub fn answered(&self) -> Option<&str> {
+        self.in_reply_to.as_deref().filter(|m| {
+            m.len() <= 900
+                && m.starts_with('<')
+                && m.ends_with('>')
+                && m.bytes().all(|b| b.is_ascii_graphic())
+        })
+    }
+}
+
 /// `text` as a small, self-contained HTML document.
 pub fn html(text: &str, unsubscribe: Option<&str>) -> String {
     let mut body = String::new();

@@ -189,7 +189,7 @@ async fn reopen(
     Ok(())
 }
 
-async fn link(
+pub(crate) async fn link(
     tx: &DatabaseTransaction,
     message_id: Uuid,
     interaction_id: Uuid,
@@ -267,14 +267,20 @@ pub async fn reply(
     let i = store::find(&tx, access, ScopeKind::Capture, id)
         .await?
         .ok_or(AttentionError::NotFound)?;
-    let channel = match i.channel.as_str() {
-        "sms" => sipe_messaging::domain::Channel::Sms,
-        "whatsapp" => sipe_messaging::domain::Channel::Whatsapp,
-        _ => return Err(AttentionError::Conflict("attention-reply-channel")),
-    };
     let Some(address) = i.contact.clone() else {
         return Err(AttentionError::Conflict("attention-reply-channel"));
     };
+    let email = sipe_platform::validation::is_email(&address);
+    let channel = match i.channel.as_str() {
+        "sms" => sipe_messaging::domain::Channel::Sms,
+        "whatsapp" => sipe_messaging::domain::Channel::Whatsapp,
+        // E-mail and the web form are answered by e-mail.
+        "email" | "web" if email => sipe_messaging::domain::Channel::Email,
+        _ => return Err(AttentionError::Conflict("attention-reply-channel")),
+    };
+    let subject = sipe_platform::i18n::Lang::EsAr
+        .t("attention-email-reply-subject")
+        .into_owned();
     let key = format!(
         "reply:{id}:{}",
         key.unwrap_or_else(|| Uuid::now_v7().to_string())
@@ -284,6 +290,8 @@ pub async fn reply(
         messaging::Reply {
             channel,
             address: &address,
+            subject: Some(&subject),
+            in_reply_to: None,
             person_id: i.person_id,
             office_id: i.office_id,
             text: &text,

@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod domain;
 pub mod service;
 pub mod store;
+pub mod web_form;
 
 pub use domain::{Channel, Direction, InteractionStatus};
 pub use service::{Interaction, InteractionInput};

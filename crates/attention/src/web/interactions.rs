@@ -395,7 +395,7 @@ struct ShowPage {
     left: Option<(String, bool)>,
     /// Its phone or address, as people read it.
     contact: Option<String>,
-    /// An SMS or WhatsApp conversation: its messages, oldest first.
+    /// An SMS, WhatsApp or e-mail conversation: its messages, oldest first.
     thread: Option<Vec<sipe_messaging::conversation::ThreadMessage>>,
     /// WhatsApp: the window for free text closes then (none: closed).
     window: Option<chrono::DateTime<chrono::Utc>>,
@@ -448,7 +448,12 @@ pub async fn show(
         && store::find(&state.db, &user.access, ScopeKind::Capture, id)
             .await?
             .is_some();
-    let conversation = matches!(i.channel.as_str(), "sms" | "whatsapp") && i.contact.is_some();
+    let by_mail = matches!(i.channel.as_str(), "email" | "web")
+        && i.contact
+            .as_deref()
+            .is_some_and(sipe_platform::validation::is_email);
+    let conversation =
+        (matches!(i.channel.as_str(), "sms" | "whatsapp") && i.contact.is_some()) || by_mail;
     let thread = if conversation {
         Some(crate::interactions::conversation::messages(&state.db, id).await?)
     } else {
@@ -456,7 +461,8 @@ pub async fn show(
     };
     let window = crate::interactions::conversation::window_closes(&state.db, &i).await?;
     let contact = i.contact.as_deref().map(|c| contact_display(&ctx, c));
-    let can_reply = conversation && can_change && (i.channel == "sms" || window.is_some());
+    let can_reply =
+        conversation && can_change && (i.channel == "sms" || by_mail || window.is_some());
     page_with(
         StatusCode::OK,
         ShowPage {

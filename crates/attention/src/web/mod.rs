@@ -3,6 +3,7 @@
 
 pub mod appointments;
 pub mod booking;
+pub mod contact;
 pub mod counter;
 pub mod interactions;
 pub mod phone;
@@ -131,6 +132,9 @@ pub fn routes() -> Routes {
         .post("/offices/{code}/turno", Guard::Public, public::web_issue)
         .post("/offices/{code}/kiosk", Guard::Public, public::kiosk_issue)
         .get("/turnos/{id}", Guard::Public, public::ticket)
+        .get("/consultas", Guard::Public, contact::page)
+        .post("/consultas", Guard::Public, contact::submit)
+        .get("/consultas/enviada", Guard::Public, contact::sent)
         .get("/offices/{code}/citas", Guard::Public, booking::page)
         .post("/offices/{code}/citas", Guard::Public, booking::book)
         .get("/citas/{secret}", Guard::Public, booking::show)

@@ -59,6 +59,17 @@ impl Smtp {
             .to(to)
             .subject(m.subject.clone().unwrap_or_default())
             .message_id(Some(format!("<{}@{}>", m.id, self.domain)));
+        // A reply stays in the person's thread.
+        let threading: crate::email::Threading = m
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default();
+        if let Some(answered) = threading.answered() {
+            builder = builder
+                .in_reply_to(answered.to_owned())
+                .references(answered.to_owned());
+        }
         if let Some(link) = &m.unsubscribe {
             builder = builder
                 .raw_header(HeaderValue::new(

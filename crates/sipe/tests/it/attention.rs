@@ -762,7 +762,11 @@ async fn a_counter_is_its_operators_a_stale_screen_calls_nobody_and_a_new_day_st
     // A ticket left waiting yesterday is not called today: the first operation of the
     // day closes it.
     let left = issue(&app, "OE-A", d.service, "regular").await;
-    let yesterday = (chrono::Utc::now() - chrono::TimeDelta::days(1)).date_naive();
+    // The office's yesterday, not UTC's: after 21:00 in Argentina they are one day.
+    let yesterday = chrono::Utc::now()
+        .with_timezone(&crate::helpers::TZ)
+        .date_naive()
+        - chrono::Days::new(1);
     let backend = app.db.get_database_backend();
     for sql in [
         format!("UPDATE attention_tickets SET day = '{yesterday}' WHERE id = $1"),

@@ -13,6 +13,7 @@ mod attention_appointments;
 mod attention_conversations;
 mod attention_phone;
 mod attention_sla;
+mod attention_web_form;
 mod audit;
 mod auth;
 mod cli;

@@ -1818,6 +1818,9 @@ fn skipped(def: &RouteDef) -> bool {
         // The PBX's webhook, authenticated by the secret in its URL, not office data:
         // `attention_phone` covers it.
         || def.path == "/api/v1/cti/{token}"
+        // Public: anyone sends a consultation (`attention_web_form` covers it and its
+        // limit).
+        || def.path == "/consultas" && def.method == reqwest::Method::POST
 }
 
 /// A signed-in walker: its browser, form token and API token.
@@ -2021,10 +2024,13 @@ async fn every_route_hides_office_b_from_office_a_and_serves_office_a_its_own() 
             if def.path == "/metrics" {
                 continue;
             }
-            // An office's public screens (its display, kiosk and tickets) say its name:
-            // that is public; nothing else of it may show.
+            // An office's public screens (its display, kiosk and tickets) say its name,
+            // and the consultation form lists every office: that is public; nothing
+            // else of it may show.
             let public_screen = def.guard == Guard::Public
-                && (def.path.starts_with("/offices/{code}/") || def.path.starts_with("/turnos/"));
+                && (def.path.starts_with("/offices/{code}/")
+                    || def.path.starts_with("/turnos/")
+                    || def.path.starts_with("/consultas"));
             let office_name = format!("Oficina {}", f.b.office);
             for marker in &f.b.markers {
                 if public_screen && *marker == office_name {
