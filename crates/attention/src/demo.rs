@@ -205,8 +205,8 @@ async fn appointments(
     let office = desk::store::office_in(ctx.db, system, ScopeKind::Capture, code).await?;
     let now = chrono::Utc::now();
     let today = now.with_timezone(&tz).date_naive();
-    let (_, already) = appointments::of_day(ctx.db, system, code, today).await?;
-    if !already.is_empty() {
+    let already = appointments::of_day(ctx.db, system, code, today).await?;
+    if already.total > 0 {
         return Ok(0);
     }
     let services = appointments::bookable_services(ctx.db, office.id, false).await?;

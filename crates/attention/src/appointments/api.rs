@@ -87,7 +87,11 @@ pub async fn list(
     Query(q): Query<DayQuery>,
 ) -> Result<Json<Page<Appointment>>, ApiError> {
     let day = day(&state, q.day.as_deref())?;
-    let (office, items) = service::of_day(&state.db, &access, &code, day).await?;
+    let service::Day {
+        office,
+        items,
+        total,
+    } = service::of_day(&state.db, &access, &code, day).await?;
     sipe_persons::service::record_shown(
         &state.reads,
         &ctx,
@@ -97,10 +101,8 @@ pub async fn list(
     )
     .await
     .map_err(audit_failed)?;
-    Ok(Json(Page {
-        total: items.len() as u64,
-        items,
-    }))
+    // More than a list holds: `total` says how many were left out.
+    Ok(Json(Page { total, items }))
 }
 
 /// A booked appointment and its link (for the person: shown once).

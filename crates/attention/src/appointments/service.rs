@@ -83,6 +83,11 @@ pub struct Appointment {
     pub phone: Option<String>,
     /// The ticket its check-in issued.
     pub ticket_id: Option<Uuid>,
+    /// That ticket's number (`A-005`; in a day's list).
+    pub ticket_number: Option<String>,
+    /// That ticket's status (waiting, called, serving, finished, no_show, cancelled; in
+    /// a day's list): what became of the person after check-in.
+    pub ticket_status: Option<String>,
     /// Booked.
     pub created_at: DateTime<Utc>,
 }
@@ -102,6 +107,8 @@ impl Appointment {
             document: a.document,
             phone: a.phone,
             ticket_id: a.ticket_id,
+            ticket_number: None,
+            ticket_status: None,
             created_at: a.created_at,
         }
     }
@@ -141,6 +148,22 @@ fn active() -> sea_orm::sea_query::SimpleExpr {
         AppointmentStatus::CheckedIn.as_str(),
     ])
 }
+
+/// Appointments that still count for their person at `now`: checked in, or booked and
+/// not yet past their check-in window (one missed holds nothing).
+fn holding(now: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::any()
+        .add(appointment::Column::Status.eq(AppointmentStatus::CheckedIn.as_str()))
+        .add(
+            sea_orm::Condition::all()
+                .add(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
+                .add(appointment::Column::StartsAt.gt(now - domain::LATE)),
+        )
+}
+
+/// Appointments one document, or one mobile on the web, may hold ahead at once: more
+/// would let one person (or one prankster's phone) empty an office's calendar.
+pub const MAX_AHEAD: u64 = 3;
 
 /// The service `id` of the office, active and taking appointments; the public see only
 /// those a counter calls.
@@ -275,22 +298,21 @@ fn check_booking(input: &BookInput, web: bool) -> Result<ValidBooking, FieldErro
     })
 }
 
-/// "martes 02/12 a las 10:30", in the office's time zone.
-pub fn when(tz: chrono_tz::Tz, at: DateTime<Utc>) -> String {
+/// "martes 02/12 a las 10:30" (or its English), in the office's time zone.
+pub fn when(lang: Lang, tz: chrono_tz::Tz, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&tz);
-    let weekday = match chrono::Datelike::weekday(&local) {
-        chrono::Weekday::Mon => "lunes",
-        chrono::Weekday::Tue => "martes",
-        chrono::Weekday::Wed => "miércoles",
-        chrono::Weekday::Thu => "jueves",
-        chrono::Weekday::Fri => "viernes",
-        chrono::Weekday::Sat => "sábado",
-        chrono::Weekday::Sun => "domingo",
-    };
-    format!(
-        "{weekday} {} a las {}",
-        local.format("%d/%m"),
-        local.format("%H:%M")
+    let weekday = chrono::Datelike::weekday(&local).num_days_from_monday();
+    lang.t_args(
+        "attention-when",
+        &[
+            (
+                "weekday",
+                lang.t(&format!("attention-weekday-{weekday}"))
+                    .to_lowercase(),
+            ),
+            ("date", local.format("%d/%m").to_string()),
+            ("time", local.format("%H:%M").to_string()),
+        ],
     )
 }
 
@@ -313,7 +335,7 @@ async fn tell(
         &[
             ("service", svc.name.clone()),
             ("office", office.name.clone()),
-            ("when", when(tz, a.starts_at)),
+            ("when", when(Lang::EsAr, tz, a.starts_at)),
             ("link", link),
         ],
     );
@@ -340,7 +362,7 @@ pub async fn book(
 ) -> Result<Booked, AttentionError> {
     let web = matches!(booker, Booker::Web);
     let mut v = check_booking(input, web)?;
-    let (office, person_id, by) = match booker {
+    let (office, person_id, by, sms) = match booker {
         Booker::Staff(access) => {
             let office =
                 desk::store::office_in(q.db, access, ScopeKind::Capture, office_code).await?;
@@ -357,16 +379,32 @@ pub async fn book(
                 ),
                 None => None,
             };
+            // The person's document is the appointment's: another typed beside it is a
+            // mistake to say, not to keep.
             if let Some(p) = &person {
-                v.document.get_or_insert_with(|| p.doc_number.clone());
+                if v.document.as_ref().is_some_and(|d| *d != p.doc_number) {
+                    return Err(FieldErrors::one(
+                        "document",
+                        "attention-appointment-document-mismatch",
+                    )
+                    .into());
+                }
+                v.document = Some(p.doc_number.clone());
             }
-            (office, person.map(|p| p.id), access.actor.username.clone())
+            // A known person gets SMS only with their consent.
+            let sms = person.as_ref().is_none_or(|p| p.sms_consent);
+            (
+                office,
+                person.map(|p| p.id),
+                access.actor.username.clone(),
+                sms,
+            )
         }
         Booker::Web => {
             let office = desk::store::active_office(q.db, office_code)
                 .await?
                 .ok_or(AttentionError::NotFound)?;
-            (office, None, "web".to_owned())
+            (office, None, "web".to_owned(), true)
         }
     };
     let Some(doc) = v.document else {
@@ -385,16 +423,32 @@ pub async fn book(
     if slot.free == 0 {
         return Err(FieldErrors::one("starts_at", "attention-slot-full").into());
     }
-    // One appointment per person, office and day.
+    // One appointment per person, office and day (a checked-in one included: its
+    // ticket is in the queue), and a few ahead at most.
     let same_day = appointment::Entity::find()
         .filter(appointment::Column::OfficeId.eq(office.id))
         .filter(appointment::Column::Day.eq(day))
         .filter(appointment::Column::Document.eq(doc.clone()))
-        .filter(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
+        .filter(holding(now))
         .count(&tx)
         .await?;
     if same_day > 0 {
         return Err(FieldErrors::one("document", "attention-appointment-same-day").into());
+    }
+    let ahead = |column: appointment::Column, value: String| {
+        appointment::Entity::find()
+            .filter(column.eq(value))
+            .filter(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
+            .filter(appointment::Column::StartsAt.gt(now))
+            .count(&tx)
+    };
+    if ahead(appointment::Column::Document, doc.clone()).await? >= MAX_AHEAD {
+        return Err(FieldErrors::one("document", "attention-appointment-too-many").into());
+    }
+    if let (true, Some(phone)) = (web, &v.phone)
+        && ahead(appointment::Column::Phone, phone.clone()).await? >= MAX_AHEAD
+    {
+        return Err(FieldErrors::one("phone", "attention-appointment-too-many-phone").into());
     }
     let secret = new_secret();
     let id = Uuid::now_v7();
@@ -408,7 +462,7 @@ pub async fn book(
         source: Set(if web { "web" } else { "staff" }.to_owned()),
         person_id: Set(person_id),
         document: Set(doc),
-        phone: Set(v.phone),
+        phone: Set(v.phone.filter(|_| sms)),
         secret: Set(secret.clone()),
         ticket_id: Set(None),
         reminded_at: Set(None),
@@ -514,6 +568,10 @@ pub async fn cancel(
         return Err(AttentionError::Conflict("attention-appointment-not-booked"));
     }
     let now = Utc::now();
+    // The person cancels what is still ahead; staff also tidy up a missed one.
+    if matches!(who, Canceller::Link(_)) && a.starts_at <= now {
+        return Err(AttentionError::Conflict("attention-appointment-past"));
+    }
     let mut m = a.into_active_model();
     m.status = Set(AppointmentStatus::Cancelled.as_str().to_owned());
     m.cancelled_at = Set(Some(now));
@@ -556,6 +614,36 @@ fn secret_in(code: &str) -> &str {
     code.rsplit_once("/citas/").map_or(code, |(_, s)| s)
 }
 
+/// Today's appointment of a document typed at the kiosk, one whose check-in window is
+/// open. Early, late and none at all say the same: a stranger typing a document at the
+/// entrance learns nothing of whether its owner has an appointment.
+async fn by_document(
+    conn: &impl sea_orm::ConnectionTrait,
+    office_id: Uuid,
+    today: chrono::NaiveDate,
+    doc: &str,
+    now: DateTime<Utc>,
+) -> Result<appointment::Model, AttentionError> {
+    let rows = appointment::Entity::find()
+        .filter(appointment::Column::OfficeId.eq(office_id))
+        .filter(appointment::Column::Day.eq(today))
+        .filter(appointment::Column::Document.eq(doc))
+        .filter(active())
+        .order_by_asc(appointment::Column::StartsAt)
+        .limit(20)
+        .all(conn)
+        .await?;
+    if rows
+        .iter()
+        .any(|a| a.status == AppointmentStatus::CheckedIn.as_str())
+    {
+        return Err(FieldErrors::one("code", "attention-checkin-done").into());
+    }
+    rows.into_iter()
+        .find(|a| domain::check_in_window(a.starts_at, now) == CheckIn::Open)
+        .ok_or_else(|| FieldErrors::one("code", "attention-checkin-document-none").into())
+}
+
 /// Checks a person in: their ticket enters the queue with the appointment's priority,
 /// numbered by the service like any other.
 pub async fn check_in(
@@ -574,16 +662,7 @@ pub async fn check_in(
                 return Err(FieldErrors::one("code", "attention-checkin-code-required").into());
             }
             let found = match document(code) {
-                Ok(Some(doc)) => {
-                    appointment::Entity::find()
-                        .filter(appointment::Column::OfficeId.eq(office.id))
-                        .filter(appointment::Column::Day.eq(today))
-                        .filter(appointment::Column::Document.eq(doc))
-                        .filter(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
-                        .order_by_asc(appointment::Column::StartsAt)
-                        .one(q.db)
-                        .await?
-                }
+                Ok(Some(doc)) => Some(by_document(q.db, office.id, today, &doc, now).await?),
                 _ => by_secret(q.db, secret_in(code)).await?,
             };
             let a = found
@@ -664,13 +743,28 @@ pub async fn check_in(
     Ok(Ticket::of(t, &office.code, &svc.name, None))
 }
 
-/// An office's appointments of a day, by time (view scope).
+/// Most appointments a day's list holds: an office's slots times their capacity stay
+/// far below; past it the list says how many it left out.
+pub const DAY_LIMIT: u64 = 2_000;
+
+/// An office's day of appointments.
+pub struct Day {
+    /// The office.
+    pub office: office::Model,
+    /// Its appointments by time, at most [`DAY_LIMIT`].
+    pub items: Vec<Appointment>,
+    /// How many there are.
+    pub total: u64,
+}
+
+/// An office's appointments of a day, by time, with what became of their tickets
+/// (view scope).
 pub async fn of_day(
     conn: &impl sea_orm::ConnectionTrait,
     access: &Access,
     office_code: &str,
     day: chrono::NaiveDate,
-) -> Result<(office::Model, Vec<Appointment>), AttentionError> {
+) -> Result<Day, AttentionError> {
     let office = desk::store::office_in(conn, access, ScopeKind::View, office_code).await?;
     let names: std::collections::HashMap<Uuid, String> =
         desk::store::services(conn, office.id, false)
@@ -678,30 +772,56 @@ pub async fn of_day(
             .into_iter()
             .map(|s| (s.id, s.name))
             .collect();
-    let rows = appointment::Entity::find()
+    let of_the_day = appointment::Entity::find()
         .filter(appointment::Column::OfficeId.eq(office.id))
-        .filter(appointment::Column::Day.eq(day))
+        .filter(appointment::Column::Day.eq(day));
+    let total = of_the_day.clone().count(conn).await?;
+    let rows = of_the_day
         .order_by_asc(appointment::Column::StartsAt)
         .order_by_asc(appointment::Column::CreatedAt)
-        // A day of an office: its slots times their capacity, bounded.
-        .limit(2_000)
+        .limit(DAY_LIMIT)
         .all(conn)
         .await?;
+    let ticket_ids: Vec<Uuid> = rows.iter().filter_map(|a| a.ticket_id).collect();
+    let mut tickets = std::collections::HashMap::new();
+    for chunk in ticket_ids.chunks(500) {
+        let found: Vec<(Uuid, String, String)> = crate::entity::ticket::Entity::find()
+            .select_only()
+            .column(crate::entity::ticket::Column::Id)
+            .column(crate::entity::ticket::Column::Number)
+            .column(crate::entity::ticket::Column::Status)
+            .filter(crate::entity::ticket::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        tickets.extend(found.into_iter().map(|(id, n, s)| (id, (n, s))));
+    }
     let items = rows
         .into_iter()
         .map(|a| {
             let name = names.get(&a.service_id).cloned().unwrap_or_default();
-            Appointment::of(a, &office.code, &name)
+            let ticket = a.ticket_id.and_then(|t| tickets.get(&t)).cloned();
+            let mut out = Appointment::of(a, &office.code, &name);
+            if let Some((number, status)) = ticket {
+                out.ticket_number = Some(number);
+                out.ticket_status = Some(status);
+            }
+            out
         })
         .collect();
-    Ok((office, items))
+    Ok(Day {
+        office,
+        items,
+        total,
+    })
 }
 
 /// Reminders queued per round.
 const REMINDERS_PER_ROUND: u64 = 200;
 
 /// Queues the reminder of each booked appointment starting within a day that was
-/// booked more than half a day before its time (a fresher one has its confirmation);
+/// booked more than a day before its time (a fresher one has just had its
+/// confirmation);
 /// returns how many were sent.
 pub async fn remind(
     db: &sipe_platform::db::Db,
@@ -721,7 +841,7 @@ pub async fn remind(
         .await?;
     let mut sent = 0;
     for a in due {
-        if a.phone.is_some() && a.created_at < a.starts_at - chrono::Duration::hours(12) {
+        if a.phone.is_some() && a.created_at < a.starts_at - chrono::Duration::hours(24) {
             let office = office_of(&tx, a.office_id).await?;
             let svc = service::Entity::find_by_id(a.service_id).one(&tx).await?;
             if let (Some(office), Some(svc)) = (office, svc) {

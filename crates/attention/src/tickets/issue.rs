@@ -202,6 +202,10 @@ pub async fn issue(
     {
         return Err(FieldErrors::one("service_id", "attention-service-unknown").into());
     }
+    // The appointment's priority comes with checking one in, not by choosing it.
+    if matches!(issuer, Issuer::Public(_)) && v.priority == Priority::Appointment {
+        return Err(FieldErrors::one("priority", "attention-priority-appointment-public").into());
+    }
     if source == Source::Web && v.document.is_none() {
         return Err(FieldErrors::one("document", "attention-web-document-required").into());
     }

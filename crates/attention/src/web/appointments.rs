@@ -54,6 +54,8 @@ struct AppointmentsPage {
     day: chrono::NaiveDate,
     today: chrono::NaiveDate,
     items: Vec<Appointment>,
+    /// Appointments of the day past the list's limit.
+    left_out: u64,
     can_book: bool,
     services: Vec<Choice>,
     slots: Vec<Choice>,
@@ -71,6 +73,27 @@ impl AppointmentsPage {
                 s.as_str().replace('_', "-")
             ))
             .into_owned()
+    }
+
+    fn left_out_text(&self) -> String {
+        self.ctx.lang.t_args(
+            "attention-appointments-left-out",
+            &[("n", self.left_out.to_string())],
+        )
+    }
+
+    /// What became of a checked-in appointment's ticket: "A-005 · Ausente".
+    fn ticket_label(&self, a: &Appointment) -> String {
+        let status = a
+            .ticket_status
+            .as_deref()
+            .and_then(crate::tickets::TicketStatus::parse)
+            .map(|s| self.ctx.t(s.label_key()).into_owned());
+        match (&a.ticket_number, status) {
+            (Some(n), Some(s)) => format!("{n} · {s}"),
+            (Some(n), None) => n.clone(),
+            _ => String::new(),
+        }
     }
 
     fn hour(&self, at: &DateTime<Utc>) -> String {
@@ -102,7 +125,11 @@ async fn render(
         Ok(d) => d,
         Err(e) => return Err(AttentionError::Invalid(e).into()),
     };
-    let (office, items) = appointments::of_day(&state.db, access, code, day).await?;
+    let appointments::Day {
+        office,
+        items,
+        total,
+    } = appointments::of_day(&state.db, access, code, day).await?;
     sipe_persons::service::record_shown(
         &state.reads,
         audit,
@@ -135,6 +162,7 @@ async fn render(
             ctx,
             office,
             day,
+            left_out: total.saturating_sub(items.len() as u64),
             items,
             can_book,
             slots,
@@ -239,6 +267,7 @@ impl Back {
         if self.back.starts_with("/attention/offices/")
             && !self.back.contains("//")
             && self.back.len() < 200
+            && !self.back.chars().any(char::is_control)
         {
             self.back.clone()
         } else {

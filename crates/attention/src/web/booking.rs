@@ -54,6 +54,8 @@ pub struct BookingForm {
     starts_at: String,
     document: String,
     phone: String,
+    /// Set by the first step's button: its fields are checked even when empty.
+    step: String,
 }
 
 #[derive(askama::Template)]
@@ -125,11 +127,28 @@ async fn booking_page(
     let today = crate::tickets::service::today(state);
     let mut slots = Vec::new();
     let mut chosen = false;
-    if !form.service_id.is_empty() || !form.day.is_empty() {
+    if !form.step.is_empty() || !form.service_id.is_empty() || !form.day.is_empty() {
         let svc = Uuid::parse_str(form.service_id.trim())
             .ok()
             .and_then(|id| services.iter().find(|s| s.id == id));
-        let day = crate::appointments::api::day(state, Some(&form.day));
+        let day = if form.day.trim().is_empty() {
+            Err(FieldErrors::one("day", "attention-day-required"))
+        } else {
+            crate::appointments::api::day(state, Some(&form.day)).and_then(|d| {
+                if d < today {
+                    Err(FieldErrors::one("day", "attention-day-past"))
+                } else if d > today
+                    + chrono::Duration::days(crate::appointments::domain::DAYS_AHEAD)
+                {
+                    Err(FieldErrors::one("day", "attention-day-too-far"))
+                } else {
+                    Ok(d)
+                }
+            })
+        };
+        if let Err(e) = &day {
+            errors.0.extend(e.0.clone());
+        }
         match (svc, day) {
             (Some(svc), Ok(day)) => {
                 let found = appointments::slots(&state.db, state.tz, svc, day, Utc::now()).await?;
@@ -141,7 +160,7 @@ async fn booking_page(
                 }
             }
             (None, _) => errors.add("service_id", "attention-service-no-appointments"),
-            (_, Err(e)) => errors.0.extend(e.0),
+            (_, Err(_)) => {}
         }
     }
     let status = if limited {
@@ -272,7 +291,7 @@ pub async fn show(
         StatusCode::OK,
         AppointmentPage {
             status: AppointmentStatus::parse(&a.status).unwrap_or(AppointmentStatus::Booked),
-            when: appointments::when(state.tz, a.starts_at),
+            when: appointments::when(ctx.lang, state.tz, a.starts_at),
             // Enough to recognise it, not to read it off a shared screen.
             document: mask(&a.document),
             qr: qr_svg(&link),

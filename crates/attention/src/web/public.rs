@@ -159,7 +159,7 @@ async fn kiosk_page(
     page_with(
         status,
         KioskPage {
-            priorities: super::queue::priority_choices(&ctx, &form.priority),
+            priorities: super::queue::priority_choices(&ctx, &form.priority, true),
             ctx,
             office,
             services,

@@ -174,10 +174,12 @@ impl IssueForm {
     }
 }
 
-/// The choices of the kiosk's and reception's priority field.
-pub fn priority_choices(ctx: &PageCtx, current: &str) -> Vec<Choice> {
+/// The choices of the kiosk's and reception's priority field (the public's without the
+/// appointment's: it comes with checking one in).
+pub fn priority_choices(ctx: &PageCtx, current: &str, public: bool) -> Vec<Choice> {
     Priority::ALL
         .iter()
+        .filter(|p| !public || **p != Priority::Appointment)
         .map(|p| Choice {
             value: p.as_str().to_owned(),
             label: ctx
@@ -265,7 +267,7 @@ async fn office_page(
     page_with(
         status,
         OfficePage {
-            priorities: priority_choices(&ctx, &form.priority),
+            priorities: priority_choices(&ctx, &form.priority, false),
             ctx,
             office,
             waiting,

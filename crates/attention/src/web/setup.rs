@@ -51,6 +51,23 @@ struct SetupPage {
     counter_errors: FieldErrors,
 }
 
+impl SetupPage {
+    /// A service's appointments in a cell: "cada 20 min · 2 por horario", or "—".
+    fn appointments_of(&self, s: &service::Model) -> String {
+        if s.slot_minutes > 0 {
+            self.ctx.lang.t_args(
+                "attention-slot-summary",
+                &[
+                    ("minutes", s.slot_minutes.to_string()),
+                    ("capacity", s.slot_capacity.to_string()),
+                ],
+            )
+        } else {
+            "—".to_owned()
+        }
+    }
+}
+
 #[derive(askama::Template)]
 #[template(path = "attention/service_edit.html")]
 struct ServiceEditPage {

@@ -53,13 +53,14 @@ async fn book(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
     .await
 }
 
-/// Moves an appointment to `at` today (the test cannot wait for its time to come).
+/// Moves an appointment to `at`, on today's list (the test cannot wait for its time to
+/// come; a few minutes off may cross midnight, and the test may run at any hour).
 async fn move_to(app: &TestApp, id: &str, at: DateTime<Utc>) {
     exec_sql(
         &app.db,
         "update attention_appointments set day = $1, starts_at = $2 where id = $3",
         vec![
-            at.with_timezone(&TZ).date_naive().into(),
+            Utc::now().with_timezone(&TZ).date_naive().into(),
             at.into(),
             uuid::Uuid::parse_str(id).unwrap().into(),
         ],
@@ -301,9 +302,27 @@ async fn slots_fill_to_their_capacity_and_a_checked_in_appointment_is_called_fir
         Utc::now() - chrono::Duration::minutes(40),
     )
     .await;
-    let res = kiosk("30111011".into()).await;
+    // By its QR the reason is said; by a document typed at the entrance it is the same
+    // answer as for a document with no appointment at all (a stranger learns nothing).
+    let res = kiosk(late["link"].as_str().unwrap().to_owned()).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("Pasó más de media hora"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Pasó más de media hora"), "{page}");
+    let mut answers = Vec::new();
+    for doc in ["30111011", "39999999"] {
+        let res = kiosk(doc.into()).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = res.text().await.unwrap();
+        let start = page
+            .find("No hay un turno para registrar ahora")
+            .expect(&page);
+        answers.push(page[start..start + 200].to_owned());
+    }
+    assert_eq!(answers[0], answers[1]);
+    // The document of the person already in the queue says so.
+    let res = kiosk("30111010".into()).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("ya dio el presente"));
     let res = kiosk("un-código-que-no-existe".into()).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -456,7 +475,8 @@ async fn reminders_go_once_a_day_before_to_those_booked_earlier() {
         )
         .await;
     let mut ids = Vec::new();
-    for (i, phone) in ["0381 15-555-0201", "0381 15-555-0202"].iter().enumerate() {
+    let phones = ["0381 15-555-0201", "0381 15-555-0202", "0381 15-555-0203"];
+    for (i, phone) in phones.iter().enumerate() {
         let (status, body) = book(
             &app,
             &admin,
@@ -467,8 +487,8 @@ async fn reminders_go_once_a_day_before_to_those_booked_earlier() {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         ids.push(uuid::Uuid::parse_str(body["id"].as_str().unwrap()).unwrap());
     }
-    // Both start in three hours; the first was booked two days ago, the second just now
-    // (its confirmation is fresh: no reminder).
+    // All start in three hours; the first was booked two days ago, the second just now
+    // and the third 20 hours ago (their confirmations are fresh: no reminder).
     let now = Utc::now();
     for id in &ids {
         exec_sql(
@@ -482,6 +502,12 @@ async fn reminders_go_once_a_day_before_to_those_booked_earlier() {
         &app.db,
         "update attention_appointments set created_at = $1 where id = $2",
         vec![(now - chrono::Duration::days(2)).into(), ids[0].into()],
+    )
+    .await;
+    exec_sql(
+        &app.db,
+        "update attention_appointments set created_at = $1 where id = $2",
+        vec![(now - chrono::Duration::hours(17)).into(), ids[2].into()],
     )
     .await;
     let sent =
@@ -509,6 +535,242 @@ async fn reminders_go_once_a_day_before_to_those_booked_earlier() {
         reminders[0].contains("Inscripci") && reminders[0].contains("https://sipe.test/citas/"),
         "{reminders:?}"
     );
+}
+
+#[tokio::test]
+async fn one_person_or_one_phone_holds_few_places_and_a_missed_time_frees_the_day() {
+    let app = TestApp::spawn().await;
+    app.office("OE-A", "").await;
+    let d = desk(&app, "OE-A").await;
+    app.user("opa", "operator", &["OE-A"]).await;
+    app.user("jefa", "admin", &[]).await;
+    let admin = app.token(user_id(&app, "jefa").await).await;
+    let opa = app.token(user_id(&app, "opa").await).await;
+    open_for_appointments(&app, &admin, d.service).await;
+    let first: DateTime<Utc> = app
+        .get_json(
+            &opa,
+            &format!(
+                "/api/v1/offices/OE-A/appointment-slots?service_id={}&day={}",
+                d.service,
+                tomorrow()
+            ),
+        )
+        .await["items"][0]["starts_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Slot `n` half hours into day `days` after tomorrow (the office never closes).
+    let at = |days: i64, n: i64| {
+        first + chrono::Duration::days(days) + chrono::Duration::minutes(30 * n)
+    };
+    let field_of = |problem: &Value| problem["errors"][0]["field"].as_str().map(str::to_owned);
+
+    // A known person: their document is the appointment's, and without SMS consent the
+    // phone typed is not used.
+    let person = crate::messaging::register_in(&app.db, "OE-A", "30444555", "", "", &[]).await;
+    let (status, problem) = book(
+        &app,
+        &opa,
+        json!({"service_id": d.service, "starts_at": at(0, 0), "person_id": person,
+            "document": "30444556"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(field_of(&problem).as_deref(), Some("document"));
+    let (status, theirs) = book(
+        &app,
+        &opa,
+        json!({"service_id": d.service, "starts_at": at(0, 0), "person_id": person,
+            "phone": "0381 15-555-0301"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{theirs}");
+    assert_eq!(theirs["document"], "30444555");
+    assert!(theirs["phone"].is_null(), "no SMS consent: {theirs}");
+
+    // One document holds three appointments ahead at most (the control: three go in).
+    for days in 0..3 {
+        let (status, body) = book(
+            &app,
+            &opa,
+            json!({"service_id": d.service, "starts_at": at(days, 2), "document": "30555666"}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, problem) = book(
+        &app,
+        &opa,
+        json!({"service_id": d.service, "starts_at": at(3, 2), "document": "30555666"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(field_of(&problem).as_deref(), Some("document"));
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(" 3 ")),
+        "{problem}"
+    );
+
+    // On the web one mobile holds three as well, whatever the documents.
+    let client = app.client();
+    let csrf = app.csrf(&client).await;
+    let mut statuses = Vec::new();
+    for (i, doc) in ["30666001", "30666002", "30666003", "30666004"]
+        .iter()
+        .enumerate()
+    {
+        let res = client
+            .post(app.url("/offices/OE-A/citas"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("service_id", d.service.to_string().as_str()),
+                ("day", tomorrow().to_string().as_str()),
+                ("starts_at", at(0, 4 + i as i64).to_rfc3339().as_str()),
+                ("document", doc),
+                ("phone", "0381 15-555-0302"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+        if res.status() == StatusCode::UNPROCESSABLE_ENTITY {
+            let page = res.text().await.unwrap();
+            assert!(
+                page.contains("Ese celular ya tiene 3 turnos"),
+                "{}",
+                page.split("-error\">").nth(1).unwrap_or(&page)
+            );
+        }
+    }
+    assert_eq!(statuses, [303, 303, 303, 422]);
+
+    // A checked-in appointment holds its day; a missed one (its time and window gone)
+    // does not.
+    let (_, checked) = book(
+        &app,
+        &opa,
+        json!({"service_id": d.service, "starts_at": at(1, 10), "document": "30777001"}),
+    )
+    .await;
+    let (_, missed) = book(
+        &app,
+        &opa,
+        json!({"service_id": d.service, "starts_at": at(1, 10), "document": "30777002"}),
+    )
+    .await;
+    exec_sql(
+        &app.db,
+        "update attention_appointments set status = 'checked_in' where id = $1",
+        vec![
+            uuid::Uuid::parse_str(checked["id"].as_str().unwrap())
+                .unwrap()
+                .into(),
+        ],
+    )
+    .await;
+    exec_sql(
+        &app.db,
+        "update attention_appointments set starts_at = $1 where id = $2",
+        vec![
+            (Utc::now() - chrono::Duration::hours(2)).into(),
+            uuid::Uuid::parse_str(missed["id"].as_str().unwrap())
+                .unwrap()
+                .into(),
+        ],
+    )
+    .await;
+    let (status, problem) = book(
+        &app,
+        &opa,
+        json!({"service_id": d.service, "starts_at": at(1, 12), "document": "30777001"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(field_of(&problem).as_deref(), Some("document"));
+    let (status, again) = book(
+        &app,
+        &opa,
+        json!({"service_id": d.service, "starts_at": at(1, 12), "document": "30777002"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+
+    // The person cannot cancel by the link once its time has passed: it stays booked.
+    let secret: String = {
+        use sea_orm::{ConnectionTrait, Statement};
+        let backend = app.db.get_database_backend();
+        let sql = match backend {
+            sea_orm::DbBackend::Sqlite => "select secret from attention_appointments where id = ?",
+            _ => "select secret from attention_appointments where id = $1",
+        };
+        app.db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [uuid::Uuid::parse_str(missed["id"].as_str().unwrap())
+                    .unwrap()
+                    .into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "secret")
+            .unwrap()
+    };
+    let res = client
+        .post(app.url(&format!("/citas/{secret}/cancel")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let shown = app
+        .get_json(
+            &opa,
+            &format!("/api/v1/appointments/{}", missed["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(shown["status"], "booked");
+
+    // The kiosk does not give the appointment's priority to whoever picks it.
+    let res = client
+        .post(app.url("/offices/OE-A/kiosk"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("service_id", d.service.to_string().as_str()),
+            ("priority", "appointment"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Tengo turno programado"));
+    let kiosk = app.get_page(&client, "/offices/OE-A/kiosk").await;
+    assert!(kiosk.contains("value=\"older_adult\"") && !kiosk.contains("value=\"appointment\""));
+
+    // A return address with a line break goes to the module's home, not to a 500.
+    let (web, web_csrf) = app.signed_in("opa2", "operator", &["OE-A"]).await;
+    let res = web
+        .post(app.url(&format!(
+            "/attention/appointments/{}/cancel",
+            again["id"].as_str().unwrap()
+        )))
+        .form(&[
+            ("_csrf", web_csrf.as_str()),
+            (
+                "back",
+                "/attention/offices/OE-A/appointments\r\nSet-Cookie: x=1",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(res.headers()), "/attention");
 }
 
 /// An office's appointments for the scope walk: its desk's service takes five people
