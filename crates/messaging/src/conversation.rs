@@ -18,9 +18,9 @@ use crate::outbox::{self, NewMessage};
 pub struct Received {
     /// The message.
     pub id: Uuid,
-    /// SMS or WhatsApp.
+    /// SMS, WhatsApp or e-mail.
     pub channel: Channel,
-    /// The sender's phone (E.164 when it is one).
+    /// The sender's phone (E.164 when it is one) or e-mail address.
     pub address: String,
     /// The person, when one record has that phone.
     pub person_id: Option<Uuid>,
@@ -32,9 +32,78 @@ pub struct Received {
     pub at: DateTime<Utc>,
     /// When sipe stored it: the order followers read in.
     pub stored: DateTime<Utc>,
+    /// An e-mail's subject.
+    pub subject: Option<String>,
+    /// The Message-IDs an e-mail answers (its thread).
+    pub answers: Vec<String>,
+    /// Attachments an e-mail came with.
+    pub attachments: u32,
 }
 
-/// Messages people sent by SMS or WhatsApp stored after `after` (a time and an id, the
+/// The messages a thread's Message-IDs name: ours (`<{id}@{domain}>`) and e-mail people
+/// sent (by their Message-ID); at most a hundred names are looked at.
+pub async fn named_by(conn: &impl ConnectionTrait, answers: &[String]) -> Result<Vec<Uuid>, DbErr> {
+    let answers: Vec<String> = answers
+        .iter()
+        .take(100)
+        .map(|a| {
+            a.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned()
+        })
+        .collect();
+    let ours: Vec<Uuid> = answers
+        .iter()
+        .filter_map(|a| Uuid::parse_str(a.split_once('@')?.0).ok())
+        .collect();
+    if answers.is_empty() {
+        return Ok(Vec::new());
+    }
+    message::Entity::find()
+        .select_only()
+        .column(message::Column::Id)
+        .filter(message::Column::Channel.eq(Channel::Email.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(message::Column::Direction.eq("out"))
+                        .add(message::Column::Id.is_in(ours)),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(message::Column::Direction.eq("in"))
+                        .add(message::Column::ProviderId.is_in(answers)),
+                ),
+        )
+        .limit(100)
+        .into_tuple()
+        .all(conn)
+        .await
+}
+
+/// The Message-ID (`<…>`) and subject of the newest e-mail a person sent among `ids`: a
+/// reply answers it.
+pub async fn last_mail_of(
+    conn: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Option<(String, Option<String>)>, DbErr> {
+    let found: Option<(Option<String>, Option<String>)> = message::Entity::find()
+        .select_only()
+        .column(message::Column::ProviderId)
+        .column(message::Column::Subject)
+        .filter(message::Column::Id.is_in(ids.to_vec()))
+        .filter(message::Column::Direction.eq("in"))
+        .filter(message::Column::Channel.eq(Channel::Email.as_str()))
+        .order_by_desc(message::Column::CreatedAt)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(found.and_then(|(p, s)| Some((format!("<{}>", p?), s))))
+}
+
+/// Messages people sent by SMS, WhatsApp or e-mail stored after `after` (a time and an id, the
 /// last one read: pages never skip nor repeat one), in the order stored, at most
 /// `limit`. A BAJA is left out: it withdraws a consent, it asks nothing.
 pub async fn received_after(
@@ -45,7 +114,11 @@ pub async fn received_after(
     let (at, id) = after;
     let rows = message::Entity::find()
         .filter(message::Column::Direction.eq("in"))
-        .filter(message::Column::Channel.is_in([Channel::Sms.as_str(), Channel::Whatsapp.as_str()]))
+        .filter(message::Column::Channel.is_in([
+            Channel::Sms.as_str(),
+            Channel::Whatsapp.as_str(),
+            Channel::Email.as_str(),
+        ]))
         .filter(
             sea_orm::Condition::any()
                 .add(message::Column::UpdatedAt.gt(at))
@@ -68,7 +141,15 @@ pub async fn received_after(
     Ok(rows
         .into_iter()
         .filter_map(|m| {
+            let thread: crate::inbound::MailThread = m
+                .payload
+                .as_deref()
+                .and_then(|p| serde_json::from_str(p).ok())
+                .unwrap_or_default();
             Some(Received {
+                subject: m.subject,
+                answers: thread.answers,
+                attachments: thread.attachments,
                 stored: m.updated_at,
                 channel: Channel::parse(&m.channel)?,
                 id: m.id,

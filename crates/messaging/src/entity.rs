@@ -274,3 +274,28 @@ pub mod early_receipt {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod mailbox {
+    use sea_orm::entity::prelude::*;
+
+    /// How far an IMAP mailbox has been read.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "message_mailboxes")]
+    pub struct Model {
+        /// `user@host:port/MAILBOX`.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        /// The mailbox's UIDVALIDITY when `last_uid` was read.
+        pub uid_validity: i64,
+        /// The last UID stored.
+        pub last_uid: i64,
+        /// Last moved.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No navigable relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -42,6 +42,29 @@ pub struct Inbound {
     pub text: String,
     /// When it was sent.
     pub at: DateTime<Utc>,
+    /// An e-mail's subject and thread (its `provider_id` is its Message-ID and `from`
+    /// the sender's address).
+    pub mail: Option<Mail>,
+}
+
+/// What an inbound e-mail brings beside its text.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Mail {
+    /// Subject.
+    pub subject: String,
+    /// The Message-IDs it answers (In-Reply-To, then References), without brackets.
+    pub answers: Vec<String>,
+    /// Attachments it came with (kept in the mailbox, not here).
+    pub attachments: u32,
+}
+
+/// An inbound e-mail's thread, as its message's payload keeps it.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct MailThread {
+    /// The Message-IDs it answers.
+    pub answers: Vec<String>,
+    /// Attachments it came with.
+    pub attachments: u32,
 }
 
 /// A delivery report.
@@ -137,7 +160,14 @@ pub fn sender_phone(from: &str, international: bool) -> Option<String> {
 /// Stores an inbound message, matched to the person by phone, in one transaction with
 /// the consent withdrawals a STOP or BAJA asks for.
 pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
-    let phone = sender_phone(&m.from, m.international);
+    let email = (m.channel == Channel::Email)
+        .then(|| m.from.trim().to_lowercase())
+        .filter(|e| !e.is_empty() && e.len() <= 200);
+    let phone = if email.is_some() {
+        None
+    } else {
+        sender_phone(&m.from, m.international)
+    };
     let tx = sipe_platform::db::begin_write(db).await?;
     let key = format!("in:{}:{}", m.provider, m.provider_id);
     let repeated = message::Entity::find()
@@ -151,11 +181,15 @@ pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
             opted_out: 0,
         });
     }
-    let people = match &phone {
-        Some(p) => contact::find_by_phone(&tx, p).await?,
-        None => Vec::new(),
+    let people = match (&phone, &email) {
+        (Some(p), _) => contact::find_by_phone(&tx, p).await?,
+        (None, Some(e)) => contact::find_by_email(&tx, e).await?,
+        (None, None) => Vec::new(),
     };
-    let address = phone.clone().unwrap_or_else(|| clip(&m.from, 40));
+    let address = phone
+        .clone()
+        .or_else(|| email.clone())
+        .unwrap_or_else(|| clip(&m.from, 40));
     // The newest message of ours to this number on this channel: a reply answers it,
     // and a BAJA counts against its campaign.
     let answered: Option<(Option<Uuid>,)> = message::Entity::find()
@@ -169,7 +203,8 @@ pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
         .into_tuple()
         .one(&tx)
         .await?;
-    let opt_out = domain::is_opt_out(&m.text);
+    // A BAJA by SMS or WhatsApp; e-mail has its own unsubscribe links.
+    let opt_out = m.channel != Channel::Email && domain::is_opt_out(&m.text);
     let ctx = AuditCtx {
         actor_name: format!("{}:{}", m.channel.as_str(), address),
         ..AuditCtx::system()
@@ -213,7 +248,7 @@ pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
         template_id: Set(None),
         campaign_id: Set(answered.and_then(|(c,)| c)),
         address: Set(address),
-        subject: Set(None),
+        subject: Set(m.mail.as_ref().map(|mail| clip(&mail.subject, 250))),
         body: Set(text.clone()),
         status: Set(status::RECEIVED.into()),
         reason: Set(if opt_out {
@@ -226,7 +261,8 @@ pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
         detail: Set(None),
         any_hour: Set(false),
         provider: Set(Some(m.provider.into())),
-        provider_id: Set(None),
+        // An e-mail's Message-ID: a reply to it names it.
+        provider_id: Set(m.mail.as_ref().map(|_| m.provider_id.clone())),
         encoding: Set(None),
         segments: Set(None),
         cost_cents: Set(0),
@@ -235,7 +271,13 @@ pub async fn receive(db: &Db, m: Inbound) -> Result<Received, DbErr> {
         locked_until: Set(None),
         claim: Set(None),
         handed_at: Set(None),
-        payload: Set(None),
+        payload: Set(m.mail.as_ref().and_then(|mail| {
+            serde_json::to_string(&MailThread {
+                answers: mail.answers.clone(),
+                attachments: mail.attachments,
+            })
+            .ok()
+        })),
         created_by: Set(m.provider.into()),
         created_at: Set(m.at),
         sent_at: Set(Some(m.at)),

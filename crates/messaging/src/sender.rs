@@ -108,6 +108,13 @@ pub async fn run(state: AppState, shutdown: watch::Receiver<bool>) {
         })
         .collect();
     loops.push(campaigns);
+    if let Some(inbox) = messaging.settings.inbox.clone() {
+        loops.push(tokio::spawn(inbox_loop(
+            state.db.clone(),
+            inbox,
+            shutdown.clone(),
+        )));
+    }
     // The providers' own sessions (SMPP), which also bring receipts and replies.
     let events = events_into(state.db.clone());
     for channel in messaging.settings.channels() {
@@ -140,6 +147,22 @@ pub fn events_into(db: Db) -> Events {
             }
         })
     })
+}
+
+/// Reads the IMAP mailbox every `poll_seconds`; a failed round is logged and the next
+/// one starts from the same UID.
+async fn inbox_loop(db: Db, inbox: crate::config::Imap, mut shutdown: watch::Receiver<bool>) {
+    while !*shutdown.borrow() {
+        match crate::providers::imap::poll(&db, &inbox).await {
+            Ok(r) if r.stored > 0 => tracing::info!(stored = r.stored, "inbox: mail read"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, host = %inbox.host, "inbox: round failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(inbox.poll_seconds)) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
 }
 
 /// Starts due campaigns and queues their messages a batch at a time.

@@ -154,6 +154,27 @@ pub async fn find_by_phone(
         .collect())
 }
 
+/// People (not merged away) whose e-mail is this address (lowercase), with their
+/// office; bounded like [`find_by_phone`].
+pub async fn find_by_email(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Vec<(PersonId, OfficeId)>, DbErr> {
+    let rows: Vec<(Uuid, Uuid)> = person::Entity::find()
+        .select_only()
+        .columns([person::Column::Id, person::Column::OfficeId])
+        .filter(person::Column::Email.eq(email))
+        .filter(person::Column::MergedInto.is_null())
+        .limit(1_000)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, o)| (PersonId(p), OfficeId(o)))
+        .collect())
+}
+
 /// Records that the person withdrew their consent to `channel`, inside the caller's
 /// transaction (history, audit, timeline); false when it was not given.
 pub async fn withdraw_consent(

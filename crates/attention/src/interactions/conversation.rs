@@ -1,7 +1,9 @@
 //! Conversations: what people write by SMS or WhatsApp becomes a consultation — one open
-//! conversation per phone and channel, every later message added to it — and the
-//! office answers it from the consultation, through the messaging module (WhatsApp free
-//! text only inside its 24-hour window).
+//! conversation per phone and channel, every later message added to it — and e-mail
+//! too, by thread: a new mail opens a consultation, a reply (In-Reply-To or References
+//! naming a mail of it) joins its own. The office answers from the consultation,
+//! through the messaging module (WhatsApp free text only inside its 24-hour window;
+//! e-mail in the person's thread, under their subject).
 //!
 //! A follower reads the received messages in the order they were stored, from a cursor
 //! kept in the database, going back a minute each round to catch messages whose
@@ -45,8 +47,45 @@ fn channel_of(c: sipe_messaging::domain::Channel) -> Option<Channel> {
     match c {
         sipe_messaging::domain::Channel::Sms => Some(Channel::Sms),
         sipe_messaging::domain::Channel::Whatsapp => Some(Channel::Whatsapp),
-        sipe_messaging::domain::Channel::Email => None,
+        sipe_messaging::domain::Channel::Email => Some(Channel::Email),
     }
+}
+
+/// The consultation an e-mail's thread belongs to: the newest one holding a message its
+/// In-Reply-To or References name.
+async fn thread_of(
+    conn: &impl ConnectionTrait,
+    m: &Received,
+) -> Result<Option<interaction::Model>, sea_orm::DbErr> {
+    let named = messaging::named_by(conn, &m.answers).await?;
+    if named.is_empty() {
+        return Ok(None);
+    }
+    let Some(link) = interaction_message::Entity::find()
+        .filter(interaction_message::Column::MessageId.is_in(named))
+        .order_by_desc(interaction_message::Column::CreatedAt)
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    interaction::Entity::find_by_id(link.interaction_id)
+        .one(conn)
+        .await
+}
+
+/// What a new e-mail consultation notes: its subject, its text, and the attachments
+/// left in the mailbox.
+fn mail_notes(m: &Received) -> String {
+    let mut notes = String::new();
+    if let Some(s) = m.subject.as_deref().filter(|s| !s.is_empty()) {
+        notes.push_str(&format!("{s}\n\n"));
+    }
+    notes.push_str(&m.body);
+    if m.attachments > 0 {
+        notes.push_str(&format!("\n\n[{} adjunto(s) en el buzón]", m.attachments));
+    }
+    notes
 }
 
 /// Reads the messages people sent since the last round into conversations; how many
@@ -132,7 +171,13 @@ async fn take(db: &Db, tz: chrono_tz::Tz, m: &Received) -> Result<(), AttentionE
         actor_name: format!("{}:{}", channel.as_str(), m.address),
         ..AuditCtx::system()
     };
-    let interaction_id = match open_of(&tx, channel, &m.address).await? {
+    // E-mail keeps its threads: a new mail is a new consultation, a reply joins its own.
+    let open = if channel == Channel::Email {
+        thread_of(&tx, m).await?
+    } else {
+        open_of(&tx, channel, &m.address).await?
+    };
+    let interaction_id = match open {
         Some(open) => {
             // The person wrote again: the office owes the next answer.
             if open.status != InteractionStatus::Open.as_str() {
@@ -156,7 +201,12 @@ async fn take(db: &Db, tz: chrono_tz::Tz, m: &Received) -> Result<(), AttentionE
                 ticket_id: None,
             };
             let access = Access::system(&ctx.actor_name);
-            open_conversation(&tx, &ctx, &access, channel, &m.address, &m.body, origin)
+            let notes = if channel == Channel::Email {
+                mail_notes(m)
+            } else {
+                m.body.clone()
+            };
+            open_conversation(&tx, &ctx, &access, channel, &m.address, &notes, origin)
                 .await?
                 .id
         }
@@ -278,9 +328,26 @@ pub async fn reply(
         "email" | "web" if email => sipe_messaging::domain::Channel::Email,
         _ => return Err(AttentionError::Conflict("attention-reply-channel")),
     };
-    let subject = sipe_platform::i18n::Lang::EsAr
-        .t("attention-email-reply-subject")
-        .into_owned();
+    // An e-mail answers the person's last mail, in its thread and under its subject.
+    let answered = if channel == sipe_messaging::domain::Channel::Email {
+        let ids: Vec<Uuid> = interaction_message::Entity::find()
+            .filter(interaction_message::Column::InteractionId.eq(i.id))
+            .all(&tx)
+            .await?
+            .into_iter()
+            .map(|l| l.message_id)
+            .collect();
+        messaging::last_mail_of(&tx, &ids).await?
+    } else {
+        None
+    };
+    let subject = match answered.as_ref().and_then(|(_, s)| s.as_deref()) {
+        Some(s) if !s.is_empty() && !s.to_lowercase().starts_with("re:") => format!("Re: {s}"),
+        Some(s) if !s.is_empty() => s.to_owned(),
+        _ => sipe_platform::i18n::Lang::EsAr
+            .t("attention-email-reply-subject")
+            .into_owned(),
+    };
     let key = format!(
         "reply:{id}:{}",
         key.unwrap_or_else(|| Uuid::now_v7().to_string())
@@ -291,7 +358,7 @@ pub async fn reply(
             channel,
             address: &address,
             subject: Some(&subject),
-            in_reply_to: None,
+            in_reply_to: answered.as_ref().map(|(id, _)| id.as_str()),
             person_id: i.person_id,
             office_id: i.office_id,
             text: &text,

@@ -33,6 +33,20 @@
 //! rate_per_second = 50
 //! ```
 //!
+//! E-mail people send is read from an IMAP mailbox (implicit TLS, or none for a server
+//! on the same machine):
+//!
+//! ```toml
+//! [messaging.inbox]
+//! host = "imap.example.org"
+//! port = 993
+//! security = "tls"                   # or "none"
+//! username = "consultas@example.org"
+//! password_env = "SIPE_IMAP_PASSWORD"
+//! mailbox = "INBOX"
+//! poll_seconds = 60
+//! ```
+//!
 //! Or an aggregator's HTTP API (here one that speaks Twilio's):
 //!
 //! ```toml
@@ -102,6 +116,8 @@ pub struct Settings {
     pub sms: Provider,
     /// WhatsApp provider.
     pub whatsapp: Provider,
+    /// The mailbox whose mail people send becomes inbound e-mail, if any.
+    pub inbox: Option<Imap>,
     /// Where the development sink writes.
     pub sink_dir: PathBuf,
     /// The site's public address, for the unsubscribe links of campaign e-mails.
@@ -274,6 +290,87 @@ struct Raw {
     email: Option<RawProvider>,
     sms: Option<RawProvider>,
     whatsapp: Option<RawProvider>,
+    inbox: Option<RawInbox>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawInbox {
+    host: Option<String>,
+    port: Option<u16>,
+    security: Option<String>,
+    username: Option<String>,
+    password_env: Option<String>,
+    password_file: Option<PathBuf>,
+    mailbox: Option<String>,
+    poll_seconds: Option<u64>,
+}
+
+/// An IMAP mailbox read for inbound e-mail.
+#[derive(Clone)]
+pub struct Imap {
+    /// Host name.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// `Tls` (993) or `None`.
+    pub security: Security,
+    /// User name.
+    pub username: String,
+    /// Password (from a file or an environment variable).
+    pub password: Option<sipe_platform::config::Secret>,
+    /// The mailbox read (`INBOX`).
+    pub mailbox: String,
+    /// Seconds between rounds.
+    pub poll_seconds: u64,
+}
+
+impl std::fmt::Debug for Imap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Imap")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("mailbox", &self.mailbox)
+            .finish_non_exhaustive()
+    }
+}
+
+fn inbox(raw: RawInbox) -> Result<Imap, SettingsError> {
+    let Some(host) = raw.host.filter(|h| !h.trim().is_empty()) else {
+        return err("inbox.host is required");
+    };
+    let security = match raw.security.as_deref().unwrap_or("tls") {
+        "tls" => Security::Tls,
+        "none" => Security::None,
+        other => return err(format!("inbox.security must be tls or none, not {other:?}")),
+    };
+    let Some(username) = raw.username.filter(|u| !u.trim().is_empty()) else {
+        return err("inbox.username is required");
+    };
+    let mailbox = raw.mailbox.unwrap_or_else(|| "INBOX".into());
+    if mailbox.is_empty() || mailbox.len() > 200 || mailbox.chars().any(char::is_control) {
+        return err("inbox.mailbox must be a mailbox name such as \"INBOX\"");
+    }
+    let poll_seconds = raw.poll_seconds.unwrap_or(60);
+    if !(5..=3_600).contains(&poll_seconds) {
+        return err("inbox.poll_seconds must be 5–3600");
+    }
+    Ok(Imap {
+        port: raw
+            .port
+            .unwrap_or(if security == Security::Tls { 993 } else { 143 }),
+        host,
+        security,
+        username,
+        password: secret(
+            "inbox.password",
+            raw.password_env.as_deref(),
+            raw.password_file.as_deref(),
+        )?,
+        mailbox,
+        poll_seconds,
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -385,6 +482,7 @@ impl Settings {
                 configured,
                 &None,
             )?,
+            inbox: raw.inbox.map(inbox).transpose()?,
             sink_dir: config.data_dir.join("outbox"),
             public_url,
         })

@@ -302,6 +302,7 @@ pub fn events_of(c: &CallbackFields, objects: &[Value]) -> Vec<ProviderEvent> {
                 international: false,
                 text,
                 at: Utc::now(),
+                mail: None,
             }));
         }
     }

@@ -3,6 +3,7 @@
 //! is either temporary (retried with backoff) or permanent (the message fails).
 
 pub mod http;
+pub mod imap;
 pub mod sink;
 pub mod smpp;
 pub mod smtp;

@@ -454,6 +454,7 @@ pub fn read_deliver_sm(d: &DeliverSm) -> Option<ProviderEvent> {
                 from,
                 text,
                 at: now,
+                mail: None,
             }))
         }
     }

@@ -286,6 +286,7 @@ pub fn events_of(
                 international: true,
                 text,
                 at: at(&m.timestamp),
+                mail: None,
             }));
         }
         for s in value.statuses {

@@ -24,6 +24,7 @@ async fn write(app: &TestApp, channel: Channel, from: &str, text: &str) {
             international: true,
             text: text.into(),
             at: Utc::now(),
+            mail: None,
         },
     )
     .await

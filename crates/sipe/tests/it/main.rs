@@ -11,6 +11,7 @@ mod api;
 mod attention;
 mod attention_appointments;
 mod attention_conversations;
+mod attention_mail;
 mod attention_phone;
 mod attention_sla;
 mod attention_web_form;
